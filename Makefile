@@ -1,0 +1,57 @@
+# quiver top-level commands. The real build is CMake (CMakeLists.txt).
+#   make        build the library, tools and tests (release, warnings as errors)
+#   make test   install what is missing, then C tests (ctest), the same under
+#               ASan+UBSan, and the Python interop tests (pytest)
+#   make demo   build and run the seed scenario
+#   make bench  build and run the benchmarks (never part of make test)
+
+BUILD      ?= build/release
+ASAN_BUILD ?= build/asan
+VENV       ?= build/venv
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+export QV_ARROW_TESTING ?= $(abspath ../shared/arrow-testing)
+
+CMAKE_GEN := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
+
+.PHONY: all build deps test test-c test-asan test-python demo bench install clean
+
+all: build
+
+deps:
+	@scripts/deps.sh --no-python
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQV_WERROR=ON
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+$(ASAN_BUILD)/CMakeCache.txt:
+	cmake -S . -B $(ASAN_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DQV_WERROR=ON -DQV_SANITIZE=ON -DQV_BUILD_BENCH=OFF
+
+test-c: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+test-asan: deps $(ASAN_BUILD)/CMakeCache.txt
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j $(JOBS)
+
+test-python: build
+	@scripts/deps.sh
+	@scripts/run-pytest.sh $(VENV) $(BUILD)
+
+test: test-c test-asan test-python
+
+demo: build
+	$(BUILD)/tools/quiver-demo
+
+bench: build
+	@scripts/deps.sh
+	@scripts/run-bench.sh $(BUILD) $(VENV)
+
+install: build
+	cmake --install $(BUILD)
+
+clean:
+	rm -rf build

@@ -1,0 +1,191 @@
+/* quiver core: qv_buffer, the one ownership mechanism.
+ *
+ * Four kinds share one struct:
+ *   owned   - data from `allocator_`; 64-byte aligned; capacity a multiple
+ *             of 64 (at least 64, so data is never NULL) with the padding
+ *             [size, capacity) zeroed; freed at the last release;
+ *   foreign - memory lent by someone else; `release_` runs exactly once at
+ *             the last release (views keep the wrapper alive, so it runs
+ *             after the last view is gone too); capacity == size;
+ *   view    - a window into `parent_`, which it retains; views of views
+ *             point at the root parent so chains never grow;
+ *   static  - constant memory with refcount_ < 0; retain/release no-ops.
+ * Refcounts are atomic (__atomic builtins): retain is relaxed, release is
+ * acq_rel so the thread that frees sees every other thread's writes.
+ * The qv_buffer struct itself comes from malloc; only data uses the allocator.
+ */
+#include "core/internal.h"
+
+static qv_status buffer_new_struct(qv_buffer **out, qv_error *err) {
+  qv_buffer *b = (qv_buffer *)qv__calloc(1, sizeof *b);
+  QV_CHECK_ALLOC(b, err);
+  b->refcount_ = 1;
+  *out = b;
+  return QV_OK;
+}
+
+qv_status qv_buffer_allocate(const qv_allocator *allocator, int64_t size, bool zeroed, qv_buffer **out,
+                             qv_error *err) {
+  if (out == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_buffer_allocate: out is NULL");
+  *out = NULL;
+  if (size < 0)
+    return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_buffer_allocate: negative size %lld",
+                        (long long)size);
+  if (allocator == NULL) allocator = qv_default_allocator();
+  int64_t cap = qv_round_up_64(size);
+  if (cap < 0 || (uint64_t)cap > (uint64_t)SIZE_MAX)
+    return qv_error_set(err, QV_ERR_OVERFLOW, "qv_buffer_allocate: size %lld too large", (long long)size);
+  if (cap == 0) cap = QV_ALIGNMENT;
+  qv_buffer *b = NULL;
+  QV_RETURN_IF_ERROR(buffer_new_struct(&b, err));
+  b->data = (uint8_t *)allocator->allocate(allocator->ctx, (size_t)cap, QV_ALIGNMENT);
+  if (b->data == NULL) {
+    qv__free(b);
+    return qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory allocating a %lld-byte buffer",
+                        (long long)cap);
+  }
+  if (zeroed)
+    memset(b->data, 0, (size_t)cap);
+  else
+    memset(b->data + size, 0, (size_t)(cap - size));
+  b->size = size;
+  b->capacity = cap;
+  b->kind_ = QV__BUFFER_OWNED;
+  b->allocator_ = allocator;
+  *out = b;
+  return QV_OK;
+}
+
+qv_status qv_buffer_copy_from(const qv_allocator *allocator, const void *src, int64_t size, qv_buffer **out,
+                              qv_error *err) {
+  if (size > 0 && src == NULL)
+    return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_buffer_copy_from: src is NULL with size %lld",
+                        (long long)size);
+  QV_RETURN_IF_ERROR(qv_buffer_allocate(allocator, size, false, out, err));
+  if (size > 0) memcpy((*out)->data, src, (size_t)size);
+  return QV_OK;
+}
+
+qv_status qv_buffer_wrap(const void *data, int64_t size, qv_buffer_release_fn release, void *release_ctx,
+                         qv_buffer **out, qv_error *err) {
+  if (out == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_buffer_wrap: out is NULL");
+  *out = NULL;
+  if (size < 0)
+    return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_buffer_wrap: negative size %lld", (long long)size);
+  if (size > 0 && data == NULL)
+    return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_buffer_wrap: data is NULL with size %lld",
+                        (long long)size);
+  qv_buffer *b = NULL;
+  QV_RETURN_IF_ERROR(buffer_new_struct(&b, err));
+  b->data = (uint8_t *)(uintptr_t)data;
+  b->size = size;
+  b->capacity = size;
+  b->kind_ = QV__BUFFER_FOREIGN;
+  b->release_ = release;
+  b->release_ctx_ = release_ctx;
+  *out = b;
+  return QV_OK;
+}
+
+qv_status qv_buffer_view(qv_buffer *parent, int64_t offset, int64_t size, qv_buffer **out, qv_error *err) {
+  if (out == NULL || parent == NULL)
+    return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_buffer_view: %s is NULL",
+                        parent == NULL ? "parent" : "out");
+  *out = NULL;
+  int64_t end;
+  if (offset < 0 || size < 0 || qv__add_overflow_i64(offset, size, &end) || end > parent->size)
+    return qv_error_set(err, QV_ERR_OUT_OF_RANGE,
+                        "buffer view [%lld, %lld + %lld) is outside the %lld-byte parent buffer",
+                        (long long)offset, (long long)offset, (long long)size, (long long)parent->size);
+  qv_buffer *root = parent;
+  int64_t root_offset = offset;
+  if (parent->kind_ == QV__BUFFER_VIEW) {
+    root = parent->parent_;
+    if (root->data != NULL) root_offset += (int64_t)(parent->data - root->data);
+  }
+  qv_buffer *b = NULL;
+  QV_RETURN_IF_ERROR(buffer_new_struct(&b, err));
+  b->data = root->data ? root->data + root_offset : NULL;
+  b->size = size;
+  b->capacity = size;
+  b->kind_ = QV__BUFFER_VIEW;
+  b->parent_ = qv_buffer_retain(root);
+  *out = b;
+  return QV_OK;
+}
+
+qv_status qv_buffer_reserve(qv_buffer *buf, int64_t min_capacity, qv_error *err) {
+  if (buf == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_buffer_reserve: buffer is NULL");
+  if (buf->kind_ != QV__BUFFER_OWNED)
+    return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_buffer_reserve: buffer is not owned by quiver");
+  if (qv_buffer_refcount(buf) != 1)
+    return qv_error_set(err, QV_ERR_INVALID_ARGUMENT,
+                        "qv_buffer_reserve: buffer is shared (refcount %lld)", (long long)qv_buffer_refcount(buf));
+  if (min_capacity <= buf->capacity) return QV_OK;
+  int64_t want = qv_round_up_64(min_capacity);
+  if (want < 0 || (uint64_t)want > (uint64_t)SIZE_MAX)
+    return qv_error_set(err, QV_ERR_OVERFLOW, "qv_buffer_reserve: capacity %lld too large",
+                        (long long)min_capacity);
+  int64_t doubled = buf->capacity <= INT64_MAX / 2 ? buf->capacity * 2 : INT64_MAX;
+  int64_t cap = want > doubled ? want : qv_round_up_64(doubled);
+  if (cap < 0) cap = want;
+  const qv_allocator *a = buf->allocator_;
+  uint8_t *p = (uint8_t *)a->reallocate(a->ctx, buf->data, (size_t)buf->capacity, (size_t)cap, QV_ALIGNMENT);
+  if (p == NULL && cap > want) {
+    cap = want; /* the geometric step failed; try the minimum */
+    p = (uint8_t *)a->reallocate(a->ctx, buf->data, (size_t)buf->capacity, (size_t)cap, QV_ALIGNMENT);
+  }
+  if (p == NULL)
+    return qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory growing a buffer from %lld to %lld bytes",
+                        (long long)buf->capacity, (long long)cap);
+  memset(p + buf->size, 0, (size_t)(cap - buf->size));
+  buf->data = p;
+  buf->capacity = cap;
+  return QV_OK;
+}
+
+void qv_buffer_set_size(qv_buffer *buf, int64_t size) {
+  if (buf == NULL || size < 0 || size > buf->capacity) return;
+  buf->size = size;
+  if (buf->kind_ == QV__BUFFER_OWNED && buf->capacity > size)
+    memset(buf->data + size, 0, (size_t)(buf->capacity - size));
+}
+
+qv_buffer *qv_buffer_retain(qv_buffer *buf) {
+  if (buf != NULL && __atomic_load_n(&buf->refcount_, __ATOMIC_RELAXED) >= 0)
+    __atomic_fetch_add(&buf->refcount_, 1, __ATOMIC_RELAXED);
+  return buf;
+}
+
+void qv_buffer_release(qv_buffer *buf) {
+  if (buf == NULL || __atomic_load_n(&buf->refcount_, __ATOMIC_RELAXED) < 0) return;
+  if (__atomic_sub_fetch(&buf->refcount_, 1, __ATOMIC_ACQ_REL) != 0) return;
+  switch (buf->kind_) {
+    case QV__BUFFER_OWNED:
+      buf->allocator_->free(buf->allocator_->ctx, buf->data, (size_t)buf->capacity);
+      break;
+    case QV__BUFFER_FOREIGN:
+      if (buf->release_) buf->release_(buf->release_ctx_, buf->data, buf->size);
+      break;
+    case QV__BUFFER_VIEW:
+      qv_buffer_release(buf->parent_);
+      break;
+    default:
+      break;
+  }
+  qv__free(buf);
+}
+
+int64_t qv_buffer_refcount(const qv_buffer *buf) {
+  if (buf == NULL) return 0;
+  return __atomic_load_n(&buf->refcount_, __ATOMIC_RELAXED);
+}
+
+void qv__buffer_init_static(qv_buffer *buf, const void *data, int64_t size) {
+  memset(buf, 0, sizeof *buf);
+  buf->data = (uint8_t *)(uintptr_t)data;
+  buf->size = size;
+  buf->capacity = size;
+  buf->refcount_ = -1;
+  buf->kind_ = QV__BUFFER_STATIC;
+}

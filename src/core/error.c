@@ -1,0 +1,76 @@
+/* quiver core: status names and the caller-owned qv_error slot.
+ *
+ * Invariants: every function here tolerates err == NULL; a message is always
+ * NUL-terminated and truncated (never overflowing) at QV_ERROR_MESSAGE_MAX;
+ * formatting goes through a temporary so a message may safely be built from
+ * the slot's own previous text (e.g. qv_error_set(err, c, "%s", err->message)).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "quiver/status.h"
+
+const char *qv_status_name(qv_status status) {
+  switch (status) {
+    case QV_OK: return "QV_OK";
+    case QV_ERR_INVALID_ARGUMENT: return "QV_ERR_INVALID_ARGUMENT";
+    case QV_ERR_NO_MEMORY: return "QV_ERR_NO_MEMORY";
+    case QV_ERR_INVALID_DATA: return "QV_ERR_INVALID_DATA";
+    case QV_ERR_TYPE: return "QV_ERR_TYPE";
+    case QV_ERR_OUT_OF_RANGE: return "QV_ERR_OUT_OF_RANGE";
+    case QV_ERR_OVERFLOW: return "QV_ERR_OVERFLOW";
+    case QV_ERR_NOT_IMPLEMENTED: return "QV_ERR_NOT_IMPLEMENTED";
+    case QV_ERR_UNSUPPORTED: return "QV_ERR_UNSUPPORTED";
+    case QV_ERR_TRUNCATED: return "QV_ERR_TRUNCATED";
+    case QV_ERR_IO: return "QV_ERR_IO";
+    case QV_ERR_LIMIT: return "QV_ERR_LIMIT";
+    case QV_ERR_NOT_FOUND: return "QV_ERR_NOT_FOUND";
+  }
+  return "QV_ERR_UNKNOWN";
+}
+
+qv_status qv_error_setv(qv_error *err, qv_status code, const char *fmt, va_list ap) {
+  if (err == NULL) return code;
+  char tmp[QV_ERROR_MESSAGE_MAX];
+  if (fmt == NULL) {
+    tmp[0] = '\0';
+  } else {
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    if (n < 0) tmp[0] = '\0';
+  }
+  memcpy(err->message, tmp, sizeof tmp);
+  err->code = code;
+  return code;
+}
+
+qv_status qv_error_set(qv_error *err, qv_status code, const char *fmt, ...) {
+  if (err == NULL) return code;
+  va_list ap;
+  va_start(ap, fmt);
+  qv_error_setv(err, code, fmt, ap);
+  va_end(ap);
+  return code;
+}
+
+void qv_error_prefix(qv_error *err, const char *fmt, ...) {
+  if (err == NULL || fmt == NULL) return;
+  char tmp[QV_ERROR_MESSAGE_MAX];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+  va_end(ap);
+  if (n < 0) return;
+  size_t plen = strlen(tmp);
+  size_t room = sizeof tmp - 1 - plen;
+  size_t mlen = strnlen(err->message, sizeof err->message - 1);
+  if (mlen > room) mlen = room;
+  memcpy(tmp + plen, err->message, mlen);
+  tmp[plen + mlen] = '\0';
+  memcpy(err->message, tmp, plen + mlen + 1);
+}
+
+void qv_error_clear(qv_error *err) {
+  if (err == NULL) return;
+  err->code = QV_OK;
+  err->message[0] = '\0';
+}

@@ -1,0 +1,187 @@
+/* quiver core: internal helpers shared by every module (not installed).
+ *
+ * What lives here:
+ *   - error-propagation macros for the "single cleanup exit" style;
+ *   - checked int64 arithmetic (sizes and offsets never wrap silently);
+ *   - qv__malloc/qv__calloc/qv__realloc/qv__free for small bookkeeping
+ *     structs (buffers' *data* goes through a qv_allocator instead);
+ *   - qv_strbuf, a string builder that either grows on the heap or writes
+ *     into a caller's fixed buffer with snprintf semantics (used by the
+ *     *_to_string functions and the array printer);
+ *   - appenders for types/fields/metadata into a qv_strbuf, so other modules
+ *     can embed "list<item: int32>" in their own messages;
+ *   - static buffer initialisation (for constant buffers that need no
+ *     refcounting).
+ *
+ * Include as `#include "core/internal.h"` (include root is src/).
+ */
+#ifndef QUIVER_CORE_INTERNAL_H
+#define QUIVER_CORE_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "quiver/array.h"
+#include "quiver/batch.h"
+#include "quiver/bitmap.h"
+#include "quiver/field.h"
+#include "quiver/memory.h"
+#include "quiver/metadata.h"
+#include "quiver/schema.h"
+#include "quiver/status.h"
+#include "quiver/type.h"
+
+/* ------------------------------------------------------------------------
+ * Error propagation in the single-cleanup-exit style.
+ *
+ *   qv_status st = QV_OK;
+ *   char *tmp = malloc(n);
+ *   QV_CHECK_ALLOC_GOTO(tmp, st, err, cleanup);
+ *   QV_GOTO_IF_ERROR(st, qv_buffer_allocate(NULL, n, false, &buf, err), cleanup);
+ * cleanup:
+ *   free(tmp);
+ *   return st;
+ * ------------------------------------------------------------------------ */
+
+/* If `ptr` is NULL: return QV_ERR_NO_MEMORY (message names the call site).
+ * For functions that hold nothing yet. */
+#define QV_CHECK_ALLOC(ptr, err)                                                        \
+  do {                                                                                  \
+    if (QV_UNLIKELY((ptr) == NULL))                                                     \
+      return qv_error_set((err), QV_ERR_NO_MEMORY, "out of memory (%s:%d)", __FILE__,   \
+                          __LINE__);                                                    \
+  } while (0)
+
+/* If `ptr` is NULL: st = QV_ERR_NO_MEMORY (message set) and goto label. */
+#define QV_CHECK_ALLOC_GOTO(ptr, st, err, label)                                        \
+  do {                                                                                  \
+    if (QV_UNLIKELY((ptr) == NULL)) {                                                   \
+      (st) = qv_error_set((err), QV_ERR_NO_MEMORY, "out of memory (%s:%d)", __FILE__,   \
+                          __LINE__);                                                    \
+      goto label;                                                                       \
+    }                                                                                   \
+  } while (0)
+
+/* st = expr; on failure goto label (the callee already filled err). */
+#define QV_GOTO_IF_ERROR(st, expr, label)          \
+  do {                                             \
+    (st) = (expr);                                 \
+    if (QV_UNLIKELY((st) != QV_OK)) goto label;    \
+  } while (0)
+
+/* st = qv_error_set(err, code, fmt...); goto label. */
+#define QV_FAIL_GOTO(st, label, err, code, ...)     \
+  do {                                              \
+    (st) = qv_error_set((err), (code), __VA_ARGS__); \
+    goto label;                                     \
+  } while (0)
+
+/* ------------------------------------------------------------------------
+ * Checked arithmetic. Each returns true when the result OVERFLOWED (the
+ * value in *out is then unspecified), like __builtin_*_overflow.
+ * ------------------------------------------------------------------------ */
+static inline bool qv__add_overflow_i64(int64_t a, int64_t b, int64_t *out) {
+  return __builtin_add_overflow(a, b, out);
+}
+static inline bool qv__sub_overflow_i64(int64_t a, int64_t b, int64_t *out) {
+  return __builtin_sub_overflow(a, b, out);
+}
+static inline bool qv__mul_overflow_i64(int64_t a, int64_t b, int64_t *out) {
+  return __builtin_mul_overflow(a, b, out);
+}
+
+/* Bookkeeping allocations (structs, pointer arrays, names). Thin wrappers so
+ * tests can reason about them and so a future hook has one place to go. */
+static inline void *qv__malloc(size_t n) { return malloc(n ? n : 1); }
+static inline void *qv__calloc(size_t count, size_t size) {
+  return calloc(count ? count : 1, size ? size : 1);
+}
+static inline void *qv__realloc(void *p, size_t n) { return realloc(p, n ? n : 1); }
+static inline void qv__free(void *p) { free(p); }
+
+/* malloc'd copy of `n` bytes of `s` plus a NUL terminator; NULL on OOM.
+ * s may be NULL when n == 0. */
+char *qv__strndup(const char *s, size_t n);
+/* malloc'd copy of a NUL-terminated string (NULL -> ""); NULL on OOM. */
+char *qv__strdup(const char *s);
+
+/* ------------------------------------------------------------------------
+ * qv_strbuf: a string builder.
+ *
+ * Two modes:
+ *   - growable: qv_strbuf_init(&sb); ... qv_strbuf_free(&sb). On allocation
+ *     failure `oom` is set, later appends are ignored; check with
+ *     qv_strbuf_status() before using the text.
+ *   - fixed: qv_strbuf_init_fixed(&sb, buf, cap) writes into a caller buffer
+ *     and truncates (always NUL-terminated when cap > 0). `len` keeps
+ *     counting the full length, which is exactly the snprintf return value.
+ *     qv_strbuf_free() is a no-op in fixed mode.
+ *
+ * In both modes `data` is NUL-terminated after every append (when cap > 0)
+ * and `len` is the length of the full, untruncated text.
+ * ------------------------------------------------------------------------ */
+typedef struct qv_strbuf {
+  char *data;  /* text (NUL-terminated); NULL for a fresh growable buffer */
+  size_t len;  /* length of the full text appended so far */
+  size_t cap;  /* bytes available at data */
+  bool fixed;  /* data belongs to the caller and never grows */
+  bool oom;    /* growable mode: an allocation failed, text is incomplete */
+} qv_strbuf;
+
+void qv_strbuf_init(qv_strbuf *sb);
+void qv_strbuf_init_fixed(qv_strbuf *sb, char *buf, size_t cap);
+void qv_strbuf_append_n(qv_strbuf *sb, const char *s, size_t n);
+void qv_strbuf_append(qv_strbuf *sb, const char *s); /* s NULL -> nothing */
+void qv_strbuf_appendc(qv_strbuf *sb, char c);
+void qv_strbuf_appendf(qv_strbuf *sb, const char *fmt, ...) QV_PRINTF(2, 3);
+void qv_strbuf_appendv(qv_strbuf *sb, const char *fmt, va_list ap);
+/* Appends `n` copies of `c` (indentation). */
+void qv_strbuf_append_repeat(qv_strbuf *sb, char c, size_t n);
+/* Drops everything after the first `len` bytes (len <= sb->len). */
+void qv_strbuf_truncate(qv_strbuf *sb, size_t len);
+/* The text so far, never NULL ("" when empty). */
+const char *qv_strbuf_cstr(const qv_strbuf *sb);
+/* QV_OK, or QV_ERR_NO_MEMORY (message set) if an append failed. */
+qv_status qv_strbuf_status(const qv_strbuf *sb, qv_error *err);
+/* Growable mode: hands the malloc'd text to the caller (free() it) and
+ * resets sb. Returns NULL after OOM (sb is freed either way). */
+char *qv_strbuf_take(qv_strbuf *sb);
+void qv_strbuf_free(qv_strbuf *sb);
+
+/* Appends pyarrow-style text for a type / "name: type[ not null]" for a
+ * field, as qv_type_to_string / qv_field_to_string produce. */
+void qv__type_append(qv_strbuf *sb, const qv_type *type);
+void qv__field_append(qv_strbuf *sb, const qv_field *field);
+/* Appends metadata pairs as pyarrow prints them ("key: 'value'" lines,
+ * values truncated like pyarrow), each line preceded by "\n" + indent. */
+void qv__metadata_append(qv_strbuf *sb, const qv_metadata *md, int indent);
+
+/* ------------------------------------------------------------------------
+ * Buffers.
+ * ------------------------------------------------------------------------ */
+enum {
+  QV__BUFFER_OWNED = 0,   /* data from allocator_, freed at last release */
+  QV__BUFFER_FOREIGN = 1, /* wrapped memory, release_ called at last release */
+  QV__BUFFER_VIEW = 2,    /* points into parent_ (retained) */
+  QV__BUFFER_STATIC = 3   /* constant memory; refcount_ < 0, never freed */
+};
+
+/* Initialises a caller-provided qv_buffer (usually `static`) over constant
+ * memory: retain/release are no-ops on it. */
+void qv__buffer_init_static(qv_buffer *buf, const void *data, int64_t size);
+
+/* ------------------------------------------------------------------------
+ * Types.
+ * ------------------------------------------------------------------------ */
+/* Byte width of one value of the (storage) layout, 0 for non fixed width or
+ * bool. */
+int32_t qv__type_byte_width(const qv_type *type);
+/* Number of children an array of this (storage) type must have. */
+int32_t qv__type_num_children(const qv_type *type);
+
+#endif
