@@ -205,7 +205,7 @@ static qv_status decode_union(dctx *c, const qv_fb_table *t, qv_field **kids, in
 static qv_status decode_type(dctx *c, uint8_t tag, const qv_fb_table *t, qv_field **kids, int32_t n,
                              qv_type **out) {
   qv_type *single = NULL;
-  qv_time_unit unit;
+  qv_time_unit unit = QV_UNIT_SECOND;
   *out = NULL;
   switch (tag) {
     case FB_TYPE_NULL: single = qv_type_null(); break;

@@ -1,0 +1,46 @@
+/* quiver print: internals shared by the printers and by compare/ (which
+ * formats the two differing values of a diff with them). Not installed.
+ */
+#ifndef QUIVER_PRINT_INTERNAL_H
+#define QUIVER_PRINT_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/internal.h"
+#include "quiver/print.h"
+
+/* True for layouts whose slots print as one scalar (numbers, temporal,
+ * decimals, strings, binaries); false for null, nested layouts,
+ * dictionaries and run-end encoded. */
+bool qv__print_is_leaf(const qv_type *storage);
+
+/* Appends the text of slot i of a leaf layout, assuming the slot is valid
+ * (the caller prints "null" otherwise). Returns false when the slot's
+ * content is out of bounds (nothing sensible to print). */
+bool qv__print_leaf(qv_strbuf *sb, const qv_array *a, int64_t i, const qv_print_options *o);
+
+/* Appends float text exactly as pyarrow prints it: the shortest digits that
+ * read back to the same value, plain notation for decimal exponents in
+ * [-6, 10), else "1e+20"/"1.5e-7"; "nan", "inf", "-inf", "-0".
+ * bits: 32 (also for decoded float16 values) or 64. */
+void qv__print_float(qv_strbuf *sb, double v, int bits);
+
+/* Head/tail count for the slots of `a`: max_container_rows for list-like
+ * arrays, max_rows otherwise. */
+int64_t qv__print_window(const qv_array *a, const qv_print_options *o);
+
+/* Single-line logical text of slot i of any layout ("null", "1", "[1,2]",
+ * "{a: 1, b: \"x\"}") and of the window [start, start+len) as "[...]"
+ * (head/tail per qv__print_window). Return false on out-of-bounds content;
+ * the text written so far is then incomplete. */
+bool qv__print_compact_value(qv_strbuf *sb, const qv_array *a, int64_t i, const qv_print_options *o);
+bool qv__print_compact_array(qv_strbuf *sb, const qv_array *a, int64_t start, int64_t len,
+                             const qv_print_options *o);
+
+/* The multi-line pyarrow form of the window [start, start+len) of `a` at
+ * `indent`. Returns false on out-of-bounds content. */
+bool qv__print_pretty(qv_strbuf *sb, const qv_array *a, int64_t start, int64_t len, int indent,
+                      const qv_print_options *o);
+
+#endif

@@ -1,0 +1,145 @@
+/* quiver print: public entry points (arrays, batches, tables; to a string
+ * or a FILE).
+ *
+ * Every array is validated structurally first (O(buffers)), which is the
+ * precondition of the bounds-checked accessors the printers use; content
+ * problems met while printing (an offset outside the data...) abort with
+ * QV_ERR_INVALID_DATA instead of printing garbage. The text is built in a
+ * growable qv_strbuf and handed to the caller, who frees it with
+ * qv_free_string.
+ */
+#include <errno.h>
+#include <stdio.h>
+
+#include "print/internal.h"
+#include "quiver/validate.h"
+
+qv_print_options qv_print_options_default(void) {
+  qv_print_options o = QV_PRINT_OPTIONS_DEFAULT;
+  return o;
+}
+
+void qv_free_string(char *s) { free(s); }
+
+static qv_status check_array(const qv_array *a, const char *what, qv_error *err) {
+  if (a == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "cannot print: %s is NULL", what);
+  return qv_array_validate(a, QV_VALIDATE_STRUCTURE, err);
+}
+
+/* Hands the text over, or reports why there is none. */
+static qv_status finish(qv_strbuf *sb, bool ok, const char *what, char **out, qv_error *err) {
+  if (!ok) {
+    qv_strbuf_free(sb);
+    return qv_error_set(err, QV_ERR_INVALID_DATA,
+                        "cannot print %s: a slot refers outside its data (validate with QV_VALIDATE_FULL for details)",
+                        what);
+  }
+  qv_status st = qv_strbuf_status(sb, err);
+  if (st != QV_OK) {
+    qv_strbuf_free(sb);
+    return st;
+  }
+  char *text = qv_strbuf_take(sb);
+  if (text == NULL) text = (char *)calloc(1, 1); /* nothing was appended */
+  if (text == NULL) return qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory formatting %s", what);
+  *out = text;
+  return QV_OK;
+}
+
+qv_status qv_array_to_string(const qv_array *array, const qv_print_options *opts, char **out, qv_error *err) {
+  if (out == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_array_to_string: out is NULL");
+  *out = NULL;
+  QV_RETURN_IF_ERROR(check_array(array, "array", err));
+  const qv_print_options o = opts ? *opts : qv_print_options_default();
+  qv_strbuf sb;
+  qv_strbuf_init(&sb);
+  const bool ok = qv__print_pretty(&sb, array, 0, array->length, 0, &o);
+  return finish(&sb, ok, "array", out, err);
+}
+
+/* Header line, one "name: type" line per field, "----". */
+static void header(qv_strbuf *sb, const char *title, const qv_schema *schema) {
+  qv_strbuf_append(sb, title);
+  for (int32_t i = 0; i < schema->n_fields; i++) {
+    qv_strbuf_appendc(sb, '\n');
+    qv__field_append(sb, schema->fields[i]);
+  }
+  qv_strbuf_append(sb, "\n----");
+}
+
+qv_status qv_batch_to_string(const qv_batch *batch, const qv_print_options *opts, char **out, qv_error *err) {
+  if (out == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_batch_to_string: out is NULL");
+  *out = NULL;
+  if (batch == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "cannot print: batch is NULL");
+  QV_RETURN_IF_ERROR(qv_batch_validate(batch, QV_VALIDATE_STRUCTURE, err));
+  const qv_print_options o = opts ? *opts : qv_print_options_default();
+  qv_strbuf sb;
+  qv_strbuf_init(&sb);
+  header(&sb, "quiver.RecordBatch", batch->schema);
+  bool ok = true;
+  for (int32_t i = 0; ok && i < batch->n_columns; i++) {
+    qv_strbuf_appendf(&sb, "\n%s: ", batch->schema->fields[i]->name);
+    const qv_array *col = batch->columns[i];
+    ok = qv__print_compact_array(&sb, col, 0, col->length, &o);
+  }
+  return finish(&sb, ok, "batch", out, err);
+}
+
+qv_status qv_table_to_string(const qv_table *table, const qv_print_options *opts, char **out, qv_error *err) {
+  if (out == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_table_to_string: out is NULL");
+  *out = NULL;
+  if (table == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "cannot print: table is NULL");
+  QV_RETURN_IF_ERROR(qv_table_validate(table, QV_VALIDATE_STRUCTURE, err));
+  const qv_print_options o = opts ? *opts : qv_print_options_default();
+  const int64_t window = o.max_container_rows;
+  const int64_t n = table->n_batches;
+  qv_strbuf sb;
+  qv_strbuf_init(&sb);
+  header(&sb, "quiver.Table", table->schema);
+  bool ok = true;
+  for (int32_t i = 0; ok && i < table->schema->n_fields; i++) {
+    qv_strbuf_appendf(&sb, "\n%s: [", table->schema->fields[i]->name);
+    for (int64_t b = 0; ok && b < n; b++) {
+      if (b > 0) qv_strbuf_appendc(&sb, ',');
+      if (window >= 0 && b >= window && b < n - window) {
+        qv_strbuf_append(&sb, "...");
+        b = n - window - 1;
+        continue;
+      }
+      const qv_array *col = table->batches[b]->columns[i];
+      ok = qv__print_compact_array(&sb, col, 0, col->length, &o);
+    }
+    qv_strbuf_appendc(&sb, ']');
+  }
+  return finish(&sb, ok, "table", out, err);
+}
+
+static qv_status write_text(FILE *f, qv_status st, char *text, qv_error *err) {
+  if (st != QV_OK) return st;
+  const int failed = fputs(text, f) < 0 || fputc('\n', f) == EOF;
+  const int saved = errno;
+  qv_free_string(text);
+  if (failed) return qv_error_set(err, QV_ERR_IO, "writing the text failed: %s", strerror(saved));
+  return QV_OK;
+}
+
+qv_status qv_array_print(FILE *f, const qv_array *array, const qv_print_options *opts, qv_error *err) {
+  if (f == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_array_print: FILE is NULL");
+  char *text = NULL;
+  qv_status st = qv_array_to_string(array, opts, &text, err);
+  return write_text(f, st, text, err);
+}
+
+qv_status qv_batch_print(FILE *f, const qv_batch *batch, const qv_print_options *opts, qv_error *err) {
+  if (f == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_batch_print: FILE is NULL");
+  char *text = NULL;
+  qv_status st = qv_batch_to_string(batch, opts, &text, err);
+  return write_text(f, st, text, err);
+}
+
+qv_status qv_table_print(FILE *f, const qv_table *table, const qv_print_options *opts, qv_error *err) {
+  if (f == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_table_print: FILE is NULL");
+  char *text = NULL;
+  qv_status st = qv_table_to_string(table, opts, &text, err);
+  return write_text(f, st, text, err);
+}

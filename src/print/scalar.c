@@ -1,0 +1,347 @@
+/* quiver print: text of one leaf value, type-aware, matching pyarrow.
+ *
+ * Numbers: integers in decimal; floats as the shortest round-trip digits
+ * (found by trying 1..17 significant digits with snprintf/strtod - slow-ish
+ * but exact, and printing is never a hot path) laid out by the rules of
+ * Arrow C++'s formatter (double-conversion ToShortest with exponent window
+ * [-6, 10), "e+NN" exponents). float16 is decoded exactly to a float and
+ * printed as one (as Arrow C++ does: 65504, not the half-shortest 65500).
+ * Decimals: the Java BigDecimal.toString
+ * convention Arrow uses. Dates and times: proleptic Gregorian calendar with
+ * floor division, so negative values print correct pre-1970 instants.
+ * Bytes are printed raw inside quotes for strings, uppercase hex for binary.
+ * Every read goes through the bounds-checked accessors of validate/access.h.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "print/internal.h"
+#include "validate/access.h"
+#include "validate/decimal.h"
+
+bool qv__print_is_leaf(const qv_type *t) {
+  switch (t->id) {
+    case QV_TYPE_NULL:
+    case QV_TYPE_LIST:
+    case QV_TYPE_LARGE_LIST:
+    case QV_TYPE_LIST_VIEW:
+    case QV_TYPE_LARGE_LIST_VIEW:
+    case QV_TYPE_FIXED_SIZE_LIST:
+    case QV_TYPE_STRUCT:
+    case QV_TYPE_MAP:
+    case QV_TYPE_SPARSE_UNION:
+    case QV_TYPE_DENSE_UNION:
+    case QV_TYPE_DICTIONARY:
+    case QV_TYPE_RUN_END_ENCODED:
+    case QV_TYPE_EXTENSION:
+      return false;
+    default:
+      return true;
+  }
+}
+
+/* ---- floats ---- */
+
+static float half_to_float(uint16_t h) {
+  const uint32_t sign = (uint32_t)(h >> 15) << 31;
+  const uint32_t exp = (h >> 10) & 0x1F, man = h & 0x3FF;
+  uint32_t bits;
+  if (exp == 0x1F) {
+    bits = sign | 0x7F800000u | (man << 13);
+  } else if (exp != 0) {
+    bits = sign | ((exp + 112) << 23) | (man << 13);
+  } else if (man == 0) {
+    bits = sign;
+  } else { /* subnormal: value = man * 2^-24 */
+    float f = ldexpf((float)man, -24);
+    return sign ? -f : f;
+  }
+  float f;
+  memcpy(&f, &bits, 4);
+  return f;
+}
+
+static bool round_trips(const char *text, double v, int bits) {
+  const double r = strtod(text, NULL);
+  return bits == 64 ? r == v : (float)r == (float)v;
+}
+
+void qv__print_float(qv_strbuf *sb, double v, int bits) {
+  if (isnan(v)) {
+    qv_strbuf_append(sb, "nan");
+    return;
+  }
+  if (isinf(v)) {
+    qv_strbuf_append(sb, v < 0 ? "-inf" : "inf");
+    return;
+  }
+  if (v == 0) {
+    qv_strbuf_append(sb, signbit(v) ? "-0" : "0");
+    return;
+  }
+  char text[40];
+  const int max_digits = bits == 64 ? 17 : 9;
+  for (int prec = 1; prec <= max_digits; prec++) {
+    snprintf(text, sizeof text, "%.*e", prec - 1, v);
+    if (round_trips(text, v, bits)) break;
+  }
+  /* text = [-]d[.ddd]e[+-]XX */
+  char digits[24];
+  int n = 0;
+  const char *p = text;
+  bool neg = false;
+  if (*p == '-') {
+    neg = true;
+    p++;
+  }
+  for (; *p && *p != 'e'; p++)
+    if (*p >= '0' && *p <= '9') digits[n++] = *p;
+  const int exp10 = atoi(p + 1);
+  while (n > 1 && digits[n - 1] == '0') n--;
+  digits[n] = '\0';
+  if (neg) qv_strbuf_appendc(sb, '-');
+  if (exp10 >= -6 && exp10 < 10) {
+    if (exp10 >= 0) {
+      for (int k = 0; k <= exp10; k++) qv_strbuf_appendc(sb, k < n ? digits[k] : '0');
+      if (n > exp10 + 1) {
+        qv_strbuf_appendc(sb, '.');
+        qv_strbuf_append(sb, digits + exp10 + 1);
+      }
+    } else {
+      qv_strbuf_append(sb, "0.");
+      qv_strbuf_append_repeat(sb, '0', (size_t)(-exp10 - 1));
+      qv_strbuf_append(sb, digits);
+    }
+  } else {
+    qv_strbuf_appendc(sb, digits[0]);
+    if (n > 1) {
+      qv_strbuf_appendc(sb, '.');
+      qv_strbuf_append(sb, digits + 1);
+    }
+    qv_strbuf_appendf(sb, "e%c%d", exp10 < 0 ? '-' : '+', exp10 < 0 ? -exp10 : exp10);
+  }
+}
+
+/* ---- decimals ---- */
+
+static void print_decimal(qv_strbuf *sb, const uint8_t *p, int32_t bit_width, int32_t scale) {
+  uint64_t w[4], mag[4];
+  char d[80];
+  qv__decimal_load(p, bit_width, w);
+  const bool neg = qv__decimal_abs(w, mag);
+  const int n = qv__decimal_digits(mag, d);
+  if (neg) qv_strbuf_appendc(sb, '-');
+  if (scale == 0) {
+    qv_strbuf_append(sb, d);
+    return;
+  }
+  const int64_t adjusted = (int64_t)n - 1 - scale;
+  if (scale < 0 || adjusted < -6) {
+    qv_strbuf_appendc(sb, d[0]);
+    if (n > 1) {
+      qv_strbuf_appendc(sb, '.');
+      qv_strbuf_append(sb, d + 1);
+    }
+    qv_strbuf_appendf(sb, "E%s%lld", adjusted >= 0 ? "+" : "", (long long)adjusted);
+  } else if (n > scale) {
+    qv_strbuf_append_n(sb, d, (size_t)(n - scale));
+    qv_strbuf_appendc(sb, '.');
+    qv_strbuf_append(sb, d + n - scale);
+  } else {
+    qv_strbuf_append(sb, "0.");
+    qv_strbuf_append_repeat(sb, '0', (size_t)(scale - n));
+    qv_strbuf_append(sb, d);
+  }
+}
+
+/* ---- dates and times ---- */
+
+static int64_t floor_div(int64_t a, int64_t b, int64_t *rem) {
+  int64_t q = a / b, r = a % b;
+  if (r < 0) {
+    r += b;
+    q -= 1;
+  }
+  *rem = r;
+  return q;
+}
+
+/* Days since 1970-01-01 -> civil date (proleptic Gregorian). */
+static void civil_from_days(int64_t z, int64_t *y, int *m, int *d) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+  *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+  *y = yoe + era * 400 + (*m <= 2);
+}
+
+static void print_date(qv_strbuf *sb, int64_t days) {
+  if (days > INT64_C(100000000000000) || days < -INT64_C(100000000000000)) {
+    qv_strbuf_appendf(sb, "<value out of range: %lld>", (long long)days);
+    return;
+  }
+  int64_t y;
+  int m, d;
+  civil_from_days(days, &y, &m, &d);
+  if (y >= 0 && y <= 9999) qv_strbuf_appendf(sb, "%04lld-%02d-%02d", (long long)y, m, d);
+  else qv_strbuf_appendf(sb, "%lld-%02d-%02d", (long long)y, m, d);
+}
+
+static int64_t unit_per_second(qv_time_unit u) {
+  return u == QV_UNIT_SECOND ? 1 : u == QV_UNIT_MILLI ? 1000 : u == QV_UNIT_MICRO ? 1000000 : 1000000000;
+}
+static int unit_digits(qv_time_unit u) {
+  return u == QV_UNIT_SECOND ? 0 : u == QV_UNIT_MILLI ? 3 : u == QV_UNIT_MICRO ? 6 : 9;
+}
+
+/* hh:mm:ss[.fraction] of `secs` seconds and `frac` units into the day. */
+static void print_hms(qv_strbuf *sb, int64_t secs, int64_t frac, qv_time_unit u) {
+  qv_strbuf_appendf(sb, "%02d:%02d:%02d", (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
+  if (u != QV_UNIT_SECOND) qv_strbuf_appendf(sb, ".%0*lld", unit_digits(u), (long long)frac);
+}
+
+static void print_time(qv_strbuf *sb, int64_t v, qv_time_unit u) {
+  const int64_t per = unit_per_second(u);
+  if (v < 0 || v >= 86400 * per) {
+    qv_strbuf_appendf(sb, "<value out of range: %lld>", (long long)v);
+    return;
+  }
+  print_hms(sb, v / per, v % per, u);
+}
+
+static void print_timestamp(qv_strbuf *sb, int64_t v, const qv_type *t) {
+  int64_t frac, sod;
+  const int64_t secs = floor_div(v, unit_per_second(t->unit), &frac);
+  const int64_t days = floor_div(secs, 86400, &sod);
+  print_date(sb, days);
+  qv_strbuf_appendc(sb, ' ');
+  print_hms(sb, sod, frac, t->unit);
+  if (t->timezone != NULL && t->timezone[0] != '\0') qv_strbuf_appendc(sb, 'Z');
+}
+
+/* ---- bytes ---- */
+
+static void print_bytes(qv_strbuf *sb, const uint8_t *p, int64_t n, bool text, const qv_print_options *o) {
+  int64_t shown = n;
+  const bool cut = o->max_string_bytes >= 0 && n > o->max_string_bytes;
+  if (cut) {
+    shown = o->max_string_bytes;
+    if (text)
+      while (shown > 0 && (p[shown] & 0xC0) == 0x80) shown--; /* keep whole characters */
+  }
+  if (text) {
+    qv_strbuf_appendc(sb, '"');
+    qv_strbuf_append_n(sb, (const char *)p, (size_t)shown);
+    if (cut) qv_strbuf_append(sb, "...");
+    qv_strbuf_appendc(sb, '"');
+    return;
+  }
+  static const char hex[] = "0123456789ABCDEF";
+  for (int64_t k = 0; k < shown; k++) {
+    qv_strbuf_appendc(sb, hex[p[k] >> 4]);
+    qv_strbuf_appendc(sb, hex[p[k] & 15]);
+  }
+  if (cut) qv_strbuf_append(sb, "...");
+}
+
+/* ---- dispatch ---- */
+
+bool qv__print_leaf(qv_strbuf *sb, const qv_array *a, int64_t i, const qv_print_options *o) {
+  const qv_type *t = qv_type_storage(a->type);
+  const uint8_t *d = qv__buf_data(a, 1);
+  const int64_t j = a->offset + i;
+  switch (t->id) {
+    case QV_TYPE_BOOL:
+      qv_strbuf_append(sb, qv_bit_get(d, j) ? "true" : "false");
+      return true;
+    case QV_TYPE_INT8:
+    case QV_TYPE_INT16:
+    case QV_TYPE_INT32:
+    case QV_TYPE_INT64:
+    case QV_TYPE_DURATION:
+      qv_strbuf_appendf(sb, "%lld", (long long)qv__load_int(d, t->bit_width / 8, j));
+      return true;
+    case QV_TYPE_UINT8:
+    case QV_TYPE_UINT16:
+    case QV_TYPE_UINT32:
+    case QV_TYPE_UINT64: {
+      const int bytes = t->bit_width / 8;
+      uint64_t v = (uint64_t)qv__load_int(d, bytes, j);
+      if (bytes < 8) v &= (UINT64_C(1) << (bytes * 8)) - 1;
+      qv_strbuf_appendf(sb, "%llu", (unsigned long long)v);
+      return true;
+    }
+    case QV_TYPE_FLOAT16: {
+      uint16_t h;
+      memcpy(&h, d + j * 2, 2);
+      qv__print_float(sb, half_to_float(h), 32);
+      return true;
+    }
+    case QV_TYPE_FLOAT32: {
+      float f;
+      memcpy(&f, d + j * 4, 4);
+      qv__print_float(sb, f, 32);
+      return true;
+    }
+    case QV_TYPE_FLOAT64: {
+      double f;
+      memcpy(&f, d + j * 8, 8);
+      qv__print_float(sb, f, 64);
+      return true;
+    }
+    case QV_TYPE_DECIMAL32:
+    case QV_TYPE_DECIMAL64:
+    case QV_TYPE_DECIMAL128:
+    case QV_TYPE_DECIMAL256:
+      print_decimal(sb, d + j * (t->bit_width / 8), t->bit_width, t->scale);
+      return true;
+    case QV_TYPE_DATE32:
+      print_date(sb, qv__load_int(d, 4, j));
+      return true;
+    case QV_TYPE_DATE64: {
+      int64_t rem;
+      print_date(sb, floor_div(qv__load_int(d, 8, j), INT64_C(86400000), &rem));
+      return true;
+    }
+    case QV_TYPE_TIME32:
+      print_time(sb, qv__load_int(d, 4, j), t->unit);
+      return true;
+    case QV_TYPE_TIME64:
+      print_time(sb, qv__load_int(d, 8, j), t->unit);
+      return true;
+    case QV_TYPE_TIMESTAMP:
+      print_timestamp(sb, qv__load_int(d, 8, j), t);
+      return true;
+    case QV_TYPE_INTERVAL_MONTHS:
+      qv_strbuf_appendf(sb, "%dM", (int)qv__load_int(d, 4, j));
+      return true;
+    case QV_TYPE_INTERVAL_DAY_TIME:
+      qv_strbuf_appendf(sb, "%dd%dms", (int)qv__load_int(d, 4, 2 * j), (int)qv__load_int(d, 4, 2 * j + 1));
+      return true;
+    case QV_TYPE_INTERVAL_MONTH_DAY_NANO:
+      qv_strbuf_appendf(sb, "%dM%dd%lldns", (int)qv__load_int(d, 4, 4 * j), (int)qv__load_int(d, 4, 4 * j + 1),
+                        (long long)qv__load_int(d, 8, 2 * j + 1));
+      return true;
+    case QV_TYPE_BINARY:
+    case QV_TYPE_STRING:
+    case QV_TYPE_LARGE_BINARY:
+    case QV_TYPE_LARGE_STRING:
+    case QV_TYPE_BINARY_VIEW:
+    case QV_TYPE_STRING_VIEW:
+    case QV_TYPE_FIXED_SIZE_BINARY: {
+      const uint8_t *p;
+      int64_t n;
+      if (!qv__bytes_slot(a, i, &p, &n)) return false;
+      const bool text = t->id == QV_TYPE_STRING || t->id == QV_TYPE_LARGE_STRING || t->id == QV_TYPE_STRING_VIEW;
+      print_bytes(sb, p, n, text, o);
+      return true;
+    }
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,197 @@
+/* quiver validate: bounds-checked slot accessors (see access.h).
+ *
+ * Invariant: given an array that passed QV_VALIDATE_STRUCTURE, none of
+ * these functions reads outside a buffer or a child, whatever the offsets,
+ * views, codes, indices or run ends contain; they report bad content by
+ * returning false. They never allocate.
+ */
+#include "validate/access.h"
+
+bool qv__binary_slot(const qv_array *a, int64_t i, const uint8_t **data, int64_t *len) {
+  const qv_type_id id = qv__storage_id(a);
+  const bool wide = id == QV_TYPE_LARGE_BINARY || id == QV_TYPE_LARGE_STRING;
+  const uint8_t *offs = qv__buf_data(a, 1);
+  if (offs == NULL) return false;
+  int64_t s = qv__load_off(offs, wide, a->offset + i);
+  int64_t e = qv__load_off(offs, wide, a->offset + i + 1);
+  if (s < 0 || e < s || e > qv__buf_size(a, 2)) return false;
+  const uint8_t *d = qv__buf_data(a, 2);
+  *data = d ? d + s : (const uint8_t *)"";
+  *len = e - s;
+  return true;
+}
+
+bool qv__view_slot(const qv_array *a, int64_t i, const uint8_t **data, int64_t *len) {
+  const uint8_t *views = qv__buf_data(a, 1);
+  if (views == NULL) return false;
+  const uint8_t *v = views + (a->offset + i) * QV_VIEW_SIZE;
+  int32_t size;
+  memcpy(&size, v, 4);
+  if (size < 0) return false;
+  if (size <= QV_VIEW_INLINE_MAX) {
+    *data = v + 4;
+    *len = size;
+    return true;
+  }
+  int32_t buf_index, offset;
+  memcpy(&buf_index, v + 8, 4);
+  memcpy(&offset, v + 12, 4);
+  if (buf_index < 0 || buf_index >= a->n_buffers - 2 || offset < 0) return false;
+  if ((int64_t)offset + size > qv__buf_size(a, 2 + buf_index)) return false;
+  *data = a->buffers[2 + buf_index]->data + offset;
+  *len = size;
+  return true;
+}
+
+bool qv__bytes_slot(const qv_array *a, int64_t i, const uint8_t **data, int64_t *len) {
+  const qv_type *t = qv_type_storage(a->type);
+  switch (t->id) {
+    case QV_TYPE_BINARY:
+    case QV_TYPE_STRING:
+    case QV_TYPE_LARGE_BINARY:
+    case QV_TYPE_LARGE_STRING:
+      return qv__binary_slot(a, i, data, len);
+    case QV_TYPE_BINARY_VIEW:
+    case QV_TYPE_STRING_VIEW:
+      return qv__view_slot(a, i, data, len);
+    case QV_TYPE_FIXED_SIZE_BINARY: {
+      const uint8_t *d = qv__buf_data(a, 1);
+      *len = t->byte_width;
+      *data = d ? d + (a->offset + i) * (int64_t)t->byte_width : (const uint8_t *)"";
+      return d != NULL || t->byte_width == 0;
+    }
+    default:
+      return false;
+  }
+}
+
+bool qv__list_slot(const qv_array *a, int64_t i, int64_t *start, int64_t *len) {
+  const qv_type *t = qv_type_storage(a->type);
+  if (a->n_children < 1 || a->children[0] == NULL) return false;
+  const int64_t child_len = a->children[0]->length;
+  const uint8_t *offs = qv__buf_data(a, 1);
+  int64_t s, e;
+  switch (t->id) {
+    case QV_TYPE_FIXED_SIZE_LIST:
+      *start = (a->offset + i) * (int64_t)t->list_size;
+      *len = t->list_size;
+      return true;
+    case QV_TYPE_LIST:
+    case QV_TYPE_MAP:
+    case QV_TYPE_LARGE_LIST: {
+      const bool wide = t->id == QV_TYPE_LARGE_LIST;
+      if (offs == NULL) return false;
+      s = qv__load_off(offs, wide, a->offset + i);
+      e = qv__load_off(offs, wide, a->offset + i + 1);
+      break;
+    }
+    case QV_TYPE_LIST_VIEW:
+    case QV_TYPE_LARGE_LIST_VIEW: {
+      const bool wide = t->id == QV_TYPE_LARGE_LIST_VIEW;
+      const uint8_t *sizes = qv__buf_data(a, 2);
+      if (offs == NULL || sizes == NULL) return false;
+      s = qv__load_off(offs, wide, a->offset + i);
+      int64_t n = qv__load_off(sizes, wide, a->offset + i);
+      if (n < 0 || s < 0 || s > child_len || n > child_len - s) return false;
+      e = s + n;
+      break;
+    }
+    default:
+      return false;
+  }
+  if (s < 0 || e < s || e > child_len) return false;
+  *start = s;
+  *len = e - s;
+  return true;
+}
+
+bool qv__union_slot(const qv_array *a, int64_t i, int32_t *child, int64_t *child_index) {
+  const qv_type *t = qv_type_storage(a->type);
+  const uint8_t *ids = qv__buf_data(a, 0);
+  if (ids == NULL) return false;
+  int8_t code = (int8_t)ids[a->offset + i];
+  if (code < 0 || t->child_index == NULL) return false;
+  int32_t c = t->child_index[code];
+  if (c < 0 || c >= a->n_children || a->children[c] == NULL) return false;
+  int64_t ci;
+  if (t->id == QV_TYPE_DENSE_UNION) {
+    const uint8_t *offs = qv__buf_data(a, 1);
+    if (offs == NULL) return false;
+    ci = qv__load_off(offs, false, a->offset + i);
+    if (ci < 0 || ci >= a->children[c]->length) return false;
+  } else {
+    ci = a->offset + i;
+    if (ci >= a->children[c]->length) return false;
+  }
+  *child = c;
+  *child_index = ci;
+  return true;
+}
+
+bool qv__dict_slot(const qv_array *a, int64_t i, int64_t *index) {
+  const qv_type *t = qv_type_storage(a->type);
+  const uint8_t *d = qv__buf_data(a, 1);
+  if (d == NULL || a->dictionary == NULL || t->index_type == NULL) return false;
+  const int bytes = t->index_type->bit_width / 8;
+  int64_t v = qv__load_int(d, bytes, a->offset + i);
+  if (!qv_type_is_signed_integer(t->index_type->id)) {
+    /* Unsigned: reinterpret the loaded bits (uint64 above INT64_MAX stays negative → rejected). */
+    if (bytes == 1) v = (uint8_t)v;
+    else if (bytes == 2) v = (uint16_t)v;
+    else if (bytes == 4) v = (uint32_t)v;
+  }
+  if (v < 0 || v >= a->dictionary->length) return false;
+  *index = v;
+  return true;
+}
+
+int64_t qv__ree_run_end(const qv_array *a, int64_t p) {
+  const qv_array *re = a->children[0];
+  const uint8_t *d = qv__buf_data(re, 1);
+  return qv__load_int(d, qv_type_storage(re->type)->bit_width / 8, re->offset + p);
+}
+
+bool qv__ree_slot(const qv_array *a, int64_t i, int64_t *physical) {
+  if (a->n_children < 2 || a->children[0] == NULL || a->children[1] == NULL) return false;
+  const qv_array *re = a->children[0];
+  if (re->length <= 0 || qv__buf_data(re, 1) == NULL) return false;
+  const int64_t target = a->offset + i;
+  /* First run whose end is > target. */
+  int64_t lo = 0, hi = re->length;
+  while (lo < hi) {
+    int64_t mid = lo + (hi - lo) / 2;
+    if (qv__ree_run_end(a, mid) > target) hi = mid;
+    else lo = mid + 1;
+  }
+  if (lo >= re->length || lo >= a->children[1]->length) return false;
+  *physical = lo;
+  return true;
+}
+
+bool qv__slot_valid(const qv_array *a, int64_t i) {
+  for (int guard = 0; guard <= 64; guard++) {
+    switch (qv__storage_id(a)) {
+      case QV_TYPE_NULL:
+        return false;
+      case QV_TYPE_SPARSE_UNION:
+      case QV_TYPE_DENSE_UNION: {
+        int32_t c;
+        int64_t ci;
+        if (!qv__union_slot(a, i, &c, &ci)) return false;
+        a = a->children[c];
+        i = ci; /* the child's logical row */
+        break;
+      }
+      case QV_TYPE_RUN_END_ENCODED: {
+        int64_t p;
+        if (!qv__ree_slot(a, i, &p)) return false;
+        a = a->children[1];
+        i = p;
+        break;
+      }
+      default:
+        return qv__bit_valid(a, i);
+    }
+  }
+  return false;
+}

@@ -1,0 +1,249 @@
+/* quiver validate: structural (O(number of buffers)) checks of one node.
+ *
+ * After qv__validate_layout and qv__validate_links pass for an array and
+ * all its descendants, every buffer of the layout is large enough for
+ * offset + length slots, the first and last offsets (binary, list) point
+ * inside the data or child, children exist with their declared types and
+ * the lengths the layout needs, and the null count is consistent with the
+ * layout. That is the precondition of the accessors in access.h. Sizes are
+ * computed with checked int64 arithmetic (QV_ERR_OVERFLOW when they wrap).
+ */
+#include <stdio.h>
+
+#include "core/internal.h"
+#include "validate/internal.h"
+
+/* Requires buffer idx to hold at least `need` bytes. */
+static qv_status need_bytes(qv__vctx *c, const qv_array *a, int32_t idx, const char *what, int64_t need) {
+  const int64_t have = qv__buf_size(a, idx);
+  if (have < need)
+    return qv__vfail(c, a, QV_ERR_INVALID_DATA,
+                     "%s buffer too small: %lld bytes, need %lld for offset %lld + length %lld", what,
+                     (long long)have, (long long)need, (long long)a->offset, (long long)a->length);
+  return QV_OK;
+}
+
+/* Requires buffer idx to hold `count` values of `width` bytes. */
+static qv_status need_values(qv__vctx *c, const qv_array *a, int32_t idx, const char *what, int64_t count,
+                             int64_t width) {
+  int64_t need;
+  if (qv__mul_overflow_i64(count, width, &need))
+    return qv__vfail(c, a, QV_ERR_OVERFLOW, "%s buffer size overflows: %lld values of %lld bytes", what,
+                     (long long)count, (long long)width);
+  return need_bytes(c, a, idx, what, need);
+}
+
+/* Offsets buffer (binary, list): offset + length + 1 entries (or an empty
+ * buffer for an empty array), first >= 0, last >= first, last <= limit. */
+static qv_status check_offsets(qv__vctx *c, const qv_array *a, bool wide, int64_t end, int64_t limit,
+                               const char *limit_name) {
+  if (a->length == 0 && qv__buf_size(a, 1) == 0) return QV_OK; /* empty array, offsets elided */
+  QV_RETURN_IF_ERROR(need_values(c, a, 1, "offsets", end + 1, wide ? 8 : 4));
+  const uint8_t *offs = qv__buf_data(a, 1);
+  const int64_t first = qv__load_off(offs, wide, a->offset);
+  const int64_t last = qv__load_off(offs, wide, end);
+  if (first < 0) return qv__vfail(c, a, QV_ERR_INVALID_DATA, "first offset %lld is negative", (long long)first);
+  if (last < first)
+    return qv__vfail(c, a, QV_ERR_INVALID_DATA, "last offset %lld is less than first offset %lld", (long long)last,
+                     (long long)first);
+  if (last > limit)
+    return qv__vfail(c, a, QV_ERR_INVALID_DATA, "last offset %lld exceeds the %s (%lld)", (long long)last,
+                     limit_name, (long long)limit);
+  return QV_OK;
+}
+
+static qv_status check_null_count(qv__vctx *c, const qv_array *a, const qv_type *t, int64_t end) {
+  const int64_t nc = __atomic_load_n(&a->null_count, __ATOMIC_RELAXED);
+  if (nc < QV_NULL_COUNT_UNKNOWN)
+    return qv__vfail(c, a, QV_ERR_INVALID_DATA, "null_count %lld is negative", (long long)nc);
+  if (nc > a->length)
+    return qv__vfail(c, a, QV_ERR_INVALID_DATA, "null_count %lld exceeds length %lld", (long long)nc,
+                     (long long)a->length);
+  if (t->id == QV_TYPE_NULL) {
+    if (nc != QV_NULL_COUNT_UNKNOWN && nc != a->length)
+      return qv__vfail(c, a, QV_ERR_INVALID_DATA, "null_count %lld must equal the length %lld", (long long)nc,
+                       (long long)a->length);
+    return QV_OK;
+  }
+  if (!qv_type_has_validity(t)) {
+    if (nc > 0)
+      return qv__vfail(c, a, QV_ERR_INVALID_DATA, "null_count must be 0 (nulls live in the children), found %lld",
+                       (long long)nc);
+    return QV_OK;
+  }
+  if (qv__buf_data(a, 0) == NULL) {
+    if (nc > 0)
+      return qv__vfail(c, a, QV_ERR_INVALID_DATA, "null_count %lld but no validity bitmap", (long long)nc);
+    return QV_OK;
+  }
+  return need_bytes(c, a, 0, "validity", qv_bitmap_bytes(end));
+}
+
+static qv_status check_children(qv__vctx *c, const qv_array *a, const qv_type *t) {
+  const int32_t want = qv__type_num_children(t);
+  if (a->n_children != want)
+    return qv__vfail(c, a, QV_ERR_INVALID_DATA, "expected %d children, found %d", want, a->n_children);
+  if (want > 0 && a->children == NULL)
+    return qv__vfail(c, a, QV_ERR_INVALID_DATA, "children array is NULL (%d children)", want);
+  if (t->n_children < want || (want > 0 && t->children == NULL))
+    return qv__vfail(c, a, QV_ERR_INVALID_DATA, "type declares %d child fields, layout needs %d", t->n_children,
+                     want);
+  for (int32_t k = 0; k < want; k++) {
+    const qv_array *ch = a->children[k];
+    const qv_field *f = t->children[k];
+    if (ch == NULL) return qv__vfail(c, a, QV_ERR_INVALID_DATA, "child %d ('%s') is NULL", k, f->name);
+    if (ch->type == NULL) return qv__vfail(c, a, QV_ERR_INVALID_DATA, "child %d ('%s') has no type", k, f->name);
+    if (!qv_type_equals(ch->type, f->type, false)) {
+      char have[128], expect[128];
+      qv_type_to_string(ch->type, have, sizeof have);
+      qv_type_to_string(f->type, expect, sizeof expect);
+      return qv__vfail(c, a, QV_ERR_INVALID_DATA, "child %d ('%s') has type %s, expected %s", k, f->name, have,
+                       expect);
+    }
+  }
+  return QV_OK;
+}
+
+/* Children read at the parent's logical positions need `need` slots. */
+static qv_status children_cover(qv__vctx *c, const qv_array *a, const qv_type *t, int64_t need) {
+  for (int32_t k = 0; k < a->n_children; k++)
+    if (a->children[k]->length < need)
+      return qv__vfail(c, a, QV_ERR_INVALID_DATA,
+                       "child %d ('%s') has length %lld, needs at least offset %lld + length %lld = %lld", k,
+                       t->children[k]->name, (long long)a->children[k]->length, (long long)a->offset,
+                       (long long)a->length, (long long)need);
+  return QV_OK;
+}
+
+qv_status qv__validate_layout(qv__vctx *c, const qv_array *a) {
+  const qv_type *t = qv_type_storage(a->type);
+  int64_t end;
+  if (a->length < 0) return qv__vfail(c, a, QV_ERR_INVALID_DATA, "negative length %lld", (long long)a->length);
+  if (a->offset < 0) return qv__vfail(c, a, QV_ERR_INVALID_DATA, "negative offset %lld", (long long)a->offset);
+  if (qv__add_overflow_i64(a->offset, a->length, &end))
+    return qv__vfail(c, a, QV_ERR_OVERFLOW, "offset %lld + length %lld overflows int64", (long long)a->offset,
+                     (long long)a->length);
+
+  /* Buffers: count, and no size without data. */
+  const bool is_view = t->id == QV_TYPE_BINARY_VIEW || t->id == QV_TYPE_STRING_VIEW;
+  const int32_t want = qv_type_num_buffers(t);
+  if (is_view ? a->n_buffers < want : a->n_buffers != want)
+    return qv__vfail(c, a, QV_ERR_INVALID_DATA, "expected %s%d buffers, found %d", is_view ? "at least " : "", want,
+                     a->n_buffers);
+  if (a->n_buffers > 0 && a->buffers == NULL)
+    return qv__vfail(c, a, QV_ERR_INVALID_DATA, "buffers array is NULL (%d buffers)", a->n_buffers);
+  for (int32_t i = 0; i < a->n_buffers; i++) {
+    const qv_buffer *b = a->buffers[i];
+    if (b == NULL) continue;
+    if (b->size < 0)
+      return qv__vfail(c, a, QV_ERR_INVALID_DATA, "buffer %d has negative size %lld", i, (long long)b->size);
+    if (b->data == NULL && b->size > 0)
+      return qv__vfail(c, a, QV_ERR_INVALID_DATA, "buffer %d has %lld bytes but no data", i, (long long)b->size);
+  }
+  QV_RETURN_IF_ERROR(check_children(c, a, t));
+
+  /* Dictionary presence and type. */
+  if (t->id == QV_TYPE_DICTIONARY) {
+    if (a->dictionary == NULL) return qv__vfail(c, a, QV_ERR_INVALID_DATA, "dictionary array has no dictionary");
+    if (a->dictionary->type == NULL || !qv_type_equals(a->dictionary->type, t->value_type, false)) {
+      char have[128] = "(none)", expect[128];
+      if (a->dictionary->type) qv_type_to_string(a->dictionary->type, have, sizeof have);
+      qv_type_to_string(t->value_type, expect, sizeof expect);
+      return qv__vfail(c, a, QV_ERR_INVALID_DATA, "dictionary has type %s, expected the value type %s", have,
+                       expect);
+    }
+    if (t->index_type == NULL || !qv_type_is_integer(t->index_type->id))
+      return qv__vfail(c, a, QV_ERR_INVALID_DATA, "dictionary index type is not an integer type");
+  } else if (a->dictionary != NULL) {
+    return qv__vfail(c, a, QV_ERR_INVALID_DATA, "array of a non-dictionary type has a dictionary");
+  }
+
+  QV_RETURN_IF_ERROR(check_null_count(c, a, t, end));
+
+  switch (t->id) {
+    case QV_TYPE_NULL:
+      return QV_OK;
+    case QV_TYPE_BOOL:
+      return need_bytes(c, a, 1, "values", qv_bitmap_bytes(end));
+    case QV_TYPE_BINARY:
+    case QV_TYPE_STRING:
+    case QV_TYPE_LARGE_BINARY:
+    case QV_TYPE_LARGE_STRING:
+      return check_offsets(c, a, t->id == QV_TYPE_LARGE_BINARY || t->id == QV_TYPE_LARGE_STRING, end,
+                           qv__buf_size(a, 2), "data size");
+    case QV_TYPE_BINARY_VIEW:
+    case QV_TYPE_STRING_VIEW:
+      return need_values(c, a, 1, "views", end, QV_VIEW_SIZE);
+    case QV_TYPE_LIST:
+    case QV_TYPE_LARGE_LIST:
+    case QV_TYPE_MAP:
+      return check_offsets(c, a, t->id == QV_TYPE_LARGE_LIST, end, a->children[0]->length, "child length");
+    case QV_TYPE_LIST_VIEW:
+    case QV_TYPE_LARGE_LIST_VIEW: {
+      const int64_t w = t->id == QV_TYPE_LARGE_LIST_VIEW ? 8 : 4;
+      QV_RETURN_IF_ERROR(need_values(c, a, 1, "offsets", end, w));
+      return need_values(c, a, 2, "sizes", end, w);
+    }
+    case QV_TYPE_FIXED_SIZE_LIST: {
+      int64_t need;
+      if (t->list_size < 0)
+        return qv__vfail(c, a, QV_ERR_INVALID_DATA, "negative list size %d", t->list_size);
+      if (qv__mul_overflow_i64(end, t->list_size, &need))
+        return qv__vfail(c, a, QV_ERR_OVERFLOW, "(offset + length) %lld x list size %d overflows", (long long)end,
+                         t->list_size);
+      if (a->children[0]->length < need)
+        return qv__vfail(c, a, QV_ERR_INVALID_DATA,
+                         "child has length %lld, needs at least (offset %lld + length %lld) x %d = %lld",
+                         (long long)a->children[0]->length, (long long)a->offset, (long long)a->length,
+                         t->list_size, (long long)need);
+      return QV_OK;
+    }
+    case QV_TYPE_STRUCT:
+      return children_cover(c, a, t, end);
+    case QV_TYPE_SPARSE_UNION:
+      QV_RETURN_IF_ERROR(need_values(c, a, 0, "type ids", end, 1));
+      return children_cover(c, a, t, end);
+    case QV_TYPE_DENSE_UNION:
+      QV_RETURN_IF_ERROR(need_values(c, a, 0, "type ids", end, 1));
+      return need_values(c, a, 1, "offsets", end, 4);
+    case QV_TYPE_RUN_END_ENCODED: {
+      const qv_array *re = a->children[0], *vals = a->children[1];
+      const qv_type_id rid = qv__storage_id(re);
+      if (rid != QV_TYPE_INT16 && rid != QV_TYPE_INT32 && rid != QV_TYPE_INT64)
+        return qv__vfail(c, a, QV_ERR_INVALID_DATA, "run_ends must be int16, int32 or int64, found %s",
+                         qv_type_id_name(rid));
+      if (__atomic_load_n(&re->null_count, __ATOMIC_RELAXED) > 0)
+        return qv__vfail(c, a, QV_ERR_INVALID_DATA, "run_ends must not contain nulls (null_count %lld)",
+                         (long long)re->null_count);
+      if (re->length > vals->length)
+        return qv__vfail(c, a, QV_ERR_INVALID_DATA, "run_ends has %lld runs but values only %lld entries",
+                         (long long)re->length, (long long)vals->length);
+      const int64_t max = rid == QV_TYPE_INT16 ? INT16_MAX : rid == QV_TYPE_INT32 ? INT32_MAX : INT64_MAX;
+      if (end > max)
+        return qv__vfail(c, a, QV_ERR_INVALID_DATA, "offset + length %lld does not fit the %s run ends",
+                         (long long)end, qv_type_id_name(rid));
+      if (a->length > 0 && re->length == 0)
+        return qv__vfail(c, a, QV_ERR_INVALID_DATA, "no runs for a length of %lld", (long long)a->length);
+      return QV_OK;
+    }
+    case QV_TYPE_DICTIONARY:
+    default: {
+      const int32_t w = qv__type_byte_width(t);
+      if (w <= 0 && t->id != QV_TYPE_FIXED_SIZE_BINARY)
+        return qv__vfail(c, a, QV_ERR_INVALID_DATA, "type has no fixed width (%d)", w);
+      return need_values(c, a, 1, t->id == QV_TYPE_DICTIONARY ? "indices" : "values", end, w);
+    }
+  }
+}
+
+qv_status qv__validate_links(qv__vctx *c, const qv_array *a) {
+  const qv_type *t = qv_type_storage(a->type);
+  if (t->id != QV_TYPE_RUN_END_ENCODED || a->length == 0) return QV_OK;
+  const qv_array *re = a->children[0];
+  const int64_t last = qv__ree_run_end(a, re->length - 1);
+  if (last < a->offset + a->length)
+    return qv__vfail(c, a, QV_ERR_INVALID_DATA,
+                     "last run end %lld does not cover offset %lld + length %lld", (long long)last,
+                     (long long)a->offset, (long long)a->length);
+  return QV_OK;
+}
