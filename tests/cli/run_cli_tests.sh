@@ -1,0 +1,460 @@
+#!/usr/bin/env bash
+# Tests of the `quiver` command-line tool through its exit codes and output.
+#
+# Usage: tests/cli/run_cli_tests.sh PATH/TO/quiver
+# Run from the repository root (ctest does: cli_test_commands in
+# tools/CMakeLists.txt). Gold files come from $QV_ARROW_TESTING (default
+# ../shared/arrow-testing); the cases that need them are skipped, and say
+# so, when they are missing. Each case prints "ok" or "FAIL" with the
+# reasons; the last line is "N passed, M failed" and the exit status is
+# non-zero when anything failed. Under the ASan build every quiver process
+# also runs with LeakSanitizer, so a leak fails the case (non-zero exit).
+
+set -u
+Q=${1:?usage: run_cli_tests.sh PATH/TO/quiver}
+case $Q in /*) ;; *) Q=$PWD/$Q ;; esac
+[ -x "$Q" ] || { echo "not executable: $Q"; exit 2; }
+AT=${QV_ARROW_TESTING:-$PWD/../shared/arrow-testing}
+IPC=$AT/data/arrow-ipc-stream
+GOLD=$IPC/integration/cpp-21.0.0
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/quiver-cli.XXXXXX") || exit 2
+trap 'rm -rf "$T"' EXIT
+OUT=$T/stdout
+ERR=$T/stderr
+export QUIVER_PROGRESS=never # no progress lines unless a case asks for them
+
+pass=0
+fail=0
+skip=0
+CASE=""
+WHY=""
+
+begin() { CASE=$1; WHY=""; }
+note() { WHY+="$1"$'\n'; }
+# run WANT_RC CMD...: runs CMD with stdout/stderr captured.
+run() {
+  local want=$1; shift
+  "$@" >"$OUT" 2>"$ERR"
+  RC=$?
+  [ "$RC" -eq "$want" ] || note "exit $RC, expected $want: $* ; stderr: $(head -c 600 "$ERR")"
+}
+# sh WANT_RC 'pipeline': the same for a shell pipeline (pipefail).
+sh() { local want=$1; run "$want" bash -o pipefail -c "$2"; }
+out_has() { grep -qF -- "$1" "$OUT" || note "stdout lacks '$1' (got: $(head -c 300 "$OUT"))"; }
+out_lacks() { ! grep -qF -- "$1" "$OUT" || note "stdout has '$1'"; }
+err_has() { grep -qF -- "$1" "$ERR" || note "stderr lacks '$1' (got: $(head -c 300 "$ERR"))"; }
+err_empty() { [ ! -s "$ERR" ] || note "stderr not empty: $(head -c 300 "$ERR")"; }
+out_is() { local want=$1; [ "$(cat "$OUT")" == "$want" ] || note "stdout is $(cat "$OUT" | head -c 600), expected $want"; }
+same() { cmp -s "$1" "$2" || note "$1 and $2 differ"; }
+end() {
+  if [ -z "$WHY" ]; then
+    pass=$((pass + 1)); echo "ok   $CASE"
+  else
+    fail=$((fail + 1)); echo "FAIL $CASE"; printf '%s' "$WHY" | sed 's/^/       /'
+  fi
+}
+skipped() { skip=$((skip + 1)); echo "skip $1 (no gold files at $IPC)"; }
+have_gold() { [ -d "$GOLD" ]; }
+
+cd "$T" || exit 2
+
+# ---------------------------------------------------------------- help, usage
+begin "quiver --help lists every command"
+run 0 "$Q" --help
+for c in cat schema validate convert stats gen; do out_has "  $c "; done
+err_empty
+end
+
+for c in cat schema validate convert stats gen; do
+  begin "quiver $c --help"
+  run 0 "$Q" $c --help
+  out_has "Usage: quiver $c"
+  err_empty
+  end
+done
+
+begin "quiver help CMD and --version"
+run 0 "$Q" help convert
+out_has "Usage: quiver convert"
+run 0 "$Q" --version
+out_has "quiver "
+end
+
+begin "no command: usage on stderr, exit 2"
+run 2 "$Q"
+err_has "Usage: quiver COMMAND"
+end
+
+begin "usage errors exit 2 with a message"
+run 2 "$Q" frobnicate x
+err_has "unknown command 'frobnicate'"
+run 2 "$Q" cat
+err_has "missing the input file"
+run 2 "$Q" cat --bogus x
+err_has "unknown option '--bogus'"
+run 2 "$Q" cat x --head
+err_has "needs a value"
+run 2 "$Q" cat x --head=-3
+err_has "--head wants a non-negative integer"
+run 2 "$Q" stats a b
+err_has "unexpected argument 'b'"
+run 2 "$Q" convert in
+err_has "missing the output file"
+run 2 "$Q" convert in out --to parquet
+err_has "--to wants stream, file or json"
+run 2 "$Q" convert in out.json --compression zstd
+err_has "--compression applies to IPC output"
+run 2 "$Q" convert in out --compression brotli
+err_has "--compression wants lz4, zstd or none"
+run 2 "$Q" convert in out --batch-size 0
+err_has "--batch-size wants a positive integer"
+run 2 "$Q" gen
+err_has "missing the data set name"
+run 2 "$Q" gen fake out
+err_has "unknown data set 'fake'"
+run 2 "$Q" gen seed
+err_has "missing the output file"
+run 2 "$Q" gen seed --rows lots out
+err_has "--rows wants a non-negative integer"
+run 2 "$Q" validate --full=yes x
+err_has "takes no value"
+end
+
+if command -v script >/dev/null 2>&1; then
+  begin "binary output to a terminal is refused (exit 2)"
+  run 0 script -qec "$Q gen seed --rows 10 -; echo rc=\$?" /dev/null
+  out_has "refusing to write binary Arrow data to a terminal"
+  out_has "rc=2"
+  end
+fi
+
+# ---------------------------------------------------------------- gen, stats, cat
+begin "gen seed writes a stream, the same bytes every run"
+run 0 "$Q" gen seed --rows 1000 seed.arrows
+err_empty
+run 0 "$Q" gen seed --rows 1000 seed2.arrows
+same seed.arrows seed2.arrows
+[ "$(head -c 4 seed.arrows | od -An -tx1 | tr -d ' ')" == "ffffffff" ] || note "seed.arrows does not start with 0xFFFFFFFF"
+end
+
+begin "gen seed --to / .arrow write the file format"
+run 0 "$Q" gen seed --rows 1000 seed.arrow
+[ "$(head -c 6 seed.arrow)" == "ARROW1" ] || note "seed.arrow does not start with ARROW1"
+run 0 "$Q" gen seed --rows 1000 --to file seedfile.bin
+same seed.arrow seedfile.bin
+end
+
+begin "stats of the seed stream"
+run 0 "$Q" stats seed.arrows
+out_has "format:   IPC stream"
+out_has "rows:     1000"
+out_has "batches:  1"
+out_has "columns:  2"
+out_has "size:     $(stat -c %s seed.arrows) bytes"
+grep -qE '^a +string +14004 +0 +"[A-Za-z0-9]{10}" +"[A-Za-z0-9]{10}"$' "$OUT" || note "no stats line for column a: $(cat "$OUT")"
+grep -qE '^b +string +14004 +0 +"' "$OUT" || note "no stats line for column b"
+end
+
+begin "cat --head 3 prints the seed's first rows (the demo's values)"
+run 0 "$Q" cat seed.arrows --head 3
+out_is 'quiver.Table
+a: string
+b: string
+----
+a: [["ak2cp8sAM0","5CWyK1NSAk","Er8KVVhi1Y"]]
+b: [["E9fk3OVdKM","qhZWa1N9Gb","M3NFBe3Ivd"]]'
+err_empty
+end
+
+begin "cat --columns b --head 2"
+run 0 "$Q" cat --columns b --head 2 seed.arrows
+out_is 'quiver.Table
+b: string
+----
+b: [["E9fk3OVdKM","qhZWa1N9Gb"]]'
+end
+
+begin "cat without --head windows long columns"
+run 0 "$Q" cat seed.arrows
+out_has '"ak2cp8sAM0"'
+out_has ',...,'
+out_has '"ZfGbP1kpj1"]]'
+end
+
+begin "cat --columns with an unknown column exits 2 naming the columns"
+run 2 "$Q" cat --columns a,zz seed.arrows
+err_has "no column named 'zz' (the columns are: a, b)"
+end
+
+begin "cat of many batches keeps the first and last (windowed)"
+run 0 "$Q" convert seed.arrows many.arrows --batch-size 100
+run 0 "$Q" cat many.arrows
+[ "$(grep -o '\]' "$OUT" | wc -l)" -gt 0 ] || note "no output"
+out_has '"ak2cp8sAM0"'
+out_has '"ZfGbP1kpj1"]]'
+out_has '],...,['
+cp "$OUT" many.txt
+run 0 "$Q" convert many.arrows many.arrow
+run 0 "$Q" cat many.arrow
+same many.txt "$OUT"
+run 0 "$Q" cat --all many.arrows
+out_lacks '...'
+end
+
+# ---------------------------------------------------------------- convert
+begin "convert to file, JSON, JSON.gz, zstd and lz4: same table back"
+run 0 "$Q" cat --all seed.arrows
+cp "$OUT" ref.txt
+for target in c.arrow c.json c.json.gz c.zstd.arrows c.lz4.arrow; do
+  case $target in
+    *.zstd.*) run 0 "$Q" convert seed.arrows $target --compression zstd ;;
+    *.lz4.*) run 0 "$Q" convert seed.arrows $target --compression lz4 ;;
+    *) run 0 "$Q" convert seed.arrows $target ;;
+  esac
+  run 0 "$Q" cat --all $target
+  same ref.txt "$OUT"
+done
+run 0 "$Q" stats c.arrow
+out_has "format:   IPC file"
+run 0 "$Q" stats c.json
+out_has "format:   JSON"
+run 0 "$Q" stats c.json.gz
+out_has "format:   JSON (gzip)"
+[ "$(head -c 2 c.json.gz | od -An -tx1 | tr -d ' ')" == "1f8b" ] || note "c.json.gz is not gzip"
+[ "$(stat -c %s c.zstd.arrows)" -lt "$(stat -c %s seed.arrows)" ] || note "zstd output is not smaller"
+end
+
+begin "convert --to overrides the extension"
+run 0 "$Q" convert seed.arrows out.bin --to file
+[ "$(head -c 6 out.bin)" == "ARROW1" ] || note "out.bin is not an IPC file"
+run 0 "$Q" convert seed.arrow out2.bin --to stream
+same seed.arrows out2.bin
+end
+
+begin "convert --batch-size cuts batches"
+run 0 "$Q" convert seed.arrows b.arrow --batch-size 300
+run 0 "$Q" stats b.arrow
+out_has "rows:     1000"
+out_has "batches:  4"
+run 0 "$Q" cat --all b.arrow
+out_has '"ak2cp8sAM0"'
+end
+
+begin "convert --columns keeps the chosen columns"
+run 0 "$Q" convert seed.arrows onlyb.arrows --columns b
+run 0 "$Q" schema onlyb.arrows
+out_is 'b: string'
+end
+
+begin "convert of a bad input exits 1 and leaves no output"
+head -c 20000 seed.arrows >cut.arrows
+run 1 "$Q" convert cut.arrows never.arrow
+err_has "quiver convert: cut.arrows:"
+[ ! -e never.arrow ] || note "never.arrow was created"
+end
+
+# ---------------------------------------------------------------- validate, schema
+begin "validate: stream, file, JSON; structural and --full"
+for f in seed.arrows seed.arrow c.json c.json.gz c.zstd.arrows; do
+  run 0 "$Q" validate $f
+  out_has "$f: OK"
+  out_has "structural validation"
+  run 0 "$Q" validate --full $f
+  out_has "full validation"
+done
+end
+
+begin "schema prints fields"
+run 0 "$Q" schema seed.arrows
+out_is 'a: string
+b: string'
+end
+
+# ---------------------------------------------------------------- bad data
+begin "a truncated stream: exit 1 with the library's message"
+head -c 20000 seed.arrows >cut.arrows
+for c in validate stats cat; do
+  run 1 "$Q" $c cut.arrows
+  err_has "quiver $c: cut.arrows: "
+  err_has "QV_ERR_TRUNCATED"
+done
+end
+
+begin "a stream cut at a message boundary fails validate (no EOS)"
+len=$(($(stat -c %s seed.arrows) - 8))
+head -c $len seed.arrows >noeos.arrows
+run 1 "$Q" validate noeos.arrows
+err_has "QV_ERR_TRUNCATED"
+run 0 "$Q" stats noeos.arrows
+out_has "rows:     1000"
+end
+
+begin "a truncated IPC file exits 1"
+head -c 20000 seed.arrow >cut.arrow
+run 1 "$Q" validate cut.arrow
+err_has "quiver validate: cut.arrow: "
+end
+
+begin "not Arrow, empty, missing, directory: exit 1"
+printf 'hello world\n' >text.txt
+run 1 "$Q" cat text.txt
+err_has "not an Arrow IPC stream, IPC file or integration JSON"
+: >empty.arrows
+run 1 "$Q" validate empty.arrows
+err_has "empty"
+run 1 "$Q" stats does-not-exist.arrows
+err_has "QV_ERR_NOT_FOUND"
+run 1 "$Q" schema "$T"
+err_has "is a directory"
+printf '{"schema": ' >bad.json
+run 1 "$Q" validate bad.json
+err_has "quiver validate: bad.json: "
+end
+
+if [ -d "$IPC" ]; then
+  begin "gold crash files exit 1 with a message, never crash"
+  n=0
+  for f in "$IPC"/crash-* "$IPC"/clusterfuzz-*; do
+    [ -f "$f" ] || continue
+    n=$((n + 1))
+    for c in validate stats; do
+      run 1 "$Q" $c "$f"
+      err_has "quiver $c: "
+    done
+  done
+  [ $n -gt 0 ] || note "no crash files found"
+  end
+else
+  skipped "gold crash files"
+fi
+
+# ---------------------------------------------------------------- pipes and stdin
+begin "gen seed --rows 1000 - | stats -"
+sh 0 "'$Q' gen seed --rows 1000 - | '$Q' stats -"
+out_has "input:    <stdin>"
+out_has "rows:     1000"
+end
+
+begin "the seed scenario: gen seed - | stats - (1,000,000 rows)"
+sh 0 "'$Q' gen seed - | '$Q' stats -"
+out_has "rows:     1000000"
+end
+
+begin "stdin: file format and JSON through a pipe, regular file redirect"
+sh 0 "cat seed.arrow | '$Q' stats -"
+out_has "format:   IPC file"
+out_has "rows:     1000"
+sh 0 "zcat c.json.gz | '$Q' cat --head 3 -"
+out_has '"ak2cp8sAM0"'
+sh 0 "cat c.json.gz | '$Q' validate -"
+out_has "<stdin>: OK (JSON (gzip)"
+run 0 "$Q" stats - <seed.arrows
+out_has "rows:     1000"
+run 0 "$Q" stats - <seed.arrow
+out_has "format:   IPC file"
+sh 1 "head -c 20000 seed.arrows | '$Q' stats -"
+err_has "quiver stats: <stdin>: "
+end
+
+begin "convert - - streams stdin to stdout"
+sh 0 "cat seed.arrow | '$Q' convert - - --compression zstd | '$Q' convert - - --to file | '$Q' cat --all -"
+same ref.txt "$OUT"
+sh 0 "cat seed.arrows | '$Q' convert - - --to json | '$Q' cat --all -"
+same ref.txt "$OUT"
+end
+
+begin "named pipes: read from and written to in place"
+mkfifo in.fifo out.fifo
+timeout 60 "$Q" gen seed --rows 1000 in.fifo &
+bg=$!
+run 0 "$Q" stats in.fifo
+out_has "rows:     1000"
+wait $bg || note "gen into the FIFO failed"
+timeout 60 cat out.fifo >from_fifo.arrows &
+bg=$!
+run 0 "$Q" convert seed.arrows out.fifo
+wait $bg || note "reading the FIFO failed"
+same seed.arrows from_fifo.arrows
+end
+
+# ---------------------------------------------------------------- progress
+begin "progress line: off when stderr is not a terminal, forced with QUIVER_PROGRESS=always"
+run 0 "$Q" stats many.arrows
+err_empty
+run 0 env QUIVER_PROGRESS=always "$Q" stats many.arrows
+err_has "quiver stats: "
+err_has " rows, "
+end
+
+# ---------------------------------------------------------------- gold files
+if have_gold; then
+  begin "gold primitive: cat, schema, stats min/max"
+  run 0 "$Q" cat "$GOLD/generated_primitive.arrow_file"
+  out_has "quiver.Table"
+  out_has "bool_nullable: bool"
+  run 0 "$Q" schema "$GOLD/generated_primitive.arrow_file"
+  out_has "int8_nonnullable: int8 not null"
+  run 0 "$Q" stats "$GOLD/generated_primitive.arrow_file"
+  out_has "rows:     37"
+  out_has "batches:  2"
+  grep -qE '^int8_nonnullable +int8 +[0-9]+ +0 +-128 +127$' "$OUT" || note "int8 min/max line missing: $(grep int8_non "$OUT")"
+  grep -qE '^bool_nullable +bool .* false +true$' "$OUT" || note "bool min/max line missing"
+  end
+
+  begin "gold metadata: schema shows field and schema metadata"
+  run 0 "$Q" schema "$GOLD/generated_custom_metadata.arrow_file"
+  out_has "-- field metadata --"
+  out_has "-- schema metadata --"
+  out_has "-- field metadata (list_with_odd_values.item) --"
+  end
+
+  begin "every cpp-21.0.0 gold file: file -> stream -> file (zstd) -> json, same table"
+  n=0
+  for f in "$GOLD"/*.arrow_file; do
+    b=$(basename "$f" .arrow_file)
+    n=$((n + 1))
+    run 0 "$Q" cat --all "$f"
+    cp "$OUT" gold.txt
+    run 0 "$Q" convert "$f" g.arrows
+    run 0 "$Q" convert g.arrows g.arrow --compression zstd
+    run 0 "$Q" convert g.arrow g.json
+    for g in g.arrows g.arrow g.json; do
+      run 0 "$Q" cat --all $g
+      cmp -s gold.txt "$OUT" || note "$b: $g prints differently from the gold file"
+    done
+    # The gold .stream holds the same rows (compared when both declare the
+    # same schema: C++ wrote generated_map_non_canonical.stream with the
+    # canonical map field names, its .arrow_file with the custom ones).
+    if [ "$("$Q" schema "$GOLD/$b.stream")" == "$("$Q" schema "$f")" ]; then
+      run 0 "$Q" cat --all "$GOLD/$b.stream"
+      cmp -s gold.txt "$OUT" || note "$b: the gold .stream prints differently from the .arrow_file"
+    fi
+  done
+  [ $n -gt 10 ] || note "only $n gold files"
+  end
+
+  begin "gold compressed, legacy and big-endian files read"
+  for f in "$IPC"/integration/2.0.0-compression/*.stream "$IPC"/integration/2.0.0-compression/*.arrow_file \
+    "$IPC"/integration/0.14.1/generated_primitive.stream "$IPC"/integration/1.0.0-bigendian/generated_primitive.arrow_file; do
+    [ -f "$f" ] || { note "missing $f"; continue; }
+    run 0 "$Q" validate "$f"
+    out_has "OK"
+  done
+  run 0 "$Q" validate "$IPC/integration/0.14.1/generated_primitive.stream"
+  out_has "IPC stream (legacy framing)"
+  end
+
+  begin "validate --full finds what structural validation lets through"
+  f=$IPC/integration/0.14.1/generated_decimal.stream
+  run 0 "$Q" validate "$f"
+  run 1 "$Q" validate --full "$f"
+  err_has "more digits than precision"
+  end
+else
+  skipped "gold file cases"
+fi
+
+[ "$skip" -eq 0 ] || echo "($skip cases skipped)"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

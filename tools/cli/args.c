@@ -1,0 +1,109 @@
+/* quiver CLI: option parsing and the two kinds of error report.
+ *
+ * Options are GNU-style long options, accepted anywhere among the
+ * positionals ("--head 5", "--head=5"); "--" ends them and a lone "-" is a
+ * positional (stdin or stdout). Every usage problem is reported here, on
+ * stderr, as "quiver CMD: what is wrong" plus a pointer to --help, and
+ * turns into exit code 2; data problems carry the library's message and
+ * turn into exit code 1.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void usage_hint(const cli_command *cmd) {
+  fprintf(stderr, "Try 'quiver %s --help' for more information.\n", cmd->name);
+}
+
+int cli_usage_error(const cli_command *cmd, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fprintf(stderr, "quiver %s: ", cmd->name);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+  usage_hint(cmd);
+  return CLI_EXIT_USAGE;
+}
+
+int cli_data_error(const cli_command *cmd, const char *what, const qv_error *err) {
+  const char *msg = (err && err->message[0]) ? err->message : "failed (no message)";
+  const char *code = err ? qv_status_name(err->code) : "";
+  /* Readers opened by path already start their message with "'path': ". */
+  size_t wl = what ? strlen(what) : 0;
+  if (wl && msg[0] == '\'' && strncmp(msg + 1, what, wl) == 0 && strncmp(msg + 1 + wl, "': ", 3) == 0)
+    msg += wl + 4;
+  if (what && what[0])
+    fprintf(stderr, "quiver %s: %s: %s [%s]\n", cmd->name, what, msg, code);
+  else
+    fprintf(stderr, "quiver %s: %s [%s]\n", cmd->name, msg, code);
+  return CLI_EXIT_DATA;
+}
+
+const char *cli_display_name(const char *path, bool output) {
+  if (strcmp(path, "-") == 0) return output ? "<stdout>" : "<stdin>";
+  return path;
+}
+
+bool cli_parse_count(const char *s, int64_t *out) {
+  if (s == NULL || *s == '\0' || *s == '_') return false;
+  int64_t v = 0;
+  for (const char *p = s; *p; p++) {
+    if (*p == '_') continue;
+    if (*p < '0' || *p > '9') return false;
+    int d = *p - '0';
+    if (v > (INT64_MAX - d) / 10) return false;
+    v = v * 10 + d;
+  }
+  *out = v;
+  return true;
+}
+
+static cli_opt *find_opt(cli_opt *opts, int n_opts, const char *name, size_t len) {
+  for (int i = 0; i < n_opts; i++)
+    if (strlen(opts[i].name) == len && strncmp(opts[i].name, name, len) == 0) return &opts[i];
+  return NULL;
+}
+
+int cli_parse(const cli_command *cmd, int argc, char **argv, cli_opt *opts, int n_opts, const char **pos,
+              int max_pos, int *n_pos) {
+  *n_pos = 0;
+  bool options_done = false;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (!options_done && (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)) {
+      fputs(cmd->help, stdout);
+      return CLI_EXIT_HELP;
+    }
+    if (!options_done && strcmp(a, "--") == 0) {
+      options_done = true;
+      continue;
+    }
+    if (!options_done && a[0] == '-' && a[1] == '-') {
+      const char *name = a + 2;
+      const char *eq = strchr(name, '=');
+      size_t len = eq ? (size_t)(eq - name) : strlen(name);
+      cli_opt *o = find_opt(opts, n_opts, name, len);
+      if (o == NULL) return cli_usage_error(cmd, "unknown option '--%.*s'", (int)len, name);
+      if (o->takes_value) {
+        if (eq) {
+          o->value = eq + 1;
+        } else {
+          if (i + 1 >= argc) return cli_usage_error(cmd, "option '--%s' needs a value", o->name);
+          o->value = argv[++i];
+        }
+      } else if (eq) {
+        return cli_usage_error(cmd, "option '--%s' takes no value", o->name);
+      }
+      o->present = true;
+      continue;
+    }
+    if (!options_done && a[0] == '-' && a[1] != '\0')
+      return cli_usage_error(cmd, "unknown option '%s'", a);
+    if (*n_pos >= max_pos) return cli_usage_error(cmd, "unexpected argument '%s'", a);
+    pos[(*n_pos)++] = a;
+  }
+  return CLI_EXIT_OK;
+}

@@ -1,0 +1,178 @@
+/* quiver cat: the table, pretty-printed by print.h (header, schema, then
+ * one line per column).
+ *
+ * --head N reads only as many batches as the first N rows need and prints
+ * all of them. Without it the print is windowed like pyarrow (the first and
+ * last rows of the first and last batches, "..." between), and cat keeps
+ * only the batches the window shows: the first W, the last W in a ring, and
+ * one from the middle, which stands for "..." (print.h elides the middle as
+ * soon as a table has more than 2 x W batches, W = max_container_rows). So
+ * a stream larger than memory prints in bounded memory. Random-access
+ * inputs (IPC files) skip the batches the window drops without reading
+ * them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char cat_help[] =
+    "Usage: quiver cat FILE [--head N] [--columns a,b] [--all]\n"
+    "\n"
+    "Prints the table in FILE (- = stdin): the schema, then each column's values.\n"
+    "FILE may be an Arrow IPC stream or file (compressed or not) or integration\n"
+    "JSON (.json or .json.gz); the format is detected from the bytes.\n"
+    "\n"
+    "Options:\n"
+    "  --head N           only the first N rows (all of them are printed)\n"
+    "  --columns a,b      only these columns, in this order\n"
+    "  --all              print every row and batch (no \"...\" windowing)\n"
+    "  -h, --help         show this help\n";
+
+/* The batches kept for printing (see the file comment). */
+typedef struct kept {
+  qv_batch **b;
+  int64_t n, cap;
+  int64_t window;  /* < 0: keep everything */
+  int64_t seen;    /* batches offered */
+  qv_batch *ring[64];
+  int64_t ring_n;
+} kept;
+
+static qv_status keep_push(kept *k, qv_batch *batch, qv_error *err) {
+  if (k->n == k->cap) {
+    int64_t cap = k->cap ? 2 * k->cap : 16;
+    qv_batch **grown = realloc(k->b, (size_t)cap * sizeof *grown);
+    if (grown == NULL) return qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory keeping %lld batches", (long long)cap);
+    k->b = grown;
+    k->cap = cap;
+  }
+  k->b[k->n++] = batch;
+  return QV_OK;
+}
+
+/* Takes ownership of batch. */
+static qv_status keep(kept *k, qv_batch *batch, qv_error *err) {
+  k->seen++;
+  if (k->window <= 0 || k->n < k->window + 1) {
+    qv_status st = keep_push(k, batch, err);
+    if (st != QV_OK) qv_batch_release(batch);
+    return st;
+  }
+  /* Past the first W (+ the middle one): a ring of the last W. */
+  int64_t slot = k->ring_n % k->window;
+  if (k->ring_n >= k->window) qv_batch_release(k->ring[slot]);
+  k->ring[slot] = batch;
+  k->ring_n++;
+  return QV_OK;
+}
+
+/* Moves the ring, oldest first, behind the kept head. */
+static qv_status keep_finish(kept *k, qv_error *err) {
+  if (k->window <= 0 || k->ring_n == 0) return QV_OK;
+  int64_t have = k->ring_n < k->window ? k->ring_n : k->window;
+  int64_t first = k->ring_n < k->window ? 0 : k->ring_n % k->window;
+  qv_status st = QV_OK;
+  for (int64_t i = 0; i < have; i++) {
+    qv_batch *b = k->ring[(first + i) % k->window];
+    if (st == QV_OK) st = keep_push(k, b, err);
+    if (st != QV_OK) qv_batch_release(b);
+  }
+  k->ring_n = 0;
+  return st;
+}
+
+static void keep_free(kept *k) {
+  for (int64_t i = 0; i < k->n; i++) qv_batch_release(k->b[i]);
+  free(k->b);
+  if (k->window > 0) {
+    int64_t have = k->ring_n < k->window ? k->ring_n : k->window;
+    for (int64_t i = 0; i < have; i++) qv_batch_release(k->ring[i]);
+  }
+}
+
+static int run_cat(int argc, char **argv) {
+  const cli_command *cmd = &cli_cmd_cat;
+  enum { O_HEAD, O_COLUMNS, O_ALL, O_N };
+  cli_opt opts[O_N] = {{"head", true, false, NULL}, {"columns", true, false, NULL}, {"all", false, false, NULL}};
+  const char *pos[1];
+  int n_pos = 0;
+  int rc = cli_parse(cmd, argc, argv, opts, O_N, pos, 1, &n_pos);
+  if (rc != CLI_EXIT_OK) return rc == CLI_EXIT_HELP ? CLI_EXIT_OK : rc;
+  if (n_pos == 0) return cli_usage_error(cmd, "missing the input file (use - for stdin)");
+  int64_t head = -1;
+  if (opts[O_HEAD].present && !cli_parse_count(opts[O_HEAD].value, &head))
+    return cli_usage_error(cmd, "--head wants a non-negative integer, not '%s'", opts[O_HEAD].value);
+
+  const char *path = pos[0];
+  qv_error err = {0};
+  cli_source *src = NULL;
+  cli_projection proj = {0};
+  kept k = {0};
+  qv_table *table = NULL;
+  qv_print_options po = qv_print_options_default();
+  if (head >= 0 || opts[O_ALL].present) {
+    po.max_rows = -1;
+    po.max_container_rows = -1;
+  }
+  k.window = po.max_container_rows;
+  if (k.window > (int64_t)(sizeof k.ring / sizeof k.ring[0])) k.window = -1;
+  cli_progress progress;
+  cli_progress_init(&progress, "quiver cat");
+
+  qv_status st = cli_source_open(path, NULL, &src, &err);
+  if (st != QV_OK) {
+    rc = cli_data_error(cmd, cli_display_name(path, false), &err);
+    goto done;
+  }
+  qv_schema *schema = cli_source_schema(src);
+  if (opts[O_COLUMNS].present) {
+    st = cli_projection_init(&proj, schema, opts[O_COLUMNS].value, &err);
+    if (st != QV_OK) {
+      rc = cli_usage_error(cmd, "%s", err.message);
+      goto done;
+    }
+    schema = proj.schema;
+  }
+  int64_t rows = 0;
+  const int64_t n_batches = head < 0 ? cli_source_num_batches(src) : -1;
+  while (st == QV_OK && (head < 0 || rows < head)) {
+    qv_batch *b = NULL, *p = NULL;
+    st = cli_source_next(src, &b, &err);
+    if (st != QV_OK || b == NULL) break;
+    if (head >= 0 && b->length > head - rows) {
+      st = qv_batch_slice(b, 0, head - rows, &p, &err);
+      qv_batch_release(b);
+      b = p;
+      p = NULL;
+      if (st != QV_OK) break;
+    }
+    if (proj.schema) {
+      st = cli_projection_apply(&proj, b, &p, &err);
+      qv_batch_release(b);
+      b = p;
+      if (st != QV_OK) break;
+    }
+    rows += b->length;
+    st = keep(&k, b, &err);
+    /* Random access: jump over the batches the window would drop. */
+    if (k.window > 0 && k.seen == k.window + 1 && n_batches > k.seen + k.window)
+      cli_source_seek(src, n_batches - k.window);
+    cli_progress_update(&progress, rows, k.seen, -1);
+  }
+  if (st == QV_OK) st = keep_finish(&k, &err);
+  if (st == QV_OK) st = qv_table_new(schema, k.b, k.n, &table, &err);
+  cli_progress_end(&progress);
+  if (st == QV_OK) st = qv_table_print(stdout, table, &po, &err);
+  if (st == QV_OK && fflush(stdout) != 0) st = qv_error_set(&err, QV_ERR_IO, "writing to stdout failed");
+  if (st != QV_OK) rc = cli_data_error(cmd, cli_display_name(path, false), &err);
+done:
+  qv_table_release(table);
+  keep_free(&k);
+  cli_projection_free(&proj);
+  cli_source_free(src);
+  return rc;
+}
+
+const cli_command cli_cmd_cat = {"cat", "print the table", cat_help, run_cat};

@@ -1,0 +1,189 @@
+/* quiver CLI: declarations shared by the subcommands.
+ *
+ * The `quiver` program is one file per subcommand (cat.c, schema.c,
+ * validate.c, convert.c, stats.c, gen.c) over a few shared parts:
+ *   args.c      option parsing, usage and data error reporting, exit codes;
+ *   source.c    input: detects the format from the bytes and yields the
+ *               schema and then the batches one at a time;
+ *   sink.c      output: IPC stream, IPC file or integration JSON;
+ *   project.c   column selection (--columns) and batch splitting;
+ *   progress.c  the progress line on a terminal's stderr.
+ * Exit codes: 0 success, 1 data error (the library's message on stderr),
+ * 2 usage error.
+ */
+#ifndef QV_CLI_H
+#define QV_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "quiver/quiver.h"
+
+#define CLI_EXIT_OK 0
+#define CLI_EXIT_DATA 1
+#define CLI_EXIT_USAGE 2
+/* Internal: --help was given and printed; the command exits 0. */
+#define CLI_EXIT_HELP (-1)
+
+/* ---- commands ---- */
+
+typedef struct cli_command {
+  const char *name;
+  const char *summary; /* one line, for `quiver --help` */
+  const char *help;    /* the full text of `quiver CMD --help` */
+  int (*run)(int argc, char **argv); /* argv[0] is the command name */
+} cli_command;
+
+extern const cli_command cli_cmd_cat;
+extern const cli_command cli_cmd_schema;
+extern const cli_command cli_cmd_validate;
+extern const cli_command cli_cmd_convert;
+extern const cli_command cli_cmd_stats;
+extern const cli_command cli_cmd_gen;
+
+/* ---- options (args.c) ---- */
+
+typedef struct cli_opt {
+  const char *name;   /* long name without dashes: "head" */
+  bool takes_value;
+  bool present;       /* filled by cli_parse */
+  const char *value;  /* filled by cli_parse (the last occurrence wins) */
+} cli_opt;
+
+/* Parses argv[1..argc) of `cmd`: "--name value", "--name=value", "--flag",
+ * "-h"/"--help", "--" (end of options); "-" is a positional (stdin/stdout).
+ * Positionals go to pos[0..*n_pos) (at most max_pos; the command checks
+ * for missing ones). Returns CLI_EXIT_OK, CLI_EXIT_HELP (help printed to stdout) or
+ * CLI_EXIT_USAGE (message printed to stderr). */
+int cli_parse(const cli_command *cmd, int argc, char **argv, cli_opt *opts, int n_opts, const char **pos,
+              int max_pos, int *n_pos);
+
+/* Prints "quiver CMD: <message>" and a hint to stderr; returns CLI_EXIT_USAGE. */
+int cli_usage_error(const cli_command *cmd, const char *fmt, ...) QV_PRINTF(2, 3);
+
+/* Prints "quiver CMD: <what>: <err->message>" to stderr; returns CLI_EXIT_DATA. */
+int cli_data_error(const cli_command *cmd, const char *what, const qv_error *err);
+
+/* Parses a non-negative decimal count (digits only, underscores allowed as
+ * separators, at most INT64_MAX). False on anything else. */
+bool cli_parse_count(const char *s, int64_t *out);
+
+/* Shows `path` in messages ("-" as "<stdin>"/"<stdout>"). */
+const char *cli_display_name(const char *path, bool output);
+
+/* ---- output formats (sink.c) ---- */
+
+typedef enum cli_out_format {
+  CLI_OUT_STREAM = 0,
+  CLI_OUT_FILE = 1,
+  CLI_OUT_JSON = 2
+} cli_out_format;
+
+/* Parses --to (stream|file|json); false if unknown. */
+bool cli_parse_out_format(const char *s, cli_out_format *out);
+/* The format a path's name implies: .arrow/.feather/.ipc -> file,
+ * .json/.json.gz -> json, anything else (and "-") -> stream. */
+cli_out_format cli_out_format_from_path(const char *path);
+/* Parses --compression (lz4|zstd|none); false if unknown. */
+bool cli_parse_compression(const char *s, qv_ipc_compression *out);
+
+typedef struct cli_sink cli_sink;
+
+/* Opens an output for batches of `schema` (retained) at `path` ("-" =
+ * stdout). Paths are written atomically (nothing appears until close
+ * succeeds). batch_size > 0 splits larger batches into zero-copy slices of
+ * at most that many rows. */
+qv_status cli_sink_open(const char *path, cli_out_format format, const qv_ipc_write_options *ipc,
+                        int64_t batch_size, qv_schema *schema, cli_sink **out, qv_error *err);
+/* Writes one batch (not retained for IPC; retained for JSON, which is
+ * written as a whole at close). */
+qv_status cli_sink_write(cli_sink *s, qv_batch *batch, qv_error *err);
+/* Finishes the output (EOS, footer, JSON text, rename into place). */
+qv_status cli_sink_close(cli_sink *s, qv_error *err);
+/* Bytes written so far (IPC outputs; JSON: after close). */
+int64_t cli_sink_bytes(const cli_sink *s);
+/* Frees the sink; an unclosed path output leaves nothing behind. NULL ok. */
+void cli_sink_free(cli_sink *s);
+
+/* True when `path` is stdout and stdout is a terminal: commands refuse to
+ * write binary IPC there. */
+bool cli_binary_to_terminal(const char *path, cli_out_format format);
+
+/* ---- input (source.c) ---- */
+
+typedef enum cli_in_format {
+  CLI_IN_STREAM = 0,
+  CLI_IN_FILE = 1,
+  CLI_IN_JSON = 2
+} cli_in_format;
+
+typedef struct cli_source cli_source;
+
+/* Opens `path` ("-" = stdin) and detects its format from the first bytes:
+ * "ARROW1" -> IPC file; 0xFFFFFFFF, or a plausible pre-0.15 metadata length,
+ * -> IPC stream; '{' (after white space) -> integration JSON; gzip magic ->
+ * gzip-compressed JSON. Streams are decoded batch by batch (regular files
+ * mmap'd, pipes read incrementally); files are mmap'd (read whole from a
+ * pipe); JSON is read whole. opts may be NULL. Errors: the library's
+ * (QV_ERR_NOT_FOUND/IO for open, QV_ERR_INVALID_DATA for an unknown format
+ * or bad data, QV_ERR_TRUNCATED for an empty input...). */
+qv_status cli_source_open(const char *path, const qv_ipc_read_options *opts, cli_source **out,
+                          qv_error *err);
+/* The schema (borrowed; valid until the source is freed). */
+qv_schema *cli_source_schema(const cli_source *s);
+cli_in_format cli_source_format(const cli_source *s);
+/* "IPC stream", "IPC stream (legacy framing)", "IPC file", "JSON", "JSON (gzip)". */
+const char *cli_source_format_name(const cli_source *s);
+/* Size of the input in bytes when known (regular files), else -1. */
+int64_t cli_source_size(const cli_source *s);
+/* Number of batches when known up front (files, JSON), else -1. */
+int64_t cli_source_num_batches(const cli_source *s);
+/* Random-access inputs (IPC files, JSON): makes batch `index` the next one
+ * cli_source_next returns and says true; streams: false (no effect). */
+bool cli_source_seek(cli_source *s, int64_t index);
+/* The next batch (caller owns it), or *out = NULL at the end. */
+qv_status cli_source_next(cli_source *s, qv_batch **out, qv_error *err);
+/* Accepts NULL. */
+void cli_source_free(cli_source *s);
+
+/* ---- columns (project.c) ---- */
+
+typedef struct cli_projection {
+  qv_schema *schema; /* the selected fields, in the order asked (owned) */
+  int32_t n;
+  int32_t *index;    /* index[i] = column of the input batch */
+} cli_projection;
+
+/* Parses "a,b,c" against `schema`. Unknown names give QV_ERR_NOT_FOUND
+ * naming the column and listing the existing ones. */
+qv_status cli_projection_init(cli_projection *p, const qv_schema *schema, const char *list, qv_error *err);
+/* A batch of the selected columns (shares the arrays). */
+qv_status cli_projection_apply(const cli_projection *p, const qv_batch *in, qv_batch **out, qv_error *err);
+void cli_projection_free(cli_projection *p);
+
+/* ---- progress (progress.c) ---- */
+
+typedef struct cli_progress {
+  const char *label;
+  double start;
+  double last;
+  bool enabled; /* stderr is a terminal (or QUIVER_PROGRESS=always) */
+  bool always;  /* QUIVER_PROGRESS=always: no one-second delay, newline-terminated */
+  bool shown;
+} cli_progress;
+
+void cli_progress_init(cli_progress *p, const char *label);
+/* Shows "label: N rows, B batches[, X MB]" once the work has lasted more
+ * than a second, refreshed at most four times a second. bytes < 0: omitted. */
+void cli_progress_update(cli_progress *p, int64_t rows, int64_t batches, int64_t bytes);
+/* Erases the line (terminal) or ends it (forced mode). */
+void cli_progress_end(cli_progress *p);
+
+/* ---- seed data (gen.c) ---- */
+
+/* The seed table: `rows` rows of two utf8 columns "a" and "b" of random
+ * 10-character ASCII strings from a fixed-seed xorshift64 (the same bytes as
+ * the demo's table for the same seed), in one batch. Caller owns *out. */
+qv_status cli_build_seed_table(int64_t rows, uint64_t seed, qv_table **out, qv_error *err);
+
+#endif

@@ -1,0 +1,152 @@
+/* quiver gen: generated data sets. So far one, the seed scenario's table:
+ * N rows x 2 utf8 columns ("a", "b") of random 10-character ASCII strings.
+ *
+ * The generator is the demo's (tools/demo/seed_table.c), repeated here so
+ * the CLI does not depend on the demo: a xorshift64 state seeded with
+ * --seed (default 42, the demo's), column "a" drawn first for every row,
+ * then column "b"; one draw per string, 6 bits of it per character over a
+ * 62-letter alphabet. Same seed, same rows: same bytes as the demo.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define SEED_STRING_LEN 10
+#define SEED_DEFAULT_ROWS 1000000
+#define SEED_DEFAULT_SEED 42
+
+static uint64_t xorshift64(uint64_t *s) {
+  uint64_t x = *s;
+  x ^= x << 13;
+  x ^= x >> 7;
+  x ^= x << 17;
+  return *s = x;
+}
+
+static qv_status build_column(int64_t rows, uint64_t *state, qv_array **out, qv_error *err) {
+  static const char alphabet[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  qv_builder *b = NULL;
+  QV_RETURN_IF_ERROR(qv_builder_new(qv_type_string(), NULL, &b, err));
+  qv_status st = qv_builder_reserve(b, rows, err);
+  char s[SEED_STRING_LEN];
+  for (int64_t i = 0; st == QV_OK && i < rows; i++) {
+    uint64_t r = xorshift64(state);
+    for (int k = 0; k < SEED_STRING_LEN; k++) {
+      s[k] = alphabet[r % 62];
+      r = (r >> 6) | ((uint64_t)k << 58);
+    }
+    st = qv_builder_append_string(b, s, SEED_STRING_LEN);
+    if (st != QV_OK && err) *err = *qv_builder_error(b);
+  }
+  if (st == QV_OK) st = qv_builder_finish(b, out, err);
+  qv_builder_free(b);
+  return st;
+}
+
+qv_status cli_build_seed_table(int64_t rows, uint64_t seed, qv_table **out, qv_error *err) {
+  uint64_t state = seed ? seed : 0x9E3779B97F4A7C15ull; /* xorshift must not start at 0 */
+  qv_array *cols[2] = {NULL, NULL};
+  qv_field *fields[2] = {NULL, NULL};
+  qv_schema *schema = NULL;
+  qv_batch *batch = NULL;
+  qv_status st = QV_OK;
+  const char *names[2] = {"a", "b"};
+  for (int c = 0; c < 2 && st == QV_OK; c++) {
+    st = build_column(rows, &state, &cols[c], err);
+    if (st == QV_OK) st = qv_field_new(names[c], qv_type_string(), true, NULL, &fields[c], err);
+  }
+  if (st == QV_OK) st = qv_schema_new(fields, 2, NULL, &schema, err);
+  if (st == QV_OK) st = qv_batch_new(schema, rows, cols, NULL, &batch, err);
+  if (st == QV_OK) st = qv_table_new(schema, &batch, 1, out, err);
+  qv_batch_release(batch);
+  qv_schema_release(schema);
+  for (int c = 0; c < 2; c++) {
+    qv_array_release(cols[c]);
+    qv_field_release(fields[c]);
+  }
+  return st;
+}
+
+static const char gen_help[] =
+    "Usage: quiver gen seed [--rows N] [--seed S] [--to stream|file|json]\n"
+    "                       [--compression lz4|zstd] [--batch-size N] OUT\n"
+    "\n"
+    "Generates the seed scenario's table: N rows x 2 columns (\"a\", \"b\") of random\n"
+    "10-character ASCII strings from a fixed-seed generator (the same data on\n"
+    "every run, and the same as quiver-demo's), and writes it to OUT (- = stdout).\n"
+    "\n"
+    "Options:\n"
+    "  --rows N           rows to generate (default 1000000)\n"
+    "  --seed S           generator seed (default 42)\n"
+    "  --to FORMAT        stream, file or json (default: file when OUT ends in\n"
+    "                     .arrow/.feather, json for .json/.json.gz, else stream)\n"
+    "  --compression C    compress IPC buffers with lz4 or zstd\n"
+    "  --batch-size N     write batches of at most N rows (default: one batch)\n"
+    "  -h, --help         show this help\n"
+    "\n"
+    "Examples:\n"
+    "  quiver gen seed --rows 1000 seed.arrows\n"
+    "  quiver gen seed - | quiver stats -\n";
+
+static int run_gen(int argc, char **argv) {
+  const cli_command *cmd = &cli_cmd_gen;
+  enum { O_ROWS, O_SEED, O_TO, O_COMP, O_BATCH, O_N };
+  cli_opt opts[O_N] = {{"rows", true, false, NULL},
+                       {"seed", true, false, NULL},
+                       {"to", true, false, NULL},
+                       {"compression", true, false, NULL},
+                       {"batch-size", true, false, NULL}};
+  const char *pos[2];
+  int n_pos = 0;
+  int rc = cli_parse(cmd, argc, argv, opts, O_N, pos, 2, &n_pos);
+  if (rc != CLI_EXIT_OK) return rc == CLI_EXIT_HELP ? CLI_EXIT_OK : rc;
+  if (n_pos == 0) return cli_usage_error(cmd, "missing the data set name (available: seed)");
+  if (strcmp(pos[0], "seed") != 0) return cli_usage_error(cmd, "unknown data set '%s' (available: seed)", pos[0]);
+  if (n_pos < 2) return cli_usage_error(cmd, "missing the output file (use - for stdout)");
+  const char *out_path = pos[1];
+
+  int64_t rows = SEED_DEFAULT_ROWS, seed = SEED_DEFAULT_SEED, batch_size = 0;
+  if (opts[O_ROWS].present && !cli_parse_count(opts[O_ROWS].value, &rows))
+    return cli_usage_error(cmd, "--rows wants a non-negative integer, not '%s'", opts[O_ROWS].value);
+  if (opts[O_SEED].present && !cli_parse_count(opts[O_SEED].value, &seed))
+    return cli_usage_error(cmd, "--seed wants a non-negative integer, not '%s'", opts[O_SEED].value);
+  if (opts[O_BATCH].present && (!cli_parse_count(opts[O_BATCH].value, &batch_size) || batch_size == 0))
+    return cli_usage_error(cmd, "--batch-size wants a positive integer, not '%s'", opts[O_BATCH].value);
+  cli_out_format format = cli_out_format_from_path(out_path);
+  if (opts[O_TO].present && !cli_parse_out_format(opts[O_TO].value, &format))
+    return cli_usage_error(cmd, "--to wants stream, file or json, not '%s'", opts[O_TO].value);
+  qv_ipc_write_options wo = QV_IPC_WRITE_OPTIONS_DEFAULT;
+  if (opts[O_COMP].present) {
+    if (!cli_parse_compression(opts[O_COMP].value, &wo.compression))
+      return cli_usage_error(cmd, "--compression wants lz4 or zstd, not '%s'", opts[O_COMP].value);
+    if (format == CLI_OUT_JSON) return cli_usage_error(cmd, "--compression applies to IPC output, not JSON");
+  }
+  if (cli_binary_to_terminal(out_path, format))
+    return cli_usage_error(cmd, "refusing to write binary Arrow data to a terminal; give a file name or redirect");
+
+  qv_error err = {0};
+  qv_table *table = NULL;
+  cli_sink *sink = NULL;
+  cli_progress progress;
+  cli_progress_init(&progress, "quiver gen");
+  qv_status st = cli_build_seed_table(rows, (uint64_t)seed, &table, &err);
+  if (st != QV_OK) {
+    rc = cli_data_error(cmd, "building the table", &err);
+    goto done;
+  }
+  st = cli_sink_open(out_path, format, &wo, batch_size, table->schema, &sink, &err);
+  for (int64_t i = 0; st == QV_OK && i < table->n_batches; i++) {
+    st = cli_sink_write(sink, table->batches[i], &err);
+    cli_progress_update(&progress, table->n_rows, i + 1, cli_sink_bytes(sink));
+  }
+  if (st == QV_OK) st = cli_sink_close(sink, &err);
+  cli_progress_end(&progress);
+  if (st != QV_OK) rc = cli_data_error(cmd, cli_display_name(out_path, true), &err);
+done:
+  cli_sink_free(sink);
+  qv_table_release(table);
+  return rc;
+}
+
+const cli_command cli_cmd_gen = {"gen", "generate a data set (the seed table)", gen_help, run_gen};
