@@ -1,0 +1,22 @@
+/* quiver: Apache Arrow in C. One include for the whole public API. */
+#ifndef QUIVER_QUIVER_H
+#define QUIVER_QUIVER_H
+
+#include "quiver/status.h"
+#include "quiver/memory.h"
+#include "quiver/bitmap.h"
+#include "quiver/metadata.h"
+#include "quiver/type.h"
+#include "quiver/field.h"
+#include "quiver/schema.h"
+#include "quiver/array.h"
+#include "quiver/batch.h"
+#include "quiver/builder.h"
+#include "quiver/validate.h"
+#include "quiver/compare.h"
+#include "quiver/print.h"
+#include "quiver/cdata.h"
+#include "quiver/ipc.h"
+#include "quiver/json.h"
+
+#endif

@@ -1,0 +1,161 @@
+/* quiver json: one FieldData object -> one qv_array.
+ *
+ * The array is assembled from its buffers exactly as type.h lays them out,
+ * with qv_array_new: the layout of the storage type (an extension's storage)
+ * says which JSON members are read, the schema field (`jfield`) supplies the
+ * child fields and the dictionary id, and children recurse with
+ * "children[i]" appended to the path. Null counts come from VALIDITY (0 for
+ * unions and run-end encoded, the length for null). Members a layout does not
+ * use are ignored (e.g. the VALIDITY old writers put on unions). The
+ * arrays are not validated here: callers validate each finished column.
+ */
+#include "json/internal.h"
+
+static qv_status get_count(qv_json_rctx *c, const json_t *jcol, int64_t *count) {
+  const json_t *v;
+  QV_RETURN_IF_ERROR(qv_json_member(c, jcol, "count", JSON_NULL, true, &v));
+  size_t saved = qv_json_path_key(c, "count");
+  qv_status st = qv_json_get_int(c, v, 0, INT64_MAX, count);
+  qv_json_path_pop(c, saved);
+  return st;
+}
+
+/* Decodes the FieldData children of jcol for storage type s. */
+static qv_status read_children(qv_json_rctx *c, const qv_type *s, const json_t *jfield, const json_t *jcol,
+                               int depth, qv_array **kids) {
+  const json_t *jkids, *jfkids = json_object_get(jfield, "children");
+  size_t n = (size_t)s->n_children;
+  QV_RETURN_IF_ERROR(qv_json_member(c, jcol, "children", JSON_ARRAY, true, &jkids));
+  size_t saved = qv_json_path_key(c, "children");
+  if (json_array_size(jkids) != n) {
+    qv_status st = qv_json_fail(c, QV_ERR_INVALID_DATA, "expected %zu children (one per child field), found %zu", n,
+                                json_array_size(jkids));
+    qv_json_path_pop(c, saved);
+    return st;
+  }
+  for (size_t i = 0; i < n; i++) {
+    size_t k = qv_json_path_index(c, (int64_t)i);
+    QV_RETURN_IF_ERROR(qv_json_read_column(c, s->children[i]->type, json_array_get(jfkids, i),
+                                           json_array_get(jkids, i), depth + 1, &kids[i]));
+    qv_json_path_pop(c, k);
+  }
+  qv_json_path_pop(c, saved);
+  return QV_OK;
+}
+
+/* The dictionary values for a dictionary column. */
+static qv_status dictionary_of(qv_json_rctx *c, const json_t *jfield, int64_t valid, qv_array **out) {
+  const json_t *jd = json_object_get(jfield, "dictionary");
+  const json_t *jid = jd ? json_object_get(jd, "id") : NULL;
+  if (!json_is_integer(jid)) { /* the schema was decoded from the same field: cannot happen */
+    return qv_json_fail(c, QV_ERR_INVALID_DATA, "the schema field has no dictionary id");
+  }
+  return qv_json_dict_values(c, (int64_t)json_integer_value(jid), valid, out);
+}
+
+qv_status qv_json_read_column(qv_json_rctx *c, qv_type *type, const json_t *jfield, const json_t *jcol, int depth,
+                              qv_array **out) {
+  qv_status st = QV_OK;
+  qv_buffer *bufs[3] = {NULL, NULL, NULL};
+  qv_buffer **vbufs = NULL; /* views: validity, views, variadic... */
+  int32_t n_bufs = 0, n_vbufs = 0;
+  qv_array *kids[128] = {NULL};
+  qv_array **heap_kids = NULL, **children = kids;
+  qv_array *dict = NULL;
+  int64_t count = 0, nulls = 0;
+  const qv_type *s = qv_type_storage(type);
+  *out = NULL;
+  if (!json_is_object(jcol)) {
+    return qv_json_fail(c, QV_ERR_INVALID_DATA, "expected a FieldData object, found %s", qv_json_kind(jcol));
+  }
+  if (depth > QV_JSON_MAX_DEPTH) {
+    return qv_json_fail(c, QV_ERR_LIMIT, "columns nested more than %d levels deep", QV_JSON_MAX_DEPTH);
+  }
+  QV_RETURN_IF_ERROR(get_count(c, jcol, &count));
+  if (s->n_children > 128) {
+    heap_kids = qv__calloc((size_t)s->n_children, sizeof *heap_kids);
+    QV_CHECK_ALLOC(heap_kids, c->err);
+    children = heap_kids;
+  }
+  bool has_validity = qv_type_has_validity(s);
+  if (has_validity) QV_GOTO_IF_ERROR(st, qv_json_read_validity(c, jcol, count, &bufs[0], &nulls), cleanup);
+
+  switch (s->id) {
+    case QV_TYPE_NULL:
+      nulls = count;
+      break;
+    case QV_TYPE_DICTIONARY:
+      n_bufs = 2;
+      QV_GOTO_IF_ERROR(st, qv_json_read_fixed(c, s->index_type, jcol, count, &bufs[1]), cleanup);
+      QV_GOTO_IF_ERROR(st, dictionary_of(c, jfield, count - nulls, &dict), cleanup);
+      break;
+    case QV_TYPE_BINARY:
+    case QV_TYPE_STRING:
+    case QV_TYPE_LARGE_BINARY:
+    case QV_TYPE_LARGE_STRING:
+      n_bufs = 3;
+      QV_GOTO_IF_ERROR(st, qv_json_read_binary(c, s, jcol, count, &bufs[1], &bufs[2]), cleanup);
+      break;
+    case QV_TYPE_BINARY_VIEW:
+    case QV_TYPE_STRING_VIEW:
+      QV_GOTO_IF_ERROR(st, qv_json_read_views(c, s, jcol, count, &vbufs, &n_vbufs), cleanup);
+      vbufs[0] = bufs[0];
+      bufs[0] = NULL;
+      break;
+    case QV_TYPE_LIST:
+    case QV_TYPE_MAP:
+      n_bufs = 2;
+      QV_GOTO_IF_ERROR(st, qv_json_read_ints(c, jcol, "OFFSET", count + 1, 4, 0, INT32_MAX, &bufs[1]), cleanup);
+      break;
+    case QV_TYPE_LARGE_LIST:
+      n_bufs = 2;
+      QV_GOTO_IF_ERROR(st, qv_json_read_ints(c, jcol, "OFFSET", count + 1, 8, 0, INT64_MAX, &bufs[1]), cleanup);
+      break;
+    case QV_TYPE_LIST_VIEW:
+    case QV_TYPE_LARGE_LIST_VIEW: {
+      int w = s->id == QV_TYPE_LIST_VIEW ? 4 : 8;
+      int64_t max = w == 4 ? INT32_MAX : INT64_MAX;
+      n_bufs = 3;
+      QV_GOTO_IF_ERROR(st, qv_json_read_ints(c, jcol, "OFFSET", count, w, 0, max, &bufs[1]), cleanup);
+      QV_GOTO_IF_ERROR(st, qv_json_read_ints(c, jcol, "SIZE", count, w, 0, max, &bufs[2]), cleanup);
+      break;
+    }
+    case QV_TYPE_FIXED_SIZE_LIST:
+    case QV_TYPE_STRUCT:
+      n_bufs = 1;
+      break;
+    case QV_TYPE_SPARSE_UNION:
+    case QV_TYPE_DENSE_UNION:
+      nulls = 0;
+      QV_GOTO_IF_ERROR(st, qv_json_read_ints(c, jcol, "TYPE_ID", count, 1, 0, 127, &bufs[0]), cleanup);
+      n_bufs = 1;
+      if (s->id == QV_TYPE_DENSE_UNION) {
+        n_bufs = 2;
+        QV_GOTO_IF_ERROR(st, qv_json_read_ints(c, jcol, "OFFSET", count, 4, 0, INT32_MAX, &bufs[1]), cleanup);
+      }
+      break;
+    case QV_TYPE_RUN_END_ENCODED:
+      nulls = 0;
+      break;
+    default: /* fixed-width values */
+      n_bufs = 2;
+      QV_GOTO_IF_ERROR(st, qv_json_read_fixed(c, s, jcol, count, &bufs[1]), cleanup);
+      break;
+  }
+  if (s->n_children > 0) QV_GOTO_IF_ERROR(st, read_children(c, s, jfield, jcol, depth, children), cleanup);
+
+  if (vbufs != NULL) {
+    st = qv_array_new(type, count, 0, nulls, n_vbufs, vbufs, 0, NULL, NULL, out, c->err);
+  } else {
+    st = qv_array_new(type, count, 0, nulls, n_bufs, bufs, s->n_children, children, dict, out, c->err);
+  }
+  st = qv_json_wrap(c, st);
+
+cleanup:
+  for (int i = 0; i < 3; i++) qv_buffer_release(bufs[i]);
+  for (int32_t i = 0; i < n_vbufs; i++) qv_buffer_release(vbufs[i]);
+  free(vbufs);
+  for (int32_t i = 0; i < s->n_children; i++) qv_array_release(children[i]);
+  free(heap_kids);
+  return st;
+}

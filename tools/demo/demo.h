@@ -1,0 +1,28 @@
+/* Shared declarations of the seed demo's parts. */
+#ifndef QV_DEMO_H
+#define QV_DEMO_H
+
+#include <stdint.h>
+
+#include "quiver/quiver.h"
+
+/* Seconds from a monotonic clock. */
+double demo_now(void);
+
+/* Part 1: a table of several types built in memory, validated and printed. */
+int demo_types_showcase(void);
+
+/* The seed table: `rows` rows of two columns of random 10-character ASCII
+ * strings (fixed seed, so every run builds the same table). */
+qv_status demo_build_seed_table(int64_t rows, uint64_t seed, qv_table **out, qv_error *err);
+
+/* Row-wise baseline: the same rows as JSON Lines, written and parsed in C.
+ * Returns the number of bytes written; fills the two timings in seconds. */
+int64_t demo_jsonl_roundtrip(const qv_table *table, double *write_s, double *read_s, qv_error *err);
+
+/* Part 3: the table through IPC (memory stream, then a file read by mmap),
+ * printed next to the JSON Lines figures. Returns 0 on success. */
+int demo_ipc_part(const qv_table *table, const char *file_path, double jsonl_write, double jsonl_read,
+                  int64_t jsonl_bytes);
+
+#endif
