@@ -273,7 +273,10 @@ qv_status qv_fb_create_vector_from_stack(qv_fb_builder *b, size_t count, qv_fb_r
   if (count > b->nstack) {
     return MISUSE(b, "ref stack holds %zu refs, %zu requested", b->nstack, count);
   }
-  QV_RETURN_IF_ERROR(qv_fb_create_vector_refs(b, b->stack + b->nstack - count, count, out));
+  /* An empty vector (e.g. a Schema without fields) may come before anything
+   * was ever pushed, while the stack is still NULL: NULL + 0 is undefined. */
+  const qv_fb_ref *top = count != 0 ? b->stack + (b->nstack - count) : NULL;
+  QV_RETURN_IF_ERROR(qv_fb_create_vector_refs(b, top, count, out));
   b->nstack -= count;
   return QV_OK;
 }

@@ -1,0 +1,502 @@
+/* quiver IPC: the array loader (RecordBatch body -> qv_arrays).
+ *
+ * The body is untrusted. Invariants kept here (BAD_INPUTS 15-21, 26, 27):
+ *   - every FieldNode and Buffer is taken through a cursor that fails
+ *     cleanly when the header runs out, and qv_body_loader_finish rejects
+ *     leftovers, so the counts match the schema exactly;
+ *   - a buffer is used only if 0 <= offset, 0 <= length and offset + length
+ *     <= body length (checked without overflow), and only if it holds what
+ *     the layout needs for the node's length (checked multiplication);
+ *   - a buffer whose address is not aligned for its element type is copied
+ *     into an aligned buffer: no misaligned typed load ever happens later;
+ *   - a validity bitmap is dropped when null_count is 0 and required when
+ *     it is not; big-endian bodies are byte-swapped into fresh buffers;
+ *   - nothing is allocated from an unchecked length: compressed buffers go
+ *     through qv_codec_decompress, which checks the per-message budget.
+ * Otherwise buffers are views of the body (zero-copy). Content checks
+ * (offsets monotonic, UTF-8, union codes...) are validate/'s job.
+ */
+#include "ipc/body.h"
+
+#include <stdio.h>
+
+#include "core/internal.h"
+
+/* How a buffer's elements are byte-swapped when the body is big-endian. */
+enum { SWAP_NONE = 0, SWAP_2, SWAP_4, SWAP_8, SWAP_REV16, SWAP_REV32, SWAP_MDN, SWAP_VIEW };
+
+/* 16 zero bytes: the offsets buffer of an empty binary/list array whose
+ * writer sent none (older arrow-rs did). */
+static uint8_t k_zero16[16];
+static qv_buffer k_zero_offsets = {k_zero16, 16, 16, -1, QV__BUFFER_STATIC, NULL, NULL, NULL, NULL};
+
+void qv_body_loader_init(qv_body_loader *l, const qv_ipc_batch_header *h, qv_buffer *body, int64_t body_length,
+                         const qv_ipc_schema_info *schema, const qv_dict_memo *memo, qv_codec_ctx *codec_ctx,
+                         int64_t budget, bool v4_unions) {
+  memset(l, 0, sizeof *l);
+  l->header = h;
+  l->body = body;
+  l->body_length = body_length;
+  l->schema = schema;
+  l->memo = memo;
+  l->codec_ctx = codec_ctx;
+  l->budget = budget;
+  l->v4_unions = v4_unions;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  l->swap = schema && !schema->big_endian;
+#else
+  l->swap = schema && schema->big_endian;
+#endif
+}
+
+static qv_status load_error(qv_body_loader *l, qv_status code, qv_error *err, const char *fmt, ...) QV_PRINTF(4, 5);
+/* Appends the current field path ("a.b.item") to sb. */
+static void append_path(const qv_body_loader *l, qv_strbuf *sb) {
+  for (int i = 0; i < l->depth; i++) {
+    if (i) qv_strbuf_appendc(sb, '.');
+    qv_strbuf_append(sb, l->path[i] ? l->path[i] : "");
+  }
+}
+
+static qv_status load_error(qv_body_loader *l, qv_status code, qv_error *err, const char *fmt, ...) {
+  if (err == NULL) return code;
+  qv_strbuf sb;
+  char text[QV_ERROR_MESSAGE_MAX];
+  qv_strbuf_init_fixed(&sb, text, sizeof text);
+  qv_strbuf_append(&sb, "field '");
+  append_path(l, &sb);
+  qv_strbuf_append(&sb, "': ");
+  va_list ap;
+  va_start(ap, fmt);
+  qv_strbuf_appendv(&sb, fmt, ap);
+  va_end(ap);
+  return qv_error_set(err, code, "%s", text);
+}
+
+/* Prefixes an error a callee set with the field path. */
+static void path_prefix(const qv_body_loader *l, qv_error *err) {
+  if (err == NULL) return;
+  char text[512];
+  qv_strbuf sb;
+  qv_strbuf_init_fixed(&sb, text, sizeof text);
+  append_path(l, &sb);
+  qv_error_prefix(err, "field '%s': ", text);
+}
+
+int32_t qv_body_dict_slots(const qv_type *type) {
+  const qv_type *s = qv_type_storage(type);
+  int32_t n = 0;
+  if (s->id == QV_TYPE_DICTIONARY) {
+    n = 1;
+    s = qv_type_storage(s->value_type);
+  }
+  for (int32_t i = 0; i < s->n_children; i++) n += qv_body_dict_slots(s->children[i]->type);
+  return n;
+}
+
+static qv_status next_node(qv_body_loader *l, qv_ipc_field_node *node, qv_error *err) {
+  if (l->node_i >= l->header->n_nodes)
+    return load_error(l, QV_ERR_INVALID_DATA, err,
+                      "ran out of field nodes: the schema needs more than the %u the RecordBatch has",
+                      l->header->n_nodes);
+  *node = qv_ipc_batch_node(l->header, l->node_i++);
+  if (node->length < 0 || node->null_count < 0 || node->null_count > node->length)
+    return load_error(l, QV_ERR_INVALID_DATA, err, "field node %u has length %lld and null_count %lld",
+                      l->node_i - 1, (long long)node->length, (long long)node->null_count);
+  return QV_OK;
+}
+
+static void swap_into(uint8_t *dst, const uint8_t *src, int64_t n, int kind) {
+  switch (kind) {
+    case SWAP_2:
+      for (int64_t i = 0; i + 2 <= n; i += 2) {
+        uint16_t v;
+        memcpy(&v, src + i, 2);
+        v = __builtin_bswap16(v);
+        memcpy(dst + i, &v, 2);
+      }
+      break;
+    case SWAP_4:
+      for (int64_t i = 0; i + 4 <= n; i += 4) {
+        uint32_t v;
+        memcpy(&v, src + i, 4);
+        v = __builtin_bswap32(v);
+        memcpy(dst + i, &v, 4);
+      }
+      break;
+    case SWAP_8:
+      for (int64_t i = 0; i + 8 <= n; i += 8) {
+        uint64_t v;
+        memcpy(&v, src + i, 8);
+        v = __builtin_bswap64(v);
+        memcpy(dst + i, &v, 8);
+      }
+      break;
+    case SWAP_REV16:
+    case SWAP_REV32: {
+      int w = kind == SWAP_REV16 ? 16 : 32;
+      for (int64_t i = 0; i + w <= n; i += w)
+        for (int j = 0; j < w; j++) dst[i + j] = src[i + w - 1 - j];
+      break;
+    }
+    case SWAP_MDN:
+      for (int64_t i = 0; i + 16 <= n; i += 16) {
+        swap_into(dst + i, src + i, 8, SWAP_4);
+        swap_into(dst + i + 8, src + i + 8, 8, SWAP_8);
+      }
+      break;
+    case SWAP_VIEW:
+      for (int64_t i = 0; i + 16 <= n; i += 16) {
+        swap_into(dst + i, src + i, 4, SWAP_4);
+        int32_t len;
+        memcpy(&len, dst + i, 4);
+        memcpy(dst + i + 4, src + i + 4, 4);
+        if (len > QV_VIEW_INLINE_MAX)
+          swap_into(dst + i + 8, src + i + 8, 8, SWAP_4);
+        else
+          memcpy(dst + i + 8, src + i + 8, 8);
+      }
+      break;
+    default:
+      memcpy(dst, src, (size_t)n);
+  }
+}
+
+/* Takes the next Buffer. `need` is the minimum size in bytes the layout
+ * requires (0: may be empty, *out NULL then), `align` the alignment typed
+ * loads need, `swap` how to byte-swap big-endian data. */
+static qv_status next_buffer(qv_body_loader *l, const char *what, int64_t need, int align, int swap, qv_buffer **out,
+                             qv_error *err) {
+  *out = NULL;
+  const qv_ipc_batch_header *h = l->header;
+  if (l->buffer_i >= h->n_buffers)
+    return load_error(l, QV_ERR_INVALID_DATA, err,
+                      "ran out of buffers: the schema needs more than the %u the RecordBatch has", h->n_buffers);
+  uint32_t bi = l->buffer_i++;
+  qv_ipc_buffer_loc loc = qv_ipc_batch_buffer(h, bi);
+  int64_t end;
+  if (loc.offset < 0 || loc.length < 0 || qv__add_overflow_i64(loc.offset, loc.length, &end) ||
+      end > l->body_length)
+    return load_error(l, QV_ERR_INVALID_DATA, err,
+                      "%s buffer (#%u) at offset %lld, length %lld lies outside the %lld-byte body", what, bi,
+                      (long long)loc.offset, (long long)loc.length, (long long)l->body_length);
+  qv_buffer *buf = NULL;
+  qv_status st = QV_OK;
+  if (loc.length == 0) {
+    /* empty */
+  } else if (h->codec != QV_IPC_NO_COMPRESSION) {
+    char label[96];
+    snprintf(label, sizeof label, "%s buffer (#%u)", what, bi);
+    st = qv_codec_decompress(l->codec_ctx, h->codec, l->body, loc.offset, loc.length, &l->budget, label, &buf, err);
+    if (st != QV_OK) {
+      path_prefix(l, err);
+      return st;
+    }
+  } else {
+    QV_RETURN_IF_ERROR(qv_buffer_view(l->body, loc.offset, loc.length, &buf, err));
+  }
+  int64_t size = buf ? buf->size : 0;
+  if (size < need) {
+    qv_buffer_release(buf);
+    return load_error(l, QV_ERR_INVALID_DATA, err, "%s buffer (#%u) has %lld bytes, the layout needs %lld", what, bi,
+                      (long long)size, (long long)need);
+  }
+  if (buf == NULL) return QV_OK;
+  bool misaligned = align > 1 && ((uintptr_t)buf->data & (uintptr_t)(align - 1)) != 0;
+  bool do_swap = l->swap && swap != SWAP_NONE;
+  if (misaligned || do_swap) {
+    qv_buffer *copy = NULL;
+    st = qv_buffer_allocate(NULL, size, false, &copy, err);
+    if (st != QV_OK) {
+      qv_buffer_release(buf);
+      return st;
+    }
+    swap_into(copy->data, buf->data, size, do_swap ? swap : SWAP_NONE);
+    qv_buffer_release(buf);
+    buf = copy;
+  }
+  *out = buf;
+  return QV_OK;
+}
+
+/* Checked n * w for buffer sizes. */
+static qv_status bytes_for(qv_body_loader *l, int64_t n, int64_t w, int64_t *out, qv_error *err) {
+  if (qv__mul_overflow_i64(n, w, out))
+    return load_error(l, QV_ERR_OVERFLOW, err, "%lld values of %lld bytes overflow", (long long)n, (long long)w);
+  return QV_OK;
+}
+
+static qv_status load_validity(qv_body_loader *l, const qv_ipc_field_node *node, qv_buffer **out, qv_error *err) {
+  *out = NULL;
+  if (node->null_count == 0) {
+    /* The slot must exist; its bytes (if any) are not needed. */
+    if (l->buffer_i >= l->header->n_buffers)
+      return load_error(l, QV_ERR_INVALID_DATA, err,
+                        "ran out of buffers: the schema needs more than the %u the RecordBatch has",
+                        l->header->n_buffers);
+    qv_ipc_buffer_loc loc = qv_ipc_batch_buffer(l->header, l->buffer_i);
+    int64_t end;
+    if (loc.offset < 0 || loc.length < 0 || qv__add_overflow_i64(loc.offset, loc.length, &end) ||
+        end > l->body_length)
+      return load_error(l, QV_ERR_INVALID_DATA, err,
+                        "validity buffer (#%u) at offset %lld, length %lld lies outside the %lld-byte body",
+                        l->buffer_i, (long long)loc.offset, (long long)loc.length, (long long)l->body_length);
+    l->buffer_i++;
+    return QV_OK;
+  }
+  QV_RETURN_IF_ERROR(next_buffer(l, "validity", 0, 1, SWAP_NONE, out, err));
+  if (*out == NULL)
+    return load_error(l, QV_ERR_INVALID_DATA, err, "null_count is %lld but the validity bitmap is empty",
+                      (long long)node->null_count);
+  int64_t need = qv_bitmap_bytes(node->length);
+  if ((*out)->size < need) {
+    int64_t have = (*out)->size;
+    qv_buffer_release(*out);
+    *out = NULL;
+    return load_error(l, QV_ERR_INVALID_DATA, err, "validity buffer (#%u) has %lld bytes, the layout needs %lld",
+                      l->buffer_i - 1, (long long)have, (long long)need);
+  }
+  return QV_OK;
+}
+
+static int swap_kind_for_width(int32_t w) {
+  switch (w) {
+    case 2: return SWAP_2;
+    case 4: return SWAP_4;
+    case 8: return SWAP_8;
+    case 16: return SWAP_REV16;
+    case 32: return SWAP_REV32;
+    default: return SWAP_NONE;
+  }
+}
+
+static int align_for_width(int32_t w) {
+  if (w <= 0 || (w & (w - 1)) != 0) return 1;
+  return w < 8 ? w : 8;
+}
+
+/* Offsets buffer of `node->length + 1` entries of `w` bytes; an empty one is
+ * accepted for an empty array. */
+static qv_status load_offsets(qv_body_loader *l, const qv_ipc_field_node *node, int w, const char *what,
+                              qv_buffer **out, qv_error *err) {
+  int64_t need = 0;
+  QV_RETURN_IF_ERROR(bytes_for(l, node->length + 1, w, &need, err));
+  QV_RETURN_IF_ERROR(next_buffer(l, what, node->length > 0 ? need : 0, w, w == 4 ? SWAP_4 : SWAP_8, out, err));
+  if (*out == NULL) {
+    *out = &k_zero_offsets; /* static: retain/release are no-ops */
+  } else if ((*out)->size < need) {
+    qv_buffer_release(*out);
+    *out = NULL;
+    return load_error(l, QV_ERR_INVALID_DATA, err, "%s buffer of an empty array has fewer than %d bytes", what, w);
+  }
+  return QV_OK;
+}
+
+static qv_status load_children(qv_body_loader *l, const qv_type *s, qv_array **kids, qv_error *err) {
+  for (int32_t i = 0; i < s->n_children; i++) {
+    qv_field *f = s->children[i];
+    QV_RETURN_IF_ERROR(qv_body_load(l, f->name, f->type, &kids[i], err));
+  }
+  return QV_OK;
+}
+
+/* Looks up the dictionary for the dictionary field being loaded. */
+static qv_status find_dictionary(qv_body_loader *l, const qv_type *s, const qv_ipc_field_node *node, qv_array **out,
+                                 qv_error *err) {
+  *out = NULL;
+  int32_t slot = l->dict_i;
+  l->dict_i += qv_body_dict_slots(s);
+  if (l->schema == NULL || slot >= l->schema->n_dicts)
+    return load_error(l, QV_ERR_INVALID_DATA, err, "dictionary-encoded field has no dictionary id in the schema");
+  int64_t id = l->schema->dicts[slot].id;
+  qv_dict_entry *e = l->memo ? qv_dict_memo_find(l->memo, id) : NULL;
+  if (e != NULL && e->dict != NULL) {
+    *out = qv_array_retain(e->dict);
+    return QV_OK;
+  }
+  if (node->null_count == node->length) /* all null: the dictionary may come later (spec edge case) */
+    return qv_array_new_null(s->value_type, 0, out, err);
+  return load_error(l, QV_ERR_INVALID_DATA, err,
+                    "dictionary id %lld is used before any DictionaryBatch defined it", (long long)id);
+}
+
+qv_status qv_body_load(qv_body_loader *l, const char *name, qv_type *type, qv_array **out, qv_error *err) {
+  *out = NULL;
+  if (l->depth >= (int)(sizeof l->path / sizeof l->path[0]))
+    return load_error(l, QV_ERR_LIMIT, err, "fields nested deeper than %d", QV_IPC_MAX_FIELD_DEPTH);
+  l->path[l->depth++] = name;
+  const qv_type *s = qv_type_storage(type);
+  qv_ipc_field_node node;
+  qv_status st = QV_OK;
+  qv_buffer *small[3] = {NULL, NULL, NULL};
+  qv_buffer **bufs = small;
+  int32_t n_bufs = 0;
+  qv_array *kids_small[4] = {NULL, NULL, NULL, NULL};
+  qv_array **kids = kids_small;
+  qv_array *dict = NULL;
+  int64_t null_count;
+  int64_t need;
+
+  QV_GOTO_IF_ERROR(st, next_node(l, &node, err), done);
+  null_count = node.null_count;
+  if (s->n_children > 4) {
+    kids = (qv_array **)qv__calloc((size_t)s->n_children, sizeof *kids);
+    QV_CHECK_ALLOC_GOTO(kids, st, err, done);
+  }
+
+  switch (s->id) {
+    case QV_TYPE_NULL:
+      null_count = node.length;
+      break;
+    case QV_TYPE_BOOL:
+      n_bufs = 2;
+      QV_GOTO_IF_ERROR(st, load_validity(l, &node, &bufs[0], err), done);
+      QV_GOTO_IF_ERROR(st, next_buffer(l, "values", qv_bitmap_bytes(node.length), 1, SWAP_NONE, &bufs[1], err), done);
+      break;
+    case QV_TYPE_BINARY:
+    case QV_TYPE_STRING:
+    case QV_TYPE_LARGE_BINARY:
+    case QV_TYPE_LARGE_STRING: {
+      int w = (s->id == QV_TYPE_BINARY || s->id == QV_TYPE_STRING) ? 4 : 8;
+      n_bufs = 3;
+      QV_GOTO_IF_ERROR(st, load_validity(l, &node, &bufs[0], err), done);
+      QV_GOTO_IF_ERROR(st, load_offsets(l, &node, w, "offsets", &bufs[1], err), done);
+      QV_GOTO_IF_ERROR(st, next_buffer(l, "data", 0, 1, SWAP_NONE, &bufs[2], err), done);
+      break;
+    }
+    case QV_TYPE_BINARY_VIEW:
+    case QV_TYPE_STRING_VIEW: {
+      if (l->variadic_i >= l->header->n_variadic) {
+        st = load_error(l, QV_ERR_INVALID_DATA, err, "variadicBufferCounts has no entry for this view field");
+        goto done;
+      }
+      int64_t nv = qv_ipc_batch_variadic_count(l->header, l->variadic_i++);
+      uint32_t left = l->header->n_buffers - l->buffer_i;
+      if (nv < 0 || left < 2 || nv > (int64_t)left - 2) {
+        st = load_error(l, QV_ERR_INVALID_DATA, err,
+                        "variadicBufferCounts says %lld data buffers, but only %u buffers remain", (long long)nv,
+                        left);
+        goto done;
+      }
+      n_bufs = 2 + (int32_t)nv;
+      if (n_bufs > 3) {
+        bufs = (qv_buffer **)qv__calloc((size_t)n_bufs, sizeof *bufs);
+        QV_CHECK_ALLOC_GOTO(bufs, st, err, done);
+      }
+      QV_GOTO_IF_ERROR(st, load_validity(l, &node, &bufs[0], err), done);
+      QV_GOTO_IF_ERROR(st, bytes_for(l, node.length, QV_VIEW_SIZE, &need, err), done);
+      QV_GOTO_IF_ERROR(st, next_buffer(l, "views", need, 4, SWAP_VIEW, &bufs[1], err), done);
+      for (int32_t i = 2; i < n_bufs; i++)
+        QV_GOTO_IF_ERROR(st, next_buffer(l, "variadic data", 0, 1, SWAP_NONE, &bufs[i], err), done);
+      break;
+    }
+    case QV_TYPE_LIST:
+    case QV_TYPE_MAP:
+    case QV_TYPE_LARGE_LIST:
+      n_bufs = 2;
+      QV_GOTO_IF_ERROR(st, load_validity(l, &node, &bufs[0], err), done);
+      QV_GOTO_IF_ERROR(st, load_offsets(l, &node, s->id == QV_TYPE_LARGE_LIST ? 8 : 4, "offsets", &bufs[1], err),
+                       done);
+      QV_GOTO_IF_ERROR(st, load_children(l, s, kids, err), done);
+      break;
+    case QV_TYPE_LIST_VIEW:
+    case QV_TYPE_LARGE_LIST_VIEW: {
+      int w = s->id == QV_TYPE_LIST_VIEW ? 4 : 8;
+      n_bufs = 3;
+      QV_GOTO_IF_ERROR(st, load_validity(l, &node, &bufs[0], err), done);
+      QV_GOTO_IF_ERROR(st, bytes_for(l, node.length, w, &need, err), done);
+      QV_GOTO_IF_ERROR(st, next_buffer(l, "offsets", need, w, w == 4 ? SWAP_4 : SWAP_8, &bufs[1], err), done);
+      QV_GOTO_IF_ERROR(st, next_buffer(l, "sizes", need, w, w == 4 ? SWAP_4 : SWAP_8, &bufs[2], err), done);
+      QV_GOTO_IF_ERROR(st, load_children(l, s, kids, err), done);
+      break;
+    }
+    case QV_TYPE_FIXED_SIZE_LIST:
+    case QV_TYPE_STRUCT:
+      n_bufs = 1;
+      QV_GOTO_IF_ERROR(st, load_validity(l, &node, &bufs[0], err), done);
+      QV_GOTO_IF_ERROR(st, load_children(l, s, kids, err), done);
+      break;
+    case QV_TYPE_SPARSE_UNION:
+    case QV_TYPE_DENSE_UNION:
+      if (l->v4_unions) {
+        /* Pre-1.0 unions had a validity slot; quiver (like Arrow C++) reads
+         * them only when it carries no nulls. */
+        qv_buffer *skip = NULL;
+        QV_GOTO_IF_ERROR(st, next_buffer(l, "union validity", 0, 1, SWAP_NONE, &skip, err), done);
+        bool has_bitmap = skip != NULL;
+        qv_buffer_release(skip);
+        if (node.null_count != 0 && has_bitmap) {
+          st = load_error(l, QV_ERR_UNSUPPORTED, err,
+                          "pre-1.0 (V4) union with a top-level validity bitmap (%lld nulls) is not supported",
+                          (long long)node.null_count);
+          goto done;
+        }
+      }
+      null_count = 0;
+      n_bufs = s->id == QV_TYPE_DENSE_UNION ? 2 : 1;
+      QV_GOTO_IF_ERROR(st, next_buffer(l, "type ids", node.length, 1, SWAP_NONE, &bufs[0], err), done);
+      if (s->id == QV_TYPE_DENSE_UNION) {
+        QV_GOTO_IF_ERROR(st, bytes_for(l, node.length, 4, &need, err), done);
+        QV_GOTO_IF_ERROR(st, next_buffer(l, "offsets", need, 4, SWAP_4, &bufs[1], err), done);
+      }
+      QV_GOTO_IF_ERROR(st, load_children(l, s, kids, err), done);
+      break;
+    case QV_TYPE_RUN_END_ENCODED:
+      null_count = 0;
+      QV_GOTO_IF_ERROR(st, load_children(l, s, kids, err), done);
+      break;
+    case QV_TYPE_DICTIONARY: {
+      int32_t w = s->index_type->bit_width / 8;
+      n_bufs = 2;
+      QV_GOTO_IF_ERROR(st, load_validity(l, &node, &bufs[0], err), done);
+      QV_GOTO_IF_ERROR(st, bytes_for(l, node.length, w, &need, err), done);
+      QV_GOTO_IF_ERROR(st, next_buffer(l, "indices", need, align_for_width(w), swap_kind_for_width(w), &bufs[1], err),
+                       done);
+      QV_GOTO_IF_ERROR(st, find_dictionary(l, s, &node, &dict, err), done);
+      break;
+    }
+    default: {
+      int32_t w = qv__type_byte_width(s);
+      if (w <= 0) {
+        st = load_error(l, QV_ERR_NOT_IMPLEMENTED, err, "cannot load arrays of type %s", qv_type_id_name(s->id));
+        goto done;
+      }
+      int swap = swap_kind_for_width(w);
+      if (s->id == QV_TYPE_FIXED_SIZE_BINARY) swap = SWAP_NONE;
+      if (s->id == QV_TYPE_INTERVAL_DAY_TIME) swap = SWAP_4;
+      if (s->id == QV_TYPE_INTERVAL_MONTH_DAY_NANO) swap = SWAP_MDN;
+      n_bufs = 2;
+      QV_GOTO_IF_ERROR(st, load_validity(l, &node, &bufs[0], err), done);
+      QV_GOTO_IF_ERROR(st, bytes_for(l, node.length, w, &need, err), done);
+      QV_GOTO_IF_ERROR(st, next_buffer(l, "values", need, align_for_width(w), swap, &bufs[1], err), done);
+      break;
+    }
+  }
+  if (s->id != QV_TYPE_NULL && qv_type_has_validity(s) && bufs[0] == NULL) null_count = 0;
+  st = qv_array_new(type, node.length, 0, null_count, n_bufs, bufs, s->n_children, kids, dict, out, err);
+  if (st != QV_OK) path_prefix(l, err);
+
+done:
+  for (int32_t i = 0; i < n_bufs; i++) qv_buffer_release(bufs[i]);
+  if (bufs != small) qv__free(bufs);
+  for (int32_t i = 0; i < s->n_children; i++) qv_array_release(kids[i]);
+  if (kids != kids_small) qv__free(kids);
+  qv_array_release(dict);
+  l->depth--;
+  return st;
+}
+
+qv_status qv_body_loader_finish(const qv_body_loader *l, qv_error *err) {
+  const qv_ipc_batch_header *h = l->header;
+  if (l->node_i != h->n_nodes)
+    return qv_error_set(err, QV_ERR_INVALID_DATA,
+                        "RecordBatch has %u field nodes but the schema uses %u", h->n_nodes, l->node_i);
+  if (l->buffer_i != h->n_buffers)
+    return qv_error_set(err, QV_ERR_INVALID_DATA, "RecordBatch has %u buffers but the schema uses %u",
+                        h->n_buffers, l->buffer_i);
+  if (l->variadic_i != h->n_variadic)
+    return qv_error_set(err, QV_ERR_INVALID_DATA,
+                        "RecordBatch has %u variadicBufferCounts but the schema has %u view fields", h->n_variadic,
+                        l->variadic_i);
+  return QV_OK;
+}

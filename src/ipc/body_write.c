@@ -1,0 +1,389 @@
+/* quiver IPC: arrays -> a body plan (FieldNodes, Buffers, iovecs).
+ *
+ * Each array is visited over an explicit window (absolute start in its own
+ * buffers, length), so slices are written without materialising sliced
+ * child arrays. Invariants:
+ *   - every Buffer starts at a multiple of the plan's alignment (8 or 64)
+ *     from the body start, and the padding after it is zeros; Buffer.length
+ *     is the unpadded size (compressed: prefix + payload);
+ *   - bytes that can go out as they are (values, offsets already starting
+ *     at 0, byte-aligned bitmaps, string data) are referenced, never
+ *     copied; rewritten bytes (rebased offsets, shifted bitmaps, run ends
+ *     of a slice, compressed buffers and their prefixes) live in the
+ *     plan's arena, whose blocks survive resets so steady-state writing
+ *     allocates nothing;
+ *   - rewritten bitmaps are zero past their last bit (no stale bytes leak).
+ * Windows the writer cannot shrink cheaply (list-view and dense-union
+ * children, view data buffers) are written whole, which is still correct:
+ * the offsets that point into them are kept unchanged.
+ */
+#include "core/internal.h"
+#include "ipc/body.h"
+#include "ipc/flatbuf/fb_endian.h"
+
+static const uint8_t k_zeros[64];
+
+#define ARENA_MIN ((size_t)1 << 16)
+
+void qv_body_plan_init(qv_body_plan *p, int32_t alignment, int codec, int level, qv_codec_ctx *ctx) {
+  memset(p, 0, sizeof *p);
+  p->alignment = alignment == 8 ? 8 : 64;
+  p->codec = codec;
+  p->level = level;
+  p->codec_ctx = ctx;
+}
+
+void qv_body_plan_reset(qv_body_plan *p) {
+  p->n_nodes = p->n_buffers = p->n_variadic = 0;
+  p->n_iov = 0;
+  p->body_length = 0;
+  for (qv_arena_block *b = p->arena; b; b = b->next) b->used = 0;
+}
+
+void qv_body_plan_free(qv_body_plan *p) {
+  if (p == NULL) return;
+  qv__free(p->nodes);
+  qv__free(p->buffers);
+  qv__free(p->variadic);
+  qv__free(p->iov);
+  qv_arena_block *b = p->arena;
+  while (b) {
+    qv_arena_block *n = b->next;
+    qv__free(b);
+    b = n;
+  }
+  memset(p, 0, sizeof *p);
+}
+
+static inline uint8_t *block_data(qv_arena_block *b) { return (uint8_t *)b + 64; }
+
+/* n bytes of scratch, 8-aligned, valid until the next reset. */
+static qv_status arena_alloc(qv_body_plan *p, size_t n, uint8_t **out, qv_error *err) {
+  n = (n + 7) & ~(size_t)7;
+  qv_arena_block *last = NULL;
+  for (qv_arena_block *b = p->arena; b; b = b->next) {
+    if (b->cap - b->used >= n) {
+      *out = block_data(b) + b->used;
+      b->used += n;
+      return QV_OK;
+    }
+    last = b;
+  }
+  size_t cap = last ? last->cap * 2 : ARENA_MIN;
+  if (cap < n) cap = n;
+  qv_arena_block *b = (qv_arena_block *)aligned_alloc(64, ((64 + cap) + 63) & ~(size_t)63);
+  QV_CHECK_ALLOC(b, err);
+  b->next = NULL;
+  b->cap = cap;
+  b->used = n;
+  if (last)
+    last->next = b;
+  else
+    p->arena = b;
+  *out = block_data(b);
+  return QV_OK;
+}
+
+#define GROW(ptr, n, cap, extra, err)                                            \
+  do {                                                                           \
+    if ((size_t)(n) + (extra) > (size_t)(cap)) {                                 \
+      size_t c_ = (cap) ? (size_t)(cap) * 2 : 16;                                \
+      while (c_ < (size_t)(n) + (extra)) c_ *= 2;                                \
+      void *q_ = qv__realloc((ptr), c_ * sizeof *(ptr));                         \
+      QV_CHECK_ALLOC(q_, err);                                                   \
+      (ptr) = q_;                                                                \
+      (cap) = (__typeof__(cap))c_;                                               \
+    }                                                                            \
+  } while (0)
+
+static qv_status push_iov(qv_body_plan *p, const void *data, size_t n, qv_error *err) {
+  if (n == 0) return QV_OK;
+  GROW(p->iov, (size_t)p->n_iov, p->cap_iov, 1, err);
+  p->iov[p->n_iov].iov_base = (void *)(uintptr_t)data;
+  p->iov[p->n_iov].iov_len = n;
+  p->n_iov++;
+  p->body_length += (int64_t)n;
+  return QV_OK;
+}
+
+static qv_status push_node(qv_body_plan *p, int64_t length, int64_t null_count, qv_error *err) {
+  GROW(p->nodes, p->n_nodes, p->cap_nodes, 1, err);
+  p->nodes[p->n_nodes].length = length;
+  p->nodes[p->n_nodes].null_count = null_count;
+  p->n_nodes++;
+  return QV_OK;
+}
+
+/* Appends one buffer of n bytes at data (compressing it when configured). */
+static qv_status push_buffer(qv_body_plan *p, const void *data, int64_t n, qv_error *err) {
+  GROW(p->buffers, p->n_buffers, p->cap_buffers, 1, err);
+  int64_t start = p->body_length;
+  int64_t written = n;
+  if (n > 0 && p->codec != QV_IPC_NO_COMPRESSION) {
+    size_t bound = qv_codec_compress_bound(p->codec, (size_t)n);
+    uint8_t *dst = NULL;
+    QV_RETURN_IF_ERROR(arena_alloc(p, QV_CODEC_PREFIX + bound, &dst, err));
+    size_t payload = 0;
+    QV_RETURN_IF_ERROR(qv_codec_compress(p->codec_ctx, p->codec, p->level, (const uint8_t *)data, (size_t)n,
+                                         dst + QV_CODEC_PREFIX, bound, &payload, err));
+    if ((int64_t)payload < n) {
+      qv_fb_store_i64(dst, n);
+      QV_RETURN_IF_ERROR(push_iov(p, dst, QV_CODEC_PREFIX + payload, err));
+      written = QV_CODEC_PREFIX + (int64_t)payload;
+    } else { /* does not shrink: raw bytes behind a -1 prefix */
+      qv_fb_store_i64(dst, -1);
+      QV_RETURN_IF_ERROR(push_iov(p, dst, QV_CODEC_PREFIX, err));
+      QV_RETURN_IF_ERROR(push_iov(p, data, (size_t)n, err));
+      written = QV_CODEC_PREFIX + n;
+    }
+  } else {
+    QV_RETURN_IF_ERROR(push_iov(p, data, (size_t)n, err));
+  }
+  int64_t pad = (p->alignment - (p->body_length % p->alignment)) % p->alignment;
+  QV_RETURN_IF_ERROR(push_iov(p, k_zeros, (size_t)pad, err));
+  p->buffers[p->n_buffers].offset = start;
+  p->buffers[p->n_buffers].length = written;
+  p->n_buffers++;
+  return QV_OK;
+}
+
+/* Bits [off, off+len) of a bitmap as a buffer starting at bit 0. */
+static qv_status push_bits(qv_body_plan *p, const uint8_t *bits, int64_t off, int64_t len, qv_error *err) {
+  int64_t nbytes = qv_bitmap_bytes(len);
+  if (len == 0 || bits == NULL) return push_buffer(p, NULL, 0, err);
+  if (off % 8 == 0) return push_buffer(p, bits + off / 8, nbytes, err);
+  uint8_t *dst = NULL;
+  QV_RETURN_IF_ERROR(arena_alloc(p, (size_t)nbytes, &dst, err));
+  memset(dst, 0, (size_t)nbytes);
+  qv_bitmap_copy(dst, 0, bits, off, len);
+  return push_buffer(p, dst, nbytes, err);
+}
+
+static int64_t range_nulls(const qv_array *a, int64_t off, int64_t len) {
+  if (off == a->offset && len == a->length) return qv_array_null_count(a);
+  if (a->validity_ == NULL) return a->null_layout_ ? len : 0;
+  return len - qv_bitmap_count_set(a->validity_, off, len);
+}
+
+/* Validity: empty when there are no nulls. */
+static qv_status push_validity(qv_body_plan *p, const qv_array *a, int64_t off, int64_t len, int64_t nulls,
+                               qv_error *err) {
+  if (nulls == 0) return push_buffer(p, NULL, 0, err);
+  return push_bits(p, a->validity_, off, len, err);
+}
+
+static int64_t load_off(const uint8_t *base, int w, int64_t i) {
+  if (w == 4) {
+    int32_t v;
+    memcpy(&v, base + i * 4, 4);
+    return v;
+  }
+  int64_t v;
+  memcpy(&v, base + i * 8, 8);
+  return v;
+}
+
+/* Offsets [off, off+len] rebased to start at 0; first and last receive the
+ * original first and last offsets. */
+static qv_status push_offsets(qv_body_plan *p, const qv_array *a, int32_t bufi, int w, int64_t off, int64_t len,
+                              int64_t *first, int64_t *last, qv_error *err) {
+  const qv_buffer *b = a->buffers[bufi];
+  if (b == NULL || b->size < (off + len + 1) * w) { /* empty array without offsets */
+    *first = *last = 0;
+    return push_buffer(p, k_zeros, w, err);
+  }
+  const uint8_t *base = b->data;
+  *first = load_off(base, w, off);
+  *last = load_off(base, w, off + len);
+  if (*first == 0) return push_buffer(p, base + off * w, (len + 1) * w, err);
+  uint8_t *dst = NULL;
+  QV_RETURN_IF_ERROR(arena_alloc(p, (size_t)((len + 1) * w), &dst, err));
+  int64_t f = *first;
+  if (w == 4) {
+    const int32_t *src = (const int32_t *)(const void *)base + off;
+    int32_t *o = (int32_t *)(void *)dst;
+    int32_t f32 = (int32_t)f;
+    for (int64_t i = 0; i <= len; i++) o[i] = src[i] - f32;
+  } else {
+    const int64_t *src = (const int64_t *)(const void *)base + off;
+    int64_t *o = (int64_t *)(void *)dst;
+    for (int64_t i = 0; i <= len; i++) o[i] = src[i] - f;
+  }
+  return push_buffer(p, dst, (len + 1) * w, err);
+}
+
+static qv_status add_range(qv_body_plan *p, const qv_array *a, int64_t off, int64_t len, qv_error *err);
+
+static qv_status add_child(qv_body_plan *p, const qv_array *c, int64_t start, int64_t len, qv_error *err) {
+  return add_range(p, c, c->offset + start, len, err);
+}
+
+static qv_status fixed_values(qv_body_plan *p, const qv_array *a, int32_t bufi, int64_t w, int64_t off, int64_t len,
+                              qv_error *err) {
+  const qv_buffer *b = a->buffers[bufi];
+  if (len == 0 || b == NULL) return push_buffer(p, NULL, 0, err);
+  return push_buffer(p, b->data + off * w, len * w, err);
+}
+
+/* Run-end encoded window: rewritten run ends, values sliced to the runs. */
+static qv_status add_ree(qv_body_plan *p, const qv_array *a, int64_t off, int64_t len, qv_error *err) {
+  const qv_array *re = a->children[0], *vals = a->children[1];
+  int w = qv_type_storage(re->type)->bit_width / 8;
+  const uint8_t *base = re->buffers[1] ? re->buffers[1]->data + re->offset * w : NULL;
+  int64_t nruns = re->length;
+  if (len == 0 || base == NULL || nruns == 0) {
+    QV_RETURN_IF_ERROR(add_child(p, re, 0, 0, err));
+    return add_child(p, vals, 0, 0, err);
+  }
+  int64_t lo = 0, hi = nruns;
+  while (lo < hi) { /* first run whose end > off */
+    int64_t mid = lo + (hi - lo) / 2;
+    int64_t e = w == 2 ? (int16_t)qv_fb_load_u16(base + mid * 2) : load_off(base, w, mid);
+    if (e > off) hi = mid; else lo = mid + 1;
+  }
+  int64_t p0 = lo;
+  lo = p0;
+  hi = nruns;
+  while (lo < hi) { /* first run whose end >= off + len */
+    int64_t mid = lo + (hi - lo) / 2;
+    int64_t e = w == 2 ? (int16_t)qv_fb_load_u16(base + mid * 2) : load_off(base, w, mid);
+    if (e >= off + len) hi = mid; else lo = mid + 1;
+  }
+  int64_t p1 = lo < nruns ? lo + 1 : nruns;
+  int64_t n = p1 - p0;
+  uint8_t *dst = NULL;
+  QV_RETURN_IF_ERROR(arena_alloc(p, (size_t)(n * w), &dst, err));
+  for (int64_t i = 0; i < n; i++) {
+    int64_t e = w == 2 ? (int16_t)qv_fb_load_u16(base + (p0 + i) * 2) : load_off(base, w, p0 + i);
+    e -= off;
+    if (e > len) e = len;
+    if (w == 2) {
+      int16_t t = (int16_t)e;
+      memcpy(dst + i * 2, &t, 2);
+    } else if (w == 4) {
+      int32_t t = (int32_t)e;
+      memcpy(dst + i * 4, &t, 4);
+    } else {
+      memcpy(dst + i * 8, &e, 8);
+    }
+  }
+  QV_RETURN_IF_ERROR(push_node(p, n, 0, err));
+  QV_RETURN_IF_ERROR(push_buffer(p, NULL, 0, err)); /* run_ends validity */
+  QV_RETURN_IF_ERROR(push_buffer(p, dst, n * w, err));
+  return add_child(p, vals, p0, n, err);
+}
+
+static qv_status add_range(qv_body_plan *p, const qv_array *a, int64_t off, int64_t len, qv_error *err) {
+  const qv_type *s = qv_type_storage(a->type);
+  int64_t nulls;
+  switch (s->id) {
+    case QV_TYPE_NULL:
+      return push_node(p, len, len, err);
+    case QV_TYPE_SPARSE_UNION:
+    case QV_TYPE_DENSE_UNION:
+    case QV_TYPE_RUN_END_ENCODED:
+      nulls = 0;
+      break;
+    default:
+      nulls = range_nulls(a, off, len);
+  }
+  if (s->id == QV_TYPE_RUN_END_ENCODED) {
+    QV_RETURN_IF_ERROR(push_node(p, len, 0, err));
+    return add_ree(p, a, off, len, err);
+  }
+  QV_RETURN_IF_ERROR(push_node(p, len, nulls, err));
+  int64_t first, last;
+  switch (s->id) {
+    case QV_TYPE_BOOL:
+      QV_RETURN_IF_ERROR(push_validity(p, a, off, len, nulls, err));
+      return push_bits(p, a->buffers[1] ? a->buffers[1]->data : NULL, off, len, err);
+    case QV_TYPE_BINARY:
+    case QV_TYPE_STRING:
+    case QV_TYPE_LARGE_BINARY:
+    case QV_TYPE_LARGE_STRING: {
+      int w = (s->id == QV_TYPE_BINARY || s->id == QV_TYPE_STRING) ? 4 : 8;
+      QV_RETURN_IF_ERROR(push_validity(p, a, off, len, nulls, err));
+      QV_RETURN_IF_ERROR(push_offsets(p, a, 1, w, off, len, &first, &last, err));
+      const qv_buffer *d = a->buffers[2];
+      if (d == NULL || last <= first) return push_buffer(p, NULL, 0, err);
+      return push_buffer(p, d->data + first, last - first, err);
+    }
+    case QV_TYPE_BINARY_VIEW:
+    case QV_TYPE_STRING_VIEW:
+      QV_RETURN_IF_ERROR(push_validity(p, a, off, len, nulls, err));
+      QV_RETURN_IF_ERROR(fixed_values(p, a, 1, QV_VIEW_SIZE, off, len, err));
+      GROW(p->variadic, p->n_variadic, p->cap_variadic, 1, err);
+      p->variadic[p->n_variadic++] = a->n_buffers - 2;
+      for (int32_t i = 2; i < a->n_buffers; i++) {
+        const qv_buffer *d = a->buffers[i];
+        QV_RETURN_IF_ERROR(push_buffer(p, d ? d->data : NULL, d ? d->size : 0, err));
+      }
+      return QV_OK;
+    case QV_TYPE_LIST:
+    case QV_TYPE_LARGE_LIST:
+    case QV_TYPE_MAP: {
+      int w = s->id == QV_TYPE_LARGE_LIST ? 8 : 4;
+      QV_RETURN_IF_ERROR(push_validity(p, a, off, len, nulls, err));
+      QV_RETURN_IF_ERROR(push_offsets(p, a, 1, w, off, len, &first, &last, err));
+      return add_child(p, a->children[0], first, last - first, err);
+    }
+    case QV_TYPE_LIST_VIEW:
+    case QV_TYPE_LARGE_LIST_VIEW: {
+      int w = s->id == QV_TYPE_LIST_VIEW ? 4 : 8;
+      QV_RETURN_IF_ERROR(push_validity(p, a, off, len, nulls, err));
+      QV_RETURN_IF_ERROR(fixed_values(p, a, 1, w, off, len, err));
+      QV_RETURN_IF_ERROR(fixed_values(p, a, 2, w, off, len, err));
+      return add_child(p, a->children[0], 0, a->children[0]->length, err);
+    }
+    case QV_TYPE_FIXED_SIZE_LIST: {
+      int64_t k = s->list_size;
+      QV_RETURN_IF_ERROR(push_validity(p, a, off, len, nulls, err));
+      return add_child(p, a->children[0], off * k, len * k, err);
+    }
+    case QV_TYPE_STRUCT:
+      QV_RETURN_IF_ERROR(push_validity(p, a, off, len, nulls, err));
+      for (int32_t i = 0; i < a->n_children; i++) QV_RETURN_IF_ERROR(add_child(p, a->children[i], off, len, err));
+      return QV_OK;
+    case QV_TYPE_SPARSE_UNION:
+      QV_RETURN_IF_ERROR(fixed_values(p, a, 0, 1, off, len, err));
+      for (int32_t i = 0; i < a->n_children; i++) QV_RETURN_IF_ERROR(add_child(p, a->children[i], off, len, err));
+      return QV_OK;
+    case QV_TYPE_DENSE_UNION:
+      QV_RETURN_IF_ERROR(fixed_values(p, a, 0, 1, off, len, err));
+      QV_RETURN_IF_ERROR(fixed_values(p, a, 1, 4, off, len, err));
+      for (int32_t i = 0; i < a->n_children; i++)
+        QV_RETURN_IF_ERROR(add_child(p, a->children[i], 0, a->children[i]->length, err));
+      return QV_OK;
+    case QV_TYPE_DICTIONARY:
+      QV_RETURN_IF_ERROR(push_validity(p, a, off, len, nulls, err));
+      return fixed_values(p, a, 1, s->index_type->bit_width / 8, off, len, err);
+    default: {
+      int32_t w = qv__type_byte_width(s);
+      if (w <= 0)
+        return qv_error_set(err, QV_ERR_NOT_IMPLEMENTED, "cannot write arrays of type %s", qv_type_id_name(s->id));
+      QV_RETURN_IF_ERROR(push_validity(p, a, off, len, nulls, err));
+      return fixed_values(p, a, 1, w, off, len, err);
+    }
+  }
+}
+
+qv_status qv_body_plan_add(qv_body_plan *p, const qv_array *array, qv_error *err) {
+  return add_range(p, array, array->offset, array->length, err);
+}
+
+qv_status qv_body_plan_add_range(qv_body_plan *p, const qv_array *array, int64_t start, int64_t length,
+                                 qv_error *err) {
+  return add_range(p, array, array->offset + start, length, err);
+}
+
+void qv_body_plan_desc(const qv_body_plan *p, int64_t length, qv_ipc_batch_desc *out) {
+  memset(out, 0, sizeof *out);
+  out->length = length;
+  out->nodes = p->nodes;
+  out->n_nodes = p->n_nodes;
+  out->buffers = p->buffers;
+  out->n_buffers = p->n_buffers;
+  out->variadic_counts = p->n_variadic ? p->variadic : NULL;
+  out->n_variadic = p->n_variadic;
+  out->codec = p->codec;
+}

@@ -1,0 +1,316 @@
+/* quiver IPC: concatenation of two arrays of the same type, for dictionary
+ * deltas (the reader appends each delta to the current dictionary).
+ *
+ * It lives in ipc/ because the IPC reader is its only user so far; it is a
+ * general algorithm and should move to a compute/ floor when one exists.
+ * The result is a new array with offset 0; inputs may be slices. Buffers
+ * are rebuilt (offsets rebased, bitmaps re-packed) except the variadic
+ * data buffers of views, which are shared. Sizes are computed with checked
+ * arithmetic; the inputs are assumed structurally valid (they were
+ * validated when loaded).
+ */
+#include "core/internal.h"
+#include "ipc/dictionary_memo.h"
+
+static qv_status slice_of(const qv_array *a, int64_t off, int64_t len, qv_array **out, qv_error *err) {
+  return qv_array_slice((qv_array *)(uintptr_t)a, off, len, out, err);
+}
+
+static qv_status concat_validity(const qv_array *a, const qv_array *b, qv_buffer **out, int64_t *nulls,
+                                 qv_error *err) {
+  *out = NULL;
+  int64_t na = qv_array_null_count(a), nb = qv_array_null_count(b);
+  *nulls = na + nb;
+  if (*nulls == 0) return QV_OK;
+  int64_t n = a->length + b->length;
+  QV_RETURN_IF_ERROR(qv_buffer_allocate(NULL, qv_bitmap_bytes(n), true, out, err));
+  uint8_t *bits = (*out)->data;
+  if (a->validity_)
+    qv_bitmap_copy(bits, 0, a->validity_, a->offset, a->length);
+  else
+    qv_bitmap_set_range(bits, 0, a->length, true);
+  if (b->validity_)
+    qv_bitmap_copy(bits, a->length, b->validity_, b->offset, b->length);
+  else
+    qv_bitmap_set_range(bits, a->length, b->length, true);
+  return QV_OK;
+}
+
+static qv_status concat_fixed(const qv_array *a, const qv_array *b, int32_t bufi, int64_t w, qv_buffer **out,
+                              qv_error *err) {
+  int64_t na, nb;
+  if (qv__mul_overflow_i64(a->length, w, &na) || qv__mul_overflow_i64(b->length, w, &nb))
+    return qv_error_set(err, QV_ERR_OVERFLOW, "concatenation size overflows");
+  QV_RETURN_IF_ERROR(qv_buffer_allocate(NULL, na + nb, false, out, err));
+  if (na) memcpy((*out)->data, a->buffers[bufi]->data + a->offset * w, (size_t)na);
+  if (nb) memcpy((*out)->data + na, b->buffers[bufi]->data + b->offset * w, (size_t)nb);
+  return QV_OK;
+}
+
+static qv_status concat_bits(const qv_array *a, const qv_array *b, int32_t bufi, qv_buffer **out, qv_error *err) {
+  QV_RETURN_IF_ERROR(qv_buffer_allocate(NULL, qv_bitmap_bytes(a->length + b->length), true, out, err));
+  if (a->length) qv_bitmap_copy((*out)->data, 0, a->buffers[bufi]->data, a->offset, a->length);
+  if (b->length) qv_bitmap_copy((*out)->data, a->length, b->buffers[bufi]->data, b->offset, b->length);
+  return QV_OK;
+}
+
+/* Reads offset i of an int32 or int64 offsets buffer. */
+static int64_t off_at(const qv_array *x, int32_t bufi, int w, int64_t i) {
+  const uint8_t *p = x->buffers[bufi]->data + (x->offset + i) * w;
+  if (w == 4) {
+    int32_t v;
+    memcpy(&v, p, 4);
+    return v;
+  }
+  int64_t v;
+  memcpy(&v, p, 8);
+  return v;
+}
+
+static void off_put(uint8_t *base, int w, int64_t i, int64_t v) {
+  if (w == 4) {
+    int32_t t = (int32_t)v;
+    memcpy(base + i * 4, &t, 4);
+  } else {
+    memcpy(base + i * 8, &v, 8);
+  }
+}
+
+/* Rebased offsets of a then b; ra and rb receive the [start, end) ranges they
+ * referenced. */
+static qv_status concat_offsets(const qv_array *a, const qv_array *b, int w, qv_buffer **out, int64_t ra[2],
+                                int64_t rb[2], qv_error *err) {
+  ra[0] = off_at(a, 1, w, 0);
+  ra[1] = off_at(a, 1, w, a->length);
+  rb[0] = off_at(b, 1, w, 0);
+  rb[1] = off_at(b, 1, w, b->length);
+  int64_t total = (ra[1] - ra[0]) + (rb[1] - rb[0]);
+  if (w == 4 && total > INT32_MAX)
+    return qv_error_set(err, QV_ERR_OVERFLOW, "concatenated offsets exceed 2^31-1 (%lld)", (long long)total);
+  QV_RETURN_IF_ERROR(qv_buffer_allocate(NULL, (a->length + b->length + 1) * w, false, out, err));
+  uint8_t *o = (*out)->data;
+  for (int64_t i = 0; i <= a->length; i++) off_put(o, w, i, off_at(a, 1, w, i) - ra[0]);
+  int64_t base = ra[1] - ra[0];
+  for (int64_t i = 1; i <= b->length; i++) off_put(o, w, a->length + i, off_at(b, 1, w, i) - rb[0] + base);
+  return QV_OK;
+}
+
+static qv_status concat_bytes_range(const qv_buffer *x, const int64_t rx[2], const qv_buffer *y, const int64_t ry[2],
+                                    qv_buffer **out, qv_error *err) {
+  int64_t nx = rx[1] - rx[0], ny = ry[1] - ry[0];
+  QV_RETURN_IF_ERROR(qv_buffer_allocate(NULL, nx + ny, false, out, err));
+  if (nx) memcpy((*out)->data, x->data + rx[0], (size_t)nx);
+  if (ny) memcpy((*out)->data + nx, y->data + ry[0], (size_t)ny);
+  return QV_OK;
+}
+
+static qv_status concat_child_ranges(const qv_array *ca, int64_t sa, int64_t la, const qv_array *cb, int64_t sb,
+                                     int64_t lb, qv_array **out, qv_error *err) {
+  qv_array *x = NULL, *y = NULL;
+  qv_status st = slice_of(ca, sa, la, &x, err);
+  if (st == QV_OK) st = slice_of(cb, sb, lb, &y, err);
+  if (st == QV_OK) st = qv_array_concat2(x, y, out, err);
+  qv_array_release(x);
+  qv_array_release(y);
+  return st;
+}
+
+/* Run-end encoded: rebuild run ends over the logical windows of a and b. */
+static qv_status concat_ree(const qv_array *a, const qv_array *b, qv_array **kids, qv_error *err) {
+  const qv_array *ends[2] = {a->children[0], b->children[0]};
+  const qv_array *inputs[2] = {a, b};
+  int w = ends[0]->type->bit_width / 8;
+  int64_t first[2], last[2], total = 0;
+  for (int k = 0; k < 2; k++) {
+    const qv_array *x = inputs[k];
+    if (x->length == 0) {
+      first[k] = last[k] = 0;
+      continue;
+    }
+    first[k] = qv_array_ree_physical_index(x, 0);
+    last[k] = qv_array_ree_physical_index(x, x->length - 1) + 1;
+    total += last[k] - first[k];
+  }
+  qv_buffer *re = NULL;
+  qv_status st = qv_buffer_allocate(NULL, total * w, false, &re, err);
+  if (st != QV_OK) return st;
+  int64_t pos = 0, base = 0;
+  for (int k = 0; k < 2; k++) {
+    const qv_array *x = inputs[k], *e = ends[k];
+    for (int64_t p = first[k]; p < last[k]; p++) {
+      const uint8_t *src = e->buffers[1]->data + (e->offset + p) * w;
+      int64_t v;
+      if (w == 2) {
+        int16_t t;
+        memcpy(&t, src, 2);
+        v = t;
+      } else if (w == 4) {
+        int32_t t;
+        memcpy(&t, src, 4);
+        v = t;
+      } else {
+        memcpy(&v, src, 8);
+      }
+      v -= x->offset;
+      if (v > x->length) v = x->length;
+      v += base;
+      uint8_t *dst = re->data + pos * w;
+      if (w == 2) {
+        int16_t t = (int16_t)v;
+        memcpy(dst, &t, 2);
+      } else if (w == 4) {
+        int32_t t = (int32_t)v;
+        memcpy(dst, &t, 4);
+      } else {
+        memcpy(dst, &v, 8);
+      }
+      pos++;
+    }
+    base += x->length;
+  }
+  qv_buffer *bufs[2] = {NULL, re};
+  st = qv_array_new(ends[0]->type, total, 0, 0, 2, bufs, 0, NULL, NULL, &kids[0], err);
+  qv_buffer_release(re);
+  if (st != QV_OK) return st;
+  return concat_child_ranges(a->children[1], first[0], last[0] - first[0], b->children[1], first[1],
+                             last[1] - first[1], &kids[1], err);
+}
+
+qv_status qv_array_concat2(const qv_array *a, const qv_array *b, qv_array **out, qv_error *err) {
+  *out = NULL;
+  if (!qv_type_equals(a->type, b->type, false))
+    return qv_error_set(err, QV_ERR_TYPE, "cannot concatenate arrays of different types");
+  const qv_type *s = qv_type_storage(a->type);
+  int64_t len;
+  if (qv__add_overflow_i64(a->length, b->length, &len))
+    return qv_error_set(err, QV_ERR_OVERFLOW, "concatenated length overflows");
+  int32_t n_bufs = a->n_buffers;
+  int32_t n_kids = s->id == QV_TYPE_RUN_END_ENCODED ? 2 : s->n_children;
+  qv_buffer *small[3] = {NULL, NULL, NULL};
+  qv_buffer **bufs = small;
+  qv_array *kids_small[4] = {NULL, NULL, NULL, NULL};
+  qv_array **kids = kids_small;
+  qv_array *dict = NULL;
+  int64_t nulls = 0;
+  qv_status st = QV_OK;
+  int64_t ra[2], rb[2];
+  if (s->id == QV_TYPE_BINARY_VIEW || s->id == QV_TYPE_STRING_VIEW) n_bufs = 2 + (a->n_buffers - 2) + (b->n_buffers - 2);
+  if (n_bufs > 3) {
+    bufs = (qv_buffer **)qv__calloc((size_t)n_bufs, sizeof *bufs);
+    QV_CHECK_ALLOC_GOTO(bufs, st, err, done);
+  }
+  if (n_kids > 4) {
+    kids = (qv_array **)qv__calloc((size_t)n_kids, sizeof *kids);
+    QV_CHECK_ALLOC_GOTO(kids, st, err, done);
+  }
+  if (qv_type_has_validity(s)) QV_GOTO_IF_ERROR(st, concat_validity(a, b, &bufs[0], &nulls, err), done);
+
+  switch (s->id) {
+    case QV_TYPE_NULL:
+      nulls = len;
+      break;
+    case QV_TYPE_BOOL:
+      QV_GOTO_IF_ERROR(st, concat_bits(a, b, 1, &bufs[1], err), done);
+      break;
+    case QV_TYPE_BINARY:
+    case QV_TYPE_STRING:
+    case QV_TYPE_LARGE_BINARY:
+    case QV_TYPE_LARGE_STRING: {
+      int w = (s->id == QV_TYPE_BINARY || s->id == QV_TYPE_STRING) ? 4 : 8;
+      QV_GOTO_IF_ERROR(st, concat_offsets(a, b, w, &bufs[1], ra, rb, err), done);
+      QV_GOTO_IF_ERROR(st, concat_bytes_range(a->buffers[2], ra, b->buffers[2], rb, &bufs[2], err), done);
+      break;
+    }
+    case QV_TYPE_BINARY_VIEW:
+    case QV_TYPE_STRING_VIEW: {
+      QV_GOTO_IF_ERROR(st, concat_fixed(a, b, 1, QV_VIEW_SIZE, &bufs[1], err), done);
+      int32_t shift = a->n_buffers - 2;
+      qv_view *v = (qv_view *)(void *)(bufs[1]->data + a->length * QV_VIEW_SIZE);
+      for (int64_t i = 0; i < b->length; i++)
+        if (v[i].inlined.size > QV_VIEW_INLINE_MAX) v[i].ref.buffer_index += shift;
+      for (int32_t i = 2; i < a->n_buffers; i++) bufs[i] = qv_buffer_retain(a->buffers[i]);
+      for (int32_t i = 2; i < b->n_buffers; i++) bufs[shift + i] = qv_buffer_retain(b->buffers[i]);
+      break;
+    }
+    case QV_TYPE_LIST:
+    case QV_TYPE_LARGE_LIST:
+    case QV_TYPE_MAP: {
+      int w = s->id == QV_TYPE_LARGE_LIST ? 8 : 4;
+      QV_GOTO_IF_ERROR(st, concat_offsets(a, b, w, &bufs[1], ra, rb, err), done);
+      QV_GOTO_IF_ERROR(st, concat_child_ranges(a->children[0], ra[0], ra[1] - ra[0], b->children[0], rb[0],
+                                               rb[1] - rb[0], &kids[0], err),
+                       done);
+      break;
+    }
+    case QV_TYPE_LIST_VIEW:
+    case QV_TYPE_LARGE_LIST_VIEW: {
+      int w = s->id == QV_TYPE_LIST_VIEW ? 4 : 8;
+      QV_GOTO_IF_ERROR(st, concat_fixed(a, b, 1, w, &bufs[1], err), done);
+      QV_GOTO_IF_ERROR(st, concat_fixed(a, b, 2, w, &bufs[2], err), done);
+      int64_t shift = a->children[0]->length;
+      for (int64_t i = 0; i < b->length; i++) {
+        int64_t v = off_at(b, 1, w, i) + shift;
+        if (w == 4 && v > INT32_MAX) QV_FAIL_GOTO(st, done, err, QV_ERR_OVERFLOW, "list view offsets overflow");
+        off_put(bufs[1]->data, w, a->length + i, v);
+      }
+      QV_GOTO_IF_ERROR(st, qv_array_concat2(a->children[0], b->children[0], &kids[0], err), done);
+      break;
+    }
+    case QV_TYPE_FIXED_SIZE_LIST: {
+      int64_t k = s->list_size;
+      QV_GOTO_IF_ERROR(st, concat_child_ranges(a->children[0], a->offset * k, a->length * k, b->children[0],
+                                               b->offset * k, b->length * k, &kids[0], err),
+                       done);
+      break;
+    }
+    case QV_TYPE_STRUCT:
+    case QV_TYPE_SPARSE_UNION:
+      if (s->id == QV_TYPE_SPARSE_UNION) QV_GOTO_IF_ERROR(st, concat_fixed(a, b, 0, 1, &bufs[0], err), done);
+      for (int32_t i = 0; i < n_kids; i++)
+        QV_GOTO_IF_ERROR(st, concat_child_ranges(a->children[i], a->offset, a->length, b->children[i], b->offset,
+                                                 b->length, &kids[i], err),
+                         done);
+      break;
+    case QV_TYPE_DENSE_UNION: {
+      QV_GOTO_IF_ERROR(st, concat_fixed(a, b, 0, 1, &bufs[0], err), done);
+      QV_GOTO_IF_ERROR(st, concat_fixed(a, b, 1, 4, &bufs[1], err), done);
+      const int8_t *codes = (const int8_t *)(const void *)(bufs[0]->data + a->length);
+      uint8_t *offs = bufs[1]->data + a->length * 4;
+      for (int64_t i = 0; i < b->length; i++) {
+        int8_t c = codes[i];
+        int32_t child = (c >= 0) ? s->child_index[c] : -1;
+        if (child < 0) QV_FAIL_GOTO(st, done, err, QV_ERR_INVALID_DATA, "undeclared union type code %d", c);
+        int32_t v;
+        memcpy(&v, offs + i * 4, 4);
+        int64_t nv = (int64_t)v + a->children[child]->length;
+        if (nv > INT32_MAX) QV_FAIL_GOTO(st, done, err, QV_ERR_OVERFLOW, "dense union offsets overflow");
+        v = (int32_t)nv;
+        memcpy(offs + i * 4, &v, 4);
+      }
+      for (int32_t i = 0; i < n_kids; i++)
+        QV_GOTO_IF_ERROR(st, qv_array_concat2(a->children[i], b->children[i], &kids[i], err), done);
+      break;
+    }
+    case QV_TYPE_RUN_END_ENCODED:
+      QV_GOTO_IF_ERROR(st, concat_ree(a, b, kids, err), done);
+      break;
+    case QV_TYPE_DICTIONARY:
+      QV_GOTO_IF_ERROR(st, concat_fixed(a, b, 1, s->index_type->bit_width / 8, &bufs[1], err), done);
+      dict = b->dictionary;
+      break;
+    default: {
+      int32_t w = qv__type_byte_width(s);
+      if (w <= 0) QV_FAIL_GOTO(st, done, err, QV_ERR_NOT_IMPLEMENTED, "cannot concatenate %s arrays", qv_type_id_name(s->id));
+      QV_GOTO_IF_ERROR(st, concat_fixed(a, b, 1, w, &bufs[1], err), done);
+      break;
+    }
+  }
+  st = qv_array_new(a->type, len, 0, qv_type_has_validity(s) || s->id == QV_TYPE_NULL ? nulls : 0, n_bufs, bufs,
+                    n_kids, kids, dict, out, err);
+done:
+  for (int32_t i = 0; i < n_bufs; i++) qv_buffer_release(bufs[i]);
+  if (bufs != small) qv__free(bufs);
+  for (int32_t i = 0; i < n_kids; i++) qv_array_release(kids[i]);
+  if (kids != kids_small) qv__free(kids);
+  return st;
+}

@@ -1,0 +1,256 @@
+/* quiver IPC: the file format reader (random access through the footer)
+ * and the format-detecting one-call reads.
+ *
+ * Layout: "ARROW1\0\0", a stream (Schema, dictionaries, batches, EOS), the
+ * Footer flatbuffer, its int32 length, "ARROW1". Invariants (BAD_INPUTS
+ * 34-36): both magics present; the footer lies between the leading magic
+ * and the trailer; every Block lies between the leading magic and the
+ * footer, starts with a well-formed prefix whose metadata exactly fills
+ * metaDataLength, holds a message of the expected kind whose bodyLength
+ * matches the block. Dictionaries are read once, at open, in footer order
+ * (deltas appended, replacements rejected); batches are then read on
+ * demand, as views of the file's buffer (an mmap for paths and fds), which
+ * outlives the reader as long as any batch does.
+ */
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/internal.h"
+#include "ipc/flatbuf/fb_endian.h"
+#include "ipc/io.h"
+#include "ipc/ipc_api.h"
+#include "ipc/reader.h"
+
+struct qv_ipc_file_reader {
+  qv_buffer *buf;
+  qv_read_core core;
+  qv_ipc_footer footer; /* borrows buf */
+  int64_t footer_start;
+};
+
+void qv_ipc_file_reader_free(qv_ipc_file_reader *r) {
+  if (r == NULL) return;
+  qv_read_core_free(&r->core);
+  qv_buffer_release(r->buf);
+  qv__free(r);
+}
+
+/* Frames and decodes the message of a footer Block. *body may be NULL. */
+static qv_status read_block(qv_ipc_file_reader *r, const char *kind, uint32_t index, qv_ipc_block b,
+                            uint8_t expect, qv_ipc_message *msg, qv_buffer **body, qv_error *err) {
+  *body = NULL;
+  int64_t end;
+  if (b.offset < 8 || b.metadata_length < 8 || b.body_length < 0 ||
+      qv__add_overflow_i64(b.offset, (int64_t)b.metadata_length, &end) ||
+      qv__add_overflow_i64(end, b.body_length, &end) || end > r->footer_start)
+    return qv_error_set(err, QV_ERR_INVALID_DATA,
+                        "footer %s block %u (offset %lld, metaDataLength %d, bodyLength %lld) lies outside the "
+                        "file's data section [8, %lld)",
+                        kind, index, (long long)b.offset, (int)b.metadata_length, (long long)b.body_length,
+                        (long long)r->footer_start);
+  const uint8_t *p = r->buf->data + b.offset;
+  bool eos;
+  int32_t plen, mlen;
+  qv_status st = qv_read_frame(p, b.metadata_length, r->core.opts.max_metadata_size, b.offset, &eos, &plen, &mlen,
+                               err);
+  if (st == QV_ERR_TRUNCATED) st = QV_ERR_INVALID_DATA; /* inside a file, this is a bad block */
+  if (st == QV_OK && (eos || plen + mlen != b.metadata_length))
+    st = qv_error_set(err, QV_ERR_INVALID_DATA,
+                      "the message at byte %lld does not fill metaDataLength %d (prefix %d + metadata %d)%s",
+                      (long long)b.offset, (int)b.metadata_length, plen, mlen, eos ? ": it is an EOS marker" : "");
+  if (st == QV_OK) st = qv_ipc_message_decode(p + plen, (size_t)mlen, msg, err);
+  if (st == QV_OK && msg->type != expect)
+    st = qv_error_set(err, QV_ERR_INVALID_DATA, "expected a %s message, found %s", qv_fb_header_name(expect),
+                      qv_fb_header_name(msg->type));
+  if (st == QV_OK && msg->body_length != b.body_length)
+    st = qv_error_set(err, QV_ERR_INVALID_DATA, "message bodyLength %lld differs from the block's bodyLength %lld",
+                      (long long)msg->body_length, (long long)b.body_length);
+  if (st == QV_OK && b.body_length > 0)
+    st = qv_buffer_view(r->buf, b.offset + b.metadata_length, b.body_length, body, err);
+  if (st != QV_OK) qv_error_prefix(err, "footer %s block %u: ", kind, index);
+  return st;
+}
+
+static qv_status open_file(qv_ipc_file_reader *r, qv_error *err) {
+  const uint8_t *d = r->buf->data;
+  int64_t size = r->buf->size;
+  if (size < 18)
+    return qv_error_set(err, QV_ERR_INVALID_DATA,
+                        "%lld bytes is too small to be an Arrow IPC file (magic, footer length and magic need 18)",
+                        (long long)size);
+  if (memcmp(d, QV_IPC_MAGIC, QV_IPC_MAGIC_LEN) != 0)
+    return qv_error_set(err, QV_ERR_INVALID_DATA, "not an Arrow IPC file: it does not start with \"ARROW1\"");
+  if (memcmp(d + size - QV_IPC_MAGIC_LEN, QV_IPC_MAGIC, QV_IPC_MAGIC_LEN) != 0)
+    return qv_error_set(err, QV_ERR_INVALID_DATA,
+                        "Arrow IPC file does not end with \"ARROW1\" (truncated? the stream reader can recover "
+                        "its batches)");
+  int32_t flen = qv_fb_load_i32(d + size - 10);
+  if (flen <= 0 || (int64_t)flen > size - 18)
+    return qv_error_set(err, QV_ERR_INVALID_DATA, "footer length %d is outside [1, %lld] for a %lld-byte file", flen,
+                        (long long)(size - 18), (long long)size);
+  r->footer_start = size - 10 - flen;
+  qv_status st = qv_ipc_footer_decode(d + r->footer_start, (size_t)flen, &r->footer, err);
+  if (st != QV_OK) {
+    qv_error_prefix(err, "footer at byte %lld: ", (long long)r->footer_start);
+    return st;
+  }
+  QV_RETURN_IF_ERROR(qv_read_core_set_schema(&r->core, &r->footer.schema, err));
+  for (uint32_t i = 0; i < r->footer.n_dictionaries; i++) {
+    qv_ipc_message msg;
+    qv_buffer *body = NULL;
+    QV_RETURN_IF_ERROR(read_block(r, "dictionary", i, qv_ipc_footer_dictionary(&r->footer, i),
+                                  FB_HEADER_DICTIONARY_BATCH, &msg, &body, err));
+    int64_t id;
+    bool delta;
+    st = qv_read_core_dictionary(&r->core, &msg, body, &id, &delta, err);
+    qv_buffer_release(body);
+    if (st != QV_OK) {
+      qv_error_prefix(err, "footer dictionary block %u: ", i);
+      return st;
+    }
+  }
+  return QV_OK;
+}
+
+qv_status qv_ipc_file_reader_open_buffer(qv_buffer *buf, const qv_ipc_read_options *opts, qv_ipc_file_reader **out,
+                                         qv_error *err) {
+  if (out == NULL || buf == NULL)
+    return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_file_reader_open_buffer: %s is NULL",
+                        out ? "buf" : "out");
+  *out = NULL;
+  qv_ipc_file_reader *r = (qv_ipc_file_reader *)qv__calloc(1, sizeof *r);
+  QV_CHECK_ALLOC(r, err);
+  r->buf = qv_buffer_retain(buf);
+  qv_read_core_init(&r->core, opts, true);
+  qv_status st = open_file(r, err);
+  if (st != QV_OK) {
+    qv_ipc_file_reader_free(r);
+    return st;
+  }
+  *out = r;
+  return QV_OK;
+}
+
+qv_status qv_ipc_file_reader_open_path(const char *path, const qv_ipc_read_options *opts, qv_ipc_file_reader **out,
+                                       qv_error *err) {
+  if (out == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_file_reader_open_path: out is NULL");
+  *out = NULL;
+  qv_buffer *buf = NULL;
+  QV_RETURN_IF_ERROR(qv_io_map_path(path, &buf, err));
+  qv_status st = qv_ipc_file_reader_open_buffer(buf, opts, out, err);
+  qv_buffer_release(buf);
+  if (st != QV_OK) qv_error_prefix(err, "'%s': ", path);
+  return st;
+}
+
+qv_status qv_ipc_file_reader_open_fd(int fd, const qv_ipc_read_options *opts, qv_ipc_file_reader **out,
+                                     qv_error *err) {
+  if (out == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_file_reader_open_fd: out is NULL");
+  *out = NULL;
+  qv_buffer *buf = NULL;
+  QV_RETURN_IF_ERROR(qv_io_map_fd(fd, &buf, err));
+  qv_status st = qv_ipc_file_reader_open_buffer(buf, opts, out, err);
+  qv_buffer_release(buf);
+  return st;
+}
+
+qv_schema *qv_ipc_file_reader_schema(const qv_ipc_file_reader *r) { return r ? r->core.schema.schema : NULL; }
+
+int64_t qv_ipc_file_reader_num_batches(const qv_ipc_file_reader *r) { return r ? r->footer.n_record_batches : 0; }
+
+qv_status qv_ipc_file_reader_read_batch(qv_ipc_file_reader *r, int64_t i, qv_batch **out, qv_error *err) {
+  if (out == NULL || r == NULL)
+    return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_file_reader_read_batch: %s is NULL", r ? "out" : "reader");
+  *out = NULL;
+  if (i < 0 || i >= (int64_t)r->footer.n_record_batches)
+    return qv_error_set(err, QV_ERR_OUT_OF_RANGE, "batch %lld requested, the file has %u", (long long)i,
+                        r->footer.n_record_batches);
+  qv_ipc_message msg;
+  qv_buffer *body = NULL;
+  QV_RETURN_IF_ERROR(read_block(r, "record batch", (uint32_t)i, qv_ipc_footer_record_batch(&r->footer, (uint32_t)i),
+                                FB_HEADER_RECORD_BATCH, &msg, &body, err));
+  qv_status st = qv_read_core_batch(&r->core, &msg, body, out, err);
+  qv_buffer_release(body);
+  if (st != QV_OK) qv_error_prefix(err, "record batch %lld: ", (long long)i);
+  return st;
+}
+
+qv_status qv_ipc_file_reader_read_all(qv_ipc_file_reader *r, qv_table **out, qv_error *err) {
+  if (out == NULL || r == NULL)
+    return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_file_reader_read_all: %s is NULL", r ? "out" : "reader");
+  *out = NULL;
+  qv_batch_list list;
+  qv_batch_list_init(&list);
+  qv_status st = QV_OK;
+  for (int64_t i = 0; i < (int64_t)r->footer.n_record_batches; i++) {
+    qv_batch *b = NULL;
+    QV_GOTO_IF_ERROR(st, qv_ipc_file_reader_read_batch(r, i, &b, err), done);
+    QV_GOTO_IF_ERROR(st, qv_batch_list_push(&list, b, err), done);
+  }
+  st = qv_table_new(r->core.schema.schema, list.items, list.n, out, err);
+done:
+  qv_batch_list_free(&list);
+  return st;
+}
+
+/* ---- one-call reads ---- */
+
+qv_status qv_ipc_read_file_buffer(qv_buffer *buf, const qv_ipc_read_options *opts, qv_table **out, qv_error *err) {
+  if (out) *out = NULL;
+  qv_ipc_file_reader *r = NULL;
+  QV_RETURN_IF_ERROR(qv_ipc_file_reader_open_buffer(buf, opts, &r, err));
+  qv_status st = qv_ipc_file_reader_read_all(r, out, err);
+  qv_ipc_file_reader_free(r);
+  return st;
+}
+
+qv_status qv_ipc_read_file_path(const char *path, const qv_ipc_read_options *opts, qv_table **out, qv_error *err) {
+  if (out) *out = NULL;
+  qv_buffer *buf = NULL;
+  QV_RETURN_IF_ERROR(qv_io_map_path(path, &buf, err));
+  qv_status st = qv_ipc_read_file_buffer(buf, opts, out, err);
+  qv_buffer_release(buf);
+  if (st != QV_OK) qv_error_prefix(err, "'%s': ", path);
+  return st;
+}
+
+qv_status qv_ipc_read_buffer(qv_buffer *buf, const qv_ipc_read_options *opts, qv_table **out, qv_error *err) {
+  if (buf == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_read_buffer: buf is NULL");
+  if (buf->size >= QV_IPC_MAGIC_LEN && memcmp(buf->data, QV_IPC_MAGIC, QV_IPC_MAGIC_LEN) == 0)
+    return qv_ipc_read_file_buffer(buf, opts, out, err);
+  return qv_ipc_read_stream_buffer(buf, opts, out, err);
+}
+
+qv_status qv_ipc_read_path(const char *path, const qv_ipc_read_options *opts, qv_table **out, qv_error *err) {
+  if (out) *out = NULL;
+  qv_buffer *buf = NULL;
+  QV_RETURN_IF_ERROR(qv_io_map_path(path, &buf, err));
+  qv_status st = qv_ipc_read_buffer(buf, opts, out, err);
+  qv_buffer_release(buf);
+  if (st != QV_OK) qv_error_prefix(err, "'%s': ", path);
+  return st;
+}
+
+qv_status qv_ipc_read_fd(int fd, const qv_ipc_read_options *opts, qv_table **out, qv_error *err) {
+  if (out) *out = NULL;
+  struct stat sb;
+  qv_buffer *buf = NULL;
+  qv_status st;
+  if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
+    off_t pos = lseek(fd, 0, SEEK_CUR);
+    qv_buffer *whole = NULL;
+    QV_RETURN_IF_ERROR(qv_io_map_fd(fd, &whole, err));
+    if (pos > 0 && pos <= whole->size) {
+      st = qv_buffer_view(whole, pos, whole->size - pos, &buf, err);
+      qv_buffer_release(whole);
+      if (st != QV_OK) return st;
+    } else {
+      buf = whole;
+    }
+  } else {
+    QV_RETURN_IF_ERROR(qv_io_read_all(fd, &buf, err));
+  }
+  st = qv_ipc_read_buffer(buf, opts, out, err);
+  qv_buffer_release(buf);
+  return st;
+}

@@ -1,0 +1,396 @@
+/* quiver IPC: fds, mmap and growable memory for readers and writers.
+ *
+ * Invariants:
+ *   - every read/write retries EINTR and completes short transfers; a
+ *     failure reports the fd or path, the bytes done so far and errno text;
+ *   - a sink that failed once stays failed (sticky), so a writer can never
+ *     append an EOS or footer after a lost write;
+ *   - writing to a pipe whose reader is gone returns QV_ERR_IO (EPIPE)
+ *     instead of killing the process: sockets use MSG_NOSIGNAL, pipes block
+ *     SIGPIPE for the duration of the write and consume the signal it
+ *     raised (the process's signal dispositions are never changed);
+ *   - a mapped file is a foreign qv_buffer whose release unmaps it, so it
+ *     lives exactly as long as the last array that references it;
+ *   - large memory sinks are mmap'd with MADV_HUGEPAGE and grown with
+ *     mremap, so growth never copies and first-touch costs stay low; the
+ *     last released region is kept for reuse (see region_release).
+ */
+#include "ipc/io.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/internal.h"
+
+#ifndef IOV_MAX
+#define IOV_MAX 1024
+#endif
+
+/* Memory sinks switch from malloc to mmap at this size. */
+#define MMAP_THRESHOLD ((size_t)1 << 20)
+#define HUGE_PAGE ((size_t)2 << 20)
+
+/* ---------------------------------------------------------------- input */
+
+static void unmap_release(void *ctx, const uint8_t *data, int64_t size) {
+  (void)ctx;
+  if (data != NULL && size > 0) munmap((void *)(uintptr_t)data, (size_t)size);
+}
+
+qv_status qv_io_read_full(int fd, void *dst, size_t n, size_t *got, qv_error *err) {
+  size_t done = 0;
+  while (done < n) {
+    size_t want = n - done;
+    if (want > ((size_t)1 << 30)) want = (size_t)1 << 30;
+    ssize_t r = read(fd, (uint8_t *)dst + done, want);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      int e = errno;
+      *got = done;
+      return qv_error_set(err, QV_ERR_IO, "read from fd %d failed after %zu bytes: %s (errno %d)", fd, done,
+                          strerror(e), e);
+    }
+    if (r == 0) break;
+    done += (size_t)r;
+  }
+  *got = done;
+  return QV_OK;
+}
+
+qv_status qv_io_read_all(int fd, qv_buffer **out, qv_error *err) {
+  *out = NULL;
+  qv_buffer *buf = NULL;
+  QV_RETURN_IF_ERROR(qv_buffer_allocate(NULL, 0, false, &buf, err));
+  qv_status st = QV_OK;
+  int64_t size = 0;
+  for (;;) {
+    if (buf->capacity - size < 65536) {
+      QV_GOTO_IF_ERROR(st, qv_buffer_reserve(buf, size + 65536, err), fail);
+    }
+    ssize_t r = read(fd, buf->data + size, (size_t)(buf->capacity - size));
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      int e = errno;
+      QV_FAIL_GOTO(st, fail, err, QV_ERR_IO, "read from fd %d failed after %lld bytes: %s (errno %d)", fd,
+                   (long long)size, strerror(e), e);
+    }
+    if (r == 0) break;
+    size += r;
+    buf->size = size; /* so growth keeps (and does not zero) what was read */
+  }
+  qv_buffer_set_size(buf, size);
+  *out = buf;
+  return QV_OK;
+fail:
+  qv_buffer_release(buf);
+  return st;
+}
+
+static qv_status map_fd(int fd, const char *name, qv_buffer **out, qv_error *err) {
+  *out = NULL;
+  struct stat sb;
+  if (fstat(fd, &sb) != 0) {
+    int e = errno;
+    return qv_error_set(err, QV_ERR_IO, "cannot stat %s: %s (errno %d)", name, strerror(e), e);
+  }
+  if (!S_ISREG(sb.st_mode)) return qv_io_read_all(fd, out, err);
+  if (sb.st_size == 0) return qv_buffer_allocate(NULL, 0, false, out, err);
+  if ((uint64_t)sb.st_size > (uint64_t)SIZE_MAX)
+    return qv_error_set(err, QV_ERR_LIMIT, "%s: file of %lld bytes is too large to map", name,
+                        (long long)sb.st_size);
+  void *p = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+  if (p == MAP_FAILED) {
+    int e = errno;
+    return qv_error_set(err, QV_ERR_IO, "cannot mmap %s (%lld bytes): %s (errno %d)", name,
+                        (long long)sb.st_size, strerror(e), e);
+  }
+  qv_status st = qv_buffer_wrap(p, (int64_t)sb.st_size, unmap_release, NULL, out, err);
+  if (st != QV_OK) munmap(p, (size_t)sb.st_size);
+  return st;
+}
+
+qv_status qv_io_map_fd(int fd, qv_buffer **out, qv_error *err) {
+  char name[32];
+  snprintf(name, sizeof name, "fd %d", fd);
+  return map_fd(fd, name, out, err);
+}
+
+qv_status qv_io_map_path(const char *path, qv_buffer **out, qv_error *err) {
+  *out = NULL;
+  if (path == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "path is NULL");
+  int fd;
+  do {
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+  } while (fd < 0 && errno == EINTR);
+  if (fd < 0) {
+    int e = errno;
+    return qv_error_set(err, e == ENOENT ? QV_ERR_NOT_FOUND : QV_ERR_IO, "cannot open '%s': %s (errno %d)", path,
+                        strerror(e), e);
+  }
+  char name[64];
+  snprintf(name, sizeof name, "'%.58s'", path);
+  qv_status st = map_fd(fd, name, out, err);
+  close(fd);
+  return st;
+}
+
+/* --------------------------------------------------------------- output */
+
+void qv_io_sink_init_fd(qv_io_sink *s, int fd) {
+  memset(s, 0, sizeof *s);
+  s->kind = QV_IO_SINK_FD;
+  s->fd = fd;
+  struct stat sb;
+  if (fstat(fd, &sb) == 0) s->fd_type = S_ISSOCK(sb.st_mode) ? 1 : S_ISFIFO(sb.st_mode) ? 2 : 0;
+}
+
+void qv_io_sink_init_memory(qv_io_sink *s) {
+  memset(s, 0, sizeof *s);
+  s->kind = QV_IO_SINK_MEMORY;
+  s->fd = -1;
+}
+
+void qv_io_sink_init_callback(qv_io_sink *s, qv_io_write_fn fn, void *ctx) {
+  memset(s, 0, sizeof *s);
+  s->kind = QV_IO_SINK_CALLBACK;
+  s->fd = -1;
+  s->write_fn = fn;
+  s->write_ctx = ctx;
+}
+
+static qv_status sink_break(qv_io_sink *s, qv_status code, qv_error *err, const char *fmt, ...) QV_PRINTF(4, 5);
+static qv_status sink_break(qv_io_sink *s, qv_status code, qv_error *err, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(s->broken_msg, sizeof s->broken_msg, fmt, ap);
+  va_end(ap);
+  s->broken = code;
+  return qv_error_set(err, code, "%s", s->broken_msg);
+}
+
+static size_t round_up(size_t n, size_t to) { return (n + to - 1) / to * to; }
+
+/* One recently released output region is kept mapped for the next memory
+ * sink: its pages are already faulted in, and a fresh page costs about as
+ * much to touch as copying it (writing the same kind of stream repeatedly
+ * then runs at memcpy speed). The region's size is stored in its first
+ * bytes while cached. */
+#define REGION_CACHE_MAX ((size_t)256 << 20)
+static void *g_region_cache;
+
+static void region_release(void *p, size_t cap) {
+  if (cap <= REGION_CACHE_MAX) {
+    memcpy(p, &cap, sizeof cap);
+    void *old = __atomic_exchange_n(&g_region_cache, p, __ATOMIC_ACQ_REL);
+    if (old == NULL) return;
+    p = old;
+    memcpy(&cap, p, sizeof cap);
+  }
+  munmap(p, cap);
+}
+
+/* A cached region of at least `need` bytes, or NULL. */
+static void *region_take(size_t need, size_t *cap) {
+  void *p = __atomic_exchange_n(&g_region_cache, NULL, __ATOMIC_ACQ_REL);
+  if (p == NULL) return NULL;
+  memcpy(cap, p, sizeof *cap);
+  if (*cap >= need) return p;
+  region_release(p, *cap);
+  return NULL;
+}
+
+/* Grows the memory region to hold at least `need` bytes. */
+static qv_status mem_grow(qv_io_sink *s, size_t need, qv_error *err) {
+  if (need <= s->mem_cap) return QV_OK;
+  size_t cap = s->mem_cap < 4096 ? 4096 : s->mem_cap;
+  while (cap < need) {
+    if (cap > SIZE_MAX / 2) return sink_break(s, QV_ERR_NO_MEMORY, err, "memory sink cannot grow to %zu bytes", need);
+    cap *= 2;
+  }
+  if (cap >= MMAP_THRESHOLD) {
+    cap = round_up(cap, HUGE_PAGE);
+    void *p;
+    size_t cached_cap = 0;
+    void *cached = s->mem_mapped ? NULL : region_take(cap, &cached_cap);
+    if (cached != NULL) {
+      p = cached;
+      cap = cached_cap;
+    } else {
+      if (s->mem_mapped)
+        p = mremap(s->mem, s->mem_cap, cap, MREMAP_MAYMOVE);
+      else
+        p = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (p == MAP_FAILED)
+        return sink_break(s, QV_ERR_NO_MEMORY, err, "out of memory growing the output to %zu bytes", cap);
+#ifdef MADV_HUGEPAGE
+      madvise(p, cap, MADV_HUGEPAGE);
+#endif
+    }
+    if (!s->mem_mapped) {
+      if (s->mem_size) memcpy(p, s->mem, s->mem_size);
+      free(s->mem);
+      s->mem_mapped = true;
+    }
+    s->mem = (uint8_t *)p;
+    s->mem_cap = cap;
+    return QV_OK;
+  }
+  uint8_t *p = (uint8_t *)realloc(s->mem, cap);
+  if (p == NULL) return sink_break(s, QV_ERR_NO_MEMORY, err, "out of memory growing the output to %zu bytes", cap);
+  s->mem = p;
+  s->mem_cap = cap;
+  return QV_OK;
+}
+
+qv_status qv_io_sink_reserve(qv_io_sink *s, size_t extra, qv_error *err) {
+  if (s->kind != QV_IO_SINK_MEMORY) return QV_OK;
+  if (s->broken) return qv_error_set(err, s->broken, "%s", s->broken_msg);
+  if (extra > SIZE_MAX - s->mem_size) return qv_error_set(err, QV_ERR_OVERFLOW, "memory sink size overflow");
+  return mem_grow(s, s->mem_size + extra, err);
+}
+
+/* One writev/sendmsg call that never raises SIGPIPE. */
+static ssize_t write_some(const qv_io_sink *s, const struct iovec *iov, int n) {
+  if (s->fd_type == 1) {
+    struct msghdr mh;
+    memset(&mh, 0, sizeof mh);
+    mh.msg_iov = (struct iovec *)(uintptr_t)iov;
+    mh.msg_iovlen = (size_t)n;
+    return sendmsg(s->fd, &mh, MSG_NOSIGNAL);
+  }
+  if (s->fd_type != 2) return writev(s->fd, iov, n);
+  sigset_t pipe_set, old, pending;
+  sigemptyset(&pipe_set);
+  sigaddset(&pipe_set, SIGPIPE);
+  sigemptyset(&pending);
+  sigpending(&pending);
+  bool was_pending = sigismember(&pending, SIGPIPE) == 1;
+  pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+  ssize_t r = writev(s->fd, iov, n);
+  int e = errno;
+  if (r < 0 && e == EPIPE && !was_pending) {
+    struct timespec zero = {0, 0};
+    while (sigtimedwait(&pipe_set, NULL, &zero) < 0 && errno == EINTR) {
+    }
+  }
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  errno = e;
+  return r;
+}
+
+static qv_status fd_writev(qv_io_sink *s, struct iovec *iov, int iovcnt, qv_error *err) {
+  while (iovcnt > 0) {
+    if (iov->iov_len == 0) {
+      iov++;
+      iovcnt--;
+      continue;
+    }
+    int n = iovcnt < IOV_MAX ? iovcnt : IOV_MAX;
+    ssize_t r = write_some(s, iov, n);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      int e = errno;
+      return sink_break(s, QV_ERR_IO, err, "write to fd %d failed at byte %lld: %s (errno %d)", s->fd,
+                        (long long)s->position, strerror(e), e);
+    }
+    if (r == 0)
+      return sink_break(s, QV_ERR_IO, err, "write to fd %d made no progress at byte %lld", s->fd,
+                        (long long)s->position);
+    s->position += r;
+    size_t left = (size_t)r;
+    while (left > 0 && iovcnt > 0) {
+      if (left >= iov->iov_len) {
+        left -= iov->iov_len;
+        iov++;
+        iovcnt--;
+      } else {
+        iov->iov_base = (uint8_t *)iov->iov_base + left;
+        iov->iov_len -= left;
+        left = 0;
+      }
+    }
+  }
+  return QV_OK;
+}
+
+qv_status qv_io_sink_writev(qv_io_sink *s, struct iovec *iov, int iovcnt, qv_error *err) {
+  if (s->broken) return qv_error_set(err, s->broken, "output already failed: %s", s->broken_msg);
+  if (s->kind == QV_IO_SINK_FD) return fd_writev(s, iov, iovcnt, err);
+  if (s->kind == QV_IO_SINK_MEMORY) {
+    size_t total = 0;
+    for (int i = 0; i < iovcnt; i++) total += iov[i].iov_len;
+    QV_RETURN_IF_ERROR(qv_io_sink_reserve(s, total, err));
+    uint8_t *dst = s->mem + s->mem_size;
+    for (int i = 0; i < iovcnt; i++) {
+      if (iov[i].iov_len) memcpy(dst, iov[i].iov_base, iov[i].iov_len);
+      dst += iov[i].iov_len;
+    }
+    s->mem_size += total;
+    s->position += (int64_t)total;
+    return QV_OK;
+  }
+  for (int i = 0; i < iovcnt; i++) {
+    if (iov[i].iov_len == 0) continue;
+    qv_error local;
+    qv_status st = s->write_fn(s->write_ctx, iov[i].iov_base, iov[i].iov_len, &local);
+    if (st != QV_OK)
+      return sink_break(s, st, err, "write callback failed at byte %lld: %s", (long long)s->position,
+                        local.code == st ? local.message : qv_status_name(st));
+    s->position += (int64_t)iov[i].iov_len;
+  }
+  return QV_OK;
+}
+
+qv_status qv_io_sink_write(qv_io_sink *s, const void *data, size_t n, qv_error *err) {
+  struct iovec iov = {(void *)(uintptr_t)data, n};
+  return qv_io_sink_writev(s, &iov, 1, err);
+}
+
+static void free_release(void *ctx, const uint8_t *data, int64_t size) {
+  (void)ctx;
+  (void)size;
+  free((void *)(uintptr_t)data);
+}
+
+static void munmap_cap_release(void *ctx, const uint8_t *data, int64_t size) {
+  (void)size;
+  region_release((void *)(uintptr_t)data, (size_t)(uintptr_t)ctx);
+}
+
+qv_status qv_io_sink_take(qv_io_sink *s, qv_buffer **out, qv_error *err) {
+  *out = NULL;
+  if (s->kind != QV_IO_SINK_MEMORY) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "not a memory sink");
+  if (s->broken) return qv_error_set(err, s->broken, "output already failed: %s", s->broken_msg);
+  qv_status st;
+  if (s->mem == NULL) {
+    st = qv_buffer_allocate(NULL, 0, false, out, err);
+  } else if (s->mem_mapped) {
+    st = qv_buffer_wrap(s->mem, (int64_t)s->mem_size, munmap_cap_release, (void *)(uintptr_t)s->mem_cap, out, err);
+  } else {
+    st = qv_buffer_wrap(s->mem, (int64_t)s->mem_size, free_release, NULL, out, err);
+  }
+  if (st != QV_OK) return st;
+  s->mem = NULL;
+  s->mem_size = s->mem_cap = 0;
+  s->mem_mapped = false;
+  return QV_OK;
+}
+
+void qv_io_sink_free(qv_io_sink *s) {
+  if (s == NULL || s->kind != QV_IO_SINK_MEMORY || s->mem == NULL) return;
+  if (s->mem_mapped)
+    region_release(s->mem, s->mem_cap);
+  else
+    free(s->mem);
+  s->mem = NULL;
+  s->mem_size = s->mem_cap = 0;
+}

@@ -1,0 +1,78 @@
+/* quiver IPC: the operating-system side of reading and writing (fds, mmap,
+ * growable memory). Internal header.
+ *
+ * Writers talk to a qv_io_sink (an fd, a growing memory region, or a user
+ * callback) through qv_io_sink_writev, so message bodies go from the arrays'
+ * buffers to the destination without an intermediate copy (writev on fds).
+ * A failed write makes the sink "broken": every later write returns the
+ * same error (no footer or EOS after a failed write).
+ */
+#ifndef QV_IPC_IO_H
+#define QV_IPC_IO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/uio.h>
+
+#include "quiver/memory.h"
+#include "quiver/status.h"
+
+/* ---- whole-file and whole-fd input ---- */
+
+/* Maps `path` read-only into *out; releasing the last reference (including
+ * views of it, e.g. arrays read from the file) unmaps it. An empty file
+ * gives an empty buffer. Non-regular files (pipes, ttys) are read into
+ * memory instead. Errors: QV_ERR_IO with the path and errno text. */
+qv_status qv_io_map_path(const char *path, qv_buffer **out, qv_error *err);
+/* Same for an open fd (the fd stays owned by the caller). */
+qv_status qv_io_map_fd(int fd, qv_buffer **out, qv_error *err);
+
+/* Reads fd until end of file into a new buffer (grown geometrically, read
+ * in chunks). */
+qv_status qv_io_read_all(int fd, qv_buffer **out, qv_error *err);
+
+/* Reads up to n bytes into dst, retrying EINTR and short reads; *got is
+ * less than n only at end of file. */
+qv_status qv_io_read_full(int fd, void *dst, size_t n, size_t *got, qv_error *err);
+
+/* ---- output ---- */
+
+/* User write callback: write all n bytes or fail (return non-QV_OK and set
+ * err). */
+typedef qv_status (*qv_io_write_fn)(void *ctx, const void *data, size_t n, qv_error *err);
+
+typedef enum { QV_IO_SINK_FD = 1, QV_IO_SINK_MEMORY = 2, QV_IO_SINK_CALLBACK = 3 } qv_io_sink_kind;
+
+typedef struct qv_io_sink {
+  qv_io_sink_kind kind;
+  int fd;                  /* QV_IO_SINK_FD: borrowed */
+  int fd_type;             /* QV_IO_SINK_FD: 0 file/other, 1 socket (MSG_NOSIGNAL), 2 pipe (SIGPIPE blocked) */
+  qv_io_write_fn write_fn; /* QV_IO_SINK_CALLBACK */
+  void *write_ctx;
+  uint8_t *mem;            /* QV_IO_SINK_MEMORY: the region (malloc or mmap) */
+  size_t mem_size;         /* bytes written to mem */
+  size_t mem_cap;          /* bytes reserved at mem */
+  bool mem_mapped;         /* mem came from mmap (large regions) */
+  int64_t position;        /* bytes written through this sink */
+  qv_status broken;        /* sticky first failure, QV_OK while healthy */
+  char broken_msg[256];
+} qv_io_sink;
+
+void qv_io_sink_init_fd(qv_io_sink *s, int fd);
+void qv_io_sink_init_memory(qv_io_sink *s);
+void qv_io_sink_init_callback(qv_io_sink *s, qv_io_write_fn fn, void *ctx);
+/* Memory sinks: reserve room for `extra` more bytes (a hint; no-op for
+ * other kinds). */
+qv_status qv_io_sink_reserve(qv_io_sink *s, size_t extra, qv_error *err);
+/* Writes every iovec in order (total bytes `total`, or 0 to compute). The
+ * iov array may be modified (partial writes advance it). */
+qv_status qv_io_sink_writev(qv_io_sink *s, struct iovec *iov, int iovcnt, qv_error *err);
+qv_status qv_io_sink_write(qv_io_sink *s, const void *data, size_t n, qv_error *err);
+/* Memory sinks: hands the bytes written so far to *out as one buffer and
+ * empties the sink. */
+qv_status qv_io_sink_take(qv_io_sink *s, qv_buffer **out, qv_error *err);
+/* Frees a memory sink's region (not the fd). */
+void qv_io_sink_free(qv_io_sink *s);
+
+#endif

@@ -1,0 +1,179 @@
+/* quiver IPC: from one framed message to a schema, dictionary or batch.
+ *
+ * Shared by the stream decoder and the file reader. Invariants: a batch is
+ * returned only after (1) the loader consumed exactly the nodes, buffers
+ * and variadic counts the schema calls for, (2) every column's length
+ * equals the RecordBatch length, and (3) unless the caller opted out, every
+ * column passed qv_array_validate (structure, or full on request), so the
+ * arrays handed out can be read without going out of bounds. The
+ * decompression budget is per message.
+ */
+#include "ipc/reader.h"
+
+#include "core/internal.h"
+#include "ipc/body.h"
+#include "ipc/flatbuf/fb_endian.h"
+#include "quiver/validate.h"
+
+void qv_read_options_normalize(const qv_ipc_read_options *opts, qv_ipc_read_options *out) {
+  if (opts)
+    *out = *opts;
+  else
+    memset(out, 0, sizeof *out);
+  if (out->max_decompressed_size <= 0) out->max_decompressed_size = QV_IPC_DEFAULT_MAX_DECOMPRESSED;
+  if (out->max_metadata_size <= 0) out->max_metadata_size = QV_IPC_DEFAULT_MAX_METADATA;
+}
+
+void qv_read_core_init(qv_read_core *c, const qv_ipc_read_options *opts, bool is_file) {
+  memset(c, 0, sizeof *c);
+  qv_read_options_normalize(opts, &c->opts);
+  qv_codec_ctx_init(&c->codec);
+  c->is_file = is_file;
+}
+
+void qv_read_core_free(qv_read_core *c) {
+  if (c == NULL) return;
+  qv_dict_memo_free(&c->memo);
+  qv_ipc_schema_info_free(&c->schema);
+  qv_codec_ctx_free(&c->codec);
+  c->have_schema = false;
+}
+
+qv_status qv_read_core_set_schema(qv_read_core *c, const qv_fb_table *schema, qv_error *err) {
+  if (c->have_schema) return qv_error_set(err, QV_ERR_INVALID_DATA, "a second Schema message");
+  QV_RETURN_IF_ERROR(qv_ipc_schema_decode(schema, &c->schema, err));
+  qv_status st = qv_dict_memo_init_read(&c->memo, &c->schema, err);
+  if (st != QV_OK) {
+    qv_ipc_schema_info_free(&c->schema);
+    return st;
+  }
+  c->have_schema = true;
+  return QV_OK;
+}
+
+static qv_status validate_array(const qv_read_core *c, const qv_array *a, const char *name, qv_error *err) {
+  if (c->opts.skip_validation) return QV_OK;
+  qv_status st = qv_array_validate(a, c->opts.full_validation ? QV_VALIDATE_FULL : QV_VALIDATE_STRUCTURE, err);
+  if (st != QV_OK) {
+    qv_error_prefix(err, "column '%s': ", name);
+    if (st == QV_ERR_OVERFLOW || st == QV_ERR_LIMIT) return st;
+    return QV_ERR_INVALID_DATA;
+  }
+  return QV_OK;
+}
+
+qv_status qv_read_core_dictionary(qv_read_core *c, const qv_ipc_message *msg, qv_buffer *body, int64_t *id,
+                                  bool *is_delta, qv_error *err) {
+  qv_ipc_dict_batch_header h;
+  QV_RETURN_IF_ERROR(qv_ipc_dict_batch_decode(&msg->header, msg->body_length, &h, err));
+  *id = h.id;
+  *is_delta = h.is_delta;
+  qv_dict_entry *e = qv_dict_memo_find(&c->memo, h.id);
+  if (e == NULL)
+    return qv_error_set(err, QV_ERR_INVALID_DATA, "DictionaryBatch id %lld is not declared by the schema",
+                        (long long)h.id);
+  if (c->is_file && !h.is_delta && e->dict != NULL)
+    return qv_error_set(err, QV_ERR_INVALID_DATA,
+                        "DictionaryBatch id %lld replaces a dictionary, which the IPC file format forbids",
+                        (long long)h.id);
+  const qv_ipc_dict_field *df = &c->schema.dicts[e->slot];
+  qv_body_loader l;
+  qv_body_loader_init(&l, &h.data, body, msg->body_length, &c->schema, &c->memo, &c->codec,
+                      c->opts.max_decompressed_size, msg->version < FB_METADATA_V5);
+  l.dict_i = e->slot + 1;
+  qv_array *values = NULL;
+  qv_status st = qv_body_load(&l, df->field->name, df->type->value_type, &values, err);
+  if (st == QV_OK) st = qv_body_loader_finish(&l, err);
+  if (st == QV_OK && values->length != h.data.length)
+    st = qv_error_set(err, QV_ERR_INVALID_DATA, "dictionary has %lld values but its RecordBatch.length is %lld",
+                      (long long)values->length, (long long)h.data.length);
+  if (st == QV_OK) st = validate_array(c, values, df->field->name, err);
+  if (st == QV_OK) st = qv_dict_memo_apply(&c->memo, e, h.is_delta, values, err);
+  if (st != QV_OK) qv_error_prefix(err, "DictionaryBatch id %lld: ", (long long)h.id);
+  qv_array_release(values);
+  return st;
+}
+
+qv_status qv_read_core_batch(qv_read_core *c, const qv_ipc_message *msg, qv_buffer *body, qv_batch **out,
+                             qv_error *err) {
+  *out = NULL;
+  qv_ipc_batch_header h;
+  QV_RETURN_IF_ERROR(qv_ipc_batch_decode(&msg->header, msg->body_length, &h, err));
+  qv_schema *schema = c->schema.schema;
+  int32_t n = schema->n_fields;
+  qv_array *small[16];
+  qv_array **cols = small;
+  qv_metadata *md = NULL;
+  qv_status st = QV_OK;
+  int32_t loaded = 0;
+  if (n > 16) {
+    cols = (qv_array **)qv__malloc((size_t)n * sizeof *cols);
+    QV_CHECK_ALLOC(cols, err);
+  }
+  qv_body_loader l;
+  qv_body_loader_init(&l, &h, body, msg->body_length, &c->schema, &c->memo, &c->codec,
+                      c->opts.max_decompressed_size, msg->version < FB_METADATA_V5);
+  for (; loaded < n; loaded++) {
+    qv_field *f = schema->fields[loaded];
+    QV_GOTO_IF_ERROR(st, qv_body_load(&l, f->name, f->type, &cols[loaded], err), done);
+    if (cols[loaded]->length != h.length) {
+      loaded++;
+      QV_FAIL_GOTO(st, done, err, QV_ERR_INVALID_DATA,
+                   "column '%s' has %lld rows but the RecordBatch has %lld", f->name,
+                   (long long)cols[loaded - 1]->length, (long long)h.length);
+    }
+  }
+  QV_GOTO_IF_ERROR(st, qv_body_loader_finish(&l, err), done);
+  for (int32_t i = 0; i < n; i++)
+    QV_GOTO_IF_ERROR(st, validate_array(c, cols[i], schema->fields[i]->name, err), done);
+  QV_GOTO_IF_ERROR(st, qv_ipc_metadata_decode(&msg->message, FB_MESSAGE_CUSTOM_METADATA, &md, err), done);
+  QV_GOTO_IF_ERROR(st, qv_batch_new(schema, h.length, cols, md, out, err), done);
+done:
+  for (int32_t i = 0; i < loaded; i++) qv_array_release(cols[i]);
+  if (cols != small) qv__free(cols);
+  qv_metadata_free(md);
+  return st;
+}
+
+qv_status qv_read_frame(const uint8_t *data, int64_t avail, int64_t max_metadata, int64_t where, bool *eos,
+                        int32_t *prefix_len, int32_t *meta_len, qv_error *err) {
+  *eos = false;
+  *prefix_len = 0;
+  *meta_len = 0;
+  if (avail < 4)
+    return qv_error_set(err, QV_ERR_TRUNCATED, "message at byte %lld: only %lld of the 4-byte length prefix",
+                        (long long)where, (long long)avail);
+  int32_t first = qv_fb_load_i32(data);
+  int32_t len;
+  int32_t plen;
+  if (first == -1) {
+    if (avail < 8)
+      return qv_error_set(err, QV_ERR_TRUNCATED, "message at byte %lld: only %lld of the 8-byte prefix",
+                          (long long)where, (long long)avail);
+    len = qv_fb_load_i32(data + 4);
+    plen = 8;
+  } else {
+    len = first; /* legacy (pre-0.15) framing */
+    plen = 4;
+  }
+  if (len == 0) {
+    *eos = true;
+    *prefix_len = plen;
+    return QV_OK;
+  }
+  if (len < 0)
+    return qv_error_set(err, QV_ERR_INVALID_DATA, "message at byte %lld: %s %d is negative", (long long)where,
+                        plen == 8 ? "metadata length" : "continuation token / metadata length", len);
+  if (len > max_metadata)
+    return qv_error_set(err, QV_ERR_LIMIT,
+                        "message at byte %lld: metadata length %d exceeds the limit of %lld bytes "
+                        "(read option max_metadata_size)",
+                        (long long)where, len, (long long)max_metadata);
+  if ((int64_t)len > avail - plen)
+    return qv_error_set(err, QV_ERR_TRUNCATED,
+                        "message at byte %lld: metadata length %d but only %lld bytes remain", (long long)where, len,
+                        (long long)(avail - plen));
+  *prefix_len = plen;
+  *meta_len = len;
+  return QV_OK;
+}

@@ -1,0 +1,57 @@
+/* quiver IPC: what every reader shares once a message's bytes are in hand
+ * (the push decoder for streams, the file reader for blocks). Internal
+ * header.
+ *
+ * A qv_read_core holds the decoded schema, the dictionary memo and the
+ * codec contexts, and turns one framed message (its verified metadata plus
+ * its body as a qv_buffer) into a schema, an applied dictionary or a batch.
+ */
+#ifndef QV_IPC_READER_H
+#define QV_IPC_READER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ipc/compression.h"
+#include "ipc/dictionary_memo.h"
+#include "ipc/metadata.h"
+#include "quiver/ipc.h"
+
+typedef struct qv_read_core {
+  qv_ipc_read_options opts;   /* with defaults filled in */
+  bool have_schema;
+  qv_ipc_schema_info schema;
+  qv_dict_memo memo;
+  qv_codec_ctx codec;
+  bool is_file;               /* files: no dictionary replacement */
+} qv_read_core;
+
+/* Copies opts (NULL = defaults) and fills in the defaults. */
+void qv_read_options_normalize(const qv_ipc_read_options *opts, qv_ipc_read_options *out);
+
+void qv_read_core_init(qv_read_core *c, const qv_ipc_read_options *opts, bool is_file);
+void qv_read_core_free(qv_read_core *c);
+
+/* Decodes a Schema table (from a Schema message or a Footer). */
+qv_status qv_read_core_set_schema(qv_read_core *c, const qv_fb_table *schema, qv_error *err);
+
+/* Applies a DictionaryBatch message; *id and *is_delta report what it was.
+ * body may be NULL when msg->body_length is 0. */
+qv_status qv_read_core_dictionary(qv_read_core *c, const qv_ipc_message *msg, qv_buffer *body, int64_t *id,
+                                  bool *is_delta, qv_error *err);
+
+/* Loads a RecordBatch message into a batch (caller owns *out). */
+qv_status qv_read_core_batch(qv_read_core *c, const qv_ipc_message *msg, qv_buffer *body, qv_batch **out,
+                             qv_error *err);
+
+/* Frames one message at data[0, avail): reads the prefix (continuation
+ * marker + int32 length, or a legacy bare int32 length), checks the
+ * metadata length against max_metadata and avail. Results: *eos when it is
+ * an end-of-stream marker (*prefix_len = its size), else *prefix_len (4 or
+ * 8) and *meta_len. QV_ERR_TRUNCATED when avail is too short for the prefix
+ * or metadata; QV_ERR_INVALID_DATA for negative lengths; QV_ERR_LIMIT past
+ * max_metadata. `where` is the message's byte offset, for messages. */
+qv_status qv_read_frame(const uint8_t *data, int64_t avail, int64_t max_metadata, int64_t where, bool *eos,
+                        int32_t *prefix_len, int32_t *meta_len, qv_error *err);
+
+#endif

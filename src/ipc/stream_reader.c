@@ -1,0 +1,228 @@
+/* quiver IPC: the pull stream reader (over a buffer, a path or an fd) and
+ * the one-call read functions.
+ *
+ * Over a buffer or a mapped path the input is fed to the push decoder
+ * zero-copy, one message per step as batches are asked for (so a huge or
+ * compressed input is never decoded ahead of the caller, and errors further
+ * on are reported in order, after the batches before them). Over an
+ * fd, bytes are read straight into the decoder's window, message by
+ * message, so a body travels from the kernel into its final aligned buffer
+ * with one copy and the reader never reads past the end of the stream.
+ */
+#include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/internal.h"
+#include "ipc/decoder.h"
+#include "ipc/io.h"
+#include "ipc/ipc_api.h"
+#include "quiver/ipc.h"
+
+struct qv_ipc_stream_reader {
+  qv_ipc_decoder *dec;
+  qv_buffer *src; /* buffer mode: the input (retained), decoded lazily */
+  int64_t src_pos;
+  int fd;        /* >= 0: incremental fd reader */
+  bool input_ended; /* end of input reached (read() returned 0, or src consumed) */
+  bool ended;    /* end of stream reported */
+};
+
+void qv_ipc_stream_reader_free(qv_ipc_stream_reader *r) {
+  if (r == NULL) return;
+  qv_ipc_decoder_free(r->dec);
+  qv_buffer_release(r->src);
+  qv__free(r);
+}
+
+/* Reads more bytes from the fd into the decoder; at end of file declares
+ * the end of input. */
+static qv_status fd_pump(qv_ipc_stream_reader *r, qv_error *err) {
+  if (r->input_ended) return qv_ipc_decoder_finish(r->dec, err);
+  uint8_t *dst;
+  size_t n;
+  QV_RETURN_IF_ERROR(qv_decoder_window(r->dec, &dst, &n, err));
+  if (n == 0) return QV_OK;
+  for (;;) {
+    ssize_t got = read(r->fd, dst, n);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      int e = errno;
+      return qv_error_set(err, QV_ERR_IO, "read from fd %d failed at stream byte %lld: %s (errno %d)", r->fd,
+                          (long long)qv_ipc_decoder_position(r->dec), strerror(e), e);
+    }
+    if (got == 0) {
+      r->input_ended = true;
+      return qv_ipc_decoder_finish(r->dec, err);
+    }
+    return qv_decoder_commit(r->dec, (size_t)got, err);
+  }
+}
+
+/* Next event that matters (schema, batch or end); dictionaries are applied
+ * silently. *ev kind NONE means the input ended cleanly without EOS. */
+static qv_status next_event(qv_ipc_stream_reader *r, qv_ipc_event *ev, qv_error *err) {
+  for (;;) {
+    QV_RETURN_IF_ERROR(qv_ipc_decoder_next(r->dec, ev, err));
+    if (ev->kind == QV_IPC_EVENT_DICTIONARY) continue;
+    if (ev->kind != QV_IPC_EVENT_NONE) return QV_OK;
+    if (qv_ipc_decoder_done(r->dec)) return QV_OK;
+    if (r->src != NULL) {
+      /* Decode lazily, one message per step: a huge (or compressed) input
+       * is never decoded ahead of the caller. */
+      if (r->src_pos < r->src->size) {
+        QV_RETURN_IF_ERROR(qv_decoder_step_buffer(r->dec, r->src, &r->src_pos, err));
+        continue;
+      }
+      if (r->input_ended) return QV_OK;
+      r->input_ended = true;
+      QV_RETURN_IF_ERROR(qv_ipc_decoder_finish(r->dec, err));
+      continue;
+    }
+    if (r->fd < 0) return QV_OK;
+    if (r->input_ended) return QV_OK; /* finish() already succeeded */
+    QV_RETURN_IF_ERROR(fd_pump(r, err));
+  }
+}
+
+static qv_status open_common(qv_ipc_stream_reader *r, qv_error *err) {
+  qv_ipc_event ev;
+  QV_RETURN_IF_ERROR(next_event(r, &ev, err));
+  if (ev.kind == QV_IPC_EVENT_SCHEMA) return QV_OK;
+  qv_batch_release(ev.batch);
+  /* Only possible at a clean end before any Schema, which finish() rejects. */
+  return qv_error_set(err, QV_ERR_TRUNCATED, "the stream has no Schema message");
+}
+
+qv_status qv_ipc_stream_reader_open_buffer(qv_buffer *buf, const qv_ipc_read_options *opts,
+                                           qv_ipc_stream_reader **out, qv_error *err) {
+  if (out == NULL || buf == NULL)
+    return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_stream_reader_open_buffer: %s is NULL",
+                        out ? "buf" : "out");
+  *out = NULL;
+  qv_ipc_stream_reader *r = (qv_ipc_stream_reader *)qv__calloc(1, sizeof *r);
+  QV_CHECK_ALLOC(r, err);
+  r->fd = -1;
+  qv_status st = qv_ipc_decoder_new(opts, &r->dec, err);
+  qv_buffer *view = NULL;
+  if (st == QV_OK && buf->size >= 8 && memcmp(buf->data, QV_IPC_MAGIC "\0\0", 8) == 0) {
+    /* An IPC file read as a stream (e.g. to recover the batches of a file
+     * whose footer was lost): skip its leading magic. */
+    st = qv_buffer_view(buf, 8, buf->size - 8, &view, err);
+    buf = view;
+  }
+  if (st == QV_OK) {
+    r->src = qv_buffer_retain(buf);
+    st = open_common(r, err);
+  }
+  qv_buffer_release(view);
+  if (st != QV_OK) {
+    qv_ipc_stream_reader_free(r);
+    return st;
+  }
+  *out = r;
+  return QV_OK;
+}
+
+qv_status qv_ipc_stream_reader_open_path(const char *path, const qv_ipc_read_options *opts,
+                                         qv_ipc_stream_reader **out, qv_error *err) {
+  if (out == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_stream_reader_open_path: out is NULL");
+  *out = NULL;
+  qv_buffer *buf = NULL;
+  QV_RETURN_IF_ERROR(qv_io_map_path(path, &buf, err));
+  qv_status st = qv_ipc_stream_reader_open_buffer(buf, opts, out, err);
+  qv_buffer_release(buf);
+  if (st != QV_OK) qv_error_prefix(err, "'%s': ", path);
+  return st;
+}
+
+qv_status qv_ipc_stream_reader_open_fd(int fd, const qv_ipc_read_options *opts, qv_ipc_stream_reader **out,
+                                       qv_error *err) {
+  if (out == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_stream_reader_open_fd: out is NULL");
+  *out = NULL;
+  if (fd < 0) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_stream_reader_open_fd: bad fd %d", fd);
+  qv_ipc_stream_reader *r = (qv_ipc_stream_reader *)qv__calloc(1, sizeof *r);
+  QV_CHECK_ALLOC(r, err);
+  r->fd = fd;
+  qv_status st = qv_ipc_decoder_new(opts, &r->dec, err);
+  if (st == QV_OK) st = open_common(r, err);
+  if (st != QV_OK) {
+    qv_ipc_stream_reader_free(r);
+    return st;
+  }
+  *out = r;
+  return QV_OK;
+}
+
+qv_schema *qv_ipc_stream_reader_schema(const qv_ipc_stream_reader *r) {
+  return r ? qv_ipc_decoder_schema(r->dec) : NULL;
+}
+
+qv_status qv_ipc_stream_reader_next(qv_ipc_stream_reader *r, qv_batch **out, qv_error *err) {
+  if (out == NULL || r == NULL)
+    return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_stream_reader_next: %s is NULL", r ? "out" : "reader");
+  *out = NULL;
+  if (r->ended) return QV_OK;
+  qv_ipc_event ev;
+  QV_RETURN_IF_ERROR(next_event(r, &ev, err));
+  if (ev.kind == QV_IPC_EVENT_BATCH) {
+    *out = ev.batch;
+    return QV_OK;
+  }
+  if (ev.kind == QV_IPC_EVENT_SCHEMA) /* cannot happen: the decoder rejects a second schema */
+    return qv_error_set(err, QV_ERR_INVALID_DATA, "unexpected second Schema message");
+  r->ended = true;
+  return QV_OK;
+}
+
+qv_status qv_ipc_stream_reader_read_all(qv_ipc_stream_reader *r, qv_table **out, qv_error *err) {
+  if (out == NULL || r == NULL)
+    return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_stream_reader_read_all: %s is NULL",
+                        r ? "out" : "reader");
+  *out = NULL;
+  qv_batch_list list;
+  qv_batch_list_init(&list);
+  qv_status st = QV_OK;
+  for (;;) {
+    qv_batch *b = NULL;
+    QV_GOTO_IF_ERROR(st, qv_ipc_stream_reader_next(r, &b, err), done);
+    if (b == NULL) break;
+    QV_GOTO_IF_ERROR(st, qv_batch_list_push(&list, b, err), done);
+  }
+  st = qv_table_new(qv_ipc_stream_reader_schema(r), list.items, list.n, out, err);
+done:
+  qv_batch_list_free(&list);
+  return st;
+}
+
+/* ---- one-call reads ---- */
+
+qv_status qv_ipc_read_stream_buffer(qv_buffer *buf, const qv_ipc_read_options *opts, qv_table **out,
+                                    qv_error *err) {
+  if (out) *out = NULL;
+  qv_ipc_stream_reader *r = NULL;
+  QV_RETURN_IF_ERROR(qv_ipc_stream_reader_open_buffer(buf, opts, &r, err));
+  qv_status st = qv_ipc_stream_reader_read_all(r, out, err);
+  qv_ipc_stream_reader_free(r);
+  return st;
+}
+
+qv_status qv_ipc_read_stream_path(const char *path, const qv_ipc_read_options *opts, qv_table **out,
+                                  qv_error *err) {
+  if (out) *out = NULL;
+  qv_buffer *buf = NULL;
+  QV_RETURN_IF_ERROR(qv_io_map_path(path, &buf, err));
+  qv_status st = qv_ipc_read_stream_buffer(buf, opts, out, err);
+  qv_buffer_release(buf);
+  if (st != QV_OK) qv_error_prefix(err, "'%s': ", path);
+  return st;
+}
+
+qv_status qv_ipc_read_stream_fd(int fd, const qv_ipc_read_options *opts, qv_table **out, qv_error *err) {
+  if (out) *out = NULL;
+  qv_ipc_stream_reader *r = NULL;
+  QV_RETURN_IF_ERROR(qv_ipc_stream_reader_open_fd(fd, opts, &r, err));
+  qv_status st = qv_ipc_stream_reader_read_all(r, out, err);
+  qv_ipc_stream_reader_free(r);
+  return st;
+}

@@ -1,0 +1,63 @@
+/* quiver IPC: the writer object shared by stream_writer.c (messages,
+ * dictionaries, framing) and file_writer.c (magic, footer, atomic paths,
+ * one-call writes). Internal header.
+ */
+#ifndef QV_IPC_WRITER_H
+#define QV_IPC_WRITER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/uio.h>
+
+#include "ipc/body.h"
+#include "ipc/compression.h"
+#include "ipc/dictionary_memo.h"
+#include "ipc/flatbuf/fb_builder.h"
+#include "ipc/io.h"
+#include "ipc/metadata.h"
+#include "quiver/ipc.h"
+
+typedef struct qv_block_list {
+  qv_ipc_block *items;
+  uint32_t n, cap;
+} qv_block_list;
+
+struct qv_ipc_writer {
+  qv_ipc_format format;
+  qv_ipc_write_options opts; /* normalized */
+  qv_schema *schema;         /* retained */
+  int32_t n_dicts;           /* dictionary slots (ids 0..n-1, pre-order) */
+  qv_io_sink sink;
+  qv_fb_builder fb;          /* reset per message, memory reused */
+  qv_body_plan plan;         /* reset per message, memory reused */
+  qv_codec_ctx codec;
+  qv_dict_memo memo;
+  struct iovec *iov;         /* scratch: prefix, metadata, padding, body */
+  int cap_iov;
+  uint8_t prefix[8];
+  qv_block_list dict_blocks; /* files */
+  qv_block_list batch_blocks;
+  int64_t n_batches;
+  bool closed;
+  qv_status failed;          /* sticky: nothing more is written after a failure */
+  char failed_msg[QV_ERROR_MESSAGE_MAX];
+  /* atomic path output */
+  char *path;
+  char *tmp_path;
+  int own_fd;                /* fd we opened (path writers), -1 otherwise */
+  bool direct;               /* path is a device/FIFO written in place (no temp, no rename) */
+};
+
+/* Creates the writer around an initialised sink and writes the header
+ * (file magic, Schema message). On failure the writer is freed (the sink
+ * too for memory sinks). */
+qv_status qv_writer_start(qv_ipc_writer *w, qv_ipc_format format, qv_schema *schema,
+                          const qv_ipc_write_options *opts, qv_error *err);
+
+/* Writes EOS, and for files the footer and trailing magic. */
+qv_status qv_writer_finish_stream(qv_ipc_writer *w, qv_error *err);
+
+/* Marks the writer failed with err's message (sticky). */
+qv_status qv_writer_fail(qv_ipc_writer *w, qv_status st, qv_error *err);
+
+#endif
