@@ -13,7 +13,7 @@ export QV_ARROW_TESTING ?= $(abspath ../shared/arrow-testing)
 
 CMAKE_GEN := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 
-.PHONY: all build deps test test-c test-asan test-python demo bench install clean
+.PHONY: all build deps test test-c test-asan test-python demo bench install clean fuzz
 
 all: build
 
@@ -44,11 +44,23 @@ test-python: build
 test: test-c test-asan test-python
 
 demo: build
-	$(BUILD)/tools/quiver-demo
+	@mkdir -p build/demo
+	$(BUILD)/tools/quiver-demo 1000000 build/demo/seed.arrow
+	@echo
+	@echo "== Part 4: the seed table through a pipe between two processes =="
+	@echo '$$ quiver gen seed --rows 1000000 - | quiver stats -'
+	@$(BUILD)/tools/quiver gen seed --rows 1000000 - | $(BUILD)/tools/quiver stats -
+	@if [ -x $(VENV)/bin/python ]; then echo; $(VENV)/bin/python examples/demo_open.py build/demo/seed.arrow; fi
 
 bench: build
 	@scripts/deps.sh
 	@scripts/run-bench.sh $(BUILD) $(VENV)
+
+# Fuzzing (clang + libFuzzer, ASan+UBSan, build/fuzz): FUZZ_SECONDS per target
+# (default 60), FUZZ_TARGETS to pick some; see fuzz/README.md.
+fuzz:
+	@fuzz/deps.sh
+	@fuzz/run.sh
 
 install: build
 	cmake --install $(BUILD)
