@@ -53,7 +53,10 @@ static qv_status read_block(qv_ipc_file_reader *r, const char *kind, uint32_t in
   int32_t plen, mlen;
   qv_status st = qv_read_frame(p, b.metadata_length, r->core.opts.max_metadata_size, b.offset, &eos, &plen, &mlen,
                                err);
-  if (st == QV_ERR_TRUNCATED) st = QV_ERR_INVALID_DATA; /* inside a file, this is a bad block */
+  if (st == QV_ERR_TRUNCATED) { /* inside a file, this is a bad block; err->code mirrors the status */
+    st = QV_ERR_INVALID_DATA;
+    if (err != NULL) err->code = st;
+  }
   if (st == QV_OK && (eos || plen + mlen != b.metadata_length))
     st = qv_error_set(err, QV_ERR_INVALID_DATA,
                       "the message at byte %lld does not fill metaDataLength %d (prefix %d + metadata %d)%s",

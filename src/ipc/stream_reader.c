@@ -136,6 +136,18 @@ qv_status qv_ipc_stream_reader_open_path(const char *path, const qv_ipc_read_opt
   return st;
 }
 
+/* An IPC file read as a stream over an fd (e.g. to recover the batches of
+ * a file whose footer was lost) starts with "ARROW1\0\0": skip it, as
+ * open_buffer does. Any stream is longer than 8 bytes (a Schema message
+ * comes first), so reading them never reads past the end of the stream. */
+static qv_status fd_skip_magic(qv_ipc_stream_reader *r, qv_error *err) {
+  uint8_t head[8];
+  size_t got = 0;
+  QV_RETURN_IF_ERROR(qv_io_read_full(r->fd, head, sizeof head, &got, err));
+  if (got == sizeof head && memcmp(head, QV_IPC_MAGIC "\0\0", sizeof head) == 0) return QV_OK;
+  return qv_ipc_decoder_feed(r->dec, head, got, err);
+}
+
 qv_status qv_ipc_stream_reader_open_fd(int fd, const qv_ipc_read_options *opts, qv_ipc_stream_reader **out,
                                        qv_error *err) {
   if (out == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_stream_reader_open_fd: out is NULL");
@@ -145,6 +157,7 @@ qv_status qv_ipc_stream_reader_open_fd(int fd, const qv_ipc_read_options *opts, 
   QV_CHECK_ALLOC(r, err);
   r->fd = fd;
   qv_status st = qv_ipc_decoder_new(opts, &r->dec, err);
+  if (st == QV_OK) st = fd_skip_magic(r, err);
   if (st == QV_OK) st = open_common(r, err);
   if (st != QV_OK) {
     qv_ipc_stream_reader_free(r);

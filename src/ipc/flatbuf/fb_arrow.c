@@ -154,12 +154,20 @@ static const qv_fb_slot_desc s_footer[] = {
     VEC_STRUCT("dictionaries", FB_BLOCK_SIZE, 8), VEC_STRUCT("recordBatches", FB_BLOCK_SIZE, 8)};
 const qv_fb_table_desc qv_fb_desc_footer = {"Footer", NSLOTS(s_footer), s_footer};
 
+/* Table depth of the deepest metadata a schema of 64 field levels (the
+ * limit the writer and the schema decoder enforce, QV_IPC_MAX_FIELD_DEPTH)
+ * produces: Message or Footer -> Schema -> 64 nested Fields -> the leaf's
+ * DictionaryEncoding -> its indexType Int. With the verifier's default of
+ * 64 tables, schemas of 62-64 levels that quiver writes could not be read
+ * back. */
+static const qv_fb_verify_opts k_ipc_verify_opts = {64 + 4, 0, false};
+
 qv_status qv_fb_verify_message(const uint8_t *buf, size_t len, qv_fb_table *root, qv_error *err) {
-  return qv_fb_verify(buf, len, &qv_fb_desc_message, NULL, root, err);
+  return qv_fb_verify(buf, len, &qv_fb_desc_message, &k_ipc_verify_opts, root, err);
 }
 
 qv_status qv_fb_verify_footer(const uint8_t *buf, size_t len, qv_fb_table *root, qv_error *err) {
-  return qv_fb_verify(buf, len, &qv_fb_desc_footer, NULL, root, err);
+  return qv_fb_verify(buf, len, &qv_fb_desc_footer, &k_ipc_verify_opts, root, err);
 }
 
 const char *qv_fb_type_name(uint8_t tag) {

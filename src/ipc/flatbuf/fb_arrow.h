@@ -161,10 +161,12 @@ extern const qv_fb_table_desc qv_fb_desc_footer;
 extern const qv_fb_table_desc qv_fb_desc_schema;
 
 /* Verifies an IPC Message flatbuffer (the bytes after the 8-byte prefix,
- * padding included) with default limits; *root (optional) gets the Message. */
+ * padding included) with the default table-visit limit and a depth limit of
+ * 68 tables (room for 64 nested Field levels, see fb_arrow.c); *root
+ * (optional) gets the Message. */
 qv_status qv_fb_verify_message(const uint8_t *buf, size_t len, qv_fb_table *root, qv_error *err);
 
-/* Verifies a file Footer flatbuffer with default limits. */
+/* Verifies a file Footer flatbuffer with the same limits. */
 qv_status qv_fb_verify_footer(const uint8_t *buf, size_t len, qv_fb_table *root, qv_error *err);
 
 /* Names for messages: "Int", "Struct_", ...; "unknown" past the known tags. */
