@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "core/internal.h"
 #include "quiver/memory.h"
 
 #define QV__LARGE_BLOCK ((size_t)1 << 20)
@@ -66,3 +67,11 @@ static void *default_reallocate(void *ctx, void *ptr, size_t old_size, size_t ne
 static const qv_allocator k_default_allocator = {default_allocate, default_reallocate, default_free, NULL};
 
 const qv_allocator *qv_default_allocator(void) { return &k_default_allocator; }
+
+/* Large blocks of the default allocator are fresh anonymous mappings (or
+ * grown by mremap, or copied into one), so every byte past what was there
+ * before is already zero: buffers skip zeroing them, which would otherwise
+ * touch every page twice. */
+bool qv__allocator_gives_zeroed(const qv_allocator *allocator, size_t size) {
+  return allocator == &k_default_allocator && is_large(size);
+}

@@ -44,10 +44,12 @@ qv_status qv_buffer_allocate(const qv_allocator *allocator, int64_t size, bool z
     return qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory allocating a %lld-byte buffer",
                         (long long)cap);
   }
-  if (zeroed)
-    memset(b->data, 0, (size_t)cap);
-  else
-    memset(b->data + size, 0, (size_t)(cap - size));
+  if (!qv__allocator_gives_zeroed(allocator, (size_t)cap)) {
+    if (zeroed)
+      memset(b->data, 0, (size_t)cap);
+    else
+      memset(b->data + size, 0, (size_t)(cap - size));
+  }
   b->size = size;
   b->capacity = cap;
   b->kind_ = QV__BUFFER_OWNED;
@@ -138,7 +140,9 @@ qv_status qv_buffer_reserve(qv_buffer *buf, int64_t min_capacity, qv_error *err)
   if (p == NULL)
     return qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory growing a buffer from %lld to %lld bytes",
                         (long long)buf->capacity, (long long)cap);
-  memset(p + buf->size, 0, (size_t)(cap - buf->size));
+  /* [size, old capacity) held padding; past it the bytes are new. */
+  int64_t dirty_end = qv__allocator_gives_zeroed(a, (size_t)cap) ? buf->capacity : cap;
+  if (dirty_end > buf->size) memset(p + buf->size, 0, (size_t)(dirty_end - buf->size));
   buf->data = p;
   buf->capacity = cap;
   return QV_OK;
