@@ -1,0 +1,16 @@
+"""Type stubs for quiver.ipc."""
+import os
+from typing import IO, Any, Optional, Union
+
+from . import Table
+
+_Source = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview, Any, IO[bytes]]
+_Sink = Union[str, "os.PathLike[str]", IO[bytes], None]
+
+def read_stream(source: _Source, full_validation: bool = ...) -> Table: ...
+def read_file(source: _Source, full_validation: bool = ...) -> Table: ...
+def read(source: _Source, full_validation: bool = ...) -> Table: ...
+def write_stream(data: Any, sink: _Sink = ..., compression: Optional[str] = ..., compression_level: int = ...,
+                 alignment: int = ...) -> Optional[bytes]: ...
+def write_file(data: Any, sink: _Sink = ..., compression: Optional[str] = ..., compression_level: int = ...,
+               alignment: int = ...) -> Optional[bytes]: ...

@@ -1,0 +1,240 @@
+/* quiver Python binding: the ChunkedArray object (a Table column).
+ *
+ * A tuple of Arrays of one type, one per record batch; nothing is copied.
+ * Equality ignores chunk boundaries (overlapping pieces are compared as
+ * zero-copy slices); values are validated per chunk before Python reads them.
+ */
+#include "qvpy.h"
+
+typedef struct {
+  PyObject_HEAD
+  PyObject *chunks; /* tuple of quiver.Array, all of `type` */
+  qv_type *type;    /* owned reference */
+} QvChunkedObject;
+
+extern PyTypeObject QvChunked_Type;
+
+/* ======================= ChunkedArray ======================= */
+
+PyObject *qvpy_wrap_chunked(PyObject *chunks, qv_type *type) {
+  QvChunkedObject *o = PyObject_New(QvChunkedObject, &QvChunked_Type);
+  if (o == NULL) {
+    Py_DECREF(chunks);
+    qv_type_release(type);
+    return NULL;
+  }
+  o->chunks = chunks;
+  o->type = type;
+  return (PyObject *)o;
+}
+
+static void chunked_dealloc(QvChunkedObject *self) {
+  Py_XDECREF(self->chunks);
+  qv_type_release(self->type);
+  Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static QvChunkedObject *ck(PyObject *self) { return (QvChunkedObject *)self; }
+static qv_array *chunk_at(PyObject *self, Py_ssize_t i) {
+  return ((QvArrayObject *)PyTuple_GET_ITEM(ck(self)->chunks, i))->array;
+}
+static int64_t chunked_length(PyObject *self) {
+  int64_t n = 0;
+  for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(ck(self)->chunks); i++) n += chunk_at(self, i)->length;
+  return n;
+}
+static Py_ssize_t chunked_len(PyObject *self) { return (Py_ssize_t)chunked_length(self); }
+static PyObject *chunked_type(PyObject *self, void *c) { return qvpy_wrap_type(qv_type_retain(ck(self)->type)); }
+static PyObject *chunked_num_chunks(PyObject *self, void *c) { return PyLong_FromSsize_t(PyTuple_GET_SIZE(ck(self)->chunks)); }
+static PyObject *chunked_chunks(PyObject *self, void *c) { return PySequence_List(ck(self)->chunks); }
+static PyObject *chunked_null_count(PyObject *self, void *c) {
+  int64_t n = 0;
+  for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(ck(self)->chunks); i++) {
+    if (qvpy_array_ensure_structure((QvArrayObject *)PyTuple_GET_ITEM(ck(self)->chunks, i)) < 0) return NULL;
+    n += qv_array_null_count(chunk_at(self, i));
+  }
+  return PyLong_FromLongLong(n);
+}
+static PyObject *chunked_chunk(PyObject *self, PyObject *arg) {
+  Py_ssize_t i = PyNumber_AsSsize_t(arg, PyExc_IndexError);
+  if (i == -1 && PyErr_Occurred()) return NULL;
+  Py_ssize_t n = PyTuple_GET_SIZE(ck(self)->chunks);
+  if (i < 0) i += n;
+  if (i < 0 || i >= n) return PyErr_Format(PyExc_IndexError, "chunk index out of range (%zd chunks)", n);
+  return qvpy_newref(PyTuple_GET_ITEM(ck(self)->chunks, i));
+}
+static PyObject *chunked_to_pylist(PyObject *self, PyObject *unused) {
+  PyObject *all = PyList_New(0);
+  for (Py_ssize_t i = 0; all != NULL && i < PyTuple_GET_SIZE(ck(self)->chunks); i++) {
+    QvArrayObject *c = (QvArrayObject *)PyTuple_GET_ITEM(ck(self)->chunks, i);
+    if (qvpy_array_ensure_valid(c) < 0) {
+      Py_CLEAR(all);
+      break;
+    }
+    PyObject *v = qvpy_values_list(c->array, 0, c->array->length);
+    if (v == NULL || PyList_SetSlice(all, PY_SSIZE_T_MAX, PY_SSIZE_T_MAX, v) < 0) Py_CLEAR(all);
+    Py_XDECREF(v);
+  }
+  return all;
+}
+static PyObject *chunked_item(PyObject *self, Py_ssize_t i) {
+  Py_ssize_t idx = i;
+  for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(ck(self)->chunks); k++) {
+    QvArrayObject *c = (QvArrayObject *)PyTuple_GET_ITEM(ck(self)->chunks, k);
+    if (idx >= 0 && idx < c->array->length) {
+      if (qvpy_array_ensure_valid(c) < 0) return NULL;
+      return qvpy_value(c->array, idx);
+    }
+    idx -= (Py_ssize_t)c->array->length;
+  }
+  PyErr_Format(PyExc_IndexError, "index %zd out of range", i);
+  return NULL;
+}
+static PyObject *chunked_subscript(PyObject *self, PyObject *key) {
+  if (PySlice_Check(key)) {
+    PyObject *all = chunked_to_pylist(self, NULL);
+    if (all == NULL) return NULL;
+    PyObject *picked = PyObject_GetItem(all, key);
+    Py_DECREF(all);
+    if (picked == NULL) return NULL;
+    PyObject *arr = qvpy_array_from_pylist(picked, ck(self)->type);
+    Py_DECREF(picked);
+    return arr;
+  }
+  Py_ssize_t i = PyNumber_AsSsize_t(key, PyExc_IndexError);
+  if (i == -1 && PyErr_Occurred()) return NULL;
+  if (i < 0) i += chunked_len(self);
+  return chunked_item(self, i);
+}
+static PyObject *chunked_iter(PyObject *self) {
+  PyObject *l = chunked_to_pylist(self, NULL);
+  if (l == NULL) return NULL;
+  PyObject *it = PyObject_GetIter(l);
+  Py_DECREF(l);
+  return it;
+}
+
+/* Logical equality regardless of chunking: walks both chunk lists comparing
+ * the overlapping pieces as zero-copy slices. */
+static bool chunked_equal(PyObject *a, PyObject *b) {
+  if (!qv_type_equals(ck(a)->type, ck(b)->type, false) || chunked_length(a) != chunked_length(b)) return false;
+  Py_ssize_t ia = 0, ib = 0, na = PyTuple_GET_SIZE(ck(a)->chunks), nb = PyTuple_GET_SIZE(ck(b)->chunks);
+  int64_t oa = 0, ob = 0;
+  bool eq = true;
+  while (eq && ia < na && ib < nb) {
+    qv_array *ca = chunk_at(a, ia), *cb = chunk_at(b, ib);
+    int64_t n = ca->length - oa < cb->length - ob ? ca->length - oa : cb->length - ob;
+    if (n > 0) {
+      qv_array *sa = NULL, *sb = NULL;
+      eq = qv_array_slice(ca, oa, n, &sa, NULL) == QV_OK && qv_array_slice(cb, ob, n, &sb, NULL) == QV_OK &&
+           qv_array_equals(sa, sb);
+      qv_array_release(sa);
+      qv_array_release(sb);
+    }
+    oa += n;
+    ob += n;
+    if (oa == ca->length) ia++, oa = 0;
+    if (ob == cb->length) ib++, ob = 0;
+  }
+  return eq;
+}
+
+static PyObject *chunked_equals(PyObject *self, PyObject *other) {
+  if (!PyObject_TypeCheck(other, &QvChunked_Type))
+    return PyErr_Format(PyExc_TypeError, "other must be a quiver.ChunkedArray, not %.100s", Py_TYPE(other)->tp_name);
+  return PyBool_FromLong(chunked_equal(self, other));
+}
+static PyObject *chunked_richcompare(PyObject *a, PyObject *b, int op) {
+  if ((op != Py_EQ && op != Py_NE) || !PyObject_TypeCheck(a, &QvChunked_Type) ||
+      !PyObject_TypeCheck(b, &QvChunked_Type))
+    Py_RETURN_NOTIMPLEMENTED;
+  bool eq = chunked_equal(a, b);
+  return PyBool_FromLong(op == Py_EQ ? eq : !eq);
+}
+static PyObject *chunked_repr(PyObject *self) {
+  char tname[256];
+  qv_type_to_string(ck(self)->type, tname, sizeof tname);
+  PyObject *parts = PyUnicode_FromFormat("<quiver.ChunkedArray type=%s length=%lld chunks=%zd>", tname,
+                                         (long long)chunked_length(self), PyTuple_GET_SIZE(ck(self)->chunks));
+  for (Py_ssize_t i = 0; parts != NULL && i < PyTuple_GET_SIZE(ck(self)->chunks); i++) {
+    PyObject *s = PyObject_Str(PyTuple_GET_ITEM(ck(self)->chunks, i));
+    PyObject *joined = s ? PyUnicode_FromFormat("%U\n%U", parts, s) : NULL;
+    Py_XDECREF(s);
+    Py_DECREF(parts);
+    parts = joined;
+  }
+  return parts;
+}
+static PyObject *chunked_validate(PyObject *self, PyObject *args, PyObject *kw) {
+  static char *kwlist[] = {"full", NULL};
+  int full = 1;
+  if (!PyArg_ParseTupleAndKeywords(args, kw, "|p:validate", kwlist, &full)) return NULL;
+  for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(ck(self)->chunks); i++) {
+    QvArrayObject *c = (QvArrayObject *)PyTuple_GET_ITEM(ck(self)->chunks, i);
+    if ((full ? qvpy_array_ensure_valid(c) : qvpy_array_ensure_structure(c)) < 0) return NULL;
+  }
+  Py_RETURN_NONE;
+}
+
+static PySequenceMethods chunked_as_sequence = {.sq_length = chunked_len, .sq_item = chunked_item};
+static PyMappingMethods chunked_as_mapping = {.mp_length = chunked_len, .mp_subscript = chunked_subscript};
+static PyGetSetDef chunked_getset[] = {
+    {"type", chunked_type, NULL, "The DataType of every chunk.", NULL},
+    {"num_chunks", chunked_num_chunks, NULL, "Number of chunks.", NULL},
+    {"chunks", chunked_chunks, NULL, "The chunks (list of Array).", NULL},
+    {"null_count", chunked_null_count, NULL, "Nulls over all chunks.", NULL},
+    {NULL},
+};
+static PyMethodDef chunked_methods[] = {
+    {"chunk", chunked_chunk, METH_O, "chunk(i) -> Array"},
+    {"to_pylist", chunked_to_pylist, METH_NOARGS, "to_pylist() -> list of values over all chunks"},
+    {"equals", chunked_equals, METH_O, "equals(other) -> bool (chunk boundaries do not matter)"},
+    {"validate", (PyCFunction)(void (*)(void))chunked_validate, METH_VARARGS | METH_KEYWORDS,
+     "validate(full=True) of every chunk."},
+    {NULL},
+};
+PyTypeObject QvChunked_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "quiver.ChunkedArray",
+    .tp_basicsize = sizeof(QvChunkedObject),
+    .tp_dealloc = (destructor)chunked_dealloc,
+    .tp_repr = chunked_repr,
+    .tp_as_sequence = &chunked_as_sequence,
+    .tp_as_mapping = &chunked_as_mapping,
+    .tp_hash = PyObject_HashNotImplemented,
+    .tp_richcompare = chunked_richcompare,
+    .tp_iter = chunked_iter,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "A column of a Table: a sequence of Arrays of one type (one per record batch).",
+    .tp_methods = chunked_methods,
+    .tp_getset = chunked_getset,
+};
+
+/* _chunked_array(chunks, type) */
+static PyObject *f_chunked_array(PyObject *m, PyObject *args) {
+  PyObject *chunks_obj, *type_obj;
+  if (!PyArg_ParseTuple(args, "OO", &chunks_obj, &type_obj)) return NULL;
+  qv_type *t = qvpy_as_type(type_obj, "type");
+  if (t == NULL) return NULL;
+  PyObject *chunks = PySequence_Tuple(chunks_obj);
+  if (chunks == NULL) return NULL;
+  for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(chunks); i++) {
+    PyObject *a = PyTuple_GET_ITEM(chunks, i);
+    if (!PyObject_TypeCheck(a, &QvArray_Type)) {
+      Py_DECREF(chunks);
+      return PyErr_Format(PyExc_TypeError, "chunk %zd must be a quiver.Array, not %.100s", i, Py_TYPE(a)->tp_name);
+    }
+    if (!qv_type_equals(((QvArrayObject *)a)->array->type, t, false)) {
+      char want[256], got[256];
+      qv_type_to_string(t, want, sizeof want);
+      qv_type_to_string(((QvArrayObject *)a)->array->type, got, sizeof got);
+      Py_DECREF(chunks);
+      return PyErr_Format(QvExc_ArrowTypeError, "chunk %zd has type %s, expected %s", i, got, want);
+    }
+  }
+  return qvpy_wrap_chunked(chunks, qv_type_retain(t));
+}
+
+PyMethodDef qvpy_chunked_functions[] = {
+    {"_chunked_array", f_chunked_array, METH_VARARGS, NULL},
+    {NULL},
+};
