@@ -75,7 +75,8 @@ def write_stream(data, sink=None, compression=None, compression_level=0, alignme
     """write_stream(data, sink=None, compression=None, compression_level=0, alignment=64)
 
     Writes ``data`` as an IPC stream (schema, batches, end-of-stream marker).
-    Returns bytes when ``sink`` is None. compression: None, "lz4" or "zstd".
+    Returns a read-only memoryview over the written bytes (no copy; bytes(m)
+    copies) when ``sink`` is None. compression: None, "lz4" or "zstd".
     """
     return _write(data, sink, "stream", compression, compression_level, alignment)
 
@@ -84,6 +85,6 @@ def write_file(data, sink=None, compression=None, compression_level=0, alignment
     """write_file(data, sink=None, compression=None, compression_level=0, alignment=64)
 
     Writes ``data`` as an IPC file (random-access format with a footer).
-    Returns bytes when ``sink`` is None.
+    Returns a read-only memoryview (no copy) when ``sink`` is None.
     """
     return _write(data, sink, "file", compression, compression_level, alignment)

@@ -38,7 +38,7 @@ def test_quiver_writes_what_pyarrow_reads(compression):
     pt = _every_type_table()
     qt = qv.table(pt)
     stream = qv.ipc.write_stream(qt, compression=compression)
-    assert isinstance(stream, bytes)
+    assert isinstance(stream, memoryview) and stream.readonly
     got = paipc.open_stream(stream).read_all()
     got.validate(full=True)
     assert got.equals(pt)
