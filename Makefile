@@ -29,6 +29,11 @@ build: deps $(BUILD)/CMakeCache.txt
 $(ASAN_BUILD)/CMakeCache.txt:
 	cmake -S . -B $(ASAN_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DQV_WERROR=ON -DQV_SANITIZE=ON -DQV_BUILD_BENCH=OFF
 
+TSAN_BUILD ?= build/tsan
+$(TSAN_BUILD)/CMakeCache.txt:
+	cmake -S . -B $(TSAN_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQV_WERROR=ON \
+	  -DCMAKE_C_FLAGS=-fsanitize=thread -DQV_BUILD_TOOLS=OFF -DQV_BUILD_BENCH=OFF
+
 test-c: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
@@ -41,7 +46,14 @@ test-python: build
 	@scripts/deps.sh
 	@scripts/run-pytest.sh $(VENV) $(BUILD)
 
-test: test-c test-asan test-python
+# ThreadSanitizer (build/tsan): only the thread tests, built and run alone.
+.PHONY: test-tsan
+test-tsan: deps $(TSAN_BUILD)/CMakeCache.txt
+	cmake --build $(TSAN_BUILD) -j $(JOBS) --target durable_test_threads
+	cd $(TSAN_BUILD) && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+	  ctest --output-on-failure -R '^durable_test_threads$$'
+
+test: test-c test-asan test-tsan test-python
 
 demo: build
 	@mkdir -p build/demo

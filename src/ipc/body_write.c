@@ -12,10 +12,23 @@
  *     of a slice, compressed buffers and their prefixes) live in the
  *     plan's arena, whose blocks survive resets so steady-state writing
  *     allocates nothing;
- *   - rewritten bitmaps are zero past their last bit (no stale bytes leak).
+ *   - no byte the caller never initialised reaches the output (Arrow's
+ *     CVE-2019-12408/12410 class): padding is zeros; bitmaps are zero past
+ *     their last bit; value slots under nulls go out as zeros (fixed-width
+ *     values, dictionary indices, list-view offsets and sizes, whole views,
+ *     boolean bits), null binary/string slots own no bytes, and inline
+ *     views are zero after their inline bytes. Buffers that already obey
+ *     this (what the builders and the readers produce) are still sent
+ *     zero-copy: a buffer is copied into the arena and cleaned only when a
+ *     scan of its null slots (O(nulls), full words of valid bits skipped)
+ *     finds a non-zero byte;
+ *   - children are written as they are: bytes under a null parent (struct,
+ *     fixed-size list) are the child's own slots, cleaned by the child's
+ *     own validity.
  * Windows the writer cannot shrink cheaply (list-view and dense-union
  * children, view data buffers) are written whole, which is still correct:
- * the offsets that point into them are kept unchanged.
+ * the offsets that point into them are kept unchanged (so bytes of a view
+ * data buffer that no view references go out as the caller left them).
  */
 #include "core/internal.h"
 #include "ipc/body.h"
@@ -147,16 +160,120 @@ static qv_status push_buffer(qv_body_plan *p, const void *data, int64_t n, qv_er
   return QV_OK;
 }
 
-/* Bits [off, off+len) of a bitmap as a buffer starting at bit 0. */
+/* Bits [off, off+len) of a bitmap, rewritten to start at bit 0 in fresh
+ * arena bytes that are zero past the last bit. */
+static qv_status copy_bits(qv_body_plan *p, const uint8_t *bits, int64_t off, int64_t len, uint8_t **out,
+                           qv_error *err) {
+  int64_t nbytes = qv_bitmap_bytes(len);
+  QV_RETURN_IF_ERROR(arena_alloc(p, (size_t)nbytes, out, err));
+  memset(*out, 0, (size_t)nbytes);
+  qv_bitmap_copy(*out, 0, bits, off, len);
+  return QV_OK;
+}
+
+/* Bits [off, off+len) of a bitmap as a buffer starting at bit 0: the
+ * caller's bytes when they start on a byte and the bits after the last one
+ * are already zero, else a rewritten copy. */
 static qv_status push_bits(qv_body_plan *p, const uint8_t *bits, int64_t off, int64_t len, qv_error *err) {
   int64_t nbytes = qv_bitmap_bytes(len);
   if (len == 0 || bits == NULL) return push_buffer(p, NULL, 0, err);
-  if (off % 8 == 0) return push_buffer(p, bits + off / 8, nbytes, err);
+  if (off % 8 == 0 && (len % 8 == 0 || (bits[(off + len) / 8] & (uint8_t)(0xFFu << (len % 8))) == 0))
+    return push_buffer(p, bits + off / 8, nbytes, err);
   uint8_t *dst = NULL;
-  QV_RETURN_IF_ERROR(arena_alloc(p, (size_t)nbytes, &dst, err));
-  memset(dst, 0, (size_t)nbytes);
-  qv_bitmap_copy(dst, 0, bits, off, len);
+  QV_RETURN_IF_ERROR(copy_bits(p, bits, off, len, &dst, err));
   return push_buffer(p, dst, nbytes, err);
+}
+
+/* ---- null slots: found by scanning the validity bitmap ---- */
+
+/* Null slots are visited 64 at a time: a word of inverted validity bits,
+ * then one step per set bit (ctz), so runs of valid slots cost nothing and
+ * dense nulls cost one load each. */
+
+/* Bits [pos, pos+n) of bitmap v (1 <= n <= 64) as a word, bit 0 = pos.
+ * Reads only the bytes those bits live in. */
+static inline uint64_t load_bits(const uint8_t *v, int64_t pos, int n) {
+  const uint8_t *q = v + (pos >> 3);
+  int shift = (int)(pos & 7);
+  int nbytes = (shift + n + 7) >> 3;
+  uint64_t word;
+  if (shift == 0 && nbytes == 8) {
+    memcpy(&word, q, 8);
+    return word;
+  }
+  uint8_t tmp[16] = {0};
+  memcpy(tmp, q, (size_t)nbytes);
+  memcpy(&word, tmp, 8);
+  if (shift) word = (word >> shift) | ((uint64_t)tmp[8] << (64 - shift));
+  return word;
+}
+
+/* Null slots among [blk, min(blk + 64, end)) as bits (bit k = slot blk+k). */
+static inline uint64_t null_bits(const uint8_t *v, int64_t blk, int64_t end) {
+  int n = end - blk < 64 ? (int)(end - blk) : 64;
+  uint64_t m = ~load_bits(v, blk, n);
+  return n < 64 ? m & (((uint64_t)1 << n) - 1) : m;
+}
+
+static bool all_zero(const uint8_t *p, int64_t n) {
+  for (int64_t i = 0; i < n; i++)
+    if (p[i]) return false;
+  return true;
+}
+
+/* True when the w bytes at p are not all zero. */
+static inline bool slot_set(const uint8_t *p, int64_t w) {
+  uint64_t x, y;
+  uint32_t u;
+  uint16_t h;
+  switch (w) {
+    case 1: return p[0] != 0;
+    case 2: memcpy(&h, p, 2); return h != 0;
+    case 4: memcpy(&u, p, 4); return u != 0;
+    case 8: memcpy(&x, p, 8); return x != 0;
+    case 16: memcpy(&x, p, 8); memcpy(&y, p + 8, 8); return (x | y) != 0;
+    default: return !all_zero(p, w);
+  }
+}
+
+/* Fixed-width slots [off, off+len) of buffer `bufi` (w bytes each), with
+ * every slot under a null zeroed: referenced as they are when those slots
+ * are zero already, else copied into the arena and cleaned. */
+static qv_status push_slots(qv_body_plan *p, const qv_array *a, int32_t bufi, int64_t w, int64_t off, int64_t len,
+                            int64_t nulls, qv_error *err) {
+  const qv_buffer *b = a->buffers[bufi];
+  if (len <= 0 || w <= 0 || b == NULL) return push_buffer(p, NULL, 0, err);
+  const uint8_t *src = b->data + off * w;
+  const uint8_t *v = a->validity_;
+  int64_t end = off + len;
+  bool dirty = false;
+  if (nulls > 0 && v != NULL) {
+    for (int64_t blk = off; blk < end && !dirty; blk += 64)
+      for (uint64_t m = null_bits(v, blk, end); m != 0 && !dirty; m &= m - 1)
+        dirty = slot_set(b->data + (blk + __builtin_ctzll(m)) * w, w);
+  }
+  if (!dirty) return push_buffer(p, src, len * w, err);
+  size_t nbytes = (size_t)len * (size_t)w;
+  uint8_t *dst = NULL;
+  QV_RETURN_IF_ERROR(arena_alloc(p, nbytes, &dst, err));
+  memcpy(dst, src, nbytes);
+  for (int64_t blk = off; blk < end; blk += 64)
+    for (uint64_t m = null_bits(v, blk, end); m != 0; m &= m - 1)
+      memset(dst + (blk - off + __builtin_ctzll(m)) * w, 0, (size_t)w);
+  return push_buffer(p, dst, len * w, err);
+}
+
+/* Boolean values: bits under nulls cleared (value AND validity). */
+static qv_status push_bool_values(qv_body_plan *p, const qv_array *a, int64_t off, int64_t len, int64_t nulls,
+                                  qv_error *err) {
+  const uint8_t *bits = a->buffers[1] ? a->buffers[1]->data : NULL;
+  if (nulls == 0 || a->validity_ == NULL || bits == NULL || len == 0) return push_bits(p, bits, off, len, err);
+  int64_t nbytes = qv_bitmap_bytes(len);
+  uint8_t *vals = NULL, *valid = NULL;
+  QV_RETURN_IF_ERROR(copy_bits(p, bits, off, len, &vals, err));
+  QV_RETURN_IF_ERROR(copy_bits(p, a->validity_, off, len, &valid, err));
+  for (int64_t k = 0; k < nbytes; k++) vals[k] &= valid[k];
+  return push_buffer(p, vals, nbytes, err);
 }
 
 static int64_t range_nulls(const qv_array *a, int64_t off, int64_t len) {
@@ -210,6 +327,94 @@ static qv_status push_offsets(qv_body_plan *p, const qv_array *a, int32_t bufi, 
     for (int64_t i = 0; i <= len; i++) o[i] = src[i] - f;
   }
   return push_buffer(p, dst, (len + 1) * w, err);
+}
+
+/* True when a null slot of [off, off+len) owns a non-empty byte range
+ * (allowed by the spec, but those bytes may be anything). */
+static bool null_owns_bytes(const qv_array *a, int w, int64_t off, int64_t len) {
+  const qv_buffer *b = a->buffers[1];
+  const uint8_t *v = a->validity_;
+  if (v == NULL || b == NULL || b->size < (off + len + 1) * w) return false;
+  int64_t end = off + len;
+  for (int64_t blk = off; blk < end; blk += 64)
+    for (uint64_t m = null_bits(v, blk, end); m != 0; m &= m - 1) {
+      int64_t i = blk + __builtin_ctzll(m);
+      if (load_off(b->data, w, i) != load_off(b->data, w, i + 1)) return true;
+    }
+  return false;
+}
+
+static void store_off(uint8_t *base, int w, int64_t i, int64_t v) {
+  if (w == 4) {
+    int32_t t = (int32_t)v;
+    memcpy(base + i * 4, &t, 4);
+  } else {
+    memcpy(base + i * 8, &v, 8);
+  }
+}
+
+/* Binary/string window whose null slots own bytes: offsets rebuilt so that
+ * nulls are empty, and only the valid slots' bytes gathered. */
+static qv_status push_binary_compacted(qv_body_plan *p, const qv_array *a, int w, int64_t off, int64_t len,
+                                       qv_error *err) {
+  const uint8_t *offs = a->buffers[1]->data;
+  const uint8_t *data = a->buffers[2] ? a->buffers[2]->data : NULL;
+  int64_t total = 0;
+  for (int64_t i = 0; i < len; i++)
+    if (qv_bit_get(a->validity_, off + i)) total += load_off(offs, w, off + i + 1) - load_off(offs, w, off + i);
+  uint8_t *o = NULL, *d = NULL;
+  QV_RETURN_IF_ERROR(arena_alloc(p, (size_t)((len + 1) * w), &o, err));
+  if (total > 0) QV_RETURN_IF_ERROR(arena_alloc(p, (size_t)total, &d, err));
+  int64_t pos = 0;
+  store_off(o, w, 0, 0);
+  for (int64_t i = 0; i < len; i++) {
+    if (qv_bit_get(a->validity_, off + i)) {
+      int64_t s0 = load_off(offs, w, off + i), n = load_off(offs, w, off + i + 1) - s0;
+      if (n > 0) memcpy(d + pos, data + s0, (size_t)n);
+      pos += n;
+    }
+    store_off(o, w, i + 1, pos);
+  }
+  QV_RETURN_IF_ERROR(push_buffer(p, o, (len + 1) * w, err));
+  return push_buffer(p, d, total, err);
+}
+
+/* True when view `v` (16 bytes) must be rewritten: under a null, any
+ * non-zero byte; inline, any non-zero byte after its inline bytes. */
+static bool view_dirty(const uint8_t *v, bool valid) {
+  if (!valid) return !all_zero(v, QV_VIEW_SIZE);
+  int32_t size;
+  memcpy(&size, v, 4);
+  if (size < 0 || size > QV_VIEW_INLINE_MAX) return false;
+  return !all_zero(v + 4 + size, QV_VIEW_INLINE_MAX - size);
+}
+
+/* Views of [off, off+len): zero views under nulls, zero padding after the
+ * inline bytes; zero-copy when already so. */
+static qv_status push_views(qv_body_plan *p, const qv_array *a, int64_t off, int64_t len, int64_t nulls,
+                            qv_error *err) {
+  const qv_buffer *b = a->buffers[1];
+  if (len <= 0 || b == NULL) return push_buffer(p, NULL, 0, err);
+  const uint8_t *src = b->data + off * QV_VIEW_SIZE;
+  const uint8_t *v = nulls > 0 ? a->validity_ : NULL;
+  int64_t i = 0;
+  while (i < len && !view_dirty(src + i * QV_VIEW_SIZE, v == NULL || qv_bit_get(v, off + i))) i++;
+  if (i == len) return push_buffer(p, src, len * QV_VIEW_SIZE, err);
+  size_t nbytes = (size_t)len * QV_VIEW_SIZE;
+  uint8_t *dst = NULL;
+  QV_RETURN_IF_ERROR(arena_alloc(p, nbytes, &dst, err));
+  memcpy(dst, src, nbytes);
+  for (; i < len; i++) {
+    uint8_t *view = dst + i * QV_VIEW_SIZE;
+    if (v != NULL && !qv_bit_get(v, off + i)) {
+      memset(view, 0, QV_VIEW_SIZE);
+      continue;
+    }
+    int32_t size;
+    memcpy(&size, view, 4);
+    if (size >= 0 && size <= QV_VIEW_INLINE_MAX) memset(view + 4 + size, 0, (size_t)(QV_VIEW_INLINE_MAX - size));
+  }
+  return push_buffer(p, dst, len * QV_VIEW_SIZE, err);
 }
 
 static qv_status add_range(qv_body_plan *p, const qv_array *a, int64_t off, int64_t len, qv_error *err);
@@ -296,13 +501,14 @@ static qv_status add_range(qv_body_plan *p, const qv_array *a, int64_t off, int6
   switch (s->id) {
     case QV_TYPE_BOOL:
       QV_RETURN_IF_ERROR(push_validity(p, a, off, len, nulls, err));
-      return push_bits(p, a->buffers[1] ? a->buffers[1]->data : NULL, off, len, err);
+      return push_bool_values(p, a, off, len, nulls, err);
     case QV_TYPE_BINARY:
     case QV_TYPE_STRING:
     case QV_TYPE_LARGE_BINARY:
     case QV_TYPE_LARGE_STRING: {
       int w = (s->id == QV_TYPE_BINARY || s->id == QV_TYPE_STRING) ? 4 : 8;
       QV_RETURN_IF_ERROR(push_validity(p, a, off, len, nulls, err));
+      if (nulls > 0 && null_owns_bytes(a, w, off, len)) return push_binary_compacted(p, a, w, off, len, err);
       QV_RETURN_IF_ERROR(push_offsets(p, a, 1, w, off, len, &first, &last, err));
       const qv_buffer *d = a->buffers[2];
       if (d == NULL || last <= first) return push_buffer(p, NULL, 0, err);
@@ -311,7 +517,7 @@ static qv_status add_range(qv_body_plan *p, const qv_array *a, int64_t off, int6
     case QV_TYPE_BINARY_VIEW:
     case QV_TYPE_STRING_VIEW:
       QV_RETURN_IF_ERROR(push_validity(p, a, off, len, nulls, err));
-      QV_RETURN_IF_ERROR(fixed_values(p, a, 1, QV_VIEW_SIZE, off, len, err));
+      QV_RETURN_IF_ERROR(push_views(p, a, off, len, nulls, err));
       GROW(p->variadic, p->n_variadic, p->cap_variadic, 1, err);
       p->variadic[p->n_variadic++] = a->n_buffers - 2;
       for (int32_t i = 2; i < a->n_buffers; i++) {
@@ -331,8 +537,8 @@ static qv_status add_range(qv_body_plan *p, const qv_array *a, int64_t off, int6
     case QV_TYPE_LARGE_LIST_VIEW: {
       int w = s->id == QV_TYPE_LIST_VIEW ? 4 : 8;
       QV_RETURN_IF_ERROR(push_validity(p, a, off, len, nulls, err));
-      QV_RETURN_IF_ERROR(fixed_values(p, a, 1, w, off, len, err));
-      QV_RETURN_IF_ERROR(fixed_values(p, a, 2, w, off, len, err));
+      QV_RETURN_IF_ERROR(push_slots(p, a, 1, w, off, len, nulls, err));
+      QV_RETURN_IF_ERROR(push_slots(p, a, 2, w, off, len, nulls, err));
       return add_child(p, a->children[0], 0, a->children[0]->length, err);
     }
     case QV_TYPE_FIXED_SIZE_LIST: {
@@ -356,13 +562,13 @@ static qv_status add_range(qv_body_plan *p, const qv_array *a, int64_t off, int6
       return QV_OK;
     case QV_TYPE_DICTIONARY:
       QV_RETURN_IF_ERROR(push_validity(p, a, off, len, nulls, err));
-      return fixed_values(p, a, 1, s->index_type->bit_width / 8, off, len, err);
+      return push_slots(p, a, 1, s->index_type->bit_width / 8, off, len, nulls, err);
     default: {
       int32_t w = qv__type_byte_width(s);
       if (w <= 0)
         return qv_error_set(err, QV_ERR_NOT_IMPLEMENTED, "cannot write arrays of type %s", qv_type_id_name(s->id));
       QV_RETURN_IF_ERROR(push_validity(p, a, off, len, nulls, err));
-      return fixed_values(p, a, 1, w, off, len, err);
+      return push_slots(p, a, 1, w, off, len, nulls, err);
     }
   }
 }

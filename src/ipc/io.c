@@ -5,10 +5,28 @@
  *     failure reports the fd or path, the bytes done so far and errno text;
  *   - a sink that failed once stays failed (sticky), so a writer can never
  *     append an EOS or footer after a lost write;
+ *   - write errors name the errno symbolically and by number ("No space
+ *     left on device (ENOSPC, errno 28)"), so ENOSPC, EDQUOT, EPIPE, EIO
+ *     and EFBIG are recognisable in the message; a non-blocking fd that
+ *     returns EAGAIN is waited on with poll() and the write completed;
  *   - writing to a pipe whose reader is gone returns QV_ERR_IO (EPIPE)
- *     instead of killing the process: sockets use MSG_NOSIGNAL, pipes block
- *     SIGPIPE for the duration of the write and consume the signal it
- *     raised (the process's signal dispositions are never changed);
+ *     instead of killing the process, without ever changing the process's
+ *     signal dispositions: sockets use sendmsg(MSG_NOSIGNAL); pipes and
+ *     FIFOs block SIGPIPE in the calling thread (pthread_sigmask) around
+ *     the writev, and when the writev failed with EPIPE the SIGPIPE it
+ *     raised (thread-directed, hence pending on this thread while blocked)
+ *     is consumed with a zero-timeout sigtimedwait before the old mask is
+ *     restored (also after a short write: a reader that leaves during a
+ *     writev makes it return a short count and still raise SIGPIPE). A
+ *     SIGPIPE that was already pending before the write (the application
+ *     blocks SIGPIPE itself) is left alone for the application. The one
+ *     imprecision: a process-directed SIGPIPE sent by someone else while
+ *     our write is failing with EPIPE is consumed with ours. Other signals
+ *     are not blocked, so EINTR and short writes still happen and are
+ *     handled by the retry loop;
+ *   - the region cache below is one atomic pointer: a region is owned by
+ *     exactly one sink or buffer at a time (exchange hands it over), so
+ *     threads writing and releasing outputs concurrently never share one;
  *   - a mapped file is a foreign qv_buffer whose release unmaps it, so it
  *     lives exactly as long as the last array that references it;
  *   - large memory sinks are mmap'd with MADV_HUGEPAGE and grown with
@@ -20,6 +38,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -177,6 +196,30 @@ static qv_status sink_break(qv_io_sink *s, qv_status code, qv_error *err, const 
   return qv_error_set(err, code, "%s", s->broken_msg);
 }
 
+/* The symbolic name of the errnos writers meet, for messages. */
+static const char *errno_name(int e) {
+  switch (e) {
+    case ENOSPC: return "ENOSPC";
+#ifdef EDQUOT
+    case EDQUOT: return "EDQUOT";
+#endif
+    case EPIPE: return "EPIPE";
+    case EIO: return "EIO";
+    case EFBIG: return "EFBIG";
+    case EINTR: return "EINTR";
+    case EAGAIN: return "EAGAIN";
+    case EBADF: return "EBADF";
+    case EINVAL: return "EINVAL";
+    case EACCES: return "EACCES";
+    case EPERM: return "EPERM";
+    case EROFS: return "EROFS";
+    case ECONNRESET: return "ECONNRESET";
+    case ENOTCONN: return "ENOTCONN";
+    case ENXIO: return "ENXIO";
+    default: return "errno";
+  }
+}
+
 static size_t round_up(size_t n, size_t to) { return (n + to - 1) / to * to; }
 
 /* One recently released output region is kept mapped for the next memory
@@ -277,7 +320,12 @@ static ssize_t write_some(const qv_io_sink *s, const struct iovec *iov, int n) {
   pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
   ssize_t r = writev(s->fd, iov, n);
   int e = errno;
-  if (r < 0 && e == EPIPE && !was_pending) {
+  /* The kernel raises SIGPIPE both when the write fails with EPIPE and
+   * when the reader went away in the middle of it (a short count). */
+  size_t asked = 0;
+  for (int i = 0; i < n; i++) asked += iov[i].iov_len;
+  bool hit_epipe = r < 0 ? e == EPIPE : (size_t)r < asked;
+  if (hit_epipe && !was_pending) {
     struct timespec zero = {0, 0};
     while (sigtimedwait(&pipe_set, NULL, &zero) < 0 && errno == EINTR) {
     }
@@ -297,10 +345,14 @@ static qv_status fd_writev(qv_io_sink *s, struct iovec *iov, int iovcnt, qv_erro
     int n = iovcnt < IOV_MAX ? iovcnt : IOV_MAX;
     ssize_t r = write_some(s, iov, n);
     if (r < 0) {
-      if (errno == EINTR) continue;
       int e = errno;
-      return sink_break(s, QV_ERR_IO, err, "write to fd %d failed at byte %lld: %s (errno %d)", s->fd,
-                        (long long)s->position, strerror(e), e);
+      if (e == EINTR) continue;
+      if (e == EAGAIN || e == EWOULDBLOCK) { /* non-blocking fd: wait until it is writable */
+        struct pollfd pfd = {s->fd, POLLOUT, 0};
+        if (poll(&pfd, 1, -1) >= 0 || errno == EINTR) continue;
+      }
+      return sink_break(s, QV_ERR_IO, err, "write to fd %d failed at byte %lld: %s (%s, errno %d)", s->fd,
+                        (long long)s->position, strerror(e), errno_name(e), e);
     }
     if (r == 0)
       return sink_break(s, QV_ERR_IO, err, "write to fd %d made no progress at byte %lld", s->fd,

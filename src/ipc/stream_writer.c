@@ -15,9 +15,17 @@
  * memo decides between nothing, the whole dictionary, a delta and a
  * replacement (files: never a replacement).
  *
- * Failure: the first failed write marks the writer failed; later calls
- * return that error and write nothing (no EOS or footer after a lost write).
+ * Failure: the first failure after bytes may have gone out (a failed
+ * write, an allocation or compression failure mid-message) marks the writer
+ * failed for good: later calls (write_batch, write_table, close,
+ * take_buffer) return that first error and write nothing (no EOS or footer
+ * after a lost write), and a path writer's temporary file is closed and
+ * unlinked at once, leaving the destination as it was. Argument errors
+ * found before anything is written (a batch with another schema) do not
+ * break the writer.
  */
+#include <unistd.h>
+
 #include "core/internal.h"
 #include "ipc/flatbuf/fb_endian.h"
 #include "ipc/ipc_api.h"
@@ -25,11 +33,23 @@
 
 static const uint8_t k_pad[64];
 
+/* Path writers: drops the temporary file (the destination was never
+ * touched). Nothing is written after a failure, so the fd goes too. */
+static void discard_temp(qv_ipc_writer *w) {
+  if (w->tmp_path == NULL) return;
+  if (w->own_fd >= 0) close(w->own_fd);
+  w->own_fd = -1;
+  unlink(w->tmp_path);
+  qv__free(w->tmp_path);
+  w->tmp_path = NULL;
+}
+
 qv_status qv_writer_fail(qv_ipc_writer *w, qv_status st, qv_error *err) {
   if (w->failed == QV_OK) {
     w->failed = st;
     snprintf(w->failed_msg, sizeof w->failed_msg, "%s", (err && err->code == st) ? err->message : qv_status_name(st));
   }
+  discard_temp(w);
   return st;
 }
 

@@ -2,13 +2,22 @@
  * path) and the one-call write functions.
  *
  * Path output is atomic: bytes go to a sibling temporary file created with
- * O_EXCL (so a concurrent writer never shares it); close fsyncs it, closes
- * it (checking the result: NFS reports write errors there), renames it over
- * the destination and fsyncs the directory. Any failure, or freeing an
- * unclosed writer, unlinks the temporary and leaves the destination as it
- * was. A symlink destination keeps its link (its target is replaced); a
- * destination that is not a regular file (/dev/stdout, a FIFO) cannot be
- * replaced and is written in place.
+ * O_EXCL (so a concurrent writer never shares it), named
+ * "<destination>.qv-tmp-<pid>-<counter>" in the destination's directory (so
+ * the rename cannot cross file systems); close fsyncs it, closes it
+ * (checking the result: NFS reports write errors there), renames it over
+ * the destination and fsyncs the directory. Any failure (a write, the
+ * fsync, the close, the rename; see qv_writer_fail), or freeing an
+ * unclosed writer, unlinks the temporary at once and leaves the
+ * destination as it was; the temporary takes the permission bits of the
+ * file it replaces. Only a process killed outright (SIGKILL, power loss)
+ * can leave a stray "*.qv-tmp-*" behind, never a torn destination: the
+ * destination always holds the old file or the complete new one. A
+ * failure of the final directory fsync is reported, but the new file is
+ * then already in place. A symlink destination keeps its link (its target
+ * is replaced); a destination that is not a regular file (/dev/stdout,
+ * /dev/null, a FIFO) cannot be replaced and is written in place, never
+ * renamed over.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -106,8 +115,9 @@ static qv_status open_direct(qv_ipc_writer *w, const char *path, qv_error *err) 
   return QV_OK;
 }
 
-/* Creates the sibling temporary of w->path with O_EXCL. */
-static qv_status open_temp(qv_ipc_writer *w, qv_error *err) {
+/* Creates the sibling temporary of w->path with O_EXCL; `mode` (the
+ * replaced file's permission bits, or -1) is applied to it. */
+static qv_status open_temp(qv_ipc_writer *w, int mode, qv_error *err) {
   size_t n = strlen(w->path) + 64;
   w->tmp_path = (char *)qv__malloc(n);
   if (w->tmp_path == NULL) return qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory opening '%s'", w->path);
@@ -129,6 +139,7 @@ static qv_status open_temp(qv_ipc_writer *w, qv_error *err) {
                         strerror(e), e);
   }
   w->own_fd = fd;
+  if (mode >= 0) (void)fchmod(fd, (mode_t)mode); /* best effort: the umask'd default is still a valid file */
   return QV_OK;
 }
 
@@ -141,7 +152,8 @@ qv_status qv_ipc_writer_open_path(const char *path, qv_ipc_format format, qv_sch
   QV_RETURN_IF_ERROR(writer_alloc(&w, err));
   qv_status st = QV_OK;
   struct stat sb;
-  if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+  bool exists = stat(path, &sb) == 0;
+  if (exists && !S_ISREG(sb.st_mode)) {
     if (S_ISDIR(sb.st_mode))
       st = qv_error_set(err, QV_ERR_IO, "cannot write to '%s': it is a directory", path);
     else
@@ -154,7 +166,7 @@ qv_status qv_ipc_writer_open_path(const char *path, qv_ipc_format format, qv_sch
     if (w->path == NULL)
       st = qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory opening '%s'", path);
     else
-      st = open_temp(w, err);
+      st = open_temp(w, exists ? (int)(sb.st_mode & 07777) : -1, err);
   }
   if (st != QV_OK) {
     qv_ipc_writer_free(w);
@@ -164,18 +176,44 @@ qv_status qv_ipc_writer_open_path(const char *path, qv_ipc_format format, qv_sch
   return start_or_free(w, format, schema, opts, out, err);
 }
 
+static const char *errno_name(int e) {
+  switch (e) {
+    case ENOSPC: return "ENOSPC";
+#ifdef EDQUOT
+    case EDQUOT: return "EDQUOT";
+#endif
+    case EIO: return "EIO";
+    case EFBIG: return "EFBIG";
+    case EROFS: return "EROFS";
+    case EACCES: return "EACCES";
+    case EPERM: return "EPERM";
+    case EXDEV: return "EXDEV";
+    case EINVAL: return "EINVAL";
+    default: return "errno";
+  }
+}
+
+/* Fails the writer (sticky; the temporary is unlinked) with errno's text. */
 static qv_status io_fail(qv_ipc_writer *w, const char *what, const char *name, qv_error *err) {
   int e = errno;
-  qv_error_set(err, QV_ERR_IO, "%s '%s' failed: %s (errno %d)", what, name, strerror(e), e);
+  qv_error local;
+  if (err == NULL) err = &local;
+  qv_error_set(err, QV_ERR_IO, "%s '%s' failed: %s (%s, errno %d)", what, name, strerror(e), errno_name(e), e);
   return qv_writer_fail(w, QV_ERR_IO, err);
 }
 
 /* fsync, close, rename into place, fsync the directory. */
 static qv_status commit_path(qv_ipc_writer *w, qv_error *err) {
-  if (fsync(w->own_fd) != 0) return io_fail(w, "fsync of", w->tmp_path, err);
+  int rc;
+  do {
+    rc = fsync(w->own_fd);
+  } while (rc != 0 && errno == EINTR);
+  if (rc != 0) return io_fail(w, "fsync of", w->tmp_path, err);
   int fd = w->own_fd;
   w->own_fd = -1;
-  if (close(fd) != 0) return io_fail(w, "close of", w->tmp_path, err);
+  /* Linux closes the fd even when close fails; EINTR is no data loss here
+   * since the data was fsync'd above. */
+  if (close(fd) != 0 && errno != EINTR) return io_fail(w, "close of", w->tmp_path, err);
   if (rename(w->tmp_path, w->path) != 0) return io_fail(w, "rename to", w->path, err);
   qv__free(w->tmp_path);
   w->tmp_path = NULL; /* now the destination: never unlink it */
@@ -184,6 +222,7 @@ static qv_status commit_path(qv_ipc_writer *w, qv_error *err) {
   if (dir == NULL) return qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory");
   int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   qv_status st = QV_OK;
+  /* EINVAL: the file system cannot sync directories (nothing to wait for). */
   if (dfd < 0 || (fsync(dfd) != 0 && errno != EINVAL)) st = io_fail(w, "fsync of directory", dir, err);
   if (dfd >= 0) close(dfd);
   qv__free(dir);
@@ -209,6 +248,7 @@ qv_status qv_ipc_writer_take_buffer(qv_ipc_writer *w, qv_buffer **out, qv_error 
   *out = NULL;
   if (w->sink.kind != QV_IO_SINK_MEMORY)
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_writer_take_buffer: not a memory writer");
+  if (w->failed != QV_OK) return qv_error_set(err, w->failed, "the writer failed earlier: %s", w->failed_msg);
   if (!w->closed)
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_writer_take_buffer: close the writer first");
   return qv_io_sink_take(&w->sink, out, err);
