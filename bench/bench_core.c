@@ -3,14 +3,15 @@
  * measured in the same process: a plain C loop that does the same job
  * without Arrow's layout (the floor any builder pays) and a byte-at-a-time
  * UTF-8 validator (what a straightforward implementation does). Rates are in
- * millions of values (or MB) per second; ratio > 1 means quiver is faster. */
+ * millions of values (or MB) per second. Prints result lines (bench_util.h)
+ * that scripts/run-bench.sh merges into the table. */
 #include <stdint.h>
 #include <string.h>
 
 #include "bench_util.h"
 #include "quiver/quiver.h"
 
-#define RUNS 5
+#define RUNS 5 /* each run is hundreds of ms: 5 keep make bench short */
 
 static double bulk_int32(const int32_t *src, int64_t n) {
   qv_builder *b = NULL;
@@ -121,7 +122,6 @@ static int naive_utf8(const uint8_t *s, int64_t n) {
 int main(void) {
   const int64_t n_bulk = 10 * 1000 * 1000, n_single = 50 * 1000 * 1000, n_str = 20 * 1000 * 1000;
   double q[RUNS], p[RUNS];
-  printf("%-44s %21s %-28s %21s %7s\n", "benchmark (higher is better)", "quiver", "peer", "", "ratio");
 
   int32_t *src = malloc(sizeof(int32_t) * (size_t)n_bulk);
   for (int64_t i = 0; i < n_bulk; i++) src[i] = (int32_t)(i * 2654435761u);
@@ -134,21 +134,21 @@ int main(void) {
     p[r] = n_bulk / (bench_now() - t0) / 1e6;
     free(copy);
   }
-  bench_row("bulk append 10M int32", "M/s", bench_median(q, RUNS), "malloc+memcpy", bench_median(p, RUNS));
+  bench_row("B1", "builder: bulk append 10M int32", "M/s", bench_median(q, RUNS), "malloc+memcpy", bench_median(p, RUNS));
   free(src);
 
   for (int r = 0; r < RUNS; r++) {
     q[r] = single_int32(n_single);
     p[r] = plain_int32(n_single);
   }
-  bench_row("single appends int32 (50M)", "M/s", bench_median(q, RUNS), "C array, realloc doubling",
+  bench_row("B2", "builder: single appends int32 (50M)", "M/s", bench_median(q, RUNS), "C array, realloc doubling",
             bench_median(p, RUNS));
 
   for (int r = 0; r < RUNS; r++) {
     q[r] = single_strings(n_str);
     p[r] = plain_strings(n_str);
   }
-  bench_row("single appends 5-byte strings (20M)", "M/s", bench_median(q, RUNS), "C offsets+bytes arrays",
+  bench_row("B3", "builder: single appends 5-byte strings (20M)", "M/s", bench_median(q, RUNS), "C offsets+bytes arrays",
             bench_median(p, RUNS));
 
   /* Full validation of 256 MB of ASCII utf8 (64-byte strings). */
@@ -173,7 +173,7 @@ int main(void) {
     if (!naive_utf8(a->buffers[2]->data, n_utf * w)) abort();
     p[r] = bytes / (bench_now() - t0) / 1e6;
   }
-  bench_row("full validation of ASCII utf8 (256 MB)", "MB/s", bench_median(q, RUNS), "byte-at-a-time UTF-8 check",
+  bench_row("V1", "full validation of ASCII utf8 (256 MB)", "MB/s", bench_median(q, RUNS), "byte-at-a-time UTF-8 check",
             bench_median(p, RUNS));
   qv_array_release(a);
   return 0;

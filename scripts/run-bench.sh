@@ -1,22 +1,121 @@
 #!/usr/bin/env bash
-# Runs every benchmark (make bench): each C benchmark binary in the build's
-# bench/ folder, then each Python peer script in bench/ (bench/*.py) with the
-# project venv. Every benchmark prints quiver's figure, the peer's figure
-# from the same run and their ratio; nothing here asserts a duration.
-set -euo pipefail
+# Runs every benchmark (make bench) and prints one table: benchmark, quiver's
+# figure, each peer and its figure from the same run, and the ratio (how many
+# times faster quiver is), then the issues' targets checked on those figures.
+#
+#   scripts/run-bench.sh [BUILD_DIR] [VENV]      (defaults build/release build/venv)
+#
+# What runs, in this order:
+#   - builds the arrow-rs peer (bench/peers/rust, cargo --release --locked,
+#     target dir build/rust-peer; the first build takes a few minutes);
+#   - makes the 1 GiB file for P4 once (build/bench/p4_1gib.arrow, remade
+#     when the library is newer than it; kept as a cache);
+#   - QV_BENCH_ROUNDS rounds (default 3) of: quiver's IPC benchmarks
+#     (bench_ipc), pyarrow's (bench/peer_pyarrow.py), arrow-rs's, then P4 for
+#     quiver and for pyarrow, each in a process of its own so its peak-RSS
+#     figure is its alone. Rounds alternate the implementations so a slow
+#     spell of this shared 2-core machine does not land on one side only;
+#   - once: every other bench_* binary of the build (builder appends,
+#     C Data export/import per column).
+# Each program prints medians of QV_BENCH_RUNS (default 7) runs as result
+# lines (bench/bench_util.h); bench/report.py takes the median over rounds
+# and prints the table. Raw lines: build/bench/results.txt; programs' other
+# output and errors: build/bench/log.txt. Nothing here asserts a duration.
+set -uo pipefail
+cd "$(dirname "$0")/.."
 BUILD=${1:-build/release}
 VENV=${2:-build/venv}
+ROUNDS=${QV_BENCH_ROUNDS:-3}
+OUT=build/bench
+P4_FILE=$OUT/p4_1gib.arrow
+RESULTS=$OUT/results.txt
+LOG=$OUT/log.txt
+PY="$VENV/bin/python"
+mkdir -p "$OUT"
+: >"$RESULTS"
+: >"$LOG"
 export QV_BUILD_DIR="$(cd "$BUILD" && pwd)"
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+
+note() { echo "bench: $*" >&2; }
+
+# Runs a program; result lines go to $RESULTS, everything else to $LOG.
+run() {
+  local tmp="$OUT/.run.out"
+  if "$@" >"$tmp" 2>>"$LOG"; then
+    grep -E '^[^|]+\|[^|]*\|[^|]+\|[^|]+\|' "$tmp" >>"$RESULTS" || true
+    grep -vE '^[^|]+\|[^|]*\|[^|]+\|[^|]+\|' "$tmp" >>"$LOG" || true
+  else
+    note "FAILED: $* (exit $?; see $LOG)"
+    cat "$tmp" >>"$LOG"
+  fi
+}
+
+# bench_cdata prints "  <what>   <us per column>" lines: turn them into result lines.
+run_cdata() {
+  if "$1" >"$OUT/.cdata.out" 2>>"$LOG"; then
+    awk '/^  (schema|batch|total) / {
+           v = $NF; $NF = ""; sub(/^ +/, ""); sub(/ +$/, "");
+           printf "C-%d|us/col|quiver|%s|C Data %s (1000 int64 cols)\n", NR, v, $0 }' \
+      "$OUT/.cdata.out" >>"$RESULTS"
+  else
+    note "FAILED: $1 (see $LOG)"
+  fi
+}
+
+for b in bench_ipc bench_mmap; do
+  [ -x "$BUILD/bench/$b" ] || { note "missing $BUILD/bench/$b (build with -DQV_BUILD_BENCH=ON)"; exit 1; }
+done
+
+# ---- the arrow-rs peer
+RUST_PEER=
+[ -x "$HOME/.cargo/bin/cargo" ] && PATH="$HOME/.cargo/bin:$PATH"
+if command -v cargo >/dev/null 2>&1; then
+  note "building the arrow-rs peer (bench/peers/rust, release)"
+  if CARGO_TARGET_DIR=build/rust-peer cargo build --release --locked --quiet \
+       --manifest-path bench/peers/rust/Cargo.toml 2>>"$LOG"; then
+    RUST_PEER=build/rust-peer/release/quiver-bench-peer
+  else
+    note "the arrow-rs peer did not build (see $LOG): its figures are left out"
+  fi
+else
+  note "cargo not found: the arrow-rs figures are left out"
+fi
+HAVE_PY=0
+if [ -x "$PY" ] && "$PY" -c 'import pyarrow, numpy' 2>>"$LOG"; then HAVE_PY=1; else
+  note "no pyarrow in $VENV (run scripts/deps.sh): the pyarrow figures are left out"
+fi
+
+# ---- the 1 GiB file for P4 (kept; remade when the library changed)
+if [ ! -s "$P4_FILE" ] || [ "$BUILD/libquiver.a" -nt "$P4_FILE" ]; then
+  note "writing the 1 GiB file for P4 ($P4_FILE)"
+  "$BUILD/bench/bench_mmap" --make "$P4_FILE" || { note "cannot write $P4_FILE"; exit 1; }
+fi
+
+# ---- rounds
+for r in $(seq 1 "$ROUNDS"); do
+  note "round $r of $ROUNDS"
+  run "$BUILD/bench/bench_ipc"
+  [ "$HAVE_PY" = 1 ] && run "$PY" bench/peer_pyarrow.py
+  [ -n "$RUST_PEER" ] && run "$RUST_PEER"
+  run "$BUILD/bench/bench_mmap" "$P4_FILE"
+  [ "$HAVE_PY" = 1 ] && run "$PY" bench/peer_pyarrow.py --p4 "$P4_FILE"
+done
+
+# ---- the others, once
 for b in "$BUILD"/bench/bench_*; do
   [ -x "$b" ] || continue
-  echo
-  echo "== $(basename "$b")"
-  "$b"
+  case "$(basename "$b")" in
+    bench_ipc | bench_mmap) ;;
+    bench_cdata) note "$(basename "$b")"; run_cdata "$b" ;;
+    *) note "$(basename "$b")"; run "$b" ;;
+  esac
 done
-for py in bench/bench_*.py; do
-  [ -f "$py" ] || continue
-  echo
-  echo "== $(basename "$py")"
-  "$VENV/bin/python" "$py"
-done
+
+# ---- the table
+echo
+echo "quiver benchmarks, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo '+changes')"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "figures: medians over $ROUNDS rounds of medians of ${QV_BENCH_RUNS:-7} runs; pyarrow $([ "$HAVE_PY" = 1 ] && "$PY" -c 'import pyarrow; print(pyarrow.__version__)' || echo 'n/a'), arrow-rs $(grep -A1 '^name = "arrow"$' bench/peers/rust/Cargo.lock | sed -n 's/version = "\(.*\)"/\1/p')"
+echo "ratio: how many times faster quiver is (peer time / quiver time; for M/s and MB/s rates quiver / peer); > 1 = quiver faster"
+echo
+python3 bench/report.py "$RESULTS"
