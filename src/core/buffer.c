@@ -1,6 +1,6 @@
 /* quiver core: qv_buffer, the one ownership mechanism.
  *
- * Four kinds share one struct:
+ * Five kinds share one struct:
  *   owned   - data from `allocator_`; 64-byte aligned; capacity a multiple
  *             of 64 (at least 64, so data is never NULL) with the padding
  *             [size, capacity) zeroed; freed at the last release;
@@ -9,12 +9,32 @@
  *             after the last view is gone too); capacity == size;
  *   view    - a window into `parent_`, which it retains; views of views
  *             point at the root parent so chains never grow;
- *   static  - constant memory with refcount_ < 0; retain/release no-ops.
+ *   static  - constant memory with refcount_ < 0; retain/release no-ops;
+ *   block view - a view whose struct lives in a qv__view_block (one
+ *             allocation for many views over one root, e.g. every buffer of
+ *             an IPC message body); each view is still retained and
+ *             released on its own, and the block (with its reference to the
+ *             root) goes when its creator and every view are done with it.
+ *             parent_ points at the root (held by the block, not the view)
+ *             and release_ctx_ at the block. Private to this file.
  * Refcounts are atomic (__atomic builtins): retain is relaxed, release is
  * acq_rel so the thread that frees sees every other thread's writes.
  * The qv_buffer struct itself comes from malloc; only data uses the allocator.
  */
 #include "core/internal.h"
+#include "core/view_block.h"
+
+/* The block-view kind; no other file inspects kind_. */
+#define QV__BUFFER_BLOCK_VIEW 4
+
+struct qv__view_block {
+  int64_t refcount_; /* atomic: the creator's reference + one per live view */
+  qv_buffer *root;   /* retained; never a view */
+  int64_t base;      /* offset of the parent's first byte in root */
+  int64_t size;      /* the parent's size: views must lie inside it */
+  int32_t cap, used;
+  qv_buffer views[]; /* cap structs */
+};
 
 static qv_status buffer_new_struct(qv_buffer **out, qv_error *err) {
   qv_buffer *b = (qv_buffer *)qv__calloc(1, sizeof *b);
@@ -101,7 +121,7 @@ qv_status qv_buffer_view(qv_buffer *parent, int64_t offset, int64_t size, qv_buf
                         (long long)offset, (long long)offset, (long long)size, (long long)parent->size);
   qv_buffer *root = parent;
   int64_t root_offset = offset;
-  if (parent->kind_ == QV__BUFFER_VIEW) {
+  if (parent->kind_ == QV__BUFFER_VIEW || parent->kind_ == QV__BUFFER_BLOCK_VIEW) {
     root = parent->parent_;
     if (root->data != NULL) root_offset += (int64_t)(parent->data - root->data);
   }
@@ -174,6 +194,9 @@ void qv_buffer_release(qv_buffer *buf) {
     case QV__BUFFER_VIEW:
       qv_buffer_release(buf->parent_);
       break;
+    case QV__BUFFER_BLOCK_VIEW:
+      qv__view_block_release((qv__view_block *)buf->release_ctx_); /* the struct is the block's */
+      return;
     default:
       break;
   }
@@ -192,4 +215,56 @@ void qv__buffer_init_static(qv_buffer *buf, const void *data, int64_t size) {
   buf->capacity = size;
   buf->refcount_ = -1;
   buf->kind_ = QV__BUFFER_STATIC;
+}
+
+qv_status qv__view_block_new(qv_buffer *parent, int32_t cap, qv__view_block **out, qv_error *err) {
+  *out = NULL;
+  if (cap < 1) cap = 1;
+  qv__view_block *b = (qv__view_block *)qv__malloc(sizeof *b + (size_t)cap * sizeof(qv_buffer));
+  QV_CHECK_ALLOC(b, err);
+  qv_buffer *root = parent;
+  int64_t base = 0;
+  if (parent->kind_ == QV__BUFFER_VIEW || parent->kind_ == QV__BUFFER_BLOCK_VIEW) {
+    root = parent->parent_;
+    if (root->data != NULL) base = (int64_t)(parent->data - root->data);
+  }
+  b->refcount_ = 1;
+  b->root = qv_buffer_retain(root);
+  b->base = base;
+  b->size = parent->size;
+  b->cap = cap;
+  b->used = 0;
+  *out = b;
+  return QV_OK;
+}
+
+qv_status qv__view_block_take(qv__view_block *b, int64_t offset, int64_t size, qv_buffer **out, qv_error *err) {
+  *out = NULL;
+  int64_t end;
+  if (offset < 0 || size < 0 || qv__add_overflow_i64(offset, size, &end) || end > b->size)
+    return qv_error_set(err, QV_ERR_OUT_OF_RANGE,
+                        "buffer view [%lld, %lld + %lld) is outside the %lld-byte parent buffer",
+                        (long long)offset, (long long)offset, (long long)size, (long long)b->size);
+  if (b->used == b->cap) return qv_buffer_view(b->root, b->base + offset, size, out, err);
+  qv_buffer *v = &b->views[b->used++];
+  memset(v, 0, sizeof *v);
+  v->data = b->root->data ? b->root->data + b->base + offset : NULL;
+  v->size = size;
+  v->capacity = size;
+  v->refcount_ = 1;
+  v->kind_ = QV__BUFFER_BLOCK_VIEW;
+  v->parent_ = b->root;
+  v->release_ctx_ = b;
+  __atomic_fetch_add(&b->refcount_, 1, __ATOMIC_RELAXED);
+  *out = v;
+  return QV_OK;
+}
+
+bool qv__view_block_full(const qv__view_block *b) { return b->used == b->cap; }
+
+void qv__view_block_release(qv__view_block *b) {
+  if (b == NULL) return;
+  if (__atomic_sub_fetch(&b->refcount_, 1, __ATOMIC_ACQ_REL) != 0) return;
+  qv_buffer_release(b->root);
+  qv__free(b);
 }

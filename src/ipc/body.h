@@ -41,6 +41,7 @@ typedef struct qv_body_loader {
   int64_t budget;                      /* decompressed bytes still allowed */
   bool v4_unions;                      /* MetadataVersion V4: unions carry a validity slot */
   bool swap;                           /* body is big-endian: byte-swap to native */
+  struct qv__view_block *views;        /* body views, one allocation (made at the first view) */
   /* cursors */
   uint32_t node_i, buffer_i, variadic_i;
   int32_t dict_i;                      /* next pre-order dictionary slot */
@@ -53,6 +54,9 @@ typedef struct qv_body_loader {
 void qv_body_loader_init(qv_body_loader *l, const qv_ipc_batch_header *h, qv_buffer *body, int64_t body_length,
                          const qv_ipc_schema_info *schema, const qv_dict_memo *memo, qv_codec_ctx *codec_ctx,
                          int64_t budget, bool v4_unions);
+/* Releases the loader's own reference to its block of views (the arrays
+ * it built keep theirs). Call once after the last qv_body_load. */
+void qv_body_loader_free(qv_body_loader *l);
 
 /* Loads the next field (node, buffers, children) as an array of `type`
  * named `name` (for messages). Caller owns *out. */

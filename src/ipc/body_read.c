@@ -21,6 +21,7 @@
 #include <stdio.h>
 
 #include "core/internal.h"
+#include "core/view_block.h"
 
 /* How a buffer's elements are byte-swapped when the body is big-endian. */
 enum { SWAP_NONE = 0, SWAP_2, SWAP_4, SWAP_8, SWAP_REV16, SWAP_REV32, SWAP_MDN, SWAP_VIEW };
@@ -47,6 +48,11 @@ void qv_body_loader_init(qv_body_loader *l, const qv_ipc_batch_header *h, qv_buf
 #else
   l->swap = schema && schema->big_endian;
 #endif
+}
+
+void qv_body_loader_free(qv_body_loader *l) {
+  qv__view_block_release(l->views);
+  l->views = NULL;
 }
 
 static qv_status load_error(qv_body_loader *l, qv_status code, qv_error *err, const char *fmt, ...) QV_PRINTF(4, 5);
@@ -162,6 +168,9 @@ static void swap_into(uint8_t *dst, const uint8_t *src, int64_t n, int kind) {
   }
 }
 
+/* Views per block (72 bytes each). */
+#define VIEW_BLOCK 256
+
 /* Takes the next Buffer. `need` is the minimum size in bytes the layout
  * requires (0: may be empty, *out NULL then), `align` the alignment typed
  * loads need, `swap` how to byte-swap big-endian data. */
@@ -193,7 +202,16 @@ static qv_status next_buffer(qv_body_loader *l, const char *what, int64_t need, 
       return st;
     }
   } else {
-    QV_RETURN_IF_ERROR(qv_buffer_view(l->body, loc.offset, loc.length, &buf, err));
+    /* The views of this body come in blocks of up to VIEW_BLOCK (one
+     * allocation each, small enough to stay off mmap). */
+    if (l->views == NULL || qv__view_block_full(l->views)) {
+      uint32_t left = h->n_buffers - bi;
+      qv__view_block_release(l->views);
+      l->views = NULL;
+      QV_RETURN_IF_ERROR(
+          qv__view_block_new(l->body, left > VIEW_BLOCK ? VIEW_BLOCK : (int32_t)left, &l->views, err));
+    }
+    QV_RETURN_IF_ERROR(qv__view_block_take(l->views, loc.offset, loc.length, &buf, err));
   }
   int64_t size = buf ? buf->size : 0;
   if (size < need) {

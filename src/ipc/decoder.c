@@ -46,10 +46,11 @@ struct qv_ipc_decoder {
   int64_t position;  /* bytes consumed */
   int64_t msg_start; /* position of the current message's first byte */
   int64_t n_messages;
-  qv_ipc_event *queue;
+  qv_ipc_event *queue; /* q_inline until it outgrows it */
   size_t q_head, q_len, q_cap;
+  qv_ipc_event q_inline[4]; /* a pull reader keeps at most ~2 events queued */
   qv_status failed;
-  char failed_msg[QV_ERROR_MESSAGE_MAX];
+  char *failed_msg; /* allocated on failure only (keeps the struct small) */
 };
 
 qv_status qv_ipc_decoder_new(const qv_ipc_read_options *opts, qv_ipc_decoder **out, qv_error *err) {
@@ -57,6 +58,8 @@ qv_status qv_ipc_decoder_new(const qv_ipc_read_options *opts, qv_ipc_decoder **o
   qv_ipc_decoder *d = (qv_ipc_decoder *)qv__calloc(1, sizeof *d);
   QV_CHECK_ALLOC(d, err);
   qv_read_core_init(&d->core, opts, false);
+  d->queue = d->q_inline;
+  d->q_cap = sizeof d->q_inline / sizeof d->q_inline[0];
   *out = d;
   return QV_OK;
 }
@@ -64,8 +67,9 @@ qv_status qv_ipc_decoder_new(const qv_ipc_read_options *opts, qv_ipc_decoder **o
 void qv_ipc_decoder_free(qv_ipc_decoder *d) {
   if (d == NULL) return;
   for (size_t i = d->q_head; i < d->q_len; i++) qv_batch_release(d->queue[i].batch);
-  qv__free(d->queue);
+  if (d->queue != d->q_inline) qv__free(d->queue);
   qv__free(d->meta);
+  qv__free(d->failed_msg);
   qv_buffer_release(d->body);
   qv_read_core_free(&d->core);
   qv__free(d);
@@ -75,15 +79,17 @@ void qv_ipc_decoder_free(qv_ipc_decoder *d) {
 static qv_status fail(qv_ipc_decoder *d, qv_status st, qv_error *err) {
   d->state = ST_FAILED;
   d->failed = st;
-  if (err != NULL && err->code == st)
-    snprintf(d->failed_msg, sizeof d->failed_msg, "%s", err->message);
-  else
-    snprintf(d->failed_msg, sizeof d->failed_msg, "%s", qv_status_name(st));
+  const char *text = (err != NULL && err->code == st) ? err->message : qv_status_name(st);
+  if (d->failed_msg == NULL) {
+    size_t n = strlen(text) + 1;
+    d->failed_msg = (char *)qv__malloc(n); /* on failure, failed_again falls back to the status name */
+    if (d->failed_msg != NULL) memcpy(d->failed_msg, text, n);
+  }
   return st;
 }
 
 static qv_status failed_again(const qv_ipc_decoder *d, qv_error *err) {
-  return qv_error_set(err, d->failed, "%s", d->failed_msg);
+  return qv_error_set(err, d->failed, "%s", d->failed_msg ? d->failed_msg : qv_status_name(d->failed));
 }
 
 static qv_status push_event(qv_ipc_decoder *d, const qv_ipc_event *ev, qv_error *err) {
@@ -95,9 +101,11 @@ static qv_status push_event(qv_ipc_decoder *d, const qv_ipc_event *ev, qv_error 
       d->q_head = 0;
     }
     if (d->q_len == d->q_cap) {
-      size_t cap = d->q_cap ? d->q_cap * 2 : 8;
-      qv_ipc_event *q = (qv_ipc_event *)qv__realloc(d->queue, cap * sizeof *q);
+      size_t cap = d->q_cap * 2;
+      bool was_inline = d->queue == d->q_inline;
+      qv_ipc_event *q = (qv_ipc_event *)qv__realloc(was_inline ? NULL : d->queue, cap * sizeof *q);
       QV_CHECK_ALLOC(q, err);
+      if (was_inline) memcpy(q, d->q_inline, d->q_len * sizeof *q);
       d->queue = q;
       d->q_cap = cap;
     }

@@ -84,6 +84,7 @@ qv_status qv_read_core_dictionary(qv_read_core *c, const qv_ipc_message *msg, qv
   qv_array *values = NULL;
   qv_status st = qv_body_load(&l, df->field->name, df->type->value_type, &values, err);
   if (st == QV_OK) st = qv_body_loader_finish(&l, err);
+  qv_body_loader_free(&l);
   if (st == QV_OK && values->length != h.data.length)
     st = qv_error_set(err, QV_ERR_INVALID_DATA, "dictionary has %lld values but its RecordBatch.length is %lld",
                       (long long)values->length, (long long)h.data.length);
@@ -129,6 +130,7 @@ qv_status qv_read_core_batch(qv_read_core *c, const qv_ipc_message *msg, qv_buff
   QV_GOTO_IF_ERROR(st, qv_ipc_metadata_decode(&msg->message, FB_MESSAGE_CUSTOM_METADATA, &md, err), done);
   QV_GOTO_IF_ERROR(st, qv_batch_new(schema, h.length, cols, md, out, err), done);
 done:
+  qv_body_loader_free(&l);
   for (int32_t i = 0; i < loaded; i++) qv_array_release(cols[i]);
   if (cols != small) qv__free(cols);
   qv_metadata_free(md);

@@ -1,0 +1,33 @@
+/* quiver core: blocks of buffer views (implemented in core/buffer.c).
+ * Internal header.
+ *
+ * A qv__view_block is one allocation holding up to `cap` qv_buffer views
+ * over one parent, for readers that cut many views from one body (IPC).
+ * Each view taken from it is an ordinary qv_buffer: retained, released,
+ * sliced and viewed on its own. The block, and its reference to the
+ * parent's root, lives until its creator has called qv__view_block_release
+ * and every view taken from it has been released. When the block is full,
+ * take falls back to a separately allocated qv_buffer_view.
+ */
+#ifndef QV_CORE_VIEW_BLOCK_H
+#define QV_CORE_VIEW_BLOCK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "quiver/memory.h"
+#include "quiver/status.h"
+
+typedef struct qv__view_block qv__view_block;
+
+/* A block for up to cap views of parent (retains parent's root). */
+qv_status qv__view_block_new(qv_buffer *parent, int32_t cap, qv__view_block **out, qv_error *err);
+/* A view of parent bytes [offset, offset + size) (QV_ERR_OUT_OF_RANGE if
+ * outside). Caller owns *out. */
+qv_status qv__view_block_take(qv__view_block *b, int64_t offset, int64_t size, qv_buffer **out, qv_error *err);
+/* Whether every view of the block has been taken. */
+bool qv__view_block_full(const qv__view_block *b);
+/* Drops the creator's reference (accepts NULL). */
+void qv__view_block_release(qv__view_block *b);
+
+#endif
