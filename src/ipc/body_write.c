@@ -6,6 +6,10 @@
  *   - every Buffer starts at a multiple of the plan's alignment (8 or 64)
  *     from the body start, and the padding after it is zeros; Buffer.length
  *     is the unpadded size (compressed: prefix + payload);
+ *   - with compression, push_buffer only records a job per buffer (its
+ *     input and an arena region for the prefix and payload);
+ *     qv_body_plan_compress then compresses them all (two threads for
+ *     large bodies) and lays out the iovecs and Buffer offsets in order;
  *   - bytes that can go out as they are (values, offsets already starting
  *     at 0, byte-aligned bitmaps, string data) are referenced, never
  *     copied; rewritten bytes (rebased offsets, shifted bitmaps, run ends
@@ -33,6 +37,7 @@
 #include "core/internal.h"
 #include "ipc/body.h"
 #include "ipc/flatbuf/fb_endian.h"
+#include "ipc/writer.h"
 
 static const uint8_t k_zeros[64];
 
@@ -50,6 +55,7 @@ void qv_body_plan_reset(qv_body_plan *p) {
   p->n_nodes = p->n_buffers = p->n_variadic = 0;
   p->n_iov = 0;
   p->body_length = 0;
+  if (p->codec_ctx) p->codec_ctx->n_jobs = 0;
   for (qv_arena_block *b = p->arena; b; b = b->next) b->used = 0;
 }
 
@@ -127,36 +133,71 @@ static qv_status push_node(qv_body_plan *p, int64_t length, int64_t null_count, 
   return QV_OK;
 }
 
-/* Appends one buffer of n bytes at data (compressing it when configured). */
+/* Appends one buffer of n bytes at data (with compression: a job, laid
+ * out by qv_body_plan_compress). */
 static qv_status push_buffer(qv_body_plan *p, const void *data, int64_t n, qv_error *err) {
   GROW(p->buffers, p->n_buffers, p->cap_buffers, 1, err);
-  int64_t start = p->body_length;
-  int64_t written = n;
-  if (n > 0 && p->codec != QV_IPC_NO_COMPRESSION) {
-    size_t bound = qv_codec_compress_bound(p->codec, (size_t)n);
-    uint8_t *dst = NULL;
-    QV_RETURN_IF_ERROR(arena_alloc(p, QV_CODEC_PREFIX + bound, &dst, err));
-    size_t payload = 0;
-    QV_RETURN_IF_ERROR(qv_codec_compress(p->codec_ctx, p->codec, p->level, (const uint8_t *)data, (size_t)n,
-                                         dst + QV_CODEC_PREFIX, bound, &payload, err));
-    if ((int64_t)payload < n) {
-      qv_fb_store_i64(dst, n);
-      QV_RETURN_IF_ERROR(push_iov(p, dst, QV_CODEC_PREFIX + payload, err));
-      written = QV_CODEC_PREFIX + (int64_t)payload;
-    } else { /* does not shrink: raw bytes behind a -1 prefix */
-      qv_fb_store_i64(dst, -1);
-      QV_RETURN_IF_ERROR(push_iov(p, dst, QV_CODEC_PREFIX, err));
-      QV_RETURN_IF_ERROR(push_iov(p, data, (size_t)n, err));
-      written = QV_CODEC_PREFIX + n;
+  if (p->codec != QV_IPC_NO_COMPRESSION) {
+    qv_codec_ctx *c = p->codec_ctx;
+    GROW(c->jobs, c->n_jobs, c->cap_jobs, 1, err);
+    qv_codec_job *j = &c->jobs[c->n_jobs];
+    memset(j, 0, sizeof *j);
+    if (n > 0) {
+      size_t bound = qv_codec_compress_bound(p->codec, (size_t)n);
+      uint8_t *dst = NULL;
+      QV_RETURN_IF_ERROR(arena_alloc(p, QV_CODEC_PREFIX + bound, &dst, err));
+      j->src = (const uint8_t *)data;
+      j->n = (size_t)n;
+      j->dst = dst + QV_CODEC_PREFIX;
+      j->cap = bound;
     }
-  } else {
-    QV_RETURN_IF_ERROR(push_iov(p, data, (size_t)n, err));
+    c->n_jobs++;
+    p->buffers[p->n_buffers].offset = 0;
+    p->buffers[p->n_buffers].length = 0;
+    p->n_buffers++;
+    return QV_OK;
   }
+  int64_t start = p->body_length;
+  QV_RETURN_IF_ERROR(push_iov(p, data, (size_t)n, err));
   int64_t pad = (p->alignment - (p->body_length % p->alignment)) % p->alignment;
   QV_RETURN_IF_ERROR(push_iov(p, k_zeros, (size_t)pad, err));
   p->buffers[p->n_buffers].offset = start;
-  p->buffers[p->n_buffers].length = written;
+  p->buffers[p->n_buffers].length = n;
   p->n_buffers++;
+  return QV_OK;
+}
+
+qv_status qv_body_plan_compress(qv_body_plan *p, qv_error *err) {
+  if (p->codec == QV_IPC_NO_COMPRESSION) return QV_OK;
+  qv_codec_ctx *c = p->codec_ctx;
+  if (c->n_jobs != p->n_buffers)
+    return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "body plan has %u buffers but %u compression jobs",
+                        p->n_buffers, c->n_jobs);
+  QV_RETURN_IF_ERROR(qv_codec_compress_jobs(c, p->codec, p->level, c->jobs, c->n_jobs, err));
+  p->n_iov = 0;
+  p->body_length = 0;
+  for (uint32_t i = 0; i < c->n_jobs; i++) {
+    const qv_codec_job *j = &c->jobs[i];
+    int64_t start = p->body_length;
+    int64_t written = 0;
+    if (j->n > 0) {
+      uint8_t *prefix = j->dst - QV_CODEC_PREFIX;
+      if (j->raw) { /* does not shrink: raw bytes behind a -1 prefix */
+        qv_fb_store_i64(prefix, -1);
+        QV_RETURN_IF_ERROR(push_iov(p, prefix, QV_CODEC_PREFIX, err));
+        QV_RETURN_IF_ERROR(push_iov(p, j->src, j->n, err));
+        written = QV_CODEC_PREFIX + (int64_t)j->n;
+      } else {
+        qv_fb_store_i64(prefix, (int64_t)j->n);
+        QV_RETURN_IF_ERROR(push_iov(p, prefix, QV_CODEC_PREFIX + j->written, err));
+        written = QV_CODEC_PREFIX + (int64_t)j->written;
+      }
+    }
+    int64_t pad = (p->alignment - (p->body_length % p->alignment)) % p->alignment;
+    QV_RETURN_IF_ERROR(push_iov(p, k_zeros, (size_t)pad, err));
+    p->buffers[i].offset = start;
+    p->buffers[i].length = written;
+  }
   return QV_OK;
 }
 

@@ -78,12 +78,14 @@ qv_status qv_read_core_dictionary(qv_read_core *c, const qv_ipc_message *msg, qv
                         (long long)h.id);
   const qv_ipc_dict_field *df = &c->schema.dicts[e->slot];
   qv_body_loader l;
+  qv_codec_prefetch(&c->codec, &h.data, body, msg->body_length, c->opts.max_decompressed_size);
   qv_body_loader_init(&l, &h.data, body, msg->body_length, &c->schema, &c->memo, &c->codec,
                       c->opts.max_decompressed_size, msg->version < FB_METADATA_V5);
   l.dict_i = e->slot + 1;
   qv_array *values = NULL;
   qv_status st = qv_body_load(&l, df->field->name, df->type->value_type, &values, err);
   if (st == QV_OK) st = qv_body_loader_finish(&l, err);
+  qv_codec_prefetch_drop(&c->codec);
   qv_body_loader_free(&l);
   if (st == QV_OK && values->length != h.data.length)
     st = qv_error_set(err, QV_ERR_INVALID_DATA, "dictionary has %lld values but its RecordBatch.length is %lld",
@@ -112,6 +114,7 @@ qv_status qv_read_core_batch(qv_read_core *c, const qv_ipc_message *msg, qv_buff
     QV_CHECK_ALLOC(cols, err);
   }
   qv_body_loader l;
+  qv_codec_prefetch(&c->codec, &h, body, msg->body_length, c->opts.max_decompressed_size);
   qv_body_loader_init(&l, &h, body, msg->body_length, &c->schema, &c->memo, &c->codec,
                       c->opts.max_decompressed_size, msg->version < FB_METADATA_V5);
   for (; loaded < n; loaded++) {
@@ -130,6 +133,7 @@ qv_status qv_read_core_batch(qv_read_core *c, const qv_ipc_message *msg, qv_buff
   QV_GOTO_IF_ERROR(st, qv_ipc_metadata_decode(&msg->message, FB_MESSAGE_CUSTOM_METADATA, &md, err), done);
   QV_GOTO_IF_ERROR(st, qv_batch_new(schema, h.length, cols, md, out, err), done);
 done:
+  qv_codec_prefetch_drop(&c->codec);
   qv_body_loader_free(&l);
   for (int32_t i = 0; i < loaded; i++) qv_array_release(cols[i]);
   if (cols != small) qv__free(cols);

@@ -178,6 +178,7 @@ static qv_status emit_dictionary(qv_ipc_writer *w, int32_t id, qv_array *dict, q
     QV_RETURN_IF_ERROR(qv_body_plan_add_range(&w->plan, dict, from, dict->length - from, err));
   else
     QV_RETURN_IF_ERROR(qv_body_plan_add(&w->plan, dict, err));
+  QV_RETURN_IF_ERROR(qv_body_plan_compress(&w->plan, err));
   qv_ipc_batch_desc desc;
   qv_body_plan_desc(&w->plan, delta ? dict->length - from : dict->length, &desc);
   const uint8_t *meta;
@@ -232,6 +233,11 @@ static qv_status write_batch(qv_ipc_writer *w, const qv_batch *batch, qv_error *
       qv_error_prefix(err, "batch %lld, column '%s': ", (long long)w->n_batches, w->schema->fields[i]->name);
       return st;
     }
+  }
+  qv_status cst = qv_body_plan_compress(&w->plan, err);
+  if (cst != QV_OK) {
+    qv_error_prefix(err, "batch %lld: ", (long long)w->n_batches);
+    return cst;
   }
   qv_ipc_batch_desc desc;
   qv_body_plan_desc(&w->plan, batch->length, &desc);

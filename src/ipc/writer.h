@@ -48,6 +48,13 @@ struct qv_ipc_writer {
   bool direct;               /* path is a device/FIFO written in place (no temp, no rename) */
 };
 
+/* Compresses the buffers planned since the last qv_body_plan_reset and lays
+ * out the body (iovecs, Buffer offsets, body_length); a no-op without
+ * compression. Call after the last qv_body_plan_add and before
+ * qv_body_plan_desc. Implemented in body_write.c (declared here because
+ * only the writer uses it). */
+qv_status qv_body_plan_compress(qv_body_plan *p, qv_error *err);
+
 /* Creates the writer around an initialised sink and writes the header
  * (file magic, Schema message). On failure the writer is freed (the sink
  * too for memory sinks). */
