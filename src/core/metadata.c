@@ -100,6 +100,20 @@ bool qv_metadata_equals(const qv_metadata *a, const qv_metadata *b) {
   return true;
 }
 
+/* Appends n bytes, a NUL byte as the four characters \x00: keys and values
+ * may hold NULs (IPC and C Data carry lengths), and the text must stay one
+ * C string (found by fuzzing: a to_string whose strlen was not its length). */
+static void append_bytes(qv_strbuf *sb, const char *s, size_t n) {
+  size_t start = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] != '\0') continue;
+    qv_strbuf_append_n(sb, s + start, i - start);
+    qv_strbuf_append(sb, "\\x00");
+    start = i + 1;
+  }
+  qv_strbuf_append_n(sb, s + start, n - start);
+}
+
 /* pyarrow's pretty printer: a value is cut to max(10, 70 - indent - key_len)
  * bytes (when that budget is not negative) and the line shows
  * "' + <remaining>"; a line still longer than 100 bytes is cut at 100 with
@@ -110,15 +124,15 @@ void qv__metadata_append(qv_strbuf *sb, const qv_metadata *md, int indent) {
     const qv_kv *kv = &md->pairs[i];
     qv_strbuf line;
     qv_strbuf_init(&line);
-    qv_strbuf_append_n(&line, kv->key, (size_t)kv->key_len);
+    append_bytes(&line, kv->key, (size_t)kv->key_len);
     qv_strbuf_append(&line, ": '");
     int64_t budget = 70 - (int64_t)indent - kv->key_len;
     if (budget >= 0 && budget < 10) budget = 10;
     if (budget >= 0 && kv->value_len > budget) {
-      qv_strbuf_append_n(&line, kv->value, (size_t)budget);
+      append_bytes(&line, kv->value, (size_t)budget);
       qv_strbuf_appendf(&line, "' + %lld", (long long)(kv->value_len - budget));
     } else {
-      qv_strbuf_append_n(&line, kv->value, (size_t)kv->value_len);
+      append_bytes(&line, kv->value, (size_t)kv->value_len);
       qv_strbuf_appendc(&line, '\'');
     }
     qv_strbuf_appendc(sb, '\n');
