@@ -1,0 +1,13 @@
+/* libFuzzer entry for the cdata_import target; the body is
+ * qv_fuzz_cdata_import in tests/support/fuzz_cdata_import.c (shared with the
+ * corpus replay test). */
+#include <stdlib.h>
+
+#include "support/fuzz_targets.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  if (qv_fuzz_cdata_import(data, size) != 0) abort(); /* a broken invariant: let libFuzzer keep the input */
+  return 0;
+}
