@@ -144,9 +144,12 @@ static int64_t cmp_floats(qv__cmp *c, const qv_type *t, const qv_array *a, int64
 
 static int64_t cmp_fixed(qv__cmp *c, const qv_array *a, int64_t ai, const qv_array *b, int64_t bi, int64_t s,
                          int64_t e, int64_t w) {
+  /* An empty range may come with an absent (NULL) values buffer: no pointer
+   * arithmetic or memcmp on it (found by fuzz_cdata_import under clang UBSan). */
+  if (w == 0 || e <= s) return -1;
   const uint8_t *pa = qv__buf_data(a, 1) + (a->offset + ai + s) * w;
   const uint8_t *pb = qv__buf_data(b, 1) + (b->offset + bi + s) * w;
-  if (w == 0 || memcmp(pa, pb, (size_t)((e - s) * w)) == 0) return -1;
+  if (memcmp(pa, pb, (size_t)((e - s) * w)) == 0) return -1;
   for (int64_t k = 0; k < e - s; k++) {
     if (memcmp(pa + k * w, pb + k * w, (size_t)w) != 0) {
       values_differ(c, "", a, ai + s + k, b, bi + s + k);
