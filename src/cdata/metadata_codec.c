@@ -104,6 +104,7 @@ qv_status qv_cdata_metadata_decode_ext(const char *bytes, bool split_extension, 
   /* First pass: check lengths and find the extension keys. */
   const char *p = bytes + 4;
   bool has_ext = false;
+  int32_t n_ext_keys = 0; /* every ARROW:extension:* pair, duplicates included */
   for (int32_t i = 0; i < n; i++) {
     int32_t klen = get_i32(p);
     if (klen < 0) return qv_error_set(err, QV_ERR_INVALID_DATA, "metadata: pair %d has negative key length %d", i, klen);
@@ -112,6 +113,8 @@ qv_status qv_cdata_metadata_decode_ext(const char *bytes, bool split_extension, 
     int32_t vlen = get_i32(p);
     if (vlen < 0)
       return qv_error_set(err, QV_ERR_INVALID_DATA, "metadata: pair %d has negative value length %d", i, vlen);
+    if (split_extension && (key_is(key, klen, QV_CDATA_EXT_NAME) || key_is(key, klen, QV_CDATA_EXT_METADATA)))
+      n_ext_keys++;
     if (split_extension && key_is(key, klen, QV_CDATA_EXT_NAME) && !has_ext) {
       has_ext = true;
       *ext_name = p + 4;
@@ -123,13 +126,15 @@ qv_status qv_cdata_metadata_decode_ext(const char *bytes, bool split_extension, 
     p += 4 + (int64_t)vlen;
   }
   if (!has_ext && ext_md != NULL) *ext_md = NULL, *ext_md_len = 0; /* metadata without a name stays plain */
-  int32_t kept = n - (has_ext ? 1 : 0) - (has_ext && *ext_md != NULL ? 1 : 0);
+  /* With an extension, the first name and metadata define it and every copy
+   * of either key leaves the field metadata: export writes exactly one of
+   * each, so a field survives export + import unchanged (fuzz OPEN-1). */
+  int32_t kept = has_ext ? n - n_ext_keys : n;
   if (kept == 0) return QV_OK;
 
   st = qv_metadata_new(&md, err);
   if (st != QV_OK) goto cleanup;
   p = bytes + 4;
-  bool skipped_name = false, skipped_md = false;
   for (int32_t i = 0; i < n; i++) {
     int32_t klen = get_i32(p);
     const char *key = p + 4;
@@ -137,14 +142,7 @@ qv_status qv_cdata_metadata_decode_ext(const char *bytes, bool split_extension, 
     int32_t vlen = get_i32(p);
     const char *value = p + 4;
     p = value + vlen;
-    if (has_ext && !skipped_name && key_is(key, klen, QV_CDATA_EXT_NAME)) {
-      skipped_name = true;
-      continue;
-    }
-    if (has_ext && !skipped_md && key_is(key, klen, QV_CDATA_EXT_METADATA)) {
-      skipped_md = true;
-      continue;
-    }
+    if (has_ext && (key_is(key, klen, QV_CDATA_EXT_NAME) || key_is(key, klen, QV_CDATA_EXT_METADATA))) continue;
     st = qv_metadata_append(md, key, klen, value, vlen, err);
     if (st != QV_OK) goto cleanup;
   }
