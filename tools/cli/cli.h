@@ -179,11 +179,5 @@ void cli_progress_update(cli_progress *p, int64_t rows, int64_t batches, int64_t
 /* Erases the line (terminal) or ends it (forced mode). */
 void cli_progress_end(cli_progress *p);
 
-/* ---- seed data (gen.c) ---- */
-
-/* The seed table: `rows` rows of two utf8 columns "a" and "b" of random
- * 10-character ASCII strings from a fixed-seed xorshift64 (the same bytes as
- * the demo's table for the same seed), in one batch. Caller owns *out. */
-qv_status cli_build_seed_table(int64_t rows, uint64_t seed, qv_table **out, qv_error *err);
 
 #endif

@@ -1,72 +1,16 @@
 /* quiver gen: generated data sets. So far one, the seed scenario's table:
- * N rows x 2 utf8 columns ("a", "b") of random 10-character ASCII strings.
- *
- * The generator is the demo's (tools/demo/seed_table.c), repeated here so
- * the CLI does not depend on the demo: a xorshift64 state seeded with
- * --seed (default 42, the demo's), column "a" drawn first for every row,
- * then column "b"; one draw per string, 6 bits of it per character over a
- * 62-letter alphabet. Same seed, same rows: same bytes as the demo.
+ * N rows x 2 utf8 columns ("a", "b") of random 10-character ASCII strings,
+ * built by tools/common/seed_table.c (the demo's generator) from --seed
+ * (default 42, the demo's): same seed, same rows, same bytes as the demo.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+#include "seed_table.h"
 
-#define SEED_STRING_LEN 10
 #define SEED_DEFAULT_ROWS 1000000
 #define SEED_DEFAULT_SEED 42
-
-static uint64_t xorshift64(uint64_t *s) {
-  uint64_t x = *s;
-  x ^= x << 13;
-  x ^= x >> 7;
-  x ^= x << 17;
-  return *s = x;
-}
-
-static qv_status build_column(int64_t rows, uint64_t *state, qv_array **out, qv_error *err) {
-  static const char alphabet[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-  qv_builder *b = NULL;
-  QV_RETURN_IF_ERROR(qv_builder_new(qv_type_string(), NULL, &b, err));
-  qv_status st = qv_builder_reserve(b, rows, err);
-  char s[SEED_STRING_LEN];
-  for (int64_t i = 0; st == QV_OK && i < rows; i++) {
-    uint64_t r = xorshift64(state);
-    for (int k = 0; k < SEED_STRING_LEN; k++) {
-      s[k] = alphabet[r % 62];
-      r = (r >> 6) | ((uint64_t)k << 58);
-    }
-    st = qv_builder_append_string(b, s, SEED_STRING_LEN);
-    if (st != QV_OK && err) *err = *qv_builder_error(b);
-  }
-  if (st == QV_OK) st = qv_builder_finish(b, out, err);
-  qv_builder_free(b);
-  return st;
-}
-
-qv_status cli_build_seed_table(int64_t rows, uint64_t seed, qv_table **out, qv_error *err) {
-  uint64_t state = seed ? seed : 0x9E3779B97F4A7C15ull; /* xorshift must not start at 0 */
-  qv_array *cols[2] = {NULL, NULL};
-  qv_field *fields[2] = {NULL, NULL};
-  qv_schema *schema = NULL;
-  qv_batch *batch = NULL;
-  qv_status st = QV_OK;
-  const char *names[2] = {"a", "b"};
-  for (int c = 0; c < 2 && st == QV_OK; c++) {
-    st = build_column(rows, &state, &cols[c], err);
-    if (st == QV_OK) st = qv_field_new(names[c], qv_type_string(), true, NULL, &fields[c], err);
-  }
-  if (st == QV_OK) st = qv_schema_new(fields, 2, NULL, &schema, err);
-  if (st == QV_OK) st = qv_batch_new(schema, rows, cols, NULL, &batch, err);
-  if (st == QV_OK) st = qv_table_new(schema, &batch, 1, out, err);
-  qv_batch_release(batch);
-  qv_schema_release(schema);
-  for (int c = 0; c < 2; c++) {
-    qv_array_release(cols[c]);
-    qv_field_release(fields[c]);
-  }
-  return st;
-}
 
 static const char gen_help[] =
     "Usage: quiver gen seed [--rows N] [--seed S] [--to stream|file|json]\n"
@@ -130,7 +74,7 @@ static int run_gen(int argc, char **argv) {
   cli_sink *sink = NULL;
   cli_progress progress;
   cli_progress_init(&progress, "quiver gen");
-  qv_status st = cli_build_seed_table(rows, (uint64_t)seed, &table, &err);
+  qv_status st = seed_build_table(rows, (uint64_t)seed, &table, &err);
   if (st != QV_OK) {
     rc = cli_data_error(cmd, "building the table", &err);
     goto done;

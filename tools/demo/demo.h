@@ -5,16 +5,13 @@
 #include <stdint.h>
 
 #include "quiver/quiver.h"
+#include "seed_table.h"
 
 /* Seconds from a monotonic clock. */
 double demo_now(void);
 
 /* Part 1: a table of several types built in memory, validated and printed. */
 int demo_types_showcase(void);
-
-/* The seed table: `rows` rows of two columns of random 10-character ASCII
- * strings (fixed seed, so every run builds the same table). */
-qv_status demo_build_seed_table(int64_t rows, uint64_t seed, qv_table **out, qv_error *err);
 
 /* Row-wise baseline: the same rows as JSON Lines, written and parsed in C.
  * Returns the number of bytes written; fills the two timings in seconds. */

@@ -10,7 +10,7 @@ static int seed_part(int64_t rows, const char *file_path) {
   qv_table *table = NULL;
   printf("== Part 2: the seed table, %lld rows x 2 random 10-character strings ==\n\n", (long long)rows);
   double t0 = demo_now();
-  qv_status st = demo_build_seed_table(rows, 42, &table, &err);
+  qv_status st = seed_build_table(rows, 42, &table, &err);
   double t1 = demo_now();
   if (st != QV_OK) {
     fprintf(stderr, "demo: %s\n", err.message);
