@@ -220,7 +220,16 @@ static inline qv_status qv_builder_append_bool(qv_builder *b, bool v) {
 }
 
 /* Copies n bytes without a libc call for short values (the common case of
- * string appends); overlapping fixed-size moves cover every length. */
+ * string appends); overlapping fixed-size moves cover every length.
+ * GCC's constant propagation clones this for a short literal source and then
+ * warns about the 8-byte branch it cannot prove dead (-Warray-bounds,
+ * -Wstringop-overread): the branch only runs when n >= 8, so callers
+ * building with -Werror must not see those false reports. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Warray-bounds"
+#pragma GCC diagnostic ignored "-Wstringop-overread"
+#endif
 static inline void qv__copy_bytes(uint8_t *dst, const uint8_t *src, int64_t n) {
   if (n >= 8) {
     if (n > 16) {
@@ -244,6 +253,9 @@ static inline void qv__copy_bytes(uint8_t *dst, const uint8_t *src, int64_t n) {
     dst[n - 1] = src[n - 1];
   }
 }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 /* Appends `len` bytes (data may be NULL only when len is 0). For binary/string
  * builders QV_ERR_OVERFLOW when the data would pass INT32_MAX bytes; views

@@ -33,7 +33,9 @@ typedef struct qv_allocator {
   void *ctx;
 } qv_allocator;
 
-/* The process-wide default (aligned malloc). Never NULL. */
+/* The process-wide default. Never NULL. Small blocks come from
+ * posix_memalign; large ones are anonymous mappings (page-aligned, asked for
+ * transparent huge pages) grown with mremap, so growing never copies. */
 QV_API const qv_allocator *qv_default_allocator(void);
 
 /* Rounds n up to a multiple of QV_ALIGNMENT (saturates on overflow to -1). */
