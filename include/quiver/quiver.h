@@ -11,6 +11,8 @@
 #include "quiver/schema.h"
 #include "quiver/array.h"
 #include "quiver/batch.h"
+#include "quiver/chunked.h"
+#include "quiver/table.h"
 #include "quiver/builder.h"
 #include "quiver/validate.h"
 #include "quiver/compare.h"
