@@ -19,7 +19,9 @@ static inline void qv_bit_clear(uint8_t *bits, int64_t i) { bits[i >> 3] &= (uin
 static inline void qv_bit_set_to(uint8_t *bits, int64_t i, bool v) {
   bits[i >> 3] = (uint8_t)((bits[i >> 3] & ~(1u << (i & 7))) | ((unsigned)v << (i & 7)));
 }
-static inline int64_t qv_bitmap_bytes(int64_t n_bits) { return (n_bits + 7) / 8; }
+/* Bytes holding n_bits bits; written without n_bits + 7 so that lengths
+ * near INT64_MAX do not overflow. */
+static inline int64_t qv_bitmap_bytes(int64_t n_bits) { return n_bits / 8 + (n_bits % 8 > 0); }
 
 /* Number of set bits in bits[offset, offset+length). */
 QV_API int64_t qv_bitmap_count_set(const uint8_t *bits, int64_t offset, int64_t length);

@@ -325,7 +325,11 @@ static int64_t cmp_union(qv__cmp *c, const qv_type *t, const qv_array *a, int64_
 }
 
 static int64_t cmp_ree(qv__cmp *c, const qv_array *a, int64_t ai, const qv_array *b, int64_t bi, int64_t n) {
-  int64_t pa, pb;
+  int64_t pa, pb, bad_run;
+  /* A row may be claimed by a run outside the window when run ends go
+   * backwards anywhere, so every run end is checked, not only those walked. */
+  if (!qv__ree_runs_increasing(a, &bad_run)) return invalid(c, 0, "left", "run ends not increasing");
+  if (!qv__ree_runs_increasing(b, &bad_run)) return invalid(c, 0, "right", "run ends not increasing");
   if (!qv__ree_slot(a, ai, &pa)) return invalid(c, 0, "left", "run ends do not cover the slot");
   if (!qv__ree_slot(b, bi, &pb)) return invalid(c, 0, "right", "run ends do not cover the slot");
   const int64_t runs_a = a->children[0]->length, runs_b = b->children[0]->length;

@@ -99,6 +99,12 @@ typedef struct qv_body_plan {
   int64_t body_length;     /* bytes the iovecs add up to (padded) */
   /* scratch for rewritten bytes: blocks kept across resets */
   qv_arena_block *arena;
+  /* run_ends children whose every run end was found strictly increasing,
+   * kept across resets so that writing many slices of one run-end encoded
+   * column checks its run ends once; retained, so an address here cannot
+   * be reused by another array (released by qv_body_plan_free) */
+  struct qv_array *ree_checked[8];
+  uint32_t ree_checked_next;
 } qv_body_plan;
 
 void qv_body_plan_init(qv_body_plan *p, int32_t alignment, int codec, int level, qv_codec_ctx *ctx);

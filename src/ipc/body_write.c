@@ -38,6 +38,7 @@
 #include "ipc/body.h"
 #include "ipc/flatbuf/fb_endian.h"
 #include "ipc/writer.h"
+#include "validate/access.h"
 
 static const uint8_t k_zeros[64];
 
@@ -65,6 +66,7 @@ void qv_body_plan_free(qv_body_plan *p) {
   qv__free(p->buffers);
   qv__free(p->variadic);
   qv__free(p->iov);
+  for (int i = 0; i < 8; i++) qv_array_release(p->ree_checked[i]);
   qv_arena_block *b = p->arena;
   while (b) {
     qv_arena_block *n = b->next;
@@ -341,12 +343,33 @@ static int64_t load_off(const uint8_t *base, int w, int64_t i) {
   return v;
 }
 
+/* Checks what every use of the window's offsets below relies on (null-slot
+ * compaction, rebasing, the data or child range they select): monotonic and
+ * within [0, limit], where limit is the data size or the child length.
+ * Structural validation checks only the first and last offset of the whole
+ * array, so a slice's ends and every middle offset are checked here. */
+static qv_status check_offsets(const qv_array *a, int w, int64_t off, int64_t len, int64_t limit, qv_error *err) {
+  const qv_buffer *b = a->buffers[1];
+  int64_t need;
+  if (len == 0) return QV_OK;
+  if (b == NULL || qv__add_overflow_i64(off, len + 1, &need) || qv__mul_overflow_i64(need, w, &need) ||
+      b->size < need)
+    return qv_error_set(err, QV_ERR_INVALID_DATA, "offsets buffer does not cover rows 0..%lld", (long long)len);
+  int64_t row, found;
+  if (!qv__offsets_window_ok(b->data, w == 8, off, len, limit, &row, &found))
+    return qv_error_set(err, QV_ERR_INVALID_DATA,
+                        "offset %lld at row %lld goes backwards or outside [0, %lld]", (long long)found,
+                        (long long)row, (long long)limit);
+  return QV_OK;
+}
+
 /* Offsets [off, off+len] rebased to start at 0; first and last receive the
- * original first and last offsets. */
+ * original first and last offsets. check_offsets passed, so the rebased
+ * values lie in [0, last - first] and cannot overflow. */
 static qv_status push_offsets(qv_body_plan *p, const qv_array *a, int32_t bufi, int w, int64_t off, int64_t len,
                               int64_t *first, int64_t *last, qv_error *err) {
   const qv_buffer *b = a->buffers[bufi];
-  if (b == NULL || b->size < (off + len + 1) * w) { /* empty array without offsets */
+  if (len == 0 || b == NULL) { /* empty window, maybe without offsets */
     *first = *last = 0;
     return push_buffer(p, k_zeros, w, err);
   }
@@ -464,6 +487,15 @@ static qv_status add_child(qv_body_plan *p, const qv_array *c, int64_t start, in
   return add_range(p, c, c->offset + start, len, err);
 }
 
+/* add_child for child `i` of `parent`; an error gets the child's field name
+ * in front, so a message names the path down to the bad row. */
+static qv_status add_named_child(qv_body_plan *p, const qv_array *parent, int32_t i, int64_t start, int64_t len,
+                                 qv_error *err) {
+  qv_status st = add_child(p, parent->children[i], start, len, err);
+  if (st != QV_OK) qv_error_prefix(err, "%s: ", qv_type_storage(parent->type)->children[i]->name);
+  return st;
+}
+
 static qv_status fixed_values(qv_body_plan *p, const qv_array *a, int32_t bufi, int64_t w, int64_t off, int64_t len,
                               qv_error *err) {
   const qv_buffer *b = a->buffers[bufi];
@@ -471,37 +503,44 @@ static qv_status fixed_values(qv_body_plan *p, const qv_array *a, int32_t bufi, 
   return push_buffer(p, b->data + off * w, len * w, err);
 }
 
+/* A slice's rows may also be claimed by runs outside its window when the
+ * run ends are not increasing, so the whole run_ends child is checked, once
+ * per child (see ree_checked). */
+static qv_status check_run_ends(qv_body_plan *p, const qv_array *a, qv_error *err) {
+  qv_array *re = a->children[0];
+  for (int i = 0; i < 8; i++)
+    if (p->ree_checked[i] == re) return QV_OK;
+  int64_t bad_run;
+  if (!qv__ree_runs_increasing(a, &bad_run))
+    return qv_error_set(err, QV_ERR_INVALID_DATA, "run_end_encoded: run end %lld is not above the one before it",
+                        (long long)bad_run);
+  uint32_t slot = p->ree_checked_next++ % 8;
+  qv_array_release(p->ree_checked[slot]);
+  p->ree_checked[slot] = qv_array_retain(re);
+  return QV_OK;
+}
+
 /* Run-end encoded window: rewritten run ends, values sliced to the runs. */
 static qv_status add_ree(qv_body_plan *p, const qv_array *a, int64_t off, int64_t len, qv_error *err) {
   const qv_array *re = a->children[0], *vals = a->children[1];
   int w = qv_type_storage(re->type)->bit_width / 8;
   const uint8_t *base = re->buffers[1] ? re->buffers[1]->data + re->offset * w : NULL;
-  int64_t nruns = re->length;
-  if (len == 0 || base == NULL || nruns == 0) {
+  if (len == 0 || base == NULL || re->length == 0) {
     QV_RETURN_IF_ERROR(add_child(p, re, 0, 0, err));
     return add_child(p, vals, 0, 0, err);
   }
-  int64_t lo = 0, hi = nruns;
-  while (lo < hi) { /* first run whose end > off */
-    int64_t mid = lo + (hi - lo) / 2;
-    int64_t e = w == 2 ? (int16_t)qv_fb_load_u16(base + mid * 2) : load_off(base, w, mid);
-    if (e > off) hi = mid; else lo = mid + 1;
-  }
-  int64_t p0 = lo;
-  lo = p0;
-  hi = nruns;
-  while (lo < hi) { /* first run whose end >= off + len */
-    int64_t mid = lo + (hi - lo) / 2;
-    int64_t e = w == 2 ? (int16_t)qv_fb_load_u16(base + mid * 2) : load_off(base, w, mid);
-    if (e >= off + len) hi = mid; else lo = mid + 1;
-  }
-  int64_t p1 = lo < nruns ? lo + 1 : nruns;
+  int64_t p0, p1, row;
+  QV_RETURN_IF_ERROR(check_run_ends(p, a, err));
+  if (!qv__ree_window(a, off - a->offset, len, &p0, &p1, &row))
+    return qv_error_set(err, QV_ERR_INVALID_DATA,
+                        "run_end_encoded: run ends not strictly increasing or not covering row %lld",
+                        (long long)row);
   int64_t n = p1 - p0;
   uint8_t *dst = NULL;
   QV_RETURN_IF_ERROR(arena_alloc(p, (size_t)(n * w), &dst, err));
   for (int64_t i = 0; i < n; i++) {
     int64_t e = w == 2 ? (int16_t)qv_fb_load_u16(base + (p0 + i) * 2) : load_off(base, w, p0 + i);
-    e -= off;
+    e -= off; /* in (0, ...]: the window's run ends were checked increasing past off */
     if (e > len) e = len;
     if (w == 2) {
       int16_t t = (int16_t)e;
@@ -516,7 +555,7 @@ static qv_status add_ree(qv_body_plan *p, const qv_array *a, int64_t off, int64_
   QV_RETURN_IF_ERROR(push_node(p, n, 0, err));
   QV_RETURN_IF_ERROR(push_buffer(p, NULL, 0, err)); /* run_ends validity */
   QV_RETURN_IF_ERROR(push_buffer(p, dst, n * w, err));
-  return add_child(p, vals, p0, n, err);
+  return add_named_child(p, a, 1, p0, n, err);
 }
 
 static qv_status add_range(qv_body_plan *p, const qv_array *a, int64_t off, int64_t len, qv_error *err) {
@@ -548,6 +587,7 @@ static qv_status add_range(qv_body_plan *p, const qv_array *a, int64_t off, int6
     case QV_TYPE_LARGE_BINARY:
     case QV_TYPE_LARGE_STRING: {
       int w = (s->id == QV_TYPE_BINARY || s->id == QV_TYPE_STRING) ? 4 : 8;
+      QV_RETURN_IF_ERROR(check_offsets(a, w, off, len, a->buffers[2] ? a->buffers[2]->size : 0, err));
       QV_RETURN_IF_ERROR(push_validity(p, a, off, len, nulls, err));
       if (nulls > 0 && null_owns_bytes(a, w, off, len)) return push_binary_compacted(p, a, w, off, len, err);
       QV_RETURN_IF_ERROR(push_offsets(p, a, 1, w, off, len, &first, &last, err));
@@ -570,9 +610,10 @@ static qv_status add_range(qv_body_plan *p, const qv_array *a, int64_t off, int6
     case QV_TYPE_LARGE_LIST:
     case QV_TYPE_MAP: {
       int w = s->id == QV_TYPE_LARGE_LIST ? 8 : 4;
+      QV_RETURN_IF_ERROR(check_offsets(a, w, off, len, a->children[0]->length, err));
       QV_RETURN_IF_ERROR(push_validity(p, a, off, len, nulls, err));
       QV_RETURN_IF_ERROR(push_offsets(p, a, 1, w, off, len, &first, &last, err));
-      return add_child(p, a->children[0], first, last - first, err);
+      return add_named_child(p, a, 0, first, last - first, err);
     }
     case QV_TYPE_LIST_VIEW:
     case QV_TYPE_LARGE_LIST_VIEW: {

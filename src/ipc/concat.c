@@ -11,6 +11,7 @@
  */
 #include "core/internal.h"
 #include "ipc/dictionary_memo.h"
+#include "validate/access.h"
 
 static qv_status slice_of(const qv_array *a, int64_t off, int64_t len, qv_array **out, qv_error *err) {
   return qv_array_slice((qv_array *)(uintptr_t)a, off, len, out, err);
@@ -76,20 +77,42 @@ static void off_put(uint8_t *base, int w, int64_t i, int64_t v) {
   }
 }
 
+/* Structural validation checks only the whole array's first and last
+ * offsets; rebasing and the copied range rely on every offset of the window,
+ * so each is checked: monotonic and within [0, limit]. */
+static qv_status check_offsets(const qv_array *x, const char *which, int w, int64_t limit, qv_error *err) {
+  int64_t row, found;
+  if (x->length == 0) return QV_OK;
+  if (!qv__offsets_window_ok(x->buffers[1]->data, w == 8, x->offset, x->length, limit, &row, &found))
+    return qv_error_set(err, QV_ERR_INVALID_DATA,
+                        "cannot concatenate: %s array: offset %lld at row %lld goes backwards or outside [0, %lld]",
+                        which, (long long)found, (long long)row, (long long)limit);
+  return QV_OK;
+}
+
 /* Rebased offsets of a then b; ra and rb receive the [start, end) ranges they
- * referenced. */
-static qv_status concat_offsets(const qv_array *a, const qv_array *b, int w, qv_buffer **out, int64_t ra[2],
-                                int64_t rb[2], qv_error *err) {
-  ra[0] = off_at(a, 1, w, 0);
-  ra[1] = off_at(a, 1, w, a->length);
-  rb[0] = off_at(b, 1, w, 0);
-  rb[1] = off_at(b, 1, w, b->length);
-  int64_t total = (ra[1] - ra[0]) + (rb[1] - rb[0]);
+ * referenced. limit_a and limit_b bound the offsets (data size or child
+ * length). */
+static qv_status concat_offsets(const qv_array *a, const qv_array *b, int w, int64_t limit_a, int64_t limit_b,
+                                qv_buffer **out, int64_t ra[2], int64_t rb[2], qv_error *err) {
+  QV_RETURN_IF_ERROR(check_offsets(a, "first", w, limit_a, err));
+  QV_RETURN_IF_ERROR(check_offsets(b, "second", w, limit_b, err));
+  /* An empty input may have no offsets buffer at all. */
+  ra[0] = a->length ? off_at(a, 1, w, 0) : 0;
+  ra[1] = a->length ? off_at(a, 1, w, a->length) : 0;
+  rb[0] = b->length ? off_at(b, 1, w, 0) : 0;
+  rb[1] = b->length ? off_at(b, 1, w, b->length) : 0;
+  int64_t total, size;
+  if (qv__add_overflow_i64(ra[1] - ra[0], rb[1] - rb[0], &total) ||
+      qv__add_overflow_i64(a->length, b->length, &size) || qv__add_overflow_i64(size, 1, &size) ||
+      qv__mul_overflow_i64(size, w, &size))
+    return qv_error_set(err, QV_ERR_OVERFLOW, "concatenated offsets overflow int64");
   if (w == 4 && total > INT32_MAX)
     return qv_error_set(err, QV_ERR_OVERFLOW, "concatenated offsets exceed 2^31-1 (%lld)", (long long)total);
-  QV_RETURN_IF_ERROR(qv_buffer_allocate(NULL, (a->length + b->length + 1) * w, false, out, err));
+  QV_RETURN_IF_ERROR(qv_buffer_allocate(NULL, size, false, out, err));
   uint8_t *o = (*out)->data;
-  for (int64_t i = 0; i <= a->length; i++) off_put(o, w, i, off_at(a, 1, w, i) - ra[0]);
+  off_put(o, w, 0, 0);
+  for (int64_t i = 1; i <= a->length; i++) off_put(o, w, i, off_at(a, 1, w, i) - ra[0]);
   int64_t base = ra[1] - ra[0];
   for (int64_t i = 1; i <= b->length; i++) off_put(o, w, a->length + i, off_at(b, 1, w, i) - rb[0] + base);
   return QV_OK;
@@ -127,8 +150,16 @@ static qv_status concat_ree(const qv_array *a, const qv_array *b, qv_array **kid
       first[k] = last[k] = 0;
       continue;
     }
-    first[k] = qv_array_ree_physical_index(x, 0);
-    last[k] = qv_array_ree_physical_index(x, x->length - 1) + 1;
+    int64_t bad_row, bad_run;
+    if (!qv__ree_runs_increasing(x, &bad_run))
+      return qv_error_set(err, QV_ERR_INVALID_DATA,
+                          "cannot concatenate: %s run_end_encoded array: run end %lld is not above the one before it",
+                          k == 0 ? "first" : "second", (long long)bad_run);
+    if (!qv__ree_window(x, 0, x->length, &first[k], &last[k], &bad_row))
+      return qv_error_set(err, QV_ERR_INVALID_DATA,
+                          "cannot concatenate: %s run_end_encoded array: run ends not strictly increasing or not "
+                          "covering row %lld",
+                          k == 0 ? "first" : "second", (long long)bad_row);
     total += last[k] - first[k];
   }
   qv_buffer *re = NULL;
@@ -217,7 +248,8 @@ qv_status qv_array_concat2(const qv_array *a, const qv_array *b, qv_array **out,
     case QV_TYPE_LARGE_BINARY:
     case QV_TYPE_LARGE_STRING: {
       int w = (s->id == QV_TYPE_BINARY || s->id == QV_TYPE_STRING) ? 4 : 8;
-      QV_GOTO_IF_ERROR(st, concat_offsets(a, b, w, &bufs[1], ra, rb, err), done);
+      QV_GOTO_IF_ERROR(st, concat_offsets(a, b, w, qv__buf_size(a, 2), qv__buf_size(b, 2), &bufs[1], ra, rb, err),
+                       done);
       QV_GOTO_IF_ERROR(st, concat_bytes_range(a->buffers[2], ra, b->buffers[2], rb, &bufs[2], err), done);
       break;
     }
@@ -236,7 +268,9 @@ qv_status qv_array_concat2(const qv_array *a, const qv_array *b, qv_array **out,
     case QV_TYPE_LARGE_LIST:
     case QV_TYPE_MAP: {
       int w = s->id == QV_TYPE_LARGE_LIST ? 8 : 4;
-      QV_GOTO_IF_ERROR(st, concat_offsets(a, b, w, &bufs[1], ra, rb, err), done);
+      QV_GOTO_IF_ERROR(st, concat_offsets(a, b, w, a->children[0]->length, b->children[0]->length, &bufs[1], ra, rb,
+                                          err),
+                       done);
       QV_GOTO_IF_ERROR(st, concat_child_ranges(a->children[0], ra[0], ra[1] - ra[0], b->children[0], rb[0],
                                                rb[1] - rb[0], &kids[0], err),
                        done);

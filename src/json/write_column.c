@@ -19,6 +19,7 @@
 #include <math.h>
 
 #include "json/internal.h"
+#include "validate/access.h"
 #include "validate/utf8.h"
 
 typedef struct wcol {
@@ -400,7 +401,11 @@ static qv_status write_ree(const wcol *c, const qv_type *s) {
   const qv_array *re = c->a->children[0], *values = c->a->children[1];
   const uint8_t *ends = qv_array_buffer_data(re, 1);
   qv_type_id rid = qv_type_storage(re->type)->id;
-  int64_t lo = c->start, hi = c->start + c->n, k0 = 0, prev = 0;
+  int64_t lo = c->start, hi = c->start + c->n, k0 = 0, prev = 0, bad_run;
+  /* Rows may be claimed by runs outside the window when run ends go
+   * backwards anywhere: every run end is checked, not only those walked. */
+  if (!qv__ree_runs_increasing(c->a, &bad_run))
+    return col_fail(c, 0, "run end %lld is not above the one before it", (long long)bad_run);
   /* First run ending after lo (linear: runs were validated structurally only). */
   while (k0 < re->length && load_int(ends, rid, re->offset + k0) <= lo) {
     int64_t e = load_int(ends, rid, re->offset + k0);

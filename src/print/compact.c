@@ -28,6 +28,13 @@ int64_t qv__print_window(const qv_array *a, const qv_print_options *o) {
 bool qv__print_compact_array(qv_strbuf *sb, const qv_array *a, int64_t start, int64_t len,
                              const qv_print_options *o) {
   const int64_t window = qv__print_window(a, o);
+  int64_t bad_run;
+  /* Per-row lookups of a run-end encoded array are only right when all its
+   * run ends increase (a row may be claimed by a run outside the window):
+   * checked once per printed window, not trusted. */
+  if (qv_type_storage(a->type)->id == QV_TYPE_RUN_END_ENCODED && len > 0 &&
+      !qv__ree_runs_increasing(a, &bad_run))
+    return false;
   qv_strbuf_appendc(sb, '[');
   for (int64_t k = 0; k < len; k++) {
     if (k > 0) qv_strbuf_appendc(sb, ',');

@@ -255,6 +255,12 @@ bool qv__print_pretty(qv_strbuf *sb, const qv_array *a, int64_t start, int64_t l
                       const qv_print_options *o) {
   pp P = {sb, o};
   const qv_type *t = qv_type_storage(a->type);
+  int64_t bad_run;
+  /* Per-row lookups of a run-end encoded array are only right when all its
+   * run ends increase (a row may be claimed by a run outside the window):
+   * checked once per printed window, not trusted. */
+  if (t->id == QV_TYPE_RUN_END_ENCODED && len > 0 && !qv__ree_runs_increasing(a, &bad_run))
+    return false;
   switch (t->id) {
     case QV_TYPE_NULL:
       qv_strbuf_appendf(sb, "%lld nulls", (long long)len);

@@ -168,6 +168,70 @@ bool qv__ree_slot(const qv_array *a, int64_t i, int64_t *physical) {
   return true;
 }
 
+bool qv__ree_window(const qv_array *a, int64_t start, int64_t len, int64_t *first, int64_t *last,
+                    int64_t *bad_row) {
+  *bad_row = 0;
+  int64_t p0;
+  if (len <= 0 || !qv__ree_slot(a, start, &p0)) return false;
+  const int64_t nruns = a->children[0]->length, nvalues = a->children[1]->length;
+  const int64_t lo = a->offset + start, hi = lo + len; /* no overflow: structure covers offset + length */
+  int64_t prev = qv__ree_run_end(a, p0);                  /* > lo, by the search */
+  int64_t p = p0;
+  while (prev < hi) {
+    if (++p >= nruns || p >= nvalues) {
+      *bad_row = prev - lo;
+      return false;
+    }
+    const int64_t e = qv__ree_run_end(a, p);
+    if (e <= prev) {
+      *bad_row = prev - lo;
+      return false;
+    }
+    prev = e;
+  }
+  *first = p0;
+  *last = p + 1;
+  return true;
+}
+
+bool qv__ree_runs_increasing(const qv_array *a, int64_t *bad_run) {
+  *bad_run = 0;
+  if (a->n_children < 1 || a->children[0] == NULL) return false;
+  const qv_array *re = a->children[0];
+  if (re->length == 0) return true;
+  if (qv__buf_data(re, 1) == NULL) return false;
+  int64_t prev = qv__ree_run_end(a, 0);
+  for (int64_t p = 1; p < re->length; p++) {
+    const int64_t e = qv__ree_run_end(a, p);
+    if (e <= prev) {
+      *bad_run = p;
+      return false;
+    }
+    prev = e;
+  }
+  return true;
+}
+
+bool qv__offsets_window_ok(const uint8_t *p, bool wide, int64_t start, int64_t len, int64_t limit,
+                           int64_t *bad_row, int64_t *found) {
+  int64_t prev = qv__load_off(p, wide, start);
+  if (prev < 0 || prev > limit) {
+    *bad_row = 0;
+    *found = prev;
+    return false;
+  }
+  for (int64_t i = 1; i <= len; i++) {
+    const int64_t o = qv__load_off(p, wide, start + i);
+    if (o < prev || o > limit) {
+      *bad_row = i - 1;
+      *found = o;
+      return false;
+    }
+    prev = o;
+  }
+  return true;
+}
+
 bool qv__slot_valid(const qv_array *a, int64_t i) {
   for (int guard = 0; guard <= 64; guard++) {
     switch (qv__storage_id(a)) {

@@ -136,6 +136,35 @@ bool qv__ree_slot(const qv_array *a, int64_t i, int64_t *physical);
 /* The run-end value at physical index p of an REE array's run_ends child. */
 int64_t qv__ree_run_end(const qv_array *a, int64_t p);
 
+/* The runs [*first, *last) of run-end encoded `a` that cover the logical
+ * rows [start, start + len) (len > 0), after checking everything a walk over
+ * those rows relies on: the run ends from *first to *last - 1 strictly
+ * increasing, the last one reaching start + len, and *last within the values
+ * child. With those checked, qv__ree_slot of any row of the window lands in
+ * [*first, *last) on the run that really holds the row (a binary search
+ * result is monotonic in its key even over unsorted data), so a consumer
+ * that calls this once per window never reports made-up values. On failure
+ * returns false and sets *bad_row to the window row (0..len-1) where the
+ * run ends stop making sense. O(runs in the window). */
+bool qv__ree_window(const qv_array *a, int64_t start, int64_t len, int64_t *first, int64_t *last,
+                    int64_t *bad_row);
+
+/* True when every run end of run-end encoded `a` (all of its run_ends
+ * child, not only a window) is strictly increasing; otherwise false with
+ * *bad_run set to the first run whose end is not above the one before.
+ * Needed besides qv__ree_window because a row may be claimed by a run
+ * outside the window (run ends [5, 3, 10]: rows 3 and 4 lie in runs 0 and
+ * 2), and only a look at every run end rules that out. O(runs). */
+bool qv__ree_runs_increasing(const qv_array *a, int64_t *bad_run);
+
+/* Checks the offsets p[start..start+len] (int32 unless `wide`) that a walk
+ * over rows [start, start + len) relies on: the first >= 0, each >= the one
+ * before, the last <= limit (the data size or the child length). On failure
+ * returns false and sets *bad_row to the window row (0..len-1) whose end
+ * offset breaks the rule and *found to that offset. O(len). */
+bool qv__offsets_window_ok(const uint8_t *p, bool wide, int64_t start, int64_t len, int64_t limit,
+                           int64_t *bad_row, int64_t *found);
+
 /* Logical validity of slot i for any layout: the bitmap where there is one,
  * false for null, the selected child's slot for unions, the values slot for
  * run-end encoded. Invalid content (undeclared code...) reads as null. */
