@@ -42,7 +42,12 @@ qv_status qv__builder_init_null(qv_builder *b, qv_error *err) {
 
 static qv_status prim_reserve(qv_builder *b, int64_t cap, qv_error *err) {
   bool is_bool = b->fast_ == QV__FAST_BOOL;
-  int64_t need = is_bool ? qv_bitmap_bytes(cap) : cap * b->width_;
+  int64_t need = qv_bitmap_bytes(cap);
+  /* fixed_size_binary widths go up to INT32_MAX: the builder's slot cap
+   * alone does not keep cap * width in range. used <= need. */
+  if (!is_bool && qv__mul_overflow_i64(cap, b->width_, &need))
+    return qv_error_set(err, QV_ERR_OVERFLOW, "builder of %lld slots of %d bytes overflows", (long long)cap,
+                        (int)b->width_);
   int64_t used = is_bool ? qv_bitmap_bytes(b->length_) : b->length_ * b->width_;
   QV_RETURN_IF_ERROR(qv__region_reserve(b->alloc_, &b->values_buf_, used, need, err));
   b->values_ = b->values_buf_->data;

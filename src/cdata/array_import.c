@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "cdata/internal.h"
+#include "core/internal.h"
 
 typedef struct import_holder {
   struct ArrowArray array; /* the moved producer struct */
@@ -69,10 +70,6 @@ static qv_status too_big(qv_error *err, const char *what, int64_t L) {
   return qv_error_set(err, QV_ERR_INVALID_DATA, "%s size overflows int64 for length+offset %lld", what, (long long)L);
 }
 
-static bool mul_ok(int64_t a, int64_t b, int64_t *out) { return !__builtin_mul_overflow(a, b, out); }
-
-static int64_t bitmap_size(int64_t L) { return L / 8 + (L % 8 != 0); }
-
 /* Reads offsets[i] of width w (4 or 8) from producer memory (any alignment). */
 static int64_t read_offset(const void *p, int64_t i, int w) {
   if (w == 4) {
@@ -97,11 +94,11 @@ static int layout(const qv_type *st, int64_t L, buf_spec *s, qv_error *err) {
       return 0;
     case QV_TYPE_STRUCT:
     case QV_TYPE_FIXED_SIZE_LIST:
-      s[0] = (buf_spec){"validity", bitmap_size(L), true};
+      s[0] = (buf_spec){"validity", qv_bitmap_bytes(L), true};
       return 1;
     case QV_TYPE_BOOL:
-      s[0] = (buf_spec){"validity", bitmap_size(L), true};
-      s[1] = (buf_spec){"values", bitmap_size(L), false};
+      s[0] = (buf_spec){"validity", qv_bitmap_bytes(L), true};
+      s[1] = (buf_spec){"values", qv_bitmap_bytes(L), false};
       return 2;
     case QV_TYPE_BINARY:
     case QV_TYPE_STRING:
@@ -111,8 +108,8 @@ static int layout(const qv_type *st, int64_t L, buf_spec *s, qv_error *err) {
     case QV_TYPE_LARGE_STRING:
     case QV_TYPE_LARGE_LIST: {
       int w = (st->id == QV_TYPE_LARGE_BINARY || st->id == QV_TYPE_LARGE_STRING || st->id == QV_TYPE_LARGE_LIST) ? 8 : 4;
-      if (L == INT64_MAX || !mul_ok(L + 1, w, &n)) return too_big(err, "offsets buffer", L), -1;
-      s[0] = (buf_spec){"validity", bitmap_size(L), true};
+      if (L == INT64_MAX || qv__mul_overflow_i64(L + 1, w, &n)) return too_big(err, "offsets buffer", L), -1;
+      s[0] = (buf_spec){"validity", qv_bitmap_bytes(L), true};
       s[1] = (buf_spec){"offsets", n, false};
       if (st->id == QV_TYPE_LIST || st->id == QV_TYPE_MAP || st->id == QV_TYPE_LARGE_LIST) return 2;
       s[2] = (buf_spec){"data", 0, false}; /* from the last offset, filled by the caller */
@@ -121,23 +118,23 @@ static int layout(const qv_type *st, int64_t L, buf_spec *s, qv_error *err) {
     case QV_TYPE_LIST_VIEW:
     case QV_TYPE_LARGE_LIST_VIEW: {
       int w = st->id == QV_TYPE_LIST_VIEW ? 4 : 8;
-      if (!mul_ok(L, w, &n)) return too_big(err, "offsets buffer", L), -1;
-      s[0] = (buf_spec){"validity", bitmap_size(L), true};
+      if (qv__mul_overflow_i64(L, w, &n)) return too_big(err, "offsets buffer", L), -1;
+      s[0] = (buf_spec){"validity", qv_bitmap_bytes(L), true};
       s[1] = (buf_spec){"offsets", n, false};
       s[2] = (buf_spec){"sizes", n, false};
       return 3;
     }
     case QV_TYPE_BINARY_VIEW:
     case QV_TYPE_STRING_VIEW:
-      if (!mul_ok(L, QV_VIEW_SIZE, &n)) return too_big(err, "views buffer", L), -1;
-      s[0] = (buf_spec){"validity", bitmap_size(L), true};
+      if (qv__mul_overflow_i64(L, QV_VIEW_SIZE, &n)) return too_big(err, "views buffer", L), -1;
+      s[0] = (buf_spec){"validity", qv_bitmap_bytes(L), true};
       s[1] = (buf_spec){"views", n, false};
       return 2;
     case QV_TYPE_SPARSE_UNION:
       s[0] = (buf_spec){"type_ids", L, false};
       return 1;
     case QV_TYPE_DENSE_UNION:
-      if (!mul_ok(L, 4, &n)) return too_big(err, "offsets buffer", L), -1;
+      if (qv__mul_overflow_i64(L, 4, &n)) return too_big(err, "offsets buffer", L), -1;
       s[0] = (buf_spec){"type_ids", L, false};
       s[1] = (buf_spec){"offsets", n, false};
       return 2;
@@ -145,8 +142,8 @@ static int layout(const qv_type *st, int64_t L, buf_spec *s, qv_error *err) {
       /* Fixed width: ints, floats, decimals, temporal, intervals,
        * fixed_size_binary and dictionary indices. */
       int32_t bits = st->id == QV_TYPE_DICTIONARY ? st->index_type->bit_width : st->bit_width;
-      if (!mul_ok(L, bits / 8, &n)) return too_big(err, "values buffer", L), -1;
-      s[0] = (buf_spec){"validity", bitmap_size(L), true};
+      if (qv__mul_overflow_i64(L, bits / 8, &n)) return too_big(err, "values buffer", L), -1;
+      s[0] = (buf_spec){"validity", qv_bitmap_bytes(L), true};
       s[1] = (buf_spec){st->id == QV_TYPE_DICTIONARY ? "indices" : "values", n, false};
       return 2;
     }

@@ -297,8 +297,10 @@ static int align_for_width(int32_t w) {
  * accepted for an empty array. */
 static qv_status load_offsets(qv_body_loader *l, const qv_ipc_field_node *node, int w, const char *what,
                               qv_buffer **out, qv_error *err) {
-  int64_t need = 0;
-  QV_RETURN_IF_ERROR(bytes_for(l, node->length + 1, w, &need, err));
+  int64_t need = 0, entries;
+  if (qv__add_overflow_i64(node->length, 1, &entries))
+    return load_error(l, QV_ERR_OVERFLOW, err, "%s of %lld slots overflow", what, (long long)node->length);
+  QV_RETURN_IF_ERROR(bytes_for(l, entries, w, &need, err));
   QV_RETURN_IF_ERROR(next_buffer(l, what, node->length > 0 ? need : 0, w, w == 4 ? SWAP_4 : SWAP_8, out, err));
   if (*out == NULL) {
     *out = &k_zero_offsets; /* static: retain/release are no-ops */

@@ -15,7 +15,8 @@ static qv_status get_count(qv_json_rctx *c, const json_t *jcol, int64_t *count) 
   const json_t *v;
   QV_RETURN_IF_ERROR(qv_json_member(c, jcol, "count", JSON_NULL, true, &v));
   size_t saved = qv_json_path_key(c, "count");
-  qv_status st = qv_json_get_int(c, v, 0, INT64_MAX, count);
+  /* INT64_MAX - 1: offsets buffers hold count + 1 entries. */
+  qv_status st = qv_json_get_int(c, v, 0, INT64_MAX - 1, count);
   qv_json_path_pop(c, saved);
   return st;
 }

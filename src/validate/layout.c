@@ -38,7 +38,10 @@ static qv_status need_values(qv__vctx *c, const qv_array *a, int32_t idx, const 
 static qv_status check_offsets(qv__vctx *c, const qv_array *a, bool wide, int64_t end, int64_t limit,
                                const char *limit_name) {
   if (a->length == 0 && qv__buf_size(a, 1) == 0) return QV_OK; /* empty array, offsets elided */
-  QV_RETURN_IF_ERROR(need_values(c, a, 1, "offsets", end + 1, wide ? 8 : 4));
+  int64_t entries;
+  if (qv__add_overflow_i64(end, 1, &entries))
+    return qv__vfail(c, a, QV_ERR_OVERFLOW, "offsets buffer size overflows: offset + length is %lld", (long long)end);
+  QV_RETURN_IF_ERROR(need_values(c, a, 1, "offsets", entries, wide ? 8 : 4));
   const uint8_t *offs = qv__buf_data(a, 1);
   const int64_t first = qv__load_off(offs, wide, a->offset);
   const int64_t last = qv__load_off(offs, wide, end);

@@ -22,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "robust/robust_util.h"
+
 #include "ipc/dictionary_memo.h" /* qv_array_concat2 */
 #include "quiver/ipc.h"
 #include "quiver/json.h"
@@ -369,6 +371,50 @@ static void test_validity_length_near_int64_max(void **state) {
   qv_array_release(s);
 }
 
+static void test_offsets_length_near_int64_max_structure(void **state) {
+  (void)state;
+  /* offset + length == INT64_MAX: the offsets buffer would need one entry
+   * more than int64 counts. */
+  qv_array *a = hand_array(qv_type_string(), INT64_MAX, 0, 0, 3, BUFS(NULL, EXACT(int32_t, 0, 0), NULL), 0, NULL,
+                           NULL);
+  expect_invalid(a, QV_VALIDATE_STRUCTURE, QV_ERR_OVERFLOW, "offsets buffer size overflows");
+  qv_array_release(a);
+}
+
+static void test_offsets_node_length_int64_max_ipc_read(void **state) {
+  (void)state;
+  /* The same through the IPC body reader: a utf8 FieldNode of INT64_MAX
+   * slots over a 2-entry offsets buffer. */
+  const int32_t offs[2] = {0, 0};
+  rt_body b;
+  rt_body_init(&b, INT64_MAX);
+  rt_node(&b, INT64_MAX, 0);
+  rt_buf(&b, NULL, 0);
+  rt_buf(&b, offs, sizeof offs);
+  rt_buf(&b, NULL, 0);
+  rt_bytes s;
+  memset(&s, 0, sizeof s);
+  rt_stream1(&s, qv_type_string(), &b);
+  rt_expect_stream(&s, NULL, QV_ERR_OVERFLOW, "overflow");
+  rt_bytes_free(&s);
+  rt_body_free(&b);
+}
+
+static void test_builder_fixed_size_binary_reserve_overflow(void **state) {
+  (void)state;
+  /* The builder caps slots at INT64_MAX / 32, which keeps slots x 32 bytes
+   * in range but not slots x a fixed_size_binary width of 2^28 - 1. */
+  qv_type *t = NULL;
+  qv_builder *b = NULL;
+  qv_error e;
+  hand_check(qv_type_fixed_size_binary((1 << 28) - 1, &t, &e), &e, "type");
+  hand_check(qv_builder_new(t, NULL, &b, &e), &e, "builder");
+  qv_type_release(t);
+  qv_error_clear(&e);
+  hand_expect(qv_builder_reserve(b, (int64_t)1 << 40, &e), &e, QV_ERR_OVERFLOW, "overflows");
+  qv_builder_free(b);
+}
+
 /* ---- contents the accessors check: indices, type ids, views ---- */
 
 /* Runs the consumers over column 0 of b: the printer either refuses or,
@@ -468,6 +514,9 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_ree_run_ends_short_of_window_slice_write),
       cmocka_unit_test(test_bitmap_length_near_int64_max),
       cmocka_unit_test(test_validity_length_near_int64_max),
+      cmocka_unit_test(test_offsets_length_near_int64_max_structure),
+      cmocka_unit_test(test_offsets_node_length_int64_max_ipc_read),
+      cmocka_unit_test(test_builder_fixed_size_binary_reserve_overflow),
       cmocka_unit_test(test_dictionary_indices_out_of_range_consumers),
       cmocka_unit_test(test_union_type_ids_out_of_range_consumers),
       cmocka_unit_test(test_view_offsets_past_buffer_consumers),
