@@ -84,7 +84,13 @@ static void fill_array(struct ArrowArray *out, const qv_array *a, cursor *c) {
     out->buffers = c->bufs;
     c->bufs += nb;
     for (int32_t i = 0; i < a->n_buffers; i++) out->buffers[i] = a->buffers[i] != NULL ? a->buffers[i]->data : NULL;
-    if (has_offsets(st->id) && a->n_buffers > 1 && out->buffers[1] == NULL) out->buffers[1] = zero_offsets;
+    if (has_offsets(st->id) && a->n_buffers > 1 && out->buffers[1] == NULL) {
+      /* Only an empty array may elide its offsets (structural validation);
+       * a consumer reads offsets[offset] and offsets[offset + length], so
+       * the stand-in is exported at offset 0, the same empty window. */
+      out->buffers[1] = zero_offsets;
+      out->offset = 0;
+    }
     if (is_view(st->id)) {
       int64_t nvar = a->n_buffers > 2 ? a->n_buffers - 2 : 0;
       for (int64_t i = 0; i < nvar; i++) c->sizes[i] = a->buffers[2 + i] != NULL ? a->buffers[2 + i]->size : 0;

@@ -25,6 +25,7 @@
 #include "robust/robust_util.h"
 
 #include "ipc/dictionary_memo.h" /* qv_array_concat2 */
+#include "quiver/cdata.h"
 #include "quiver/ipc.h"
 #include "quiver/json.h"
 #include "validate/hand.h"
@@ -415,6 +416,26 @@ static void test_builder_fixed_size_binary_reserve_overflow(void **state) {
   qv_builder_free(b);
 }
 
+/* ---- C Data export ---- */
+
+static void test_cdata_export_empty_offsets_elided_at_offset(void **state) {
+  (void)state;
+  /* An empty utf8 array at offset 5 without an offsets buffer passes
+   * structure; its export must not point a consumer at offsets[5] of a
+   * 2-entry stand-in. Importing it back reads those offsets. */
+  qv_array *a = hand_array(qv_type_string(), 0, 5, 0, 3, BUFS(NULL, NULL, NULL), 0, NULL, NULL);
+  expect_valid(a, QV_VALIDATE_STRUCTURE);
+  struct ArrowArray c;
+  qv_array *back = NULL;
+  qv_error e;
+  hand_check(qv_array_export(a, &c, &e), &e, "export");
+  hand_check(qv_array_import(&c, a->type, &back, &e), &e, "import");
+  assert_int_equal(back->length, 0);
+  expect_valid(back, QV_VALIDATE_FULL);
+  qv_array_release(back);
+  qv_array_release(a);
+}
+
 /* ---- contents the accessors check: indices, type ids, views ---- */
 
 /* Runs the consumers over column 0 of b: the printer either refuses or,
@@ -517,6 +538,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_offsets_length_near_int64_max_structure),
       cmocka_unit_test(test_offsets_node_length_int64_max_ipc_read),
       cmocka_unit_test(test_builder_fixed_size_binary_reserve_overflow),
+      cmocka_unit_test(test_cdata_export_empty_offsets_elided_at_offset),
       cmocka_unit_test(test_dictionary_indices_out_of_range_consumers),
       cmocka_unit_test(test_union_type_ids_out_of_range_consumers),
       cmocka_unit_test(test_view_offsets_past_buffer_consumers),
