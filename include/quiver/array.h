@@ -9,6 +9,19 @@
  * children of struct/sparse union/fixed_size_list are read at the parent's
  * logical position (child index = parent offset + i, scaled for FSL), as in
  * the C Data Interface.
+ *
+ * Safety contract. An array that passed structural validation
+ * (qv_array_validate with QV_VALIDATE_STRUCTURE, what every reader runs) has
+ * buffers large enough for offset + length slots, but its contents may
+ * still break the rules: offsets that go backwards or past the data, run
+ * ends out of order, indices, type ids or views out of range. Every quiver
+ * function that consumes arrays (writers, printers, comparison, export) is
+ * memory-safe on such an array and answers correctly or fails naming the
+ * column and row; it never depends on QV_VALIDATE_FULL for that. The inline
+ * and out-of-line value accessors below are the exception, for speed: they
+ * read the slot they are asked for without checking its content, so call
+ * them on arrays that passed QV_VALIDATE_FULL, or check the slot first.
+ * See docs/robustness.md, "The safety contract".
  */
 #ifndef QUIVER_ARRAY_H
 #define QUIVER_ARRAY_H

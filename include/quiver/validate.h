@@ -43,6 +43,17 @@
  *   "offsets not monotonic at row 7: 12 > 9"
  * Validation never reads outside a buffer, never allocates and never
  * modifies the array (the cached null count is not filled in).
+ *
+ * What each level is for. STRUCTURE is what memory safety rests on: every
+ * quiver consumer (IPC and JSON writers, printers, comparison, concatenation,
+ * C Data export, the CLI, the Python methods) is memory-safe and free of
+ * undefined behaviour on an array that passed it, whatever its offsets, run
+ * ends, indices, type ids or views hold, and reports content it cannot use
+ * as QV_ERR_INVALID_DATA naming the column and row instead of reading past
+ * a buffer or making a value up. FULL adds meaning, not safety: after it,
+ * every slot has one well-defined value, which is what the unchecked value
+ * accessors of quiver/array.h assume. See docs/robustness.md, "The safety
+ * contract".
  */
 #ifndef QUIVER_VALIDATE_H
 #define QUIVER_VALIDATE_H

@@ -31,6 +31,11 @@ typedef struct qv__cmp {
    * same dictionaries once per list element otherwise). */
   const qv_array *dict_eq[8][2];
   int n_dict_eq;
+  /* run_ends children already found strictly increasing (list<ree> would
+   * otherwise check the same run ends once per list element). The arrays
+   * outlive the comparison, so their addresses stay theirs. */
+  const qv_array *ree_ok[8];
+  int n_ree_ok;
 } qv__cmp;
 
 void qv__cmp_init(qv__cmp *c, const qv_equal_options *opts, bool want_msg);

@@ -324,12 +324,23 @@ static int64_t cmp_union(qv__cmp *c, const qv_type *t, const qv_array *a, int64_
   return -1;
 }
 
+/* A row may be claimed by a run outside the window when run ends go
+ * backwards anywhere, so every run end is checked, not only those walked
+ * (once per run_ends child and comparison). */
+static bool run_ends_increasing(qv__cmp *c, const qv_array *a) {
+  const qv_array *re = a->children[0];
+  for (int i = 0; i < c->n_ree_ok; i++)
+    if (c->ree_ok[i] == re) return true;
+  int64_t bad_run;
+  if (!qv__ree_runs_increasing(a, &bad_run)) return false;
+  c->ree_ok[c->n_ree_ok < 8 ? c->n_ree_ok++ : 7] = re;
+  return true;
+}
+
 static int64_t cmp_ree(qv__cmp *c, const qv_array *a, int64_t ai, const qv_array *b, int64_t bi, int64_t n) {
-  int64_t pa, pb, bad_run;
-  /* A row may be claimed by a run outside the window when run ends go
-   * backwards anywhere, so every run end is checked, not only those walked. */
-  if (!qv__ree_runs_increasing(a, &bad_run)) return invalid(c, 0, "left", "run ends not increasing");
-  if (!qv__ree_runs_increasing(b, &bad_run)) return invalid(c, 0, "right", "run ends not increasing");
+  int64_t pa, pb;
+  if (!run_ends_increasing(c, a)) return invalid(c, 0, "left", "run ends not increasing");
+  if (!run_ends_increasing(c, b)) return invalid(c, 0, "right", "run ends not increasing");
   if (!qv__ree_slot(a, ai, &pa)) return invalid(c, 0, "left", "run ends do not cover the slot");
   if (!qv__ree_slot(b, bi, &pb)) return invalid(c, 0, "right", "run ends do not cover the slot");
   const int64_t runs_a = a->children[0]->length, runs_b = b->children[0]->length;

@@ -3,6 +3,12 @@
  * Each array is visited over an explicit window (absolute start in its own
  * buffers, length), so slices are written without materialising sliced
  * child arrays. Invariants:
+ *   - nothing the array's content says is trusted (arrays passed structural
+ *     validation only): every offset of a written window is checked
+ *     monotonic and within the data or child before it is used, and every
+ *     run end of a run-end encoded column increasing (once per run_ends
+ *     child); a failure is QV_ERR_INVALID_DATA naming the row, and the
+ *     writer prefixes the column path;
  *   - every Buffer starts at a multiple of the plan's alignment (8 or 64)
  *     from the body start, and the padding after it is zeros; Buffer.length
  *     is the unpadded size (compressed: prefix + payload);
