@@ -3,8 +3,10 @@
  *
  * Every array is validated structurally first (O(buffers)), which is the
  * precondition of the bounds-checked accessors the printers use; content
- * problems met while printing (an offset outside the data...) abort with
- * QV_ERR_INVALID_DATA instead of printing garbage. The text is built in a
+ * problems met while printing (an offset outside the data, run ends out of
+ * order...) abort with QV_ERR_INVALID_DATA instead of printing garbage; the
+ * message then names the column and row (from full validation of that
+ * column, run on the error path only). The text is built in a
  * growable qv_strbuf and handed to the caller, who frees it with
  * qv_free_string.
  */
@@ -26,13 +28,24 @@ static qv_status check_array(const qv_array *a, const char *what, qv_error *err)
   return qv_array_validate(a, QV_VALIDATE_STRUCTURE, err);
 }
 
-/* Hands the text over, or reports why there is none. */
-static qv_status finish(qv_strbuf *sb, bool ok, const char *what, char **out, qv_error *err) {
+/* Hands the text over, or reports why there is none. The printers stop at
+ * the first slot whose content they cannot use but do not say where; on
+ * that error path the column `bad` (named `column`, may be NULL) is fully
+ * validated to name the path and row of the first broken rule. */
+static qv_status finish(qv_strbuf *sb, bool ok, const char *what, const qv_array *bad, const char *column,
+                        char **out, qv_error *err) {
   if (!ok) {
     qv_strbuf_free(sb);
+    qv_error why;
+    qv_error_clear(&why);
+    const char *sep = column ? "column '" : "";
+    const char *end = column ? "': " : "";
+    if (bad != NULL && qv_array_validate(bad, QV_VALIDATE_FULL, &why) != QV_OK)
+      return qv_error_set(err, QV_ERR_INVALID_DATA, "cannot print %s: %s%s%s%s", what, sep, column ? column : "",
+                          end, why.message);
     return qv_error_set(err, QV_ERR_INVALID_DATA,
-                        "cannot print %s: a slot refers outside its data (validate with QV_VALIDATE_FULL for details)",
-                        what);
+                        "cannot print %s: %s%s%sa slot refers outside its data or run ends are out of order", what,
+                        sep, column ? column : "", end);
   }
   qv_status st = qv_strbuf_status(sb, err);
   if (st != QV_OK) {
@@ -54,7 +67,7 @@ qv_status qv_array_to_string(const qv_array *array, const qv_print_options *opts
   qv_strbuf sb;
   qv_strbuf_init(&sb);
   const bool ok = qv__print_pretty(&sb, array, 0, array->length, 0, &o);
-  return finish(&sb, ok, "array", out, err);
+  return finish(&sb, ok, "array", array, NULL, out, err);
 }
 
 /* Header line, one "name: type" line per field, "----". */
@@ -77,12 +90,15 @@ qv_status qv_batch_to_string(const qv_batch *batch, const qv_print_options *opts
   qv_strbuf_init(&sb);
   header(&sb, "quiver.RecordBatch", batch->schema);
   bool ok = true;
+  const qv_array *col = NULL;
+  const char *name = NULL;
   for (int32_t i = 0; ok && i < batch->n_columns; i++) {
-    qv_strbuf_appendf(&sb, "\n%s: ", batch->schema->fields[i]->name);
-    const qv_array *col = batch->columns[i];
+    name = batch->schema->fields[i]->name;
+    qv_strbuf_appendf(&sb, "\n%s: ", name);
+    col = batch->columns[i];
     ok = qv__print_compact_array(&sb, col, 0, col->length, &o);
   }
-  return finish(&sb, ok, "batch", out, err);
+  return finish(&sb, ok, "batch", col, name, out, err);
 }
 
 qv_status qv_table_to_string(const qv_table *table, const qv_print_options *opts, char **out, qv_error *err) {
@@ -97,8 +113,11 @@ qv_status qv_table_to_string(const qv_table *table, const qv_print_options *opts
   qv_strbuf_init(&sb);
   header(&sb, "quiver.Table", table->schema);
   bool ok = true;
+  const qv_array *col = NULL;
+  const char *name = NULL;
   for (int32_t i = 0; ok && i < table->schema->n_fields; i++) {
-    qv_strbuf_appendf(&sb, "\n%s: [", table->schema->fields[i]->name);
+    name = table->schema->fields[i]->name;
+    qv_strbuf_appendf(&sb, "\n%s: [", name);
     for (int64_t b = 0; ok && b < n; b++) {
       if (b > 0) qv_strbuf_appendc(&sb, ',');
       if (window >= 0 && b >= window && b < n - window) {
@@ -106,12 +125,12 @@ qv_status qv_table_to_string(const qv_table *table, const qv_print_options *opts
         b = n - window - 1;
         continue;
       }
-      const qv_array *col = table->batches[b]->columns[i];
+      col = table->batches[b]->columns[i];
       ok = qv__print_compact_array(&sb, col, 0, col->length, &o);
     }
     qv_strbuf_appendc(&sb, ']');
   }
-  return finish(&sb, ok, "table", out, err);
+  return finish(&sb, ok, "table", col, name, out, err);
 }
 
 static qv_status write_text(FILE *f, qv_status st, char *text, qv_error *err) {

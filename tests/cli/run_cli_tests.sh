@@ -17,6 +17,7 @@ case $Q in /*) ;; *) Q=$PWD/$Q ;; esac
 AT=${QV_ARROW_TESTING:-$PWD/../shared/arrow-testing}
 IPC=$AT/data/arrow-ipc-stream
 GOLD=$IPC/integration/cpp-21.0.0
+HOSTILE=$(cd "$(dirname "$0")" && pwd)/hostile # streams that pass structure only
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/quiver-cli.XXXXXX") || exit 2
 trap 'rm -rf "$T"' EXIT
@@ -454,6 +455,30 @@ if have_gold; then
 else
   skipped "gold file cases"
 fi
+
+# Streams written by another implementation that pass structural validation
+# but break a content rule (docs/robustness.md, "The safety contract"):
+# every command fails naming the column and leaves no output behind, where
+# it used to leak heap bytes into the output or launder made-up values.
+begin "hostile content: cat, convert and convert --batch-size 1 refuse it"
+for f in utf8-offsets-jump utf8-offsets-jump-nulls ree-unsorted-run-ends; do
+  run 0 "$Q" validate "$HOSTILE/$f.arrows"
+  run 1 "$Q" validate --full "$HOSTILE/$f.arrows"
+  run 1 "$Q" cat "$HOSTILE/$f.arrows"
+  err_has "column 'c'"
+  for bs in "" "--batch-size 1"; do
+    rm -f hostile-out.arrows
+    # shellcheck disable=SC2086 # $bs is empty or two words
+    run 1 "$Q" convert $bs "$HOSTILE/$f.arrows" hostile-out.arrows
+    err_has "column 'c'"
+    [ ! -e hostile-out.arrows ] || note "convert $bs $f left hostile-out.arrows"
+  done
+done
+run 1 "$Q" convert --batch-size 1 "$HOSTILE/utf8-offsets-jump.arrows" hostile-out.arrows
+err_has "offset 300 at row 0 goes backwards or outside [0, 9]"
+run 1 "$Q" convert --batch-size 1 "$HOSTILE/ree-unsorted-run-ends.arrows" hostile-out.arrows
+err_has "run end 1 is not above the one before it"
+end
 
 [ "$skip" -eq 0 ] || echo "($skip cases skipped)"
 echo "$pass passed, $fail failed"
