@@ -258,8 +258,20 @@ qv_status qv_array_concat2(const qv_array *a, const qv_array *b, qv_array **out,
       QV_GOTO_IF_ERROR(st, concat_fixed(a, b, 1, QV_VIEW_SIZE, &bufs[1], err), done);
       int32_t shift = a->n_buffers - 2;
       qv_view *v = (qv_view *)(void *)(bufs[1]->data + a->length * QV_VIEW_SIZE);
-      for (int64_t i = 0; i < b->length; i++)
-        if (v[i].inlined.size > QV_VIEW_INLINE_MAX) v[i].ref.buffer_index += shift;
+      const int32_t nb = b->n_buffers - 2;
+      for (int64_t i = 0; i < b->length; i++) {
+        if (v[i].inlined.size <= QV_VIEW_INLINE_MAX) continue;
+        /* Indices are not trusted: one outside b's buffers would wrap or
+         * land in a's buffers once shifted. Null slots become empty. */
+        if (v[i].ref.buffer_index >= 0 && v[i].ref.buffer_index < nb)
+          v[i].ref.buffer_index += shift;
+        else if (!qv__slot_valid(b, i))
+          memset(&v[i], 0, sizeof v[i]);
+        else
+          QV_FAIL_GOTO(st, done, err, QV_ERR_INVALID_DATA,
+                       "cannot concatenate: second array: view at row %lld refers to buffer %d of %d",
+                       (long long)i, (int)v[i].ref.buffer_index, (int)nb);
+      }
       for (int32_t i = 2; i < a->n_buffers; i++) bufs[i] = qv_buffer_retain(a->buffers[i]);
       for (int32_t i = 2; i < b->n_buffers; i++) bufs[shift + i] = qv_buffer_retain(b->buffers[i]);
       break;
@@ -283,8 +295,10 @@ qv_status qv_array_concat2(const qv_array *a, const qv_array *b, qv_array **out,
       QV_GOTO_IF_ERROR(st, concat_fixed(a, b, 2, w, &bufs[2], err), done);
       int64_t shift = a->children[0]->length;
       for (int64_t i = 0; i < b->length; i++) {
-        int64_t v = off_at(b, 1, w, i) + shift;
-        if (w == 4 && v > INT32_MAX) QV_FAIL_GOTO(st, done, err, QV_ERR_OVERFLOW, "list view offsets overflow");
+        int64_t v;
+        /* Offsets are not trusted (only full validation bounds them). */
+        if (qv__add_overflow_i64(off_at(b, 1, w, i), shift, &v) || (w == 4 && v > INT32_MAX))
+          QV_FAIL_GOTO(st, done, err, QV_ERR_OVERFLOW, "list view offsets overflow");
         off_put(bufs[1]->data, w, a->length + i, v);
       }
       QV_GOTO_IF_ERROR(st, qv_array_concat2(a->children[0], b->children[0], &kids[0], err), done);

@@ -243,6 +243,52 @@ static void test_concat_utf8_offsets_backwards(void **state) {
   qv_array_release(good);
 }
 
+static void test_large_list_view_offset_near_int64_max_concat(void **state) {
+  (void)state;
+  /* A list-view offset is bounded by full validation only; shifting it by
+   * the first input's child length must not overflow. */
+  qv_array *kid_a = hand_array(qv_type_int32(), 1, 0, 0, 2, BUFS(NULL, EXACT(int32_t, 1)), 0, NULL, NULL);
+  qv_array *kid_b = hand_array(qv_type_int32(), 1, 0, 0, 2, BUFS(NULL, EXACT(int32_t, 2)), 0, NULL, NULL);
+  qv_array *a = hand_array(hand_list(QV_TYPE_LARGE_LIST_VIEW, qv_type_int32()), 1, 0, 0, 3,
+                           BUFS(NULL, EXACT(int64_t, 0), EXACT(int64_t, 1)), 1, KIDS(kid_a), NULL);
+  qv_array *b = hand_array(hand_list(QV_TYPE_LARGE_LIST_VIEW, qv_type_int32()), 1, 0, 0, 3,
+                           BUFS(NULL, EXACT(int64_t, INT64_MAX), EXACT(int64_t, 0)), 1, KIDS(kid_b), NULL);
+  expect_valid(b, QV_VALIDATE_STRUCTURE);
+  qv_array *out = NULL;
+  qv_error e;
+  qv_error_clear(&e);
+  hand_expect(qv_array_concat2(a, b, &out, &e), &e, QV_ERR_OVERFLOW, "list view offsets overflow");
+  assert_null(out);
+  qv_array_release(a);
+  qv_array_release(b);
+}
+
+static void test_view_buffer_index_out_of_range_concat(void **state) {
+  (void)state;
+  /* Shifting a view's buffer index by the first input's buffer count must
+   * neither overflow int32 nor land an invalid index in the first input's
+   * buffers. */
+  qv_view v[1];
+  memset(v, 0, sizeof v);
+  v[0].ref.size = 20;
+  v[0].ref.buffer_index = INT32_MAX;
+  qv_array *a = hand_array(qv_type_string_view(), 0, 0, 0, 3, BUFS(NULL, NULL, exact_buf("abcdefghijklmnopqrst", 20)),
+                           0, NULL, NULL);
+  qv_array *b = hand_array(qv_type_string_view(), 1, 0, 0, 3, BUFS(NULL, exact_buf(v, sizeof v), NULL), 0, NULL, NULL);
+  expect_valid(b, QV_VALIDATE_STRUCTURE);
+  qv_array *out = NULL;
+  qv_error e;
+  qv_error_clear(&e);
+  hand_expect(qv_array_concat2(a, b, &out, &e), &e, QV_ERR_INVALID_DATA, "view at row 0 refers to buffer 2147483647");
+  assert_null(out);
+  v[0].ref.buffer_index = 1; /* b has one data buffer: index 1 is a's only one after the shift */
+  qv_array *b2 = hand_array(qv_type_string_view(), 1, 0, 0, 3, BUFS(NULL, exact_buf(v, sizeof v), NULL), 0, NULL, NULL);
+  hand_expect(qv_array_concat2(a, b2, &out, &e), &e, QV_ERR_INVALID_DATA, "refers to buffer 1 of 1");
+  qv_array_release(b2);
+  qv_array_release(a);
+  qv_array_release(b);
+}
+
 static void test_utf8_offsets_backwards_print_and_json(void **state) {
   (void)state;
   /* Already checked slot by slot; kept here so it stays that way. */
@@ -534,6 +580,8 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_map_offsets_backwards_slice_write),
       cmocka_unit_test(test_list_of_utf8_bad_child_offsets_names_path),
       cmocka_unit_test(test_concat_utf8_offsets_backwards),
+      cmocka_unit_test(test_large_list_view_offset_near_int64_max_concat),
+      cmocka_unit_test(test_view_buffer_index_out_of_range_concat),
       cmocka_unit_test(test_utf8_offsets_backwards_print_and_json),
       cmocka_unit_test(test_ree_unsorted_run_ends_print),
       cmocka_unit_test(test_ree_unsorted_run_ends_slice_write),
