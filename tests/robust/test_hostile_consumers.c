@@ -415,6 +415,25 @@ static void test_bitmap_length_near_int64_max(void **state) {
   qv_array_release(bools);
 }
 
+static void test_bool_node_length_near_int64_max_ipc_read(void **state) {
+  (void)state;
+  /* The issue's reproduction: a bool FieldNode of INT64_MAX - 6 slots over
+   * one byte of values used to pass every size check (the bitmap size
+   * wrapped negative), then printing and writing ran away. */
+  const uint8_t one = 1;
+  rt_body b;
+  rt_body_init(&b, INT64_MAX - 6);
+  rt_node(&b, INT64_MAX - 6, 0);
+  rt_buf(&b, NULL, 0);
+  rt_buf(&b, &one, 1);
+  rt_bytes s;
+  memset(&s, 0, sizeof s);
+  rt_stream1(&s, qv_type_bool(), &b);
+  rt_expect_stream(&s, NULL, QV_ERR_INVALID_DATA, "");
+  rt_bytes_free(&s);
+  rt_body_free(&b);
+}
+
 static void test_validity_length_near_int64_max(void **state) {
   (void)state;
   /* A struct has no buffer but its validity: only the bitmap size bounds
@@ -590,6 +609,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_ree_unsorted_run_ends_concat),
       cmocka_unit_test(test_ree_run_ends_short_of_window_slice_write),
       cmocka_unit_test(test_bitmap_length_near_int64_max),
+      cmocka_unit_test(test_bool_node_length_near_int64_max_ipc_read),
       cmocka_unit_test(test_validity_length_near_int64_max),
       cmocka_unit_test(test_offsets_length_near_int64_max_structure),
       cmocka_unit_test(test_offsets_node_length_int64_max_ipc_read),
