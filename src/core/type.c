@@ -14,6 +14,7 @@
  * Equality lives in type_equals.c and text in type_string.c.
  */
 #include "core/internal.h"
+#include "core/layout.h"
 
 /* ---- singletons ---- */
 #define QV__SINGLETON(NAME, ID, BITS)                                 \
@@ -468,42 +469,10 @@ const qv_type *qv_type_storage(const qv_type *type) {
   return type;
 }
 
-int32_t qv_type_num_buffers(const qv_type *type) {
-  const qv_type *s = qv_type_storage(type);
-  if (s == NULL) return 0;
-  switch (s->id) {
-    case QV_TYPE_NULL:
-    case QV_TYPE_RUN_END_ENCODED:
-      return 0;
-    case QV_TYPE_FIXED_SIZE_LIST:
-    case QV_TYPE_STRUCT:
-    case QV_TYPE_SPARSE_UNION:
-      return 1;
-    case QV_TYPE_BINARY:
-    case QV_TYPE_STRING:
-    case QV_TYPE_LARGE_BINARY:
-    case QV_TYPE_LARGE_STRING:
-    case QV_TYPE_LIST_VIEW:
-    case QV_TYPE_LARGE_LIST_VIEW:
-      return 3;
-    default:
-      return 2; /* fixed width, bool, views, list, large_list, map, dense union, dictionary */
-  }
-}
+/* The layout queries read the layout table (layout.c). */
+int32_t qv_type_num_buffers(const qv_type *type) { return qv__layout_of(type)->n_buffers; }
 
-bool qv_type_has_validity(const qv_type *type) {
-  const qv_type *s = qv_type_storage(type);
-  if (s == NULL) return false;
-  switch (s->id) {
-    case QV_TYPE_NULL:
-    case QV_TYPE_SPARSE_UNION:
-    case QV_TYPE_DENSE_UNION:
-    case QV_TYPE_RUN_END_ENCODED:
-      return false;
-    default:
-      return true;
-  }
-}
+bool qv_type_has_validity(const qv_type *type) { return qv__layout_of(type)->nulls == QV__NULLS_BITMAP; }
 
 bool qv_type_is_integer(qv_type_id id) { return id >= QV_TYPE_INT8 && id <= QV_TYPE_UINT64; }
 bool qv_type_is_signed_integer(qv_type_id id) { return id >= QV_TYPE_INT8 && id <= QV_TYPE_INT64; }
@@ -527,33 +496,13 @@ bool qv_type_is_nested(qv_type_id id) {
 }
 
 int32_t qv__type_byte_width(const qv_type *type) {
-  const qv_type *s = qv_type_storage(type);
-  if (s == NULL || s->id == QV_TYPE_BOOL) return 0;
-  if (s->id == QV_TYPE_FIXED_SIZE_BINARY) return s->byte_width;
-  if (s->id == QV_TYPE_DICTIONARY) return s->index_type->bit_width / 8;
-  return (s->bit_width % 8 == 0) ? s->bit_width / 8 : 0;
+  const qv__layout *l = qv__layout_of(type);
+  if (l->n_buffers < 2 || l->buffers[1].role != QV__BUF_VALUES) return 0;
+  return qv__layout_width(&l->buffers[1], qv_type_storage(type));
 }
 
 int32_t qv__type_num_children(const qv_type *type) {
-  const qv_type *s = qv_type_storage(type);
-  if (s == NULL) return 0;
-  switch (s->id) {
-    case QV_TYPE_LIST:
-    case QV_TYPE_LARGE_LIST:
-    case QV_TYPE_LIST_VIEW:
-    case QV_TYPE_LARGE_LIST_VIEW:
-    case QV_TYPE_FIXED_SIZE_LIST:
-    case QV_TYPE_MAP:
-      return 1;
-    case QV_TYPE_STRUCT:
-    case QV_TYPE_SPARSE_UNION:
-    case QV_TYPE_DENSE_UNION:
-      return s->n_children;
-    case QV_TYPE_RUN_END_ENCODED:
-      return 2;
-    default:
-      return 0;
-  }
+  return qv__layout_num_children(qv__layout_of(type), qv_type_storage(type));
 }
 
 const char *qv_type_id_name(qv_type_id id) {
