@@ -21,10 +21,8 @@
 #include <stdio.h>
 
 #include "core/internal.h"
+#include "core/layout.h"
 #include "core/view_block.h"
-
-/* How a buffer's elements are byte-swapped when the body is big-endian. */
-enum { SWAP_NONE = 0, SWAP_2, SWAP_4, SWAP_8, SWAP_REV16, SWAP_REV32, SWAP_MDN, SWAP_VIEW };
 
 /* 16 zero bytes: the offsets buffer of an empty binary/list array whose
  * writer sent none (older arrow-rs did). */
@@ -112,70 +110,15 @@ static qv_status next_node(qv_body_loader *l, qv_ipc_field_node *node, qv_error 
   return QV_OK;
 }
 
-static void swap_into(uint8_t *dst, const uint8_t *src, int64_t n, int kind) {
-  switch (kind) {
-    case SWAP_2:
-      for (int64_t i = 0; i + 2 <= n; i += 2) {
-        uint16_t v;
-        memcpy(&v, src + i, 2);
-        v = __builtin_bswap16(v);
-        memcpy(dst + i, &v, 2);
-      }
-      break;
-    case SWAP_4:
-      for (int64_t i = 0; i + 4 <= n; i += 4) {
-        uint32_t v;
-        memcpy(&v, src + i, 4);
-        v = __builtin_bswap32(v);
-        memcpy(dst + i, &v, 4);
-      }
-      break;
-    case SWAP_8:
-      for (int64_t i = 0; i + 8 <= n; i += 8) {
-        uint64_t v;
-        memcpy(&v, src + i, 8);
-        v = __builtin_bswap64(v);
-        memcpy(dst + i, &v, 8);
-      }
-      break;
-    case SWAP_REV16:
-    case SWAP_REV32: {
-      int w = kind == SWAP_REV16 ? 16 : 32;
-      for (int64_t i = 0; i + w <= n; i += w)
-        for (int j = 0; j < w; j++) dst[i + j] = src[i + w - 1 - j];
-      break;
-    }
-    case SWAP_MDN:
-      for (int64_t i = 0; i + 16 <= n; i += 16) {
-        swap_into(dst + i, src + i, 8, SWAP_4);
-        swap_into(dst + i + 8, src + i + 8, 8, SWAP_8);
-      }
-      break;
-    case SWAP_VIEW:
-      for (int64_t i = 0; i + 16 <= n; i += 16) {
-        swap_into(dst + i, src + i, 4, SWAP_4);
-        int32_t len;
-        memcpy(&len, dst + i, 4);
-        memcpy(dst + i + 4, src + i + 4, 4);
-        if (len > QV_VIEW_INLINE_MAX)
-          swap_into(dst + i + 8, src + i + 8, 8, SWAP_4);
-        else
-          memcpy(dst + i + 8, src + i + 8, 8);
-      }
-      break;
-    default:
-      memcpy(dst, src, (size_t)n);
-  }
-}
-
 /* Views per block (72 bytes each). */
 #define VIEW_BLOCK 256
 
 /* Takes the next Buffer. `need` is the minimum size in bytes the layout
  * requires (0: may be empty, *out NULL then), `align` the alignment typed
- * loads need, `swap` how to byte-swap big-endian data. */
-static qv_status next_buffer(qv_body_loader *l, const char *what, int64_t need, int align, int swap, qv_buffer **out,
-                             qv_error *err) {
+ * loads need, `swap` how to byte-swap big-endian data (elements of `width`
+ * bytes). */
+static qv_status next_buffer(qv_body_loader *l, const char *what, int64_t need, int32_t align, qv__swap swap,
+                             int32_t width, qv_buffer **out, qv_error *err) {
   *out = NULL;
   const qv_ipc_batch_header *h = l->header;
   if (l->buffer_i >= h->n_buffers)
@@ -221,7 +164,7 @@ static qv_status next_buffer(qv_body_loader *l, const char *what, int64_t need, 
   }
   if (buf == NULL) return QV_OK;
   bool misaligned = align > 1 && ((uintptr_t)buf->data & (uintptr_t)(align - 1)) != 0;
-  bool do_swap = l->swap && swap != SWAP_NONE;
+  bool do_swap = l->swap && swap != QV__SWAP_NONE;
   if (misaligned || do_swap) {
     qv_buffer *copy = NULL;
     st = qv_buffer_allocate(NULL, size, false, &copy, err);
@@ -229,7 +172,7 @@ static qv_status next_buffer(qv_body_loader *l, const char *what, int64_t need, 
       qv_buffer_release(buf);
       return st;
     }
-    swap_into(copy->data, buf->data, size, do_swap ? swap : SWAP_NONE);
+    qv__layout_swap_copy(copy->data, buf->data, size, do_swap ? swap : QV__SWAP_NONE, width);
     qv_buffer_release(buf);
     buf = copy;
   }
@@ -262,7 +205,7 @@ static qv_status load_validity(qv_body_loader *l, const qv_ipc_field_node *node,
     l->buffer_i++;
     return QV_OK;
   }
-  QV_RETURN_IF_ERROR(next_buffer(l, "validity", 0, 1, SWAP_NONE, out, err));
+  QV_RETURN_IF_ERROR(next_buffer(l, "validity", 0, 1, QV__SWAP_NONE, 0, out, err));
   if (*out == NULL)
     return load_error(l, QV_ERR_INVALID_DATA, err, "null_count is %lld but the validity bitmap is empty",
                       (long long)node->null_count);
@@ -277,31 +220,15 @@ static qv_status load_validity(qv_body_loader *l, const qv_ipc_field_node *node,
   return QV_OK;
 }
 
-static int swap_kind_for_width(int32_t w) {
-  switch (w) {
-    case 2: return SWAP_2;
-    case 4: return SWAP_4;
-    case 8: return SWAP_8;
-    case 16: return SWAP_REV16;
-    case 32: return SWAP_REV32;
-    default: return SWAP_NONE;
-  }
-}
-
-static int align_for_width(int32_t w) {
-  if (w <= 0 || (w & (w - 1)) != 0) return 1;
-  return w < 8 ? w : 8;
-}
-
 /* Offsets buffer of `node->length + 1` entries of `w` bytes; an empty one is
  * accepted for an empty array. */
-static qv_status load_offsets(qv_body_loader *l, const qv_ipc_field_node *node, int w, const char *what,
+static qv_status load_offsets(qv_body_loader *l, const qv_ipc_field_node *node, int32_t w, const char *what,
                               qv_buffer **out, qv_error *err) {
   int64_t need = 0, entries;
   if (qv__add_overflow_i64(node->length, 1, &entries))
     return load_error(l, QV_ERR_OVERFLOW, err, "%s of %lld slots overflow", what, (long long)node->length);
   QV_RETURN_IF_ERROR(bytes_for(l, entries, w, &need, err));
-  QV_RETURN_IF_ERROR(next_buffer(l, what, node->length > 0 ? need : 0, w, w == 4 ? SWAP_4 : SWAP_8, out, err));
+  QV_RETURN_IF_ERROR(next_buffer(l, what, node->length > 0 ? need : 0, w, QV__SWAP_ELEMENT, w, out, err));
   if (*out == NULL) {
     *out = &k_zero_offsets; /* static: retain/release are no-ops */
   } else if ((*out)->size < need) {
@@ -309,6 +236,36 @@ static qv_status load_offsets(qv_body_loader *l, const qv_ipc_field_node *node, 
     *out = NULL;
     return load_error(l, QV_ERR_INVALID_DATA, err, "%s buffer of an empty array has fewer than %d bytes", what, w);
   }
+  return QV_OK;
+}
+
+/* Takes the next Buffer as buffer `b` of the layout of `s` says: its least
+ * size for the node's length, alignment and swap rule. */
+static qv_status load_buffer(qv_body_loader *l, const qv_ipc_field_node *node, const qv_type *s,
+                             const qv__buffer_layout *b, qv_buffer **out, qv_error *err) {
+  const int32_t w = qv__layout_width(b, s);
+  int64_t need;
+  if (b->role == QV__BUF_VALIDITY) return load_validity(l, node, out, err);
+  if (b->role == QV__BUF_OFFSETS) return load_offsets(l, node, w, b->name, out, err);
+  if (b->role == QV__BUF_VALUES && w <= 0)
+    return load_error(l, QV_ERR_NOT_IMPLEMENTED, err, "cannot load arrays of type %s", qv_type_id_name(s->id));
+  if (!qv__layout_min_bytes(b, w, node->length, &need))
+    return load_error(l, QV_ERR_OVERFLOW, err, "%lld values of %lld bytes overflow", (long long)node->length,
+                      (long long)w);
+  return next_buffer(l, b->name, need, qv__layout_align(b, w), qv__layout_swap(b, w), w, out, err);
+}
+
+/* Pre-1.0 (V4) unions had a validity slot before the type ids; quiver
+ * (like Arrow C++) reads them only when it carries no nulls. */
+static qv_status skip_v4_union_validity(qv_body_loader *l, const qv_ipc_field_node *node, qv_error *err) {
+  qv_buffer *skip = NULL;
+  QV_RETURN_IF_ERROR(next_buffer(l, "union validity", 0, 1, QV__SWAP_NONE, 0, &skip, err));
+  bool has_bitmap = skip != NULL;
+  qv_buffer_release(skip);
+  if (node->null_count != 0 && has_bitmap)
+    return load_error(l, QV_ERR_UNSUPPORTED, err,
+                      "pre-1.0 (V4) union with a top-level validity bitmap (%lld nulls) is not supported",
+                      (long long)node->null_count);
   return QV_OK;
 }
 
@@ -346,7 +303,8 @@ qv_status qv_body_load(qv_body_loader *l, const char *name, qv_type *type, qv_ar
     return load_error(l, QV_ERR_LIMIT, err, "fields nested deeper than %d", QV_IPC_MAX_FIELD_DEPTH);
   l->path[l->depth++] = name;
   const qv_type *s = qv_type_storage(type);
-  qv_ipc_field_node node;
+  const qv__layout *lay = qv__layout_of(s);
+  qv_ipc_field_node node = {0, 0};
   qv_status st = QV_OK;
   qv_buffer *small[3] = {NULL, NULL, NULL};
   qv_buffer **bufs = small;
@@ -355,7 +313,6 @@ qv_status qv_body_load(qv_body_loader *l, const char *name, qv_type *type, qv_ar
   qv_array **kids = kids_small;
   qv_array *dict = NULL;
   int64_t null_count;
-  int64_t need;
 
   QV_GOTO_IF_ERROR(st, next_node(l, &node, err), done);
   null_count = node.null_count;
@@ -364,135 +321,37 @@ qv_status qv_body_load(qv_body_loader *l, const char *name, qv_type *type, qv_ar
     QV_CHECK_ALLOC_GOTO(kids, st, err, done);
   }
 
-  switch (s->id) {
-    case QV_TYPE_NULL:
-      null_count = node.length;
-      break;
-    case QV_TYPE_BOOL:
-      n_bufs = 2;
-      QV_GOTO_IF_ERROR(st, load_validity(l, &node, &bufs[0], err), done);
-      QV_GOTO_IF_ERROR(st, next_buffer(l, "values", qv_bitmap_bytes(node.length), 1, SWAP_NONE, &bufs[1], err), done);
-      break;
-    case QV_TYPE_BINARY:
-    case QV_TYPE_STRING:
-    case QV_TYPE_LARGE_BINARY:
-    case QV_TYPE_LARGE_STRING: {
-      int w = (s->id == QV_TYPE_BINARY || s->id == QV_TYPE_STRING) ? 4 : 8;
-      n_bufs = 3;
-      QV_GOTO_IF_ERROR(st, load_validity(l, &node, &bufs[0], err), done);
-      QV_GOTO_IF_ERROR(st, load_offsets(l, &node, w, "offsets", &bufs[1], err), done);
-      QV_GOTO_IF_ERROR(st, next_buffer(l, "data", 0, 1, SWAP_NONE, &bufs[2], err), done);
-      break;
+  /* Every buffer, child and dictionary comes from the layout table. */
+  if (lay->nulls == QV__NULLS_ALL) null_count = node.length;
+  if (lay->nulls == QV__NULLS_IN_CHILDREN) null_count = 0;
+  n_bufs = lay->n_buffers;
+  if (lay->variadic) {
+    if (l->variadic_i >= l->header->n_variadic) {
+      st = load_error(l, QV_ERR_INVALID_DATA, err, "variadicBufferCounts has no entry for this view field");
+      goto done;
     }
-    case QV_TYPE_BINARY_VIEW:
-    case QV_TYPE_STRING_VIEW: {
-      if (l->variadic_i >= l->header->n_variadic) {
-        st = load_error(l, QV_ERR_INVALID_DATA, err, "variadicBufferCounts has no entry for this view field");
-        goto done;
-      }
-      int64_t nv = qv_ipc_batch_variadic_count(l->header, l->variadic_i++);
-      uint32_t left = l->header->n_buffers - l->buffer_i;
-      if (nv < 0 || left < 2 || nv > (int64_t)left - 2) {
-        st = load_error(l, QV_ERR_INVALID_DATA, err,
-                        "variadicBufferCounts says %lld data buffers, but only %u buffers remain", (long long)nv,
-                        left);
-        goto done;
-      }
-      n_bufs = 2 + (int32_t)nv;
-      if (n_bufs > 3) {
-        bufs = (qv_buffer **)qv__calloc((size_t)n_bufs, sizeof *bufs);
-        QV_CHECK_ALLOC_GOTO(bufs, st, err, done);
-      }
-      QV_GOTO_IF_ERROR(st, load_validity(l, &node, &bufs[0], err), done);
-      QV_GOTO_IF_ERROR(st, bytes_for(l, node.length, QV_VIEW_SIZE, &need, err), done);
-      QV_GOTO_IF_ERROR(st, next_buffer(l, "views", need, 4, SWAP_VIEW, &bufs[1], err), done);
-      for (int32_t i = 2; i < n_bufs; i++)
-        QV_GOTO_IF_ERROR(st, next_buffer(l, "variadic data", 0, 1, SWAP_NONE, &bufs[i], err), done);
-      break;
+    int64_t nv = qv_ipc_batch_variadic_count(l->header, l->variadic_i++);
+    uint32_t left = l->header->n_buffers - l->buffer_i;
+    if (nv < 0 || left < 2 || nv > (int64_t)left - 2) {
+      st = load_error(l, QV_ERR_INVALID_DATA, err,
+                      "variadicBufferCounts says %lld data buffers, but only %u buffers remain", (long long)nv, left);
+      goto done;
     }
-    case QV_TYPE_LIST:
-    case QV_TYPE_MAP:
-    case QV_TYPE_LARGE_LIST:
-      n_bufs = 2;
-      QV_GOTO_IF_ERROR(st, load_validity(l, &node, &bufs[0], err), done);
-      QV_GOTO_IF_ERROR(st, load_offsets(l, &node, s->id == QV_TYPE_LARGE_LIST ? 8 : 4, "offsets", &bufs[1], err),
-                       done);
-      QV_GOTO_IF_ERROR(st, load_children(l, s, kids, err), done);
-      break;
-    case QV_TYPE_LIST_VIEW:
-    case QV_TYPE_LARGE_LIST_VIEW: {
-      int w = s->id == QV_TYPE_LIST_VIEW ? 4 : 8;
-      n_bufs = 3;
-      QV_GOTO_IF_ERROR(st, load_validity(l, &node, &bufs[0], err), done);
-      QV_GOTO_IF_ERROR(st, bytes_for(l, node.length, w, &need, err), done);
-      QV_GOTO_IF_ERROR(st, next_buffer(l, "offsets", need, w, w == 4 ? SWAP_4 : SWAP_8, &bufs[1], err), done);
-      QV_GOTO_IF_ERROR(st, next_buffer(l, "sizes", need, w, w == 4 ? SWAP_4 : SWAP_8, &bufs[2], err), done);
-      QV_GOTO_IF_ERROR(st, load_children(l, s, kids, err), done);
-      break;
-    }
-    case QV_TYPE_FIXED_SIZE_LIST:
-    case QV_TYPE_STRUCT:
-      n_bufs = 1;
-      QV_GOTO_IF_ERROR(st, load_validity(l, &node, &bufs[0], err), done);
-      QV_GOTO_IF_ERROR(st, load_children(l, s, kids, err), done);
-      break;
-    case QV_TYPE_SPARSE_UNION:
-    case QV_TYPE_DENSE_UNION:
-      if (l->v4_unions) {
-        /* Pre-1.0 unions had a validity slot; quiver (like Arrow C++) reads
-         * them only when it carries no nulls. */
-        qv_buffer *skip = NULL;
-        QV_GOTO_IF_ERROR(st, next_buffer(l, "union validity", 0, 1, SWAP_NONE, &skip, err), done);
-        bool has_bitmap = skip != NULL;
-        qv_buffer_release(skip);
-        if (node.null_count != 0 && has_bitmap) {
-          st = load_error(l, QV_ERR_UNSUPPORTED, err,
-                          "pre-1.0 (V4) union with a top-level validity bitmap (%lld nulls) is not supported",
-                          (long long)node.null_count);
-          goto done;
-        }
-      }
-      null_count = 0;
-      n_bufs = s->id == QV_TYPE_DENSE_UNION ? 2 : 1;
-      QV_GOTO_IF_ERROR(st, next_buffer(l, "type ids", node.length, 1, SWAP_NONE, &bufs[0], err), done);
-      if (s->id == QV_TYPE_DENSE_UNION) {
-        QV_GOTO_IF_ERROR(st, bytes_for(l, node.length, 4, &need, err), done);
-        QV_GOTO_IF_ERROR(st, next_buffer(l, "offsets", need, 4, SWAP_4, &bufs[1], err), done);
-      }
-      QV_GOTO_IF_ERROR(st, load_children(l, s, kids, err), done);
-      break;
-    case QV_TYPE_RUN_END_ENCODED:
-      null_count = 0;
-      QV_GOTO_IF_ERROR(st, load_children(l, s, kids, err), done);
-      break;
-    case QV_TYPE_DICTIONARY: {
-      int32_t w = s->index_type->bit_width / 8;
-      n_bufs = 2;
-      QV_GOTO_IF_ERROR(st, load_validity(l, &node, &bufs[0], err), done);
-      QV_GOTO_IF_ERROR(st, bytes_for(l, node.length, w, &need, err), done);
-      QV_GOTO_IF_ERROR(st, next_buffer(l, "indices", need, align_for_width(w), swap_kind_for_width(w), &bufs[1], err),
-                       done);
-      QV_GOTO_IF_ERROR(st, find_dictionary(l, s, &node, &dict, err), done);
-      break;
-    }
-    default: {
-      int32_t w = qv__type_byte_width(s);
-      if (w <= 0) {
-        st = load_error(l, QV_ERR_NOT_IMPLEMENTED, err, "cannot load arrays of type %s", qv_type_id_name(s->id));
-        goto done;
-      }
-      int swap = swap_kind_for_width(w);
-      if (s->id == QV_TYPE_FIXED_SIZE_BINARY) swap = SWAP_NONE;
-      if (s->id == QV_TYPE_INTERVAL_DAY_TIME) swap = SWAP_4;
-      if (s->id == QV_TYPE_INTERVAL_MONTH_DAY_NANO) swap = SWAP_MDN;
-      n_bufs = 2;
-      QV_GOTO_IF_ERROR(st, load_validity(l, &node, &bufs[0], err), done);
-      QV_GOTO_IF_ERROR(st, bytes_for(l, node.length, w, &need, err), done);
-      QV_GOTO_IF_ERROR(st, next_buffer(l, "values", need, align_for_width(w), swap, &bufs[1], err), done);
-      break;
+    n_bufs = lay->n_buffers + (int32_t)nv;
+    if (n_bufs > 3) {
+      bufs = (qv_buffer **)qv__calloc((size_t)n_bufs, sizeof *bufs);
+      QV_CHECK_ALLOC_GOTO(bufs, st, err, done);
     }
   }
-  if (s->id != QV_TYPE_NULL && qv_type_has_validity(s) && bufs[0] == NULL) null_count = 0;
+  if (l->v4_unions && lay->n_buffers > 0 && lay->buffers[0].role == QV__BUF_TYPE_IDS)
+    QV_GOTO_IF_ERROR(st, skip_v4_union_validity(l, &node, err), done);
+  for (int32_t i = 0; i < lay->n_buffers; i++)
+    QV_GOTO_IF_ERROR(st, load_buffer(l, &node, s, &lay->buffers[i], &bufs[i], err), done);
+  for (int32_t i = lay->n_buffers; i < n_bufs; i++)
+    QV_GOTO_IF_ERROR(st, next_buffer(l, "variadic data", 0, 1, QV__SWAP_NONE, 0, &bufs[i], err), done);
+  if (lay->arity != QV__CHILDREN_NONE) QV_GOTO_IF_ERROR(st, load_children(l, s, kids, err), done);
+  if (lay->dictionary) QV_GOTO_IF_ERROR(st, find_dictionary(l, s, &node, &dict, err), done);
+  if (lay->nulls == QV__NULLS_BITMAP && bufs[0] == NULL) null_count = 0;
   st = qv_array_new(type, node.length, 0, null_count, n_bufs, bufs, s->n_children, kids, dict, out, err);
   if (st != QV_OK) path_prefix(l, err);
 
