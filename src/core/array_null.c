@@ -15,6 +15,7 @@
  * Unions and REE have no bitmap, so their nulls live in the children.
  */
 #include "core/internal.h"
+#include "core/layout.h"
 
 static qv_status zero_buffer(int64_t size, qv_buffer **out, qv_error *err) {
   return qv_buffer_allocate(NULL, size, true, out, err);
@@ -53,6 +54,30 @@ static qv_status run_ends_array(qv_type *re_type, int64_t length, qv_array **out
   return st;
 }
 
+/* A zeroed buffer for buffer `b` of the layout of `s`, long enough for
+ * `length` slots; union type ids all name the first child. */
+static qv_status null_buffer(const qv_type *s, const qv__buffer_layout *b, int64_t length, qv_buffer **out,
+                             qv_error *err) {
+  const int32_t w = qv__layout_width(b, s);
+  int64_t bytes;
+  if (!qv__layout_min_bytes(b, w, length, &bytes))
+    return qv_error_set(err, QV_ERR_OVERFLOW, "null array: %lld values of %lld bytes overflow",
+                        (long long)(b->role == QV__BUF_OFFSETS ? length + 1 : length), (long long)w);
+  QV_RETURN_IF_ERROR(zero_buffer(bytes, out, err));
+  if (b->role == QV__BUF_TYPE_IDS && s->n_children > 0) memset((*out)->data, s->type_codes[0], (size_t)length);
+  return QV_OK;
+}
+
+/* Length child k needs under zeroed buffers of `length` slots. */
+static int64_t null_child_length(const qv__layout *lay, const qv_type *s, int32_t k, int64_t length) {
+  switch (lay->window) {
+    case QV__WINDOW_SAME: return length;
+    case QV__WINDOW_LIST_SIZE: return length * s->list_size; /* checked by the caller */
+    case QV__WINDOW_UNION_OFFSETS: return (k == 0 && length > 0) ? 1 : 0; /* every offset is 0 into child 0 */
+    default: return 0; /* offsets and sizes all 0: empty ranges */
+  }
+}
+
 qv_status qv_array_new_null(qv_type *type, int64_t length, qv_array **out, qv_error *err) {
   if (out == NULL || type == NULL)
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_array_new_null: %s is NULL", type ? "out" : "type");
@@ -60,108 +85,47 @@ qv_status qv_array_new_null(qv_type *type, int64_t length, qv_array **out, qv_er
   if (length < 0)
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_array_new_null: negative length %lld", (long long)length);
   const qv_type *s = qv_type_storage(type);
+  const qv__layout *lay = qv__layout_of(s);
   qv_status st = QV_OK;
-  qv_buffer *bufs[3] = {NULL, NULL, NULL};
-  int32_t n_bufs = qv_type_num_buffers(s);
+  qv_buffer *bufs[QV__LAYOUT_MAX_BUFFERS] = {NULL, NULL, NULL};
+  int32_t n_bufs = lay->n_buffers;
   int32_t n_kids = 0;
   qv_array **kids = NULL;
   qv_array *dict = NULL;
   int64_t bytes = 0;
-  int64_t null_count = length;
+  int64_t null_count = lay->nulls == QV__NULLS_IN_CHILDREN ? 0 : length;
 
-  if (s->id == QV_TYPE_NULL) return qv_array_new(type, length, 0, length, 0, NULL, 0, NULL, NULL, out, err);
+  if (lay->nulls == QV__NULLS_ALL) return qv_array_new(type, length, 0, length, 0, NULL, 0, NULL, NULL, out, err);
 
   if (length > INT64_MAX - 64)
     return qv_error_set(err, QV_ERR_OVERFLOW, "qv_array_new_null: length %lld too large", (long long)length);
-  n_kids = qv__type_num_children(s);
+  n_kids = qv__layout_num_children(lay, s);
   kids = (qv_array **)qv__calloc((size_t)n_kids, sizeof(qv_array *));
   QV_CHECK_ALLOC_GOTO(kids, st, err, cleanup);
 
-  switch (s->id) {
-    case QV_TYPE_BOOL:
-      QV_GOTO_IF_ERROR(st, zero_buffer(qv_bitmap_bytes(length), &bufs[1], err), cleanup);
-      break;
-    case QV_TYPE_BINARY:
-    case QV_TYPE_STRING:
-    case QV_TYPE_LARGE_BINARY:
-    case QV_TYPE_LARGE_STRING: {
-      int64_t w = (s->id == QV_TYPE_BINARY || s->id == QV_TYPE_STRING) ? 4 : 8;
-      QV_GOTO_IF_ERROR(st, checked_bytes(length + 1, w, &bytes, err), cleanup);
-      QV_GOTO_IF_ERROR(st, zero_buffer(bytes, &bufs[1], err), cleanup);
-      QV_GOTO_IF_ERROR(st, zero_buffer(0, &bufs[2], err), cleanup);
-      break;
-    }
-    case QV_TYPE_BINARY_VIEW:
-    case QV_TYPE_STRING_VIEW:
-      QV_GOTO_IF_ERROR(st, checked_bytes(length, QV_VIEW_SIZE, &bytes, err), cleanup);
-      QV_GOTO_IF_ERROR(st, zero_buffer(bytes, &bufs[1], err), cleanup);
-      break;
-    case QV_TYPE_LIST:
-    case QV_TYPE_LARGE_LIST:
-    case QV_TYPE_MAP: {
-      int64_t w = s->id == QV_TYPE_LARGE_LIST ? 8 : 4;
-      QV_GOTO_IF_ERROR(st, checked_bytes(length + 1, w, &bytes, err), cleanup);
-      QV_GOTO_IF_ERROR(st, zero_buffer(bytes, &bufs[1], err), cleanup);
-      QV_GOTO_IF_ERROR(st, qv_array_new_null(s->children[0]->type, 0, &kids[0], err), cleanup);
-      break;
-    }
-    case QV_TYPE_LIST_VIEW:
-    case QV_TYPE_LARGE_LIST_VIEW: {
-      int64_t w = s->id == QV_TYPE_LIST_VIEW ? 4 : 8;
-      QV_GOTO_IF_ERROR(st, checked_bytes(length, w, &bytes, err), cleanup);
-      QV_GOTO_IF_ERROR(st, zero_buffer(bytes, &bufs[1], err), cleanup);
-      QV_GOTO_IF_ERROR(st, zero_buffer(bytes, &bufs[2], err), cleanup);
-      QV_GOTO_IF_ERROR(st, qv_array_new_null(s->children[0]->type, 0, &kids[0], err), cleanup);
-      break;
-    }
-    case QV_TYPE_FIXED_SIZE_LIST:
-      QV_GOTO_IF_ERROR(st, checked_bytes(length, s->list_size, &bytes, err), cleanup);
-      QV_GOTO_IF_ERROR(st, qv_array_new_null(s->children[0]->type, bytes, &kids[0], err), cleanup);
-      break;
-    case QV_TYPE_STRUCT:
-      for (int32_t i = 0; i < n_kids; i++)
-        QV_GOTO_IF_ERROR(st, qv_array_new_null(s->children[i]->type, length, &kids[i], err), cleanup);
-      break;
-    case QV_TYPE_SPARSE_UNION:
-    case QV_TYPE_DENSE_UNION: {
-      bool dense = s->id == QV_TYPE_DENSE_UNION;
-      null_count = 0;
-      if (n_kids == 0 && length > 0)
-        QV_FAIL_GOTO(st, cleanup, err, QV_ERR_INVALID_ARGUMENT,
-                     "null %s array: a union without children cannot hold %lld null slots", qv_type_id_name(s->id),
-                     (long long)length);
-      QV_GOTO_IF_ERROR(st, zero_buffer(length, &bufs[0], err), cleanup);
-      if (n_kids > 0) memset(bufs[0]->data, s->type_codes[0], (size_t)length);
-      if (dense) {
-        QV_GOTO_IF_ERROR(st, checked_bytes(length, 4, &bytes, err), cleanup);
-        QV_GOTO_IF_ERROR(st, zero_buffer(bytes, &bufs[1], err), cleanup);
-      }
-      for (int32_t i = 0; i < n_kids; i++) {
-        int64_t child_len = dense ? ((i == 0 && length > 0) ? 1 : 0) : length;
-        QV_GOTO_IF_ERROR(st, qv_array_new_null(s->children[i]->type, child_len, &kids[i], err), cleanup);
-      }
-      break;
-    }
-    case QV_TYPE_RUN_END_ENCODED:
-      null_count = 0;
-      QV_GOTO_IF_ERROR(st, run_ends_array(s->children[0]->type, length, &kids[0], err), cleanup);
-      QV_GOTO_IF_ERROR(st, qv_array_new_null(s->children[1]->type, length > 0 ? 1 : 0, &kids[1], err), cleanup);
-      break;
-    case QV_TYPE_DICTIONARY:
-      QV_GOTO_IF_ERROR(st, checked_bytes(length, s->index_type->bit_width / 8, &bytes, err), cleanup);
-      QV_GOTO_IF_ERROR(st, zero_buffer(bytes, &bufs[1], err), cleanup);
-      QV_GOTO_IF_ERROR(st, qv_array_new_null(s->value_type, 0, &dict, err), cleanup);
-      break;
-    default: /* fixed width */
-      QV_GOTO_IF_ERROR(st, checked_bytes(length, qv__type_byte_width(s), &bytes, err), cleanup);
-      QV_GOTO_IF_ERROR(st, zero_buffer(bytes, &bufs[1], err), cleanup);
-      break;
+  if (lay->buffers[0].role == QV__BUF_TYPE_IDS && n_kids == 0 && length > 0)
+    QV_FAIL_GOTO(st, cleanup, err, QV_ERR_INVALID_ARGUMENT,
+                 "null %s array: a union without children cannot hold %lld null slots", qv_type_id_name(s->id),
+                 (long long)length);
+  /* The bitmap last, so size overflows fail before any big allocation. */
+  for (int32_t i = 0; i < n_bufs; i++)
+    if (lay->buffers[i].role != QV__BUF_VALIDITY)
+      QV_GOTO_IF_ERROR(st, null_buffer(s, &lay->buffers[i], length, &bufs[i], err), cleanup);
+  if (lay->window == QV__WINDOW_LIST_SIZE)
+    QV_GOTO_IF_ERROR(st, checked_bytes(length, s->list_size, &bytes, err), cleanup);
+  if (lay->window == QV__WINDOW_RUN_ENDS) {
+    QV_GOTO_IF_ERROR(st, run_ends_array(s->children[0]->type, length, &kids[0], err), cleanup);
+    QV_GOTO_IF_ERROR(st, qv_array_new_null(s->children[1]->type, length > 0 ? 1 : 0, &kids[1], err), cleanup);
+  } else {
+    for (int32_t i = 0; i < n_kids; i++)
+      QV_GOTO_IF_ERROR(st, qv_array_new_null(s->children[i]->type, null_child_length(lay, s, i, length), &kids[i], err),
+                       cleanup);
   }
-  /* The bitmap last, so size overflows above fail before any big allocation. */
-  if (qv_type_has_validity(s)) QV_GOTO_IF_ERROR(st, zero_buffer(qv_bitmap_bytes(length), &bufs[0], err), cleanup);
+  if (lay->dictionary) QV_GOTO_IF_ERROR(st, qv_array_new_null(s->value_type, 0, &dict, err), cleanup);
+  if (lay->nulls == QV__NULLS_BITMAP) QV_GOTO_IF_ERROR(st, zero_buffer(qv_bitmap_bytes(length), &bufs[0], err), cleanup);
   QV_GOTO_IF_ERROR(st, qv_array_new(type, length, 0, null_count, n_bufs, bufs, n_kids, kids, dict, out, err), cleanup);
 cleanup:
-  for (int i = 0; i < 3; i++) qv_buffer_release(bufs[i]);
+  for (int i = 0; i < QV__LAYOUT_MAX_BUFFERS; i++) qv_buffer_release(bufs[i]);
   for (int32_t i = 0; kids != NULL && i < n_kids; i++) qv_array_release(kids[i]);
   free(kids);
   qv_array_release(dict);
