@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "core/internal.h"
+#include "core/layout.h"
 #include "validate/internal.h"
 
 /* Requires buffer idx to hold at least `need` bytes. */
@@ -62,13 +63,14 @@ static qv_status check_null_count(qv__vctx *c, const qv_array *a, const qv_type 
   if (nc > a->length)
     return qv__vfail(c, a, QV_ERR_INVALID_DATA, "null_count %lld exceeds length %lld", (long long)nc,
                      (long long)a->length);
-  if (t->id == QV_TYPE_NULL) {
+  const qv__nulls nulls = qv__layout_of(t)->nulls;
+  if (nulls == QV__NULLS_ALL) {
     if (nc != QV_NULL_COUNT_UNKNOWN && nc != a->length)
       return qv__vfail(c, a, QV_ERR_INVALID_DATA, "null_count %lld must equal the length %lld", (long long)nc,
                        (long long)a->length);
     return QV_OK;
   }
-  if (!qv_type_has_validity(t)) {
+  if (nulls == QV__NULLS_IN_CHILDREN) {
     if (nc > 0)
       return qv__vfail(c, a, QV_ERR_INVALID_DATA, "null_count must be 0 (nulls live in the children), found %lld",
                        (long long)nc);
@@ -107,6 +109,30 @@ static qv_status check_children(qv__vctx *c, const qv_array *a, const qv_type *t
   return QV_OK;
 }
 
+/* Run-end encoded: the run ends child is a non-null int16/32/64 array that
+ * can describe offset + length slots, with no more runs than values. The
+ * run-end integer type is a logical rule of the type, not a layout fact. */
+static qv_status check_run_ends(qv__vctx *c, const qv_array *a, int64_t end) {
+  const qv_array *re = a->children[0], *vals = a->children[1];
+  const qv_type_id rid = qv__storage_id(re);
+  if (rid != QV_TYPE_INT16 && rid != QV_TYPE_INT32 && rid != QV_TYPE_INT64)
+    return qv__vfail(c, a, QV_ERR_INVALID_DATA, "run_ends must be int16, int32 or int64, found %s",
+                     qv_type_id_name(rid));
+  if (__atomic_load_n(&re->null_count, __ATOMIC_RELAXED) > 0)
+    return qv__vfail(c, a, QV_ERR_INVALID_DATA, "run_ends must not contain nulls (null_count %lld)",
+                     (long long)re->null_count);
+  if (re->length > vals->length)
+    return qv__vfail(c, a, QV_ERR_INVALID_DATA, "run_ends has %lld runs but values only %lld entries",
+                     (long long)re->length, (long long)vals->length);
+  const int64_t max = rid == QV_TYPE_INT16 ? INT16_MAX : rid == QV_TYPE_INT32 ? INT32_MAX : INT64_MAX;
+  if (end > max)
+    return qv__vfail(c, a, QV_ERR_INVALID_DATA, "offset + length %lld does not fit the %s run ends", (long long)end,
+                     qv_type_id_name(rid));
+  if (a->length > 0 && re->length == 0)
+    return qv__vfail(c, a, QV_ERR_INVALID_DATA, "no runs for a length of %lld", (long long)a->length);
+  return QV_OK;
+}
+
 /* Children read at the parent's logical positions need `need` slots. */
 static qv_status children_cover(qv__vctx *c, const qv_array *a, const qv_type *t, int64_t need) {
   for (int32_t k = 0; k < a->n_children; k++)
@@ -120,6 +146,7 @@ static qv_status children_cover(qv__vctx *c, const qv_array *a, const qv_type *t
 
 qv_status qv__validate_layout(qv__vctx *c, const qv_array *a) {
   const qv_type *t = qv_type_storage(a->type);
+  const qv__layout *lay = qv__layout_of(t);
   int64_t end;
   if (a->length < 0) return qv__vfail(c, a, QV_ERR_INVALID_DATA, "negative length %lld", (long long)a->length);
   if (a->offset < 0) return qv__vfail(c, a, QV_ERR_INVALID_DATA, "negative offset %lld", (long long)a->offset);
@@ -128,8 +155,8 @@ qv_status qv__validate_layout(qv__vctx *c, const qv_array *a) {
                      (long long)a->length);
 
   /* Buffers: count, and no size without data. */
-  const bool is_view = t->id == QV_TYPE_BINARY_VIEW || t->id == QV_TYPE_STRING_VIEW;
-  const int32_t want = qv_type_num_buffers(t);
+  const bool is_view = lay->variadic;
+  const int32_t want = lay->n_buffers;
   if (is_view ? a->n_buffers < want : a->n_buffers != want)
     return qv__vfail(c, a, QV_ERR_INVALID_DATA, "expected %s%d buffers, found %d", is_view ? "at least " : "", want,
                      a->n_buffers);
@@ -146,7 +173,7 @@ qv_status qv__validate_layout(qv__vctx *c, const qv_array *a) {
   QV_RETURN_IF_ERROR(check_children(c, a, t));
 
   /* Dictionary presence and type. */
-  if (t->id == QV_TYPE_DICTIONARY) {
+  if (lay->dictionary) {
     if (a->dictionary == NULL) return qv__vfail(c, a, QV_ERR_INVALID_DATA, "dictionary array has no dictionary");
     if (a->dictionary->type == NULL || !qv_type_equals(a->dictionary->type, t->value_type, false)) {
       char have[128] = "(none)", expect[128];
@@ -163,31 +190,29 @@ qv_status qv__validate_layout(qv__vctx *c, const qv_array *a) {
 
   QV_RETURN_IF_ERROR(check_null_count(c, a, t, end));
 
-  switch (t->id) {
-    case QV_TYPE_NULL:
-      return QV_OK;
-    case QV_TYPE_BOOL:
-      return need_bytes(c, a, 1, "values", qv_bitmap_bytes(end));
-    case QV_TYPE_BINARY:
-    case QV_TYPE_STRING:
-    case QV_TYPE_LARGE_BINARY:
-    case QV_TYPE_LARGE_STRING:
-      return check_offsets(c, a, t->id == QV_TYPE_LARGE_BINARY || t->id == QV_TYPE_LARGE_STRING, end,
-                           qv__buf_size(a, 2), "data size");
-    case QV_TYPE_BINARY_VIEW:
-    case QV_TYPE_STRING_VIEW:
-      return need_values(c, a, 1, "views", end, QV_VIEW_SIZE);
-    case QV_TYPE_LIST:
-    case QV_TYPE_LARGE_LIST:
-    case QV_TYPE_MAP:
-      return check_offsets(c, a, t->id == QV_TYPE_LARGE_LIST, end, a->children[0]->length, "child length");
-    case QV_TYPE_LIST_VIEW:
-    case QV_TYPE_LARGE_LIST_VIEW: {
-      const int64_t w = t->id == QV_TYPE_LARGE_LIST_VIEW ? 8 : 4;
-      QV_RETURN_IF_ERROR(need_values(c, a, 1, "offsets", end, w));
-      return need_values(c, a, 2, "sizes", end, w);
+  /* Each buffer as its role needs (validity was checked with the null
+   * count, data through the offsets), then the children as the window
+   * maps onto them. */
+  for (int32_t i = 0; i < lay->n_buffers; i++) {
+    const qv__buffer_layout *b = &lay->buffers[i];
+    const int32_t w = qv__layout_width(b, t);
+    if (b->role == QV__BUF_VALIDITY || b->role == QV__BUF_DATA) continue;
+    if (b->role == QV__BUF_BITS) {
+      QV_RETURN_IF_ERROR(need_bytes(c, a, i, b->name, qv_bitmap_bytes(end)));
+    } else if (b->role == QV__BUF_OFFSETS) {
+      const bool into_data = i + 1 < lay->n_buffers && lay->buffers[i + 1].role == QV__BUF_DATA;
+      QV_RETURN_IF_ERROR(check_offsets(c, a, w == 8, end, into_data ? qv__buf_size(a, i + 1) : a->children[0]->length,
+                                       into_data ? "data size" : "child length"));
+    } else {
+      if (w <= 0 && t->id != QV_TYPE_FIXED_SIZE_BINARY) /* fixed_size_binary(0) is a valid type */
+        return qv__vfail(c, a, QV_ERR_INVALID_DATA, "type has no fixed width (%d)", w);
+      QV_RETURN_IF_ERROR(need_values(c, a, i, b->name, end, w));
     }
-    case QV_TYPE_FIXED_SIZE_LIST: {
+  }
+  switch (lay->window) {
+    case QV__WINDOW_SAME:
+      return children_cover(c, a, t, end);
+    case QV__WINDOW_LIST_SIZE: {
       int64_t need;
       if (t->list_size < 0)
         return qv__vfail(c, a, QV_ERR_INVALID_DATA, "negative list size %d", t->list_size);
@@ -201,47 +226,16 @@ qv_status qv__validate_layout(qv__vctx *c, const qv_array *a) {
                          t->list_size, (long long)need);
       return QV_OK;
     }
-    case QV_TYPE_STRUCT:
-      return children_cover(c, a, t, end);
-    case QV_TYPE_SPARSE_UNION:
-      QV_RETURN_IF_ERROR(need_values(c, a, 0, "type ids", end, 1));
-      return children_cover(c, a, t, end);
-    case QV_TYPE_DENSE_UNION:
-      QV_RETURN_IF_ERROR(need_values(c, a, 0, "type ids", end, 1));
-      return need_values(c, a, 1, "offsets", end, 4);
-    case QV_TYPE_RUN_END_ENCODED: {
-      const qv_array *re = a->children[0], *vals = a->children[1];
-      const qv_type_id rid = qv__storage_id(re);
-      if (rid != QV_TYPE_INT16 && rid != QV_TYPE_INT32 && rid != QV_TYPE_INT64)
-        return qv__vfail(c, a, QV_ERR_INVALID_DATA, "run_ends must be int16, int32 or int64, found %s",
-                         qv_type_id_name(rid));
-      if (__atomic_load_n(&re->null_count, __ATOMIC_RELAXED) > 0)
-        return qv__vfail(c, a, QV_ERR_INVALID_DATA, "run_ends must not contain nulls (null_count %lld)",
-                         (long long)re->null_count);
-      if (re->length > vals->length)
-        return qv__vfail(c, a, QV_ERR_INVALID_DATA, "run_ends has %lld runs but values only %lld entries",
-                         (long long)re->length, (long long)vals->length);
-      const int64_t max = rid == QV_TYPE_INT16 ? INT16_MAX : rid == QV_TYPE_INT32 ? INT32_MAX : INT64_MAX;
-      if (end > max)
-        return qv__vfail(c, a, QV_ERR_INVALID_DATA, "offset + length %lld does not fit the %s run ends",
-                         (long long)end, qv_type_id_name(rid));
-      if (a->length > 0 && re->length == 0)
-        return qv__vfail(c, a, QV_ERR_INVALID_DATA, "no runs for a length of %lld", (long long)a->length);
+    case QV__WINDOW_RUN_ENDS:
+      return check_run_ends(c, a, end);
+    default: /* offsets were checked against the child; per-slot offsets are content */
       return QV_OK;
-    }
-    case QV_TYPE_DICTIONARY:
-    default: {
-      const int32_t w = qv__type_byte_width(t);
-      if (w <= 0 && t->id != QV_TYPE_FIXED_SIZE_BINARY)
-        return qv__vfail(c, a, QV_ERR_INVALID_DATA, "type has no fixed width (%d)", w);
-      return need_values(c, a, 1, t->id == QV_TYPE_DICTIONARY ? "indices" : "values", end, w);
-    }
   }
 }
 
 qv_status qv__validate_links(qv__vctx *c, const qv_array *a) {
   const qv_type *t = qv_type_storage(a->type);
-  if (t->id != QV_TYPE_RUN_END_ENCODED || a->length == 0) return QV_OK;
+  if (qv__layout_of(t)->window != QV__WINDOW_RUN_ENDS || a->length == 0) return QV_OK;
   const qv_array *re = a->children[0];
   const int64_t last = qv__ree_run_end(a, re->length - 1);
   if (last < a->offset + a->length)
