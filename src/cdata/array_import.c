@@ -21,6 +21,7 @@
 
 #include "cdata/internal.h"
 #include "core/internal.h"
+#include "core/layout.h"
 
 typedef struct import_holder {
   struct ArrowArray array; /* the moved producer struct */
@@ -62,12 +63,14 @@ static const int64_t zero_offsets[2] = {0, 0};
 /* One expected buffer of a layout. */
 typedef struct buf_spec {
   const char *name;
-  int64_t size;       /* bytes the buffer must hold */
-  bool validity;      /* may be NULL when null_count == 0 */
+  int64_t size;          /* bytes the buffer must hold */
+  qv__buffer_role role;  /* validity may be NULL when null_count == 0; data is sized by the offsets */
+  int32_t width;         /* bytes per element */
 } buf_spec;
 
 static qv_status too_big(qv_error *err, const char *what, int64_t L) {
-  return qv_error_set(err, QV_ERR_INVALID_DATA, "%s size overflows int64 for length+offset %lld", what, (long long)L);
+  return qv_error_set(err, QV_ERR_INVALID_DATA, "%s buffer size overflows int64 for length+offset %lld", what,
+                      (long long)L);
 }
 
 /* Reads offsets[i] of width w (4 or 8) from producer memory (any alignment). */
@@ -82,83 +85,25 @@ static int64_t read_offset(const void *p, int64_t i, int w) {
   return v;
 }
 
-/* Fills specs[] for the fixed part of the layout (views: validity, views).
- * Returns the number of buffers the layout has (views: 2, their variadic
- * buffers and trailing sizes buffer are handled by the caller), or -1 and
- * sets err. */
-static int layout(const qv_type *st, int64_t L, buf_spec *s, qv_error *err) {
-  int64_t n;
-  switch (st->id) {
-    case QV_TYPE_NULL:
-    case QV_TYPE_RUN_END_ENCODED:
-      return 0;
-    case QV_TYPE_STRUCT:
-    case QV_TYPE_FIXED_SIZE_LIST:
-      s[0] = (buf_spec){"validity", qv_bitmap_bytes(L), true};
-      return 1;
-    case QV_TYPE_BOOL:
-      s[0] = (buf_spec){"validity", qv_bitmap_bytes(L), true};
-      s[1] = (buf_spec){"values", qv_bitmap_bytes(L), false};
-      return 2;
-    case QV_TYPE_BINARY:
-    case QV_TYPE_STRING:
-    case QV_TYPE_LIST:
-    case QV_TYPE_MAP:
-    case QV_TYPE_LARGE_BINARY:
-    case QV_TYPE_LARGE_STRING:
-    case QV_TYPE_LARGE_LIST: {
-      int w = (st->id == QV_TYPE_LARGE_BINARY || st->id == QV_TYPE_LARGE_STRING || st->id == QV_TYPE_LARGE_LIST) ? 8 : 4;
-      if (L == INT64_MAX || qv__mul_overflow_i64(L + 1, w, &n)) return too_big(err, "offsets buffer", L), -1;
-      s[0] = (buf_spec){"validity", qv_bitmap_bytes(L), true};
-      s[1] = (buf_spec){"offsets", n, false};
-      if (st->id == QV_TYPE_LIST || st->id == QV_TYPE_MAP || st->id == QV_TYPE_LARGE_LIST) return 2;
-      s[2] = (buf_spec){"data", 0, false}; /* from the last offset, filled by the caller */
-      return 3;
-    }
-    case QV_TYPE_LIST_VIEW:
-    case QV_TYPE_LARGE_LIST_VIEW: {
-      int w = st->id == QV_TYPE_LIST_VIEW ? 4 : 8;
-      if (qv__mul_overflow_i64(L, w, &n)) return too_big(err, "offsets buffer", L), -1;
-      s[0] = (buf_spec){"validity", qv_bitmap_bytes(L), true};
-      s[1] = (buf_spec){"offsets", n, false};
-      s[2] = (buf_spec){"sizes", n, false};
-      return 3;
-    }
-    case QV_TYPE_BINARY_VIEW:
-    case QV_TYPE_STRING_VIEW:
-      if (qv__mul_overflow_i64(L, QV_VIEW_SIZE, &n)) return too_big(err, "views buffer", L), -1;
-      s[0] = (buf_spec){"validity", qv_bitmap_bytes(L), true};
-      s[1] = (buf_spec){"views", n, false};
-      return 2;
-    case QV_TYPE_SPARSE_UNION:
-      s[0] = (buf_spec){"type_ids", L, false};
-      return 1;
-    case QV_TYPE_DENSE_UNION:
-      if (qv__mul_overflow_i64(L, 4, &n)) return too_big(err, "offsets buffer", L), -1;
-      s[0] = (buf_spec){"type_ids", L, false};
-      s[1] = (buf_spec){"offsets", n, false};
-      return 2;
-    default: {
-      /* Fixed width: ints, floats, decimals, temporal, intervals,
-       * fixed_size_binary and dictionary indices. */
-      int32_t bits = st->id == QV_TYPE_DICTIONARY ? st->index_type->bit_width : st->bit_width;
-      if (qv__mul_overflow_i64(L, bits / 8, &n)) return too_big(err, "values buffer", L), -1;
-      s[0] = (buf_spec){"validity", qv_bitmap_bytes(L), true};
-      s[1] = (buf_spec){st->id == QV_TYPE_DICTIONARY ? "indices" : "values", n, false};
-      return 2;
-    }
-  }
+/* The C Data Interface spells the union type-code buffer "type_ids". */
+static const char *spec_name(const qv__buffer_layout *b) {
+  return b->role == QV__BUF_TYPE_IDS ? "type_ids" : b->name;
 }
 
-static int32_t expected_children(const qv_type *st) {
-  switch (st->id) {
-    case QV_TYPE_LIST: case QV_TYPE_LARGE_LIST: case QV_TYPE_LIST_VIEW: case QV_TYPE_LARGE_LIST_VIEW:
-    case QV_TYPE_FIXED_SIZE_LIST: case QV_TYPE_STRUCT: case QV_TYPE_MAP: case QV_TYPE_SPARSE_UNION:
-    case QV_TYPE_DENSE_UNION: case QV_TYPE_RUN_END_ENCODED:
-      return st->n_children;
-    default:
-      return 0;
+/* Fills specs[] for the fixed buffers of the layout (views: validity,
+ * views) from the layout table. Returns their number (views: 2, their
+ * variadic buffers and trailing sizes buffer are handled by the caller), or
+ * -1 and sets err. Data buffers get size 0 here: the caller sizes them from
+ * the last offset. */
+static int layout(const qv__layout *lay, const qv_type *st, int64_t L, buf_spec *s, qv_error *err) {
+  for (int32_t i = 0; i < lay->n_buffers; i++) {
+    const qv__buffer_layout *b = &lay->buffers[i];
+    const int32_t w = qv__layout_width(b, st);
+    int64_t n;
+    if (!qv__layout_min_bytes(b, w, L, &n)) return too_big(err, spec_name(b), L), -1;
+    s[i] = (buf_spec){spec_name(b), n, b->role, w};
   }
+  return lay->n_buffers;
 }
 
 /* Wraps one producer buffer (NULL stays NULL) with a reference on the holder. */
@@ -176,29 +121,27 @@ static qv_status import_node(import_holder *h, const struct ArrowArray *a, const
 
 /* Wraps the buffers of `a` into bufs[] (bufs has room for the result),
  * setting *n_out. */
-static qv_status import_buffers(import_holder *h, const struct ArrowArray *a, const qv_type *st, int64_t L,
+static qv_status import_buffers(import_holder *h, const struct ArrowArray *a, bool view, int64_t L,
                                 const buf_spec *spec, int n, int64_t null_count, qv_buffer **bufs, int32_t *n_out,
                                 qv_error *err) {
-  bool view = st->id == QV_TYPE_BINARY_VIEW || st->id == QV_TYPE_STRING_VIEW;
   int64_t nvar = view ? a->n_buffers - 3 : 0;
   for (int i = 0; i < n; i++) {
     const void *p = a->buffers[i];
     int64_t size = spec[i].size;
-    if (i == 2 && n == 3 && st->id != QV_TYPE_LIST_VIEW && st->id != QV_TYPE_LARGE_LIST_VIEW) {
-      /* binary data: as long as the last offset says */
-      int w = (st->id == QV_TYPE_LARGE_BINARY || st->id == QV_TYPE_LARGE_STRING) ? 8 : 4;
-      size = bufs[1] == NULL ? 0 : read_offset(bufs[1]->data, L, w);
+    if (spec[i].role == QV__BUF_DATA) {
+      /* binary data: as long as the last offset (the buffer before) says */
+      size = bufs[i - 1] == NULL ? 0 : read_offset(bufs[i - 1]->data, L, spec[i - 1].width);
       if (size < 0)
         return qv_error_set(err, QV_ERR_INVALID_DATA, "last offset (slot %lld) is negative: %lld", (long long)L,
                             (long long)size);
     }
     if (p == NULL && size > 0) {
-      if (spec[i].validity && null_count == 0) {
+      if (spec[i].role == QV__BUF_VALIDITY && null_count == 0) {
         /* absent bitmap: all valid */
-      } else if (spec[i].validity) {
+      } else if (spec[i].role == QV__BUF_VALIDITY) {
         return qv_error_set(err, QV_ERR_INVALID_DATA, "null_count is %lld but the validity buffer is NULL",
                             (long long)null_count);
-      } else if (L == 0 && strcmp(spec[i].name, "offsets") == 0) {
+      } else if (L == 0 && spec[i].role == QV__BUF_OFFSETS) {
         p = zero_offsets; /* tolerated: empty array without offsets */
       } else {
         return qv_error_set(err, QV_ERR_INVALID_DATA,
@@ -255,12 +198,13 @@ static qv_status import_node(import_holder *h, const struct ArrowArray *a, const
     return qv_error_set(err, QV_ERR_INVALID_DATA, "length %lld + offset %lld overflows int64", (long long)a->length,
                         (long long)a->offset);
   const qv_type *sty = qv_type_storage(type);
+  const qv__layout *lay = qv__layout_of(sty);
   int64_t L = a->offset + a->length;
 
   /* Buffer count. */
-  bool view = sty->id == QV_TYPE_BINARY_VIEW || sty->id == QV_TYPE_STRING_VIEW;
-  buf_spec probe[3];
-  int fixed = layout(sty, L, probe, err);
+  bool view = lay->variadic;
+  buf_spec probe[QV__LAYOUT_MAX_BUFFERS];
+  int fixed = layout(lay, sty, L, probe, err);
   if (fixed < 0) return QV_ERR_INVALID_DATA;
   if (view ? a->n_buffers < 3 : a->n_buffers != fixed) {
     if (view)
@@ -276,7 +220,7 @@ static qv_status import_node(import_holder *h, const struct ArrowArray *a, const
     return qv_error_set(err, QV_ERR_INVALID_DATA, "n_buffers is %lld but buffers is NULL", (long long)a->n_buffers);
 
   /* Children and dictionary presence. */
-  int32_t want_kids = expected_children(sty);
+  int32_t want_kids = qv__layout_num_children(lay, sty);
   if (a->n_children != want_kids)
     return qv_error_set(err, QV_ERR_INVALID_DATA, "%s array needs %d children, got n_children %lld",
                         qv_type_id_name(sty->id), want_kids, (long long)a->n_children);
@@ -284,7 +228,7 @@ static qv_status import_node(import_holder *h, const struct ArrowArray *a, const
     return qv_error_set(err, QV_ERR_INVALID_DATA, "n_children is %lld but children is NULL", (long long)a->n_children);
   for (int32_t i = 0; i < want_kids; i++)
     if (a->children[i] == NULL) return qv_error_set(err, QV_ERR_INVALID_DATA, "child %d is NULL", i);
-  bool is_dict = sty->id == QV_TYPE_DICTIONARY;
+  bool is_dict = lay->dictionary;
   if (is_dict && a->dictionary == NULL)
     return qv_error_set(err, QV_ERR_INVALID_DATA, "dictionary-encoded array without a dictionary (dictionary == NULL)");
   if (!is_dict && a->dictionary != NULL)
@@ -296,8 +240,8 @@ static qv_status import_node(import_holder *h, const struct ArrowArray *a, const
   if (null_count < -1 || null_count > a->length)
     return qv_error_set(err, QV_ERR_INVALID_DATA, "null_count %lld outside -1..length (%lld)", (long long)null_count,
                         (long long)a->length);
-  if (sty->id == QV_TYPE_NULL) null_count = a->length;
-  else if (!qv_type_has_validity(sty)) null_count = 0;
+  if (lay->nulls == QV__NULLS_ALL) null_count = a->length;
+  else if (lay->nulls == QV__NULLS_IN_CHILDREN) null_count = 0;
   else if (a->buffers[0] == NULL) {
     if (null_count > 0)
       return qv_error_set(err, QV_ERR_INVALID_DATA, "null_count is %lld but the validity buffer is NULL",
@@ -312,7 +256,7 @@ static qv_status import_node(import_holder *h, const struct ArrowArray *a, const
       goto cleanup;
     }
   }
-  st = import_buffers(h, a, sty, L, probe, fixed, null_count, bufs, &n_bufs, err);
+  st = import_buffers(h, a, view, L, probe, fixed, null_count, bufs, &n_bufs, err);
   if (st != QV_OK) goto cleanup;
 
   if (want_kids > 8) {

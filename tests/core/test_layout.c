@@ -144,6 +144,8 @@ static void test_min_bytes_and_overflow(void **state) {
   assert_true(qv__layout_min_bytes(&boolean->buffers[1], 0, 17, &n));
   assert_int_equal(n, 3);
   assert_false(qv__layout_min_bytes(&str->buffers[1], 4, INT64_MAX, &n));
+  assert_true(qv__layout_min_bytes(&str->buffers[0], 0, INT64_MAX, &n)); /* a bitmap never overflows */
+  assert_int_equal(n, INT64_MAX / 8 + 1);
   assert_false(qv__layout_min_bytes(&str->buffers[1], 8, INT64_MAX / 8, &n));
   assert_true(qv__layout_min_bytes(&str->buffers[1], 8, INT64_MAX / 8 - 1, &n));
   const qv__layout *i64 = qv__layout_of(qv_type_int64());
