@@ -11,6 +11,8 @@
  */
 #include "json/internal.h"
 
+#include "core/layout.h"
+
 static qv_status get_count(qv_json_rctx *c, const json_t *jcol, int64_t *count) {
   const json_t *v;
   QV_RETURN_IF_ERROR(qv_json_member(c, jcol, "count", JSON_NULL, true, &v));
@@ -54,6 +56,35 @@ static qv_status dictionary_of(qv_json_rctx *c, const json_t *jfield, int64_t va
   return qv_json_dict_values(c, (int64_t)json_integer_value(jid), valid, out);
 }
 
+/* Reads buffer i of the layout from the JSON member the integration format
+ * names for its role (the member names are this format's own, hence the
+ * switch over roles). Validity is read by the caller; data buffers are read
+ * with the offsets that address them. */
+static qv_status read_buffer(qv_json_rctx *c, const qv_type *s, const qv__layout *lay, int32_t i, const json_t *jcol,
+                             int64_t count, qv_buffer **bufs) {
+  const qv__buffer_layout *b = &lay->buffers[i];
+  const int32_t w = qv__layout_width(b, s);
+  const int64_t max = w == 4 ? INT32_MAX : INT64_MAX;
+  switch (b->role) {
+    case QV__BUF_BITS:
+    case QV__BUF_VALUES:
+      return qv_json_read_fixed(c, lay->dictionary ? s->index_type : s, jcol, count, &bufs[i]);
+    case QV__BUF_OFFSETS:
+      if (i + 1 < lay->n_buffers && lay->buffers[i + 1].role == QV__BUF_DATA)
+        return qv_json_read_binary(c, s, jcol, count, &bufs[i], &bufs[i + 1]);
+      return qv_json_read_ints(c, jcol, "OFFSET", count + 1, w, 0, max, &bufs[i]);
+    case QV__BUF_LIST_OFFSETS:
+    case QV__BUF_UNION_OFFSETS:
+      return qv_json_read_ints(c, jcol, "OFFSET", count, w, 0, max, &bufs[i]);
+    case QV__BUF_LIST_SIZES:
+      return qv_json_read_ints(c, jcol, "SIZE", count, w, 0, max, &bufs[i]);
+    case QV__BUF_TYPE_IDS:
+      return qv_json_read_ints(c, jcol, "TYPE_ID", count, 1, 0, 127, &bufs[i]);
+    default: /* validity: read by the caller; data: with its offsets; views: variadic, read whole */
+      return QV_OK;
+  }
+}
+
 qv_status qv_json_read_column(qv_json_rctx *c, qv_type *type, const json_t *jfield, const json_t *jcol, int depth,
                               qv_array **out) {
   qv_status st = QV_OK;
@@ -78,71 +109,18 @@ qv_status qv_json_read_column(qv_json_rctx *c, qv_type *type, const json_t *jfie
     QV_CHECK_ALLOC(heap_kids, c->err);
     children = heap_kids;
   }
-  bool has_validity = qv_type_has_validity(s);
-  if (has_validity) QV_GOTO_IF_ERROR(st, qv_json_read_validity(c, jcol, count, &bufs[0], &nulls), cleanup);
-
-  switch (s->id) {
-    case QV_TYPE_NULL:
-      nulls = count;
-      break;
-    case QV_TYPE_DICTIONARY:
-      n_bufs = 2;
-      QV_GOTO_IF_ERROR(st, qv_json_read_fixed(c, s->index_type, jcol, count, &bufs[1]), cleanup);
-      QV_GOTO_IF_ERROR(st, dictionary_of(c, jfield, count - nulls, &dict), cleanup);
-      break;
-    case QV_TYPE_BINARY:
-    case QV_TYPE_STRING:
-    case QV_TYPE_LARGE_BINARY:
-    case QV_TYPE_LARGE_STRING:
-      n_bufs = 3;
-      QV_GOTO_IF_ERROR(st, qv_json_read_binary(c, s, jcol, count, &bufs[1], &bufs[2]), cleanup);
-      break;
-    case QV_TYPE_BINARY_VIEW:
-    case QV_TYPE_STRING_VIEW:
-      QV_GOTO_IF_ERROR(st, qv_json_read_views(c, s, jcol, count, &vbufs, &n_vbufs), cleanup);
-      vbufs[0] = bufs[0];
-      bufs[0] = NULL;
-      break;
-    case QV_TYPE_LIST:
-    case QV_TYPE_MAP:
-      n_bufs = 2;
-      QV_GOTO_IF_ERROR(st, qv_json_read_ints(c, jcol, "OFFSET", count + 1, 4, 0, INT32_MAX, &bufs[1]), cleanup);
-      break;
-    case QV_TYPE_LARGE_LIST:
-      n_bufs = 2;
-      QV_GOTO_IF_ERROR(st, qv_json_read_ints(c, jcol, "OFFSET", count + 1, 8, 0, INT64_MAX, &bufs[1]), cleanup);
-      break;
-    case QV_TYPE_LIST_VIEW:
-    case QV_TYPE_LARGE_LIST_VIEW: {
-      int w = s->id == QV_TYPE_LIST_VIEW ? 4 : 8;
-      int64_t max = w == 4 ? INT32_MAX : INT64_MAX;
-      n_bufs = 3;
-      QV_GOTO_IF_ERROR(st, qv_json_read_ints(c, jcol, "OFFSET", count, w, 0, max, &bufs[1]), cleanup);
-      QV_GOTO_IF_ERROR(st, qv_json_read_ints(c, jcol, "SIZE", count, w, 0, max, &bufs[2]), cleanup);
-      break;
-    }
-    case QV_TYPE_FIXED_SIZE_LIST:
-    case QV_TYPE_STRUCT:
-      n_bufs = 1;
-      break;
-    case QV_TYPE_SPARSE_UNION:
-    case QV_TYPE_DENSE_UNION:
-      nulls = 0;
-      QV_GOTO_IF_ERROR(st, qv_json_read_ints(c, jcol, "TYPE_ID", count, 1, 0, 127, &bufs[0]), cleanup);
-      n_bufs = 1;
-      if (s->id == QV_TYPE_DENSE_UNION) {
-        n_bufs = 2;
-        QV_GOTO_IF_ERROR(st, qv_json_read_ints(c, jcol, "OFFSET", count, 4, 0, INT32_MAX, &bufs[1]), cleanup);
-      }
-      break;
-    case QV_TYPE_RUN_END_ENCODED:
-      nulls = 0;
-      break;
-    default: /* fixed-width values */
-      n_bufs = 2;
-      QV_GOTO_IF_ERROR(st, qv_json_read_fixed(c, s, jcol, count, &bufs[1]), cleanup);
-      break;
+  const qv__layout *lay = qv__layout_of(s);
+  if (lay->nulls == QV__NULLS_BITMAP) QV_GOTO_IF_ERROR(st, qv_json_read_validity(c, jcol, count, &bufs[0], &nulls), cleanup);
+  if (lay->nulls == QV__NULLS_ALL) nulls = count;
+  if (lay->variadic) {
+    QV_GOTO_IF_ERROR(st, qv_json_read_views(c, s, jcol, count, &vbufs, &n_vbufs), cleanup);
+    vbufs[0] = bufs[0];
+    bufs[0] = NULL;
+  } else {
+    n_bufs = lay->n_buffers;
+    for (int32_t i = 0; i < n_bufs; i++) QV_GOTO_IF_ERROR(st, read_buffer(c, s, lay, i, jcol, count, bufs), cleanup);
   }
+  if (lay->dictionary) QV_GOTO_IF_ERROR(st, dictionary_of(c, jfield, count - nulls, &dict), cleanup);
   if (s->n_children > 0) QV_GOTO_IF_ERROR(st, read_children(c, s, jfield, jcol, depth, children), cleanup);
 
   if (vbufs != NULL) {
