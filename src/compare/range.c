@@ -19,7 +19,7 @@
 #include "compare/internal.h"
 #include "core/internal.h"
 #include "print/internal.h"
-#include "validate/access.h"
+#include "core/checked_access.h"
 
 void qv__cmp_init(qv__cmp *c, const qv_equal_options *opts, bool want_msg) {
   memset(c, 0, sizeof *c);

@@ -44,7 +44,7 @@
 #include "ipc/body.h"
 #include "ipc/flatbuf/fb_endian.h"
 #include "ipc/writer.h"
-#include "validate/access.h"
+#include "core/checked_access.h"
 
 static const uint8_t k_zeros[64];
 

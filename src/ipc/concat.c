@@ -11,7 +11,7 @@
  */
 #include "core/internal.h"
 #include "ipc/dictionary_memo.h"
-#include "validate/access.h"
+#include "core/checked_access.h"
 
 static qv_status slice_of(const qv_array *a, int64_t off, int64_t len, qv_array **out, qv_error *err) {
   return qv_array_slice((qv_array *)(uintptr_t)a, off, len, out, err);

@@ -21,7 +21,7 @@
 #include "json/internal.h"
 #include "quiver/compare.h"
 #include "quiver/validate.h"
-#include "validate/utf8.h"
+#include "core/utf8.h"
 
 #define EXT_NAME_KEY "ARROW:extension:name"
 #define EXT_METADATA_KEY "ARROW:extension:metadata"

@@ -19,8 +19,8 @@
 #include <math.h>
 
 #include "json/internal.h"
-#include "validate/access.h"
-#include "validate/utf8.h"
+#include "core/checked_access.h"
+#include "core/utf8.h"
 
 typedef struct wcol {
   qv_json_wctx *w;

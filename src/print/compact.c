@@ -10,7 +10,7 @@
  * null dictionary value).
  */
 #include "print/internal.h"
-#include "validate/access.h"
+#include "core/checked_access.h"
 
 int64_t qv__print_window(const qv_array *a, const qv_print_options *o) {
   switch (qv__storage_id(a)) {

@@ -14,7 +14,7 @@
  * nothing is sliced or allocated besides the output text.
  */
 #include "print/internal.h"
-#include "validate/access.h"
+#include "core/checked_access.h"
 
 typedef struct pp {
   qv_strbuf *sb;

@@ -17,8 +17,8 @@
 #include <stdlib.h>
 
 #include "print/internal.h"
-#include "validate/access.h"
-#include "validate/decimal.h"
+#include "core/checked_access.h"
+#include "core/decimal.h"
 
 bool qv__print_is_leaf(const qv_type *t) {
   switch (t->id) {

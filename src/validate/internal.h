@@ -16,7 +16,7 @@
 #include "quiver/array.h"
 #include "quiver/status.h"
 #include "quiver/validate.h"
-#include "validate/access.h"
+#include "core/checked_access.h"
 
 typedef struct qv__vctx {
   qv_validate_level level;

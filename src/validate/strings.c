@@ -13,7 +13,7 @@
 #include <stdio.h>
 
 #include "validate/internal.h"
-#include "validate/utf8.h"
+#include "core/utf8.h"
 
 static qv_status report(qv__vctx *c, const qv_array *a, int64_t row, const uint8_t *p, int64_t n, int64_t at) {
   char why[96];

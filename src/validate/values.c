@@ -7,7 +7,7 @@
  */
 #include <stdio.h>
 
-#include "validate/decimal.h"
+#include "core/decimal.h"
 #include "validate/internal.h"
 
 #define MS_PER_DAY INT64_C(86400000)

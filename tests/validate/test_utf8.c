@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "validate/hand.h"
-#include "validate/utf8.h"
+#include "core/utf8.h"
 
 /* Reference: decode code points arithmetically, then reject overlongs,
  * surrogates and values above U+10FFFF (a different method from utf8.c's

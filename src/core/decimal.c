@@ -1,10 +1,10 @@
-/* quiver validate: 256-bit decimal helpers (see decimal.h).
+/* quiver core: 256-bit decimal helpers (see decimal.h).
  *
  * Powers of ten are computed on demand by repeated multiplication (at most
  * 76 steps of four words), so there is no table to initialise or keep
  * thread-safe. Division by ten for printing uses unsigned __int128.
  */
-#include "validate/decimal.h"
+#include "core/decimal.h"
 
 #include <string.h>
 

@@ -1,5 +1,5 @@
-/* quiver validate: bounds-checked slot accessors shared by validate/,
- * print/ and compare/.
+/* quiver core: bounds-checked slot accessors, shared by validate/, print/
+ * and compare/ (the unchecked ones are in quiver/array.h).
  *
  * The inline accessors in quiver/array.h trust the array; these do not
  * trust the *content* of an array that passed QV_VALIDATE_STRUCTURE: every
@@ -14,8 +14,8 @@
  * sizes cover offset + length for every buffer of the layout, the children
  * exist with the declared types and the lengths the layout requires.
  */
-#ifndef QUIVER_VALIDATE_ACCESS_H
-#define QUIVER_VALIDATE_ACCESS_H
+#ifndef QUIVER_CORE_CHECKED_ACCESS_H
+#define QUIVER_CORE_CHECKED_ACCESS_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,4 +1,4 @@
-/* quiver validate: UTF-8 validation with an ASCII fast path.
+/* quiver core: UTF-8 validation with an ASCII fast path.
  *
  * The hot loop tests 32 bytes per iteration for a set high bit (four
  * unaligned 64-bit loads via memcpy, OR-ed); only when a non-ASCII byte
@@ -6,7 +6,7 @@
  * well-formed byte ranges of Unicode Table 3-7, then it returns to the fast
  * path. Invariant: qv__utf8_valid_prefix never reads s[n] or beyond.
  */
-#include "validate/utf8.h"
+#include "core/utf8.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,11 +1,11 @@
-/* quiver validate: UTF-8 validation (internal).
+/* quiver core: UTF-8 validation (internal).
  *
  * Written by hand rather than taken from a library: the check is ~100 lines,
  * needs to report *where* and *why* a sequence is bad, and must be fast on
  * the common all-ASCII case; no registry package offered all three in C.
  */
-#ifndef QUIVER_VALIDATE_UTF8_H
-#define QUIVER_VALIDATE_UTF8_H
+#ifndef QUIVER_CORE_UTF8_H
+#define QUIVER_CORE_UTF8_H
 
 #include <stddef.h>
 #include <stdint.h>

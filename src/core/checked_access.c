@@ -1,15 +1,17 @@
-/* quiver validate: bounds-checked slot accessors (see access.h).
+/* quiver core: bounds-checked slot accessors (see checked_access.h).
  *
  * Invariant: given an array that passed QV_VALIDATE_STRUCTURE, none of
  * these functions reads outside a buffer or a child, whatever the offsets,
  * views, codes, indices or run ends contain; they report bad content by
- * returning false. They never allocate.
+ * returning false. They never allocate. Which buffer holds what, and how a
+ * slot maps onto a child, comes from the layout table (layout.h).
  */
-#include "validate/access.h"
+#include "core/checked_access.h"
+
+#include "core/layout.h"
 
 bool qv__binary_slot(const qv_array *a, int64_t i, const uint8_t **data, int64_t *len) {
-  const qv_type_id id = qv__storage_id(a);
-  const bool wide = id == QV_TYPE_LARGE_BINARY || id == QV_TYPE_LARGE_STRING;
+  const bool wide = qv__layout_of(a->type)->buffers[1].width == 8;
   const uint8_t *offs = qv__buf_data(a, 1);
   if (offs == NULL) return false;
   int64_t s = qv__load_off(offs, wide, a->offset + i);
@@ -43,51 +45,43 @@ bool qv__view_slot(const qv_array *a, int64_t i, const uint8_t **data, int64_t *
   return true;
 }
 
+/* Binary-like layouts are found by their buffer roles; among fixed-width
+ * layouts only fixed_size_binary is bytes (a logical choice: decimals share
+ * its layout). */
 bool qv__bytes_slot(const qv_array *a, int64_t i, const uint8_t **data, int64_t *len) {
   const qv_type *t = qv_type_storage(a->type);
-  switch (t->id) {
-    case QV_TYPE_BINARY:
-    case QV_TYPE_STRING:
-    case QV_TYPE_LARGE_BINARY:
-    case QV_TYPE_LARGE_STRING:
-      return qv__binary_slot(a, i, data, len);
-    case QV_TYPE_BINARY_VIEW:
-    case QV_TYPE_STRING_VIEW:
-      return qv__view_slot(a, i, data, len);
-    case QV_TYPE_FIXED_SIZE_BINARY: {
-      const uint8_t *d = qv__buf_data(a, 1);
-      *len = t->byte_width;
-      *data = d ? d + (a->offset + i) * (int64_t)t->byte_width : (const uint8_t *)"";
-      return d != NULL || t->byte_width == 0;
-    }
-    default:
-      return false;
+  const qv__layout *lay = qv__layout_of(t);
+  if (lay->n_buffers == 3 && lay->buffers[1].role == QV__BUF_OFFSETS && lay->buffers[2].role == QV__BUF_DATA)
+    return qv__binary_slot(a, i, data, len);
+  if (lay->n_buffers >= 2 && lay->buffers[1].role == QV__BUF_VIEWS) return qv__view_slot(a, i, data, len);
+  if (t->id == QV_TYPE_FIXED_SIZE_BINARY) {
+    const uint8_t *d = qv__buf_data(a, 1);
+    *len = t->byte_width;
+    *data = d ? d + (a->offset + i) * (int64_t)t->byte_width : (const uint8_t *)"";
+    return d != NULL || t->byte_width == 0;
   }
+  return false;
 }
 
 bool qv__list_slot(const qv_array *a, int64_t i, int64_t *start, int64_t *len) {
   const qv_type *t = qv_type_storage(a->type);
+  const qv__layout *lay = qv__layout_of(t);
   if (a->n_children < 1 || a->children[0] == NULL) return false;
   const int64_t child_len = a->children[0]->length;
   const uint8_t *offs = qv__buf_data(a, 1);
+  const bool wide = lay->n_buffers >= 2 && lay->buffers[1].width == 8;
   int64_t s, e;
-  switch (t->id) {
-    case QV_TYPE_FIXED_SIZE_LIST:
+  switch (lay->window) {
+    case QV__WINDOW_LIST_SIZE:
       *start = (a->offset + i) * (int64_t)t->list_size;
       *len = t->list_size;
       return true;
-    case QV_TYPE_LIST:
-    case QV_TYPE_MAP:
-    case QV_TYPE_LARGE_LIST: {
-      const bool wide = t->id == QV_TYPE_LARGE_LIST;
+    case QV__WINDOW_OFFSETS:
       if (offs == NULL) return false;
       s = qv__load_off(offs, wide, a->offset + i);
       e = qv__load_off(offs, wide, a->offset + i + 1);
       break;
-    }
-    case QV_TYPE_LIST_VIEW:
-    case QV_TYPE_LARGE_LIST_VIEW: {
-      const bool wide = t->id == QV_TYPE_LARGE_LIST_VIEW;
+    case QV__WINDOW_PER_SLOT: {
       const uint8_t *sizes = qv__buf_data(a, 2);
       if (offs == NULL || sizes == NULL) return false;
       s = qv__load_off(offs, wide, a->offset + i);
@@ -96,7 +90,7 @@ bool qv__list_slot(const qv_array *a, int64_t i, int64_t *start, int64_t *len) {
       e = s + n;
       break;
     }
-    default:
+    default: /* not a list-like: struct, union and run-end windows are not ranges */
       return false;
   }
   if (s < 0 || e < s || e > child_len) return false;
@@ -114,7 +108,7 @@ bool qv__union_slot(const qv_array *a, int64_t i, int32_t *child, int64_t *child
   int32_t c = t->child_index[code];
   if (c < 0 || c >= a->n_children || a->children[c] == NULL) return false;
   int64_t ci;
-  if (t->id == QV_TYPE_DENSE_UNION) {
+  if (qv__layout_of(t)->window == QV__WINDOW_UNION_OFFSETS) {
     const uint8_t *offs = qv__buf_data(a, 1);
     if (offs == NULL) return false;
     ci = qv__load_off(offs, false, a->offset + i);
@@ -232,29 +226,24 @@ bool qv__offsets_window_ok(const uint8_t *p, bool wide, int64_t start, int64_t l
   return true;
 }
 
+/* Follows unions and run-end encoded down to the slot whose bitmap holds
+ * the answer (a bounded number of levels). */
 bool qv__slot_valid(const qv_array *a, int64_t i) {
   for (int guard = 0; guard <= 64; guard++) {
-    switch (qv__storage_id(a)) {
-      case QV_TYPE_NULL:
-        return false;
-      case QV_TYPE_SPARSE_UNION:
-      case QV_TYPE_DENSE_UNION: {
-        int32_t c;
-        int64_t ci;
-        if (!qv__union_slot(a, i, &c, &ci)) return false;
-        a = a->children[c];
-        i = ci; /* the child's logical row */
-        break;
-      }
-      case QV_TYPE_RUN_END_ENCODED: {
-        int64_t p;
-        if (!qv__ree_slot(a, i, &p)) return false;
-        a = a->children[1];
-        i = p;
-        break;
-      }
-      default:
-        return qv__bit_valid(a, i);
+    const qv__layout *lay = qv__layout_of(a->type);
+    if (lay->nulls == QV__NULLS_ALL) return false;
+    if (lay->nulls == QV__NULLS_BITMAP) return qv__bit_valid(a, i);
+    if (lay->window == QV__WINDOW_RUN_ENDS) {
+      int64_t p;
+      if (!qv__ree_slot(a, i, &p)) return false;
+      a = a->children[1];
+      i = p;
+    } else {
+      int32_t c;
+      int64_t ci;
+      if (!qv__union_slot(a, i, &c, &ci)) return false;
+      a = a->children[c];
+      i = ci; /* the child's logical row */
     }
   }
   return false;

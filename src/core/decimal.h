@@ -1,11 +1,11 @@
-/* quiver validate: 256-bit helpers for decimal values (internal).
+/* quiver core: 256-bit helpers for decimal values (internal).
  *
  * Every decimal width (32, 64, 128, 256 bits, two's complement, little
  * endian) is widened to four little-endian uint64 words so one code path
  * checks precision and prints digits for all of them.
  */
-#ifndef QUIVER_VALIDATE_DECIMAL_H
-#define QUIVER_VALIDATE_DECIMAL_H
+#ifndef QUIVER_CORE_DECIMAL_H
+#define QUIVER_CORE_DECIMAL_H
 
 #include <stdbool.h>
 #include <stddef.h>
