@@ -12,7 +12,7 @@
 #include <math.h>
 
 #include "quiver/builder.h"
-#include "validate/hand.h"
+#include "support/hand.h"
 
 static void expect_equal(const qv_array *a, const qv_array *b) {
   qv_error e;

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 
 #include "quiver/builder.h"
-#include "validate/hand.h"
+#include "support/hand.h"
 
 /* Prints `a` (taken) with `opts` and compares with `want`. */
 static void expect_text(qv_array *a, const qv_print_options *opts, const char *want) {

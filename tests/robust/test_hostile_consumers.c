@@ -28,7 +28,7 @@
 #include "quiver/cdata.h"
 #include "quiver/ipc.h"
 #include "quiver/json.h"
-#include "validate/hand.h"
+#include "support/hand.h"
 
 /* ---- building ---- */
 

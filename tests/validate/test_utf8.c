@@ -10,7 +10,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "validate/hand.h"
+#include "support/hand.h"
 #include "core/utf8.h"
 
 /* Reference: decode code points arithmetically, then reject overlongs,

@@ -8,7 +8,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "validate/hand.h"
+#include "support/hand.h"
 
 static void test_offsets_not_monotonic(void **state) {
   (void)state;

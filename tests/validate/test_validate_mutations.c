@@ -17,7 +17,7 @@
 #include <cmocka.h>
 
 #include "quiver/builder.h"
-#include "validate/hand.h"
+#include "support/hand.h"
 
 static uint64_t rng = 0x9E3779B97F4A7C15ull;
 static uint64_t next(void) {

@@ -9,7 +9,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "validate/hand.h"
+#include "support/hand.h"
 
 static void test_length_offset(void **state) {
   (void)state;

@@ -9,7 +9,7 @@
 #include <cmocka.h>
 
 #include "quiver/builder.h"
-#include "validate/hand.h"
+#include "support/hand.h"
 
 #define OK(expr) assert_int_equal((expr), QV_OK)
 

@@ -7,8 +7,8 @@
  * TAKES the references it is given (types, fields, buffers, children,
  * dictionary) and returns a new one the test must release.
  */
-#ifndef QUIVER_TESTS_VALIDATE_HAND_H
-#define QUIVER_TESTS_VALIDATE_HAND_H
+#ifndef QUIVER_TESTS_SUPPORT_HAND_H
+#define QUIVER_TESTS_SUPPORT_HAND_H
 
 #include <stdio.h>
 #include <string.h>
