@@ -22,6 +22,7 @@
 #include "cdata/internal.h"
 #include "core/internal.h"
 #include "core/layout.h"
+#include "core/unaligned.h"
 
 typedef struct import_holder {
   struct ArrowArray array; /* the moved producer struct */
@@ -73,18 +74,6 @@ static qv_status too_big(qv_error *err, const char *what, int64_t L) {
                       (long long)L);
 }
 
-/* Reads offsets[i] of width w (4 or 8) from producer memory (any alignment). */
-static int64_t read_offset(const void *p, int64_t i, int w) {
-  if (w == 4) {
-    int32_t v;
-    memcpy(&v, (const char *)p + i * 4, 4);
-    return v;
-  }
-  int64_t v;
-  memcpy(&v, (const char *)p + i * 8, 8);
-  return v;
-}
-
 /* The C Data Interface spells the union type-code buffer "type_ids". */
 static const char *spec_name(const qv__buffer_layout *b) {
   return b->role == QV__BUF_TYPE_IDS ? "type_ids" : b->name;
@@ -130,7 +119,7 @@ static qv_status import_buffers(import_holder *h, const struct ArrowArray *a, bo
     int64_t size = spec[i].size;
     if (spec[i].role == QV__BUF_DATA) {
       /* binary data: as long as the last offset (the buffer before) says */
-      size = bufs[i - 1] == NULL ? 0 : read_offset(bufs[i - 1]->data, L, spec[i - 1].width);
+      size = bufs[i - 1] == NULL ? 0 : qv__load_int(bufs[i - 1]->data, spec[i - 1].width, L);
       if (size < 0)
         return qv_error_set(err, QV_ERR_INVALID_DATA, "last offset (slot %lld) is negative: %lld", (long long)L,
                             (long long)size);
@@ -163,7 +152,7 @@ static qv_status import_buffers(import_holder *h, const struct ArrowArray *a, bo
                         "buffer %lld (variadic buffer sizes) is NULL but %lld data buffers follow the views",
                         (long long)(a->n_buffers - 1), (long long)nvar);
   for (int64_t j = 0; j < nvar; j++) {
-    int64_t size = read_offset(sizes, j, 8);
+    int64_t size = qv__load_int((const uint8_t *)sizes, 8, j);
     const void *p = a->buffers[2 + j];
     if (size < 0)
       return qv_error_set(err, QV_ERR_INVALID_DATA, "variadic buffer %lld has negative size %lld", (long long)j,

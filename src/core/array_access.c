@@ -8,36 +8,11 @@
  */
 #include "core/internal.h"
 #include "core/layout.h"
+#include "core/unaligned.h"
 
+/* Element i of `width` bytes, sign- or zero-extended. */
 static inline int64_t load_int(const uint8_t *p, int32_t width, bool is_signed, int64_t i) {
-  switch (width) {
-    case 1: return is_signed ? (int64_t)((const int8_t *)p)[i] : (int64_t)p[i];
-    case 2: {
-      int16_t s;
-      uint16_t u;
-      if (is_signed) {
-        memcpy(&s, p + i * 2, 2);
-        return s;
-      }
-      memcpy(&u, p + i * 2, 2);
-      return u;
-    }
-    case 4: {
-      int32_t s;
-      uint32_t u;
-      if (is_signed) {
-        memcpy(&s, p + i * 4, 4);
-        return s;
-      }
-      memcpy(&u, p + i * 4, 4);
-      return u;
-    }
-    default: {
-      int64_t v;
-      memcpy(&v, p + i * 8, 8);
-      return v;
-    }
-  }
+  return is_signed ? qv__load_int(p, width, i) : (int64_t)qv__load_uint(p, width, i);
 }
 
 /* Binary-like layouts are found by their values buffer's role; among the

@@ -25,6 +25,8 @@
 #include "quiver/bitmap.h"
 #include "quiver/type.h"
 
+#include "core/unaligned.h" /* qv__load_int, qv__load_off */
+
 /* Size in bytes of buffer i (0 when absent). */
 static inline int64_t qv__buf_size(const qv_array *a, int32_t i) {
   return (i < a->n_buffers && a->buffers[i] != NULL && a->buffers[i]->data != NULL) ? a->buffers[i]->size : 0;
@@ -32,28 +34,6 @@ static inline int64_t qv__buf_size(const qv_array *a, int32_t i) {
 /* Data of buffer i, or NULL when absent/empty. */
 static inline const uint8_t *qv__buf_data(const qv_array *a, int32_t i) {
   return (i < a->n_buffers && a->buffers[i] != NULL) ? a->buffers[i]->data : NULL;
-}
-
-/* Element i of an int32 (wide == false) or int64 offsets/sizes buffer. */
-static inline int64_t qv__load_off(const uint8_t *p, bool wide, int64_t i) {
-  if (wide) {
-    int64_t v;
-    memcpy(&v, p + i * 8, 8);
-    return v;
-  }
-  int32_t v;
-  memcpy(&v, p + i * 4, 4);
-  return v;
-}
-
-/* Signed integer of `bytes` (1, 2, 4 or 8) at p[i], as int64. */
-static inline int64_t qv__load_int(const uint8_t *p, int bytes, int64_t i) {
-  switch (bytes) {
-    case 1: return (int8_t)p[i];
-    case 2: { int16_t v; memcpy(&v, p + i * 2, 2); return v; }
-    case 4: { int32_t v; memcpy(&v, p + i * 4, 4); return v; }
-    default: { int64_t v; memcpy(&v, p + i * 8, 8); return v; }
-  }
 }
 
 /* Storage (layout) type id of an array. */

@@ -118,10 +118,13 @@ static const qv__layout k_layouts[QV_TYPE_ID_COUNT] = {
     [QV_TYPE_EXTENSION] = {.nulls = QV__NULLS_ALL},
 };
 
+const qv__layout *qv__layout_of_id(qv_type_id id) {
+  return (unsigned)id < QV_TYPE_ID_COUNT ? &k_layouts[id] : &k_layouts[QV_TYPE_NULL];
+}
+
 const qv__layout *qv__layout_of(const qv_type *type) {
   const qv_type *s = qv_type_storage(type);
-  if (s == NULL || (unsigned)s->id >= QV_TYPE_ID_COUNT) return &k_layouts[QV_TYPE_NULL];
-  return &k_layouts[s->id];
+  return s == NULL ? &k_layouts[QV_TYPE_NULL] : qv__layout_of_id(s->id);
 }
 
 int32_t qv__layout_width(const qv__buffer_layout *b, const qv_type *storage) {

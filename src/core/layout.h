@@ -108,6 +108,11 @@ typedef struct qv__layout {
  * NULL: a NULL type reads as the null layout. */
 const qv__layout *qv__layout_of(const qv_type *type);
 
+/* The layout of a storage type id (not QV_TYPE_EXTENSION, whose layout is
+ * its storage's); ids out of range read as the null layout. Widths marked
+ * QV__WIDTH_OF_TYPE still need the type. */
+const qv__layout *qv__layout_of_id(qv_type_id id);
+
 /* Bytes per element of buffer `b` of the layout of `storage` (a storage
  * type, as qv_type_storage returns): the table's width, or the type's for
  * QV__WIDTH_OF_TYPE. */

@@ -19,6 +19,8 @@
 
 #include "json/internal.h"
 
+#include "core/unaligned.h"
+
 /* Fails with "<path>.<key>[i]: <message>". */
 static qv_status elem_fail(qv_json_rctx *c, const char *key, int64_t i, qv_status code, const char *fmt, ...)
     QV_PRINTF(5, 6);
@@ -168,21 +170,12 @@ static void int_range(qv_type_id id, int64_t *min, int64_t *max) {
   }
 }
 
-static void store_le(uint8_t *dst, int64_t v, int width) {
-  switch (width) {
-    case 1: { int8_t x = (int8_t)v; memcpy(dst, &x, 1); break; }
-    case 2: { int16_t x = (int16_t)v; memcpy(dst, &x, 2); break; }
-    case 4: { int32_t x = (int32_t)v; memcpy(dst, &x, 4); break; }
-    default: memcpy(dst, &v, 8); break;
-  }
-}
-
 static qv_status read_ints_into(qv_json_rctx *c, const char *key, const json_t *list, int64_t n, int width,
                                 int64_t min, int64_t max, uint8_t *dst) {
   for (int64_t i = 0; i < n; i++) {
     int64_t v;
     QV_RETURN_IF_ERROR(elem_int(c, key, i, json_array_get(list, (size_t)i), min, max, &v));
-    store_le(dst + i * width, v, width);
+    qv__store_int(dst, width, i, v);
   }
   return QV_OK;
 }
@@ -210,15 +203,15 @@ static qv_status read_intervals(qv_json_rctx *c, qv_type_id id, const json_t *li
     if (id == QV_TYPE_INTERVAL_DAY_TIME) {
       QV_RETURN_IF_ERROR(obj_int(c, i, v, "days", INT32_MIN, INT32_MAX, &a));
       QV_RETURN_IF_ERROR(obj_int(c, i, v, "milliseconds", INT32_MIN, INT32_MAX, &b));
-      store_le(dst + i * 8, a, 4);
-      store_le(dst + i * 8 + 4, b, 4);
+      qv__store_int(dst + i * 8, 4, 0, a);
+      qv__store_int(dst + i * 8, 4, 1, b);
     } else {
       QV_RETURN_IF_ERROR(obj_int(c, i, v, "months", INT32_MIN, INT32_MAX, &a));
       QV_RETURN_IF_ERROR(obj_int(c, i, v, "days", INT32_MIN, INT32_MAX, &b));
       QV_RETURN_IF_ERROR(obj_int(c, i, v, "nanoseconds", INT64_MIN, INT64_MAX, &ns));
-      store_le(dst + i * 16, a, 4);
-      store_le(dst + i * 16 + 4, b, 4);
-      store_le(dst + i * 16 + 8, ns, 8);
+      qv__store_int(dst + i * 16, 4, 0, a);
+      qv__store_int(dst + i * 16, 4, 1, b);
+      qv__store_int(dst + i * 16, 8, 1, ns);
     }
   }
   return QV_OK;
@@ -422,20 +415,13 @@ qv_status qv_json_read_binary(qv_json_rctx *c, const qv_type *s, const json_t *j
       goto fail;
     }
     total += len;
-    store_le(off + (i + 1) * w, total, w);
+    qv__store_int(off, w, i + 1, total);
   }
   QV_GOTO_IF_ERROR(st, alloc(c, total, data), fail);
   /* Pass 2: bytes. */
   for (int64_t i = 0; i < count; i++) {
     const json_t *v = json_array_get(list, (size_t)i);
-    int64_t start = 0;
-    if (w == 4) {
-      int32_t o;
-      memcpy(&o, off + i * 4, 4);
-      start = o;
-    } else {
-      memcpy(&start, off + i * 8, 8);
-    }
+    int64_t start = qv__load_int(off, w, i);
     if (text) {
       memcpy((*data)->data + start, json_string_value(v), json_string_length(v));
     } else if (!qv_json_hex_decode(json_string_value(v), json_string_length(v), (*data)->data + start)) {

@@ -20,6 +20,8 @@
 
 #include "json/internal.h"
 #include "core/checked_access.h"
+#include "core/layout.h"
+#include "core/unaligned.h"
 #include "core/utf8.h"
 
 typedef struct wcol {
@@ -53,30 +55,12 @@ static inline void sep(qv_strbuf *sb, int64_t i) {
   if (i > 0) qv_strbuf_appendc(sb, ',');
 }
 
-static int64_t load_offset(const uint8_t *base, int width, int64_t i) {
-  if (width == 4) {
-    int32_t v;
-    memcpy(&v, base + i * 4, 4);
-    return v;
-  }
-  int64_t v;
-  memcpy(&v, base + i * 8, 8);
-  return v;
-}
-
+/* Value i of a column of integer-like type `id` as int64: unsigned types
+ * zero-extended (uint64 keeps its bits), the width from the layout table. */
 static int64_t load_int(const uint8_t *base, qv_type_id id, int64_t i) {
-  switch (id) {
-    case QV_TYPE_INT8: return ((const int8_t *)base)[i];
-    case QV_TYPE_UINT8: return ((const uint8_t *)base)[i];
-    case QV_TYPE_INT16: { int16_t v; memcpy(&v, base + i * 2, 2); return v; }
-    case QV_TYPE_UINT16: { uint16_t v; memcpy(&v, base + i * 2, 2); return v; }
-    case QV_TYPE_UINT32: { uint32_t v; memcpy(&v, base + i * 4, 4); return v; }
-    case QV_TYPE_INT32:
-    case QV_TYPE_DATE32:
-    case QV_TYPE_TIME32:
-    case QV_TYPE_INTERVAL_MONTHS: { int32_t v; memcpy(&v, base + i * 4, 4); return v; }
-    default: { int64_t v; memcpy(&v, base + i * 8, 8); return v; }
-  }
+  const int32_t w = qv__layout_of_id(id)->buffers[1].width;
+  bool is_unsigned = id == QV_TYPE_UINT8 || id == QV_TYPE_UINT16 || id == QV_TYPE_UINT32;
+  return is_unsigned ? (int64_t)qv__load_uint(base, w, i) : qv__load_int(base, w, i);
 }
 
 /* The shortest text that reads back to the same half. */
@@ -136,8 +120,7 @@ static void write_fixed(const wcol *c, const qv_type *s) {
       break;
     case QV_TYPE_UINT64:
       for (int64_t i = 0; i < n; i++) {
-        uint64_t v;
-        memcpy(&v, d + (p0 + i) * 8, 8);
+        uint64_t v = qv__load_uint(d, 8, p0 + i);
         sep(sb, i);
         qv_strbuf_appendf(sb, "\"%llu\"", (unsigned long long)v);
       }
@@ -224,7 +207,7 @@ static void write_int_list(const wcol *c, const char *k, const uint8_t *base, in
   key(c->w, k, false);
   qv_strbuf_appendc(sb, '[');
   for (int64_t i = 0; i < n; i++) {
-    int64_t v = (width == 1 ? ((const int8_t *)base)[first + i] : load_offset(base, width, first + i)) - rebase;
+    int64_t v = qv__load_int(base, width, first + i) - rebase;
     sep(sb, i);
     qv_strbuf_appendf(sb, width == 8 ? "\"%lld\"" : "%lld", (long long)v);
   }
@@ -244,7 +227,7 @@ static qv_status write_binary(const wcol *c, const qv_type *s) {
   key(c->w, "OFFSET", false);
   qv_strbuf_append(sb, large ? "[\"0\"" : "[0");
   for (int64_t i = 0; i < c->n; i++) {
-    int64_t lo = load_offset(off, w, c->start + i), hi = load_offset(off, w, c->start + i + 1);
+    int64_t lo = qv__load_int(off, w, c->start + i), hi = qv__load_int(off, w, c->start + i + 1);
     bool valid = qv_array_is_valid(c->a, c->start - c->a->offset + i);
     if (valid) {
       if (lo < 0 || hi < lo || hi > data_size) {
@@ -272,7 +255,7 @@ static qv_status write_binary(const wcol *c, const qv_type *s) {
       qv_strbuf_append(sb, "\"\"");
       continue;
     }
-    int64_t lo = load_offset(off, w, c->start + i), hi = load_offset(off, w, c->start + i + 1);
+    int64_t lo = qv__load_int(off, w, c->start + i), hi = qv__load_int(off, w, c->start + i + 1);
     if (text) {
       qv_json_string_append(sb, (const char *)data + lo, (size_t)(hi - lo));
     } else {
@@ -379,10 +362,10 @@ static qv_status list_window(const wcol *c, int width, child_window *win) {
     qv_strbuf_append(c->w->sb, width == 8 ? "[\"0\"]" : "[0]");
     return QV_OK;
   }
-  int64_t base = load_offset(off, width, c->start), prev = base;
+  int64_t base = qv__load_int(off, width, c->start), prev = base;
   if (base < 0 || base > child_len) return col_fail(c, 0, "offset %lld outside the child", (long long)base);
   for (int64_t i = 1; i <= c->n; i++) {
-    int64_t o = load_offset(off, width, c->start + i);
+    int64_t o = qv__load_int(off, width, c->start + i);
     if (o < prev || o > child_len) {
       return col_fail(c, i - 1, "offsets %lld..%lld not ascending within the child's %lld slots", (long long)prev,
                       (long long)o, (long long)child_len);
