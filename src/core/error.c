@@ -5,6 +5,7 @@
  * formatting goes through a temporary so a message may safely be built from
  * the slot's own previous text (e.g. qv_error_set(err, c, "%s", err->message)).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -73,4 +74,31 @@ void qv_error_clear(qv_error *err) {
   if (err == NULL) return;
   err->code = QV_OK;
   err->message[0] = '\0';
+}
+
+/* The errnos reading and writing meet (full disks, quotas, closed pipes and
+ * sockets, read-only or foreign file systems), named for messages next to
+ * strerror's text, which varies by platform and locale. */
+const char *qv__errno_name(int e) {
+  switch (e) {
+    case ENOSPC: return "ENOSPC";
+#ifdef EDQUOT
+    case EDQUOT: return "EDQUOT";
+#endif
+    case EPIPE: return "EPIPE";
+    case EIO: return "EIO";
+    case EFBIG: return "EFBIG";
+    case EINTR: return "EINTR";
+    case EAGAIN: return "EAGAIN";
+    case EBADF: return "EBADF";
+    case EINVAL: return "EINVAL";
+    case EACCES: return "EACCES";
+    case EPERM: return "EPERM";
+    case EROFS: return "EROFS";
+    case EXDEV: return "EXDEV";
+    case ECONNRESET: return "ECONNRESET";
+    case ENOTCONN: return "ENOTCONN";
+    case ENXIO: return "ENXIO";
+    default: return "errno";
+  }
 }

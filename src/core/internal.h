@@ -184,6 +184,10 @@ int32_t qv__type_byte_width(const qv_type *type);
 /* Number of children an array of this (storage) type must have. */
 int32_t qv__type_num_children(const qv_type *type);
 
+/* The symbolic name of an errno IO paths meet ("ENOSPC", "EPIPE"...), or
+ * "errno" for others; for messages such as "... (ENOSPC, errno 28)". */
+const char *qv__errno_name(int e);
+
 /* True when `allocator` hands out blocks of `size` bytes whose new bytes are
  * already zero (the default allocator's large mappings); see allocator.c. */
 bool qv__allocator_gives_zeroed(const qv_allocator *allocator, size_t size);

@@ -196,30 +196,6 @@ static qv_status sink_break(qv_io_sink *s, qv_status code, qv_error *err, const 
   return qv_error_set(err, code, "%s", s->broken_msg);
 }
 
-/* The symbolic name of the errnos writers meet, for messages. */
-static const char *errno_name(int e) {
-  switch (e) {
-    case ENOSPC: return "ENOSPC";
-#ifdef EDQUOT
-    case EDQUOT: return "EDQUOT";
-#endif
-    case EPIPE: return "EPIPE";
-    case EIO: return "EIO";
-    case EFBIG: return "EFBIG";
-    case EINTR: return "EINTR";
-    case EAGAIN: return "EAGAIN";
-    case EBADF: return "EBADF";
-    case EINVAL: return "EINVAL";
-    case EACCES: return "EACCES";
-    case EPERM: return "EPERM";
-    case EROFS: return "EROFS";
-    case ECONNRESET: return "ECONNRESET";
-    case ENOTCONN: return "ENOTCONN";
-    case ENXIO: return "ENXIO";
-    default: return "errno";
-  }
-}
-
 static size_t round_up(size_t n, size_t to) { return (n + to - 1) / to * to; }
 
 /* One recently released output region is kept mapped for the next memory
@@ -352,7 +328,7 @@ static qv_status fd_writev(qv_io_sink *s, struct iovec *iov, int iovcnt, qv_erro
         if (poll(&pfd, 1, -1) >= 0 || errno == EINTR) continue;
       }
       return sink_break(s, QV_ERR_IO, err, "write to fd %d failed at byte %lld: %s (%s, errno %d)", s->fd,
-                        (long long)s->position, strerror(e), errno_name(e), e);
+                        (long long)s->position, strerror(e), qv__errno_name(e), e);
     }
     if (r == 0)
       return sink_break(s, QV_ERR_IO, err, "write to fd %d made no progress at byte %lld", s->fd,

@@ -176,29 +176,12 @@ qv_status qv_ipc_writer_open_path(const char *path, qv_ipc_format format, qv_sch
   return start_or_free(w, format, schema, opts, out, err);
 }
 
-static const char *errno_name(int e) {
-  switch (e) {
-    case ENOSPC: return "ENOSPC";
-#ifdef EDQUOT
-    case EDQUOT: return "EDQUOT";
-#endif
-    case EIO: return "EIO";
-    case EFBIG: return "EFBIG";
-    case EROFS: return "EROFS";
-    case EACCES: return "EACCES";
-    case EPERM: return "EPERM";
-    case EXDEV: return "EXDEV";
-    case EINVAL: return "EINVAL";
-    default: return "errno";
-  }
-}
-
 /* Fails the writer (sticky; the temporary is unlinked) with errno's text. */
 static qv_status io_fail(qv_ipc_writer *w, const char *what, const char *name, qv_error *err) {
   int e = errno;
   qv_error local;
   if (err == NULL) err = &local;
-  qv_error_set(err, QV_ERR_IO, "%s '%s' failed: %s (%s, errno %d)", what, name, strerror(e), errno_name(e), e);
+  qv_error_set(err, QV_ERR_IO, "%s '%s' failed: %s (%s, errno %d)", what, name, strerror(e), qv__errno_name(e), e);
   return qv_writer_fail(w, QV_ERR_IO, err);
 }
 

@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <string.h>
 
 #include "core/internal.h"
@@ -141,12 +142,23 @@ static void test_macros(void **state) {
   assert_string_equal(err.message, "inner");
 }
 
+/* One errno-name table serves every IO path: the names both writers used. */
+static void test_errno_names(void **state) {
+  (void)state;
+  assert_string_equal(qv__errno_name(ENOSPC), "ENOSPC");
+  assert_string_equal(qv__errno_name(EPIPE), "EPIPE");
+  assert_string_equal(qv__errno_name(EXDEV), "EXDEV");
+  assert_string_equal(qv__errno_name(ECONNRESET), "ECONNRESET");
+  assert_string_equal(qv__errno_name(0), "errno");
+  assert_string_equal(qv__errno_name(-1), "errno");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_status_names),   cmocka_unit_test(test_set_prefix_clear),
       cmocka_unit_test(test_truncation),     cmocka_unit_test(test_strbuf_growable),
       cmocka_unit_test(test_strbuf_fixed),   cmocka_unit_test(test_checked_arithmetic),
-      cmocka_unit_test(test_macros),
+      cmocka_unit_test(test_macros),         cmocka_unit_test(test_errno_names),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
