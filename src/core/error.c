@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "quiver/status.h"
+#include "core/internal.h"
 
 const char *qv_status_name(qv_status status) {
   switch (status) {
@@ -101,4 +101,26 @@ const char *qv__errno_name(int e) {
     case ENXIO: return "ENXIO";
     default: return "errno";
   }
+}
+
+qv_status qv__sticky_fail(qv__sticky *s, qv_status code, const qv_error *err) {
+  if (s->code != QV_OK) return code;
+  s->code = code;
+  snprintf(s->message, sizeof s->message, "%s", (err != NULL && err->code == code) ? err->message : qv_status_name(code));
+  return code;
+}
+
+qv_status qv__sticky_failf(qv__sticky *s, qv_error *err, qv_status code, const char *fmt, ...) {
+  if (s->code == QV_OK) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->message, sizeof s->message, fmt, ap);
+    va_end(ap);
+    s->code = code;
+  }
+  return qv__sticky_report(s, "", err);
+}
+
+qv_status qv__sticky_report(const qv__sticky *s, const char *prefix, qv_error *err) {
+  return qv_error_set(err, s->code, "%s%s", prefix, s->message);
 }

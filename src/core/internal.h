@@ -184,6 +184,26 @@ int32_t qv__type_byte_width(const qv_type *type);
 /* Number of children an array of this (storage) type must have. */
 int32_t qv__type_num_children(const qv_type *type);
 
+/* ------------------------------------------------------------------------
+ * A sticky failure: the first error an object (a decoder, a writer, an
+ * output sink) met, which every later call on it reports again, so nothing
+ * more happens after a failure and the caller always learns the first cause.
+ * ------------------------------------------------------------------------ */
+typedef struct qv__sticky {
+  qv_status code;                     /* QV_OK while healthy */
+  char message[QV_ERROR_MESSAGE_MAX]; /* the first failure's message */
+} qv__sticky;
+
+/* Records `code` with err's message (the status name when err is NULL or
+ * holds another code) unless a failure is recorded already. Returns code. */
+qv_status qv__sticky_fail(qv__sticky *s, qv_status code, const qv_error *err);
+/* Records `code` with a formatted message unless a failure is recorded
+ * already, then reports the recorded failure into err. Returns its code. */
+qv_status qv__sticky_failf(qv__sticky *s, qv_error *err, qv_status code, const char *fmt, ...) QV_PRINTF(4, 5);
+/* Reports the recorded failure into err, its message after `prefix`
+ * ("" for none). Returns its code. */
+qv_status qv__sticky_report(const qv__sticky *s, const char *prefix, qv_error *err);
+
 /* The symbolic name of an errno IO paths meet ("ENOSPC", "EPIPE"...), or
  * "errno" for others; for messages such as "... (ENOSPC, errno 28)". */
 const char *qv__errno_name(int e);

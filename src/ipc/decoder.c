@@ -49,8 +49,7 @@ struct qv_ipc_decoder {
   qv_ipc_event *queue; /* q_inline until it outgrows it */
   size_t q_head, q_len, q_cap;
   qv_ipc_event q_inline[4]; /* a pull reader keeps at most ~2 events queued */
-  qv_status failed;
-  char *failed_msg; /* allocated on failure only (keeps the struct small) */
+  qv__sticky failed; /* the first failure, reported by every later call */
 };
 
 qv_status qv_ipc_decoder_new(const qv_ipc_read_options *opts, qv_ipc_decoder **out, qv_error *err) {
@@ -69,7 +68,6 @@ void qv_ipc_decoder_free(qv_ipc_decoder *d) {
   for (size_t i = d->q_head; i < d->q_len; i++) qv_batch_release(d->queue[i].batch);
   if (d->queue != d->q_inline) qv__free(d->queue);
   qv__free(d->meta);
-  qv__free(d->failed_msg);
   qv_buffer_release(d->body);
   qv_read_core_free(&d->core);
   qv__free(d);
@@ -78,19 +76,10 @@ void qv_ipc_decoder_free(qv_ipc_decoder *d) {
 /* Records the first failure; err already holds its message. */
 static qv_status fail(qv_ipc_decoder *d, qv_status st, qv_error *err) {
   d->state = ST_FAILED;
-  d->failed = st;
-  const char *text = (err != NULL && err->code == st) ? err->message : qv_status_name(st);
-  if (d->failed_msg == NULL) {
-    size_t n = strlen(text) + 1;
-    d->failed_msg = (char *)qv__malloc(n); /* on failure, failed_again falls back to the status name */
-    if (d->failed_msg != NULL) memcpy(d->failed_msg, text, n);
-  }
-  return st;
+  return qv__sticky_fail(&d->failed, st, err);
 }
 
-static qv_status failed_again(const qv_ipc_decoder *d, qv_error *err) {
-  return qv_error_set(err, d->failed, "%s", d->failed_msg ? d->failed_msg : qv_status_name(d->failed));
-}
+static qv_status failed_again(const qv_ipc_decoder *d, qv_error *err) { return qv__sticky_report(&d->failed, "", err); }
 
 static qv_status push_event(qv_ipc_decoder *d, const qv_ipc_event *ev, qv_error *err) {
   if (d->q_head > 0 && d->q_head == d->q_len) d->q_head = d->q_len = 0;

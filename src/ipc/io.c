@@ -188,12 +188,12 @@ void qv_io_sink_init_callback(qv_io_sink *s, qv_io_write_fn fn, void *ctx) {
 
 static qv_status sink_break(qv_io_sink *s, qv_status code, qv_error *err, const char *fmt, ...) QV_PRINTF(4, 5);
 static qv_status sink_break(qv_io_sink *s, qv_status code, qv_error *err, const char *fmt, ...) {
+  char text[QV_ERROR_MESSAGE_MAX];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(s->broken_msg, sizeof s->broken_msg, fmt, ap);
+  vsnprintf(text, sizeof text, fmt, ap);
   va_end(ap);
-  s->broken = code;
-  return qv_error_set(err, code, "%s", s->broken_msg);
+  return qv__sticky_failf(&s->broken, err, code, "%s", text);
 }
 
 static size_t round_up(size_t n, size_t to) { return (n + to - 1) / to * to; }
@@ -272,7 +272,7 @@ static qv_status mem_grow(qv_io_sink *s, size_t need, qv_error *err) {
 
 qv_status qv_io_sink_reserve(qv_io_sink *s, size_t extra, qv_error *err) {
   if (s->kind != QV_IO_SINK_MEMORY) return QV_OK;
-  if (s->broken) return qv_error_set(err, s->broken, "%s", s->broken_msg);
+  if (s->broken.code != QV_OK) return qv__sticky_report(&s->broken, "", err);
   if (extra > SIZE_MAX - s->mem_size) return qv_error_set(err, QV_ERR_OVERFLOW, "memory sink size overflow");
   return mem_grow(s, s->mem_size + extra, err);
 }
@@ -351,7 +351,7 @@ static qv_status fd_writev(qv_io_sink *s, struct iovec *iov, int iovcnt, qv_erro
 }
 
 qv_status qv_io_sink_writev(qv_io_sink *s, struct iovec *iov, int iovcnt, qv_error *err) {
-  if (s->broken) return qv_error_set(err, s->broken, "output already failed: %s", s->broken_msg);
+  if (s->broken.code != QV_OK) return qv__sticky_report(&s->broken, "output already failed: ", err);
   if (s->kind == QV_IO_SINK_FD) return fd_writev(s, iov, iovcnt, err);
   if (s->kind == QV_IO_SINK_MEMORY) {
     size_t total = 0;
@@ -397,7 +397,7 @@ static void munmap_cap_release(void *ctx, const uint8_t *data, int64_t size) {
 qv_status qv_io_sink_take(qv_io_sink *s, qv_buffer **out, qv_error *err) {
   *out = NULL;
   if (s->kind != QV_IO_SINK_MEMORY) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "not a memory sink");
-  if (s->broken) return qv_error_set(err, s->broken, "output already failed: %s", s->broken_msg);
+  if (s->broken.code != QV_OK) return qv__sticky_report(&s->broken, "output already failed: ", err);
   qv_status st;
   if (s->mem == NULL) {
     st = qv_buffer_allocate(NULL, 0, false, out, err);

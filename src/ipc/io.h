@@ -18,6 +18,8 @@
 #include "quiver/memory.h"
 #include "quiver/status.h"
 
+#include "core/internal.h" /* qv__sticky */
+
 /* ---- whole-file and whole-fd input ---- */
 
 /* Maps `path` read-only into *out; releasing the last reference (including
@@ -55,8 +57,7 @@ typedef struct qv_io_sink {
   size_t mem_cap;          /* bytes reserved at mem */
   bool mem_mapped;         /* mem came from mmap (large regions) */
   int64_t position;        /* bytes written through this sink */
-  qv_status broken;        /* sticky first failure, QV_OK while healthy */
-  char broken_msg[256];
+  qv__sticky broken;       /* the first failure (code QV_OK while healthy) */
 } qv_io_sink;
 
 void qv_io_sink_init_fd(qv_io_sink *s, int fd);

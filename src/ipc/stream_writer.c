@@ -45,16 +45,13 @@ static void discard_temp(qv_ipc_writer *w) {
 }
 
 qv_status qv_writer_fail(qv_ipc_writer *w, qv_status st, qv_error *err) {
-  if (w->failed == QV_OK) {
-    w->failed = st;
-    snprintf(w->failed_msg, sizeof w->failed_msg, "%s", (err && err->code == st) ? err->message : qv_status_name(st));
-  }
+  qv__sticky_fail(&w->failed, st, err);
   discard_temp(w);
   return st;
 }
 
 static qv_status check_usable(const qv_ipc_writer *w, qv_error *err) {
-  if (w->failed != QV_OK) return qv_error_set(err, w->failed, "the writer failed earlier: %s", w->failed_msg);
+  if (w->failed.code != QV_OK) return qv__sticky_report(&w->failed, "the writer failed earlier: ", err);
   if (w->closed) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "the writer is closed");
   return QV_OK;
 }
@@ -265,7 +262,7 @@ qv_status qv_ipc_writer_write_batch(qv_ipc_writer *w, const qv_batch *batch, qv_
   qv_status st = write_batch(w, batch, err);
   /* Argument errors leave the output intact; anything after bytes may have
    * gone out breaks the writer. */
-  if (st != QV_OK && (st != QV_ERR_INVALID_ARGUMENT || w->sink.broken)) qv_writer_fail(w, st, err);
+  if (st != QV_OK && (st != QV_ERR_INVALID_ARGUMENT || w->sink.broken.code != QV_OK)) qv_writer_fail(w, st, err);
   return st;
 }
 

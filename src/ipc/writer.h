@@ -39,8 +39,7 @@ struct qv_ipc_writer {
   qv_block_list batch_blocks;
   int64_t n_batches;
   bool closed;
-  qv_status failed;          /* sticky: nothing more is written after a failure */
-  char failed_msg[QV_ERROR_MESSAGE_MAX];
+  qv__sticky failed;         /* the first failure: nothing more is written after it */
   /* atomic path output */
   char *path;
   char *tmp_path;

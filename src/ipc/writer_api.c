@@ -231,7 +231,7 @@ qv_status qv_ipc_writer_take_buffer(qv_ipc_writer *w, qv_buffer **out, qv_error 
   *out = NULL;
   if (w->sink.kind != QV_IO_SINK_MEMORY)
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_writer_take_buffer: not a memory writer");
-  if (w->failed != QV_OK) return qv_error_set(err, w->failed, "the writer failed earlier: %s", w->failed_msg);
+  if (w->failed.code != QV_OK) return qv__sticky_report(&w->failed, "the writer failed earlier: ", err);
   if (!w->closed)
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_writer_take_buffer: close the writer first");
   return qv_io_sink_take(&w->sink, out, err);

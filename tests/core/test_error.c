@@ -153,12 +153,38 @@ static void test_errno_names(void **state) {
   assert_string_equal(qv__errno_name(-1), "errno");
 }
 
+/* The sticky failure keeps the first error and reports it again. */
+static void test_sticky_failure(void **state) {
+  (void)state;
+  qv__sticky s = {QV_OK, ""};
+  qv_error err;
+  qv_error_set(&err, QV_ERR_IO, "disk full");
+  assert_int_equal(qv__sticky_fail(&s, QV_ERR_IO, &err), QV_ERR_IO);
+  qv_error_set(&err, QV_ERR_NO_MEMORY, "later");
+  assert_int_equal(qv__sticky_fail(&s, QV_ERR_NO_MEMORY, &err), QV_ERR_NO_MEMORY); /* not recorded */
+  assert_int_equal(qv__sticky_report(&s, "the writer failed earlier: ", &err), QV_ERR_IO);
+  assert_string_equal(err.message, "the writer failed earlier: disk full");
+  assert_int_equal(qv__sticky_report(&s, "", NULL), QV_ERR_IO);
+
+  qv__sticky t = {QV_OK, ""};
+  assert_int_equal(qv__sticky_fail(&t, QV_ERR_LIMIT, NULL), QV_ERR_LIMIT); /* no message: the status name */
+  assert_int_equal(qv__sticky_report(&t, "", &err), QV_ERR_LIMIT);
+  assert_string_equal(err.message, qv_status_name(QV_ERR_LIMIT));
+
+  qv__sticky u = {QV_OK, ""};
+  assert_int_equal(qv__sticky_failf(&u, &err, QV_ERR_IO, "write to fd %d failed", 7), QV_ERR_IO);
+  assert_string_equal(err.message, "write to fd 7 failed");
+  assert_int_equal(qv__sticky_failf(&u, &err, QV_ERR_INVALID_DATA, "second"), QV_ERR_IO);
+  assert_string_equal(err.message, "write to fd 7 failed");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_status_names),   cmocka_unit_test(test_set_prefix_clear),
       cmocka_unit_test(test_truncation),     cmocka_unit_test(test_strbuf_growable),
       cmocka_unit_test(test_strbuf_fixed),   cmocka_unit_test(test_checked_arithmetic),
       cmocka_unit_test(test_macros),         cmocka_unit_test(test_errno_names),
+      cmocka_unit_test(test_sticky_failure),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
