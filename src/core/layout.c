@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "quiver/array.h"
+#include "quiver/bitmap.h"
 
 /* Buffer shorthands. */
 #define VALIDITY {QV__BUF_VALIDITY, "validity", 0, 1, QV__SWAP_NONE}
@@ -152,7 +153,7 @@ bool qv__layout_min_bytes(const qv__buffer_layout *b, int32_t width, int64_t slo
   switch (b->role) {
     case QV__BUF_VALIDITY:
     case QV__BUF_BITS:
-      *out = slots / 8 + (slots % 8 != 0); /* ceil without slots + 7, which wraps near INT64_MAX */
+      *out = qv_bitmap_bytes(slots);
       return true;
     case QV__BUF_DATA:
       *out = 0;
