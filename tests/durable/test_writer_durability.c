@@ -696,10 +696,15 @@ static void kill_scenario(qv_ipc_format format) {
   int iterations = du_quick() ? 4 : 12;
   int killed = 0, completed = 0, saw_old = 0, saw_new = 0, strays = 0;
   uint32_t rnd = (uint32_t)getpid() * 2654435761u;
-  for (int it = 0; it < iterations; it++) {
+  /* Random kill times over the write; on a loaded machine every child may
+   * finish before its kill, so up to 8 more runs kill at once (delay 0)
+   * until at least one writer died mid-way. */
+  int runs = 0;
+  for (int it = 0; it < iterations || (killed == 0 && it < iterations + 8); it++, runs++) {
     OK(qv_ipc_write_path(path, format, old_t, NULL, err));
     rnd = rnd * 1664525u + 1013904223u;
-    int64_t delay = (int64_t)((double)full * (0.05 + 1.0 * (double)(rnd >> 8) / (double)(1u << 24)));
+    int64_t delay = it >= iterations ? 0
+                                     : (int64_t)((double)full * (0.05 + 1.0 * (double)(rnd >> 8) / (double)(1u << 24)));
     fflush(NULL);
     pid_t pid = fork();
     assert_true(pid >= 0);
@@ -744,7 +749,7 @@ static void kill_scenario(qv_ipc_format format) {
     closedir(d);
   }
   print_message("  %s: full write %lld us; %d runs: %d killed, %d completed; old %d, new %d; %d stray temporaries\n",
-                format == QV_IPC_FORMAT_FILE ? "file" : "stream", (long long)full, iterations, killed, completed,
+                format == QV_IPC_FORMAT_FILE ? "file" : "stream", (long long)full, runs, killed, completed,
                 saw_old, saw_new, strays);
   assert_true(killed > 0);
   /* what remains reads back as one of the two tables */
