@@ -13,6 +13,7 @@
 #include "quiver/batch.h"
 #include "quiver/chunked.h"
 #include "quiver/table.h"
+#include "quiver/concat.h"
 #include "quiver/builder.h"
 #include "quiver/validate.h"
 #include "quiver/compare.h"

@@ -3,13 +3,14 @@
  *
  * Invariants: entries are sorted by id and unique; an entry holds one
  * reference to its current dictionary. Reading, a delta is appended with
- * qv_array_concat2 (a new array; arrays already handed out keep the old
+ * qv__array_concat2 (a new array; arrays already handed out keep the old
  * dictionary, so they never change under their holder). Writing, the
  * decision between delta and replacement compares the new dictionary's
  * prefix with the one sent, by value (qv_array_equals), unless it is the
  * very same array.
  */
 #include "ipc/dictionary_memo.h"
+#include "concat/internal.h"
 
 #include "core/internal.h"
 #include "quiver/compare.h"
@@ -78,7 +79,7 @@ qv_status qv_dict_memo_apply(qv_dict_memo *m, qv_dict_entry *e, bool is_delta, q
     return QV_OK;
   }
   qv_array *joined = NULL;
-  qv_status st = qv_array_concat2(e->dict, values, &joined, err);
+  qv_status st = qv__array_concat2(e->dict, values, &joined, err);
   if (st != QV_OK) {
     qv_error_prefix(err, "delta for dictionary id %lld: ", (long long)e->id);
     return st;

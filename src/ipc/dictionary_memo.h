@@ -62,8 +62,5 @@ qv_status qv_dict_memo_decide(const qv_dict_memo *m, int64_t id, const qv_array 
 /* Records that `dict` is now the dictionary of id (retains it). */
 void qv_dict_memo_set_sent(qv_dict_memo *m, int64_t id, qv_array *dict, bool delta);
 
-/* Concatenates two arrays of equal type into a new one (any layout; used
- * for dictionary deltas). Caller owns *out. */
-qv_status qv_array_concat2(const qv_array *a, const qv_array *b, qv_array **out, qv_error *err);
 
 #endif

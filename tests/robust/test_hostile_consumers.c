@@ -24,7 +24,7 @@
 
 #include "robust/robust_util.h"
 
-#include "ipc/dictionary_memo.h" /* qv_array_concat2 */
+#include "concat/internal.h" /* qv__array_concat2 */
 #include "quiver/cdata.h"
 #include "quiver/ipc.h"
 #include "quiver/json.h"
@@ -234,10 +234,10 @@ static void test_concat_utf8_offsets_backwards(void **state) {
   expect_valid(bad, QV_VALIDATE_STRUCTURE);
   qv_error e;
   qv_error_clear(&e);
-  hand_expect(qv_array_concat2(good, bad, &out, &e), &e, QV_ERR_INVALID_DATA, "second array: offset 300 at row 0");
+  hand_expect(qv__array_concat2(good, bad, &out, &e), &e, QV_ERR_INVALID_DATA, "second array: offset 300 at row 0");
   assert_null(out);
   qv_array *bad_slice = slice_of(bad, 1, 2);
-  hand_expect(qv_array_concat2(bad_slice, good, &out, &e), &e, QV_ERR_INVALID_DATA, "first array");
+  hand_expect(qv__array_concat2(bad_slice, good, &out, &e), &e, QV_ERR_INVALID_DATA, "first array");
   qv_array_release(bad_slice);
   qv_array_release(bad);
   qv_array_release(good);
@@ -257,7 +257,7 @@ static void test_large_list_view_offset_near_int64_max_concat(void **state) {
   qv_array *out = NULL;
   qv_error e;
   qv_error_clear(&e);
-  hand_expect(qv_array_concat2(a, b, &out, &e), &e, QV_ERR_OVERFLOW, "list view offsets overflow");
+  hand_expect(qv__array_concat2(a, b, &out, &e), &e, QV_ERR_OVERFLOW, "list view offsets overflow");
   assert_null(out);
   qv_array_release(a);
   qv_array_release(b);
@@ -279,11 +279,11 @@ static void test_view_buffer_index_out_of_range_concat(void **state) {
   qv_array *out = NULL;
   qv_error e;
   qv_error_clear(&e);
-  hand_expect(qv_array_concat2(a, b, &out, &e), &e, QV_ERR_INVALID_DATA, "view at row 0 refers to buffer 2147483647");
+  hand_expect(qv__array_concat2(a, b, &out, &e), &e, QV_ERR_INVALID_DATA, "view at row 0 refers to buffer 2147483647");
   assert_null(out);
   v[0].ref.buffer_index = 1; /* b has one data buffer: index 1 is a's only one after the shift */
   qv_array *b2 = hand_array(qv_type_string_view(), 1, 0, 0, 3, BUFS(NULL, exact_buf(v, sizeof v), NULL), 0, NULL, NULL);
-  hand_expect(qv_array_concat2(a, b2, &out, &e), &e, QV_ERR_INVALID_DATA, "refers to buffer 1 of 1");
+  hand_expect(qv__array_concat2(a, b2, &out, &e), &e, QV_ERR_INVALID_DATA, "refers to buffer 1 of 1");
   qv_array_release(b2);
   qv_array_release(a);
   qv_array_release(b);
@@ -378,7 +378,7 @@ static void test_ree_unsorted_run_ends_concat(void **state) {
   qv_array *s = slice_of(a, 3, 2);
   qv_error e;
   qv_error_clear(&e);
-  hand_expect(qv_array_concat2(s, s, &out, &e), &e, QV_ERR_INVALID_DATA, "run end 1 is not above");
+  hand_expect(qv__array_concat2(s, s, &out, &e), &e, QV_ERR_INVALID_DATA, "run end 1 is not above");
   assert_null(out);
   qv_array_release(s);
   qv_array_release(a);

@@ -1,8 +1,6 @@
-/* quiver IPC: concatenation of two arrays of the same type, for dictionary
- * deltas (the reader appends each delta to the current dictionary).
+/* quiver concat: concatenation of two arrays of the same type (the IPC
+ * reader's dictionary deltas, and qv_array_concat's pairwise step).
  *
- * It lives in ipc/ because the IPC reader is its only user so far; it is a
- * general algorithm and should move to a compute/ floor when one exists.
  * The result is a new array with offset 0; inputs may be slices. Buffers
  * are rebuilt (offsets rebased, bitmaps re-packed) except the variadic
  * data buffers of views, which are shared. Sizes are computed with checked
@@ -10,7 +8,7 @@
  * validated when loaded).
  */
 #include "core/internal.h"
-#include "ipc/dictionary_memo.h"
+#include "concat/internal.h"
 #include "core/checked_access.h"
 
 static qv_status slice_of(const qv_array *a, int64_t off, int64_t len, qv_array **out, qv_error *err) {
@@ -132,7 +130,7 @@ static qv_status concat_child_ranges(const qv_array *ca, int64_t sa, int64_t la,
   qv_array *x = NULL, *y = NULL;
   qv_status st = slice_of(ca, sa, la, &x, err);
   if (st == QV_OK) st = slice_of(cb, sb, lb, &y, err);
-  if (st == QV_OK) st = qv_array_concat2(x, y, out, err);
+  if (st == QV_OK) st = qv__array_concat2(x, y, out, err);
   qv_array_release(x);
   qv_array_release(y);
   return st;
@@ -207,7 +205,7 @@ static qv_status concat_ree(const qv_array *a, const qv_array *b, qv_array **kid
                              last[1] - first[1], &kids[1], err);
 }
 
-qv_status qv_array_concat2(const qv_array *a, const qv_array *b, qv_array **out, qv_error *err) {
+qv_status qv__array_concat2(const qv_array *a, const qv_array *b, qv_array **out, qv_error *err) {
   *out = NULL;
   if (!qv_type_equals(a->type, b->type, false))
     return qv_error_set(err, QV_ERR_TYPE, "cannot concatenate arrays of different types");
@@ -301,7 +299,7 @@ qv_status qv_array_concat2(const qv_array *a, const qv_array *b, qv_array **out,
           QV_FAIL_GOTO(st, done, err, QV_ERR_OVERFLOW, "list view offsets overflow");
         off_put(bufs[1]->data, w, a->length + i, v);
       }
-      QV_GOTO_IF_ERROR(st, qv_array_concat2(a->children[0], b->children[0], &kids[0], err), done);
+      QV_GOTO_IF_ERROR(st, qv__array_concat2(a->children[0], b->children[0], &kids[0], err), done);
       break;
     }
     case QV_TYPE_FIXED_SIZE_LIST: {
@@ -336,7 +334,7 @@ qv_status qv_array_concat2(const qv_array *a, const qv_array *b, qv_array **out,
         memcpy(offs + i * 4, &v, 4);
       }
       for (int32_t i = 0; i < n_kids; i++)
-        QV_GOTO_IF_ERROR(st, qv_array_concat2(a->children[i], b->children[i], &kids[i], err), done);
+        QV_GOTO_IF_ERROR(st, qv__array_concat2(a->children[i], b->children[i], &kids[i], err), done);
       break;
     }
     case QV_TYPE_RUN_END_ENCODED:
