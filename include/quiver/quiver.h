@@ -14,6 +14,7 @@
 #include "quiver/chunked.h"
 #include "quiver/table.h"
 #include "quiver/concat.h"
+#include "quiver/scalar.h"
 #include "quiver/builder.h"
 #include "quiver/validate.h"
 #include "quiver/compare.h"
