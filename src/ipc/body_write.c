@@ -35,13 +35,15 @@
  *   - children are written as they are: bytes under a null parent (struct,
  *     fixed-size list) are the child's own slots, cleaned by the child's
  *     own validity.
- * Windows the writer cannot shrink cheaply (list-view and dense-union
- * children, view data buffers) are written whole, which is still correct:
- * the offsets that point into them are kept unchanged (so bytes of a view
- * data buffer that no view references go out as the caller left them).
+ * Windows whose bytes are not one contiguous range of the parent (view
+ * data buffers, list-view and dense-union children) are reduced to what
+ * the window references by body_compact.c, so a slice costs bytes in
+ * proportion to the slice; a whole array as built or read still goes out
+ * zero-copy.
  */
 #include "core/internal.h"
 #include "ipc/body.h"
+#include "ipc/body_compact.h"
 #include "ipc/flatbuf/fb_endian.h"
 #include "ipc/writer.h"
 #include "core/checked_access.h"
@@ -604,14 +606,7 @@ static qv_status add_range(qv_body_plan *p, const qv_array *a, int64_t off, int6
     case QV_TYPE_BINARY_VIEW:
     case QV_TYPE_STRING_VIEW:
       QV_RETURN_IF_ERROR(push_validity(p, a, off, len, nulls, err));
-      QV_RETURN_IF_ERROR(push_views(p, a, off, len, nulls, err));
-      GROW(p->variadic, p->n_variadic, p->cap_variadic, 1, err);
-      p->variadic[p->n_variadic++] = a->n_buffers - 2;
-      for (int32_t i = 2; i < a->n_buffers; i++) {
-        const qv_buffer *d = a->buffers[i];
-        QV_RETURN_IF_ERROR(push_buffer(p, d ? d->data : NULL, d ? d->size : 0, err));
-      }
-      return QV_OK;
+      return qv__body_write_views(p, a, off, len, nulls, err);
     case QV_TYPE_LIST:
     case QV_TYPE_LARGE_LIST:
     case QV_TYPE_MAP: {
@@ -623,11 +618,10 @@ static qv_status add_range(qv_body_plan *p, const qv_array *a, int64_t off, int6
     }
     case QV_TYPE_LIST_VIEW:
     case QV_TYPE_LARGE_LIST_VIEW: {
-      int w = s->id == QV_TYPE_LIST_VIEW ? 4 : 8;
+      int64_t start = off - a->offset;
+      qv__windows win = {.n = len > 0, .start = &start, .length = &len, .total = len};
       QV_RETURN_IF_ERROR(push_validity(p, a, off, len, nulls, err));
-      QV_RETURN_IF_ERROR(push_slots(p, a, 1, w, off, len, nulls, err));
-      QV_RETURN_IF_ERROR(push_slots(p, a, 2, w, off, len, nulls, err));
-      return add_child(p, a->children[0], 0, a->children[0]->length, err);
+      return qv__body_write_list_view(p, a, &win, err);
     }
     case QV_TYPE_FIXED_SIZE_LIST: {
       int64_t k = s->list_size;
@@ -642,12 +636,11 @@ static qv_status add_range(qv_body_plan *p, const qv_array *a, int64_t off, int6
       QV_RETURN_IF_ERROR(fixed_values(p, a, 0, 1, off, len, err));
       for (int32_t i = 0; i < a->n_children; i++) QV_RETURN_IF_ERROR(add_child(p, a->children[i], off, len, err));
       return QV_OK;
-    case QV_TYPE_DENSE_UNION:
-      QV_RETURN_IF_ERROR(fixed_values(p, a, 0, 1, off, len, err));
-      QV_RETURN_IF_ERROR(fixed_values(p, a, 1, 4, off, len, err));
-      for (int32_t i = 0; i < a->n_children; i++)
-        QV_RETURN_IF_ERROR(add_child(p, a->children[i], 0, a->children[i]->length, err));
-      return QV_OK;
+    case QV_TYPE_DENSE_UNION: {
+      int64_t start = off - a->offset;
+      qv__windows win = {.n = len > 0, .start = &start, .length = &len, .total = len};
+      return qv__body_write_dense_union(p, a, &win, err);
+    }
     case QV_TYPE_DICTIONARY:
       QV_RETURN_IF_ERROR(push_validity(p, a, off, len, nulls, err));
       return push_slots(p, a, 1, s->index_type->bit_width / 8, off, len, nulls, err);
@@ -659,6 +652,39 @@ static qv_status add_range(qv_body_plan *p, const qv_array *a, int64_t off, int6
       return push_slots(p, a, 1, w, off, len, nulls, err);
     }
   }
+}
+
+/* ---- the plan's primitives, for body_compact.c and body_gather.c ---- */
+
+qv_status qv__body_plan_scratch(qv_body_plan *p, size_t n, uint8_t **out, qv_error *err) {
+  return arena_alloc(p, n, out, err);
+}
+
+qv_status qv__body_plan_push_node(qv_body_plan *p, int64_t length, int64_t null_count, qv_error *err) {
+  return push_node(p, length, null_count, err);
+}
+
+qv_status qv__body_plan_push_buffer(qv_body_plan *p, const void *data, int64_t n, qv_error *err) {
+  return push_buffer(p, data, n, err);
+}
+
+qv_status qv__body_plan_push_variadic(qv_body_plan *p, int64_t count, qv_error *err) {
+  GROW(p->variadic, p->n_variadic, p->cap_variadic, 1, err);
+  p->variadic[p->n_variadic++] = count;
+  return QV_OK;
+}
+
+qv_status qv__body_plan_push_views(qv_body_plan *p, const qv_array *a, int64_t off, int64_t len, int64_t nulls,
+                                   qv_error *err) {
+  return push_views(p, a, off, len, nulls, err);
+}
+
+qv_status qv__body_plan_check_run_ends(qv_body_plan *p, const qv_array *a, qv_error *err) {
+  return check_run_ends(p, a, err);
+}
+
+qv_status qv__body_plan_add_window(qv_body_plan *p, const qv_array *a, int64_t off, int64_t len, qv_error *err) {
+  return add_range(p, a, off, len, err);
 }
 
 qv_status qv_body_plan_add(qv_body_plan *p, const qv_array *array, qv_error *err) {
