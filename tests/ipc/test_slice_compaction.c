@@ -744,6 +744,120 @@ static void test_hostile_children_of_scattered_list_view_rejected(void **state) 
   qv_array_release(ints);
 }
 
+/* ---- random hostile contents under a scattered list view / dense union ---- */
+
+static uint64_t rng_next(uint64_t *x) {
+  *x ^= *x << 13;
+  *x ^= *x >> 7;
+  *x ^= *x << 17;
+  return *x;
+}
+
+/* A value that is sometimes fine, sometimes just out of range, sometimes
+ * extreme. */
+static int32_t hostile_i32(uint64_t *x, int32_t fine_below) {
+  switch (rng_next(x) % 6) {
+    case 0: return -(int32_t)(rng_next(x) % 5) - 1;
+    case 1: return fine_below + (int32_t)(rng_next(x) % 3);
+    case 2: return (int32_t)(INT32_MAX - (int32_t)(rng_next(x) % 3));
+    case 3: return INT32_MIN;
+    default: return (int32_t)(rng_next(x) % (uint64_t)(fine_below > 0 ? fine_below : 1));
+  }
+}
+
+/* Writes `a` and its slice [3, 40): QV_OK (then the output reads back) or
+ * a clean INVALID_DATA / OVERFLOW; sanitizers watch every access. Counts
+ * the outcomes in counts[0] (written) and counts[1] (rejected). */
+static void write_expecting_ok_or_error(qv_array *a, int counts[2]) {
+  qv_array *slice = NULL;
+  OK(qv_array_slice(a, 3, 37, &slice, err));
+  qv_array *arrays[2] = {a, slice};
+  for (int k = 0; k < 2; k++) {
+    qv_table *t = table_of(arrays[k]);
+    qv_buffer *buf = NULL;
+    qv_error e;
+    memset(&e, 0, sizeof e);
+    qv_status st = qv_ipc_write_stream_buffer(t, NULL, &buf, &e);
+    counts[st != QV_OK]++;
+    if (st == QV_OK) {
+      qv_table *back = NULL;
+      OK(qv_ipc_read_stream_buffer(buf, NULL, &back, err));
+      qv_table_release(back);
+    } else if (st != QV_ERR_INVALID_DATA && st != QV_ERR_OVERFLOW) {
+      fail_msg("unexpected %s: %s", qv_status_name(st), e.message);
+    } else if (strstr(e.message, "row") == NULL && strstr(e.message, "run end") == NULL) {
+      fail_msg("error names no row: %s", e.message);
+    }
+    qv_buffer_release(buf);
+    qv_table_release(t);
+  }
+  qv_array_release(slice);
+}
+
+static void test_random_hostile_offsets_fail_cleanly(void **state) {
+  (void)state;
+  qv_schema *s = tu_all_types_schema();
+  uint64_t x = 0x9E3779B97F4A7C15ull;
+  int counts[2] = {0, 0};
+  for (int iter = 0; iter < 400; iter++) {
+    int32_t f = (int32_t)(rng_next(&x) % (uint64_t)s->n_fields);
+    qv_array *child = tu_column(s->fields[f]->type, 0, 2000, true);
+    int mode = (int)(rng_next(&x) % 3); /* 0: one hostile row, 1: a hostile child, 2: clean */
+    /* middle offsets of the child (binary, list, list view, union) or views or run ends go wrong; the
+     * child is reached through several windows (body_gather.c), never as one window */
+    for (int k = 0; mode == 1 && k < 3; k++) {
+      qv_array *target = qv_type_storage(child->type)->id == QV_TYPE_RUN_END_ENCODED ? child->children[0] : child;
+      qv_buffer *b = target->n_buffers >= 2 ? target->buffers[1] : NULL;
+      if (b == NULL || b->size < 8) break;
+      int32_t v = hostile_i32(&x, 4000);
+      int64_t at = (int64_t)(rng_next(&x) % (uint64_t)(b->size / 4)) * 4;
+      memcpy(b->data + at, &v, 4);
+    }
+    int bad_row = mode == 0 ? (int)(rng_next(&x) % SCATTER_ROWS) : -1;
+    int32_t offs[SCATTER_ROWS], sizes[SCATTER_ROWS];
+    int8_t ids[SCATTER_ROWS];
+    for (int i = 0; i < SCATTER_ROWS; i++) {
+      bool bad = i == bad_row;
+      /* rows 10 slots apart: every slice reaches the child through several windows */
+      offs[i] = bad ? hostile_i32(&x, 2000) : (int32_t)((i * 370 + 5) % 1990);
+      sizes[i] = bad ? hostile_i32(&x, 10) : i % 4;
+      ids[i] = bad ? (int8_t)(rng_next(&x) % 256) : (int8_t)(i % 3 == 0);
+    }
+    bool union_ = rng_next(&x) % 2;
+    qv_array *a = NULL;
+    if (!union_) {
+      qv_type *t = tu_list(QV_TYPE_LIST_VIEW, qv_type_retain(child->type));
+      qv_buffer *bufs[3] = {NULL, i32_buffer(offs, SCATTER_ROWS), i32_buffer(sizes, SCATTER_ROWS)};
+      OK(qv_array_new(t, SCATTER_ROWS, 0, 0, 3, bufs, 1, &child, NULL, &a, err));
+      qv_type_release(t);
+      for (int i = 1; i < 3; i++) qv_buffer_release(bufs[i]);
+    } else {
+      qv_array *ints = tu_column(qv_type_int32(), 0, SCATTER_ROWS, false);
+      qv_field *fs[2] = {tu_field("x", qv_type_retain(child->type), true), tu_field("k", qv_type_int32(), true)};
+      qv_type *t = NULL;
+      OK(qv_type_union(QV_TYPE_DENSE_UNION, fs, 2, NULL, &t, err));
+      qv_field_release(fs[0]);
+      qv_field_release(fs[1]);
+      for (int i = 0; i < SCATTER_ROWS; i++)
+        if (ids[i] == 1 && offs[i] >= 0 && offs[i] < 2000) offs[i] = i; /* the int32 child has a slot per row */
+      qv_buffer *bufs[2] = {bytes_buffer(ids, sizeof ids), i32_buffer(offs, SCATTER_ROWS)};
+      qv_array *kids[2] = {child, ints};
+      OK(qv_array_new(t, SCATTER_ROWS, 0, 0, 2, bufs, 2, kids, NULL, &a, err));
+      qv_type_release(t);
+      qv_buffer_release(bufs[0]);
+      qv_buffer_release(bufs[1]);
+      qv_array_release(ints);
+    }
+    qv_error e;
+    if (qv_array_validate(a, QV_VALIDATE_STRUCTURE, &e) == QV_OK) write_expecting_ok_or_error(a, counts);
+    qv_array_release(a);
+    qv_array_release(child);
+  }
+  qv_schema_release(s);
+  assert_true(counts[0] > 100); /* both outcomes happen: the loop tests something */
+  assert_true(counts[1] > 100);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_string_view_slices),
@@ -764,6 +878,7 @@ int main(void) {
       cmocka_unit_test(test_hostile_dense_unions_rejected),
       cmocka_unit_test(test_hostile_view_in_struct_rejected),
       cmocka_unit_test(test_hostile_children_of_scattered_list_view_rejected),
+      cmocka_unit_test(test_random_hostile_offsets_fail_cleanly),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
