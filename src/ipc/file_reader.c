@@ -11,6 +11,14 @@
  * (deltas appended, replacements rejected); batches are then read on
  * demand, as views of the file's buffer (an mmap for paths and fds), which
  * outlives the reader as long as any batch does.
+ *
+ * Opened from a path, the reader keeps the file's fd and preads each
+ * message's header (prefix and metadata) into a scratch buffer instead of
+ * reading it through the mapping: touching the mapping faults its pages in
+ * with read-ahead (up to 64 KiB each), so over a file of many small
+ * batches the whole file would become resident although only the headers
+ * are read. Bodies stay views of the mapping and are paged in only when
+ * the caller reads them.
  */
 #include <sys/stat.h>
 #include <unistd.h>
@@ -26,12 +34,17 @@ struct qv_ipc_file_reader {
   qv_read_core core;
   qv_ipc_footer footer; /* borrows buf */
   int64_t footer_start;
+  int fd;            /* >= 0: the mapped file, for preading headers (owned) */
+  uint8_t *meta;     /* scratch for preaded headers, reused */
+  size_t meta_cap;
 };
 
 void qv_ipc_file_reader_free(qv_ipc_file_reader *r) {
   if (r == NULL) return;
   qv_read_core_free(&r->core);
   qv_buffer_release(r->buf);
+  if (r->fd >= 0) close(r->fd);
+  qv__free(r->meta);
   qv__free(r);
 }
 
@@ -49,6 +62,19 @@ static qv_status read_block(qv_ipc_file_reader *r, const char *kind, uint32_t in
                         kind, index, (long long)b.offset, (int)b.metadata_length, (long long)b.body_length,
                         (long long)r->footer_start);
   const uint8_t *p = r->buf->data + b.offset;
+  /* Headers no longer than the metadata limit are preaded (see the top of
+   * the file); a longer one gets its error from the mapped bytes below. */
+  if (r->fd >= 0 && b.metadata_length <= r->core.opts.max_metadata_size + 8) {
+    size_t need = (size_t)b.metadata_length;
+    if (need > r->meta_cap) {
+      uint8_t *m = (uint8_t *)qv__realloc(r->meta, need);
+      QV_CHECK_ALLOC(m, err);
+      r->meta = m;
+      r->meta_cap = need;
+    }
+    QV_RETURN_IF_ERROR(qv_io_pread_full(r->fd, r->meta, need, b.offset, err));
+    p = r->meta;
+  }
   bool eos;
   int32_t plen, mlen;
   qv_status st = qv_read_frame(p, b.metadata_length, r->core.opts.max_metadata_size, b.offset, &eos, &plen, &mlen,
@@ -123,6 +149,7 @@ qv_status qv_ipc_file_reader_open_buffer(qv_buffer *buf, const qv_ipc_read_optio
   *out = NULL;
   qv_ipc_file_reader *r = (qv_ipc_file_reader *)qv__calloc(1, sizeof *r);
   QV_CHECK_ALLOC(r, err);
+  r->fd = -1;
   r->buf = qv_buffer_retain(buf);
   qv_read_core_init(&r->core, opts, true);
   qv_status st = open_file(r, err);
@@ -139,9 +166,14 @@ qv_status qv_ipc_file_reader_open_path(const char *path, const qv_ipc_read_optio
   if (out == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_file_reader_open_path: out is NULL");
   *out = NULL;
   qv_buffer *buf = NULL;
-  QV_RETURN_IF_ERROR(qv_io_map_path(path, &buf, err));
+  int fd = -1;
+  QV_RETURN_IF_ERROR(qv_io_map_path_keep_fd(path, &buf, &fd, err));
   qv_status st = qv_ipc_file_reader_open_buffer(buf, opts, out, err);
   qv_buffer_release(buf);
+  if (st == QV_OK)
+    (*out)->fd = fd; /* from here on headers are preaded */
+  else if (fd >= 0)
+    close(fd);
   if (st != QV_OK) qv_error_prefix(err, "'%s': ", path);
   return st;
 }
@@ -209,10 +241,10 @@ qv_status qv_ipc_read_file_buffer(qv_buffer *buf, const qv_ipc_read_options *opt
 
 qv_status qv_ipc_read_file_path(const char *path, const qv_ipc_read_options *opts, qv_table **out, qv_error *err) {
   if (out) *out = NULL;
-  qv_buffer *buf = NULL;
-  QV_RETURN_IF_ERROR(qv_io_map_path(path, &buf, err));
-  qv_status st = qv_ipc_read_file_buffer(buf, opts, out, err);
-  qv_buffer_release(buf);
+  qv_ipc_file_reader *r = NULL;
+  QV_RETURN_IF_ERROR(qv_ipc_file_reader_open_path(path, opts, &r, err)); /* its errors name the path */
+  qv_status st = qv_ipc_file_reader_read_all(r, out, err);
+  qv_ipc_file_reader_free(r);
   if (st != QV_OK) qv_error_prefix(err, "'%s': ", path);
   return st;
 }

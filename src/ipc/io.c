@@ -162,6 +162,49 @@ qv_status qv_io_map_path(const char *path, qv_buffer **out, qv_error *err) {
   return st;
 }
 
+qv_status qv_io_map_path_keep_fd(const char *path, qv_buffer **out, int *fd_out, qv_error *err) {
+  *out = NULL;
+  *fd_out = -1;
+  if (path == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "path is NULL");
+  int fd;
+  do {
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+  } while (fd < 0 && errno == EINTR);
+  if (fd < 0) {
+    int e = errno;
+    return qv_error_set(err, e == ENOENT ? QV_ERR_NOT_FOUND : QV_ERR_IO, "cannot open '%s': %s (errno %d)", path,
+                        strerror(e), e);
+  }
+  char name[64];
+  snprintf(name, sizeof name, "'%.58s'", path);
+  struct stat sb;
+  bool regular = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0;
+  qv_status st = map_fd(fd, name, out, err);
+  if (st == QV_OK && regular)
+    *fd_out = fd;
+  else
+    close(fd);
+  return st;
+}
+
+qv_status qv_io_pread_full(int fd, void *dst, size_t n, int64_t offset, qv_error *err) {
+  size_t done = 0;
+  while (done < n) {
+    ssize_t r = pread(fd, (uint8_t *)dst + done, n - done, (off_t)(offset + (int64_t)done));
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      int e = errno;
+      return qv_error_set(err, QV_ERR_IO, "read of %zu bytes at byte %lld of fd %d failed: %s (errno %d)", n,
+                          (long long)offset, fd, strerror(e), e);
+    }
+    if (r == 0)
+      return qv_error_set(err, QV_ERR_IO, "fd %d ends at byte %lld, inside the %zu bytes read at byte %lld "
+                          "(the file shrank?)", fd, (long long)(offset + (int64_t)done), n, (long long)offset);
+    done += (size_t)r;
+  }
+  return QV_OK;
+}
+
 /* --------------------------------------------------------------- output */
 
 void qv_io_sink_init_fd(qv_io_sink *s, int fd) {

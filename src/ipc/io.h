@@ -30,6 +30,18 @@ qv_status qv_io_map_path(const char *path, qv_buffer **out, qv_error *err);
 /* Same for an open fd (the fd stays owned by the caller). */
 qv_status qv_io_map_fd(int fd, qv_buffer **out, qv_error *err);
 
+/* Like qv_io_map_path, and when the file is a non-empty regular file (so
+ * *out is a mapping of it) *fd_out receives its open fd, which the caller
+ * closes; otherwise *fd_out is -1. Readers use the fd to pread message
+ * headers, so that reading them does not fault the mapping's pages in
+ * (each fault reads ahead up to 64 KiB, which over a file of many small
+ * batches would make the whole file resident). */
+qv_status qv_io_map_path_keep_fd(const char *path, qv_buffer **out, int *fd_out, qv_error *err);
+
+/* Reads exactly n bytes at `offset` (pread: the fd's position is not
+ * used or moved). A short file is QV_ERR_IO. */
+qv_status qv_io_pread_full(int fd, void *dst, size_t n, int64_t offset, qv_error *err);
+
 /* Reads fd until end of file into a new buffer (grown geometrically, read
  * in chunks). */
 qv_status qv_io_read_all(int fd, qv_buffer **out, qv_error *err);
