@@ -8,7 +8,7 @@ of their first appearance, benchmarks P1..P9 first.
 
 The ratio column says how many times faster quiver is: peer / quiver for
 costs (time, bytes), quiver / peer for rates (units ending in "/s"). After
-the table, each target of issues 3 and 5 is checked against these figures
+the table, each target of issues 3, 5 and 10 is checked against these figures
 (a report, never an assertion: the exit status is 0 whatever they say).
 
 Standard library only, so it runs with any python3.
@@ -97,7 +97,7 @@ def table(rows, order):
 
 
 def targets(rows):
-    """(target, figure, verdict) for every target of issues 3 and 5."""
+    """(target, figure, verdict) for every target of issues 3, 5 and 10."""
     res = []
 
     def add(name, value_text, ok):
@@ -115,14 +115,24 @@ def targets(rows):
     q2, q2s = med(rows, "P2", "quiver"), med(rows, "P2s", "quiver")
     if q2 and q2s:
         add("P2 read time independent of rows (1M vs 100k)", f"{q2:.2f} vs {q2s:.2f} us", q2 < 2 * q2s)
+    if q2:
+        add("P2 read one stream from memory <= 0.35 us (issue 10)", f"{q2:.3f} us", q2 <= 0.35)
+    q2nv = med(rows, "P2-nv", "quiver")
+    for impl in (rows.get("P2-nv") or {"impls": {}})["impls"]:
+        if impl.startswith("arrow-rs"):
+            s = speedup("us", q2nv, med(rows, "P2-nv", impl))
+            add(f"P2 read, no validation, >= 2x faster than {impl} (issue 10)", f"{s:.2f}x" if s else "n/a",
+                s >= 2 if s else None)
     q3 = med(rows, "P3", "quiver")
     add("P3 <= 0.3 us per column", f"{q3:.3f} us/col" if q3 else "n/a", q3 <= 0.3 if q3 else None)
     q4 = med(rows, "P4", "quiver")
     add("P4 open + read every batch < 1 ms", f"{q4:.2f} ms" if q4 else "n/a", q4 < 1 if q4 else None)
-    rss = med(rows, "P4-rss", "quiver")
-    m = re.search(r"= ([0-9.]+) MiB", rows.get("P4-rss", {}).get("label", ""))
-    if rss is not None and m:
-        add("P4 peak RSS growth < 1% of the file", f"{rss:.2f} MiB of {m.group(1)} MiB allowed", rss < float(m.group(1)))
+    for key in ("P4", "P4s"):
+        rss = med(rows, f"{key}-rss", "quiver")
+        m = re.search(r"= ([0-9.]+) MiB", rows.get(f"{key}-rss", {}).get("label", ""))
+        if rss is not None and m:
+            add(f"{key} peak RSS growth < 1% of the file", f"{rss:.2f} MiB of {m.group(1)} MiB allowed",
+                rss < float(m.group(1)))
     for key in ("P6-lz4-w", "P6-lz4-r", "P6-zstd-w", "P6-zstd-r"):
         if key in rows:
             s = speedup(rows[key]["unit"], med(rows, key, "quiver"), med(rows, key, "pyarrow"))
@@ -154,7 +164,7 @@ def main():
         return
     print(table(rows, order))
     print()
-    print("targets (issues 3 and 5; checked on the figures above, never asserted)")
+    print("targets (issues 3, 5 and 10; checked on the figures above, never asserted)")
     res = targets(rows)
     w = max(len(t[0]) for t in res)
     w2 = max(len(t[1]) for t in res)

@@ -8,10 +8,14 @@
 # What runs, in this order:
 #   - builds the arrow-rs peer (bench/peers/rust, cargo --release --locked,
 #     target dir build/rust-peer; the first build takes a few minutes);
-#   - makes the 1 GiB file for P4 once (build/bench/p4_1gib.arrow, remade
-#     when the library is newer than it; kept as a cache);
+#   - installs the bench-only Python peers (bench/requirements.txt:
+#     nanoarrow, arro3) into the venv once;
+#   - makes the 1 GiB files for P4 (16-column batches of 8 MiB) and P4s
+#     (100,000 batches of 10 KiB) once (build/bench/p4_1gib.arrow,
+#     p4s_1gib.arrow, remade when the library is newer; kept as a cache);
 #   - QV_BENCH_ROUNDS rounds (default 3) of: quiver's IPC benchmarks
-#     (bench_ipc), pyarrow's (bench/peer_pyarrow.py), arrow-rs's, then P4 for
+#     (bench_ipc), pyarrow's (bench/peer_pyarrow.py), nanoarrow's and
+#     arro3's (bench/peer_python.py), arrow-rs's, then P4 and P4s for
 #     quiver and for pyarrow, each in a process of its own so its peak-RSS
 #     figure is its alone. Rounds alternate the implementations so a slow
 #     spell of this shared 2-core machine does not land on one side only;
@@ -28,6 +32,7 @@ VENV=${2:-build/venv}
 ROUNDS=${QV_BENCH_ROUNDS:-3}
 OUT=build/bench
 P4_FILE=$OUT/p4_1gib.arrow
+P4S_FILE=$OUT/p4s_1gib.arrow
 RESULTS=$OUT/results.txt
 LOG=$OUT/log.txt
 PY="$VENV/bin/python"
@@ -84,11 +89,26 @@ HAVE_PY=0
 if [ -x "$PY" ] && "$PY" -c 'import pyarrow, numpy' 2>>"$LOG"; then HAVE_PY=1; else
   note "no pyarrow in $VENV (run scripts/deps.sh): the pyarrow figures are left out"
 fi
+PY_PEERS=()
+if [ "$HAVE_PY" = 1 ]; then
+  stamp="$VENV/.bench-deps-$(md5sum <bench/requirements.txt | cut -c1-12)"
+  if [ ! -f "$stamp" ]; then
+    note "installing the bench's Python peers (bench/requirements.txt)"
+    "$VENV/bin/pip" install -q --disable-pip-version-check -r bench/requirements.txt >>"$LOG" 2>&1 && touch "$stamp"
+  fi
+  "$PY" -c 'import nanoarrow.ipc' 2>>"$LOG" && PY_PEERS+=(nanoarrow)
+  "$PY" -c 'import arro3.core, arro3.io' 2>>"$LOG" && PY_PEERS+=(arro3)
+  [ "${#PY_PEERS[@]}" = 2 ] || note "nanoarrow or arro3 missing from $VENV: their figures are left out"
+fi
 
 # ---- the 1 GiB file for P4 (kept; remade when the library changed)
 if [ ! -s "$P4_FILE" ] || [ "$BUILD/libquiver.a" -nt "$P4_FILE" ]; then
   note "writing the 1 GiB file for P4 ($P4_FILE)"
   "$BUILD/bench/bench_mmap" --make "$P4_FILE" || { note "cannot write $P4_FILE"; exit 1; }
+fi
+if [ ! -s "$P4S_FILE" ] || [ "$BUILD/libquiver.a" -nt "$P4S_FILE" ]; then
+  note "writing the 1 GiB file of 100,000 small batches for P4s ($P4S_FILE)"
+  "$BUILD/bench/bench_mmap" --make-small "$P4S_FILE" || { note "cannot write $P4S_FILE"; exit 1; }
 fi
 
 # ---- rounds
@@ -96,9 +116,12 @@ for r in $(seq 1 "$ROUNDS"); do
   note "round $r of $ROUNDS"
   run "$BUILD/bench/bench_ipc"
   [ "$HAVE_PY" = 1 ] && run "$PY" bench/peer_pyarrow.py
+  for p in "${PY_PEERS[@]}"; do run "$PY" bench/peer_python.py "$p"; done
   [ -n "$RUST_PEER" ] && run "$RUST_PEER"
   run "$BUILD/bench/bench_mmap" "$P4_FILE"
   [ "$HAVE_PY" = 1 ] && run "$PY" bench/peer_pyarrow.py --p4 "$P4_FILE"
+  run "$BUILD/bench/bench_mmap" "$P4S_FILE" P4s
+  [ "$HAVE_PY" = 1 ] && run "$PY" bench/peer_pyarrow.py --p4 "$P4S_FILE" P4s
 done
 
 # ---- the others, once
@@ -115,7 +138,8 @@ done
 echo
 echo "quiver benchmarks, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo '+changes')"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "figures: medians over $ROUNDS rounds of medians of ${QV_BENCH_RUNS:-7} runs; pyarrow $([ "$HAVE_PY" = 1 ] && "$PY" -c 'import pyarrow; print(pyarrow.__version__)' || echo 'n/a'), arrow-rs $(grep -A1 '^name = "arrow"$' bench/peers/rust/Cargo.lock | sed -n 's/version = "\(.*\)"/\1/p')"
+pyver() { [ "$HAVE_PY" = 1 ] && "$PY" -c "from importlib.metadata import version as v; print(v('$1'))" 2>/dev/null || echo 'n/a'; }
+echo "figures: medians over $ROUNDS rounds of medians of ${QV_BENCH_RUNS:-7} runs; pyarrow $(pyver pyarrow), nanoarrow $(pyver nanoarrow), arro3 $(pyver arro3-io), arrow-rs $(grep -A1 '^name = "arrow"$' bench/peers/rust/Cargo.lock | sed -n 's/version = "\(.*\)"/\1/p')"
 echo "ratio: how many times faster quiver is (peer time / quiver time; for M/s and MB/s rates quiver / peer); > 1 = quiver faster"
 echo
 python3 bench/report.py "$RESULTS"
