@@ -20,12 +20,23 @@
  * Alignment is checked relative to the start of the buffer (FlatBuffers
  * aligns relative to its own start), and loads go through memcpy, so a
  * buffer at an odd address is still read safely.
+ *
+ * Writers share one vtable among tables of the same shape (every Field of
+ * a schema, every Int type), and a vtable's own checks (bounds, alignment,
+ * size, every entry inside the inline size the vtable itself declares)
+ * depend on the vtable alone: they are made once per distinct vtable per
+ * buffer (the first VT_SEEN_MAX are remembered; others are checked again).
+ * Everything that depends on the table (its bounds, its slots' alignment
+ * and targets) is checked for every table.
  */
 #include "ipc/flatbuf/fb_verify.h"
 
 #include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
+
+/* Vtables remembered as verified (see verify_table). */
+#define VT_SEEN_MAX 8
 
 typedef struct vctx {
   const uint8_t *buf;
@@ -36,6 +47,8 @@ typedef struct vctx {
   uint64_t max_tables;
   bool strict_alignment;
   qv_error *err;
+  uint32_t n_vt_seen;
+  uint32_t vt_seen[VT_SEEN_MAX]; /* positions (< 2 GiB) */
 } vctx;
 
 /* Where an object was reached from, for messages: "Field.children". */
@@ -260,6 +273,17 @@ static qv_status verify_table(vctx *c, uint64_t pos, const qv_fb_table_desc *d) 
     return BAD(c, "%s table at byte %" PRIu64 " has its vtable at odd byte %" PRId64, tn, pos, vt);
   }
   tinfo t = {pos, (uint64_t)vt, qv_fb_load_u16(c->buf + vt), qv_fb_load_u16(c->buf + vt + 2), d};
+  bool seen = false;
+  for (uint32_t i = 0; i < c->n_vt_seen && !seen; i++) seen = c->vt_seen[i] == (uint32_t)vt;
+  if (seen) {
+    /* Verified before: its checks depend on the vtable alone. */
+    if (pos + t.size > c->len) {
+      return BAD(c, "%s table at byte %" PRIu64 " (inline size %u) extends past end of metadata (len %" PRIu64
+                 ")",
+                 tn, pos, (unsigned)t.size, c->len);
+    }
+    goto slots;
+  }
   if (t.vt_size < 4 || t.vt_size % 2 != 0) {
     return BAD(c, "%s vtable at byte %" PRId64 " has invalid size %u (must be even and >= 4)", tn,
                vt, (unsigned)t.vt_size);
@@ -288,6 +312,8 @@ static qv_status verify_table(vctx *c, uint64_t pos, const qv_fb_table_desc *d) 
                  tn, fn, i, (unsigned)off, tn, pos, (unsigned)t.size);
     }
   }
+  if (c->n_vt_seen < VT_SEEN_MAX) c->vt_seen[c->n_vt_seen++] = (uint32_t)vt;
+slots:
   c->depth++;
   for (unsigned i = 0; i < d->nslots; i++) {
     qv_status st = verify_slot(c, &t, i);
@@ -299,7 +325,16 @@ static qv_status verify_table(vctx *c, uint64_t pos, const qv_fb_table_desc *d) 
 
 qv_status qv_fb_verify(const uint8_t *buf, size_t len, const qv_fb_table_desc *root,
                        const qv_fb_verify_opts *opts, qv_fb_table *root_out, qv_error *err) {
-  vctx c = {buf, len, 0, QV_FB_DEFAULT_MAX_DEPTH, 0, QV_FB_DEFAULT_MAX_TABLES, false, err};
+  vctx c; /* field by field: vt_seen needs no zeroing (n_vt_seen says what it holds) */
+  c.buf = buf;
+  c.len = len;
+  c.depth = 0;
+  c.max_depth = QV_FB_DEFAULT_MAX_DEPTH;
+  c.tables = 0;
+  c.max_tables = QV_FB_DEFAULT_MAX_TABLES;
+  c.strict_alignment = false;
+  c.err = err;
+  c.n_vt_seen = 0;
   if (opts != NULL && opts->max_depth != 0) c.max_depth = opts->max_depth;
   if (opts != NULL && opts->max_tables != 0) c.max_tables = opts->max_tables;
   if (opts != NULL) c.strict_alignment = opts->strict_alignment;
