@@ -40,11 +40,11 @@ qv_status qv_batch_new(qv_schema *schema, int64_t length, qv_array *const *colum
                           (long long)columns[i]->length, (long long)length);
   }
   qv_status st = QV_OK;
-  qv_batch *b = (qv_batch *)qv__calloc(1, sizeof *b);
+  /* One allocation: the column pointers follow the struct. */
+  qv_batch *b = (qv_batch *)qv__calloc(1, sizeof *b + (size_t)n * sizeof(qv_array *));
   QV_CHECK_ALLOC(b, err);
   b->refcount_ = 1;
-  b->columns = (qv_array **)qv__calloc((size_t)n, sizeof(qv_array *));
-  QV_CHECK_ALLOC_GOTO(b->columns, st, err, fail);
+  b->columns = (qv_array **)(void *)(b + 1);
   if (metadata != NULL && metadata->n > 0) QV_GOTO_IF_ERROR(st, qv_metadata_copy(metadata, &b->metadata, err), fail);
   b->schema = qv_schema_retain(schema);
   b->length = length;
@@ -66,7 +66,6 @@ void qv_batch_release(qv_batch *batch) {
   if (batch == NULL) return;
   if (__atomic_sub_fetch(&batch->refcount_, 1, __ATOMIC_ACQ_REL) != 0) return;
   for (int32_t i = 0; i < batch->n_columns; i++) qv_array_release(batch->columns[i]);
-  free(batch->columns);
   qv_schema_release(batch->schema);
   qv_metadata_free(batch->metadata);
   free(batch);
@@ -123,13 +122,13 @@ qv_status qv_table_new(qv_schema *schema, qv_batch *const *batches, int64_t n_ba
     if (qv__add_overflow_i64(rows, batches[i]->length, &rows))
       return qv_error_set(err, QV_ERR_OVERFLOW, "table: row count overflows at batch %lld", (long long)i);
   }
-  qv_table *t = (qv_table *)qv__calloc(1, sizeof *t);
-  QV_CHECK_ALLOC(t, err);
-  t->batches = (qv_batch **)qv__calloc((size_t)n_batches, sizeof(qv_batch *));
-  if (t->batches == NULL) {
-    free(t);
+  /* One allocation: the batch pointers follow the struct. */
+  if ((uint64_t)n_batches > (SIZE_MAX - sizeof(qv_table)) / sizeof(qv_batch *))
+    return qv_error_set(err, QV_ERR_OVERFLOW, "table: %lld batches", (long long)n_batches);
+  qv_table *t = (qv_table *)qv__calloc(1, sizeof *t + (size_t)n_batches * sizeof(qv_batch *));
+  if (t == NULL)
     return qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory allocating a table of %lld batches", (long long)n_batches);
-  }
+  t->batches = (qv_batch **)(void *)(t + 1);
   t->refcount_ = 1;
   t->schema = qv_schema_retain(schema);
   t->n_batches = n_batches;
@@ -148,7 +147,6 @@ void qv_table_release(qv_table *table) {
   if (table == NULL) return;
   if (__atomic_sub_fetch(&table->refcount_, 1, __ATOMIC_ACQ_REL) != 0) return;
   for (int64_t i = 0; i < table->n_batches; i++) qv_batch_release(table->batches[i]);
-  free(table->batches);
   qv_schema_release(table->schema);
   free(table);
 }

@@ -18,11 +18,11 @@ qv_status qv_schema_new(qv_field *const *fields, int32_t n_fields, const qv_meta
   for (int32_t i = 0; i < n_fields; i++)
     if (fields[i] == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "schema: field %d is NULL", i);
   qv_status st = QV_OK;
-  qv_schema *s = (qv_schema *)qv__calloc(1, sizeof *s);
+  /* One allocation: the field pointers follow the struct. */
+  qv_schema *s = (qv_schema *)qv__calloc(1, sizeof *s + (size_t)n_fields * sizeof(qv_field *));
   QV_CHECK_ALLOC(s, err);
   s->refcount_ = 1;
-  s->fields = (qv_field **)qv__calloc((size_t)n_fields, sizeof(qv_field *));
-  QV_CHECK_ALLOC_GOTO(s->fields, st, err, cleanup);
+  s->fields = (qv_field **)(void *)(s + 1);
   if (metadata != NULL && metadata->n > 0)
     QV_GOTO_IF_ERROR(st, qv_metadata_copy(metadata, &s->metadata, err), cleanup);
   for (int32_t i = 0; i < n_fields; i++) s->fields[i] = qv_field_retain(fields[i]);
@@ -43,7 +43,6 @@ void qv_schema_release(qv_schema *schema) {
   if (schema == NULL) return;
   if (__atomic_sub_fetch(&schema->refcount_, 1, __ATOMIC_ACQ_REL) != 0) return;
   for (int32_t i = 0; i < schema->n_fields; i++) qv_field_release(schema->fields[i]);
-  free(schema->fields);
   qv_metadata_free(schema->metadata);
   free(schema);
 }

@@ -52,24 +52,36 @@ struct qv_ipc_decoder {
   qv__sticky failed; /* the first failure, reported by every later call */
 };
 
-qv_status qv_ipc_decoder_new(const qv_ipc_read_options *opts, qv_ipc_decoder **out, qv_error *err) {
-  if (out == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_decoder_new: out is NULL");
-  qv_ipc_decoder *d = (qv_ipc_decoder *)qv__calloc(1, sizeof *d);
-  QV_CHECK_ALLOC(d, err);
+size_t qv__decoder_size(void) { return sizeof(qv_ipc_decoder); }
+
+qv_ipc_decoder *qv__decoder_init(void *mem, const qv_ipc_read_options *opts) {
+  qv_ipc_decoder *d = (qv_ipc_decoder *)mem;
   qv_read_core_init(&d->core, opts, false);
   d->queue = d->q_inline;
   d->q_cap = sizeof d->q_inline / sizeof d->q_inline[0];
-  *out = d;
-  return QV_OK;
+  return d;
 }
 
-void qv_ipc_decoder_free(qv_ipc_decoder *d) {
+void qv__decoder_dispose(qv_ipc_decoder *d) {
   if (d == NULL) return;
   for (size_t i = d->q_head; i < d->q_len; i++) qv_batch_release(d->queue[i].batch);
   if (d->queue != d->q_inline) qv__free(d->queue);
   qv__free(d->meta);
   qv_buffer_release(d->body);
   qv_read_core_free(&d->core);
+}
+
+qv_status qv_ipc_decoder_new(const qv_ipc_read_options *opts, qv_ipc_decoder **out, qv_error *err) {
+  if (out == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_decoder_new: out is NULL");
+  void *mem = qv__calloc(1, sizeof(qv_ipc_decoder));
+  QV_CHECK_ALLOC(mem, err);
+  *out = qv__decoder_init(mem, opts);
+  return QV_OK;
+}
+
+void qv_ipc_decoder_free(qv_ipc_decoder *d) {
+  if (d == NULL) return;
+  qv__decoder_dispose(d);
   qv__free(d);
 }
 

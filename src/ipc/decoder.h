@@ -27,4 +27,12 @@ qv_status qv_decoder_step_buffer(qv_ipc_decoder *dec, qv_buffer *buf, int64_t *p
 /* Number of events waiting in the queue. */
 size_t qv_decoder_pending(const qv_ipc_decoder *dec);
 
+/* For owners that embed a decoder in their own allocation (the stream
+ * reader: one allocation instead of two per stream): its size; init on
+ * qv__decoder_size() zeroed bytes aligned like a pointer-sized struct
+ * (never fails); dispose releases what it holds but not its memory. */
+size_t qv__decoder_size(void);
+qv_ipc_decoder *qv__decoder_init(void *zeroed_mem, const qv_ipc_read_options *opts);
+void qv__decoder_dispose(qv_ipc_decoder *dec);
+
 #endif

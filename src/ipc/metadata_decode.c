@@ -494,7 +494,10 @@ qv_status qv_ipc_schema_decode(const qv_fb_table *schema, qv_ipc_schema_info *ou
     return BAD(err, "Schema.fields is missing");
   }
   nf = (int32_t)fields.len;
-  if (nf > 0) {
+  qv_field *small[16] = {NULL}; /* most schemas: no allocation */
+  if (nf <= 16) {
+    fv = small;
+  } else {
     fv = qv__calloc((size_t)nf, sizeof *fv);
     QV_CHECK_ALLOC(fv, err);
   }
@@ -508,7 +511,7 @@ qv_status qv_ipc_schema_decode(const qv_fb_table *schema, qv_ipc_schema_info *ou
 
 cleanup:
   for (int32_t i = 0; i < nf; i++) qv_field_release(fv[i]);
-  free(fv);
+  if (fv != small) free(fv);
   qv_metadata_free(md);
   if (st != QV_OK) qv_ipc_schema_info_free(out);
   return st;

@@ -20,7 +20,7 @@
 #include "quiver/ipc.h"
 
 struct qv_ipc_stream_reader {
-  qv_ipc_decoder *dec;
+  qv_ipc_decoder *dec; /* lives in the same allocation, after the reader */
   qv_buffer *src; /* buffer mode: the input (retained), decoded lazily */
   int64_t src_pos;
   int fd;        /* >= 0: incremental fd reader */
@@ -30,9 +30,18 @@ struct qv_ipc_stream_reader {
 
 void qv_ipc_stream_reader_free(qv_ipc_stream_reader *r) {
   if (r == NULL) return;
-  qv_ipc_decoder_free(r->dec);
+  qv__decoder_dispose(r->dec);
   qv_buffer_release(r->src);
   qv__free(r);
+}
+
+/* The reader and its decoder in one zeroed allocation. */
+#define READER_SIZE ((sizeof(qv_ipc_stream_reader) + 63) & ~(size_t)63)
+static qv_ipc_stream_reader *reader_new(const qv_ipc_read_options *opts) {
+  qv_ipc_stream_reader *r = (qv_ipc_stream_reader *)qv__calloc(1, READER_SIZE + qv__decoder_size());
+  if (r == NULL) return NULL;
+  r->dec = qv__decoder_init((uint8_t *)r + READER_SIZE, opts);
+  return r;
 }
 
 /* Reads more bytes from the fd into the decoder; at end of file declares
@@ -100,12 +109,12 @@ qv_status qv_ipc_stream_reader_open_buffer(qv_buffer *buf, const qv_ipc_read_opt
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_stream_reader_open_buffer: %s is NULL",
                         out ? "buf" : "out");
   *out = NULL;
-  qv_ipc_stream_reader *r = (qv_ipc_stream_reader *)qv__calloc(1, sizeof *r);
+  qv_ipc_stream_reader *r = reader_new(opts);
   QV_CHECK_ALLOC(r, err);
   r->fd = -1;
-  qv_status st = qv_ipc_decoder_new(opts, &r->dec, err);
+  qv_status st = QV_OK;
   qv_buffer *view = NULL;
-  if (st == QV_OK && buf->size >= 8 && memcmp(buf->data, QV_IPC_MAGIC "\0\0", 8) == 0) {
+  if (buf->size >= 8 && memcmp(buf->data, QV_IPC_MAGIC "\0\0", 8) == 0) {
     /* An IPC file read as a stream (e.g. to recover the batches of a file
      * whose footer was lost): skip its leading magic. */
     st = qv_buffer_view(buf, 8, buf->size - 8, &view, err);
@@ -153,11 +162,10 @@ qv_status qv_ipc_stream_reader_open_fd(int fd, const qv_ipc_read_options *opts, 
   if (out == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_stream_reader_open_fd: out is NULL");
   *out = NULL;
   if (fd < 0) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_stream_reader_open_fd: bad fd %d", fd);
-  qv_ipc_stream_reader *r = (qv_ipc_stream_reader *)qv__calloc(1, sizeof *r);
+  qv_ipc_stream_reader *r = reader_new(opts);
   QV_CHECK_ALLOC(r, err);
   r->fd = fd;
-  qv_status st = qv_ipc_decoder_new(opts, &r->dec, err);
-  if (st == QV_OK) st = fd_skip_magic(r, err);
+  qv_status st = fd_skip_magic(r, err);
   if (st == QV_OK) st = open_common(r, err);
   if (st != QV_OK) {
     qv_ipc_stream_reader_free(r);
@@ -195,15 +203,33 @@ qv_status qv_ipc_stream_reader_read_all(qv_ipc_stream_reader *r, qv_table **out,
   *out = NULL;
   qv_batch_list list;
   qv_batch_list_init(&list);
+  qv_batch *first = NULL; /* a stream of one batch (the common case) needs no list */
   qv_status st = QV_OK;
   for (;;) {
     qv_batch *b = NULL;
     QV_GOTO_IF_ERROR(st, qv_ipc_stream_reader_next(r, &b, err), done);
     if (b == NULL) break;
+    if (first == NULL && list.n == 0) {
+      first = b;
+      continue;
+    }
+    if (first != NULL) {
+      qv_batch *f = first;
+      first = NULL;
+      st = qv_batch_list_push(&list, f, err); /* releases f on failure */
+      if (st != QV_OK) {
+        qv_batch_release(b);
+        goto done;
+      }
+    }
     QV_GOTO_IF_ERROR(st, qv_batch_list_push(&list, b, err), done);
   }
-  st = qv_table_new(qv_ipc_stream_reader_schema(r), list.items, list.n, out, err);
+  if (first != NULL)
+    st = qv_table_new(qv_ipc_stream_reader_schema(r), &first, 1, out, err);
+  else
+    st = qv_table_new(qv_ipc_stream_reader_schema(r), list.items, list.n, out, err);
 done:
+  qv_batch_release(first);
   qv_batch_list_free(&list);
   return st;
 }
