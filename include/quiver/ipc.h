@@ -208,6 +208,51 @@ QV_API qv_status qv_ipc_writer_write_table(qv_ipc_writer *w, const qv_table *tab
  * close returns the first error and writes nothing more (no footer after a
  * lost write). */
 QV_API qv_status qv_ipc_writer_close(qv_ipc_writer *w, qv_error *err);
+/* ---- Output as pieces (zero-copy hand-off) ----
+ *
+ * A pieces writer does not copy message bodies: it collects its output as
+ * a list of (pointer, length) pieces, the bodies' pieces pointing into the
+ * arrays' own buffers (which the pieces retain), the rest (prefixes,
+ * metadata, padding, and any buffer the writer had to rewrite: sliced
+ * offsets, shifted bitmaps, compressed bytes) copied into memory the pieces
+ * own. For callers that send messages on with writev, sendmsg or as gRPC
+ * slices. The pieces stay valid until qv_ipc_pieces_free, whatever becomes
+ * of the writer and the arrays; their bytes, concatenated, are exactly
+ * what qv_ipc_writer_open_memory would have written.
+ *
+ *     qv_ipc_writer *w;  qv_ipc_pieces *p;
+ *     qv_ipc_writer_open_pieces(QV_IPC_FORMAT_STREAM, schema, NULL, &w, &err);
+ *     qv_ipc_writer_write_batch(w, batch, &err);
+ *     qv_ipc_writer_take_pieces(w, &p, &err);  // the Schema message and the batch's
+ *     writev(fd, (const struct iovec *)qv_ipc_pieces_items(p),  // qv_ipc_piece has
+ *            (int)qv_ipc_pieces_count(p));     // struct iovec's layout; loop on short writes
+ *     qv_ipc_pieces_free(p);                    // the batch may be released before or after
+ *     qv_ipc_writer_close(w, &err);
+ *     qv_ipc_writer_take_pieces(w, &p, &err);  // the end-of-stream marker; send, free
+ *     qv_ipc_writer_free(w);
+ *
+ * (tests/ipc/test_ipc_pieces.c runs this example over a pipe.) */
+typedef struct qv_ipc_piece {
+  const void *data; /* never NULL when len > 0 */
+  size_t len;       /* > 0 */
+} qv_ipc_piece;
+typedef struct qv_ipc_pieces qv_ipc_pieces;
+
+QV_API qv_status qv_ipc_writer_open_pieces(qv_ipc_format format, qv_schema *schema,
+                                           const qv_ipc_write_options *opts, qv_ipc_writer **out,
+                                           qv_error *err);
+/* What the writer produced since the last take (or since open): caller
+ * owns *out (free with qv_ipc_pieces_free); an object with no piece when
+ * nothing was written. Any time, including after close. */
+QV_API qv_status qv_ipc_writer_take_pieces(qv_ipc_writer *w, qv_ipc_pieces **out, qv_error *err);
+QV_API size_t qv_ipc_pieces_count(const qv_ipc_pieces *p);
+/* The pieces, in output order (qv_ipc_pieces_count of them; borrowed). */
+QV_API const qv_ipc_piece *qv_ipc_pieces_items(const qv_ipc_pieces *p);
+/* Total bytes of the pieces. */
+QV_API int64_t qv_ipc_pieces_size(const qv_ipc_pieces *p);
+/* Releases the pieces' memory and their references. Accepts NULL. */
+QV_API void qv_ipc_pieces_free(qv_ipc_pieces *p);
+
 /* Memory writers, after close: the output (caller owns *out). */
 QV_API qv_status qv_ipc_writer_take_buffer(qv_ipc_writer *w, qv_buffer **out, qv_error *err);
 /* Bytes written so far. */

@@ -49,6 +49,7 @@
 #include <unistd.h>
 
 #include "core/internal.h"
+#include "ipc/pieces.h"
 
 #ifndef IOV_MAX
 #define IOV_MAX 1024
@@ -213,6 +214,12 @@ void qv_io_sink_init_fd(qv_io_sink *s, int fd) {
   s->fd = fd;
   struct stat sb;
   if (fstat(fd, &sb) == 0) s->fd_type = S_ISSOCK(sb.st_mode) ? 1 : S_ISFIFO(sb.st_mode) ? 2 : 0;
+}
+
+void qv_io_sink_init_pieces(qv_io_sink *s) {
+  memset(s, 0, sizeof *s);
+  s->kind = QV_IO_SINK_PIECES;
+  s->fd = -1;
 }
 
 void qv_io_sink_init_memory(qv_io_sink *s) {
@@ -393,9 +400,35 @@ static qv_status fd_writev(qv_io_sink *s, struct iovec *iov, int iovcnt, qv_erro
   return QV_OK;
 }
 
+qv_status qv_io_sink_writev_refs(qv_io_sink *s, struct iovec *iov, int iovcnt, const struct qv_buffer_index *ix,
+                                 qv_error *err) {
+  if (s->kind != QV_IO_SINK_PIECES) return qv_io_sink_writev(s, iov, iovcnt, err);
+  if (s->broken.code != QV_OK) return qv__sticky_report(&s->broken, "output already failed: ", err);
+  qv_error local;
+  qv_status st = s->pieces ? QV_OK : qv__pieces_new(&s->pieces, &local);
+  int64_t before = qv_ipc_pieces_size(s->pieces);
+  if (st == QV_OK) st = qv__pieces_append(s->pieces, iov, iovcnt, ix, &local);
+  if (st != QV_OK)
+    return sink_break(s, st, err, "collecting output pieces failed at byte %lld: %s", (long long)s->position,
+                      local.message);
+  s->position += qv_ipc_pieces_size(s->pieces) - before;
+  return QV_OK;
+}
+
+qv_status qv_io_sink_take_pieces(qv_io_sink *s, struct qv_ipc_pieces **out, qv_error *err) {
+  *out = NULL;
+  if (s->kind != QV_IO_SINK_PIECES) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "not a pieces sink");
+  if (s->broken.code != QV_OK) return qv__sticky_report(&s->broken, "output already failed: ", err);
+  if (s->pieces == NULL) QV_RETURN_IF_ERROR(qv__pieces_new(&s->pieces, err));
+  *out = s->pieces;
+  s->pieces = NULL;
+  return QV_OK;
+}
+
 qv_status qv_io_sink_writev(qv_io_sink *s, struct iovec *iov, int iovcnt, qv_error *err) {
   if (s->broken.code != QV_OK) return qv__sticky_report(&s->broken, "output already failed: ", err);
   if (s->kind == QV_IO_SINK_FD) return fd_writev(s, iov, iovcnt, err);
+  if (s->kind == QV_IO_SINK_PIECES) return qv_io_sink_writev_refs(s, iov, iovcnt, NULL, err);
   if (s->kind == QV_IO_SINK_MEMORY) {
     size_t total = 0;
     for (int i = 0; i < iovcnt; i++) total += iov[i].iov_len;
@@ -457,6 +490,11 @@ qv_status qv_io_sink_take(qv_io_sink *s, qv_buffer **out, qv_error *err) {
 }
 
 void qv_io_sink_free(qv_io_sink *s) {
+  if (s != NULL && s->kind == QV_IO_SINK_PIECES) {
+    qv_ipc_pieces_free(s->pieces);
+    s->pieces = NULL;
+    return;
+  }
   if (s == NULL || s->kind != QV_IO_SINK_MEMORY || s->mem == NULL) return;
   if (s->mem_mapped)
     region_release(s->mem, s->mem_cap);

@@ -56,7 +56,15 @@ qv_status qv_io_read_full(int fd, void *dst, size_t n, size_t *got, qv_error *er
  * err). */
 typedef qv_status (*qv_io_write_fn)(void *ctx, const void *data, size_t n, qv_error *err);
 
-typedef enum { QV_IO_SINK_FD = 1, QV_IO_SINK_MEMORY = 2, QV_IO_SINK_CALLBACK = 3 } qv_io_sink_kind;
+typedef enum {
+  QV_IO_SINK_FD = 1,
+  QV_IO_SINK_MEMORY = 2,
+  QV_IO_SINK_CALLBACK = 3,
+  QV_IO_SINK_PIECES = 4 /* a qv_ipc_pieces (pieces.h): copies scratch, references array buffers */
+} qv_io_sink_kind;
+
+struct qv_ipc_pieces;
+struct qv_buffer_index;
 
 typedef struct qv_io_sink {
   qv_io_sink_kind kind;
@@ -68,6 +76,7 @@ typedef struct qv_io_sink {
   size_t mem_size;         /* bytes written to mem */
   size_t mem_cap;          /* bytes reserved at mem */
   bool mem_mapped;         /* mem came from mmap (large regions) */
+  struct qv_ipc_pieces *pieces; /* QV_IO_SINK_PIECES: output since the last take (NULL: none yet) */
   int64_t position;        /* bytes written through this sink */
   qv__sticky broken;       /* the first failure (code QV_OK while healthy) */
 } qv_io_sink;
@@ -75,6 +84,7 @@ typedef struct qv_io_sink {
 void qv_io_sink_init_fd(qv_io_sink *s, int fd);
 void qv_io_sink_init_memory(qv_io_sink *s);
 void qv_io_sink_init_callback(qv_io_sink *s, qv_io_write_fn fn, void *ctx);
+void qv_io_sink_init_pieces(qv_io_sink *s);
 /* Memory sinks: reserve room for `extra` more bytes (a hint; no-op for
  * other kinds). */
 qv_status qv_io_sink_reserve(qv_io_sink *s, size_t extra, qv_error *err);
@@ -82,10 +92,17 @@ qv_status qv_io_sink_reserve(qv_io_sink *s, size_t extra, qv_error *err);
  * iov array may be modified (partial writes advance it). */
 qv_status qv_io_sink_writev(qv_io_sink *s, struct iovec *iov, int iovcnt, qv_error *err);
 qv_status qv_io_sink_write(qv_io_sink *s, const void *data, size_t n, qv_error *err);
+/* qv_io_sink_writev, except that a pieces sink references (instead of
+ * copying) the ranges that lie inside a buffer of `ix`. */
+qv_status qv_io_sink_writev_refs(qv_io_sink *s, struct iovec *iov, int iovcnt, const struct qv_buffer_index *ix,
+                                 qv_error *err);
+/* Pieces sinks: hands what was written since the last take to *out (an
+ * empty object if nothing was) and starts afresh. */
+qv_status qv_io_sink_take_pieces(qv_io_sink *s, struct qv_ipc_pieces **out, qv_error *err);
 /* Memory sinks: hands the bytes written so far to *out as one buffer and
  * empties the sink. */
 qv_status qv_io_sink_take(qv_io_sink *s, qv_buffer **out, qv_error *err);
-/* Frees a memory sink's region (not the fd). */
+/* Frees a memory sink's region or a pieces sink's pieces (not the fd). */
 void qv_io_sink_free(qv_io_sink *s);
 
 #endif

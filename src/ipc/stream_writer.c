@@ -69,9 +69,12 @@ static qv_status block_push(qv_block_list *l, const qv_ipc_block *b, qv_error *e
 }
 
 /* Writes one framed message: metadata meta[0, len) then, if plan is not
- * NULL, its body. *block (optional) describes where it went. */
+ * NULL, its body, whose arrays are arrays[0, n_arrays) (a pieces writer
+ * references their buffers instead of copying them). *block (optional)
+ * describes where it went. */
 static qv_status write_message(qv_ipc_writer *w, const uint8_t *meta, size_t len, const qv_body_plan *plan,
-                               qv_ipc_block *block, qv_error *err) {
+                               const qv_array *const *arrays, int32_t n_arrays, qv_ipc_block *block,
+                               qv_error *err) {
   int64_t pos = w->sink.position;
   int plen = w->opts.legacy_framing ? 4 : 8;
   int64_t align = w->opts.alignment;
@@ -104,7 +107,12 @@ static qv_status write_message(qv_ipc_writer *w, const uint8_t *meta, size_t len
   n += nbody;
   int64_t body = plan ? plan->body_length : 0;
   if (w->sink.kind == QV_IO_SINK_MEMORY) QV_RETURN_IF_ERROR(qv_io_sink_reserve(&w->sink, (size_t)(head + pad + body), err));
-  QV_RETURN_IF_ERROR(qv_io_sink_writev(&w->sink, w->iov, n, err));
+  if (w->sink.kind == QV_IO_SINK_PIECES && nbody > 0) {
+    QV_RETURN_IF_ERROR(qv__buffer_index_build(&w->body_buffers, arrays, n_arrays, err));
+    QV_RETURN_IF_ERROR(qv_io_sink_writev_refs(&w->sink, w->iov, n, &w->body_buffers, err));
+  } else {
+    QV_RETURN_IF_ERROR(qv_io_sink_writev(&w->sink, w->iov, n, err));
+  }
   if (block) {
     block->offset = pos;
     block->metadata_length = (int32_t)(plen + meta_len);
@@ -155,7 +163,7 @@ qv_status qv_writer_start(qv_ipc_writer *w, qv_ipc_format format, qv_schema *sch
   size_t len;
   qv_fb_builder_reset(&w->fb);
   QV_RETURN_IF_ERROR(qv_ipc_schema_message_encode(&w->fb, schema, NULL, 0, &meta, &len, err));
-  return write_message(w, meta, len, NULL, NULL, err);
+  return write_message(w, meta, len, NULL, NULL, 0, NULL, err);
 }
 
 /* Sends what dictionary `id` needs for `dict` (whole, delta or nothing). */
@@ -184,7 +192,8 @@ static qv_status emit_dictionary(qv_ipc_writer *w, int32_t id, qv_array *dict, q
   QV_RETURN_IF_ERROR(
       qv_ipc_dict_batch_message_encode(&w->fb, id, delta, &desc, w->plan.body_length, &meta, &len, err));
   qv_ipc_block block;
-  QV_RETURN_IF_ERROR(write_message(w, meta, len, &w->plan, &block, err));
+  const qv_array *body_arrays[1] = {dict};
+  QV_RETURN_IF_ERROR(write_message(w, meta, len, &w->plan, body_arrays, 1, &block, err));
   if (is_file) QV_RETURN_IF_ERROR(block_push(&w->dict_blocks, &block, err));
   qv_dict_memo_set_sent(&w->memo, id, dict, delta);
   return QV_OK;
@@ -246,7 +255,8 @@ static qv_status write_batch(qv_ipc_writer *w, const qv_batch *batch, qv_error *
   QV_RETURN_IF_ERROR(qv_ipc_message_encode(&w->fb, FB_HEADER_RECORD_BATCH, header, w->plan.body_length,
                                            batch->metadata, &meta, &len, err));
   qv_ipc_block block;
-  QV_RETURN_IF_ERROR(write_message(w, meta, len, &w->plan, &block, err));
+  QV_RETURN_IF_ERROR(write_message(w, meta, len, &w->plan, (const qv_array *const *)batch->columns,
+                                   batch->n_columns, &block, err));
   if (w->format == QV_IPC_FORMAT_FILE) QV_RETURN_IF_ERROR(block_push(&w->batch_blocks, &block, err));
   w->n_batches++;
   return QV_OK;

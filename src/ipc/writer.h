@@ -15,6 +15,7 @@
 #include "ipc/flatbuf/fb_builder.h"
 #include "ipc/io.h"
 #include "ipc/metadata.h"
+#include "ipc/pieces.h"
 #include "quiver/ipc.h"
 
 typedef struct qv_block_list {
@@ -35,6 +36,7 @@ struct qv_ipc_writer {
   struct iovec *iov;         /* scratch: prefix, metadata, padding, body */
   int cap_iov;
   uint8_t prefix[8];
+  qv_buffer_index body_buffers; /* pieces writers: the buffers a body may reference */
   qv_block_list dict_blocks; /* files */
   qv_block_list batch_blocks;
   int64_t n_batches;

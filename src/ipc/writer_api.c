@@ -50,6 +50,7 @@ void qv_ipc_writer_free(qv_ipc_writer *w) {
   qv_codec_ctx_free(&w->codec);
   qv_dict_memo_free(&w->memo);
   qv__free(w->iov);
+  qv__buffer_index_free(&w->body_buffers);
   qv__free(w->dict_blocks.items);
   qv__free(w->batch_blocks.items);
   qv_schema_release(w->schema);
@@ -85,6 +86,16 @@ qv_status qv_ipc_writer_open_memory(qv_ipc_format format, qv_schema *schema, con
   qv_ipc_writer *w = NULL;
   QV_RETURN_IF_ERROR(writer_alloc(&w, err));
   qv_io_sink_init_memory(&w->sink);
+  return start_or_free(w, format, schema, opts, out, err);
+}
+
+qv_status qv_ipc_writer_open_pieces(qv_ipc_format format, qv_schema *schema, const qv_ipc_write_options *opts,
+                                    qv_ipc_writer **out, qv_error *err) {
+  if (out == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_writer_open_pieces: out is NULL");
+  *out = NULL;
+  qv_ipc_writer *w = NULL;
+  QV_RETURN_IF_ERROR(writer_alloc(&w, err));
+  qv_io_sink_init_pieces(&w->sink);
   return start_or_free(w, format, schema, opts, out, err);
 }
 
@@ -235,6 +246,16 @@ qv_status qv_ipc_writer_take_buffer(qv_ipc_writer *w, qv_buffer **out, qv_error 
   if (!w->closed)
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_writer_take_buffer: close the writer first");
   return qv_io_sink_take(&w->sink, out, err);
+}
+
+qv_status qv_ipc_writer_take_pieces(qv_ipc_writer *w, qv_ipc_pieces **out, qv_error *err) {
+  if (w == NULL || out == NULL)
+    return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_writer_take_pieces: %s is NULL", w ? "out" : "writer");
+  *out = NULL;
+  if (w->sink.kind != QV_IO_SINK_PIECES)
+    return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_writer_take_pieces: not a pieces writer");
+  if (w->failed.code != QV_OK) return qv__sticky_report(&w->failed, "the writer failed earlier: ", err);
+  return qv_io_sink_take_pieces(&w->sink, out, err);
 }
 
 /* ---- one-call writes ---- */
