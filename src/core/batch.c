@@ -9,8 +9,8 @@
  */
 #include "core/internal.h"
 
-qv_status qv_batch_new(qv_schema *schema, int64_t length, qv_array *const *columns, const qv_metadata *metadata,
-                       qv_batch **out, qv_error *err) {
+static qv_status batch_new(qv_schema *schema, int64_t length, qv_array *const *columns, const qv_metadata *metadata,
+                           bool take, qv_batch **out, qv_error *err) {
   if (out == NULL || schema == NULL)
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_batch_new: %s is NULL", schema ? "out" : "schema");
   *out = NULL;
@@ -49,12 +49,22 @@ qv_status qv_batch_new(qv_schema *schema, int64_t length, qv_array *const *colum
   b->schema = qv_schema_retain(schema);
   b->length = length;
   b->n_columns = n;
-  for (int32_t i = 0; i < n; i++) b->columns[i] = qv_array_retain(columns[i]);
+  for (int32_t i = 0; i < n; i++) b->columns[i] = take ? columns[i] : qv_array_retain(columns[i]);
   *out = b;
   return QV_OK;
 fail:
   qv_batch_release(b);
   return st;
+}
+
+qv_status qv_batch_new(qv_schema *schema, int64_t length, qv_array *const *columns, const qv_metadata *metadata,
+                       qv_batch **out, qv_error *err) {
+  return batch_new(schema, length, columns, metadata, false, out, err);
+}
+
+qv_status qv__batch_new_take(qv_schema *schema, int64_t length, qv_array *const *columns,
+                             const qv_metadata *metadata, qv_batch **out, qv_error *err) {
+  return batch_new(schema, length, columns, metadata, true, out, err);
 }
 
 qv_batch *qv_batch_retain(qv_batch *batch) {
@@ -103,8 +113,8 @@ qv_array *qv_batch_column_by_name(const qv_batch *batch, const char *name) {
   return i < 0 ? NULL : batch->columns[i];
 }
 
-qv_status qv_table_new(qv_schema *schema, qv_batch *const *batches, int64_t n_batches, qv_table **out,
-                       qv_error *err) {
+static qv_status table_new(qv_schema *schema, qv_batch *const *batches, int64_t n_batches, bool take,
+                           qv_table **out, qv_error *err) {
   if (out == NULL || schema == NULL)
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_table_new: %s is NULL", schema ? "out" : "schema");
   *out = NULL;
@@ -132,10 +142,20 @@ qv_status qv_table_new(qv_schema *schema, qv_batch *const *batches, int64_t n_ba
   t->refcount_ = 1;
   t->schema = qv_schema_retain(schema);
   t->n_batches = n_batches;
-  for (int64_t i = 0; i < n_batches; i++) t->batches[i] = qv_batch_retain(batches[i]);
+  for (int64_t i = 0; i < n_batches; i++) t->batches[i] = take ? batches[i] : qv_batch_retain(batches[i]);
   t->n_rows = rows;
   *out = t;
   return QV_OK;
+}
+
+qv_status qv_table_new(qv_schema *schema, qv_batch *const *batches, int64_t n_batches, qv_table **out,
+                       qv_error *err) {
+  return table_new(schema, batches, n_batches, false, out, err);
+}
+
+qv_status qv__table_new_take(qv_schema *schema, qv_batch *const *batches, int64_t n_batches, qv_table **out,
+                             qv_error *err) {
+  return table_new(schema, batches, n_batches, true, out, err);
 }
 
 qv_table *qv_table_retain(qv_table *table) {

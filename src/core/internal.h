@@ -176,6 +176,18 @@ enum {
 void qv__buffer_init_static(qv_buffer *buf, const void *data, int64_t size);
 
 /* ------------------------------------------------------------------------
+ * Batches and tables.
+ * ------------------------------------------------------------------------ */
+/* qv_batch_new and qv_table_new (same checks and errors) that take over
+ * the caller's references to the columns / batches on success instead of
+ * retaining them (readers that build and hand over: no retain + release
+ * pair per column). On failure the caller still owns them. */
+qv_status qv__batch_new_take(qv_schema *schema, int64_t length, qv_array *const *columns,
+                             const qv_metadata *metadata, qv_batch **out, qv_error *err);
+qv_status qv__table_new_take(qv_schema *schema, qv_batch *const *batches, int64_t n_batches, qv_table **out,
+                             qv_error *err);
+
+/* ------------------------------------------------------------------------
  * Types.
  * ------------------------------------------------------------------------ */
 /* Byte width of one value of the (storage) layout, 0 for non fixed width or

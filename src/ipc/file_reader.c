@@ -222,7 +222,8 @@ qv_status qv_ipc_file_reader_read_all(qv_ipc_file_reader *r, qv_table **out, qv_
     QV_GOTO_IF_ERROR(st, qv_ipc_file_reader_read_batch(r, i, &b, err), done);
     QV_GOTO_IF_ERROR(st, qv_batch_list_push(&list, b, err), done);
   }
-  st = qv_table_new(r->core.schema.schema, list.items, list.n, out, err);
+  st = qv__table_new_take(r->core.schema.schema, list.items, list.n, out, err);
+  if (st == QV_OK) list.n = 0; /* taken */
 done:
   qv_batch_list_free(&list);
   return st;

@@ -131,7 +131,8 @@ qv_status qv_read_core_batch(qv_read_core *c, const qv_ipc_message *msg, qv_buff
   for (int32_t i = 0; i < n; i++)
     QV_GOTO_IF_ERROR(st, validate_array(c, cols[i], schema->fields[i]->name, err), done);
   QV_GOTO_IF_ERROR(st, qv_ipc_metadata_decode(&msg->message, FB_MESSAGE_CUSTOM_METADATA, &md, err), done);
-  QV_GOTO_IF_ERROR(st, qv_batch_new(schema, h.length, cols, md, out, err), done);
+  QV_GOTO_IF_ERROR(st, qv__batch_new_take(schema, h.length, cols, md, out, err), done);
+  loaded = 0; /* the batch took the columns' references */
 done:
   qv_codec_prefetch_drop(&c->codec);
   qv_body_loader_free(&l);
