@@ -57,9 +57,9 @@ static qv_status array_error(qv_error *err, qv_status code, const qv_type *type,
   return qv_error_set(err, code, "%s", buf);
 }
 
-qv_status qv_array_new(qv_type *type, int64_t length, int64_t offset, int64_t null_count, int32_t n_buffers,
-                       qv_buffer *const *buffers, int32_t n_children, qv_array *const *children,
-                       qv_array *dictionary, qv_array **out, qv_error *err) {
+static qv_status array_new(qv_type *type, int64_t length, int64_t offset, int64_t null_count, int32_t n_buffers,
+                           qv_buffer *const *buffers, int32_t n_children, qv_array *const *children,
+                           qv_array *dictionary, bool take, qv_array **out, qv_error *err) {
   if (out == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_array_new: out is NULL");
   *out = NULL;
   if (type == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_array_new: type is NULL");
@@ -95,9 +95,9 @@ qv_status qv_array_new(qv_type *type, int64_t length, int64_t offset, int64_t nu
   a->type = qv_type_retain(type);
   a->length = length;
   a->offset = offset;
-  for (int32_t i = 0; i < n_buffers; i++) a->buffers[i] = qv_buffer_retain(buffers[i]);
-  for (int32_t i = 0; i < n_children; i++) a->children[i] = qv_array_retain(children[i]);
-  a->dictionary = qv_array_retain(dictionary);
+  for (int32_t i = 0; i < n_buffers; i++) a->buffers[i] = take ? buffers[i] : qv_buffer_retain(buffers[i]);
+  for (int32_t i = 0; i < n_children; i++) a->children[i] = take ? children[i] : qv_array_retain(children[i]);
+  a->dictionary = take ? dictionary : qv_array_retain(dictionary);
   if (null_count == QV_NULL_COUNT_UNKNOWN) {
     if (s->id == QV_TYPE_NULL)
       null_count = length;
@@ -108,6 +108,20 @@ qv_status qv_array_new(qv_type *type, int64_t length, int64_t offset, int64_t nu
   array_set_caches(a);
   *out = a;
   return QV_OK;
+}
+
+qv_status qv_array_new(qv_type *type, int64_t length, int64_t offset, int64_t null_count, int32_t n_buffers,
+                       qv_buffer *const *buffers, int32_t n_children, qv_array *const *children,
+                       qv_array *dictionary, qv_array **out, qv_error *err) {
+  return array_new(type, length, offset, null_count, n_buffers, buffers, n_children, children, dictionary, false,
+                   out, err);
+}
+
+qv_status qv__array_new_take(qv_type *type, int64_t length, int64_t offset, int64_t null_count, int32_t n_buffers,
+                             qv_buffer *const *buffers, int32_t n_children, qv_array *const *children,
+                             qv_array *dictionary, qv_array **out, qv_error *err) {
+  return array_new(type, length, offset, null_count, n_buffers, buffers, n_children, children, dictionary, true,
+                   out, err);
 }
 
 qv_array *qv_array_retain(qv_array *array) {

@@ -176,8 +176,14 @@ enum {
 void qv__buffer_init_static(qv_buffer *buf, const void *data, int64_t size);
 
 /* ------------------------------------------------------------------------
- * Batches and tables.
+ * Arrays, batches and tables.
  * ------------------------------------------------------------------------ */
+/* qv_array_new (same checks and errors) taking over the caller's
+ * references to buffers, children and dictionary on success instead of
+ * retaining them; on failure the caller still owns them. */
+qv_status qv__array_new_take(qv_type *type, int64_t length, int64_t offset, int64_t null_count, int32_t n_buffers,
+                             qv_buffer *const *buffers, int32_t n_children, qv_array *const *children,
+                             qv_array *dictionary, qv_array **out, qv_error *err);
 /* qv_batch_new and qv_table_new (same checks and errors) that take over
  * the caller's references to the columns / batches on success instead of
  * retaining them (readers that build and hand over: no retain + release

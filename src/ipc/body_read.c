@@ -352,8 +352,14 @@ qv_status qv_body_load(qv_body_loader *l, const char *name, qv_type *type, qv_ar
   if (lay->arity != QV__CHILDREN_NONE) QV_GOTO_IF_ERROR(st, load_children(l, s, kids, err), done);
   if (lay->dictionary) QV_GOTO_IF_ERROR(st, find_dictionary(l, s, &node, &dict, err), done);
   if (lay->nulls == QV__NULLS_BITMAP && bufs[0] == NULL) null_count = 0;
-  st = qv_array_new(type, node.length, 0, null_count, n_bufs, bufs, s->n_children, kids, dict, out, err);
-  if (st != QV_OK) path_prefix(l, err);
+  st = qv__array_new_take(type, node.length, 0, null_count, n_bufs, bufs, s->n_children, kids, dict, out, err);
+  if (st != QV_OK) {
+    path_prefix(l, err);
+  } else { /* the array took these references */
+    n_bufs = 0;
+    for (int32_t i = 0; i < s->n_children; i++) kids[i] = NULL;
+    dict = NULL;
+  }
 
 done:
   for (int32_t i = 0; i < n_bufs; i++) qv_buffer_release(bufs[i]);
