@@ -64,7 +64,7 @@ static qv_status read_block(qv_ipc_file_reader *r, const char *kind, uint32_t in
   const uint8_t *p = r->buf->data + b.offset;
   /* Headers no longer than the metadata limit are preaded (see the top of
    * the file); a longer one gets its error from the mapped bytes below. */
-  if (r->fd >= 0 && b.metadata_length <= r->core.opts.max_metadata_size + 8) {
+  if (r->fd >= 0 && (int64_t)b.metadata_length - 8 <= r->core.opts.max_metadata_size) {
     size_t need = (size_t)b.metadata_length;
     if (need > r->meta_cap) {
       uint8_t *m = (uint8_t *)qv__realloc(r->meta, need);
