@@ -65,6 +65,9 @@ typedef enum qv_ipc_compression {
 #define QV_IPC_DEFAULT_MAX_DECOMPRESSED ((int64_t)4 << 30)
 /* Default cap on one message's metadata flatbuffer (256 MiB). */
 #define QV_IPC_DEFAULT_MAX_METADATA ((int64_t)256 << 20)
+/* Default cap on the bytes one reader may decompress over its whole input
+ * (64 GiB): bounds the work a small compressed input can cause. */
+#define QV_IPC_DEFAULT_MAX_TOTAL_DECOMPRESSED ((int64_t)64 << 30)
 
 /* Reading options. A zeroed struct (or NULL) means the defaults. */
 typedef struct qv_ipc_read_options {
@@ -83,9 +86,14 @@ typedef struct qv_ipc_read_options {
   /* Per message: largest metadata flatbuffer accepted (QV_ERR_LIMIT above).
    * 0 = QV_IPC_DEFAULT_MAX_METADATA. */
   int64_t max_metadata_size;
+  /* Per reader: most bytes decompression may produce over all messages
+   * read (QV_ERR_LIMIT above, checked before allocating). 0 =
+   * QV_IPC_DEFAULT_MAX_TOTAL_DECOMPRESSED; negative = no total cap (the
+   * per-message cap still applies). */
+  int64_t max_total_decompressed_size;
 } qv_ipc_read_options;
 
-#define QV_IPC_READ_OPTIONS_DEFAULT {false, false, false, 0, 0}
+#define QV_IPC_READ_OPTIONS_DEFAULT {false, false, false, 0, 0, 0}
 
 /* Writing options. A zeroed struct (or NULL) means the defaults. */
 typedef struct qv_ipc_write_options {
@@ -166,6 +174,15 @@ QV_API qv_status qv_ipc_write_file_path(const char *path, const qv_table *table,
                                         const qv_ipc_write_options *opts, qv_error *err);
 QV_API qv_status qv_ipc_write_file_buffer(const qv_table *table, const qv_ipc_write_options *opts,
                                           qv_buffer **out, qv_error *err);
+
+/* Names the format of bytes that are not Arrow IPC but another known
+ * format, from their first n bytes: "a Parquet file" (PAR1), "a Feather v1
+ * file" (FEA1), "gzip-compressed data", "text (CSV, JSON or other)"
+ * (printable characters), else NULL. Readers use it to word the error for
+ * such inputs (QV_ERR_INVALID_DATA "... is not Arrow IPC: it looks like a
+ * Parquet file") instead of reporting an absurd metadata length. The
+ * returned string is static. */
+QV_API const char *qv_ipc_foreign_format(const void *data, size_t n);
 
 /* ------------------------------------------------------------------ */
 /* Writer (streams and files)                                           */
@@ -282,6 +299,15 @@ QV_API qv_status qv_ipc_stream_reader_open_fd(int fd, const qv_ipc_read_options 
 QV_API qv_schema *qv_ipc_stream_reader_schema(const qv_ipc_stream_reader *r);
 /* Next batch (caller owns it), or *out = NULL at the end of the stream. */
 QV_API qv_status qv_ipc_stream_reader_next(qv_ipc_stream_reader *r, qv_batch **out, qv_error *err);
+/* After qv_ipc_stream_reader_next reported the end (*out = NULL): true
+ * when the stream stopped at a message boundary without its end-of-stream
+ * marker, which the spec allows but which is also what a producer that died
+ * between two messages leaves (require_eos turns it into an error). False
+ * before the end and when the marker was read. */
+QV_API bool qv_ipc_stream_reader_eos_missing(const qv_ipc_stream_reader *r);
+/* Bytes of the stream consumed so far (at the end: the stream's length,
+ * counted from the first message). */
+QV_API int64_t qv_ipc_stream_reader_position(const qv_ipc_stream_reader *r);
 /* The remaining batches as a table. */
 QV_API qv_status qv_ipc_stream_reader_read_all(qv_ipc_stream_reader *r, qv_table **out, qv_error *err);
 /* Accepts NULL. */

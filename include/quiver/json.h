@@ -57,6 +57,21 @@ typedef struct qv_json_file {
   qv_json_dictionary *dictionaries;  /* in the order of the "dictionaries" section */
 } qv_json_file;
 
+/* Default cap on the JSON text one read accepts, after gunzip (1 GiB):
+ * the whole document is parsed in memory, so an endless input must not
+ * grow until the process is killed. */
+#define QV_JSON_DEFAULT_MAX_INPUT ((int64_t)1 << 30)
+
+/* Reading options. A zeroed struct (or NULL) means the defaults. */
+typedef struct qv_json_read_options {
+  /* Most bytes of JSON text accepted (the file, the memory given, and the
+   * text a gzip input inflates to): QV_ERR_LIMIT above, checked as the
+   * bytes arrive. 0 = QV_JSON_DEFAULT_MAX_INPUT. */
+  int64_t max_input_size;
+} qv_json_read_options;
+
+#define QV_JSON_READ_OPTIONS_DEFAULT {0}
+
 /* Reads a .json or .json.gz file (gzip recognised by its magic bytes).
  * Fields with a "dictionary" entry become dictionary types (wrapped in an
  * extension type when the field carries ARROW:extension:name); their arrays
@@ -66,13 +81,18 @@ typedef struct qv_json_file {
  * QV_ERR_INVALID_DATA (corrupt gzip, malformed JSON with line and column,
  * wrong shapes or values, arrays failing structural validation),
  * QV_ERR_TRUNCATED (gzip data that ends early), QV_ERR_LIMIT (fields nested
- * deeper than 64), QV_ERR_OVERFLOW (sizes past int64), QV_ERR_NO_MEMORY.
- * Caller frees *out with qv_json_file_free. */
+ * deeper than 64, text past max_input_size), QV_ERR_OVERFLOW (sizes past
+ * int64), QV_ERR_NO_MEMORY. Caller frees *out with qv_json_file_free. The
+ * functions without _opts use the default options. */
 QV_API qv_status qv_json_read_path(const char *path, qv_json_file **out, qv_error *err);
+QV_API qv_status qv_json_read_path_opts(const char *path, const qv_json_read_options *opts, qv_json_file **out,
+                                        qv_error *err);
 
 /* Same, from bytes in memory (plain JSON text or gzip); the bytes are not
  * retained. */
 QV_API qv_status qv_json_read_memory(const void *data, size_t size, qv_json_file **out, qv_error *err);
+QV_API qv_status qv_json_read_memory_opts(const void *data, size_t size, const qv_json_read_options *opts,
+                                          qv_json_file **out, qv_error *err);
 
 /* Frees what qv_json_read_* returned (accepts NULL). */
 QV_API void qv_json_file_free(qv_json_file *file);
@@ -84,6 +104,10 @@ QV_API qv_status qv_json_file_to_table(const qv_json_file *file, qv_table **out,
 /* Convenience: read a file (path or memory) straight into a table. */
 QV_API qv_status qv_json_read_table_path(const char *path, qv_table **out, qv_error *err);
 QV_API qv_status qv_json_read_table_memory(const void *data, size_t size, qv_table **out, qv_error *err);
+QV_API qv_status qv_json_read_table_path_opts(const char *path, const qv_json_read_options *opts, qv_table **out,
+                                              qv_error *err);
+QV_API qv_status qv_json_read_table_memory_opts(const void *data, size_t size, const qv_json_read_options *opts,
+                                                qv_table **out, qv_error *err);
 
 typedef struct qv_json_write_options {
   /* Compress the output with gzip. qv_json_write_table_path also
@@ -109,7 +133,10 @@ typedef struct qv_json_write_options {
  * is itself an extension comes back as an extension over the dictionary.
  * Errors: QV_ERR_INVALID_DATA (an array fails structural validation, a
  * string/metadata value is not valid UTF-8 text), QV_ERR_NOT_IMPLEMENTED,
- * QV_ERR_IO, QV_ERR_NO_MEMORY. opts may be NULL (defaults). */
+ * QV_ERR_IO, QV_ERR_NO_MEMORY. opts may be NULL (defaults). The _path
+ * variant is atomic like qv_ipc_write_path (a sibling temporary, fsync'd
+ * and renamed over `path`; on any error `path` is left untouched; see
+ * atomic_file.h). */
 QV_API qv_status qv_json_write_table_path(const qv_table *table, const char *path,
                                           const qv_json_write_options *opts, qv_error *err);
 

@@ -22,5 +22,6 @@
 #include "quiver/cdata.h"
 #include "quiver/ipc.h"
 #include "quiver/json.h"
+#include "quiver/atomic_file.h"
 
 #endif

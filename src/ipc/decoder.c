@@ -210,7 +210,10 @@ static qv_status prefix_progress(qv_ipc_decoder *d, qv_error *err) {
     if (d->prefix_have < 8) return QV_OK;
     len = qv_fb_load_i32(d->prefix + 4);
   } else {
-    len = first; /* legacy framing: the bytes after the length are metadata */
+    /* Legacy framing (the bytes after the length are metadata), or the
+     * input is another format altogether. */
+    if (d->msg_start == 0) QV_RETURN_IF_ERROR(qv_read_foreign_check(d->prefix, 4, err));
+    len = first;
     extra = d->prefix_have - 4;
   }
   if (len == 0) {

@@ -6,7 +6,9 @@
  * equals the RecordBatch length, and (3) unless the caller opted out, every
  * column passed qv_array_validate (structure, or full on request), so the
  * arrays handed out can be read without going out of bounds. The
- * decompression budget is per message.
+ * decompression budget of a message is the smaller of the per-message cap
+ * and what is left of the reader's total cap; what a message used is
+ * charged to the total.
  */
 #include "ipc/reader.h"
 
@@ -22,6 +24,24 @@ void qv_read_options_normalize(const qv_ipc_read_options *opts, qv_ipc_read_opti
     memset(out, 0, sizeof *out);
   if (out->max_decompressed_size <= 0) out->max_decompressed_size = QV_IPC_DEFAULT_MAX_DECOMPRESSED;
   if (out->max_metadata_size <= 0) out->max_metadata_size = QV_IPC_DEFAULT_MAX_METADATA;
+  if (out->max_total_decompressed_size == 0) out->max_total_decompressed_size = QV_IPC_DEFAULT_MAX_TOTAL_DECOMPRESSED;
+  if (out->max_total_decompressed_size < 0) out->max_total_decompressed_size = INT64_MAX;
+}
+
+/* The decompression budget of the next message. */
+static int64_t message_budget(const qv_read_core *c) {
+  int64_t left = c->opts.max_total_decompressed_size - c->decompressed;
+  return left < c->opts.max_decompressed_size ? left : c->opts.max_decompressed_size;
+}
+
+/* Charges what a message decompressed to the reader's total; a limit hit
+ * because of the total (not the per-message cap) says so. */
+static void charge_budget(qv_read_core *c, int64_t budget, int64_t left, qv_status st, qv_error *err) {
+  c->decompressed += budget - left;
+  if (st == QV_ERR_LIMIT && budget < c->opts.max_decompressed_size)
+    qv_error_prefix(err, "%lld of the %lld bytes this reader may decompress in all are used "
+                    "(read option max_total_decompressed_size): ",
+                    (long long)c->decompressed, (long long)c->opts.max_total_decompressed_size);
 }
 
 void qv_read_core_init(qv_read_core *c, const qv_ipc_read_options *opts, bool is_file) {
@@ -78,13 +98,15 @@ qv_status qv_read_core_dictionary(qv_read_core *c, const qv_ipc_message *msg, qv
                         (long long)h.id);
   const qv_ipc_dict_field *df = &c->schema.dicts[e->slot];
   qv_body_loader l;
-  qv_codec_prefetch(&c->codec, &h.data, body, msg->body_length, c->opts.max_decompressed_size);
-  qv_body_loader_init(&l, &h.data, body, msg->body_length, &c->schema, &c->memo, &c->codec,
-                      c->opts.max_decompressed_size, msg->version < FB_METADATA_V5);
+  const int64_t budget = message_budget(c);
+  qv_codec_prefetch(&c->codec, &h.data, body, msg->body_length, budget);
+  qv_body_loader_init(&l, &h.data, body, msg->body_length, &c->schema, &c->memo, &c->codec, budget,
+                      msg->version < FB_METADATA_V5);
   l.dict_i = e->slot + 1;
   qv_array *values = NULL;
   qv_status st = qv_body_load(&l, df->field->name, df->type->value_type, &values, err);
   if (st == QV_OK) st = qv_body_loader_finish(&l, err);
+  charge_budget(c, budget, l.budget, st, err);
   qv_codec_prefetch_drop(&c->codec);
   qv_body_loader_free(&l);
   if (st == QV_OK && values->length != h.data.length)
@@ -114,9 +136,11 @@ qv_status qv_read_core_batch(qv_read_core *c, const qv_ipc_message *msg, qv_buff
     QV_CHECK_ALLOC(cols, err);
   }
   qv_body_loader l;
-  qv_codec_prefetch(&c->codec, &h, body, msg->body_length, c->opts.max_decompressed_size);
-  qv_body_loader_init(&l, &h, body, msg->body_length, &c->schema, &c->memo, &c->codec,
-                      c->opts.max_decompressed_size, msg->version < FB_METADATA_V5);
+  const int64_t budget = message_budget(c);
+  bool charged = false;
+  qv_codec_prefetch(&c->codec, &h, body, msg->body_length, budget);
+  qv_body_loader_init(&l, &h, body, msg->body_length, &c->schema, &c->memo, &c->codec, budget,
+                      msg->version < FB_METADATA_V5);
   for (; loaded < n; loaded++) {
     qv_field *f = schema->fields[loaded];
     QV_GOTO_IF_ERROR(st, qv_body_load(&l, f->name, f->type, &cols[loaded], err), done);
@@ -128,18 +152,53 @@ qv_status qv_read_core_batch(qv_read_core *c, const qv_ipc_message *msg, qv_buff
     }
   }
   QV_GOTO_IF_ERROR(st, qv_body_loader_finish(&l, err), done);
+  charge_budget(c, budget, l.budget, st, err);
+  charged = true;
   for (int32_t i = 0; i < n; i++)
     QV_GOTO_IF_ERROR(st, validate_array(c, cols[i], schema->fields[i]->name, err), done);
   QV_GOTO_IF_ERROR(st, qv_ipc_metadata_decode(&msg->message, FB_MESSAGE_CUSTOM_METADATA, &md, err), done);
   QV_GOTO_IF_ERROR(st, qv__batch_new_take(schema, h.length, cols, md, out, err), done);
   loaded = 0; /* the batch took the columns' references */
 done:
+  if (!charged) charge_budget(c, budget, l.budget, st, err);
   qv_codec_prefetch_drop(&c->codec);
   qv_body_loader_free(&l);
   for (int32_t i = 0; i < loaded; i++) qv_array_release(cols[i]);
   if (cols != small) qv__free(cols);
   qv_metadata_free(md);
   return st;
+}
+
+/* Printable ASCII or white space: what text formats (CSV, JSON, TSV)
+ * start with. Four such bytes read as a legacy metadata length are at
+ * least 0x09090909 (151 MiB), so no real stream is taken for text unless
+ * its first message claims that much metadata. */
+static bool looks_like_text(const uint8_t *p, size_t n) {
+  size_t i = (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) ? 3 : 0; /* UTF-8 BOM */
+  if (n - i < 4) return false;
+  for (; i < n; i++)
+    if (!((p[i] >= 0x20 && p[i] < 0x7F) || p[i] == '\t' || p[i] == '\n' || p[i] == '\r')) return false;
+  return true;
+}
+
+const char *qv_ipc_foreign_format(const void *data, size_t n) {
+  const uint8_t *p = (const uint8_t *)data;
+  if (p == NULL || n < 2) return NULL;
+  if (n >= 4 && memcmp(p, "PAR1", 4) == 0) return "a Parquet file";
+  if (n >= 4 && memcmp(p, "FEA1", 4) == 0) return "a Feather v1 file";
+  if (p[0] == 0x1F && p[1] == 0x8B) return "gzip-compressed data";
+  if (looks_like_text(p, n)) return "text (CSV, JSON or other)";
+  return NULL;
+}
+
+qv_status qv_read_foreign_check(const uint8_t *data, size_t n, qv_error *err) {
+  const char *what = qv_ipc_foreign_format(data, n);
+  if (what == NULL) return QV_OK;
+  char shown[13] = {0};
+  size_t k = 0;
+  for (; k < n && k < 4; k++) shown[k] = (data[k] >= 0x20 && data[k] < 0x7F) ? (char)data[k] : '.';
+  return qv_error_set(err, QV_ERR_INVALID_DATA,
+                      "the input is not Arrow IPC: it looks like %s (it starts with \"%s\")", what, shown);
 }
 
 qv_status qv_read_frame(const uint8_t *data, int64_t avail, int64_t max_metadata, int64_t where, bool *eos,
@@ -160,7 +219,9 @@ qv_status qv_read_frame(const uint8_t *data, int64_t avail, int64_t max_metadata
     len = qv_fb_load_i32(data + 4);
     plen = 8;
   } else {
-    len = first; /* legacy (pre-0.15) framing */
+    /* Legacy (pre-0.15) framing, or another format altogether. */
+    if (where == 0) QV_RETURN_IF_ERROR(qv_read_foreign_check(data, 4, err));
+    len = first;
     plen = 4;
   }
   if (len == 0) {

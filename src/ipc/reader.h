@@ -24,6 +24,7 @@ typedef struct qv_read_core {
   qv_dict_memo memo;
   qv_codec_ctx codec;
   bool is_file;               /* files: no dictionary replacement */
+  int64_t decompressed;       /* bytes decompressed so far (max_total_decompressed_size) */
 } qv_read_core;
 
 /* Copies opts (NULL = defaults) and fills in the defaults. */
@@ -51,6 +52,13 @@ qv_status qv_read_core_batch(qv_read_core *c, const qv_ipc_message *msg, qv_buff
  * 8) and *meta_len. QV_ERR_TRUNCATED when avail is too short for the prefix
  * or metadata; QV_ERR_INVALID_DATA for negative lengths; QV_ERR_LIMIT past
  * max_metadata. `where` is the message's byte offset, for messages. */
+/* QV_ERR_INVALID_DATA naming the format when data[0, n) (the first bytes
+ * of an input) is another known format (qv_ipc_foreign_format), else
+ * QV_OK. The framing paths pass exactly the 4 bytes of the first length
+ * prefix, so a stream fed byte by byte and one read from memory are judged
+ * alike. */
+qv_status qv_read_foreign_check(const uint8_t *data, size_t n, qv_error *err);
+
 qv_status qv_read_frame(const uint8_t *data, int64_t avail, int64_t max_metadata, int64_t where, bool *eos,
                         int32_t *prefix_len, int32_t *meta_len, qv_error *err);
 

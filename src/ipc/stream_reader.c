@@ -196,6 +196,14 @@ qv_status qv_ipc_stream_reader_next(qv_ipc_stream_reader *r, qv_batch **out, qv_
   return QV_OK;
 }
 
+bool qv_ipc_stream_reader_eos_missing(const qv_ipc_stream_reader *r) {
+  return r != NULL && r->ended && !qv_ipc_decoder_done(r->dec);
+}
+
+int64_t qv_ipc_stream_reader_position(const qv_ipc_stream_reader *r) {
+  return r ? qv_ipc_decoder_position(r->dec) : 0;
+}
+
 qv_status qv_ipc_stream_reader_read_all(qv_ipc_stream_reader *r, qv_table **out, qv_error *err) {
   if (out == NULL || r == NULL)
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_stream_reader_read_all: %s is NULL",

@@ -36,12 +36,7 @@ static const uint8_t k_pad[64];
 /* Path writers: drops the temporary file (the destination was never
  * touched). Nothing is written after a failure, so the fd goes too. */
 static void discard_temp(qv_ipc_writer *w) {
-  if (w->tmp_path == NULL) return;
-  if (w->own_fd >= 0) close(w->own_fd);
-  w->own_fd = -1;
-  unlink(w->tmp_path);
-  qv__free(w->tmp_path);
-  w->tmp_path = NULL;
+  if (w->file.tmp_path != NULL) qv__atomic_file_discard(&w->file);
 }
 
 qv_status qv_writer_fail(qv_ipc_writer *w, qv_status st, qv_error *err) {

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <sys/uio.h>
 
+#include "core/atomic_file.h"
 #include "ipc/body.h"
 #include "ipc/compression.h"
 #include "ipc/dictionary_memo.h"
@@ -42,11 +43,9 @@ struct qv_ipc_writer {
   int64_t n_batches;
   bool closed;
   qv__sticky failed;         /* the first failure: nothing more is written after it */
-  /* atomic path output */
-  char *path;
-  char *tmp_path;
-  int own_fd;                /* fd we opened (path writers), -1 otherwise */
-  bool direct;               /* path is a device/FIFO written in place (no temp, no rename) */
+  /* path writers: the atomic output (core/atomic_file.h); file.fd is -1
+   * for other writers and once the output is committed or discarded */
+  qv__atomic_file file;
 };
 
 /* Compresses the buffers planned since the last qv_body_plan_reset and lays

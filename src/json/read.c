@@ -408,7 +408,7 @@ static qv_status read_document(qv_json_rctx *c, const json_t *root, qv_json_file
 }
 
 /* Inflates a gzip stream (possibly several members) into a malloc'd buffer. */
-static qv_status gunzip(const uint8_t *in, size_t n, char **out, size_t *out_len, qv_error *err) {
+static qv_status gunzip(const uint8_t *in, size_t n, size_t max, char **out, size_t *out_len, qv_error *err) {
   qv_status st = QV_OK;
   z_stream zs;
   memset(&zs, 0, sizeof zs);
@@ -440,6 +440,10 @@ static qv_status gunzip(const uint8_t *in, size_t n, char **out, size_t *out_len
     zs.avail_out = (uInt)room;
     int rc = inflate(&zs, Z_NO_FLUSH);
     len += room - zs.avail_out;
+    if (len > max)
+      QV_FAIL_GOTO(st, cleanup, err, QV_ERR_LIMIT,
+                   "gzip: the JSON text inflates to more than the limit of %zu bytes (read option max_input_size)",
+                   max);
     if (rc == Z_STREAM_END) {
       /* Another gzip member may follow (concatenated files). */
       if (zs.avail_in == 0 && fed == n) break;
@@ -465,8 +469,25 @@ cleanup:
   return st;
 }
 
+/* The effective cap of opts (NULL or 0: the default). */
+static size_t max_input(const qv_json_read_options *opts) {
+  int64_t m = opts && opts->max_input_size > 0 ? opts->max_input_size : QV_JSON_DEFAULT_MAX_INPUT;
+  return (uint64_t)m > SIZE_MAX / 2 ? SIZE_MAX / 2 : (size_t)m;
+}
+
+static qv_status too_large(size_t max, qv_error *err) {
+  return qv_error_set(err, QV_ERR_LIMIT, "the JSON text is larger than the limit of %zu bytes (read option max_input_size)",
+                      max);
+}
+
 qv_status qv_json_read_memory(const void *data, size_t size, qv_json_file **out, qv_error *err) {
+  return qv_json_read_memory_opts(data, size, NULL, out, err);
+}
+
+qv_status qv_json_read_memory_opts(const void *data, size_t size, const qv_json_read_options *opts, qv_json_file **out,
+                                   qv_error *err) {
   qv_status st = QV_OK;
+  const size_t max = max_input(opts);
   char *inflated = NULL;
   json_t *root = NULL;
   qv_json_file *f = NULL;
@@ -479,8 +500,9 @@ qv_status qv_json_read_memory(const void *data, size_t size, qv_json_file **out,
   *out = NULL;
   const uint8_t *bytes = data;
   size_t len = size;
+  if (size > max) return too_large(max, err);
   if (size >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b) {
-    QV_GOTO_IF_ERROR(st, gunzip(bytes, size, &inflated, &len, err), cleanup);
+    QV_GOTO_IF_ERROR(st, gunzip(bytes, size, max, &inflated, &len, err), cleanup);
     bytes = (const uint8_t *)inflated;
   }
   json_error_t jerr;
@@ -503,7 +525,13 @@ cleanup:
 }
 
 qv_status qv_json_read_path(const char *path, qv_json_file **out, qv_error *err) {
+  return qv_json_read_path_opts(path, NULL, out, err);
+}
+
+qv_status qv_json_read_path_opts(const char *path, const qv_json_read_options *opts, qv_json_file **out,
+                                 qv_error *err) {
   qv_status st = QV_OK;
+  const size_t max = max_input(opts);
   char *buf = NULL;
   size_t len = 0, cap = 0;
   if (out == NULL || path == NULL) {
@@ -513,6 +541,11 @@ qv_status qv_json_read_path(const char *path, qv_json_file **out, qv_error *err)
   FILE *fp = fopen(path, "rb");
   if (fp == NULL) return qv_error_set(err, QV_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
   for (;;) {
+    if (len > max) {
+      st = too_large(max, err);
+      qv_error_prefix(err, "%s: ", path);
+      goto cleanup;
+    }
     if (len == cap) {
       size_t ncap = cap ? cap * 2 : 1 << 16;
       char *p = realloc(buf, ncap);
@@ -525,7 +558,7 @@ qv_status qv_json_read_path(const char *path, qv_json_file **out, qv_error *err)
     if (got == 0) break;
   }
   if (ferror(fp)) QV_FAIL_GOTO(st, cleanup, err, QV_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
-  st = qv_json_read_memory(buf, len, out, err);
+  st = qv_json_read_memory_opts(buf, len, opts, out, err);
   if (st != QV_OK && err != NULL) qv_error_prefix(err, "%s: ", path);
 cleanup:
   fclose(fp);
@@ -541,16 +574,26 @@ qv_status qv_json_file_to_table(const qv_json_file *file, qv_table **out, qv_err
 }
 
 qv_status qv_json_read_table_path(const char *path, qv_table **out, qv_error *err) {
+  return qv_json_read_table_path_opts(path, NULL, out, err);
+}
+
+qv_status qv_json_read_table_path_opts(const char *path, const qv_json_read_options *opts, qv_table **out,
+                                       qv_error *err) {
   qv_json_file *f = NULL;
-  QV_RETURN_IF_ERROR(qv_json_read_path(path, &f, err));
+  QV_RETURN_IF_ERROR(qv_json_read_path_opts(path, opts, &f, err));
   qv_status st = qv_json_file_to_table(f, out, err);
   qv_json_file_free(f);
   return st;
 }
 
 qv_status qv_json_read_table_memory(const void *data, size_t size, qv_table **out, qv_error *err) {
+  return qv_json_read_table_memory_opts(data, size, NULL, out, err);
+}
+
+qv_status qv_json_read_table_memory_opts(const void *data, size_t size, const qv_json_read_options *opts,
+                                         qv_table **out, qv_error *err) {
   qv_json_file *f = NULL;
-  QV_RETURN_IF_ERROR(qv_json_read_memory(data, size, &f, err));
+  QV_RETURN_IF_ERROR(qv_json_read_memory_opts(data, size, opts, &f, err));
   qv_status st = qv_json_file_to_table(f, out, err);
   qv_json_file_free(f);
   return st;

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <zlib.h>
 
+#include "core/atomic_file.h"
 #include "json/internal.h"
 #include "quiver/compare.h"
 #include "quiver/validate.h"
@@ -573,16 +574,13 @@ qv_status qv_json_write_table_path(const qv_table *table, const char *path, cons
   char *bytes = NULL;
   size_t n = 0;
   QV_RETURN_IF_ERROR(qv_json_write_table_memory(table, &o, &bytes, &n, err));
-  qv_status st = QV_OK;
-  FILE *fp = fopen(path, "wb");
-  if (fp == NULL) {
-    st = qv_error_set(err, QV_ERR_IO, "cannot create '%s': %s", path, strerror(errno));
-  } else {
-    if (fwrite(bytes, 1, n, fp) != n) st = qv_error_set(err, QV_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
-    if (fclose(fp) != 0 && st == QV_OK) {
-      st = qv_error_set(err, QV_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
-    }
-  }
+  /* Atomic, like IPC path output: the old file stays whole until the new
+   * one is complete and synced (a full disk or a kill never tears it). */
+  qv__atomic_file f;
+  qv_status st = qv__atomic_file_open(&f, path, err);
+  if (st == QV_OK) st = qv__atomic_file_write(&f, bytes, n, err);
+  if (st == QV_OK) st = qv__atomic_file_commit(&f, err);
+  qv__atomic_file_discard(&f);
   free(bytes);
   return st;
 }

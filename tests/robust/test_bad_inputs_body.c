@@ -33,7 +33,7 @@ static void expect_body(qv_type *type, const rt_body *b, const qv_ipc_read_optio
   rt_bytes_free(&s);
 }
 
-static const qv_ipc_read_options k_full = {false, false, true, 0, 0};
+static const qv_ipc_read_options k_full = {.full_validation = true};
 
 static qv_type *list_of(qv_type *item) {
   qv_field *f = NULL;

@@ -26,7 +26,7 @@
 
 #include "quiver/print.h"
 
-static const qv_ipc_read_options k_full = {false, false, true, 0, 0};
+static const qv_ipc_read_options k_full = {.full_validation = true};
 
 static void expect_body(qv_type *type, const rt_body *b, const qv_ipc_read_options *o, qv_status code,
                         const char *needle) {

@@ -29,6 +29,9 @@ int cli_usage_error(const cli_command *cmd, const char *fmt, ...) {
 }
 
 int cli_data_error(const cli_command *cmd, const char *what, const qv_error *err) {
+  /* The reader of stdout went away (`quiver gen seed - | head -c 100`):
+   * what was asked for was delivered, so stop quietly, as cat does. */
+  if (what && strcmp(what, "<stdout>") == 0 && cli_stdout_closed()) return CLI_EXIT_OK;
   const char *msg = (err && err->message[0]) ? err->message : "failed (no message)";
   const char *code = err ? qv_status_name(err->code) : "";
   /* Readers opened by path already start their message with "'path': ". */
@@ -59,6 +62,57 @@ bool cli_parse_count(const char *s, int64_t *out) {
   }
   *out = v;
   return true;
+}
+
+bool cli_parse_size(const char *s, int64_t *out) {
+  if (s == NULL) return false;
+  size_t n = strlen(s);
+  int shift = 0;
+  if (n > 1) {
+    switch (s[n - 1]) {
+      case 'k': case 'K': shift = 10; break;
+      case 'm': case 'M': shift = 20; break;
+      case 'g': case 'G': shift = 30; break;
+      case 't': case 'T': shift = 40; break;
+      default: break;
+    }
+  }
+  char digits[32];
+  size_t dn = shift ? n - 1 : n;
+  if (dn == 0 || dn >= sizeof digits) return false;
+  memcpy(digits, s, dn);
+  digits[dn] = '\0';
+  int64_t v;
+  if (!cli_parse_count(digits, &v) || v > (INT64_MAX >> shift)) return false;
+  *out = v << shift;
+  return true;
+}
+
+int cli_input_options_parse(const cli_command *cmd, const cli_opt *opts, cli_input_options *out) {
+  const qv_ipc_read_options ipc = QV_IPC_READ_OPTIONS_DEFAULT;
+  const qv_json_read_options json = QV_JSON_READ_OPTIONS_DEFAULT;
+  out->ipc = ipc;
+  out->json = json;
+  out->strict = opts[0].present;
+  out->command = cmd->name;
+  int64_t v;
+  if (opts[1].present) {
+    if (!cli_parse_size(opts[1].value, &v) || v == 0)
+      return cli_usage_error(cmd, "--max-decompressed wants a positive size (e.g. 512M), not '%s'", opts[1].value);
+    out->ipc.max_decompressed_size = v;
+  }
+  if (opts[2].present) {
+    if (!cli_parse_size(opts[2].value, &v))
+      return cli_usage_error(cmd, "--max-total-decompressed wants a size (e.g. 100G; 0 = no cap), not '%s'",
+                             opts[2].value);
+    out->ipc.max_total_decompressed_size = v == 0 ? -1 : v; /* the library's "no total cap" */
+  }
+  if (opts[3].present) {
+    if (!cli_parse_size(opts[3].value, &v) || v == 0)
+      return cli_usage_error(cmd, "--max-json-bytes wants a positive size (e.g. 64M), not '%s'", opts[3].value);
+    out->json.max_input_size = v;
+  }
+  return CLI_EXIT_OK;
 }
 
 static cli_opt *find_opt(cli_opt *opts, int n_opts, const char *name, size_t len) {

@@ -9,7 +9,8 @@
  * soon as a table has more than 2 x W batches, W = max_container_rows). So
  * a stream larger than memory prints in bounded memory. Random-access
  * inputs (IPC files) skip the batches the window drops without reading
- * them.
+ * them. The text goes through escape.c's filter, so names and values from
+ * the file cannot send control sequences to the terminal.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +19,7 @@
 #include "cli.h"
 
 static const char cat_help[] =
-    "Usage: quiver cat FILE [--head N] [--columns a,b] [--all]\n"
+    "Usage: quiver cat FILE [--head N] [--columns a,b] [--all] [--strict]\n"
     "\n"
     "Prints the table in FILE (- = stdin): the schema, then each column's values.\n"
     "FILE may be an Arrow IPC stream or file (compressed or not) or integration\n"
@@ -28,7 +29,10 @@ static const char cat_help[] =
     "  --head N           only the first N rows (all of them are printed)\n"
     "  --columns a,b      only these columns, in this order\n"
     "  --all              print every row and batch (no \"...\" windowing)\n"
-    "  -h, --help         show this help\n";
+    CLI_INPUT_HELP
+    "  -h, --help         show this help\n"
+    "\n"
+    "Control characters in names and values are shown as \\xNN (\\u00NN for C1).\n";
 
 /* The batches kept for printing (see the file comment). */
 typedef struct kept {
@@ -94,8 +98,9 @@ static void keep_free(kept *k) {
 
 static int run_cat(int argc, char **argv) {
   const cli_command *cmd = &cli_cmd_cat;
-  enum { O_HEAD, O_COLUMNS, O_ALL, O_N };
-  cli_opt opts[O_N] = {{"head", true, false, NULL}, {"columns", true, false, NULL}, {"all", false, false, NULL}};
+  enum { O_HEAD, O_COLUMNS, O_ALL, O_INPUT, O_N = O_INPUT + CLI_N_INPUT_OPTS };
+  cli_opt opts[O_N] = {{"head", true, false, NULL}, {"columns", true, false, NULL}, {"all", false, false, NULL},
+                       CLI_INPUT_OPTS};
   const char *pos[1];
   int n_pos = 0;
   int rc = cli_parse(cmd, argc, argv, opts, O_N, pos, 1, &n_pos);
@@ -104,6 +109,9 @@ static int run_cat(int argc, char **argv) {
   int64_t head = -1;
   if (opts[O_HEAD].present && !cli_parse_count(opts[O_HEAD].value, &head))
     return cli_usage_error(cmd, "--head wants a non-negative integer, not '%s'", opts[O_HEAD].value);
+  cli_input_options in_opts;
+  rc = cli_input_options_parse(cmd, &opts[O_INPUT], &in_opts);
+  if (rc != CLI_EXIT_OK) return rc;
 
   const char *path = pos[0];
   qv_error err = {0};
@@ -121,7 +129,7 @@ static int run_cat(int argc, char **argv) {
   cli_progress progress;
   cli_progress_init(&progress, "quiver cat");
 
-  qv_status st = cli_source_open(path, NULL, &src, &err);
+  qv_status st = cli_source_open(path, &in_opts, &src, &err);
   if (st != QV_OK) {
     rc = cli_data_error(cmd, cli_display_name(path, false), &err);
     goto done;
@@ -164,9 +172,20 @@ static int run_cat(int argc, char **argv) {
   if (st == QV_OK) st = keep_finish(&k, &err);
   if (st == QV_OK) st = qv_table_new(schema, k.b, k.n, &table, &err);
   cli_progress_end(&progress);
-  if (st == QV_OK) st = qv_table_print(stdout, table, &po, &err);
-  if (st == QV_OK && fflush(stdout) != 0) st = qv_error_set(&err, QV_ERR_IO, "writing to stdout failed");
-  if (st != QV_OK) rc = cli_data_error(cmd, cli_display_name(path, false), &err);
+  if (st != QV_OK) {
+    rc = cli_data_error(cmd, cli_display_name(path, false), &err);
+    goto done;
+  }
+  FILE *out = cli_escaping_file(stdout);
+  if (out == NULL) {
+    st = qv_error_set(&err, QV_ERR_NO_MEMORY, "out of memory");
+  } else {
+    st = qv_table_print(out, table, &po, &err);
+    bool write_failed = fclose(out) != 0;
+    if (fflush(stdout) != 0 || ferror(stdout)) write_failed = true;
+    if (st == QV_OK && write_failed) st = qv_error_set(&err, QV_ERR_IO, "writing to stdout failed");
+  }
+  if (st != QV_OK) rc = cli_data_error(cmd, st == QV_ERR_IO ? "<stdout>" : cli_display_name(path, false), &err);
 done:
   qv_table_release(table);
   keep_free(&k);

@@ -7,7 +7,11 @@
  *               schema and then the batches one at a time;
  *   sink.c      output: IPC stream, IPC file or integration JSON;
  *   project.c   column selection (--columns) and batch splitting;
- *   progress.c  the progress line on a terminal's stderr.
+ *   progress.c  the progress line on a terminal's stderr;
+ *   signals.c   temp-file cleanup on SIGINT/SIGTERM/SIGHUP, SIGBUS from a
+ *               mapped input that shrank, SIGPIPE and a closed stdout;
+ *   escape.c    control characters made visible before they reach a
+ *               terminal.
  * Exit codes: 0 success, 1 data error (the library's message on stderr),
  * 2 usage error.
  */
@@ -16,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "quiver/quiver.h"
 
@@ -67,6 +72,9 @@ int cli_data_error(const cli_command *cmd, const char *what, const qv_error *err
 /* Parses a non-negative decimal count (digits only, underscores allowed as
  * separators, at most INT64_MAX). False on anything else. */
 bool cli_parse_count(const char *s, int64_t *out);
+/* Parses a byte size: a count with an optional binary suffix K, M, G or T
+ * (KiB...; "64M" = 64 MiB). False on anything else or past INT64_MAX. */
+bool cli_parse_size(const char *s, int64_t *out);
 
 /* Shows `path` in messages ("-" as "<stdin>"/"<stdout>"). */
 const char *cli_display_name(const char *path, bool output);
@@ -81,9 +89,12 @@ typedef enum cli_out_format {
 
 /* Parses --to (stream|file|json); false if unknown. */
 bool cli_parse_out_format(const char *s, cli_out_format *out);
-/* The format a path's name implies: .arrow/.feather/.ipc -> file,
- * .json/.json.gz -> json, anything else (and "-") -> stream. */
-cli_out_format cli_out_format_from_path(const char *path);
+/* The format a path's name implies: .arrow/.arrow_file/.feather/.ipc ->
+ * file, .arrows/.stream -> stream, .json/.json.gz -> json; "-" and
+ * existing non-regular files (a FIFO, /dev/stdout) -> stream. False for any
+ * other name: the command asks for --to rather than write an Arrow stream
+ * under a name that promises another format (out.csv, out.parquet). */
+bool cli_out_format_from_path(const char *path, cli_out_format *out);
 /* Parses --compression (lz4|zstd|none); false if unknown. */
 bool cli_parse_compression(const char *s, qv_ipc_compression *out);
 
@@ -109,6 +120,37 @@ void cli_sink_free(cli_sink *s);
  * write binary IPC there. */
 bool cli_binary_to_terminal(const char *path, cli_out_format format);
 
+/* ---- input options shared by the reading commands (args.c) ---- */
+
+/* What every command that reads data accepts: the limits on hostile input
+ * and --strict. Commands append CLI_INPUT_OPTS to their option table and
+ * call cli_input_options_parse on those CLI_N_INPUT_OPTS entries. */
+#define CLI_INPUT_OPTS                                                                             \
+  {"strict", false, false, NULL}, {"max-decompressed", true, false, NULL},                         \
+      {"max-total-decompressed", true, false, NULL}, {"max-json-bytes", true, false, NULL}
+#define CLI_N_INPUT_OPTS 4
+/* The options' lines for a command's --help. */
+#define CLI_INPUT_HELP                                                                             \
+  "  --strict           a stream that ends without its end-of-stream marker is\n"                  \
+  "                     an error (exit 1); by default it is a warning on stderr\n"                 \
+  "  --max-decompressed SIZE  most bytes one compressed message may inflate to\n"                  \
+  "                     (default 4G)\n"                                                            \
+  "  --max-total-decompressed SIZE  most bytes decompressed from the whole input\n"                \
+  "                     (default 64G; 0 = no total cap)\n"                                         \
+  "  --max-json-bytes SIZE  most bytes of integration-JSON text read (default 1G)\n"               \
+  "                     SIZE: bytes, or with a K, M, G or T suffix (binary units)\n"
+
+typedef struct cli_input_options {
+  qv_ipc_read_options ipc;
+  qv_json_read_options json;
+  bool strict;           /* a stream without its EOS marker is an error */
+  const char *command;   /* for the warning's "quiver CMD: " */
+} cli_input_options;
+
+/* Fills `out` (defaults when absent) from opts[0, CLI_N_INPUT_OPTS).
+ * Returns CLI_EXIT_OK or a usage error. */
+int cli_input_options_parse(const cli_command *cmd, const cli_opt *opts, cli_input_options *out);
+
 /* ---- input (source.c) ---- */
 
 typedef enum cli_in_format {
@@ -127,8 +169,7 @@ typedef struct cli_source cli_source;
  * pipe); JSON is read whole. opts may be NULL. Errors: the library's
  * (QV_ERR_NOT_FOUND/IO for open, QV_ERR_INVALID_DATA for an unknown format
  * or bad data, QV_ERR_TRUNCATED for an empty input...). */
-qv_status cli_source_open(const char *path, const qv_ipc_read_options *opts, cli_source **out,
-                          qv_error *err);
+qv_status cli_source_open(const char *path, const cli_input_options *opts, cli_source **out, qv_error *err);
 /* The schema (borrowed; valid until the source is freed). */
 qv_schema *cli_source_schema(const cli_source *s);
 cli_in_format cli_source_format(const cli_source *s);
@@ -141,7 +182,10 @@ int64_t cli_source_num_batches(const cli_source *s);
 /* Random-access inputs (IPC files, JSON): makes batch `index` the next one
  * cli_source_next returns and says true; streams: false (no effect). */
 bool cli_source_seek(cli_source *s, int64_t index);
-/* The next batch (caller owns it), or *out = NULL at the end. */
+/* The next batch (caller owns it), or *out = NULL at the end. A stream
+ * that ended at a message boundary without its end-of-stream marker is
+ * reported at the end: a warning on stderr naming the byte offset and the
+ * rows read, or, with opts->strict, QV_ERR_TRUNCATED. */
 qv_status cli_source_next(cli_source *s, qv_batch **out, qv_error *err);
 /* Accepts NULL. */
 void cli_source_free(cli_source *s);
@@ -179,5 +223,34 @@ void cli_progress_update(cli_progress *p, int64_t rows, int64_t batches, int64_t
 /* Erases the line (terminal) or ends it (forced mode). */
 void cli_progress_end(cli_progress *p);
 
+/* ---- signals and stdout (signals.c) ---- */
+
+/* Installs the handlers: SIGINT, SIGTERM and SIGHUP remove the temporary
+ * files of unfinished outputs, then the process dies of the signal as
+ * usual; SIGBUS (a mapped input truncated by another process) removes them
+ * too and exits 1 with a message naming the input; SIGPIPE is ignored (a
+ * closed stdout then shows as EPIPE, see cli_stdout_closed). */
+void cli_signals_install(const char *command);
+/* The input whose mapping a SIGBUS would come from (copied; NULL clears). */
+void cli_signals_set_input(const char *path);
+/* True when stdout is a pipe or socket whose reader has gone (`| head`):
+ * commands then stop quietly with status 0, as if done. */
+bool cli_stdout_closed(void);
+/* For tests: when QUIVER_TEST_PAUSE_AT names `point` ("input": the input
+ * is open (mapped); "output": the first batch went to the output), opens
+ * the FIFO QUIVER_TEST_PAUSE_FIFO and reads it to its end, so a test can
+ * act (truncate, signal) while the process waits there. */
+void cli_test_pause(const char *point);
+
+/* ---- escaping (escape.c) ---- */
+
+/* A FILE that writes to `f` with control characters made visible: C0
+ * controls other than newline and tab, DEL, C1 controls (raw or UTF-8
+ * encoded) and bytes that are not UTF-8 become \xNN / \u00NN, so text
+ * from a file (field names, values, metadata) cannot drive the terminal.
+ * fclose it to flush (f stays open). NULL when it cannot be made. */
+FILE *cli_escaping_file(FILE *f);
+/* The same escaping into a new string (caller frees); NULL on no memory. */
+char *cli_escape_text(const char *s);
 
 #endif

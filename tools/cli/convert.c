@@ -7,7 +7,11 @@
  * their largest batch (zero-copy from mmap'd inputs). JSON output holds the
  * whole table (the format is one document). A path output appears only
  * when complete (written to a temporary, renamed at the end), so a failed
- * conversion never leaves a half-written file behind.
+ * conversion never leaves a half-written file behind, nor does an
+ * interrupted one (SIGINT, SIGTERM, SIGHUP: see signals.c; SIGKILL is the
+ * exception). The output's format comes from --to or from a known
+ * extension; any other name is refused (exit 2) rather than given an Arrow
+ * stream under a name that promises another format.
  */
 #include <stdio.h>
 #include <string.h>
@@ -16,19 +20,26 @@
 
 static const char convert_help[] =
     "Usage: quiver convert IN OUT [--to stream|file|json] [--compression lz4|zstd|none]\n"
-    "                             [--batch-size N] [--columns a,b]\n"
+    "                             [--batch-size N] [--columns a,b] [--strict]\n"
     "\n"
     "Converts IN (- = stdin; IPC stream or file, compressed or not, or integration\n"
     "JSON, detected from the bytes) to OUT (- = stdout).\n"
     "\n"
     "Options:\n"
     "  --to FORMAT        stream (.arrows), file (.arrow) or json (.json, .json.gz:\n"
-    "                     gzip); default: from OUT's extension, else stream\n"
+    "                     gzip); default: from OUT's extension (.arrows .stream,\n"
+    "                     .arrow .arrow_file .feather .ipc, .json .json.gz); other\n"
+    "                     names need --to (out.csv is refused, not written as Arrow)\n"
     "  --compression C    compress IPC body buffers with lz4 or zstd (default none)\n"
     "  --batch-size N     cut batches longer than N rows into slices of N rows\n"
     "                     (shorter batches are written as they are)\n"
     "  --columns a,b      keep only these columns, in this order\n"
+    CLI_INPUT_HELP
     "  -h, --help         show this help\n"
+    "\n"
+    "OUT appears only once complete (a temporary file renamed into place); on an\n"
+    "error, SIGINT, SIGTERM or SIGHUP the temporary is removed and an existing OUT\n"
+    "is left as it was (SIGKILL may leave a OUT.qv-tmp-* file).\n"
     "\n"
     "Examples:\n"
     "  quiver convert data.arrows data.arrow\n"
@@ -37,11 +48,12 @@ static const char convert_help[] =
 
 static int run_convert(int argc, char **argv) {
   const cli_command *cmd = &cli_cmd_convert;
-  enum { O_TO, O_COMP, O_BATCH, O_COLUMNS, O_N };
+  enum { O_TO, O_COMP, O_BATCH, O_COLUMNS, O_INPUT, O_N = O_INPUT + CLI_N_INPUT_OPTS };
   cli_opt opts[O_N] = {{"to", true, false, NULL},
                        {"compression", true, false, NULL},
                        {"batch-size", true, false, NULL},
-                       {"columns", true, false, NULL}};
+                       {"columns", true, false, NULL},
+                       CLI_INPUT_OPTS};
   const char *pos[2];
   int n_pos = 0;
   int rc = cli_parse(cmd, argc, argv, opts, O_N, pos, 2, &n_pos);
@@ -50,7 +62,8 @@ static int run_convert(int argc, char **argv) {
     return cli_usage_error(cmd, "missing the %s file (use - for %s)", n_pos == 0 ? "input" : "output",
                            n_pos == 0 ? "stdin" : "stdout");
   const char *in_path = pos[0], *out_path = pos[1];
-  cli_out_format format = cli_out_format_from_path(out_path);
+  cli_out_format format = CLI_OUT_STREAM;
+  const bool known_name = cli_out_format_from_path(out_path, &format);
   if (opts[O_TO].present && !cli_parse_out_format(opts[O_TO].value, &format))
     return cli_usage_error(cmd, "--to wants stream, file or json, not '%s'", opts[O_TO].value);
   qv_ipc_write_options wo = QV_IPC_WRITE_OPTIONS_DEFAULT;
@@ -63,6 +76,15 @@ static int run_convert(int argc, char **argv) {
   int64_t batch_size = 0;
   if (opts[O_BATCH].present && (!cli_parse_count(opts[O_BATCH].value, &batch_size) || batch_size == 0))
     return cli_usage_error(cmd, "--batch-size wants a positive integer, not '%s'", opts[O_BATCH].value);
+  if (!known_name && !opts[O_TO].present)
+    return cli_usage_error(cmd,
+                           "cannot tell the output format from the name '%s': quiver writes Arrow IPC streams "
+                           "(.arrows), IPC files (.arrow, .feather, .ipc) and integration JSON (.json, .json.gz); "
+                           "name the output so or give --to",
+                           out_path);
+  cli_input_options in_opts;
+  rc = cli_input_options_parse(cmd, &opts[O_INPUT], &in_opts);
+  if (rc != CLI_EXIT_OK) return rc;
   if (cli_binary_to_terminal(out_path, format))
     return cli_usage_error(cmd, "refusing to write binary Arrow data to a terminal; give a file name or redirect");
 
@@ -73,7 +95,7 @@ static int run_convert(int argc, char **argv) {
   const char *where = cli_display_name(in_path, false);
   cli_progress progress;
   cli_progress_init(&progress, "quiver convert");
-  qv_status st = cli_source_open(in_path, NULL, &src, &err);
+  qv_status st = cli_source_open(in_path, &in_opts, &src, &err);
   if (st != QV_OK) goto done;
   qv_schema *schema = cli_source_schema(src);
   if (opts[O_COLUMNS].present) {

@@ -23,11 +23,16 @@ static const char gen_help[] =
     "Options:\n"
     "  --rows N           rows to generate (default 1000000)\n"
     "  --seed S           generator seed (default 42)\n"
-    "  --to FORMAT        stream, file or json (default: file when OUT ends in\n"
-    "                     .arrow/.feather, json for .json/.json.gz, else stream)\n"
+    "  --to FORMAT        stream, file or json (default: from OUT's extension:\n"
+    "                     .arrows/.stream, .arrow/.feather/.ipc, .json/.json.gz;\n"
+    "                     other names need --to)\n"
     "  --compression C    compress IPC buffers with lz4 or zstd\n"
     "  --batch-size N     write batches of at most N rows (default: one batch)\n"
     "  -h, --help         show this help\n"
+    "\n"
+    "OUT appears only once complete; SIGINT, SIGTERM and SIGHUP remove the\n"
+    "unfinished temporary file. A reader that closes the pipe early (| head)\n"
+    "ends gen quietly with status 0.\n"
     "\n"
     "Examples:\n"
     "  quiver gen seed --rows 1000 seed.arrows\n"
@@ -57,9 +62,15 @@ static int run_gen(int argc, char **argv) {
     return cli_usage_error(cmd, "--seed wants a non-negative integer, not '%s'", opts[O_SEED].value);
   if (opts[O_BATCH].present && (!cli_parse_count(opts[O_BATCH].value, &batch_size) || batch_size == 0))
     return cli_usage_error(cmd, "--batch-size wants a positive integer, not '%s'", opts[O_BATCH].value);
-  cli_out_format format = cli_out_format_from_path(out_path);
+  cli_out_format format = CLI_OUT_STREAM;
+  const bool known_name = cli_out_format_from_path(out_path, &format);
   if (opts[O_TO].present && !cli_parse_out_format(opts[O_TO].value, &format))
     return cli_usage_error(cmd, "--to wants stream, file or json, not '%s'", opts[O_TO].value);
+  if (!known_name && !opts[O_TO].present)
+    return cli_usage_error(cmd,
+                           "cannot tell the output format from the name '%s': name it .arrows, .arrow or .json "
+                           "(.json.gz), or give --to",
+                           out_path);
   qv_ipc_write_options wo = QV_IPC_WRITE_OPTIONS_DEFAULT;
   if (opts[O_COMP].present) {
     if (!cli_parse_compression(opts[O_COMP].value, &wo.compression))

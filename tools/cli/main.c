@@ -32,7 +32,15 @@ static void print_help(FILE *f) {
         "  -h, --help     show this help (quiver COMMAND --help: the command's)\n"
         "  --version      show the version\n"
         "\n"
-        "Exit status: 0 success, 1 bad or unreadable data, 2 usage error.\n"
+        "Exit status: 0 success, 1 bad or unreadable data, 2 usage error; a closed\n"
+        "stdout (| head) ends any command quietly with 0.\n"
+        "Reading commands take --strict (a stream without its end-of-stream marker\n"
+        "is an error, not a warning) and limits on hostile input: --max-json-bytes,\n"
+        "--max-decompressed, --max-total-decompressed (see quiver CMD --help).\n"
+        "Outputs appear only when complete; SIGINT, SIGTERM and SIGHUP remove the\n"
+        "unfinished temporary file. A mapped input truncated while it is read is\n"
+        "reported (SIGBUS is caught) and exits 1. Control characters from the data\n"
+        "are shown escaped.\n"
         "Examples:\n"
         "  quiver gen seed --rows 1000000 - | quiver stats -\n"
         "  quiver cat data.arrow --head 5 --columns a,b\n"
@@ -78,5 +86,6 @@ int main(int argc, char **argv) {
     fprintf(stderr, "quiver: unknown command '%s'\nTry 'quiver --help'.\n", name);
     return CLI_EXIT_USAGE;
   }
+  cli_signals_install(c->name);
   return c->run(argc - 1, argv + 1);
 }

@@ -14,6 +14,9 @@
  * byte strings: printable ASCII and UTF-8 pass through, other bytes and
  * quotes are escaped (\xNN, \', \\, \n); values longer than 200 bytes are
  * cut (--full shows them whole). Only the schema is read, never a batch.
+ * Everything printed also goes through escape.c's filter, so field names
+ * (which qv_field_to_string prints as they are) cannot send control
+ * sequences to the terminal either.
  */
 #include <stdio.h>
 #include <string.h>
@@ -30,6 +33,7 @@ static const char schema_help[] =
     "\n"
     "Options:\n"
     "  --full             do not cut metadata values longer than 200 bytes\n"
+    CLI_INPUT_HELP
     "  -h, --help         show this help\n";
 
 static void print_bytes(FILE *f, const char *s, int32_t len, bool full, bool quote) {
@@ -89,33 +93,44 @@ static void nested_metadata(FILE *f, const qv_type *type, const char *path, bool
 
 static int run_schema(int argc, char **argv) {
   const cli_command *cmd = &cli_cmd_schema;
-  cli_opt opts[1] = {{"full", false, false, NULL}};
+  enum { O_FULL, O_INPUT, O_N = O_INPUT + CLI_N_INPUT_OPTS };
+  cli_opt opts[O_N] = {{"full", false, false, NULL}, CLI_INPUT_OPTS};
   const char *pos[1];
   int n_pos = 0;
-  int rc = cli_parse(cmd, argc, argv, opts, 1, pos, 1, &n_pos);
+  int rc = cli_parse(cmd, argc, argv, opts, O_N, pos, 1, &n_pos);
   if (rc != CLI_EXIT_OK) return rc == CLI_EXIT_HELP ? CLI_EXIT_OK : rc;
   if (n_pos == 0) return cli_usage_error(cmd, "missing the input file (use - for stdin)");
-  const bool full = opts[0].present;
+  const bool full = opts[O_FULL].present;
+  cli_input_options in_opts;
+  rc = cli_input_options_parse(cmd, &opts[O_INPUT], &in_opts);
+  if (rc != CLI_EXIT_OK) return rc;
   qv_error err = {0};
   cli_source *src = NULL;
-  if (cli_source_open(pos[0], NULL, &src, &err) != QV_OK)
+  if (cli_source_open(pos[0], &in_opts, &src, &err) != QV_OK)
     return cli_data_error(cmd, cli_display_name(pos[0], false), &err);
+  FILE *out = cli_escaping_file(stdout);
+  if (out == NULL) {
+    cli_source_free(src);
+    qv_error_set(&err, QV_ERR_NO_MEMORY, "out of memory");
+    return cli_data_error(cmd, "<stdout>", &err);
+  }
   const qv_schema *schema = cli_source_schema(src);
   for (int32_t i = 0; i < schema->n_fields; i++) {
     const qv_field *fld = schema->fields[i];
     char line[4096];
     int64_t need = qv_field_to_string(fld, line, sizeof line);
-    fputs(line, stdout);
-    if (need >= (int64_t)sizeof line) fputs("...", stdout);
-    fputc('\n', stdout);
-    field_metadata(stdout, fld, fld->name, true, full, 0);
+    fputs(line, out);
+    if (need >= (int64_t)sizeof line) fputs("...", out);
+    fputc('\n', out);
+    field_metadata(out, fld, fld->name, true, full, 0);
   }
   if (schema->metadata && schema->metadata->n > 0) {
-    fputs("-- schema metadata --\n", stdout);
-    print_metadata(stdout, schema->metadata, "", full);
+    fputs("-- schema metadata --\n", out);
+    print_metadata(out, schema->metadata, "", full);
   }
   cli_source_free(src);
-  if (fflush(stdout) != 0) {
+  bool write_failed = fclose(out) != 0;
+  if (fflush(stdout) != 0 || ferror(stdout) || write_failed) {
     qv_error_set(&err, QV_ERR_IO, "writing to stdout failed");
     return cli_data_error(cmd, "<stdout>", &err);
   }

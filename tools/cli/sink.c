@@ -31,6 +31,7 @@ struct cli_sink {
   qv_batch **batches;      /* JSON: retained batches */
   int64_t n_batches, cap_batches;
   int64_t json_bytes;
+  bool wrote;              /* a batch went out (for cli_test_pause) */
 };
 
 bool cli_parse_out_format(const char *s, cli_out_format *out) {
@@ -46,12 +47,19 @@ static bool ends_with(const char *s, const char *suffix) {
   return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-cli_out_format cli_out_format_from_path(const char *path) {
+bool cli_out_format_from_path(const char *path, cli_out_format *out) {
+  struct stat sb;
   if (ends_with(path, ".arrow") || ends_with(path, ".feather") || ends_with(path, ".ipc") ||
       ends_with(path, ".arrow_file"))
-    return CLI_OUT_FILE;
-  if (ends_with(path, ".json") || ends_with(path, ".json.gz")) return CLI_OUT_JSON;
-  return CLI_OUT_STREAM;
+    *out = CLI_OUT_FILE;
+  else if (ends_with(path, ".json") || ends_with(path, ".json.gz"))
+    *out = CLI_OUT_JSON;
+  else if (ends_with(path, ".arrows") || ends_with(path, ".stream") || strcmp(path, "-") == 0 ||
+           (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode)))
+    *out = CLI_OUT_STREAM;
+  else
+    return false;
+  return true;
 }
 
 bool cli_parse_compression(const char *s, qv_ipc_compression *out) {
@@ -104,7 +112,12 @@ qv_status cli_sink_open(const char *path, cli_out_format format, const qv_ipc_wr
 }
 
 static qv_status write_one(cli_sink *s, qv_batch *batch, qv_error *err) {
-  if (s->format != CLI_OUT_JSON) return qv_ipc_writer_write_batch(s->writer, batch, err);
+  if (s->format != CLI_OUT_JSON) {
+    QV_RETURN_IF_ERROR(qv_ipc_writer_write_batch(s->writer, batch, err));
+    if (!s->wrote) cli_test_pause("output");
+    s->wrote = true;
+    return QV_OK;
+  }
   if (s->n_batches == s->cap_batches) {
     int64_t cap = s->cap_batches ? 2 * s->cap_batches : 16;
     qv_batch **grown = realloc(s->batches, (size_t)cap * sizeof *grown);

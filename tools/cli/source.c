@@ -10,7 +10,15 @@
  *   IPC file, regular file     qv_ipc_file_reader over the mmap'd file;
  *   IPC file, pipe             read whole into memory (a file needs its
  *                              footer, at the end, before anything else);
- *   JSON                       read whole (it is a test format).
+ *   JSON                       read whole (it is a test format), at most
+ *                              --max-json-bytes of it.
+ * A stream that ends at a message boundary without its end-of-stream
+ * marker is legal but is also what a producer that died between two
+ * messages leaves, so the end of such a stream is reported: a warning on
+ * stderr with the byte offset and the rows read, or an error with --strict.
+ * A mapped input that another process truncates raises SIGBUS on the next
+ * access; signals.c turns that into an error naming the input (the path
+ * is registered here).
  * Invariant: exactly one of stream / dec / file / table is set once open
  * succeeds, and `schema` holds a reference to the input's schema.
  */
@@ -34,6 +42,10 @@ struct cli_source {
   bool own_fd;
   int64_t size; /* regular files: bytes; else -1 */
   qv_schema *schema;
+  cli_input_options opts;
+  const char *display; /* the input's name in messages */
+  int64_t rows, batches; /* handed out so far */
+  bool end_checked;
 
   qv_ipc_stream_reader *stream;
   qv_ipc_decoder *dec;
@@ -65,20 +77,31 @@ static qv_status read_some(int fd, uint8_t *p, size_t cap, size_t want, size_t *
   return QV_OK;
 }
 
-/* The whole rest of `fd`, after `prefix`, in one owned buffer. */
-static qv_status read_all(int fd, const uint8_t *prefix, size_t n_prefix, bool eof, qv_buffer **out,
-                          qv_error *err) {
+/* The whole rest of `fd`, after `prefix`, in one owned buffer of at most
+ * `max` bytes (QV_ERR_LIMIT past it, naming `option`). The size read so far
+ * is recorded in the buffer before each growth: qv_buffer_reserve keeps
+ * only [0, size) and zeroes the rest. */
+static qv_status read_all(int fd, const uint8_t *prefix, size_t n_prefix, bool eof, int64_t max, const char *option,
+                          qv_buffer **out, qv_error *err) {
   qv_buffer *buf = NULL;
   QV_RETURN_IF_ERROR(qv_buffer_allocate(NULL, CHUNK, false, &buf, err));
   memcpy(buf->data, prefix, n_prefix);
   int64_t size = (int64_t)n_prefix;
   qv_status st = QV_OK;
   while (!eof) {
+    if (size > max) {
+      st = qv_error_set(err, QV_ERR_LIMIT, "the input is larger than the limit of %lld bytes (%s)", (long long)max,
+                        option);
+      break;
+    }
     if (buf->capacity - size < CHUNK / 4) {
+      qv_buffer_set_size(buf, size);
       st = qv_buffer_reserve(buf, buf->capacity * 2, err);
       if (st != QV_OK) break;
     }
-    ssize_t got = read(fd, buf->data + size, (size_t)(buf->capacity - size));
+    int64_t room = buf->capacity - size;
+    if (room > max - size + 1) room = max - size + 1; /* one byte past max tells "too large" */
+    ssize_t got = read(fd, buf->data + size, (size_t)room);
     if (got < 0) {
       if (errno == EINTR) continue;
       st = qv_error_set(err, QV_ERR_IO, "read failed at byte %lld: %s", (long long)size, strerror(errno));
@@ -138,9 +161,11 @@ static qv_status detect(cli_source *s, const uint8_t *p, size_t n, bool complete
   char hex[3 * 8 + 1] = {0};
   for (size_t k = 0; k < n && k < 8; k++) snprintf(hex + 3 * k, 4, "%02X ", p[k]);
   if (n > 0) hex[3 * (n < 8 ? n : 8) - 1] = '\0';
+  const char *foreign = qv_ipc_foreign_format(p, n);
   return qv_error_set(err, QV_ERR_INVALID_DATA,
-                      "not an Arrow IPC stream, IPC file or integration JSON%s (first bytes: %s)",
-                      complete && n < 8 ? " (input too short)" : "", hex);
+                      "not an Arrow IPC stream, IPC file or integration JSON%s%s%s (first bytes: %s)",
+                      complete && n < 8 ? " (input too short)" : "", foreign ? ": it looks like " : "",
+                      foreign ? foreign : "", hex);
 }
 
 /* Pipes: pops decoder events, reading more input as needed, until a
@@ -197,12 +222,17 @@ static qv_status open_pipe_stream(cli_source *s, const uint8_t *peek, size_t n, 
 
 static qv_status open_json(cli_source *s, const char *path, bool regular, const uint8_t *peek, size_t n,
                            bool eof, qv_error *err) {
+  const qv_json_read_options *jo = &s->opts.json;
   if (regular && strcmp(path, "-") != 0) {
-    QV_RETURN_IF_ERROR(qv_json_read_table_path(path, &s->table, err));
+    QV_RETURN_IF_ERROR(qv_json_read_table_path_opts(path, jo, &s->table, err));
   } else {
     qv_buffer *all = NULL;
-    QV_RETURN_IF_ERROR(read_all(s->fd, peek, n, eof, &all, err));
-    qv_status st = qv_json_read_table_memory(all->data, (size_t)all->size, &s->table, err);
+    int64_t max = jo->max_input_size > 0 ? jo->max_input_size : QV_JSON_DEFAULT_MAX_INPUT;
+    /* A regular stdin was peeked with pread: its offset has not moved, so
+     * the peeked bytes are read again rather than prepended. */
+    if (regular) n = 0, eof = false;
+    QV_RETURN_IF_ERROR(read_all(s->fd, peek, n, eof, max, "option --max-json-bytes", &all, err));
+    qv_status st = qv_json_read_table_memory_opts(all->data, (size_t)all->size, jo, &s->table, err);
     qv_buffer_release(all);
     QV_RETURN_IF_ERROR(st);
   }
@@ -229,7 +259,7 @@ static qv_status open_detected(cli_source *s, const char *path, bool regular, co
         QV_RETURN_IF_ERROR(qv_ipc_file_reader_open_fd(s->fd, opts, &s->file, err));
       } else {
         qv_buffer *all = NULL;
-        QV_RETURN_IF_ERROR(read_all(s->fd, peek, n, eof, &all, err));
+        QV_RETURN_IF_ERROR(read_all(s->fd, peek, n, eof, INT64_MAX - 1, "", &all, err));
         qv_status st = qv_ipc_file_reader_open_buffer(all, opts, &s->file, err);
         qv_buffer_release(all);
         QV_RETURN_IF_ERROR(st);
@@ -242,12 +272,20 @@ static qv_status open_detected(cli_source *s, const char *path, bool regular, co
   return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "unknown input format");
 }
 
-qv_status cli_source_open(const char *path, const qv_ipc_read_options *opts, cli_source **out, qv_error *err) {
+qv_status cli_source_open(const char *path, const cli_input_options *in_opts, cli_source **out, qv_error *err) {
   *out = NULL;
   cli_source *s = calloc(1, sizeof *s);
   if (s == NULL) return qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory");
   s->fd = -1;
   s->size = -1;
+  if (in_opts) {
+    s->opts = *in_opts;
+  } else {
+    const qv_ipc_read_options ipc = QV_IPC_READ_OPTIONS_DEFAULT;
+    s->opts.ipc = ipc;
+  }
+  const qv_ipc_read_options *opts = &s->opts.ipc;
+  s->display = cli_display_name(path, false);
   qv_status st = QV_OK;
   uint8_t peek[PEEK_MAX];
   size_t n = 0;
@@ -274,6 +312,7 @@ qv_status cli_source_open(const char *path, const qv_ipc_read_options *opts, cli
   }
   regular = S_ISREG(sb.st_mode);
   if (regular) {
+    cli_signals_set_input(s->display); /* it will be mapped */
     off_t base = lseek(s->fd, 0, SEEK_CUR);
     if (base < 0) base = 0;
     s->size = (int64_t)sb.st_size - (int64_t)base;
@@ -296,6 +335,7 @@ done:
     return st;
   }
   *out = s;
+  cli_test_pause("input");
   return QV_OK;
 }
 
@@ -327,10 +367,35 @@ bool cli_source_seek(cli_source *s, int64_t index) {
   return true;
 }
 
-qv_status cli_source_next(cli_source *s, qv_batch **out, qv_error *err) {
-  *out = NULL;
-  if (s->stream) return qv_ipc_stream_reader_next(s->stream, out, err);
-  if (s->dec) return s->dec_ended ? QV_OK : pump(s, false, out, err);
+/* At the end of a stream: was the end-of-stream marker there? */
+static qv_status check_end(cli_source *s, qv_error *err) {
+  if (s->end_checked) return QV_OK;
+  s->end_checked = true;
+  bool missing = s->stream ? qv_ipc_stream_reader_eos_missing(s->stream) : !qv_ipc_decoder_done(s->dec);
+  if (!missing) return QV_OK;
+  int64_t at = s->stream ? qv_ipc_stream_reader_position(s->stream) : qv_ipc_decoder_position(s->dec);
+  if (s->opts.strict)
+    return qv_error_set(err, QV_ERR_TRUNCATED,
+                        "the stream ends at byte %lld, after %lld rows in %lld batches, without its end-of-stream "
+                        "marker (--strict)",
+                        (long long)at, (long long)s->rows, (long long)s->batches);
+  fprintf(stderr,
+          "quiver %s: %s: warning: the stream ends at byte %lld, after %lld rows in %lld batches, without its "
+          "end-of-stream marker (a writer that stopped early leaves this; --strict makes it an error)\n",
+          s->opts.command ? s->opts.command : "", s->display, (long long)at, (long long)s->rows,
+          (long long)s->batches);
+  return QV_OK;
+}
+
+static qv_status next_batch(cli_source *s, qv_batch **out, qv_error *err) {
+  if (s->stream) {
+    QV_RETURN_IF_ERROR(qv_ipc_stream_reader_next(s->stream, out, err));
+    return *out ? QV_OK : check_end(s, err);
+  }
+  if (s->dec) {
+    if (!s->dec_ended) QV_RETURN_IF_ERROR(pump(s, false, out, err));
+    return *out ? QV_OK : check_end(s, err);
+  }
   if (s->file) {
     if (s->next >= qv_ipc_file_reader_num_batches(s->file)) return QV_OK;
     QV_RETURN_IF_ERROR(qv_ipc_file_reader_read_batch(s->file, s->next, out, err));
@@ -338,6 +403,16 @@ qv_status cli_source_next(cli_source *s, qv_batch **out, qv_error *err) {
     return QV_OK;
   }
   if (s->table && s->next < s->table->n_batches) *out = qv_batch_retain(s->table->batches[s->next++]);
+  return QV_OK;
+}
+
+qv_status cli_source_next(cli_source *s, qv_batch **out, qv_error *err) {
+  *out = NULL;
+  QV_RETURN_IF_ERROR(next_batch(s, out, err));
+  if (*out) {
+    s->rows += (*out)->length;
+    s->batches++;
+  }
   return QV_OK;
 }
 

@@ -14,6 +14,13 @@
  * show "-". Bytes are the sizes of the column's buffers, children's and
  * dictionary's included (a dictionary shared by consecutive batches is
  * counted once).
+ *
+ * Readers hand out arrays after structural validation only, so the offsets
+ * of a binary or string column may go backwards or past the data and a
+ * view may point outside its buffers. Before the scan of such a column,
+ * every valid slot's byte range is checked (O(n), like the scan): a range
+ * out of bounds is an error naming the column and the row, never a read
+ * out of bounds. Names, types and values printed pass through escape.c.
  */
 #include <math.h>
 #include <stdio.h>
@@ -23,13 +30,14 @@
 #include "cli.h"
 
 static const char stats_help[] =
-    "Usage: quiver stats FILE\n"
+    "Usage: quiver stats FILE [--strict]\n"
     "\n"
     "Summarises FILE (- = stdin) in one pass: format, size, rows, batches and, per\n"
     "column, type, buffer bytes, null count and the min/max of primitive and\n"
     "string columns.\n"
     "\n"
     "Options:\n"
+    CLI_INPUT_HELP
     "  -h, --help         show this help\n";
 
 typedef enum kind { K_NONE, K_SIGNED, K_UNSIGNED, K_FLOAT, K_HALF, K_BOOL, K_BYTES, K_DECIMAL } kind;
@@ -236,13 +244,82 @@ static int64_t array_bytes(const qv_array *a, const qv_array **last_dictionary, 
   return n;
 }
 
-static qv_status add_batch(col_stats *cs, const qv_batch *b, qv_error *err) {
+static qv_status bad_range(const char *name, int64_t row, const char *what, qv_error *err) {
+  return qv_error_set(err, QV_ERR_INVALID_DATA, "column '%s', row %lld: %s (the data is not valid; run "
+                      "'quiver validate --full')", name, (long long)row, what);
+}
+
+static int64_t buffer_size(const qv_array *a, int32_t i) {
+  return i < a->n_buffers && a->buffers[i] ? a->buffers[i]->size : 0;
+}
+
+/* Checks that every valid slot of a binary-like column lies inside its
+ * data (what qv_array_bytes_value trusts); row0 is the batch's first row
+ * in the input, for the message. */
+static qv_status check_byte_ranges(const qv_array *a, const char *name, int64_t row0, qv_error *err) {
+  const qv_type *t = qv_type_storage(a->type);
+  const uint8_t *raw = a->n_buffers > 1 && a->buffers[1] ? a->buffers[1]->data : NULL;
+  char what[160];
+  for (int64_t i = 0; i < a->length; i++) {
+    if (!qv_array_is_valid(a, i)) continue;
+    int64_t j = a->offset + i;
+    switch (t->id) {
+      case QV_TYPE_BINARY: case QV_TYPE_STRING: case QV_TYPE_LARGE_BINARY: case QV_TYPE_LARGE_STRING: {
+        int64_t start, end;
+        if (t->id == QV_TYPE_BINARY || t->id == QV_TYPE_STRING) {
+          int32_t o[2];
+          memcpy(o, raw + j * 4, sizeof o);
+          start = o[0];
+          end = o[1];
+        } else {
+          memcpy(&start, raw + j * 8, 8);
+          memcpy(&end, raw + j * 8 + 8, 8);
+        }
+        int64_t size = buffer_size(a, 2);
+        if (start < 0 || end < start || end > size) {
+          snprintf(what, sizeof what, "offsets %lld..%lld go backwards or lie outside the %lld data bytes",
+                   (long long)start, (long long)end, (long long)size);
+          return bad_range(name, row0 + i, what, err);
+        }
+        break;
+      }
+      case QV_TYPE_BINARY_VIEW: case QV_TYPE_STRING_VIEW: {
+        qv_view v;
+        memcpy(&v, raw + j * (int64_t)sizeof v, sizeof v);
+        if (v.inlined.size < 0) {
+          snprintf(what, sizeof what, "view length %lld is negative", (long long)v.inlined.size);
+          return bad_range(name, row0 + i, what, err);
+        }
+        if (v.inlined.size <= QV_VIEW_INLINE_MAX) break;
+        int64_t n_data = a->n_buffers - 2;
+        if (v.ref.buffer_index < 0 || v.ref.buffer_index >= n_data) {
+          snprintf(what, sizeof what, "view names data buffer %lld of %lld", (long long)v.ref.buffer_index,
+                   (long long)n_data);
+          return bad_range(name, row0 + i, what, err);
+        }
+        int64_t size = buffer_size(a, 2 + v.ref.buffer_index);
+        if (v.ref.offset < 0 || (int64_t)v.ref.offset + v.inlined.size > size) {
+          snprintf(what, sizeof what, "view bytes %lld..%lld lie outside the %lld bytes of its buffer",
+                   (long long)v.ref.offset, (long long)v.ref.offset + v.inlined.size, (long long)size);
+          return bad_range(name, row0 + i, what, err);
+        }
+        break;
+      }
+      default: /* fixed-size binary: structural validation sized the buffer */
+        return QV_OK;
+    }
+  }
+  return QV_OK;
+}
+
+static qv_status add_batch(col_stats *cs, const qv_batch *b, int64_t row0, qv_error *err) {
   for (int32_t c = 0; c < b->n_columns; c++) {
     qv_array *a = b->columns[c];
     col_stats *s = &cs[c];
     s->bytes += array_bytes(a, &s->last_dictionary, 0);
     s->nulls += qv_array_null_count(a);
     if (s->k == K_NONE || a->length == 0 || qv_array_null_count(a) == a->length) continue;
+    if (s->k == K_BYTES) QV_RETURN_IF_ERROR(check_byte_ranges(a, b->schema->fields[c]->name, row0, err));
     int64_t lo, hi;
     scan(s->k, a, &lo, &hi);
     QV_RETURN_IF_ERROR(update_extreme(s->k, &s->min, a, lo, -1, err));
@@ -341,12 +418,15 @@ static void report(const char *path, const cli_source *src, col_stats *cs, int64
     row_text *r = &t[i + 1];
     char type[256];
     qv_type_to_string(schema->fields[i]->type, type, sizeof type);
-    r->cell[0] = strdup(schema->fields[i]->name);
-    r->cell[1] = strdup(type);
+    char *min = format_slot(cs[i].min), *max = format_slot(cs[i].max);
+    r->cell[0] = cli_escape_text(schema->fields[i]->name);
+    r->cell[1] = cli_escape_text(type);
     r->cell[2] = dup_int(cs[i].bytes);
     r->cell[3] = dup_int(cs[i].nulls);
-    r->cell[4] = format_slot(cs[i].min);
-    r->cell[5] = format_slot(cs[i].max);
+    r->cell[4] = min ? cli_escape_text(min) : NULL;
+    r->cell[5] = max ? cli_escape_text(max) : NULL;
+    free(min);
+    free(max);
   }
   printf("\n");
   print_table(t, schema->n_fields + 1);
@@ -357,11 +437,15 @@ static void report(const char *path, const cli_source *src, col_stats *cs, int64
 
 static int run_stats(int argc, char **argv) {
   const cli_command *cmd = &cli_cmd_stats;
+  cli_opt opts[CLI_N_INPUT_OPTS] = {CLI_INPUT_OPTS};
   const char *pos[1];
   int n_pos = 0;
-  int rc = cli_parse(cmd, argc, argv, NULL, 0, pos, 1, &n_pos);
+  int rc = cli_parse(cmd, argc, argv, opts, CLI_N_INPUT_OPTS, pos, 1, &n_pos);
   if (rc != CLI_EXIT_OK) return rc == CLI_EXIT_HELP ? CLI_EXIT_OK : rc;
   if (n_pos == 0) return cli_usage_error(cmd, "missing the input file (use - for stdin)");
+  cli_input_options in_opts;
+  rc = cli_input_options_parse(cmd, opts, &in_opts);
+  if (rc != CLI_EXIT_OK) return rc;
   const char *path = pos[0];
   qv_error err = {0};
   cli_source *src = NULL;
@@ -369,7 +453,7 @@ static int run_stats(int argc, char **argv) {
   int64_t rows = 0, batches = 0;
   cli_progress progress;
   cli_progress_init(&progress, "quiver stats");
-  qv_status st = cli_source_open(path, NULL, &src, &err);
+  qv_status st = cli_source_open(path, &in_opts, &src, &err);
   if (st == QV_OK) {
     const qv_schema *schema = cli_source_schema(src);
     cs = calloc((size_t)schema->n_fields + 1, sizeof *cs);
@@ -380,7 +464,7 @@ static int run_stats(int argc, char **argv) {
     qv_batch *b = NULL;
     st = cli_source_next(src, &b, &err);
     if (st != QV_OK || b == NULL) break;
-    st = add_batch(cs, b, &err);
+    st = add_batch(cs, b, rows, &err);
     rows += b->length;
     batches++;
     qv_batch_release(b);

@@ -5,16 +5,17 @@
  * read does anyway; --full adds the O(values) checks (UTF-8, offsets,
  * dictionary indices, union ids...). IPC inputs are checked by the reader
  * itself as it loads each batch (qv_ipc_read_options.full_validation), so
- * nothing is validated twice; JSON batches are checked here. A stream must
- * end with its end-of-stream marker: one that stops at a message boundary
- * without it is reported as truncated.
+ * nothing is validated twice; JSON batches are checked here. A stream that
+ * stops at a message boundary without its end-of-stream marker is valid per
+ * the spec, so it is a warning (byte offset and rows, on stderr), and an
+ * error with --strict, as in every reading command.
  */
 #include <stdio.h>
 
 #include "cli.h"
 
 static const char validate_help[] =
-    "Usage: quiver validate FILE [--full]\n"
+    "Usage: quiver validate FILE [--full] [--strict]\n"
     "\n"
     "Reads every batch of FILE (- = stdin) and checks it against the Arrow\n"
     "specification. Prints one OK line and exits 0, or prints what is wrong and\n"
@@ -23,27 +24,30 @@ static const char validate_help[] =
     "Options:\n"
     "  --full             also check every value: UTF-8, offsets, dictionary\n"
     "                     indices, union type ids, decimal precision... (O(values))\n"
+    CLI_INPUT_HELP
     "  -h, --help         show this help\n";
 
 static int run_validate(int argc, char **argv) {
   const cli_command *cmd = &cli_cmd_validate;
-  cli_opt opts[1] = {{"full", false, false, NULL}};
+  enum { O_FULL, O_INPUT, O_N = O_INPUT + CLI_N_INPUT_OPTS };
+  cli_opt opts[O_N] = {{"full", false, false, NULL}, CLI_INPUT_OPTS};
   const char *pos[1];
   int n_pos = 0;
-  int rc = cli_parse(cmd, argc, argv, opts, 1, pos, 1, &n_pos);
+  int rc = cli_parse(cmd, argc, argv, opts, O_N, pos, 1, &n_pos);
   if (rc != CLI_EXIT_OK) return rc == CLI_EXIT_HELP ? CLI_EXIT_OK : rc;
   if (n_pos == 0) return cli_usage_error(cmd, "missing the input file (use - for stdin)");
   const char *path = pos[0];
-  const bool full = opts[0].present;
-  qv_ipc_read_options ro = QV_IPC_READ_OPTIONS_DEFAULT;
-  ro.require_eos = true;
-  ro.full_validation = full;
+  const bool full = opts[O_FULL].present;
+  cli_input_options in_opts;
+  rc = cli_input_options_parse(cmd, &opts[O_INPUT], &in_opts);
+  if (rc != CLI_EXIT_OK) return rc;
+  in_opts.ipc.full_validation = full;
 
   qv_error err = {0};
   cli_source *src = NULL;
   cli_progress progress;
   cli_progress_init(&progress, "quiver validate");
-  qv_status st = cli_source_open(path, &ro, &src, &err);
+  qv_status st = cli_source_open(path, &in_opts, &src, &err);
   int64_t rows = 0, batches = 0;
   const bool json = st == QV_OK && cli_source_format(src) == CLI_IN_JSON;
   while (st == QV_OK) {
