@@ -21,6 +21,7 @@
 #include "quiver/compare.h"
 #include "quiver/ipc.h"
 #include "quiver/validate.h"
+#include "support/arrow_testing.h"
 
 #define OK(expr)                                                                         \
   do {                                                                                   \
@@ -384,15 +385,10 @@ static inline void tu_roundtrip(const qv_table *t, qv_ipc_format format, const q
 
 /* ---- gold files ---- */
 
-/* The arrow-testing checkout, or NULL to skip. Fails the test when
- * QV_ARROW_TESTING is set but the folder is missing. */
+/* The arrow-testing checkout holding the IPC gold files; fails the test
+ * when it is missing (support/arrow_testing.h). */
 static inline const char *tu_arrow_testing(void) {
-  const char *env = getenv("QV_ARROW_TESTING");
-  const char *dir = env && *env ? env : "../shared/arrow-testing";
-  struct stat sb;
-  if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode)) return dir;
-  if (env && *env) fail_msg("QV_ARROW_TESTING=%s is set but is not a directory", env);
-  return NULL;
+  return qvt_arrow_testing_require("data/arrow-ipc-stream/integration");
 }
 
 #endif
