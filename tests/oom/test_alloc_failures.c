@@ -1,0 +1,447 @@
+/* Every allocation of the main operations fails once (oom_inject.h): IPC
+ * stream and file writing (plain, LZ4, ZSTD, delta dictionaries) and
+ * reading (one-call, pull readers, push decoder), integration JSON writing
+ * and reading, C Data export and import (arrays, batches, schemas,
+ * streams), printing, full validation and comparison. Each failure must come
+ * back as QV_ERR_NO_MEMORY with a message, leak nothing (ASan) and leave no
+ * half-made result; a run that recovers must still give the right answer.
+ * The data is the all-types table of the IPC tests (every storage type,
+ * nulls, dictionaries, extensions), two batches.
+ */
+#include "oom/oom_inject.h"
+
+#include "ipc/ipc_test_util.h"
+#include "quiver/cdata.h"
+#include "quiver/json.h"
+#include "quiver/print.h"
+
+typedef struct fixture {
+  qv_schema *schema;
+  qv_table *table;
+  qv_buffer *stream, *file, *lz4, *zstd; /* the table, written (disarmed) */
+  char *json;
+  size_t json_n;
+  const qv_ipc_write_options *opts; /* for the write operations */
+  qv_buffer *input;                 /* for the read operations */
+} fixture;
+
+static fixture g;
+
+static qv_buffer *written(qv_ipc_format format, qv_ipc_compression codec) {
+  qv_ipc_write_options o = QV_IPC_WRITE_OPTIONS_DEFAULT;
+  o.compression = codec;
+  qv_buffer *b = NULL;
+  OK(qv_ipc_write_buffer(format, g.table, &o, &b, err));
+  return b;
+}
+
+static int setup(void **state) {
+  (void)state;
+  static const int64_t lengths[2] = {5, 3};
+  g.schema = tu_all_types_schema();
+  g.table = tu_table(g.schema, lengths, 2, true);
+  g.stream = written(QV_IPC_FORMAT_STREAM, QV_IPC_COMPRESSION_NONE);
+  g.file = written(QV_IPC_FORMAT_FILE, QV_IPC_COMPRESSION_NONE);
+  g.lz4 = written(QV_IPC_FORMAT_STREAM, QV_IPC_COMPRESSION_LZ4_FRAME);
+  g.zstd = written(QV_IPC_FORMAT_FILE, QV_IPC_COMPRESSION_ZSTD);
+  OK(qv_json_write_table_memory(g.table, NULL, &g.json, &g.json_n, err));
+  return 0;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  qv_json_free(g.json);
+  qv_buffer_release(g.stream);
+  qv_buffer_release(g.file);
+  qv_buffer_release(g.lz4);
+  qv_buffer_release(g.zstd);
+  qv_table_release(g.table);
+  qv_schema_release(g.schema);
+  return 0;
+}
+
+/* ---- checks (disarmed) ---- */
+
+static void check_table(void *ctx, void *result) {
+  (void)ctx;
+  tu_assert_tables_equal(g.table, result, "result of a run");
+  qv_table_release(result);
+}
+
+static void check_ipc_buffer(void *ctx, void *result) {
+  (void)ctx;
+  qv_table *back = NULL;
+  OK(qv_ipc_read_buffer(result, NULL, &back, err));
+  tu_assert_tables_equal(g.table, back, "written then read");
+  qv_table_release(back);
+  qv_buffer_release(result);
+}
+
+static void check_string(void *ctx, void *result) {
+  (void)ctx;
+  assert_true(strlen(result) > 100);
+  qv_free_string(result);
+}
+
+static void check_nothing(void *ctx, void *result) {
+  (void)ctx;
+  assert_null(result);
+}
+
+/* ---- IPC writing ---- */
+
+static qv_status run_write_stream(void *ctx, void **result, qv_error *e) {
+  (void)ctx;
+  return qv_ipc_write_stream_buffer(g.table, g.opts, (qv_buffer **)result, e);
+}
+
+static qv_status run_write_file(void *ctx, void **result, qv_error *e) {
+  (void)ctx;
+  return qv_ipc_write_file_buffer(g.table, g.opts, (qv_buffer **)result, e);
+}
+
+/* The incremental writer, batch by batch. */
+static qv_status run_writer_batches(void *ctx, void **result, qv_error *e) {
+  qv_ipc_format format = *(const qv_ipc_format *)ctx;
+  qv_ipc_writer *w = NULL;
+  qv_status st = qv_ipc_writer_open_memory(format, g.schema, g.opts, &w, e);
+  for (int64_t i = 0; st == QV_OK && i < g.table->n_batches; i++) st = qv_ipc_writer_write_batch(w, g.table->batches[i], e);
+  if (st == QV_OK) st = qv_ipc_writer_close(w, e);
+  if (st == QV_OK) st = qv_ipc_writer_take_buffer(w, (qv_buffer **)result, e);
+  qv_ipc_writer_free(w);
+  return st;
+}
+
+static void test_ipc_write_plain(void **state) {
+  (void)state;
+  g.opts = NULL;
+  assert_true(oom_sweep("write stream", run_write_stream, check_ipc_buffer, NULL) > 20);
+  assert_true(oom_sweep("write file", run_write_file, check_ipc_buffer, NULL) > 20);
+  qv_ipc_format formats[2] = {QV_IPC_FORMAT_STREAM, QV_IPC_FORMAT_FILE};
+  for (int i = 0; i < 2; i++) oom_sweep("writer, batch by batch", run_writer_batches, check_ipc_buffer, &formats[i]);
+}
+
+static void test_ipc_write_compressed(void **state) {
+  (void)state;
+  qv_ipc_write_options o = QV_IPC_WRITE_OPTIONS_DEFAULT;
+  g.opts = &o;
+  o.compression = QV_IPC_COMPRESSION_LZ4_FRAME;
+  oom_sweep("write stream, LZ4", run_write_stream, check_ipc_buffer, NULL);
+  o.compression = QV_IPC_COMPRESSION_ZSTD;
+  o.alignment = 8;
+  oom_sweep("write file, ZSTD, 8-byte alignment", run_write_file, check_ipc_buffer, NULL);
+  o.compression = QV_IPC_COMPRESSION_NONE;
+  o.legacy_framing = true;
+  oom_sweep("write stream, legacy framing", run_write_stream, check_ipc_buffer, NULL);
+  g.opts = NULL;
+}
+
+/* ---- IPC reading ---- */
+
+static qv_status run_read_any(void *ctx, void **result, qv_error *e) {
+  (void)ctx;
+  return qv_ipc_read_buffer(g.input, NULL, (qv_table **)result, e);
+}
+
+static qv_status run_stream_reader(void *ctx, void **result, qv_error *e) {
+  (void)ctx;
+  qv_ipc_stream_reader *r = NULL;
+  qv_status st = qv_ipc_stream_reader_open_buffer(g.input, NULL, &r, e);
+  if (st == QV_OK) st = qv_ipc_stream_reader_read_all(r, (qv_table **)result, e);
+  qv_ipc_stream_reader_free(r);
+  return st;
+}
+
+static qv_status run_file_reader(void *ctx, void **result, qv_error *e) {
+  (void)ctx;
+  qv_ipc_file_reader *r = NULL;
+  qv_batch *bs[4] = {NULL};
+  int64_t n = 0;
+  qv_status st = qv_ipc_file_reader_open_buffer(g.input, NULL, &r, e);
+  if (st == QV_OK) n = qv_ipc_file_reader_num_batches(r);
+  assert_true(n <= 4);
+  /* last batch first: dictionaries are found by position, not by order */
+  for (int64_t i = n - 1; st == QV_OK && i >= 0; i--) st = qv_ipc_file_reader_read_batch(r, i, &bs[i], e);
+  if (st == QV_OK) st = qv_table_new(qv_ipc_file_reader_schema(r), bs, n, (qv_table **)result, e);
+  for (int64_t i = 0; i < n; i++) qv_batch_release(bs[i]);
+  qv_ipc_file_reader_free(r);
+  return st;
+}
+
+/* The push decoder, fed 7 bytes at a time (copies), collecting batches. */
+static qv_status run_decoder(void *ctx, void **result, qv_error *e) {
+  (void)ctx;
+  qv_ipc_decoder *d = NULL;
+  qv_batch *bs[4] = {NULL};
+  int nb = 0;
+  qv_status st = qv_ipc_decoder_new(NULL, &d, e);
+  for (int64_t pos = 0; st == QV_OK && pos < g.input->size; pos += 7) {
+    int64_t n = g.input->size - pos < 7 ? g.input->size - pos : 7;
+    st = qv_ipc_decoder_feed(d, g.input->data + pos, (size_t)n, e);
+    qv_ipc_event ev;
+    while (st == QV_OK && (st = qv_ipc_decoder_next(d, &ev, e)) == QV_OK && ev.kind != QV_IPC_EVENT_NONE)
+      if (ev.kind == QV_IPC_EVENT_BATCH) {
+        assert_true(nb < 4);
+        bs[nb++] = ev.batch;
+      }
+  }
+  if (st == QV_OK) st = qv_ipc_decoder_finish(d, e);
+  if (st == QV_OK) st = qv_table_new(qv_ipc_decoder_schema(d), bs, nb, (qv_table **)result, e);
+  for (int i = 0; i < nb; i++) qv_batch_release(bs[i]);
+  qv_ipc_decoder_free(d);
+  return st;
+}
+
+static void test_ipc_read_stream(void **state) {
+  (void)state;
+  g.input = g.stream;
+  assert_true(oom_sweep("read stream", run_read_any, check_table, NULL) > 50);
+  oom_sweep("stream reader", run_stream_reader, check_table, NULL);
+  oom_sweep("push decoder", run_decoder, check_table, NULL);
+  g.input = g.lz4;
+  oom_sweep("read LZ4 stream", run_read_any, check_table, NULL);
+}
+
+static void test_ipc_read_file(void **state) {
+  (void)state;
+  g.input = g.file;
+  assert_true(oom_sweep("read file", run_read_any, check_table, NULL) > 50);
+  oom_sweep("file reader", run_file_reader, check_table, NULL);
+  g.input = g.zstd;
+  oom_sweep("read ZSTD file", run_read_any, check_table, NULL);
+}
+
+/* ---- dictionaries: a delta, then a replacement ---- */
+
+typedef struct dict_case {
+  qv_schema *schema;
+  qv_batch *b[3];
+  qv_buffer *stream;
+} dict_case;
+
+static qv_array *string_values(const char *const *v, int n) {
+  qv_builder *b = NULL;
+  OK(qv_builder_new(qv_type_string(), NULL, &b, err));
+  for (int i = 0; i < n; i++) OK(qv_builder_append_string(b, v[i], -1));
+  qv_array *a = NULL;
+  OK(qv_builder_finish(b, &a, err));
+  qv_builder_free(b);
+  return a;
+}
+
+static void dict_case_init(dict_case *c) {
+  static const char *const d0[] = {"a", "b"}, *const d1[] = {"a", "b", "c"}, *const d2[] = {"x"};
+  const char *const *dv[3] = {d0, d1, d2};
+  const int dn[3] = {2, 3, 1};
+  const int32_t idx[3][2] = {{1, 0}, {2, 1}, {0, 0}};
+  qv_type *dt = tu_dict(qv_type_int32(), qv_type_string());
+  qv_field *f = NULL;
+  OK(qv_field_new("d", dt, true, NULL, &f, err));
+  OK(qv_schema_new(&f, 1, NULL, &c->schema, err));
+  qv_field_release(f);
+  for (int i = 0; i < 3; i++) {
+    qv_array *values = string_values(dv[i], dn[i]);
+    qv_buffer *ib = NULL;
+    OK(qv_buffer_copy_from(NULL, idx[i], 8, &ib, err));
+    qv_buffer *bufs[2] = {NULL, ib};
+    qv_array *col = NULL;
+    OK(qv_array_new(dt, 2, 0, 0, 2, bufs, 0, NULL, values, &col, err));
+    OK(qv_batch_new(c->schema, 2, &col, NULL, &c->b[i], err));
+    qv_array_release(col);
+    qv_buffer_release(ib);
+    qv_array_release(values);
+  }
+  qv_type_release(dt);
+}
+
+static void dict_case_free(dict_case *c) {
+  for (int i = 0; i < 3; i++) qv_batch_release(c->b[i]);
+  qv_schema_release(c->schema);
+  qv_buffer_release(c->stream);
+}
+
+static qv_status run_write_dicts(void *ctx, void **result, qv_error *e) {
+  dict_case *c = ctx;
+  qv_ipc_writer *w = NULL;
+  qv_status st = qv_ipc_writer_open_memory(QV_IPC_FORMAT_STREAM, c->schema, NULL, &w, e);
+  for (int i = 0; st == QV_OK && i < 3; i++) st = qv_ipc_writer_write_batch(w, c->b[i], e);
+  if (st == QV_OK) st = qv_ipc_writer_close(w, e);
+  if (st == QV_OK) st = qv_ipc_writer_take_buffer(w, (qv_buffer **)result, e);
+  qv_ipc_writer_free(w);
+  return st;
+}
+
+static void check_dicts_table(void *ctx, void *result) {
+  dict_case *c = ctx;
+  qv_table *t = result;
+  assert_int_equal(t->n_batches, 3);
+  qv_error why;
+  for (int i = 0; i < 3; i++)
+    if (qv_batch_diff(t->batches[i], c->b[i], NULL, &why) != QV_OK) fail_msg("batch %d: %s", i, why.message);
+  qv_table_release(t);
+}
+
+static void check_dicts_buffer(void *ctx, void *result) {
+  qv_table *t = NULL;
+  OK(qv_ipc_read_stream_buffer(result, NULL, &t, err));
+  check_dicts_table(ctx, t);
+  qv_buffer_release(result);
+}
+
+static qv_status run_read_dicts(void *ctx, void **result, qv_error *e) {
+  dict_case *c = ctx;
+  return qv_ipc_read_stream_buffer(c->stream, NULL, (qv_table **)result, e);
+}
+
+static void test_ipc_dictionary_delta_and_replacement(void **state) {
+  (void)state;
+  dict_case c = {0};
+  dict_case_init(&c);
+  oom_sweep("write delta + replacement", run_write_dicts, check_dicts_buffer, &c);
+  OK(run_write_dicts(&c, (void **)&c.stream, err));
+  oom_sweep("read delta + replacement", run_read_dicts, check_dicts_table, &c);
+  dict_case_free(&c);
+}
+
+/* ---- integration JSON ---- */
+
+static qv_status run_json_write(void *ctx, void **result, qv_error *e) {
+  (void)ctx;
+  size_t n = 0;
+  return qv_json_write_table_memory(g.table, NULL, (char **)result, &n, e);
+}
+
+static void check_json_text(void *ctx, void *result) {
+  (void)ctx;
+  qv_table *back = NULL;
+  OK(qv_json_read_table_memory(result, strlen(result), &back, err));
+  tu_assert_tables_equal(g.table, back, "JSON written then read");
+  qv_table_release(back);
+  qv_json_free(result);
+}
+
+static qv_status run_json_read(void *ctx, void **result, qv_error *e) {
+  (void)ctx;
+  return qv_json_read_table_memory(g.json, g.json_n, (qv_table **)result, e);
+}
+
+static void test_json_write(void **state) {
+  (void)state;
+  assert_true(oom_sweep("JSON write", run_json_write, check_json_text, NULL) > 20);
+}
+
+static void test_json_read(void **state) {
+  (void)state;
+  assert_true(oom_sweep("JSON read", run_json_read, check_table, NULL) > 50);
+}
+
+/* ---- C Data ---- */
+
+/* Exports the schema and every batch, imports them back as a table. */
+static qv_status run_cdata_roundtrip(void *ctx, void **result, qv_error *e) {
+  (void)ctx;
+  struct ArrowSchema cs;
+  struct ArrowArray ca;
+  qv_schema *s = NULL;
+  qv_batch *bs[4] = {NULL};
+  int64_t n = 0;
+  qv_status st = qv_schema_export(g.schema, &cs, e);
+  if (st == QV_OK) st = qv_schema_import(&cs, &s, e);
+  for (; st == QV_OK && n < g.table->n_batches; n++) {
+    st = qv_batch_export(g.table->batches[n], &ca, e);
+    if (st == QV_OK) st = qv_batch_import(&ca, s, &bs[n], e);
+  }
+  if (st == QV_OK) st = qv_table_new(s, bs, n, (qv_table **)result, e);
+  for (int64_t i = 0; i < n; i++) qv_batch_release(bs[i]);
+  qv_schema_release(s);
+  return st;
+}
+
+/* Exports the table as an ArrowArrayStream and pulls it back. */
+static qv_status run_cdata_stream(void *ctx, void **result, qv_error *e) {
+  (void)ctx;
+  struct ArrowArrayStream cs;
+  qv_stream_reader *r = NULL;
+  qv_batch *bs[4] = {NULL};
+  int nb = 0;
+  qv_status st = qv_table_export_stream(g.table, &cs, e);
+  if (st == QV_OK) st = qv_stream_import(&cs, &r, e);
+  while (st == QV_OK) {
+    qv_batch *b = NULL;
+    st = qv_stream_reader_next(r, &b, e);
+    if (st != QV_OK || b == NULL) break;
+    assert_true(nb < 4);
+    bs[nb++] = b;
+  }
+  if (st == QV_OK) st = qv_table_new(qv_stream_reader_schema(r), bs, nb, (qv_table **)result, e);
+  for (int i = 0; i < nb; i++) qv_batch_release(bs[i]);
+  qv_stream_reader_release(r);
+  return st;
+}
+
+static void test_cdata_roundtrip(void **state) {
+  (void)state;
+  assert_true(oom_sweep("C Data export + import", run_cdata_roundtrip, check_table, NULL) > 50);
+}
+
+static void test_cdata_stream(void **state) {
+  (void)state;
+  oom_sweep("C Data stream export + import", run_cdata_stream, check_table, NULL);
+}
+
+/* ---- printing, validation, comparison ---- */
+
+static qv_status run_print(void *ctx, void **result, qv_error *e) {
+  const qv_print_options *o = ctx;
+  return qv_table_to_string(g.table, o, (char **)result, e);
+}
+
+static qv_status run_validate(void *ctx, void **result, qv_error *e) {
+  (void)ctx;
+  (void)result;
+  qv_status st = QV_OK;
+  for (int64_t i = 0; st == QV_OK && i < g.table->n_batches; i++)
+    st = qv_batch_validate(g.table->batches[i], QV_VALIDATE_FULL, e);
+  return st;
+}
+
+static qv_status run_compare(void *ctx, void **result, qv_error *e) {
+  (void)ctx;
+  (void)result;
+  qv_table *copy = NULL;
+  qv_status st = qv_table_new(g.schema, g.table->batches, g.table->n_batches, &copy, e);
+  if (st == QV_OK) st = qv_table_diff(g.table, copy, NULL, e);
+  qv_table_release(copy);
+  return st;
+}
+
+static void test_print(void **state) {
+  (void)state;
+  qv_print_options o = qv_print_options_default();
+  assert_true(oom_sweep("print", run_print, check_string, &o) > 5);
+  o.max_rows = 1;
+  oom_sweep("print, one row", run_print, check_string, &o);
+}
+
+static void test_validate_and_compare(void **state) {
+  (void)state;
+  oom_sweep("full validation", run_validate, check_nothing, NULL);
+  oom_sweep("table diff", run_compare, check_nothing, NULL);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_ipc_write_plain),
+      cmocka_unit_test(test_ipc_write_compressed),
+      cmocka_unit_test(test_ipc_read_stream),
+      cmocka_unit_test(test_ipc_read_file),
+      cmocka_unit_test(test_ipc_dictionary_delta_and_replacement),
+      cmocka_unit_test(test_json_write),
+      cmocka_unit_test(test_json_read),
+      cmocka_unit_test(test_cdata_roundtrip),
+      cmocka_unit_test(test_cdata_stream),
+      cmocka_unit_test(test_print),
+      cmocka_unit_test(test_validate_and_compare),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
