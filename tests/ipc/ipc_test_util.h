@@ -164,7 +164,19 @@ static inline qv_schema *tu_all_types_schema(void) {
 
 static const char *const tu_words[] = {"alpha", "", "a string longer than twelve bytes", "z", "kappa"};
 
+/* When set (the allocation-failure sweeps of tests/oom), a failed append
+ * jumps here instead of failing, with its status in tu_append_status and
+ * the builder that failed in tu_append_failed. */
+static jmp_buf *tu_append_escape;
+static qv_status tu_append_status;
+static qv_builder *tu_append_failed;
+
 static inline void tu_ok(qv_builder *b, qv_status st) {
+  if (st != QV_OK && tu_append_escape != NULL) {
+    tu_append_status = st;
+    tu_append_failed = b;
+    longjmp(*tu_append_escape, 1);
+  }
   if (st != QV_OK) fail_msg("builder append failed: %s: %s", qv_status_name(st), qv_builder_error(b)->message);
 }
 

@@ -389,6 +389,129 @@ static void test_cdata_stream(void **state) {
   oom_sweep("C Data stream export + import", run_cdata_stream, check_table, NULL);
 }
 
+/* ---- builders of every type ---- */
+
+/* The column tu_column(type, 0, 8, true) builds, appended under injection:
+ * a failed append escapes from tu_append with its status. */
+static qv_status run_build_column(void *ctx, void **result, qv_error *e) {
+  qv_type *type = ctx;
+  qv_builder *b = NULL;
+  qv_status st = qv_builder_new(type, NULL, &b, e);
+  if (st != QV_OK) return st;
+  jmp_buf escape;
+  volatile qv_status vst = QV_OK;
+  if (setjmp(escape) == 0) {
+    tu_append_escape = &escape;
+    if (qv_type_storage(type)->id == QV_TYPE_RUN_END_ENCODED) {
+      /* tu_column's runs: 1 + k % 3 slots, null when k % 4 == 1 */
+      int64_t done = 0;
+      for (int64_t k = 0; done < 8; k++) {
+        int64_t run = 1 + k % 3 < 8 - done ? 1 + k % 3 : 8 - done;
+        if (k % 4 == 1) {
+          tu_ok(b, qv_builder_append_nulls(b, run));
+        } else {
+          tu_append(qv_builder_child(b, 1), k, false);
+          tu_ok(b, qv_builder_append_run(b, run));
+        }
+        done += run;
+      }
+    } else {
+      for (int64_t i = 0; i < 8; i++) tu_append(b, i, i % 3 == 1);
+    }
+    tu_append_escape = NULL;
+    vst = qv_builder_finish(b, (qv_array **)result, e);
+  } else {
+    tu_append_escape = NULL;
+    vst = tu_append_status;
+    if (e != NULL) *e = *qv_builder_error(tu_append_failed);
+  }
+  qv_builder_free(b);
+  return vst;
+}
+
+static void check_built_column(void *ctx, void *result) {
+  qv_array *want = tu_column(ctx, 0, 8, true);
+  qv_error why;
+  if (qv_array_diff(result, want, &why) != QV_OK) fail_msg("built under injection: %s", why.message);
+  qv_array_release(want);
+  qv_array_release(result);
+}
+
+static void test_build_every_type(void **state) {
+  (void)state;
+  for (int32_t i = 0; i < g.schema->n_fields; i++) {
+    const qv_field *f = g.schema->fields[i];
+    oom_sweep(f->name, run_build_column, check_built_column, f->type);
+  }
+}
+
+/* ---- all-null arrays of every type ---- */
+
+static qv_status run_new_null(void *ctx, void **result, qv_error *e) {
+  return qv_array_new_null(ctx, 5, (qv_array **)result, e);
+}
+
+static void check_null_array(void *ctx, void *result) {
+  qv_array *a = result;
+  assert_int_equal(a->length, 5);
+  assert_true(qv_type_equals(a->type, ctx, true));
+  OK(qv_array_validate(a, QV_VALIDATE_FULL, err));
+  for (int64_t i = 0; i < 5; i++) assert_false(qv_array_is_valid_any(a, i));
+  qv_array_release(a);
+}
+
+static void test_new_null_every_type(void **state) {
+  (void)state;
+  for (int32_t i = 0; i < g.schema->n_fields; i++) {
+    const qv_field *f = g.schema->fields[i];
+    if (qv_type_storage(f->type)->id == QV_TYPE_NULL) continue;
+    oom_sweep(f->name, run_new_null, check_null_array, f->type);
+  }
+}
+
+/* ---- slices: offsets rebased, bitmaps shifted, children cut ---- */
+
+static qv_table *g_slice;
+
+static qv_status run_write_slice(void *ctx, void **result, qv_error *e) {
+  qv_ipc_format format = *(const qv_ipc_format *)ctx;
+  return qv_ipc_write_buffer(format, g_slice, NULL, (qv_buffer **)result, e);
+}
+
+static void check_slice_buffer(void *ctx, void *result) {
+  (void)ctx;
+  qv_table *back = NULL;
+  OK(qv_ipc_read_buffer(result, NULL, &back, err));
+  tu_assert_tables_equal(g_slice, back, "slice written then read");
+  qv_table_release(back);
+  qv_buffer_release(result);
+}
+
+static qv_status run_json_write_slice(void *ctx, void **result, qv_error *e) {
+  (void)ctx;
+  size_t n = 0;
+  return qv_json_write_table_memory(g_slice, NULL, (char **)result, &n, e);
+}
+
+static void check_slice_json(void *ctx, void *result) {
+  (void)ctx;
+  qv_table *back = NULL;
+  OK(qv_json_read_table_memory(result, strlen(result), &back, err));
+  tu_assert_tables_equal(g_slice, back, "slice as JSON");
+  qv_table_release(back);
+  qv_json_free(result);
+}
+
+static void test_write_slices(void **state) {
+  (void)state;
+  g_slice = tu_slice_table(g.table, 1, 5);
+  qv_ipc_format formats[2] = {QV_IPC_FORMAT_STREAM, QV_IPC_FORMAT_FILE};
+  for (int i = 0; i < 2; i++) oom_sweep("write a slice", run_write_slice, check_slice_buffer, &formats[i]);
+  oom_sweep("JSON write of a slice", run_json_write_slice, check_slice_json, NULL);
+  qv_table_release(g_slice);
+  g_slice = NULL;
+}
+
 /* ---- printing, validation, comparison ---- */
 
 static qv_status run_print(void *ctx, void **result, qv_error *e) {
@@ -440,6 +563,9 @@ int main(void) {
       cmocka_unit_test(test_json_read),
       cmocka_unit_test(test_cdata_roundtrip),
       cmocka_unit_test(test_cdata_stream),
+      cmocka_unit_test(test_build_every_type),
+      cmocka_unit_test(test_new_null_every_type),
+      cmocka_unit_test(test_write_slices),
       cmocka_unit_test(test_print),
       cmocka_unit_test(test_validate_and_compare),
   };
