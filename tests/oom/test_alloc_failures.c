@@ -14,6 +14,7 @@
 #include "quiver/cdata.h"
 #include "quiver/json.h"
 #include "quiver/print.h"
+#include "quiver/table.h"
 
 typedef struct fixture {
   qv_schema *schema;
@@ -389,6 +390,101 @@ static void test_cdata_stream(void **state) {
   oom_sweep("C Data stream export + import", run_cdata_stream, check_table, NULL);
 }
 
+/* ---- table and batch editing ---- */
+
+/* A pipeline over the all-types table: column lookups, a row slice, a
+ * concatenation, select / drop / rename / add / set / remove on tables and
+ * batches, chunked slices and tables from arrays, columns and batches. Any
+ * step may fail; everything made so far is released. */
+static qv_status run_table_edits(void *ctx, void **result, qv_error *e) {
+  (void)ctx;
+  qv_table *t = g.table, *sl = NULL, *cat = NULL, *sel = NULL, *drop = NULL, *ren = NULL, *add = NULL, *set = NULL,
+           *rem = NULL, *cols = NULL, *fromb = NULL, *froma = NULL;
+  qv_chunked_array *c3 = NULL, *byname = NULL, *cs = NULL;
+  qv_batch *bsel = NULL, *bdrop = NULL, *bren = NULL, *badd = NULL, *bset = NULL, *brem = NULL, *bfrom = NULL;
+  qv_schema *one = NULL;
+  const char *n0 = g.schema->fields[0]->name, *n3 = g.schema->fields[3]->name;
+  qv_field *f3 = g.schema->fields[3];
+  static const int32_t pick[3] = {3, 0, 3};
+  static const char *const renames[2] = {"first", "second"};
+  qv_status st = qv_table_slice(t, 2, 4, &sl, e);
+  qv_table *both[2] = {t, sl};
+  if (st == QV_OK) st = qv_table_concat(both, 2, &cat, e);
+  if (st == QV_OK) st = qv_table_column(cat, 3, &c3, e);
+  if (st == QV_OK) st = qv_table_column_by_name(cat, n0, &byname, e);
+  if (st == QV_OK) st = qv_table_select(cat, pick, 3, &sel, e);
+  if (st == QV_OK) st = qv_table_drop_columns(sel, &n0, 1, &drop, e);
+  if (st == QV_OK) st = qv_table_rename_columns(drop, renames, 2, &ren, e);
+  if (st == QV_OK) st = qv_table_add_column(ren, 1, f3, c3, &add, e);
+  if (st == QV_OK) st = qv_table_set_column(add, 0, f3, c3, &set, e);
+  if (st == QV_OK) st = qv_table_remove_column(set, 2, &rem, e);
+  if (st == QV_OK) st = qv_chunked_array_slice(c3, 3, 7, &cs, e);
+  if (st == QV_OK) st = qv_schema_new(&f3, 1, NULL, &one, e);
+  if (st == QV_OK) st = qv_table_from_columns(one, &cs, &cols, e);
+  /* batches */
+  qv_batch *b = t->batches[0];
+  if (st == QV_OK) st = qv_batch_select(b, pick, 3, &bsel, e);
+  if (st == QV_OK) st = qv_batch_drop_columns(bsel, &n0, 1, &bdrop, e);
+  if (st == QV_OK) st = qv_batch_rename_columns(bdrop, renames, 2, &bren, e);
+  if (st == QV_OK) st = qv_batch_add_column(bren, 0, f3, b->columns[3], &badd, e);
+  if (st == QV_OK) st = qv_batch_set_column(badd, 2, f3, b->columns[3], &bset, e);
+  if (st == QV_OK) st = qv_batch_remove_column(bset, 1, &brem, e);
+  if (st == QV_OK) st = qv_batch_from_arrays(&n3, &b->columns[3], 1, &bfrom, e);
+  qv_batch *two[2] = {bfrom, bfrom};
+  if (st == QV_OK) st = qv_table_from_batches(two, 2, &fromb, e);
+  if (st == QV_OK) st = qv_table_from_arrays(&n3, &t->batches[1]->columns[3], 1, &froma, e);
+  if (st == QV_OK) {
+    /* the result: the edited table, then the other results as batches of
+     * one checked table each would be; keep it to the main line */
+    *result = rem;
+    rem = NULL;
+    assert_int_equal(cols->n_rows, 7);
+    assert_int_equal(fromb->n_rows, 2 * b->length);
+    assert_int_equal(froma->n_rows, t->batches[1]->length);
+    assert_int_equal(brem->n_columns, 2);
+  }
+  qv_table_release(sl);
+  qv_table_release(cat);
+  qv_table_release(sel);
+  qv_table_release(drop);
+  qv_table_release(ren);
+  qv_table_release(add);
+  qv_table_release(set);
+  qv_table_release(rem);
+  qv_table_release(cols);
+  qv_table_release(fromb);
+  qv_table_release(froma);
+  qv_chunked_array_release(c3);
+  qv_chunked_array_release(byname);
+  qv_chunked_array_release(cs);
+  qv_batch_release(bsel);
+  qv_batch_release(bdrop);
+  qv_batch_release(bren);
+  qv_batch_release(badd);
+  qv_batch_release(bset);
+  qv_batch_release(brem);
+  qv_batch_release(bfrom);
+  qv_schema_release(one);
+  return st;
+}
+
+/* The edited table equals the one the same pipeline makes without
+ * injected failures. */
+static void check_table_edits(void *ctx, void *result) {
+  void *want = NULL;
+  qv_error why;
+  OK(run_table_edits(ctx, &want, err));
+  if (qv_table_diff(want, result, NULL, &why) != QV_OK) fail_msg("edited table differs: %s", why.message);
+  assert_int_equal(((qv_table *)result)->schema->n_fields, 2);
+  qv_table_release(want);
+  qv_table_release(result);
+}
+
+static void test_table_edits(void **state) {
+  (void)state;
+  assert_true(oom_sweep("table and batch editing", run_table_edits, check_table_edits, NULL) > 20);
+}
+
 /* ---- builders of every type ---- */
 
 /* The column tu_column(type, 0, 8, true) builds, appended under injection:
@@ -563,6 +659,7 @@ int main(void) {
       cmocka_unit_test(test_json_read),
       cmocka_unit_test(test_cdata_roundtrip),
       cmocka_unit_test(test_cdata_stream),
+      cmocka_unit_test(test_table_edits),
       cmocka_unit_test(test_build_every_type),
       cmocka_unit_test(test_new_null_every_type),
       cmocka_unit_test(test_write_slices),
