@@ -22,6 +22,7 @@
 #include "quiver/ipc.h"
 #include "quiver/json.h"
 #include "quiver/print.h"
+#include "quiver/table.h"
 #include "quiver/validate.h"
 
 static qv_error e;
@@ -448,6 +449,92 @@ static void test_print_validate_arguments(void **state) {
   free_sample(&s);
 }
 
+/* The table API (table.h, chunked.h): NULL inputs and outputs, bad lists,
+ * indices out of range, missing names, mismatched lengths and types. */
+static void test_table_arguments(void **state) {
+  (void)state;
+  sample s = make_sample();
+  qv_table *t = NULL;
+  qv_batch *b = NULL;
+  qv_chunked_array *c = NULL;
+  qv_field *f = s.schema->fields[0];
+  static const int32_t idx[1] = {0};
+  static const char *const names[1] = {"x"};
+  const char *missing = "nope";
+
+  BAD_ARG(qv_chunked_array_new(qv_type_int32(), NULL, 0, NULL, &e), "qv_chunked_array_new: out is NULL");
+  BAD_ARG(qv_chunked_array_new(qv_type_int32(), NULL, 2, &c, &e), "chunked array: bad chunk list (2 chunks)");
+  BAD_ARG(qv_chunked_array_new(NULL, NULL, 0, &c, &e), "chunked array: no type and no chunk to take it from");
+  qv_array *holes[1] = {NULL};
+  BAD_ARG(qv_chunked_array_new(NULL, holes, 1, &c, &e), "chunked array: chunk 0 is NULL");
+  BAD(qv_chunked_array_new(qv_type_string(), &s.column, 1, &c, &e), QV_ERR_TYPE,
+      "chunked array: chunk 0 has type int32, expected string");
+  OK(qv_chunked_array_new(NULL, &s.column, 1, &c, &e));
+  qv_chunked_array *cs = NULL;
+  BAD(qv_chunked_array_slice(c, 2, 5, &cs, &e), QV_ERR_OUT_OF_RANGE, "");
+  assert_null(cs);
+
+  BAD_ARG(qv_batch_from_arrays(names, &s.column, 1, NULL, &e), "qv_batch_from_arrays: out is NULL");
+  BAD_ARG(qv_table_from_arrays(names, &s.column, 1, NULL, &e), "qv_table_from_arrays: out is NULL");
+  BAD_ARG(qv_table_from_arrays(NULL, &s.column, 1, &t, &e), "from_arrays: names and arrays are required for 1 columns");
+  BAD_ARG(qv_table_from_arrays(names, holes, 1, &t, &e), "from_arrays: column 0 has no");
+  BAD_ARG(qv_table_from_batches(NULL, 1, &t, &e), "at least one batch is needed");
+  BAD_ARG(qv_table_from_batches(&s.batch, 1, NULL, &e), "qv_table_from_batches: out is NULL");
+  BAD_ARG(qv_table_from_columns(NULL, &c, &t, &e), "qv_table_from_columns: schema is NULL");
+  BAD_ARG(qv_table_from_columns(s.schema, &c, NULL, &e), "qv_table_from_columns: out is NULL");
+  BAD_ARG(qv_table_from_columns(s.schema, NULL, &t, &e), "qv_table_from_columns: columns is NULL");
+  qv_chunked_array *no_cols[1] = {NULL};
+  BAD_ARG(qv_table_from_columns(s.schema, no_cols, &t, &e), "table: column 0 ('x') is NULL");
+
+  BAD_ARG(qv_table_column(NULL, 0, &c, &e), "qv_table_column: table is NULL");
+  BAD(qv_table_column(s.table, 5, &cs, &e), QV_ERR_OUT_OF_RANGE, "column index 5 is outside the table's 1 columns");
+  BAD_ARG(qv_table_column_by_name(s.table, NULL, &cs, &e), "qv_table_column_by_name: an argument is NULL");
+  BAD(qv_table_column_by_name(s.table, "nope", &cs, &e), QV_ERR_NOT_FOUND, "the table has no column named 'nope'");
+  assert_null(qv_batch_column(s.batch, 1));
+  assert_null(qv_batch_column(NULL, 0));
+  BAD_ARG(qv_table_slice(NULL, 0, 1, &t, &e), "qv_table_slice: table is NULL");
+  BAD(qv_table_slice(s.table, 2, 5, &t, &e), QV_ERR_OUT_OF_RANGE, "table slice [2, +5) is outside its 3 rows");
+  BAD_ARG(qv_table_concat(&s.table, 1, NULL, &e), "qv_table_concat: out is NULL");
+  BAD_ARG(qv_table_concat(&s.table, 0, &t, &e), "qv_table_concat: at least one table is needed");
+  qv_table *tables[2] = {s.table, NULL};
+  BAD_ARG(qv_table_concat(tables, 2, &t, &e), "qv_table_concat: table 1 is NULL");
+
+  BAD_ARG(qv_batch_select(NULL, idx, 1, &b, &e), "qv_batch_select: input is NULL");
+  BAD_ARG(qv_table_select(s.table, idx, 1, NULL, &e), "qv_table_select: out is NULL");
+  BAD_ARG(qv_table_select(s.table, NULL, 1, &t, &e), "select: bad index list (1 entries)");
+  static const int32_t far[1] = {4};
+  BAD(qv_batch_select(s.batch, far, 1, &b, &e), QV_ERR_OUT_OF_RANGE, "column index 4 is outside 0..0");
+  BAD_ARG(qv_table_drop_columns(s.table, NULL, 1, &t, &e), "drop_columns: bad name list (1 entries)");
+  BAD(qv_batch_drop_columns(s.batch, &missing, 1, &b, &e), QV_ERR_NOT_FOUND,
+      "drop_columns: there is no column named 'nope'");
+  BAD_ARG(qv_table_rename_columns(s.table, names, 2, &t, &e), "rename_columns: 2 names given for 1 columns");
+  BAD_ARG(qv_batch_rename_columns(NULL, names, 1, &b, &e), "qv_batch_rename_columns: input is NULL");
+  BAD_ARG(qv_batch_add_column(s.batch, 0, f, NULL, &b, &e), "column is NULL");
+  BAD_ARG(qv_table_add_column(s.table, 0, f, NULL, &t, &e), "column is NULL");
+  BAD_ARG(qv_batch_add_column(s.batch, 0, NULL, s.column, &b, &e), "field is NULL");
+  qv_field *text = NULL;
+  OK(qv_field_new("t", qv_type_string(), true, NULL, &text, &e));
+  BAD(qv_batch_set_column(s.batch, 0, text, s.column, &b, &e), QV_ERR_TYPE,
+      "column 't' has type int32 but its field says string");
+  BAD(qv_table_set_column(s.table, 0, text, c, &t, &e), QV_ERR_TYPE, "column 't' has type int32 but its field says");
+  BAD(qv_batch_add_column(s.batch, 3, f, s.column, &b, &e), QV_ERR_OUT_OF_RANGE, "column index 3 is outside");
+  BAD(qv_table_remove_column(s.table, -1, &t, &e), QV_ERR_OUT_OF_RANGE, "column index -1 is outside");
+  BAD_ARG(qv_batch_remove_column(s.batch, 0, NULL, &e), "qv_batch_remove_column: out is NULL");
+  qv_array *short_col = NULL;
+  OK(qv_array_slice(s.column, 0, 2, &short_col, &e));
+  BAD_ARG(qv_batch_add_column(s.batch, 0, f, short_col, &b, &e), "column 'x' has 2 rows, the batch has 3");
+  qv_chunked_array *short_chunked = NULL;
+  OK(qv_chunked_array_new(NULL, &short_col, 1, &short_chunked, &e));
+  BAD_ARG(qv_table_set_column(s.table, 0, f, short_chunked, &t, &e), "column 'x' has 2 rows, the table has 3");
+  qv_chunked_array_release(short_chunked);
+  qv_array_release(short_col);
+  qv_field_release(text);
+  qv_chunked_array_release(c);
+  assert_null(t);
+  assert_null(b);
+  free_sample(&s);
+}
+
 /* Paths and descriptors that cannot be read or written. */
 static void test_io_failures(void **state) {
   (void)state;
@@ -494,6 +581,7 @@ int main(void) {
       cmocka_unit_test(test_builder_arguments),  cmocka_unit_test(test_ipc_reader_arguments),
       cmocka_unit_test(test_ipc_writer_arguments), cmocka_unit_test(test_cdata_arguments),
       cmocka_unit_test(test_json_arguments),     cmocka_unit_test(test_print_validate_arguments),
+      cmocka_unit_test(test_table_arguments),
       cmocka_unit_test(test_io_failures),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
