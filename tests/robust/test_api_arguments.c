@@ -445,6 +445,14 @@ static void test_print_validate_arguments(void **state) {
   BAD_ARG(qv_array_validate(NULL, QV_VALIDATE_FULL, &e), "qv_array_validate: array is NULL");
   BAD_ARG(qv_batch_validate(NULL, QV_VALIDATE_FULL, &e), "qv_batch_validate: batch is NULL");
   BAD_ARG(qv_table_validate(NULL, QV_VALIDATE_FULL, &e), "qv_table_validate: table is NULL");
+  /* comparisons: two NULLs are equal, one NULL is a difference named by side */
+  OK(qv_batch_diff(NULL, NULL, NULL, &e));
+  OK(qv_table_diff(NULL, NULL, NULL, &e));
+  BAD(qv_batch_diff(s.batch, NULL, NULL, &e), QV_ERR_INVALID_DATA, "right batch is NULL");
+  BAD(qv_batch_diff(NULL, s.batch, NULL, &e), QV_ERR_INVALID_DATA, "left batch is NULL");
+  BAD(qv_table_diff(NULL, s.table, NULL, &e), QV_ERR_INVALID_DATA, "left table is NULL");
+  BAD(qv_table_diff(s.table, NULL, NULL, &e), QV_ERR_INVALID_DATA, "right table is NULL");
+  BAD(qv_array_diff(s.column, NULL, &e), QV_ERR_INVALID_DATA, "right array is NULL");
   assert_null(text);
   free_sample(&s);
 }
@@ -529,6 +537,28 @@ static void test_table_arguments(void **state) {
   qv_chunked_array_release(short_chunked);
   qv_array_release(short_col);
   qv_field_release(text);
+
+  /* every editing call: a NULL input, then a NULL out */
+  BAD_ARG(qv_batch_select(s.batch, idx, 1, NULL, &e), "qv_batch_select: out is NULL");
+  BAD_ARG(qv_table_select(NULL, idx, 1, &t, &e), "qv_table_select: input is NULL");
+  BAD_ARG(qv_batch_drop_columns(NULL, names, 1, &b, &e), "qv_batch_drop_columns: input is NULL");
+  BAD_ARG(qv_batch_drop_columns(s.batch, names, 1, NULL, &e), "qv_batch_drop_columns: out is NULL");
+  BAD_ARG(qv_table_drop_columns(NULL, names, 1, &t, &e), "qv_table_drop_columns: input is NULL");
+  BAD_ARG(qv_table_drop_columns(s.table, names, 1, NULL, &e), "qv_table_drop_columns: out is NULL");
+  BAD_ARG(qv_batch_rename_columns(s.batch, names, 1, NULL, &e), "qv_batch_rename_columns: out is NULL");
+  BAD_ARG(qv_table_rename_columns(NULL, names, 1, &t, &e), "qv_table_rename_columns: input is NULL");
+  BAD_ARG(qv_table_rename_columns(s.table, names, 1, NULL, &e), "qv_table_rename_columns: out is NULL");
+  BAD_ARG(qv_batch_add_column(NULL, 0, f, s.column, &b, &e), "qv_batch_add_column: input is NULL");
+  BAD_ARG(qv_batch_add_column(s.batch, 0, f, s.column, NULL, &e), "qv_batch_add_column: out is NULL");
+  BAD_ARG(qv_table_add_column(NULL, 0, f, c, &t, &e), "qv_table_add_column: input is NULL");
+  BAD_ARG(qv_table_add_column(s.table, 0, f, c, NULL, &e), "qv_table_add_column: out is NULL");
+  BAD_ARG(qv_batch_set_column(NULL, 0, f, s.column, &b, &e), "qv_batch_set_column: input is NULL");
+  BAD_ARG(qv_batch_set_column(s.batch, 0, f, s.column, NULL, &e), "qv_batch_set_column: out is NULL");
+  BAD_ARG(qv_table_set_column(NULL, 0, f, c, &t, &e), "qv_table_set_column: input is NULL");
+  BAD_ARG(qv_table_set_column(s.table, 0, f, c, NULL, &e), "qv_table_set_column: out is NULL");
+  BAD_ARG(qv_batch_remove_column(NULL, 0, &b, &e), "qv_batch_remove_column: input is NULL");
+  BAD_ARG(qv_table_remove_column(NULL, 0, &t, &e), "qv_table_remove_column: input is NULL");
+  BAD_ARG(qv_table_remove_column(s.table, 0, NULL, &e), "qv_table_remove_column: out is NULL");
   qv_chunked_array_release(c);
   assert_null(t);
   assert_null(b);
