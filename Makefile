@@ -4,6 +4,8 @@
 #               ASan+UBSan, and the Python interop tests (pytest)
 #   make demo   build and run the seed scenario
 #   make bench  build and run the benchmarks (never part of make test)
+#   make coverage  line and branch coverage of src/ under ctest (build/coverage,
+#               gcovr installed on demand; never part of make test)
 
 BUILD      ?= build/release
 ASAN_BUILD ?= build/asan
@@ -13,7 +15,7 @@ export QV_ARROW_TESTING ?= $(abspath ../shared/arrow-testing)
 
 CMAKE_GEN := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 
-.PHONY: all build deps test test-c test-asan test-python demo bench install clean fuzz
+.PHONY: all build deps test test-c test-asan test-python demo bench install clean fuzz coverage
 
 all: build
 
@@ -67,6 +69,10 @@ demo: build
 bench: build
 	@scripts/deps.sh
 	@scripts/run-bench.sh $(BUILD) $(VENV)
+
+COV_BUILD ?= build/coverage
+coverage: deps
+	@JOBS=$(JOBS) scripts/coverage.sh $(COV_BUILD)
 
 # Fuzzing (clang + libFuzzer, ASan+UBSan, build/fuzz): FUZZ_SECONDS per target
 # (default 60), FUZZ_TARGETS to pick some; see fuzz/README.md.

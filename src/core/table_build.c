@@ -72,7 +72,7 @@ typedef struct column_cursor {
 
 qv_status qv__table_from_aligned(qv_schema *schema, qv_chunked_array *const *columns, qv_table **out, qv_error *err) {
   int32_t n = schema->n_fields;
-  int64_t rows = n > 0 ? columns[0]->length : 0;
+  int64_t rows = n > 0 && columns[0] != NULL ? columns[0]->length : 0; /* a NULL column is reported below */
   for (int32_t i = 0; i < n; i++) {
     if (columns[i] == NULL)
       return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "table: column %d ('%s') is NULL", i,

@@ -78,14 +78,16 @@ qv_type *qv_type_from_id(qv_type_id id) {
 }
 
 /* ---- refcounting ---- */
-static qv_status type_new(qv_type_id id, qv_type **out, qv_error *err) {
-  if (out == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "%s type: out is NULL", qv_type_id_name(id));
-  *out = NULL;
-  qv_type *t = (qv_type *)qv__calloc(1, sizeof *t);
-  QV_CHECK_ALLOC(t, err);
-  t->id = id;
-  t->refcount_ = 1;
-  *out = t;
+/* A new type of `id` in *t; fails on a NULL `caller_out` (the public
+ * constructor's out-parameter, which would receive *t), else clears it. */
+static qv_status type_new(qv_type_id id, qv_type **caller_out, qv_type **t, qv_error *err) {
+  if (caller_out == NULL)
+    return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "%s type: out is NULL", qv_type_id_name(id));
+  *caller_out = NULL;
+  *t = (qv_type *)qv__calloc(1, sizeof **t);
+  QV_CHECK_ALLOC(*t, err);
+  (*t)->id = id;
+  (*t)->refcount_ = 1;
   return QV_OK;
 }
 
@@ -165,7 +167,7 @@ qv_status qv_type_decimal(int32_t bit_width, int32_t precision, int32_t scale, q
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "decimal%d precision %d out of range [1, %d]", bit_width,
                         precision, max);
   qv_type *t = NULL;
-  QV_RETURN_IF_ERROR(type_new(id, &t, err));
+  QV_RETURN_IF_ERROR(type_new(id, out, &t, err));
   t->bit_width = bit_width;
   t->precision = precision;
   t->scale = scale;
@@ -177,7 +179,7 @@ static qv_status type_unit(qv_type_id id, qv_time_unit unit, int32_t bits, qv_ty
   if ((int)unit < QV_UNIT_SECOND || (int)unit > QV_UNIT_NANO)
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "%s: invalid time unit %d", qv_type_id_name(id), (int)unit);
   qv_type *t = NULL;
-  QV_RETURN_IF_ERROR(type_new(id, &t, err));
+  QV_RETURN_IF_ERROR(type_new(id, out, &t, err));
   t->unit = unit;
   t->bit_width = bits;
   *out = t;
@@ -218,7 +220,7 @@ qv_status qv_type_fixed_size_binary(int32_t byte_width, qv_type **out, qv_error 
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "fixed_size_binary byte width %d out of range [0, %d]",
                         byte_width, INT32_MAX / 8);
   qv_type *t = NULL;
-  QV_RETURN_IF_ERROR(type_new(QV_TYPE_FIXED_SIZE_BINARY, &t, err));
+  QV_RETURN_IF_ERROR(type_new(QV_TYPE_FIXED_SIZE_BINARY, out, &t, err));
   t->byte_width = byte_width;
   t->bit_width = byte_width * 8;
   *out = t;
@@ -228,7 +230,7 @@ qv_status qv_type_fixed_size_binary(int32_t byte_width, qv_type **out, qv_error 
 static qv_status type_listlike(qv_type_id id, qv_field *item, qv_type **out, qv_error *err) {
   if (item == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "%s type: item field is NULL", qv_type_id_name(id));
   qv_type *t = NULL;
-  QV_RETURN_IF_ERROR(type_new(id, &t, err));
+  QV_RETURN_IF_ERROR(type_new(id, out, &t, err));
   return type_finish(t, type_set_children(t, &item, 1, err), out);
 }
 
@@ -268,7 +270,7 @@ qv_status qv_type_list_of(qv_type_id list_id, qv_type *value_type, qv_type **out
 
 qv_status qv_type_struct(qv_field *const *fields, int32_t n_fields, qv_type **out, qv_error *err) {
   qv_type *t = NULL;
-  QV_RETURN_IF_ERROR(type_new(QV_TYPE_STRUCT, &t, err));
+  QV_RETURN_IF_ERROR(type_new(QV_TYPE_STRUCT, out, &t, err));
   return type_finish(t, type_set_children(t, fields, n_fields, err), out);
 }
 
@@ -286,7 +288,7 @@ qv_status qv_type_map_from_entries(qv_field *entries, bool keys_sorted, qv_type 
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "map type: key field '%s' must not be nullable",
                         et->children[0]->name);
   qv_type *t = NULL;
-  QV_RETURN_IF_ERROR(type_new(QV_TYPE_MAP, &t, err));
+  QV_RETURN_IF_ERROR(type_new(QV_TYPE_MAP, out, &t, err));
   t->keys_sorted = keys_sorted;
   return type_finish(t, type_set_children(t, &entries, 1, err), out);
 }
@@ -321,7 +323,7 @@ qv_status qv_type_union(qv_type_id id, qv_field *const *fields, int32_t n_fields
                         qv_type_id_name(id), n_fields);
   qv_type *t = NULL;
   qv_status st = QV_OK;
-  QV_RETURN_IF_ERROR(type_new(id, &t, err));
+  QV_RETURN_IF_ERROR(type_new(id, out, &t, err));
   QV_GOTO_IF_ERROR(st, type_set_children(t, fields, n_fields, err), done);
   t->type_codes = (int8_t *)qv__calloc((size_t)n_fields, 1);
   t->child_index = (int8_t *)qv__malloc(128);
@@ -353,7 +355,7 @@ qv_status qv_type_dictionary(qv_type *index_type, qv_type *value_type, bool orde
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "dictionary index type must be an integer type, got %s", buf);
   }
   qv_type *t = NULL;
-  QV_RETURN_IF_ERROR(type_new(QV_TYPE_DICTIONARY, &t, err));
+  QV_RETURN_IF_ERROR(type_new(QV_TYPE_DICTIONARY, out, &t, err));
   t->index_type = qv_type_retain(index_type);
   t->value_type = qv_type_retain(value_type);
   t->ordered = ordered;
@@ -377,7 +379,7 @@ qv_status qv_type_run_end_encoded_fields(qv_field *run_ends, qv_field *values, q
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "run_end_encoded run_ends field '%s' must not be nullable",
                         run_ends->name);
   qv_type *t = NULL;
-  QV_RETURN_IF_ERROR(type_new(QV_TYPE_RUN_END_ENCODED, &t, err));
+  QV_RETURN_IF_ERROR(type_new(QV_TYPE_RUN_END_ENCODED, out, &t, err));
   qv_field *kids[2] = {run_ends, values};
   return type_finish(t, type_set_children(t, kids, 2, err), out);
 }
@@ -448,7 +450,7 @@ qv_status qv_type_extension(const char *name, const char *metadata, int32_t meta
   QV_RETURN_IF_ERROR(canonical_check(name, storage, &kind, err));
   qv_type *t = NULL;
   qv_status st = QV_OK;
-  QV_RETURN_IF_ERROR(type_new(QV_TYPE_EXTENSION, &t, err));
+  QV_RETURN_IF_ERROR(type_new(QV_TYPE_EXTENSION, out, &t, err));
   t->storage_type = qv_type_retain(storage);
   t->bit_width = storage->bit_width;
   t->byte_width = storage->byte_width;

@@ -458,7 +458,7 @@ static qv_status decode_field(dctx *c, const qv_fb_table *ft, int depth, qv_fiel
   }
 
 cleanup:
-  for (int32_t i = 0; i < nkids; i++) qv_field_release(kids[i]);
+  for (int32_t i = 0; kids != NULL && i < nkids; i++) qv_field_release(kids[i]); /* kids NULL: calloc failed */
   free(kids);
   qv_type_release(type);
   qv_type_release(index);

@@ -2,7 +2,9 @@
  * sub-case: released structs, NULL or bad formats, buffer/child count
  * mismatches, required buffers or children NULL, dictionary presence
  * mismatches, negative or overflowing lengths/offsets, null_count without a
- * bitmap, nesting deeper than QV_CDATA_MAX_DEPTH. Each is rejected with the
+ * bitmap, nesting deeper than QV_CDATA_MAX_DEPTH, and a record batch
+ * (struct root) with the wrong counts, NULL buffers or children, a
+ * dictionary, null rows or a bad offset. Each is rejected with the
  * expected code and a message naming what is wrong, leaks nothing (ASan),
  * and, since import takes ownership, the producer's release runs exactly
  * once (never for an already released struct). */
@@ -526,6 +528,207 @@ static void test_bad_batch_structure(void **state) {
   qv_field_release(fs[1]);
 }
 
+/* The batch-level rejections below share one shape: a schema {a, b: int32},
+ * a root struct built by `make` (two int32 columns of 2 rows unless `make`
+ * changes them), qv_batch_import must fail with `code` and a message
+ * holding `needle`, release the producer exactly once and return no batch. */
+typedef void (*batch_maker)(struct ArrowArray *root, int *released);
+
+static const int32_t k_ab[2] = {1, 2};
+
+static void two_columns(struct ArrowArray *root, int64_t length, int64_t offset, int *released) {
+  struct ArrowArray k0, k1;
+  tp_init(root, length, 0, offset, 1, released);
+  tp_int32(&k0, k_ab, 2, NULL, 0, NULL);
+  tp_int32(&k1, k_ab, 2, NULL, 0, NULL);
+  tp_child(root, &k0);
+  tp_child(root, &k1);
+}
+
+static qv_schema *ab_schema(void) {
+  qv_field *fs[2] = {mkfield("a", qv_type_int32()), mkfield("b", qv_type_int32())};
+  qv_schema *schema = NULL;
+  assert_int_equal(qv_schema_new(fs, 2, NULL, &schema, NULL), QV_OK);
+  qv_field_release(fs[0]);
+  qv_field_release(fs[1]);
+  return schema;
+}
+
+static void expect_batch_rejected(batch_maker make, qv_status code, const char *needle) {
+  int released = 0;
+  struct ArrowArray root;
+  make(&root, &released);
+  qv_schema *schema = ab_schema();
+  qv_error err;
+  qv_batch *b = (qv_batch *)0x1;
+  assert_error(qv_batch_import(&root, schema, &b, &err), code, &err, needle);
+  assert_null(b);
+  assert_null(root.release);
+  assert_int_equal(released, 1);
+  qv_schema_release(schema);
+}
+
+static void mk_negative_length(struct ArrowArray *r, int *n) { two_columns(r, -1, 0, n); }
+static void mk_negative_offset(struct ArrowArray *r, int *n) { two_columns(r, 1, -2, n); }
+static void mk_overflowing_end(struct ArrowArray *r, int *n) { two_columns(r, INT64_MAX, 1, n); }
+static void mk_no_buffer(struct ArrowArray *r, int *n) {
+  two_columns(r, 2, 0, n);
+  r->n_buffers = 0;
+}
+static void mk_two_buffers(struct ArrowArray *r, int *n) {
+  two_columns(r, 2, 0, n);
+  r->n_buffers = 2;
+}
+static void mk_buffers_null(struct ArrowArray *r, int *n) {
+  two_columns(r, 2, 0, n);
+  r->buffers = NULL;
+}
+static void mk_three_children(struct ArrowArray *r, int *n) {
+  struct ArrowArray k2;
+  two_columns(r, 2, 0, n);
+  tp_int32(&k2, k_ab, 2, NULL, 0, NULL);
+  tp_child(r, &k2);
+}
+static void mk_children_null(struct ArrowArray *r, int *n) {
+  tp_init(r, 2, 0, 0, 1, n);
+  r->n_children = 2;
+  r->children = NULL;
+}
+static void mk_child_null(struct ArrowArray *r, int *n) {
+  struct ArrowArray k0;
+  tp_init(r, 2, 0, 0, 1, n);
+  tp_int32(&k0, k_ab, 2, NULL, 0, NULL);
+  tp_child(r, &k0);
+  r->n_children = 2; /* children[1] stays NULL */
+}
+static void mk_dictionary(struct ArrowArray *r, int *n) {
+  struct ArrowArray d;
+  two_columns(r, 2, 0, n);
+  tp_int32(&d, k_ab, 2, NULL, 0, NULL);
+  tp_dict(r, &d);
+}
+static void mk_unknown_null_count_with_nulls(struct ArrowArray *r, int *n) {
+  static const uint8_t valid = 0x01; /* row 1 null */
+  two_columns(r, 2, 0, n);
+  r->null_count = -1;
+  tp_buf(r, 0, &valid, 1);
+}
+static void mk_offset_past_columns(struct ArrowArray *r, int *n) { two_columns(r, 2, 1, n); }
+static void mk_bad_second_column(struct ArrowArray *r, int *n) {
+  two_columns(r, 2, 0, n);
+  r->children[1]->length = -5;
+}
+
+static void test_bad_batch_negative_length(void **state) {
+  (void)state;
+  expect_batch_rejected(mk_negative_length, QV_ERR_INVALID_DATA, "record batch: bad length -1 / offset 0");
+}
+
+static void test_bad_batch_negative_offset(void **state) {
+  (void)state;
+  expect_batch_rejected(mk_negative_offset, QV_ERR_INVALID_DATA, "record batch: bad length 1 / offset -2");
+}
+
+static void test_bad_batch_length_offset_overflow(void **state) {
+  (void)state;
+  expect_batch_rejected(mk_overflowing_end, QV_ERR_INVALID_DATA, "(negative or overflowing)");
+}
+
+static void test_bad_batch_no_buffer(void **state) {
+  (void)state;
+  expect_batch_rejected(mk_no_buffer, QV_ERR_INVALID_DATA, "a struct array needs 1 buffer, got n_buffers 0");
+}
+
+static void test_bad_batch_two_buffers(void **state) {
+  (void)state;
+  expect_batch_rejected(mk_two_buffers, QV_ERR_INVALID_DATA, "a struct array needs 1 buffer, got n_buffers 2");
+}
+
+static void test_bad_batch_buffers_null(void **state) {
+  (void)state;
+  expect_batch_rejected(mk_buffers_null, QV_ERR_INVALID_DATA, "got n_buffers 1 (buffers NULL)");
+}
+
+static void test_bad_batch_too_many_children(void **state) {
+  (void)state;
+  expect_batch_rejected(mk_three_children, QV_ERR_INVALID_DATA, "schema has 2 fields but n_children is 3");
+}
+
+static void test_bad_batch_children_null(void **state) {
+  (void)state;
+  expect_batch_rejected(mk_children_null, QV_ERR_INVALID_DATA, "n_children is 2 (children NULL)");
+}
+
+static void test_bad_batch_child_null(void **state) {
+  (void)state;
+  expect_batch_rejected(mk_child_null, QV_ERR_INVALID_DATA, "column 1 ('b'): child is NULL");
+}
+
+static void test_bad_batch_dictionary(void **state) {
+  (void)state;
+  expect_batch_rejected(mk_dictionary, QV_ERR_INVALID_DATA, "a struct array cannot have a dictionary");
+}
+
+static void test_bad_batch_unknown_null_count_with_nulls(void **state) {
+  (void)state;
+  expect_batch_rejected(mk_unknown_null_count_with_nulls, QV_ERR_INVALID_DATA,
+                        "the top-level struct has null rows (null_count -1)");
+}
+
+static void test_bad_batch_offset_past_columns(void **state) {
+  (void)state;
+  expect_batch_rejected(mk_offset_past_columns, QV_ERR_INVALID_DATA,
+                        "column 0 ('a'): length 2 is shorter than the batch's offset 1 + length 2");
+}
+
+static void test_bad_batch_bad_second_column(void **state) {
+  (void)state;
+  expect_batch_rejected(mk_bad_second_column, QV_ERR_INVALID_DATA, "column 1 ('b')");
+}
+
+/* NULL arguments: no array is an argument error; a NULL schema or out
+ * still takes (and releases) the array. */
+static void test_bad_batch_null_arguments(void **state) {
+  (void)state;
+  qv_schema *schema = ab_schema();
+  qv_batch *b = (qv_batch *)0x1;
+  qv_error err;
+  assert_error(qv_batch_import(NULL, schema, &b, &err), QV_ERR_INVALID_ARGUMENT, &err, "array is NULL");
+  assert_null(b);
+  int released = 0;
+  struct ArrowArray root;
+  two_columns(&root, 2, 0, &released);
+  assert_error(qv_batch_import(&root, NULL, &b, &err), QV_ERR_INVALID_ARGUMENT, &err, "schema is NULL");
+  assert_int_equal(released, 1);
+  two_columns(&root, 2, 0, &released);
+  assert_error(qv_batch_import(&root, schema, NULL, &err), QV_ERR_INVALID_ARGUMENT, &err, "out is NULL");
+  assert_int_equal(released, 2);
+  qv_schema_release(schema);
+}
+
+/* The accepted neighbours of the rejections above: an unknown null count
+ * over an all-valid bitmap, and a batch offset that slices every column. */
+static void test_batch_offset_and_unknown_null_count_accepted(void **state) {
+  (void)state;
+  static const uint8_t all_valid = 0x03;
+  int released = 0;
+  struct ArrowArray root;
+  two_columns(&root, 1, 1, &released);
+  root.null_count = -1;
+  tp_buf(&root, 0, &all_valid, 1);
+  qv_schema *schema = ab_schema();
+  qv_batch *b = NULL;
+  qv_error err;
+  if (qv_batch_import(&root, schema, &b, &err) != QV_OK) fail_msg("%s", err.message);
+  assert_int_equal(b->length, 1);
+  assert_int_equal(b->columns[0]->length, 1);
+  assert_int_equal(qv_array_int32_value(b->columns[0], 0), 2);
+  assert_int_equal(qv_array_int32_value(b->columns[1], 0), 2);
+  qv_batch_release(b);
+  assert_int_equal(released, 1);
+  qv_schema_release(schema);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_bad_array_released),
@@ -549,6 +752,21 @@ int main(void) {
       cmocka_unit_test(test_bad_array_nesting_too_deep),
       cmocka_unit_test(test_bad_schema_nesting_too_deep),
       cmocka_unit_test(test_bad_batch_structure),
+      cmocka_unit_test(test_bad_batch_negative_length),
+      cmocka_unit_test(test_bad_batch_negative_offset),
+      cmocka_unit_test(test_bad_batch_length_offset_overflow),
+      cmocka_unit_test(test_bad_batch_no_buffer),
+      cmocka_unit_test(test_bad_batch_two_buffers),
+      cmocka_unit_test(test_bad_batch_buffers_null),
+      cmocka_unit_test(test_bad_batch_too_many_children),
+      cmocka_unit_test(test_bad_batch_children_null),
+      cmocka_unit_test(test_bad_batch_child_null),
+      cmocka_unit_test(test_bad_batch_dictionary),
+      cmocka_unit_test(test_bad_batch_unknown_null_count_with_nulls),
+      cmocka_unit_test(test_bad_batch_offset_past_columns),
+      cmocka_unit_test(test_bad_batch_bad_second_column),
+      cmocka_unit_test(test_bad_batch_null_arguments),
+      cmocka_unit_test(test_batch_offset_and_unknown_null_count_accepted),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

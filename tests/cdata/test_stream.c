@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "cdata_test_util.h"
@@ -185,6 +186,9 @@ typedef struct fs_priv {
   int fail_schema;
   int stream_releases;
   int *batch_releases;
+  int next_errno;       /* get_next fails with this once batches_left is 0 */
+  bool bad_batch;       /* get_next yields a struct with 2 buffers (a struct has 1) */
+  bool no_last_error;   /* get_last_error returns NULL */
 } fs_priv;
 
 static int fs_get_schema(struct ArrowArrayStream *s, struct ArrowSchema *out) {
@@ -204,7 +208,7 @@ static int fs_get_next(struct ArrowArrayStream *s, struct ArrowArray *out) {
   fs_priv *p = s->private_data;
   if (p->batches_left == 0) {
     out->release = NULL;
-    return 0;
+    return p->next_errno;
   }
   p->batches_left--;
   int32_t v[2] = {p->batches_left, 42};
@@ -212,11 +216,14 @@ static int fs_get_next(struct ArrowArrayStream *s, struct ArrowArray *out) {
   tp_int32(&col, v, 2, NULL, 0, NULL);
   tp_init(out, 2, 0, 0, 1, p->batch_releases);
   tp_child(out, &col);
+  if (p->bad_batch) out->n_buffers = 2;
   return 0;
 }
 
 static const char *fs_last_error(struct ArrowArrayStream *s) {
   fs_priv *p = s->private_data;
+  if (p->no_last_error) return NULL;
+  if (p->next_errno != 0) return "producer's get_next failed";
   return p->fail_schema ? "producer could not allocate its schema" : NULL;
 }
 
@@ -237,7 +244,7 @@ static void fs_init(struct ArrowArrayStream *s, fs_priv *p) {
 static void test_foreign_stream_batches_released_once(void **state) {
   (void)state;
   int batch_releases = 0;
-  fs_priv p = {2, 0, 0, &batch_releases};
+  fs_priv p = {2, 0, 0, &batch_releases, 0, false, false};
   struct ArrowArrayStream s;
   fs_init(&s, &p);
   qv_stream_reader *r = NULL;
@@ -262,7 +269,7 @@ static void test_foreign_stream_batches_released_once(void **state) {
 
 static void test_foreign_stream_get_schema_failure(void **state) {
   (void)state;
-  fs_priv p = {0, 1, 0, NULL};
+  fs_priv p = {0, 1, 0, NULL, 0, false, false};
   struct ArrowArrayStream s;
   fs_init(&s, &p);
   qv_stream_reader *r = (qv_stream_reader *)0x1;
@@ -277,6 +284,109 @@ static void test_foreign_stream_get_schema_failure(void **state) {
   assert_int_equal(p.stream_releases, 1);
 }
 
+/* A producer's get_next errno becomes a status (ENOMEM, EINVAL, ENOSYS,
+ * anything else IO) with its get_last_error text, or without one. */
+static void test_foreign_stream_get_next_errors(void **state) {
+  (void)state;
+  static const struct {
+    int code;
+    qv_status want;
+  } cases[] = {{ENOMEM, QV_ERR_NO_MEMORY}, {EINVAL, QV_ERR_INVALID_DATA}, {ENOSYS, QV_ERR_NOT_IMPLEMENTED},
+               {EIO, QV_ERR_IO},           {EPIPE, QV_ERR_IO}};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    for (int with_text = 0; with_text < 2; with_text++) {
+      fs_priv p = {1, 0, 0, NULL, cases[i].code, false, !with_text};
+      struct ArrowArrayStream s;
+      fs_init(&s, &p);
+      qv_stream_reader *r = NULL;
+      qv_error err;
+      if (qv_stream_import(&s, &r, &err) != QV_OK) fail_msg("%s", err.message);
+      qv_batch *b = NULL;
+      assert_int_equal(qv_stream_reader_next(r, &b, &err), QV_OK);
+      qv_batch_release(b);
+      b = (qv_batch *)0x1;
+      char errno_text[32];
+      snprintf(errno_text, sizeof errno_text, "errno %d", cases[i].code);
+      assert_error(qv_stream_reader_next(r, &b, &err), cases[i].want, &err, errno_text);
+      assert_non_null(strstr(err.message, "get_next"));
+      if (with_text) assert_non_null(strstr(err.message, "producer's get_next failed"));
+      assert_null(b);
+      qv_stream_reader_release(r);
+      assert_int_equal(p.stream_releases, 1);
+    }
+  }
+}
+
+/* A batch the producer built wrongly is rejected by the import, named. */
+static void test_foreign_stream_bad_batch(void **state) {
+  (void)state;
+  int batch_releases = 0;
+  fs_priv p = {1, 0, 0, &batch_releases, 0, true, false};
+  struct ArrowArrayStream s;
+  fs_init(&s, &p);
+  qv_stream_reader *r = NULL;
+  qv_error err;
+  if (qv_stream_import(&s, &r, &err) != QV_OK) fail_msg("%s", err.message);
+  qv_batch *b = (qv_batch *)0x1;
+  assert_error(qv_stream_reader_next(r, &b, &err), QV_ERR_INVALID_DATA, &err, "a struct array needs 1 buffer, got n_buffers 2");
+  assert_null(b);
+  assert_int_equal(batch_releases, 1); /* taken and released */
+  qv_stream_reader_release(r);
+}
+
+/* A stream without a get_schema or get_next callback is refused (and
+ * released: import takes ownership). */
+static void test_foreign_stream_missing_callbacks(void **state) {
+  (void)state;
+  for (int which = 0; which < 2; which++) {
+    fs_priv p = {0, 0, 0, NULL, 0, false, false};
+    struct ArrowArrayStream s;
+    fs_init(&s, &p);
+    if (which == 0) s.get_schema = NULL;
+    else s.get_next = NULL;
+    qv_stream_reader *r = (qv_stream_reader *)0x1;
+    qv_error err;
+    assert_error(qv_stream_import(&s, &r, &err), QV_ERR_INVALID_DATA, &err, which == 0 ? "get_schema" : "get_next");
+    assert_null(r);
+    assert_int_equal(p.stream_releases, 1);
+  }
+}
+
+/* qv_stream_export maps a source's status to the errno of the C stream
+ * interface: NO_MEMORY ENOMEM, IO and TRUNCATED EIO, NOT_IMPLEMENTED and
+ * UNSUPPORTED ENOSYS, anything else EINVAL; the message stays readable. */
+typedef struct failing_src {
+  qv_status st;
+} failing_src;
+
+static qv_status failing_next(void *ctx, qv_batch **out, qv_error *err) {
+  *out = NULL;
+  return qv_error_set(err, ((failing_src *)ctx)->st, "source failed with %s", qv_status_name(((failing_src *)ctx)->st));
+}
+
+static void test_export_status_to_errno(void **state) {
+  (void)state;
+  static const struct {
+    qv_status st;
+    int want;
+  } cases[] = {{QV_ERR_NO_MEMORY, ENOMEM},       {QV_ERR_IO, EIO},         {QV_ERR_TRUNCATED, EIO},
+               {QV_ERR_NOT_IMPLEMENTED, ENOSYS}, {QV_ERR_UNSUPPORTED, ENOSYS}, {QV_ERR_INVALID_DATA, EINVAL},
+               {QV_ERR_OVERFLOW, EINVAL}};
+  qv_schema *schema = two_col_schema();
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    failing_src f = {cases[i].st};
+    struct ArrowArrayStream stream;
+    assert_int_equal(qv_stream_export(schema, failing_next, NULL, &f, &stream, NULL), QV_OK);
+    struct ArrowArray arr;
+    assert_int_equal(stream.get_next(&stream, &arr), cases[i].want);
+    assert_null(arr.release);
+    assert_non_null(strstr(stream.get_last_error(&stream), qv_status_name(cases[i].st)));
+    stream.release(&stream);
+    assert_null(stream.release);
+  }
+  qv_schema_release(schema);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_table_stream_roundtrip),
@@ -285,6 +395,10 @@ int main(void) {
       cmocka_unit_test(test_raw_stream_protocol),
       cmocka_unit_test(test_foreign_stream_batches_released_once),
       cmocka_unit_test(test_foreign_stream_get_schema_failure),
+      cmocka_unit_test(test_foreign_stream_get_next_errors),
+      cmocka_unit_test(test_foreign_stream_bad_batch),
+      cmocka_unit_test(test_foreign_stream_missing_callbacks),
+      cmocka_unit_test(test_export_status_to_errno),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,9 +2,11 @@
  * goes through the same body the libFuzzer target runs (fuzz_targets.h), so
  * each fixed finding stays fixed under the normal and the ASan+UBSan test
  * builds. A body returns non-zero for a broken invariant; crashes, leaks and
- * sanitizer reports fail the test process itself. Also runs a few edge
- * inputs through every target, so a target that stops accepting garbage
- * gracefully is caught even when its corpus folder is empty.
+ * sanitizer reports fail the test process itself. A target whose folder is
+ * missing or holds no file fails: a replay of nothing proves nothing. Also
+ * runs a few edge inputs through every target, so a target that stops
+ * accepting garbage gracefully is caught whatever its corpus holds.
+ * tests/corpus/hand_seeds.py writes the cdata_format and json seeds.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,13 +15,17 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "ipc/metadata.h"
+#include "quiver/cdata.h"
 #include "quiver/field.h"
+#include "quiver/json.h"
+#include "quiver/validate.h"
 #include "quiver/schema.h"
 #include "support/fuzz_targets.h"
 
@@ -57,13 +63,17 @@ static uint8_t *read_file(const char *path, size_t *size) {
   return data;
 }
 
-/* Runs every regular file of tests/corpus/<name>/ in name order; returns
- * how many ran and asserts none broke an invariant. */
-static int replay(const target *t) {
+/* Calls check(name, bytes) for every regular file of tests/corpus/<folder>/
+ * in name order; returns how many failed a check (each reported on stderr).
+ * Fails the test when the folder is missing or holds no file: a replay of
+ * nothing proves nothing. */
+typedef bool (*file_check)(const target *t, const char *name, const uint8_t *data, size_t size);
+
+static int for_each_input(const target *t, file_check check) {
   char dir[256];
   snprintf(dir, sizeof dir, "tests/corpus/%s", t->name);
   DIR *d = opendir(dir);
-  if (d == NULL) return 0;
+  if (d == NULL) fail_msg("no corpus folder %s (the tests run from the repository root)", dir);
   char **names = NULL;
   size_t n = 0, cap = 0;
   struct dirent *e;
@@ -88,8 +98,8 @@ static int replay(const target *t) {
     if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) {
       size_t size;
       uint8_t *data = read_file(path, &size);
-      if (t->fn(data, size) != 0) {
-        fprintf(stderr, "replay: %s broke an invariant of the %s target\n", path, t->name);
+      if (!check(t, names[i], data, size)) {
+        fprintf(stderr, "replay: %s failed its check for the %s target\n", path, t->name);
         failed++;
       }
       free(data);
@@ -98,8 +108,24 @@ static int replay(const target *t) {
     free(names[i]);
   }
   free(names);
-  assert_int_equal(failed, 0);
-  return ran;
+  if (ran == 0) fail_msg("corpus folder %s holds no input: the %s replay would prove nothing", dir, t->name);
+  return failed;
+}
+
+static int g_ran;
+
+static bool keeps_invariants(const target *t, const char *name, const uint8_t *data, size_t size) {
+  (void)name;
+  g_ran++;
+  return t->fn(data, size) == 0;
+}
+
+/* Runs every input of tests/corpus/<name>/ through its target; returns how
+ * many ran and asserts none broke an invariant. */
+static int replay(const target *t) {
+  g_ran = 0;
+  assert_int_equal(for_each_input(t, keeps_invariants), 0);
+  return g_ran;
 }
 
 static void test_flatbuf_corpus(void **state) {
@@ -110,7 +136,8 @@ static void test_flatbuf_corpus(void **state) {
 
 static void test_cdata_format_corpus(void **state) {
   (void)state;
-  assert_true(replay(&k_targets[1]) >= 0);
+  /* a valid and an invalid format of every kind (hand_seeds.py) */
+  assert_true(replay(&k_targets[1]) >= 60);
 }
 
 static void test_cdata_import_corpus(void **state) {
@@ -130,7 +157,56 @@ static void test_ipc_file_corpus(void **state) {
 
 static void test_json_corpus(void **state) {
   (void)state;
-  assert_true(replay(&k_targets[5]) >= 0);
+  /* valid files of the main layouts, plain and gzip, and rejected ones (hand_seeds.py) */
+  assert_true(replay(&k_targets[5]) >= 12);
+}
+
+/* The hand-written seeds are named valid-* or invalid-* (hand_seeds.py):
+ * hold each to its name, so a seed meant to reach an error path does. */
+static bool starts_with(const char *s, const char *prefix) { return strncmp(s, prefix, strlen(prefix)) == 0; }
+
+/* A format seed without child fields parses exactly when it is valid-*
+ * (seeds with children need the target's child menu: the replay covers them). */
+static bool format_matches_name(const target *t, const char *name, const uint8_t *data, size_t size) {
+  (void)t;
+  if (!starts_with(name, "valid-") && !starts_with(name, "invalid-")) return true;
+  if (size < 2 || data[1] % 8 != 0) return true;
+  char format[64];
+  size_t n = size - 2 < sizeof format - 1 ? size - 2 : sizeof format - 1;
+  memcpy(format, data + 2, n);
+  format[n] = '\0';
+  qv_type *type = NULL;
+  qv_error err;
+  qv_status st = qv_type_from_format(format, data[0], NULL, 0, &type, &err);
+  qv_type_release(type);
+  if (st != QV_OK && err.message[0] == '\0') return false;
+  return starts_with(name, "valid-") ? st == QV_OK : st == QV_ERR_INVALID_DATA || st == QV_ERR_UNSUPPORTED;
+}
+
+/* A JSON seed reads and validates fully exactly when it is valid-*. */
+static bool json_matches_name(const target *t, const char *name, const uint8_t *data, size_t size) {
+  (void)t;
+  qv_json_file *f = NULL;
+  qv_error err;
+  qv_status st = qv_json_read_memory(data, size, &f, &err);
+  bool valid = st == QV_OK;
+  if (!valid && err.message[0] == '\0') return false;
+  for (int64_t i = 0; valid && i < f->n_batches; i++)
+    valid = qv_batch_validate(f->batches[i], QV_VALIDATE_FULL, &err) == QV_OK;
+  qv_json_file_free(f);
+  if (starts_with(name, "valid-")) return valid;
+  if (starts_with(name, "invalid-")) return !valid;
+  return true;
+}
+
+static void test_cdata_format_seeds_match_names(void **state) {
+  (void)state;
+  assert_int_equal(for_each_input(&k_targets[1], format_matches_name), 0);
+}
+
+static void test_json_seeds_match_names(void **state) {
+  (void)state;
+  assert_int_equal(for_each_input(&k_targets[5], json_matches_name), 0);
 }
 
 /* Garbage of every short shape is accepted or rejected cleanly by every target. */
@@ -189,6 +265,7 @@ int main(void) {
       cmocka_unit_test(test_flatbuf_corpus),    cmocka_unit_test(test_cdata_format_corpus),
       cmocka_unit_test(test_cdata_import_corpus), cmocka_unit_test(test_ipc_stream_corpus),
       cmocka_unit_test(test_ipc_file_corpus),     cmocka_unit_test(test_json_corpus),
+      cmocka_unit_test(test_cdata_format_seeds_match_names), cmocka_unit_test(test_json_seeds_match_names),
       cmocka_unit_test(test_edge_inputs),
       cmocka_unit_test(test_flatbuf_valid_schema), cmocka_unit_test(test_cdata_format_simple),
   };

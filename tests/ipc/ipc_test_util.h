@@ -21,6 +21,7 @@
 #include "quiver/compare.h"
 #include "quiver/ipc.h"
 #include "quiver/validate.h"
+#include "support/arrow_testing.h"
 
 #define OK(expr)                                                                         \
   do {                                                                                   \
@@ -163,7 +164,19 @@ static inline qv_schema *tu_all_types_schema(void) {
 
 static const char *const tu_words[] = {"alpha", "", "a string longer than twelve bytes", "z", "kappa"};
 
+/* When set (the allocation-failure sweeps of tests/oom), a failed append
+ * jumps here instead of failing, with its status in tu_append_status and
+ * the builder that failed in tu_append_failed. */
+static jmp_buf *tu_append_escape;
+static qv_status tu_append_status;
+static qv_builder *tu_append_failed;
+
 static inline void tu_ok(qv_builder *b, qv_status st) {
+  if (st != QV_OK && tu_append_escape != NULL) {
+    tu_append_status = st;
+    tu_append_failed = b;
+    longjmp(*tu_append_escape, 1);
+  }
   if (st != QV_OK) fail_msg("builder append failed: %s: %s", qv_status_name(st), qv_builder_error(b)->message);
 }
 
@@ -384,15 +397,10 @@ static inline void tu_roundtrip(const qv_table *t, qv_ipc_format format, const q
 
 /* ---- gold files ---- */
 
-/* The arrow-testing checkout, or NULL to skip. Fails the test when
- * QV_ARROW_TESTING is set but the folder is missing. */
+/* The arrow-testing checkout holding the IPC gold files; fails the test
+ * when it is missing (support/arrow_testing.h). */
 static inline const char *tu_arrow_testing(void) {
-  const char *env = getenv("QV_ARROW_TESTING");
-  const char *dir = env && *env ? env : "../shared/arrow-testing";
-  struct stat sb;
-  if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode)) return dir;
-  if (env && *env) fail_msg("QV_ARROW_TESTING=%s is set but is not a directory", env);
-  return NULL;
+  return qvt_arrow_testing_require("data/arrow-ipc-stream/integration");
 }
 
 #endif

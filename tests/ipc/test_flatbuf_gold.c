@@ -4,30 +4,25 @@
  * message and footer of every gold .stream/.arrow_file verified and walked.
  *
  * Data location: $QV_ARROW_TESTING, else ../shared/arrow-testing relative to
- * the working directory (ctest runs from the repo root). When the variable
- * is unset and the default folder is missing the tests are skipped; when it
- * is set but the folder is missing they fail.
+ * the working directory (ctest runs from the repo root). When the folder is
+ * missing the tests fail (support/arrow_testing.h).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
 #include <sys/stat.h>
 
 #include "ipc/test_flatbuf_util.h"
+#include "support/arrow_testing.h"
 
 static bool dir_exists(const char *path) {
   struct stat st;
   return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* The integration data folder, or NULL after skip()/fail(). */
+/* The integration data folder; fails the test when it is missing. */
 static const char *integration_dir(char *out, size_t cap) {
-  const char *env = getenv("QV_ARROW_TESTING");
-  const char *root = (env != NULL && *env != '\0') ? env : "../shared/arrow-testing";
-  snprintf(out, cap, "%s/data/arrow-ipc-stream/integration", root);
-  if (!dir_exists(out)) {
-    if (env != NULL && *env != '\0') fail_msg("QV_ARROW_TESTING=%s: no folder %s", env, out);
-    skip();
-  }
+  snprintf(out, cap, "%s/data/arrow-ipc-stream/integration",
+           qvt_arrow_testing_require("data/arrow-ipc-stream/integration"));
   return out;
 }
 

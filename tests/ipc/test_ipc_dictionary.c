@@ -264,6 +264,72 @@ static void test_delta_every_value_type(void **state) {
   qv_schema_release(all);
 }
 
+/* Delta dictionaries whose values are run-end encoded, for each run-end
+ * width: the reader rebuilds the run ends of old + delta (rebasing the
+ * delta's ends by the old length, in the ends' own width), so a width
+ * handled wrongly reads different values or fails. Values: runs of
+ * strings with nulls; the first batch sends 7 values (ending inside a run,
+ * so the delta starts mid-run) and the second all 16. */
+static void check_ree_delta(qv_type *run_end_type, const char *what) {
+  qv_type *vt = NULL, *dt = NULL;
+  OK(qv_type_run_end_encoded(run_end_type, qv_type_string(), &vt, err));
+  OK(qv_type_dictionary(qv_type_int32(), vt, false, &dt, err));
+  qv_array *values = tu_column(vt, 0, 16, true);
+  qv_array *prefix = NULL;
+  OK(qv_array_slice(values, 0, 7, &prefix, err));
+  qv_field *fld = NULL;
+  OK(qv_field_new("d", dt, true, NULL, &fld, err));
+  qv_schema *sch = NULL;
+  OK(qv_schema_new(&fld, 1, NULL, &sch, err));
+  const int32_t i0[4] = {6, 0, 3, 5}, i1[5] = {15, 7, 6, 0, 11};
+  qv_array *c0 = dict_array(dt, i0, 4, prefix), *c1 = dict_array(dt, i1, 5, values);
+  qv_batch *bs[2];
+  OK(qv_batch_new(sch, 4, &c0, NULL, &bs[0], err));
+  OK(qv_batch_new(sch, 5, &c1, NULL, &bs[1], err));
+  qv_status st;
+  qv_error e;
+  qv_buffer *buf = write_batches(QV_IPC_FORMAT_STREAM, NULL, sch, bs, 2, &st, &e);
+  if (st != QV_OK) fail_msg("%s: %s", what, e.message);
+  events ev;
+  qv_table *t = decode_counting(buf, &ev);
+  if (ev.full != 1 || ev.delta != 1) fail_msg("%s: expected 1 full + 1 delta, got %d + %d", what, ev.full, ev.delta);
+  const qv_array *d1 = t->batches[1]->columns[0]->dictionary;
+  assert_int_equal(d1->length, 16);
+  assert_int_equal(d1->children[0]->type->id, run_end_type->id);
+  OK(qv_array_validate(d1, QV_VALIDATE_FULL, err));
+  qv_error why;
+  if (qv_array_diff(d1, values, &why) != QV_OK) fail_msg("%s: the delta-extended dictionary: %s", what, why.message);
+  for (int k = 0; k < 2; k++)
+    if (qv_batch_diff(t->batches[k], bs[k], NULL, &why) != QV_OK) fail_msg("%s, batch %d: %s", what, k, why.message);
+  qv_table_release(t);
+  qv_buffer_release(buf);
+  qv_batch_release(bs[0]);
+  qv_batch_release(bs[1]);
+  qv_array_release(c0);
+  qv_array_release(c1);
+  qv_schema_release(sch);
+  qv_field_release(fld);
+  qv_array_release(prefix);
+  qv_array_release(values);
+  qv_type_release(dt);
+  qv_type_release(vt);
+}
+
+static void test_delta_ree_int16_run_ends(void **state) {
+  (void)state;
+  check_ree_delta(qv_type_int16(), "ree<int16, string>");
+}
+
+static void test_delta_ree_int32_run_ends(void **state) {
+  (void)state;
+  check_ree_delta(qv_type_int32(), "ree<int32, string>");
+}
+
+static void test_delta_ree_int64_run_ends(void **state) {
+  (void)state;
+  check_ree_delta(qv_type_int64(), "ree<int64, string>");
+}
+
 /* dictionary<int32, struct<inner: dictionary<int8, string>>> */
 static void test_nested_dictionaries(void **state) {
   (void)state;
@@ -324,6 +390,9 @@ int main(void) {
       cmocka_unit_test(test_same_dictionary_sent_once),
       cmocka_unit_test(test_file_allows_deltas_only),
       cmocka_unit_test(test_delta_every_value_type),
+      cmocka_unit_test(test_delta_ree_int16_run_ends),
+      cmocka_unit_test(test_delta_ree_int32_run_ends),
+      cmocka_unit_test(test_delta_ree_int64_run_ends),
       cmocka_unit_test(test_nested_dictionaries),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

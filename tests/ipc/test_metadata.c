@@ -9,6 +9,7 @@
 
 #include "ipc/metadata.h"
 #include "ipc/test_flatbuf_util.h"
+#include "support/arrow_testing.h"
 #include "quiver/field.h"
 #include "quiver/schema.h"
 #include "quiver/type.h"
@@ -413,14 +414,9 @@ static void gold_file(const char *path, const uint8_t *buf, size_t n) {
 
 static void test_gold_metadata(void **state) {
   (void)state;
-  const char *env = getenv("QV_ARROW_TESTING");
   char dir[1024], sub[1280], path[1600];
   snprintf(dir, sizeof dir, "%s/data/arrow-ipc-stream/integration",
-           env && *env ? env : "../shared/arrow-testing");
-  if (!dir_exists(dir)) {
-    if (env && *env) fail_msg("QV_ARROW_TESTING=%s: no folder %s", env, dir);
-    skip();
-  }
+           qvt_arrow_testing_require("data/arrow-ipc-stream/integration"));
   qv_fb_builder b;
   qv_fb_builder_init(&b);
   DIR *top = opendir(dir);
@@ -455,15 +451,9 @@ static void test_gold_metadata(void **state) {
 
 static void test_gold_extension_and_dictionary(void **state) {
   (void)state;
-  const char *env = getenv("QV_ARROW_TESTING");
   char path[1280];
   snprintf(path, sizeof path, "%s/data/arrow-ipc-stream/integration/cpp-21.0.0/generated_extension.stream",
-           env && *env ? env : "../shared/arrow-testing");
-  struct stat st;
-  if (stat(path, &st) != 0) {
-    if (env && *env) fail_msg("missing %s", path);
-    skip();
-  }
+           qvt_arrow_testing_require("data/arrow-ipc-stream/integration/cpp-21.0.0/generated_extension.stream"));
   size_t n;
   uint8_t *buf = slurp(path, &n);
   qv_ipc_message msg;

@@ -1,8 +1,8 @@
 /* Helpers shared by the JSON tests (header-only, static inline functions).
  *
  * Gold files: $QV_ARROW_TESTING (default ../shared/arrow-testing relative to
- * the working directory, the repo root). Set but missing -> the test fails;
- * unset and missing -> the test is skipped.
+ * the working directory, the repo root); missing, the test fails
+ * (support/arrow_testing.h).
  */
 #ifndef QV_TESTS_JSON_TEST_UTIL_H
 #define QV_TESTS_JSON_TEST_UTIL_H
@@ -14,25 +14,13 @@
 #include <sys/stat.h>
 
 #include "quiver/json.h"
+#include "support/arrow_testing.h"
 
 #define QVT_GOLD_SUBDIR "data/arrow-ipc-stream/integration"
 
-/* Returns the arrow-testing root, or NULL when the tests must be skipped.
- * Fails the calling test (via *fail) when the env var names a missing dir. */
-static inline const char *qvt_testing_root(int *fail) {
-  const char *env = getenv("QV_ARROW_TESTING");
-  const char *root = env && env[0] ? env : "../shared/arrow-testing";
-  struct stat sb;
-  char dir[4096];
-  snprintf(dir, sizeof dir, "%s/%s", root, QVT_GOLD_SUBDIR);
-  *fail = 0;
-  if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode)) return root;
-  if (env && env[0]) {
-    fprintf(stderr, "QV_ARROW_TESTING=%s but %s is not a directory\n", env, dir);
-    *fail = 1;
-  }
-  return NULL;
-}
+/* The arrow-testing root holding the gold files; fails the calling test
+ * when they are missing. */
+static inline const char *qvt_testing_root(void) { return qvt_arrow_testing_require(QVT_GOLD_SUBDIR); }
 
 /* Sorted paths of root/<gold>/<dir>/<pattern> (e.g. "generated_*.json.gz");
  * free with globfree. Returns the count. */

@@ -1,9 +1,8 @@
 /* JSON reader on the arrow-testing gold files: every
  * data/arrow-ipc-stream/integration/<dir>/generated_*.json.gz parses, and
  * every column (and dictionary) passes full validation; spot checks compare
- * decoded values with values read off the JSON by eye. Skipped when
- * arrow-testing is absent and QV_ARROW_TESTING is unset (see
- * json_test_util.h). */
+ * decoded values with values read off the JSON by eye. Fails when
+ * arrow-testing is absent (see json_test_util.h). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -17,19 +16,9 @@
 #include "quiver/json.h"
 #include "quiver/validate.h"
 
-static const char *g_root;
-
-static int setup(void **state) {
-  (void)state;
-  int fail;
-  g_root = qvt_testing_root(&fail);
-  return fail ? -1 : 0;
-}
-
 static qv_json_file *gold(const char *rel) {
-  if (g_root == NULL) return NULL;
   char path[4096];
-  snprintf(path, sizeof path, "%s/%s/%s", g_root, QVT_GOLD_SUBDIR, rel);
+  snprintf(path, sizeof path, "%s/%s/%s", qvt_testing_root(), QVT_GOLD_SUBDIR, rel);
   qv_error err;
   qv_json_file *f = NULL;
   qv_status st = qv_json_read_path(path, &f, &err);
@@ -38,12 +27,7 @@ static qv_json_file *gold(const char *rel) {
   return f;
 }
 
-#define GOLD_OR_SKIP(var, rel)         \
-  qv_json_file *var = gold(rel);       \
-  if (var == NULL) {                   \
-    skip();                            \
-    return;                            \
-  }
+#define GOLD(var, rel) qv_json_file *var = gold(rel)
 
 /* Old generators (0.14.1, 0.17.1, 1.0.0-*) wrote decimals beyond their
  * precision, date64 values that are not whole days and times of day equal
@@ -60,9 +44,8 @@ static qv_validate_level level_for(const char *path, const qv_type *t) {
 
 static void test_every_gold_file(void **state) {
   (void)state;
-  if (g_root == NULL) skip();
   glob_t g;
-  size_t n = qvt_gold_glob(g_root, "generated_*.json.gz", &g);
+  size_t n = qvt_gold_glob(qvt_testing_root(), "generated_*.json.gz", &g);
   assert_true(n >= 60); /* 69 at arrow-testing 9cfebfef */
   size_t columns = 0, dicts = 0;
   for (size_t i = 0; i < n; i++) {
@@ -99,7 +82,7 @@ static void test_every_gold_file(void **state) {
 
 static void test_legacy_decimals_beyond_precision(void **state) {
   (void)state;
-  GOLD_OR_SKIP(f, "0.14.1/generated_decimal.json.gz");
+  GOLD(f, "0.14.1/generated_decimal.json.gz");
   /* f0 is decimal(3, 2) holding "-11697" in its first slot: the bytes are
    * kept (compare values, not precision), full validation flags it */
   const qv_array *a = f->batches[0]->columns[0];
@@ -116,7 +99,7 @@ static void test_legacy_decimals_beyond_precision(void **state) {
 
 static void test_primitive_values(void **state) {
   (void)state;
-  GOLD_OR_SKIP(f, "cpp-21.0.0/generated_primitive.json.gz");
+  GOLD(f, "cpp-21.0.0/generated_primitive.json.gz");
   assert_int_equal(f->n_batches, 2);
   const qv_batch *b = f->batches[0];
   assert_int_equal(b->length, 17);
@@ -146,7 +129,7 @@ static void test_primitive_values(void **state) {
 
 static void test_decimal256_value(void **state) {
   (void)state;
-  GOLD_OR_SKIP(f, "cpp-21.0.0/generated_decimal256.json.gz");
+  GOLD(f, "cpp-21.0.0/generated_decimal256.json.gz");
   const qv_array *a = f->batches[0]->columns[0];
   assert_int_equal(a->type->id, QV_TYPE_DECIMAL256);
   assert_int_equal(a->type->precision, 37);
@@ -162,7 +145,7 @@ static void test_decimal256_value(void **state) {
 
 static void test_views_values(void **state) {
   (void)state;
-  GOLD_OR_SKIP(f, "cpp-21.0.0/generated_binary_view.json.gz");
+  GOLD(f, "cpp-21.0.0/generated_binary_view.json.gz");
   assert_int_equal(f->n_batches, 3);
   const qv_batch *b = f->batches[2];
   int64_t len;
@@ -188,7 +171,7 @@ static void test_views_values(void **state) {
 
 static void test_union_values(void **state) {
   (void)state;
-  GOLD_OR_SKIP(f, "cpp-21.0.0/generated_union.json.gz");
+  GOLD(f, "cpp-21.0.0/generated_union.json.gz");
   const qv_batch *b = f->batches[1];
   assert_int_equal(b->length, 11);
   /* sparse_1: typeIds [5,7], TYPE_ID[0] = 7 -> f2 "ôhdf11p" */
@@ -209,7 +192,7 @@ static void test_union_values(void **state) {
   assert_int_equal(d->children[2]->length, 6);
   qv_json_file_free(f);
   /* 0.17.1 unions still carry a VALIDITY member: read all the same */
-  GOLD_OR_SKIP(old, "0.17.1/generated_union.json.gz");
+  GOLD(old, "0.17.1/generated_union.json.gz");
   assert_int_equal(old->batches[1]->columns[0]->n_buffers, 1);
   assert_int_equal(qv_array_union_type_code(old->batches[1]->columns[0], 0), 5);
   qv_json_file_free(old);
@@ -217,7 +200,7 @@ static void test_union_values(void **state) {
 
 static void test_temporal_values(void **state) {
   (void)state;
-  GOLD_OR_SKIP(f, "cpp-21.0.0/generated_datetime.json.gz");
+  GOLD(f, "cpp-21.0.0/generated_datetime.json.gz");
   const qv_batch *b = f->batches[0];
   const qv_array *a = qv_batch_column_by_name(b, "f9"); /* timestamp[ns], DATA[0] "-9223372036854775808" */
   assert_int_equal(a->type->unit, QV_UNIT_NANO);
@@ -229,7 +212,7 @@ static void test_temporal_values(void **state) {
   assert_int_equal(qv_array_values_int32(a)[0], 2126947);
   qv_json_file_free(f);
 
-  GOLD_OR_SKIP(m, "cpp-21.0.0/generated_interval_mdn.json.gz");
+  GOLD(m, "cpp-21.0.0/generated_interval_mdn.json.gz");
   /* DATA[0] = {months 1493908993, days -474729930, nanoseconds 8820212087008106548} */
   const uint8_t *p = m->batches[0]->columns[0]->buffers[1]->data;
   int32_t md[2];
@@ -244,7 +227,7 @@ static void test_temporal_values(void **state) {
 
 static void test_dictionary_sharing(void **state) {
   (void)state;
-  GOLD_OR_SKIP(f, "cpp-21.0.0/generated_nested_dictionary.json.gz");
+  GOLD(f, "cpp-21.0.0/generated_nested_dictionary.json.gz");
   /* id 0 (utf8) is used inside list_dict's values (id 1) and struct_dict's (id 2) */
   const qv_batch *b = f->batches[0];
   const qv_array *list_dict = b->columns[0], *struct_dict = b->columns[1];
@@ -255,7 +238,7 @@ static void test_dictionary_sharing(void **state) {
   assert_int_equal(f->n_dictionaries, 3);
   qv_json_file_free(f);
 
-  GOLD_OR_SKIP(s, "4.0.0-shareddict/generated_shared_dict.json.gz");
+  GOLD(s, "4.0.0-shareddict/generated_shared_dict.json.gz");
   const qv_array *c1 = s->batches[0]->columns[0], *c2 = s->batches[0]->columns[1];
   assert_ptr_equal(c1->dictionary, c2->dictionary);
   int64_t len;
@@ -267,7 +250,7 @@ static void test_dictionary_sharing(void **state) {
 
 static void test_extension_and_metadata(void **state) {
   (void)state;
-  GOLD_OR_SKIP(f, "cpp-21.0.0/generated_extension.json.gz");
+  GOLD(f, "cpp-21.0.0/generated_extension.json.gz");
   const qv_field *u = f->schema->fields[0], *d = f->schema->fields[1];
   assert_int_equal(u->type->id, QV_TYPE_EXTENSION);
   assert_int_equal(u->type->canonical, QV_EXT_UUID);
@@ -279,7 +262,7 @@ static void test_extension_and_metadata(void **state) {
   assert_memory_equal(qv_array_fixed_value(f->batches[1]->columns[0], 0), "\x16\xF7\x5B\xB9", 4);
   qv_json_file_free(f);
 
-  GOLD_OR_SKIP(m, "cpp-21.0.0/generated_custom_metadata.json.gz");
+  GOLD(m, "cpp-21.0.0/generated_custom_metadata.json.gz");
   assert_int_equal(m->schema->metadata->n, 2);
   assert_string_equal(m->schema->metadata->pairs[0].key, "schema_custom_0");
   assert_string_equal(m->schema->metadata->pairs[0].value, "{}");
@@ -291,7 +274,7 @@ static void test_extension_and_metadata(void **state) {
   assert_non_null(qv_metadata_find(ux->metadata, "ARROW:integration:allow_unregistered_extension"));
   qv_json_file_free(m);
 
-  GOLD_OR_SKIP(mp, "cpp-21.0.0/generated_map_non_canonical.json.gz");
+  GOLD(mp, "cpp-21.0.0/generated_map_non_canonical.json.gz");
   const qv_type *t = mp->schema->fields[0]->type;
   assert_int_equal(t->id, QV_TYPE_MAP);
   assert_string_equal(t->children[0]->name, "some_entries");
@@ -311,5 +294,5 @@ int main(void) {
       cmocka_unit_test(test_dictionary_sharing),
       cmocka_unit_test(test_extension_and_metadata),
   };
-  return cmocka_run_group_tests(tests, setup, NULL);
+  return cmocka_run_group_tests(tests, NULL, NULL);
 }

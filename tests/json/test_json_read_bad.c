@@ -128,6 +128,122 @@ static void test_bad_types(void **state) {
                QV_ERR_INVALID_DATA, "schema.fields[0].type.timezone: expected a string, found an integer");
 }
 
+/* A member of a type object with the wrong kind or value, one per type
+ * parameter the reader parses. */
+static void test_bad_type_members(void **state) {
+  (void)state;
+  expect_error(SCHEMA1(FIELD("a", "{\"name\":\"int\",\"isSigned\":\"yes\",\"bitWidth\":8}")), QV_ERR_INVALID_DATA,
+               "schema.fields[0].type.isSigned: expected a boolean, found a string");
+  expect_error(SCHEMA1("{\"name\":\"u\",\"nullable\":true,\"type\":{\"name\":\"union\",\"mode\":\"SPARSE\","
+                       "\"typeIds\":{}},\"children\":[" FIELD("a", INT(8)) "]}"),
+               QV_ERR_INVALID_DATA, "schema.fields[0].type.typeIds: expected an array, found an object");
+  expect_error(SCHEMA1(FIELD("a", "{\"name\":\"fixedsizebinary\"}")), QV_ERR_INVALID_DATA,
+               "schema.fields[0].type: missing member \"byteWidth\"");
+  expect_error(SCHEMA1(FIELD("a", "{\"name\":\"decimal\",\"precision\":5,\"scale\":\"2\"}")), QV_ERR_INVALID_DATA,
+               "schema.fields[0].type.scale: expected an integer, found a string");
+  expect_error(SCHEMA1(FIELD("a", "{\"name\":\"decimal\",\"precision\":5,\"scale\":2,\"bitWidth\":\"x\"}")),
+               QV_ERR_INVALID_DATA, "schema.fields[0].type.bitWidth: expected an integer, found a string");
+  expect_error(SCHEMA1(FIELD("a", "{\"name\":\"date\",\"unit\":\"WEEK\"}")), QV_ERR_INVALID_DATA,
+               "schema.fields[0].type.unit: expected one of DAY|MILLISECOND, found \"WEEK\"");
+  expect_error(SCHEMA1(FIELD("a", "{\"name\":\"time\",\"unit\":\"HOUR\",\"bitWidth\":32}")), QV_ERR_INVALID_DATA,
+               "schema.fields[0].type.unit: expected one of SECOND|MILLISECOND|MICROSECOND|NANOSECOND, found \"HOUR\"");
+  expect_error(SCHEMA1(FIELD("a", "{\"name\":\"time\",\"unit\":\"MICROSECOND\",\"bitWidth\":\"64\"}")),
+               QV_ERR_INVALID_DATA, "schema.fields[0].type.bitWidth: expected an integer, found a string");
+  expect_error(SCHEMA1(FIELD("a", "{\"name\":\"time\",\"unit\":\"MICROSECOND\",\"bitWidth\":16}")),
+               QV_ERR_INVALID_DATA, "schema.fields[0].type: time bitWidth must be 32 or 64, found 16");
+  expect_error(SCHEMA1(FIELD("a", "{\"name\":\"timestamp\",\"unit\":\"DAY\"}")), QV_ERR_INVALID_DATA,
+               "schema.fields[0].type.unit: expected one of SECOND|MILLISECOND|MICROSECOND|NANOSECOND, found \"DAY\"");
+  expect_error(SCHEMA1(FIELD("a", "{\"name\":\"duration\",\"unit\":7}")), QV_ERR_INVALID_DATA,
+               "schema.fields[0].type.unit: expected a string, found an integer");
+  expect_error(SCHEMA1(FIELD("a", "{\"name\":\"interval\",\"unit\":\"WEEK\"}")), QV_ERR_INVALID_DATA,
+               "schema.fields[0].type.unit: expected one of YEAR_MONTH|DAY_TIME|MONTH_DAY_NANO, found \"WEEK\"");
+  expect_error(SCHEMA1("{\"name\":\"l\",\"nullable\":true,\"type\":{\"name\":\"fixedsizelist\"},\"children\":["
+                       FIELD("a", INT(8)) "]}"),
+               QV_ERR_INVALID_DATA, "schema.fields[0].type: missing member \"listSize\"");
+  expect_error(SCHEMA1("{\"name\":\"l\",\"nullable\":true,\"type\":{\"name\":\"fixedsizelist\",\"listSize\":2},"
+                       "\"children\":[]}"),
+               QV_ERR_INVALID_DATA, "schema.fields[0].type: type \"fixedsizelist\" needs 1 child field, found 0");
+  expect_error(SCHEMA1("{\"name\":\"m\",\"nullable\":true,\"type\":{\"name\":\"map\"},\"children\":[]}"),
+               QV_ERR_INVALID_DATA, "schema.fields[0].type: type \"map\" needs 1 child field, found 0");
+  expect_error(SCHEMA1("{\"name\":\"m\",\"nullable\":true,\"type\":{\"name\":\"map\",\"keysSorted\":1},"
+                       "\"children\":[" FIELD("e", "{\"name\":\"struct\"}") "]}"),
+               QV_ERR_INVALID_DATA, "schema.fields[0].type.keysSorted: expected a boolean, found an integer");
+}
+
+/* Field and schema metadata: an array of {"key", "value"} (or null; an
+ * object of strings is tolerated), nothing else. */
+static void test_bad_metadata(void **state) {
+  (void)state;
+  expect_error(SCHEMA1("{\"name\":\"a\",\"nullable\":true,\"type\":{\"name\":\"bool\"},\"children\":[],"
+                       "\"metadata\":{\"k\":5}}"),
+               QV_ERR_INVALID_DATA, "schema.fields[0].metadata.k: expected a string, found an integer");
+  expect_error(SCHEMA1("{\"name\":\"a\",\"nullable\":true,\"type\":{\"name\":\"bool\"},\"children\":[],"
+                       "\"metadata\":[5]}"),
+               QV_ERR_INVALID_DATA, "schema.fields[0].metadata[0]: expected an object {\"key\", \"value\"}, found an integer");
+  expect_error(SCHEMA1("{\"name\":\"a\",\"nullable\":true,\"type\":{\"name\":\"bool\"},\"children\":[],"
+                       "\"metadata\":[{\"value\":\"v\"}]}"),
+               QV_ERR_INVALID_DATA, "schema.fields[0].metadata[0]: missing member \"key\"");
+  expect_error(SCHEMA1("{\"name\":\"a\",\"nullable\":true,\"type\":{\"name\":\"bool\"},\"children\":[],"
+                       "\"metadata\":\"k=v\"}"),
+               QV_ERR_INVALID_DATA,
+               "schema.fields[0].metadata: expected null or an array of {\"key\", \"value\"}, found a string");
+  expect_error("{\"schema\":{\"fields\":[],\"metadata\":7},\"batches\":[]}", QV_ERR_INVALID_DATA,
+               "schema.metadata: expected null or an array of {\"key\", \"value\"}, found an integer");
+}
+
+/* Members of a field and of its dictionary encoding with the wrong kind. */
+static void test_bad_field_and_dictionary_members(void **state) {
+  (void)state;
+  expect_error(SCHEMA1("{\"name\":\"a\",\"nullable\":true,\"type\":{\"name\":\"bool\"},\"children\":{}}"),
+               QV_ERR_INVALID_DATA, "schema.fields[0].children: expected an array, found an object");
+  expect_error(SCHEMA1("{\"name\":\"a\",\"nullable\":true,\"type\":{\"name\":\"bool\"},\"dictionary\":[]}"),
+               QV_ERR_INVALID_DATA, "schema.fields[0].dictionary: expected an object, found an array");
+  expect_error(SCHEMA1("{\"name\":\"d\",\"nullable\":true,\"type\":{\"name\":\"utf8\"},\"children\":[],"
+                       "\"dictionary\":{\"id\":0,\"indexType\":[]}}"),
+               QV_ERR_INVALID_DATA, "schema.fields[0].dictionary.indexType: expected an object, found an array");
+  expect_error(SCHEMA1("{\"name\":\"d\",\"nullable\":true,\"type\":{\"name\":\"utf8\"},\"children\":[],"
+                       "\"dictionary\":{\"id\":0,\"isOrdered\":\"no\"}}"),
+               QV_ERR_INVALID_DATA, "schema.fields[0].dictionary.isOrdered: expected a boolean, found a string");
+  expect_error(SCHEMA1("{\"name\":\"d\",\"nullable\":true,\"type\":{\"name\":\"utf8\"},\"children\":[],"
+                       "\"dictionary\":{\"id\":0,\"indexType\":{\"name\":\"int\",\"isSigned\":true,\"bitWidth\":\"8\"}}}"),
+               QV_ERR_INVALID_DATA, "schema.fields[0].dictionary.indexType.bitWidth: expected an integer, found a string");
+}
+
+/* Shapes other writers produce that the reader accepts, read as meant. */
+static void test_tolerated_shapes(void **state) {
+  (void)state;
+  static const char metadata_object[] = "{\"schema\":{\"fields\":[],\"metadata\":{\"k\":\"v\"}},\"batches\":[]}";
+  static const char int_without_sign[] =
+      SCHEMA1("{\"name\":\"a\",\"nullable\":true,\"type\":{\"name\":\"int\",\"bitWidth\":8},\"children\":[]}");
+  static const char extension_with_more_metadata[] =
+      SCHEMA1("{\"name\":\"a\",\"nullable\":true,\"type\":{\"name\":\"utf8\"},\"children\":[],\"metadata\":["
+              "{\"key\":\"ARROW:extension:name\",\"value\":\"arrow.json\"},{\"key\":\"x\",\"value\":\"y\"}]}");
+  static const char empty_extension_name[] =
+      SCHEMA1("{\"name\":\"a\",\"nullable\":true,\"type\":{\"name\":\"bool\"},\"children\":[],\"metadata\":["
+              "{\"key\":\"ARROW:extension:name\",\"value\":\"\"}]}");
+  qv_error err;
+  qv_json_file *f = NULL;
+  assert_int_equal(qv_json_read_memory(metadata_object, strlen(metadata_object), &f, &err), QV_OK);
+  const qv_kv *kv = qv_metadata_find(f->schema->metadata, "k");
+  assert_non_null(kv);
+  assert_memory_equal(kv->value, "v", 1);
+  qv_json_file_free(f);
+  assert_int_equal(qv_json_read_memory(int_without_sign, strlen(int_without_sign), &f, &err), QV_OK);
+  assert_int_equal(f->schema->fields[0]->type->id, QV_TYPE_INT8); /* isSigned defaults to true */
+  qv_json_file_free(f);
+  assert_int_equal(qv_json_read_memory(extension_with_more_metadata, strlen(extension_with_more_metadata), &f, &err),
+                   QV_OK);
+  const qv_field *fld = f->schema->fields[0];
+  assert_int_equal(fld->type->id, QV_TYPE_EXTENSION);
+  assert_string_equal(fld->type->extension_name, "arrow.json");
+  assert_non_null(qv_metadata_find(fld->metadata, "x")); /* the other keys stay on the field */
+  assert_null(qv_metadata_find(fld->metadata, "ARROW:extension:name"));
+  qv_json_file_free(f);
+  assert_int_equal(qv_json_read_memory(empty_extension_name, strlen(empty_extension_name), &f, &err), QV_OK);
+  assert_int_equal(f->schema->fields[0]->type->id, QV_TYPE_BOOL); /* an empty name is no extension */
+  qv_json_file_free(f);
+}
+
 static void test_bad_counts(void **state) {
   (void)state;
   expect_error(DOC1(FIELD("a", INT(8)), 3, "{\"name\":\"a\",\"count\":3,\"VALIDITY\":[1,1,1],\"DATA\":[1,2]}"),
@@ -447,6 +563,10 @@ int main(void) {
       cmocka_unit_test(test_bad_document_shape),
       cmocka_unit_test(test_bad_fields),
       cmocka_unit_test(test_bad_types),
+      cmocka_unit_test(test_bad_type_members),
+      cmocka_unit_test(test_bad_metadata),
+      cmocka_unit_test(test_bad_field_and_dictionary_members),
+      cmocka_unit_test(test_tolerated_shapes),
       cmocka_unit_test(test_bad_counts),
       cmocka_unit_test(test_bad_values),
       cmocka_unit_test(test_bad_offsets),

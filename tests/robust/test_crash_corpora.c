@@ -19,8 +19,8 @@
  * QV_ERR_UNSUPPORTED and a message naming the metadata version.
  *
  * The corpus root is $QV_ARROW_TESTING (default ../shared/arrow-testing,
- * relative to the repository root, the tests' working directory). Set but
- * missing: the tests fail; unset and missing: they are skipped.
+ * relative to the repository root, the tests' working directory); missing,
+ * the tests fail (support/arrow_testing.h).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -42,31 +42,15 @@
 #include "quiver/print.h"
 #include "quiver/validate.h"
 #include "robust/robust_util.h"
+#include "support/arrow_testing.h"
 
 /* Seconds one input may take across all its read paths (ASan is slow, but
  * these inputs are at most a few KiB). */
 #define PER_INPUT_SECONDS 60
 
-static char g_root[4096];
-
-static int setup(void **state) {
-  (void)state;
-  const char *env = getenv("QV_ARROW_TESTING");
-  const char *root = env != NULL && env[0] != '\0' ? env : "../shared/arrow-testing";
-  snprintf(g_root, sizeof g_root, "%s", root);
-  return 0;
-}
-
-/* Full path of a corpus directory; skips (unset env) or fails (set env)
- * when the corpus is missing. */
+/* Full path of a corpus directory; fails the test when it is missing. */
 static void corpus_dir(const char *sub, char *out, size_t cap) {
-  struct stat sb;
-  snprintf(out, cap, "%s/%s", g_root, sub);
-  if (stat(out, &sb) == 0 && S_ISDIR(sb.st_mode)) return;
-  const char *env = getenv("QV_ARROW_TESTING");
-  if (env != NULL && env[0] != '\0') fail_msg("QV_ARROW_TESTING=%s but %s is missing", env, out);
-  print_message("arrow-testing not found at %s: skipping\n", out);
-  skip();
+  snprintf(out, cap, "%s/%s", qvt_arrow_testing_require(sub), sub);
 }
 
 /* ---- soft failures: every input is replayed, then all problems reported ---- */
@@ -483,5 +467,5 @@ int main(void) {
       cmocka_unit_test(test_ipc_tensor_stream_corpus),
       cmocka_unit_test(test_forward_compatibility_schema_v6),
   };
-  return cmocka_run_group_tests(tests, setup, NULL);
+  return cmocka_run_group_tests(tests, NULL, NULL);
 }
