@@ -76,7 +76,7 @@ RUST_PEER=
 [ -x "$HOME/.cargo/bin/cargo" ] && PATH="$HOME/.cargo/bin:$PATH"
 if command -v cargo >/dev/null 2>&1; then
   note "building the arrow-rs peer (bench/peers/rust, release)"
-  if CARGO_TARGET_DIR=build/rust-peer cargo build --release --locked --quiet \
+  if bench/peers/rust/restore-lock.sh 2>>"$LOG" && CARGO_TARGET_DIR=build/rust-peer cargo build --release --locked --quiet \
        --manifest-path bench/peers/rust/Cargo.toml 2>>"$LOG"; then
     RUST_PEER=build/rust-peer/release/quiver-bench-peer
   else
