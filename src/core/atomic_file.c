@@ -83,6 +83,7 @@ static qv_status open_direct(qv__atomic_file *f, const char *path, qv_error *err
     int e = errno;
     return qv_error_set(err, QV_ERR_IO, "cannot open '%s' for writing: %s (errno %d)", path, strerror(e), e);
   }
+  f->path = qv__strdup(path); /* for messages; NULL (out of memory) falls back to "output" */
   f->fd = fd;
   f->direct = true;
   return QV_OK;
@@ -185,8 +186,11 @@ qv_status qv__atomic_file_commit(qv__atomic_file *f, qv_error *err) {
   if (f->direct) {
     int fd = f->fd;
     f->fd = -1;
-    if (fd >= 0 && close(fd) != 0 && errno != EINTR) return io_error(errno, "close of", "output", err);
-    return QV_OK;
+    qv_status st = QV_OK;
+    if (fd >= 0 && close(fd) != 0 && errno != EINTR) st = io_error(errno, "close of", f->path ? f->path : "output", err);
+    qv__free(f->path);
+    f->path = NULL;
+    return st;
   }
   if (f->fd < 0 || f->tmp_path == NULL)
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "the output file is already finished");
