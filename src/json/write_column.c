@@ -220,7 +220,9 @@ static qv_status write_binary(const wcol *c, const qv_type *s) {
   bool text = s->id == QV_TYPE_STRING || s->id == QV_TYPE_LARGE_STRING;
   int w = large ? 8 : 4;
   const uint8_t *off = qv_array_buffer_data(c->a, 1);
-  const uint8_t *data = c->a->buffers[2] ? c->a->buffers[2]->data : NULL;
+  /* an absent data buffer reads as empty: no pointer arithmetic on NULL */
+  static const uint8_t no_data[1] = {0};
+  const uint8_t *data = c->a->buffers[2] && c->a->buffers[2]->data ? c->a->buffers[2]->data : no_data;
   int64_t data_size = c->a->buffers[2] ? c->a->buffers[2]->size : 0;
   int64_t total = 0;
   /* Offsets of what is written: null slots are empty. */
@@ -378,6 +380,39 @@ static qv_status list_window(const wcol *c, int width, child_window *win) {
   return QV_OK;
 }
 
+/* List-view slots (null ones too: the format keeps them) must lie inside
+ * the child, as the reader requires; the values are written as they are. */
+static qv_status check_list_views(const wcol *c, int width) {
+  const uint8_t *off = qv_array_buffer_data(c->a, 1), *size = qv_array_buffer_data(c->a, 2);
+  const int64_t child_len = c->a->children[0]->length;
+  for (int64_t i = 0; i < c->n; i++) {
+    int64_t o = load_offset(off, width, c->start + i), n = load_offset(size, width, c->start + i);
+    if (o < 0 || n < 0 || o > child_len || n > child_len - o)
+      return col_fail(c, i, "list view offset %lld, size %lld outside the child's %lld slots", (long long)o,
+                      (long long)n, (long long)child_len);
+  }
+  return QV_OK;
+}
+
+/* Union slots: a declared type code, and for dense unions an offset inside
+ * the child it selects. */
+static qv_status check_union(const wcol *c, const qv_type *s) {
+  const uint8_t *ids = qv_array_buffer_data(c->a, 0), *off = qv_array_buffer_data(c->a, 1);
+  for (int64_t i = 0; i < c->n; i++) {
+    int8_t code = (int8_t)ids[c->start + i];
+    int8_t child = code >= 0 ? s->child_index[code] : -1;
+    if (child < 0 || child >= c->a->n_children)
+      return col_fail(c, i, "type id %d is not declared by the union", code);
+    if (s->id == QV_TYPE_DENSE_UNION) {
+      int64_t o = load_offset(off, 4, c->start + i);
+      if (o < 0 || o >= c->a->children[child]->length)
+        return col_fail(c, i, "offset %lld outside child %d's %lld slots", (long long)o, child,
+                        (long long)c->a->children[child]->length);
+    }
+  }
+  return QV_OK;
+}
+
 /* Run-end encoded window: the runs overlapping [start, start + n). */
 static qv_status write_ree(const wcol *c, const qv_type *s) {
   qv_json_wctx *w = c->w;
@@ -493,6 +528,7 @@ qv_status qv_json_write_column(qv_json_wctx *w, const char *path, const char *na
     case QV_TYPE_LIST_VIEW:
     case QV_TYPE_LARGE_LIST_VIEW: {
       int width = s->id == QV_TYPE_LIST_VIEW ? 4 : 8;
+      if ((st = check_list_views(&c, width)) != QV_OK) break;
       write_int_list(&c, "OFFSET", qv_array_buffer_data(a, 1), width, c.start, length, 0);
       write_int_list(&c, "SIZE", qv_array_buffer_data(a, 2), width, c.start, length, 0);
       win[0] = (child_window){0, a->children[0]->length};
@@ -514,7 +550,8 @@ qv_status qv_json_write_column(qv_json_wctx *w, const char *path, const char *na
       write_fixed(&c, s);
       break;
   }
-  if (s->id == QV_TYPE_SPARSE_UNION || s->id == QV_TYPE_DENSE_UNION) {
+  if (st == QV_OK && (s->id == QV_TYPE_SPARSE_UNION || s->id == QV_TYPE_DENSE_UNION)) st = check_union(&c, s);
+  if (st == QV_OK && (s->id == QV_TYPE_SPARSE_UNION || s->id == QV_TYPE_DENSE_UNION)) {
     write_int_list(&c, "TYPE_ID", qv_array_buffer_data(a, 0), 1, c.start, length, 0);
     if (s->id == QV_TYPE_DENSE_UNION) {
       write_int_list(&c, "OFFSET", qv_array_buffer_data(a, 1), 4, c.start, length, 0);
