@@ -42,7 +42,7 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
 max_len() {
   case "$1" in
     cdata_format) echo 256 ;;
-    cdata_import) echo 4096 ;;
+    cdata_import|hostile_array) echo 4096 ;;
     *) echo 65536 ;;
   esac
 }

@@ -9,7 +9,8 @@ every message of every .stream (framing stripped: 0xFFFFFFFF, int32 length,
 then that many bytes; the legacy pre-0.15 framing too) and every
 .arrow_file footer for `flatbuf`; whole .stream / .arrow_file files for
 `ipc_stream` / `ipc_file`; the decompressed .json.gz for `json`. The C Data
-targets get hand-written seeds. Seeds are named by content, so running this
+targets get hand-written seeds, hostile_array one program per type. Seeds are
+named by content, so running this
 again adds nothing twice; the fuzzer's own finds in the same folders stay.
 Standard library only.
 """
@@ -99,6 +100,21 @@ def cdata_seeds(out):
             put(out, "cdata_import", bytes([mode, choice]) + bytes(rnd.randrange(256) for _ in range(96)))
 
 
+def hostile_seeds(out):
+    """hostile_array (fuzz_hostile_build.c): byte 0 < 128 picks a leaf type
+    (byte 1 % 33), byte 0 >= 128 a nested kind (byte 0 % 12); the rest
+    drives lengths, buffers and contents, here pseudo-random."""
+    for leaf in range(33):
+        for variant in range(3):
+            rnd = random.Random(leaf * 10 + variant)
+            put(out, "hostile_array", bytes([0, leaf]) + bytes(rnd.randrange(256) for _ in range(160)))
+    for kind in range(12):
+        pick = next(p for p in range(128, 256) if p % 12 == kind)
+        for variant in range(6):
+            rnd = random.Random(1000 + kind * 10 + variant)
+            put(out, "hostile_array", bytes([pick]) + bytes(rnd.randrange(256) for _ in range(400)))
+
+
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
@@ -127,6 +143,7 @@ def main():
                 elif name.endswith(".json.gz"):
                     put(out, "json", gzip.decompress(data))
     cdata_seeds(out)
+    hostile_seeds(out)
     for t in sorted(os.listdir(out)):
         print("seeds: %-13s %5d files" % (t, len(os.listdir(os.path.join(out, t)))))
 

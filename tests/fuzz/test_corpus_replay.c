@@ -43,6 +43,7 @@ static const target k_targets[] = {
     {"ipc_stream", qv_fuzz_ipc_stream},
     {"ipc_file", qv_fuzz_ipc_file},
     {"json", qv_fuzz_json},
+    {"hostile_array", qv_fuzz_hostile_array},
 };
 #define N_TARGETS (sizeof k_targets / sizeof k_targets[0])
 
@@ -209,6 +210,13 @@ static void test_json_seeds_match_names(void **state) {
   assert_int_equal(for_each_input(&k_targets[5], json_matches_name), 0);
 }
 
+/* The hostile-array corpus (fixed findings and the inputs that reach each
+ * consumer) must exist and replay: a missing or empty folder fails. */
+static void test_hostile_array_corpus(void **state) {
+  (void)state;
+  assert_true(replay(&k_targets[6]) >= 4);
+}
+
 /* Garbage of every short shape is accepted or rejected cleanly by every target. */
 static void test_edge_inputs(void **state) {
   (void)state;
@@ -266,6 +274,7 @@ int main(void) {
       cmocka_unit_test(test_cdata_import_corpus), cmocka_unit_test(test_ipc_stream_corpus),
       cmocka_unit_test(test_ipc_file_corpus),     cmocka_unit_test(test_json_corpus),
       cmocka_unit_test(test_cdata_format_seeds_match_names), cmocka_unit_test(test_json_seeds_match_names),
+      cmocka_unit_test(test_hostile_array_corpus),
       cmocka_unit_test(test_edge_inputs),
       cmocka_unit_test(test_flatbuf_valid_schema), cmocka_unit_test(test_cdata_format_simple),
   };

@@ -10,7 +10,8 @@
  * schemas survive export + re-import equal; a successful array import is
  * validated (QV_VALIDATE_FULL); data that validates must print, slice (and
  * the slice validate and print) and survive an export + re-import round
- * trip equal to itself.
+ * trip equal to itself. Whatever passes structural validation (valid or
+ * not) goes through every consumer of arrays (fuzz_consume.h).
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -22,6 +23,7 @@
 #include "quiver/print.h"
 #include "quiver/validate.h"
 #include "support/fuzz_cdata_producer.h"
+#include "support/fuzz_consume.h"
 #include "support/fuzz_targets.h"
 
 #define NAME "cdata_import"
@@ -247,10 +249,14 @@ int qv_fuzz_cdata_import(const uint8_t *data, size_t size) {
     st = qv_array_validate(arr, QV_VALIDATE_FULL, &err);
     if (st != QV_OK) rc = check_error(st, &err, "qv_array_validate");
     else rc = exercise_valid_array(&gp, arr);
+    if (rc == 0 && qv_array_validate(arr, QV_VALIDATE_STRUCTURE, NULL) == QV_OK)
+      rc = qv_fuzz_consume_array(NAME, arr, qv_fuzz_seed(data, size));
   } else {
     st = qv_batch_validate(batch, QV_VALIDATE_FULL, &err);
     if (st != QV_OK) rc = check_error(st, &err, "qv_batch_validate");
     else rc = exercise_valid_batch(batch, qschema);
+    if (rc == 0 && qv_batch_validate(batch, QV_VALIDATE_STRUCTURE, NULL) == QV_OK)
+      rc = qv_fuzz_consume_batch(NAME, batch, qv_fuzz_seed(data, size));
   }
 
 done:

@@ -7,10 +7,16 @@
  * QV_ERR_OUT_OF_RANGE; the one-call qv_ipc_read_file_buffer must agree
  * with the reader (it succeeds exactly when every batch read). Once all is
  * released, the wrapped buffer's release must have run exactly once.
+ *
+ * Last, the bytes are read once more with structural validation only (the
+ * default), which lets content-invalid data through as the API allows, and
+ * every batch read and the whole table go through every consumer of arrays
+ * (fuzz_consume.h).
  */
 #include <inttypes.h>
 
 #include "quiver/ipc.h"
+#include "support/fuzz_consume.h"
 #include "support/fuzz_targets.h"
 
 #define NAME "ipc_file"
@@ -57,6 +63,21 @@ static int read_batches(qv_ipc_file_reader *r, bool *all_ok, int64_t *rows) {
   return 0;
 }
 
+/* Reads with the default options (structural validation only) and runs
+ * every consumer on what was read. */
+static int consume_default_read(qv_buffer *buf, uint64_t seed) {
+  qv_table *t = NULL;
+  qv_error err;
+  int rc = 0;
+  qv_error_clear(&err);
+  qv_status st = qv_ipc_read_file_buffer(buf, NULL, &t, &err);
+  if (st != QV_OK) return qv_fuzz_check_error(NAME, st, &err, "qv_ipc_read_file_buffer");
+  for (int64_t i = 0; i < t->n_batches && rc == 0; i++) rc = qv_fuzz_consume_batch(NAME, t->batches[i], seed + (uint64_t)i);
+  if (rc == 0) rc = qv_fuzz_consume_table(NAME, t, seed);
+  qv_table_release(t);
+  return rc;
+}
+
 int qv_fuzz_ipc_file(const uint8_t *data, size_t size) {
   qv_ipc_read_options opts = QV_IPC_READ_OPTIONS_DEFAULT;
   qv_buffer *buf = NULL;
@@ -87,6 +108,7 @@ int qv_fuzz_ipc_file(const uint8_t *data, size_t size) {
     else if (rc == 0 && st2 == QV_OK && t->n_rows != rows)
       rc = FAIL("qv_ipc_read_file_buffer read %" PRId64 " rows, the file reader %" PRId64, t->n_rows, rows);
   }
+  if (rc == 0) rc = consume_default_read(buf, qv_fuzz_seed(data, size));
   qv_table_release(t);
   qv_ipc_file_reader_free(r);
   qv_buffer_release(buf);

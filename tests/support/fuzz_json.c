@@ -6,13 +6,15 @@
  * promise), are validated fully and printed (printing must succeed on data
  * that validates, and never crash on data that does not); the file becomes
  * a table; and a table whose batches all validate fully, written back to
- * JSON and read again, must come back equal.
+ * JSON and read again, must come back equal. Every batch and the table go
+ * through every consumer of arrays (fuzz_consume.h).
  */
 #include <inttypes.h>
 
 #include "quiver/compare.h"
 #include "quiver/json.h"
 #include "quiver/validate.h"
+#include "support/fuzz_consume.h"
 #include "support/fuzz_targets.h"
 
 #define NAME "json"
@@ -64,6 +66,7 @@ int qv_fuzz_json(const uint8_t *data, size_t size) {
     else if (qv_batch_validate(f->batches[i], QV_VALIDATE_FULL, &err) != QV_OK)
       all_valid = false;
     if (rc == 0) rc = qv_fuzz_check_batch(NAME, f->batches[i], false);
+    if (rc == 0) rc = qv_fuzz_consume_batch(NAME, f->batches[i], qv_fuzz_seed(data, size) + (uint64_t)i);
   }
   for (int64_t i = 0; i < f->n_dictionaries && rc == 0; i++) {
     if (f->dictionaries[i].values == NULL) rc = FAIL("dictionary %" PRId64 " has no values", i);
@@ -78,6 +81,7 @@ int qv_fuzz_json(const uint8_t *data, size_t size) {
     goto done;
   }
   if (all_valid) rc = round_trip(t);
+  if (rc == 0) rc = qv_fuzz_consume_table(NAME, t, qv_fuzz_seed(data, size));
 done:
   qv_table_release(t);
   qv_json_file_free(f);

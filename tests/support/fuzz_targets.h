@@ -46,6 +46,11 @@ int qv_fuzz_ipc_file(const uint8_t *data, size_t size);
 /* Integration JSON reader: the bytes are a whole JSON file. */
 int qv_fuzz_json(const uint8_t *data, size_t size);
 
+/* Hostile arrays: the bytes are a program that builds an array passing
+ * structural validation but breaking content rules (fuzz_hostile_build.h);
+ * every consumer runs on it (fuzz_consume.h). */
+int qv_fuzz_hostile_array(const uint8_t *data, size_t size);
+
 /* ---- helpers shared by the bodies (fuzz_common.c) ---- */
 
 /* Prints "fuzz <target>: <message>" to stderr and returns 1 (the value a
