@@ -84,10 +84,11 @@ static void fill_array(struct ArrowArray *out, const qv_array *a, cursor *c) {
     out->buffers = c->bufs;
     c->bufs += nb;
     for (int32_t i = 0; i < a->n_buffers; i++) out->buffers[i] = a->buffers[i] != NULL ? a->buffers[i]->data : NULL;
-    if (has_offsets(st->id) && a->n_buffers > 1 && out->buffers[1] == NULL) {
-      /* Only an empty array may elide its offsets (structural validation);
-       * a consumer reads offsets[offset] and offsets[offset + length], so
-       * the stand-in is exported at offset 0, the same empty window. */
+    if (has_offsets(st->id) && a->n_buffers > 1 && (a->buffers[1] == NULL || a->buffers[1]->size == 0)) {
+      /* Only an empty array may elide its offsets (structural validation),
+       * by an absent buffer or a 0-byte one; a consumer reads
+       * offsets[offset] and offsets[offset + length], so the stand-in is
+       * exported at offset 0, the same empty window. */
       out->buffers[1] = zero_offsets;
       out->offset = 0;
     }

@@ -534,7 +534,8 @@ static qv_status check_run_ends(qv_body_plan *p, const qv_array *a, qv_error *er
 static qv_status add_ree(qv_body_plan *p, const qv_array *a, int64_t off, int64_t len, qv_error *err) {
   const qv_array *re = a->children[0], *vals = a->children[1];
   int w = qv_type_storage(re->type)->bit_width / 8;
-  const uint8_t *base = re->buffers[1] ? re->buffers[1]->data + re->offset * w : NULL;
+  /* no pointer arithmetic on a run-ends buffer without data (0 runs) */
+  const uint8_t *base = re->buffers[1] && re->buffers[1]->data ? re->buffers[1]->data + re->offset * w : NULL;
   if (len == 0 || base == NULL || re->length == 0) {
     QV_RETURN_IF_ERROR(add_child(p, re, 0, 0, err));
     return add_child(p, vals, 0, 0, err);

@@ -357,7 +357,7 @@ static qv_status write_children(const wcol *c, const qv_type *s, const child_win
 static qv_status list_window(const wcol *c, int width, child_window *win) {
   const uint8_t *off = qv_array_buffer_data(c->a, 1);
   int64_t child_len = c->a->children[0]->length;
-  if (off == NULL) { /* only an empty array may lack its offsets */
+  if (off == NULL || c->a->buffers[1]->size == 0) { /* only an empty array may lack its offsets (or have 0 bytes) */
     if (c->n > 0) return col_fail(c, 0, "the offsets buffer is missing");
     win[0] = (child_window){0, 0};
     key(c->w, "OFFSET", false);

@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "quiver/cdata.h"
 #include "quiver/compare.h"
 #include "quiver/field.h"
 #include "quiver/ipc.h"
@@ -205,6 +206,45 @@ static void test_json_writer_absent_string_data(void **state) {
   qv_buffer_release(bufs[1]);
 }
 
+/* An empty string array at offset 3 whose offsets buffer is present but 0
+ * bytes long (structural validation allows it): the C Data export passed
+ * that buffer with offset 3, and the importer read offsets[3] past it. */
+static void test_cdata_export_empty_offsets_buffer(void **state) {
+  (void)state;
+  static const int32_t storage[1] = {0};
+  qv_buffer *empty = NULL;
+  qv_array *a = NULL, *back = NULL;
+  struct ArrowArray exp;
+  assert_int_equal(qv_buffer_wrap(storage, 0, NULL, NULL, &empty, NULL), QV_OK); /* data, 0 bytes */
+  qv_buffer *bufs[3] = {NULL, empty, NULL};
+  assert_int_equal(qv_array_new(qv_type_string(), 0, 3, 0, 3, bufs, 0, NULL, NULL, &a, NULL), QV_OK);
+  assert_int_equal(qv_array_validate(a, QV_VALIDATE_STRUCTURE, NULL), QV_OK);
+  assert_int_equal(qv_array_export(a, &exp, NULL), QV_OK);
+  assert_int_equal(exp.offset, 0);
+  assert_int_equal(qv_array_import(&exp, a->type, &back, NULL), QV_OK);
+  assert_int_equal(qv_array_validate(back, QV_VALIDATE_FULL, NULL), QV_OK);
+  assert_true(qv_array_equals(a, back));
+  qv_array_release(back);
+  qv_array_release(a);
+  /* the same as a list, written as JSON: the writer read offsets[3] too */
+  qv_type *lt = NULL;
+  qv_array *child = int8_child(0);
+  assert_int_equal(qv_type_list_of(QV_TYPE_LIST, qv_type_int8(), &lt, NULL), QV_OK);
+  qv_buffer *lbufs[2] = {NULL, empty};
+  assert_int_equal(qv_array_new(lt, 0, 3, 0, 2, lbufs, 1, &child, NULL, &a, NULL), QV_OK);
+  assert_int_equal(qv_array_validate(a, QV_VALIDATE_STRUCTURE, NULL), QV_OK);
+  qv_table *t = one_column_table(a);
+  char *text = NULL;
+  size_t n = 0;
+  assert_int_equal(qv_json_write_table_memory(t, NULL, &text, &n, NULL), QV_OK);
+  qv_json_free(text);
+  qv_table_release(t);
+  qv_array_release(a);
+  qv_array_release(child);
+  qv_type_release(lt);
+  qv_buffer_release(empty);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_fixed_size_binary_zero_width_round_trips),
@@ -212,6 +252,7 @@ int main(void) {
       cmocka_unit_test(test_json_writer_refuses_list_views_outside_the_child),
       cmocka_unit_test(test_json_writer_refuses_bad_union_slots),
       cmocka_unit_test(test_json_writer_absent_string_data),
+      cmocka_unit_test(test_cdata_export_empty_offsets_buffer),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
