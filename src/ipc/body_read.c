@@ -247,7 +247,8 @@ static qv_status load_buffer(qv_body_loader *l, const qv_ipc_field_node *node, c
   int64_t need;
   if (b->role == QV__BUF_VALIDITY) return load_validity(l, node, out, err);
   if (b->role == QV__BUF_OFFSETS) return load_offsets(l, node, w, b->name, out, err);
-  if (b->role == QV__BUF_VALUES && w <= 0)
+  /* fixed_size_binary(0) is a legal type whose values take no bytes */
+  if (b->role == QV__BUF_VALUES && w <= 0 && !(w == 0 && s->id == QV_TYPE_FIXED_SIZE_BINARY))
     return load_error(l, QV_ERR_NOT_IMPLEMENTED, err, "cannot load arrays of type %s", qv_type_id_name(s->id));
   if (!qv__layout_min_bytes(b, w, node->length, &need))
     return load_error(l, QV_ERR_OVERFLOW, err, "%lld values of %lld bytes overflow", (long long)node->length,

@@ -388,7 +388,7 @@ static qv_status list_window(const wcol *c, int width, child_window *win) {
 static qv_status check_list_views(const wcol *c, int width) {
   const uint8_t *off = qv_array_buffer_data(c->a, 1), *size = qv_array_buffer_data(c->a, 2);
   for (int64_t i = 0; i < c->n; i++) {
-    int64_t o = load_offset(off, width, c->start + i), n = load_offset(size, width, c->start + i);
+    int64_t o = qv__load_int(off, width, c->start + i), n = qv__load_int(size, width, c->start + i);
     if (o < 0 || n < 0)
       return col_fail(c, i, "list view offset %lld, size %lld: negative", (long long)o, (long long)n);
   }
@@ -401,7 +401,7 @@ static qv_status check_union(const wcol *c, const qv_type *s) {
     int8_t code = (int8_t)ids[c->start + i];
     if (code < 0) return col_fail(c, i, "type id %d is negative", code);
     if (s->id == QV_TYPE_DENSE_UNION) {
-      int64_t o = load_offset(off, 4, c->start + i);
+      int64_t o = qv__load_int(off, 4, c->start + i);
       if (o < 0) return col_fail(c, i, "dense union offset %lld is negative", (long long)o);
     }
   }

@@ -21,7 +21,7 @@
 #include "quiver/validate.h"
 #include "support/fuzz_consume.h"
 #include "support/fuzz_targets.h"
-#include "validate/utf8.h"
+#include "core/utf8.h"
 
 #define ACCESS_SLOTS 8 /* slots read by the accessors at each end */
 
