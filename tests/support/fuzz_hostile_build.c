@@ -589,8 +589,8 @@ qv_array *qv_fuzz_hostile_build_array(qv_fuzz_hostile *h, qv_type *type, int64_t
       default: p.length = u8(h) % 20; break;
     }
   } else {
-    p.length = need + (chance(h, 2) ? 0 : u8(h) % 4);
-    if (p.length < need) p.length = need; /* overflow */
+    int64_t extra = chance(h, 2) ? 0 : u8(h) % 4;
+    p.length = need > INT64_MAX - extra ? need : need + extra;
   }
   if (p.length > INT64_MAX - p.offset) p.offset = INT64_MAX - p.length;
   p.end = p.offset + p.length;
