@@ -319,7 +319,7 @@ PyTypeObject QvBatch_Type = {
 static PyObject *f_batch_from_arrays(PyObject *m, PyObject *args) {
   PyObject *arrays_obj, *names_obj, *md_obj = Py_None;
   if (!PyArg_ParseTuple(args, "OO|O", &arrays_obj, &names_obj, &md_obj)) return NULL;
-  PyObject *arrays = PySequence_Fast(arrays_obj, "arrays must be a sequence of quiver.Array");
+  PyObject *arrays = qvpy_sequence_snapshot(arrays_obj, "arrays must be a sequence of quiver.Array");
   if (arrays == NULL) return NULL;
   Py_ssize_t n = PySequence_Fast_GET_SIZE(arrays);
   PyObject *result = NULL, *names = NULL;
@@ -347,7 +347,7 @@ static PyObject *f_batch_from_arrays(PyObject *m, PyObject *args) {
   if (PyObject_TypeCheck(names_obj, &QvSchema_Type)) {
     schema = qv_schema_retain(((QvSchemaObject *)names_obj)->schema);
   } else {
-    names = PySequence_Fast(names_obj, "names must be a sequence of str");
+    names = qvpy_sequence_snapshot(names_obj, "names must be a sequence of str");
     if (names == NULL) goto done;
     if (PySequence_Fast_GET_SIZE(names) != n) {
       PyErr_Format(QvExc_ArrowInvalid, "%zd arrays but %zd names", n, PySequence_Fast_GET_SIZE(names));

@@ -271,7 +271,7 @@ PyTypeObject QvTable_Type = {
 static PyObject *f_table_from_batches(PyObject *m, PyObject *args) {
   PyObject *batches_obj, *schema_obj = Py_None;
   if (!PyArg_ParseTuple(args, "O|O", &batches_obj, &schema_obj)) return NULL;
-  PyObject *batches = PySequence_Fast(batches_obj, "batches must be a sequence of quiver.RecordBatch");
+  PyObject *batches = qvpy_sequence_snapshot(batches_obj, "batches must be a sequence of quiver.RecordBatch");
   if (batches == NULL) return NULL;
   Py_ssize_t n = PySequence_Fast_GET_SIZE(batches);
   qv_batch **parts = PyMem_Calloc((size_t)(n > 0 ? n : 1), sizeof(qv_batch *));
