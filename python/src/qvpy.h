@@ -146,6 +146,10 @@ qv_array *qvpy_coerce_array(PyObject *o, PyObject **holder);
 
 /* ---- helpers shared by batch.c, table.c, chunked.c (batch.c) ---- */
 
+/* For repr(): turns the pending exception into the text "<invalid: message>"
+ * (a new str), so repr never raises on bad data; NULL (exception kept) for a
+ * MemoryError. */
+PyObject *qvpy_invalid_text(void);
 /* New string from a qv_*_to_string result (frees text), or raises. */
 PyObject *qvpy_text_result(qv_status st, char *text, const qv_error *err);
 /* An Array wrapper around a retained reference to `a`. */

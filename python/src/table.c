@@ -213,7 +213,13 @@ static PyObject *table_repr(PyObject *self) {
   char *text = NULL;
   qv_error err;
   qv_status st = qv_table_to_string(tb(self), NULL, &text, &err);
-  return qvpy_text_result(st, text, &err);
+  PyObject *r = qvpy_text_result(st, text, &err);
+  if (r != NULL) return r;
+  PyObject *why = qvpy_invalid_text(); /* repr() never raises on bad data */
+  if (why == NULL) return NULL;
+  r = PyUnicode_FromFormat("quiver.Table %U", why);
+  Py_DECREF(why);
+  return r;
 }
 
 static PyObject *table_arrow_c_stream(PyObject *self, PyObject *args, PyObject *kw) {
