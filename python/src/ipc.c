@@ -112,7 +112,7 @@ static qv_status read_whole_path(const char *path, qv_buffer **out, qv_error *er
   qv_status st = qv_buffer_allocate(NULL, hint + 1, false, &buf, err); /* +1: EOF is seen without a regrow */
   int64_t got = 0;
   while (st == QV_OK) {
-    if (buf->capacity - got < 4096) {
+    if (got == buf->capacity) { /* full: a file that grew, or a FIFO */
       qv_buffer_set_size(buf, got); /* reserve keeps [0, size) */
       st = qv_buffer_reserve(buf, buf->capacity + buf->capacity / 2 + 65536, err);
       if (st != QV_OK) break;
