@@ -165,3 +165,35 @@ def test_empty_array_buffer_protocol_and_buffers():
     assert bytes(memoryview(a)) == b"" and memoryview(a).format == "q"
     assert all(b is None or b.size == 0 for b in a.buffers())
     assert a.equals(qv.array([], type=qv.int64())) and str(a) == str(qv.array([], type=qv.int64()))
+
+
+@pytest.mark.parametrize("type_", [pa.duration("us"), pa.duration("ns"), pa.timestamp("us"), pa.timestamp("ns"),
+                                   pa.timestamp("us", tz="UTC"), pa.duration("s"), pa.timestamp("ms")], ids=str)
+def test_extreme_temporal_values_raise_cleanly(type_):
+    """INT64_MIN and INT64_MAX microseconds: splitting them into days once
+    overflowed (days * 86400000000, undefined behaviour that UBSan reports
+    on the gold duration file; scripts/asan-pytest.sh). They are out of
+    Python's range: an exception, and the neighbours that fit convert."""
+    lo, hi = -(2 ** 63), 2 ** 63 - 1
+    factor = {"s": 10 ** 6, "ms": 1000, "us": 1}
+    for v in (lo, hi, lo + 1, hi - 1):
+        a = qv.array(pa.array([v], type_))
+        us = v * factor[type_.unit] if type_.unit in factor else v // 1000
+        expected = None
+        if lo <= us <= hi:
+            delta = datetime.timedelta(microseconds=us)
+            if pa.types.is_duration(type_):
+                expected = delta
+            else:
+                try:
+                    expected = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc if type_.tz else None) + delta
+                except OverflowError:
+                    expected = None
+        if expected is None:
+            with pytest.raises((OverflowError, ValueError)):
+                a.to_pylist()
+        else:
+            assert a.to_pylist() == [expected]
+    ok = qv.array(pa.array([-86_400_000_000 * 3 - 1, 86_400_000_000 * 3 + 1], pa.duration("us")))
+    assert ok.to_pylist() == [datetime.timedelta(microseconds=-86_400_000_000 * 3 - 1),
+                              datetime.timedelta(microseconds=86_400_000_000 * 3 + 1)]
