@@ -35,6 +35,9 @@ Reader options (keyword arguments of every reader):
 ``max_decompressed_size`` (default None: 4 GiB)
     Most bytes one compressed message may decompress to; a message claiming
     more is an error before anything is allocated.
+``max_total_decompressed_size`` (default None: 64 GiB)
+    Most bytes decompression may produce over the whole input, all messages
+    together: bounds the work a small compressed input can cause.
 ``memory_map`` (default False, paths only)
     False: the file is read into memory (one copy) and the table owns that
     copy. True: the file is memory-mapped and the table's arrays point into
@@ -51,56 +54,64 @@ from . import _quiver
 __all__ = ["read_stream", "read_file", "read", "write_stream", "write_file"]
 
 
-def _max_size(value):
+def _max_size(value, name):
     if value is None:
         return 0
     value = int(value)
     if value <= 0:
-        raise ValueError("max_decompressed_size must be positive (or None for the default), not %d" % value)
+        raise ValueError("%s must be positive (or None for the default), not %d" % (name, value))
     return value
 
 
-def _read(source, fmt, full_validation, require_eos, max_decompressed_size, memory_map):
-    cap = _max_size(max_decompressed_size)
+def _read(source, fmt, full_validation, require_eos, max_decompressed_size, memory_map, max_total_decompressed_size):
+    cap = _max_size(max_decompressed_size, "max_decompressed_size")
+    total = _max_size(max_total_decompressed_size, "max_total_decompressed_size")
     if isinstance(source, (str, os.PathLike)):
         return _quiver._ipc_read_path(os.fsencode(source), fmt, bool(full_validation), bool(require_eos), cap,
-                                      bool(memory_map))
+                                      bool(memory_map), total)
     if memory_map:
         raise ValueError("memory_map=True needs a path, not %s" % type(source).__name__)
     if hasattr(source, "read") and not isinstance(source, (bytes, bytearray, memoryview)):
         source = source.read()
-    return _quiver._ipc_read_buffer(source, fmt, bool(full_validation), bool(require_eos), cap)
+    return _quiver._ipc_read_buffer(source, fmt, bool(full_validation), bool(require_eos), cap, total)
 
 
-def read_stream(source, full_validation=False, require_eos=False, max_decompressed_size=None, memory_map=False):
+def read_stream(source, full_validation=False, require_eos=False, max_decompressed_size=None, memory_map=False,
+                max_total_decompressed_size=None):
     """read_stream(source, full_validation=False, require_eos=False, max_decompressed_size=None,
-    memory_map=False) -> Table: reads an IPC stream.
+    memory_map=False, max_total_decompressed_size=None) -> Table: reads an IPC stream.
 
     See the module documentation for the options; memory_map=True maps a
     path instead of reading it (zero-copy, but a later truncation of the file
     by another process kills the interpreter with SIGBUS).
     """
-    return _read(source, "stream", full_validation, require_eos, max_decompressed_size, memory_map)
+    return _read(source, "stream", full_validation, require_eos, max_decompressed_size, memory_map,
+                 max_total_decompressed_size)
 
 
-def read_file(source, full_validation=False, max_decompressed_size=None, memory_map=False):
-    """read_file(source, full_validation=False, max_decompressed_size=None, memory_map=False) -> Table:
-    reads an IPC file (ARROW1 ... ARROW1).
+def read_file(source, full_validation=False, max_decompressed_size=None, memory_map=False,
+              max_total_decompressed_size=None):
+    """read_file(source, full_validation=False, max_decompressed_size=None, memory_map=False,
+    max_total_decompressed_size=None) -> Table: reads an IPC file (ARROW1 ... ARROW1).
 
     See the module documentation for the options; memory_map=True maps a
     path instead of reading it (zero-copy, but a later truncation of the file
     by another process kills the interpreter with SIGBUS).
     """
-    return _read(source, "file", full_validation, False, max_decompressed_size, memory_map)
+    return _read(source, "file", full_validation, False, max_decompressed_size, memory_map,
+                 max_total_decompressed_size)
 
 
-def read(source, full_validation=False, require_eos=False, max_decompressed_size=None, memory_map=False):
-    """read(source, full_validation=False, require_eos=False, max_decompressed_size=None, memory_map=False)
-    -> Table: a stream or a file, detected from its first bytes (require_eos applies to streams).
+def read(source, full_validation=False, require_eos=False, max_decompressed_size=None, memory_map=False,
+         max_total_decompressed_size=None):
+    """read(source, full_validation=False, require_eos=False, max_decompressed_size=None, memory_map=False,
+    max_total_decompressed_size=None) -> Table: a stream or a file, detected from its first bytes
+    (require_eos applies to streams).
 
     See the module documentation for the options and the SIGBUS hazard of memory_map=True.
     """
-    return _read(source, None, full_validation, require_eos, max_decompressed_size, memory_map)
+    return _read(source, None, full_validation, require_eos, max_decompressed_size, memory_map,
+                 max_total_decompressed_size)
 
 
 def _as_table(data):

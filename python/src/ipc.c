@@ -141,7 +141,8 @@ static qv_status read_whole_path(const char *path, qv_buffer **out, qv_error *er
 }
 
 /* Reader options from Python arguments; -1 with ValueError. */
-static int read_options(int full, int require_eos, long long max_decompressed, qv_ipc_read_options *opts) {
+static int read_options(int full, int require_eos, long long max_decompressed, long long max_total,
+                        qv_ipc_read_options *opts) {
   qv_ipc_read_options d = QV_IPC_READ_OPTIONS_DEFAULT;
   *opts = d;
   opts->full_validation = full != 0;
@@ -152,6 +153,12 @@ static int read_options(int full, int require_eos, long long max_decompressed, q
     return -1;
   }
   opts->max_decompressed_size = (int64_t)max_decompressed; /* 0: the library's default */
+  if (max_total < 0) {
+    PyErr_Format(PyExc_ValueError,
+                 "max_total_decompressed_size must be positive (or None for the default), not %lld", max_total);
+    return -1;
+  }
+  opts->max_total_decompressed_size = (int64_t)max_total; /* 0: the library's default */
   return 0;
 }
 
@@ -162,17 +169,20 @@ static qv_status read_table(qv_buffer *buf, int fmt, const qv_ipc_read_options *
 }
 
 /* _ipc_read_path(path: bytes, format, full_validation, require_eos,
- *                max_decompressed_size (0 = default), memory_map) -> Table */
+ *                max_decompressed_size, memory_map,
+ *                max_total_decompressed_size) -> Table (sizes: 0 = default) */
 static PyObject *f_read_path(PyObject *m, PyObject *args) {
   const char *path;
   PyObject *fmt_obj;
   int full = 0, require_eos = 0, memory_map = 0;
-  long long max_decompressed = 0;
-  if (!PyArg_ParseTuple(args, "yO|ppLp", &path, &fmt_obj, &full, &require_eos, &max_decompressed, &memory_map))
+  long long max_decompressed = 0, max_total = 0;
+  if (!PyArg_ParseTuple(args, "yO|ppLpL", &path, &fmt_obj, &full, &require_eos, &max_decompressed, &memory_map,
+                        &max_total))
     return NULL;
   int fmt;
   qv_ipc_read_options opts;
-  if (parse_format(fmt_obj, &fmt) < 0 || read_options(full, require_eos, max_decompressed, &opts) < 0) return NULL;
+  if (parse_format(fmt_obj, &fmt) < 0 || read_options(full, require_eos, max_decompressed, max_total, &opts) < 0)
+    return NULL;
   qv_error err;
   qv_table *t = NULL;
   qv_status st;
@@ -196,15 +206,18 @@ static PyObject *f_read_path(PyObject *m, PyObject *args) {
 }
 
 /* _ipc_read_buffer(bytes-like or Buffer, format, full_validation,
- *                  require_eos, max_decompressed_size) -> Table */
+ *                  require_eos, max_decompressed_size,
+ *                  max_total_decompressed_size) -> Table */
 static PyObject *f_read_buffer(PyObject *m, PyObject *args) {
   PyObject *obj, *fmt_obj;
   int full = 0, require_eos = 0;
-  long long max_decompressed = 0;
-  if (!PyArg_ParseTuple(args, "OO|ppL", &obj, &fmt_obj, &full, &require_eos, &max_decompressed)) return NULL;
+  long long max_decompressed = 0, max_total = 0;
+  if (!PyArg_ParseTuple(args, "OO|ppLL", &obj, &fmt_obj, &full, &require_eos, &max_decompressed, &max_total))
+    return NULL;
   int fmt;
   qv_ipc_read_options opts;
-  if (parse_format(fmt_obj, &fmt) < 0 || read_options(full, require_eos, max_decompressed, &opts) < 0) return NULL;
+  if (parse_format(fmt_obj, &fmt) < 0 || read_options(full, require_eos, max_decompressed, max_total, &opts) < 0)
+    return NULL;
   qv_buffer *buf = buffer_of(obj);
   if (buf == NULL) return NULL;
   qv_error err;

@@ -198,3 +198,22 @@ def test_reading_a_growing_buffer_path_and_a_fifo(tmp_path):
     plain = tmp_path / "plain.arrows"
     plain.write_bytes(data)
     assert qv.ipc.read_stream(plain).equals(big) and qv.ipc.read(plain, memory_map=True).equals(big)
+
+
+def test_max_total_decompressed_size_caps_the_whole_input():
+    """Three batches of 2 MiB each: every message is under a 4 MiB per-message
+    cap, but together they pass a 5 MiB total cap."""
+    t = pa.table({"z": np.zeros(1 << 18, dtype=np.int64)})
+    sink = pa.BufferOutputStream()
+    with paipc.new_stream(sink, t.schema, options=paipc.IpcWriteOptions(compression="zstd")) as w:
+        for _ in range(3):
+            w.write_table(t)
+    data = sink.getvalue().to_pybytes()
+    assert qv.ipc.read_stream(data, max_decompressed_size=4 << 20).num_rows == 3 << 18
+    with pytest.raises(qv.ArrowException, match="max_total_decompressed_size"):
+        qv.ipc.read_stream(data, max_decompressed_size=4 << 20, max_total_decompressed_size=5 << 20)
+    with pytest.raises(qv.ArrowException, match="max_total_decompressed_size"):
+        qv.ipc.read(data, max_total_decompressed_size=5 << 20)
+    assert qv.ipc.read_stream(data, max_total_decompressed_size=7 << 20).num_rows == 3 << 18
+    with pytest.raises(ValueError, match="max_total_decompressed_size"):
+        qv.ipc.read_stream(data, max_total_decompressed_size=0)
