@@ -22,6 +22,20 @@
  * read the slot they are asked for without checking its content, so call
  * them on arrays that passed QV_VALIDATE_FULL, or check the slot first.
  * See docs/robustness.md, "The safety contract".
+ *
+ * Empty buffers (the one rule): a buffer holding no bytes may be absent.
+ * Absent means buffers[i] == NULL or a qv_buffer whose data is NULL (size
+ * 0); the two spellings mean the same. Producers may leave any empty buffer
+ * absent (the IPC reader and C Data import do: a zero-length batch, a list
+ * of empty lists, all-empty strings); an absent validity bitmap means "no
+ * nulls". Consumers therefore never dereference buffers[i] or its data
+ * without checking for absence, and never do arithmetic on a NULL data
+ * pointer (not even + 0). The accessors below honour the rule: the typed
+ * views (qv_array_values_*) return a valid, aligned address of an empty
+ * region for an absent buffer, so a loop over [0, length) of an empty array
+ * needs no special case; the indexed accessors read only buffers that
+ * structural validation guarantees present for i in [0, length), and treat
+ * an absent data buffer of binary/string as empty.
  */
 #ifndef QUIVER_ARRAY_H
 #define QUIVER_ARRAY_H
@@ -114,14 +128,25 @@ static inline bool qv_array_is_null(const qv_array *a, int64_t i) { return !qv_a
 
 /* Raw pointer to buffer `i`'s data (NULL if absent). Not offset-adjusted. */
 static inline const uint8_t *qv_array_buffer_data(const qv_array *a, int32_t i) {
-  return (i < a->n_buffers && a->buffers[i]) ? a->buffers[i]->data : NULL;
+  return (i >= 0 && i < a->n_buffers && a->buffers[i]) ? a->buffers[i]->data : NULL;
+}
+
+/* Buffer i's data, or (absent buffer) the address of an empty region that
+ * is aligned for any value type: never NULL. Not offset-adjusted. */
+static inline const uint8_t *qv__array_buffer_or_empty(const qv_array *a, int32_t i) {
+  static const uint64_t empty_region[1] = {0};
+  const uint8_t *p = qv_array_buffer_data(a, i);
+  return p != NULL ? p : (const uint8_t *)(const void *)empty_region;
 }
 
 /* Typed views of the values buffer, already adjusted by the array offset:
- * qv_array_values_int32(a)[i] is slot i. */
+ * qv_array_values_int32(a)[i] is slot i. An absent values buffer (an empty
+ * array, see the rule above) gives an empty region, never NULL. */
 #define QV__DEFINE_VALUES(NAME, CTYPE)                                              \
   static inline const CTYPE *qv_array_values_##NAME(const qv_array *a) {            \
-    return (const CTYPE *)(const void *)a->buffers[1]->data + a->offset;            \
+    const uint8_t *p = qv_array_buffer_data(a, 1);                                  \
+    if (p == NULL) return (const CTYPE *)(const void *)qv__array_buffer_or_empty(a, 1); \
+    return (const CTYPE *)(const void *)p + a->offset;                              \
   }
 QV__DEFINE_VALUES(int8, int8_t)
 QV__DEFINE_VALUES(int16, int16_t)
@@ -147,13 +172,13 @@ static inline bool qv_array_bool_value(const qv_array *a, int64_t i) {
 static inline const uint8_t *qv_array_binary_value(const qv_array *a, int64_t i, int64_t *len) {
   const int32_t *off = (const int32_t *)(const void *)a->buffers[1]->data + a->offset + i;
   *len = (int64_t)off[1] - off[0];
-  return a->buffers[2] ? a->buffers[2]->data + off[0] : (const uint8_t *)"";
+  return qv_array_buffer_data(a, 2) ? a->buffers[2]->data + off[0] : (const uint8_t *)"";
 }
 /* large_binary/large_utf8 (int64 offsets). */
 static inline const uint8_t *qv_array_large_binary_value(const qv_array *a, int64_t i, int64_t *len) {
   const int64_t *off = (const int64_t *)(const void *)a->buffers[1]->data + a->offset + i;
   *len = off[1] - off[0];
-  return a->buffers[2] ? a->buffers[2]->data + off[0] : (const uint8_t *)"";
+  return qv_array_buffer_data(a, 2) ? a->buffers[2]->data + off[0] : (const uint8_t *)"";
 }
 /* binary_view/utf8_view. */
 static inline const uint8_t *qv_array_view_value(const qv_array *a, int64_t i, int64_t *len) {

@@ -266,17 +266,8 @@ static PyObject *array_str(PyObject *self) {
 
 static PyObject *array_repr(PyObject *self) {
   PyObject *body = array_str(self);
-  if (body == NULL) { /* invalid data: say so instead of failing repr() */
-    PyObject *type, *value, *tb;
-    PyErr_Fetch(&type, &value, &tb);
-    PyObject *msg = value != NULL ? PyObject_Str(value) : NULL;
-    body = PyUnicode_FromFormat("<invalid: %S>", msg != NULL ? msg : Py_None);
-    Py_XDECREF(msg);
-    Py_XDECREF(type);
-    Py_XDECREF(value);
-    Py_XDECREF(tb);
-    if (body == NULL) return NULL;
-  }
+  if (body == NULL) body = qvpy_invalid_text(); /* invalid data: say so instead of failing repr() */
+  if (body == NULL) return NULL;
   char tname[256];
   qv_type_to_string(arr(self)->type, tname, sizeof tname);
   PyObject *r = PyUnicode_FromFormat("<quiver.Array type=%s length=%lld>\n%U", tname, (long long)arr(self)->length,

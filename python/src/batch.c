@@ -17,6 +17,20 @@ PyObject *qvpy_text_result(qv_status st, char *text, const qv_error *err) {
   return r;
 }
 
+PyObject *qvpy_invalid_text(void) {
+  if (PyErr_ExceptionMatches(PyExc_MemoryError)) return NULL;
+  PyObject *type, *value, *tb;
+  PyErr_Fetch(&type, &value, &tb);
+  PyObject *msg = value != NULL ? PyObject_Str(value) : NULL;
+  PyErr_Clear();
+  PyObject *r = PyUnicode_FromFormat("<invalid: %S>", msg != NULL ? msg : Py_None);
+  Py_XDECREF(msg);
+  Py_XDECREF(type);
+  Py_XDECREF(value);
+  Py_XDECREF(tb);
+  return r;
+}
+
 PyObject *qvpy_wrap_array_ref(qv_array *a, bool validated) {
   return qvpy_wrap_array(qv_array_retain(a), validated);
 }
@@ -243,7 +257,13 @@ static PyObject *batch_repr(PyObject *self) {
   char *text = NULL;
   qv_error err;
   qv_status st = qv_batch_to_string(bt(self), NULL, &text, &err);
-  return qvpy_text_result(st, text, &err);
+  PyObject *r = qvpy_text_result(st, text, &err);
+  if (r != NULL) return r;
+  PyObject *why = qvpy_invalid_text(); /* repr() never raises on bad data */
+  if (why == NULL) return NULL;
+  r = PyUnicode_FromFormat("quiver.RecordBatch %U", why);
+  Py_DECREF(why);
+  return r;
 }
 
 static PyObject *batch_arrow_c_array(PyObject *self, PyObject *args, PyObject *kw) {
@@ -319,7 +339,7 @@ PyTypeObject QvBatch_Type = {
 static PyObject *f_batch_from_arrays(PyObject *m, PyObject *args) {
   PyObject *arrays_obj, *names_obj, *md_obj = Py_None;
   if (!PyArg_ParseTuple(args, "OO|O", &arrays_obj, &names_obj, &md_obj)) return NULL;
-  PyObject *arrays = PySequence_Fast(arrays_obj, "arrays must be a sequence of quiver.Array");
+  PyObject *arrays = qvpy_sequence_snapshot(arrays_obj, "arrays must be a sequence of quiver.Array");
   if (arrays == NULL) return NULL;
   Py_ssize_t n = PySequence_Fast_GET_SIZE(arrays);
   PyObject *result = NULL, *names = NULL;
@@ -347,7 +367,7 @@ static PyObject *f_batch_from_arrays(PyObject *m, PyObject *args) {
   if (PyObject_TypeCheck(names_obj, &QvSchema_Type)) {
     schema = qv_schema_retain(((QvSchemaObject *)names_obj)->schema);
   } else {
-    names = PySequence_Fast(names_obj, "names must be a sequence of str");
+    names = qvpy_sequence_snapshot(names_obj, "names must be a sequence of str");
     if (names == NULL) goto done;
     if (PySequence_Fast_GET_SIZE(names) != n) {
       PyErr_Format(QvExc_ArrowInvalid, "%zd arrays but %zd names", n, PySequence_Fast_GET_SIZE(names));

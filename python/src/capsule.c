@@ -11,8 +11,12 @@
  * so the capsule destructor only frees the shell). Data is never copied:
  * imported buffers keep the producer's memory alive until the last quiver
  * reference is gone, then the producer's release runs exactly once. Imported
- * data is not trusted: the Python objects are created "unvalidated" and are
- * validated before values are read (see array.c).
+ * data is not trusted: every imported array, batch and table is validated
+ * structurally here, at once (buffer sizes, child lengths: cheap, O(1) per
+ * array), because every C consumer behind the Python methods (printing,
+ * comparison, the IPC writer, re-export) is memory-safe only on arrays that
+ * passed structural validation; values are validated fully before Python
+ * reads them (see array.c).
  *
  * Record-batch streams go through qv_stream_import. Streams of plain
  * arrays (a pyarrow ChunkedArray, a polars Series) are not record batches,
@@ -173,6 +177,20 @@ static PyObject *array_pair(PyObject *obj, PyObject *requested, struct ArrowSche
   return pair;
 }
 
+/* Wraps an imported array (taking it) once it passed structural
+ * validation; ArrowInvalid naming the problem otherwise. */
+static PyObject *wrap_imported_array(qv_array *a) {
+  qv_error err;
+  qv_status st = qv_array_validate(a, QV_VALIDATE_STRUCTURE, &err);
+  if (st != QV_OK) {
+    QVPY_KEEP_ERROR(qv_array_release(a));
+    return qvpy_raise(st, &err);
+  }
+  PyObject *w = qvpy_wrap_array(a, false);
+  if (w != NULL) ((QvArrayObject *)w)->structure_ok = true;
+  return w;
+}
+
 static PyObject *import_array_pair(PyObject *obj, PyObject *requested) {
   struct ArrowSchema *cs;
   struct ArrowArray *ca;
@@ -186,7 +204,7 @@ static PyObject *import_array_pair(PyObject *obj, PyObject *requested) {
   qv_type_release(type);
   Py_DECREF(pair); /* releases whatever was not moved out */
   if (st != QV_OK) return qvpy_raise(st, &err);
-  return qvpy_wrap_array(out, false);
+  return wrap_imported_array(out);
 }
 
 /* Errno-style stream failure -> exception with the producer's message. */
@@ -238,7 +256,7 @@ static PyObject *import_array_stream(PyObject *cap) {
       qvpy_raise(st, &err);
       goto done;
     }
-    PyObject *wrapped = qvpy_wrap_array(out, false);
+    PyObject *wrapped = wrap_imported_array(out);
     if (wrapped == NULL || PyList_Append(chunks, wrapped) < 0) {
       Py_XDECREF(wrapped);
       goto done;
@@ -289,6 +307,8 @@ static PyObject *import_table_stream(PyObject *cap) {
   for (int64_t i = 0; i < n; i++) qv_batch_release(batches[i]);
   free(batches);
   qv_stream_reader_release(reader);
+  if (st == QV_OK && (st = qv_table_validate(table, QV_VALIDATE_STRUCTURE, &err)) != QV_OK)
+    QVPY_KEEP_ERROR(qv_table_release(table));
   if (st != QV_OK) return qvpy_raise(st, &err);
   return qvpy_wrap_table(table, false);
 }
@@ -356,6 +376,8 @@ PyObject *qvpy_import_batch(PyObject *obj) {
     if (st == QV_OK) st = qv_batch_import(ca, schema, &out, &err);
     qv_schema_release(schema);
     Py_DECREF(pair);
+    if (st == QV_OK && (st = qv_batch_validate(out, QV_VALIDATE_STRUCTURE, &err)) != QV_OK)
+      QVPY_KEEP_ERROR(qv_batch_release(out));
     if (st != QV_OK) return qvpy_raise(st, &err);
     return qvpy_wrap_batch(out, false);
   }

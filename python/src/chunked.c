@@ -158,6 +158,7 @@ static PyObject *chunked_repr(PyObject *self) {
                                          (long long)chunked_length(self), PyTuple_GET_SIZE(ck(self)->chunks));
   for (Py_ssize_t i = 0; parts != NULL && i < PyTuple_GET_SIZE(ck(self)->chunks); i++) {
     PyObject *s = PyObject_Str(PyTuple_GET_ITEM(ck(self)->chunks, i));
+    if (s == NULL) s = qvpy_invalid_text(); /* repr() never raises on bad data */
     PyObject *joined = s ? PyUnicode_FromFormat("%U\n%U", parts, s) : NULL;
     Py_XDECREF(s);
     Py_DECREF(parts);

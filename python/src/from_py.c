@@ -19,6 +19,14 @@
  *   dictionary: a value of the value type; run-end encoded: consecutive
  *   equal values become one run.
  * None is a null everywhere. Errors name the row (top level) and the value.
+ *
+ * Converting a value may run Python code (__index__, __float__, __str__,
+ * __eq__, __len__, a property...), and that code may mutate or free the
+ * containers being walked. So nothing here walks a caller's list or dict in
+ * place: sequences are snapshotted into a tuple (qvpy_sequence_snapshot),
+ * which owns a reference to every item for the duration of the walk, and an
+ * item borrowed from a dict is held with its own reference while it is
+ * converted.
  */
 #include "qvpy.h"
 #include "scalars.h"
@@ -27,6 +35,16 @@
 
 static int append_value(qv_builder *b, PyObject *v, int depth);
 static int append_items(qv_builder *b, PyObject *const *items, Py_ssize_t n, int depth);
+
+PyObject *qvpy_sequence_snapshot(PyObject *v, const char *message) {
+  if (PyTuple_CheckExact(v)) return qvpy_newref(v);
+  if (PyList_Check(v)) return PyList_AsTuple(v);
+  PyObject *fast = PySequence_Fast(v, message);
+  if (fast == NULL) return NULL;
+  PyObject *t = PyTuple_Check(fast) ? qvpy_newref(fast) : PySequence_Tuple(fast);
+  Py_DECREF(fast);
+  return t;
+}
 
 static int check(qv_builder *b, qv_status st) {
   if (st == QV_OK) return 0;
@@ -114,15 +132,15 @@ static int temporal_value(PyObject *v, const qv_type *t, int64_t *out) {
 
 /* Sequence of exactly n ints. */
 static int int_tuple(PyObject *v, const qv_type *t, int n, int64_t *out, const char *expected) {
-  PyObject *fast = (PyUnicode_Check(v) || PyBytes_Check(v)) ? NULL : PySequence_Fast(v, "");
-  if (fast == NULL || PySequence_Fast_GET_SIZE(fast) != n) {
+  PyObject *fast = (PyUnicode_Check(v) || PyBytes_Check(v)) ? NULL : qvpy_sequence_snapshot(v, "");
+  if (fast == NULL || PyTuple_GET_SIZE(fast) != n) {
     PyErr_Clear();
     Py_XDECREF(fast);
     return type_error(v, expected, t);
   }
   int r = 0;
   for (int i = 0; i < n && r == 0; i++)
-    r = as_i64(PySequence_Fast_GET_ITEM(fast, i), t, i == 2 ? INT64_MIN : INT32_MIN, i == 2 ? INT64_MAX : INT32_MAX,
+    r = as_i64(PyTuple_GET_ITEM(fast, i), t, i == 2 ? INT64_MIN : INT32_MIN, i == 2 ? INT64_MAX : INT32_MAX,
                &out[i]);
   Py_DECREF(fast);
   return r;
@@ -255,9 +273,9 @@ static bool is_plain_sequence(PyObject *v) {
 
 static int append_list(qv_builder *b, const qv_type *t, PyObject *v, int depth) {
   if (!is_plain_sequence(v)) return type_error(v, "a list or other sequence", t);
-  PyObject *fast = PySequence_Fast(v, "expected a sequence");
+  PyObject *fast = qvpy_sequence_snapshot(v, "expected a sequence");
   if (fast == NULL) return -1;
-  int r = append_items(qv_builder_child(b, 0), PySequence_Fast_ITEMS(fast), PySequence_Fast_GET_SIZE(fast), depth + 1);
+  int r = append_items(qv_builder_child(b, 0), &PyTuple_GET_ITEM(fast, 0), PyTuple_GET_SIZE(fast), depth + 1);
   Py_DECREF(fast);
   if (r < 0) return -1;
   return check(b, qv_builder_finish_element(b));
@@ -270,15 +288,15 @@ static int append_map(qv_builder *b, const qv_type *t, PyObject *v, int depth) {
   qv_builder *kb = qv_builder_child(entries, 0), *vb = qv_builder_child(entries, 1);
   int r = 0;
   for (Py_ssize_t i = 0; i < PyList_GET_SIZE(pairs) && r == 0; i++) {
-    PyObject *kv = PyList_GET_ITEM(pairs, i);
-    PyObject *fast = is_plain_sequence(kv) ? PySequence_Fast(kv, "") : NULL;
-    if (fast == NULL || PySequence_Fast_GET_SIZE(fast) != 2) {
+    PyObject *kv = PyList_GET_ITEM(pairs, i); /* `pairs` is ours: no Python code sees it */
+    PyObject *fast = is_plain_sequence(kv) ? qvpy_sequence_snapshot(kv, "") : NULL;
+    if (fast == NULL || PyTuple_GET_SIZE(fast) != 2) {
       Py_XDECREF(fast);
       PyErr_Clear();
       r = type_error(kv, "a (key, value) pair", t);
       break;
     }
-    PyObject *key = PySequence_Fast_GET_ITEM(fast, 0), *val = PySequence_Fast_GET_ITEM(fast, 1);
+    PyObject *key = PyTuple_GET_ITEM(fast, 0), *val = PyTuple_GET_ITEM(fast, 1);
     if (key == Py_None) {
       PyErr_SetString(QvExc_ArrowInvalid, "map keys cannot be None");
       r = -1;
@@ -298,17 +316,24 @@ static int append_struct(qv_builder *b, const qv_type *t, PyObject *v, int depth
   int r = 0;
   if (PyDict_Check(v)) {
     for (int32_t k = 0; k < t->n_children && r == 0; k++) {
+      /* borrowed from the dict: hold it, converting it may mutate the dict */
       PyObject *item = PyDict_GetItemString(v, t->children[k]->name);
-      r = append_value(qv_builder_child(b, k), item != NULL ? item : Py_None, depth + 1);
+      item = qvpy_newref(item != NULL ? item : Py_None);
+      r = append_value(qv_builder_child(b, k), item, depth + 1);
+      Py_DECREF(item);
     }
   } else if (PyTuple_Check(v) || PyList_Check(v)) {
-    if (PySequence_Fast_GET_SIZE(v) != t->n_children) {
+    PyObject *fields = qvpy_sequence_snapshot(v, "");
+    if (fields == NULL) return -1;
+    if (PyTuple_GET_SIZE(fields) != t->n_children) {
       PyErr_Format(QvExc_ArrowInvalid, "struct with %d fields cannot take a sequence of %zd values",
-                   (int)t->n_children, PySequence_Fast_GET_SIZE(v));
+                   (int)t->n_children, PyTuple_GET_SIZE(fields));
+      Py_DECREF(fields);
       return -1;
     }
     for (int32_t k = 0; k < t->n_children && r == 0; k++)
-      r = append_value(qv_builder_child(b, k), PySequence_Fast_GET_ITEM(v, k), depth + 1);
+      r = append_value(qv_builder_child(b, k), PyTuple_GET_ITEM(fields, k), depth + 1);
+    Py_DECREF(fields);
   } else {
     return type_error(v, "a dict (or a tuple of field values)", t);
   }
@@ -523,7 +548,7 @@ static int append_items(qv_builder *b, PyObject *const *items, Py_ssize_t n, int
 PyObject *qvpy_array_from_pylist(PyObject *values, qv_type *type) {
   if (PyUnicode_Check(values) || PyBytes_Check(values) || PyDict_Check(values))
     return PyErr_Format(PyExc_TypeError, "values must be a sequence of values, not %.100s", Py_TYPE(values)->tp_name);
-  PyObject *fast = PySequence_Fast(values, "values must be a sequence (list, tuple, ...)");
+  PyObject *fast = qvpy_sequence_snapshot(values, "values must be a sequence (list, tuple, ...)");
   if (fast == NULL) return NULL;
   qv_type *owned = NULL;
   if (type == NULL) {
@@ -537,14 +562,14 @@ PyObject *qvpy_array_from_pylist(PyObject *values, qv_type *type) {
   qv_builder *b = NULL;
   qv_array *arr = NULL;
   PyObject *result = NULL;
-  Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
+  Py_ssize_t n = PyTuple_GET_SIZE(fast);
   qv_status st = qv_builder_new(type, NULL, &b, &err);
   if (st == QV_OK) st = qv_builder_reserve(b, n, &err);
   if (st != QV_OK) {
     qvpy_raise(st, &err);
     goto done;
   }
-  if (append_items_ctx(b, PySequence_Fast_ITEMS(fast), n, 0, true) < 0) goto done;
+  if (append_items_ctx(b, &PyTuple_GET_ITEM(fast, 0), n, 0, true) < 0) goto done;
   st = qv_builder_finish(b, &arr, &err);
   if (st != QV_OK) {
     qvpy_raise(st, &err);

@@ -54,13 +54,14 @@ static void infer_free(infer *s) {
 
 static int visit(infer *s, PyObject *v, int depth);
 
+/* The items of a snapshot tuple: visiting may run Python code (a tzinfo,
+ * a Decimal subclass, a mapping's items()) that mutates the caller's list. */
 static int visit_items(infer *s, PyObject *seq, int depth) {
-  PyObject *fast = PySequence_Fast(seq, "expected a sequence");
+  PyObject *fast = qvpy_sequence_snapshot(seq, "expected a sequence");
   if (fast == NULL) return -1;
-  Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
-  PyObject **items = PySequence_Fast_ITEMS(fast);
+  Py_ssize_t n = PyTuple_GET_SIZE(fast);
   int r = 0;
-  for (Py_ssize_t i = 0; i < n && r == 0; i++) r = visit(s, items[i], depth);
+  for (Py_ssize_t i = 0; i < n && r == 0; i++) r = visit(s, PyTuple_GET_ITEM(fast, i), depth);
   Py_DECREF(fast);
   return r;
 }
@@ -103,7 +104,13 @@ static int visit_dict(infer *s, PyObject *v, int depth) {
   if (items == NULL) return -1;
   int r = 0;
   for (Py_ssize_t i = 0; i < PyList_GET_SIZE(items) && r == 0; i++) {
-    PyObject *kv = PyList_GET_ITEM(items, i);
+    PyObject *kv = PyList_GET_ITEM(items, i); /* `items` is ours; a mapping's items() may yield anything */
+    if (!PyTuple_Check(kv) || PyTuple_GET_SIZE(kv) != 2) {
+      PyErr_Format(QvExc_ArrowTypeError, "%.100s.items() must yield (key, value) pairs, not %.100s",
+                   Py_TYPE(v)->tp_name, Py_TYPE(kv)->tp_name);
+      r = -1;
+      break;
+    }
     infer *f = field_state(s, PyTuple_GET_ITEM(kv, 0));
     r = f != NULL ? visit(f, PyTuple_GET_ITEM(kv, 1), depth) : -1;
   }

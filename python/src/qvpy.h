@@ -146,6 +146,10 @@ qv_array *qvpy_coerce_array(PyObject *o, PyObject **holder);
 
 /* ---- helpers shared by batch.c, table.c, chunked.c (batch.c) ---- */
 
+/* For repr(): turns the pending exception into the text "<invalid: message>"
+ * (a new str), so repr never raises on bad data; NULL (exception kept) for a
+ * MemoryError. */
+PyObject *qvpy_invalid_text(void);
 /* New string from a qv_*_to_string result (frees text), or raises. */
 PyObject *qvpy_text_result(qv_status st, char *text, const qv_error *err);
 /* An Array wrapper around a retained reference to `a`. */
@@ -172,6 +176,11 @@ PyObject *qvpy_values_list(const qv_array *a, int64_t start, int64_t n);
 /* A new quiver.Array of `type` (NULL: inferred) from a Python sequence;
  * NULL with an exception (the row named for conversion errors). */
 PyObject *qvpy_array_from_pylist(PyObject *values, qv_type *type);
+/* A tuple holding the items of sequence `v` (a new reference; `v` itself
+ * when it is an exact tuple), for walking while conversion hooks run Python
+ * code that may mutate `v`. NULL with TypeError(`message`) for a
+ * non-sequence. */
+PyObject *qvpy_sequence_snapshot(PyObject *v, const char *message);
 /* Infers the type of a Python sequence's values; NULL with an exception. */
 qv_type *qvpy_infer_type(PyObject *seq);
 /* Timezone string of a tzinfo (for inference), new reference str or None. */

@@ -149,6 +149,18 @@ PyObject *qvpy_date_from_days(int64_t days) {
   return PyDate_FromDate((int)y, m, d);
 }
 
+/* Microseconds -> whole days (floor) and the microseconds into the day,
+ * without the overflow of days * 86400000000 near INT64_MIN. */
+static void split_days(int64_t us, int64_t *days, int64_t *rem) {
+  const int64_t day = INT64_C(86400000000);
+  *days = us / day;
+  *rem = us % day;
+  if (*rem < 0) {
+    *rem += day;
+    *days -= 1;
+  }
+}
+
 PyObject *qvpy_time_from_value(int64_t v, qv_time_unit unit) {
   int64_t us;
   if (to_micros(v, unit, &us) < 0) return NULL;
@@ -161,8 +173,8 @@ PyObject *qvpy_time_from_value(int64_t v, qv_time_unit unit) {
 PyObject *qvpy_timestamp_from_value(int64_t v, qv_time_unit unit, const char *tz) {
   int64_t us;
   if (to_micros(v, unit, &us) < 0) return NULL;
-  int64_t days = floordiv(us, INT64_C(86400000000));
-  int64_t rem = us - days * INT64_C(86400000000);
+  int64_t days, rem;
+  split_days(us, &days, &rem);
   int64_t y;
   int m, d;
   qvpy_civil_from_days(days, &y, &m, &d);
@@ -189,8 +201,8 @@ PyObject *qvpy_timestamp_from_value(int64_t v, qv_time_unit unit, const char *tz
 PyObject *qvpy_duration_from_value(int64_t v, qv_time_unit unit) {
   int64_t us;
   if (to_micros(v, unit, &us) < 0) return NULL;
-  int64_t days = floordiv(us, INT64_C(86400000000));
-  int64_t rem = us - days * INT64_C(86400000000);
+  int64_t days, rem;
+  split_days(us, &days, &rem);
   if (days > 999999999 || days < -999999999)
     return PyErr_Format(PyExc_OverflowError, "duration value %lld is out of range for Python's timedelta",
                         (long long)v);

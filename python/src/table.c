@@ -213,7 +213,13 @@ static PyObject *table_repr(PyObject *self) {
   char *text = NULL;
   qv_error err;
   qv_status st = qv_table_to_string(tb(self), NULL, &text, &err);
-  return qvpy_text_result(st, text, &err);
+  PyObject *r = qvpy_text_result(st, text, &err);
+  if (r != NULL) return r;
+  PyObject *why = qvpy_invalid_text(); /* repr() never raises on bad data */
+  if (why == NULL) return NULL;
+  r = PyUnicode_FromFormat("quiver.Table %U", why);
+  Py_DECREF(why);
+  return r;
 }
 
 static PyObject *table_arrow_c_stream(PyObject *self, PyObject *args, PyObject *kw) {
@@ -271,7 +277,7 @@ PyTypeObject QvTable_Type = {
 static PyObject *f_table_from_batches(PyObject *m, PyObject *args) {
   PyObject *batches_obj, *schema_obj = Py_None;
   if (!PyArg_ParseTuple(args, "O|O", &batches_obj, &schema_obj)) return NULL;
-  PyObject *batches = PySequence_Fast(batches_obj, "batches must be a sequence of quiver.RecordBatch");
+  PyObject *batches = qvpy_sequence_snapshot(batches_obj, "batches must be a sequence of quiver.RecordBatch");
   if (batches == NULL) return NULL;
   Py_ssize_t n = PySequence_Fast_GET_SIZE(batches);
   qv_batch **parts = PyMem_Calloc((size_t)(n > 0 ? n : 1), sizeof(qv_batch *));

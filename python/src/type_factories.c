@@ -121,7 +121,7 @@ static PyObject *f_list(PyObject *m, PyObject *args) {
 
 /* Borrowed qv_field pointers of a sequence of Field objects (PyMem array). */
 static qv_field **field_array(PyObject *seq, Py_ssize_t *n, PyObject **fast) {
-  *fast = PySequence_Fast(seq, "fields must be a sequence of quiver.Field");
+  *fast = qvpy_sequence_snapshot(seq, "fields must be a sequence of quiver.Field");
   if (*fast == NULL) return NULL;
   *n = PySequence_Fast_GET_SIZE(*fast);
   if (*n > INT32_MAX) {
@@ -179,7 +179,7 @@ static PyObject *f_union(PyObject *m, PyObject *args) {
   bool have_codes = codes_obj != Py_None;
   PyObject *result = NULL;
   if (have_codes) {
-    PyObject *cf = PySequence_Fast(codes_obj, "type_codes must be a sequence of ints");
+    PyObject *cf = qvpy_sequence_snapshot(codes_obj, "type_codes must be a sequence of ints");
     if (cf == NULL) goto done;
     if (PySequence_Fast_GET_SIZE(cf) != n || n > 128) {
       PyErr_Format(QvExc_ArrowInvalid, "union has %zd fields but %zd type codes", n, PySequence_Fast_GET_SIZE(cf));

@@ -27,7 +27,8 @@ const uint8_t *qv_array_bytes_value(const qv_array *a, int64_t i, int64_t *len) 
   if (lay->n_buffers >= 2 && b->role == QV__BUF_VIEWS) return qv_array_view_value(a, i, len);
   if (s->id == QV_TYPE_FIXED_SIZE_BINARY) {
     *len = s->byte_width;
-    return a->buffers[1] ? a->buffers[1]->data + (a->offset + i) * (int64_t)s->byte_width : (const uint8_t *)"";
+    return qv_array_buffer_data(a, 1) ? a->buffers[1]->data + (a->offset + i) * (int64_t)s->byte_width
+                                      : (const uint8_t *)"";
   }
   *len = 0;
   return NULL;

@@ -4,8 +4,11 @@
  * (found by trying 1..17 significant digits with snprintf/strtod - slow-ish
  * but exact, and printing is never a hot path) laid out by the rules of
  * Arrow C++'s formatter (double-conversion ToShortest with exponent window
- * [-6, 10), "e+NN" exponents). float16 is decoded exactly to a float and
- * printed as one (as Arrow C++ does: 65504, not the half-shortest 65500).
+ * [-6, 10), "e+NN" exponents). float16 is decoded exactly and printed as
+ * the double it equals, shortest round-trip for a double, which is what
+ * pyarrow prints (0.333251953125 and 65504, not the float32-shortest
+ * 0.33325195 or the half-shortest 65500); tests/interop checks every one of
+ * the 65536 float16 values against pyarrow.
  * Decimals: the Java BigDecimal.toString
  * convention Arrow uses. Dates and times: proleptic Gregorian calendar with
  * floor division, so negative values print correct pre-1970 instants.
@@ -67,6 +70,44 @@ static bool round_trips(const char *text, double v, int bits) {
   return bits == 64 ? r == v : (float)r == (float)v;
 }
 
+/* The decimal with as many digits as `text` ("[-]d.ddde[+-]XX", from
+ * %.*e) one unit in the last digit away from it, larger in magnitude for
+ * dir > 0, smaller for dir < 0, in the same form. false if there is none
+ * (a zero mantissa going down). */
+static bool adjacent_decimal(const char *text, int dir, char *out, size_t cap) {
+  const bool neg = text[0] == '-';
+  const char *p = text + (neg ? 1 : 0);
+  char d[24];
+  int n = 0;
+  for (; *p && *p != 'e' && n < (int)sizeof d - 1; p++)
+    if (*p >= '0' && *p <= '9') d[n++] = *p;
+  if (*p != 'e' || n == 0) return false;
+  int e = atoi(p + 1);
+  int k = n - 1;
+  if (dir > 0) {
+    while (k >= 0 && d[k] == '9') d[k--] = '0';
+    if (k < 0) { /* 9.99e4 -> 1.000e5 */
+      d[0] = '1';
+      e++;
+    } else {
+      d[k]++;
+    }
+  } else {
+    while (k >= 0 && d[k] == '0') d[k--] = '9';
+    if (k < 0) return false;
+    d[k]--;
+    if (d[0] == '0') { /* 1.000e5 -> 9.999e4 */
+      if (n == 1) return false;
+      memmove(d, d + 1, (size_t)(n - 1));
+      d[n - 1] = '9';
+      e--;
+    }
+  }
+  d[n] = '\0';
+  int w = snprintf(out, cap, "%s%c%s%se%+d", neg ? "-" : "", d[0], n > 1 ? "." : "", d + 1, e);
+  return w > 0 && (size_t)w < cap;
+}
+
 void qv__print_float(qv_strbuf *sb, double v, int bits) {
   if (isnan(v)) {
     qv_strbuf_append(sb, "nan");
@@ -85,6 +126,19 @@ void qv__print_float(qv_strbuf *sb, double v, int bits) {
   for (int prec = 1; prec <= max_digits; prec++) {
     snprintf(text, sizeof text, "%.*e", prec - 1, v);
     if (round_trips(text, v, bits)) break;
+    /* v's nearest prec-digit decimal may miss while the decimal on v's
+     * other side round-trips (a tie rounded to even, or v a power of two,
+     * whose lower neighbour is closer): 2^-24 prints 5.960464477539063e-8,
+     * the shortest, as pyarrow does, not 5.9604644775390625e-8. */
+    char other[40];
+    if (adjacent_decimal(text, 1, other, sizeof other) && round_trips(other, v, bits)) {
+      memcpy(text, other, sizeof text);
+      break;
+    }
+    if (adjacent_decimal(text, -1, other, sizeof other) && round_trips(other, v, bits)) {
+      memcpy(text, other, sizeof text);
+      break;
+    }
   }
   /* text = [-]d[.ddd]e[+-]XX */
   char digits[24];
@@ -279,7 +333,7 @@ bool qv__print_leaf(qv_strbuf *sb, const qv_array *a, int64_t i, const qv_print_
     case QV_TYPE_FLOAT16: {
       uint16_t h;
       memcpy(&h, d + j * 2, 2);
-      qv__print_float(sb, half_to_float(h), 32);
+      qv__print_float(sb, (double)half_to_float(h), 64); /* exact: every half is a double */
       return true;
     }
     case QV_TYPE_FLOAT32: {

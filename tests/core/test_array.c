@@ -56,6 +56,40 @@ static qv_array *string_array(const char *const *s, int64_t n) {
   return mk(qv_type_string(), n, 0, 3, bufs, 0, NULL, NULL);
 }
 
+/* Empty buffers may be absent (array.h, "Empty buffers"): a NULL entry or a
+ * qv_buffer with NULL data. The typed views must give a usable, non-NULL
+ * address for both, so an empty loop does no arithmetic on NULL. */
+static void test_absent_empty_buffers(void **state) {
+  (void)state;
+  qv_buffer *bufs[2] = {NULL, NULL};
+  qv_array *absent = mk(qv_type_int64(), 0, 0, 2, bufs, 0, NULL, NULL);
+  assert_non_null(qv_array_values_int64(absent));
+  assert_non_null(qv_array_values_float64(absent));
+  assert_null(qv_array_buffer_data(absent, 1));
+  assert_null(qv_array_buffer_data(absent, 7));
+  assert_null(qv_array_buffer_data(absent, -1));
+  qv_buffer *nodata = NULL;
+  assert_int_equal(qv_buffer_wrap(NULL, 0, NULL, NULL, &nodata, NULL), QV_OK);
+  qv_buffer *bufs2[2] = {NULL, nodata};
+  qv_array *empty = mk(qv_type_int32(), 0, 0, 2, bufs2, 0, NULL, NULL);
+  assert_non_null(qv_array_values_int32(empty));
+  assert_true(((uintptr_t)qv_array_values_int32(empty) % 8) == 0);
+  qv_array *slice = NULL;
+  assert_int_equal(qv_array_slice(empty, 0, 0, &slice, NULL), QV_OK);
+  assert_non_null(qv_array_values_int32(slice));
+  /* binary with an absent data buffer: every value is empty */
+  int32_t offs[3] = {0, 0, 0};
+  qv_buffer *bbufs[3] = {NULL, B(offs, sizeof offs), NULL};
+  qv_array *bin = mk(qv_type_string(), 2, 0, 3, bbufs, 0, NULL, NULL);
+  int64_t len = -1;
+  assert_non_null(qv_array_binary_value(bin, 1, &len));
+  assert_int_equal(len, 0);
+  qv_array_release(bin);
+  qv_array_release(slice);
+  qv_array_release(empty);
+  qv_array_release(absent);
+}
+
 static void test_primitive_and_slices(void **state) {
   (void)state;
   const int32_t v[6] = {10, 11, 12, 13, 14, 15};
@@ -756,6 +790,7 @@ int main(void) {
       cmocka_unit_test(test_null_type),
       cmocka_unit_test(test_new_null_every_type),
       cmocka_unit_test(test_new_null_special_cases),
+      cmocka_unit_test(test_absent_empty_buffers),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,8 +2,9 @@
 
 tests/interop/js holds a pinned apache-arrow dependency and read_ipc.mjs,
 which reads a stream or a file and prints a JSON summary (schema, rows,
-values). The first test to need it runs `npm install` there once
-(node_modules is git-ignored and reused). quiver's uncompressed streams and
+values). Its dependency tree is locked (package-lock.json, committed): the
+first test to need it runs `npm ci` there once when node_modules does not
+hold exactly the locked versions (node_modules is git-ignored and reused). quiver's uncompressed streams and
 files of primitive, string, nested and dictionary columns must summarise to
 what the original pyarrow table says. Skipped only when node is missing.
 """
@@ -37,18 +38,32 @@ def _node():
     node = shutil.which("node")
     if node is None:
         return None
-    pkg = JS_DIR / "node_modules" / "apache-arrow" / "package.json"
-    want = json.loads((JS_DIR / "package.json").read_text())["dependencies"]["apache-arrow"]
-    have = json.loads(pkg.read_text())["version"] if pkg.exists() else None
-    if have != want:
+    lock_path = JS_DIR / "package-lock.json"
+    if not lock_path.exists():
+        pytest.fail(f"{lock_path} is missing: the JS dependencies must be locked (npm install --package-lock-only)")
+    locked = json.loads(lock_path.read_text())["packages"]
+    if not _installed_as_locked(locked):
         npm = shutil.which("npm")
         if npm is None:
             pytest.fail("node is installed but npm is not: cannot install apache-arrow for tests/interop/js")
-        proc = subprocess.run([npm, "install", "--no-audit", "--no-fund"], cwd=JS_DIR,
+        proc = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=JS_DIR,
                               capture_output=True, text=True, timeout=600)
         if proc.returncode != 0:
-            pytest.fail(f"npm install in {JS_DIR} failed:\n{proc.stdout}\n{proc.stderr}")
+            pytest.fail(f"npm ci in {JS_DIR} failed:\n{proc.stdout}\n{proc.stderr}")
+        if not _installed_as_locked(locked):
+            pytest.fail(f"npm ci in {JS_DIR} did not install the locked versions")
     return node
+
+
+def _installed_as_locked(locked):
+    """Does node_modules hold every package of the lock file at its locked version?"""
+    for path, entry in locked.items():
+        if not path:
+            continue
+        pkg = JS_DIR / path / "package.json"
+        if not pkg.exists() or json.loads(pkg.read_text()).get("version") != entry.get("version"):
+            return False
+    return True
 
 
 @pytest.fixture

@@ -260,14 +260,9 @@ def _nested_lists(depth):
     return pa.table({"c": pa.array([v, None], t)})
 
 
-@pytest.mark.parametrize("depth", [
-    10, 40, 60,
-    # pyarrow writes and reads up to 63 nested lists (its recursion limit is
-    # 64); quiver's flatbuffer verifier stops at 64 nested tables (a Field
-    # and its type per level), so 61+ levels are refused with QV_ERR_LIMIT.
-    pytest.param(63, marks=pytest.mark.xfail(
-        reason="quiver caps flatbuffer nesting at 64 tables; pyarrow accepts 63 nested lists", strict=False)),
-])
+# pyarrow writes and reads up to 63 nested lists (its recursion limit is 64);
+# quiver reads and writes them too.
+@pytest.mark.parametrize("depth", [10, 40, 60, 63])
 def test_deep_nesting(depth, tmp_path):
     table = _nested_lists(depth)
     got, _ = _roundtrip(table, tmp_path, "stream", None, dict(to="stream"))

@@ -91,10 +91,12 @@ static void test_floats(void **state) {
   expect_text(one_f32(3.4028235e38f), NULL, ONE("3.4028235e+38"));
   expect_text(one_f32(16777216.0f), NULL, ONE("16777216"));
   expect_text(one_f16(0x3C00), NULL, ONE("1"));
-  expect_text(one_f16(0x3555), NULL, ONE("0.33325195"));
+  expect_text(one_f16(0x3555), NULL, ONE("0.333251953125"));
   expect_text(one_f16(0x7BFF), NULL, ONE("65504"));
-  expect_text(one_f16(0x0001), NULL, ONE("5.9604645e-8"));
+  expect_text(one_f16(0x0001), NULL, ONE("5.960464477539063e-8"));
   expect_text(one_f16(0xC500), NULL, ONE("-5"));
+  expect_text(one_f16(0x2E66), NULL, ONE("0.0999755859375"));
+  expect_text(one_f16(0x00A8), NULL, ONE("0.000010013580322265625"));
   expect_text(one_f16(0x7C00), NULL, ONE("inf"));
   expect_text(one_f16(0x7E00), NULL, ONE("nan"));
 }
