@@ -194,8 +194,8 @@ bool qv__ree_runs_increasing(const qv_array *a, int64_t *bad_run) {
   const qv_array *re = a->children[0];
   if (re->length == 0) return true;
   if (qv__buf_data(re, 1) == NULL) return false;
-  int64_t prev = qv__ree_run_end(a, 0);
-  for (int64_t p = 1; p < re->length; p++) {
+  int64_t prev = 0; /* the first run starts at row 0, so its end must be at least 1 */
+  for (int64_t p = 0; p < re->length; p++) {
     const int64_t e = qv__ree_run_end(a, p);
     if (e <= prev) {
       *bad_run = p;

@@ -130,8 +130,9 @@ bool qv__ree_window(const qv_array *a, int64_t start, int64_t len, int64_t *firs
                     int64_t *bad_row);
 
 /* True when every run end of run-end encoded `a` (all of its run_ends
- * child, not only a window) is strictly increasing; otherwise false with
- * *bad_run set to the first run whose end is not above the one before.
+ * child, not only a window) is strictly increasing and the first is at
+ * least 1; otherwise false with *bad_run set to the first run whose end is
+ * not above the one before (for run 0: not above 0).
  * Needed besides qv__ree_window because a row may be claimed by a run
  * outside the window (run ends [5, 3, 10]: rows 3 and 4 lie in runs 0 and
  * 2), and only a look at every run end rules that out. O(runs). */

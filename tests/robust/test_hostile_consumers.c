@@ -331,6 +331,20 @@ static void test_ree_unsorted_run_ends_print(void **state) {
   qv_array_release(a);
 }
 
+/* Run ends [-4, 2, 5]: increasing, but run 0 ends before row 0 starts, so
+ * rows 0 and 1 would be read from run 1 (made-up values). */
+static void test_ree_negative_first_run_end_consumers(void **state) {
+  (void)state;
+  qv_array *ends = hand_array(qv_type_int32(), 3, 0, 0, 2, BUFS(NULL, EXACT(int32_t, -4, 2, 5)), 0, NULL, NULL);
+  qv_array *vals = hand_array(qv_type_int32(), 3, 0, 0, 2, BUFS(NULL, EXACT(int32_t, 1, 2, 3)), 0, NULL, NULL);
+  qv_array *a = hand_array(hand_ree(qv_type_int32(), qv_type_int32()), 5, 0, 0, 0, NULL, 2, KIDS(ends, vals), NULL);
+  expect_valid(a, QV_VALIDATE_STRUCTURE);
+  qv_error e;
+  hand_expect(print_array(a, &e), &e, QV_ERR_INVALID_DATA, "first run end is -4");
+  assert_false(qv_array_equals(a, a));
+  qv_array_release(a);
+}
+
 static void test_ree_unsorted_run_ends_slice_write(void **state) {
   (void)state;
   qv_batch *b = one_column(ree_unsorted());
@@ -610,6 +624,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_view_buffer_index_out_of_range_concat),
       cmocka_unit_test(test_utf8_offsets_backwards_print_and_json),
       cmocka_unit_test(test_ree_unsorted_run_ends_print),
+      cmocka_unit_test(test_ree_negative_first_run_end_consumers),
       cmocka_unit_test(test_ree_unsorted_run_ends_slice_write),
       cmocka_unit_test(test_ree_unsorted_run_ends_compare),
       cmocka_unit_test(test_ree_unsorted_run_ends_json_write),
