@@ -107,8 +107,12 @@ static qv_status open_file(qv_ipc_file_reader *r, qv_error *err) {
     return qv_error_set(err, QV_ERR_INVALID_DATA,
                         "%lld bytes is too small to be an Arrow IPC file (magic, footer length and magic need 18)",
                         (long long)size);
-  if (memcmp(d, QV_IPC_MAGIC, QV_IPC_MAGIC_LEN) != 0)
+  if (memcmp(d, QV_IPC_MAGIC, QV_IPC_MAGIC_LEN) != 0) {
+    const char *what = qv_ipc_foreign_format(d, (size_t)size);
+    if (what != NULL)
+      return qv_error_set(err, QV_ERR_INVALID_DATA, "not an Arrow IPC file: it looks like %s", what);
     return qv_error_set(err, QV_ERR_INVALID_DATA, "not an Arrow IPC file: it does not start with \"ARROW1\"");
+  }
   if (memcmp(d + size - QV_IPC_MAGIC_LEN, QV_IPC_MAGIC, QV_IPC_MAGIC_LEN) != 0)
     return qv_error_set(err, QV_ERR_INVALID_DATA,
                         "Arrow IPC file does not end with \"ARROW1\" (truncated? the stream reader can recover "
