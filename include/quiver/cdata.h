@@ -23,7 +23,7 @@
  * already released struct (release == NULL) is rejected with
  * QV_ERR_INVALID_DATA and nothing is called.
  *
- * Imports check structure (BAD_INPUTS class 37): format strings, buffer and
+ * Imports check structure (docs/robustness.md, class 37): format strings, buffer and
  * child counts, required buffers, dictionary presence, lengths/offsets and
  * their sums, null counts, nesting depth (QV_CDATA_MAX_DEPTH). They do not
  * check content (offsets monotonic, UTF-8, union codes...): call

@@ -10,7 +10,7 @@
  * buffer, which therefore stays alive as long as any array read from it.
  * Bytes fed to the push decoder by pointer, and bytes read from a pipe or
  * socket, are copied once, into aligned buffers. Input is untrusted: every
- * size, offset and count is checked (see /work/shared/BAD_INPUTS.md), and
+ * size, offset and count is checked (docs/robustness.md lists every class of bad input and its error), and
  * loaded arrays are validated structurally (validate.h) before they are
  * returned.
  *

@@ -12,7 +12,7 @@
  * Buffer sizes come from the type, offset and length (L = offset + length):
  * bitmaps ceil(L/8), fixed width L*width, offsets (L+1)*width, binary data
  * the last offset, view data the trailing int64 sizes buffer. Structural
- * checks (BAD_INPUTS class 37) are done here; content checks (monotonic
+ * checks (docs/robustness.md, class 37) are done here; content checks (monotonic
  * offsets, child bounds, UTF-8) belong to qv_array_validate.
  */
 #include <stdatomic.h>
@@ -259,7 +259,7 @@ static qv_status import_node(import_holder *h, const struct ArrowArray *a, const
     const qv_field *f = sty->children[i];
     st = import_node(h, a->children[i], f->type, depth + 1, &kids[i], err);
     if (st != QV_OK) {
-      qv_cdata_error_child(err, depth, "child", i, f->name);
+      qv__cdata_error_child(err, depth, "child", i, f->name);
       goto cleanup;
     }
     n_kids = i + 1;
@@ -267,7 +267,7 @@ static qv_status import_node(import_holder *h, const struct ArrowArray *a, const
   if (is_dict) {
     st = import_node(h, a->dictionary, sty->value_type, depth + 1, &dict, err);
     if (st != QV_OK) {
-      qv_cdata_error_child(err, depth, "dictionary", 0, NULL);
+      qv__cdata_error_child(err, depth, "dictionary", 0, NULL);
       goto cleanup;
     }
   }
@@ -353,7 +353,7 @@ QV_API qv_status qv_batch_import(struct ArrowArray *array, qv_schema *schema, qv
     st = import_node(h, a->children[i], f->type, 1, &cols[i], err);
     n_cols = i + 1;
     if (st != QV_OK) {
-      qv_cdata_error_child(err, 0, "column", i, f->name);
+      qv__cdata_error_child(err, 0, "column", i, f->name);
       goto cleanup;
     }
     if (cols[i]->length - a->offset < a->length) {

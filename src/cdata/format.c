@@ -300,7 +300,7 @@ static qv_status parse_nested(const char *format, qv_cdata_format *f, qv_error *
   return QV_OK;
 }
 
-qv_status qv_cdata_format_parse(const char *format, qv_cdata_format *f, qv_error *err) {
+qv_status qv__cdata_format_parse(const char *format, qv_cdata_format *f, qv_error *err) {
   memset(f, 0, sizeof *f);
   f->timezone = NULL;
   switch (format[0]) {
@@ -364,7 +364,7 @@ QV_API qv_status qv_type_from_format(const char *format, int64_t flags, qv_field
       return qv_error_set(err, QV_ERR_INVALID_DATA, "format '%s': child %d is missing (NULL)", format, i);
 
   qv_cdata_format f;
-  QV_RETURN_IF_ERROR(qv_cdata_format_parse(format, &f, err));
+  QV_RETURN_IF_ERROR(qv__cdata_format_parse(format, &f, err));
 
   qv_error inner;
   qv_status st = QV_OK;

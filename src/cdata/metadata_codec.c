@@ -32,7 +32,7 @@ static int64_t pairs_size(const qv_metadata *md, const char *ext_name, int64_t *
   return size;
 }
 
-int64_t qv_cdata_metadata_size_ext(const qv_metadata *md, const char *ext_name, const char *ext_md,
+int64_t qv__cdata_metadata_size_ext(const qv_metadata *md, const char *ext_name, const char *ext_md,
                                    int32_t ext_md_len) {
   int64_t count;
   int64_t size = pairs_size(md, ext_name, &count);
@@ -53,7 +53,7 @@ static char *put_bytes(char *dst, const char *src, int32_t len) {
   return dst + len;
 }
 
-void qv_cdata_metadata_write_ext(const qv_metadata *md, const char *ext_name, const char *ext_md,
+void qv__cdata_metadata_write_ext(const qv_metadata *md, const char *ext_name, const char *ext_md,
                                  int32_t ext_md_len, char *dst) {
   int64_t count;
   pairs_size(md, ext_name, &count);
@@ -74,8 +74,8 @@ void qv_cdata_metadata_write_ext(const qv_metadata *md, const char *ext_name, co
 }
 
 QV_API int64_t qv_cdata_metadata_encode(const qv_metadata *md, char *buf, size_t cap) {
-  int64_t size = qv_cdata_metadata_size_ext(md, NULL, NULL, 0);
-  if (size > 0 && buf != NULL && (uint64_t)size <= (uint64_t)cap) qv_cdata_metadata_write_ext(md, NULL, NULL, 0, buf);
+  int64_t size = qv__cdata_metadata_size_ext(md, NULL, NULL, 0);
+  if (size > 0 && buf != NULL && (uint64_t)size <= (uint64_t)cap) qv__cdata_metadata_write_ext(md, NULL, NULL, 0, buf);
   return size;
 }
 
@@ -89,7 +89,7 @@ static bool key_is(const char *key, int32_t len, const char *want) {
   return (size_t)len == strlen(want) && memcmp(key, want, (size_t)len) == 0;
 }
 
-qv_status qv_cdata_metadata_decode_ext(const char *bytes, bool split_extension, qv_metadata **out,
+qv_status qv__cdata_metadata_decode_ext(const char *bytes, bool split_extension, qv_metadata **out,
                                        const char **ext_name, int32_t *ext_name_len, const char **ext_md,
                                        int32_t *ext_md_len, qv_error *err) {
   qv_status st = QV_OK;
@@ -155,5 +155,5 @@ cleanup:
 
 QV_API qv_status qv_cdata_metadata_decode(const char *bytes, qv_metadata **out, qv_error *err) {
   if (out == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_cdata_metadata_decode: out is NULL");
-  return qv_cdata_metadata_decode_ext(bytes, false, out, NULL, NULL, NULL, NULL, err);
+  return qv__cdata_metadata_decode_ext(bytes, false, out, NULL, NULL, NULL, NULL, err);
 }

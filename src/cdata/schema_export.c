@@ -58,7 +58,7 @@ static void plan_node(const qv_type *type, const char *name, const qv_metadata *
   node_desc d = describe(type);
   p->bytes += align8(qv_type_to_format(d.type, NULL, 0) + 1);
   p->bytes += align8((int64_t)strlen(name) + 1);
-  p->bytes += align8(qv_cdata_metadata_size_ext(md, d.ext_name, d.ext_md, d.ext_md_len));
+  p->bytes += align8(qv__cdata_metadata_size_ext(md, d.ext_name, d.ext_md, d.ext_md_len));
   if (d.type->id == QV_TYPE_DICTIONARY) {
     p->nodes++;
     plan_node(d.type->value_type, "", NULL, p);
@@ -99,9 +99,9 @@ static void fill_node(struct ArrowSchema *out, const qv_type *type, const char *
   c->bytes += align8(flen + 1);
   out->format = fmt;
   out->name = put_string(c, name, (int64_t)strlen(name));
-  int64_t mlen = qv_cdata_metadata_size_ext(md, d.ext_name, d.ext_md, d.ext_md_len);
+  int64_t mlen = qv__cdata_metadata_size_ext(md, d.ext_name, d.ext_md, d.ext_md_len);
   if (mlen > 0) {
-    qv_cdata_metadata_write_ext(md, d.ext_name, d.ext_md, d.ext_md_len, c->bytes);
+    qv__cdata_metadata_write_ext(md, d.ext_name, d.ext_md, d.ext_md_len, c->bytes);
     out->metadata = c->bytes;
     c->bytes += align8(mlen);
   } else {
@@ -153,7 +153,7 @@ static qv_status export_tree(const qv_type *type, const char *name, bool nullabl
                              const qv_schema *schema, struct ArrowSchema *out, qv_error *err) {
   plan p = {0, 0, 0};
   if (schema != NULL) {
-    p.bytes = align8(3) + align8(1) + align8(qv_cdata_metadata_size_ext(schema->metadata, NULL, NULL, 0));
+    p.bytes = align8(3) + align8(1) + align8(qv__cdata_metadata_size_ext(schema->metadata, NULL, NULL, 0));
     p.nodes = p.ptrs = schema->n_fields;
     for (int32_t i = 0; i < schema->n_fields; i++)
       plan_node(schema->fields[i]->type, schema->fields[i]->name, schema->fields[i]->metadata, &p);
@@ -178,10 +178,10 @@ static qv_status export_tree(const qv_type *type, const char *name, bool nullabl
   }
   out->format = put_string(&c, "+s", 2);
   out->name = put_string(&c, "", 0);
-  int64_t mlen = qv_cdata_metadata_size_ext(schema->metadata, NULL, NULL, 0);
+  int64_t mlen = qv__cdata_metadata_size_ext(schema->metadata, NULL, NULL, 0);
   out->metadata = NULL;
   if (mlen > 0) {
-    qv_cdata_metadata_write_ext(schema->metadata, NULL, NULL, 0, c.bytes);
+    qv__cdata_metadata_write_ext(schema->metadata, NULL, NULL, 0, c.bytes);
     out->metadata = c.bytes;
     c.bytes += align8(mlen);
   }

@@ -3,7 +3,7 @@
  * Schemas hold no data, so import copies what it needs (names, metadata)
  * and the public entry points MOVE the producer's struct and release it
  * before returning, on success and on failure alike. The recursive part
- * (qv_cdata_import_field) only reads the tree; its caller owns the release.
+ * (qv__cdata_import_field) only reads the tree; its caller owns the release.
  *
  * Per node: the format (parsed strictly with the node's children as child
  * fields), `dictionary` (the format is then the index type and the node's
@@ -23,7 +23,7 @@ static qv_status import_node(const struct ArrowSchema *s, int depth, qv_type **t
 
 static const char *node_name(const struct ArrowSchema *s) { return s->name != NULL ? s->name : ""; }
 
-void qv_cdata_error_child(qv_error *err, int depth, const char *kind, int64_t index, const char *name) {
+void qv__cdata_error_child(qv_error *err, int depth, const char *kind, int64_t index, const char *name) {
   if (depth < QV_CDATA_PATH_LEVELS && name == NULL)
     qv_error_prefix(err, "%s: ", kind);
   else if (depth < QV_CDATA_PATH_LEVELS)
@@ -32,7 +32,7 @@ void qv_cdata_error_child(qv_error *err, int depth, const char *kind, int64_t in
     qv_error_prefix(err, "...: ");
 }
 
-qv_status qv_cdata_import_field(const struct ArrowSchema *s, int depth, qv_field **out, qv_error *err) {
+qv_status qv__cdata_import_field(const struct ArrowSchema *s, int depth, qv_field **out, qv_error *err) {
   qv_type *type = NULL;
   qv_metadata *md = NULL;
   qv_status st = import_node(s, depth, &type, &md, err);
@@ -80,9 +80,9 @@ static qv_status import_node(const struct ArrowSchema *s, int depth, qv_type **t
       st = qv_error_set(err, QV_ERR_INVALID_DATA, "format '%s': child %d is NULL", s->format, i);
       goto cleanup;
     }
-    st = qv_cdata_import_field(c, depth + 1, &kids[i], err);
+    st = qv__cdata_import_field(c, depth + 1, &kids[i], err);
     if (st != QV_OK) {
-      qv_cdata_error_child(err, depth, "child", i, node_name(c));
+      qv__cdata_error_child(err, depth, "child", i, node_name(c));
       goto cleanup;
     }
     n_kids = i + 1;
@@ -98,7 +98,7 @@ static qv_status import_node(const struct ArrowSchema *s, int depth, qv_type **t
     }
     st = import_node(s->dictionary, depth + 1, &value, NULL, err);
     if (st != QV_OK) {
-      qv_cdata_error_child(err, depth, "dictionary", 0, NULL);
+      qv__cdata_error_child(err, depth, "dictionary", 0, NULL);
       goto cleanup;
     }
     st = qv_type_dictionary(base, value, (s->flags & ARROW_FLAG_DICTIONARY_ORDERED) != 0, &dict, err);
@@ -110,7 +110,7 @@ static qv_status import_node(const struct ArrowSchema *s, int depth, qv_type **t
 
   const char *ext_name = NULL, *ext_md = NULL;
   int32_t ext_name_len = 0, ext_md_len = 0;
-  st = qv_cdata_metadata_decode_ext(s->metadata, true, &md, &ext_name, &ext_name_len, &ext_md, &ext_md_len, err);
+  st = qv__cdata_metadata_decode_ext(s->metadata, true, &md, &ext_name, &ext_name_len, &ext_md, &ext_md_len, err);
   if (st != QV_OK) goto cleanup;
   if (ext_name != NULL) {
     ext_name_z = malloc((size_t)ext_name_len + 1);
@@ -177,7 +177,7 @@ QV_API qv_status qv_field_import(struct ArrowSchema *schema, qv_field **out, qv_
     st = qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_field_import: out is NULL");
   } else {
     *out = NULL;
-    st = qv_cdata_import_field(&local, 0, out, err);
+    st = qv__cdata_import_field(&local, 0, out, err);
   }
   local.release(&local);
   return st;
@@ -215,9 +215,9 @@ QV_API qv_status qv_schema_import(struct ArrowSchema *schema, qv_schema **out, q
       st = qv_error_set(err, QV_ERR_INVALID_DATA, "schema field %d is NULL", i);
       goto cleanup;
     }
-    st = qv_cdata_import_field(c, 1, &fields[i], err);
+    st = qv__cdata_import_field(c, 1, &fields[i], err);
     if (st != QV_OK) {
-      qv_cdata_error_child(err, 0, "field", i, node_name(c));
+      qv__cdata_error_child(err, 0, "field", i, node_name(c));
       goto cleanup;
     }
     n_fields = i + 1;

@@ -18,7 +18,7 @@
 
 #include "cdata/internal.h"
 
-int qv_cdata_status_to_errno(qv_status st) {
+int qv__cdata_status_to_errno(qv_status st) {
   switch (st) {
     case QV_OK: return 0;
     case QV_ERR_NO_MEMORY: return ENOMEM;
@@ -30,7 +30,7 @@ int qv_cdata_status_to_errno(qv_status st) {
   }
 }
 
-qv_status qv_cdata_errno_to_status(int code) {
+qv_status qv__cdata_errno_to_status(int code) {
   switch (code) {
     case 0: return QV_OK;
     case ENOMEM: return QV_ERR_NO_MEMORY;
@@ -58,7 +58,7 @@ typedef struct stream_private {
 static int stream_get_schema(struct ArrowArrayStream *s, struct ArrowSchema *out) {
   stream_private *p = s->private_data;
   qv_error_clear(&p->error);
-  return qv_cdata_status_to_errno(qv_schema_export(p->schema, out, &p->error));
+  return qv__cdata_status_to_errno(qv_schema_export(p->schema, out, &p->error));
 }
 
 static int stream_get_next(struct ArrowArrayStream *s, struct ArrowArray *out) {
@@ -82,7 +82,7 @@ static int stream_get_next(struct ArrowArrayStream *s, struct ArrowArray *out) {
   st = qv_batch_export(batch, out, &p->error);
 cleanup:
   qv_batch_release(batch);
-  return qv_cdata_status_to_errno(st);
+  return qv__cdata_status_to_errno(st);
 }
 
 static const char *stream_get_last_error(struct ArrowArrayStream *s) {
@@ -163,7 +163,7 @@ struct qv_stream_reader {
 
 static qv_status producer_error(struct ArrowArrayStream *s, int code, const char *call, qv_error *err) {
   const char *msg = s->get_last_error != NULL ? s->get_last_error(s) : NULL;
-  return qv_error_set(err, qv_cdata_errno_to_status(code), "ArrowArrayStream.%s failed with errno %d: %s", call, code,
+  return qv_error_set(err, qv__cdata_errno_to_status(code), "ArrowArrayStream.%s failed with errno %d: %s", call, code,
                       msg != NULL ? msg : "(no message)");
 }
 

@@ -80,21 +80,21 @@ qv_status qv_array_diff_opts(const qv_array *a, const qv_array *b, const qv_equa
 static qv_status diff_schemas(const qv_schema *a, const qv_schema *b, const qv_equal_options *o, qv_error *why) {
   if (qv_schema_equals(a, b, o->check_metadata)) return QV_OK;
   qv_strbuf sa, sb;
-  qv_strbuf_init(&sa);
-  qv_strbuf_init(&sb);
+  qv__strbuf_init(&sa);
+  qv__strbuf_init(&sb);
   for (int32_t i = 0; i < a->n_fields; i++) {
-    if (i) qv_strbuf_append(&sa, ", ");
+    if (i) qv__strbuf_append(&sa, ", ");
     qv__field_append(&sa, a->fields[i]);
   }
   for (int32_t i = 0; i < b->n_fields; i++) {
-    if (i) qv_strbuf_append(&sb, ", ");
+    if (i) qv__strbuf_append(&sb, ", ");
     qv__field_append(&sb, b->fields[i]);
   }
   qv_status st = qv_error_set(why, QV_ERR_INVALID_DATA, "schemas differ: left {%s}, right {%s}%s",
-                              qv_strbuf_cstr(&sa), qv_strbuf_cstr(&sb),
+                              qv__strbuf_cstr(&sa), qv__strbuf_cstr(&sb),
                               o->check_metadata ? " (metadata compared)" : "");
-  qv_strbuf_free(&sa);
-  qv_strbuf_free(&sb);
+  qv__strbuf_free(&sa);
+  qv__strbuf_free(&sb);
   return st;
 }
 

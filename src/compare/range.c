@@ -62,8 +62,8 @@ static void set_detail(qv__cmp *c, const char *fmt, ...) {
 static void value_text(const qv_array *a, int64_t i, char *buf, size_t cap) {
   static const qv_print_options o = {3, 2, 2, 48};
   qv_strbuf sb;
-  qv_strbuf_init_fixed(&sb, buf, cap);
-  if (!qv__print_compact_value(&sb, a, i, &o)) qv_strbuf_append(&sb, "<invalid>");
+  qv__strbuf_init_fixed(&sb, buf, cap);
+  if (!qv__print_compact_value(&sb, a, i, &o)) qv__strbuf_append(&sb, "<invalid>");
   if (sb.len >= cap && cap > 4) memcpy(buf + cap - 4, "...", 4);
 }
 

@@ -48,11 +48,11 @@ static qv_status array_error(qv_error *err, qv_status code, const qv_type *type,
   if (err == NULL) return code;
   qv_strbuf sb;
   char buf[QV_ERROR_MESSAGE_MAX];
-  qv_strbuf_init_fixed(&sb, buf, sizeof buf);
+  qv__strbuf_init_fixed(&sb, buf, sizeof buf);
   qv__type_append(&sb, type);
   va_list ap;
   va_start(ap, fmt);
-  qv_strbuf_appendv(&sb, fmt, ap);
+  qv__strbuf_appendv(&sb, fmt, ap);
   va_end(ap);
   return qv_error_set(err, code, "%s", buf);
 }

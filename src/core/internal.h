@@ -114,13 +114,13 @@ char *qv__strdup(const char *s);
  * qv_strbuf: a string builder.
  *
  * Two modes:
- *   - growable: qv_strbuf_init(&sb); ... qv_strbuf_free(&sb). On allocation
+ *   - growable: qv__strbuf_init(&sb); ... qv__strbuf_free(&sb). On allocation
  *     failure `oom` is set, later appends are ignored; check with
- *     qv_strbuf_status() before using the text.
- *   - fixed: qv_strbuf_init_fixed(&sb, buf, cap) writes into a caller buffer
+ *     qv__strbuf_status() before using the text.
+ *   - fixed: qv__strbuf_init_fixed(&sb, buf, cap) writes into a caller buffer
  *     and truncates (always NUL-terminated when cap > 0). `len` keeps
  *     counting the full length, which is exactly the snprintf return value.
- *     qv_strbuf_free() is a no-op in fixed mode.
+ *     qv__strbuf_free() is a no-op in fixed mode.
  *
  * In both modes `data` is NUL-terminated after every append (when cap > 0)
  * and `len` is the length of the full, untruncated text.
@@ -133,25 +133,25 @@ typedef struct qv_strbuf {
   bool oom;    /* growable mode: an allocation failed, text is incomplete */
 } qv_strbuf;
 
-void qv_strbuf_init(qv_strbuf *sb);
-void qv_strbuf_init_fixed(qv_strbuf *sb, char *buf, size_t cap);
-void qv_strbuf_append_n(qv_strbuf *sb, const char *s, size_t n);
-void qv_strbuf_append(qv_strbuf *sb, const char *s); /* s NULL -> nothing */
-void qv_strbuf_appendc(qv_strbuf *sb, char c);
-void qv_strbuf_appendf(qv_strbuf *sb, const char *fmt, ...) QV_PRINTF(2, 3);
-void qv_strbuf_appendv(qv_strbuf *sb, const char *fmt, va_list ap);
+void qv__strbuf_init(qv_strbuf *sb);
+void qv__strbuf_init_fixed(qv_strbuf *sb, char *buf, size_t cap);
+void qv__strbuf_append_n(qv_strbuf *sb, const char *s, size_t n);
+void qv__strbuf_append(qv_strbuf *sb, const char *s); /* s NULL -> nothing */
+void qv__strbuf_appendc(qv_strbuf *sb, char c);
+void qv__strbuf_appendf(qv_strbuf *sb, const char *fmt, ...) QV_PRINTF(2, 3);
+void qv__strbuf_appendv(qv_strbuf *sb, const char *fmt, va_list ap);
 /* Appends `n` copies of `c` (indentation). */
-void qv_strbuf_append_repeat(qv_strbuf *sb, char c, size_t n);
+void qv__strbuf_append_repeat(qv_strbuf *sb, char c, size_t n);
 /* Drops everything after the first `len` bytes (len <= sb->len). */
-void qv_strbuf_truncate(qv_strbuf *sb, size_t len);
+void qv__strbuf_truncate(qv_strbuf *sb, size_t len);
 /* The text so far, never NULL ("" when empty). */
-const char *qv_strbuf_cstr(const qv_strbuf *sb);
+const char *qv__strbuf_cstr(const qv_strbuf *sb);
 /* QV_OK, or QV_ERR_NO_MEMORY (message set) if an append failed. */
-qv_status qv_strbuf_status(const qv_strbuf *sb, qv_error *err);
+qv_status qv__strbuf_status(const qv_strbuf *sb, qv_error *err);
 /* Growable mode: hands the malloc'd text to the caller (free() it) and
  * resets sb. Returns NULL after OOM (sb is freed either way). */
-char *qv_strbuf_take(qv_strbuf *sb);
-void qv_strbuf_free(qv_strbuf *sb);
+char *qv__strbuf_take(qv_strbuf *sb);
+void qv__strbuf_free(qv_strbuf *sb);
 
 /* Appends pyarrow-style text for a type / "name: type[ not null]" for a
  * field, as qv_type_to_string / qv_field_to_string produce. */

@@ -107,11 +107,11 @@ static void append_bytes(qv_strbuf *sb, const char *s, size_t n) {
   size_t start = 0;
   for (size_t i = 0; i < n; i++) {
     if (s[i] != '\0') continue;
-    qv_strbuf_append_n(sb, s + start, i - start);
-    qv_strbuf_append(sb, "\\x00");
+    qv__strbuf_append_n(sb, s + start, i - start);
+    qv__strbuf_append(sb, "\\x00");
     start = i + 1;
   }
-  qv_strbuf_append_n(sb, s + start, n - start);
+  qv__strbuf_append_n(sb, s + start, n - start);
 }
 
 /* pyarrow's pretty printer: a value is cut to max(10, 70 - indent - key_len)
@@ -123,28 +123,28 @@ void qv__metadata_append(qv_strbuf *sb, const qv_metadata *md, int indent) {
   for (int64_t i = 0; i < md->n; i++) {
     const qv_kv *kv = &md->pairs[i];
     qv_strbuf line;
-    qv_strbuf_init(&line);
+    qv__strbuf_init(&line);
     append_bytes(&line, kv->key, (size_t)kv->key_len);
-    qv_strbuf_append(&line, ": '");
+    qv__strbuf_append(&line, ": '");
     int64_t budget = 70 - (int64_t)indent - kv->key_len;
     if (budget >= 0 && budget < 10) budget = 10;
     if (budget >= 0 && kv->value_len > budget) {
       append_bytes(&line, kv->value, (size_t)budget);
-      qv_strbuf_appendf(&line, "' + %lld", (long long)(kv->value_len - budget));
+      qv__strbuf_appendf(&line, "' + %lld", (long long)(kv->value_len - budget));
     } else {
       append_bytes(&line, kv->value, (size_t)kv->value_len);
-      qv_strbuf_appendc(&line, '\'');
+      qv__strbuf_appendc(&line, '\'');
     }
-    qv_strbuf_appendc(sb, '\n');
-    qv_strbuf_append_repeat(sb, ' ', (size_t)indent);
+    qv__strbuf_appendc(sb, '\n');
+    qv__strbuf_append_repeat(sb, ' ', (size_t)indent);
     if (line.oom) {
       sb->oom = sb->oom || !sb->fixed;
     } else if (line.len > 100) {
-      qv_strbuf_append_n(sb, line.data, 100);
-      qv_strbuf_appendf(sb, " (... %zu chars omitted)", line.len - 100);
+      qv__strbuf_append_n(sb, line.data, 100);
+      qv__strbuf_appendf(sb, " (... %zu chars omitted)", line.len - 100);
     } else {
-      qv_strbuf_append_n(sb, qv_strbuf_cstr(&line), line.len);
+      qv__strbuf_append_n(sb, qv__strbuf_cstr(&line), line.len);
     }
-    qv_strbuf_free(&line);
+    qv__strbuf_free(&line);
   }
 }

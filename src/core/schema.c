@@ -65,20 +65,20 @@ bool qv_schema_equals(const qv_schema *a, const qv_schema *b, bool check_metadat
 
 int64_t qv_schema_to_string(const qv_schema *schema, char *buf, size_t cap) {
   qv_strbuf sb;
-  qv_strbuf_init_fixed(&sb, buf, cap);
+  qv__strbuf_init_fixed(&sb, buf, cap);
   if (schema != NULL) {
     for (int32_t i = 0; i < schema->n_fields; i++) {
       const qv_field *f = schema->fields[i];
-      if (i > 0) qv_strbuf_appendc(&sb, '\n');
+      if (i > 0) qv__strbuf_appendc(&sb, '\n');
       qv__field_append(&sb, f);
       if (f->metadata != NULL && f->metadata->n > 0) {
-        qv_strbuf_append(&sb, "\n  -- field metadata --");
+        qv__strbuf_append(&sb, "\n  -- field metadata --");
         qv__metadata_append(&sb, f->metadata, 2);
       }
     }
     if (schema->metadata != NULL && schema->metadata->n > 0) {
-      if (schema->n_fields > 0) qv_strbuf_appendc(&sb, '\n');
-      qv_strbuf_append(&sb, "-- schema metadata --");
+      if (schema->n_fields > 0) qv__strbuf_appendc(&sb, '\n');
+      qv__strbuf_append(&sb, "-- schema metadata --");
       qv__metadata_append(&sb, schema->metadata, 0);
     }
   }

@@ -19,7 +19,7 @@ char *qv__strndup(const char *s, size_t n) {
 
 char *qv__strdup(const char *s) { return qv__strndup(s ? s : "", s ? strlen(s) : 0); }
 
-void qv_strbuf_init(qv_strbuf *sb) {
+void qv__strbuf_init(qv_strbuf *sb) {
   sb->data = NULL;
   sb->len = 0;
   sb->cap = 0;
@@ -27,7 +27,7 @@ void qv_strbuf_init(qv_strbuf *sb) {
   sb->oom = false;
 }
 
-void qv_strbuf_init_fixed(qv_strbuf *sb, char *buf, size_t cap) {
+void qv__strbuf_init_fixed(qv_strbuf *sb, char *buf, size_t cap) {
   sb->data = buf;
   sb->len = 0;
   sb->cap = buf ? cap : 0;
@@ -58,7 +58,7 @@ static bool strbuf_grow(qv_strbuf *sb, size_t need) {
   return true;
 }
 
-void qv_strbuf_append_n(qv_strbuf *sb, const char *s, size_t n) {
+void qv__strbuf_append_n(qv_strbuf *sb, const char *s, size_t n) {
   if (n == 0) return;
   if (sb->fixed) {
     if (sb->len + 1 < sb->cap) {
@@ -79,23 +79,23 @@ void qv_strbuf_append_n(qv_strbuf *sb, const char *s, size_t n) {
   sb->data[sb->len] = '\0';
 }
 
-void qv_strbuf_append(qv_strbuf *sb, const char *s) {
-  if (s) qv_strbuf_append_n(sb, s, strlen(s));
+void qv__strbuf_append(qv_strbuf *sb, const char *s) {
+  if (s) qv__strbuf_append_n(sb, s, strlen(s));
 }
 
-void qv_strbuf_appendc(qv_strbuf *sb, char c) { qv_strbuf_append_n(sb, &c, 1); }
+void qv__strbuf_appendc(qv_strbuf *sb, char c) { qv__strbuf_append_n(sb, &c, 1); }
 
-void qv_strbuf_append_repeat(qv_strbuf *sb, char c, size_t n) {
+void qv__strbuf_append_repeat(qv_strbuf *sb, char c, size_t n) {
   char chunk[64];
   memset(chunk, c, sizeof chunk);
   while (n > 0) {
     size_t k = n < sizeof chunk ? n : sizeof chunk;
-    qv_strbuf_append_n(sb, chunk, k);
+    qv__strbuf_append_n(sb, chunk, k);
     n -= k;
   }
 }
 
-void qv_strbuf_appendv(qv_strbuf *sb, const char *fmt, va_list ap) {
+void qv__strbuf_appendv(qv_strbuf *sb, const char *fmt, va_list ap) {
   char small[256];
   va_list ap2;
   va_copy(ap2, ap);
@@ -103,7 +103,7 @@ void qv_strbuf_appendv(qv_strbuf *sb, const char *fmt, va_list ap) {
   va_end(ap2);
   if (n < 0) return;
   if ((size_t)n < sizeof small) {
-    qv_strbuf_append_n(sb, small, (size_t)n);
+    qv__strbuf_append_n(sb, small, (size_t)n);
     return;
   }
   char *big = (char *)malloc((size_t)n + 1);
@@ -113,42 +113,42 @@ void qv_strbuf_appendv(qv_strbuf *sb, const char *fmt, va_list ap) {
     return;
   }
   vsnprintf(big, (size_t)n + 1, fmt, ap);
-  qv_strbuf_append_n(sb, big, (size_t)n);
+  qv__strbuf_append_n(sb, big, (size_t)n);
   free(big);
 }
 
-void qv_strbuf_appendf(qv_strbuf *sb, const char *fmt, ...) {
+void qv__strbuf_appendf(qv_strbuf *sb, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  qv_strbuf_appendv(sb, fmt, ap);
+  qv__strbuf_appendv(sb, fmt, ap);
   va_end(ap);
 }
 
-void qv_strbuf_truncate(qv_strbuf *sb, size_t len) {
+void qv__strbuf_truncate(qv_strbuf *sb, size_t len) {
   if (len >= sb->len) return;
   sb->len = len;
   if (sb->data && sb->cap > 0) sb->data[len < sb->cap ? len : sb->cap - 1] = '\0';
 }
 
-const char *qv_strbuf_cstr(const qv_strbuf *sb) { return (sb->data && sb->cap > 0) ? sb->data : ""; }
+const char *qv__strbuf_cstr(const qv_strbuf *sb) { return (sb->data && sb->cap > 0) ? sb->data : ""; }
 
-qv_status qv_strbuf_status(const qv_strbuf *sb, qv_error *err) {
+qv_status qv__strbuf_status(const qv_strbuf *sb, qv_error *err) {
   if (sb->oom)
     return qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory while building a %zu-byte string", sb->len);
   return QV_OK;
 }
 
-char *qv_strbuf_take(qv_strbuf *sb) {
+char *qv__strbuf_take(qv_strbuf *sb) {
   char *p = NULL;
   if (!sb->fixed && !sb->oom) {
     p = sb->data ? sb->data : qv__strdup("");
     sb->data = NULL;
   }
-  qv_strbuf_free(sb);
+  qv__strbuf_free(sb);
   return p;
 }
 
-void qv_strbuf_free(qv_strbuf *sb) {
+void qv__strbuf_free(qv_strbuf *sb) {
   if (!sb->fixed) free(sb->data);
-  qv_strbuf_init(sb);
+  qv__strbuf_init(sb);
 }

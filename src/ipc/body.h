@@ -51,25 +51,25 @@ typedef struct qv_body_loader {
 } qv_body_loader;
 
 /* Prepares a loader (cursors at 0). */
-void qv_body_loader_init(qv_body_loader *l, const qv_ipc_batch_header *h, qv_buffer *body, int64_t body_length,
+void qv__body_loader_init(qv_body_loader *l, const qv_ipc_batch_header *h, qv_buffer *body, int64_t body_length,
                          const qv_ipc_schema_info *schema, const qv_dict_memo *memo, qv_codec_ctx *codec_ctx,
                          int64_t budget, bool v4_unions);
 /* Releases the loader's own reference to its block of views (the arrays
- * it built keep theirs). Call once after the last qv_body_load. */
-void qv_body_loader_free(qv_body_loader *l);
+ * it built keep theirs). Call once after the last qv__body_load. */
+void qv__body_loader_free(qv_body_loader *l);
 
 /* Loads the next field (node, buffers, children) as an array of `type`
  * named `name` (for messages). Caller owns *out. */
-qv_status qv_body_load(qv_body_loader *l, const char *name, qv_type *type, qv_array **out, qv_error *err);
+qv_status qv__body_load(qv_body_loader *l, const char *name, qv_type *type, qv_array **out, qv_error *err);
 
 /* After the last field: every node, buffer and variadic count must have
  * been used (QV_ERR_INVALID_DATA otherwise). */
-qv_status qv_body_loader_finish(const qv_body_loader *l, qv_error *err);
+qv_status qv__body_loader_finish(const qv_body_loader *l, qv_error *err);
 
 /* Number of pre-order dictionary slots a field of this type occupies
  * (itself if dictionary-encoded, plus those nested in its value type or
  * children). */
-int32_t qv_body_dict_slots(const qv_type *type);
+int32_t qv__body_dict_slots(const qv_type *type);
 
 /* ------------------------------------------------------------------ */
 /* Writing                                                              */
@@ -102,28 +102,28 @@ typedef struct qv_body_plan {
   /* run_ends children whose every run end was found strictly increasing,
    * kept across resets so that writing many slices of one run-end encoded
    * column checks its run ends once; retained, so an address here cannot
-   * be reused by another array (released by qv_body_plan_free) */
+   * be reused by another array (released by qv__body_plan_free) */
   struct qv_array *ree_checked[8];
   uint32_t ree_checked_next;
 } qv_body_plan;
 
-void qv_body_plan_init(qv_body_plan *p, int32_t alignment, int codec, int level, qv_codec_ctx *ctx);
+void qv__body_plan_init(qv_body_plan *p, int32_t alignment, int codec, int level, qv_codec_ctx *ctx);
 /* Forgets the current body (keeps all memory). */
-void qv_body_plan_reset(qv_body_plan *p);
-void qv_body_plan_free(qv_body_plan *p);
+void qv__body_plan_reset(qv_body_plan *p);
+void qv__body_plan_free(qv_body_plan *p);
 
 /* Appends the nodes and buffers of `array` (one field, pre-order,
  * children included; dictionaries are NOT included: they travel in their
  * own DictionaryBatch). The plan points into the array's buffers: keep the
  * array alive until the body is written. */
-qv_status qv_body_plan_add(qv_body_plan *p, const qv_array *array, qv_error *err);
+qv_status qv__body_plan_add(qv_body_plan *p, const qv_array *array, qv_error *err);
 
 /* The same for the window [start, start + length) of `array` (logical
  * slots), e.g. the new values of a dictionary delta. */
-qv_status qv_body_plan_add_range(qv_body_plan *p, const qv_array *array, int64_t start, int64_t length,
+qv_status qv__body_plan_add_range(qv_body_plan *p, const qv_array *array, int64_t start, int64_t length,
                                  qv_error *err);
 
 /* A description of the planned RecordBatch for the metadata encoder. */
-void qv_body_plan_desc(const qv_body_plan *p, int64_t length, qv_ipc_batch_desc *out);
+void qv__body_plan_desc(const qv_body_plan *p, int64_t length, qv_ipc_batch_desc *out);
 
 #endif

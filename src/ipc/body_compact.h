@@ -54,7 +54,7 @@ static inline bool qv__compact_valid(const qv_array *a, int64_t pos) {
 
 /* ---- primitives of the plan (body_write.c) ---- */
 
-/* n bytes of scratch, 8-aligned, valid until the next qv_body_plan_reset. */
+/* n bytes of scratch, 8-aligned, valid until the next qv__body_plan_reset. */
 qv_status qv__body_plan_scratch(qv_body_plan *p, size_t n, uint8_t **out, qv_error *err);
 qv_status qv__body_plan_push_node(qv_body_plan *p, int64_t length, int64_t null_count, qv_error *err);
 qv_status qv__body_plan_push_buffer(qv_body_plan *p, const void *data, int64_t n, qv_error *err);

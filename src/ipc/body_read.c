@@ -1,8 +1,8 @@
 /* quiver IPC: the array loader (RecordBatch body -> qv_arrays).
  *
- * The body is untrusted. Invariants kept here (BAD_INPUTS 15-21, 26, 27):
+ * The body is untrusted. Invariants kept here (docs/robustness.md, classes 15-21, 26, 27):
  *   - every FieldNode and Buffer is taken through a cursor that fails
- *     cleanly when the header runs out, and qv_body_loader_finish rejects
+ *     cleanly when the header runs out, and qv__body_loader_finish rejects
  *     leftovers, so the counts match the schema exactly;
  *   - a buffer is used only if 0 <= offset, 0 <= length and offset + length
  *     <= body length (checked without overflow), and only if it holds what
@@ -12,7 +12,7 @@
  *   - a validity bitmap is dropped when null_count is 0 and required when
  *     it is not; big-endian bodies are byte-swapped into fresh buffers;
  *   - nothing is allocated from an unchecked length: compressed buffers go
- *     through qv_codec_decompress, which checks the per-message budget.
+ *     through qv__codec_decompress, which checks the per-message budget.
  * Otherwise buffers are views of the body (zero-copy). Content checks
  * (offsets monotonic, UTF-8, union codes...) are validate/'s job.
  */
@@ -29,7 +29,7 @@
 static uint8_t k_zero16[16];
 static qv_buffer k_zero_offsets = {k_zero16, 16, 16, -1, QV__BUFFER_STATIC, NULL, NULL, NULL, NULL};
 
-void qv_body_loader_init(qv_body_loader *l, const qv_ipc_batch_header *h, qv_buffer *body, int64_t body_length,
+void qv__body_loader_init(qv_body_loader *l, const qv_ipc_batch_header *h, qv_buffer *body, int64_t body_length,
                          const qv_ipc_schema_info *schema, const qv_dict_memo *memo, qv_codec_ctx *codec_ctx,
                          int64_t budget, bool v4_unions) {
   memset(l, 0, sizeof *l);
@@ -48,7 +48,7 @@ void qv_body_loader_init(qv_body_loader *l, const qv_ipc_batch_header *h, qv_buf
 #endif
 }
 
-void qv_body_loader_free(qv_body_loader *l) {
+void qv__body_loader_free(qv_body_loader *l) {
   qv__view_block_release(l->views);
   l->views = NULL;
 }
@@ -57,8 +57,8 @@ static qv_status load_error(qv_body_loader *l, qv_status code, qv_error *err, co
 /* Appends the current field path ("a.b.item") to sb. */
 static void append_path(const qv_body_loader *l, qv_strbuf *sb) {
   for (int i = 0; i < l->depth; i++) {
-    if (i) qv_strbuf_appendc(sb, '.');
-    qv_strbuf_append(sb, l->path[i] ? l->path[i] : "");
+    if (i) qv__strbuf_appendc(sb, '.');
+    qv__strbuf_append(sb, l->path[i] ? l->path[i] : "");
   }
 }
 
@@ -66,13 +66,13 @@ static qv_status load_error(qv_body_loader *l, qv_status code, qv_error *err, co
   if (err == NULL) return code;
   qv_strbuf sb;
   char text[QV_ERROR_MESSAGE_MAX];
-  qv_strbuf_init_fixed(&sb, text, sizeof text);
-  qv_strbuf_append(&sb, "field '");
+  qv__strbuf_init_fixed(&sb, text, sizeof text);
+  qv__strbuf_append(&sb, "field '");
   append_path(l, &sb);
-  qv_strbuf_append(&sb, "': ");
+  qv__strbuf_append(&sb, "': ");
   va_list ap;
   va_start(ap, fmt);
-  qv_strbuf_appendv(&sb, fmt, ap);
+  qv__strbuf_appendv(&sb, fmt, ap);
   va_end(ap);
   return qv_error_set(err, code, "%s", text);
 }
@@ -82,19 +82,19 @@ static void path_prefix(const qv_body_loader *l, qv_error *err) {
   if (err == NULL) return;
   char text[512];
   qv_strbuf sb;
-  qv_strbuf_init_fixed(&sb, text, sizeof text);
+  qv__strbuf_init_fixed(&sb, text, sizeof text);
   append_path(l, &sb);
   qv_error_prefix(err, "field '%s': ", text);
 }
 
-int32_t qv_body_dict_slots(const qv_type *type) {
+int32_t qv__body_dict_slots(const qv_type *type) {
   const qv_type *s = qv_type_storage(type);
   int32_t n = 0;
   if (s->id == QV_TYPE_DICTIONARY) {
     n = 1;
     s = qv_type_storage(s->value_type);
   }
-  for (int32_t i = 0; i < s->n_children; i++) n += qv_body_dict_slots(s->children[i]->type);
+  for (int32_t i = 0; i < s->n_children; i++) n += qv__body_dict_slots(s->children[i]->type);
   return n;
 }
 
@@ -139,7 +139,7 @@ static qv_status next_buffer(qv_body_loader *l, const char *what, int64_t need, 
   } else if (h->codec != QV_IPC_NO_COMPRESSION) {
     char label[96];
     snprintf(label, sizeof label, "%s buffer (#%u)", what, bi);
-    st = qv_codec_decompress(l->codec_ctx, h->codec, l->body, loc.offset, loc.length, &l->budget, label, &buf, err);
+    st = qv__codec_decompress(l->codec_ctx, h->codec, l->body, loc.offset, loc.length, &l->budget, label, &buf, err);
     if (st != QV_OK) {
       path_prefix(l, err);
       return st;
@@ -273,7 +273,7 @@ static qv_status skip_v4_union_validity(qv_body_loader *l, const qv_ipc_field_no
 static qv_status load_children(qv_body_loader *l, const qv_type *s, qv_array **kids, qv_error *err) {
   for (int32_t i = 0; i < s->n_children; i++) {
     qv_field *f = s->children[i];
-    QV_RETURN_IF_ERROR(qv_body_load(l, f->name, f->type, &kids[i], err));
+    QV_RETURN_IF_ERROR(qv__body_load(l, f->name, f->type, &kids[i], err));
   }
   return QV_OK;
 }
@@ -283,11 +283,11 @@ static qv_status find_dictionary(qv_body_loader *l, const qv_type *s, const qv_i
                                  qv_error *err) {
   *out = NULL;
   int32_t slot = l->dict_i;
-  l->dict_i += qv_body_dict_slots(s);
+  l->dict_i += qv__body_dict_slots(s);
   if (l->schema == NULL || slot >= l->schema->n_dicts)
     return load_error(l, QV_ERR_INVALID_DATA, err, "dictionary-encoded field has no dictionary id in the schema");
   int64_t id = l->schema->dicts[slot].id;
-  qv_dict_entry *e = l->memo ? qv_dict_memo_find(l->memo, id) : NULL;
+  qv_dict_entry *e = l->memo ? qv__dict_memo_find(l->memo, id) : NULL;
   if (e != NULL && e->dict != NULL) {
     *out = qv_array_retain(e->dict);
     return QV_OK;
@@ -298,7 +298,7 @@ static qv_status find_dictionary(qv_body_loader *l, const qv_type *s, const qv_i
                     "dictionary id %lld is used before any DictionaryBatch defined it", (long long)id);
 }
 
-qv_status qv_body_load(qv_body_loader *l, const char *name, qv_type *type, qv_array **out, qv_error *err) {
+qv_status qv__body_load(qv_body_loader *l, const char *name, qv_type *type, qv_array **out, qv_error *err) {
   *out = NULL;
   if (l->depth >= (int)(sizeof l->path / sizeof l->path[0]))
     return load_error(l, QV_ERR_LIMIT, err, "fields nested deeper than %d", QV_IPC_MAX_FIELD_DEPTH);
@@ -372,7 +372,7 @@ done:
   return st;
 }
 
-qv_status qv_body_loader_finish(const qv_body_loader *l, qv_error *err) {
+qv_status qv__body_loader_finish(const qv_body_loader *l, qv_error *err) {
   const qv_ipc_batch_header *h = l->header;
   if (l->node_i != h->n_nodes)
     return qv_error_set(err, QV_ERR_INVALID_DATA,

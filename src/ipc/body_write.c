@@ -14,7 +14,7 @@
  *     is the unpadded size (compressed: prefix + payload);
  *   - with compression, push_buffer only records a job per buffer (its
  *     input and an arena region for the prefix and payload);
- *     qv_body_plan_compress then compresses them all (two threads for
+ *     qv__body_plan_compress then compresses them all (two threads for
  *     large bodies) and lays out the iovecs and Buffer offsets in order;
  *   - bytes that can go out as they are (values, offsets already starting
  *     at 0, byte-aligned bitmaps, string data) are referenced, never
@@ -52,7 +52,7 @@ static const uint8_t k_zeros[64];
 
 #define ARENA_MIN ((size_t)1 << 16)
 
-void qv_body_plan_init(qv_body_plan *p, int32_t alignment, int codec, int level, qv_codec_ctx *ctx) {
+void qv__body_plan_init(qv_body_plan *p, int32_t alignment, int codec, int level, qv_codec_ctx *ctx) {
   memset(p, 0, sizeof *p);
   p->alignment = alignment == 8 ? 8 : 64;
   p->codec = codec;
@@ -60,7 +60,7 @@ void qv_body_plan_init(qv_body_plan *p, int32_t alignment, int codec, int level,
   p->codec_ctx = ctx;
 }
 
-void qv_body_plan_reset(qv_body_plan *p) {
+void qv__body_plan_reset(qv_body_plan *p) {
   p->n_nodes = p->n_buffers = p->n_variadic = 0;
   p->n_iov = 0;
   p->body_length = 0;
@@ -68,7 +68,7 @@ void qv_body_plan_reset(qv_body_plan *p) {
   for (qv_arena_block *b = p->arena; b; b = b->next) b->used = 0;
 }
 
-void qv_body_plan_free(qv_body_plan *p) {
+void qv__body_plan_free(qv_body_plan *p) {
   if (p == NULL) return;
   qv__free(p->nodes);
   qv__free(p->buffers);
@@ -144,7 +144,7 @@ static qv_status push_node(qv_body_plan *p, int64_t length, int64_t null_count, 
 }
 
 /* Appends one buffer of n bytes at data (with compression: a job, laid
- * out by qv_body_plan_compress). */
+ * out by qv__body_plan_compress). */
 static qv_status push_buffer(qv_body_plan *p, const void *data, int64_t n, qv_error *err) {
   GROW(p->buffers, p->n_buffers, p->cap_buffers, 1, err);
   if (p->codec != QV_IPC_NO_COMPRESSION) {
@@ -153,7 +153,7 @@ static qv_status push_buffer(qv_body_plan *p, const void *data, int64_t n, qv_er
     qv_codec_job *j = &c->jobs[c->n_jobs];
     memset(j, 0, sizeof *j);
     if (n > 0) {
-      size_t bound = qv_codec_compress_bound(p->codec, (size_t)n);
+      size_t bound = qv__codec_compress_bound(p->codec, (size_t)n);
       uint8_t *dst = NULL;
       QV_RETURN_IF_ERROR(arena_alloc(p, QV_CODEC_PREFIX + bound, &dst, err));
       j->src = (const uint8_t *)data;
@@ -177,13 +177,13 @@ static qv_status push_buffer(qv_body_plan *p, const void *data, int64_t n, qv_er
   return QV_OK;
 }
 
-qv_status qv_body_plan_compress(qv_body_plan *p, qv_error *err) {
+qv_status qv__body_plan_compress(qv_body_plan *p, qv_error *err) {
   if (p->codec == QV_IPC_NO_COMPRESSION) return QV_OK;
   qv_codec_ctx *c = p->codec_ctx;
   if (c->n_jobs != p->n_buffers)
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "body plan has %u buffers but %u compression jobs",
                         p->n_buffers, c->n_jobs);
-  QV_RETURN_IF_ERROR(qv_codec_compress_jobs(c, p->codec, p->level, c->jobs, c->n_jobs, err));
+  QV_RETURN_IF_ERROR(qv__codec_compress_jobs(c, p->codec, p->level, c->jobs, c->n_jobs, err));
   p->n_iov = 0;
   p->body_length = 0;
   for (uint32_t i = 0; i < c->n_jobs; i++) {
@@ -692,16 +692,16 @@ qv_status qv__body_plan_add_window(qv_body_plan *p, const qv_array *a, int64_t o
   return add_range(p, a, off, len, err);
 }
 
-qv_status qv_body_plan_add(qv_body_plan *p, const qv_array *array, qv_error *err) {
+qv_status qv__body_plan_add(qv_body_plan *p, const qv_array *array, qv_error *err) {
   return add_range(p, array, array->offset, array->length, err);
 }
 
-qv_status qv_body_plan_add_range(qv_body_plan *p, const qv_array *array, int64_t start, int64_t length,
+qv_status qv__body_plan_add_range(qv_body_plan *p, const qv_array *array, int64_t start, int64_t length,
                                  qv_error *err) {
   return add_range(p, array, array->offset + start, length, err);
 }
 
-void qv_body_plan_desc(const qv_body_plan *p, int64_t length, qv_ipc_batch_desc *out) {
+void qv__body_plan_desc(const qv_body_plan *p, int64_t length, qv_ipc_batch_desc *out) {
   memset(out, 0, sizeof *out);
   out->length = length;
   out->nodes = p->nodes;

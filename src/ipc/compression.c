@@ -1,6 +1,6 @@
 /* quiver IPC: LZ4_FRAME and ZSTD buffer codecs (liblz4, libzstd).
  *
- * Decompression treats its input as hostile (BAD_INPUTS 31-33): the prefix
+ * Decompression treats its input as hostile (docs/robustness.md, classes 31-33): the prefix
  * is checked against the caller's per-message budget BEFORE the output is
  * allocated, the payload must be exactly one frame, it must decode to
  * exactly `prefix` bytes (never writing past the buffer), and no bytes may
@@ -8,7 +8,7 @@
  * allocates only the output buffers; a context left in an error state is
  * reset before its next use.
  *
- * Batches (qv_codec_compress_jobs, qv_codec_decompress_many) of at least
+ * Batches (qv__codec_compress_jobs, qv__codec_decompress_many) of at least
  * QV_CODEC_MT_MIN bytes run on this thread plus one short-lived helper
  * thread that takes tasks from a shared atomic cursor (largest first); the
  * helper uses ctx->helper's contexts, so no context is ever used by two
@@ -18,8 +18,8 @@
  * Writing LZ4, a large buffer whose three 16 KiB samples do not shrink is
  * stored raw (-1 prefix) without compressing the rest: LZ4 cannot shrink
  * such data (e.g. random text), and the spec lets the writer store raw.
- * Reading, qv_codec_prefetch decodes a message's buffers ahead on two
- * threads; qv_codec_decompress hands them out, falling back to its usual
+ * Reading, qv__codec_prefetch decodes a message's buffers ahead on two
+ * threads; qv__codec_decompress hands them out, falling back to its usual
  * checks and messages whenever the prefetch did not cover a buffer.
  */
 #include "ipc/compression.h"
@@ -37,15 +37,15 @@
 #include "ipc/flatbuf/fb_endian.h"
 #include "ipc/metadata.h"
 
-void qv_codec_ctx_init(qv_codec_ctx *ctx) { memset(ctx, 0, sizeof *ctx); }
+void qv__codec_ctx_init(qv_codec_ctx *ctx) { memset(ctx, 0, sizeof *ctx); }
 
-void qv_codec_ctx_free(qv_codec_ctx *ctx) {
+void qv__codec_ctx_free(qv_codec_ctx *ctx) {
   if (ctx == NULL) return;
   if (ctx->helper) {
-    qv_codec_ctx_free(ctx->helper);
+    qv__codec_ctx_free(ctx->helper);
     qv__free(ctx->helper);
   }
-  qv_codec_prefetch_drop(ctx);
+  qv__codec_prefetch_drop(ctx);
   qv__free(ctx->pre);
   qv__free(ctx->jobs);
   qv__free(ctx->order);
@@ -56,7 +56,7 @@ void qv_codec_ctx_free(qv_codec_ctx *ctx) {
   memset(ctx, 0, sizeof *ctx);
 }
 
-const char *qv_codec_name(int codec) {
+const char *qv__codec_name(int codec) {
   switch (codec) {
     case FB_COMPRESSION_LZ4_FRAME: return "LZ4_FRAME";
     case FB_COMPRESSION_ZSTD: return "ZSTD";
@@ -70,7 +70,7 @@ static void lz4_prefs(LZ4F_preferences_t *p, size_t n, int level) {
   p->compressionLevel = level;
 }
 
-size_t qv_codec_compress_bound(int codec, size_t n) {
+size_t qv__codec_compress_bound(int codec, size_t n) {
   if (n == 0) return 0;
   if (codec == FB_COMPRESSION_LZ4_FRAME) {
     LZ4F_preferences_t p;
@@ -123,7 +123,7 @@ static qv_status zstd_compress(qv_codec_ctx *ctx, int level, const uint8_t *src,
   return QV_OK;
 }
 
-qv_status qv_codec_compress(qv_codec_ctx *ctx, int codec, int level, const uint8_t *src, size_t n,
+qv_status qv__codec_compress(qv_codec_ctx *ctx, int codec, int level, const uint8_t *src, size_t n,
                             uint8_t *dst, size_t cap, size_t *written, qv_error *err) {
   *written = 0;
   if (n == 0) return QV_OK;
@@ -249,7 +249,7 @@ static qv_status decompress_run(qv_codec_ctx *ctx, int codec, const qv_buffer *b
   return zstd_decompress(ctx, payload, payload_n, buf->data, (size_t)buf->size, what, err);
 }
 
-qv_status qv_codec_decompress(qv_codec_ctx *ctx, int codec, qv_buffer *body, int64_t offset, int64_t length,
+qv_status qv__codec_decompress(qv_codec_ctx *ctx, int codec, qv_buffer *body, int64_t offset, int64_t length,
                               int64_t *budget, const char *what, qv_buffer **out, qv_error *err) {
   if (ctx->n_pre > 0 && body == ctx->pre_body) { /* decoded ahead? */
     for (uint32_t k = ctx->pre_next; k < ctx->n_pre; k++) {
@@ -415,7 +415,7 @@ static qv_status compress_task(qv_codec_ctx *c, void *arg, uint32_t i, qv_error 
     j->raw = true;
     return QV_OK;
   }
-  QV_RETURN_IF_ERROR(qv_codec_compress(c, b->codec, b->level, j->src, j->n, j->dst, j->cap, &j->written, err));
+  QV_RETURN_IF_ERROR(qv__codec_compress(c, b->codec, b->level, j->src, j->n, j->dst, j->cap, &j->written, err));
   if (j->written >= j->n) {
     j->written = 0;
     j->raw = true;
@@ -423,7 +423,7 @@ static qv_status compress_task(qv_codec_ctx *c, void *arg, uint32_t i, qv_error 
   return QV_OK;
 }
 
-qv_status qv_codec_compress_jobs(qv_codec_ctx *ctx, int codec, int level, qv_codec_job *jobs, uint32_t n,
+qv_status qv__codec_compress_jobs(qv_codec_ctx *ctx, int codec, int level, qv_codec_job *jobs, uint32_t n,
                                  qv_error *err) {
   if (codec != FB_COMPRESSION_LZ4_FRAME && codec != FB_COMPRESSION_ZSTD)
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "unknown compression codec %d", codec);
@@ -458,7 +458,7 @@ static qv_status decompress_task(qv_codec_ctx *c, void *arg, uint32_t i, qv_erro
   return decompress_run(c, b->codec, b->body, j->offset, j->length, j->what, j->out, err);
 }
 
-qv_status qv_codec_decompress_many(qv_codec_ctx *ctx, int codec, qv_buffer *body, qv_codec_djob *jobs, uint32_t n,
+qv_status qv__codec_decompress_many(qv_codec_ctx *ctx, int codec, qv_buffer *body, qv_codec_djob *jobs, uint32_t n,
                                    int64_t *budget, qv_error *err) {
   for (uint32_t i = 0; i < n; i++) jobs[i].out = NULL;
   int64_t left = *budget;
@@ -494,7 +494,7 @@ qv_status qv_codec_decompress_many(qv_codec_ctx *ctx, int codec, qv_buffer *body
 
 /* ---- reading ahead ---- */
 
-void qv_codec_prefetch_drop(qv_codec_ctx *ctx) {
+void qv__codec_prefetch_drop(qv_codec_ctx *ctx) {
   for (uint32_t k = 0; k < ctx->n_pre; k++) {
     qv_buffer_release(ctx->pre[k].out);
     ctx->pre[k].out = NULL;
@@ -504,9 +504,9 @@ void qv_codec_prefetch_drop(qv_codec_ctx *ctx) {
   ctx->pre_body = NULL;
 }
 
-void qv_codec_prefetch(qv_codec_ctx *ctx, const qv_ipc_batch_header *h, qv_buffer *body, int64_t body_length,
+void qv__codec_prefetch(qv_codec_ctx *ctx, const qv_ipc_batch_header *h, qv_buffer *body, int64_t body_length,
                        int64_t budget) {
-  qv_codec_prefetch_drop(ctx);
+  qv__codec_prefetch_drop(ctx);
   if (body == NULL || (h->codec != FB_COMPRESSION_LZ4_FRAME && h->codec != FB_COMPRESSION_ZSTD)) return;
   if (body_length > body->size) body_length = body->size;
   uint32_t m = 0;
@@ -540,7 +540,7 @@ void qv_codec_prefetch(qv_codec_ctx *ctx, const qv_ipc_batch_header *h, qv_buffe
     k++;
   }
   int64_t left = budget;
-  if (qv_codec_decompress_many(ctx, h->codec, body, ctx->pre, m, &left, NULL) != QV_OK) return;
+  if (qv__codec_decompress_many(ctx, h->codec, body, ctx->pre, m, &left, NULL) != QV_OK) return;
   ctx->n_pre = m;
   ctx->pre_next = 0;
   ctx->pre_body = qv_buffer_retain(body);

@@ -22,7 +22,7 @@
 
 #include "core/internal.h"
 #include "ipc/flatbuf/fb_endian.h"
-#include "ipc/reader.h"
+#include "ipc/read_message.h"
 
 enum { ST_PREFIX = 0, ST_META, ST_BODY, ST_EOS, ST_FAILED };
 
@@ -56,7 +56,7 @@ size_t qv__decoder_size(void) { return sizeof(qv_ipc_decoder); }
 
 qv_ipc_decoder *qv__decoder_init(void *mem, const qv_ipc_read_options *opts) {
   qv_ipc_decoder *d = (qv_ipc_decoder *)mem;
-  qv_read_core_init(&d->core, opts, false);
+  qv__read_core_init(&d->core, opts, false);
   d->queue = d->q_inline;
   d->q_cap = sizeof d->q_inline / sizeof d->q_inline[0];
   return d;
@@ -68,7 +68,7 @@ void qv__decoder_dispose(qv_ipc_decoder *d) {
   if (d->queue != d->q_inline) qv__free(d->queue);
   qv__free(d->meta);
   qv_buffer_release(d->body);
-  qv_read_core_free(&d->core);
+  qv__read_core_free(&d->core);
 }
 
 qv_status qv_ipc_decoder_new(const qv_ipc_read_options *opts, qv_ipc_decoder **out, qv_error *err) {
@@ -126,19 +126,19 @@ static qv_status dispatch(qv_ipc_decoder *d, const qv_ipc_message *msg, qv_buffe
     if (d->core.have_schema)
       st = qv_error_set(err, QV_ERR_INVALID_DATA, "a second Schema message");
     else
-      st = qv_read_core_set_schema(&d->core, &msg->header, err);
+      st = qv__read_core_set_schema(&d->core, &msg->header, err);
     ev.kind = QV_IPC_EVENT_SCHEMA;
   } else if (!d->core.have_schema) {
     st = qv_error_set(err, QV_ERR_INVALID_DATA, "the stream starts with a %s message; the first must be a Schema",
-                      qv_fb_header_name(msg->type));
+                      qv__fb_header_name(msg->type));
   } else if (msg->type == FB_HEADER_DICTIONARY_BATCH) {
     ev.kind = QV_IPC_EVENT_DICTIONARY;
-    st = qv_read_core_dictionary(&d->core, msg, body, &ev.dictionary_id, &ev.dictionary_delta, err);
+    st = qv__read_core_dictionary(&d->core, msg, body, &ev.dictionary_id, &ev.dictionary_delta, err);
   } else if (msg->type == FB_HEADER_RECORD_BATCH) {
     ev.kind = QV_IPC_EVENT_BATCH;
-    st = qv_read_core_batch(&d->core, msg, body, &ev.batch, err);
+    st = qv__read_core_batch(&d->core, msg, body, &ev.batch, err);
   } else {
-    st = qv_error_set(err, QV_ERR_UNSUPPORTED, "%s messages are not supported", qv_fb_header_name(msg->type));
+    st = qv_error_set(err, QV_ERR_UNSUPPORTED, "%s messages are not supported", qv__fb_header_name(msg->type));
   }
   if (st == QV_OK) st = push_event(d, &ev, err);
   if (st != QV_OK) {
@@ -183,7 +183,7 @@ static qv_status grow_meta(qv_ipc_decoder *d, size_t need, qv_error *err) {
 
 /* Metadata fully received: decode it, then expect the body. */
 static qv_status meta_done(qv_ipc_decoder *d, qv_error *err) {
-  qv_status st = qv_ipc_message_decode(d->meta, (size_t)d->meta_len, &d->msg, err);
+  qv_status st = qv__ipc_message_decode(d->meta, (size_t)d->meta_len, &d->msg, err);
   if (st != QV_OK) {
     qv_error_prefix(err, "message %lld at byte %lld: ", (long long)d->n_messages + 1, (long long)d->msg_start);
     return st;
@@ -212,7 +212,7 @@ static qv_status prefix_progress(qv_ipc_decoder *d, qv_error *err) {
   } else {
     /* Legacy framing (the bytes after the length are metadata), or the
      * input is another format altogether. */
-    if (d->msg_start == 0) QV_RETURN_IF_ERROR(qv_read_foreign_check(d->prefix, 4, err));
+    if (d->msg_start == 0) QV_RETURN_IF_ERROR(qv__read_foreign_check(d->prefix, 4, err));
     len = first;
     extra = d->prefix_have - 4;
   }
@@ -242,7 +242,7 @@ static qv_status prefix_progress(qv_ipc_decoder *d, qv_error *err) {
   return QV_OK;
 }
 
-qv_status qv_decoder_window(qv_ipc_decoder *d, uint8_t **dst, size_t *n, qv_error *err) {
+qv_status qv__decoder_window(qv_ipc_decoder *d, uint8_t **dst, size_t *n, qv_error *err) {
   *dst = NULL;
   *n = 0;
   switch (d->state) {
@@ -284,7 +284,7 @@ qv_status qv_decoder_window(qv_ipc_decoder *d, uint8_t **dst, size_t *n, qv_erro
   }
 }
 
-qv_status qv_decoder_commit(qv_ipc_decoder *d, size_t n, qv_error *err) {
+qv_status qv__decoder_commit(qv_ipc_decoder *d, size_t n, qv_error *err) {
   if (d->state == ST_FAILED) return failed_again(d, err);
   if (n == 0 || d->state == ST_EOS) return QV_OK;
   d->position += (int64_t)n;
@@ -325,11 +325,11 @@ qv_status qv_ipc_decoder_feed(qv_ipc_decoder *d, const void *data, size_t n, qv_
   while (n > 0) {
     uint8_t *dst;
     size_t room;
-    QV_RETURN_IF_ERROR(qv_decoder_window(d, &dst, &room, err));
+    QV_RETURN_IF_ERROR(qv__decoder_window(d, &dst, &room, err));
     if (room == 0) break; /* EOS: the rest is past the stream */
     size_t k = n < room ? n : room;
     memcpy(dst, p, k);
-    QV_RETURN_IF_ERROR(qv_decoder_commit(d, k, err));
+    QV_RETURN_IF_ERROR(qv__decoder_commit(d, k, err));
     p += k;
     n -= k;
   }
@@ -345,7 +345,7 @@ static qv_status step_in_place(qv_ipc_decoder *d, qv_buffer *buf, int64_t *pos, 
   bool eos;
   int32_t plen, mlen;
   qv_error local;
-  qv_status st = qv_read_frame(p, avail, d->core.opts.max_metadata_size, d->position, &eos, &plen, &mlen, &local);
+  qv_status st = qv__read_frame(p, avail, d->core.opts.max_metadata_size, d->position, &eos, &plen, &mlen, &local);
   if (st == QV_ERR_TRUNCATED) return QV_OK;
   if (st != QV_OK) {
     qv_error_set(err, st, "%s", local.message);
@@ -359,7 +359,7 @@ static qv_status step_in_place(qv_ipc_decoder *d, qv_buffer *buf, int64_t *pos, 
     return st == QV_OK ? QV_OK : fail(d, st, err);
   }
   qv_ipc_message msg;
-  st = qv_ipc_message_decode(p + plen, (size_t)mlen, &msg, err);
+  st = qv__ipc_message_decode(p + plen, (size_t)mlen, &msg, err);
   if (st != QV_OK) {
     qv_error_prefix(err, "message %lld at byte %lld: ", (long long)d->n_messages + 1, (long long)d->position);
     return fail(d, st, err);
@@ -382,7 +382,7 @@ static qv_status step_in_place(qv_ipc_decoder *d, qv_buffer *buf, int64_t *pos, 
   return QV_OK;
 }
 
-qv_status qv_decoder_step_buffer(qv_ipc_decoder *d, qv_buffer *buf, int64_t *pos, qv_error *err) {
+qv_status qv__decoder_step_buffer(qv_ipc_decoder *d, qv_buffer *buf, int64_t *pos, qv_error *err) {
   if (d->state == ST_FAILED) return failed_again(d, err);
   if (*pos >= buf->size || d->state == ST_EOS) return QV_OK;
   if (d->state == ST_PREFIX && d->prefix_have == 0) {
@@ -394,12 +394,12 @@ qv_status qv_decoder_step_buffer(qv_ipc_decoder *d, qv_buffer *buf, int64_t *pos
   do {
     uint8_t *dst;
     size_t room;
-    QV_RETURN_IF_ERROR(qv_decoder_window(d, &dst, &room, err));
+    QV_RETURN_IF_ERROR(qv__decoder_window(d, &dst, &room, err));
     if (room == 0) break;
     int64_t left = buf->size - *pos;
     size_t k = (int64_t)room < left ? room : (size_t)left;
     memcpy(dst, buf->data + *pos, k);
-    QV_RETURN_IF_ERROR(qv_decoder_commit(d, k, err));
+    QV_RETURN_IF_ERROR(qv__decoder_commit(d, k, err));
     *pos += (int64_t)k;
   } while (*pos < buf->size && !(d->state == ST_PREFIX && d->prefix_have == 0) && d->state != ST_EOS);
   return QV_OK;
@@ -413,7 +413,7 @@ qv_status qv_ipc_decoder_feed_buffer(qv_ipc_decoder *d, qv_buffer *buf, qv_error
                         d ? "buffer" : "decoder");
   int64_t pos = 0;
   do {
-    QV_RETURN_IF_ERROR(qv_decoder_step_buffer(d, buf, &pos, err));
+    QV_RETURN_IF_ERROR(qv__decoder_step_buffer(d, buf, &pos, err));
   } while (pos < buf->size && d->state != ST_EOS);
   return QV_OK;
 }
@@ -430,7 +430,7 @@ qv_status qv_ipc_decoder_next(qv_ipc_decoder *d, qv_ipc_event *ev, qv_error *err
   return QV_OK;
 }
 
-size_t qv_decoder_pending(const qv_ipc_decoder *d) { return d->q_len - d->q_head; }
+size_t qv__decoder_pending(const qv_ipc_decoder *d) { return d->q_len - d->q_head; }
 
 qv_status qv_ipc_decoder_finish(qv_ipc_decoder *d, qv_error *err) {
   qv_error local;

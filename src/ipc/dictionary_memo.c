@@ -20,7 +20,7 @@ static int cmp_entry(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-qv_status qv_dict_memo_init_read(qv_dict_memo *m, const qv_ipc_schema_info *info, qv_error *err) {
+qv_status qv__dict_memo_init_read(qv_dict_memo *m, const qv_ipc_schema_info *info, qv_error *err) {
   memset(m, 0, sizeof *m);
   if (info->n_dicts == 0) return QV_OK;
   m->entries = (qv_dict_entry *)qv__calloc((size_t)info->n_dicts, sizeof *m->entries);
@@ -57,7 +57,7 @@ qv_status qv_dict_memo_init_read(qv_dict_memo *m, const qv_ipc_schema_info *info
   return QV_OK;
 }
 
-qv_dict_entry *qv_dict_memo_find(const qv_dict_memo *m, int64_t id) {
+qv_dict_entry *qv__dict_memo_find(const qv_dict_memo *m, int64_t id) {
   int32_t lo = 0, hi = m->n;
   while (lo < hi) {
     int32_t mid = lo + (hi - lo) / 2;
@@ -69,7 +69,7 @@ qv_dict_entry *qv_dict_memo_find(const qv_dict_memo *m, int64_t id) {
   return (lo < m->n && m->entries[lo].id == id) ? &m->entries[lo] : NULL;
 }
 
-qv_status qv_dict_memo_apply(qv_dict_memo *m, qv_dict_entry *e, bool is_delta, qv_array *values, qv_error *err) {
+qv_status qv__dict_memo_apply(qv_dict_memo *m, qv_dict_entry *e, bool is_delta, qv_array *values, qv_error *err) {
   (void)m;
   /* A delta with nothing to extend defines the dictionary, as in Arrow C++. */
   if (!is_delta || e->dict == NULL) {
@@ -90,14 +90,14 @@ qv_status qv_dict_memo_apply(qv_dict_memo *m, qv_dict_entry *e, bool is_delta, q
   return QV_OK;
 }
 
-void qv_dict_memo_free(qv_dict_memo *m) {
+void qv__dict_memo_free(qv_dict_memo *m) {
   if (m == NULL) return;
   for (int32_t i = 0; i < m->n; i++) qv_array_release(m->entries[i].dict);
   qv__free(m->entries);
   memset(m, 0, sizeof *m);
 }
 
-qv_status qv_dict_memo_init_write(qv_dict_memo *m, int32_t n, qv_error *err) {
+qv_status qv__dict_memo_init_write(qv_dict_memo *m, int32_t n, qv_error *err) {
   memset(m, 0, sizeof *m);
   if (n == 0) return QV_OK;
   m->entries = (qv_dict_entry *)qv__calloc((size_t)n, sizeof *m->entries);
@@ -110,10 +110,10 @@ qv_status qv_dict_memo_init_write(qv_dict_memo *m, int32_t n, qv_error *err) {
   return QV_OK;
 }
 
-qv_status qv_dict_memo_decide(const qv_dict_memo *m, int64_t id, const qv_array *dict, bool allow_replace,
+qv_status qv__dict_memo_decide(const qv_dict_memo *m, int64_t id, const qv_array *dict, bool allow_replace,
                               bool allow_delta, qv_dict_action *action, int64_t *delta_from, qv_error *err) {
   *delta_from = 0;
-  qv_dict_entry *e = qv_dict_memo_find(m, id);
+  qv_dict_entry *e = qv__dict_memo_find(m, id);
   if (e == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "no dictionary slot for id %lld", (long long)id);
   const qv_array *old = e->dict;
   if (old == NULL) {
@@ -155,8 +155,8 @@ qv_status qv_dict_memo_decide(const qv_dict_memo *m, int64_t id, const qv_array 
   return QV_OK;
 }
 
-void qv_dict_memo_set_sent(qv_dict_memo *m, int64_t id, qv_array *dict, bool delta) {
-  qv_dict_entry *e = qv_dict_memo_find(m, id);
+void qv__dict_memo_set_sent(qv_dict_memo *m, int64_t id, qv_array *dict, bool delta) {
+  qv_dict_entry *e = qv__dict_memo_find(m, id);
   if (e == NULL) return;
   qv_array *old = e->dict;
   e->dict = qv_array_retain(dict);

@@ -35,17 +35,17 @@ typedef struct qv_dict_memo {
 
 /* Reading: one entry per distinct id of the schema. QV_ERR_INVALID_DATA if
  * two fields share an id with different value types. */
-qv_status qv_dict_memo_init_read(qv_dict_memo *m, const qv_ipc_schema_info *info, qv_error *err);
+qv_status qv__dict_memo_init_read(qv_dict_memo *m, const qv_ipc_schema_info *info, qv_error *err);
 /* The entry of `id`, or NULL. */
-qv_dict_entry *qv_dict_memo_find(const qv_dict_memo *m, int64_t id);
+qv_dict_entry *qv__dict_memo_find(const qv_dict_memo *m, int64_t id);
 /* Applies a decoded DictionaryBatch: retains `values` (replacement) or
  * appends them to the current dictionary (delta; QV_ERR_INVALID_DATA if no
  * dictionary was defined yet). */
-qv_status qv_dict_memo_apply(qv_dict_memo *m, qv_dict_entry *e, bool is_delta, qv_array *values, qv_error *err);
-void qv_dict_memo_free(qv_dict_memo *m);
+qv_status qv__dict_memo_apply(qv_dict_memo *m, qv_dict_entry *e, bool is_delta, qv_array *values, qv_error *err);
+void qv__dict_memo_free(qv_dict_memo *m);
 
 /* Writing: entries for ids 0..n-1 (the writer numbers slots in pre-order). */
-qv_status qv_dict_memo_init_write(qv_dict_memo *m, int32_t n, qv_error *err);
+qv_status qv__dict_memo_init_write(qv_dict_memo *m, int32_t n, qv_error *err);
 
 typedef enum qv_dict_action {
   QV_DICT_SKIP = 0,    /* the same dictionary was sent already */
@@ -57,10 +57,10 @@ typedef enum qv_dict_action {
 /* Decides what to send for `dict` under id (= slot). allow_replace false
  * (files) turns a needed replacement into QV_ERR_INVALID_ARGUMENT;
  * allow_delta false sends replacements instead of deltas. */
-qv_status qv_dict_memo_decide(const qv_dict_memo *m, int64_t id, const qv_array *dict, bool allow_replace,
+qv_status qv__dict_memo_decide(const qv_dict_memo *m, int64_t id, const qv_array *dict, bool allow_replace,
                               bool allow_delta, qv_dict_action *action, int64_t *delta_from, qv_error *err);
 /* Records that `dict` is now the dictionary of id (retains it). */
-void qv_dict_memo_set_sent(qv_dict_memo *m, int64_t id, qv_array *dict, bool delta);
+void qv__dict_memo_set_sent(qv_dict_memo *m, int64_t id, qv_array *dict, bool delta);
 
 
 #endif

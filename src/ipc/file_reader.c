@@ -2,8 +2,8 @@
  * and the format-detecting one-call reads.
  *
  * Layout: "ARROW1\0\0", a stream (Schema, dictionaries, batches, EOS), the
- * Footer flatbuffer, its int32 length, "ARROW1". Invariants (BAD_INPUTS
- * 34-36): both magics present; the footer lies between the leading magic
+ * Footer flatbuffer, its int32 length, "ARROW1". Invariants (docs/robustness.md,
+ * classes 34-36): both magics present; the footer lies between the leading magic
  * and the trailer; every Block lies between the leading magic and the
  * footer, starts with a well-formed prefix whose metadata exactly fills
  * metaDataLength, holds a message of the expected kind whose bodyLength
@@ -26,8 +26,9 @@
 #include "core/internal.h"
 #include "ipc/flatbuf/fb_endian.h"
 #include "ipc/io.h"
-#include "ipc/ipc_api.h"
-#include "ipc/reader.h"
+#include "ipc/batch_list.h"
+#include "ipc/file_magic.h"
+#include "ipc/read_message.h"
 
 struct qv_ipc_file_reader {
   qv_buffer *buf;
@@ -41,7 +42,7 @@ struct qv_ipc_file_reader {
 
 void qv_ipc_file_reader_free(qv_ipc_file_reader *r) {
   if (r == NULL) return;
-  qv_read_core_free(&r->core);
+  qv__read_core_free(&r->core);
   qv_buffer_release(r->buf);
   if (r->fd >= 0) close(r->fd);
   qv__free(r->meta);
@@ -72,12 +73,12 @@ static qv_status read_block(qv_ipc_file_reader *r, const char *kind, uint32_t in
       r->meta = m;
       r->meta_cap = need;
     }
-    QV_RETURN_IF_ERROR(qv_io_pread_full(r->fd, r->meta, need, b.offset, err));
+    QV_RETURN_IF_ERROR(qv__io_pread_full(r->fd, r->meta, need, b.offset, err));
     p = r->meta;
   }
   bool eos;
   int32_t plen, mlen;
-  qv_status st = qv_read_frame(p, b.metadata_length, r->core.opts.max_metadata_size, b.offset, &eos, &plen, &mlen,
+  qv_status st = qv__read_frame(p, b.metadata_length, r->core.opts.max_metadata_size, b.offset, &eos, &plen, &mlen,
                                err);
   if (st == QV_ERR_TRUNCATED) { /* inside a file, this is a bad block; err->code mirrors the status */
     st = QV_ERR_INVALID_DATA;
@@ -87,10 +88,10 @@ static qv_status read_block(qv_ipc_file_reader *r, const char *kind, uint32_t in
     st = qv_error_set(err, QV_ERR_INVALID_DATA,
                       "the message at byte %lld does not fill metaDataLength %d (prefix %d + metadata %d)%s",
                       (long long)b.offset, (int)b.metadata_length, plen, mlen, eos ? ": it is an EOS marker" : "");
-  if (st == QV_OK) st = qv_ipc_message_decode(p + plen, (size_t)mlen, msg, err);
+  if (st == QV_OK) st = qv__ipc_message_decode(p + plen, (size_t)mlen, msg, err);
   if (st == QV_OK && msg->type != expect)
-    st = qv_error_set(err, QV_ERR_INVALID_DATA, "expected a %s message, found %s", qv_fb_header_name(expect),
-                      qv_fb_header_name(msg->type));
+    st = qv_error_set(err, QV_ERR_INVALID_DATA, "expected a %s message, found %s", qv__fb_header_name(expect),
+                      qv__fb_header_name(msg->type));
   if (st == QV_OK && msg->body_length != b.body_length)
     st = qv_error_set(err, QV_ERR_INVALID_DATA, "message bodyLength %lld differs from the block's bodyLength %lld",
                       (long long)msg->body_length, (long long)b.body_length);
@@ -122,12 +123,12 @@ static qv_status open_file(qv_ipc_file_reader *r, qv_error *err) {
     return qv_error_set(err, QV_ERR_INVALID_DATA, "footer length %d is outside [1, %lld] for a %lld-byte file", flen,
                         (long long)(size - 18), (long long)size);
   r->footer_start = size - 10 - flen;
-  qv_status st = qv_ipc_footer_decode(d + r->footer_start, (size_t)flen, &r->footer, err);
+  qv_status st = qv__ipc_footer_decode(d + r->footer_start, (size_t)flen, &r->footer, err);
   if (st != QV_OK) {
     qv_error_prefix(err, "footer at byte %lld: ", (long long)r->footer_start);
     return st;
   }
-  QV_RETURN_IF_ERROR(qv_read_core_set_schema(&r->core, &r->footer.schema, err));
+  QV_RETURN_IF_ERROR(qv__read_core_set_schema(&r->core, &r->footer.schema, err));
   for (uint32_t i = 0; i < r->footer.n_dictionaries; i++) {
     qv_ipc_message msg;
     qv_buffer *body = NULL;
@@ -135,7 +136,7 @@ static qv_status open_file(qv_ipc_file_reader *r, qv_error *err) {
                                   FB_HEADER_DICTIONARY_BATCH, &msg, &body, err));
     int64_t id;
     bool delta;
-    st = qv_read_core_dictionary(&r->core, &msg, body, &id, &delta, err);
+    st = qv__read_core_dictionary(&r->core, &msg, body, &id, &delta, err);
     qv_buffer_release(body);
     if (st != QV_OK) {
       qv_error_prefix(err, "footer dictionary block %u: ", i);
@@ -155,7 +156,7 @@ qv_status qv_ipc_file_reader_open_buffer(qv_buffer *buf, const qv_ipc_read_optio
   QV_CHECK_ALLOC(r, err);
   r->fd = -1;
   r->buf = qv_buffer_retain(buf);
-  qv_read_core_init(&r->core, opts, true);
+  qv__read_core_init(&r->core, opts, true);
   qv_status st = open_file(r, err);
   if (st != QV_OK) {
     qv_ipc_file_reader_free(r);
@@ -171,7 +172,7 @@ qv_status qv_ipc_file_reader_open_path(const char *path, const qv_ipc_read_optio
   *out = NULL;
   qv_buffer *buf = NULL;
   int fd = -1;
-  QV_RETURN_IF_ERROR(qv_io_map_path_keep_fd(path, &buf, &fd, err));
+  QV_RETURN_IF_ERROR(qv__io_map_path_keep_fd(path, &buf, &fd, err));
   qv_status st = qv_ipc_file_reader_open_buffer(buf, opts, out, err);
   qv_buffer_release(buf);
   if (st == QV_OK)
@@ -187,7 +188,7 @@ qv_status qv_ipc_file_reader_open_fd(int fd, const qv_ipc_read_options *opts, qv
   if (out == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_file_reader_open_fd: out is NULL");
   *out = NULL;
   qv_buffer *buf = NULL;
-  QV_RETURN_IF_ERROR(qv_io_map_fd(fd, &buf, err));
+  QV_RETURN_IF_ERROR(qv__io_map_fd(fd, &buf, err));
   qv_status st = qv_ipc_file_reader_open_buffer(buf, opts, out, err);
   qv_buffer_release(buf);
   return st;
@@ -208,7 +209,7 @@ qv_status qv_ipc_file_reader_read_batch(qv_ipc_file_reader *r, int64_t i, qv_bat
   qv_buffer *body = NULL;
   QV_RETURN_IF_ERROR(read_block(r, "record batch", (uint32_t)i, qv_ipc_footer_record_batch(&r->footer, (uint32_t)i),
                                 FB_HEADER_RECORD_BATCH, &msg, &body, err));
-  qv_status st = qv_read_core_batch(&r->core, &msg, body, out, err);
+  qv_status st = qv__read_core_batch(&r->core, &msg, body, out, err);
   qv_buffer_release(body);
   if (st != QV_OK) qv_error_prefix(err, "record batch %lld: ", (long long)i);
   return st;
@@ -264,7 +265,7 @@ qv_status qv_ipc_read_buffer(qv_buffer *buf, const qv_ipc_read_options *opts, qv
 qv_status qv_ipc_read_path(const char *path, const qv_ipc_read_options *opts, qv_table **out, qv_error *err) {
   if (out) *out = NULL;
   qv_buffer *buf = NULL;
-  QV_RETURN_IF_ERROR(qv_io_map_path(path, &buf, err));
+  QV_RETURN_IF_ERROR(qv__io_map_path(path, &buf, err));
   qv_status st = qv_ipc_read_buffer(buf, opts, out, err);
   qv_buffer_release(buf);
   if (st != QV_OK) qv_error_prefix(err, "'%s': ", path);
@@ -279,7 +280,7 @@ qv_status qv_ipc_read_fd(int fd, const qv_ipc_read_options *opts, qv_table **out
   if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
     off_t pos = lseek(fd, 0, SEEK_CUR);
     qv_buffer *whole = NULL;
-    QV_RETURN_IF_ERROR(qv_io_map_fd(fd, &whole, err));
+    QV_RETURN_IF_ERROR(qv__io_map_fd(fd, &whole, err));
     if (pos > 0 && pos <= whole->size) {
       st = qv_buffer_view(whole, pos, whole->size - pos, &buf, err);
       qv_buffer_release(whole);
@@ -288,7 +289,7 @@ qv_status qv_ipc_read_fd(int fd, const qv_ipc_read_options *opts, qv_table **out
       buf = whole;
     }
   } else {
-    QV_RETURN_IF_ERROR(qv_io_read_all(fd, &buf, err));
+    QV_RETURN_IF_ERROR(qv__io_read_all(fd, &buf, err));
   }
   st = qv_ipc_read_buffer(buf, opts, out, err);
   qv_buffer_release(buf);

@@ -66,7 +66,7 @@ static void unmap_release(void *ctx, const uint8_t *data, int64_t size) {
   if (data != NULL && size > 0) munmap((void *)(uintptr_t)data, (size_t)size);
 }
 
-qv_status qv_io_read_full(int fd, void *dst, size_t n, size_t *got, qv_error *err) {
+qv_status qv__io_read_full(int fd, void *dst, size_t n, size_t *got, qv_error *err) {
   size_t done = 0;
   while (done < n) {
     size_t want = n - done;
@@ -86,7 +86,7 @@ qv_status qv_io_read_full(int fd, void *dst, size_t n, size_t *got, qv_error *er
   return QV_OK;
 }
 
-qv_status qv_io_read_all(int fd, qv_buffer **out, qv_error *err) {
+qv_status qv__io_read_all(int fd, qv_buffer **out, qv_error *err) {
   *out = NULL;
   qv_buffer *buf = NULL;
   QV_RETURN_IF_ERROR(qv_buffer_allocate(NULL, 0, false, &buf, err));
@@ -122,7 +122,7 @@ static qv_status map_fd(int fd, const char *name, qv_buffer **out, qv_error *err
     int e = errno;
     return qv_error_set(err, QV_ERR_IO, "cannot stat %s: %s (errno %d)", name, strerror(e), e);
   }
-  if (!S_ISREG(sb.st_mode)) return qv_io_read_all(fd, out, err);
+  if (!S_ISREG(sb.st_mode)) return qv__io_read_all(fd, out, err);
   if (sb.st_size == 0) return qv_buffer_allocate(NULL, 0, false, out, err);
   if ((uint64_t)sb.st_size > (uint64_t)SIZE_MAX)
     return qv_error_set(err, QV_ERR_LIMIT, "%s: file of %lld bytes is too large to map", name,
@@ -138,13 +138,13 @@ static qv_status map_fd(int fd, const char *name, qv_buffer **out, qv_error *err
   return st;
 }
 
-qv_status qv_io_map_fd(int fd, qv_buffer **out, qv_error *err) {
+qv_status qv__io_map_fd(int fd, qv_buffer **out, qv_error *err) {
   char name[32];
   snprintf(name, sizeof name, "fd %d", fd);
   return map_fd(fd, name, out, err);
 }
 
-qv_status qv_io_map_path(const char *path, qv_buffer **out, qv_error *err) {
+qv_status qv__io_map_path(const char *path, qv_buffer **out, qv_error *err) {
   *out = NULL;
   if (path == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "path is NULL");
   int fd;
@@ -163,7 +163,7 @@ qv_status qv_io_map_path(const char *path, qv_buffer **out, qv_error *err) {
   return st;
 }
 
-qv_status qv_io_map_path_keep_fd(const char *path, qv_buffer **out, int *fd_out, qv_error *err) {
+qv_status qv__io_map_path_keep_fd(const char *path, qv_buffer **out, int *fd_out, qv_error *err) {
   *out = NULL;
   *fd_out = -1;
   if (path == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "path is NULL");
@@ -188,7 +188,7 @@ qv_status qv_io_map_path_keep_fd(const char *path, qv_buffer **out, int *fd_out,
   return st;
 }
 
-qv_status qv_io_pread_full(int fd, void *dst, size_t n, int64_t offset, qv_error *err) {
+qv_status qv__io_pread_full(int fd, void *dst, size_t n, int64_t offset, qv_error *err) {
   size_t done = 0;
   while (done < n) {
     ssize_t r = pread(fd, (uint8_t *)dst + done, n - done, (off_t)(offset + (int64_t)done));
@@ -208,7 +208,7 @@ qv_status qv_io_pread_full(int fd, void *dst, size_t n, int64_t offset, qv_error
 
 /* --------------------------------------------------------------- output */
 
-void qv_io_sink_init_fd(qv_io_sink *s, int fd) {
+void qv__io_sink_init_fd(qv_io_sink *s, int fd) {
   memset(s, 0, sizeof *s);
   s->kind = QV_IO_SINK_FD;
   s->fd = fd;
@@ -216,19 +216,19 @@ void qv_io_sink_init_fd(qv_io_sink *s, int fd) {
   if (fstat(fd, &sb) == 0) s->fd_type = S_ISSOCK(sb.st_mode) ? 1 : S_ISFIFO(sb.st_mode) ? 2 : 0;
 }
 
-void qv_io_sink_init_pieces(qv_io_sink *s) {
+void qv__io_sink_init_pieces(qv_io_sink *s) {
   memset(s, 0, sizeof *s);
   s->kind = QV_IO_SINK_PIECES;
   s->fd = -1;
 }
 
-void qv_io_sink_init_memory(qv_io_sink *s) {
+void qv__io_sink_init_memory(qv_io_sink *s) {
   memset(s, 0, sizeof *s);
   s->kind = QV_IO_SINK_MEMORY;
   s->fd = -1;
 }
 
-void qv_io_sink_init_callback(qv_io_sink *s, qv_io_write_fn fn, void *ctx) {
+void qv__io_sink_init_callback(qv_io_sink *s, qv_io_write_fn fn, void *ctx) {
   memset(s, 0, sizeof *s);
   s->kind = QV_IO_SINK_CALLBACK;
   s->fd = -1;
@@ -320,7 +320,7 @@ static qv_status mem_grow(qv_io_sink *s, size_t need, qv_error *err) {
   return QV_OK;
 }
 
-qv_status qv_io_sink_reserve(qv_io_sink *s, size_t extra, qv_error *err) {
+qv_status qv__io_sink_reserve(qv_io_sink *s, size_t extra, qv_error *err) {
   if (s->kind != QV_IO_SINK_MEMORY) return QV_OK;
   if (s->broken.code != QV_OK) return qv__sticky_report(&s->broken, "", err);
   if (extra > SIZE_MAX - s->mem_size) return qv_error_set(err, QV_ERR_OVERFLOW, "memory sink size overflow");
@@ -400,9 +400,9 @@ static qv_status fd_writev(qv_io_sink *s, struct iovec *iov, int iovcnt, qv_erro
   return QV_OK;
 }
 
-qv_status qv_io_sink_writev_refs(qv_io_sink *s, struct iovec *iov, int iovcnt, const struct qv_buffer_index *ix,
+qv_status qv__io_sink_writev_refs(qv_io_sink *s, struct iovec *iov, int iovcnt, const struct qv_buffer_index *ix,
                                  qv_error *err) {
-  if (s->kind != QV_IO_SINK_PIECES) return qv_io_sink_writev(s, iov, iovcnt, err);
+  if (s->kind != QV_IO_SINK_PIECES) return qv__io_sink_writev(s, iov, iovcnt, err);
   if (s->broken.code != QV_OK) return qv__sticky_report(&s->broken, "output already failed: ", err);
   qv_error local;
   qv_status st = s->pieces ? QV_OK : qv__pieces_new(&s->pieces, &local);
@@ -415,7 +415,7 @@ qv_status qv_io_sink_writev_refs(qv_io_sink *s, struct iovec *iov, int iovcnt, c
   return QV_OK;
 }
 
-qv_status qv_io_sink_take_pieces(qv_io_sink *s, struct qv_ipc_pieces **out, qv_error *err) {
+qv_status qv__io_sink_take_pieces(qv_io_sink *s, struct qv_ipc_pieces **out, qv_error *err) {
   *out = NULL;
   if (s->kind != QV_IO_SINK_PIECES) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "not a pieces sink");
   if (s->broken.code != QV_OK) return qv__sticky_report(&s->broken, "output already failed: ", err);
@@ -425,14 +425,14 @@ qv_status qv_io_sink_take_pieces(qv_io_sink *s, struct qv_ipc_pieces **out, qv_e
   return QV_OK;
 }
 
-qv_status qv_io_sink_writev(qv_io_sink *s, struct iovec *iov, int iovcnt, qv_error *err) {
+qv_status qv__io_sink_writev(qv_io_sink *s, struct iovec *iov, int iovcnt, qv_error *err) {
   if (s->broken.code != QV_OK) return qv__sticky_report(&s->broken, "output already failed: ", err);
   if (s->kind == QV_IO_SINK_FD) return fd_writev(s, iov, iovcnt, err);
-  if (s->kind == QV_IO_SINK_PIECES) return qv_io_sink_writev_refs(s, iov, iovcnt, NULL, err);
+  if (s->kind == QV_IO_SINK_PIECES) return qv__io_sink_writev_refs(s, iov, iovcnt, NULL, err);
   if (s->kind == QV_IO_SINK_MEMORY) {
     size_t total = 0;
     for (int i = 0; i < iovcnt; i++) total += iov[i].iov_len;
-    QV_RETURN_IF_ERROR(qv_io_sink_reserve(s, total, err));
+    QV_RETURN_IF_ERROR(qv__io_sink_reserve(s, total, err));
     uint8_t *dst = s->mem + s->mem_size;
     for (int i = 0; i < iovcnt; i++) {
       if (iov[i].iov_len) memcpy(dst, iov[i].iov_base, iov[i].iov_len);
@@ -454,9 +454,9 @@ qv_status qv_io_sink_writev(qv_io_sink *s, struct iovec *iov, int iovcnt, qv_err
   return QV_OK;
 }
 
-qv_status qv_io_sink_write(qv_io_sink *s, const void *data, size_t n, qv_error *err) {
+qv_status qv__io_sink_write(qv_io_sink *s, const void *data, size_t n, qv_error *err) {
   struct iovec iov = {(void *)(uintptr_t)data, n};
-  return qv_io_sink_writev(s, &iov, 1, err);
+  return qv__io_sink_writev(s, &iov, 1, err);
 }
 
 static void free_release(void *ctx, const uint8_t *data, int64_t size) {
@@ -470,7 +470,7 @@ static void munmap_cap_release(void *ctx, const uint8_t *data, int64_t size) {
   region_release((void *)(uintptr_t)data, (size_t)(uintptr_t)ctx);
 }
 
-qv_status qv_io_sink_take(qv_io_sink *s, qv_buffer **out, qv_error *err) {
+qv_status qv__io_sink_take(qv_io_sink *s, qv_buffer **out, qv_error *err) {
   *out = NULL;
   if (s->kind != QV_IO_SINK_MEMORY) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "not a memory sink");
   if (s->broken.code != QV_OK) return qv__sticky_report(&s->broken, "output already failed: ", err);
@@ -489,7 +489,7 @@ qv_status qv_io_sink_take(qv_io_sink *s, qv_buffer **out, qv_error *err) {
   return QV_OK;
 }
 
-void qv_io_sink_free(qv_io_sink *s) {
+void qv__io_sink_free(qv_io_sink *s) {
   if (s != NULL && s->kind == QV_IO_SINK_PIECES) {
     qv_ipc_pieces_free(s->pieces);
     s->pieces = NULL;

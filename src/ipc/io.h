@@ -2,7 +2,7 @@
  * growable memory). Internal header.
  *
  * Writers talk to a qv_io_sink (an fd, a growing memory region, or a user
- * callback) through qv_io_sink_writev, so message bodies go from the arrays'
+ * callback) through qv__io_sink_writev, so message bodies go from the arrays'
  * buffers to the destination without an intermediate copy (writev on fds).
  * A failed write makes the sink "broken": every later write returns the
  * same error (no footer or EOS after a failed write).
@@ -26,29 +26,29 @@
  * views of it, e.g. arrays read from the file) unmaps it. An empty file
  * gives an empty buffer. Non-regular files (pipes, ttys) are read into
  * memory instead. Errors: QV_ERR_IO with the path and errno text. */
-qv_status qv_io_map_path(const char *path, qv_buffer **out, qv_error *err);
+qv_status qv__io_map_path(const char *path, qv_buffer **out, qv_error *err);
 /* Same for an open fd (the fd stays owned by the caller). */
-qv_status qv_io_map_fd(int fd, qv_buffer **out, qv_error *err);
+qv_status qv__io_map_fd(int fd, qv_buffer **out, qv_error *err);
 
-/* Like qv_io_map_path, and when the file is a non-empty regular file (so
+/* Like qv__io_map_path, and when the file is a non-empty regular file (so
  * *out is a mapping of it) *fd_out receives its open fd, which the caller
  * closes; otherwise *fd_out is -1. Readers use the fd to pread message
  * headers, so that reading them does not fault the mapping's pages in
  * (each fault reads ahead up to 64 KiB, which over a file of many small
  * batches would make the whole file resident). */
-qv_status qv_io_map_path_keep_fd(const char *path, qv_buffer **out, int *fd_out, qv_error *err);
+qv_status qv__io_map_path_keep_fd(const char *path, qv_buffer **out, int *fd_out, qv_error *err);
 
 /* Reads exactly n bytes at `offset` (pread: the fd's position is not
  * used or moved). A short file is QV_ERR_IO. */
-qv_status qv_io_pread_full(int fd, void *dst, size_t n, int64_t offset, qv_error *err);
+qv_status qv__io_pread_full(int fd, void *dst, size_t n, int64_t offset, qv_error *err);
 
 /* Reads fd until end of file into a new buffer (grown geometrically, read
  * in chunks). */
-qv_status qv_io_read_all(int fd, qv_buffer **out, qv_error *err);
+qv_status qv__io_read_all(int fd, qv_buffer **out, qv_error *err);
 
 /* Reads up to n bytes into dst, retrying EINTR and short reads; *got is
  * less than n only at end of file. */
-qv_status qv_io_read_full(int fd, void *dst, size_t n, size_t *got, qv_error *err);
+qv_status qv__io_read_full(int fd, void *dst, size_t n, size_t *got, qv_error *err);
 
 /* ---- output ---- */
 
@@ -81,28 +81,28 @@ typedef struct qv_io_sink {
   qv__sticky broken;       /* the first failure (code QV_OK while healthy) */
 } qv_io_sink;
 
-void qv_io_sink_init_fd(qv_io_sink *s, int fd);
-void qv_io_sink_init_memory(qv_io_sink *s);
-void qv_io_sink_init_callback(qv_io_sink *s, qv_io_write_fn fn, void *ctx);
-void qv_io_sink_init_pieces(qv_io_sink *s);
+void qv__io_sink_init_fd(qv_io_sink *s, int fd);
+void qv__io_sink_init_memory(qv_io_sink *s);
+void qv__io_sink_init_callback(qv_io_sink *s, qv_io_write_fn fn, void *ctx);
+void qv__io_sink_init_pieces(qv_io_sink *s);
 /* Memory sinks: reserve room for `extra` more bytes (a hint; no-op for
  * other kinds). */
-qv_status qv_io_sink_reserve(qv_io_sink *s, size_t extra, qv_error *err);
+qv_status qv__io_sink_reserve(qv_io_sink *s, size_t extra, qv_error *err);
 /* Writes every iovec in order (total bytes `total`, or 0 to compute). The
  * iov array may be modified (partial writes advance it). */
-qv_status qv_io_sink_writev(qv_io_sink *s, struct iovec *iov, int iovcnt, qv_error *err);
-qv_status qv_io_sink_write(qv_io_sink *s, const void *data, size_t n, qv_error *err);
-/* qv_io_sink_writev, except that a pieces sink references (instead of
+qv_status qv__io_sink_writev(qv_io_sink *s, struct iovec *iov, int iovcnt, qv_error *err);
+qv_status qv__io_sink_write(qv_io_sink *s, const void *data, size_t n, qv_error *err);
+/* qv__io_sink_writev, except that a pieces sink references (instead of
  * copying) the ranges that lie inside a buffer of `ix`. */
-qv_status qv_io_sink_writev_refs(qv_io_sink *s, struct iovec *iov, int iovcnt, const struct qv_buffer_index *ix,
+qv_status qv__io_sink_writev_refs(qv_io_sink *s, struct iovec *iov, int iovcnt, const struct qv_buffer_index *ix,
                                  qv_error *err);
 /* Pieces sinks: hands what was written since the last take to *out (an
  * empty object if nothing was) and starts afresh. */
-qv_status qv_io_sink_take_pieces(qv_io_sink *s, struct qv_ipc_pieces **out, qv_error *err);
+qv_status qv__io_sink_take_pieces(qv_io_sink *s, struct qv_ipc_pieces **out, qv_error *err);
 /* Memory sinks: hands the bytes written so far to *out as one buffer and
  * empties the sink. */
-qv_status qv_io_sink_take(qv_io_sink *s, qv_buffer **out, qv_error *err);
+qv_status qv__io_sink_take(qv_io_sink *s, qv_buffer **out, qv_error *err);
 /* Frees a memory sink's region or a pieces sink's pieces (not the fd). */
-void qv_io_sink_free(qv_io_sink *s);
+void qv__io_sink_free(qv_io_sink *s);
 
 #endif

@@ -1,7 +1,7 @@
 /* quiver IPC: Arrow metadata (Message, Schema, RecordBatch, DictionaryBatch,
  * Footer) <-> quiver objects and plain C structs. Internal header.
  *
- * Decoding starts from bytes: qv_ipc_message_decode verifies the Message
+ * Decoding starts from bytes: qv__ipc_message_decode verifies the Message
  * flatbuffer (fb_verify) and checks the envelope (version, header kind, body
  * length); the header table it returns is then decoded by the function for
  * its kind. Schema decoding builds a qv_schema (every Arrow type, dictionary
@@ -58,11 +58,11 @@ typedef struct qv_ipc_message {
  * body), QV_ERR_LIMIT (verifier limits), QV_ERR_UNSUPPORTED (version before
  * V4 or after V5, Tensor/SparseTensor or an unknown header). *out borrows
  * `meta`. */
-qv_status qv_ipc_message_decode(const uint8_t *meta, size_t len, qv_ipc_message *out, qv_error *err);
+qv_status qv__ipc_message_decode(const uint8_t *meta, size_t len, qv_ipc_message *out, qv_error *err);
 
 /* Decodes a [KeyValue] slot (Message/Schema/Field custom_metadata) into a new
  * qv_metadata; *out = NULL when the slot is absent or empty. */
-qv_status qv_ipc_metadata_decode(const qv_fb_table *t, unsigned slot, qv_metadata **out, qv_error *err);
+qv_status qv__ipc_metadata_decode(const qv_fb_table *t, unsigned slot, qv_metadata **out, qv_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Schema                                                               */
@@ -89,12 +89,12 @@ typedef struct qv_ipc_schema_info {
  * dictionary ids...), QV_ERR_UNSUPPORTED (a Type tag newer than this
  * quiver), QV_ERR_LIMIT (fields nested deeper than 64), QV_ERR_NO_MEMORY.
  * Messages name the field path ("field 'a.b.c': ..."). On success the caller
- * frees *out with qv_ipc_schema_info_free. */
-qv_status qv_ipc_schema_decode(const qv_fb_table *schema, qv_ipc_schema_info *out, qv_error *err);
-void qv_ipc_schema_info_free(qv_ipc_schema_info *info); /* accepts a zeroed struct */
+ * frees *out with qv__ipc_schema_info_free. */
+qv_status qv__ipc_schema_decode(const qv_fb_table *schema, qv_ipc_schema_info *out, qv_error *err);
+void qv__ipc_schema_info_free(qv_ipc_schema_info *info); /* accepts a zeroed struct */
 
 /* Number of dictionary-encoded fields of `schema` (pre-order, as above). */
-int32_t qv_ipc_schema_count_dicts(const qv_schema *schema);
+int32_t qv__ipc_schema_count_dicts(const qv_schema *schema);
 
 /* Encodes `schema` as a Schema table. dict_ids gives the id of each
  * dictionary-encoded field in pre-order (n_dict_ids of them); NULL numbers
@@ -102,17 +102,17 @@ int32_t qv_ipc_schema_count_dicts(const qv_schema *schema);
  * ARROW:extension:* field metadata keys. Errors: QV_ERR_INVALID_ARGUMENT
  * (too few ids, nesting deeper than 64, an unencodable type), builder errors
  * (QV_ERR_NO_MEMORY, QV_ERR_LIMIT). */
-qv_status qv_ipc_schema_encode(qv_fb_builder *b, const qv_schema *schema, const int64_t *dict_ids,
+qv_status qv__ipc_schema_encode(qv_fb_builder *b, const qv_schema *schema, const int64_t *dict_ids,
                                int32_t n_dict_ids, qv_fb_ref *out, qv_error *err);
 
 /* Wraps a finished header table in a Message (version V5) and finishes the
  * buffer: *data / *len belong to the builder. custom_metadata may be NULL. */
-qv_status qv_ipc_message_encode(qv_fb_builder *b, uint8_t header_type, qv_fb_ref header,
+qv_status qv__ipc_message_encode(qv_fb_builder *b, uint8_t header_type, qv_fb_ref header,
                                 int64_t body_length, const qv_metadata *custom_metadata,
                                 const uint8_t **data, size_t *len, qv_error *err);
 
 /* Convenience: a complete Schema message. */
-qv_status qv_ipc_schema_message_encode(qv_fb_builder *b, const qv_schema *schema,
+qv_status qv__ipc_schema_message_encode(qv_fb_builder *b, const qv_schema *schema,
                                        const int64_t *dict_ids, int32_t n_dict_ids,
                                        const uint8_t **data, size_t *len, qv_error *err);
 
@@ -165,7 +165,7 @@ static inline int64_t qv_ipc_batch_variadic_count(const qv_ipc_batch_header *h, 
  * body_length (no overflow); variadic counts >= 0; codec LZ4_FRAME or ZSTD
  * with method BUFFER. Errors: QV_ERR_INVALID_DATA naming the node/buffer.
  * Buffer alignment and counts against the schema are the loader's job. */
-qv_status qv_ipc_batch_decode(const qv_fb_table *rb, int64_t body_length, qv_ipc_batch_header *out,
+qv_status qv__ipc_batch_decode(const qv_fb_table *rb, int64_t body_length, qv_ipc_batch_header *out,
                               qv_error *err);
 
 typedef struct qv_ipc_dict_batch_header {
@@ -175,7 +175,7 @@ typedef struct qv_ipc_dict_batch_header {
 } qv_ipc_dict_batch_header;
 
 /* Decodes a verified DictionaryBatch table (data required). */
-qv_status qv_ipc_dict_batch_decode(const qv_fb_table *db, int64_t body_length,
+qv_status qv__ipc_dict_batch_decode(const qv_fb_table *db, int64_t body_length,
                                    qv_ipc_dict_batch_header *out, qv_error *err);
 
 /* What the encoder needs for a RecordBatch (plain arrays, borrowed). */
@@ -191,14 +191,14 @@ typedef struct qv_ipc_batch_desc {
 } qv_ipc_batch_desc;
 
 /* A RecordBatch table (header of a RecordBatch, or DictionaryBatch.data). */
-qv_status qv_ipc_batch_encode(qv_fb_builder *b, const qv_ipc_batch_desc *d, qv_fb_ref *out,
+qv_status qv__ipc_batch_encode(qv_fb_builder *b, const qv_ipc_batch_desc *d, qv_fb_ref *out,
                               qv_error *err);
 /* A complete RecordBatch message. */
-qv_status qv_ipc_batch_message_encode(qv_fb_builder *b, const qv_ipc_batch_desc *d,
+qv_status qv__ipc_batch_message_encode(qv_fb_builder *b, const qv_ipc_batch_desc *d,
                                       int64_t body_length, const uint8_t **data, size_t *len,
                                       qv_error *err);
 /* A complete DictionaryBatch message. */
-qv_status qv_ipc_dict_batch_message_encode(qv_fb_builder *b, int64_t id, bool is_delta,
+qv_status qv__ipc_dict_batch_message_encode(qv_fb_builder *b, int64_t id, bool is_delta,
                                            const qv_ipc_batch_desc *d, int64_t body_length,
                                            const uint8_t **data, size_t *len, qv_error *err);
 
@@ -214,7 +214,7 @@ typedef struct qv_ipc_block {
 
 typedef struct qv_ipc_footer {
   int16_t version;         /* FB_METADATA_V4/V5, or V1 when the writer left it out */
-  qv_fb_table schema;      /* verified Schema table; decode with qv_ipc_schema_decode */
+  qv_fb_table schema;      /* verified Schema table; decode with qv__ipc_schema_decode */
   uint32_t n_dictionaries;
   uint32_t n_record_batches;
   const uint8_t *dictionaries_;   /* private: Block structs */
@@ -238,10 +238,10 @@ static inline qv_ipc_block qv_ipc_footer_record_batch(const qv_ipc_footer *f, ui
  * every block with offset >= 0, metadata_length > 0 and a multiple of 8,
  * body_length >= 0 (bounds against the file are the reader's job).
  * *out borrows `buf`. */
-qv_status qv_ipc_footer_decode(const uint8_t *buf, size_t len, qv_ipc_footer *out, qv_error *err);
+qv_status qv__ipc_footer_decode(const uint8_t *buf, size_t len, qv_ipc_footer *out, qv_error *err);
 
 /* Encodes a complete Footer (version V5). */
-qv_status qv_ipc_footer_encode(qv_fb_builder *b, const qv_schema *schema, const int64_t *dict_ids,
+qv_status qv__ipc_footer_encode(qv_fb_builder *b, const qv_schema *schema, const int64_t *dict_ids,
                                int32_t n_dict_ids, const qv_ipc_block *dictionaries,
                                uint32_t n_dictionaries, const qv_ipc_block *record_batches,
                                uint32_t n_record_batches, const uint8_t **data, size_t *len,

@@ -25,10 +25,10 @@
 /* Message envelope                                                     */
 /* ------------------------------------------------------------------ */
 
-qv_status qv_ipc_message_decode(const uint8_t *meta, size_t len, qv_ipc_message *out, qv_error *err) {
+qv_status qv__ipc_message_decode(const uint8_t *meta, size_t len, qv_ipc_message *out, qv_error *err) {
   memset(out, 0, sizeof *out);
   qv_fb_table m, h;
-  QV_RETURN_IF_ERROR(qv_fb_verify_message(meta, len, &m, err));
+  QV_RETURN_IF_ERROR(qv__fb_verify_message(meta, len, &m, err));
   int16_t version = qv_fb_table_get_int16(&m, FB_MESSAGE_VERSION, FB_METADATA_V1);
   if (version < FB_METADATA_V4 || version > FB_METADATA_V5) {
     return qv_error_set(err, QV_ERR_UNSUPPORTED,
@@ -40,7 +40,7 @@ qv_status qv_ipc_message_decode(const uint8_t *meta, size_t len, qv_ipc_message 
   if (type == FB_HEADER_NONE) return BAD(err, "Message has no header");
   if (type > FB_HEADER_RECORD_BATCH) {
     return qv_error_set(err, QV_ERR_UNSUPPORTED, "Message header %s (%u) is not supported",
-                        qv_fb_header_name(type), (unsigned)type);
+                        qv__fb_header_name(type), (unsigned)type);
   }
   int64_t body = qv_fb_table_get_int64(&m, FB_MESSAGE_BODY_LENGTH, 0);
   if (body < 0) return BAD(err, "Message bodyLength %" PRId64 " is negative", body);
@@ -55,7 +55,7 @@ qv_status qv_ipc_message_decode(const uint8_t *meta, size_t len, qv_ipc_message 
   return QV_OK;
 }
 
-qv_status qv_ipc_metadata_decode(const qv_fb_table *t, unsigned slot, qv_metadata **out, qv_error *err) {
+qv_status qv__ipc_metadata_decode(const qv_fb_table *t, unsigned slot, qv_metadata **out, qv_error *err) {
   qv_fb_vector v;
   qv_metadata *md = NULL;
   qv_status st = QV_OK;
@@ -169,7 +169,7 @@ static qv_status decode_unit(dctx *c, const qv_fb_table *t, unsigned slot, int16
 static qv_status want_children(dctx *c, uint8_t tag, int32_t have, int32_t want) {
   if (have == want) return QV_OK;
   return field_error(c, QV_ERR_INVALID_DATA, "a %s field must have %d child%s, it has %d",
-                     qv_fb_type_name(tag), (int)want, want == 1 ? "" : "ren", (int)have);
+                     qv__fb_type_name(tag), (int)want, want == 1 ? "" : "ren", (int)have);
 }
 
 static qv_status decode_union(dctx *c, const qv_fb_table *t, qv_field **kids, int32_t n,
@@ -446,7 +446,7 @@ static qv_status decode_field(dctx *c, const qv_fb_table *ft, int depth, qv_fiel
     dict = NULL;
   }
 
-  QV_GOTO_IF_ERROR(st, qv_ipc_metadata_decode(ft, FB_FIELD_CUSTOM_METADATA, &md, c->err), cleanup);
+  QV_GOTO_IF_ERROR(st, qv__ipc_metadata_decode(ft, FB_FIELD_CUSTOM_METADATA, &md, c->err), cleanup);
   QV_GOTO_IF_ERROR(st, apply_extension(c, &type, &md), cleanup);
   QV_GOTO_IF_ERROR(st, qv_field_new(name, type, qv_fb_table_get_bool(ft, FB_FIELD_NULLABLE, false), md, out,
                                     c->err),
@@ -467,14 +467,14 @@ cleanup:
   return st;
 }
 
-void qv_ipc_schema_info_free(qv_ipc_schema_info *info) {
+void qv__ipc_schema_info_free(qv_ipc_schema_info *info) {
   if (info == NULL) return;
   qv_schema_release(info->schema);
   free(info->dicts);
   memset(info, 0, sizeof *info);
 }
 
-qv_status qv_ipc_schema_decode(const qv_fb_table *schema, qv_ipc_schema_info *out, qv_error *err) {
+qv_status qv__ipc_schema_decode(const qv_fb_table *schema, qv_ipc_schema_info *out, qv_error *err) {
   qv_status st = QV_OK;
   dctx c = {out, 0, {0}, 0, err};
   qv_fb_vector fields, features;
@@ -506,14 +506,14 @@ qv_status qv_ipc_schema_decode(const qv_fb_table *schema, qv_ipc_schema_info *ou
     qv_fb_vector_get_table(&fields, (uint32_t)i, &ft);
     QV_GOTO_IF_ERROR(st, decode_field(&c, &ft, 1, &fv[i]), cleanup);
   }
-  QV_GOTO_IF_ERROR(st, qv_ipc_metadata_decode(schema, FB_SCHEMA_CUSTOM_METADATA, &md, err), cleanup);
+  QV_GOTO_IF_ERROR(st, qv__ipc_metadata_decode(schema, FB_SCHEMA_CUSTOM_METADATA, &md, err), cleanup);
   QV_GOTO_IF_ERROR(st, qv_schema_new(fv, nf, md, &out->schema, err), cleanup);
 
 cleanup:
   for (int32_t i = 0; i < nf; i++) qv_field_release(fv[i]);
   if (fv != small) free(fv);
   qv_metadata_free(md);
-  if (st != QV_OK) qv_ipc_schema_info_free(out);
+  if (st != QV_OK) qv__ipc_schema_info_free(out);
   return st;
 }
 
@@ -521,7 +521,7 @@ cleanup:
 /* RecordBatch / DictionaryBatch                                        */
 /* ------------------------------------------------------------------ */
 
-qv_status qv_ipc_batch_decode(const qv_fb_table *rb, int64_t body_length, qv_ipc_batch_header *out,
+qv_status qv__ipc_batch_decode(const qv_fb_table *rb, int64_t body_length, qv_ipc_batch_header *out,
                               qv_error *err) {
   qv_fb_vector nodes, buffers, variadic;
   qv_fb_table comp;
@@ -578,7 +578,7 @@ qv_status qv_ipc_batch_decode(const qv_fb_table *rb, int64_t body_length, qv_ipc
   return QV_OK;
 }
 
-qv_status qv_ipc_dict_batch_decode(const qv_fb_table *db, int64_t body_length,
+qv_status qv__ipc_dict_batch_decode(const qv_fb_table *db, int64_t body_length,
                                    qv_ipc_dict_batch_header *out, qv_error *err) {
   qv_fb_table data;
   memset(out, 0, sizeof *out);
@@ -587,7 +587,7 @@ qv_status qv_ipc_dict_batch_decode(const qv_fb_table *db, int64_t body_length,
   if (!qv_fb_table_get_table(db, FB_DICTIONARY_BATCH_DATA, &data)) {
     return BAD(err, "DictionaryBatch %" PRId64 ": data is missing", out->id);
   }
-  qv_status st = qv_ipc_batch_decode(&data, body_length, &out->data, err);
+  qv_status st = qv__ipc_batch_decode(&data, body_length, &out->data, err);
   if (st != QV_OK) qv_error_prefix(err, "DictionaryBatch %" PRId64 ": ", out->id);
   return st;
 }
@@ -613,11 +613,11 @@ static qv_status check_blocks(const uint8_t *base, uint32_t n, const char *what,
   return QV_OK;
 }
 
-qv_status qv_ipc_footer_decode(const uint8_t *buf, size_t len, qv_ipc_footer *out, qv_error *err) {
+qv_status qv__ipc_footer_decode(const uint8_t *buf, size_t len, qv_ipc_footer *out, qv_error *err) {
   qv_fb_table f;
   qv_fb_vector v;
   memset(out, 0, sizeof *out);
-  QV_RETURN_IF_ERROR(qv_fb_verify_footer(buf, len, &f, err));
+  QV_RETURN_IF_ERROR(qv__fb_verify_footer(buf, len, &f, err));
   /* Some writers leave Footer.version out (arrow-testing 0.14.1
    * generated_primitive_no_batches.arrow_file), which reads as V1; Arrow C++
    * ignores it, as each message carries the version that matters. So only

@@ -30,30 +30,30 @@ typedef struct ectx {
 /* A failed builder call: report the builder's sticky error. */
 #define B(c, expr)                                                 \
   do {                                                             \
-    if ((expr) != QV_OK) return qv_fb_builder_error((c)->b, (c)->err); \
+    if ((expr) != QV_OK) return qv__fb_builder_error((c)->b, (c)->err); \
   } while (0)
 
 static qv_status empty_table(ectx *c, qv_fb_ref *out) {
-  B(c, qv_fb_start_table(c->b));
-  B(c, qv_fb_end_table(c->b, out));
+  B(c, qv__fb_start_table(c->b));
+  B(c, qv__fb_end_table(c->b, out));
   return QV_OK;
 }
 
 static qv_status int_table(ectx *c, const qv_type *t, qv_fb_ref *out) {
-  B(c, qv_fb_start_table(c->b));
-  B(c, qv_fb_add_int32(c->b, FB_INT_BIT_WIDTH, t->bit_width, 0));
-  B(c, qv_fb_add_bool(c->b, FB_INT_IS_SIGNED, qv_type_is_signed_integer(t->id), false));
-  B(c, qv_fb_end_table(c->b, out));
+  B(c, qv__fb_start_table(c->b));
+  B(c, qv__fb_add_int32(c->b, FB_INT_BIT_WIDTH, t->bit_width, 0));
+  B(c, qv__fb_add_bool(c->b, FB_INT_IS_SIGNED, qv_type_is_signed_integer(t->id), false));
+  B(c, qv__fb_end_table(c->b, out));
   return QV_OK;
 }
 
 static qv_status one_scalar_table(ectx *c, unsigned slot, int32_t v, int32_t def, int bytes,
                                   qv_fb_ref *out) {
-  B(c, qv_fb_start_table(c->b));
-  if (bytes == 2) B(c, qv_fb_add_int16(c->b, slot, (int16_t)v, (int16_t)def));
-  else if (bytes == 1) B(c, qv_fb_add_bool(c->b, slot, v != 0, def != 0));
-  else B(c, qv_fb_add_int32(c->b, slot, v, def));
-  B(c, qv_fb_end_table(c->b, out));
+  B(c, qv__fb_start_table(c->b));
+  if (bytes == 2) B(c, qv__fb_add_int16(c->b, slot, (int16_t)v, (int16_t)def));
+  else if (bytes == 1) B(c, qv__fb_add_bool(c->b, slot, v != 0, def != 0));
+  else B(c, qv__fb_add_int32(c->b, slot, v, def));
+  B(c, qv__fb_end_table(c->b, out));
   return QV_OK;
 }
 
@@ -88,11 +88,11 @@ static qv_status encode_type(ectx *c, const qv_type *t, uint8_t *tag, qv_fb_ref 
                               FB_PRECISION_HALF, 2, out);
     case QV_TYPE_DECIMAL32: case QV_TYPE_DECIMAL64: case QV_TYPE_DECIMAL128: case QV_TYPE_DECIMAL256:
       *tag = FB_TYPE_DECIMAL;
-      B(c, qv_fb_start_table(b));
-      B(c, qv_fb_add_int32(b, FB_DECIMAL_PRECISION, t->precision, 0));
-      B(c, qv_fb_add_int32(b, FB_DECIMAL_SCALE, t->scale, 0));
-      B(c, qv_fb_add_int32(b, FB_DECIMAL_BIT_WIDTH, t->bit_width, FB_DECIMAL_DEFAULT_BIT_WIDTH));
-      B(c, qv_fb_end_table(b, out));
+      B(c, qv__fb_start_table(b));
+      B(c, qv__fb_add_int32(b, FB_DECIMAL_PRECISION, t->precision, 0));
+      B(c, qv__fb_add_int32(b, FB_DECIMAL_SCALE, t->scale, 0));
+      B(c, qv__fb_add_int32(b, FB_DECIMAL_BIT_WIDTH, t->bit_width, FB_DECIMAL_DEFAULT_BIT_WIDTH));
+      B(c, qv__fb_end_table(b, out));
       return QV_OK;
     case QV_TYPE_DATE32: case QV_TYPE_DATE64:
       *tag = FB_TYPE_DATE;
@@ -101,22 +101,22 @@ static qv_status encode_type(ectx *c, const qv_type *t, uint8_t *tag, qv_fb_ref 
                               FB_DATE_UNIT_MILLISECOND, 2, out);
     case QV_TYPE_TIME32: case QV_TYPE_TIME64:
       *tag = FB_TYPE_TIME;
-      B(c, qv_fb_start_table(b));
-      B(c, qv_fb_add_int16(b, FB_TIME_UNIT, (int16_t)t->unit, FB_TIMEUNIT_MILLISECOND));
-      B(c, qv_fb_add_int32(b, FB_TIME_BIT_WIDTH, t->id == QV_TYPE_TIME32 ? 32 : 64,
+      B(c, qv__fb_start_table(b));
+      B(c, qv__fb_add_int16(b, FB_TIME_UNIT, (int16_t)t->unit, FB_TIMEUNIT_MILLISECOND));
+      B(c, qv__fb_add_int32(b, FB_TIME_BIT_WIDTH, t->id == QV_TYPE_TIME32 ? 32 : 64,
                            FB_TIME_DEFAULT_BIT_WIDTH));
-      B(c, qv_fb_end_table(b, out));
+      B(c, qv__fb_end_table(b, out));
       return QV_OK;
     case QV_TYPE_TIMESTAMP: {
       qv_fb_ref tz = 0;
       *tag = FB_TYPE_TIMESTAMP;
       if (t->timezone != NULL && t->timezone[0] != '\0') {
-        B(c, qv_fb_create_string(b, t->timezone, strlen(t->timezone), &tz));
+        B(c, qv__fb_create_string(b, t->timezone, strlen(t->timezone), &tz));
       }
-      B(c, qv_fb_start_table(b));
-      B(c, qv_fb_add_int16(b, FB_TIMESTAMP_UNIT, (int16_t)t->unit, FB_TIMEUNIT_SECOND));
-      B(c, qv_fb_add_offset(b, FB_TIMESTAMP_TIMEZONE, tz));
-      B(c, qv_fb_end_table(b, out));
+      B(c, qv__fb_start_table(b));
+      B(c, qv__fb_add_int16(b, FB_TIMESTAMP_UNIT, (int16_t)t->unit, FB_TIMEUNIT_SECOND));
+      B(c, qv__fb_add_offset(b, FB_TIMESTAMP_TIMEZONE, tz));
+      B(c, qv__fb_end_table(b, out));
       return QV_OK;
     }
     case QV_TYPE_DURATION:
@@ -144,13 +144,13 @@ static qv_status encode_type(ectx *c, const qv_type *t, uint8_t *tag, qv_fb_ref 
       int32_t n = t->n_children < 128 ? t->n_children : 128;
       for (int32_t i = 0; i < n; i++) ids[i] = t->type_codes ? t->type_codes[i] : i;
       *tag = FB_TYPE_UNION;
-      B(c, qv_fb_create_vector_int32(b, ids, (size_t)n, &vids));
-      B(c, qv_fb_start_table(b));
-      B(c, qv_fb_add_int16(b, FB_UNION_MODE,
+      B(c, qv__fb_create_vector_int32(b, ids, (size_t)n, &vids));
+      B(c, qv__fb_start_table(b));
+      B(c, qv__fb_add_int16(b, FB_UNION_MODE,
                            t->id == QV_TYPE_DENSE_UNION ? FB_UNION_MODE_DENSE : FB_UNION_MODE_SPARSE,
                            FB_UNION_MODE_SPARSE));
-      B(c, qv_fb_add_offset(b, FB_UNION_TYPE_IDS, vids));
-      B(c, qv_fb_end_table(b, out));
+      B(c, qv__fb_add_offset(b, FB_UNION_TYPE_IDS, vids));
+      B(c, qv__fb_end_table(b, out));
       return QV_OK;
     }
     default:
@@ -161,13 +161,13 @@ static qv_status encode_type(ectx *c, const qv_type *t, uint8_t *tag, qv_fb_ref 
 
 static qv_status key_value(ectx *c, const char *k, int32_t kn, const char *v, int32_t vn) {
   qv_fb_ref kr, vr, r;
-  B(c, qv_fb_create_string(c->b, k, (size_t)kn, &kr));
-  B(c, qv_fb_create_string(c->b, v, (size_t)vn, &vr));
-  B(c, qv_fb_start_table(c->b));
-  B(c, qv_fb_add_offset(c->b, FB_KEY_VALUE_KEY, kr));
-  B(c, qv_fb_add_offset(c->b, FB_KEY_VALUE_VALUE, vr));
-  B(c, qv_fb_end_table(c->b, &r));
-  B(c, qv_fb_push_ref(c->b, r));
+  B(c, qv__fb_create_string(c->b, k, (size_t)kn, &kr));
+  B(c, qv__fb_create_string(c->b, v, (size_t)vn, &vr));
+  B(c, qv__fb_start_table(c->b));
+  B(c, qv__fb_add_offset(c->b, FB_KEY_VALUE_KEY, kr));
+  B(c, qv__fb_add_offset(c->b, FB_KEY_VALUE_VALUE, vr));
+  B(c, qv__fb_end_table(c->b, &r));
+  B(c, qv__fb_push_ref(c->b, r));
   return QV_OK;
 }
 
@@ -195,7 +195,7 @@ static qv_status encode_metadata(ectx *c, const qv_metadata *md, const qv_type *
                                  ext->extension_metadata_len));
     n += 2;
   }
-  if (n > 0) B(c, qv_fb_create_vector_from_stack(c->b, n, out));
+  if (n > 0) B(c, qv__fb_create_vector_from_stack(c->b, n, out));
   return QV_OK;
 }
 
@@ -248,33 +248,33 @@ static qv_status encode_field(ectx *c, const qv_field *f, int depth, qv_fb_ref *
   for (int32_t i = 0; i < t->n_children; i++) {
     qv_fb_ref r;
     QV_RETURN_IF_ERROR(encode_field(c, t->children[i], depth + 1, &r));
-    B(c, qv_fb_push_ref(b, r));
+    B(c, qv__fb_push_ref(b, r));
   }
-  B(c, qv_fb_create_vector_from_stack(b, (size_t)t->n_children, &kids));
-  B(c, qv_fb_create_string(b, f->name, strlen(f->name), &name));
+  B(c, qv__fb_create_vector_from_stack(b, (size_t)t->n_children, &kids));
+  B(c, qv__fb_create_string(b, f->name, strlen(f->name), &name));
   QV_RETURN_IF_ERROR(encode_type(c, t, &tag, &type));
   if (dict != NULL) {
     qv_fb_ref index;
     QV_RETURN_IF_ERROR(int_table(c, dict->index_type, &index));
-    B(c, qv_fb_start_table(b));
-    B(c, qv_fb_add_int64(b, FB_DICTIONARY_ENCODING_ID, dict_id, 0));
-    B(c, qv_fb_add_offset(b, FB_DICTIONARY_ENCODING_INDEX_TYPE, index));
-    B(c, qv_fb_add_bool(b, FB_DICTIONARY_ENCODING_IS_ORDERED, dict->ordered, false));
-    B(c, qv_fb_end_table(b, &de));
+    B(c, qv__fb_start_table(b));
+    B(c, qv__fb_add_int64(b, FB_DICTIONARY_ENCODING_ID, dict_id, 0));
+    B(c, qv__fb_add_offset(b, FB_DICTIONARY_ENCODING_INDEX_TYPE, index));
+    B(c, qv__fb_add_bool(b, FB_DICTIONARY_ENCODING_IS_ORDERED, dict->ordered, false));
+    B(c, qv__fb_end_table(b, &de));
   }
   QV_RETURN_IF_ERROR(encode_metadata(c, f->metadata, ext, &md));
-  B(c, qv_fb_start_table(b));
-  B(c, qv_fb_add_offset(b, FB_FIELD_NAME, name));
-  B(c, qv_fb_add_bool(b, FB_FIELD_NULLABLE, f->nullable, false));
-  B(c, qv_fb_add_union(b, FB_FIELD_TYPE_TYPE, tag, type));
-  B(c, qv_fb_add_offset(b, FB_FIELD_DICTIONARY, de));
-  B(c, qv_fb_add_offset(b, FB_FIELD_CHILDREN, kids));
-  B(c, qv_fb_add_offset(b, FB_FIELD_CUSTOM_METADATA, md));
-  B(c, qv_fb_end_table(b, out));
+  B(c, qv__fb_start_table(b));
+  B(c, qv__fb_add_offset(b, FB_FIELD_NAME, name));
+  B(c, qv__fb_add_bool(b, FB_FIELD_NULLABLE, f->nullable, false));
+  B(c, qv__fb_add_union(b, FB_FIELD_TYPE_TYPE, tag, type));
+  B(c, qv__fb_add_offset(b, FB_FIELD_DICTIONARY, de));
+  B(c, qv__fb_add_offset(b, FB_FIELD_CHILDREN, kids));
+  B(c, qv__fb_add_offset(b, FB_FIELD_CUSTOM_METADATA, md));
+  B(c, qv__fb_end_table(b, out));
   return QV_OK;
 }
 
-qv_status qv_ipc_schema_encode(qv_fb_builder *b, const qv_schema *schema, const int64_t *dict_ids,
+qv_status qv__ipc_schema_encode(qv_fb_builder *b, const qv_schema *schema, const int64_t *dict_ids,
                                int32_t n_dict_ids, qv_fb_ref *out, qv_error *err) {
   ectx c = {b, dict_ids, n_dict_ids, 0, err};
   qv_fb_ref fields, md;
@@ -282,15 +282,15 @@ qv_status qv_ipc_schema_encode(qv_fb_builder *b, const qv_schema *schema, const 
   for (int32_t i = 0; i < schema->n_fields; i++) {
     qv_fb_ref r;
     QV_RETURN_IF_ERROR(encode_field(&c, schema->fields[i], 1, &r));
-    B(&c, qv_fb_push_ref(b, r));
+    B(&c, qv__fb_push_ref(b, r));
   }
-  B(&c, qv_fb_create_vector_from_stack(b, (size_t)schema->n_fields, &fields));
+  B(&c, qv__fb_create_vector_from_stack(b, (size_t)schema->n_fields, &fields));
   QV_RETURN_IF_ERROR(encode_metadata(&c, schema->metadata, NULL, &md));
-  B(&c, qv_fb_start_table(b));
-  B(&c, qv_fb_add_int16(b, FB_SCHEMA_ENDIANNESS, FB_ENDIANNESS_LITTLE, FB_ENDIANNESS_LITTLE));
-  B(&c, qv_fb_add_offset(b, FB_SCHEMA_FIELDS, fields));
-  B(&c, qv_fb_add_offset(b, FB_SCHEMA_CUSTOM_METADATA, md));
-  B(&c, qv_fb_end_table(b, out));
+  B(&c, qv__fb_start_table(b));
+  B(&c, qv__fb_add_int16(b, FB_SCHEMA_ENDIANNESS, FB_ENDIANNESS_LITTLE, FB_ENDIANNESS_LITTLE));
+  B(&c, qv__fb_add_offset(b, FB_SCHEMA_FIELDS, fields));
+  B(&c, qv__fb_add_offset(b, FB_SCHEMA_CUSTOM_METADATA, md));
+  B(&c, qv__fb_end_table(b, out));
   return QV_OK;
 }
 
@@ -308,13 +308,13 @@ static int32_t count_dicts(const qv_field *f, int depth) {
   return n;
 }
 
-int32_t qv_ipc_schema_count_dicts(const qv_schema *schema) {
+int32_t qv__ipc_schema_count_dicts(const qv_schema *schema) {
   int32_t n = 0;
   for (int32_t i = 0; i < schema->n_fields; i++) n += count_dicts(schema->fields[i], 1);
   return n;
 }
 
-qv_status qv_ipc_message_encode(qv_fb_builder *b, uint8_t header_type, qv_fb_ref header,
+qv_status qv__ipc_message_encode(qv_fb_builder *b, uint8_t header_type, qv_fb_ref header,
                                 int64_t body_length, const qv_metadata *custom_metadata,
                                 const uint8_t **data, size_t *len, qv_error *err) {
   ectx c = {b, NULL, 0, 0, err};
@@ -326,30 +326,30 @@ qv_status qv_ipc_message_encode(qv_fb_builder *b, uint8_t header_type, qv_fb_ref
                         body_length);
   }
   QV_RETURN_IF_ERROR(encode_metadata(&c, custom_metadata, NULL, &md));
-  B(&c, qv_fb_start_table(b));
-  B(&c, qv_fb_add_int16(b, FB_MESSAGE_VERSION, FB_METADATA_V5, FB_METADATA_V1));
-  B(&c, qv_fb_add_union(b, FB_MESSAGE_HEADER_TYPE, header_type, header));
-  B(&c, qv_fb_add_int64(b, FB_MESSAGE_BODY_LENGTH, body_length, 0));
-  B(&c, qv_fb_add_offset(b, FB_MESSAGE_CUSTOM_METADATA, md));
-  B(&c, qv_fb_end_table(b, &msg));
-  return qv_fb_builder_finish(b, msg, data, len, err);
+  B(&c, qv__fb_start_table(b));
+  B(&c, qv__fb_add_int16(b, FB_MESSAGE_VERSION, FB_METADATA_V5, FB_METADATA_V1));
+  B(&c, qv__fb_add_union(b, FB_MESSAGE_HEADER_TYPE, header_type, header));
+  B(&c, qv__fb_add_int64(b, FB_MESSAGE_BODY_LENGTH, body_length, 0));
+  B(&c, qv__fb_add_offset(b, FB_MESSAGE_CUSTOM_METADATA, md));
+  B(&c, qv__fb_end_table(b, &msg));
+  return qv__fb_builder_finish(b, msg, data, len, err);
 }
 
-qv_status qv_ipc_schema_message_encode(qv_fb_builder *b, const qv_schema *schema,
+qv_status qv__ipc_schema_message_encode(qv_fb_builder *b, const qv_schema *schema,
                                        const int64_t *dict_ids, int32_t n_dict_ids,
                                        const uint8_t **data, size_t *len, qv_error *err) {
   qv_fb_ref s;
   *data = NULL;
   *len = 0;
-  QV_RETURN_IF_ERROR(qv_ipc_schema_encode(b, schema, dict_ids, n_dict_ids, &s, err));
-  return qv_ipc_message_encode(b, FB_HEADER_SCHEMA, s, 0, NULL, data, len, err);
+  QV_RETURN_IF_ERROR(qv__ipc_schema_encode(b, schema, dict_ids, n_dict_ids, &s, err));
+  return qv__ipc_message_encode(b, FB_HEADER_SCHEMA, s, 0, NULL, data, len, err);
 }
 
 /* ------------------------------------------------------------------ */
 /* RecordBatch / DictionaryBatch                                        */
 /* ------------------------------------------------------------------ */
 
-qv_status qv_ipc_batch_encode(qv_fb_builder *b, const qv_ipc_batch_desc *d, qv_fb_ref *out,
+qv_status qv__ipc_batch_encode(qv_fb_builder *b, const qv_ipc_batch_desc *d, qv_fb_ref *out,
                               qv_error *err) {
   ectx c = {b, NULL, 0, 0, err};
   qv_fb_ref nodes, buffers, variadic = 0, comp = 0;
@@ -359,60 +359,60 @@ qv_status qv_ipc_batch_encode(qv_fb_builder *b, const qv_ipc_batch_desc *d, qv_f
       d->codec != FB_COMPRESSION_ZSTD) {
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "unknown compression codec %d", d->codec);
   }
-  B(&c, qv_fb_start_vector(b, d->n_nodes, FB_FIELD_NODE_SIZE, 8, &p));
+  B(&c, qv__fb_start_vector(b, d->n_nodes, FB_FIELD_NODE_SIZE, 8, &p));
   for (uint32_t i = 0; i < d->n_nodes; i++, p += FB_FIELD_NODE_SIZE) {
     qv_fb_store_i64(p + FB_FIELD_NODE_LENGTH, d->nodes[i].length);
     qv_fb_store_i64(p + FB_FIELD_NODE_NULL_COUNT, d->nodes[i].null_count);
   }
-  B(&c, qv_fb_end_vector(b, &nodes));
-  B(&c, qv_fb_start_vector(b, d->n_buffers, FB_BUFFER_SIZE, 8, &p));
+  B(&c, qv__fb_end_vector(b, &nodes));
+  B(&c, qv__fb_start_vector(b, d->n_buffers, FB_BUFFER_SIZE, 8, &p));
   for (uint32_t i = 0; i < d->n_buffers; i++, p += FB_BUFFER_SIZE) {
     qv_fb_store_i64(p + FB_BUFFER_OFFSET, d->buffers[i].offset);
     qv_fb_store_i64(p + FB_BUFFER_LENGTH, d->buffers[i].length);
   }
-  B(&c, qv_fb_end_vector(b, &buffers));
-  if (d->n_variadic > 0) B(&c, qv_fb_create_vector_int64(b, d->variadic_counts, d->n_variadic, &variadic));
+  B(&c, qv__fb_end_vector(b, &buffers));
+  if (d->n_variadic > 0) B(&c, qv__fb_create_vector_int64(b, d->variadic_counts, d->n_variadic, &variadic));
   if (d->codec != QV_IPC_NO_COMPRESSION) {
-    B(&c, qv_fb_start_table(b));
-    B(&c, qv_fb_add_int8(b, FB_BODY_COMPRESSION_CODEC, (int8_t)d->codec, FB_COMPRESSION_LZ4_FRAME));
-    B(&c, qv_fb_add_int8(b, FB_BODY_COMPRESSION_METHOD, FB_COMPRESSION_METHOD_BUFFER,
+    B(&c, qv__fb_start_table(b));
+    B(&c, qv__fb_add_int8(b, FB_BODY_COMPRESSION_CODEC, (int8_t)d->codec, FB_COMPRESSION_LZ4_FRAME));
+    B(&c, qv__fb_add_int8(b, FB_BODY_COMPRESSION_METHOD, FB_COMPRESSION_METHOD_BUFFER,
                          FB_COMPRESSION_METHOD_BUFFER));
-    B(&c, qv_fb_end_table(b, &comp));
+    B(&c, qv__fb_end_table(b, &comp));
   }
-  B(&c, qv_fb_start_table(b));
-  B(&c, qv_fb_add_int64(b, FB_RECORD_BATCH_LENGTH, d->length, 0));
-  B(&c, qv_fb_add_offset(b, FB_RECORD_BATCH_NODES, nodes));
-  B(&c, qv_fb_add_offset(b, FB_RECORD_BATCH_BUFFERS, buffers));
-  B(&c, qv_fb_add_offset(b, FB_RECORD_BATCH_COMPRESSION, comp));
-  B(&c, qv_fb_add_offset(b, FB_RECORD_BATCH_VARIADIC_BUFFER_COUNTS, variadic));
-  B(&c, qv_fb_end_table(b, out));
+  B(&c, qv__fb_start_table(b));
+  B(&c, qv__fb_add_int64(b, FB_RECORD_BATCH_LENGTH, d->length, 0));
+  B(&c, qv__fb_add_offset(b, FB_RECORD_BATCH_NODES, nodes));
+  B(&c, qv__fb_add_offset(b, FB_RECORD_BATCH_BUFFERS, buffers));
+  B(&c, qv__fb_add_offset(b, FB_RECORD_BATCH_COMPRESSION, comp));
+  B(&c, qv__fb_add_offset(b, FB_RECORD_BATCH_VARIADIC_BUFFER_COUNTS, variadic));
+  B(&c, qv__fb_end_table(b, out));
   return QV_OK;
 }
 
-qv_status qv_ipc_batch_message_encode(qv_fb_builder *b, const qv_ipc_batch_desc *d,
+qv_status qv__ipc_batch_message_encode(qv_fb_builder *b, const qv_ipc_batch_desc *d,
                                       int64_t body_length, const uint8_t **data, size_t *len,
                                       qv_error *err) {
   qv_fb_ref rb;
   *data = NULL;
   *len = 0;
-  QV_RETURN_IF_ERROR(qv_ipc_batch_encode(b, d, &rb, err));
-  return qv_ipc_message_encode(b, FB_HEADER_RECORD_BATCH, rb, body_length, NULL, data, len, err);
+  QV_RETURN_IF_ERROR(qv__ipc_batch_encode(b, d, &rb, err));
+  return qv__ipc_message_encode(b, FB_HEADER_RECORD_BATCH, rb, body_length, NULL, data, len, err);
 }
 
-qv_status qv_ipc_dict_batch_message_encode(qv_fb_builder *b, int64_t id, bool is_delta,
+qv_status qv__ipc_dict_batch_message_encode(qv_fb_builder *b, int64_t id, bool is_delta,
                                            const qv_ipc_batch_desc *d, int64_t body_length,
                                            const uint8_t **data, size_t *len, qv_error *err) {
   ectx c = {b, NULL, 0, 0, err};
   qv_fb_ref rb, db;
   *data = NULL;
   *len = 0;
-  QV_RETURN_IF_ERROR(qv_ipc_batch_encode(b, d, &rb, err));
-  B(&c, qv_fb_start_table(b));
-  B(&c, qv_fb_add_int64(b, FB_DICTIONARY_BATCH_ID, id, 0));
-  B(&c, qv_fb_add_offset(b, FB_DICTIONARY_BATCH_DATA, rb));
-  B(&c, qv_fb_add_bool(b, FB_DICTIONARY_BATCH_IS_DELTA, is_delta, false));
-  B(&c, qv_fb_end_table(b, &db));
-  return qv_ipc_message_encode(b, FB_HEADER_DICTIONARY_BATCH, db, body_length, NULL, data, len, err);
+  QV_RETURN_IF_ERROR(qv__ipc_batch_encode(b, d, &rb, err));
+  B(&c, qv__fb_start_table(b));
+  B(&c, qv__fb_add_int64(b, FB_DICTIONARY_BATCH_ID, id, 0));
+  B(&c, qv__fb_add_offset(b, FB_DICTIONARY_BATCH_DATA, rb));
+  B(&c, qv__fb_add_bool(b, FB_DICTIONARY_BATCH_IS_DELTA, is_delta, false));
+  B(&c, qv__fb_end_table(b, &db));
+  return qv__ipc_message_encode(b, FB_HEADER_DICTIONARY_BATCH, db, body_length, NULL, data, len, err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -421,17 +421,17 @@ qv_status qv_ipc_dict_batch_message_encode(qv_fb_builder *b, int64_t id, bool is
 
 static qv_status blocks(ectx *c, const qv_ipc_block *v, uint32_t n, qv_fb_ref *out) {
   uint8_t *p;
-  B(c, qv_fb_start_vector(c->b, n, FB_BLOCK_SIZE, 8, &p)); /* zeroed: the 4 pad bytes stay 0 */
+  B(c, qv__fb_start_vector(c->b, n, FB_BLOCK_SIZE, 8, &p)); /* zeroed: the 4 pad bytes stay 0 */
   for (uint32_t i = 0; i < n; i++, p += FB_BLOCK_SIZE) {
     qv_fb_store_i64(p + FB_BLOCK_OFFSET, v[i].offset);
     qv_fb_store_i32(p + FB_BLOCK_META_DATA_LENGTH, v[i].metadata_length);
     qv_fb_store_i64(p + FB_BLOCK_BODY_LENGTH, v[i].body_length);
   }
-  B(c, qv_fb_end_vector(c->b, out));
+  B(c, qv__fb_end_vector(c->b, out));
   return QV_OK;
 }
 
-qv_status qv_ipc_footer_encode(qv_fb_builder *b, const qv_schema *schema, const int64_t *dict_ids,
+qv_status qv__ipc_footer_encode(qv_fb_builder *b, const qv_schema *schema, const int64_t *dict_ids,
                                int32_t n_dict_ids, const qv_ipc_block *dictionaries,
                                uint32_t n_dictionaries, const qv_ipc_block *record_batches,
                                uint32_t n_record_batches, const uint8_t **data, size_t *len,
@@ -440,14 +440,14 @@ qv_status qv_ipc_footer_encode(qv_fb_builder *b, const qv_schema *schema, const 
   qv_fb_ref s, dv, rv, footer;
   *data = NULL;
   *len = 0;
-  QV_RETURN_IF_ERROR(qv_ipc_schema_encode(b, schema, dict_ids, n_dict_ids, &s, err));
+  QV_RETURN_IF_ERROR(qv__ipc_schema_encode(b, schema, dict_ids, n_dict_ids, &s, err));
   QV_RETURN_IF_ERROR(blocks(&c, dictionaries, n_dictionaries, &dv));
   QV_RETURN_IF_ERROR(blocks(&c, record_batches, n_record_batches, &rv));
-  B(&c, qv_fb_start_table(b));
-  B(&c, qv_fb_add_int16(b, FB_FOOTER_VERSION, FB_METADATA_V5, FB_METADATA_V1));
-  B(&c, qv_fb_add_offset(b, FB_FOOTER_SCHEMA, s));
-  B(&c, qv_fb_add_offset(b, FB_FOOTER_DICTIONARIES, dv));
-  B(&c, qv_fb_add_offset(b, FB_FOOTER_RECORD_BATCHES, rv));
-  B(&c, qv_fb_end_table(b, &footer));
-  return qv_fb_builder_finish(b, footer, data, len, err);
+  B(&c, qv__fb_start_table(b));
+  B(&c, qv__fb_add_int16(b, FB_FOOTER_VERSION, FB_METADATA_V5, FB_METADATA_V1));
+  B(&c, qv__fb_add_offset(b, FB_FOOTER_SCHEMA, s));
+  B(&c, qv__fb_add_offset(b, FB_FOOTER_DICTIONARIES, dv));
+  B(&c, qv__fb_add_offset(b, FB_FOOTER_RECORD_BATCHES, rv));
+  B(&c, qv__fb_end_table(b, &footer));
+  return qv__fb_builder_finish(b, footer, data, len, err);
 }

@@ -10,14 +10,14 @@
  * and what is left of the reader's total cap; what a message used is
  * charged to the total.
  */
-#include "ipc/reader.h"
+#include "ipc/read_message.h"
 
 #include "core/internal.h"
 #include "ipc/body.h"
 #include "ipc/flatbuf/fb_endian.h"
 #include "quiver/validate.h"
 
-void qv_read_options_normalize(const qv_ipc_read_options *opts, qv_ipc_read_options *out) {
+void qv__read_options_normalize(const qv_ipc_read_options *opts, qv_ipc_read_options *out) {
   if (opts)
     *out = *opts;
   else
@@ -44,27 +44,27 @@ static void charge_budget(qv_read_core *c, int64_t budget, int64_t left, qv_stat
                     (long long)c->decompressed, (long long)c->opts.max_total_decompressed_size);
 }
 
-void qv_read_core_init(qv_read_core *c, const qv_ipc_read_options *opts, bool is_file) {
+void qv__read_core_init(qv_read_core *c, const qv_ipc_read_options *opts, bool is_file) {
   memset(c, 0, sizeof *c);
-  qv_read_options_normalize(opts, &c->opts);
-  qv_codec_ctx_init(&c->codec);
+  qv__read_options_normalize(opts, &c->opts);
+  qv__codec_ctx_init(&c->codec);
   c->is_file = is_file;
 }
 
-void qv_read_core_free(qv_read_core *c) {
+void qv__read_core_free(qv_read_core *c) {
   if (c == NULL) return;
-  qv_dict_memo_free(&c->memo);
-  qv_ipc_schema_info_free(&c->schema);
-  qv_codec_ctx_free(&c->codec);
+  qv__dict_memo_free(&c->memo);
+  qv__ipc_schema_info_free(&c->schema);
+  qv__codec_ctx_free(&c->codec);
   c->have_schema = false;
 }
 
-qv_status qv_read_core_set_schema(qv_read_core *c, const qv_fb_table *schema, qv_error *err) {
+qv_status qv__read_core_set_schema(qv_read_core *c, const qv_fb_table *schema, qv_error *err) {
   if (c->have_schema) return qv_error_set(err, QV_ERR_INVALID_DATA, "a second Schema message");
-  QV_RETURN_IF_ERROR(qv_ipc_schema_decode(schema, &c->schema, err));
-  qv_status st = qv_dict_memo_init_read(&c->memo, &c->schema, err);
+  QV_RETURN_IF_ERROR(qv__ipc_schema_decode(schema, &c->schema, err));
+  qv_status st = qv__dict_memo_init_read(&c->memo, &c->schema, err);
   if (st != QV_OK) {
-    qv_ipc_schema_info_free(&c->schema);
+    qv__ipc_schema_info_free(&c->schema);
     return st;
   }
   c->have_schema = true;
@@ -82,13 +82,13 @@ static qv_status validate_array(const qv_read_core *c, const qv_array *a, const 
   return QV_OK;
 }
 
-qv_status qv_read_core_dictionary(qv_read_core *c, const qv_ipc_message *msg, qv_buffer *body, int64_t *id,
+qv_status qv__read_core_dictionary(qv_read_core *c, const qv_ipc_message *msg, qv_buffer *body, int64_t *id,
                                   bool *is_delta, qv_error *err) {
   qv_ipc_dict_batch_header h;
-  QV_RETURN_IF_ERROR(qv_ipc_dict_batch_decode(&msg->header, msg->body_length, &h, err));
+  QV_RETURN_IF_ERROR(qv__ipc_dict_batch_decode(&msg->header, msg->body_length, &h, err));
   *id = h.id;
   *is_delta = h.is_delta;
-  qv_dict_entry *e = qv_dict_memo_find(&c->memo, h.id);
+  qv_dict_entry *e = qv__dict_memo_find(&c->memo, h.id);
   if (e == NULL)
     return qv_error_set(err, QV_ERR_INVALID_DATA, "DictionaryBatch id %lld is not declared by the schema",
                         (long long)h.id);
@@ -99,31 +99,31 @@ qv_status qv_read_core_dictionary(qv_read_core *c, const qv_ipc_message *msg, qv
   const qv_ipc_dict_field *df = &c->schema.dicts[e->slot];
   qv_body_loader l;
   const int64_t budget = message_budget(c);
-  qv_codec_prefetch(&c->codec, &h.data, body, msg->body_length, budget);
-  qv_body_loader_init(&l, &h.data, body, msg->body_length, &c->schema, &c->memo, &c->codec, budget,
+  qv__codec_prefetch(&c->codec, &h.data, body, msg->body_length, budget);
+  qv__body_loader_init(&l, &h.data, body, msg->body_length, &c->schema, &c->memo, &c->codec, budget,
                       msg->version < FB_METADATA_V5);
   l.dict_i = e->slot + 1;
   qv_array *values = NULL;
-  qv_status st = qv_body_load(&l, df->field->name, df->type->value_type, &values, err);
-  if (st == QV_OK) st = qv_body_loader_finish(&l, err);
+  qv_status st = qv__body_load(&l, df->field->name, df->type->value_type, &values, err);
+  if (st == QV_OK) st = qv__body_loader_finish(&l, err);
   charge_budget(c, budget, l.budget, st, err);
-  qv_codec_prefetch_drop(&c->codec);
-  qv_body_loader_free(&l);
+  qv__codec_prefetch_drop(&c->codec);
+  qv__body_loader_free(&l);
   if (st == QV_OK && values->length != h.data.length)
     st = qv_error_set(err, QV_ERR_INVALID_DATA, "dictionary has %lld values but its RecordBatch.length is %lld",
                       (long long)values->length, (long long)h.data.length);
   if (st == QV_OK) st = validate_array(c, values, df->field->name, err);
-  if (st == QV_OK) st = qv_dict_memo_apply(&c->memo, e, h.is_delta, values, err);
+  if (st == QV_OK) st = qv__dict_memo_apply(&c->memo, e, h.is_delta, values, err);
   if (st != QV_OK) qv_error_prefix(err, "DictionaryBatch id %lld: ", (long long)h.id);
   qv_array_release(values);
   return st;
 }
 
-qv_status qv_read_core_batch(qv_read_core *c, const qv_ipc_message *msg, qv_buffer *body, qv_batch **out,
+qv_status qv__read_core_batch(qv_read_core *c, const qv_ipc_message *msg, qv_buffer *body, qv_batch **out,
                              qv_error *err) {
   *out = NULL;
   qv_ipc_batch_header h;
-  QV_RETURN_IF_ERROR(qv_ipc_batch_decode(&msg->header, msg->body_length, &h, err));
+  QV_RETURN_IF_ERROR(qv__ipc_batch_decode(&msg->header, msg->body_length, &h, err));
   qv_schema *schema = c->schema.schema;
   int32_t n = schema->n_fields;
   qv_array *small[16];
@@ -138,12 +138,12 @@ qv_status qv_read_core_batch(qv_read_core *c, const qv_ipc_message *msg, qv_buff
   qv_body_loader l;
   const int64_t budget = message_budget(c);
   bool charged = false;
-  qv_codec_prefetch(&c->codec, &h, body, msg->body_length, budget);
-  qv_body_loader_init(&l, &h, body, msg->body_length, &c->schema, &c->memo, &c->codec, budget,
+  qv__codec_prefetch(&c->codec, &h, body, msg->body_length, budget);
+  qv__body_loader_init(&l, &h, body, msg->body_length, &c->schema, &c->memo, &c->codec, budget,
                       msg->version < FB_METADATA_V5);
   for (; loaded < n; loaded++) {
     qv_field *f = schema->fields[loaded];
-    QV_GOTO_IF_ERROR(st, qv_body_load(&l, f->name, f->type, &cols[loaded], err), done);
+    QV_GOTO_IF_ERROR(st, qv__body_load(&l, f->name, f->type, &cols[loaded], err), done);
     if (cols[loaded]->length != h.length) {
       loaded++;
       QV_FAIL_GOTO(st, done, err, QV_ERR_INVALID_DATA,
@@ -151,18 +151,18 @@ qv_status qv_read_core_batch(qv_read_core *c, const qv_ipc_message *msg, qv_buff
                    (long long)cols[loaded - 1]->length, (long long)h.length);
     }
   }
-  QV_GOTO_IF_ERROR(st, qv_body_loader_finish(&l, err), done);
+  QV_GOTO_IF_ERROR(st, qv__body_loader_finish(&l, err), done);
   charge_budget(c, budget, l.budget, st, err);
   charged = true;
   for (int32_t i = 0; i < n; i++)
     QV_GOTO_IF_ERROR(st, validate_array(c, cols[i], schema->fields[i]->name, err), done);
-  QV_GOTO_IF_ERROR(st, qv_ipc_metadata_decode(&msg->message, FB_MESSAGE_CUSTOM_METADATA, &md, err), done);
+  QV_GOTO_IF_ERROR(st, qv__ipc_metadata_decode(&msg->message, FB_MESSAGE_CUSTOM_METADATA, &md, err), done);
   QV_GOTO_IF_ERROR(st, qv__batch_new_take(schema, h.length, cols, md, out, err), done);
   loaded = 0; /* the batch took the columns' references */
 done:
   if (!charged) charge_budget(c, budget, l.budget, st, err);
-  qv_codec_prefetch_drop(&c->codec);
-  qv_body_loader_free(&l);
+  qv__codec_prefetch_drop(&c->codec);
+  qv__body_loader_free(&l);
   for (int32_t i = 0; i < loaded; i++) qv_array_release(cols[i]);
   if (cols != small) qv__free(cols);
   qv_metadata_free(md);
@@ -191,7 +191,7 @@ const char *qv_ipc_foreign_format(const void *data, size_t n) {
   return NULL;
 }
 
-qv_status qv_read_foreign_check(const uint8_t *data, size_t n, qv_error *err) {
+qv_status qv__read_foreign_check(const uint8_t *data, size_t n, qv_error *err) {
   const char *what = qv_ipc_foreign_format(data, n);
   if (what == NULL) return QV_OK;
   char shown[13] = {0};
@@ -201,7 +201,7 @@ qv_status qv_read_foreign_check(const uint8_t *data, size_t n, qv_error *err) {
                       "the input is not Arrow IPC: it looks like %s (it starts with \"%s\")", what, shown);
 }
 
-qv_status qv_read_frame(const uint8_t *data, int64_t avail, int64_t max_metadata, int64_t where, bool *eos,
+qv_status qv__read_frame(const uint8_t *data, int64_t avail, int64_t max_metadata, int64_t where, bool *eos,
                         int32_t *prefix_len, int32_t *meta_len, qv_error *err) {
   *eos = false;
   *prefix_len = 0;
@@ -220,7 +220,7 @@ qv_status qv_read_frame(const uint8_t *data, int64_t avail, int64_t max_metadata
     plen = 8;
   } else {
     /* Legacy (pre-0.15) framing, or another format altogether. */
-    if (where == 0) QV_RETURN_IF_ERROR(qv_read_foreign_check(data, 4, err));
+    if (where == 0) QV_RETURN_IF_ERROR(qv__read_foreign_check(data, 4, err));
     len = first;
     plen = 4;
   }

@@ -16,7 +16,8 @@
 #include "core/internal.h"
 #include "ipc/decoder.h"
 #include "ipc/io.h"
-#include "ipc/ipc_api.h"
+#include "ipc/batch_list.h"
+#include "ipc/file_magic.h"
 #include "quiver/ipc.h"
 
 struct qv_ipc_stream_reader {
@@ -50,7 +51,7 @@ static qv_status fd_pump(qv_ipc_stream_reader *r, qv_error *err) {
   if (r->input_ended) return qv_ipc_decoder_finish(r->dec, err);
   uint8_t *dst;
   size_t n;
-  QV_RETURN_IF_ERROR(qv_decoder_window(r->dec, &dst, &n, err));
+  QV_RETURN_IF_ERROR(qv__decoder_window(r->dec, &dst, &n, err));
   if (n == 0) return QV_OK;
   for (;;) {
     ssize_t got = read(r->fd, dst, n);
@@ -64,7 +65,7 @@ static qv_status fd_pump(qv_ipc_stream_reader *r, qv_error *err) {
       r->input_ended = true;
       return qv_ipc_decoder_finish(r->dec, err);
     }
-    return qv_decoder_commit(r->dec, (size_t)got, err);
+    return qv__decoder_commit(r->dec, (size_t)got, err);
   }
 }
 
@@ -80,7 +81,7 @@ static qv_status next_event(qv_ipc_stream_reader *r, qv_ipc_event *ev, qv_error 
       /* Decode lazily, one message per step: a huge (or compressed) input
        * is never decoded ahead of the caller. */
       if (r->src_pos < r->src->size) {
-        QV_RETURN_IF_ERROR(qv_decoder_step_buffer(r->dec, r->src, &r->src_pos, err));
+        QV_RETURN_IF_ERROR(qv__decoder_step_buffer(r->dec, r->src, &r->src_pos, err));
         continue;
       }
       if (r->input_ended) return QV_OK;
@@ -138,7 +139,7 @@ qv_status qv_ipc_stream_reader_open_path(const char *path, const qv_ipc_read_opt
   if (out == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_stream_reader_open_path: out is NULL");
   *out = NULL;
   qv_buffer *buf = NULL;
-  QV_RETURN_IF_ERROR(qv_io_map_path(path, &buf, err));
+  QV_RETURN_IF_ERROR(qv__io_map_path(path, &buf, err));
   qv_status st = qv_ipc_stream_reader_open_buffer(buf, opts, out, err);
   qv_buffer_release(buf);
   if (st != QV_OK) qv_error_prefix(err, "'%s': ", path);
@@ -152,7 +153,7 @@ qv_status qv_ipc_stream_reader_open_path(const char *path, const qv_ipc_read_opt
 static qv_status fd_skip_magic(qv_ipc_stream_reader *r, qv_error *err) {
   uint8_t head[8];
   size_t got = 0;
-  QV_RETURN_IF_ERROR(qv_io_read_full(r->fd, head, sizeof head, &got, err));
+  QV_RETURN_IF_ERROR(qv__io_read_full(r->fd, head, sizeof head, &got, err));
   if (got == sizeof head && memcmp(head, QV_IPC_MAGIC "\0\0", sizeof head) == 0) return QV_OK;
   return qv_ipc_decoder_feed(r->dec, head, got, err);
 }
@@ -261,7 +262,7 @@ qv_status qv_ipc_read_stream_path(const char *path, const qv_ipc_read_options *o
                                   qv_error *err) {
   if (out) *out = NULL;
   qv_buffer *buf = NULL;
-  QV_RETURN_IF_ERROR(qv_io_map_path(path, &buf, err));
+  QV_RETURN_IF_ERROR(qv__io_map_path(path, &buf, err));
   qv_status st = qv_ipc_read_stream_buffer(buf, opts, out, err);
   qv_buffer_release(buf);
   if (st != QV_OK) qv_error_prefix(err, "'%s': ", path);

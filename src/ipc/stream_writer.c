@@ -28,7 +28,7 @@
 
 #include "core/internal.h"
 #include "ipc/flatbuf/fb_endian.h"
-#include "ipc/ipc_api.h"
+#include "ipc/file_magic.h"
 #include "ipc/writer.h"
 
 static const uint8_t k_pad[64];
@@ -39,7 +39,7 @@ static void discard_temp(qv_ipc_writer *w) {
   if (w->file.tmp_path != NULL) qv__atomic_file_discard(&w->file);
 }
 
-qv_status qv_writer_fail(qv_ipc_writer *w, qv_status st, qv_error *err) {
+qv_status qv__writer_fail(qv_ipc_writer *w, qv_status st, qv_error *err) {
   qv__sticky_fail(&w->failed, st, err);
   discard_temp(w);
   return st;
@@ -101,12 +101,12 @@ static qv_status write_message(qv_ipc_writer *w, const uint8_t *meta, size_t len
   if (nbody) memcpy(w->iov + n, plan->iov, (size_t)nbody * sizeof *w->iov);
   n += nbody;
   int64_t body = plan ? plan->body_length : 0;
-  if (w->sink.kind == QV_IO_SINK_MEMORY) QV_RETURN_IF_ERROR(qv_io_sink_reserve(&w->sink, (size_t)(head + pad + body), err));
+  if (w->sink.kind == QV_IO_SINK_MEMORY) QV_RETURN_IF_ERROR(qv__io_sink_reserve(&w->sink, (size_t)(head + pad + body), err));
   if (w->sink.kind == QV_IO_SINK_PIECES && nbody > 0) {
     QV_RETURN_IF_ERROR(qv__buffer_index_build(&w->body_buffers, arrays, n_arrays, err));
-    QV_RETURN_IF_ERROR(qv_io_sink_writev_refs(&w->sink, w->iov, n, &w->body_buffers, err));
+    QV_RETURN_IF_ERROR(qv__io_sink_writev_refs(&w->sink, w->iov, n, &w->body_buffers, err));
   } else {
-    QV_RETURN_IF_ERROR(qv_io_sink_writev(&w->sink, w->iov, n, err));
+    QV_RETURN_IF_ERROR(qv__io_sink_writev(&w->sink, w->iov, n, err));
   }
   if (block) {
     block->offset = pos;
@@ -124,7 +124,7 @@ static int codec_of(qv_ipc_compression c) {
   }
 }
 
-qv_status qv_writer_start(qv_ipc_writer *w, qv_ipc_format format, qv_schema *schema,
+qv_status qv__writer_start(qv_ipc_writer *w, qv_ipc_format format, qv_schema *schema,
                           const qv_ipc_write_options *opts, qv_error *err) {
   qv_ipc_write_options o;
   if (opts)
@@ -145,19 +145,19 @@ qv_status qv_writer_start(qv_ipc_writer *w, qv_ipc_format format, qv_schema *sch
   w->format = format;
   w->opts = o;
   w->schema = qv_schema_retain(schema);
-  w->n_dicts = qv_ipc_schema_count_dicts(schema);
-  qv_fb_builder_init(&w->fb);
-  qv_codec_ctx_init(&w->codec);
-  qv_body_plan_init(&w->plan, o.alignment, codec_of(o.compression), o.compression_level, &w->codec);
-  QV_RETURN_IF_ERROR(qv_dict_memo_init_write(&w->memo, w->n_dicts, err));
+  w->n_dicts = qv__ipc_schema_count_dicts(schema);
+  qv__fb_builder_init(&w->fb);
+  qv__codec_ctx_init(&w->codec);
+  qv__body_plan_init(&w->plan, o.alignment, codec_of(o.compression), o.compression_level, &w->codec);
+  QV_RETURN_IF_ERROR(qv__dict_memo_init_write(&w->memo, w->n_dicts, err));
   if (format == QV_IPC_FORMAT_FILE) {
     static const uint8_t magic[8] = {'A', 'R', 'R', 'O', 'W', '1', 0, 0};
-    QV_RETURN_IF_ERROR(qv_io_sink_write(&w->sink, magic, sizeof magic, err));
+    QV_RETURN_IF_ERROR(qv__io_sink_write(&w->sink, magic, sizeof magic, err));
   }
   const uint8_t *meta;
   size_t len;
-  qv_fb_builder_reset(&w->fb);
-  QV_RETURN_IF_ERROR(qv_ipc_schema_message_encode(&w->fb, schema, NULL, 0, &meta, &len, err));
+  qv__fb_builder_reset(&w->fb);
+  QV_RETURN_IF_ERROR(qv__ipc_schema_message_encode(&w->fb, schema, NULL, 0, &meta, &len, err));
   return write_message(w, meta, len, NULL, NULL, 0, NULL, err);
 }
 
@@ -166,31 +166,31 @@ static qv_status emit_dictionary(qv_ipc_writer *w, int32_t id, qv_array *dict, q
   qv_dict_action action;
   int64_t from = 0;
   bool is_file = w->format == QV_IPC_FORMAT_FILE;
-  QV_RETURN_IF_ERROR(qv_dict_memo_decide(&w->memo, id, dict, !is_file, is_file || !w->opts.disable_dictionary_deltas,
+  QV_RETURN_IF_ERROR(qv__dict_memo_decide(&w->memo, id, dict, !is_file, is_file || !w->opts.disable_dictionary_deltas,
                                          &action, &from, err));
   if (action == QV_DICT_SKIP) {
-    qv_dict_memo_set_sent(&w->memo, id, dict, false);
+    qv__dict_memo_set_sent(&w->memo, id, dict, false);
     return QV_OK;
   }
   bool delta = action == QV_DICT_DELTA;
-  qv_body_plan_reset(&w->plan);
+  qv__body_plan_reset(&w->plan);
   if (delta)
-    QV_RETURN_IF_ERROR(qv_body_plan_add_range(&w->plan, dict, from, dict->length - from, err));
+    QV_RETURN_IF_ERROR(qv__body_plan_add_range(&w->plan, dict, from, dict->length - from, err));
   else
-    QV_RETURN_IF_ERROR(qv_body_plan_add(&w->plan, dict, err));
-  QV_RETURN_IF_ERROR(qv_body_plan_compress(&w->plan, err));
+    QV_RETURN_IF_ERROR(qv__body_plan_add(&w->plan, dict, err));
+  QV_RETURN_IF_ERROR(qv__body_plan_compress(&w->plan, err));
   qv_ipc_batch_desc desc;
-  qv_body_plan_desc(&w->plan, delta ? dict->length - from : dict->length, &desc);
+  qv__body_plan_desc(&w->plan, delta ? dict->length - from : dict->length, &desc);
   const uint8_t *meta;
   size_t len;
-  qv_fb_builder_reset(&w->fb);
+  qv__fb_builder_reset(&w->fb);
   QV_RETURN_IF_ERROR(
-      qv_ipc_dict_batch_message_encode(&w->fb, id, delta, &desc, w->plan.body_length, &meta, &len, err));
+      qv__ipc_dict_batch_message_encode(&w->fb, id, delta, &desc, w->plan.body_length, &meta, &len, err));
   qv_ipc_block block;
   const qv_array *body_arrays[1] = {dict};
   QV_RETURN_IF_ERROR(write_message(w, meta, len, &w->plan, body_arrays, 1, &block, err));
   if (is_file) QV_RETURN_IF_ERROR(block_push(&w->dict_blocks, &block, err));
-  qv_dict_memo_set_sent(&w->memo, id, dict, delta);
+  qv__dict_memo_set_sent(&w->memo, id, dict, delta);
   return QV_OK;
 }
 
@@ -227,27 +227,27 @@ static qv_status write_batch(qv_ipc_writer *w, const qv_batch *batch, qv_error *
       }
     }
   }
-  qv_body_plan_reset(&w->plan);
+  qv__body_plan_reset(&w->plan);
   for (int32_t i = 0; i < batch->n_columns; i++) {
-    qv_status st = qv_body_plan_add(&w->plan, batch->columns[i], err);
+    qv_status st = qv__body_plan_add(&w->plan, batch->columns[i], err);
     if (st != QV_OK) {
       qv_error_prefix(err, "batch %lld, column '%s': ", (long long)w->n_batches, w->schema->fields[i]->name);
       return st;
     }
   }
-  qv_status cst = qv_body_plan_compress(&w->plan, err);
+  qv_status cst = qv__body_plan_compress(&w->plan, err);
   if (cst != QV_OK) {
     qv_error_prefix(err, "batch %lld: ", (long long)w->n_batches);
     return cst;
   }
   qv_ipc_batch_desc desc;
-  qv_body_plan_desc(&w->plan, batch->length, &desc);
-  qv_fb_builder_reset(&w->fb);
+  qv__body_plan_desc(&w->plan, batch->length, &desc);
+  qv__fb_builder_reset(&w->fb);
   qv_fb_ref header;
   const uint8_t *meta;
   size_t len;
-  QV_RETURN_IF_ERROR(qv_ipc_batch_encode(&w->fb, &desc, &header, err));
-  QV_RETURN_IF_ERROR(qv_ipc_message_encode(&w->fb, FB_HEADER_RECORD_BATCH, header, w->plan.body_length,
+  QV_RETURN_IF_ERROR(qv__ipc_batch_encode(&w->fb, &desc, &header, err));
+  QV_RETURN_IF_ERROR(qv__ipc_message_encode(&w->fb, FB_HEADER_RECORD_BATCH, header, w->plan.body_length,
                                            batch->metadata, &meta, &len, err));
   qv_ipc_block block;
   QV_RETURN_IF_ERROR(write_message(w, meta, len, &w->plan, (const qv_array *const *)batch->columns,
@@ -267,7 +267,7 @@ qv_status qv_ipc_writer_write_batch(qv_ipc_writer *w, const qv_batch *batch, qv_
   qv_status st = write_batch(w, batch, err);
   /* Argument errors leave the output intact; anything after bytes may have
    * gone out breaks the writer. */
-  if (st != QV_OK && (st != QV_ERR_INVALID_ARGUMENT || w->sink.broken.code != QV_OK)) qv_writer_fail(w, st, err);
+  if (st != QV_OK && (st != QV_ERR_INVALID_ARGUMENT || w->sink.broken.code != QV_OK)) qv__writer_fail(w, st, err);
   return st;
 }
 
@@ -284,18 +284,18 @@ qv_status qv_ipc_writer_write_table(qv_ipc_writer *w, const qv_table *table, qv_
 static qv_status write_footer(qv_ipc_writer *w, qv_error *err) {
   const uint8_t *footer;
   size_t len;
-  qv_fb_builder_reset(&w->fb);
-  QV_RETURN_IF_ERROR(qv_ipc_footer_encode(&w->fb, w->schema, NULL, 0, w->dict_blocks.items, w->dict_blocks.n,
+  qv__fb_builder_reset(&w->fb);
+  QV_RETURN_IF_ERROR(qv__ipc_footer_encode(&w->fb, w->schema, NULL, 0, w->dict_blocks.items, w->dict_blocks.n,
                                           w->batch_blocks.items, w->batch_blocks.n, &footer, &len, err));
   if (len > INT32_MAX) return qv_error_set(err, QV_ERR_LIMIT, "file footer of %zu bytes exceeds 2 GiB", len);
   uint8_t tail[10];
   qv_fb_store_i32(tail, (int32_t)len);
   memcpy(tail + 4, QV_IPC_MAGIC, QV_IPC_MAGIC_LEN);
   struct iovec iov[2] = {{(void *)(uintptr_t)footer, len}, {tail, sizeof tail}};
-  return qv_io_sink_writev(&w->sink, iov, 2, err);
+  return qv__io_sink_writev(&w->sink, iov, 2, err);
 }
 
-qv_status qv_writer_finish_stream(qv_ipc_writer *w, qv_error *err) {
+qv_status qv__writer_finish_stream(qv_ipc_writer *w, qv_error *err) {
   QV_RETURN_IF_ERROR(check_usable(w, err));
   qv_error local;
   if (err == NULL) err = &local;
@@ -309,9 +309,9 @@ qv_status qv_writer_finish_stream(qv_ipc_writer *w, qv_error *err) {
     qv_fb_store_i32(eos + 4, 0);
     n = 8;
   }
-  qv_status st = qv_io_sink_write(&w->sink, eos, n, err);
+  qv_status st = qv__io_sink_write(&w->sink, eos, n, err);
   if (st == QV_OK && w->format == QV_IPC_FORMAT_FILE) st = write_footer(w, err);
-  if (st != QV_OK) return qv_writer_fail(w, st, err);
+  if (st != QV_OK) return qv__writer_fail(w, st, err);
   w->closed = true;
   return QV_OK;
 }

@@ -1,5 +1,5 @@
 /* quiver IPC: the writer object shared by stream_writer.c (messages,
- * dictionaries, framing) and file_writer.c (magic, footer, atomic paths,
+ * dictionaries, framing) and writer_api.c (magic, footer, atomic paths,
  * one-call writes). Internal header.
  */
 #ifndef QV_IPC_WRITER_H
@@ -48,23 +48,23 @@ struct qv_ipc_writer {
   qv__atomic_file file;
 };
 
-/* Compresses the buffers planned since the last qv_body_plan_reset and lays
+/* Compresses the buffers planned since the last qv__body_plan_reset and lays
  * out the body (iovecs, Buffer offsets, body_length); a no-op without
- * compression. Call after the last qv_body_plan_add and before
- * qv_body_plan_desc. Implemented in body_write.c (declared here because
+ * compression. Call after the last qv__body_plan_add and before
+ * qv__body_plan_desc. Implemented in body_write.c (declared here because
  * only the writer uses it). */
-qv_status qv_body_plan_compress(qv_body_plan *p, qv_error *err);
+qv_status qv__body_plan_compress(qv_body_plan *p, qv_error *err);
 
 /* Creates the writer around an initialised sink and writes the header
  * (file magic, Schema message). On failure the writer is freed (the sink
  * too for memory sinks). */
-qv_status qv_writer_start(qv_ipc_writer *w, qv_ipc_format format, qv_schema *schema,
+qv_status qv__writer_start(qv_ipc_writer *w, qv_ipc_format format, qv_schema *schema,
                           const qv_ipc_write_options *opts, qv_error *err);
 
 /* Writes EOS, and for files the footer and trailing magic. */
-qv_status qv_writer_finish_stream(qv_ipc_writer *w, qv_error *err);
+qv_status qv__writer_finish_stream(qv_ipc_writer *w, qv_error *err);
 
 /* Marks the writer failed with err's message (sticky). */
-qv_status qv_writer_fail(qv_ipc_writer *w, qv_status st, qv_error *err);
+qv_status qv__writer_fail(qv_ipc_writer *w, qv_status st, qv_error *err);
 
 #endif

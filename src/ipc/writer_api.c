@@ -4,7 +4,7 @@
  * Path output is atomic, through core/atomic_file.c (shared with the JSON
  * writer, which describes the mechanism): bytes go to a sibling temporary
  * file that close fsyncs and renames over the destination. Any failure (a
- * write, the fsync, the close, the rename; see qv_writer_fail), or freeing
+ * write, the fsync, the close, the rename; see qv__writer_fail), or freeing
  * an unclosed writer, unlinks the temporary at once and leaves the
  * destination as it was.
  */
@@ -31,11 +31,11 @@ static qv_status writer_alloc(qv_ipc_writer **out, qv_error *err) {
 void qv_ipc_writer_free(qv_ipc_writer *w) {
   if (w == NULL) return;
   qv__atomic_file_discard(&w->file);
-  qv_io_sink_free(&w->sink);
-  qv_fb_builder_free(&w->fb);
-  qv_body_plan_free(&w->plan);
-  qv_codec_ctx_free(&w->codec);
-  qv_dict_memo_free(&w->memo);
+  qv__io_sink_free(&w->sink);
+  qv__fb_builder_free(&w->fb);
+  qv__body_plan_free(&w->plan);
+  qv__codec_ctx_free(&w->codec);
+  qv__dict_memo_free(&w->memo);
   qv__free(w->iov);
   qv__buffer_index_free(&w->body_buffers);
   qv__free(w->dict_blocks.items);
@@ -46,7 +46,7 @@ void qv_ipc_writer_free(qv_ipc_writer *w) {
 
 static qv_status start_or_free(qv_ipc_writer *w, qv_ipc_format format, qv_schema *schema,
                                const qv_ipc_write_options *opts, qv_ipc_writer **out, qv_error *err) {
-  qv_status st = qv_writer_start(w, format, schema, opts, err);
+  qv_status st = qv__writer_start(w, format, schema, opts, err);
   if (st != QV_OK) {
     qv_ipc_writer_free(w);
     return st;
@@ -62,7 +62,7 @@ qv_status qv_ipc_writer_open_fd(int fd, qv_ipc_format format, qv_schema *schema,
   if (fd < 0) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_writer_open_fd: bad fd %d", fd);
   qv_ipc_writer *w = NULL;
   QV_RETURN_IF_ERROR(writer_alloc(&w, err));
-  qv_io_sink_init_fd(&w->sink, fd);
+  qv__io_sink_init_fd(&w->sink, fd);
   return start_or_free(w, format, schema, opts, out, err);
 }
 
@@ -72,7 +72,7 @@ qv_status qv_ipc_writer_open_memory(qv_ipc_format format, qv_schema *schema, con
   *out = NULL;
   qv_ipc_writer *w = NULL;
   QV_RETURN_IF_ERROR(writer_alloc(&w, err));
-  qv_io_sink_init_memory(&w->sink);
+  qv__io_sink_init_memory(&w->sink);
   return start_or_free(w, format, schema, opts, out, err);
 }
 
@@ -82,7 +82,7 @@ qv_status qv_ipc_writer_open_pieces(qv_ipc_format format, qv_schema *schema, con
   *out = NULL;
   qv_ipc_writer *w = NULL;
   QV_RETURN_IF_ERROR(writer_alloc(&w, err));
-  qv_io_sink_init_pieces(&w->sink);
+  qv__io_sink_init_pieces(&w->sink);
   return start_or_free(w, format, schema, opts, out, err);
 }
 
@@ -93,7 +93,7 @@ qv_status qv_ipc_writer_open_callback(qv_ipc_write_fn fn, void *ctx, qv_ipc_form
   *out = NULL;
   qv_ipc_writer *w = NULL;
   QV_RETURN_IF_ERROR(writer_alloc(&w, err));
-  qv_io_sink_init_callback(&w->sink, fn, ctx);
+  qv__io_sink_init_callback(&w->sink, fn, ctx);
   return start_or_free(w, format, schema, opts, out, err);
 }
 
@@ -109,16 +109,16 @@ qv_status qv_ipc_writer_open_path(const char *path, qv_ipc_format format, qv_sch
     qv_ipc_writer_free(w);
     return st;
   }
-  qv_io_sink_init_fd(&w->sink, w->file.fd);
+  qv__io_sink_init_fd(&w->sink, w->file.fd);
   return start_or_free(w, format, schema, opts, out, err);
 }
 
 qv_status qv_ipc_writer_close(qv_ipc_writer *w, qv_error *err) {
   if (w == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_writer_close: writer is NULL");
-  QV_RETURN_IF_ERROR(qv_writer_finish_stream(w, err));
+  QV_RETURN_IF_ERROR(qv__writer_finish_stream(w, err));
   if (w->file.fd < 0) return QV_OK;
   qv_status st = qv__atomic_file_commit(&w->file, err);
-  if (st != QV_OK) return qv_writer_fail(w, st, err);
+  if (st != QV_OK) return qv__writer_fail(w, st, err);
   return QV_OK;
 }
 
@@ -131,7 +131,7 @@ qv_status qv_ipc_writer_take_buffer(qv_ipc_writer *w, qv_buffer **out, qv_error 
   if (w->failed.code != QV_OK) return qv__sticky_report(&w->failed, "the writer failed earlier: ", err);
   if (!w->closed)
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_writer_take_buffer: close the writer first");
-  return qv_io_sink_take(&w->sink, out, err);
+  return qv__io_sink_take(&w->sink, out, err);
 }
 
 qv_status qv_ipc_writer_take_pieces(qv_ipc_writer *w, qv_ipc_pieces **out, qv_error *err) {
@@ -141,7 +141,7 @@ qv_status qv_ipc_writer_take_pieces(qv_ipc_writer *w, qv_ipc_pieces **out, qv_er
   if (w->sink.kind != QV_IO_SINK_PIECES)
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_writer_take_pieces: not a pieces writer");
   if (w->failed.code != QV_OK) return qv__sticky_report(&w->failed, "the writer failed earlier: ", err);
-  return qv_io_sink_take_pieces(&w->sink, out, err);
+  return qv__io_sink_take_pieces(&w->sink, out, err);
 }
 
 /* ---- one-call writes ---- */

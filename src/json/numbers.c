@@ -13,7 +13,7 @@
 
 #include "json/internal.h"
 
-int qv_json_parse_u64(const char *s, size_t n, uint64_t *out) {
+int qv__json_parse_u64(const char *s, size_t n, uint64_t *out) {
   if (n == 0) return -1;
   uint64_t acc = 0;
   bool overflow = false;
@@ -28,10 +28,10 @@ int qv_json_parse_u64(const char *s, size_t n, uint64_t *out) {
   return 0;
 }
 
-int qv_json_parse_i64(const char *s, size_t n, int64_t *out) {
+int qv__json_parse_i64(const char *s, size_t n, int64_t *out) {
   bool neg = n > 0 && s[0] == '-';
   uint64_t mag = 0;
-  int rc = qv_json_parse_u64(s + neg, n - neg, &mag);
+  int rc = qv__json_parse_u64(s + neg, n - neg, &mag);
   if (rc != 0) return rc;
   uint64_t limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
   if (mag > limit) return -2;
@@ -54,7 +54,7 @@ static void limbs_negate(uint32_t *l, int n) {
   }
 }
 
-int qv_json_decimal_parse(const char *s, size_t n, int bit_width, uint8_t *out) {
+int qv__json_decimal_parse(const char *s, size_t n, int bit_width, uint8_t *out) {
   int nl = bit_width / 32;
   uint32_t l[8] = {0};
   bool neg = n > 0 && s[0] == '-';
@@ -85,7 +85,7 @@ int qv_json_decimal_parse(const char *s, size_t n, int bit_width, uint8_t *out) 
   return 0;
 }
 
-size_t qv_json_decimal_format(const uint8_t *le, int bit_width, char *buf) {
+size_t qv__json_decimal_format(const uint8_t *le, int bit_width, char *buf) {
   int nl = bit_width / 32;
   uint32_t l[8] = {0};
   if (nl < 1) nl = 1;
@@ -120,7 +120,7 @@ size_t qv_json_decimal_format(const uint8_t *le, int bit_width, char *buf) {
 
 /* ---- IEEE binary16 ---- */
 
-uint16_t qv_json_half_from_double(double d) {
+uint16_t qv__json_half_from_double(double d) {
   uint16_t sign = signbit(d) ? 0x8000 : 0;
   double a = fabs(d);
   if (isnan(d)) return (uint16_t)(sign | 0x7e00);
@@ -137,7 +137,7 @@ uint16_t qv_json_half_from_double(double d) {
   return (uint16_t)(sign | (uint16_t)(((exp + 15) << 10) + (int)mant));
 }
 
-double qv_json_half_to_double(uint16_t h) {
+double qv__json_half_to_double(uint16_t h) {
   int exp = (h >> 10) & 0x1f;
   int mant = h & 0x3ff;
   double v;
@@ -160,7 +160,7 @@ static int hex_digit(char ch) {
   return -1;
 }
 
-bool qv_json_hex_decode(const char *s, size_t n, uint8_t *out) {
+bool qv__json_hex_decode(const char *s, size_t n, uint8_t *out) {
   if (n % 2 != 0) return false;
   for (size_t i = 0; i < n; i += 2) {
     int hi = hex_digit(s[i]), lo = hex_digit(s[i + 1]);
@@ -170,7 +170,7 @@ bool qv_json_hex_decode(const char *s, size_t n, uint8_t *out) {
   return true;
 }
 
-void qv_json_hex_append(qv_strbuf *sb, const uint8_t *p, int64_t n) {
+void qv__json_hex_append(qv_strbuf *sb, const uint8_t *p, int64_t n) {
   static const char digits[] = "0123456789ABCDEF";
   char chunk[128];
   size_t k = 0;
@@ -178,20 +178,20 @@ void qv_json_hex_append(qv_strbuf *sb, const uint8_t *p, int64_t n) {
     chunk[k++] = digits[p[i] >> 4];
     chunk[k++] = digits[p[i] & 15];
     if (k == sizeof chunk) {
-      qv_strbuf_append_n(sb, chunk, k);
+      qv__strbuf_append_n(sb, chunk, k);
       k = 0;
     }
   }
-  qv_strbuf_append_n(sb, chunk, k);
+  qv__strbuf_append_n(sb, chunk, k);
 }
 
 /* ---- floats ---- */
 
 static bool append_special(qv_strbuf *sb, double v) {
   if (isnan(v)) {
-    qv_strbuf_append(sb, "\"NaN\"");
+    qv__strbuf_append(sb, "\"NaN\"");
   } else if (isinf(v)) {
-    qv_strbuf_append(sb, v > 0 ? "\"Infinity\"" : "\"-Infinity\"");
+    qv__strbuf_append(sb, v > 0 ? "\"Infinity\"" : "\"-Infinity\"");
   } else {
     return false;
   }
@@ -203,14 +203,14 @@ static bool append_integral(qv_strbuf *sb, double v) {
   if (v != floor(v) || fabs(v) >= 9007199254740992.0) return false;
   /* "-0" would parse as the integer 0: negative zero must stay a real. */
   if (v == 0 && signbit(v)) {
-    qv_strbuf_append(sb, "-0.0");
+    qv__strbuf_append(sb, "-0.0");
   } else {
-    qv_strbuf_appendf(sb, "%.0f", v);
+    qv__strbuf_appendf(sb, "%.0f", v);
   }
   return true;
 }
 
-void qv_json_double_append(qv_strbuf *sb, double v) {
+void qv__json_double_append(qv_strbuf *sb, double v) {
   if (append_special(sb, v) || append_integral(sb, v)) return;
   char buf[40];
   /* 15 significant digits always survive a round trip through a double, so
@@ -219,44 +219,44 @@ void qv_json_double_append(qv_strbuf *sb, double v) {
     snprintf(buf, sizeof buf, "%.*g", prec, v);
     if (prec == 17 || strtod(buf, NULL) == v) break;
   }
-  qv_strbuf_append(sb, buf);
+  qv__strbuf_append(sb, buf);
 }
 
-void qv_json_float_append(qv_strbuf *sb, float v) {
+void qv__json_float_append(qv_strbuf *sb, float v) {
   if (append_special(sb, (double)v) || append_integral(sb, (double)v)) return;
   char buf[40];
   for (int prec = 1; prec <= 9; prec++) {
     snprintf(buf, sizeof buf, "%.*g", prec, (double)v);
     if (prec == 9 || (float)strtod(buf, NULL) == v) break;
   }
-  qv_strbuf_append(sb, buf);
+  qv__strbuf_append(sb, buf);
 }
 
 /* ---- strings ---- */
 
-void qv_json_string_append(qv_strbuf *sb, const char *s, size_t n) {
+void qv__json_string_append(qv_strbuf *sb, const char *s, size_t n) {
   static const char digits[] = "0123456789abcdef";
-  qv_strbuf_appendc(sb, '"');
+  qv__strbuf_appendc(sb, '"');
   size_t run = 0; /* start of the pending run of bytes needing no escape */
   for (size_t i = 0; i < n; i++) {
     unsigned char ch = (unsigned char)s[i];
     if (ch >= 0x20 && ch != '"' && ch != '\\') continue;
-    qv_strbuf_append_n(sb, s + run, i - run);
+    qv__strbuf_append_n(sb, s + run, i - run);
     run = i + 1;
     switch (ch) {
-      case '"': qv_strbuf_append(sb, "\\\""); break;
-      case '\\': qv_strbuf_append(sb, "\\\\"); break;
-      case '\n': qv_strbuf_append(sb, "\\n"); break;
-      case '\r': qv_strbuf_append(sb, "\\r"); break;
-      case '\t': qv_strbuf_append(sb, "\\t"); break;
-      case '\b': qv_strbuf_append(sb, "\\b"); break;
-      case '\f': qv_strbuf_append(sb, "\\f"); break;
+      case '"': qv__strbuf_append(sb, "\\\""); break;
+      case '\\': qv__strbuf_append(sb, "\\\\"); break;
+      case '\n': qv__strbuf_append(sb, "\\n"); break;
+      case '\r': qv__strbuf_append(sb, "\\r"); break;
+      case '\t': qv__strbuf_append(sb, "\\t"); break;
+      case '\b': qv__strbuf_append(sb, "\\b"); break;
+      case '\f': qv__strbuf_append(sb, "\\f"); break;
       default: {
         char esc[7] = {'\\', 'u', '0', '0', digits[ch >> 4], digits[ch & 15], 0};
-        qv_strbuf_append(sb, esc);
+        qv__strbuf_append(sb, esc);
       }
     }
   }
-  qv_strbuf_append_n(sb, s + run, n - run);
-  qv_strbuf_appendc(sb, '"');
+  qv__strbuf_append_n(sb, s + run, n - run);
+  qv__strbuf_appendc(sb, '"');
 }

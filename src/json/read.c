@@ -36,13 +36,13 @@ static size_t path_append(qv_json_rctx *c, const char *fmt, ...) {
   return saved;
 }
 
-size_t qv_json_path_key(qv_json_rctx *c, const char *key) {
+size_t qv__json_path_key(qv_json_rctx *c, const char *key) {
   return c->path_len == 0 ? path_append(c, "%s", key) : path_append(c, ".%s", key);
 }
 
-size_t qv_json_path_index(qv_json_rctx *c, int64_t index) { return path_append(c, "[%lld]", (long long)index); }
+size_t qv__json_path_index(qv_json_rctx *c, int64_t index) { return path_append(c, "[%lld]", (long long)index); }
 
-qv_status qv_json_fail(qv_json_rctx *c, qv_status code, const char *fmt, ...) {
+qv_status qv__json_fail(qv_json_rctx *c, qv_status code, const char *fmt, ...) {
   char msg[QV_ERROR_MESSAGE_MAX];
   va_list ap;
   va_start(ap, fmt);
@@ -52,7 +52,7 @@ qv_status qv_json_fail(qv_json_rctx *c, qv_status code, const char *fmt, ...) {
   return qv_error_set(c->err, code, "%s: %s", c->path, msg);
 }
 
-qv_status qv_json_wrap(qv_json_rctx *c, qv_status st) {
+qv_status qv__json_wrap(qv_json_rctx *c, qv_status st) {
   if (st == QV_OK) return st;
   /* A constructor refusing parameters means the file described a bad type. */
   if (st == QV_ERR_INVALID_ARGUMENT || st == QV_ERR_TYPE) st = QV_ERR_INVALID_DATA;
@@ -63,7 +63,7 @@ qv_status qv_json_wrap(qv_json_rctx *c, qv_status st) {
   return st;
 }
 
-const char *qv_json_kind(const json_t *v) {
+const char *qv__json_kind(const json_t *v) {
   switch (json_typeof(v)) {
     case JSON_OBJECT: return "an object";
     case JSON_ARRAY: return "an array";
@@ -88,19 +88,19 @@ static const char *kind_name(json_type t) {
   }
 }
 
-qv_status qv_json_member(qv_json_rctx *c, const json_t *obj, const char *key, json_type kind, bool required,
+qv_status qv__json_member(qv_json_rctx *c, const json_t *obj, const char *key, json_type kind, bool required,
                          const json_t **out) {
   const json_t *v = json_object_get(obj, key);
   *out = NULL;
   if (v == NULL) {
     if (!required) return QV_OK;
-    return qv_json_fail(c, QV_ERR_INVALID_DATA, "missing member \"%s\"", key);
+    return qv__json_fail(c, QV_ERR_INVALID_DATA, "missing member \"%s\"", key);
   }
   bool ok = json_typeof(v) == kind || (kind == JSON_TRUE && json_is_boolean(v)) ||
             (kind == JSON_NULL); /* JSON_NULL: any kind */
   if (!ok) {
-    size_t saved = qv_json_path_key(c, key);
-    qv_status st = qv_json_fail(c, QV_ERR_INVALID_DATA, "expected %s, found %s", kind_name(kind), qv_json_kind(v));
+    size_t saved = qv__json_path_key(c, key);
+    qv_status st = qv__json_fail(c, QV_ERR_INVALID_DATA, "expected %s, found %s", kind_name(kind), qv__json_kind(v));
     qv_json_path_pop(c, saved);
     return st;
   }
@@ -111,68 +111,68 @@ qv_status qv_json_member(qv_json_rctx *c, const json_t *obj, const char *key, js
 static qv_status bad_digits(qv_json_rctx *c, const json_t *v, int rc, const char *range) {
   const char *s = json_string_value(v);
   int n = (int)(json_string_length(v) > 40 ? 40 : json_string_length(v));
-  if (rc == -1) return qv_json_fail(c, QV_ERR_INVALID_DATA, "expected a string of digits, found \"%.*s\"", n, s);
-  return qv_json_fail(c, QV_ERR_INVALID_DATA, "value \"%.*s\" out of range %s", n, s, range);
+  if (rc == -1) return qv__json_fail(c, QV_ERR_INVALID_DATA, "expected a string of digits, found \"%.*s\"", n, s);
+  return qv__json_fail(c, QV_ERR_INVALID_DATA, "value \"%.*s\" out of range %s", n, s, range);
 }
 
-qv_status qv_json_get_int(qv_json_rctx *c, const json_t *v, int64_t min, int64_t max, int64_t *out) {
+qv_status qv__json_get_int(qv_json_rctx *c, const json_t *v, int64_t min, int64_t max, int64_t *out) {
   int64_t x;
   if (json_is_integer(v)) {
     x = (int64_t)json_integer_value(v);
   } else if (json_is_string(v)) {
-    int rc = qv_json_parse_i64(json_string_value(v), json_string_length(v), &x);
+    int rc = qv__json_parse_i64(json_string_value(v), json_string_length(v), &x);
     if (rc != 0) {
       char range[64];
       snprintf(range, sizeof range, "[%lld, %lld]", (long long)min, (long long)max);
       return bad_digits(c, v, rc, range);
     }
   } else {
-    return qv_json_fail(c, QV_ERR_INVALID_DATA, "expected an integer or a string of digits, found %s",
-                        qv_json_kind(v));
+    return qv__json_fail(c, QV_ERR_INVALID_DATA, "expected an integer or a string of digits, found %s",
+                        qv__json_kind(v));
   }
   if (x < min || x > max) {
-    return qv_json_fail(c, QV_ERR_INVALID_DATA, "value %lld out of range [%lld, %lld]", (long long)x,
+    return qv__json_fail(c, QV_ERR_INVALID_DATA, "value %lld out of range [%lld, %lld]", (long long)x,
                         (long long)min, (long long)max);
   }
   *out = x;
   return QV_OK;
 }
 
-qv_status qv_json_get_uint64(qv_json_rctx *c, const json_t *v, uint64_t *out) {
+qv_status qv__json_get_uint64(qv_json_rctx *c, const json_t *v, uint64_t *out) {
   if (json_is_integer(v)) {
     json_int_t x = json_integer_value(v);
-    if (x < 0) return qv_json_fail(c, QV_ERR_INVALID_DATA, "value %lld out of range for uint64", (long long)x);
+    if (x < 0) return qv__json_fail(c, QV_ERR_INVALID_DATA, "value %lld out of range for uint64", (long long)x);
     *out = (uint64_t)x;
     return QV_OK;
   }
   if (json_is_string(v)) {
-    int rc = qv_json_parse_u64(json_string_value(v), json_string_length(v), out);
+    int rc = qv__json_parse_u64(json_string_value(v), json_string_length(v), out);
     return rc == 0 ? QV_OK : bad_digits(c, v, rc, "for uint64");
   }
-  return qv_json_fail(c, QV_ERR_INVALID_DATA, "expected an integer or a string of digits, found %s",
-                      qv_json_kind(v));
+  return qv__json_fail(c, QV_ERR_INVALID_DATA, "expected an integer or a string of digits, found %s",
+                      qv__json_kind(v));
 }
 
 /* ------------------------------------------------------------------ */
 /* Dictionary registry                                                 */
 /* ------------------------------------------------------------------ */
 
-qv_json_dict_entry *qv_json_dict_find(qv_json_rctx *c, int64_t id) {
+qv_json_dict_entry *qv__json_dict_find(qv_json_rctx *c, int64_t id) {
   for (int64_t i = 0; i < c->n_dicts; i++) {
     if (c->dicts[i].id == id) return &c->dicts[i];
   }
   return NULL;
 }
 
-qv_status qv_json_dict_register(qv_json_rctx *c, int64_t id, const json_t *jfield, qv_type *dict_type) {
-  qv_json_dict_entry *e = qv_json_dict_find(c, id);
+qv_status qv__json_dict_register(qv_json_rctx *c, int64_t id, const json_t *jfield, qv_type *dict_type) {
+  qv_json_dict_entry *e = qv__json_dict_find(c, id);
   if (e != NULL) {
     /* A shared dictionary: every user must agree on the value type. */
     if (!qv_type_equals(e->dict_type->value_type, dict_type->value_type, false)) {
       char a[256], b[256];
       qv_type_to_string(e->dict_type->value_type, a, sizeof a);
       qv_type_to_string(dict_type->value_type, b, sizeof b);
-      return qv_json_fail(c, QV_ERR_INVALID_DATA, "dictionary id %lld is used with value type %s and %s",
+      return qv__json_fail(c, QV_ERR_INVALID_DATA, "dictionary id %lld is used with value type %s and %s",
                           (long long)id, a, b);
     }
     return QV_OK;
@@ -196,43 +196,43 @@ static qv_status decode_dict(qv_json_rctx *c, qv_json_dict_entry *e) {
   memcpy(saved_path, c->path, saved_len + 1);
   c->path_len = 0;
   c->path[0] = '\0';
-  qv_json_path_key(c, "dictionaries");
-  qv_json_path_index(c, e->jdict_index);
+  qv__json_path_key(c, "dictionaries");
+  qv__json_path_index(c, e->jdict_index);
 
   const json_t *data, *count, *cols;
   int64_t n = 0;
   e->state = QV_JSON_DICT_DECODING;
-  QV_GOTO_IF_ERROR(st, qv_json_member(c, e->jdict, "data", JSON_NULL, true, &data), done);
-  qv_json_path_key(c, "data");
+  QV_GOTO_IF_ERROR(st, qv__json_member(c, e->jdict, "data", JSON_NULL, true, &data), done);
+  qv__json_path_key(c, "data");
   /* Integration.rst shows "data": [RecordBatch]; every writer emits the object itself. */
   if (json_is_array(data) && json_array_size(data) == 1) {
-    qv_json_path_index(c, 0);
+    qv__json_path_index(c, 0);
     data = json_array_get(data, 0);
   }
   if (!json_is_object(data)) {
-    st = qv_json_fail(c, QV_ERR_INVALID_DATA, "expected a RecordBatch object, found %s", qv_json_kind(data));
+    st = qv__json_fail(c, QV_ERR_INVALID_DATA, "expected a RecordBatch object, found %s", qv__json_kind(data));
     goto done;
   }
-  QV_GOTO_IF_ERROR(st, qv_json_member(c, data, "count", JSON_INTEGER, true, &count), done);
-  QV_GOTO_IF_ERROR(st, qv_json_member(c, data, "columns", JSON_ARRAY, true, &cols), done);
+  QV_GOTO_IF_ERROR(st, qv__json_member(c, data, "count", JSON_INTEGER, true, &count), done);
+  QV_GOTO_IF_ERROR(st, qv__json_member(c, data, "columns", JSON_ARRAY, true, &cols), done);
   if (json_array_size(cols) != 1) {
-    size_t k = qv_json_path_key(c, "columns");
-    st = qv_json_fail(c, QV_ERR_INVALID_DATA, "expected 1 column, found %zu", json_array_size(cols));
+    size_t k = qv__json_path_key(c, "columns");
+    st = qv__json_fail(c, QV_ERR_INVALID_DATA, "expected 1 column, found %zu", json_array_size(cols));
     qv_json_path_pop(c, k);
     goto done;
   }
-  qv_json_path_key(c, "columns");
-  qv_json_path_index(c, 0);
-  QV_GOTO_IF_ERROR(st, qv_json_read_column(c, e->dict_type->value_type, e->jfield, json_array_get(cols, 0), 0,
+  qv__json_path_key(c, "columns");
+  qv__json_path_index(c, 0);
+  QV_GOTO_IF_ERROR(st, qv__json_read_column(c, e->dict_type->value_type, e->jfield, json_array_get(cols, 0), 0,
                                            &e->values),
                    done);
   n = (int64_t)json_integer_value(count);
   if (e->values->length != n) {
-    st = qv_json_fail(c, QV_ERR_INVALID_DATA, "count %lld differs from the dictionary's count %lld",
+    st = qv__json_fail(c, QV_ERR_INVALID_DATA, "count %lld differs from the dictionary's count %lld",
                       (long long)e->values->length, (long long)n);
     goto done;
   }
-  st = qv_json_wrap(c, qv_array_validate(e->values, QV_VALIDATE_STRUCTURE, c->err));
+  st = qv__json_wrap(c, qv_array_validate(e->values, QV_VALIDATE_STRUCTURE, c->err));
   if (st == QV_OK) e->state = QV_JSON_DICT_DONE;
 
 done:
@@ -245,20 +245,20 @@ done:
   return st;
 }
 
-qv_status qv_json_dict_values(qv_json_rctx *c, int64_t id, int64_t count, qv_array **out) {
-  qv_json_dict_entry *e = qv_json_dict_find(c, id);
+qv_status qv__json_dict_values(qv_json_rctx *c, int64_t id, int64_t count, qv_array **out) {
+  qv_json_dict_entry *e = qv__json_dict_find(c, id);
   *out = NULL;
-  if (e == NULL) return qv_json_fail(c, QV_ERR_INVALID_DATA, "dictionary id %lld is not in the schema", (long long)id);
+  if (e == NULL) return qv__json_fail(c, QV_ERR_INVALID_DATA, "dictionary id %lld is not in the schema", (long long)id);
   if (e->state == QV_JSON_DICT_DECODING) {
-    return qv_json_fail(c, QV_ERR_INVALID_DATA, "dictionary id %lld refers to itself", (long long)id);
+    return qv__json_fail(c, QV_ERR_INVALID_DATA, "dictionary id %lld refers to itself", (long long)id);
   }
   if (e->state == QV_JSON_DICT_PENDING) {
     if (e->jdict == NULL) {
       if (count != 0) {
-        return qv_json_fail(c, QV_ERR_INVALID_DATA, "dictionary id %lld is missing from \"dictionaries\"",
+        return qv__json_fail(c, QV_ERR_INVALID_DATA, "dictionary id %lld is missing from \"dictionaries\"",
                             (long long)id);
       }
-      QV_RETURN_IF_ERROR(qv_json_wrap(c, qv_array_new_null(e->dict_type->value_type, 0, &e->values, c->err)));
+      QV_RETURN_IF_ERROR(qv__json_wrap(c, qv_array_new_null(e->dict_type->value_type, 0, &e->values, c->err)));
       e->state = QV_JSON_DICT_DONE;
     } else {
       QV_RETURN_IF_ERROR(decode_dict(c, e));
@@ -268,7 +268,7 @@ qv_status qv_json_dict_values(qv_json_rctx *c, int64_t id, int64_t count, qv_arr
   return QV_OK;
 }
 
-void qv_json_rctx_free(qv_json_rctx *c) {
+void qv__json_rctx_free(qv_json_rctx *c) {
   for (int64_t i = 0; i < c->n_dicts; i++) qv_array_release(c->dicts[i].values);
   free(c->dicts);
   c->dicts = NULL;
@@ -294,18 +294,18 @@ static qv_status bind_dictionaries(qv_json_rctx *c, const json_t *jdicts) {
   size_t n = json_array_size(jdicts);
   for (size_t i = 0; i < n; i++) {
     const json_t *jd = json_array_get(jdicts, i), *jid;
-    size_t saved = qv_json_path_index(c, (int64_t)i);
+    size_t saved = qv__json_path_index(c, (int64_t)i);
     qv_status st = QV_OK;
     int64_t id = 0;
     if (!json_is_object(jd)) {
-      st = qv_json_fail(c, QV_ERR_INVALID_DATA, "expected an object, found %s", qv_json_kind(jd));
-    } else if ((st = qv_json_member(c, jd, "id", JSON_INTEGER, true, &jid)) == QV_OK) {
+      st = qv__json_fail(c, QV_ERR_INVALID_DATA, "expected an object, found %s", qv__json_kind(jd));
+    } else if ((st = qv__json_member(c, jd, "id", JSON_INTEGER, true, &jid)) == QV_OK) {
       id = (int64_t)json_integer_value(jid);
-      qv_json_dict_entry *e = qv_json_dict_find(c, id);
+      qv_json_dict_entry *e = qv__json_dict_find(c, id);
       if (e == NULL) {
-        st = qv_json_fail(c, QV_ERR_INVALID_DATA, "dictionary id %lld is not used by any field", (long long)id);
+        st = qv__json_fail(c, QV_ERR_INVALID_DATA, "dictionary id %lld is not used by any field", (long long)id);
       } else if (e->jdict != NULL) {
-        st = qv_json_fail(c, QV_ERR_INVALID_DATA, "dictionary id %lld appears twice (first at dictionaries[%lld])",
+        st = qv__json_fail(c, QV_ERR_INVALID_DATA, "dictionary id %lld appears twice (first at dictionaries[%lld])",
                           (long long)id, (long long)e->jdict_index);
       } else {
         e->jdict = jd;
@@ -324,36 +324,36 @@ static qv_status read_batch(qv_json_rctx *c, qv_schema *schema, const json_t *jf
   const json_t *jcount, *jcols;
   qv_array **cols = NULL;
   int32_t nf = schema->n_fields;
-  if (!json_is_object(jb)) return qv_json_fail(c, QV_ERR_INVALID_DATA, "expected an object, found %s", qv_json_kind(jb));
-  QV_RETURN_IF_ERROR(qv_json_member(c, jb, "count", JSON_INTEGER, true, &jcount));
-  QV_RETURN_IF_ERROR(qv_json_member(c, jb, "columns", JSON_ARRAY, true, &jcols));
+  if (!json_is_object(jb)) return qv__json_fail(c, QV_ERR_INVALID_DATA, "expected an object, found %s", qv__json_kind(jb));
+  QV_RETURN_IF_ERROR(qv__json_member(c, jb, "count", JSON_INTEGER, true, &jcount));
+  QV_RETURN_IF_ERROR(qv__json_member(c, jb, "columns", JSON_ARRAY, true, &jcols));
   int64_t count = (int64_t)json_integer_value(jcount);
-  if (count < 0) return qv_json_fail(c, QV_ERR_INVALID_DATA, "negative count %lld", (long long)count);
+  if (count < 0) return qv__json_fail(c, QV_ERR_INVALID_DATA, "negative count %lld", (long long)count);
   if (json_array_size(jcols) != (size_t)nf) {
-    size_t k = qv_json_path_key(c, "columns");
-    st = qv_json_fail(c, QV_ERR_INVALID_DATA, "expected %d columns (one per schema field), found %zu", nf,
+    size_t k = qv__json_path_key(c, "columns");
+    st = qv__json_fail(c, QV_ERR_INVALID_DATA, "expected %d columns (one per schema field), found %zu", nf,
                       json_array_size(jcols));
     qv_json_path_pop(c, k);
     return st;
   }
   cols = qv__calloc((size_t)nf, sizeof *cols);
   QV_CHECK_ALLOC(cols, c->err);
-  size_t saved = qv_json_path_key(c, "columns");
+  size_t saved = qv__json_path_key(c, "columns");
   for (int32_t i = 0; i < nf; i++) {
-    size_t k = qv_json_path_index(c, i);
-    QV_GOTO_IF_ERROR(st, qv_json_read_column(c, schema->fields[i]->type, json_array_get(jfields, (size_t)i),
+    size_t k = qv__json_path_index(c, i);
+    QV_GOTO_IF_ERROR(st, qv__json_read_column(c, schema->fields[i]->type, json_array_get(jfields, (size_t)i),
                                              json_array_get(jcols, (size_t)i), 0, &cols[i]),
                      cleanup);
     if (cols[i]->length != count) {
-      st = qv_json_fail(c, QV_ERR_INVALID_DATA, "count %lld differs from the batch count %lld",
+      st = qv__json_fail(c, QV_ERR_INVALID_DATA, "count %lld differs from the batch count %lld",
                         (long long)cols[i]->length, (long long)count);
       goto cleanup;
     }
-    QV_GOTO_IF_ERROR(st, qv_json_wrap(c, qv_array_validate(cols[i], QV_VALIDATE_STRUCTURE, c->err)), cleanup);
+    QV_GOTO_IF_ERROR(st, qv__json_wrap(c, qv_array_validate(cols[i], QV_VALIDATE_STRUCTURE, c->err)), cleanup);
     qv_json_path_pop(c, k);
   }
   qv_json_path_pop(c, saved);
-  st = qv_json_wrap(c, qv_batch_new(schema, count, cols, NULL, out, c->err));
+  st = qv__json_wrap(c, qv_batch_new(schema, count, cols, NULL, out, c->err));
 cleanup:
   for (int32_t i = 0; i < nf; i++) qv_array_release(cols[i]);
   free(cols);
@@ -364,19 +364,19 @@ static qv_status read_document(qv_json_rctx *c, const json_t *root, qv_json_file
   qv_status st = QV_OK;
   const json_t *jschema, *jbatches, *jdicts, *jfields;
   if (!json_is_object(root)) {
-    return qv_json_fail(c, QV_ERR_INVALID_DATA, "the document must be an object, found %s", qv_json_kind(root));
+    return qv__json_fail(c, QV_ERR_INVALID_DATA, "the document must be an object, found %s", qv__json_kind(root));
   }
-  QV_RETURN_IF_ERROR(qv_json_member(c, root, "schema", JSON_OBJECT, true, &jschema));
-  QV_RETURN_IF_ERROR(qv_json_member(c, root, "batches", JSON_ARRAY, true, &jbatches));
-  QV_RETURN_IF_ERROR(qv_json_member(c, root, "dictionaries", JSON_ARRAY, false, &jdicts));
+  QV_RETURN_IF_ERROR(qv__json_member(c, root, "schema", JSON_OBJECT, true, &jschema));
+  QV_RETURN_IF_ERROR(qv__json_member(c, root, "batches", JSON_ARRAY, true, &jbatches));
+  QV_RETURN_IF_ERROR(qv__json_member(c, root, "dictionaries", JSON_ARRAY, false, &jdicts));
 
-  size_t saved = qv_json_path_key(c, "schema");
-  QV_RETURN_IF_ERROR(qv_json_read_schema(c, jschema, &f->schema));
+  size_t saved = qv__json_path_key(c, "schema");
+  QV_RETURN_IF_ERROR(qv__json_read_schema(c, jschema, &f->schema));
   qv_json_path_pop(c, saved);
   jfields = json_object_get(jschema, "fields");
 
   if (jdicts != NULL) {
-    saved = qv_json_path_key(c, "dictionaries");
+    saved = qv__json_path_key(c, "dictionaries");
     QV_RETURN_IF_ERROR(bind_dictionaries(c, jdicts));
     qv_json_path_pop(c, saved);
   }
@@ -384,9 +384,9 @@ static qv_status read_document(qv_json_rctx *c, const json_t *root, qv_json_file
   size_t nb = json_array_size(jbatches);
   f->batches = qv__calloc(nb, sizeof *f->batches);
   QV_CHECK_ALLOC(f->batches, c->err);
-  saved = qv_json_path_key(c, "batches");
+  saved = qv__json_path_key(c, "batches");
   for (size_t i = 0; i < nb; i++) {
-    size_t k = qv_json_path_index(c, (int64_t)i);
+    size_t k = qv__json_path_index(c, (int64_t)i);
     QV_RETURN_IF_ERROR(read_batch(c, f->schema, jfields, json_array_get(jbatches, i), &f->batches[i]));
     f->n_batches++;
     qv_json_path_pop(c, k);
@@ -399,7 +399,7 @@ static qv_status read_document(qv_json_rctx *c, const json_t *root, qv_json_file
   for (size_t i = 0; i < nd; i++) {
     int64_t id = (int64_t)json_integer_value(json_object_get(json_array_get(jdicts, i), "id"));
     qv_array *values = NULL;
-    QV_RETURN_IF_ERROR(qv_json_dict_values(c, id, 0, &values));
+    QV_RETURN_IF_ERROR(qv__json_dict_values(c, id, 0, &values));
     f->dictionaries[i].id = id;
     f->dictionaries[i].values = qv_array_retain(values);
     f->n_dictionaries++;
@@ -518,7 +518,7 @@ qv_status qv_json_read_memory_opts(const void *data, size_t size, const qv_json_
   f = NULL;
 cleanup:
   qv_json_file_free(f);
-  qv_json_rctx_free(&c);
+  qv__json_rctx_free(&c);
   json_decref(root);
   free(inflated);
   return st;

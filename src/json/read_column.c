@@ -15,10 +15,10 @@
 
 static qv_status get_count(qv_json_rctx *c, const json_t *jcol, int64_t *count) {
   const json_t *v;
-  QV_RETURN_IF_ERROR(qv_json_member(c, jcol, "count", JSON_NULL, true, &v));
-  size_t saved = qv_json_path_key(c, "count");
+  QV_RETURN_IF_ERROR(qv__json_member(c, jcol, "count", JSON_NULL, true, &v));
+  size_t saved = qv__json_path_key(c, "count");
   /* INT64_MAX - 1: offsets buffers hold count + 1 entries. */
-  qv_status st = qv_json_get_int(c, v, 0, INT64_MAX - 1, count);
+  qv_status st = qv__json_get_int(c, v, 0, INT64_MAX - 1, count);
   qv_json_path_pop(c, saved);
   return st;
 }
@@ -28,17 +28,17 @@ static qv_status read_children(qv_json_rctx *c, const qv_type *s, const json_t *
                                int depth, qv_array **kids) {
   const json_t *jkids, *jfkids = json_object_get(jfield, "children");
   size_t n = (size_t)s->n_children;
-  QV_RETURN_IF_ERROR(qv_json_member(c, jcol, "children", JSON_ARRAY, true, &jkids));
-  size_t saved = qv_json_path_key(c, "children");
+  QV_RETURN_IF_ERROR(qv__json_member(c, jcol, "children", JSON_ARRAY, true, &jkids));
+  size_t saved = qv__json_path_key(c, "children");
   if (json_array_size(jkids) != n) {
-    qv_status st = qv_json_fail(c, QV_ERR_INVALID_DATA, "expected %zu children (one per child field), found %zu", n,
+    qv_status st = qv__json_fail(c, QV_ERR_INVALID_DATA, "expected %zu children (one per child field), found %zu", n,
                                 json_array_size(jkids));
     qv_json_path_pop(c, saved);
     return st;
   }
   for (size_t i = 0; i < n; i++) {
-    size_t k = qv_json_path_index(c, (int64_t)i);
-    QV_RETURN_IF_ERROR(qv_json_read_column(c, s->children[i]->type, json_array_get(jfkids, i),
+    size_t k = qv__json_path_index(c, (int64_t)i);
+    QV_RETURN_IF_ERROR(qv__json_read_column(c, s->children[i]->type, json_array_get(jfkids, i),
                                            json_array_get(jkids, i), depth + 1, &kids[i]));
     qv_json_path_pop(c, k);
   }
@@ -51,9 +51,9 @@ static qv_status dictionary_of(qv_json_rctx *c, const json_t *jfield, int64_t va
   const json_t *jd = json_object_get(jfield, "dictionary");
   const json_t *jid = jd ? json_object_get(jd, "id") : NULL;
   if (!json_is_integer(jid)) { /* the schema was decoded from the same field: cannot happen */
-    return qv_json_fail(c, QV_ERR_INVALID_DATA, "the schema field has no dictionary id");
+    return qv__json_fail(c, QV_ERR_INVALID_DATA, "the schema field has no dictionary id");
   }
-  return qv_json_dict_values(c, (int64_t)json_integer_value(jid), valid, out);
+  return qv__json_dict_values(c, (int64_t)json_integer_value(jid), valid, out);
 }
 
 /* Reads buffer i of the layout from the JSON member the integration format
@@ -68,24 +68,24 @@ static qv_status read_buffer(qv_json_rctx *c, const qv_type *s, const qv__layout
   switch (b->role) {
     case QV__BUF_BITS:
     case QV__BUF_VALUES:
-      return qv_json_read_fixed(c, lay->dictionary ? s->index_type : s, jcol, count, &bufs[i]);
+      return qv__json_read_fixed(c, lay->dictionary ? s->index_type : s, jcol, count, &bufs[i]);
     case QV__BUF_OFFSETS:
       if (i + 1 < lay->n_buffers && lay->buffers[i + 1].role == QV__BUF_DATA)
-        return qv_json_read_binary(c, s, jcol, count, &bufs[i], &bufs[i + 1]);
-      return qv_json_read_ints(c, jcol, "OFFSET", count + 1, w, 0, max, &bufs[i]);
+        return qv__json_read_binary(c, s, jcol, count, &bufs[i], &bufs[i + 1]);
+      return qv__json_read_ints(c, jcol, "OFFSET", count + 1, w, 0, max, &bufs[i]);
     case QV__BUF_LIST_OFFSETS:
     case QV__BUF_UNION_OFFSETS:
-      return qv_json_read_ints(c, jcol, "OFFSET", count, w, 0, max, &bufs[i]);
+      return qv__json_read_ints(c, jcol, "OFFSET", count, w, 0, max, &bufs[i]);
     case QV__BUF_LIST_SIZES:
-      return qv_json_read_ints(c, jcol, "SIZE", count, w, 0, max, &bufs[i]);
+      return qv__json_read_ints(c, jcol, "SIZE", count, w, 0, max, &bufs[i]);
     case QV__BUF_TYPE_IDS:
-      return qv_json_read_ints(c, jcol, "TYPE_ID", count, 1, 0, 127, &bufs[i]);
+      return qv__json_read_ints(c, jcol, "TYPE_ID", count, 1, 0, 127, &bufs[i]);
     default: /* validity: read by the caller; data: with its offsets; views: variadic, read whole */
       return QV_OK;
   }
 }
 
-qv_status qv_json_read_column(qv_json_rctx *c, qv_type *type, const json_t *jfield, const json_t *jcol, int depth,
+qv_status qv__json_read_column(qv_json_rctx *c, qv_type *type, const json_t *jfield, const json_t *jcol, int depth,
                               qv_array **out) {
   qv_status st = QV_OK;
   qv_buffer *bufs[3] = {NULL, NULL, NULL};
@@ -98,10 +98,10 @@ qv_status qv_json_read_column(qv_json_rctx *c, qv_type *type, const json_t *jfie
   const qv_type *s = qv_type_storage(type);
   *out = NULL;
   if (!json_is_object(jcol)) {
-    return qv_json_fail(c, QV_ERR_INVALID_DATA, "expected a FieldData object, found %s", qv_json_kind(jcol));
+    return qv__json_fail(c, QV_ERR_INVALID_DATA, "expected a FieldData object, found %s", qv__json_kind(jcol));
   }
   if (depth > QV_JSON_MAX_DEPTH) {
-    return qv_json_fail(c, QV_ERR_LIMIT, "columns nested more than %d levels deep", QV_JSON_MAX_DEPTH);
+    return qv__json_fail(c, QV_ERR_LIMIT, "columns nested more than %d levels deep", QV_JSON_MAX_DEPTH);
   }
   QV_RETURN_IF_ERROR(get_count(c, jcol, &count));
   if (s->n_children > 128) {
@@ -110,10 +110,10 @@ qv_status qv_json_read_column(qv_json_rctx *c, qv_type *type, const json_t *jfie
     children = heap_kids;
   }
   const qv__layout *lay = qv__layout_of(s);
-  if (lay->nulls == QV__NULLS_BITMAP) QV_GOTO_IF_ERROR(st, qv_json_read_validity(c, jcol, count, &bufs[0], &nulls), cleanup);
+  if (lay->nulls == QV__NULLS_BITMAP) QV_GOTO_IF_ERROR(st, qv__json_read_validity(c, jcol, count, &bufs[0], &nulls), cleanup);
   if (lay->nulls == QV__NULLS_ALL) nulls = count;
   if (lay->variadic) {
-    QV_GOTO_IF_ERROR(st, qv_json_read_views(c, s, jcol, count, &vbufs, &n_vbufs), cleanup);
+    QV_GOTO_IF_ERROR(st, qv__json_read_views(c, s, jcol, count, &vbufs, &n_vbufs), cleanup);
     vbufs[0] = bufs[0];
     bufs[0] = NULL;
   } else {
@@ -128,7 +128,7 @@ qv_status qv_json_read_column(qv_json_rctx *c, qv_type *type, const json_t *jfie
   } else {
     st = qv_array_new(type, count, 0, nulls, n_bufs, bufs, s->n_children, children, dict, out, c->err);
   }
-  st = qv_json_wrap(c, st);
+  st = qv__json_wrap(c, st);
 
 cleanup:
   for (int i = 0; i < 3; i++) qv_buffer_release(bufs[i]);

@@ -30,9 +30,9 @@ static qv_status elem_fail(qv_json_rctx *c, const char *key, int64_t i, qv_statu
   va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
-  size_t saved = qv_json_path_key(c, key);
-  qv_json_path_index(c, i);
-  qv_status st = qv_json_fail(c, code, "%s", msg);
+  size_t saved = qv__json_path_key(c, key);
+  qv__json_path_index(c, i);
+  qv_status st = qv__json_fail(c, code, "%s", msg);
   qv_json_path_pop(c, saved);
   return st;
 }
@@ -48,22 +48,22 @@ static qv_status elem_int(qv_json_rctx *c, const char *key, int64_t i, const jso
       *out = x;
       return QV_OK;
     }
-  } else if (json_is_string(v) && qv_json_parse_i64(json_string_value(v), json_string_length(v), &x) == 0 &&
+  } else if (json_is_string(v) && qv__json_parse_i64(json_string_value(v), json_string_length(v), &x) == 0 &&
              x >= min && x <= max) {
     *out = x;
     return QV_OK;
   }
-  size_t saved = qv_json_path_key(c, key);
-  qv_json_path_index(c, i);
-  qv_status st = qv_json_get_int(c, v, min, max, out);
+  size_t saved = qv__json_path_key(c, key);
+  qv__json_path_index(c, i);
+  qv_status st = qv__json_get_int(c, v, min, max, out);
   qv_json_path_pop(c, saved);
   return st;
 }
 
 static qv_status elem_uint64(qv_json_rctx *c, const char *key, int64_t i, const json_t *v, uint64_t *out) {
-  size_t saved = qv_json_path_key(c, key);
-  qv_json_path_index(c, i);
-  qv_status st = qv_json_get_uint64(c, v, out);
+  size_t saved = qv__json_path_key(c, key);
+  qv__json_path_index(c, i);
+  qv_status st = qv__json_get_uint64(c, v, out);
   qv_json_path_pop(c, saved);
   return st;
 }
@@ -77,7 +77,7 @@ static qv_status elem_bool(qv_json_rctx *c, const char *key, int64_t i, const js
     *out = json_integer_value(v) == 1;
     return QV_OK;
   }
-  return elem_fail(c, key, i, QV_ERR_INVALID_DATA, "expected 0, 1, true or false, found %s", qv_json_kind(v));
+  return elem_fail(c, key, i, QV_ERR_INVALID_DATA, "expected 0, 1, true or false, found %s", qv__json_kind(v));
 }
 
 static qv_status elem_double(qv_json_rctx *c, int64_t i, const json_t *v, double *out) {
@@ -100,16 +100,16 @@ static qv_status elem_double(qv_json_rctx *c, int64_t i, const json_t *v, double
       return QV_OK;
     }
   }
-  return elem_fail(c, "DATA", i, QV_ERR_INVALID_DATA, "expected a number, found %s", qv_json_kind(v));
+  return elem_fail(c, "DATA", i, QV_ERR_INVALID_DATA, "expected a number, found %s", qv__json_kind(v));
 }
 
 /* The list under `key`, which must hold n entries. */
 static qv_status get_list(qv_json_rctx *c, const json_t *jcol, const char *key, int64_t n, const json_t **out) {
-  QV_RETURN_IF_ERROR(qv_json_member(c, jcol, key, JSON_ARRAY, true, out));
+  QV_RETURN_IF_ERROR(qv__json_member(c, jcol, key, JSON_ARRAY, true, out));
   size_t got = json_array_size(*out);
   if ((int64_t)got != n) {
-    size_t saved = qv_json_path_key(c, key);
-    qv_status st = qv_json_fail(c, QV_ERR_INVALID_DATA, "expected %lld entries (from count), found %zu", (long long)n,
+    size_t saved = qv__json_path_key(c, key);
+    qv_status st = qv__json_fail(c, QV_ERR_INVALID_DATA, "expected %lld entries (from count), found %zu", (long long)n,
                                 got);
     qv_json_path_pop(c, saved);
     return st;
@@ -118,15 +118,15 @@ static qv_status get_list(qv_json_rctx *c, const json_t *jcol, const char *key, 
 }
 
 static qv_status alloc(qv_json_rctx *c, int64_t bytes, qv_buffer **out) {
-  return qv_json_wrap(c, qv_buffer_allocate(NULL, bytes, true, out, c->err));
+  return qv__json_wrap(c, qv_buffer_allocate(NULL, bytes, true, out, c->err));
 }
 
-qv_status qv_json_read_validity(qv_json_rctx *c, const json_t *jcol, int64_t count, qv_buffer **out,
+qv_status qv__json_read_validity(qv_json_rctx *c, const json_t *jcol, int64_t count, qv_buffer **out,
                                 int64_t *null_count) {
   const json_t *jv;
   *out = NULL;
   *null_count = 0;
-  QV_RETURN_IF_ERROR(qv_json_member(c, jcol, "VALIDITY", JSON_ARRAY, false, &jv));
+  QV_RETURN_IF_ERROR(qv__json_member(c, jcol, "VALIDITY", JSON_ARRAY, false, &jv));
   if (jv == NULL) return QV_OK; /* tolerated: every slot valid */
   QV_RETURN_IF_ERROR(get_list(c, jcol, "VALIDITY", count, &jv));
   qv_buffer *buf = NULL;
@@ -186,12 +186,12 @@ static qv_status obj_int(qv_json_rctx *c, int64_t i, const json_t *v, const char
   const json_t *m = json_is_object(v) ? json_object_get(v, key) : NULL;
   if (m == NULL) {
     return elem_fail(c, "DATA", i, QV_ERR_INVALID_DATA, "expected an object with \"%s\", found %s", key,
-                     qv_json_kind(v));
+                     qv__json_kind(v));
   }
-  size_t saved = qv_json_path_key(c, "DATA");
-  qv_json_path_index(c, i);
-  qv_json_path_key(c, key);
-  qv_status st = qv_json_get_int(c, m, min, max, out);
+  size_t saved = qv__json_path_key(c, "DATA");
+  qv__json_path_index(c, i);
+  qv__json_path_key(c, key);
+  qv_status st = qv__json_get_int(c, m, min, max, out);
   qv_json_path_pop(c, saved);
   return st;
 }
@@ -231,9 +231,9 @@ static qv_status read_decimals(qv_json_rctx *c, int bit_width, const json_t *lis
       len = (size_t)snprintf(tmp, sizeof tmp, "%lld", (long long)json_integer_value(v));
       s = tmp;
     } else {
-      return elem_fail(c, "DATA", i, QV_ERR_INVALID_DATA, "expected a string of digits, found %s", qv_json_kind(v));
+      return elem_fail(c, "DATA", i, QV_ERR_INVALID_DATA, "expected a string of digits, found %s", qv__json_kind(v));
     }
-    int rc = qv_json_decimal_parse(s, len, bit_width, dst + i * w);
+    int rc = qv__json_decimal_parse(s, len, bit_width, dst + i * w);
     if (rc == -1) {
       return elem_fail(c, "DATA", i, QV_ERR_INVALID_DATA, "expected a string of digits, found \"%.40s\"", s);
     }
@@ -248,21 +248,21 @@ static qv_status read_fixed_binary(qv_json_rctx *c, int32_t width, const json_t 
   for (int64_t i = 0; i < n; i++) {
     const json_t *v = json_array_get(list, (size_t)i);
     if (!json_is_string(v)) {
-      return elem_fail(c, "DATA", i, QV_ERR_INVALID_DATA, "expected a hex string, found %s", qv_json_kind(v));
+      return elem_fail(c, "DATA", i, QV_ERR_INVALID_DATA, "expected a hex string, found %s", qv__json_kind(v));
     }
     size_t len = json_string_length(v);
     if (len != (size_t)width * 2) {
       return elem_fail(c, "DATA", i, QV_ERR_INVALID_DATA, "expected %d hex digits (%d bytes), found %zu", width * 2,
                        width, len);
     }
-    if (width > 0 && !qv_json_hex_decode(json_string_value(v), len, dst + i * width)) {
+    if (width > 0 && !qv__json_hex_decode(json_string_value(v), len, dst + i * width)) {
       return elem_fail(c, "DATA", i, QV_ERR_INVALID_DATA, "invalid hex string \"%.40s\"", json_string_value(v));
     }
   }
   return QV_OK;
 }
 
-qv_status qv_json_read_fixed(qv_json_rctx *c, const qv_type *s, const json_t *jcol, int64_t count,
+qv_status qv__json_read_fixed(qv_json_rctx *c, const qv_type *s, const json_t *jcol, int64_t count,
                              qv_buffer **out) {
   const json_t *list;
   qv_buffer *buf = NULL;
@@ -273,7 +273,7 @@ qv_status qv_json_read_fixed(qv_json_rctx *c, const qv_type *s, const json_t *jc
   if (s->id == QV_TYPE_BOOL) {
     bytes = qv_bitmap_bytes(count);
   } else if (qv__mul_overflow_i64(count, width, &bytes)) { /* width is 0 only for fixed_size_binary(0) */
-    return qv_json_fail(c, QV_ERR_INVALID_DATA, "cannot hold %lld values of %lld bytes", (long long)count,
+    return qv__json_fail(c, QV_ERR_INVALID_DATA, "cannot hold %lld values of %lld bytes", (long long)count,
                         (long long)width);
   }
   QV_RETURN_IF_ERROR(alloc(c, bytes, &buf));
@@ -301,7 +301,7 @@ qv_status qv_json_read_fixed(qv_json_rctx *c, const qv_type *s, const json_t *jc
         double d = 0;
         st = elem_double(c, i, json_array_get(list, (size_t)i), &d);
         if (s->id == QV_TYPE_FLOAT16) {
-          uint16_t h = qv_json_half_from_double(d);
+          uint16_t h = qv__json_half_from_double(d);
           memcpy(dst + i * 2, &h, 2);
         } else if (s->id == QV_TYPE_FLOAT32) {
           float f = (float)d;
@@ -328,7 +328,7 @@ qv_status qv_json_read_fixed(qv_json_rctx *c, const qv_type *s, const json_t *jc
       if (!qv_type_is_integer(s->id) && s->id != QV_TYPE_DATE32 && s->id != QV_TYPE_DATE64 &&
           s->id != QV_TYPE_TIME32 && s->id != QV_TYPE_TIME64 && s->id != QV_TYPE_TIMESTAMP &&
           s->id != QV_TYPE_DURATION && s->id != QV_TYPE_INTERVAL_MONTHS) {
-        st = qv_json_fail(c, QV_ERR_NOT_IMPLEMENTED, "no DATA decoder for type %s", qv_type_id_name(s->id));
+        st = qv__json_fail(c, QV_ERR_NOT_IMPLEMENTED, "no DATA decoder for type %s", qv_type_id_name(s->id));
         break;
       }
       int_range(s->id, &min, &max);
@@ -343,16 +343,16 @@ qv_status qv_json_read_fixed(qv_json_rctx *c, const qv_type *s, const json_t *jc
   return QV_OK;
 }
 
-qv_status qv_json_read_ints(qv_json_rctx *c, const json_t *jcol, const char *key, int64_t n, int width,
+qv_status qv__json_read_ints(qv_json_rctx *c, const json_t *jcol, const char *key, int64_t n, int width,
                             int64_t min, int64_t max, qv_buffer **out) {
   const json_t *list;
   int64_t bytes;
   *out = NULL;
-  QV_RETURN_IF_ERROR(qv_json_member(c, jcol, key, JSON_ARRAY, true, &list));
+  QV_RETURN_IF_ERROR(qv__json_member(c, jcol, key, JSON_ARRAY, true, &list));
   if (n == 1 && json_array_size(list) == 0) return alloc(c, width, out); /* offsets of an empty column */
   QV_RETURN_IF_ERROR(get_list(c, jcol, key, n, &list));
   if (qv__mul_overflow_i64(n, width, &bytes)) {
-    return qv_json_fail(c, QV_ERR_INVALID_DATA, "%lld entries overflow", (long long)n);
+    return qv__json_fail(c, QV_ERR_INVALID_DATA, "%lld entries overflow", (long long)n);
   }
   QV_RETURN_IF_ERROR(alloc(c, bytes, out));
   qv_status st = read_ints_into(c, key, list, n, width, min, max, (*out)->data);
@@ -367,7 +367,7 @@ qv_status qv_json_read_ints(qv_json_rctx *c, const json_t *jcol, const char *key
 static qv_status binary_len(qv_json_rctx *c, bool text, int64_t i, const json_t *v, int64_t *len) {
   if (!json_is_string(v)) {
     return elem_fail(c, "DATA", i, QV_ERR_INVALID_DATA, "expected %s, found %s", text ? "a string" : "a hex string",
-                     qv_json_kind(v));
+                     qv__json_kind(v));
   }
   size_t n = json_string_length(v);
   if (!text && n % 2 != 0) {
@@ -377,7 +377,7 @@ static qv_status binary_len(qv_json_rctx *c, bool text, int64_t i, const json_t 
   return QV_OK;
 }
 
-qv_status qv_json_read_binary(qv_json_rctx *c, const qv_type *s, const json_t *jcol, int64_t count,
+qv_status qv__json_read_binary(qv_json_rctx *c, const qv_type *s, const json_t *jcol, int64_t count,
                               qv_buffer **offsets, qv_buffer **data) {
   qv_status st = QV_OK;
   const json_t *list, *joff;
@@ -387,7 +387,7 @@ qv_status qv_json_read_binary(qv_json_rctx *c, const qv_type *s, const json_t *j
   int64_t limit = large ? INT64_MAX : INT32_MAX, total = 0, prev = 0;
   *offsets = *data = NULL;
   QV_RETURN_IF_ERROR(get_list(c, jcol, "DATA", count, &list));
-  QV_RETURN_IF_ERROR(qv_json_member(c, jcol, "OFFSET", JSON_ARRAY, false, &joff));
+  QV_RETURN_IF_ERROR(qv__json_member(c, jcol, "OFFSET", JSON_ARRAY, false, &joff));
   if (joff != NULL && !(count == 0 && json_array_size(joff) == 0)) {
     QV_RETURN_IF_ERROR(get_list(c, jcol, "OFFSET", count + 1, &joff));
     QV_RETURN_IF_ERROR(elem_int(c, "OFFSET", 0, json_array_get(joff, 0), 0, limit, &prev));
@@ -411,7 +411,7 @@ qv_status qv_json_read_binary(qv_json_rctx *c, const qv_type *s, const json_t *j
       prev = next;
     }
     if (total > limit - len) {
-      st = qv_json_fail(c, QV_ERR_INVALID_DATA, "DATA holds more than %lld bytes", (long long)limit);
+      st = qv__json_fail(c, QV_ERR_INVALID_DATA, "DATA holds more than %lld bytes", (long long)limit);
       goto fail;
     }
     total += len;
@@ -424,7 +424,7 @@ qv_status qv_json_read_binary(qv_json_rctx *c, const qv_type *s, const json_t *j
     int64_t start = qv__load_int(off, w, i);
     if (text) {
       memcpy((*data)->data + start, json_string_value(v), json_string_length(v));
-    } else if (!qv_json_hex_decode(json_string_value(v), json_string_length(v), (*data)->data + start)) {
+    } else if (!qv__json_hex_decode(json_string_value(v), json_string_length(v), (*data)->data + start)) {
       st = elem_fail(c, "DATA", i, QV_ERR_INVALID_DATA, "invalid hex string \"%.40s\"", json_string_value(v));
       goto fail;
     }
@@ -441,14 +441,14 @@ fail:
 static qv_status view_int(qv_json_rctx *c, int64_t i, const json_t *v, const char *key, int64_t min, int64_t max,
                           int64_t *out) {
   const json_t *m = json_object_get(v, key);
-  size_t saved = qv_json_path_key(c, "VIEWS");
-  qv_json_path_index(c, i);
+  size_t saved = qv__json_path_key(c, "VIEWS");
+  qv__json_path_index(c, i);
   qv_status st;
   if (m == NULL) {
-    st = qv_json_fail(c, QV_ERR_INVALID_DATA, "missing member \"%s\"", key);
+    st = qv__json_fail(c, QV_ERR_INVALID_DATA, "missing member \"%s\"", key);
   } else {
-    qv_json_path_key(c, key);
-    st = qv_json_get_int(c, m, min, max, out);
+    qv__json_path_key(c, key);
+    st = qv__json_get_int(c, m, min, max, out);
   }
   qv_json_path_pop(c, saved);
   return st;
@@ -457,7 +457,7 @@ static qv_status view_int(qv_json_rctx *c, int64_t i, const json_t *v, const cha
 static qv_status read_view(qv_json_rctx *c, bool text, int64_t i, const json_t *v, qv_buffer *const *vars,
                            int64_t nvar, qv_view *out) {
   int64_t size, index, offset;
-  if (!json_is_object(v)) return elem_fail(c, "VIEWS", i, QV_ERR_INVALID_DATA, "expected an object, found %s", qv_json_kind(v));
+  if (!json_is_object(v)) return elem_fail(c, "VIEWS", i, QV_ERR_INVALID_DATA, "expected an object, found %s", qv__json_kind(v));
   QV_RETURN_IF_ERROR(view_int(c, i, v, "SIZE", 0, INT32_MAX, &size));
   out->inlined.size = (int32_t)size;
   if (size <= QV_VIEW_INLINE_MAX) {
@@ -470,14 +470,14 @@ static qv_status read_view(qv_json_rctx *c, bool text, int64_t i, const json_t *
     }
     if (text) {
       memcpy(out->inlined.data, json_string_value(in), n);
-    } else if (!qv_json_hex_decode(json_string_value(in), n, out->inlined.data)) {
+    } else if (!qv__json_hex_decode(json_string_value(in), n, out->inlined.data)) {
       return elem_fail(c, "VIEWS", i, QV_ERR_INVALID_DATA, "INLINED \"%.40s\" is not hex", json_string_value(in));
     }
     return QV_OK;
   }
   const json_t *prefix = json_object_get(v, "PREFIX_HEX");
   if (!json_is_string(prefix) || json_string_length(prefix) != 8 ||
-      !qv_json_hex_decode(json_string_value(prefix), 8, out->ref.prefix)) {
+      !qv__json_hex_decode(json_string_value(prefix), 8, out->ref.prefix)) {
     return elem_fail(c, "VIEWS", i, QV_ERR_INVALID_DATA, "PREFIX_HEX must be 8 hex digits (SIZE %lld > 12)",
                      (long long)size);
   }
@@ -496,7 +496,7 @@ static qv_status read_view(qv_json_rctx *c, bool text, int64_t i, const json_t *
   return QV_OK;
 }
 
-qv_status qv_json_read_views(qv_json_rctx *c, const qv_type *s, const json_t *jcol, int64_t count,
+qv_status qv__json_read_views(qv_json_rctx *c, const qv_type *s, const json_t *jcol, int64_t count,
                              qv_buffer ***bufs_out, int32_t *n_out) {
   qv_status st = QV_OK;
   const json_t *jviews, *jvars;
@@ -506,9 +506,9 @@ qv_status qv_json_read_views(qv_json_rctx *c, const qv_type *s, const json_t *jc
   *bufs_out = NULL;
   *n_out = 0;
   QV_RETURN_IF_ERROR(get_list(c, jcol, "VIEWS", count, &jviews));
-  QV_RETURN_IF_ERROR(qv_json_member(c, jcol, "VARIADIC_DATA_BUFFERS", JSON_ARRAY, false, &jvars));
+  QV_RETURN_IF_ERROR(qv__json_member(c, jcol, "VARIADIC_DATA_BUFFERS", JSON_ARRAY, false, &jvars));
   nvar = jvars ? json_array_size(jvars) : 0;
-  if (nvar > (size_t)INT32_MAX - 2) return qv_json_fail(c, QV_ERR_LIMIT, "too many variadic buffers");
+  if (nvar > (size_t)INT32_MAX - 2) return qv__json_fail(c, QV_ERR_LIMIT, "too many variadic buffers");
   bufs = qv__calloc(nvar + 2, sizeof *bufs);
   QV_CHECK_ALLOC(bufs, c->err);
   for (size_t k = 0; k < nvar; k++) {
@@ -516,11 +516,11 @@ qv_status qv_json_read_views(qv_json_rctx *c, const qv_type *s, const json_t *jc
     size_t n = json_is_string(v) ? json_string_length(v) : 1;
     if (!json_is_string(v) || n % 2 != 0) {
       st = elem_fail(c, "VARIADIC_DATA_BUFFERS", (int64_t)k, QV_ERR_INVALID_DATA, "expected a hex string, found %s",
-                     json_is_string(v) ? "an odd number of digits" : qv_json_kind(v));
+                     json_is_string(v) ? "an odd number of digits" : qv__json_kind(v));
       goto fail;
     }
     QV_GOTO_IF_ERROR(st, alloc(c, (int64_t)(n / 2), &bufs[2 + k]), fail);
-    if (!qv_json_hex_decode(json_string_value(v), n, bufs[2 + k]->data)) {
+    if (!qv__json_hex_decode(json_string_value(v), n, bufs[2 + k]->data)) {
       st = elem_fail(c, "VARIADIC_DATA_BUFFERS", (int64_t)k, QV_ERR_INVALID_DATA, "invalid hex string");
       goto fail;
     }

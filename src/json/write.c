@@ -42,9 +42,9 @@ typedef struct wstate {
   int64_t next; /* numbering cursor */
 } wstate;
 
-void qv_json_newline(qv_json_wctx *w) {
-  qv_strbuf_appendc(w->sb, '\n');
-  qv_strbuf_append_repeat(w->sb, ' ', (size_t)w->indent);
+void qv__json_newline(qv_json_wctx *w) {
+  qv__strbuf_appendc(w->sb, '\n');
+  qv__strbuf_append_repeat(w->sb, ' ', (size_t)w->indent);
 }
 
 void qv_json_free(void *p) { free(p); }
@@ -160,11 +160,11 @@ static qv_status gather_dicts(wstate *ws, const qv_table *t) {
 /* ------------------------------------------------------------------ */
 
 static void key(qv_json_wctx *w, const char *k, bool first) {
-  if (!first) qv_strbuf_appendc(w->sb, ',');
-  qv_json_newline(w);
-  qv_strbuf_appendc(w->sb, '"');
-  qv_strbuf_append(w->sb, k);
-  qv_strbuf_append(w->sb, "\": ");
+  if (!first) qv__strbuf_appendc(w->sb, ',');
+  qv__json_newline(w);
+  qv__strbuf_appendc(w->sb, '"');
+  qv__strbuf_append(w->sb, k);
+  qv__strbuf_append(w->sb, "\": ");
 }
 
 /* A JSON string of text that must be UTF-8; `what` names it in messages. */
@@ -173,22 +173,22 @@ static qv_status text(qv_json_wctx *w, const char *s, size_t n, const char *what
   if (ok != (int64_t)n) {
     return qv_error_set(w->err, QV_ERR_INVALID_DATA, "%s is not valid UTF-8 (bad byte at %lld)", what, (long long)ok);
   }
-  qv_json_string_append(w->sb, s, n);
+  qv__json_string_append(w->sb, s, n);
   return QV_OK;
 }
 
 static qv_status write_kv(qv_json_wctx *w, const char *k, size_t kn, const char *v, size_t vn, bool first,
                           const char *where) {
   char what[300];
-  if (!first) qv_strbuf_appendc(w->sb, ',');
-  qv_json_newline(w);
-  qv_strbuf_append(w->sb, "{\"key\": ");
+  if (!first) qv__strbuf_appendc(w->sb, ',');
+  qv__json_newline(w);
+  qv__strbuf_append(w->sb, "{\"key\": ");
   snprintf(what, sizeof what, "%s: metadata key", where);
   QV_RETURN_IF_ERROR(text(w, k, kn, what));
-  qv_strbuf_append(w->sb, ", \"value\": ");
+  qv__strbuf_append(w->sb, ", \"value\": ");
   snprintf(what, sizeof what, "%s: metadata value of '%.*s'", where, (int)(kn > 64 ? 64 : kn), k);
   QV_RETURN_IF_ERROR(text(w, v, vn, what));
-  qv_strbuf_appendc(w->sb, '}');
+  qv__strbuf_appendc(w->sb, '}');
   return QV_OK;
 }
 
@@ -201,7 +201,7 @@ static qv_status write_metadata(qv_json_wctx *w, const qv_metadata *md, const qv
   }
   if (n == 0) return QV_OK;
   key(w, "metadata", false);
-  qv_strbuf_appendc(w->sb, '[');
+  qv__strbuf_appendc(w->sb, '[');
   w->indent += 2;
   bool first = true;
   if (ext != NULL) {
@@ -220,8 +220,8 @@ static qv_status write_metadata(qv_json_wctx *w, const qv_metadata *md, const qv
     first = false;
   }
   w->indent -= 2;
-  qv_json_newline(w);
-  qv_strbuf_appendc(w->sb, ']');
+  qv__json_newline(w);
+  qv__strbuf_appendc(w->sb, ']');
   return QV_OK;
 }
 
@@ -234,8 +234,8 @@ static const char *unit_name(qv_time_unit u) {
 static qv_status write_type(qv_json_wctx *w, const qv_type *t) {
   qv_strbuf *sb = w->sb;
   switch (t->id) {
-    case QV_TYPE_NULL: qv_strbuf_append(sb, "{\"name\": \"null\"}"); break;
-    case QV_TYPE_BOOL: qv_strbuf_append(sb, "{\"name\": \"bool\"}"); break;
+    case QV_TYPE_NULL: qv__strbuf_append(sb, "{\"name\": \"null\"}"); break;
+    case QV_TYPE_BOOL: qv__strbuf_append(sb, "{\"name\": \"bool\"}"); break;
     case QV_TYPE_INT8:
     case QV_TYPE_INT16:
     case QV_TYPE_INT32:
@@ -244,73 +244,73 @@ static qv_status write_type(qv_json_wctx *w, const qv_type *t) {
     case QV_TYPE_UINT16:
     case QV_TYPE_UINT32:
     case QV_TYPE_UINT64:
-      qv_strbuf_appendf(sb, "{\"name\": \"int\", \"isSigned\": %s, \"bitWidth\": %d}",
+      qv__strbuf_appendf(sb, "{\"name\": \"int\", \"isSigned\": %s, \"bitWidth\": %d}",
                         qv_type_is_signed_integer(t->id) ? "true" : "false", t->bit_width);
       break;
     case QV_TYPE_FLOAT16:
     case QV_TYPE_FLOAT32:
     case QV_TYPE_FLOAT64:
-      qv_strbuf_appendf(sb, "{\"name\": \"floatingpoint\", \"precision\": \"%s\"}",
+      qv__strbuf_appendf(sb, "{\"name\": \"floatingpoint\", \"precision\": \"%s\"}",
                         t->id == QV_TYPE_FLOAT16 ? "HALF" : t->id == QV_TYPE_FLOAT32 ? "SINGLE" : "DOUBLE");
       break;
     case QV_TYPE_DECIMAL32:
     case QV_TYPE_DECIMAL64:
     case QV_TYPE_DECIMAL128:
     case QV_TYPE_DECIMAL256:
-      qv_strbuf_appendf(sb, "{\"name\": \"decimal\", \"precision\": %d, \"scale\": %d, \"bitWidth\": %d}",
+      qv__strbuf_appendf(sb, "{\"name\": \"decimal\", \"precision\": %d, \"scale\": %d, \"bitWidth\": %d}",
                         t->precision, t->scale, t->bit_width);
       break;
-    case QV_TYPE_DATE32: qv_strbuf_append(sb, "{\"name\": \"date\", \"unit\": \"DAY\"}"); break;
-    case QV_TYPE_DATE64: qv_strbuf_append(sb, "{\"name\": \"date\", \"unit\": \"MILLISECOND\"}"); break;
+    case QV_TYPE_DATE32: qv__strbuf_append(sb, "{\"name\": \"date\", \"unit\": \"DAY\"}"); break;
+    case QV_TYPE_DATE64: qv__strbuf_append(sb, "{\"name\": \"date\", \"unit\": \"MILLISECOND\"}"); break;
     case QV_TYPE_TIME32:
     case QV_TYPE_TIME64:
-      qv_strbuf_appendf(sb, "{\"name\": \"time\", \"unit\": \"%s\", \"bitWidth\": %d}", unit_name(t->unit),
+      qv__strbuf_appendf(sb, "{\"name\": \"time\", \"unit\": \"%s\", \"bitWidth\": %d}", unit_name(t->unit),
                         t->id == QV_TYPE_TIME32 ? 32 : 64);
       break;
     case QV_TYPE_TIMESTAMP:
-      qv_strbuf_appendf(sb, "{\"name\": \"timestamp\", \"unit\": \"%s\"", unit_name(t->unit));
+      qv__strbuf_appendf(sb, "{\"name\": \"timestamp\", \"unit\": \"%s\"", unit_name(t->unit));
       if (t->timezone != NULL && t->timezone[0] != '\0') {
-        qv_strbuf_append(sb, ", \"timezone\": ");
+        qv__strbuf_append(sb, ", \"timezone\": ");
         QV_RETURN_IF_ERROR(text(w, t->timezone, strlen(t->timezone), "timezone"));
       }
-      qv_strbuf_appendc(sb, '}');
+      qv__strbuf_appendc(sb, '}');
       break;
     case QV_TYPE_DURATION:
-      qv_strbuf_appendf(sb, "{\"name\": \"duration\", \"unit\": \"%s\"}", unit_name(t->unit));
+      qv__strbuf_appendf(sb, "{\"name\": \"duration\", \"unit\": \"%s\"}", unit_name(t->unit));
       break;
-    case QV_TYPE_INTERVAL_MONTHS: qv_strbuf_append(sb, "{\"name\": \"interval\", \"unit\": \"YEAR_MONTH\"}"); break;
-    case QV_TYPE_INTERVAL_DAY_TIME: qv_strbuf_append(sb, "{\"name\": \"interval\", \"unit\": \"DAY_TIME\"}"); break;
+    case QV_TYPE_INTERVAL_MONTHS: qv__strbuf_append(sb, "{\"name\": \"interval\", \"unit\": \"YEAR_MONTH\"}"); break;
+    case QV_TYPE_INTERVAL_DAY_TIME: qv__strbuf_append(sb, "{\"name\": \"interval\", \"unit\": \"DAY_TIME\"}"); break;
     case QV_TYPE_INTERVAL_MONTH_DAY_NANO:
-      qv_strbuf_append(sb, "{\"name\": \"interval\", \"unit\": \"MONTH_DAY_NANO\"}");
+      qv__strbuf_append(sb, "{\"name\": \"interval\", \"unit\": \"MONTH_DAY_NANO\"}");
       break;
-    case QV_TYPE_BINARY: qv_strbuf_append(sb, "{\"name\": \"binary\"}"); break;
-    case QV_TYPE_STRING: qv_strbuf_append(sb, "{\"name\": \"utf8\"}"); break;
-    case QV_TYPE_LARGE_BINARY: qv_strbuf_append(sb, "{\"name\": \"largebinary\"}"); break;
-    case QV_TYPE_LARGE_STRING: qv_strbuf_append(sb, "{\"name\": \"largeutf8\"}"); break;
-    case QV_TYPE_BINARY_VIEW: qv_strbuf_append(sb, "{\"name\": \"binaryview\"}"); break;
-    case QV_TYPE_STRING_VIEW: qv_strbuf_append(sb, "{\"name\": \"utf8view\"}"); break;
+    case QV_TYPE_BINARY: qv__strbuf_append(sb, "{\"name\": \"binary\"}"); break;
+    case QV_TYPE_STRING: qv__strbuf_append(sb, "{\"name\": \"utf8\"}"); break;
+    case QV_TYPE_LARGE_BINARY: qv__strbuf_append(sb, "{\"name\": \"largebinary\"}"); break;
+    case QV_TYPE_LARGE_STRING: qv__strbuf_append(sb, "{\"name\": \"largeutf8\"}"); break;
+    case QV_TYPE_BINARY_VIEW: qv__strbuf_append(sb, "{\"name\": \"binaryview\"}"); break;
+    case QV_TYPE_STRING_VIEW: qv__strbuf_append(sb, "{\"name\": \"utf8view\"}"); break;
     case QV_TYPE_FIXED_SIZE_BINARY:
-      qv_strbuf_appendf(sb, "{\"name\": \"fixedsizebinary\", \"byteWidth\": %d}", t->byte_width);
+      qv__strbuf_appendf(sb, "{\"name\": \"fixedsizebinary\", \"byteWidth\": %d}", t->byte_width);
       break;
-    case QV_TYPE_LIST: qv_strbuf_append(sb, "{\"name\": \"list\"}"); break;
-    case QV_TYPE_LARGE_LIST: qv_strbuf_append(sb, "{\"name\": \"largelist\"}"); break;
-    case QV_TYPE_LIST_VIEW: qv_strbuf_append(sb, "{\"name\": \"listview\"}"); break;
-    case QV_TYPE_LARGE_LIST_VIEW: qv_strbuf_append(sb, "{\"name\": \"largelistview\"}"); break;
+    case QV_TYPE_LIST: qv__strbuf_append(sb, "{\"name\": \"list\"}"); break;
+    case QV_TYPE_LARGE_LIST: qv__strbuf_append(sb, "{\"name\": \"largelist\"}"); break;
+    case QV_TYPE_LIST_VIEW: qv__strbuf_append(sb, "{\"name\": \"listview\"}"); break;
+    case QV_TYPE_LARGE_LIST_VIEW: qv__strbuf_append(sb, "{\"name\": \"largelistview\"}"); break;
     case QV_TYPE_FIXED_SIZE_LIST:
-      qv_strbuf_appendf(sb, "{\"name\": \"fixedsizelist\", \"listSize\": %d}", t->list_size);
+      qv__strbuf_appendf(sb, "{\"name\": \"fixedsizelist\", \"listSize\": %d}", t->list_size);
       break;
-    case QV_TYPE_STRUCT: qv_strbuf_append(sb, "{\"name\": \"struct\"}"); break;
+    case QV_TYPE_STRUCT: qv__strbuf_append(sb, "{\"name\": \"struct\"}"); break;
     case QV_TYPE_MAP:
-      qv_strbuf_appendf(sb, "{\"name\": \"map\", \"keysSorted\": %s}", t->keys_sorted ? "true" : "false");
+      qv__strbuf_appendf(sb, "{\"name\": \"map\", \"keysSorted\": %s}", t->keys_sorted ? "true" : "false");
       break;
     case QV_TYPE_SPARSE_UNION:
     case QV_TYPE_DENSE_UNION:
-      qv_strbuf_appendf(sb, "{\"name\": \"union\", \"mode\": \"%s\", \"typeIds\": [",
+      qv__strbuf_appendf(sb, "{\"name\": \"union\", \"mode\": \"%s\", \"typeIds\": [",
                         t->id == QV_TYPE_SPARSE_UNION ? "SPARSE" : "DENSE");
-      for (int32_t i = 0; i < t->n_children; i++) qv_strbuf_appendf(sb, "%s%d", i ? ", " : "", t->type_codes[i]);
-      qv_strbuf_append(sb, "]}");
+      for (int32_t i = 0; i < t->n_children; i++) qv__strbuf_appendf(sb, "%s%d", i ? ", " : "", t->type_codes[i]);
+      qv__strbuf_append(sb, "]}");
       break;
-    case QV_TYPE_RUN_END_ENCODED: qv_strbuf_append(sb, "{\"name\": \"runendencoded\"}"); break;
+    case QV_TYPE_RUN_END_ENCODED: qv__strbuf_append(sb, "{\"name\": \"runendencoded\"}"); break;
     default:
       return qv_error_set(w->err, QV_ERR_NOT_IMPLEMENTED, "type %s has no JSON form here", qv_type_id_name(t->id));
   }
@@ -343,37 +343,37 @@ static qv_status write_field(wstate *ws, const qv_field *f, int depth) {
   }
   char where[300];
   snprintf(where, sizeof where, "field '%.200s'", f->name);
-  qv_strbuf_appendc(w->sb, '{');
+  qv__strbuf_appendc(w->sb, '{');
   w->indent += 2;
   key(w, "name", true);
   QV_RETURN_IF_ERROR(text(w, f->name, strlen(f->name), where));
   key(w, "nullable", false);
-  qv_strbuf_append(w->sb, f->nullable ? "true" : "false");
+  qv__strbuf_append(w->sb, f->nullable ? "true" : "false");
   key(w, "type", false);
   QV_RETURN_IF_ERROR(write_type(w, t));
   if (dict != NULL) {
     key(w, "dictionary", false);
-    qv_strbuf_appendf(w->sb, "{\"id\": %lld, \"indexType\": ", (long long)ws->dicts[ws->next++].id);
+    qv__strbuf_appendf(w->sb, "{\"id\": %lld, \"indexType\": ", (long long)ws->dicts[ws->next++].id);
     QV_RETURN_IF_ERROR(write_type(w, qv_type_storage(dict->index_type)));
-    qv_strbuf_appendf(w->sb, ", \"isOrdered\": %s}", dict->ordered ? "true" : "false");
+    qv__strbuf_appendf(w->sb, ", \"isOrdered\": %s}", dict->ordered ? "true" : "false");
   }
   key(w, "children", false);
-  qv_strbuf_appendc(w->sb, '[');
+  qv__strbuf_appendc(w->sb, '[');
   if (t->n_children > 0) {
     w->indent += 2;
     for (int32_t i = 0; i < t->n_children; i++) {
-      if (i > 0) qv_strbuf_appendc(w->sb, ',');
-      qv_json_newline(w);
+      if (i > 0) qv__strbuf_appendc(w->sb, ',');
+      qv__json_newline(w);
       QV_RETURN_IF_ERROR(write_field(ws, t->children[i], depth + 1));
     }
     w->indent -= 2;
-    qv_json_newline(w);
+    qv__json_newline(w);
   }
-  qv_strbuf_appendc(w->sb, ']');
+  qv__strbuf_appendc(w->sb, ']');
   QV_RETURN_IF_ERROR(write_metadata(w, f->metadata, ext, where));
   w->indent -= 2;
-  qv_json_newline(w);
-  qv_strbuf_appendc(w->sb, '}');
+  qv__json_newline(w);
+  qv__strbuf_appendc(w->sb, '}');
   return QV_OK;
 }
 
@@ -384,63 +384,63 @@ static qv_status write_field(wstate *ws, const qv_field *f, int depth) {
 static qv_status write_document(wstate *ws, const qv_table *t) {
   qv_json_wctx *w = &ws->w;
   char path[300];
-  qv_strbuf_appendc(w->sb, '{');
+  qv__strbuf_appendc(w->sb, '{');
   w->indent = 2;
   key(w, "schema", true);
-  qv_strbuf_appendc(w->sb, '{');
+  qv__strbuf_appendc(w->sb, '{');
   w->indent += 2;
   key(w, "fields", true);
-  qv_strbuf_appendc(w->sb, '[');
+  qv__strbuf_appendc(w->sb, '[');
   w->indent += 2;
   ws->next = 0;
   for (int32_t i = 0; i < t->schema->n_fields; i++) {
-    if (i > 0) qv_strbuf_appendc(w->sb, ',');
-    qv_json_newline(w);
+    if (i > 0) qv__strbuf_appendc(w->sb, ',');
+    qv__json_newline(w);
     QV_RETURN_IF_ERROR(write_field(ws, t->schema->fields[i], 0));
   }
   w->indent -= 2;
-  qv_json_newline(w);
-  qv_strbuf_appendc(w->sb, ']');
+  qv__json_newline(w);
+  qv__strbuf_appendc(w->sb, ']');
   QV_RETURN_IF_ERROR(write_metadata(w, t->schema->metadata, NULL, "schema"));
   w->indent -= 2;
-  qv_json_newline(w);
-  qv_strbuf_appendc(w->sb, '}');
+  qv__json_newline(w);
+  qv__strbuf_appendc(w->sb, '}');
 
   key(w, "batches", false);
-  qv_strbuf_appendc(w->sb, '[');
+  qv__strbuf_appendc(w->sb, '[');
   w->indent += 2;
   for (int64_t b = 0; b < t->n_batches; b++) {
     const qv_batch *batch = t->batches[b];
-    if (b > 0) qv_strbuf_appendc(w->sb, ',');
-    qv_json_newline(w);
-    qv_strbuf_appendc(w->sb, '{');
+    if (b > 0) qv__strbuf_appendc(w->sb, ',');
+    qv__json_newline(w);
+    qv__strbuf_appendc(w->sb, '{');
     w->indent += 2;
     key(w, "count", true);
-    qv_strbuf_appendf(w->sb, "%lld", (long long)batch->length);
+    qv__strbuf_appendf(w->sb, "%lld", (long long)batch->length);
     key(w, "columns", false);
-    qv_strbuf_appendc(w->sb, '[');
+    qv__strbuf_appendc(w->sb, '[');
     w->indent += 2;
     for (int32_t i = 0; i < batch->n_columns; i++) {
       const char *name = t->schema->fields[i]->name;
-      if (i > 0) qv_strbuf_appendc(w->sb, ',');
-      qv_json_newline(w);
+      if (i > 0) qv__strbuf_appendc(w->sb, ',');
+      qv__json_newline(w);
       snprintf(path, sizeof path, "batch %lld, column '%.200s'", (long long)b, name);
-      QV_RETURN_IF_ERROR(qv_json_write_column(w, path, name, batch->columns[i], 0, batch->length));
+      QV_RETURN_IF_ERROR(qv__json_write_column(w, path, name, batch->columns[i], 0, batch->length));
     }
     w->indent -= 2;
-    qv_json_newline(w);
-    qv_strbuf_appendc(w->sb, ']');
+    qv__json_newline(w);
+    qv__strbuf_appendc(w->sb, ']');
     w->indent -= 2;
-    qv_json_newline(w);
-    qv_strbuf_appendc(w->sb, '}');
+    qv__json_newline(w);
+    qv__strbuf_appendc(w->sb, '}');
   }
   w->indent -= 2;
-  if (t->n_batches > 0) qv_json_newline(w);
-  qv_strbuf_appendc(w->sb, ']');
+  if (t->n_batches > 0) qv__json_newline(w);
+  qv__strbuf_appendc(w->sb, ']');
 
   if (ws->n_dicts > 0) {
     key(w, "dictionaries", false);
-    qv_strbuf_appendc(w->sb, '[');
+    qv__strbuf_appendc(w->sb, '[');
     w->indent += 2;
     bool first = true;
     for (int64_t k = 0; k < ws->n_dicts; k++) {
@@ -450,41 +450,41 @@ static qv_status write_document(wstate *ws, const qv_table *t) {
       char name[32];
       snprintf(name, sizeof name, "DICT%lld", (long long)id);
       snprintf(path, sizeof path, "dictionary %lld (field '%.200s')", (long long)id, ws->dicts[k].field);
-      if (!first) qv_strbuf_appendc(w->sb, ',');
+      if (!first) qv__strbuf_appendc(w->sb, ',');
       first = false;
-      qv_json_newline(w);
-      qv_strbuf_appendc(w->sb, '{');
+      qv__json_newline(w);
+      qv__strbuf_appendc(w->sb, '{');
       w->indent += 2;
       key(w, "id", true);
-      qv_strbuf_appendf(w->sb, "%lld", (long long)id);
+      qv__strbuf_appendf(w->sb, "%lld", (long long)id);
       key(w, "data", false);
-      qv_strbuf_appendc(w->sb, '{');
+      qv__strbuf_appendc(w->sb, '{');
       w->indent += 2;
       key(w, "count", true);
-      qv_strbuf_appendf(w->sb, "%lld", (long long)d->length);
+      qv__strbuf_appendf(w->sb, "%lld", (long long)d->length);
       key(w, "columns", false);
-      qv_strbuf_appendc(w->sb, '[');
+      qv__strbuf_appendc(w->sb, '[');
       w->indent += 2;
-      qv_json_newline(w);
-      QV_RETURN_IF_ERROR(qv_json_write_column(w, path, name, d, 0, d->length));
+      qv__json_newline(w);
+      QV_RETURN_IF_ERROR(qv__json_write_column(w, path, name, d, 0, d->length));
       w->indent -= 2;
-      qv_json_newline(w);
-      qv_strbuf_appendc(w->sb, ']');
+      qv__json_newline(w);
+      qv__strbuf_appendc(w->sb, ']');
       w->indent -= 2;
-      qv_json_newline(w);
-      qv_strbuf_appendc(w->sb, '}');
+      qv__json_newline(w);
+      qv__strbuf_appendc(w->sb, '}');
       w->indent -= 2;
-      qv_json_newline(w);
-      qv_strbuf_appendc(w->sb, '}');
+      qv__json_newline(w);
+      qv__strbuf_appendc(w->sb, '}');
     }
     w->indent -= 2;
-    qv_json_newline(w);
-    qv_strbuf_appendc(w->sb, ']');
+    qv__json_newline(w);
+    qv__strbuf_appendc(w->sb, ']');
   }
   w->indent -= 2;
-  qv_json_newline(w);
-  qv_strbuf_append(w->sb, "}\n");
-  return qv_strbuf_status(w->sb, w->err);
+  qv__json_newline(w);
+  qv__strbuf_append(w->sb, "}\n");
+  return qv__strbuf_status(w->sb, w->err);
 }
 
 static qv_status gzip_bytes(const char *in, size_t n, char **out, size_t *out_len, qv_error *err) {
@@ -535,7 +535,7 @@ qv_status qv_json_write_table_memory(const qv_table *table, const qv_json_write_
   qv_strbuf sb;
   wstate ws;
   memset(&ws, 0, sizeof ws);
-  qv_strbuf_init(&sb);
+  qv__strbuf_init(&sb);
   ws.w.sb = &sb;
   ws.w.err = err;
   if (table == NULL || out == NULL || size == NULL) {
@@ -548,7 +548,7 @@ qv_status qv_json_write_table_memory(const qv_table *table, const qv_json_write_
   QV_GOTO_IF_ERROR(st, gather_dicts(&ws, table), cleanup);
   QV_GOTO_IF_ERROR(st, write_document(&ws, table), cleanup);
   size_t len = sb.len;
-  char *textp = qv_strbuf_take(&sb);
+  char *textp = qv__strbuf_take(&sb);
   QV_CHECK_ALLOC_GOTO(textp, st, err, cleanup);
   if (opts != NULL && opts->gzip) {
     st = gzip_bytes(textp, len, out, size, err);
@@ -558,7 +558,7 @@ qv_status qv_json_write_table_memory(const qv_table *table, const qv_json_write_
     *size = len;
   }
 cleanup:
-  qv_strbuf_free(&sb);
+  qv__strbuf_free(&sb);
   for (int64_t k = 0; k < ws.n_dicts; k++) qv_array_release(ws.dicts[k].values);
   free(ws.dicts);
   return st;

@@ -1,6 +1,6 @@
 /* quiver json: one array window -> one FieldData object.
  *
- * qv_json_write_column emits logical slots [start, start + length) of an
+ * qv__json_write_column emits logical slots [start, start + length) of an
  * array (any offset, any slicing) as {"name", "count", buffers...,
  * "children"}. Windows propagate the way array.h defines them: struct,
  * sparse-union and fixed-size-list children are written at the parent's
@@ -44,15 +44,15 @@ static qv_status col_fail(const wcol *c, int64_t row, const char *fmt, ...) {
 
 /* ,\n<indent>"key": */
 static void key(qv_json_wctx *w, const char *k, bool first) {
-  if (!first) qv_strbuf_appendc(w->sb, ',');
-  qv_json_newline(w);
-  qv_strbuf_appendc(w->sb, '"');
-  qv_strbuf_append(w->sb, k);
-  qv_strbuf_append(w->sb, "\": ");
+  if (!first) qv__strbuf_appendc(w->sb, ',');
+  qv__json_newline(w);
+  qv__strbuf_appendc(w->sb, '"');
+  qv__strbuf_append(w->sb, k);
+  qv__strbuf_append(w->sb, "\": ");
 }
 
 static inline void sep(qv_strbuf *sb, int64_t i) {
-  if (i > 0) qv_strbuf_appendc(sb, ',');
+  if (i > 0) qv__strbuf_appendc(sb, ',');
 }
 
 /* Value i of a column of integer-like type `id` as int64: unsigned types
@@ -65,28 +65,28 @@ static int64_t load_int(const uint8_t *base, qv_type_id id, int64_t i) {
 
 /* The shortest text that reads back to the same half. */
 static void half_append(qv_strbuf *sb, uint16_t h) {
-  double d = qv_json_half_to_double(h);
+  double d = qv__json_half_to_double(h);
   if (isnan(d) || isinf(d) || d == floor(d)) {
-    qv_json_double_append(sb, d);
+    qv__json_double_append(sb, d);
     return;
   }
   char buf[40];
   for (int prec = 1; prec <= 17; prec++) {
     snprintf(buf, sizeof buf, "%.*g", prec, d);
-    if (qv_json_half_from_double(strtod(buf, NULL)) == h) break;
+    if (qv__json_half_from_double(strtod(buf, NULL)) == h) break;
   }
-  qv_strbuf_append(sb, buf);
+  qv__strbuf_append(sb, buf);
 }
 
 static void write_validity(const wcol *c) {
   qv_strbuf *sb = c->w->sb;
   key(c->w, "VALIDITY", false);
-  qv_strbuf_appendc(sb, '[');
+  qv__strbuf_appendc(sb, '[');
   for (int64_t i = 0; i < c->n; i++) {
     sep(sb, i);
-    qv_strbuf_appendc(sb, qv_array_is_valid(c->a, c->start - c->a->offset + i) ? '1' : '0');
+    qv__strbuf_appendc(sb, qv_array_is_valid(c->a, c->start - c->a->offset + i) ? '1' : '0');
   }
-  qv_strbuf_appendc(sb, ']');
+  qv__strbuf_appendc(sb, ']');
 }
 
 /* DATA of a fixed-width layout `s` whose values are buffers[1]. */
@@ -96,12 +96,12 @@ static void write_fixed(const wcol *c, const qv_type *s) {
   int64_t p0 = c->start, n = c->n;
   char num[96];
   key(c->w, "DATA", false);
-  qv_strbuf_appendc(sb, '[');
+  qv__strbuf_appendc(sb, '[');
   switch (s->id) {
     case QV_TYPE_BOOL:
       for (int64_t i = 0; i < n; i++) {
         sep(sb, i);
-        qv_strbuf_append(sb, qv_bit_get(d, p0 + i) ? "true" : "false");
+        qv__strbuf_append(sb, qv_bit_get(d, p0 + i) ? "true" : "false");
       }
       break;
     case QV_TYPE_INT8:
@@ -115,14 +115,14 @@ static void write_fixed(const wcol *c, const qv_type *s) {
     case QV_TYPE_INTERVAL_MONTHS:
       for (int64_t i = 0; i < n; i++) {
         sep(sb, i);
-        qv_strbuf_appendf(sb, "%lld", (long long)load_int(d, s->id, p0 + i));
+        qv__strbuf_appendf(sb, "%lld", (long long)load_int(d, s->id, p0 + i));
       }
       break;
     case QV_TYPE_UINT64:
       for (int64_t i = 0; i < n; i++) {
         uint64_t v = qv__load_uint(d, 8, p0 + i);
         sep(sb, i);
-        qv_strbuf_appendf(sb, "\"%llu\"", (unsigned long long)v);
+        qv__strbuf_appendf(sb, "\"%llu\"", (unsigned long long)v);
       }
       break;
     case QV_TYPE_FLOAT16:
@@ -138,7 +138,7 @@ static void write_fixed(const wcol *c, const qv_type *s) {
         float f;
         memcpy(&f, d + (p0 + i) * 4, 4);
         sep(sb, i);
-        qv_json_float_append(sb, f);
+        qv__json_float_append(sb, f);
       }
       break;
     case QV_TYPE_FLOAT64:
@@ -146,7 +146,7 @@ static void write_fixed(const wcol *c, const qv_type *s) {
         double f;
         memcpy(&f, d + (p0 + i) * 8, 8);
         sep(sb, i);
-        qv_json_double_append(sb, f);
+        qv__json_double_append(sb, f);
       }
       break;
     case QV_TYPE_DECIMAL32:
@@ -155,11 +155,11 @@ static void write_fixed(const wcol *c, const qv_type *s) {
     case QV_TYPE_DECIMAL256: {
       int w = s->bit_width / 8;
       for (int64_t i = 0; i < n; i++) {
-        size_t len = qv_json_decimal_format(d + (p0 + i) * w, s->bit_width, num);
+        size_t len = qv__json_decimal_format(d + (p0 + i) * w, s->bit_width, num);
         sep(sb, i);
-        qv_strbuf_appendc(sb, '"');
-        qv_strbuf_append_n(sb, num, len);
-        qv_strbuf_appendc(sb, '"');
+        qv__strbuf_appendc(sb, '"');
+        qv__strbuf_append_n(sb, num, len);
+        qv__strbuf_appendc(sb, '"');
       }
       break;
     }
@@ -168,7 +168,7 @@ static void write_fixed(const wcol *c, const qv_type *s) {
         int32_t v[2];
         memcpy(v, d + (p0 + i) * 8, 8);
         sep(sb, i);
-        qv_strbuf_appendf(sb, "{\"days\": %d, \"milliseconds\": %d}", v[0], v[1]);
+        qv__strbuf_appendf(sb, "{\"days\": %d, \"milliseconds\": %d}", v[0], v[1]);
       }
       break;
     case QV_TYPE_INTERVAL_MONTH_DAY_NANO:
@@ -178,25 +178,25 @@ static void write_fixed(const wcol *c, const qv_type *s) {
         memcpy(md, d + (p0 + i) * 16, 8);
         memcpy(&ns, d + (p0 + i) * 16 + 8, 8);
         sep(sb, i);
-        qv_strbuf_appendf(sb, "{\"months\": %d, \"days\": %d, \"nanoseconds\": %lld}", md[0], md[1], (long long)ns);
+        qv__strbuf_appendf(sb, "{\"months\": %d, \"days\": %d, \"nanoseconds\": %lld}", md[0], md[1], (long long)ns);
       }
       break;
     case QV_TYPE_FIXED_SIZE_BINARY:
       for (int64_t i = 0; i < n; i++) {
         sep(sb, i);
-        qv_strbuf_appendc(sb, '"');
-        if (s->byte_width > 0) qv_json_hex_append(sb, d + (p0 + i) * s->byte_width, s->byte_width);
-        qv_strbuf_appendc(sb, '"');
+        qv__strbuf_appendc(sb, '"');
+        if (s->byte_width > 0) qv__json_hex_append(sb, d + (p0 + i) * s->byte_width, s->byte_width);
+        qv__strbuf_appendc(sb, '"');
       }
       break;
     default: /* 64-bit integers and temporal values: strings */
       for (int64_t i = 0; i < n; i++) {
         sep(sb, i);
-        qv_strbuf_appendf(sb, "\"%lld\"", (long long)load_int(d, QV_TYPE_INT64, p0 + i));
+        qv__strbuf_appendf(sb, "\"%lld\"", (long long)load_int(d, QV_TYPE_INT64, p0 + i));
       }
       break;
   }
-  qv_strbuf_appendc(sb, ']');
+  qv__strbuf_appendc(sb, ']');
 }
 
 /* "k": n integers of `width` bytes (1, 4 or 8) from base[first...], minus
@@ -205,13 +205,13 @@ static void write_int_list(const wcol *c, const char *k, const uint8_t *base, in
                            int64_t rebase) {
   qv_strbuf *sb = c->w->sb;
   key(c->w, k, false);
-  qv_strbuf_appendc(sb, '[');
+  qv__strbuf_appendc(sb, '[');
   for (int64_t i = 0; i < n; i++) {
     int64_t v = qv__load_int(base, width, first + i) - rebase;
     sep(sb, i);
-    qv_strbuf_appendf(sb, width == 8 ? "\"%lld\"" : "%lld", (long long)v);
+    qv__strbuf_appendf(sb, width == 8 ? "\"%lld\"" : "%lld", (long long)v);
   }
-  qv_strbuf_appendc(sb, ']');
+  qv__strbuf_appendc(sb, ']');
 }
 
 static qv_status write_binary(const wcol *c, const qv_type *s) {
@@ -227,7 +227,7 @@ static qv_status write_binary(const wcol *c, const qv_type *s) {
   int64_t total = 0;
   /* Offsets of what is written: null slots are empty. */
   key(c->w, "OFFSET", false);
-  qv_strbuf_append(sb, large ? "[\"0\"" : "[0");
+  qv__strbuf_append(sb, large ? "[\"0\"" : "[0");
   for (int64_t i = 0; i < c->n; i++) {
     int64_t lo = qv__load_int(off, w, c->start + i), hi = qv__load_int(off, w, c->start + i + 1);
     bool valid = qv_array_is_valid(c->a, c->start - c->a->offset + i);
@@ -246,27 +246,27 @@ static qv_status write_binary(const wcol *c, const qv_type *s) {
       }
       total += hi - lo;
     }
-    qv_strbuf_appendf(sb, large ? ",\"%lld\"" : ",%lld", (long long)total);
+    qv__strbuf_appendf(sb, large ? ",\"%lld\"" : ",%lld", (long long)total);
   }
-  qv_strbuf_appendc(sb, ']');
+  qv__strbuf_appendc(sb, ']');
   key(c->w, "DATA", false);
-  qv_strbuf_appendc(sb, '[');
+  qv__strbuf_appendc(sb, '[');
   for (int64_t i = 0; i < c->n; i++) {
     sep(sb, i);
     if (!qv_array_is_valid(c->a, c->start - c->a->offset + i)) {
-      qv_strbuf_append(sb, "\"\"");
+      qv__strbuf_append(sb, "\"\"");
       continue;
     }
     int64_t lo = qv__load_int(off, w, c->start + i), hi = qv__load_int(off, w, c->start + i + 1);
     if (text) {
-      qv_json_string_append(sb, (const char *)data + lo, (size_t)(hi - lo));
+      qv__json_string_append(sb, (const char *)data + lo, (size_t)(hi - lo));
     } else {
-      qv_strbuf_appendc(sb, '"');
-      qv_json_hex_append(sb, data + lo, hi - lo);
-      qv_strbuf_appendc(sb, '"');
+      qv__strbuf_appendc(sb, '"');
+      qv__json_hex_append(sb, data + lo, hi - lo);
+      qv__strbuf_appendc(sb, '"');
     }
   }
-  qv_strbuf_appendc(sb, ']');
+  qv__strbuf_appendc(sb, ']');
   return QV_OK;
 }
 
@@ -277,28 +277,28 @@ static qv_status write_views(const wcol *c, const qv_type *s) {
   const qv_view *views = (const qv_view *)(const void *)qv_array_buffer_data(a, 1);
   int32_t nvar = a->n_buffers - 2;
   key(c->w, "VIEWS", false);
-  qv_strbuf_appendc(sb, '[');
+  qv__strbuf_appendc(sb, '[');
   for (int64_t i = 0; i < c->n; i++) {
     const qv_view *v = &views[c->start + i];
     sep(sb, i);
     int32_t size = v->inlined.size;
     if (!qv_array_is_valid(a, c->start - a->offset + i)) {
-      qv_strbuf_append(sb, "{\"SIZE\": 0, \"INLINED\": \"\"}");
+      qv__strbuf_append(sb, "{\"SIZE\": 0, \"INLINED\": \"\"}");
       continue;
     }
     if (size < 0) return col_fail(c, i, "negative view size %d", size);
     if (size <= QV_VIEW_INLINE_MAX) {
-      qv_strbuf_appendf(sb, "{\"SIZE\": %d, \"INLINED\": ", size);
+      qv__strbuf_appendf(sb, "{\"SIZE\": %d, \"INLINED\": ", size);
       if (text) {
         int64_t ok = qv__utf8_valid_prefix(v->inlined.data, size);
         if (ok != size) return col_fail(c, i, "invalid UTF-8 at byte %lld of an inline view", (long long)ok);
-        qv_json_string_append(sb, (const char *)v->inlined.data, (size_t)size);
+        qv__json_string_append(sb, (const char *)v->inlined.data, (size_t)size);
       } else {
-        qv_strbuf_appendc(sb, '"');
-        qv_json_hex_append(sb, v->inlined.data, size);
-        qv_strbuf_appendc(sb, '"');
+        qv__strbuf_appendc(sb, '"');
+        qv__json_hex_append(sb, v->inlined.data, size);
+        qv__strbuf_appendc(sb, '"');
       }
-      qv_strbuf_appendc(sb, '}');
+      qv__strbuf_appendc(sb, '}');
       continue;
     }
     int32_t bi = v->ref.buffer_index, off = v->ref.offset;
@@ -307,21 +307,21 @@ static qv_status write_views(const wcol *c, const qv_type *s) {
       return col_fail(c, i, "view (buffer %d, offset %d, size %d) outside the %d variadic buffers", bi, off, size,
                       nvar);
     }
-    qv_strbuf_appendf(sb, "{\"SIZE\": %d, \"PREFIX_HEX\": \"", size);
-    qv_json_hex_append(sb, v->ref.prefix, 4);
-    qv_strbuf_appendf(sb, "\", \"BUFFER_INDEX\": %d, \"OFFSET\": %d}", bi, off);
+    qv__strbuf_appendf(sb, "{\"SIZE\": %d, \"PREFIX_HEX\": \"", size);
+    qv__json_hex_append(sb, v->ref.prefix, 4);
+    qv__strbuf_appendf(sb, "\", \"BUFFER_INDEX\": %d, \"OFFSET\": %d}", bi, off);
   }
-  qv_strbuf_appendc(sb, ']');
+  qv__strbuf_appendc(sb, ']');
   key(c->w, "VARIADIC_DATA_BUFFERS", false);
-  qv_strbuf_appendc(sb, '[');
+  qv__strbuf_appendc(sb, '[');
   for (int32_t k = 0; k < nvar; k++) {
     const qv_buffer *b = a->buffers[2 + k];
     sep(sb, k);
-    qv_strbuf_appendc(sb, '"');
-    if (b != NULL) qv_json_hex_append(sb, b->data, b->size);
-    qv_strbuf_appendc(sb, '"');
+    qv__strbuf_appendc(sb, '"');
+    if (b != NULL) qv__json_hex_append(sb, b->data, b->size);
+    qv__strbuf_appendc(sb, '"');
   }
-  qv_strbuf_appendc(sb, ']');
+  qv__strbuf_appendc(sb, ']');
   return QV_OK;
 }
 
@@ -334,7 +334,7 @@ static qv_status write_children(const wcol *c, const qv_type *s, const child_win
   qv_json_wctx *w = c->w;
   qv_status st = QV_OK;
   key(w, "children", false);
-  qv_strbuf_appendc(w->sb, '[');
+  qv__strbuf_appendc(w->sb, '[');
   w->indent += 2;
   for (int32_t i = 0; i < s->n_children && st == QV_OK; i++) {
     const char *name = s->children[i]->name;
@@ -342,14 +342,14 @@ static qv_status write_children(const wcol *c, const qv_type *s, const child_win
     char *path = malloc(n);
     QV_CHECK_ALLOC(path, w->err);
     snprintf(path, n, "%s.%s", c->path, name);
-    if (i > 0) qv_strbuf_appendc(w->sb, ',');
-    qv_json_newline(w);
-    st = qv_json_write_column(w, path, name, c->a->children[i], win[i].start, win[i].length);
+    if (i > 0) qv__strbuf_appendc(w->sb, ',');
+    qv__json_newline(w);
+    st = qv__json_write_column(w, path, name, c->a->children[i], win[i].start, win[i].length);
     free(path);
   }
   w->indent -= 2;
-  qv_json_newline(w);
-  qv_strbuf_appendc(w->sb, ']');
+  qv__json_newline(w);
+  qv__strbuf_appendc(w->sb, ']');
   return st;
 }
 
@@ -361,7 +361,7 @@ static qv_status list_window(const wcol *c, int width, child_window *win) {
     if (c->n > 0) return col_fail(c, 0, "the offsets buffer is missing");
     win[0] = (child_window){0, 0};
     key(c->w, "OFFSET", false);
-    qv_strbuf_append(c->w->sb, width == 8 ? "[\"0\"]" : "[0]");
+    qv__strbuf_append(c->w->sb, width == 8 ? "[\"0\"]" : "[0]");
     return QV_OK;
   }
   int64_t base = qv__load_int(off, width, c->start), prev = base;
@@ -438,45 +438,45 @@ static qv_status write_ree(const wcol *c, const qv_type *s) {
   int64_t nruns = k1 - k0;
   /* run_ends child, written by hand (values clamped to the window). */
   key(w, "children", false);
-  qv_strbuf_appendc(w->sb, '[');
+  qv__strbuf_appendc(w->sb, '[');
   w->indent += 2;
-  qv_json_newline(w);
-  qv_strbuf_appendc(w->sb, '{');
+  qv__json_newline(w);
+  qv__strbuf_appendc(w->sb, '{');
   w->indent += 2;
   key(w, "name", true);
-  qv_json_string_append(w->sb, s->children[0]->name, strlen(s->children[0]->name));
+  qv__json_string_append(w->sb, s->children[0]->name, strlen(s->children[0]->name));
   key(w, "count", false);
-  qv_strbuf_appendf(w->sb, "%lld", (long long)nruns);
+  qv__strbuf_appendf(w->sb, "%lld", (long long)nruns);
   key(w, "VALIDITY", false);
-  qv_strbuf_appendc(w->sb, '[');
-  for (int64_t k = 0; k < nruns; k++) qv_strbuf_append(w->sb, k ? ",1" : "1");
-  qv_strbuf_appendc(w->sb, ']');
+  qv__strbuf_appendc(w->sb, '[');
+  for (int64_t k = 0; k < nruns; k++) qv__strbuf_append(w->sb, k ? ",1" : "1");
+  qv__strbuf_appendc(w->sb, ']');
   key(w, "DATA", false);
-  qv_strbuf_appendc(w->sb, '[');
+  qv__strbuf_appendc(w->sb, '[');
   for (int64_t k = 0; k < nruns; k++) {
     int64_t e = load_int(ends, rid, re->offset + k0 + k);
     e = (e > hi ? hi : e) - lo;
     sep(w->sb, k);
-    qv_strbuf_appendf(w->sb, rid == QV_TYPE_INT64 ? "\"%lld\"" : "%lld", (long long)e);
+    qv__strbuf_appendf(w->sb, rid == QV_TYPE_INT64 ? "\"%lld\"" : "%lld", (long long)e);
   }
-  qv_strbuf_appendc(w->sb, ']');
+  qv__strbuf_appendc(w->sb, ']');
   w->indent -= 2;
-  qv_json_newline(w);
-  qv_strbuf_append(w->sb, "},");
-  qv_json_newline(w);
+  qv__json_newline(w);
+  qv__strbuf_append(w->sb, "},");
+  qv__json_newline(w);
   size_t n = strlen(c->path) + 8;
   char *path = malloc(n);
   QV_CHECK_ALLOC(path, w->err);
   snprintf(path, n, "%s.values", c->path);
-  qv_status st = qv_json_write_column(w, path, s->children[1]->name, values, k0, nruns);
+  qv_status st = qv__json_write_column(w, path, s->children[1]->name, values, k0, nruns);
   free(path);
   w->indent -= 2;
-  qv_json_newline(w);
-  qv_strbuf_appendc(w->sb, ']');
+  qv__json_newline(w);
+  qv__strbuf_appendc(w->sb, ']');
   return st;
 }
 
-qv_status qv_json_write_column(qv_json_wctx *w, const char *path, const char *name, const qv_array *a,
+qv_status qv__json_write_column(qv_json_wctx *w, const char *path, const char *name, const qv_array *a,
                                int64_t start, int64_t length) {
   const qv_type *s = qv_type_storage(a->type);
   wcol c = {w, path, a, a->offset + start, length};
@@ -487,12 +487,12 @@ qv_status qv_json_write_column(qv_json_wctx *w, const char *path, const char *na
     win = malloc((size_t)s->n_children * sizeof *win);
     QV_CHECK_ALLOC(win, w->err);
   }
-  qv_strbuf_appendc(w->sb, '{');
+  qv__strbuf_appendc(w->sb, '{');
   w->indent += 2;
   key(w, "name", true);
-  qv_json_string_append(w->sb, name, strlen(name));
+  qv__json_string_append(w->sb, name, strlen(name));
   key(w, "count", false);
-  qv_strbuf_appendf(w->sb, "%lld", (long long)length);
+  qv__strbuf_appendf(w->sb, "%lld", (long long)length);
   if (qv_type_has_validity(s)) write_validity(&c);
   /* Default child windows: the parent's logical position. */
   for (int32_t i = 0; i < s->n_children; i++) win[i] = (child_window){c.start, length};
@@ -554,8 +554,8 @@ qv_status qv_json_write_column(qv_json_wctx *w, const char *path, const char *na
   }
   if (st == QV_OK && s->n_children > 0 && s->id != QV_TYPE_RUN_END_ENCODED) st = write_children(&c, s, win);
   w->indent -= 2;
-  qv_json_newline(w);
-  qv_strbuf_appendc(w->sb, '}');
+  qv__json_newline(w);
+  qv__strbuf_appendc(w->sb, '}');
   if (win != stack_win) free(win);
   return st;
 }

@@ -35,17 +35,17 @@ bool qv__print_compact_array(qv_strbuf *sb, const qv_array *a, int64_t start, in
   if (qv_type_storage(a->type)->id == QV_TYPE_RUN_END_ENCODED && len > 0 &&
       !qv__ree_runs_increasing(a, &bad_run))
     return false;
-  qv_strbuf_appendc(sb, '[');
+  qv__strbuf_appendc(sb, '[');
   for (int64_t k = 0; k < len; k++) {
-    if (k > 0) qv_strbuf_appendc(sb, ',');
+    if (k > 0) qv__strbuf_appendc(sb, ',');
     if (window >= 0 && k >= window && k < len - window) {
-      qv_strbuf_append(sb, "...");
+      qv__strbuf_append(sb, "...");
       k = len - window - 1;
       continue;
     }
     if (!qv__print_compact_value(sb, a, start + k, o)) return false;
   }
-  qv_strbuf_appendc(sb, ']');
+  qv__strbuf_appendc(sb, ']');
   return true;
 }
 
@@ -54,7 +54,7 @@ bool qv__print_compact_value(qv_strbuf *sb, const qv_array *a, int64_t i, const 
     const qv_type *t = qv_type_storage(a->type);
     switch (t->id) {
       case QV_TYPE_NULL:
-        qv_strbuf_append(sb, "null");
+        qv__strbuf_append(sb, "null");
         return true;
       case QV_TYPE_SPARSE_UNION:
       case QV_TYPE_DENSE_UNION: {
@@ -76,7 +76,7 @@ bool qv__print_compact_value(qv_strbuf *sb, const qv_array *a, int64_t i, const 
         break;
     }
     if (!qv__bit_valid(a, i)) {
-      qv_strbuf_append(sb, "null");
+      qv__strbuf_append(sb, "null");
       return true;
     }
     switch (t->id) {
@@ -98,14 +98,14 @@ bool qv__print_compact_value(qv_strbuf *sb, const qv_array *a, int64_t i, const 
         return qv__print_compact_array(sb, a->children[0], s, n, o);
       }
       case QV_TYPE_STRUCT:
-        qv_strbuf_appendc(sb, '{');
+        qv__strbuf_appendc(sb, '{');
         for (int32_t k = 0; k < a->n_children; k++) {
-          if (k > 0) qv_strbuf_append(sb, ", ");
-          qv_strbuf_append(sb, t->children[k]->name);
-          qv_strbuf_append(sb, ": ");
+          if (k > 0) qv__strbuf_append(sb, ", ");
+          qv__strbuf_append(sb, t->children[k]->name);
+          qv__strbuf_append(sb, ": ");
           if (!qv__print_compact_value(sb, a->children[k], a->offset + i, o)) return false;
         }
-        qv_strbuf_appendc(sb, '}');
+        qv__strbuf_appendc(sb, '}');
         return true;
       default:
         return qv__print_leaf(sb, a, i, o);

@@ -27,39 +27,39 @@ typedef bool (*item_fn)(pp *P, const void *ctx, int64_t k, int cur);
 typedef bool (*valid_fn)(const void *ctx, int64_t k);
 
 static void spaces(pp *P, int n) {
-  if (n > 0) qv_strbuf_append_repeat(P->sb, ' ', (size_t)n);
+  if (n > 0) qv__strbuf_append_repeat(P->sb, ' ', (size_t)n);
 }
 
 /* "[", the items of [0, n) one per line at indent + step, "]". */
 static bool listing(pp *P, int64_t n, int indent, int64_t window, valid_fn valid, item_fn item, const void *ctx,
                     bool indent_items) {
   spaces(P, indent);
-  qv_strbuf_appendc(P->sb, '[');
+  qv__strbuf_appendc(P->sb, '[');
   if (n == 0) {
-    qv_strbuf_appendc(P->sb, ']');
+    qv__strbuf_appendc(P->sb, ']');
     return true;
   }
-  qv_strbuf_appendc(P->sb, '\n');
+  qv__strbuf_appendc(P->sb, '\n');
   const int cur = indent + P->o->indent;
   for (int64_t k = 0; k < n; k++) {
     const bool last = k == n - 1;
     if (window >= 0 && k >= window && k < n - window) {
       spaces(P, cur);
-      qv_strbuf_append(P->sb, "...");
+      qv__strbuf_append(P->sb, "...");
       k = n - window - 1;
     } else if (valid != NULL && !valid(ctx, k)) {
       spaces(P, cur);
-      qv_strbuf_append(P->sb, "null");
-      if (!last) qv_strbuf_appendc(P->sb, ',');
+      qv__strbuf_append(P->sb, "null");
+      if (!last) qv__strbuf_appendc(P->sb, ',');
     } else {
       if (indent_items) spaces(P, cur);
       if (!item(P, ctx, k, cur)) return false;
-      if (!last) qv_strbuf_appendc(P->sb, ',');
+      if (!last) qv__strbuf_appendc(P->sb, ',');
     }
-    qv_strbuf_appendc(P->sb, '\n');
+    qv__strbuf_appendc(P->sb, '\n');
   }
   spaces(P, indent);
-  qv_strbuf_appendc(P->sb, ']');
+  qv__strbuf_appendc(P->sb, ']');
   return true;
 }
 
@@ -124,11 +124,11 @@ static bool print_element(pp *P, const qv_array *a, int64_t i, int cur) {
       const qv_array *entries = a->children[0];
       if (entries->n_children < 2) return false;
       spaces(P, cur);
-      qv_strbuf_append(P->sb, "keys:\n");
+      qv__strbuf_append(P->sb, "keys:\n");
       if (!qv__print_pretty(P->sb, entries->children[0], entries->offset + s, n, cur, P->o)) return false;
-      qv_strbuf_appendc(P->sb, '\n');
+      qv__strbuf_appendc(P->sb, '\n');
       spaces(P, cur);
-      qv_strbuf_append(P->sb, "values:\n");
+      qv__strbuf_append(P->sb, "values:\n");
       return qv__print_pretty(P->sb, entries->children[1], entries->offset + s, n, cur, P->o);
     }
     case QV_TYPE_RUN_END_ENCODED: {
@@ -164,30 +164,30 @@ static bool raw_int(pp *P, const void *ctx, int64_t k, int cur) {
   const rawints *r = (const rawints *)ctx;
   const int64_t v = qv__load_int(r->data, r->bytes, r->base + k);
   if (r->is_signed || r->bytes == 8) {
-    if (r->is_signed) qv_strbuf_appendf(P->sb, "%lld", (long long)v);
-    else qv_strbuf_appendf(P->sb, "%llu", (unsigned long long)v);
+    if (r->is_signed) qv__strbuf_appendf(P->sb, "%lld", (long long)v);
+    else qv__strbuf_appendf(P->sb, "%llu", (unsigned long long)v);
   } else {
-    qv_strbuf_appendf(P->sb, "%llu", (unsigned long long)((uint64_t)v & ((UINT64_C(1) << (r->bytes * 8)) - 1)));
+    qv__strbuf_appendf(P->sb, "%llu", (unsigned long long)((uint64_t)v & ((UINT64_C(1) << (r->bytes * 8)) - 1)));
   }
   return true;
 }
 
 static bool raw_bool(pp *P, const void *ctx, int64_t k, int cur) {
   const rawints *r = (const rawints *)ctx;
-  qv_strbuf_append(P->sb, qv_bit_get(r->data, r->base + k) ? "true" : "false");
+  qv__strbuf_append(P->sb, qv_bit_get(r->data, r->base + k) ? "true" : "false");
   return true;
 }
 
 /* "-- is_valid:" section of struct/union arrays. */
 static bool is_valid_section(pp *P, const qv_array *a, int64_t start, int64_t len, int indent) {
   spaces(P, indent);
-  qv_strbuf_append(P->sb, "-- is_valid:");
+  qv__strbuf_append(P->sb, "-- is_valid:");
   const uint8_t *bits = qv_type_has_validity(a->type) ? qv__buf_data(a, 0) : NULL;
   if (bits == NULL || qv_bitmap_count_set(bits, a->offset + start, len) == len) {
-    qv_strbuf_append(P->sb, " all not null");
+    qv__strbuf_append(P->sb, " all not null");
     return true;
   }
-  qv_strbuf_appendc(P->sb, '\n');
+  qv__strbuf_appendc(P->sb, '\n');
   spaces(P, indent);
   rawints r = {bits, a->offset + start, 1, false, NULL, 0};
   return listing(P, len, indent + P->o->indent, P->o->max_rows, NULL, raw_bool, &r, true);
@@ -196,11 +196,11 @@ static bool is_valid_section(pp *P, const qv_array *a, int64_t start, int64_t le
 static bool child_section(pp *P, const qv_array *a, int32_t k, const qv_array *child, int64_t start, int64_t len,
                           int indent) {
   const qv_type *t = qv_type_storage(a->type);
-  qv_strbuf_appendc(P->sb, '\n');
+  qv__strbuf_appendc(P->sb, '\n');
   spaces(P, indent);
-  qv_strbuf_appendf(P->sb, "-- child %d type: ", k);
+  qv__strbuf_appendf(P->sb, "-- child %d type: ", k);
   qv__type_append(P->sb, t->children[k]->type);
-  qv_strbuf_appendc(P->sb, '\n');
+  qv__strbuf_appendc(P->sb, '\n');
   return qv__print_pretty(P->sb, child, start, len, indent + P->o->indent, P->o);
 }
 
@@ -215,16 +215,16 @@ static bool print_union(pp *P, const qv_array *a, int64_t start, int64_t len, in
   const qv_type *t = qv_type_storage(a->type);
   const int step = P->o->indent;
   if (!is_valid_section(P, a, start, len, indent)) return false;
-  qv_strbuf_appendc(P->sb, '\n');
+  qv__strbuf_appendc(P->sb, '\n');
   spaces(P, indent);
-  qv_strbuf_append(P->sb, "-- type_ids: ");
+  qv__strbuf_append(P->sb, "-- type_ids: ");
   rawints ids = {qv__buf_data(a, 0), a->offset + start, 1, true, NULL, 0};
   if (!listing(P, len, indent + step, P->o->max_rows, NULL, raw_int, &ids, true)) return false;
   const bool dense = t->id == QV_TYPE_DENSE_UNION;
   if (dense) {
-    qv_strbuf_appendc(P->sb, '\n');
+    qv__strbuf_appendc(P->sb, '\n');
     spaces(P, indent);
-    qv_strbuf_append(P->sb, "-- value_offsets: ");
+    qv__strbuf_append(P->sb, "-- value_offsets: ");
     rawints offs = {qv__buf_data(a, 1), a->offset + start, 4, true, NULL, 0};
     if (!listing(P, len, indent + step, P->o->max_rows, NULL, raw_int, &offs, true)) return false;
   }
@@ -239,13 +239,13 @@ static bool print_union(pp *P, const qv_array *a, int64_t start, int64_t len, in
 
 static bool print_dictionary(pp *P, const qv_array *a, int64_t start, int64_t len, int indent) {
   const qv_type *t = qv_type_storage(a->type);
-  qv_strbuf_appendc(P->sb, '\n');
+  qv__strbuf_appendc(P->sb, '\n');
   spaces(P, indent);
-  qv_strbuf_append(P->sb, "-- dictionary:\n");
+  qv__strbuf_append(P->sb, "-- dictionary:\n");
   if (!qv__print_pretty(P->sb, a->dictionary, 0, a->dictionary->length, indent + P->o->indent, P->o)) return false;
-  qv_strbuf_appendc(P->sb, '\n');
+  qv__strbuf_appendc(P->sb, '\n');
   spaces(P, indent);
-  qv_strbuf_append(P->sb, "-- indices:\n");
+  qv__strbuf_append(P->sb, "-- indices:\n");
   rawints r = {qv__buf_data(a, 1),     a->offset + start, t->index_type->bit_width / 8,
                qv_type_is_signed_integer(t->index_type->id), qv__buf_data(a, 0), a->offset + start};
   return listing(P, len, indent + P->o->indent, P->o->max_rows, raw_valid, raw_int, &r, true);
@@ -263,7 +263,7 @@ bool qv__print_pretty(qv_strbuf *sb, const qv_array *a, int64_t start, int64_t l
     return false;
   switch (t->id) {
     case QV_TYPE_NULL:
-      qv_strbuf_appendf(sb, "%lld nulls", (long long)len);
+      qv__strbuf_appendf(sb, "%lld nulls", (long long)len);
       return true;
     case QV_TYPE_STRUCT:
       return print_struct(&P, a, start, len, indent);

@@ -35,7 +35,7 @@ static qv_status check_array(const qv_array *a, const char *what, qv_error *err)
 static qv_status finish(qv_strbuf *sb, bool ok, const char *what, const qv_array *bad, const char *column,
                         char **out, qv_error *err) {
   if (!ok) {
-    qv_strbuf_free(sb);
+    qv__strbuf_free(sb);
     qv_error why;
     qv_error_clear(&why);
     const char *sep = column ? "column '" : "";
@@ -47,12 +47,12 @@ static qv_status finish(qv_strbuf *sb, bool ok, const char *what, const qv_array
                         "cannot print %s: %s%s%sa slot refers outside its data or run ends are out of order", what,
                         sep, column ? column : "", end);
   }
-  qv_status st = qv_strbuf_status(sb, err);
+  qv_status st = qv__strbuf_status(sb, err);
   if (st != QV_OK) {
-    qv_strbuf_free(sb);
+    qv__strbuf_free(sb);
     return st;
   }
-  char *text = qv_strbuf_take(sb);
+  char *text = qv__strbuf_take(sb);
   if (text == NULL) text = (char *)calloc(1, 1); /* nothing was appended */
   if (text == NULL) return qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory formatting %s", what);
   *out = text;
@@ -65,19 +65,19 @@ qv_status qv_array_to_string(const qv_array *array, const qv_print_options *opts
   QV_RETURN_IF_ERROR(check_array(array, "array", err));
   const qv_print_options o = opts ? *opts : qv_print_options_default();
   qv_strbuf sb;
-  qv_strbuf_init(&sb);
+  qv__strbuf_init(&sb);
   const bool ok = qv__print_pretty(&sb, array, 0, array->length, 0, &o);
   return finish(&sb, ok, "array", array, NULL, out, err);
 }
 
 /* Header line, one "name: type" line per field, "----". */
 static void header(qv_strbuf *sb, const char *title, const qv_schema *schema) {
-  qv_strbuf_append(sb, title);
+  qv__strbuf_append(sb, title);
   for (int32_t i = 0; i < schema->n_fields; i++) {
-    qv_strbuf_appendc(sb, '\n');
+    qv__strbuf_appendc(sb, '\n');
     qv__field_append(sb, schema->fields[i]);
   }
-  qv_strbuf_append(sb, "\n----");
+  qv__strbuf_append(sb, "\n----");
 }
 
 qv_status qv_batch_to_string(const qv_batch *batch, const qv_print_options *opts, char **out, qv_error *err) {
@@ -87,14 +87,14 @@ qv_status qv_batch_to_string(const qv_batch *batch, const qv_print_options *opts
   QV_RETURN_IF_ERROR(qv_batch_validate(batch, QV_VALIDATE_STRUCTURE, err));
   const qv_print_options o = opts ? *opts : qv_print_options_default();
   qv_strbuf sb;
-  qv_strbuf_init(&sb);
+  qv__strbuf_init(&sb);
   header(&sb, "quiver.RecordBatch", batch->schema);
   bool ok = true;
   const qv_array *col = NULL;
   const char *name = NULL;
   for (int32_t i = 0; ok && i < batch->n_columns; i++) {
     name = batch->schema->fields[i]->name;
-    qv_strbuf_appendf(&sb, "\n%s: ", name);
+    qv__strbuf_appendf(&sb, "\n%s: ", name);
     col = batch->columns[i];
     ok = qv__print_compact_array(&sb, col, 0, col->length, &o);
   }
@@ -110,25 +110,25 @@ qv_status qv_table_to_string(const qv_table *table, const qv_print_options *opts
   const int64_t window = o.max_container_rows;
   const int64_t n = table->n_batches;
   qv_strbuf sb;
-  qv_strbuf_init(&sb);
+  qv__strbuf_init(&sb);
   header(&sb, "quiver.Table", table->schema);
   bool ok = true;
   const qv_array *col = NULL;
   const char *name = NULL;
   for (int32_t i = 0; ok && i < table->schema->n_fields; i++) {
     name = table->schema->fields[i]->name;
-    qv_strbuf_appendf(&sb, "\n%s: [", name);
+    qv__strbuf_appendf(&sb, "\n%s: [", name);
     for (int64_t b = 0; ok && b < n; b++) {
-      if (b > 0) qv_strbuf_appendc(&sb, ',');
+      if (b > 0) qv__strbuf_appendc(&sb, ',');
       if (window >= 0 && b >= window && b < n - window) {
-        qv_strbuf_append(&sb, "...");
+        qv__strbuf_append(&sb, "...");
         b = n - window - 1;
         continue;
       }
       col = table->batches[b]->columns[i];
       ok = qv__print_compact_array(&sb, col, 0, col->length, &o);
     }
-    qv_strbuf_appendc(&sb, ']');
+    qv__strbuf_appendc(&sb, ']');
   }
   return finish(&sb, ok, "table", col, name, out, err);
 }

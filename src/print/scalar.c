@@ -110,15 +110,15 @@ static bool adjacent_decimal(const char *text, int dir, char *out, size_t cap) {
 
 void qv__print_float(qv_strbuf *sb, double v, int bits) {
   if (isnan(v)) {
-    qv_strbuf_append(sb, "nan");
+    qv__strbuf_append(sb, "nan");
     return;
   }
   if (isinf(v)) {
-    qv_strbuf_append(sb, v < 0 ? "-inf" : "inf");
+    qv__strbuf_append(sb, v < 0 ? "-inf" : "inf");
     return;
   }
   if (v == 0) {
-    qv_strbuf_append(sb, signbit(v) ? "-0" : "0");
+    qv__strbuf_append(sb, signbit(v) ? "-0" : "0");
     return;
   }
   char text[40];
@@ -154,26 +154,26 @@ void qv__print_float(qv_strbuf *sb, double v, int bits) {
   const int exp10 = atoi(p + 1);
   while (n > 1 && digits[n - 1] == '0') n--;
   digits[n] = '\0';
-  if (neg) qv_strbuf_appendc(sb, '-');
+  if (neg) qv__strbuf_appendc(sb, '-');
   if (exp10 >= -6 && exp10 < 10) {
     if (exp10 >= 0) {
-      for (int k = 0; k <= exp10; k++) qv_strbuf_appendc(sb, k < n ? digits[k] : '0');
+      for (int k = 0; k <= exp10; k++) qv__strbuf_appendc(sb, k < n ? digits[k] : '0');
       if (n > exp10 + 1) {
-        qv_strbuf_appendc(sb, '.');
-        qv_strbuf_append(sb, digits + exp10 + 1);
+        qv__strbuf_appendc(sb, '.');
+        qv__strbuf_append(sb, digits + exp10 + 1);
       }
     } else {
-      qv_strbuf_append(sb, "0.");
-      qv_strbuf_append_repeat(sb, '0', (size_t)(-exp10 - 1));
-      qv_strbuf_append(sb, digits);
+      qv__strbuf_append(sb, "0.");
+      qv__strbuf_append_repeat(sb, '0', (size_t)(-exp10 - 1));
+      qv__strbuf_append(sb, digits);
     }
   } else {
-    qv_strbuf_appendc(sb, digits[0]);
+    qv__strbuf_appendc(sb, digits[0]);
     if (n > 1) {
-      qv_strbuf_appendc(sb, '.');
-      qv_strbuf_append(sb, digits + 1);
+      qv__strbuf_appendc(sb, '.');
+      qv__strbuf_append(sb, digits + 1);
     }
-    qv_strbuf_appendf(sb, "e%c%d", exp10 < 0 ? '-' : '+', exp10 < 0 ? -exp10 : exp10);
+    qv__strbuf_appendf(sb, "e%c%d", exp10 < 0 ? '-' : '+', exp10 < 0 ? -exp10 : exp10);
   }
 }
 
@@ -185,27 +185,27 @@ static void print_decimal(qv_strbuf *sb, const uint8_t *p, int32_t bit_width, in
   qv__decimal_load(p, bit_width, w);
   const bool neg = qv__decimal_abs(w, mag);
   const int n = qv__decimal_digits(mag, d);
-  if (neg) qv_strbuf_appendc(sb, '-');
+  if (neg) qv__strbuf_appendc(sb, '-');
   if (scale == 0) {
-    qv_strbuf_append(sb, d);
+    qv__strbuf_append(sb, d);
     return;
   }
   const int64_t adjusted = (int64_t)n - 1 - scale;
   if (scale < 0 || adjusted < -6) {
-    qv_strbuf_appendc(sb, d[0]);
+    qv__strbuf_appendc(sb, d[0]);
     if (n > 1) {
-      qv_strbuf_appendc(sb, '.');
-      qv_strbuf_append(sb, d + 1);
+      qv__strbuf_appendc(sb, '.');
+      qv__strbuf_append(sb, d + 1);
     }
-    qv_strbuf_appendf(sb, "E%s%lld", adjusted >= 0 ? "+" : "", (long long)adjusted);
+    qv__strbuf_appendf(sb, "E%s%lld", adjusted >= 0 ? "+" : "", (long long)adjusted);
   } else if (n > scale) {
-    qv_strbuf_append_n(sb, d, (size_t)(n - scale));
-    qv_strbuf_appendc(sb, '.');
-    qv_strbuf_append(sb, d + n - scale);
+    qv__strbuf_append_n(sb, d, (size_t)(n - scale));
+    qv__strbuf_appendc(sb, '.');
+    qv__strbuf_append(sb, d + n - scale);
   } else {
-    qv_strbuf_append(sb, "0.");
-    qv_strbuf_append_repeat(sb, '0', (size_t)(scale - n));
-    qv_strbuf_append(sb, d);
+    qv__strbuf_append(sb, "0.");
+    qv__strbuf_append_repeat(sb, '0', (size_t)(scale - n));
+    qv__strbuf_append(sb, d);
   }
 }
 
@@ -236,14 +236,14 @@ static void civil_from_days(int64_t z, int64_t *y, int *m, int *d) {
 
 static void print_date(qv_strbuf *sb, int64_t days) {
   if (days > INT64_C(100000000000000) || days < -INT64_C(100000000000000)) {
-    qv_strbuf_appendf(sb, "<value out of range: %lld>", (long long)days);
+    qv__strbuf_appendf(sb, "<value out of range: %lld>", (long long)days);
     return;
   }
   int64_t y;
   int m, d;
   civil_from_days(days, &y, &m, &d);
-  if (y >= 0 && y <= 9999) qv_strbuf_appendf(sb, "%04lld-%02d-%02d", (long long)y, m, d);
-  else qv_strbuf_appendf(sb, "%lld-%02d-%02d", (long long)y, m, d);
+  if (y >= 0 && y <= 9999) qv__strbuf_appendf(sb, "%04lld-%02d-%02d", (long long)y, m, d);
+  else qv__strbuf_appendf(sb, "%lld-%02d-%02d", (long long)y, m, d);
 }
 
 static int64_t unit_per_second(qv_time_unit u) {
@@ -255,14 +255,14 @@ static int unit_digits(qv_time_unit u) {
 
 /* hh:mm:ss[.fraction] of `secs` seconds and `frac` units into the day. */
 static void print_hms(qv_strbuf *sb, int64_t secs, int64_t frac, qv_time_unit u) {
-  qv_strbuf_appendf(sb, "%02d:%02d:%02d", (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
-  if (u != QV_UNIT_SECOND) qv_strbuf_appendf(sb, ".%0*lld", unit_digits(u), (long long)frac);
+  qv__strbuf_appendf(sb, "%02d:%02d:%02d", (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
+  if (u != QV_UNIT_SECOND) qv__strbuf_appendf(sb, ".%0*lld", unit_digits(u), (long long)frac);
 }
 
 static void print_time(qv_strbuf *sb, int64_t v, qv_time_unit u) {
   const int64_t per = unit_per_second(u);
   if (v < 0 || v >= 86400 * per) {
-    qv_strbuf_appendf(sb, "<value out of range: %lld>", (long long)v);
+    qv__strbuf_appendf(sb, "<value out of range: %lld>", (long long)v);
     return;
   }
   print_hms(sb, v / per, v % per, u);
@@ -273,9 +273,9 @@ static void print_timestamp(qv_strbuf *sb, int64_t v, const qv_type *t) {
   const int64_t secs = floor_div(v, unit_per_second(t->unit), &frac);
   const int64_t days = floor_div(secs, 86400, &sod);
   print_date(sb, days);
-  qv_strbuf_appendc(sb, ' ');
+  qv__strbuf_appendc(sb, ' ');
   print_hms(sb, sod, frac, t->unit);
-  if (t->timezone != NULL && t->timezone[0] != '\0') qv_strbuf_appendc(sb, 'Z');
+  if (t->timezone != NULL && t->timezone[0] != '\0') qv__strbuf_appendc(sb, 'Z');
 }
 
 /* ---- bytes ---- */
@@ -289,18 +289,18 @@ static void print_bytes(qv_strbuf *sb, const uint8_t *p, int64_t n, bool text, c
       while (shown > 0 && (p[shown] & 0xC0) == 0x80) shown--; /* keep whole characters */
   }
   if (text) {
-    qv_strbuf_appendc(sb, '"');
-    qv_strbuf_append_n(sb, (const char *)p, (size_t)shown);
-    if (cut) qv_strbuf_append(sb, "...");
-    qv_strbuf_appendc(sb, '"');
+    qv__strbuf_appendc(sb, '"');
+    qv__strbuf_append_n(sb, (const char *)p, (size_t)shown);
+    if (cut) qv__strbuf_append(sb, "...");
+    qv__strbuf_appendc(sb, '"');
     return;
   }
   static const char hex[] = "0123456789ABCDEF";
   for (int64_t k = 0; k < shown; k++) {
-    qv_strbuf_appendc(sb, hex[p[k] >> 4]);
-    qv_strbuf_appendc(sb, hex[p[k] & 15]);
+    qv__strbuf_appendc(sb, hex[p[k] >> 4]);
+    qv__strbuf_appendc(sb, hex[p[k] & 15]);
   }
-  if (cut) qv_strbuf_append(sb, "...");
+  if (cut) qv__strbuf_append(sb, "...");
 }
 
 /* ---- dispatch ---- */
@@ -311,14 +311,14 @@ bool qv__print_leaf(qv_strbuf *sb, const qv_array *a, int64_t i, const qv_print_
   const int64_t j = a->offset + i;
   switch (t->id) {
     case QV_TYPE_BOOL:
-      qv_strbuf_append(sb, qv_bit_get(d, j) ? "true" : "false");
+      qv__strbuf_append(sb, qv_bit_get(d, j) ? "true" : "false");
       return true;
     case QV_TYPE_INT8:
     case QV_TYPE_INT16:
     case QV_TYPE_INT32:
     case QV_TYPE_INT64:
     case QV_TYPE_DURATION:
-      qv_strbuf_appendf(sb, "%lld", (long long)qv__load_int(d, t->bit_width / 8, j));
+      qv__strbuf_appendf(sb, "%lld", (long long)qv__load_int(d, t->bit_width / 8, j));
       return true;
     case QV_TYPE_UINT8:
     case QV_TYPE_UINT16:
@@ -327,7 +327,7 @@ bool qv__print_leaf(qv_strbuf *sb, const qv_array *a, int64_t i, const qv_print_
       const int bytes = t->bit_width / 8;
       uint64_t v = (uint64_t)qv__load_int(d, bytes, j);
       if (bytes < 8) v &= (UINT64_C(1) << (bytes * 8)) - 1;
-      qv_strbuf_appendf(sb, "%llu", (unsigned long long)v);
+      qv__strbuf_appendf(sb, "%llu", (unsigned long long)v);
       return true;
     }
     case QV_TYPE_FLOAT16: {
@@ -372,13 +372,13 @@ bool qv__print_leaf(qv_strbuf *sb, const qv_array *a, int64_t i, const qv_print_
       print_timestamp(sb, qv__load_int(d, 8, j), t);
       return true;
     case QV_TYPE_INTERVAL_MONTHS:
-      qv_strbuf_appendf(sb, "%dM", (int)qv__load_int(d, 4, j));
+      qv__strbuf_appendf(sb, "%dM", (int)qv__load_int(d, 4, j));
       return true;
     case QV_TYPE_INTERVAL_DAY_TIME:
-      qv_strbuf_appendf(sb, "%dd%dms", (int)qv__load_int(d, 4, 2 * j), (int)qv__load_int(d, 4, 2 * j + 1));
+      qv__strbuf_appendf(sb, "%dd%dms", (int)qv__load_int(d, 4, 2 * j), (int)qv__load_int(d, 4, 2 * j + 1));
       return true;
     case QV_TYPE_INTERVAL_MONTH_DAY_NANO:
-      qv_strbuf_appendf(sb, "%dM%dd%lldns", (int)qv__load_int(d, 4, 4 * j), (int)qv__load_int(d, 4, 4 * j + 1),
+      qv__strbuf_appendf(sb, "%dM%dd%lldns", (int)qv__load_int(d, 4, 4 * j), (int)qv__load_int(d, 4, 4 * j + 1),
                         (long long)qv__load_int(d, 8, 2 * j + 1));
       return true;
     case QV_TYPE_BINARY:

@@ -57,47 +57,47 @@ static void test_truncation(void **state) {
 static void test_strbuf_growable(void **state) {
   (void)state;
   qv_strbuf sb;
-  qv_strbuf_init(&sb);
-  assert_string_equal(qv_strbuf_cstr(&sb), "");
-  for (int i = 0; i < 1000; i++) qv_strbuf_appendf(&sb, "%d,", i % 10);
+  qv__strbuf_init(&sb);
+  assert_string_equal(qv__strbuf_cstr(&sb), "");
+  for (int i = 0; i < 1000; i++) qv__strbuf_appendf(&sb, "%d,", i % 10);
   assert_int_equal(sb.len, 2000);
-  assert_memory_equal(qv_strbuf_cstr(&sb), "0,1,2,", 6);
-  qv_strbuf_append(&sb, "end");
-  qv_strbuf_appendc(&sb, '!');
-  qv_strbuf_append_repeat(&sb, ' ', 100);
+  assert_memory_equal(qv__strbuf_cstr(&sb), "0,1,2,", 6);
+  qv__strbuf_append(&sb, "end");
+  qv__strbuf_appendc(&sb, '!');
+  qv__strbuf_append_repeat(&sb, ' ', 100);
   assert_int_equal(sb.len, 2104);
-  qv_strbuf_truncate(&sb, 2004);
-  assert_string_equal(qv_strbuf_cstr(&sb) + 2000, "end!");
+  qv__strbuf_truncate(&sb, 2004);
+  assert_string_equal(qv__strbuf_cstr(&sb) + 2000, "end!");
   char longfmt[600];
   memset(longfmt, 'y', 599);
   longfmt[599] = '\0';
-  qv_strbuf_appendf(&sb, "[%s]", longfmt); /* longer than the internal small buffer */
+  qv__strbuf_appendf(&sb, "[%s]", longfmt); /* longer than the internal small buffer */
   assert_int_equal(sb.len, 2004 + 601);
-  assert_int_equal(qv_strbuf_status(&sb, NULL), QV_OK);
-  char *s = qv_strbuf_take(&sb);
+  assert_int_equal(qv__strbuf_status(&sb, NULL), QV_OK);
+  char *s = qv__strbuf_take(&sb);
   assert_int_equal(strlen(s), 2605);
   assert_null(sb.data);
   free(s);
-  qv_strbuf_free(&sb);
+  qv__strbuf_free(&sb);
 }
 
 static void test_strbuf_fixed(void **state) {
   (void)state;
   char buf[8];
   qv_strbuf sb;
-  qv_strbuf_init_fixed(&sb, buf, sizeof buf);
-  qv_strbuf_append(&sb, "abc");
-  qv_strbuf_appendf(&sb, "%d", 12345);
+  qv__strbuf_init_fixed(&sb, buf, sizeof buf);
+  qv__strbuf_append(&sb, "abc");
+  qv__strbuf_appendf(&sb, "%d", 12345);
   assert_string_equal(buf, "abc1234");
   assert_int_equal(sb.len, 8);
-  qv_strbuf_append(&sb, "more");
+  qv__strbuf_append(&sb, "more");
   assert_string_equal(buf, "abc1234");
   assert_int_equal(sb.len, 12);
-  qv_strbuf_free(&sb); /* no-op */
-  qv_strbuf_init_fixed(&sb, NULL, 0);
-  qv_strbuf_append(&sb, "abc");
+  qv__strbuf_free(&sb); /* no-op */
+  qv__strbuf_init_fixed(&sb, NULL, 0);
+  qv__strbuf_append(&sb, "abc");
   assert_int_equal(sb.len, 3);
-  assert_string_equal(qv_strbuf_cstr(&sb), "");
+  assert_string_equal(qv__strbuf_cstr(&sb), "");
 }
 
 static void test_checked_arithmetic(void **state) {

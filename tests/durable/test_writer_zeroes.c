@@ -227,14 +227,14 @@ static int64_t check_raw_layout(const qv_buffer *out, qv_ipc_format format, int3
     if (body % align != 0) fail_msg("%s: message %d body at %lld, not %d-aligned", what, msg, (long long)body, align);
     qv_ipc_message m;
     qv_error e;
-    if (qv_ipc_message_decode(d + pos + 8, (size_t)meta_len, &m, &e) != QV_OK) fail_msg("%s: %s", what, e.message);
+    if (qv__ipc_message_decode(d + pos + 8, (size_t)meta_len, &m, &e) != QV_OK) fail_msg("%s: %s", what, e.message);
     if (m.type == FB_HEADER_RECORD_BATCH || m.type == FB_HEADER_DICTIONARY_BATCH) {
       qv_ipc_batch_header h;
       if (m.type == FB_HEADER_RECORD_BATCH) {
-        OK(qv_ipc_batch_decode(&m.header, m.body_length, &h, err));
+        OK(qv__ipc_batch_decode(&m.header, m.body_length, &h, err));
       } else {
         qv_ipc_dict_batch_header dh;
-        OK(qv_ipc_dict_batch_decode(&m.header, m.body_length, &dh, err));
+        OK(qv__ipc_dict_batch_decode(&m.header, m.body_length, &dh, err));
         h = dh.data;
       }
       uint8_t *covered = (uint8_t *)calloc((size_t)m.body_length + 1, 1);

@@ -243,14 +243,14 @@ static void test_flatbuf_valid_schema(void **state) {
   assert_int_equal(qv_field_new("b", qv_type_string(), false, NULL, &b, NULL), QV_OK);
   qv_field *fields[2] = {a, b};
   assert_int_equal(qv_schema_new(fields, 2, NULL, &s, NULL), QV_OK);
-  qv_fb_builder_init(&fb);
-  assert_int_equal(qv_ipc_schema_message_encode(&fb, s, NULL, 0, &bytes, &len, NULL), QV_OK);
+  qv__fb_builder_init(&fb);
+  assert_int_equal(qv__ipc_schema_message_encode(&fb, s, NULL, 0, &bytes, &len, NULL), QV_OK);
   uint8_t *copy = malloc(len);
   assert_non_null(copy);
   memcpy(copy, bytes, len);
   assert_int_equal(qv_fuzz_flatbuf(copy, len), 0);
   free(copy);
-  qv_fb_builder_free(&fb);
+  qv__fb_builder_free(&fb);
   qv_schema_release(s);
   qv_field_release(a);
   qv_field_release(b);

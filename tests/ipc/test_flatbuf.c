@@ -47,7 +47,7 @@ static void check_schema(const qv_fb_table *schema) {
     snprintf(name, sizeof name, "f%d", tag);
     assert_true(qv_fb_table_get_string(&f, FB_FIELD_NAME, &s, &n));
     assert_int_equal(n, strlen(name));
-    assert_true(qv_fb_string_eq(s, n, name));
+    assert_true(qv__fb_string_eq(s, n, name));
     assert_int_equal(qv_fb_table_get_bool(&f, FB_FIELD_NULLABLE, false), tag % 2 == 0);
     assert_int_equal(qv_fb_table_get_union(&f, FB_FIELD_TYPE_TYPE, &ty), tag);
     tf_check_type((uint8_t)tag, &ty);
@@ -101,20 +101,20 @@ static void test_schema_message_roundtrip(void **state) {
   size_t len;
   qv_fb_table msg, schema;
   qv_error err;
-  qv_fb_builder_init(&b);
+  qv__fb_builder_init(&b);
   tf_schema_message(&b, &data, &len);
   assert_int_equal(len % 8, 0);
   uint8_t *copy = tf_dup(data, len);
-  assert_int_equal(qv_fb_verify_message(copy, len, &msg, &err), QV_OK);
+  assert_int_equal(qv__fb_verify_message(copy, len, &msg, &err), QV_OK);
   assert_int_equal(qv_fb_table_get_int16(&msg, FB_MESSAGE_VERSION, 0), FB_METADATA_V5);
   assert_int_equal(qv_fb_table_get_int64(&msg, FB_MESSAGE_BODY_LENGTH, 0), 0);
   assert_false(qv_fb_table_has(&msg, FB_MESSAGE_BODY_LENGTH));
   assert_false(qv_fb_table_has(&msg, FB_MESSAGE_CUSTOM_METADATA));
   assert_int_equal(qv_fb_table_get_union(&msg, FB_MESSAGE_HEADER_TYPE, &schema), FB_HEADER_SCHEMA);
   check_schema(&schema);
-  tf_walk_table(&msg, &qv_fb_desc_message);
+  tf_walk_table(&msg, &qv__fb_desc_message);
   free(copy);
-  qv_fb_builder_free(&b);
+  qv__fb_builder_free(&b);
 }
 
 static void check_record_batch(const qv_fb_table *rb) {
@@ -155,15 +155,15 @@ static void test_record_batch_message_roundtrip(void **state) {
   size_t len;
   qv_fb_table msg, rb;
   qv_error err;
-  qv_fb_builder_init(&b);
+  qv__fb_builder_init(&b);
   tf_record_batch_message(&b, &data, &len);
   uint8_t *copy = tf_dup(data, len);
-  assert_int_equal(qv_fb_verify_message(copy, len, &msg, &err), QV_OK);
+  assert_int_equal(qv__fb_verify_message(copy, len, &msg, &err), QV_OK);
   assert_int_equal(qv_fb_table_get_int64(&msg, FB_MESSAGE_BODY_LENGTH, -1), 4096);
   assert_int_equal(qv_fb_table_get_union(&msg, FB_MESSAGE_HEADER_TYPE, &rb), FB_HEADER_RECORD_BATCH);
   check_record_batch(&rb);
   free(copy);
-  qv_fb_builder_free(&b);
+  qv__fb_builder_free(&b);
 }
 
 static void test_dictionary_batch_message_roundtrip(void **state) {
@@ -174,16 +174,16 @@ static void test_dictionary_batch_message_roundtrip(void **state) {
   qv_fb_ref rb, db;
   qv_fb_table msg, dbt, rbt;
   qv_error err;
-  qv_fb_builder_init(&b);
+  qv__fb_builder_init(&b);
   rb = tf_record_batch(&b);
-  OKB(qv_fb_start_table(&b));
-  OKB(qv_fb_add_int64(&b, FB_DICTIONARY_BATCH_ID, 42, 0));
-  OKB(qv_fb_add_offset(&b, FB_DICTIONARY_BATCH_DATA, rb));
-  OKB(qv_fb_add_bool(&b, FB_DICTIONARY_BATCH_IS_DELTA, true, false));
-  OKB(qv_fb_end_table(&b, &db));
+  OKB(qv__fb_start_table(&b));
+  OKB(qv__fb_add_int64(&b, FB_DICTIONARY_BATCH_ID, 42, 0));
+  OKB(qv__fb_add_offset(&b, FB_DICTIONARY_BATCH_DATA, rb));
+  OKB(qv__fb_add_bool(&b, FB_DICTIONARY_BATCH_IS_DELTA, true, false));
+  OKB(qv__fb_end_table(&b, &db));
   tf_message(&b, FB_HEADER_DICTIONARY_BATCH, db, 4096, &data, &len);
   uint8_t *copy = tf_dup(data, len);
-  assert_int_equal(qv_fb_verify_message(copy, len, &msg, &err), QV_OK);
+  assert_int_equal(qv__fb_verify_message(copy, len, &msg, &err), QV_OK);
   assert_int_equal(qv_fb_table_get_union(&msg, FB_MESSAGE_HEADER_TYPE, &dbt),
                    FB_HEADER_DICTIONARY_BATCH);
   assert_int_equal(qv_fb_table_get_int64(&dbt, FB_DICTIONARY_BATCH_ID, 0), 42);
@@ -191,7 +191,7 @@ static void test_dictionary_batch_message_roundtrip(void **state) {
   assert_true(qv_fb_table_get_table(&dbt, FB_DICTIONARY_BATCH_DATA, &rbt));
   check_record_batch(&rbt);
   free(copy);
-  qv_fb_builder_free(&b);
+  qv__fb_builder_free(&b);
 }
 
 static void test_footer_roundtrip(void **state) {
@@ -204,29 +204,29 @@ static void test_footer_roundtrip(void **state) {
   qv_fb_vector v;
   qv_error err;
   uint8_t *p;
-  qv_fb_builder_init(&b);
+  qv__fb_builder_init(&b);
   schema = tf_schema(&b);
-  OKB(qv_fb_start_vector(&b, 1, FB_BLOCK_SIZE, 8, &p));
+  OKB(qv__fb_start_vector(&b, 1, FB_BLOCK_SIZE, 8, &p));
   qv_fb_store_i64(p + FB_BLOCK_OFFSET, 8);
   qv_fb_store_i32(p + FB_BLOCK_META_DATA_LENGTH, 200);
   qv_fb_store_i64(p + FB_BLOCK_BODY_LENGTH, 64);
-  OKB(qv_fb_end_vector(&b, &dicts));
-  OKB(qv_fb_start_vector(&b, 2, FB_BLOCK_SIZE, 8, &p));
+  OKB(qv__fb_end_vector(&b, &dicts));
+  OKB(qv__fb_start_vector(&b, 2, FB_BLOCK_SIZE, 8, &p));
   for (int i = 0; i < 2; i++) {
     qv_fb_store_i64(p + FB_BLOCK_SIZE * i + FB_BLOCK_OFFSET, 1000 + 500 * i);
     qv_fb_store_i32(p + FB_BLOCK_SIZE * i + FB_BLOCK_META_DATA_LENGTH, 256);
     qv_fb_store_i64(p + FB_BLOCK_SIZE * i + FB_BLOCK_BODY_LENGTH, (int64_t)1 << 40);
   }
-  OKB(qv_fb_end_vector(&b, &batches));
-  OKB(qv_fb_start_table(&b));
-  OKB(qv_fb_add_int16(&b, FB_FOOTER_VERSION, FB_METADATA_V5, 0));
-  OKB(qv_fb_add_offset(&b, FB_FOOTER_SCHEMA, schema));
-  OKB(qv_fb_add_offset(&b, FB_FOOTER_DICTIONARIES, dicts));
-  OKB(qv_fb_add_offset(&b, FB_FOOTER_RECORD_BATCHES, batches));
-  OKB(qv_fb_end_table(&b, &footer));
-  OKB(qv_fb_builder_finish(&b, footer, &data, &len, &err));
+  OKB(qv__fb_end_vector(&b, &batches));
+  OKB(qv__fb_start_table(&b));
+  OKB(qv__fb_add_int16(&b, FB_FOOTER_VERSION, FB_METADATA_V5, 0));
+  OKB(qv__fb_add_offset(&b, FB_FOOTER_SCHEMA, schema));
+  OKB(qv__fb_add_offset(&b, FB_FOOTER_DICTIONARIES, dicts));
+  OKB(qv__fb_add_offset(&b, FB_FOOTER_RECORD_BATCHES, batches));
+  OKB(qv__fb_end_table(&b, &footer));
+  OKB(qv__fb_builder_finish(&b, footer, &data, &len, &err));
   uint8_t *copy = tf_dup(data, len);
-  assert_int_equal(qv_fb_verify_footer(copy, len, &ft, &err), QV_OK);
+  assert_int_equal(qv__fb_verify_footer(copy, len, &ft, &err), QV_OK);
   assert_int_equal(qv_fb_table_get_int16(&ft, FB_FOOTER_VERSION, 0), FB_METADATA_V5);
   assert_true(qv_fb_table_get_table(&ft, FB_FOOTER_SCHEMA, &st));
   check_schema(&st);
@@ -242,7 +242,7 @@ static void test_footer_roundtrip(void **state) {
   assert_int_equal(qv_fb_load_i64(p + FB_BLOCK_OFFSET), 1500);
   assert_int_equal(qv_fb_load_i64(p + FB_BLOCK_BODY_LENGTH), (int64_t)1 << 40);
   free(copy);
-  qv_fb_builder_free(&b);
+  qv__fb_builder_free(&b);
 }
 
 static void test_default_elision(void **state) {
@@ -251,19 +251,19 @@ static void test_default_elision(void **state) {
   const uint8_t *data;
   size_t len;
   qv_fb_ref t1, t2;
-  qv_fb_builder_init(&b);
-  OKB(qv_fb_start_table(&b));
-  OKB(qv_fb_add_int32(&b, FB_DECIMAL_PRECISION, 10, 0));
-  OKB(qv_fb_add_int32(&b, FB_DECIMAL_SCALE, 0, 0));
-  OKB(qv_fb_add_int32(&b, FB_DECIMAL_BIT_WIDTH, 128, FB_DECIMAL_DEFAULT_BIT_WIDTH));
-  OKB(qv_fb_end_table(&b, &t1));
-  qv_fb_builder_force_defaults(&b, true);
-  OKB(qv_fb_start_table(&b));
-  OKB(qv_fb_add_int32(&b, FB_DECIMAL_PRECISION, 10, 0));
-  OKB(qv_fb_add_int32(&b, FB_DECIMAL_SCALE, 0, 0));
-  OKB(qv_fb_add_int32(&b, FB_DECIMAL_BIT_WIDTH, 128, FB_DECIMAL_DEFAULT_BIT_WIDTH));
-  OKB(qv_fb_end_table(&b, &t2));
-  OKB(qv_fb_builder_finish(&b, t2, &data, &len, NULL));
+  qv__fb_builder_init(&b);
+  OKB(qv__fb_start_table(&b));
+  OKB(qv__fb_add_int32(&b, FB_DECIMAL_PRECISION, 10, 0));
+  OKB(qv__fb_add_int32(&b, FB_DECIMAL_SCALE, 0, 0));
+  OKB(qv__fb_add_int32(&b, FB_DECIMAL_BIT_WIDTH, 128, FB_DECIMAL_DEFAULT_BIT_WIDTH));
+  OKB(qv__fb_end_table(&b, &t1));
+  qv__fb_builder_force_defaults(&b, true);
+  OKB(qv__fb_start_table(&b));
+  OKB(qv__fb_add_int32(&b, FB_DECIMAL_PRECISION, 10, 0));
+  OKB(qv__fb_add_int32(&b, FB_DECIMAL_SCALE, 0, 0));
+  OKB(qv__fb_add_int32(&b, FB_DECIMAL_BIT_WIDTH, 128, FB_DECIMAL_DEFAULT_BIT_WIDTH));
+  OKB(qv__fb_end_table(&b, &t2));
+  OKB(qv__fb_builder_finish(&b, t2, &data, &len, NULL));
   /* Both tables are in the buffer; read them by their final positions. */
   qv_fb_table a = qv_fb_table_at(data, (uint32_t)(len - t1));
   qv_fb_table c = qv_fb_table_at(data, (uint32_t)(len - t2));
@@ -274,7 +274,7 @@ static void test_default_elision(void **state) {
   assert_true(qv_fb_table_has(&c, FB_DECIMAL_SCALE));
   assert_true(qv_fb_table_has(&c, FB_DECIMAL_BIT_WIDTH));
   assert_int_equal(qv_fb_table_get_int32(&c, FB_DECIMAL_BIT_WIDTH, 0), 128);
-  qv_fb_builder_free(&b);
+  qv__fb_builder_free(&b);
 }
 
 static void test_vtable_dedup(void **state) {
@@ -283,11 +283,11 @@ static void test_vtable_dedup(void **state) {
   const uint8_t *data;
   size_t len;
   qv_fb_ref i1, i2, i3;
-  qv_fb_builder_init(&b);
+  qv__fb_builder_init(&b);
   i1 = tf_int_type(&b, 32, true);
   i2 = tf_int_type(&b, 64, true);
   i3 = tf_int_type(&b, 64, false); /* is_signed elided: different vtable */
-  OKB(qv_fb_builder_finish(&b, i3, &data, &len, NULL));
+  OKB(qv__fb_builder_finish(&b, i3, &data, &len, NULL));
   qv_fb_table a = qv_fb_table_at(data, (uint32_t)(len - i1));
   qv_fb_table c = qv_fb_table_at(data, (uint32_t)(len - i2));
   qv_fb_table d = qv_fb_table_at(data, (uint32_t)(len - i3));
@@ -297,7 +297,7 @@ static void test_vtable_dedup(void **state) {
   assert_int_equal(qv_fb_table_get_int32(&a, FB_INT_BIT_WIDTH, 0), 32);
   assert_int_equal(qv_fb_table_get_int32(&c, FB_INT_BIT_WIDTH, 0), 64);
   assert_false(qv_fb_table_get_bool(&d, FB_INT_IS_SIGNED, false));
-  qv_fb_builder_free(&b);
+  qv__fb_builder_free(&b);
 }
 
 /* Counting allocator; fails once `budget` successful calls are used up. */
@@ -323,23 +323,23 @@ static void test_builder_reuse_allocates_nothing(void **state) {
   counting c = {0, -1};
   const uint8_t *data;
   size_t len, len1;
-  qv_fb_builder_init(&b);
-  qv_fb_builder_set_allocator(&b, counting_realloc, &c);
+  qv__fb_builder_init(&b);
+  qv__fb_builder_set_allocator(&b, counting_realloc, &c);
   tf_schema_message(&b, &data, &len1);
   uint8_t *first = tf_dup(data, len1);
   int warm = c.calls;
   assert_true(warm > 0);
   for (int round = 0; round < 3; round++) {
-    qv_fb_builder_reset(&b);
+    qv__fb_builder_reset(&b);
     tf_record_batch_message(&b, &data, &len);
-    qv_fb_builder_reset(&b);
+    qv__fb_builder_reset(&b);
     tf_schema_message(&b, &data, &len);
     assert_int_equal(len, len1);
     assert_memory_equal(data, first, len); /* deterministic output */
   }
   assert_int_equal(c.calls, warm);
   free(first);
-  qv_fb_builder_free(&b);
+  qv__fb_builder_free(&b);
 }
 
 static void test_builder_no_memory(void **state) {
@@ -350,18 +350,18 @@ static void test_builder_no_memory(void **state) {
   const uint8_t *data;
   size_t len;
   qv_error err;
-  qv_fb_builder_init(&b);
-  qv_fb_builder_set_allocator(&b, counting_realloc, &c);
-  assert_int_equal(qv_fb_create_string(&b, "x", 1, &r), QV_ERR_NO_MEMORY);
+  qv__fb_builder_init(&b);
+  qv__fb_builder_set_allocator(&b, counting_realloc, &c);
+  assert_int_equal(qv__fb_create_string(&b, "x", 1, &r), QV_ERR_NO_MEMORY);
   assert_int_equal(r, 0);
   /* sticky: later calls fail the same way and do nothing */
-  assert_int_equal(qv_fb_start_table(&b), QV_ERR_NO_MEMORY);
-  assert_int_equal(qv_fb_builder_finish(&b, 4, &data, &len, &err), QV_ERR_NO_MEMORY);
+  assert_int_equal(qv__fb_start_table(&b), QV_ERR_NO_MEMORY);
+  assert_int_equal(qv__fb_builder_finish(&b, 4, &data, &len, &err), QV_ERR_NO_MEMORY);
   assert_int_equal(err.code, QV_ERR_NO_MEMORY);
   assert_contains(err.message, "out of memory");
   assert_null(data);
 
-  qv_fb_builder_free(&b);
+  qv__fb_builder_free(&b);
 }
 
 /* Failure while growing an existing buffer (not the first allocation). */
@@ -375,20 +375,20 @@ static void test_builder_no_memory_midway(void **state) {
   qv_error err;
   char big[300];
   memset(big, 'a', sizeof big);
-  qv_fb_builder_init(&b);
-  qv_fb_builder_set_allocator(&b, counting_realloc, &c);
-  OKB(qv_fb_create_string(&b, big, 10, &r)); /* first block of 256 bytes */
+  qv__fb_builder_init(&b);
+  qv__fb_builder_set_allocator(&b, counting_realloc, &c);
+  OKB(qv__fb_create_string(&b, big, 10, &r)); /* first block of 256 bytes */
   qv_status st = QV_OK;
-  for (int i = 0; i < 10 && st == QV_OK; i++) st = qv_fb_create_string(&b, big, sizeof big, &r);
+  for (int i = 0; i < 10 && st == QV_OK; i++) st = qv__fb_create_string(&b, big, sizeof big, &r);
   assert_int_equal(st, QV_ERR_NO_MEMORY);
-  assert_int_equal(qv_fb_builder_status(&b), QV_ERR_NO_MEMORY);
-  assert_int_equal(qv_fb_builder_finish(&b, 4, &data, &len, &err), QV_ERR_NO_MEMORY);
+  assert_int_equal(qv__fb_builder_status(&b), QV_ERR_NO_MEMORY);
+  assert_int_equal(qv__fb_builder_finish(&b, 4, &data, &len, &err), QV_ERR_NO_MEMORY);
   assert_contains(err.message, "flatbuffer builder: out of memory growing the buffer to");
   /* reset clears the error; the builder works again with memory */
-  qv_fb_builder_reset(&b);
+  qv__fb_builder_reset(&b);
   c.budget = -1;
-  OKB(qv_fb_create_string(&b, big, sizeof big, &r));
-  qv_fb_builder_free(&b);
+  OKB(qv__fb_create_string(&b, big, sizeof big, &r));
+  qv__fb_builder_free(&b);
 }
 
 static void test_builder_misuse(void **state) {
@@ -398,29 +398,29 @@ static void test_builder_misuse(void **state) {
   const uint8_t *data;
   size_t len;
   qv_error err;
-  qv_fb_builder_init(&b);
-  OKB(qv_fb_start_table(&b));
-  assert_int_equal(qv_fb_create_string(&b, "x", 1, &r), QV_ERR_INVALID_ARGUMENT);
-  assert_int_equal(qv_fb_builder_finish(&b, 4, &data, &len, &err), QV_ERR_INVALID_ARGUMENT);
+  qv__fb_builder_init(&b);
+  OKB(qv__fb_start_table(&b));
+  assert_int_equal(qv__fb_create_string(&b, "x", 1, &r), QV_ERR_INVALID_ARGUMENT);
+  assert_int_equal(qv__fb_builder_finish(&b, 4, &data, &len, &err), QV_ERR_INVALID_ARGUMENT);
   assert_contains(err.message, "cannot create a string while a table is open");
 
-  qv_fb_builder_reset(&b);
-  assert_int_equal(qv_fb_add_int32(&b, 0, 1, 0), QV_ERR_INVALID_ARGUMENT);
-  qv_fb_builder_reset(&b);
-  OKB(qv_fb_start_table(&b));
-  assert_int_equal(qv_fb_add_int32(&b, QV_FB_MAX_SLOTS, 1, 0), QV_ERR_INVALID_ARGUMENT);
-  qv_fb_builder_reset(&b);
-  assert_int_equal(qv_fb_end_table(&b, &r), QV_ERR_INVALID_ARGUMENT);
-  qv_fb_builder_reset(&b);
-  OKB(qv_fb_start_table(&b));
-  OKB(qv_fb_end_table(&b, &r));
-  assert_int_equal(qv_fb_builder_finish(&b, r + 100, &data, &len, &err), QV_ERR_INVALID_ARGUMENT);
-  qv_fb_builder_reset(&b);
+  qv__fb_builder_reset(&b);
+  assert_int_equal(qv__fb_add_int32(&b, 0, 1, 0), QV_ERR_INVALID_ARGUMENT);
+  qv__fb_builder_reset(&b);
+  OKB(qv__fb_start_table(&b));
+  assert_int_equal(qv__fb_add_int32(&b, QV_FB_MAX_SLOTS, 1, 0), QV_ERR_INVALID_ARGUMENT);
+  qv__fb_builder_reset(&b);
+  assert_int_equal(qv__fb_end_table(&b, &r), QV_ERR_INVALID_ARGUMENT);
+  qv__fb_builder_reset(&b);
+  OKB(qv__fb_start_table(&b));
+  OKB(qv__fb_end_table(&b, &r));
+  assert_int_equal(qv__fb_builder_finish(&b, r + 100, &data, &len, &err), QV_ERR_INVALID_ARGUMENT);
+  qv__fb_builder_reset(&b);
   qv_fb_ref bad = 12345;
-  assert_int_equal(qv_fb_create_vector_refs(&b, &bad, 1, &r), QV_ERR_INVALID_ARGUMENT);
-  qv_fb_builder_reset(&b);
-  assert_int_equal(qv_fb_create_vector_from_stack(&b, 1, &r), QV_ERR_INVALID_ARGUMENT);
-  qv_fb_builder_free(&b);
+  assert_int_equal(qv__fb_create_vector_refs(&b, &bad, 1, &r), QV_ERR_INVALID_ARGUMENT);
+  qv__fb_builder_reset(&b);
+  assert_int_equal(qv__fb_create_vector_from_stack(&b, 1, &r), QV_ERR_INVALID_ARGUMENT);
+  qv__fb_builder_free(&b);
 }
 
 static void test_builder_size_limit(void **state) {
@@ -431,12 +431,12 @@ static void test_builder_size_limit(void **state) {
   size_t len;
   qv_error err;
   char big[1000] = {0};
-  qv_fb_builder_init(&b);
+  qv__fb_builder_init(&b);
   b.max_size = 512;
-  assert_int_equal(qv_fb_create_string(&b, big, sizeof big, &r), QV_ERR_LIMIT);
-  assert_int_equal(qv_fb_builder_finish(&b, 4, &data, &len, &err), QV_ERR_LIMIT);
+  assert_int_equal(qv__fb_create_string(&b, big, sizeof big, &r), QV_ERR_LIMIT);
+  assert_int_equal(qv__fb_builder_finish(&b, 4, &data, &len, &err), QV_ERR_LIMIT);
   assert_contains(err.message, "exceed");
-  qv_fb_builder_free(&b);
+  qv__fb_builder_free(&b);
 }
 
 static void test_ref_stack_and_empty_objects(void **state) {
@@ -449,29 +449,29 @@ static void test_ref_stack_and_empty_objects(void **state) {
   qv_fb_vector v;
   const char *s;
   size_t n;
-  qv_fb_builder_init(&b);
+  qv__fb_builder_init(&b);
   /* 100 fields pushed on the ref stack (forces stack growth). */
   for (int i = 0; i < 100; i++) {
     char nm[8];
     snprintf(nm, sizeof nm, "x%d", i);
     name = tf_string(&b, nm);
-    OKB(qv_fb_create_vector_refs(&b, NULL, 0, &kids));
-    OKB(qv_fb_start_table(&b));
-    OKB(qv_fb_add_offset(&b, FB_FIELD_NAME, name));
-    OKB(qv_fb_add_offset(&b, FB_FIELD_CHILDREN, kids));
-    OKB(qv_fb_end_table(&b, &r));
-    OKB(qv_fb_push_ref(&b, r));
+    OKB(qv__fb_create_vector_refs(&b, NULL, 0, &kids));
+    OKB(qv__fb_start_table(&b));
+    OKB(qv__fb_add_offset(&b, FB_FIELD_NAME, name));
+    OKB(qv__fb_add_offset(&b, FB_FIELD_CHILDREN, kids));
+    OKB(qv__fb_end_table(&b, &r));
+    OKB(qv__fb_push_ref(&b, r));
   }
-  OKB(qv_fb_create_vector_from_stack(&b, 100, &kids));
-  OKB(qv_fb_create_vector(&b, NULL, 0, FB_FIELD_NODE_SIZE, 8, &empty_meta));
-  OKB(qv_fb_create_string(&b, "", 0, &empty_name));
+  OKB(qv__fb_create_vector_from_stack(&b, 100, &kids));
+  OKB(qv__fb_create_vector(&b, NULL, 0, FB_FIELD_NODE_SIZE, 8, &empty_meta));
+  OKB(qv__fb_create_string(&b, "", 0, &empty_name));
   (void)empty_name;
-  OKB(qv_fb_start_table(&b));
-  OKB(qv_fb_add_offset(&b, FB_SCHEMA_FIELDS, kids));
-  OKB(qv_fb_end_table(&b, &r));
+  OKB(qv__fb_start_table(&b));
+  OKB(qv__fb_add_offset(&b, FB_SCHEMA_FIELDS, kids));
+  OKB(qv__fb_end_table(&b, &r));
   tf_message(&b, FB_HEADER_SCHEMA, r, 0, &data, &len);
   uint8_t *copy = tf_dup(data, len);
-  OKB(qv_fb_verify_message(copy, len, &msg, NULL));
+  OKB(qv__fb_verify_message(copy, len, &msg, NULL));
   assert_int_equal(qv_fb_table_get_union(&msg, FB_MESSAGE_HEADER_TYPE, &schema), FB_HEADER_SCHEMA);
   assert_true(qv_fb_table_get_vector(&schema, FB_SCHEMA_FIELDS, &v));
   assert_int_equal(v.len, 100);
@@ -485,7 +485,7 @@ static void test_ref_stack_and_empty_objects(void **state) {
   /* Field without a type: union reads as NONE */
   assert_int_equal(qv_fb_table_get_union(&f, FB_FIELD_TYPE_TYPE, &schema), FB_TYPE_NONE);
   free(copy);
-  qv_fb_builder_free(&b);
+  qv__fb_builder_free(&b);
 }
 
 /* Verification checks alignment relative to the buffer start, and loads go
@@ -497,16 +497,16 @@ static void test_buffer_at_odd_address(void **state) {
   const uint8_t *data;
   size_t len;
   qv_fb_table msg, rb;
-  qv_fb_builder_init(&b);
+  qv__fb_builder_init(&b);
   tf_record_batch_message(&b, &data, &len);
   uint8_t *raw = malloc(len + 1);
   assert_non_null(raw);
   memcpy(raw + 1, data, len);
-  OKB(qv_fb_verify_message(raw + 1, len, &msg, NULL));
+  OKB(qv__fb_verify_message(raw + 1, len, &msg, NULL));
   assert_int_equal(qv_fb_table_get_union(&msg, FB_MESSAGE_HEADER_TYPE, &rb), FB_HEADER_RECORD_BATCH);
   check_record_batch(&rb);
   free(raw);
-  qv_fb_builder_free(&b);
+  qv__fb_builder_free(&b);
 }
 
 /* The slot constants of fb_arrow.h and the descriptors of fb_arrow.c must
@@ -520,7 +520,7 @@ static void expect_slot(const qv_fb_table_desc *d, unsigned slot, const char *na
 
 static void test_slot_constants_match_descriptors(void **state) {
   (void)state;
-  const qv_fb_table_desc *m = &qv_fb_desc_message, *s = &qv_fb_desc_schema, *ft = &qv_fb_desc_footer;
+  const qv_fb_table_desc *m = &qv__fb_desc_message, *s = &qv__fb_desc_schema, *ft = &qv__fb_desc_footer;
   expect_slot(m, FB_MESSAGE_VERSION, "version");
   expect_slot(m, FB_MESSAGE_HEADER_TYPE, "header_type");
   expect_slot(m, FB_MESSAGE_HEADER, "header");
@@ -575,10 +575,10 @@ static void test_slot_constants_match_descriptors(void **state) {
   assert_int_equal(tu->nmembers, FB_TYPE_COUNT);
   for (int tag = 1; tag < FB_TYPE_COUNT; tag++) {
     assert_string_equal(tu->members[tag]->name, names[tag]);
-    assert_string_equal(qv_fb_type_name((uint8_t)tag), names[tag]);
+    assert_string_equal(qv__fb_type_name((uint8_t)tag), names[tag]);
   }
-  assert_string_equal(qv_fb_type_name(200), "unknown");
-  assert_string_equal(qv_fb_header_name(FB_HEADER_RECORD_BATCH), "RecordBatch");
+  assert_string_equal(qv__fb_type_name(200), "unknown");
+  assert_string_equal(qv__fb_header_name(FB_HEADER_RECORD_BATCH), "RecordBatch");
   expect_slot(tu->members[FB_TYPE_INT], FB_INT_BIT_WIDTH, "bitWidth");
   expect_slot(tu->members[FB_TYPE_INT], FB_INT_IS_SIGNED, "is_signed");
   expect_slot(tu->members[FB_TYPE_FLOATING_POINT], FB_FLOATING_POINT_PRECISION, "precision");

@@ -47,10 +47,10 @@ static int64_t verify_message(const char *path, size_t at, const uint8_t *p, siz
   qv_error err;
   qv_fb_table msg, hdr;
   uint8_t *copy = tf_dup(p, len);
-  if (qv_fb_verify_message(copy, len, &msg, &err) != QV_OK) {
+  if (qv__fb_verify_message(copy, len, &msg, &err) != QV_OK) {
     fail_msg("%s: message at byte %zu: %s", path, at, err.message);
   }
-  tf_walk_table(&msg, &qv_fb_desc_message);
+  tf_walk_table(&msg, &qv__fb_desc_message);
   uint8_t tag = qv_fb_table_get_union(&msg, FB_MESSAGE_HEADER_TYPE, &hdr);
   assert_true(tag >= FB_HEADER_SCHEMA && tag <= FB_HEADER_RECORD_BATCH);
   int64_t body = qv_fb_table_get_int64(&msg, FB_MESSAGE_BODY_LENGTH, 0);
@@ -108,10 +108,10 @@ static int verify_file(const char *path, const uint8_t *buf, size_t n) {
   int32_t flen = qv_fb_load_i32(buf + n - 10);
   assert_true(flen > 0 && (size_t)flen <= n - 18);
   uint8_t *copy = tf_dup(buf + n - 10 - flen, (size_t)flen);
-  if (qv_fb_verify_footer(copy, (size_t)flen, &footer, &err) != QV_OK) {
+  if (qv__fb_verify_footer(copy, (size_t)flen, &footer, &err) != QV_OK) {
     fail_msg("%s: footer: %s", path, err.message);
   }
-  tf_walk_table(&footer, &qv_fb_desc_footer);
+  tf_walk_table(&footer, &qv__fb_desc_footer);
   assert_true(qv_fb_table_get_table(&footer, FB_FOOTER_SCHEMA, &schema));
   int count = 1;
   qv_fb_table_get_vector(&footer, FB_FOOTER_DICTIONARIES, &v);
@@ -144,7 +144,7 @@ static void test_gold_primitive_schema(void **state) {
   int32_t mlen = qv_fb_load_i32(buf + 4);
   assert_true(mlen > 0 && (size_t)mlen <= n - 8);
   uint8_t *meta = tf_dup(buf + 8, (size_t)mlen);
-  if (qv_fb_verify_message(meta, (size_t)mlen, &msg, &err) != QV_OK) fail_msg("%s", err.message);
+  if (qv__fb_verify_message(meta, (size_t)mlen, &msg, &err) != QV_OK) fail_msg("%s", err.message);
   assert_int_equal(qv_fb_table_get_int16(&msg, FB_MESSAGE_VERSION, 0), FB_METADATA_V5);
   assert_int_equal(qv_fb_table_get_union(&msg, FB_MESSAGE_HEADER_TYPE, &schema), FB_HEADER_SCHEMA);
   assert_int_equal(qv_fb_table_get_int64(&msg, FB_MESSAGE_BODY_LENGTH, 0), 0);
@@ -174,7 +174,7 @@ static void test_gold_primitive_schema(void **state) {
     snprintf(name, sizeof name, "%s_%s", want[i / 2].name, nullable ? "nullable" : "nonnullable");
     assert_true(qv_fb_vector_get_table(&fields, i, &f));
     assert_true(qv_fb_table_get_string(&f, FB_FIELD_NAME, &s, &sn));
-    assert_true(qv_fb_string_eq(s, sn, name));
+    assert_true(qv__fb_string_eq(s, sn, name));
     assert_int_equal(qv_fb_table_get_bool(&f, FB_FIELD_NULLABLE, false), nullable);
     assert_int_equal(qv_fb_table_get_union(&f, FB_FIELD_TYPE_TYPE, &ty), want[i / 2].tag);
     if (want[i / 2].tag == FB_TYPE_INT) {

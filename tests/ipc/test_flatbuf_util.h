@@ -34,25 +34,25 @@ static inline uint8_t *tf_dup(const uint8_t *p, size_t n) {
 
 static inline qv_fb_ref tf_string(qv_fb_builder *b, const char *s) {
   qv_fb_ref r;
-  OKB(qv_fb_create_string(b, s, strlen(s), &r));
+  OKB(qv__fb_create_string(b, s, strlen(s), &r));
   return r;
 }
 
 static inline qv_fb_ref tf_key_value(qv_fb_builder *b, const char *k, const char *v) {
   qv_fb_ref kr = tf_string(b, k), vr = tf_string(b, v), r;
-  OKB(qv_fb_start_table(b));
-  OKB(qv_fb_add_offset(b, FB_KEY_VALUE_KEY, kr));
-  OKB(qv_fb_add_offset(b, FB_KEY_VALUE_VALUE, vr));
-  OKB(qv_fb_end_table(b, &r));
+  OKB(qv__fb_start_table(b));
+  OKB(qv__fb_add_offset(b, FB_KEY_VALUE_KEY, kr));
+  OKB(qv__fb_add_offset(b, FB_KEY_VALUE_VALUE, vr));
+  OKB(qv__fb_end_table(b, &r));
   return r;
 }
 
 static inline qv_fb_ref tf_int_type(qv_fb_builder *b, int32_t bits, bool is_signed) {
   qv_fb_ref r;
-  OKB(qv_fb_start_table(b));
-  OKB(qv_fb_add_int32(b, FB_INT_BIT_WIDTH, bits, 0));
-  OKB(qv_fb_add_bool(b, FB_INT_IS_SIGNED, is_signed, false));
-  OKB(qv_fb_end_table(b, &r));
+  OKB(qv__fb_start_table(b));
+  OKB(qv__fb_add_int32(b, FB_INT_BIT_WIDTH, bits, 0));
+  OKB(qv__fb_add_bool(b, FB_INT_IS_SIGNED, is_signed, false));
+  OKB(qv__fb_end_table(b, &r));
   return r;
 }
 
@@ -64,41 +64,41 @@ static inline qv_fb_ref tf_type(qv_fb_builder *b, uint8_t tag) {
   switch (tag) {
     case FB_TYPE_INT: return tf_int_type(b, 16, true);
     case FB_TYPE_TIMESTAMP: tz = tf_string(b, "America/New_York"); break;
-    case FB_TYPE_UNION: OKB(qv_fb_create_vector_int32(b, type_ids, 2, &ids)); break;
+    case FB_TYPE_UNION: OKB(qv__fb_create_vector_int32(b, type_ids, 2, &ids)); break;
     default: break;
   }
-  OKB(qv_fb_start_table(b));
+  OKB(qv__fb_start_table(b));
   switch (tag) {
     case FB_TYPE_FLOATING_POINT:
-      OKB(qv_fb_add_int16(b, FB_FLOATING_POINT_PRECISION, FB_PRECISION_DOUBLE, 0));
+      OKB(qv__fb_add_int16(b, FB_FLOATING_POINT_PRECISION, FB_PRECISION_DOUBLE, 0));
       break;
     case FB_TYPE_DECIMAL:
-      OKB(qv_fb_add_int32(b, FB_DECIMAL_PRECISION, 38, 0));
-      OKB(qv_fb_add_int32(b, FB_DECIMAL_SCALE, 10, 0));
-      OKB(qv_fb_add_int32(b, FB_DECIMAL_BIT_WIDTH, 256, FB_DECIMAL_DEFAULT_BIT_WIDTH));
+      OKB(qv__fb_add_int32(b, FB_DECIMAL_PRECISION, 38, 0));
+      OKB(qv__fb_add_int32(b, FB_DECIMAL_SCALE, 10, 0));
+      OKB(qv__fb_add_int32(b, FB_DECIMAL_BIT_WIDTH, 256, FB_DECIMAL_DEFAULT_BIT_WIDTH));
       break;
-    case FB_TYPE_DATE: OKB(qv_fb_add_int16(b, FB_DATE_UNIT, FB_DATE_UNIT_DAY, FB_DATE_UNIT_MILLISECOND)); break;
+    case FB_TYPE_DATE: OKB(qv__fb_add_int16(b, FB_DATE_UNIT, FB_DATE_UNIT_DAY, FB_DATE_UNIT_MILLISECOND)); break;
     case FB_TYPE_TIME:
-      OKB(qv_fb_add_int16(b, FB_TIME_UNIT, FB_TIMEUNIT_MICROSECOND, FB_TIMEUNIT_MILLISECOND));
-      OKB(qv_fb_add_int32(b, FB_TIME_BIT_WIDTH, 64, FB_TIME_DEFAULT_BIT_WIDTH));
+      OKB(qv__fb_add_int16(b, FB_TIME_UNIT, FB_TIMEUNIT_MICROSECOND, FB_TIMEUNIT_MILLISECOND));
+      OKB(qv__fb_add_int32(b, FB_TIME_BIT_WIDTH, 64, FB_TIME_DEFAULT_BIT_WIDTH));
       break;
     case FB_TYPE_TIMESTAMP:
-      OKB(qv_fb_add_int16(b, FB_TIMESTAMP_UNIT, FB_TIMEUNIT_NANOSECOND, FB_TIMEUNIT_SECOND));
-      OKB(qv_fb_add_offset(b, FB_TIMESTAMP_TIMEZONE, tz));
+      OKB(qv__fb_add_int16(b, FB_TIMESTAMP_UNIT, FB_TIMEUNIT_NANOSECOND, FB_TIMEUNIT_SECOND));
+      OKB(qv__fb_add_offset(b, FB_TIMESTAMP_TIMEZONE, tz));
       break;
-    case FB_TYPE_INTERVAL: OKB(qv_fb_add_int16(b, FB_INTERVAL_UNIT, FB_INTERVAL_MONTH_DAY_NANO, 0)); break;
+    case FB_TYPE_INTERVAL: OKB(qv__fb_add_int16(b, FB_INTERVAL_UNIT, FB_INTERVAL_MONTH_DAY_NANO, 0)); break;
     case FB_TYPE_UNION:
-      OKB(qv_fb_add_int16(b, FB_UNION_MODE, FB_UNION_MODE_DENSE, FB_UNION_MODE_SPARSE));
-      OKB(qv_fb_add_offset(b, FB_UNION_TYPE_IDS, ids));
+      OKB(qv__fb_add_int16(b, FB_UNION_MODE, FB_UNION_MODE_DENSE, FB_UNION_MODE_SPARSE));
+      OKB(qv__fb_add_offset(b, FB_UNION_TYPE_IDS, ids));
       break;
-    case FB_TYPE_FIXED_SIZE_BINARY: OKB(qv_fb_add_int32(b, FB_FIXED_SIZE_BINARY_BYTE_WIDTH, 16, 0)); break;
-    case FB_TYPE_FIXED_SIZE_LIST: OKB(qv_fb_add_int32(b, FB_FIXED_SIZE_LIST_LIST_SIZE, 3, 0)); break;
-    case FB_TYPE_MAP: OKB(qv_fb_add_bool(b, FB_MAP_KEYS_SORTED, true, false)); break;
+    case FB_TYPE_FIXED_SIZE_BINARY: OKB(qv__fb_add_int32(b, FB_FIXED_SIZE_BINARY_BYTE_WIDTH, 16, 0)); break;
+    case FB_TYPE_FIXED_SIZE_LIST: OKB(qv__fb_add_int32(b, FB_FIXED_SIZE_LIST_LIST_SIZE, 3, 0)); break;
+    case FB_TYPE_MAP: OKB(qv__fb_add_bool(b, FB_MAP_KEYS_SORTED, true, false)); break;
     /* SECOND is 0 but the default is MILLISECOND: must be stored. */
-    case FB_TYPE_DURATION: OKB(qv_fb_add_int16(b, FB_DURATION_UNIT, FB_TIMEUNIT_SECOND, FB_TIMEUNIT_MILLISECOND)); break;
+    case FB_TYPE_DURATION: OKB(qv__fb_add_int16(b, FB_DURATION_UNIT, FB_TIMEUNIT_SECOND, FB_TIMEUNIT_MILLISECOND)); break;
     default: break; /* empty tables */
   }
-  OKB(qv_fb_end_table(b, &r));
+  OKB(qv__fb_end_table(b, &r));
   return r;
 }
 
@@ -186,15 +186,15 @@ static inline qv_fb_ref tf_field(qv_fb_builder *b, const char *name, bool nullab
       kids[i] = tf_field(b, i == 0 ? "c0" : "c1", true, FB_TYPE_INT);
     }
   }
-  if (nk > 0) OKB(qv_fb_create_vector_refs(b, kids, (size_t)nk, &children));
+  if (nk > 0) OKB(qv__fb_create_vector_refs(b, kids, (size_t)nk, &children));
   qv_fb_ref nm = tf_string(b, name);
   qv_fb_ref ty = tf_type(b, tag);
-  OKB(qv_fb_start_table(b));
-  OKB(qv_fb_add_offset(b, FB_FIELD_NAME, nm));
-  OKB(qv_fb_add_bool(b, FB_FIELD_NULLABLE, nullable, false));
-  OKB(qv_fb_add_union(b, FB_FIELD_TYPE_TYPE, tag, ty));
-  OKB(qv_fb_add_offset(b, FB_FIELD_CHILDREN, children));
-  OKB(qv_fb_end_table(b, &r));
+  OKB(qv__fb_start_table(b));
+  OKB(qv__fb_add_offset(b, FB_FIELD_NAME, nm));
+  OKB(qv__fb_add_bool(b, FB_FIELD_NULLABLE, nullable, false));
+  OKB(qv__fb_add_union(b, FB_FIELD_TYPE_TYPE, tag, ty));
+  OKB(qv__fb_add_offset(b, FB_FIELD_CHILDREN, children));
+  OKB(qv__fb_end_table(b, &r));
   return r;
 }
 
@@ -202,12 +202,12 @@ static inline qv_fb_ref tf_field(qv_fb_builder *b, const char *name, bool nullab
 static inline void tf_message(qv_fb_builder *b, uint8_t header_type, qv_fb_ref header,
                               int64_t body_length, const uint8_t **data, size_t *len) {
   qv_fb_ref msg;
-  OKB(qv_fb_start_table(b));
-  OKB(qv_fb_add_int16(b, FB_MESSAGE_VERSION, FB_METADATA_V5, 0));
-  OKB(qv_fb_add_union(b, FB_MESSAGE_HEADER_TYPE, header_type, header));
-  OKB(qv_fb_add_int64(b, FB_MESSAGE_BODY_LENGTH, body_length, 0));
-  OKB(qv_fb_end_table(b, &msg));
-  OKB(qv_fb_builder_finish(b, msg, data, len, NULL));
+  OKB(qv__fb_start_table(b));
+  OKB(qv__fb_add_int16(b, FB_MESSAGE_VERSION, FB_METADATA_V5, 0));
+  OKB(qv__fb_add_union(b, FB_MESSAGE_HEADER_TYPE, header_type, header));
+  OKB(qv__fb_add_int64(b, FB_MESSAGE_BODY_LENGTH, body_length, 0));
+  OKB(qv__fb_end_table(b, &msg));
+  OKB(qv__fb_builder_finish(b, msg, data, len, NULL));
 }
 
 /* Schema table: one field per Type tag 1..26 named "f<tag>", then a
@@ -224,35 +224,35 @@ static inline qv_fb_ref tf_schema(qv_fb_builder *b) {
   }
   /* dictionary-encoded field */
   qv_fb_ref idx = tf_int_type(b, 8, true), dict, fmeta, fkv, nm, ty;
-  OKB(qv_fb_start_table(b));
-  OKB(qv_fb_add_int64(b, FB_DICTIONARY_ENCODING_ID, 42, 0));
-  OKB(qv_fb_add_offset(b, FB_DICTIONARY_ENCODING_INDEX_TYPE, idx));
-  OKB(qv_fb_add_bool(b, FB_DICTIONARY_ENCODING_IS_ORDERED, true, false));
-  OKB(qv_fb_end_table(b, &dict));
+  OKB(qv__fb_start_table(b));
+  OKB(qv__fb_add_int64(b, FB_DICTIONARY_ENCODING_ID, 42, 0));
+  OKB(qv__fb_add_offset(b, FB_DICTIONARY_ENCODING_INDEX_TYPE, idx));
+  OKB(qv__fb_add_bool(b, FB_DICTIONARY_ENCODING_IS_ORDERED, true, false));
+  OKB(qv__fb_end_table(b, &dict));
   fkv = tf_key_value(b, "ARROW:extension:name", "arrow.json");
-  OKB(qv_fb_create_vector_refs(b, &fkv, 1, &fmeta));
+  OKB(qv__fb_create_vector_refs(b, &fkv, 1, &fmeta));
   nm = tf_string(b, "dict");
   ty = tf_type(b, FB_TYPE_UTF8);
-  OKB(qv_fb_start_table(b));
-  OKB(qv_fb_add_offset(b, FB_FIELD_NAME, nm));
-  OKB(qv_fb_add_bool(b, FB_FIELD_NULLABLE, true, false));
-  OKB(qv_fb_add_union(b, FB_FIELD_TYPE_TYPE, FB_TYPE_UTF8, ty));
-  OKB(qv_fb_add_offset(b, FB_FIELD_DICTIONARY, dict));
-  OKB(qv_fb_add_offset(b, FB_FIELD_CUSTOM_METADATA, fmeta));
-  OKB(qv_fb_end_table(b, &fields[TF_NFIELDS - 1]));
+  OKB(qv__fb_start_table(b));
+  OKB(qv__fb_add_offset(b, FB_FIELD_NAME, nm));
+  OKB(qv__fb_add_bool(b, FB_FIELD_NULLABLE, true, false));
+  OKB(qv__fb_add_union(b, FB_FIELD_TYPE_TYPE, FB_TYPE_UTF8, ty));
+  OKB(qv__fb_add_offset(b, FB_FIELD_DICTIONARY, dict));
+  OKB(qv__fb_add_offset(b, FB_FIELD_CUSTOM_METADATA, fmeta));
+  OKB(qv__fb_end_table(b, &fields[TF_NFIELDS - 1]));
 
-  OKB(qv_fb_create_vector_refs(b, fields, TF_NFIELDS, &vfields));
+  OKB(qv__fb_create_vector_refs(b, fields, TF_NFIELDS, &vfields));
   kv[0] = tf_key_value(b, "origin", "quiver");
   kv[1] = tf_key_value(b, "empty", "");
-  OKB(qv_fb_create_vector_refs(b, kv, 2, &vmeta));
+  OKB(qv__fb_create_vector_refs(b, kv, 2, &vmeta));
   static const int64_t features[] = {FB_FEATURE_DICTIONARY_REPLACEMENT, FB_FEATURE_COMPRESSED_BODY};
-  OKB(qv_fb_create_vector_int64(b, features, 2, &vfeat));
-  OKB(qv_fb_start_table(b));
-  OKB(qv_fb_add_int16(b, FB_SCHEMA_ENDIANNESS, FB_ENDIANNESS_LITTLE, FB_ENDIANNESS_LITTLE));
-  OKB(qv_fb_add_offset(b, FB_SCHEMA_FIELDS, vfields));
-  OKB(qv_fb_add_offset(b, FB_SCHEMA_CUSTOM_METADATA, vmeta));
-  OKB(qv_fb_add_offset(b, FB_SCHEMA_FEATURES, vfeat));
-  OKB(qv_fb_end_table(b, &r));
+  OKB(qv__fb_create_vector_int64(b, features, 2, &vfeat));
+  OKB(qv__fb_start_table(b));
+  OKB(qv__fb_add_int16(b, FB_SCHEMA_ENDIANNESS, FB_ENDIANNESS_LITTLE, FB_ENDIANNESS_LITTLE));
+  OKB(qv__fb_add_offset(b, FB_SCHEMA_FIELDS, vfields));
+  OKB(qv__fb_add_offset(b, FB_SCHEMA_CUSTOM_METADATA, vmeta));
+  OKB(qv__fb_add_offset(b, FB_SCHEMA_FEATURES, vfeat));
+  OKB(qv__fb_end_table(b, &r));
   return r;
 }
 
@@ -266,31 +266,31 @@ static inline void tf_schema_message(qv_fb_builder *b, const uint8_t **data, siz
 static inline qv_fb_ref tf_record_batch(qv_fb_builder *b) {
   uint8_t *p;
   qv_fb_ref nodes, buffers, comp, counts, r;
-  OKB(qv_fb_start_vector(b, 3, FB_FIELD_NODE_SIZE, 8, &p));
+  OKB(qv__fb_start_vector(b, 3, FB_FIELD_NODE_SIZE, 8, &p));
   for (int i = 0; i < 3; i++) {
     qv_fb_store_i64(p + FB_FIELD_NODE_SIZE * i + FB_FIELD_NODE_LENGTH, 100);
     qv_fb_store_i64(p + FB_FIELD_NODE_SIZE * i + FB_FIELD_NODE_NULL_COUNT, i);
   }
-  OKB(qv_fb_end_vector(b, &nodes));
-  OKB(qv_fb_start_vector(b, 5, FB_BUFFER_SIZE, 8, &p));
+  OKB(qv__fb_end_vector(b, &nodes));
+  OKB(qv__fb_start_vector(b, 5, FB_BUFFER_SIZE, 8, &p));
   for (int i = 0; i < 5; i++) {
     qv_fb_store_i64(p + FB_BUFFER_SIZE * i + FB_BUFFER_OFFSET, 64 * i);
     qv_fb_store_i64(p + FB_BUFFER_SIZE * i + FB_BUFFER_LENGTH, 10 * i);
   }
-  OKB(qv_fb_end_vector(b, &buffers));
-  OKB(qv_fb_start_table(b));
-  OKB(qv_fb_add_int8(b, FB_BODY_COMPRESSION_CODEC, FB_COMPRESSION_ZSTD, FB_COMPRESSION_LZ4_FRAME));
-  OKB(qv_fb_add_int8(b, FB_BODY_COMPRESSION_METHOD, FB_COMPRESSION_METHOD_BUFFER, 0));
-  OKB(qv_fb_end_table(b, &comp));
+  OKB(qv__fb_end_vector(b, &buffers));
+  OKB(qv__fb_start_table(b));
+  OKB(qv__fb_add_int8(b, FB_BODY_COMPRESSION_CODEC, FB_COMPRESSION_ZSTD, FB_COMPRESSION_LZ4_FRAME));
+  OKB(qv__fb_add_int8(b, FB_BODY_COMPRESSION_METHOD, FB_COMPRESSION_METHOD_BUFFER, 0));
+  OKB(qv__fb_end_table(b, &comp));
   static const int64_t vc[] = {2, 0};
-  OKB(qv_fb_create_vector_int64(b, vc, 2, &counts));
-  OKB(qv_fb_start_table(b));
-  OKB(qv_fb_add_int64(b, FB_RECORD_BATCH_LENGTH, 100, 0));
-  OKB(qv_fb_add_offset(b, FB_RECORD_BATCH_NODES, nodes));
-  OKB(qv_fb_add_offset(b, FB_RECORD_BATCH_BUFFERS, buffers));
-  OKB(qv_fb_add_offset(b, FB_RECORD_BATCH_COMPRESSION, comp));
-  OKB(qv_fb_add_offset(b, FB_RECORD_BATCH_VARIADIC_BUFFER_COUNTS, counts));
-  OKB(qv_fb_end_table(b, &r));
+  OKB(qv__fb_create_vector_int64(b, vc, 2, &counts));
+  OKB(qv__fb_start_table(b));
+  OKB(qv__fb_add_int64(b, FB_RECORD_BATCH_LENGTH, 100, 0));
+  OKB(qv__fb_add_offset(b, FB_RECORD_BATCH_NODES, nodes));
+  OKB(qv__fb_add_offset(b, FB_RECORD_BATCH_BUFFERS, buffers));
+  OKB(qv__fb_add_offset(b, FB_RECORD_BATCH_COMPRESSION, comp));
+  OKB(qv__fb_add_offset(b, FB_RECORD_BATCH_VARIADIC_BUFFER_COUNTS, counts));
+  OKB(qv__fb_end_table(b, &r));
   return r;
 }
 

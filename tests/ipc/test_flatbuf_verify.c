@@ -18,11 +18,11 @@ static fixture schema_fixture(void) {
   qv_fb_builder b;
   const uint8_t *data;
   fixture f;
-  qv_fb_builder_init(&b);
+  qv__fb_builder_init(&b);
   tf_schema_message(&b, &data, &f.len);
   f.buf = tf_dup(data, f.len);
-  qv_fb_builder_free(&b);
-  OKB(qv_fb_verify_message(f.buf, f.len, &f.msg, NULL));
+  qv__fb_builder_free(&b);
+  OKB(qv__fb_verify_message(f.buf, f.len, &f.msg, NULL));
   assert_int_equal(qv_fb_table_get_union(&f.msg, FB_MESSAGE_HEADER_TYPE, &f.hdr), FB_HEADER_SCHEMA);
   return f;
 }
@@ -31,11 +31,11 @@ static fixture record_batch_fixture(void) {
   qv_fb_builder b;
   const uint8_t *data;
   fixture f;
-  qv_fb_builder_init(&b);
+  qv__fb_builder_init(&b);
   tf_record_batch_message(&b, &data, &f.len);
   f.buf = tf_dup(data, f.len);
-  qv_fb_builder_free(&b);
-  OKB(qv_fb_verify_message(f.buf, f.len, &f.msg, NULL));
+  qv__fb_builder_free(&b);
+  OKB(qv__fb_verify_message(f.buf, f.len, &f.msg, NULL));
   assert_int_equal(qv_fb_table_get_union(&f.msg, FB_MESSAGE_HEADER_TYPE, &f.hdr),
                    FB_HEADER_RECORD_BATCH);
   return f;
@@ -49,7 +49,7 @@ static void expect_opts(const uint8_t *buf, size_t len, const qv_fb_verify_opts 
   qv_fb_table root;
   memset(&err, 0, sizeof err);
   uint8_t *copy = tf_dup(buf, len);
-  qv_status st = qv_fb_verify(copy, len, &qv_fb_desc_message, opts, &root, &err);
+  qv_status st = qv__fb_verify(copy, len, &qv__fb_desc_message, opts, &root, &err);
   free(copy);
   if (st != code) {
     fail_msg("expected status %d, got %d (%s)", (int)code, (int)st, err.message);
@@ -83,9 +83,9 @@ static void test_buffer_too_small(void **state) {
   (void)state;
   static const uint8_t three[3] = {4, 0, 0};
   qv_error err;
-  assert_int_equal(qv_fb_verify_message(three, 3, NULL, &err), QV_ERR_INVALID_DATA);
+  assert_int_equal(qv__fb_verify_message(three, 3, NULL, &err), QV_ERR_INVALID_DATA);
   assert_contains(err.message, "Message metadata of 3 bytes is too small");
-  assert_int_equal(qv_fb_verify_message(NULL, 0, NULL, &err), QV_ERR_INVALID_DATA);
+  assert_int_equal(qv__fb_verify_message(NULL, 0, NULL, &err), QV_ERR_INVALID_DATA);
 }
 
 static void test_buffer_over_2gib(void **state) {
@@ -93,7 +93,7 @@ static void test_buffer_over_2gib(void **state) {
   static const uint8_t small[8] = {0};
   qv_error err;
   /* The size check comes before any read: the bytes past 8 are never touched. */
-  assert_int_equal(qv_fb_verify_message(small, (size_t)1 << 31, NULL, &err), QV_ERR_LIMIT);
+  assert_int_equal(qv__fb_verify_message(small, (size_t)1 << 31, NULL, &err), QV_ERR_LIMIT);
   assert_contains(err.message, "exceeds the 2 GiB limit");
 }
 
@@ -171,12 +171,12 @@ static void test_unknown_slot_offset_beyond_table(void **state) {
   const uint8_t *data;
   size_t len;
   qv_fb_ref r;
-  qv_fb_builder_init(&b);
-  OKB(qv_fb_start_table(&b));
-  OKB(qv_fb_add_int16(&b, FB_MESSAGE_VERSION, FB_METADATA_V5, 0));
-  OKB(qv_fb_add_int32(&b, 9, 7, 0)); /* slot 9: unknown to Message */
-  OKB(qv_fb_end_table(&b, &r));
-  OKB(qv_fb_builder_finish(&b, r, &data, &len, NULL));
+  qv__fb_builder_init(&b);
+  OKB(qv__fb_start_table(&b));
+  OKB(qv__fb_add_int16(&b, FB_MESSAGE_VERSION, FB_METADATA_V5, 0));
+  OKB(qv__fb_add_int32(&b, 9, 7, 0)); /* slot 9: unknown to Message */
+  OKB(qv__fb_end_table(&b, &r));
+  OKB(qv__fb_builder_finish(&b, r, &data, &len, NULL));
   expect_opts(data, len, NULL, QV_OK, (const char *)NULL);
   uint8_t *buf = tf_dup(data, len);
   qv_fb_table t = qv_fb_root(buf);
@@ -184,7 +184,7 @@ static void test_unknown_slot_offset_beyond_table(void **state) {
   expect_opts(buf, len, NULL, QV_ERR_INVALID_DATA, "Message.(unknown field) (slot 9)",
               (const char *)NULL);
   free(buf);
-  qv_fb_builder_free(&b);
+  qv__fb_builder_free(&b);
 }
 
 /* ---- alignment ---- */
@@ -222,21 +222,21 @@ static void build_underaligned_batch(const uint8_t **data, size_t *len, qv_fb_bu
   qv_fb_ref dummy, nodes, counts, rb;
   uint8_t *p;
   static const int64_t vc[1] = {3};
-  OKB(qv_fb_create_vector(b, NULL, 0, 4, 4, &dummy)); /* 4 bytes: just a length */
-  OKB(qv_fb_start_vector(b, 3, FB_FIELD_NODE_SIZE, 4, &p));
+  OKB(qv__fb_create_vector(b, NULL, 0, 4, 4, &dummy)); /* 4 bytes: just a length */
+  OKB(qv__fb_start_vector(b, 3, FB_FIELD_NODE_SIZE, 4, &p));
   for (int i = 0; i < 3; i++) qv_fb_store_i64(p + 16 * i, 7);
-  OKB(qv_fb_end_vector(b, &nodes));
+  OKB(qv__fb_end_vector(b, &nodes));
   if (underalign_counts) {
-    OKB(qv_fb_create_vector(b, NULL, 0, 4, 4, &dummy));
-    OKB(qv_fb_create_vector(b, vc, 1, 8, 4, &counts));
+    OKB(qv__fb_create_vector(b, NULL, 0, 4, 4, &dummy));
+    OKB(qv__fb_create_vector(b, vc, 1, 8, 4, &counts));
   } else {
-    OKB(qv_fb_create_vector_int64(b, vc, 1, &counts));
+    OKB(qv__fb_create_vector_int64(b, vc, 1, &counts));
   }
-  OKB(qv_fb_start_table(b));
-  OKB(qv_fb_add_int64(b, FB_RECORD_BATCH_LENGTH, 7, 0));
-  OKB(qv_fb_add_offset(b, FB_RECORD_BATCH_NODES, nodes));
-  OKB(qv_fb_add_offset(b, FB_RECORD_BATCH_VARIADIC_BUFFER_COUNTS, counts));
-  OKB(qv_fb_end_table(b, &rb));
+  OKB(qv__fb_start_table(b));
+  OKB(qv__fb_add_int64(b, FB_RECORD_BATCH_LENGTH, 7, 0));
+  OKB(qv__fb_add_offset(b, FB_RECORD_BATCH_NODES, nodes));
+  OKB(qv__fb_add_offset(b, FB_RECORD_BATCH_VARIADIC_BUFFER_COUNTS, counts));
+  OKB(qv__fb_end_table(b, &rb));
   tf_message(b, FB_HEADER_RECORD_BATCH, rb, 0, data, len);
 }
 
@@ -247,10 +247,10 @@ static void test_struct_vector_alignment(void **state) {
   size_t len;
   qv_fb_table msg, rb;
   qv_fb_vector v;
-  qv_fb_builder_init(&b);
+  qv__fb_builder_init(&b);
   build_underaligned_batch(&data, &len, &b, false);
   uint8_t *buf = tf_dup(data, len);
-  OKB(qv_fb_verify_message(buf, len, &msg, NULL));
+  OKB(qv__fb_verify_message(buf, len, &msg, NULL));
   qv_fb_table_get_union(&msg, FB_MESSAGE_HEADER_TYPE, &rb);
   assert_true(qv_fb_table_get_vector(&rb, FB_RECORD_BATCH_NODES, &v));
   assert_int_equal(v.pos % 8, 4); /* the fixture is what it claims */
@@ -262,11 +262,11 @@ static void test_struct_vector_alignment(void **state) {
   free(buf);
 
   /* Vectors of 8-byte scalars must be 8-aligned in every mode. */
-  qv_fb_builder_reset(&b);
+  qv__fb_builder_reset(&b);
   build_underaligned_batch(&data, &len, &b, true);
   expect_opts(data, len, NULL, QV_ERR_INVALID_DATA, "RecordBatch.variadicBufferCounts vector",
               "not 8-byte aligned", (const char *)NULL);
-  qv_fb_builder_free(&b);
+  qv__fb_builder_free(&b);
 }
 
 /* ---- strings ---- */
@@ -387,15 +387,15 @@ static void build_nested(qv_fb_builder *b, int nfields, const uint8_t **data, si
   qv_fb_ref child = 0, r, kids;
   for (int i = 0; i < nfields; i++) {
     kids = 0;
-    if (child != 0) OKB(qv_fb_create_vector_refs(b, &child, 1, &kids));
-    OKB(qv_fb_start_table(b));
-    OKB(qv_fb_add_offset(b, FB_FIELD_CHILDREN, kids));
-    OKB(qv_fb_end_table(b, &child));
+    if (child != 0) OKB(qv__fb_create_vector_refs(b, &child, 1, &kids));
+    OKB(qv__fb_start_table(b));
+    OKB(qv__fb_add_offset(b, FB_FIELD_CHILDREN, kids));
+    OKB(qv__fb_end_table(b, &child));
   }
-  OKB(qv_fb_create_vector_refs(b, &child, 1, &kids));
-  OKB(qv_fb_start_table(b));
-  OKB(qv_fb_add_offset(b, FB_SCHEMA_FIELDS, kids));
-  OKB(qv_fb_end_table(b, &r));
+  OKB(qv__fb_create_vector_refs(b, &child, 1, &kids));
+  OKB(qv__fb_start_table(b));
+  OKB(qv__fb_add_offset(b, FB_SCHEMA_FIELDS, kids));
+  OKB(qv__fb_end_table(b, &r));
   tf_message(b, FB_HEADER_SCHEMA, r, 0, data, len);
 }
 
@@ -404,19 +404,19 @@ static void test_depth_limit(void **state) {
   qv_fb_builder b;
   const uint8_t *data;
   size_t len;
-  qv_fb_builder_init(&b);
+  qv__fb_builder_init(&b);
   build_nested(&b, 62, &data, &len); /* 64 tables deep: the limit */
   expect_opts(data, len, NULL, QV_OK, (const char *)NULL);
-  qv_fb_builder_reset(&b);
+  qv__fb_builder_reset(&b);
   build_nested(&b, 63, &data, &len);
   expect_opts(data, len, NULL, QV_ERR_LIMIT, "Field table at byte",
               "is nested more than 64 tables deep", (const char *)NULL);
-  qv_fb_builder_reset(&b);
+  qv__fb_builder_reset(&b);
   build_nested(&b, 1000, &data, &len); /* far beyond: rejected before recursing */
   expect_opts(data, len, NULL, QV_ERR_LIMIT, "nested more than 64", (const char *)NULL);
   qv_fb_verify_opts deep = {2000, 0, false};
   expect_opts(data, len, &deep, QV_OK, (const char *)NULL);
-  qv_fb_builder_free(&b);
+  qv__fb_builder_free(&b);
 }
 
 static void test_table_count_explosion(void **state) {
@@ -427,28 +427,28 @@ static void test_table_count_explosion(void **state) {
   const uint8_t *data;
   size_t len;
   qv_fb_ref child = 0, pair[2], kids, r;
-  qv_fb_builder_init(&b);
+  qv__fb_builder_init(&b);
   for (int level = 0; level < 40; level++) {
     kids = 0;
     if (child != 0) {
       pair[0] = pair[1] = child;
-      OKB(qv_fb_create_vector_refs(&b, pair, 2, &kids));
+      OKB(qv__fb_create_vector_refs(&b, pair, 2, &kids));
     }
-    OKB(qv_fb_start_table(&b));
-    OKB(qv_fb_add_offset(&b, FB_FIELD_CHILDREN, kids));
-    OKB(qv_fb_end_table(&b, &child));
+    OKB(qv__fb_start_table(&b));
+    OKB(qv__fb_add_offset(&b, FB_FIELD_CHILDREN, kids));
+    OKB(qv__fb_end_table(&b, &child));
   }
-  OKB(qv_fb_create_vector_refs(&b, &child, 1, &kids));
-  OKB(qv_fb_start_table(&b));
-  OKB(qv_fb_add_offset(&b, FB_SCHEMA_FIELDS, kids));
-  OKB(qv_fb_end_table(&b, &r));
+  OKB(qv__fb_create_vector_refs(&b, &child, 1, &kids));
+  OKB(qv__fb_start_table(&b));
+  OKB(qv__fb_add_offset(&b, FB_SCHEMA_FIELDS, kids));
+  OKB(qv__fb_end_table(&b, &r));
   tf_message(&b, FB_HEADER_SCHEMA, r, 0, &data, &len);
   assert_true(len < 2000);
   expect_opts(data, len, NULL, QV_ERR_LIMIT, "more than 1000000 tables visited",
               (const char *)NULL);
   qv_fb_verify_opts small = {0, 100, false};
   expect_opts(data, len, &small, QV_ERR_LIMIT, "more than 100 tables visited", (const char *)NULL);
-  qv_fb_builder_free(&b);
+  qv__fb_builder_free(&b);
 }
 
 static void test_table_limit_on_valid_schema(void **state) {
@@ -469,18 +469,18 @@ static void sweep(const uint8_t *orig, size_t len) {
   qv_fb_table root;
   for (size_t cut = 0; cut < len; cut++) {
     uint8_t *p = tf_dup(orig, cut);
-    qv_status st = qv_fb_verify_message(p, cut, &root, NULL);
+    qv_status st = qv__fb_verify_message(p, cut, &root, NULL);
     assert_true(st == QV_OK || st == QV_ERR_INVALID_DATA || st == QV_ERR_LIMIT);
-    if (st == QV_OK) tf_walk_table(&root, &qv_fb_desc_message);
+    if (st == QV_OK) tf_walk_table(&root, &qv__fb_desc_message);
     free(p);
   }
   uint8_t *p = tf_dup(orig, len);
   for (size_t i = 0; i < len; i++) {
     for (size_t k = 0; k < sizeof xors; k++) {
       p[i] = orig[i] ^ xors[k];
-      qv_status st = qv_fb_verify_message(p, len, &root, NULL);
+      qv_status st = qv__fb_verify_message(p, len, &root, NULL);
       assert_true(st == QV_OK || st == QV_ERR_INVALID_DATA || st == QV_ERR_LIMIT);
-      if (st == QV_OK) tf_walk_table(&root, &qv_fb_desc_message);
+      if (st == QV_OK) tf_walk_table(&root, &qv__fb_desc_message);
     }
     p[i] = orig[i];
   }

@@ -16,13 +16,13 @@ static uint8_t *two_field_message(size_t extra, size_t *len) {
   qv_schema *s = NULL;
   assert_int_equal(qv_schema_new(f, 2, NULL, &s, &err), QV_OK);
   qv_fb_builder b;
-  qv_fb_builder_init(&b);
+  qv__fb_builder_init(&b);
   const uint8_t *data;
-  assert_int_equal(qv_ipc_schema_message_encode(&b, s, NULL, 0, &data, len, &err), QV_OK);
+  assert_int_equal(qv__ipc_schema_message_encode(&b, s, NULL, 0, &data, len, &err), QV_OK);
   uint8_t *copy = calloc(1, *len + extra);
   assert_non_null(copy);
   memcpy(copy, data, *len);
-  qv_fb_builder_free(&b);
+  qv__fb_builder_free(&b);
   qv_schema_release(s);
   qv_field_release(f[0]);
   qv_field_release(f[1]);
@@ -32,7 +32,7 @@ static uint8_t *two_field_message(size_t extra, size_t *len) {
 /* The two Field tables and the position of Schema.fields' element 1. */
 static void fields_of(const uint8_t *buf, size_t len, qv_fb_table *f0, qv_fb_table *f1, uint32_t *elem1) {
   qv_fb_table msg, schema;
-  OKB(qv_fb_verify_message(buf, len, &msg, NULL));
+  OKB(qv__fb_verify_message(buf, len, &msg, NULL));
   assert_int_equal(qv_fb_table_get_union(&msg, FB_MESSAGE_HEADER_TYPE, &schema), FB_HEADER_SCHEMA);
   qv_fb_vector v;
   assert_true(qv_fb_table_get_vector(&schema, FB_SCHEMA_FIELDS, &v));
@@ -69,7 +69,7 @@ static void test_table_past_end_with_a_verified_vtable(void **state) {
   qv_fb_store_u32(buf + elem1, q - elem1);                  /* fields[1] -> the moved table */
   qv_error err;
   qv_fb_table root;
-  assert_int_equal(qv_fb_verify_message(buf, new_len, &root, &err), QV_ERR_INVALID_DATA);
+  assert_int_equal(qv__fb_verify_message(buf, new_len, &root, &err), QV_ERR_INVALID_DATA);
   assert_non_null(strstr(err.message, "Field table at byte"));
   assert_non_null(strstr(err.message, "extends past end of metadata"));
   free(buf);
@@ -89,7 +89,7 @@ static void test_slot_checks_run_for_every_table(void **state) {
   qv_fb_store_u32(buf + f1.pos + name_off, 0); /* a zero uoffset: invalid */
   qv_error err;
   qv_fb_table root;
-  assert_int_equal(qv_fb_verify_message(buf, len, &root, &err), QV_ERR_INVALID_DATA);
+  assert_int_equal(qv__fb_verify_message(buf, len, &root, &err), QV_ERR_INVALID_DATA);
   assert_non_null(strstr(err.message, "Field.name offset"));
   free(buf);
 }

@@ -20,12 +20,12 @@ typedef struct craft {
 
 static void c_init(craft *c) {
   memset(c, 0, sizeof *c);
-  qv_fb_builder_init(&c->fb);
+  qv__fb_builder_init(&c->fb);
 }
 
 static void c_free(craft *c) {
   free(c->p);
-  qv_fb_builder_free(&c->fb);
+  qv__fb_builder_free(&c->fb);
 }
 
 static void c_bytes(craft *c, const void *d, size_t n) {
@@ -58,8 +58,8 @@ static void c_frame(craft *c, const uint8_t *meta, size_t len, const void *body,
 static void c_schema(craft *c, const qv_schema *s) {
   const uint8_t *meta;
   size_t len;
-  qv_fb_builder_reset(&c->fb);
-  OK(qv_ipc_schema_message_encode(&c->fb, s, NULL, 0, &meta, &len, err));
+  qv__fb_builder_reset(&c->fb);
+  OK(qv__ipc_schema_message_encode(&c->fb, s, NULL, 0, &meta, &len, err));
   c_frame(c, meta, len, NULL, 0);
 }
 
@@ -77,7 +77,7 @@ typedef struct rb {
 /* A Message table by hand (any version, header kind and bodyLength). */
 static void c_message(craft *c, int16_t version, uint8_t type, const rb *r, int64_t dict_id, int64_t body_length,
                       const void *body, size_t body_n) {
-  qv_fb_builder_reset(&c->fb);
+  qv__fb_builder_reset(&c->fb);
   qv_ipc_batch_desc d;
   memset(&d, 0, sizeof d);
   d.length = r->length;
@@ -89,23 +89,23 @@ static void c_message(craft *c, int16_t version, uint8_t type, const rb *r, int6
   d.n_variadic = r->n_variadic;
   d.codec = r->codec;
   qv_fb_ref header;
-  OK(qv_ipc_batch_encode(&c->fb, &d, &header, err));
+  OK(qv__ipc_batch_encode(&c->fb, &d, &header, err));
   if (type == FB_HEADER_DICTIONARY_BATCH) {
     qv_fb_ref data = header;
-    OK(qv_fb_start_table(&c->fb));
-    OK(qv_fb_add_int64(&c->fb, FB_DICTIONARY_BATCH_ID, dict_id, -1));
-    OK(qv_fb_add_offset(&c->fb, FB_DICTIONARY_BATCH_DATA, data));
-    OK(qv_fb_end_table(&c->fb, &header));
+    OK(qv__fb_start_table(&c->fb));
+    OK(qv__fb_add_int64(&c->fb, FB_DICTIONARY_BATCH_ID, dict_id, -1));
+    OK(qv__fb_add_offset(&c->fb, FB_DICTIONARY_BATCH_DATA, data));
+    OK(qv__fb_end_table(&c->fb, &header));
   }
   qv_fb_ref msg;
-  OK(qv_fb_start_table(&c->fb));
-  OK(qv_fb_add_int16(&c->fb, FB_MESSAGE_VERSION, version, -1));
-  OK(qv_fb_add_union(&c->fb, FB_MESSAGE_HEADER_TYPE, type, header));
-  OK(qv_fb_add_int64(&c->fb, FB_MESSAGE_BODY_LENGTH, body_length, 0));
-  OK(qv_fb_end_table(&c->fb, &msg));
+  OK(qv__fb_start_table(&c->fb));
+  OK(qv__fb_add_int16(&c->fb, FB_MESSAGE_VERSION, version, -1));
+  OK(qv__fb_add_union(&c->fb, FB_MESSAGE_HEADER_TYPE, type, header));
+  OK(qv__fb_add_int64(&c->fb, FB_MESSAGE_BODY_LENGTH, body_length, 0));
+  OK(qv__fb_end_table(&c->fb, &msg));
   const uint8_t *meta;
   size_t len;
-  OK(qv_fb_builder_finish(&c->fb, msg, &meta, &len, err));
+  OK(qv__fb_builder_finish(&c->fb, msg, &meta, &len, err));
   c_frame(c, meta, len, body, body_n);
 }
 
@@ -348,13 +348,13 @@ static void test_bad12_schema_with_body(void **state) {
   const uint8_t *meta;
   size_t len;
   qv_fb_ref sref, msg;
-  OK(qv_ipc_schema_encode(&c.fb, s, NULL, 0, &sref, err));
-  OK(qv_fb_start_table(&c.fb));
-  OK(qv_fb_add_int16(&c.fb, FB_MESSAGE_VERSION, FB_METADATA_V5, -1));
-  OK(qv_fb_add_union(&c.fb, FB_MESSAGE_HEADER_TYPE, FB_HEADER_SCHEMA, sref));
-  OK(qv_fb_add_int64(&c.fb, FB_MESSAGE_BODY_LENGTH, 8, 0));
-  OK(qv_fb_end_table(&c.fb, &msg));
-  OK(qv_fb_builder_finish(&c.fb, msg, &meta, &len, err));
+  OK(qv__ipc_schema_encode(&c.fb, s, NULL, 0, &sref, err));
+  OK(qv__fb_start_table(&c.fb));
+  OK(qv__fb_add_int16(&c.fb, FB_MESSAGE_VERSION, FB_METADATA_V5, -1));
+  OK(qv__fb_add_union(&c.fb, FB_MESSAGE_HEADER_TYPE, FB_HEADER_SCHEMA, sref));
+  OK(qv__fb_add_int64(&c.fb, FB_MESSAGE_BODY_LENGTH, 8, 0));
+  OK(qv__fb_end_table(&c.fb, &msg));
+  OK(qv__fb_builder_finish(&c.fb, msg, &meta, &len, err));
   c_frame(&c, meta, len, k_body, 8);
   expect(&c, QV_ERR_INVALID_DATA, "Schema message has a body");
   qv_schema_release(s);

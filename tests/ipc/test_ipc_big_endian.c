@@ -26,12 +26,12 @@ static void put_be64(uint8_t *p, int64_t v) {
 /* A Field table {name, nullable, type} with no children. */
 static qv_fb_ref be_field(qv_fb_builder *b, const char *name, uint8_t tag, qv_fb_ref type) {
   qv_fb_ref nm, r;
-  RT_OK(qv_fb_create_string(b, name, strlen(name), &nm));
-  RT_OK(qv_fb_start_table(b));
-  RT_OK(qv_fb_add_offset(b, FB_FIELD_NAME, nm));
-  RT_OK(qv_fb_add_bool(b, FB_FIELD_NULLABLE, true, false));
-  RT_OK(qv_fb_add_union(b, FB_FIELD_TYPE_TYPE, tag, type));
-  RT_OK(qv_fb_end_table(b, &r));
+  RT_OK(qv__fb_create_string(b, name, strlen(name), &nm));
+  RT_OK(qv__fb_start_table(b));
+  RT_OK(qv__fb_add_offset(b, FB_FIELD_NAME, nm));
+  RT_OK(qv__fb_add_bool(b, FB_FIELD_NULLABLE, true, false));
+  RT_OK(qv__fb_add_union(b, FB_FIELD_TYPE_TYPE, tag, type));
+  RT_OK(qv__fb_end_table(b, &r));
   return r;
 }
 
@@ -40,22 +40,22 @@ static qv_fb_ref be_field(qv_fb_builder *b, const char *name, uint8_t tag, qv_fb
 static void be_schema_msg(rt_bytes *out) {
   qv_fb_builder b;
   qv_fb_ref interval, sv, bv, fields[3], vfields, schema;
-  qv_fb_builder_init(&b);
-  RT_OK(qv_fb_start_table(&b));
-  RT_OK(qv_fb_add_int16(&b, FB_INTERVAL_UNIT, FB_INTERVAL_MONTH_DAY_NANO, FB_INTERVAL_YEAR_MONTH));
-  RT_OK(qv_fb_end_table(&b, &interval));
+  qv__fb_builder_init(&b);
+  RT_OK(qv__fb_start_table(&b));
+  RT_OK(qv__fb_add_int16(&b, FB_INTERVAL_UNIT, FB_INTERVAL_MONTH_DAY_NANO, FB_INTERVAL_YEAR_MONTH));
+  RT_OK(qv__fb_end_table(&b, &interval));
   fields[0] = be_field(&b, "mdn", FB_TYPE_INTERVAL, interval);
   sv = rt_empty_table(&b);
   fields[1] = be_field(&b, "sv", FB_TYPE_UTF8_VIEW, sv);
   bv = rt_empty_table(&b);
   fields[2] = be_field(&b, "bv", FB_TYPE_BINARY_VIEW, bv);
-  RT_OK(qv_fb_create_vector_refs(&b, fields, 3, &vfields));
-  RT_OK(qv_fb_start_table(&b));
-  RT_OK(qv_fb_add_int16(&b, FB_SCHEMA_ENDIANNESS, FB_ENDIANNESS_BIG, FB_ENDIANNESS_LITTLE));
-  RT_OK(qv_fb_add_offset(&b, FB_SCHEMA_FIELDS, vfields));
-  RT_OK(qv_fb_end_table(&b, &schema));
+  RT_OK(qv__fb_create_vector_refs(&b, fields, 3, &vfields));
+  RT_OK(qv__fb_start_table(&b));
+  RT_OK(qv__fb_add_int16(&b, FB_SCHEMA_ENDIANNESS, FB_ENDIANNESS_BIG, FB_ENDIANNESS_LITTLE));
+  RT_OK(qv__fb_add_offset(&b, FB_SCHEMA_FIELDS, vfields));
+  RT_OK(qv__fb_end_table(&b, &schema));
   rt_msg_raw(out, &b, FB_METADATA_V5, FB_HEADER_SCHEMA, schema, 0, NULL, 0);
-  qv_fb_builder_free(&b);
+  qv__fb_builder_free(&b);
 }
 
 /* A big-endian view of `len` bytes: inline when len <= 12, else prefix +

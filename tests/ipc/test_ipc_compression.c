@@ -13,11 +13,11 @@ static const int k_codecs[2] = {FB_COMPRESSION_LZ4_FRAME, FB_COMPRESSION_ZSTD};
 
 /* [prefix][compressed src] as a buffer. */
 static qv_buffer *compressed(qv_codec_ctx *ctx, int codec, const uint8_t *src, size_t n, int64_t prefix) {
-  size_t bound = qv_codec_compress_bound(codec, n);
+  size_t bound = qv__codec_compress_bound(codec, n);
   qv_buffer *b = NULL;
   OK(qv_buffer_allocate(NULL, (int64_t)(8 + bound), false, &b, err));
   size_t w = 0;
-  OK(qv_codec_compress(ctx, codec, 0, src, n, b->data + 8, bound, &w, err));
+  OK(qv__codec_compress(ctx, codec, 0, src, n, b->data + 8, bound, &w, err));
   qv_fb_store_i64(b->data, prefix);
   b->size = (int64_t)(8 + w);
   return b;
@@ -34,7 +34,7 @@ static void fill(uint8_t *p, size_t n, bool random) {
 static void test_roundtrip_both_codecs(void **state) {
   (void)state;
   qv_codec_ctx ctx;
-  qv_codec_ctx_init(&ctx);
+  qv__codec_ctx_init(&ctx);
   uint8_t src[5000];
   for (int r = 0; r < 2; r++) {
     fill(src, sizeof src, r);
@@ -42,7 +42,7 @@ static void test_roundtrip_both_codecs(void **state) {
       qv_buffer *in = compressed(&ctx, k_codecs[c], src, sizeof src, sizeof src);
       int64_t budget = 1 << 20;
       qv_buffer *out = NULL;
-      OK(qv_codec_decompress(&ctx, k_codecs[c], in, 0, in->size, &budget, "buf", &out, err));
+      OK(qv__codec_decompress(&ctx, k_codecs[c], in, 0, in->size, &budget, "buf", &out, err));
       assert_int_equal(out->size, sizeof src);
       assert_memory_equal(out->data, src, sizeof src);
       assert_int_equal(budget, (1 << 20) - (int64_t)sizeof src);
@@ -52,65 +52,65 @@ static void test_roundtrip_both_codecs(void **state) {
       qv_buffer_release(in);
     }
   }
-  qv_codec_ctx_free(&ctx);
+  qv__codec_ctx_free(&ctx);
 }
 
 static void test_raw_prefix_and_empty(void **state) {
   (void)state;
   qv_codec_ctx ctx;
-  qv_codec_ctx_init(&ctx);
+  qv__codec_ctx_init(&ctx);
   qv_buffer *in = NULL;
   OK(qv_buffer_allocate(NULL, 8 + 5, false, &in, err));
   qv_fb_store_i64(in->data, -1);
   memcpy(in->data + 8, "hello", 5);
   int64_t budget = 100;
   qv_buffer *out = NULL;
-  OK(qv_codec_decompress(&ctx, FB_COMPRESSION_ZSTD, in, 0, 13, &budget, "buf", &out, err));
+  OK(qv__codec_decompress(&ctx, FB_COMPRESSION_ZSTD, in, 0, 13, &budget, "buf", &out, err));
   assert_int_equal(out->size, 5);
   assert_ptr_equal(out->data, in->data + 8); /* a view, not a copy */
   assert_int_equal(budget, 100);
   qv_buffer_release(out);
-  OK(qv_codec_decompress(&ctx, FB_COMPRESSION_LZ4_FRAME, in, 0, 0, &budget, "buf", &out, err));
+  OK(qv__codec_decompress(&ctx, FB_COMPRESSION_LZ4_FRAME, in, 0, 0, &budget, "buf", &out, err));
   assert_null(out); /* empty buffers carry no prefix */
   qv_buffer_release(in);
-  qv_codec_ctx_free(&ctx);
+  qv__codec_ctx_free(&ctx);
 }
 
 /* BAD_INPUTS 31 */
 static void test_bad_codec_short_buffer_negative_prefix(void **state) {
   (void)state;
   qv_codec_ctx ctx;
-  qv_codec_ctx_init(&ctx);
+  qv__codec_ctx_init(&ctx);
   qv_buffer *in = NULL;
   OK(qv_buffer_allocate(NULL, 16, true, &in, err));
   int64_t budget = 100;
   qv_buffer *out = NULL;
   qv_error e;
-  assert_int_equal(qv_codec_decompress(&ctx, 7, in, 0, 16, &budget, "buf", &out, &e), QV_ERR_UNSUPPORTED);
+  assert_int_equal(qv__codec_decompress(&ctx, 7, in, 0, 16, &budget, "buf", &out, &e), QV_ERR_UNSUPPORTED);
   assert_non_null(strstr(e.message, "codec 7"));
-  assert_int_equal(qv_codec_decompress(&ctx, FB_COMPRESSION_ZSTD, in, 0, 7, &budget, "buf", &out, &e),
+  assert_int_equal(qv__codec_decompress(&ctx, FB_COMPRESSION_ZSTD, in, 0, 7, &budget, "buf", &out, &e),
                    QV_ERR_INVALID_DATA);
   assert_non_null(strstr(e.message, "shorter than its 8-byte length prefix"));
   qv_fb_store_i64(in->data, -2);
-  assert_int_equal(qv_codec_decompress(&ctx, FB_COMPRESSION_ZSTD, in, 0, 16, &budget, "buf", &out, &e),
+  assert_int_equal(qv__codec_decompress(&ctx, FB_COMPRESSION_ZSTD, in, 0, 16, &budget, "buf", &out, &e),
                    QV_ERR_INVALID_DATA);
   assert_non_null(strstr(e.message, "-2"));
   assert_null(out);
   qv_buffer_release(in);
-  qv_codec_ctx_free(&ctx);
+  qv__codec_ctx_free(&ctx);
 }
 
 /* BAD_INPUTS 32: the cap is checked before any allocation. */
 static void test_prefix_above_cap(void **state) {
   (void)state;
   qv_codec_ctx ctx;
-  qv_codec_ctx_init(&ctx);
+  qv__codec_ctx_init(&ctx);
   for (int c = 0; c < 2; c++) {
     qv_buffer *in = compressed(&ctx, k_codecs[c], (const uint8_t *)"abc", 3, (int64_t)1 << 40); /* 1 TB */
     int64_t budget = QV_IPC_DEFAULT_MAX_DECOMPRESSED;
     qv_buffer *out = NULL;
     qv_error e;
-    assert_int_equal(qv_codec_decompress(&ctx, k_codecs[c], in, 0, in->size, &budget, "column 'x' buffer", &out, &e),
+    assert_int_equal(qv__codec_decompress(&ctx, k_codecs[c], in, 0, in->size, &budget, "column 'x' buffer", &out, &e),
                      QV_ERR_LIMIT);
     assert_non_null(strstr(e.message, "1099511627776"));
     assert_non_null(strstr(e.message, "max_decompressed_size"));
@@ -123,36 +123,36 @@ static void test_prefix_above_cap(void **state) {
   qv_buffer *in = compressed(&ctx, FB_COMPRESSION_ZSTD, src, sizeof src, sizeof src);
   int64_t budget = 1000;
   qv_buffer *out = NULL;
-  OK(qv_codec_decompress(&ctx, FB_COMPRESSION_ZSTD, in, 0, in->size, &budget, "b1", &out, err));
+  OK(qv__codec_decompress(&ctx, FB_COMPRESSION_ZSTD, in, 0, in->size, &budget, "b1", &out, err));
   qv_buffer_release(out);
   qv_error e;
-  assert_int_equal(qv_codec_decompress(&ctx, FB_COMPRESSION_ZSTD, in, 0, in->size, &budget, "b2", &out, &e),
+  assert_int_equal(qv__codec_decompress(&ctx, FB_COMPRESSION_ZSTD, in, 0, in->size, &budget, "b2", &out, &e),
                    QV_ERR_LIMIT);
   qv_buffer_release(in);
-  qv_codec_ctx_free(&ctx);
+  qv__codec_ctx_free(&ctx);
 }
 
 /* BAD_INPUTS 33 */
 static void test_size_mismatch_trailing_and_extra_frames(void **state) {
   (void)state;
   qv_codec_ctx ctx;
-  qv_codec_ctx_init(&ctx);
+  qv__codec_ctx_init(&ctx);
   uint8_t src[3000];
   fill(src, sizeof src, false);
   for (int c = 0; c < 2; c++) {
     int codec = k_codecs[c];
-    const char *name = qv_codec_name(codec);
+    const char *name = qv__codec_name(codec);
     qv_error e;
     qv_buffer *out = NULL;
     int64_t budget = 1 << 20;
     /* prefix says more than the frame holds */
     qv_buffer *in = compressed(&ctx, codec, src, sizeof src, sizeof src + 10);
-    assert_int_equal(qv_codec_decompress(&ctx, codec, in, 0, in->size, &budget, "buf", &out, &e), QV_ERR_INVALID_DATA);
+    assert_int_equal(qv__codec_decompress(&ctx, codec, in, 0, in->size, &budget, "buf", &out, &e), QV_ERR_INVALID_DATA);
     assert_null(out);
     qv_buffer_release(in);
     /* prefix says less: output would run past it */
     in = compressed(&ctx, codec, src, sizeof src, sizeof src - 10);
-    assert_int_equal(qv_codec_decompress(&ctx, codec, in, 0, in->size, &budget, "buf", &out, &e), QV_ERR_INVALID_DATA);
+    assert_int_equal(qv__codec_decompress(&ctx, codec, in, 0, in->size, &budget, "buf", &out, &e), QV_ERR_INVALID_DATA);
     if (codec == FB_COMPRESSION_LZ4_FRAME) assert_non_null(strstr(e.message, "more than"));
     qv_buffer_release(in);
     /* trailing garbage after the frame */
@@ -160,7 +160,7 @@ static void test_size_mismatch_trailing_and_extra_frames(void **state) {
     OK(qv_buffer_reserve(in, in->size + 3, err));
     memcpy(in->data + in->size, "xyz", 3);
     in->size += 3;
-    assert_int_equal(qv_codec_decompress(&ctx, codec, in, 0, in->size, &budget, "buf", &out, &e), QV_ERR_INVALID_DATA);
+    assert_int_equal(qv__codec_decompress(&ctx, codec, in, 0, in->size, &budget, "buf", &out, &e), QV_ERR_INVALID_DATA);
     assert_non_null(strstr(e.message, "trailing"));
     qv_buffer_release(in);
     /* two frames: the first half, then the second half */
@@ -169,16 +169,16 @@ static void test_size_mismatch_trailing_and_extra_frames(void **state) {
     OK(qv_buffer_reserve(a, a->size + b->size - 8, err));
     memcpy(a->data + a->size, b->data + 8, (size_t)(b->size - 8));
     a->size += b->size - 8;
-    assert_int_equal(qv_codec_decompress(&ctx, codec, a, 0, a->size, &budget, "buf", &out, &e), QV_ERR_INVALID_DATA);
+    assert_int_equal(qv__codec_decompress(&ctx, codec, a, 0, a->size, &budget, "buf", &out, &e), QV_ERR_INVALID_DATA);
     assert_null(out);
     qv_buffer_release(a);
     qv_buffer_release(b);
     /* truncated frame */
     in = compressed(&ctx, codec, src, sizeof src, sizeof src);
-    assert_int_equal(qv_codec_decompress(&ctx, codec, in, 0, in->size - 5, &budget, "buf", &out, &e),
+    assert_int_equal(qv__codec_decompress(&ctx, codec, in, 0, in->size - 5, &budget, "buf", &out, &e),
                      QV_ERR_INVALID_DATA);
     /* the context recovers after errors */
-    OK(qv_codec_decompress(&ctx, codec, in, 0, in->size, &budget, "buf", &out, err));
+    OK(qv__codec_decompress(&ctx, codec, in, 0, in->size, &budget, "buf", &out, err));
     assert_memory_equal(out->data, src, sizeof src);
     qv_buffer_release(out);
     qv_buffer_release(in);
@@ -186,11 +186,11 @@ static void test_size_mismatch_trailing_and_extra_frames(void **state) {
     OK(qv_buffer_allocate(NULL, 64, false, &in, err));
     memset(in->data, 0x5A, 64);
     qv_fb_store_i64(in->data, 100);
-    assert_int_equal(qv_codec_decompress(&ctx, codec, in, 0, 64, &budget, "buf", &out, &e), QV_ERR_INVALID_DATA);
+    assert_int_equal(qv__codec_decompress(&ctx, codec, in, 0, 64, &budget, "buf", &out, &e), QV_ERR_INVALID_DATA);
     assert_non_null(strstr(e.message, name[0] == 'L' ? "LZ4" : "ZSTD"));
     qv_buffer_release(in);
   }
-  qv_codec_ctx_free(&ctx);
+  qv__codec_ctx_free(&ctx);
 }
 
 static void test_writer_stores_incompressible_raw(void **state) {

@@ -346,7 +346,7 @@ static void test_legacy_gold_streams(void **state) {
   snprintf(path, sizeof path, "%s/data/arrow-ipc-stream/integration/0.14.1/generated_primitive.stream", root);
   qv_buffer *buf = NULL;
   qv_error e;
-  if (qv_io_map_path(path, &buf, &e) != QV_OK) fail_msg("%s", e.message);
+  if (qv__io_map_path(path, &buf, &e) != QV_OK) fail_msg("%s", e.message);
   /* legacy framing: the first int32 is the metadata length, EOS is 4 zero bytes */
   assert_true(buf->data[0] != 0xFF);
   decoded one, whole;

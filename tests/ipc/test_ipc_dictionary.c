@@ -220,7 +220,7 @@ static void test_delta_every_value_type(void **state) {
     const qv_type *s = qv_type_storage(vt);
     /* dictionary<extension> cannot travel in IPC (the extension metadata
      * belongs to the field, i.e. to the dictionary as a whole) */
-    if (s->id == QV_TYPE_DICTIONARY || qv_body_dict_slots(vt) > 0 || vt->id == QV_TYPE_EXTENSION) continue;
+    if (s->id == QV_TYPE_DICTIONARY || qv__body_dict_slots(vt) > 0 || vt->id == QV_TYPE_EXTENSION) continue;
     qv_type *dt = NULL;
     if (qv_type_dictionary(qv_type_int32(), vt, false, &dt, NULL) != QV_OK) continue;
     qv_array *values = tu_column(vt, 0, 11, true);

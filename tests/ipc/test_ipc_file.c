@@ -44,7 +44,7 @@ static void test_layout(void **state) {
   assert_true(flen > 0 && fstart > 8);
   assert_memory_equal(buf->data + fstart - 8, "\xff\xff\xff\xff\0\0\0\0", 8); /* EOS before the footer */
   qv_ipc_footer f;
-  OK(qv_ipc_footer_decode(buf->data + fstart, (size_t)flen, &f, err));
+  OK(qv__ipc_footer_decode(buf->data + fstart, (size_t)flen, &f, err));
   assert_int_equal(f.n_record_batches, 2);
   assert_true(f.n_dictionaries >= 3);
   for (uint32_t i = 0; i < f.n_record_batches; i++) {
@@ -81,17 +81,17 @@ static qv_buffer *with_footer(const qv_buffer *file, const qv_schema *s, const q
   int32_t flen = qv_fb_load_i32(file->data + file->size - 10);
   int64_t fstart = file->size - 10 - flen;
   qv_fb_builder fb;
-  qv_fb_builder_init(&fb);
+  qv__fb_builder_init(&fb);
   const uint8_t *footer;
   size_t len;
-  OK(qv_ipc_footer_encode(&fb, s, NULL, 0, dicts, nd, batches, nb, &footer, &len, err));
+  OK(qv__ipc_footer_encode(&fb, s, NULL, 0, dicts, nd, batches, nb, &footer, &len, err));
   qv_buffer *out = NULL;
   OK(qv_buffer_allocate(NULL, fstart + (int64_t)len + 10, false, &out, err));
   memcpy(out->data, file->data, (size_t)fstart);
   memcpy(out->data + fstart, footer, len);
   qv_fb_store_i32(out->data + fstart + len, (int32_t)len);
   memcpy(out->data + fstart + len + 4, "ARROW1", 6);
-  qv_fb_builder_free(&fb);
+  qv__fb_builder_free(&fb);
   return out;
 }
 
@@ -148,7 +148,7 @@ static void test_bad35_blocks(void **state) {
   qv_buffer *buf = file_bytes(t);
   int32_t flen = qv_fb_load_i32(buf->data + buf->size - 10);
   qv_ipc_footer f;
-  OK(qv_ipc_footer_decode(buf->data + buf->size - 10 - flen, (size_t)flen, &f, err));
+  OK(qv__ipc_footer_decode(buf->data + buf->size - 10 - flen, (size_t)flen, &f, err));
   qv_ipc_block dicts[8], batches[2];
   uint32_t nd = f.n_dictionaries;
   assert_true(nd <= 8);
@@ -342,7 +342,7 @@ static void test_sticky_write_failure(void **state) {
   qv_buffer *whole = file_bytes(t);
   int32_t flen = qv_fb_load_i32(whole->data + whole->size - 10);
   qv_ipc_footer f;
-  OK(qv_ipc_footer_decode(whole->data + whole->size - 10 - flen, (size_t)flen, &f, err));
+  OK(qv__ipc_footer_decode(whole->data + whole->size - 10 - flen, (size_t)flen, &f, err));
   budget_sink bs = {(size_t)qv_ipc_footer_record_batch(&f, 0).offset + 100, 0, false};
   qv_buffer_release(whole);
   qv_ipc_writer *w = NULL;

@@ -124,7 +124,7 @@ static void test_corrupt_header_read_by_pread(void **state) {
   qv_table_release(t);
   int32_t flen = qv_fb_load_i32(buf->data + buf->size - 10);
   qv_ipc_footer f;
-  OK(qv_ipc_footer_decode(buf->data + buf->size - 10 - flen, (size_t)flen, &f, err));
+  OK(qv__ipc_footer_decode(buf->data + buf->size - 10 - flen, (size_t)flen, &f, err));
   qv_ipc_block b = qv_ipc_footer_record_batch(&f, 0);
   uint8_t *bytes = malloc((size_t)buf->size);
   assert_non_null(bytes);

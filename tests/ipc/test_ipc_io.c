@@ -32,14 +32,14 @@ static void test_writev_many_iovecs_to_pipe(void **state) {
   if (pid == 0) {
     close(p[0]);
     qv_io_sink s;
-    qv_io_sink_init_fd(&s, p[1]);
-    if (qv_io_sink_writev(&s, iov, N, NULL) != QV_OK) _exit(1);
-    if (qv_io_sink_write(&s, blob, big, NULL) != QV_OK) _exit(2);
+    qv__io_sink_init_fd(&s, p[1]);
+    if (qv__io_sink_writev(&s, iov, N, NULL) != QV_OK) _exit(1);
+    if (qv__io_sink_write(&s, blob, big, NULL) != QV_OK) _exit(2);
     _exit(s.position == (int64_t)(N + big) ? 0 : 3);
   }
   close(p[1]);
   qv_buffer *got = NULL;
-  OK(qv_io_read_all(p[0], &got, err));
+  OK(qv__io_read_all(p[0], &got, err));
   close(p[0]);
   int status = 0;
   waitpid(pid, &status, 0);
@@ -58,31 +58,31 @@ static void test_memory_sink_growth_and_reuse(void **state) {
   const uint8_t *first_region = NULL;
   for (int round = 0; round < 2; round++) {
     qv_io_sink s;
-    qv_io_sink_init_memory(&s);
-    for (int i = 0; i < 1024; i++) OK(qv_io_sink_write(&s, chunk, sizeof chunk, err)); /* 4 MiB: mmap'd */
+    qv__io_sink_init_memory(&s);
+    for (int i = 0; i < 1024; i++) OK(qv__io_sink_write(&s, chunk, sizeof chunk, err)); /* 4 MiB: mmap'd */
     assert_true(s.mem_mapped);
     qv_buffer *out = NULL;
-    OK(qv_io_sink_take(&s, &out, err));
+    OK(qv__io_sink_take(&s, &out, err));
     assert_int_equal(out->size, 4 << 20);
     for (int i = 0; i < 1024; i += 97) assert_memory_equal(out->data + i * 4096, chunk, 4096);
     if (round == 0) first_region = out->data;
     else assert_ptr_equal(out->data, first_region); /* the released region was reused */
     qv_buffer_release(out);
-    qv_io_sink_free(&s);
+    qv__io_sink_free(&s);
   }
   /* a small sink stays on the heap; an empty one gives an empty buffer */
   qv_io_sink s;
-  qv_io_sink_init_memory(&s);
+  qv__io_sink_init_memory(&s);
   qv_buffer *out = NULL;
-  OK(qv_io_sink_take(&s, &out, err));
+  OK(qv__io_sink_take(&s, &out, err));
   assert_int_equal(out->size, 0);
   qv_buffer_release(out);
-  OK(qv_io_sink_write(&s, "abc", 3, err));
+  OK(qv__io_sink_write(&s, "abc", 3, err));
   assert_false(s.mem_mapped);
-  OK(qv_io_sink_take(&s, &out, err));
+  OK(qv__io_sink_take(&s, &out, err));
   assert_memory_equal(out->data, "abc", 3);
   qv_buffer_release(out);
-  qv_io_sink_free(&s);
+  qv__io_sink_free(&s);
 }
 
 static void test_map_and_read(void **state) {
@@ -92,11 +92,11 @@ static void test_map_and_read(void **state) {
   int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
   assert_true(fd >= 0);
   qv_buffer *b = NULL;
-  OK(qv_io_map_path(path, &b, err)); /* empty file */
+  OK(qv__io_map_path(path, &b, err)); /* empty file */
   assert_int_equal(b->size, 0);
   qv_buffer_release(b);
   assert_int_equal(write(fd, "hello world", 11), 11);
-  OK(qv_io_map_path(path, &b, err));
+  OK(qv__io_map_path(path, &b, err));
   assert_int_equal(b->size, 11);
   qv_buffer *v = NULL;
   OK(qv_buffer_view(b, 6, 5, &v, err));
@@ -106,13 +106,13 @@ static void test_map_and_read(void **state) {
   assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
   char got[16];
   size_t n = 0;
-  OK(qv_io_read_full(fd, got, sizeof got, &n, err));
+  OK(qv__io_read_full(fd, got, sizeof got, &n, err));
   assert_int_equal(n, 11);
   assert_memory_equal(got, "hello world", 11);
   close(fd);
   unlink(path);
   qv_error e;
-  assert_int_equal(qv_io_map_path(path, &b, &e), QV_ERR_NOT_FOUND);
+  assert_int_equal(qv__io_map_path(path, &b, &e), QV_ERR_NOT_FOUND);
   assert_non_null(strstr(e.message, path));
   assert_int_equal(qv_ipc_read_path(path, NULL, NULL, &e), QV_ERR_NOT_FOUND);
 }
@@ -135,8 +135,8 @@ static void test_plan_layout(void **state) {
   OK(qv_array_slice(a, 3, 10, &sl, err)); /* slots 3..12: nulls at 5 and 9 */
   for (int al = 8; al <= 64; al += 56) {
     qv_body_plan p;
-    qv_body_plan_init(&p, al, QV_IPC_NO_COMPRESSION, 0, NULL);
-    OK(qv_body_plan_add(&p, sl, err));
+    qv__body_plan_init(&p, al, QV_IPC_NO_COMPRESSION, 0, NULL);
+    OK(qv__body_plan_add(&p, sl, err));
     assert_int_equal(p.nodes[0].length, 10);
     assert_int_equal(p.nodes[0].null_count, 2);
     assert_int_equal(p.n_buffers, 2);
@@ -161,7 +161,7 @@ static void test_plan_layout(void **state) {
     memcpy(&v, body + al, 2);
     assert_int_equal(v, 103);
     for (int64_t i = al + 20; i < p.body_length; i++) assert_int_equal(body[i], 0);
-    qv_body_plan_free(&p);
+    qv__body_plan_free(&p);
   }
   qv_array_release(sl);
   qv_array_release(a);

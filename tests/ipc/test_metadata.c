@@ -129,10 +129,10 @@ static void decode_schema_message(const uint8_t *data, size_t len, qv_ipc_schema
   qv_ipc_message msg;
   qv_error err;
   uint8_t *copy = tf_dup(data, len);
-  if (qv_ipc_message_decode(copy, len, &msg, &err) != QV_OK) fail_msg("%s", err.message);
+  if (qv__ipc_message_decode(copy, len, &msg, &err) != QV_OK) fail_msg("%s", err.message);
   assert_int_equal(msg.type, FB_HEADER_SCHEMA);
   assert_int_equal(msg.version, FB_METADATA_V5);
-  if (qv_ipc_schema_decode(&msg.header, info, &err) != QV_OK) fail_msg("%s", err.message);
+  if (qv__ipc_schema_decode(&msg.header, info, &err) != QV_OK) fail_msg("%s", err.message);
   free(copy); /* the schema owns copies of everything */
 }
 
@@ -153,10 +153,10 @@ static void test_schema_roundtrip_all_types(void **state) {
   size_t len;
   qv_error err;
   qv_ipc_schema_info info;
-  qv_fb_builder_init(&b);
-  assert_int_equal(qv_ipc_schema_count_dicts(s), 4);
+  qv__fb_builder_init(&b);
+  assert_int_equal(qv__ipc_schema_count_dicts(s), 4);
   static const int64_t ids[4] = {70, 71, 72, 70}; /* ids may be shared */
-  if (qv_ipc_schema_message_encode(&b, s, ids, 4, &data, &len, &err) != QV_OK) fail_msg("%s", err.message);
+  if (qv__ipc_schema_message_encode(&b, s, ids, 4, &data, &len, &err) != QV_OK) fail_msg("%s", err.message);
   decode_schema_message(data, len, &info);
   assert_schema_equal(s, info.schema);
   assert_false(info.big_endian);
@@ -179,19 +179,19 @@ static void test_schema_roundtrip_all_types(void **state) {
   assert_int_equal(pt->type->extension_metadata_len, 11);
   assert_memory_equal(pt->type->extension_metadata, "{\"x\":1}\0bin", 11);
   assert_int_equal(pt->metadata->n, 1);
-  qv_ipc_schema_info_free(&info);
+  qv__ipc_schema_info_free(&info);
 
   /* Too few ids is the caller's mistake. */
-  qv_fb_builder_reset(&b);
-  assert_int_equal(qv_ipc_schema_message_encode(&b, s, ids, 2, &data, &len, &err), QV_ERR_INVALID_ARGUMENT);
+  qv__fb_builder_reset(&b);
+  assert_int_equal(qv__ipc_schema_message_encode(&b, s, ids, 2, &data, &len, &err), QV_ERR_INVALID_ARGUMENT);
   assert_contains(err.message, "more dictionary fields than the 2 ids given");
   /* NULL ids: 0, 1, 2, ... */
-  qv_fb_builder_reset(&b);
-  OKB(qv_ipc_schema_message_encode(&b, s, NULL, 0, &data, &len, &err));
+  qv__fb_builder_reset(&b);
+  OKB(qv__ipc_schema_message_encode(&b, s, NULL, 0, &data, &len, &err));
   decode_schema_message(data, len, &info);
   for (int i = 0; i < 4; i++) assert_int_equal(info.dicts[i].id, i);
-  qv_ipc_schema_info_free(&info);
-  qv_fb_builder_free(&b);
+  qv__ipc_schema_info_free(&info);
+  qv__fb_builder_free(&b);
   qv_schema_release(s);
 }
 
@@ -208,12 +208,12 @@ static void test_batch_roundtrip(void **state) {
   qv_ipc_buffer_loc bufs[4] = {{0, 0}, {0, 64}, {64, 8}, {72, 200}};
   int64_t vc[2] = {1, 0};
   qv_ipc_batch_desc d = {10, nodes, 3, bufs, 4, vc, 2, FB_COMPRESSION_ZSTD};
-  qv_fb_builder_init(&b);
-  OKB(qv_ipc_batch_message_encode(&b, &d, 272, &data, &len, &err));
-  OKB(qv_ipc_message_decode(data, len, &msg, &err));
+  qv__fb_builder_init(&b);
+  OKB(qv__ipc_batch_message_encode(&b, &d, 272, &data, &len, &err));
+  OKB(qv__ipc_message_decode(data, len, &msg, &err));
   assert_int_equal(msg.type, FB_HEADER_RECORD_BATCH);
   assert_int_equal(msg.body_length, 272);
-  OKB(qv_ipc_batch_decode(&msg.header, msg.body_length, &h, &err));
+  OKB(qv__ipc_batch_decode(&msg.header, msg.body_length, &h, &err));
   assert_int_equal(h.length, 10);
   assert_int_equal(h.codec, FB_COMPRESSION_ZSTD);
   assert_int_equal(h.n_nodes, 3);
@@ -229,17 +229,17 @@ static void test_batch_roundtrip(void **state) {
   }
   assert_int_equal(qv_ipc_batch_variadic_count(&h, 0), 1);
   /* the body must hold every buffer */
-  assert_int_equal(qv_ipc_batch_decode(&msg.header, 271, &h, &err), QV_ERR_INVALID_DATA);
+  assert_int_equal(qv__ipc_batch_decode(&msg.header, 271, &h, &err), QV_ERR_INVALID_DATA);
   assert_contains(err.message, "RecordBatch buffer 3 [offset 72, length 200] extends past the body (271 bytes)");
 
   /* uncompressed, no variadic counts; dictionary batch around it */
   d.codec = QV_IPC_NO_COMPRESSION;
   d.n_variadic = 0;
-  qv_fb_builder_reset(&b);
-  OKB(qv_ipc_dict_batch_message_encode(&b, 0, true, &d, 272, &data, &len, &err));
-  OKB(qv_ipc_message_decode(data, len, &msg, &err));
+  qv__fb_builder_reset(&b);
+  OKB(qv__ipc_dict_batch_message_encode(&b, 0, true, &d, 272, &data, &len, &err));
+  OKB(qv__ipc_message_decode(data, len, &msg, &err));
   assert_int_equal(msg.type, FB_HEADER_DICTIONARY_BATCH);
-  OKB(qv_ipc_dict_batch_decode(&msg.header, msg.body_length, &dh, &err));
+  OKB(qv__ipc_dict_batch_decode(&msg.header, msg.body_length, &dh, &err));
   assert_int_equal(dh.id, 0);
   assert_true(dh.is_delta);
   assert_int_equal(dh.data.codec, QV_IPC_NO_COMPRESSION);
@@ -247,9 +247,9 @@ static void test_batch_roundtrip(void **state) {
   assert_int_equal(qv_ipc_batch_node(&dh.data, 2).null_count, 25);
 
   d.codec = 7;
-  qv_fb_builder_reset(&b);
-  assert_int_equal(qv_ipc_batch_message_encode(&b, &d, 272, &data, &len, &err), QV_ERR_INVALID_ARGUMENT);
-  qv_fb_builder_free(&b);
+  qv__fb_builder_reset(&b);
+  assert_int_equal(qv__ipc_batch_message_encode(&b, &d, 272, &data, &len, &err), QV_ERR_INVALID_ARGUMENT);
+  qv__fb_builder_free(&b);
 }
 
 /* Counting allocator to show the per-batch path allocates nothing. */
@@ -272,17 +272,17 @@ static void test_batch_encode_allocates_nothing_when_warm(void **state) {
   qv_ipc_field_node nodes[8] = {{0, 0}};
   qv_ipc_buffer_loc bufs[16] = {{0, 0}};
   qv_ipc_batch_desc d = {0, nodes, 8, bufs, 16, NULL, 0, QV_IPC_NO_COMPRESSION};
-  qv_fb_builder_init(&b);
-  qv_fb_builder_set_allocator(&b, count_realloc, NULL);
-  OKB(qv_ipc_batch_message_encode(&b, &d, 0, &data, &len, NULL));
+  qv__fb_builder_init(&b);
+  qv__fb_builder_set_allocator(&b, count_realloc, NULL);
+  OKB(qv__ipc_batch_message_encode(&b, &d, 0, &data, &len, NULL));
   int warm = g_allocs;
   for (int i = 0; i < 100; i++) {
-    qv_fb_builder_reset(&b);
+    qv__fb_builder_reset(&b);
     d.length = i;
-    OKB(qv_ipc_batch_message_encode(&b, &d, 0, &data, &len, NULL));
+    OKB(qv__ipc_batch_message_encode(&b, &d, 0, &data, &len, NULL));
   }
   assert_int_equal(g_allocs, warm);
-  qv_fb_builder_free(&b);
+  qv__fb_builder_free(&b);
 }
 
 static void test_footer_roundtrip(void **state) {
@@ -296,27 +296,27 @@ static void test_footer_roundtrip(void **state) {
   qv_ipc_schema_info info;
   qv_ipc_block dicts[1] = {{8, 200, 64}};
   qv_ipc_block batches[2] = {{272, 256, (int64_t)1 << 33}, {(int64_t)1 << 34, 128, 0}};
-  qv_fb_builder_init(&b);
-  OKB(qv_ipc_footer_encode(&b, s, NULL, 0, dicts, 1, batches, 2, &data, &len, &err));
+  qv__fb_builder_init(&b);
+  OKB(qv__ipc_footer_encode(&b, s, NULL, 0, dicts, 1, batches, 2, &data, &len, &err));
   uint8_t *copy = tf_dup(data, len);
-  OKB(qv_ipc_footer_decode(copy, len, &f, &err));
+  OKB(qv__ipc_footer_decode(copy, len, &f, &err));
   assert_int_equal(f.version, FB_METADATA_V5);
   assert_int_equal(f.n_dictionaries, 1);
   assert_int_equal(f.n_record_batches, 2);
   assert_int_equal(qv_ipc_footer_dictionary(&f, 0).metadata_length, 200);
   assert_int_equal(qv_ipc_footer_record_batch(&f, 0).body_length, (int64_t)1 << 33);
   assert_int_equal(qv_ipc_footer_record_batch(&f, 1).offset, (int64_t)1 << 34);
-  OKB(qv_ipc_schema_decode(&f.schema, &info, &err));
+  OKB(qv__ipc_schema_decode(&f.schema, &info, &err));
   assert_schema_equal(s, info.schema);
-  qv_ipc_schema_info_free(&info);
+  qv__ipc_schema_info_free(&info);
   free(copy);
 
   qv_ipc_block bad[1] = {{8, 201, 64}};
-  qv_fb_builder_reset(&b);
-  OKB(qv_ipc_footer_encode(&b, s, NULL, 0, NULL, 0, bad, 1, &data, &len, &err));
-  assert_int_equal(qv_ipc_footer_decode(data, len, &f, &err), QV_ERR_INVALID_DATA);
+  qv__fb_builder_reset(&b);
+  OKB(qv__ipc_footer_encode(&b, s, NULL, 0, NULL, 0, bad, 1, &data, &len, &err));
+  assert_int_equal(qv__ipc_footer_decode(data, len, &f, &err), QV_ERR_INVALID_DATA);
   assert_contains(err.message, "Footer.recordBatches[0]: offset 8, metaDataLength 201 and bodyLength 64 must be multiples of 8");
-  qv_fb_builder_free(&b);
+  qv__fb_builder_free(&b);
   qv_schema_release(s);
 }
 
@@ -359,12 +359,12 @@ static int gold_stream(const char *path, const uint8_t *buf, size_t n, qv_fb_bui
     }
     if (mlen == 0) break;
     qv_ipc_message msg;
-    if (qv_ipc_message_decode(buf + pos, (size_t)mlen, &msg, &err) != QV_OK) {
+    if (qv__ipc_message_decode(buf + pos, (size_t)mlen, &msg, &err) != QV_OK) {
       fail_msg("%s @%zu: %s", path, pos, err.message);
     }
     if (msg.type == FB_HEADER_SCHEMA) {
       assert_int_equal(count, 0);
-      if (qv_ipc_schema_decode(&msg.header, &info, &err) != QV_OK) fail_msg("%s: %s", path, err.message);
+      if (qv__ipc_schema_decode(&msg.header, &info, &err) != QV_OK) fail_msg("%s: %s", path, err.message);
       assert_int_equal(info.big_endian, strstr(path, "bigendian") != NULL);
       /* re-encode with the same ids, decode again: equal */
       int64_t ids[64];
@@ -373,30 +373,30 @@ static int gold_stream(const char *path, const uint8_t *buf, size_t n, qv_fb_bui
       const uint8_t *data;
       size_t len;
       qv_ipc_schema_info again;
-      qv_fb_builder_reset(b);
-      if (qv_ipc_schema_message_encode(b, info.schema, ids, info.n_dicts, &data, &len, &err) != QV_OK) {
+      qv__fb_builder_reset(b);
+      if (qv__ipc_schema_message_encode(b, info.schema, ids, info.n_dicts, &data, &len, &err) != QV_OK) {
         fail_msg("%s: re-encode: %s", path, err.message);
       }
       decode_schema_message(data, len, &again);
       assert_schema_equal(info.schema, again.schema);
       assert_int_equal(again.n_dicts, info.n_dicts);
       for (int32_t i = 0; i < info.n_dicts; i++) assert_int_equal(again.dicts[i].id, ids[i]);
-      qv_ipc_schema_info_free(&again);
+      qv__ipc_schema_info_free(&again);
     } else if (msg.type == FB_HEADER_RECORD_BATCH) {
       qv_ipc_batch_header h;
-      if (qv_ipc_batch_decode(&msg.header, msg.body_length, &h, &err) != QV_OK) {
+      if (qv__ipc_batch_decode(&msg.header, msg.body_length, &h, &err) != QV_OK) {
         fail_msg("%s: %s", path, err.message);
       }
     } else {
       qv_ipc_dict_batch_header h;
-      if (qv_ipc_dict_batch_decode(&msg.header, msg.body_length, &h, &err) != QV_OK) {
+      if (qv__ipc_dict_batch_decode(&msg.header, msg.body_length, &h, &err) != QV_OK) {
         fail_msg("%s: %s", path, err.message);
       }
     }
     pos += (size_t)mlen + (size_t)msg.body_length;
     count++;
   }
-  qv_ipc_schema_info_free(&info);
+  qv__ipc_schema_info_free(&info);
   return count;
 }
 
@@ -405,11 +405,11 @@ static void gold_file(const char *path, const uint8_t *buf, size_t n) {
   qv_ipc_footer f;
   qv_ipc_schema_info info;
   int32_t flen = qv_fb_load_i32(buf + n - 10);
-  if (qv_ipc_footer_decode(buf + n - 10 - flen, (size_t)flen, &f, &err) != QV_OK) {
+  if (qv__ipc_footer_decode(buf + n - 10 - flen, (size_t)flen, &f, &err) != QV_OK) {
     fail_msg("%s: %s", path, err.message);
   }
-  if (qv_ipc_schema_decode(&f.schema, &info, &err) != QV_OK) fail_msg("%s: %s", path, err.message);
-  qv_ipc_schema_info_free(&info);
+  if (qv__ipc_schema_decode(&f.schema, &info, &err) != QV_OK) fail_msg("%s: %s", path, err.message);
+  qv__ipc_schema_info_free(&info);
 }
 
 static void test_gold_metadata(void **state) {
@@ -418,7 +418,7 @@ static void test_gold_metadata(void **state) {
   snprintf(dir, sizeof dir, "%s/data/arrow-ipc-stream/integration",
            qvt_arrow_testing_require("data/arrow-ipc-stream/integration"));
   qv_fb_builder b;
-  qv_fb_builder_init(&b);
+  qv__fb_builder_init(&b);
   DIR *top = opendir(dir);
   assert_non_null(top);
   struct dirent *e;
@@ -446,7 +446,7 @@ static void test_gold_metadata(void **state) {
   }
   closedir(top);
   assert_true(files >= 100);
-  qv_fb_builder_free(&b);
+  qv__fb_builder_free(&b);
 }
 
 static void test_gold_extension_and_dictionary(void **state) {
@@ -459,8 +459,8 @@ static void test_gold_extension_and_dictionary(void **state) {
   qv_ipc_message msg;
   qv_ipc_schema_info info;
   qv_error err;
-  OKB(qv_ipc_message_decode(buf + 8, (size_t)qv_fb_load_i32(buf + 4), &msg, &err));
-  OKB(qv_ipc_schema_decode(&msg.header, &info, &err));
+  OKB(qv__ipc_message_decode(buf + 8, (size_t)qv_fb_load_i32(buf + 4), &msg, &err));
+  OKB(qv__ipc_schema_decode(&msg.header, &info, &err));
   /* uuids: arrow.uuid over fixed_size_binary(16), keys removed */
   const qv_field *u = info.schema->fields[0];
   assert_string_equal(u->name, "uuids");
@@ -479,7 +479,7 @@ static void test_gold_extension_and_dictionary(void **state) {
   assert_int_equal(info.dicts[0].id, 0);
   assert_ptr_equal(info.dicts[0].field, d);
   assert_ptr_equal(info.dicts[0].type, d->type->storage_type);
-  qv_ipc_schema_info_free(&info);
+  qv__ipc_schema_info_free(&info);
   free(buf);
 }
 
@@ -496,23 +496,23 @@ static void test_message_custom_metadata(void **state) {
   OKB(qv_schema_new(NULL, 0, NULL, &schema, NULL));
   OKB(qv_metadata_new(&md, NULL));
   OKB(qv_metadata_append(md, "trace-id", -1, "abc\0def", 7, NULL));
-  qv_fb_builder_init(&b);
-  OKB(qv_ipc_schema_encode(&b, schema, NULL, 0, &s, &err));
-  OKB(qv_ipc_message_encode(&b, FB_HEADER_SCHEMA, s, 0, md, &data, &len, &err));
-  OKB(qv_ipc_message_decode(data, len, &msg, &err));
-  OKB(qv_ipc_metadata_decode(&msg.message, FB_MESSAGE_CUSTOM_METADATA, &back, &err));
+  qv__fb_builder_init(&b);
+  OKB(qv__ipc_schema_encode(&b, schema, NULL, 0, &s, &err));
+  OKB(qv__ipc_message_encode(&b, FB_HEADER_SCHEMA, s, 0, md, &data, &len, &err));
+  OKB(qv__ipc_message_decode(data, len, &msg, &err));
+  OKB(qv__ipc_metadata_decode(&msg.message, FB_MESSAGE_CUSTOM_METADATA, &back, &err));
   assert_true(qv_metadata_equals(md, back));
   assert_int_equal(back->pairs[0].value_len, 7);
   qv_metadata_free(back);
   /* absent metadata decodes as NULL */
   qv_ipc_schema_info info;
-  OKB(qv_ipc_schema_decode(&msg.header, &info, &err));
+  OKB(qv__ipc_schema_decode(&msg.header, &info, &err));
   assert_int_equal(info.schema->n_fields, 0);
   assert_null(info.schema->metadata);
-  qv_ipc_schema_info_free(&info);
+  qv__ipc_schema_info_free(&info);
   qv_metadata_free(md);
   qv_schema_release(schema);
-  qv_fb_builder_free(&b);
+  qv__fb_builder_free(&b);
 }
 
 /* A canonical extension name over the wrong storage keeps the storage type
@@ -531,13 +531,13 @@ static void test_extension_with_wrong_storage_is_kept_as_storage(void **state) {
   OKB(qv_metadata_append(md, QV_IPC_EXTENSION_METADATA_KEY, -1, "", 0, NULL));
   OKB(qv_field_new("not_uuid", qv_type_int32(), true, md, &f, NULL));
   OKB(qv_schema_new(&f, 1, NULL, &s, NULL));
-  qv_fb_builder_init(&b);
-  OKB(qv_ipc_schema_message_encode(&b, s, NULL, 0, &data, &len, NULL));
+  qv__fb_builder_init(&b);
+  OKB(qv__ipc_schema_message_encode(&b, s, NULL, 0, &data, &len, NULL));
   decode_schema_message(data, len, &info);
   assert_int_equal(info.schema->fields[0]->type->id, QV_TYPE_INT32);
   assert_true(qv_metadata_equals(info.schema->fields[0]->metadata, md));
-  qv_ipc_schema_info_free(&info);
-  qv_fb_builder_free(&b);
+  qv__ipc_schema_info_free(&info);
+  qv__fb_builder_free(&b);
   qv_schema_release(s);
   qv_field_release(f);
   qv_metadata_free(md);

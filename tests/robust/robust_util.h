@@ -235,22 +235,22 @@ static inline qv_ipc_block rt_msg_raw(rt_bytes *out, qv_fb_builder *b, int16_t v
   qv_fb_ref msg;
   const uint8_t *data;
   size_t len;
-  RT_OK(qv_fb_start_table(b));
-  if (version != RT_VERSION_ABSENT) RT_OK(qv_fb_add_int16(b, FB_MESSAGE_VERSION, version, INT16_MIN));
-  if (htype != FB_HEADER_NONE) RT_OK(qv_fb_add_union(b, FB_MESSAGE_HEADER_TYPE, htype, header));
-  RT_OK(qv_fb_add_int64(b, FB_MESSAGE_BODY_LENGTH, body_length, body_length == INT64_MIN ? 0 : INT64_MIN));
-  RT_OK(qv_fb_end_table(b, &msg));
-  RT_OK(qv_fb_builder_finish(b, msg, &data, &len, &rt__e));
+  RT_OK(qv__fb_start_table(b));
+  if (version != RT_VERSION_ABSENT) RT_OK(qv__fb_add_int16(b, FB_MESSAGE_VERSION, version, INT16_MIN));
+  if (htype != FB_HEADER_NONE) RT_OK(qv__fb_add_union(b, FB_MESSAGE_HEADER_TYPE, htype, header));
+  RT_OK(qv__fb_add_int64(b, FB_MESSAGE_BODY_LENGTH, body_length, body_length == INT64_MIN ? 0 : INT64_MIN));
+  RT_OK(qv__fb_end_table(b, &msg));
+  RT_OK(qv__fb_builder_finish(b, msg, &data, &len, &rt__e));
   qv_ipc_block blk = rt_frame(out, data, len, body, body_n);
-  qv_fb_builder_reset(b);
+  qv__fb_builder_reset(b);
   return blk;
 }
 
 /* An empty table (e.g. an opaque header for rt_msg_raw). */
 static inline qv_fb_ref rt_empty_table(qv_fb_builder *b) {
   qv_fb_ref r;
-  RT_OK(qv_fb_start_table(b));
-  RT_OK(qv_fb_end_table(b, &r));
+  RT_OK(qv__fb_start_table(b));
+  RT_OK(qv__fb_end_table(b, &r));
   return r;
 }
 
@@ -259,10 +259,10 @@ static inline qv_ipc_block rt_schema_msg(rt_bytes *out, const qv_schema *schema)
   qv_fb_builder b;
   const uint8_t *data;
   size_t len;
-  qv_fb_builder_init(&b);
-  RT_OK(qv_ipc_schema_message_encode(&b, schema, NULL, 0, &data, &len, &rt__e));
+  qv__fb_builder_init(&b);
+  RT_OK(qv__ipc_schema_message_encode(&b, schema, NULL, 0, &data, &len, &rt__e));
   qv_ipc_block blk = rt_frame(out, data, len, NULL, 0);
-  qv_fb_builder_free(&b);
+  qv__fb_builder_free(&b);
   return blk;
 }
 
@@ -272,10 +272,10 @@ static inline qv_ipc_block rt_schema_msg_raw(rt_bytes *out, const qv_schema *sch
                                              int64_t body_length, const void *body, size_t body_n) {
   qv_fb_builder b;
   qv_fb_ref ref;
-  qv_fb_builder_init(&b);
-  RT_OK(qv_ipc_schema_encode(&b, schema, NULL, 0, &ref, &rt__e));
+  qv__fb_builder_init(&b);
+  RT_OK(qv__ipc_schema_encode(&b, schema, NULL, 0, &ref, &rt__e));
   qv_ipc_block blk = rt_msg_raw(out, &b, version, FB_HEADER_SCHEMA, ref, body_length, body, body_n);
-  qv_fb_builder_free(&b);
+  qv__fb_builder_free(&b);
   return blk;
 }
 
@@ -368,11 +368,11 @@ static inline qv_ipc_block rt_batch_msg(rt_bytes *out, const rt_body *b) {
   qv_ipc_batch_desc d;
   const uint8_t *data;
   size_t len;
-  qv_fb_builder_init(&fb);
+  qv__fb_builder_init(&fb);
   rt_body_desc(b, &d);
-  RT_OK(qv_ipc_batch_message_encode(&fb, &d, rt_body_declared(b), &data, &len, &rt__e));
+  RT_OK(qv__ipc_batch_message_encode(&fb, &d, rt_body_declared(b), &data, &len, &rt__e));
   qv_ipc_block blk = rt_frame(out, data, len, b->omit_body ? NULL : b->bytes.p, b->omit_body ? 0 : b->bytes.n);
-  qv_fb_builder_free(&fb);
+  qv__fb_builder_free(&fb);
   return blk;
 }
 
@@ -382,11 +382,11 @@ static inline qv_ipc_block rt_dict_msg(rt_bytes *out, int64_t id, bool delta, co
   qv_ipc_batch_desc d;
   const uint8_t *data;
   size_t len;
-  qv_fb_builder_init(&fb);
+  qv__fb_builder_init(&fb);
   rt_body_desc(b, &d);
-  RT_OK(qv_ipc_dict_batch_message_encode(&fb, id, delta, &d, rt_body_declared(b), &data, &len, &rt__e));
+  RT_OK(qv__ipc_dict_batch_message_encode(&fb, id, delta, &d, rt_body_declared(b), &data, &len, &rt__e));
   qv_ipc_block blk = rt_frame(out, data, len, b->omit_body ? NULL : b->bytes.p, b->omit_body ? 0 : b->bytes.n);
-  qv_fb_builder_free(&fb);
+  qv__fb_builder_free(&fb);
   return blk;
 }
 
@@ -395,7 +395,7 @@ static inline qv_fb_ref rt_batch_table(qv_fb_builder *fb, const rt_body *b) {
   qv_ipc_batch_desc d;
   qv_fb_ref r;
   rt_body_desc(b, &d);
-  RT_OK(qv_ipc_batch_encode(fb, &d, &r, &rt__e));
+  RT_OK(qv__ipc_batch_encode(fb, &d, &r, &rt__e));
   return r;
 }
 
@@ -412,12 +412,12 @@ static inline void rt_file_finish(rt_bytes *out, const qv_schema *schema, const 
   qv_fb_builder fb;
   const uint8_t *data;
   size_t len;
-  qv_fb_builder_init(&fb);
-  RT_OK(qv_ipc_footer_encode(&fb, schema, NULL, 0, dicts, nd, rbs, nr, &data, &len, &rt__e));
+  qv__fb_builder_init(&fb);
+  RT_OK(qv__ipc_footer_encode(&fb, schema, NULL, 0, dicts, nd, rbs, nr, &data, &len, &rt__e));
   rt_put(out, data, len);
   rt_put_i32(out, (int32_t)len);
   rt_put(out, "ARROW1", 6);
-  qv_fb_builder_free(&fb);
+  qv__fb_builder_free(&fb);
 }
 
 /* ------------------------------------------------------------------ */

@@ -160,39 +160,39 @@ static void limit_nesting_depth_64(void **state) {
   assert_null(out);
   /* ... and a hand-made 65-level Schema message is refused by the readers */
   qv_fb_builder b;
-  qv_fb_builder_init(&b);
+  qv__fb_builder_init(&b);
   qv_fb_ref f = 0;
   {
     qv_fb_ref it;
-    RT_OK(qv_fb_start_table(&b));
-    RT_OK(qv_fb_add_int32(&b, FB_INT_BIT_WIDTH, 32, 0));
-    RT_OK(qv_fb_add_bool(&b, FB_INT_IS_SIGNED, true, false));
-    RT_OK(qv_fb_end_table(&b, &it));
-    RT_OK(qv_fb_start_table(&b));
-    RT_OK(qv_fb_add_union(&b, FB_FIELD_TYPE_TYPE, FB_TYPE_INT, it));
-    RT_OK(qv_fb_end_table(&b, &f));
+    RT_OK(qv__fb_start_table(&b));
+    RT_OK(qv__fb_add_int32(&b, FB_INT_BIT_WIDTH, 32, 0));
+    RT_OK(qv__fb_add_bool(&b, FB_INT_IS_SIGNED, true, false));
+    RT_OK(qv__fb_end_table(&b, &it));
+    RT_OK(qv__fb_start_table(&b));
+    RT_OK(qv__fb_add_union(&b, FB_FIELD_TYPE_TYPE, FB_TYPE_INT, it));
+    RT_OK(qv__fb_end_table(&b, &f));
   }
   for (int d = 1; d <= QV_IPC_MAX_FIELD_DEPTH; d++) {
     qv_fb_ref kids, st_t;
-    RT_OK(qv_fb_create_vector_refs(&b, &f, 1, &kids));
+    RT_OK(qv__fb_create_vector_refs(&b, &f, 1, &kids));
     st_t = rt_empty_table(&b);
-    RT_OK(qv_fb_start_table(&b));
-    RT_OK(qv_fb_add_union(&b, FB_FIELD_TYPE_TYPE, FB_TYPE_STRUCT, st_t));
-    RT_OK(qv_fb_add_offset(&b, FB_FIELD_CHILDREN, kids));
-    RT_OK(qv_fb_end_table(&b, &f));
+    RT_OK(qv__fb_start_table(&b));
+    RT_OK(qv__fb_add_union(&b, FB_FIELD_TYPE_TYPE, FB_TYPE_STRUCT, st_t));
+    RT_OK(qv__fb_add_offset(&b, FB_FIELD_CHILDREN, kids));
+    RT_OK(qv__fb_end_table(&b, &f));
   }
   qv_fb_ref fields, schema;
-  RT_OK(qv_fb_create_vector_refs(&b, &f, 1, &fields));
-  RT_OK(qv_fb_start_table(&b));
-  RT_OK(qv_fb_add_offset(&b, FB_SCHEMA_FIELDS, fields));
-  RT_OK(qv_fb_end_table(&b, &schema));
+  RT_OK(qv__fb_create_vector_refs(&b, &f, 1, &fields));
+  RT_OK(qv__fb_start_table(&b));
+  RT_OK(qv__fb_add_offset(&b, FB_SCHEMA_FIELDS, fields));
+  RT_OK(qv__fb_end_table(&b, &schema));
   rt_bytes s;
   memset(&s, 0, sizeof s);
   rt_msg_raw(&s, &b, FB_METADATA_V5, FB_HEADER_SCHEMA, schema, 0, NULL, 0);
   rt_eos(&s);
   rt_expect_stream(&s, NULL, QV_ERR_LIMIT, "nested more than");
   rt_bytes_free(&s);
-  qv_fb_builder_free(&b);
+  qv__fb_builder_free(&b);
   qv_table_release(t);
   qv_type_release(ty);
 
@@ -328,15 +328,15 @@ static void limit_variadic_buffer_count(void **state) {
 
 static void zstd_buffer(rt_body *b, const void *src, size_t n, int64_t prefix) {
   qv_codec_ctx ctx;
-  qv_codec_ctx_init(&ctx);
-  size_t cap = qv_codec_compress_bound(FB_COMPRESSION_ZSTD, n), w = 0;
+  qv__codec_ctx_init(&ctx);
+  size_t cap = qv__codec_compress_bound(FB_COMPRESSION_ZSTD, n), w = 0;
   uint8_t *tmp = malloc(8 + cap);
   assert_non_null(tmp);
   qv_fb_store_u64(tmp, (uint64_t)prefix);
-  RT_OK(qv_codec_compress(&ctx, FB_COMPRESSION_ZSTD, 0, src, n, tmp + 8, cap, &w, &rt__e));
+  RT_OK(qv__codec_compress(&ctx, FB_COMPRESSION_ZSTD, 0, src, n, tmp + 8, cap, &w, &rt__e));
   rt_buf(b, tmp, 8 + w);
   free(tmp);
-  qv_codec_ctx_free(&ctx);
+  qv__codec_ctx_free(&ctx);
 }
 
 static void limit_decompressed_size_per_message(void **state) {

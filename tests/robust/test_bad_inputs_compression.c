@@ -78,18 +78,18 @@ static void expect_int32(const rt_body *b, const qv_ipc_read_options *o, qv_stat
  * method numbers). */
 static qv_fb_ref raw_batch(qv_fb_builder *fb, const rt_body *b, int8_t codec, int8_t method) {
   qv_fb_ref nodes, buffers, comp_t, r;
-  RT_OK(qv_fb_create_vector(fb, b->nodes, b->n_nodes, 16, 8, &nodes));
-  RT_OK(qv_fb_create_vector(fb, b->bufs, b->n_bufs, 16, 8, &buffers));
-  RT_OK(qv_fb_start_table(fb));
-  RT_OK(qv_fb_add_int8(fb, FB_BODY_COMPRESSION_CODEC, codec, -128));
-  RT_OK(qv_fb_add_int8(fb, FB_BODY_COMPRESSION_METHOD, method, -128));
-  RT_OK(qv_fb_end_table(fb, &comp_t));
-  RT_OK(qv_fb_start_table(fb));
-  RT_OK(qv_fb_add_int64(fb, FB_RECORD_BATCH_LENGTH, b->length, -1));
-  RT_OK(qv_fb_add_offset(fb, FB_RECORD_BATCH_NODES, nodes));
-  RT_OK(qv_fb_add_offset(fb, FB_RECORD_BATCH_BUFFERS, buffers));
-  RT_OK(qv_fb_add_offset(fb, FB_RECORD_BATCH_COMPRESSION, comp_t));
-  RT_OK(qv_fb_end_table(fb, &r));
+  RT_OK(qv__fb_create_vector(fb, b->nodes, b->n_nodes, 16, 8, &nodes));
+  RT_OK(qv__fb_create_vector(fb, b->bufs, b->n_bufs, 16, 8, &buffers));
+  RT_OK(qv__fb_start_table(fb));
+  RT_OK(qv__fb_add_int8(fb, FB_BODY_COMPRESSION_CODEC, codec, -128));
+  RT_OK(qv__fb_add_int8(fb, FB_BODY_COMPRESSION_METHOD, method, -128));
+  RT_OK(qv__fb_end_table(fb, &comp_t));
+  RT_OK(qv__fb_start_table(fb));
+  RT_OK(qv__fb_add_int64(fb, FB_RECORD_BATCH_LENGTH, b->length, -1));
+  RT_OK(qv__fb_add_offset(fb, FB_RECORD_BATCH_NODES, nodes));
+  RT_OK(qv__fb_add_offset(fb, FB_RECORD_BATCH_BUFFERS, buffers));
+  RT_OK(qv__fb_add_offset(fb, FB_RECORD_BATCH_COMPRESSION, comp_t));
+  RT_OK(qv__fb_end_table(fb, &r));
   return r;
 }
 
@@ -133,12 +133,12 @@ static void class_31_bad_codec_or_prefix(void **state) {
     qv_schema *sc = rt_schema1("x", qv_type_int32());
     rt_schema_msg(&s, sc);
     qv_fb_builder fb;
-    qv_fb_builder_init(&fb);
+    qv__fb_builder_init(&fb);
     rt_msg_raw(&s, &fb, FB_METADATA_V5, FB_HEADER_RECORD_BATCH, raw_batch(&fb, &b, bad[i].codec, bad[i].method),
                rt_body_declared(&b), b.bytes.p, b.bytes.n);
     rt_eos(&s);
     rt_expect_stream(&s, NULL, QV_ERR_INVALID_DATA, bad[i].needle);
-    qv_fb_builder_free(&fb);
+    qv__fb_builder_free(&fb);
     qv_schema_release(sc);
     rt_bytes_free(&s);
   }

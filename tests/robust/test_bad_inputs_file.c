@@ -395,7 +395,7 @@ static void stream_readers_recover_a_truncated_file(void **state) {
     int32_t len = qv_fb_load_i32(w.p + pos + 4);
     if (len == 0) break;
     qv_ipc_message msg;
-    RT_OK(qv_ipc_message_decode(w.p + pos + 8, (size_t)len, &msg, &rt__e));
+    RT_OK(qv__ipc_message_decode(w.p + pos + 8, (size_t)len, &msg, &rt__e));
     pos += 8 + (size_t)len + (size_t)msg.body_length;
     ends[n++] = pos;
   }

@@ -20,7 +20,7 @@ static const int32_t k_vals[3] = {7, 8, 9};
 
 static qv_fb_ref str(qv_fb_builder *b, const char *s) {
   qv_fb_ref r;
-  RT_OK(qv_fb_create_string(b, s, strlen(s), &r));
+  RT_OK(qv__fb_create_string(b, s, strlen(s), &r));
   return r;
 }
 
@@ -28,41 +28,41 @@ static qv_fb_ref str(qv_fb_builder *b, const char *s) {
 static qv_fb_ref field(qv_fb_builder *b, const char *name, uint8_t tag, qv_fb_ref type, const qv_fb_ref *kids,
                        int nkids, qv_fb_ref dict) {
   qv_fb_ref children = 0, r;
-  if (nkids > 0) RT_OK(qv_fb_create_vector_refs(b, kids, (size_t)nkids, &children));
+  if (nkids > 0) RT_OK(qv__fb_create_vector_refs(b, kids, (size_t)nkids, &children));
   qv_fb_ref nm = name ? str(b, name) : 0;
-  RT_OK(qv_fb_start_table(b));
-  RT_OK(qv_fb_add_offset(b, FB_FIELD_NAME, nm));
-  RT_OK(qv_fb_add_bool(b, FB_FIELD_NULLABLE, true, false));
-  if (tag != FB_TYPE_NONE) RT_OK(qv_fb_add_union(b, FB_FIELD_TYPE_TYPE, tag, type));
-  RT_OK(qv_fb_add_offset(b, FB_FIELD_DICTIONARY, dict));
-  RT_OK(qv_fb_add_offset(b, FB_FIELD_CHILDREN, children));
-  RT_OK(qv_fb_end_table(b, &r));
+  RT_OK(qv__fb_start_table(b));
+  RT_OK(qv__fb_add_offset(b, FB_FIELD_NAME, nm));
+  RT_OK(qv__fb_add_bool(b, FB_FIELD_NULLABLE, true, false));
+  if (tag != FB_TYPE_NONE) RT_OK(qv__fb_add_union(b, FB_FIELD_TYPE_TYPE, tag, type));
+  RT_OK(qv__fb_add_offset(b, FB_FIELD_DICTIONARY, dict));
+  RT_OK(qv__fb_add_offset(b, FB_FIELD_CHILDREN, children));
+  RT_OK(qv__fb_end_table(b, &r));
   return r;
 }
 
 /* A type table with up to two int32 / int16 parameters (slot < 0: none). */
 static qv_fb_ref type_i32(qv_fb_builder *b, int slot, int32_t v) {
   qv_fb_ref r;
-  RT_OK(qv_fb_start_table(b));
-  if (slot >= 0) RT_OK(qv_fb_add_int32(b, (unsigned)slot, v, INT32_MIN));
-  RT_OK(qv_fb_end_table(b, &r));
+  RT_OK(qv__fb_start_table(b));
+  if (slot >= 0) RT_OK(qv__fb_add_int32(b, (unsigned)slot, v, INT32_MIN));
+  RT_OK(qv__fb_end_table(b, &r));
   return r;
 }
 
 static qv_fb_ref type_i16(qv_fb_builder *b, int slot, int16_t v) {
   qv_fb_ref r;
-  RT_OK(qv_fb_start_table(b));
-  if (slot >= 0) RT_OK(qv_fb_add_int16(b, (unsigned)slot, v, INT16_MIN));
-  RT_OK(qv_fb_end_table(b, &r));
+  RT_OK(qv__fb_start_table(b));
+  if (slot >= 0) RT_OK(qv__fb_add_int16(b, (unsigned)slot, v, INT16_MIN));
+  RT_OK(qv__fb_end_table(b, &r));
   return r;
 }
 
 static qv_fb_ref int_type(qv_fb_builder *b, int32_t bits, bool is_signed) {
   qv_fb_ref r;
-  RT_OK(qv_fb_start_table(b));
-  RT_OK(qv_fb_add_int32(b, FB_INT_BIT_WIDTH, bits, INT32_MIN));
-  RT_OK(qv_fb_add_bool(b, FB_INT_IS_SIGNED, is_signed, !is_signed));
-  RT_OK(qv_fb_end_table(b, &r));
+  RT_OK(qv__fb_start_table(b));
+  RT_OK(qv__fb_add_int32(b, FB_INT_BIT_WIDTH, bits, INT32_MIN));
+  RT_OK(qv__fb_add_bool(b, FB_INT_IS_SIGNED, is_signed, !is_signed));
+  RT_OK(qv__fb_end_table(b, &r));
   return r;
 }
 
@@ -74,10 +74,10 @@ static qv_fb_ref int32_field(qv_fb_builder *b, const char *name) {
 /* A Schema table over the given fields (fields missing when n < 0). */
 static qv_fb_ref schema_table(qv_fb_builder *b, const qv_fb_ref *fields, int n) {
   qv_fb_ref v = 0, r;
-  if (n >= 0) RT_OK(qv_fb_create_vector_refs(b, fields, (size_t)n, &v));
-  RT_OK(qv_fb_start_table(b));
-  if (n >= 0) RT_OK(qv_fb_add_offset(b, FB_SCHEMA_FIELDS, v));
-  RT_OK(qv_fb_end_table(b, &r));
+  if (n >= 0) RT_OK(qv__fb_create_vector_refs(b, fields, (size_t)n, &v));
+  RT_OK(qv__fb_start_table(b));
+  if (n >= 0) RT_OK(qv__fb_add_offset(b, FB_SCHEMA_FIELDS, v));
+  RT_OK(qv__fb_end_table(b, &r));
   return r;
 }
 
@@ -240,7 +240,7 @@ static qv_fb_ref dag_field(qv_fb_builder *b, int levels) {
 static void class_08_table_dag_explosion(void **state) {
   (void)state;
   qv_fb_builder b;
-  qv_fb_builder_init(&b);
+  qv__fb_builder_init(&b);
   qv_fb_ref f = dag_field(&b, 40);
   rt_bytes s;
   stream_of(&s, &b, schema_table(&b, &f, 1), true);
@@ -255,19 +255,19 @@ static void class_08_table_dag_explosion(void **state) {
   rt_eos(&file);
   f = dag_field(&b, 40);
   qv_fb_ref sch = schema_table(&b, &f, 1), footer;
-  RT_OK(qv_fb_start_table(&b));
-  RT_OK(qv_fb_add_int16(&b, FB_FOOTER_VERSION, FB_METADATA_V5, 0));
-  RT_OK(qv_fb_add_offset(&b, FB_FOOTER_SCHEMA, sch));
-  RT_OK(qv_fb_end_table(&b, &footer));
+  RT_OK(qv__fb_start_table(&b));
+  RT_OK(qv__fb_add_int16(&b, FB_FOOTER_VERSION, FB_METADATA_V5, 0));
+  RT_OK(qv__fb_add_offset(&b, FB_FOOTER_SCHEMA, sch));
+  RT_OK(qv__fb_end_table(&b, &footer));
   const uint8_t *data;
   size_t len;
-  RT_OK(qv_fb_builder_finish(&b, footer, &data, &len, &rt__e));
+  RT_OK(qv__fb_builder_finish(&b, footer, &data, &len, &rt__e));
   rt_put(&file, data, len);
   rt_put_i32(&file, (int32_t)len);
   rt_put(&file, "ARROW1", 6);
   rt_expect_file(&file, NULL, QV_ERR_LIMIT, "more than 1000000 tables visited");
   rt_bytes_free(&file);
-  qv_fb_builder_free(&b);
+  qv__fb_builder_free(&b);
 }
 
 /* ---- 9 ---- */
@@ -282,25 +282,25 @@ static qv_fb_ref deep_field(qv_fb_builder *b, int depth) {
 static void class_09_nesting_beyond_limit(void **state) {
   (void)state;
   qv_fb_builder b;
-  qv_fb_builder_init(&b);
+  qv__fb_builder_init(&b);
   static const int depths[] = {65, 100, 5000};
   for (size_t i = 0; i < sizeof depths / sizeof depths[0]; i++) {
     qv_fb_ref f = deep_field(&b, depths[i]);
     /* refused (by the verifier's table-depth limit, before any recursion
      * into fields, or by the schema decoder's 64-level limit) */
     expect_field(&b, f, QV_ERR_LIMIT, "nested more than");
-    qv_fb_builder_reset(&b);
+    qv__fb_builder_reset(&b);
   }
   /* a List chain nested 5000 deep in a file footer */
   qv_fb_ref f = int32_field(&b, "item");
   for (int d = 1; d < 5000; d++) f = field(&b, "l", FB_TYPE_LIST, type_i32(&b, -1, 0), &f, 1, 0);
   qv_fb_ref sch = schema_table(&b, &f, 1), footer;
-  RT_OK(qv_fb_start_table(&b));
-  RT_OK(qv_fb_add_offset(&b, FB_FOOTER_SCHEMA, sch));
-  RT_OK(qv_fb_end_table(&b, &footer));
+  RT_OK(qv__fb_start_table(&b));
+  RT_OK(qv__fb_add_offset(&b, FB_FOOTER_SCHEMA, sch));
+  RT_OK(qv__fb_end_table(&b, &footer));
   const uint8_t *data;
   size_t len;
-  RT_OK(qv_fb_builder_finish(&b, footer, &data, &len, &rt__e));
+  RT_OK(qv__fb_builder_finish(&b, footer, &data, &len, &rt__e));
   rt_bytes file;
   memset(&file, 0, sizeof file);
   rt_file_start(&file);
@@ -310,7 +310,7 @@ static void class_09_nesting_beyond_limit(void **state) {
   rt_put(&file, "ARROW1", 6);
   rt_expect_file(&file, NULL, QV_ERR_LIMIT, "nested more than");
   rt_bytes_free(&file);
-  qv_fb_builder_free(&b);
+  qv__fb_builder_free(&b);
 }
 
 /* ---- 13 ---- */
@@ -318,7 +318,7 @@ static void class_09_nesting_beyond_limit(void **state) {
 static void class_13_missing_required_tables(void **state) {
   (void)state;
   qv_fb_builder b;
-  qv_fb_builder_init(&b);
+  qv__fb_builder_init(&b);
   rt_bytes s;
 
   /* Field.type */
@@ -339,13 +339,13 @@ static void class_13_missing_required_tables(void **state) {
     rt_body body;
     rt_int32_body(&body, k_vals, 3);
     qv_fb_ref nodes = 0, buffers = 0, rb;
-    if (which != 0) RT_OK(qv_fb_create_vector(&b, body.nodes, body.n_nodes, 16, 8, &nodes));
-    if (which != 1) RT_OK(qv_fb_create_vector(&b, body.bufs, body.n_bufs, 16, 8, &buffers));
-    RT_OK(qv_fb_start_table(&b));
-    RT_OK(qv_fb_add_int64(&b, FB_RECORD_BATCH_LENGTH, 3, 0));
-    RT_OK(qv_fb_add_offset(&b, FB_RECORD_BATCH_NODES, nodes));
-    RT_OK(qv_fb_add_offset(&b, FB_RECORD_BATCH_BUFFERS, buffers));
-    RT_OK(qv_fb_end_table(&b, &rb));
+    if (which != 0) RT_OK(qv__fb_create_vector(&b, body.nodes, body.n_nodes, 16, 8, &nodes));
+    if (which != 1) RT_OK(qv__fb_create_vector(&b, body.bufs, body.n_bufs, 16, 8, &buffers));
+    RT_OK(qv__fb_start_table(&b));
+    RT_OK(qv__fb_add_int64(&b, FB_RECORD_BATCH_LENGTH, 3, 0));
+    RT_OK(qv__fb_add_offset(&b, FB_RECORD_BATCH_NODES, nodes));
+    RT_OK(qv__fb_add_offset(&b, FB_RECORD_BATCH_BUFFERS, buffers));
+    RT_OK(qv__fb_end_table(&b, &rb));
     rt_msg_raw(&s, &b, FB_METADATA_V5, FB_HEADER_RECORD_BATCH, rb, rt_body_declared(&body), body.bytes.p,
                body.bytes.n);
     rt_eos(&s);
@@ -362,9 +362,9 @@ static void class_13_missing_required_tables(void **state) {
   memset(&s, 0, sizeof s);
   rt_schema_msg(&s, ds);
   qv_fb_ref db;
-  RT_OK(qv_fb_start_table(&b));
-  RT_OK(qv_fb_add_int64(&b, FB_DICTIONARY_BATCH_ID, 0, -1));
-  RT_OK(qv_fb_end_table(&b, &db));
+  RT_OK(qv__fb_start_table(&b));
+  RT_OK(qv__fb_add_int64(&b, FB_DICTIONARY_BATCH_ID, 0, -1));
+  RT_OK(qv__fb_end_table(&b, &db));
   rt_msg_raw(&s, &b, FB_METADATA_V5, FB_HEADER_DICTIONARY_BATCH, db, 0, NULL, 0);
   rt_eos(&s);
   rt_expect_stream(&s, NULL, QV_ERR_INVALID_DATA, "DictionaryBatch 0: data is missing");
@@ -377,22 +377,22 @@ static void class_13_missing_required_tables(void **state) {
   rt_schema_msg(&file, ds);
   rt_eos(&file);
   qv_fb_ref footer;
-  RT_OK(qv_fb_start_table(&b));
-  RT_OK(qv_fb_add_int16(&b, FB_FOOTER_VERSION, FB_METADATA_V5, 0));
-  RT_OK(qv_fb_end_table(&b, &footer));
+  RT_OK(qv__fb_start_table(&b));
+  RT_OK(qv__fb_add_int16(&b, FB_FOOTER_VERSION, FB_METADATA_V5, 0));
+  RT_OK(qv__fb_end_table(&b, &footer));
   const uint8_t *data;
   size_t len;
-  RT_OK(qv_fb_builder_finish(&b, footer, &data, &len, &rt__e));
+  RT_OK(qv__fb_builder_finish(&b, footer, &data, &len, &rt__e));
   rt_put(&file, data, len);
   rt_put_i32(&file, (int32_t)len);
   rt_put(&file, "ARROW1", 6);
   rt_expect_file(&file, NULL, QV_ERR_INVALID_DATA, "Footer.schema is missing");
   rt_bytes_free(&file);
-  qv_fb_builder_reset(&b);
+  qv__fb_builder_reset(&b);
 
   qv_schema_release(ds);
   qv_type_release(dt);
-  qv_fb_builder_free(&b);
+  qv__fb_builder_free(&b);
 }
 
 /* ---- 14 ---- */
@@ -400,7 +400,7 @@ static void class_13_missing_required_tables(void **state) {
 static void class_14_bad_type_parameters(void **state) {
   (void)state;
   qv_fb_builder b;
-  qv_fb_builder_init(&b);
+  qv__fb_builder_init(&b);
   qv_fb_ref k[3];
 
   /* Int bitWidth */
@@ -431,11 +431,11 @@ static void class_14_bad_type_parameters(void **state) {
     k[0] = int32_field(&b, "a");
     k[1] = int32_field(&b, "b");
     qv_fb_ref ids, ut;
-    RT_OK(qv_fb_create_vector_int32(&b, codes_bad[i], 2, &ids));
-    RT_OK(qv_fb_start_table(&b));
-    RT_OK(qv_fb_add_int16(&b, FB_UNION_MODE, FB_UNION_MODE_DENSE, -1));
-    RT_OK(qv_fb_add_offset(&b, FB_UNION_TYPE_IDS, ids));
-    RT_OK(qv_fb_end_table(&b, &ut));
+    RT_OK(qv__fb_create_vector_int32(&b, codes_bad[i], 2, &ids));
+    RT_OK(qv__fb_start_table(&b));
+    RT_OK(qv__fb_add_int16(&b, FB_UNION_MODE, FB_UNION_MODE_DENSE, -1));
+    RT_OK(qv__fb_add_offset(&b, FB_UNION_TYPE_IDS, ids));
+    RT_OK(qv__fb_end_table(&b, &ut));
     expect_field(&b, field(&b, "u", FB_TYPE_UNION, ut, k, 2, 0), QV_ERR_INVALID_DATA, "is outside 0..127");
   }
   /* #codes != #children */
@@ -444,10 +444,10 @@ static void class_14_bad_type_parameters(void **state) {
     k[0] = int32_field(&b, "a");
     k[1] = int32_field(&b, "b");
     qv_fb_ref ids, ut;
-    RT_OK(qv_fb_create_vector_int32(&b, three, 3, &ids));
-    RT_OK(qv_fb_start_table(&b));
-    RT_OK(qv_fb_add_offset(&b, FB_UNION_TYPE_IDS, ids));
-    RT_OK(qv_fb_end_table(&b, &ut));
+    RT_OK(qv__fb_create_vector_int32(&b, three, 3, &ids));
+    RT_OK(qv__fb_start_table(&b));
+    RT_OK(qv__fb_add_offset(&b, FB_UNION_TYPE_IDS, ids));
+    RT_OK(qv__fb_end_table(&b, &ut));
     expect_field(&b, field(&b, "u", FB_TYPE_UNION, ut, k, 2, 0), QV_ERR_INVALID_DATA,
                  "Union typeIds has 3 entries for 2 children");
   }
@@ -484,19 +484,19 @@ static void class_14_bad_type_parameters(void **state) {
   /* decimal precision and width, time unit/width, timestamp unit, date and interval units */
   {
     qv_fb_ref t;
-    RT_OK(qv_fb_start_table(&b));
-    RT_OK(qv_fb_add_int32(&b, FB_DECIMAL_PRECISION, 0, -1));
-    RT_OK(qv_fb_end_table(&b, &t));
+    RT_OK(qv__fb_start_table(&b));
+    RT_OK(qv__fb_add_int32(&b, FB_DECIMAL_PRECISION, 0, -1));
+    RT_OK(qv__fb_end_table(&b, &t));
     expect_field(&b, field(&b, "d", FB_TYPE_DECIMAL, t, NULL, 0, 0), QV_ERR_INVALID_DATA, "precision 0");
-    RT_OK(qv_fb_start_table(&b));
-    RT_OK(qv_fb_add_int32(&b, FB_DECIMAL_PRECISION, 10, -1));
-    RT_OK(qv_fb_add_int32(&b, FB_DECIMAL_BIT_WIDTH, 100, -1));
-    RT_OK(qv_fb_end_table(&b, &t));
+    RT_OK(qv__fb_start_table(&b));
+    RT_OK(qv__fb_add_int32(&b, FB_DECIMAL_PRECISION, 10, -1));
+    RT_OK(qv__fb_add_int32(&b, FB_DECIMAL_BIT_WIDTH, 100, -1));
+    RT_OK(qv__fb_end_table(&b, &t));
     expect_field(&b, field(&b, "d", FB_TYPE_DECIMAL, t, NULL, 0, 0), QV_ERR_INVALID_DATA, "100");
-    RT_OK(qv_fb_start_table(&b));
-    RT_OK(qv_fb_add_int16(&b, FB_TIME_UNIT, FB_TIMEUNIT_SECOND, -1));
-    RT_OK(qv_fb_add_int32(&b, FB_TIME_BIT_WIDTH, 64, -1));
-    RT_OK(qv_fb_end_table(&b, &t));
+    RT_OK(qv__fb_start_table(&b));
+    RT_OK(qv__fb_add_int16(&b, FB_TIME_UNIT, FB_TIMEUNIT_SECOND, -1));
+    RT_OK(qv__fb_add_int32(&b, FB_TIME_BIT_WIDTH, 64, -1));
+    RT_OK(qv__fb_end_table(&b, &t));
     expect_field(&b, field(&b, "t", FB_TYPE_TIME, t, NULL, 0, 0), QV_ERR_INVALID_DATA, "needs bitWidth 32, not 64");
   }
   expect_field(&b, field(&b, "ts", FB_TYPE_TIMESTAMP, type_i16(&b, FB_TIMESTAMP_UNIT, 9), NULL, 0, 0),
@@ -513,9 +513,9 @@ static void class_14_bad_type_parameters(void **state) {
   /* dictionary index type */
   {
     qv_fb_ref idx = int_type(&b, 12, true), de;
-    RT_OK(qv_fb_start_table(&b));
-    RT_OK(qv_fb_add_offset(&b, FB_DICTIONARY_ENCODING_INDEX_TYPE, idx));
-    RT_OK(qv_fb_end_table(&b, &de));
+    RT_OK(qv__fb_start_table(&b));
+    RT_OK(qv__fb_add_offset(&b, FB_DICTIONARY_ENCODING_INDEX_TYPE, idx));
+    RT_OK(qv__fb_end_table(&b, &de));
     qv_fb_ref t = type_i32(&b, -1, 0);
     expect_field(&b, field(&b, "dict", FB_TYPE_UTF8, t, NULL, 0, de), QV_ERR_INVALID_DATA,
                  "DictionaryEncoding.indexType bitWidth 12");
@@ -527,7 +527,7 @@ static void class_14_bad_type_parameters(void **state) {
     expect_field(&b, field(&b, "top", FB_TYPE_STRUCT, type_i32(&b, -1, 0), &mid, 1, 0), QV_ERR_INVALID_DATA,
                  "field 'top.mid.leaf': Int bitWidth 3");
   }
-  qv_fb_builder_free(&b);
+  qv__fb_builder_free(&b);
 }
 
 int main(void) {

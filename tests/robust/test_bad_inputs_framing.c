@@ -192,14 +192,14 @@ static void class_05_negative_body_length(void **state) {
     rt_body b;
     rt_int32_body(&b, k_vals, 3);
     qv_fb_builder fb;
-    qv_fb_builder_init(&fb);
+    qv__fb_builder_init(&fb);
     qv_fb_ref rb = rt_batch_table(&fb, &b);
     rt_msg_raw(&s, &fb, FB_METADATA_V5, FB_HEADER_RECORD_BATCH, rb, lens[i], b.bytes.p, b.bytes.n);
     rt_eos(&s);
     char needle[64];
     snprintf(needle, sizeof needle, "bodyLength %lld is negative", (long long)lens[i]);
     rt_expect_stream(&s, NULL, QV_ERR_INVALID_DATA, needle);
-    qv_fb_builder_free(&fb);
+    qv__fb_builder_free(&fb);
     rt_body_free(&b);
     qv_schema_release(sc);
     rt_bytes_free(&s);
@@ -231,7 +231,7 @@ static int scan(const rt_bytes *s, span *out, int cap) {
       break;
     }
     qv_ipc_message msg;
-    RT_OK(qv_ipc_message_decode(s->p + m->meta, (size_t)len, &msg, &rt__e));
+    RT_OK(qv__ipc_message_decode(s->p + m->meta, (size_t)len, &msg, &rt__e));
     m->body = m->meta + (size_t)len;
     m->end = m->body + (size_t)msg.body_length;
     m->batch = msg.type == FB_HEADER_RECORD_BATCH;
@@ -317,7 +317,7 @@ static void class_10_metadata_version(void **state) {
   rt_body b;
   rt_int32_body(&b, k_vals, 3);
   qv_fb_builder fb;
-  qv_fb_builder_init(&fb);
+  qv__fb_builder_init(&fb);
   rt_msg_raw(&s, &fb, FB_METADATA_V5 + 1, FB_HEADER_RECORD_BATCH, rt_batch_table(&fb, &b), rt_body_declared(&b),
              b.bytes.p, b.bytes.n);
   rt_eos(&s);
@@ -331,7 +331,7 @@ static void class_10_metadata_version(void **state) {
   rt_eos(&s);
   assert_int_equal(rt_expect_stream(&s, NULL, QV_OK, NULL), 3);
   rt_bytes_free(&s);
-  qv_fb_builder_free(&fb);
+  qv__fb_builder_free(&fb);
   rt_body_free(&b);
   qv_schema_release(sc);
 }
@@ -344,7 +344,7 @@ static void class_11_wrong_message_kind(void **state) {
   rt_body b;
   rt_int32_body(&b, k_vals, 3);
   qv_fb_builder fb;
-  qv_fb_builder_init(&fb);
+  qv__fb_builder_init(&fb);
   rt_bytes s;
 
   /* a RecordBatch first */
@@ -397,7 +397,7 @@ static void class_11_wrong_message_kind(void **state) {
   rt_expect_stream(&s, NULL, QV_ERR_TRUNCATED, "Schema");
   rt_bytes_free(&s);
 
-  qv_fb_builder_free(&fb);
+  qv__fb_builder_free(&fb);
   rt_body_free(&b);
   qv_schema_release(sc);
 }

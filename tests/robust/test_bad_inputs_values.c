@@ -272,7 +272,7 @@ static void class_27_bad_unions(void **state) {
     memset(&s, 0, sizeof s);
     rt_schema_msg_raw(&s, sc, FB_METADATA_V4, 0, NULL, 0);
     qv_fb_builder fb;
-    qv_fb_builder_init(&fb);
+    qv__fb_builder_init(&fb);
     rt_msg_raw(&s, &fb, FB_METADATA_V4, FB_HEADER_RECORD_BATCH, rt_batch_table(&fb, &b), rt_body_declared(&b),
                b.bytes.p, b.bytes.n);
     rt_eos(&s);
@@ -288,7 +288,7 @@ static void class_27_bad_unions(void **state) {
     rt_stream1(&s, sparse, &b);
     rt_expect_stream(&s, NULL, QV_ERR_INVALID_DATA, "field 'x': type ids buffer (#0) has");
     rt_bytes_free(&s);
-    qv_fb_builder_free(&fb);
+    qv__fb_builder_free(&fb);
     rt_body_free(&b);
   }
   qv_schema_release(sc);

@@ -131,9 +131,9 @@ static int print_schema(const qv_schema *s) {
 static int check_schema_info(const qv_ipc_schema_info *info) {
   if (info->schema == NULL) return FAIL("schema decoded as NULL");
   if (info->n_dicts < 0 || (info->n_dicts > 0 && info->dicts == NULL)) return FAIL("bad n_dicts %d", info->n_dicts);
-  if (info->n_dicts != qv_ipc_schema_count_dicts(info->schema))
+  if (info->n_dicts != qv__ipc_schema_count_dicts(info->schema))
     return FAIL("n_dicts %d but the schema has %d dictionary fields", info->n_dicts,
-                qv_ipc_schema_count_dicts(info->schema));
+                qv__ipc_schema_count_dicts(info->schema));
   for (int32_t i = 0; i < info->n_dicts; i++) {
     const qv_ipc_dict_field *d = &info->dicts[i];
     if (d->field == NULL || d->type == NULL || d->type->id != QV_TYPE_DICTIONARY)
@@ -171,25 +171,25 @@ static int check_schema_message(const qv_ipc_message *msg) {
   size_t len;
   int64_t *ids = NULL;
   int rc = 0;
-  qv_fb_builder_init(&fb);
+  qv__fb_builder_init(&fb);
   qv_error_clear(&err);
-  qv_status st = qv_ipc_schema_decode(&msg->header, &a, &err);
+  qv_status st = qv__ipc_schema_decode(&msg->header, &a, &err);
   if (st != QV_OK) {
-    rc = check_error(st, &err, "qv_ipc_schema_decode");
+    rc = check_error(st, &err, "qv__ipc_schema_decode");
     goto cleanup;
   }
   if ((rc = check_schema_info(&a)) != 0) goto cleanup;
   ids = dict_ids(&a);
   if (ids == NULL) goto cleanup;
-  st = qv_ipc_schema_message_encode(&fb, a.schema, ids, a.n_dicts, &bytes, &len, &err);
+  st = qv__ipc_schema_message_encode(&fb, a.schema, ids, a.n_dicts, &bytes, &len, &err);
   if (st == QV_ERR_NO_MEMORY) goto cleanup;
   if (st != QV_OK) {
     rc = FAIL("a decoded schema does not encode again: %s", err.message);
     goto cleanup;
   }
   qv_ipc_message m2;
-  st = qv_ipc_message_decode(bytes, len, &m2, &err);
-  if (st == QV_OK && m2.type == FB_HEADER_SCHEMA) st = qv_ipc_schema_decode(&m2.header, &b, &err);
+  st = qv__ipc_message_decode(bytes, len, &m2, &err);
+  if (st == QV_OK && m2.type == FB_HEADER_SCHEMA) st = qv__ipc_schema_decode(&m2.header, &b, &err);
   if (st == QV_ERR_NO_MEMORY) goto cleanup;
   if (st != QV_OK || m2.type != FB_HEADER_SCHEMA) {
     rc = FAIL("a re-encoded schema does not decode: %s", err.message);
@@ -198,9 +198,9 @@ static int check_schema_message(const qv_ipc_message *msg) {
   rc = same_schema(&a, &b);
 cleanup:
   free(ids);
-  qv_ipc_schema_info_free(&a);
-  qv_ipc_schema_info_free(&b);
-  qv_fb_builder_free(&fb);
+  qv__ipc_schema_info_free(&a);
+  qv__ipc_schema_info_free(&b);
+  qv__fb_builder_free(&fb);
   return rc;
 }
 
@@ -218,7 +218,7 @@ static void batch_copy_free(batch_copy *c) {
   free(c->variadic);
 }
 
-/* Checks the promises of qv_ipc_batch_decode and copies the header out. */
+/* Checks the promises of qv__ipc_batch_decode and copies the header out. */
 static int check_batch_header(const qv_ipc_batch_header *h, int64_t body_length, batch_copy *c) {
   if (h->length < 0) return FAIL("batch length %" PRId64 " is negative", h->length);
   if (h->codec != QV_IPC_NO_COMPRESSION && h->codec != FB_COMPRESSION_LZ4_FRAME && h->codec != FB_COMPRESSION_ZSTD)
@@ -282,19 +282,19 @@ static int check_batch_message(const qv_ipc_message *msg) {
   const uint8_t *bytes;
   size_t len;
   int rc = 0;
-  qv_fb_builder_init(&fb);
+  qv__fb_builder_init(&fb);
   qv_error_clear(&err);
-  qv_status st = dict ? qv_ipc_dict_batch_decode(&msg->header, msg->body_length, &dh, &err)
-                      : qv_ipc_batch_decode(&msg->header, msg->body_length, h, &err);
+  qv_status st = dict ? qv__ipc_dict_batch_decode(&msg->header, msg->body_length, &dh, &err)
+                      : qv__ipc_batch_decode(&msg->header, msg->body_length, h, &err);
   if (st != QV_OK) {
-    rc = check_error(st, &err, dict ? "qv_ipc_dict_batch_decode" : "qv_ipc_batch_decode");
+    rc = check_error(st, &err, dict ? "qv__ipc_dict_batch_decode" : "qv__ipc_batch_decode");
     goto cleanup;
   }
   if ((rc = check_batch_header(h, msg->body_length, &c)) != 0) goto cleanup;
   if (c.nodes == NULL || c.buffers == NULL || c.variadic == NULL) goto cleanup;
   qv_ipc_batch_desc d = batch_desc(h, &c);
-  st = dict ? qv_ipc_dict_batch_message_encode(&fb, dh.id, dh.is_delta, &d, msg->body_length, &bytes, &len, &err)
-            : qv_ipc_batch_message_encode(&fb, &d, msg->body_length, &bytes, &len, &err);
+  st = dict ? qv__ipc_dict_batch_message_encode(&fb, dh.id, dh.is_delta, &d, msg->body_length, &bytes, &len, &err)
+            : qv__ipc_batch_message_encode(&fb, &d, msg->body_length, &bytes, &len, &err);
   if (st == QV_ERR_NO_MEMORY) goto cleanup;
   if (st != QV_OK) {
     rc = FAIL("a decoded batch header does not encode again: %s", err.message);
@@ -302,14 +302,14 @@ static int check_batch_message(const qv_ipc_message *msg) {
   }
   qv_ipc_message m2;
   qv_ipc_dict_batch_header dh2;
-  st = qv_ipc_message_decode(bytes, len, &m2, &err);
+  st = qv__ipc_message_decode(bytes, len, &m2, &err);
   if (st == QV_OK && m2.type != msg->type) {
     rc = FAIL("message kind changed in a round trip");
     goto cleanup;
   }
   if (st == QV_OK)
-    st = dict ? qv_ipc_dict_batch_decode(&m2.header, m2.body_length, &dh2, &err)
-              : qv_ipc_batch_decode(&m2.header, m2.body_length, &dh2.data, &err);
+    st = dict ? qv__ipc_dict_batch_decode(&m2.header, m2.body_length, &dh2, &err)
+              : qv__ipc_batch_decode(&m2.header, m2.body_length, &dh2.data, &err);
   if (st != QV_OK) {
     rc = FAIL("a re-encoded batch header does not decode: %s", err.message);
     goto cleanup;
@@ -325,7 +325,7 @@ static int check_batch_message(const qv_ipc_message *msg) {
   rc = same_batch(h, &dh2.data);
 cleanup:
   batch_copy_free(&c);
-  qv_fb_builder_free(&fb);
+  qv__fb_builder_free(&fb);
   return rc;
 }
 
@@ -338,19 +338,19 @@ static int fuzz_message(const uint8_t *data, size_t size) {
   qv_metadata *md = NULL;
   uint64_t budget = QV_FB_DEFAULT_MAX_TABLES;
   qv_error_clear(&err);
-  qv_status vst = qv_fb_verify_message(data, size, &root, &err);
+  qv_status vst = qv__fb_verify_message(data, size, &root, &err);
   if (vst != QV_OK) {
-    if (check_error(vst, &err, "qv_fb_verify_message")) return 1;
+    if (check_error(vst, &err, "qv__fb_verify_message")) return 1;
   } else {
-    walk_table(&root, &qv_fb_desc_message, &budget);
+    walk_table(&root, &qv__fb_desc_message, &budget);
   }
   qv_error_clear(&err);
-  qv_status st = qv_ipc_message_decode(data, size, &msg, &err);
-  if (st != QV_OK) return check_error(st, &err, "qv_ipc_message_decode");
-  if (vst != QV_OK) return FAIL("the verifier rejected what qv_ipc_message_decode accepted");
+  qv_status st = qv__ipc_message_decode(data, size, &msg, &err);
+  if (st != QV_OK) return check_error(st, &err, "qv__ipc_message_decode");
+  if (vst != QV_OK) return FAIL("the verifier rejected what qv__ipc_message_decode accepted");
   if (msg.version < FB_METADATA_V4 || msg.version > FB_METADATA_V5) return FAIL("version %d accepted", msg.version);
   if (msg.body_length < 0) return FAIL("negative bodyLength accepted");
-  st = qv_ipc_metadata_decode(&msg.message, FB_MESSAGE_CUSTOM_METADATA, &md, &err);
+  st = qv__ipc_metadata_decode(&msg.message, FB_MESSAGE_CUSTOM_METADATA, &md, &err);
   qv_metadata_free(md);
   if (st != QV_OK && st != QV_ERR_NO_MEMORY) return FAIL("custom_metadata of a verified message fails: %s", err.message);
   switch (msg.type) {
@@ -407,22 +407,22 @@ static int fuzz_footer(const uint8_t *data, size_t size) {
   size_t len;
   uint64_t budget = QV_FB_DEFAULT_MAX_TABLES;
   int rc = 0;
-  qv_fb_builder_init(&fb);
+  qv__fb_builder_init(&fb);
   qv_error_clear(&err);
-  qv_status vst = qv_fb_verify_footer(data, size, &root, &err);
+  qv_status vst = qv__fb_verify_footer(data, size, &root, &err);
   if (vst != QV_OK) {
-    if ((rc = check_error(vst, &err, "qv_fb_verify_footer")) != 0) goto cleanup;
+    if ((rc = check_error(vst, &err, "qv__fb_verify_footer")) != 0) goto cleanup;
   } else {
-    walk_table(&root, &qv_fb_desc_footer, &budget);
+    walk_table(&root, &qv__fb_desc_footer, &budget);
   }
   qv_error_clear(&err);
-  qv_status st = qv_ipc_footer_decode(data, size, &f, &err);
+  qv_status st = qv__ipc_footer_decode(data, size, &f, &err);
   if (st != QV_OK) {
-    rc = check_error(st, &err, "qv_ipc_footer_decode");
+    rc = check_error(st, &err, "qv__ipc_footer_decode");
     goto cleanup;
   }
   if (vst != QV_OK) {
-    rc = FAIL("the verifier rejected what qv_ipc_footer_decode accepted");
+    rc = FAIL("the verifier rejected what qv__ipc_footer_decode accepted");
     goto cleanup;
   }
   if (f.version != FB_METADATA_V1 && (f.version < FB_METADATA_V4 || f.version > FB_METADATA_V5)) {
@@ -433,22 +433,22 @@ static int fuzz_footer(const uint8_t *data, size_t size) {
   batches = malloc(sizeof *batches * (f.n_record_batches + 1u));
   if (dicts == NULL || batches == NULL) goto cleanup;
   if ((rc = check_blocks(&f, dicts, batches)) != 0) goto cleanup;
-  st = qv_ipc_schema_decode(&f.schema, &a, &err);
+  st = qv__ipc_schema_decode(&f.schema, &a, &err);
   if (st != QV_OK) {
-    rc = check_error(st, &err, "qv_ipc_schema_decode (footer)");
+    rc = check_error(st, &err, "qv__ipc_schema_decode (footer)");
     goto cleanup;
   }
   if ((rc = check_schema_info(&a)) != 0) goto cleanup;
   if ((ids = dict_ids(&a)) == NULL) goto cleanup;
-  st = qv_ipc_footer_encode(&fb, a.schema, ids, a.n_dicts, dicts, f.n_dictionaries, batches, f.n_record_batches,
+  st = qv__ipc_footer_encode(&fb, a.schema, ids, a.n_dicts, dicts, f.n_dictionaries, batches, f.n_record_batches,
                             &bytes, &len, &err);
   if (st == QV_ERR_NO_MEMORY) goto cleanup;
   if (st != QV_OK) {
     rc = FAIL("a decoded footer does not encode again: %s", err.message);
     goto cleanup;
   }
-  st = qv_ipc_footer_decode(bytes, len, &f2, &err);
-  if (st == QV_OK) st = qv_ipc_schema_decode(&f2.schema, &b, &err);
+  st = qv__ipc_footer_decode(bytes, len, &f2, &err);
+  if (st == QV_OK) st = qv__ipc_schema_decode(&f2.schema, &b, &err);
   if (st == QV_ERR_NO_MEMORY) goto cleanup;
   if (st != QV_OK) {
     rc = FAIL("a re-encoded footer does not decode: %s", err.message);
@@ -460,9 +460,9 @@ cleanup:
   free(ids);
   free(dicts);
   free(batches);
-  qv_ipc_schema_info_free(&a);
-  qv_ipc_schema_info_free(&b);
-  qv_fb_builder_free(&fb);
+  qv__ipc_schema_info_free(&a);
+  qv__ipc_schema_info_free(&b);
+  qv__fb_builder_free(&fb);
   return rc;
 }
 

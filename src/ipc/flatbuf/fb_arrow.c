@@ -118,7 +118,7 @@ static const qv_fb_table_desc d_field = {"Field", NSLOTS(s_field), s_field};
 static const qv_fb_slot_desc s_schema[] = {SCALAR("endianness", 2), VEC_TABLE("fields", d_field),
                                            VEC_TABLE("custom_metadata", d_key_value),
                                            VEC_SCALAR("features", 8)};
-const qv_fb_table_desc qv_fb_desc_schema = {"Schema", NSLOTS(s_schema), s_schema};
+const qv_fb_table_desc qv__fb_desc_schema = {"Schema", NSLOTS(s_schema), s_schema};
 
 /* ---- Message ---- */
 static const qv_fb_slot_desc s_body_compression[] = {SCALAR("codec", 1), SCALAR("method", 1)};
@@ -135,7 +135,7 @@ static const qv_fb_slot_desc s_dictionary_batch[] = {
 DESC(d_dictionary_batch, "DictionaryBatch", s_dictionary_batch);
 
 static const qv_fb_table_desc *const header_members[] = {
-    [FB_HEADER_SCHEMA] = &qv_fb_desc_schema,
+    [FB_HEADER_SCHEMA] = &qv__fb_desc_schema,
     [FB_HEADER_DICTIONARY_BATCH] = &d_dictionary_batch,
     [FB_HEADER_RECORD_BATCH] = &d_record_batch,
     [FB_HEADER_TENSOR] = NULL,        /* opaque */
@@ -146,13 +146,13 @@ static const qv_fb_union_desc u_header = {"MessageHeader", NSLOTS(header_members
 static const qv_fb_slot_desc s_message[] = {
     SCALAR("version", 2), UNION_TYPE("header_type"), UNION("header", u_header),
     SCALAR("bodyLength", 8), VEC_TABLE("custom_metadata", d_key_value)};
-const qv_fb_table_desc qv_fb_desc_message = {"Message", NSLOTS(s_message), s_message};
+const qv_fb_table_desc qv__fb_desc_message = {"Message", NSLOTS(s_message), s_message};
 
 /* ---- File ---- */
 static const qv_fb_slot_desc s_footer[] = {
-    SCALAR("version", 2), TABLE("schema", qv_fb_desc_schema),
+    SCALAR("version", 2), TABLE("schema", qv__fb_desc_schema),
     VEC_STRUCT("dictionaries", FB_BLOCK_SIZE, 8), VEC_STRUCT("recordBatches", FB_BLOCK_SIZE, 8)};
-const qv_fb_table_desc qv_fb_desc_footer = {"Footer", NSLOTS(s_footer), s_footer};
+const qv_fb_table_desc qv__fb_desc_footer = {"Footer", NSLOTS(s_footer), s_footer};
 
 /* Table depth of the deepest metadata a schema of 64 field levels (the
  * limit the writer and the schema decoder enforce, QV_IPC_MAX_FIELD_DEPTH)
@@ -162,20 +162,20 @@ const qv_fb_table_desc qv_fb_desc_footer = {"Footer", NSLOTS(s_footer), s_footer
  * back. */
 static const qv_fb_verify_opts k_ipc_verify_opts = {64 + 4, 0, false};
 
-qv_status qv_fb_verify_message(const uint8_t *buf, size_t len, qv_fb_table *root, qv_error *err) {
-  return qv_fb_verify(buf, len, &qv_fb_desc_message, &k_ipc_verify_opts, root, err);
+qv_status qv__fb_verify_message(const uint8_t *buf, size_t len, qv_fb_table *root, qv_error *err) {
+  return qv__fb_verify(buf, len, &qv__fb_desc_message, &k_ipc_verify_opts, root, err);
 }
 
-qv_status qv_fb_verify_footer(const uint8_t *buf, size_t len, qv_fb_table *root, qv_error *err) {
-  return qv_fb_verify(buf, len, &qv_fb_desc_footer, &k_ipc_verify_opts, root, err);
+qv_status qv__fb_verify_footer(const uint8_t *buf, size_t len, qv_fb_table *root, qv_error *err) {
+  return qv__fb_verify(buf, len, &qv__fb_desc_footer, &k_ipc_verify_opts, root, err);
 }
 
-const char *qv_fb_type_name(uint8_t tag) {
+const char *qv__fb_type_name(uint8_t tag) {
   if (tag == FB_TYPE_NONE) return "NONE";
   return tag < FB_TYPE_COUNT ? type_members[tag]->name : "unknown";
 }
 
-const char *qv_fb_header_name(uint8_t tag) {
+const char *qv__fb_header_name(uint8_t tag) {
   static const char *const names[] = {"NONE", "Schema", "DictionaryBatch", "RecordBatch",
                                       "Tensor", "SparseTensor"};
   return tag < NSLOTS(names) ? names[tag] : "unknown";

@@ -156,21 +156,21 @@ enum {
 enum { FB_BLOCK_SIZE = 24, FB_BLOCK_OFFSET = 0, FB_BLOCK_META_DATA_LENGTH = 8, FB_BLOCK_BODY_LENGTH = 16 };
 
 /* Verifier descriptors for the two root types (and Schema, for tests). */
-extern const qv_fb_table_desc qv_fb_desc_message;
-extern const qv_fb_table_desc qv_fb_desc_footer;
-extern const qv_fb_table_desc qv_fb_desc_schema;
+extern const qv_fb_table_desc qv__fb_desc_message;
+extern const qv_fb_table_desc qv__fb_desc_footer;
+extern const qv_fb_table_desc qv__fb_desc_schema;
 
 /* Verifies an IPC Message flatbuffer (the bytes after the 8-byte prefix,
  * padding included) with the default table-visit limit and a depth limit of
  * 68 tables (room for 64 nested Field levels, see fb_arrow.c); *root
  * (optional) gets the Message. */
-qv_status qv_fb_verify_message(const uint8_t *buf, size_t len, qv_fb_table *root, qv_error *err);
+qv_status qv__fb_verify_message(const uint8_t *buf, size_t len, qv_fb_table *root, qv_error *err);
 
 /* Verifies a file Footer flatbuffer with the same limits. */
-qv_status qv_fb_verify_footer(const uint8_t *buf, size_t len, qv_fb_table *root, qv_error *err);
+qv_status qv__fb_verify_footer(const uint8_t *buf, size_t len, qv_fb_table *root, qv_error *err);
 
 /* Names for messages: "Int", "Struct_", ...; "unknown" past the known tags. */
-const char *qv_fb_type_name(uint8_t tag);
-const char *qv_fb_header_name(uint8_t tag);
+const char *qv__fb_type_name(uint8_t tag);
+const char *qv__fb_header_name(uint8_t tag);
 
 #endif

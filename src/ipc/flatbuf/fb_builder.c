@@ -47,19 +47,19 @@ static qv_status fail(qv_fb_builder *b, qv_status st, const char *fmt, ...) {
 
 #define MISUSE(b, ...) fail(b, QV_ERR_INVALID_ARGUMENT, __VA_ARGS__)
 
-void qv_fb_builder_init(qv_fb_builder *b) {
+void qv__fb_builder_init(qv_fb_builder *b) {
   memset(b, 0, sizeof *b);
   b->minalign = 4;
   b->max_size = QV_FB_MAX_BUFFER_SIZE;
   b->realloc_fn = default_realloc;
 }
 
-void qv_fb_builder_set_allocator(qv_fb_builder *b, qv_fb_realloc_fn fn, void *ctx) {
+void qv__fb_builder_set_allocator(qv_fb_builder *b, qv_fb_realloc_fn fn, void *ctx) {
   b->realloc_fn = fn != NULL ? fn : default_realloc;
   b->alloc_ctx = fn != NULL ? ctx : NULL;
 }
 
-void qv_fb_builder_reset(qv_fb_builder *b) {
+void qv__fb_builder_reset(qv_fb_builder *b) {
   b->used = 0;
   b->minalign = 4;
   b->status = QV_OK;
@@ -73,24 +73,24 @@ void qv_fb_builder_reset(qv_fb_builder *b) {
   b->nstack = 0;
 }
 
-void qv_fb_builder_free(qv_fb_builder *b) {
+void qv__fb_builder_free(qv_fb_builder *b) {
   qv_fb_realloc_fn fn = b->realloc_fn;
   void *ctx = b->alloc_ctx;
   if (b->buf != NULL) fn(ctx, b->buf, 0);
   if (b->stack != NULL) fn(ctx, b->stack, 0);
-  qv_fb_builder_init(b);
+  qv__fb_builder_init(b);
   b->realloc_fn = fn;
   b->alloc_ctx = ctx;
 }
 
-qv_status qv_fb_builder_status(const qv_fb_builder *b) { return b->status; }
+qv_status qv__fb_builder_status(const qv_fb_builder *b) { return b->status; }
 
-qv_status qv_fb_builder_error(const qv_fb_builder *b, qv_error *err) {
+qv_status qv__fb_builder_error(const qv_fb_builder *b, qv_error *err) {
   if (b->status == QV_OK) return QV_OK;
   return qv_error_set(err, b->status, "flatbuffer builder: %s", b->fail);
 }
 
-void qv_fb_builder_force_defaults(qv_fb_builder *b, bool on) { b->force_defaults = on; }
+void qv__fb_builder_force_defaults(qv_fb_builder *b, bool on) { b->force_defaults = on; }
 
 /* ---- raw space management ---- */
 
@@ -156,7 +156,7 @@ static qv_status check_leaf(qv_fb_builder *b, const char *what) {
 
 /* ---- strings and vectors ---- */
 
-qv_status qv_fb_create_string(qv_fb_builder *b, const char *s, size_t n, qv_fb_ref *out) {
+qv_status qv__fb_create_string(qv_fb_builder *b, const char *s, size_t n, qv_fb_ref *out) {
   *out = 0;
   QV_RETURN_IF_ERROR(check_leaf(b, "string"));
   if (n >= b->max_size) {
@@ -173,7 +173,7 @@ qv_status qv_fb_create_string(qv_fb_builder *b, const char *s, size_t n, qv_fb_r
   return QV_OK;
 }
 
-qv_status qv_fb_start_vector(qv_fb_builder *b, size_t count, size_t elem_size, size_t align,
+qv_status qv__fb_start_vector(qv_fb_builder *b, size_t count, size_t elem_size, size_t align,
                              uint8_t **elems) {
   *elems = NULL;
   QV_RETURN_IF_ERROR(check_leaf(b, "vector"));
@@ -196,7 +196,7 @@ qv_status qv_fb_start_vector(qv_fb_builder *b, size_t count, size_t elem_size, s
   return QV_OK;
 }
 
-qv_status qv_fb_end_vector(qv_fb_builder *b, qv_fb_ref *out) {
+qv_status qv__fb_end_vector(qv_fb_builder *b, qv_fb_ref *out) {
   *out = 0;
   if (b->status != QV_OK) return b->status;
   if (!b->in_vector) return MISUSE(b, "end_vector without start_vector");
@@ -206,34 +206,34 @@ qv_status qv_fb_end_vector(qv_fb_builder *b, qv_fb_ref *out) {
   return QV_OK;
 }
 
-qv_status qv_fb_create_vector(qv_fb_builder *b, const void *elems, size_t count, size_t elem_size,
+qv_status qv__fb_create_vector(qv_fb_builder *b, const void *elems, size_t count, size_t elem_size,
                               size_t align, qv_fb_ref *out) {
   uint8_t *p;
   *out = 0;
-  QV_RETURN_IF_ERROR(qv_fb_start_vector(b, count, elem_size, align, &p));
+  QV_RETURN_IF_ERROR(qv__fb_start_vector(b, count, elem_size, align, &p));
   if (count * elem_size != 0) memcpy(p, elems, count * elem_size);
-  return qv_fb_end_vector(b, out);
+  return qv__fb_end_vector(b, out);
 }
 
-qv_status qv_fb_create_vector_int32(qv_fb_builder *b, const int32_t *v, size_t count,
+qv_status qv__fb_create_vector_int32(qv_fb_builder *b, const int32_t *v, size_t count,
                                     qv_fb_ref *out) {
   uint8_t *p;
   *out = 0;
-  QV_RETURN_IF_ERROR(qv_fb_start_vector(b, count, 4, 4, &p));
+  QV_RETURN_IF_ERROR(qv__fb_start_vector(b, count, 4, 4, &p));
   for (size_t i = 0; i < count; i++) qv_fb_store_i32(p + 4 * i, v[i]);
-  return qv_fb_end_vector(b, out);
+  return qv__fb_end_vector(b, out);
 }
 
-qv_status qv_fb_create_vector_int64(qv_fb_builder *b, const int64_t *v, size_t count,
+qv_status qv__fb_create_vector_int64(qv_fb_builder *b, const int64_t *v, size_t count,
                                     qv_fb_ref *out) {
   uint8_t *p;
   *out = 0;
-  QV_RETURN_IF_ERROR(qv_fb_start_vector(b, count, 8, 8, &p));
+  QV_RETURN_IF_ERROR(qv__fb_start_vector(b, count, 8, 8, &p));
   for (size_t i = 0; i < count; i++) qv_fb_store_i64(p + 8 * i, v[i]);
-  return qv_fb_end_vector(b, out);
+  return qv__fb_end_vector(b, out);
 }
 
-qv_status qv_fb_create_vector_refs(qv_fb_builder *b, const qv_fb_ref *refs, size_t count,
+qv_status qv__fb_create_vector_refs(qv_fb_builder *b, const qv_fb_ref *refs, size_t count,
                                    qv_fb_ref *out) {
   uint8_t *p;
   *out = 0;
@@ -244,15 +244,15 @@ qv_status qv_fb_create_vector_refs(qv_fb_builder *b, const qv_fb_ref *refs, size
                     (unsigned)refs[i]);
     }
   }
-  QV_RETURN_IF_ERROR(qv_fb_start_vector(b, count, 4, 4, &p));
+  QV_RETURN_IF_ERROR(qv__fb_start_vector(b, count, 4, 4, &p));
   /* Element i sits at end-position used - 4i. */
   for (size_t i = 0; i < count; i++) {
     qv_fb_store_u32(p + 4 * i, (uint32_t)(b->used - 4 * i - refs[i]));
   }
-  return qv_fb_end_vector(b, out);
+  return qv__fb_end_vector(b, out);
 }
 
-qv_status qv_fb_push_ref(qv_fb_builder *b, qv_fb_ref ref) {
+qv_status qv__fb_push_ref(qv_fb_builder *b, qv_fb_ref ref) {
   if (b->status != QV_OK) return b->status;
   if (b->nstack == b->stack_cap) {
     size_t ncap = b->stack_cap != 0 ? b->stack_cap * 2 : 64;
@@ -267,7 +267,7 @@ qv_status qv_fb_push_ref(qv_fb_builder *b, qv_fb_ref ref) {
   return QV_OK;
 }
 
-qv_status qv_fb_create_vector_from_stack(qv_fb_builder *b, size_t count, qv_fb_ref *out) {
+qv_status qv__fb_create_vector_from_stack(qv_fb_builder *b, size_t count, qv_fb_ref *out) {
   *out = 0;
   if (b->status != QV_OK) return b->status;
   if (count > b->nstack) {
@@ -276,14 +276,14 @@ qv_status qv_fb_create_vector_from_stack(qv_fb_builder *b, size_t count, qv_fb_r
   /* An empty vector (e.g. a Schema without fields) may come before anything
    * was ever pushed, while the stack is still NULL: NULL + 0 is undefined. */
   const qv_fb_ref *top = count != 0 ? b->stack + (b->nstack - count) : NULL;
-  QV_RETURN_IF_ERROR(qv_fb_create_vector_refs(b, top, count, out));
+  QV_RETURN_IF_ERROR(qv__fb_create_vector_refs(b, top, count, out));
   b->nstack -= count;
   return QV_OK;
 }
 
 /* ---- tables ---- */
 
-qv_status qv_fb_start_table(qv_fb_builder *b) {
+qv_status qv__fb_start_table(qv_fb_builder *b) {
   QV_RETURN_IF_ERROR(check_leaf(b, "table"));
   b->in_table = true;
   b->table_start = b->used;
@@ -324,32 +324,32 @@ static qv_status add_scalar(qv_fb_builder *b, unsigned slot, uint64_t bits, size
 #define SKIP_DEFAULT(b, v, def) \
   if ((v) == (def) && !(b)->force_defaults) return check_field(b, slot)
 
-qv_status qv_fb_add_bool(qv_fb_builder *b, unsigned slot, bool v, bool def) {
+qv_status qv__fb_add_bool(qv_fb_builder *b, unsigned slot, bool v, bool def) {
   SKIP_DEFAULT(b, v, def);
   return add_scalar(b, slot, v ? 1u : 0u, 1);
 }
-qv_status qv_fb_add_int8(qv_fb_builder *b, unsigned slot, int8_t v, int8_t def) {
+qv_status qv__fb_add_int8(qv_fb_builder *b, unsigned slot, int8_t v, int8_t def) {
   SKIP_DEFAULT(b, v, def);
   return add_scalar(b, slot, (uint8_t)v, 1);
 }
-qv_status qv_fb_add_uint8(qv_fb_builder *b, unsigned slot, uint8_t v, uint8_t def) {
+qv_status qv__fb_add_uint8(qv_fb_builder *b, unsigned slot, uint8_t v, uint8_t def) {
   SKIP_DEFAULT(b, v, def);
   return add_scalar(b, slot, v, 1);
 }
-qv_status qv_fb_add_int16(qv_fb_builder *b, unsigned slot, int16_t v, int16_t def) {
+qv_status qv__fb_add_int16(qv_fb_builder *b, unsigned slot, int16_t v, int16_t def) {
   SKIP_DEFAULT(b, v, def);
   return add_scalar(b, slot, (uint16_t)v, 2);
 }
-qv_status qv_fb_add_int32(qv_fb_builder *b, unsigned slot, int32_t v, int32_t def) {
+qv_status qv__fb_add_int32(qv_fb_builder *b, unsigned slot, int32_t v, int32_t def) {
   SKIP_DEFAULT(b, v, def);
   return add_scalar(b, slot, (uint32_t)v, 4);
 }
-qv_status qv_fb_add_int64(qv_fb_builder *b, unsigned slot, int64_t v, int64_t def) {
+qv_status qv__fb_add_int64(qv_fb_builder *b, unsigned slot, int64_t v, int64_t def) {
   SKIP_DEFAULT(b, v, def);
   return add_scalar(b, slot, (uint64_t)v, 8);
 }
 
-qv_status qv_fb_add_offset(qv_fb_builder *b, unsigned slot, qv_fb_ref ref) {
+qv_status qv__fb_add_offset(qv_fb_builder *b, unsigned slot, qv_fb_ref ref) {
   QV_RETURN_IF_ERROR(check_field(b, slot));
   if (ref == 0) return QV_OK;
   if (ref > b->table_start) {
@@ -361,10 +361,10 @@ qv_status qv_fb_add_offset(qv_fb_builder *b, unsigned slot, qv_fb_ref ref) {
   return QV_OK;
 }
 
-qv_status qv_fb_add_union(qv_fb_builder *b, unsigned type_slot, uint8_t tag, qv_fb_ref ref) {
+qv_status qv__fb_add_union(qv_fb_builder *b, unsigned type_slot, uint8_t tag, qv_fb_ref ref) {
   QV_RETURN_IF_ERROR(check_field(b, type_slot + 1));
   if (tag == 0 || ref == 0) return QV_OK; /* NONE: tag and value both absent */
-  QV_RETURN_IF_ERROR(qv_fb_add_offset(b, type_slot + 1, ref));
+  QV_RETURN_IF_ERROR(qv__fb_add_offset(b, type_slot + 1, ref));
   return add_scalar(b, type_slot, tag, 1);
 }
 
@@ -377,7 +377,7 @@ static uint32_t find_vtable(qv_fb_builder *b, const uint8_t *vt, size_t vt_size)
   return 0;
 }
 
-qv_status qv_fb_end_table(qv_fb_builder *b, qv_fb_ref *out) {
+qv_status qv__fb_end_table(qv_fb_builder *b, qv_fb_ref *out) {
   *out = 0;
   if (b->status != QV_OK) return b->status;
   if (!b->in_table) return MISUSE(b, "end_table without start_table");
@@ -413,7 +413,7 @@ qv_status qv_fb_end_table(qv_fb_builder *b, qv_fb_ref *out) {
   return QV_OK;
 }
 
-qv_status qv_fb_builder_finish(qv_fb_builder *b, qv_fb_ref root, const uint8_t **data, size_t *len,
+qv_status qv__fb_builder_finish(qv_fb_builder *b, qv_fb_ref root, const uint8_t **data, size_t *len,
                                qv_error *err) {
   *data = NULL;
   *len = 0;
@@ -426,7 +426,7 @@ qv_status qv_fb_builder_finish(qv_fb_builder *b, qv_fb_ref root, const uint8_t *
   if (b->status == QV_OK && prealign(b, 4, b->minalign) == QV_OK) {
     push_u32(b, (uint32_t)(b->used + 4 - root));
   }
-  if (b->status != QV_OK) return qv_fb_builder_error(b, err);
+  if (b->status != QV_OK) return qv__fb_builder_error(b, err);
   *data = top(b);
   *len = b->used;
   return QV_OK;

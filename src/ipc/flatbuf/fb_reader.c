@@ -9,7 +9,7 @@
 
 #include <string.h>
 
-bool qv_fb_string_eq(const char *s, size_t n, const char *cstr) {
+bool qv__fb_string_eq(const char *s, size_t n, const char *cstr) {
   if (s == NULL || cstr == NULL) return s == cstr;
   size_t m = strlen(cstr);
   return m == n && memcmp(s, cstr, n) == 0;

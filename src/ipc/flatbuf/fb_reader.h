@@ -6,8 +6,8 @@
  * fb_builder.c writes it).
  *
  * Invariant: these accessors do NOT check the buffer. Call them only on a
- * table obtained from a successful qv_fb_verify() (or qv_fb_verify_message /
- * qv_fb_verify_footer), and read each slot with the kind its descriptor in
+ * table obtained from a successful qv__fb_verify() (or qv__fb_verify_message /
+ * qv__fb_verify_footer), and read each slot with the kind its descriptor in
  * fb_arrow.c declares (FB_* constants in fb_arrow.h name the slots). The
  * verifier has then proved that every offset, vtable, string and vector
  * reached that way is in bounds, aligned and NUL-terminated. As a cheap
@@ -215,6 +215,6 @@ static inline bool qv_fb_vector_get_string(const qv_fb_vector *v, uint32_t i, co
 static inline uint32_t qv_fb_table_offset(const qv_fb_table *t) { return t->pos; }
 
 /* Compares a flatbuffer string with a C string (exact bytes). */
-bool qv_fb_string_eq(const char *s, size_t n, const char *cstr);
+bool qv__fb_string_eq(const char *s, size_t n, const char *cstr);
 
 #endif

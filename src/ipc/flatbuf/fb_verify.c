@@ -335,7 +335,7 @@ slots:
   return QV_OK;
 }
 
-qv_status qv_fb_verify(const uint8_t *buf, size_t len, const qv_fb_table_desc *root,
+qv_status qv__fb_verify(const uint8_t *buf, size_t len, const qv_fb_table_desc *root,
                        const qv_fb_verify_opts *opts, qv_fb_table *root_out, qv_error *err) {
   vctx c; /* field by field: vt_seen needs no zeroing (n_vt_seen says what it holds) */
   c.buf = buf;

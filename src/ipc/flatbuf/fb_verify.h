@@ -87,7 +87,7 @@ typedef struct qv_fb_verify_opts {
  * NULL for defaults. Errors: QV_ERR_INVALID_DATA for malformed bytes,
  * QV_ERR_LIMIT when a depth/visit limit or the 2 GiB size is exceeded; the
  * message names the table, field and byte offset. */
-qv_status qv_fb_verify(const uint8_t *buf, size_t len, const qv_fb_table_desc *root,
+qv_status qv__fb_verify(const uint8_t *buf, size_t len, const qv_fb_table_desc *root,
                        const qv_fb_verify_opts *opts, qv_fb_table *root_out, qv_error *err);
 
 #endif

@@ -6,7 +6,7 @@
  * the parent's length, as the spec requires), an empty slot an empty value.
  * A struct with no fields is just a length and a bitmap.
  */
-#include "build/internal.h"
+#include "builder/internal.h"
 
 /* First child whose length is not `want`, or -1. */
 static int32_t mismatched_child(const qv_builder *b, int64_t want) {

@@ -18,7 +18,7 @@
  *   - after qv_builder_finish or qv_builder_reset the builder holds no
  *     buffers; regions are allocated again on the next append.
  */
-#include "build/internal.h"
+#include "builder/internal.h"
 
 /* ---- construction and teardown ---- */
 

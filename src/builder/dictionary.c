@@ -19,7 +19,7 @@
  * The hash is a small multiply-xorshift over 8-byte words (no library
  * offers one we would otherwise depend on, and 30 lines suffice).
  */
-#include "build/internal.h"
+#include "builder/internal.h"
 
 struct qv__builder_dict {
   qv_builder *values; /* owned */

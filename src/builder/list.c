@@ -14,7 +14,7 @@
  * but not closed - make nulls, empties and finish fail, so a slot can never
  * silently swallow values meant for another.
  */
-#include "build/internal.h"
+#include "builder/internal.h"
 
 static bool is_view(const qv_builder *b) {
   return b->storage_->id == QV_TYPE_LIST_VIEW || b->storage_->id == QV_TYPE_LARGE_LIST_VIEW;

@@ -10,7 +10,7 @@
  * data_capacity_ never exceeds INT32_MAX, so the fast path cannot overflow
  * an offset and the slow path reports QV_ERR_OVERFLOW before writing.
  */
-#include "build/internal.h"
+#include "builder/internal.h"
 
 static int32_t offset_width(const qv_builder *b) { return b->fast_ == QV__FAST_BIN32 ? 4 : 8; }
 

@@ -1,4 +1,4 @@
-/* Tests for src/build/primitive.c and builder.c: fixed-width, bool, null,
+/* Tests for src/builder/primitive.c and builder.c: fixed-width, bool, null,
  * temporal, decimal, interval and fixed_size_binary builders with and
  * without nulls and empty; exact buffers (no validity without nulls, zero
  * under nulls, cleared trailing bits), bulk appends, reuse after finish,

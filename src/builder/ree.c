@@ -9,7 +9,7 @@
  * run instead when that run is null too (mark_ = 1 records that), so runs
  * of nulls stay one run.
  */
-#include "build/internal.h"
+#include "builder/internal.h"
 
 static int64_t run_end_max(const qv_builder *b) {
   switch (b->children_[0]->storage_->id) {

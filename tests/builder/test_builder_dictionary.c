@@ -1,4 +1,4 @@
-/* Tests for src/build/dictionary.c: deduplication and indices for string,
+/* Tests for src/builder/dictionary.c: deduplication and indices for string,
  * view, large, fixed-width and fixed_size_binary values; null indices; typed
  * appends forwarded to the dictionary; index overflow (int8 with 200
  * distinct values, uint8 holding 256); a fresh dictionary after finish;

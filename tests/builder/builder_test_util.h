@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "build/internal.h"
+#include "builder/internal.h"
 #include "quiver/builder.h"
 #include "quiver/field.h"
 #include "quiver/validate.h"

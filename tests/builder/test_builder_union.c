@@ -1,4 +1,4 @@
-/* Tests for src/build/union.c: sparse and dense union builders - type ids
+/* Tests for src/builder/union.c: sparse and dense union builders - type ids
  * (default and explicit codes), dense offsets, sparse children kept at the
  * union's length with empty values, null slots, closing errors (unknown
  * code, child not grown or grown twice, pending values at finish), empty

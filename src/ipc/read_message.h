@@ -6,8 +6,8 @@
  * codec contexts, and turns one framed message (its verified metadata plus
  * its body as a qv_buffer) into a schema, an applied dictionary or a batch.
  */
-#ifndef QV_IPC_READER_H
-#define QV_IPC_READER_H
+#ifndef QV_IPC_READ_MESSAGE_H
+#define QV_IPC_READ_MESSAGE_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -28,21 +28,21 @@ typedef struct qv_read_core {
 } qv_read_core;
 
 /* Copies opts (NULL = defaults) and fills in the defaults. */
-void qv_read_options_normalize(const qv_ipc_read_options *opts, qv_ipc_read_options *out);
+void qv__read_options_normalize(const qv_ipc_read_options *opts, qv_ipc_read_options *out);
 
-void qv_read_core_init(qv_read_core *c, const qv_ipc_read_options *opts, bool is_file);
-void qv_read_core_free(qv_read_core *c);
+void qv__read_core_init(qv_read_core *c, const qv_ipc_read_options *opts, bool is_file);
+void qv__read_core_free(qv_read_core *c);
 
 /* Decodes a Schema table (from a Schema message or a Footer). */
-qv_status qv_read_core_set_schema(qv_read_core *c, const qv_fb_table *schema, qv_error *err);
+qv_status qv__read_core_set_schema(qv_read_core *c, const qv_fb_table *schema, qv_error *err);
 
 /* Applies a DictionaryBatch message; *id and *is_delta report what it was.
  * body may be NULL when msg->body_length is 0. */
-qv_status qv_read_core_dictionary(qv_read_core *c, const qv_ipc_message *msg, qv_buffer *body, int64_t *id,
+qv_status qv__read_core_dictionary(qv_read_core *c, const qv_ipc_message *msg, qv_buffer *body, int64_t *id,
                                   bool *is_delta, qv_error *err);
 
 /* Loads a RecordBatch message into a batch (caller owns *out). */
-qv_status qv_read_core_batch(qv_read_core *c, const qv_ipc_message *msg, qv_buffer *body, qv_batch **out,
+qv_status qv__read_core_batch(qv_read_core *c, const qv_ipc_message *msg, qv_buffer *body, qv_batch **out,
                              qv_error *err);
 
 /* Frames one message at data[0, avail): reads the prefix (continuation
@@ -57,9 +57,9 @@ qv_status qv_read_core_batch(qv_read_core *c, const qv_ipc_message *msg, qv_buff
  * QV_OK. The framing paths pass exactly the 4 bytes of the first length
  * prefix, so a stream fed byte by byte and one read from memory are judged
  * alike. */
-qv_status qv_read_foreign_check(const uint8_t *data, size_t n, qv_error *err);
+qv_status qv__read_foreign_check(const uint8_t *data, size_t n, qv_error *err);
 
-qv_status qv_read_frame(const uint8_t *data, int64_t avail, int64_t max_metadata, int64_t where, bool *eos,
+qv_status qv__read_frame(const uint8_t *data, int64_t avail, int64_t max_metadata, int64_t where, bool *eos,
                         int32_t *prefix_len, int32_t *meta_len, qv_error *err);
 
 #endif

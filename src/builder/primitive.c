@@ -10,7 +10,7 @@
  * slots need no write and bool bits past length_ are clear); the null layout
  * has no regions at all, only a length.
  */
-#include "build/internal.h"
+#include "builder/internal.h"
 
 /* ---- null ---- */
 

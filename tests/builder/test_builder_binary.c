@@ -1,4 +1,4 @@
-/* Tests for src/build/binary.c: binary, string, large_binary, large_string
+/* Tests for src/builder/binary.c: binary, string, large_binary, large_string
  * builders - exact offsets (start at 0, nulls repeat the offset), data,
  * no validity without nulls, empty arrays, bulk appends from Arrow-layout
  * sources, int32 offset overflow, reuse and allocation failures. */

@@ -1,16 +1,11 @@
-/* quiver IPC: small helpers shared by the readers and writers. Internal
- * header. */
-#ifndef QV_IPC_IPC_API_H
-#define QV_IPC_IPC_API_H
+/* quiver IPC: a growable list of owned batch references, for readers that
+ * collect a table. Internal header. */
+#ifndef QV_IPC_BATCH_LIST_H
+#define QV_IPC_BATCH_LIST_H
 
 #include <stdint.h>
 
 #include "core/internal.h"
-
-/* The file format's magic: "ARROW1" then two padding bytes at the start,
- * "ARROW1" alone at the end. */
-#define QV_IPC_MAGIC "ARROW1"
-#define QV_IPC_MAGIC_LEN 6
 
 /* A growable list of owned batch references. */
 typedef struct qv_batch_list {

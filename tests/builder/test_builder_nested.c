@@ -1,4 +1,4 @@
-/* Tests for src/build/list.c and struct.c: list, large_list, list_view,
+/* Tests for src/builder/list.c and struct.c: list, large_list, list_view,
  * large_list_view, fixed_size_list, struct and map builders - exact offsets
  * and sizes, null and empty slots, child contents, element-closing errors
  * (fixed_size_list child count, struct child lengths, pending values),

@@ -1,4 +1,4 @@
-/* Tests for src/build/view.c: binary_view and string_view builders - inline
+/* Tests for src/builder/view.c: binary_view and string_view builders - inline
  * views (<= 12 bytes, zero-padded) vs referenced views (size, prefix,
  * buffer index, offset), null views all zero, variadic data buffers that
  * roll over at the block size without splitting values, oversize values in

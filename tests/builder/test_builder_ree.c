@@ -1,4 +1,4 @@
-/* Tests for src/build/ree.c: run-end encoded builders - run ends and values
+/* Tests for src/builder/ree.c: run-end encoded builders - run ends and values
  * for int16/32/64 run ends, null runs (merged), empty runs, logical length
  * and null_count 0, the physical-index accessor, errors (run without a
  * value, two values for one run, run length < 1, run end past the run_ends

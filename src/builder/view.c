@@ -10,7 +10,7 @@
  * one started; a value longer than the block gets a buffer of its own.
  * Values are never split, so every offset fits an int32.
  */
-#include "build/internal.h"
+#include "builder/internal.h"
 
 static qv_status view_reserve(qv_builder *b, int64_t cap, qv_error *err) {
   QV_RETURN_IF_ERROR(

@@ -13,7 +13,7 @@
  * Unions have no validity bitmap: a null slot is a null in child 0 (sparse:
  * and empty values in the others), as Arrow's own builders do.
  */
-#include "build/internal.h"
+#include "builder/internal.h"
 
 static bool is_dense(const qv_builder *b) { return b->storage_->id == QV_TYPE_DENSE_UNION; }
 
