@@ -202,33 +202,18 @@ static qv_status meta_done(qv_ipc_decoder *d, qv_error *err) {
 
 /* Interprets the prefix bytes received so far. */
 static qv_status prefix_progress(qv_ipc_decoder *d, qv_error *err) {
-  if (d->prefix_have < 4) return QV_OK;
-  int32_t first = qv_fb_load_i32(d->prefix);
-  int32_t len;
-  int extra = 0;
-  if (first == -1) {
-    if (d->prefix_have < 8) return QV_OK;
-    len = qv_fb_load_i32(d->prefix + 4);
-  } else {
-    /* Legacy framing (the bytes after the length are metadata), or the
-     * input is another format altogether. */
-    if (d->msg_start == 0) QV_RETURN_IF_ERROR(qv__read_foreign_check(d->prefix, 4, err));
-    len = first;
-    extra = d->prefix_have - 4;
-  }
-  if (len == 0) {
-    /* EOS; legacy EOS is 4 bytes, any extra byte read is past the stream */
+  qv__frame f;
+  QV_RETURN_IF_ERROR(qv__frame_parse(d->prefix, (int64_t)d->prefix_have, d->core.opts.max_metadata_size,
+                                     d->msg_start, &f, err));
+  if (!f.complete) return QV_OK;
+  /* Legacy framing reads 4 bytes past its 4-byte prefix: metadata, or
+   * bytes after a legacy EOS that belong to whatever follows the stream. */
+  const int extra = (int)d->prefix_have - f.prefix_len;
+  if (f.eos) {
     d->position -= extra;
     return reach_eos(d, err);
   }
-  if (len < 0)
-    return qv_error_set(err, QV_ERR_INVALID_DATA, "message at byte %lld: %s %d is negative", (long long)d->msg_start,
-                        first == -1 ? "metadata length" : "continuation token / metadata length", len);
-  if (len > d->core.opts.max_metadata_size)
-    return qv_error_set(err, QV_ERR_LIMIT,
-                        "message at byte %lld: metadata length %d exceeds the limit of %lld bytes "
-                        "(read option max_metadata_size)",
-                        (long long)d->msg_start, len, (long long)d->core.opts.max_metadata_size);
+  const int32_t len = f.meta_len;
   if (extra > len)
     return qv_error_set(err, QV_ERR_INVALID_DATA, "message at byte %lld: metadata length %d is too small",
                         (long long)d->msg_start, len);

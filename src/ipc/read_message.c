@@ -201,47 +201,52 @@ qv_status qv__read_foreign_check(const uint8_t *data, size_t n, qv_error *err) {
                       "the input is not Arrow IPC: it looks like %s (it starts with \"%s\")", what, shown);
 }
 
-qv_status qv__read_frame(const uint8_t *data, int64_t avail, int64_t max_metadata, int64_t where, bool *eos,
-                        int32_t *prefix_len, int32_t *meta_len, qv_error *err) {
-  *eos = false;
-  *prefix_len = 0;
-  *meta_len = 0;
-  if (avail < 4)
-    return qv_error_set(err, QV_ERR_TRUNCATED, "message at byte %lld: only %lld of the 4-byte length prefix",
-                        (long long)where, (long long)avail);
-  int32_t first = qv_fb_load_i32(data);
+qv_status qv__frame_parse(const uint8_t *p, int64_t have, int64_t max_metadata, int64_t where, qv__frame *f,
+                          qv_error *err) {
+  memset(f, 0, sizeof *f);
+  if (have < 4) return QV_OK;
+  const int32_t first = qv_fb_load_i32(p);
   int32_t len;
-  int32_t plen;
   if (first == -1) {
-    if (avail < 8)
-      return qv_error_set(err, QV_ERR_TRUNCATED, "message at byte %lld: only %lld of the 8-byte prefix",
-                          (long long)where, (long long)avail);
-    len = qv_fb_load_i32(data + 4);
-    plen = 8;
+    if (have < 8) return QV_OK;
+    len = qv_fb_load_i32(p + 4);
+    f->prefix_len = 8;
   } else {
     /* Legacy (pre-0.15) framing, or another format altogether. */
-    if (where == 0) QV_RETURN_IF_ERROR(qv__read_foreign_check(data, 4, err));
+    if (where == 0) QV_RETURN_IF_ERROR(qv__read_foreign_check(p, 4, err));
     len = first;
-    plen = 4;
-  }
-  if (len == 0) {
-    *eos = true;
-    *prefix_len = plen;
-    return QV_OK;
+    f->prefix_len = 4;
   }
   if (len < 0)
     return qv_error_set(err, QV_ERR_INVALID_DATA, "message at byte %lld: %s %d is negative", (long long)where,
-                        plen == 8 ? "metadata length" : "continuation token / metadata length", len);
+                        f->prefix_len == 8 ? "metadata length" : "continuation token / metadata length", len);
   if (len > max_metadata)
     return qv_error_set(err, QV_ERR_LIMIT,
                         "message at byte %lld: metadata length %d exceeds the limit of %lld bytes "
                         "(read option max_metadata_size)",
                         (long long)where, len, (long long)max_metadata);
-  if ((int64_t)len > avail - plen)
+  f->complete = true;
+  f->eos = len == 0;
+  f->meta_len = len;
+  return QV_OK;
+}
+
+qv_status qv__read_frame(const uint8_t *data, int64_t avail, int64_t max_metadata, int64_t where, bool *eos,
+                         int32_t *prefix_len, int32_t *meta_len, qv_error *err) {
+  *eos = false;
+  *prefix_len = 0;
+  *meta_len = 0;
+  qv__frame f;
+  QV_RETURN_IF_ERROR(qv__frame_parse(data, avail, max_metadata, where, &f, err));
+  if (!f.complete)
+    return qv_error_set(err, QV_ERR_TRUNCATED, "message at byte %lld: only %lld of the %d-byte %s",
+                        (long long)where, (long long)avail, avail < 4 ? 4 : 8, avail < 4 ? "length prefix" : "prefix");
+  if (!f.eos && (int64_t)f.meta_len > avail - f.prefix_len)
     return qv_error_set(err, QV_ERR_TRUNCATED,
-                        "message at byte %lld: metadata length %d but only %lld bytes remain", (long long)where, len,
-                        (long long)(avail - plen));
-  *prefix_len = plen;
-  *meta_len = len;
+                        "message at byte %lld: metadata length %d but only %lld bytes remain", (long long)where,
+                        f.meta_len, (long long)(avail - f.prefix_len));
+  *eos = f.eos;
+  *prefix_len = f.prefix_len;
+  *meta_len = f.meta_len;
   return QV_OK;
 }

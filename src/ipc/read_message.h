@@ -59,7 +59,26 @@ qv_status qv__read_core_batch(qv_read_core *c, const qv_ipc_message *msg, qv_buf
  * alike. */
 qv_status qv__read_foreign_check(const uint8_t *data, size_t n, qv_error *err);
 
+/* One message's framing prefix, parsed in one place for the push decoder
+ * (which has it byte by byte) and the one-shot readers: either the 8-byte
+ * <0xFFFFFFFF><int32 metadata length>, or the legacy 4-byte <int32 length>.
+ * A length of 0 is the end-of-stream marker. */
+typedef struct qv__frame {
+  bool complete;      /* false: fewer bytes than the prefix needs (nothing else set) */
+  bool eos;           /* the end-of-stream marker */
+  int32_t prefix_len; /* 8, or 4 for the legacy framing */
+  int32_t meta_len;   /* metadata bytes that follow the prefix (0 at EOS) */
+} qv__frame;
+
+/* Parses the prefix from the `have` bytes at p of the message starting at
+ * byte `where` (where == 0: a foreign format is named). Errors: a negative
+ * length (QV_ERR_INVALID_DATA), one above max_metadata (QV_ERR_LIMIT). */
+qv_status qv__frame_parse(const uint8_t *p, int64_t have, int64_t max_metadata, int64_t where, qv__frame *f,
+                          qv_error *err);
+
+/* The same over `avail` bytes that must hold the whole prefix and metadata
+ * (QV_ERR_TRUNCATED otherwise). */
 qv_status qv__read_frame(const uint8_t *data, int64_t avail, int64_t max_metadata, int64_t where, bool *eos,
-                        int32_t *prefix_len, int32_t *meta_len, qv_error *err);
+                         int32_t *prefix_len, int32_t *meta_len, qv_error *err);
 
 #endif
