@@ -150,7 +150,6 @@ int qv__json_decimal_parse(const char *s, size_t n, int bit_width, uint8_t *out)
 size_t qv__json_decimal_format(const uint8_t *le, int bit_width, char *buf);
 /* IEEE binary16 <-> double (round to nearest even). */
 uint16_t qv__json_half_from_double(double d);
-double qv__json_half_to_double(uint16_t h);
 /* Hex text (either case, even length) -> bytes; returns false on bad text. */
 bool qv__json_hex_decode(const char *s, size_t n, uint8_t *out);
 /* Appends uppercase hex of bytes. */

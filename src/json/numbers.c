@@ -137,20 +137,6 @@ uint16_t qv__json_half_from_double(double d) {
   return (uint16_t)(sign | (uint16_t)(((exp + 15) << 10) + (int)mant));
 }
 
-double qv__json_half_to_double(uint16_t h) {
-  int exp = (h >> 10) & 0x1f;
-  int mant = h & 0x3ff;
-  double v;
-  if (exp == 0) {
-    v = ldexp((double)mant, -24);
-  } else if (exp == 31) {
-    v = mant ? NAN : INFINITY;
-  } else {
-    v = ldexp((double)(mant + 1024), exp - 25);
-  }
-  return (h & 0x8000) ? -v : v;
-}
-
 /* ---- hex ---- */
 
 static int hex_digit(char ch) {

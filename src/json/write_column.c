@@ -20,6 +20,7 @@
 
 #include "json/internal.h"
 #include "core/checked_access.h"
+#include "core/half.h"
 #include "core/layout.h"
 #include "core/unaligned.h"
 #include "core/utf8.h"
@@ -65,7 +66,7 @@ static int64_t load_int(const uint8_t *base, qv_type_id id, int64_t i) {
 
 /* The shortest text that reads back to the same half. */
 static void half_append(qv_strbuf *sb, uint16_t h) {
-  double d = qv__json_half_to_double(h);
+  double d = (double)qv__half_to_float(h);
   if (isnan(d) || isinf(d) || d == floor(d)) {
     qv__json_double_append(sb, d);
     return;

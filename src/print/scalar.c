@@ -21,6 +21,7 @@
 
 #include "print/internal.h"
 #include "core/checked_access.h"
+#include "core/half.h"
 #include "core/decimal.h"
 
 bool qv__print_is_leaf(const qv_type *t) {
@@ -45,25 +46,6 @@ bool qv__print_is_leaf(const qv_type *t) {
 }
 
 /* ---- floats ---- */
-
-static float half_to_float(uint16_t h) {
-  const uint32_t sign = (uint32_t)(h >> 15) << 31;
-  const uint32_t exp = (h >> 10) & 0x1F, man = h & 0x3FF;
-  uint32_t bits;
-  if (exp == 0x1F) {
-    bits = sign | 0x7F800000u | (man << 13);
-  } else if (exp != 0) {
-    bits = sign | ((exp + 112) << 23) | (man << 13);
-  } else if (man == 0) {
-    bits = sign;
-  } else { /* subnormal: value = man * 2^-24 */
-    float f = ldexpf((float)man, -24);
-    return sign ? -f : f;
-  }
-  float f;
-  memcpy(&f, &bits, 4);
-  return f;
-}
 
 static bool round_trips(const char *text, double v, int bits) {
   const double r = strtod(text, NULL);
@@ -333,7 +315,7 @@ bool qv__print_leaf(qv_strbuf *sb, const qv_array *a, int64_t i, const qv_print_
     case QV_TYPE_FLOAT16: {
       uint16_t h;
       memcpy(&h, d + j * 2, 2);
-      qv__print_float(sb, (double)half_to_float(h), 64); /* exact: every half is a double */
+      qv__print_float(sb, (double)qv__half_to_float(h), 64); /* exact: every half is a double */
       return true;
     }
     case QV_TYPE_FLOAT32: {
