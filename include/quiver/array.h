@@ -160,10 +160,29 @@ QV__DEFINE_VALUES(float32, float)
 QV__DEFINE_VALUES(float64, double)
 #undef QV__DEFINE_VALUES
 
-/* Single-value accessors (no bounds checks; i in [0, length)). */
-static inline int32_t qv_array_int32_value(const qv_array *a, int64_t i) { return qv_array_values_int32(a)[i]; }
-static inline int64_t qv_array_int64_value(const qv_array *a, int64_t i) { return qv_array_values_int64(a)[i]; }
-static inline double qv_array_float64_value(const qv_array *a, int64_t i) { return qv_array_values_float64(a)[i]; }
+/* Single-value accessors (no bounds checks; i in [0, length)), one per
+ * value width. Temporal types read through the integer of their width
+ * (date32, time32, interval_months: int32; date64, time64, timestamp,
+ * duration: int64); float16 is returned as its raw IEEE bits. For a checked
+ * read of any type, see qv_array_get_scalar (scalar.h). */
+#define QV__DEFINE_VALUE(NAME, CTYPE)                                               \
+  static inline CTYPE qv_array_##NAME##_value(const qv_array *a, int64_t i) {       \
+    return qv_array_values_##NAME(a)[i];                                            \
+  }
+QV__DEFINE_VALUE(int8, int8_t)
+QV__DEFINE_VALUE(int16, int16_t)
+QV__DEFINE_VALUE(int32, int32_t)
+QV__DEFINE_VALUE(int64, int64_t)
+QV__DEFINE_VALUE(uint8, uint8_t)
+QV__DEFINE_VALUE(uint16, uint16_t)
+QV__DEFINE_VALUE(uint32, uint32_t)
+QV__DEFINE_VALUE(uint64, uint64_t)
+QV__DEFINE_VALUE(float32, float)
+QV__DEFINE_VALUE(float64, double)
+#undef QV__DEFINE_VALUE
+static inline uint16_t qv_array_float16_bits_value(const qv_array *a, int64_t i) {
+  return qv_array_values_uint16(a)[i];
+}
 static inline bool qv_array_bool_value(const qv_array *a, int64_t i) {
   return qv_bit_get(a->buffers[1]->data, a->offset + i);
 }

@@ -137,7 +137,10 @@ typedef struct qv_json_write_options {
  * variant is atomic like qv_ipc_write_path (a sibling temporary, fsync'd
  * and renamed over `path`; on any error `path` is left untouched; see
  * atomic_file.h). */
-QV_API qv_status qv_json_write_table_path(const qv_table *table, const char *path,
+/* Argument order, as everywhere in quiver: the destination (path, fd,
+ * callback) first, then the object, then options; out-parameters and the
+ * error last. */
+QV_API qv_status qv_json_write_table_path(const char *path, const qv_table *table,
                                           const qv_json_write_options *opts, qv_error *err);
 
 /* Same, into memory: *out (malloc'd, release with qv_json_free) holds *size

@@ -564,7 +564,7 @@ cleanup:
   return st;
 }
 
-qv_status qv_json_write_table_path(const qv_table *table, const char *path, const qv_json_write_options *opts,
+qv_status qv_json_write_table_path(const char *path, const qv_table *table, const qv_json_write_options *opts,
                                    qv_error *err) {
   if (path == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_json_write_table_path: path is NULL");
   qv_json_write_options o = QV_JSON_WRITE_OPTIONS_DEFAULT;

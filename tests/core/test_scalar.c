@@ -157,12 +157,38 @@ static void hostile_contents_are_errors(void **state) {
   qv_array_release(u);
 }
 
+/* The typed single-value accessors of array.h agree with the scalar getter
+ * for every primitive width, on a slice. */
+static void typed_getters_every_width(void **state) {
+  (void)state;
+  qv_array *i8 = hand_array(qv_type_int8(), 2, 1, 0, 2, BUFS(NULL, BUFV(int8_t, 0, -1, -128)), 0, NULL, NULL);
+  assert_int_equal(qv_array_int8_value(i8, 1), -128);
+  assert_int_equal(get(i8, 1).value.i, -128);
+  qv_array *i16 = hand_array(qv_type_int16(), 1, 0, 0, 2, BUFS(NULL, BUFV(int16_t, -300)), 0, NULL, NULL);
+  assert_int_equal(qv_array_int16_value(i16, 0), -300);
+  qv_array *u8 = hand_array(qv_type_uint8(), 1, 0, 0, 2, BUFS(NULL, BUFV(uint8_t, 255)), 0, NULL, NULL);
+  assert_int_equal(qv_array_uint8_value(u8, 0), 255);
+  qv_array *u32 = hand_array(qv_type_uint32(), 1, 0, 0, 2, BUFS(NULL, BUFV(uint32_t, 4000000000u)), 0, NULL, NULL);
+  assert_true(qv_array_uint32_value(u32, 0) == 4000000000u);
+  assert_true(get(u32, 0).value.u == 4000000000u);
+  qv_array *u64 = hand_array(qv_type_uint64(), 1, 0, 0, 2, BUFS(NULL, BUFV(uint64_t, UINT64_MAX)), 0, NULL, NULL);
+  assert_true(qv_array_uint64_value(u64, 0) == UINT64_MAX);
+  qv_array *f32 = hand_array(qv_type_float32(), 1, 0, 0, 2, BUFS(NULL, BUFV(float, 1.5f)), 0, NULL, NULL);
+  assert_true(qv_array_float32_value(f32, 0) == 1.5f);
+  qv_array *f16 = hand_array(qv_type_float16(), 1, 0, 0, 2, BUFS(NULL, BUFV(uint16_t, 0x3C00)), 0, NULL, NULL);
+  assert_int_equal(qv_array_float16_bits_value(f16, 0), 0x3C00);
+  assert_true(get(f16, 0).value.f == 1.0);
+  qv_array *all[] = {i8, i16, u8, u32, u64, f32, f16};
+  for (size_t k = 0; k < sizeof all / sizeof all[0]; k++) qv_array_release(all[k]);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(numbers_and_nulls),
       cmocka_unit_test(strings_lists_structs),
       cmocka_unit_test(encodings_resolve),
       cmocka_unit_test(hostile_contents_are_errors),
+      cmocka_unit_test(typed_getters_every_width),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -198,7 +198,7 @@ int main(int argc, char **argv) {
     case TO_FILE: st = qv_ipc_write_path(o.out, QV_IPC_FORMAT_FILE, t, &o.write, &err); break;
     case TO_JSON: {
       qv_json_write_options jo = QV_JSON_WRITE_OPTIONS_DEFAULT;
-      st = qv_json_write_table_path(t, o.out, &jo, &err);
+      st = qv_json_write_table_path(o.out, t, &jo, &err);
       break;
     }
   }

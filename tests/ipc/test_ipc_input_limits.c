@@ -229,7 +229,7 @@ static void test_json_path_write_is_atomic(void **state) {
   char path[128];
   snprintf(path, sizeof path, "%s/t.json", dir);
   qv_table *t = int_table(1, 10);
-  OK(qv_json_write_table_path(t, path, NULL, err));
+  OK(qv_json_write_table_path(path, t, NULL, err));
   struct stat sb;
   assert_int_equal(stat(path, &sb), 0);
   const off_t before = sb.st_size;
@@ -244,7 +244,7 @@ static void test_json_path_write_is_atomic(void **state) {
   void (*old_handler)(int) = signal(SIGXFSZ, SIG_IGN);
   assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
   qv_error e;
-  qv_status st = qv_json_write_table_path(bigger, path, NULL, &e);
+  qv_status st = qv_json_write_table_path(path, bigger, NULL, &e);
   assert_int_equal(setrlimit(RLIMIT_FSIZE, &old_limit), 0);
   signal(SIGXFSZ, old_handler);
   assert_int_equal(st, QV_ERR_IO);
@@ -260,7 +260,7 @@ static void test_json_path_write_is_atomic(void **state) {
   assert_int_equal(system(cmd), 0);
   /* The write goes through a temporary that is renamed: no other name is
    * left in the directory, and the destination holds the new table. */
-  OK(qv_json_write_table_path(bigger, path, NULL, err));
+  OK(qv_json_write_table_path(path, bigger, NULL, err));
   OK(qv_json_read_table_path(path, &back, err));
   tu_assert_tables_equal(bigger, back, "json rewrite");
   qv_table_release(back);

@@ -125,7 +125,7 @@ static void test_path_gzip_by_suffix(void **state) {
   char path[64];
   snprintf(path, sizeof path, "/tmp/qv_json_write_%d.json.gz", (int)getpid());
   qv_error err;
-  assert_int_equal(qv_json_write_table_path(t, path, NULL, &err), QV_OK);
+  assert_int_equal(qv_json_write_table_path(path, t, NULL, &err), QV_OK);
   size_t n = 0;
   char *bytes = qvt_slurp(path, &n);
   assert_non_null(bytes);
@@ -138,7 +138,7 @@ static void test_path_gzip_by_suffix(void **state) {
   unlink(path);
   /* plain ".json" stays text */
   snprintf(path, sizeof path, "/tmp/qv_json_write_%d.json", (int)getpid());
-  assert_int_equal(qv_json_write_table_path(t, path, NULL, &err), QV_OK);
+  assert_int_equal(qv_json_write_table_path(path, t, NULL, &err), QV_OK);
   bytes = qvt_slurp(path, &n);
   assert_int_equal(bytes[0], '{');
   free(bytes);
@@ -509,7 +509,7 @@ static void test_write_to_full_device(void **state) {
   assert_int_equal(access("/dev/full", W_OK), 0); /* Linux: always there */
   qv_table *t = read_doc(qvt_rich_doc());
   qv_error err;
-  assert_int_equal(qv_json_write_table_path(t, "/dev/full", NULL, &err), QV_ERR_IO);
+  assert_int_equal(qv_json_write_table_path("/dev/full", t, NULL, &err), QV_ERR_IO);
   assert_non_null(strstr(err.message, "write to '/dev/full' failed"));
   qv_table_release(t);
 }
@@ -520,9 +520,9 @@ static void test_errors(void **state) {
   qv_error err;
   char *out = NULL;
   size_t n = 0;
-  assert_int_equal(qv_json_write_table_path(t, "/nonexistent/dir/x.json", NULL, &err), QV_ERR_IO);
+  assert_int_equal(qv_json_write_table_path("/nonexistent/dir/x.json", t, NULL, &err), QV_ERR_IO);
   assert_non_null(strstr(err.message, "cannot create a temporary file next to '/nonexistent/dir/x.json'"));
-  assert_int_equal(qv_json_write_table_path(t, NULL, NULL, &err), QV_ERR_INVALID_ARGUMENT);
+  assert_int_equal(qv_json_write_table_path(NULL, t, NULL, &err), QV_ERR_INVALID_ARGUMENT);
   assert_int_equal(qv_json_write_table_memory(NULL, NULL, &out, &n, &err), QV_ERR_INVALID_ARGUMENT);
   assert_int_equal(qv_json_write_table_memory(t, NULL, NULL, &n, &err), QV_ERR_INVALID_ARGUMENT);
   qv_json_free(NULL);

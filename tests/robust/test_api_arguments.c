@@ -425,7 +425,7 @@ static void test_json_arguments(void **state) {
   BAD_ARG(qv_json_file_to_table(NULL, &t, &e), "qv_json_file_to_table: file is NULL");
   BAD_ARG(qv_json_write_table_memory(NULL, NULL, &text, &n, &e), "qv_json_write_table_memory: table is NULL");
   BAD_ARG(qv_json_write_table_memory(s.table, NULL, NULL, &n, &e), "qv_json_write_table_memory: out is NULL");
-  BAD_ARG(qv_json_write_table_path(s.table, NULL, NULL, &e), "qv_json_write_table_path: path is NULL");
+  BAD_ARG(qv_json_write_table_path(NULL, s.table, NULL, &e), "qv_json_write_table_path: path is NULL");
   assert_null(jf);
   assert_null(t);
   assert_null(text);

@@ -161,7 +161,7 @@ static qv_status close_json(cli_sink *s, qv_error *err) {
   QV_RETURN_IF_ERROR(qv_table_new(s->schema, s->batches, s->n_batches, &table, err));
   qv_status st;
   if (s->path) {
-    st = qv_json_write_table_path(table, s->path, NULL, err);
+    st = qv_json_write_table_path(s->path, table, NULL, err);
   } else {
     char *text = NULL;
     size_t size = 0;
