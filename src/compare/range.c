@@ -20,6 +20,7 @@
 #include "core/internal.h"
 #include "print/internal.h"
 #include "core/checked_access.h"
+#include "core/layout.h"
 
 void qv__cmp_init(qv__cmp *c, const qv_equal_options *opts, bool want_msg) {
   memset(c, 0, sizeof *c);
@@ -409,45 +410,27 @@ static int64_t cmp_valid_values(qv__cmp *c, const qv_type *t, const qv_array *a,
       memcmp(qv__buf_data(a, 1) + (a->offset + ai) * fixed, qv__buf_data(b, 1) + (b->offset + bi) * fixed,
              (size_t)(m * fixed)) == 0)
     return -1; /* every slot's bytes are equal, nulls' included */
+  /* The layout decides how slots compare; only floats (NaN, -0) need the
+   * logical type on top of it. */
+  const qv__layout *l = qv__layout_of(t);
+  const qv__buffer_role role = l->n_buffers > 1 ? l->buffers[1].role : QV__BUF_VALIDITY;
+  const bool is_float = t->id == QV_TYPE_FLOAT16 || t->id == QV_TYPE_FLOAT32 || t->id == QV_TYPE_FLOAT64;
   while (qv__next_valid_run(bits, a->offset + ai, m, &pos, &s, &e)) {
     int64_t r;
-    switch (t->id) {
-      case QV_TYPE_BOOL:
-        r = cmp_bools(c, a, ai, b, bi, s, e);
-        break;
-      case QV_TYPE_FLOAT16:
-      case QV_TYPE_FLOAT32:
-      case QV_TYPE_FLOAT64:
-        r = cmp_floats(c, t, a, ai, b, bi, s, e);
-        break;
-      case QV_TYPE_BINARY:
-      case QV_TYPE_STRING:
-      case QV_TYPE_LARGE_BINARY:
-      case QV_TYPE_LARGE_STRING:
-      case QV_TYPE_BINARY_VIEW:
-      case QV_TYPE_STRING_VIEW:
-        r = cmp_bytes(c, t, a, ai, b, bi, s, e);
-        break;
-      case QV_TYPE_LIST:
-      case QV_TYPE_LARGE_LIST:
-      case QV_TYPE_LIST_VIEW:
-      case QV_TYPE_LARGE_LIST_VIEW:
-      case QV_TYPE_FIXED_SIZE_LIST:
-      case QV_TYPE_MAP:
-        r = cmp_lists(c, t, a, ai, b, bi, s, e);
-        break;
-      case QV_TYPE_STRUCT:
-        r = cmp_struct(c, t, a, ai, b, bi, s, e);
-        break;
-      case QV_TYPE_DICTIONARY:
-        r = cmp_indices(c, t, a, ai, b, bi, s, e);
-        break;
-      default: {
-        const int32_t w = t->id == QV_TYPE_FIXED_SIZE_BINARY ? t->byte_width : t->bit_width / 8;
-        r = cmp_fixed(c, a, ai, b, bi, s, e, w);
-        break;
-      }
-    }
+    if (l->dictionary)
+      r = cmp_indices(c, t, a, ai, b, bi, s, e);
+    else if (l->arity == QV__CHILDREN_ONE)
+      r = cmp_lists(c, t, a, ai, b, bi, s, e);
+    else if (l->arity == QV__CHILDREN_OF_TYPE)
+      r = cmp_struct(c, t, a, ai, b, bi, s, e);
+    else if (role == QV__BUF_BITS)
+      r = cmp_bools(c, a, ai, b, bi, s, e);
+    else if (role == QV__BUF_OFFSETS || role == QV__BUF_VIEWS)
+      r = cmp_bytes(c, t, a, ai, b, bi, s, e);
+    else if (is_float)
+      r = cmp_floats(c, t, a, ai, b, bi, s, e);
+    else
+      r = cmp_fixed(c, a, ai, b, bi, s, e, qv__layout_width(&l->buffers[1], t));
     if (r >= 0) return r;
   }
   return -1;
