@@ -53,7 +53,7 @@ __all__ = [
     "month_interval", "day_time_interval", "month_day_nano_interval",
     "list_", "large_list", "list_view", "large_list_view", "fixed_size_list",
     "struct", "map_", "dictionary", "sparse_union", "dense_union", "union", "run_end_encoded",
-    "extension_type", "uuid", "json_", "bool8", "ipc",
+    "extension_type", "uuid", "json_", "bool8", "ipc", "concat_tables", "concat_arrays", "RecordBatchReader",
 ]
 
 # ---------------------------------------------------------------- types
@@ -443,3 +443,5 @@ def table(data, names=None, schema=None, metadata=None):
 
 
 from . import ipc  # noqa: E402  (quiver.ipc: read/write Arrow IPC streams and files)
+from ._methods import concat_arrays, concat_tables  # noqa: E402,F401
+from .ipc import RecordBatchReader  # noqa: E402,F401

@@ -149,3 +149,248 @@ def write_file(data, sink=None, compression=None, compression_level=0, alignment
     Returns a read-only memoryview (no copy) when ``sink`` is None.
     """
     return _write(data, sink, "file", compression, compression_level, alignment)
+
+
+# ---------------------------------------------------------------- batch by batch
+
+__all__ += ["new_stream", "new_file", "open_stream", "open_file", "RecordBatchReader", "RecordBatchStreamWriter",
+            "RecordBatchFileWriter", "RecordBatchStreamReader", "RecordBatchFileReader"]
+
+
+def _as_schema(schema):
+    from . import Schema
+    from . import schema as make_schema
+
+    return schema if isinstance(schema, Schema) else make_schema(schema)
+
+
+class _Writer:
+    """Writes record batches one at a time (pyarrow's RecordBatchStreamWriter / RecordBatchFileWriter).
+
+    ``sink`` is a path, a binary file object (``write`` is called as bytes are produced) or
+    None (the bytes are returned by ``close()`` / kept in ``getvalue()``). Use as a context
+    manager: leaving the block closes the writer (end-of-stream marker, file footer); a path
+    appears only when the writer is closed successfully.
+    """
+
+    _format = "stream"
+
+    def __init__(self, sink, schema, compression=None, compression_level=0, alignment=64):
+        self.schema = _as_schema(schema)
+        if isinstance(sink, (str, os.PathLike)):
+            target = os.fsencode(sink)
+        elif sink is None:
+            target = None
+        elif hasattr(sink, "write"):
+            target = sink
+        else:
+            raise TypeError("sink must be a path, a binary file object or None, not %s" % type(sink).__name__)
+        self._cap = _quiver._ipc_writer_open(target, self._format, self.schema, compression, compression_level,
+                                             alignment)
+        self._value = None
+
+    def write_batch(self, batch):
+        """write_batch(batch): one RecordBatch (its schema must equal the writer's)."""
+        _quiver._ipc_writer_write(self._cap, batch)
+
+    def write_table(self, table, max_chunksize=None):
+        """write_table(table, max_chunksize=None): every batch of a Table (re-chunked if max_chunksize)."""
+        if max_chunksize is not None:
+            for batch in table.to_reader(max_chunksize=max_chunksize):
+                self.write_batch(batch)
+            return
+        _quiver._ipc_writer_write(self._cap, table)
+
+    def write(self, table_or_batch):
+        """write(table_or_batch)"""
+        from . import RecordBatch
+
+        if isinstance(table_or_batch, RecordBatch):
+            self.write_batch(table_or_batch)
+        else:
+            self.write_table(table_or_batch)
+
+    def close(self):
+        """close(): writes the end (EOS marker; file footer). Returns the bytes for a None sink."""
+        if self._cap is None:
+            return self._value
+        cap, self._cap = self._cap, None
+        self._value = _quiver._ipc_writer_close(cap)
+        return self._value
+
+    def getvalue(self):
+        """The bytes written (a memoryview, no copy), for a writer opened with sink=None, once closed."""
+        return self._value
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            self.close()
+        else:
+            self._cap = None  # abandon: a path writer removes its temporary file
+
+
+class RecordBatchStreamWriter(_Writer):
+    _format = "stream"
+
+
+class RecordBatchFileWriter(_Writer):
+    _format = "file"
+
+
+def new_stream(sink, schema, compression=None, compression_level=0, alignment=64):
+    """new_stream(sink, schema, ...) -> RecordBatchStreamWriter"""
+    return RecordBatchStreamWriter(sink, schema, compression, compression_level, alignment)
+
+
+def new_file(sink, schema, compression=None, compression_level=0, alignment=64):
+    """new_file(sink, schema, ...) -> RecordBatchFileWriter"""
+    return RecordBatchFileWriter(sink, schema, compression, compression_level, alignment)
+
+
+class RecordBatchReader:
+    """Record batches in order, read once (pyarrow's RecordBatchReader).
+
+    Iterate for batches, ``read_next_batch()`` (StopIteration at the end), ``read_all()``
+    for a Table of the rest; ``__arrow_c_stream__`` hands the remaining batches to another
+    library (pyarrow, polars, duckdb...) without copying.
+    """
+
+    def __init__(self, schema, next_batch):
+        self._schema = schema
+        self._next = next_batch
+
+    @classmethod
+    def from_batches(cls, schema, batches):
+        """from_batches(schema, batches) -> RecordBatchReader over an iterable of RecordBatches."""
+        it = iter(batches)
+        return cls(_as_schema(schema), lambda: next(it, None))
+
+    @property
+    def schema(self):
+        return self._schema
+
+    def read_next_batch(self):
+        batch = self._next() if self._next is not None else None
+        if batch is None:
+            self._next = None
+            raise StopIteration
+        return batch
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return self.read_next_batch()
+
+    def read_all(self):
+        """read_all() -> Table of the batches not read yet."""
+        from . import Table
+
+        return Table.from_batches(list(self), schema=self._schema)
+
+    def __arrow_c_stream__(self, requested_schema=None):
+        return self.read_all().__arrow_c_stream__(requested_schema)
+
+    def close(self):
+        self._next = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        self.close()
+
+
+def _reader_source(source):
+    """(source for _ipc_reader_open, fd): paths are read into memory, file objects read
+    to their end, sockets read incrementally through their file descriptor."""
+    if isinstance(source, (str, os.PathLike)):
+        return _quiver._ipc_read_path_buffer(os.fsencode(source)), -1
+    if hasattr(source, "recv") and hasattr(source, "fileno"):
+        return None, source.fileno()
+    if hasattr(source, "read") and not isinstance(source, (bytes, bytearray, memoryview)):
+        return source.read(), -1
+    return source, -1
+
+
+class RecordBatchStreamReader(RecordBatchReader):
+    """Reads an IPC stream batch by batch (from a path, bytes, a file object or a socket)."""
+
+    def __init__(self, source, full_validation=False, require_eos=False, max_decompressed_size=None,
+                 max_total_decompressed_size=None):
+        data, fd = _reader_source(source)
+        self._source = source  # a socket must outlive the reader
+        self._cap = _quiver._ipc_reader_open(data, "stream", fd, bool(full_validation), bool(require_eos),
+                                             _max_size(max_decompressed_size, "max_decompressed_size"),
+                                             _max_size(max_total_decompressed_size, "max_total_decompressed_size"))
+        cap = self._cap
+        super().__init__(_quiver._ipc_reader_schema(cap), lambda: _quiver._ipc_reader_next(cap))
+
+    def close(self):
+        super().close()
+        self._cap = None
+
+
+class RecordBatchFileReader:
+    """Random access to the batches of an IPC file (from a path, bytes or a file object)."""
+
+    def __init__(self, source, full_validation=False, max_decompressed_size=None, max_total_decompressed_size=None):
+        data, fd = _reader_source(source)
+        if fd >= 0:
+            raise ValueError("an IPC file needs random access: pass its path, bytes or a file object")
+        self._cap = _quiver._ipc_reader_open(data, "file", -1, bool(full_validation), False,
+                                             _max_size(max_decompressed_size, "max_decompressed_size"),
+                                             _max_size(max_total_decompressed_size, "max_total_decompressed_size"))
+        self.schema = _quiver._ipc_reader_schema(self._cap)
+
+    @property
+    def num_record_batches(self):
+        return _quiver._ipc_reader_num_batches(self._cap)
+
+    def get_batch(self, i):
+        """get_batch(i) -> RecordBatch (negative i counts from the end)."""
+        n = self.num_record_batches
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError("batch index %d out of range (%d batches)" % (i, n))
+        return _quiver._ipc_reader_get_batch(self._cap, i)
+
+    get_record_batch = get_batch
+
+    def __iter__(self):
+        return (self.get_batch(i) for i in range(self.num_record_batches))
+
+    def read_all(self):
+        """read_all() -> Table of every batch."""
+        from . import Table
+
+        return Table.from_batches(list(self), schema=self.schema)
+
+    def to_reader(self):
+        return RecordBatchReader.from_batches(self.schema, iter(self))
+
+    def __arrow_c_stream__(self, requested_schema=None):
+        return self.read_all().__arrow_c_stream__(requested_schema)
+
+    def close(self):
+        self._cap = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        self.close()
+
+
+def open_stream(source, **options):
+    """open_stream(source, full_validation=False, require_eos=False, ...) -> RecordBatchStreamReader"""
+    return RecordBatchStreamReader(source, **options)
+
+
+def open_file(source, **options):
+    """open_file(source, full_validation=False, ...) -> RecordBatchFileReader"""
+    return RecordBatchFileReader(source, **options)

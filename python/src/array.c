@@ -419,17 +419,23 @@ static PyBufferProcs array_as_buffer = {.bf_getbuffer = array_getbuffer};
 static PySequenceMethods array_as_sequence = {.sq_length = array_len, .sq_item = array_item};
 static PyMappingMethods array_as_mapping = {.mp_length = array_len, .mp_subscript = array_subscript};
 
+static PyObject *array_nbytes(PyObject *self, void *c) { return qvpy_delegate("array_nbytes", self, NULL, NULL); }
 static PyGetSetDef array_getset[] = {
     {"type", array_type, NULL, "The array's DataType.", NULL},
     {"offset", array_offset, NULL, "Slot offset into the array's buffers.", NULL},
     {"null_count", array_null_count, NULL, "Number of null slots.", NULL},
+    {"nbytes", array_nbytes, NULL, "Bytes the values reference (as pyarrow counts them).", NULL},
     {"num_buffers", array_num_buffers, NULL, "Number of buffers of the layout (views: plus data buffers).", NULL},
     {"children", array_children, NULL, "Child arrays (unsliced: they are read at the parent's offset).", NULL},
     {"dictionary", array_dictionary, NULL, "Dictionary values of a dictionary array, else None.", NULL},
     {NULL},
 };
 
+QVPY_DELEGATE(array_reduce_ex, "reduce_ex")
+QVPY_DELEGATE(array_to_numpy, "array_to_numpy")
 static PyMethodDef array_methods[] = {
+    QVPY_METHOD("__reduce_ex__", array_reduce_ex, "Pickles through the Arrow IPC stream format."),
+    QVPY_METHOD("to_numpy", array_to_numpy, "to_numpy(zero_copy_only=True, writable=False) -> numpy.ndarray"),
     {"to_pylist", array_to_pylist, METH_NOARGS, "to_pylist() -> list of Python values (None for nulls)."},
     {"slice", (PyCFunction)(void (*)(void))array_slice, METH_VARARGS | METH_KEYWORDS,
      "slice(offset=0, length=None) -> Array: zero-copy slice (clamped to the array)."},

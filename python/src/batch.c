@@ -292,9 +292,35 @@ static PyObject *batch_arrow_c_stream(PyObject *self, PyObject *args, PyObject *
   return qvpy_stream_capsule_from_batch(bt(self));
 }
 
-static PySequenceMethods batch_as_sequence = {.sq_length = batch_len};
+/* pyarrow-shaped methods whose argument handling is Python (quiver/_methods.py). */
+QVPY_DELEGATE(batch_from_pydict, "batch_from_pydict")
+QVPY_DELEGATE(batch_from_pylist, "batch_from_pylist")
+QVPY_DELEGATE(batch_from_arrays, "batch_from_arrays")
+QVPY_DELEGATE(batch_select, "select")
+QVPY_DELEGATE(batch_drop_columns, "drop_columns")
+QVPY_DELEGATE(batch_rename_columns, "rename_columns")
+QVPY_DELEGATE(batch_append_column, "append_column")
+QVPY_DELEGATE(batch_add_column, "add_column")
+QVPY_DELEGATE(batch_set_column, "set_column")
+QVPY_DELEGATE(batch_remove_column, "remove_column")
+QVPY_DELEGATE(batch_field, "field")
+QVPY_DELEGATE(batch_reduce_ex, "reduce_ex")
+static PyObject *batch_shape(PyObject *self, void *c) { return qvpy_delegate("shape", self, NULL, NULL); }
+static PyObject *batch_nbytes(PyObject *self, void *c) { return qvpy_delegate("nbytes", self, NULL, NULL); }
+static PyObject *batch_iter(PyObject *self) { return qvpy_delegate("iter_columns", self, NULL, NULL); }
+static int batch_contains(PyObject *self, PyObject *key) {
+  PyObject *args = PyTuple_Pack(1, key);
+  PyObject *r = args != NULL ? qvpy_delegate("contains", self, args, NULL) : NULL;
+  Py_XDECREF(args);
+  int v = r != NULL ? PyObject_IsTrue(r) : -1;
+  Py_XDECREF(r);
+  return v;
+}
+static PySequenceMethods batch_as_sequence = {.sq_length = batch_len, .sq_contains = batch_contains};
 static PyMappingMethods batch_as_mapping = {.mp_length = batch_len, .mp_subscript = batch_subscript};
 static PyGetSetDef batch_getset[] = {
+    {"shape", batch_shape, NULL, "(num_rows, num_columns)", NULL},
+    {"nbytes", batch_nbytes, NULL, "Bytes of the buffers the rows reference (as pyarrow counts them).", NULL},
     {"schema", batch_schema, NULL, "The batch's Schema.", NULL},
     {"num_rows", batch_num_rows, NULL, "Number of rows.", NULL},
     {"num_columns", batch_num_columns, NULL, "Number of columns.", NULL},
@@ -303,6 +329,18 @@ static PyGetSetDef batch_getset[] = {
     {NULL},
 };
 static PyMethodDef batch_methods[] = {
+    QVPY_CLASSMETHOD("from_pydict", batch_from_pydict, "from_pydict(mapping, schema=None, metadata=None) -> RecordBatch"),
+    QVPY_CLASSMETHOD("from_pylist", batch_from_pylist, "from_pylist(rows, schema=None, metadata=None) -> RecordBatch"),
+    QVPY_CLASSMETHOD("from_arrays", batch_from_arrays, "from_arrays(arrays, names=None, schema=None, metadata=None) -> RecordBatch"),
+    QVPY_METHOD("select", batch_select, "select(columns) -> RecordBatch: the columns (names or indices) in that order."),
+    QVPY_METHOD("drop_columns", batch_drop_columns, "drop_columns(columns) -> RecordBatch without the named column(s)."),
+    QVPY_METHOD("rename_columns", batch_rename_columns, "rename_columns(names) -> RecordBatch: a list of every new name or a {old: new} dict."),
+    QVPY_METHOD("append_column", batch_append_column, "append_column(field_, column) -> RecordBatch"),
+    QVPY_METHOD("add_column", batch_add_column, "add_column(i, field_, column) -> RecordBatch"),
+    QVPY_METHOD("set_column", batch_set_column, "set_column(i, field_, column) -> RecordBatch"),
+    QVPY_METHOD("remove_column", batch_remove_column, "remove_column(i) -> RecordBatch"),
+    QVPY_METHOD("field", batch_field, "field(i or name) -> Field"),
+    QVPY_METHOD("__reduce_ex__", batch_reduce_ex, "Pickles through the Arrow IPC stream format."),
     {"column", batch_column, METH_O, "column(i or name) -> Array"},
     {"slice", (PyCFunction)(void (*)(void))batch_slice, METH_VARARGS | METH_KEYWORDS,
      "slice(offset=0, length=None) -> RecordBatch: zero-copy slice of every column."},
@@ -327,6 +365,7 @@ PyTypeObject QvBatch_Type = {
     .tp_as_mapping = &batch_as_mapping,
     .tp_hash = PyObject_HashNotImplemented,
     .tp_richcompare = batch_richcompare,
+    .tp_iter = batch_iter,
     .tp_flags = Py_TPFLAGS_DEFAULT,
     .tp_doc = "Equal-length columns with a schema (immutable). Create with quiver.record_batch(...).",
     .tp_methods = batch_methods,

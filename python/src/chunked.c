@@ -177,6 +177,21 @@ static PyObject *chunked_validate(PyObject *self, PyObject *args, PyObject *kw) 
   Py_RETURN_NONE;
 }
 
+static PyObject *chunked_arrow_c_stream(PyObject *self, PyObject *args, PyObject *kw) {
+  static char *kwlist[] = {"requested_schema", NULL};
+  PyObject *requested = Py_None;
+  if (!PyArg_ParseTupleAndKeywords(args, kw, "|O:__arrow_c_stream__", kwlist, &requested)) return NULL;
+  if (qvpy_check_requested_schema(requested) < 0) return NULL;
+  return qvpy_chunked_stream_capsule(self);
+}
+static PyObject *chunked_combine_chunks(PyObject *self, PyObject *unused) {
+  return qvpy_combine_chunks(NULL, self);
+}
+static PyObject *chunked_length_method(PyObject *self, PyObject *unused) { return PyLong_FromLongLong(chunked_length(self)); }
+QVPY_DELEGATE(chunked_reduce_ex, "reduce_ex")
+QVPY_DELEGATE(chunked_to_numpy, "chunked_to_numpy")
+static PyObject *chunked_nbytes(PyObject *self, void *c) { return qvpy_delegate("chunked_nbytes", self, NULL, NULL); }
+
 static PySequenceMethods chunked_as_sequence = {.sq_length = chunked_len, .sq_item = chunked_item};
 static PyMappingMethods chunked_as_mapping = {.mp_length = chunked_len, .mp_subscript = chunked_subscript};
 static PyGetSetDef chunked_getset[] = {
@@ -184,10 +199,17 @@ static PyGetSetDef chunked_getset[] = {
     {"num_chunks", chunked_num_chunks, NULL, "Number of chunks.", NULL},
     {"chunks", chunked_chunks, NULL, "The chunks (list of Array).", NULL},
     {"null_count", chunked_null_count, NULL, "Nulls over all chunks.", NULL},
+    {"nbytes", chunked_nbytes, NULL, "Bytes the values reference (as pyarrow counts them).", NULL},
     {NULL},
 };
 static PyMethodDef chunked_methods[] = {
     {"chunk", chunked_chunk, METH_O, "chunk(i) -> Array"},
+    {"combine_chunks", chunked_combine_chunks, METH_NOARGS, "combine_chunks() -> Array: the chunks as one array."},
+    {"length", chunked_length_method, METH_NOARGS, "length() -> int: number of values over all chunks."},
+    QVPY_METHOD("to_numpy", chunked_to_numpy, "to_numpy(zero_copy_only=False) -> numpy.ndarray"),
+    QVPY_METHOD("__reduce_ex__", chunked_reduce_ex, "Pickles through the Arrow IPC stream format."),
+    {"__arrow_c_stream__", (PyCFunction)(void (*)(void))chunked_arrow_c_stream, METH_VARARGS | METH_KEYWORDS,
+     "__arrow_c_stream__(requested_schema=None) -> ArrowArrayStream capsule of the chunks, zero-copy."},
     {"to_pylist", chunked_to_pylist, METH_NOARGS, "to_pylist() -> list of values over all chunks"},
     {"equals", chunked_equals, METH_O, "equals(other) -> bool (chunk boundaries do not matter)"},
     {"validate", (PyCFunction)(void (*)(void))chunked_validate, METH_VARARGS | METH_KEYWORDS,
@@ -239,3 +261,41 @@ PyMethodDef qvpy_chunked_functions[] = {
     {"_chunked_array", f_chunked_array, METH_VARARGS, NULL},
     {NULL},
 };
+
+/* ======================= conversions for the editing functions ======================= */
+
+qv_chunked_array *qvpy_chunked_to_qv(PyObject *o, bool *validated) {
+  if (!PyObject_TypeCheck(o, &QvChunked_Type)) {
+    PyErr_Format(PyExc_TypeError, "expected a quiver.ChunkedArray, not %.100s", Py_TYPE(o)->tp_name);
+    return NULL;
+  }
+  Py_ssize_t n = PyTuple_GET_SIZE(ck(o)->chunks);
+  qv_array **parts = PyMem_Calloc((size_t)(n > 0 ? n : 1), sizeof(qv_array *));
+  if (parts == NULL) return (qv_chunked_array *)PyErr_NoMemory();
+  bool ok = true;
+  for (Py_ssize_t i = 0; i < n; i++) {
+    parts[i] = chunk_at(o, i);
+    ok = ok && ((QvArrayObject *)PyTuple_GET_ITEM(ck(o)->chunks, i))->validated;
+  }
+  qv_error err;
+  qv_chunked_array *out = NULL;
+  qv_status st = qv_chunked_array_new(ck(o)->type, parts, n, &out, &err);
+  PyMem_Free(parts);
+  if (st != QV_OK) return (qv_chunked_array *)qvpy_raise(st, &err);
+  if (validated != NULL) *validated = ok;
+  return out;
+}
+
+PyObject *qvpy_chunked_from_qv(const qv_chunked_array *c, bool validated) {
+  PyObject *chunks = PyTuple_New((Py_ssize_t)c->n_chunks);
+  for (int64_t k = 0; chunks != NULL && k < c->n_chunks; k++) {
+    PyObject *a = qvpy_wrap_array_ref(c->chunks[k], validated);
+    if (a == NULL) {
+      Py_CLEAR(chunks);
+      break;
+    }
+    PyTuple_SET_ITEM(chunks, k, a);
+  }
+  if (chunks == NULL) return NULL;
+  return qvpy_wrap_chunked(chunks, qv_type_retain(c->type));
+}

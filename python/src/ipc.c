@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "quiver/ipc.h"
+#include "ipc_shared.h"
 
 typedef struct {
   Py_buffer view;
@@ -40,7 +41,7 @@ static void release_view(void *ctx, const uint8_t *data, int64_t size) {
 }
 
 /* A qv_buffer over a bytes-like object or a quiver.Buffer (new reference). */
-static qv_buffer *buffer_of(PyObject *obj) {
+qv_buffer *qvpy_ipc_buffer_of(PyObject *obj) {
   if (PyObject_TypeCheck(obj, &QvBuffer_Type)) return qv_buffer_retain(((QvBufferObject *)obj)->buffer);
   held_view *h = PyMem_RawMalloc(sizeof *h);
   if (h == NULL) {
@@ -64,7 +65,7 @@ static qv_buffer *buffer_of(PyObject *obj) {
 }
 
 /* A missing file is FileNotFoundError (an OSError), as open() would say. */
-static PyObject *raise_io(qv_status st, const qv_error *err) {
+PyObject *qvpy_ipc_raise_io(qv_status st, const qv_error *err) {
   if (st == QV_ERR_NOT_FOUND) {
     PyErr_SetString(PyExc_FileNotFoundError, err->message);
     return NULL;
@@ -95,7 +96,7 @@ static int parse_format(PyObject *o, int *fmt) {
  * (no mapping: see the top of this file). Starts from fstat's size and reads
  * to EOF, so a file that grows or shrinks meanwhile (or a FIFO) yields what
  * was read. Runs without the GIL. */
-static qv_status read_whole_path(const char *path, qv_buffer **out, qv_error *err) {
+qv_status qvpy_ipc_read_whole_path(const char *path, qv_buffer **out, qv_error *err) {
   *out = NULL;
   int fd;
   do {
@@ -141,7 +142,7 @@ static qv_status read_whole_path(const char *path, qv_buffer **out, qv_error *er
 }
 
 /* Reader options from Python arguments; -1 with ValueError. */
-static int read_options(int full, int require_eos, long long max_decompressed, long long max_total,
+int qvpy_ipc_read_options(int full, int require_eos, long long max_decompressed, long long max_total,
                         qv_ipc_read_options *opts) {
   qv_ipc_read_options d = QV_IPC_READ_OPTIONS_DEFAULT;
   *opts = d;
@@ -181,7 +182,7 @@ static PyObject *f_read_path(PyObject *m, PyObject *args) {
     return NULL;
   int fmt;
   qv_ipc_read_options opts;
-  if (parse_format(fmt_obj, &fmt) < 0 || read_options(full, require_eos, max_decompressed, max_total, &opts) < 0)
+  if (parse_format(fmt_obj, &fmt) < 0 || qvpy_ipc_read_options(full, require_eos, max_decompressed, max_total, &opts) < 0)
     return NULL;
   qv_error err;
   qv_table *t = NULL;
@@ -193,7 +194,7 @@ static PyObject *f_read_path(PyObject *m, PyObject *args) {
                                        : qv_ipc_read_file_path(path, &opts, &t, &err);
   } else {
     qv_buffer *buf = NULL;
-    st = read_whole_path(path, &buf, &err);
+    st = qvpy_ipc_read_whole_path(path, &buf, &err);
     if (st == QV_OK) {
       st = read_table(buf, fmt, &opts, &t, &err);
       if (st != QV_OK) qv_error_prefix(&err, "'%s': ", path);
@@ -201,7 +202,7 @@ static PyObject *f_read_path(PyObject *m, PyObject *args) {
     qv_buffer_release(buf); /* the table holds what it needs */
   }
   Py_END_ALLOW_THREADS
-  if (st != QV_OK) return raise_io(st, &err);
+  if (st != QV_OK) return qvpy_ipc_raise_io(st, &err);
   return qvpy_wrap_table(t, full != 0);
 }
 
@@ -216,9 +217,9 @@ static PyObject *f_read_buffer(PyObject *m, PyObject *args) {
     return NULL;
   int fmt;
   qv_ipc_read_options opts;
-  if (parse_format(fmt_obj, &fmt) < 0 || read_options(full, require_eos, max_decompressed, max_total, &opts) < 0)
+  if (parse_format(fmt_obj, &fmt) < 0 || qvpy_ipc_read_options(full, require_eos, max_decompressed, max_total, &opts) < 0)
     return NULL;
-  qv_buffer *buf = buffer_of(obj);
+  qv_buffer *buf = qvpy_ipc_buffer_of(obj);
   if (buf == NULL) return NULL;
   qv_error err;
   qv_table *t = NULL;
@@ -232,7 +233,7 @@ static PyObject *f_read_buffer(PyObject *m, PyObject *args) {
   return qvpy_wrap_table(t, full != 0);
 }
 
-static int parse_write_options(const char *compression, int level, int alignment, qv_ipc_write_options *o) {
+int qvpy_ipc_write_options(const char *compression, int level, int alignment, qv_ipc_write_options *o) {
   qv_ipc_write_options d = QV_IPC_WRITE_OPTIONS_DEFAULT;
   *o = d;
   if (compression == NULL || strcmp(compression, "none") == 0 || compression[0] == '\0')
@@ -267,7 +268,7 @@ static PyObject *f_write(PyObject *m, PyObject *args) {
   if (parse_format(fmt_obj, &fmt) < 0) return NULL;
   if (fmt < 0) fmt = QV_IPC_FORMAT_STREAM;
   qv_ipc_write_options opts;
-  if (parse_write_options(compression, level, alignment, &opts) < 0) return NULL;
+  if (qvpy_ipc_write_options(compression, level, alignment, &opts) < 0) return NULL;
   const qv_table *t = ((QvTableObject *)table_obj)->table;
   qv_error err;
   qv_status st;
@@ -275,7 +276,7 @@ static PyObject *f_write(PyObject *m, PyObject *args) {
     if (!PyBytes_Check(path_obj)) return PyErr_Format(PyExc_TypeError, "path must be bytes (os.fsencode)");
     const char *path = PyBytes_AS_STRING(path_obj);
     Py_BEGIN_ALLOW_THREADS st = qv_ipc_write_path(path, (qv_ipc_format)fmt, t, &opts, &err);
-    Py_END_ALLOW_THREADS if (st != QV_OK) return raise_io(st, &err);
+    Py_END_ALLOW_THREADS if (st != QV_OK) return qvpy_ipc_raise_io(st, &err);
     Py_RETURN_NONE;
   }
   qv_buffer *out = NULL;

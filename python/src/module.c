@@ -25,6 +25,8 @@ extern PyMethodDef qvpy_chunked_functions[];
 extern PyMethodDef qvpy_capsule_functions[];
 extern PyMethodDef qvpy_testing_functions[];
 extern PyMethodDef qvpy_ipc_functions[];
+extern PyMethodDef qvpy_editing_functions[];
+extern PyMethodDef qvpy_ipc_stream_functions[];
 int qvpy_scalars_init(void);
 
 static PyObject *exception_for(qv_status st) {
@@ -117,7 +119,9 @@ PyMODINIT_FUNC PyInit__quiver(void) {
   if (PyModule_AddFunctions(mod, qvpy_type_functions) < 0 || PyModule_AddFunctions(mod, qvpy_array_functions) < 0 ||
       PyModule_AddFunctions(mod, qvpy_batch_functions) < 0 ||
       PyModule_AddFunctions(mod, qvpy_table_functions) < 0 || PyModule_AddFunctions(mod, qvpy_chunked_functions) < 0 || PyModule_AddFunctions(mod, qvpy_capsule_functions) < 0 ||
-      PyModule_AddFunctions(mod, qvpy_testing_functions) < 0 || PyModule_AddFunctions(mod, qvpy_ipc_functions) < 0)
+      PyModule_AddFunctions(mod, qvpy_testing_functions) < 0 || PyModule_AddFunctions(mod, qvpy_ipc_functions) < 0 ||
+      PyModule_AddFunctions(mod, qvpy_editing_functions) < 0 ||
+      PyModule_AddFunctions(mod, qvpy_ipc_stream_functions) < 0)
     goto fail;
   return mod;
 fail:

@@ -21,6 +21,9 @@
 #include "quiver/batch.h"
 #include "quiver/builder.h"
 #include "quiver/cdata.h"
+#include "quiver/chunked.h"
+#include "quiver/concat.h"
+#include "quiver/table.h"
 #include "quiver/compare.h"
 #include "quiver/print.h"
 #include "quiver/validate.h"
@@ -163,6 +166,28 @@ PyObject *qvpy_rows_from_columns(const qv_schema *s, PyObject *cols, int64_t n);
 /* A ChunkedArray of the tuple `chunks` (stolen) of `type` (stolen). */
 PyObject *qvpy_wrap_chunked(PyObject *chunks, qv_type *type);
 extern PyTypeObject QvChunked_Type;
+/* A new qv_chunked_array holding the chunks of a quiver.ChunkedArray (NULL
+ * with TypeError for anything else); *validated tells whether every chunk
+ * passed full validation. */
+qv_chunked_array *qvpy_chunked_to_qv(PyObject *o, bool *validated);
+/* A quiver.ChunkedArray sharing the chunks of `c` (borrowed). */
+PyObject *qvpy_chunked_from_qv(const qv_chunked_array *c, bool validated);
+/* An "arrow_array_stream" capsule handing out the chunks of a quiver.ChunkedArray (chunked_stream.c). */
+PyObject *qvpy_chunked_stream_capsule(PyObject *chunked);
+
+/* ---- pyarrow-shaped methods written in Python (editing.c) ---- */
+
+/* Calls quiver._methods.<name>(self, *args, **kw): the argument handling of
+ * the pyarrow-shaped methods lives in Python, the work in the C library. */
+/* _combine_chunks(Table or ChunkedArray) -> Table or Array (m unused). */
+PyObject *qvpy_combine_chunks(PyObject *m, PyObject *obj);
+PyObject *qvpy_delegate(const char *name, PyObject *self, PyObject *args, PyObject *kw);
+#define QVPY_DELEGATE(cname, pyname) \
+  static PyObject *cname(PyObject *self, PyObject *args, PyObject *kw) { return qvpy_delegate(pyname, self, args, kw); }
+#define QVPY_METHOD(pyname, cname, doc) \
+  { pyname, (PyCFunction)(void (*)(void))cname, METH_VARARGS | METH_KEYWORDS, doc }
+#define QVPY_CLASSMETHOD(pyname, cname, doc) \
+  { pyname, (PyCFunction)(void (*)(void))cname, METH_VARARGS | METH_KEYWORDS | METH_CLASS, doc }
 
 /* ---- values (to_py.c) ---- */
 

@@ -230,9 +230,38 @@ static PyObject *table_arrow_c_stream(PyObject *self, PyObject *args, PyObject *
   return qvpy_stream_capsule_from_table(tb(self));
 }
 
-static PySequenceMethods table_as_sequence = {.sq_length = table_len};
+/* pyarrow-shaped methods whose argument handling is Python (quiver/_methods.py). */
+QVPY_DELEGATE(table_from_pydict, "table_from_pydict")
+QVPY_DELEGATE(table_from_pylist, "table_from_pylist")
+QVPY_DELEGATE(table_from_arrays, "table_from_arrays")
+QVPY_DELEGATE(table_select, "select")
+QVPY_DELEGATE(table_drop_columns, "drop_columns")
+QVPY_DELEGATE(table_rename_columns, "rename_columns")
+QVPY_DELEGATE(table_append_column, "append_column")
+QVPY_DELEGATE(table_add_column, "add_column")
+QVPY_DELEGATE(table_set_column, "set_column")
+QVPY_DELEGATE(table_remove_column, "remove_column")
+QVPY_DELEGATE(table_field, "field")
+QVPY_DELEGATE(table_reduce_ex, "reduce_ex")
+static PyObject *table_shape(PyObject *self, void *c) { return qvpy_delegate("shape", self, NULL, NULL); }
+static PyObject *table_nbytes(PyObject *self, void *c) { return qvpy_delegate("nbytes", self, NULL, NULL); }
+static PyObject *table_iter(PyObject *self) { return qvpy_delegate("iter_columns", self, NULL, NULL); }
+static int table_contains(PyObject *self, PyObject *key) {
+  PyObject *args = PyTuple_Pack(1, key);
+  PyObject *r = args != NULL ? qvpy_delegate("contains", self, args, NULL) : NULL;
+  Py_XDECREF(args);
+  int v = r != NULL ? PyObject_IsTrue(r) : -1;
+  Py_XDECREF(r);
+  return v;
+}
+QVPY_DELEGATE(table_from_batches, "table_from_batches")
+QVPY_DELEGATE(table_combine_chunks, "combine_chunks")
+QVPY_DELEGATE(table_to_reader, "to_reader")
+static PySequenceMethods table_as_sequence = {.sq_length = table_len, .sq_contains = table_contains};
 static PyMappingMethods table_as_mapping = {.mp_length = table_len, .mp_subscript = table_subscript};
 static PyGetSetDef table_getset[] = {
+    {"shape", table_shape, NULL, "(num_rows, num_columns)", NULL},
+    {"nbytes", table_nbytes, NULL, "Bytes of the buffers the rows reference (as pyarrow counts them).", NULL},
     {"schema", table_schema, NULL, "The table's Schema.", NULL},
     {"num_rows", table_num_rows, NULL, "Number of rows (over all batches).", NULL},
     {"num_columns", table_num_columns, NULL, "Number of columns.", NULL},
@@ -242,6 +271,21 @@ static PyGetSetDef table_getset[] = {
     {NULL},
 };
 static PyMethodDef table_methods[] = {
+    QVPY_CLASSMETHOD("from_pydict", table_from_pydict, "from_pydict(mapping, schema=None, metadata=None) -> Table"),
+    QVPY_CLASSMETHOD("from_pylist", table_from_pylist, "from_pylist(rows, schema=None, metadata=None) -> Table"),
+    QVPY_CLASSMETHOD("from_arrays", table_from_arrays, "from_arrays(arrays, names=None, schema=None, metadata=None) -> Table"),
+    QVPY_METHOD("select", table_select, "select(columns) -> Table: the columns (names or indices) in that order."),
+    QVPY_METHOD("drop_columns", table_drop_columns, "drop_columns(columns) -> Table without the named column(s)."),
+    QVPY_METHOD("rename_columns", table_rename_columns, "rename_columns(names) -> Table: a list of every new name or a {old: new} dict."),
+    QVPY_METHOD("append_column", table_append_column, "append_column(field_, column) -> Table"),
+    QVPY_METHOD("add_column", table_add_column, "add_column(i, field_, column) -> Table"),
+    QVPY_METHOD("set_column", table_set_column, "set_column(i, field_, column) -> Table"),
+    QVPY_METHOD("remove_column", table_remove_column, "remove_column(i) -> Table"),
+    QVPY_METHOD("field", table_field, "field(i or name) -> Field"),
+    QVPY_METHOD("__reduce_ex__", table_reduce_ex, "Pickles through the Arrow IPC stream format."),
+    QVPY_CLASSMETHOD("from_batches", table_from_batches, "from_batches(batches, schema=None) -> Table"),
+    QVPY_METHOD("combine_chunks", table_combine_chunks, "combine_chunks() -> Table of one batch."),
+    QVPY_METHOD("to_reader", table_to_reader, "to_reader(max_chunksize=None) -> quiver.RecordBatchReader"),
     {"column", table_column, METH_O, "column(i or name) -> ChunkedArray"},
     {"to_batches", table_to_batches, METH_NOARGS, "to_batches() -> list of RecordBatch (zero-copy)."},
     {"slice", (PyCFunction)(void (*)(void))table_slice, METH_VARARGS | METH_KEYWORDS,
@@ -265,6 +309,7 @@ PyTypeObject QvTable_Type = {
     .tp_as_mapping = &table_as_mapping,
     .tp_hash = PyObject_HashNotImplemented,
     .tp_richcompare = table_richcompare,
+    .tp_iter = table_iter,
     .tp_flags = Py_TPFLAGS_DEFAULT,
     .tp_doc = "A schema and a sequence of record batches (immutable). Create with quiver.table(...).",
     .tp_methods = table_methods,

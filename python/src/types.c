@@ -342,7 +342,9 @@ static PyGetSetDef datatype_getset[] = {
     {NULL},
 };
 
+QVPY_DELEGATE(datatype_reduce_ex, "reduce_ex")
 static PyMethodDef datatype_methods[] = {
+    QVPY_METHOD("__reduce_ex__", datatype_reduce_ex, "Pickles through the Arrow IPC stream format."),
     {"field", dt_field, METH_O, "field(i or name) -> Field: child field of a nested type."},
     {"equals", (PyCFunction)(void (*)(void))dt_equals, METH_VARARGS | METH_KEYWORDS,
      "equals(other, check_metadata=False) -> bool"},
@@ -417,7 +419,9 @@ static PyGetSetDef field_getset[] = {
     {"metadata", field_metadata, NULL, "Field metadata as a dict of bytes, or None.", NULL},
     {NULL},
 };
+QVPY_DELEGATE(field_reduce_ex, "reduce_ex")
 static PyMethodDef field_methods[] = {
+    QVPY_METHOD("__reduce_ex__", field_reduce_ex, "Pickles through the Arrow IPC stream format."),
     {"equals", (PyCFunction)(void (*)(void))field_equals, METH_VARARGS | METH_KEYWORDS,
      "equals(other, check_metadata=False) -> bool"},
     {"__arrow_c_schema__", field_arrow_c_schema, METH_NOARGS,
@@ -556,7 +560,9 @@ static PyGetSetDef schema_getset[] = {
     {"metadata", schema_metadata, NULL, "Schema metadata as a dict of bytes, or None.", NULL},
     {NULL},
 };
+QVPY_DELEGATE(schema_reduce_ex, "reduce_ex")
 static PyMethodDef schema_methods[] = {
+    QVPY_METHOD("__reduce_ex__", schema_reduce_ex, "Pickles through the Arrow IPC stream format."),
     {"field", schema_field, METH_O, "field(i or name) -> Field"},
     {"get_field_index", schema_get_field_index, METH_O, "Index of the first field named `name`, or -1."},
     {"equals", (PyCFunction)(void (*)(void))schema_equals, METH_VARARGS | METH_KEYWORDS,

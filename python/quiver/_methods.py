@@ -1,0 +1,394 @@
+"""Argument handling of quiver's pyarrow-shaped Table/RecordBatch methods.
+
+The C types delegate these methods here (python/src/editing.c,
+``qvpy_delegate``): this module turns names into indices, values into arrays
+and checks arguments the way pyarrow does, then calls the C library through
+the ``_quiver._select`` / ``_drop_columns`` / ... primitives, which return new
+objects sharing the inputs' buffers. Nothing here copies column data.
+"""
+import io
+import pickle
+
+from . import _quiver
+
+_MISSING = object()
+
+
+def _qv():
+    import quiver
+
+    return quiver
+
+
+def _is_table(obj):
+    return isinstance(obj, _quiver.Table)
+
+
+# ---------------------------------------------------------------- building
+
+
+def _batch_or_table(cls, batch):
+    if cls is _quiver.RecordBatch or issubclass(cls, _quiver.RecordBatch):
+        return batch
+    return _quiver._table_from_batches([batch], batch.schema)
+
+
+def table_from_pydict(cls, mapping, schema=None, metadata=None):
+    qv = _qv()
+    if schema is not None:
+        schema = _as_schema(schema)
+        missing = [f.name for f in schema if f.name not in mapping]
+        if missing:
+            raise KeyError(missing[0])
+    batch = qv.record_batch(dict(mapping), schema=schema, metadata=metadata)
+    return _batch_or_table(cls, batch)
+
+
+batch_from_pydict = table_from_pydict
+
+
+def table_from_pylist(cls, rows, schema=None, metadata=None):
+    if schema is not None:
+        schema = _as_schema(schema)
+        names = schema.names
+    else:
+        names = list(rows[0].keys()) if len(rows) else []
+    columns = {name: [row.get(name) for row in rows] for name in names}
+    return table_from_pydict(cls, columns, schema=schema, metadata=metadata)
+
+
+batch_from_pylist = table_from_pylist
+
+
+def _as_schema(schema):
+    if isinstance(schema, _quiver.Schema):
+        return schema
+    return _qv().schema(schema)
+
+
+def _as_column(values, type=None):
+    """An Array or ChunkedArray from an Array, ChunkedArray, a list of values or
+    an Arrow PyCapsule producer."""
+    qv = _qv()
+    if isinstance(values, (_quiver.Array, _quiver.ChunkedArray)):
+        return values
+    if hasattr(values, "__arrow_c_stream__") and not hasattr(values, "__arrow_c_array__"):
+        return qv.chunked_array(values)
+    return qv.array(values, type)
+
+
+def table_from_arrays(cls, arrays, names=None, schema=None, metadata=None):
+    qv = _qv()
+    if schema is None:
+        if names is None:
+            raise ValueError("Must pass names or schema when constructing Table or RecordBatch.")
+        names = list(names)
+        if len(names) != len(arrays):
+            raise ValueError("Length of names (%d) does not match length of arrays (%d)" % (len(names), len(arrays)))
+        columns = [_as_column(a) for a in arrays]
+        schema = qv.schema([qv.field(n, c.type) for n, c in zip(names, columns)], metadata=metadata)
+    else:
+        schema = _as_schema(schema)
+        if names is not None:
+            raise ValueError("Cannot pass both schema and names")
+        if len(schema) != len(arrays):
+            raise ValueError("Schema and number of arrays unequal")
+        columns = [_as_column(a, f.type) for a, f in zip(arrays, schema)]
+    is_batch = cls is _quiver.RecordBatch or issubclass(cls, _quiver.RecordBatch)
+    if is_batch or all(isinstance(c, _quiver.Array) for c in columns):
+        if is_batch and any(isinstance(c, _quiver.ChunkedArray) for c in columns):
+            columns = [c.combine_chunks() if isinstance(c, _quiver.ChunkedArray) else c for c in columns]
+        batch = _quiver._batch_from_arrays(columns, schema)
+        return batch if is_batch else _quiver._table_from_batches([batch], schema)
+    chunked = [c if isinstance(c, _quiver.ChunkedArray) else qv.chunked_array([c]) for c in columns]
+    return _quiver._table_from_columns(schema, chunked)
+
+
+batch_from_arrays = table_from_arrays
+
+
+def table_from_batches(cls, batches, schema=None):
+    batches = list(batches)
+    if not batches and schema is None:
+        raise ValueError("Must pass schema, or at least one RecordBatch")
+    return _quiver._table_from_batches(batches, _as_schema(schema) if schema is not None else None)
+
+
+def concat_tables(tables, promote_options="none"):
+    """concat_tables(tables, promote_options="none") -> Table: the batches of every table, in order (zero-copy).
+
+    Every schema must equal the first one; promote_options other than "none" are not supported.
+    """
+    if promote_options != "none":
+        raise _quiver.ArrowNotImplementedError("concat_tables: promote_options=%r is not supported" % (promote_options,))
+    tables = list(tables)
+    if not tables:
+        raise _quiver.ArrowInvalid("Must pass at least one table")
+    return _quiver._concat("table", tables)
+
+
+def concat_arrays(arrays):
+    """concat_arrays(arrays) -> Array: one array holding the values of every array (copies the values)."""
+    arrays = [a if isinstance(a, _quiver.Array) else _qv().array(a) for a in arrays]
+    if not arrays:
+        raise _quiver.ArrowInvalid("Must pass at least one array")
+    return _quiver._concat("array", arrays)
+
+
+# ---------------------------------------------------------------- columns
+
+
+def _index(obj, key):
+    """Position of a column given by name or index, as pyarrow's column lookup."""
+    names = obj.schema.names
+    if isinstance(key, str):
+        if names.count(key) != 1:
+            raise KeyError('Field "%s" does not exist in schema' % key)
+        return names.index(key)
+    i = int(key)
+    if i < 0:
+        i += len(names)
+    if not 0 <= i < len(names):
+        raise IndexError("index out of bounds")
+    return i
+
+
+def field(self, i):
+    return self.schema.field(_index(self, i))
+
+
+def select(self, columns):
+    return _quiver._select(self, [_index(self, c) for c in columns])
+
+
+def drop_columns(self, columns):
+    if isinstance(columns, str):
+        columns = [columns]
+    columns = list(columns)
+    for name in columns:
+        if name not in self.schema.names:
+            raise KeyError("Column '%s' not found" % name)
+    return _quiver._drop_columns(self, columns)
+
+
+def rename_columns(self, names):
+    current = self.schema.names
+    if isinstance(names, dict):
+        for old in names:
+            if old not in current:
+                raise KeyError("Column '%s' not found" % old)
+        names = [names.get(n, n) for n in current]
+    names = list(names)
+    if len(names) != len(current):
+        raise _quiver.ArrowInvalid("tried to rename a table of %d columns but only %d names were provided"
+                                   % (len(current), len(names)))
+    return _quiver._rename_columns(self, names)
+
+
+def _field_and_column(self, field_, column):
+    qv = _qv()
+    if _is_table(self) and isinstance(column, (list, tuple)):
+        column = qv.chunked_array(column, field_.type if isinstance(field_, _quiver.Field) else None)
+    if isinstance(field_, _quiver.Field):
+        column = _as_column(column, field_.type)
+    else:
+        column = _as_column(column)
+        field_ = qv.field(field_, column.type)
+    if _is_table(self):
+        if isinstance(column, _quiver.Array):
+            column = qv.chunked_array([column])
+    elif isinstance(column, _quiver.ChunkedArray):
+        column = column.combine_chunks()
+    if len(column) != self.num_rows:
+        raise _quiver.ArrowInvalid("Added column's length must match table's length. Expected length %d but got "
+                                   "length %d" % (self.num_rows, len(column)))
+    return field_, column
+
+
+def _position(self, i, limit, what):
+    i = int(i)
+    if not 0 <= i < limit:
+        raise _quiver.ArrowInvalid("Invalid column index to %s field." % what)
+    return i
+
+
+def add_column(self, i, field_, column):
+    i = _position(self, i, self.num_columns + 1, "add")
+    field_, column = _field_and_column(self, field_, column)
+    return _quiver._add_column(self, i, field_, column, False)
+
+
+def append_column(self, field_, column):
+    return add_column(self, self.num_columns, field_, column)
+
+
+def set_column(self, i, field_, column):
+    i = _position(self, i, self.num_columns, "set")
+    field_, column = _field_and_column(self, field_, column)
+    return _quiver._add_column(self, i, field_, column, True)
+
+
+def remove_column(self, i):
+    return _quiver._remove_column(self, _position(self, i, self.num_columns, "remove"))
+
+
+def combine_chunks(self):
+    return _quiver._combine_chunks(self)
+
+
+def shape(self):
+    return (self.num_rows, self.num_columns)
+
+
+def iter_columns(self):
+    return iter(self.columns)
+
+
+def contains(self, name):
+    """``name in table``: whether a column has that name (pyarrow has no __contains__)."""
+    return isinstance(name, str) and name in self.schema.names
+
+
+def nbytes(self):
+    return sum(_array_nbytes(c) for col in self.columns
+               for c in (col.chunks if isinstance(col, _quiver.ChunkedArray) else [col]))
+
+
+def to_reader(self, max_chunksize=None):
+    from .ipc import RecordBatchReader
+
+    batches = self.to_batches()
+    if max_chunksize is not None:
+        if max_chunksize <= 0:
+            raise ValueError("max_chunksize must be positive")
+        batches = [b.slice(o, max_chunksize) for b in batches for o in range(0, b.num_rows, max_chunksize)]
+    return RecordBatchReader.from_batches(self.schema, batches)
+
+
+# ---------------------------------------------------------------- nbytes as pyarrow counts it
+
+_OFFSET_WIDTH = {"string": 4, "binary": 4, "large_string": 8, "large_binary": 8}
+_LIST_WIDTH = {"list": 4, "large_list": 8}
+
+
+def _offsets(array, width):
+    buf = array.buffers()[1]
+    view = memoryview(buf).cast("B").cast("i" if width == 4 else "q")
+    return view[array.offset], view[array.offset + len(array)]
+
+
+def _array_nbytes(array):
+    """Bytes referenced by the rows of `array`, counted the way pyarrow's nbytes does."""
+    t = array.type
+    n = len(array)
+    total = 0
+    if array.null_count > 0 and t.id not in ("null", "dense_union", "sparse_union", "run_end_encoded"):
+        total += (array.offset + n + 7) // 8 - array.offset // 8
+    if t.id == "bool":
+        return total + ((array.offset + n + 7) // 8 - array.offset // 8)
+    if t.id in _OFFSET_WIDTH:
+        w = _OFFSET_WIDTH[t.id]
+        if n == 0:
+            return total
+        lo, hi = _offsets(array, w)
+        return total + n * w + (hi - lo)
+    if t.id in _LIST_WIDTH:
+        w = _LIST_WIDTH[t.id]
+        if n == 0:
+            return total
+        lo, hi = _offsets(array, w)
+        return total + n * w + _array_nbytes(array.children[0].slice(lo, hi - lo))
+    if t.id == "struct":
+        return total + sum(_array_nbytes(c.slice(array.offset, n)) for c in array.children)
+    if t.bit_width > 0 and t.bit_width % 8 == 0 and not array.children:
+        return total + n * (t.bit_width // 8)
+    # other layouts: every buffer, whole
+    return sum(b.size for b in array.buffers() if b is not None) + sum(_array_nbytes(c) for c in array.children)
+
+
+def array_nbytes(self):
+    return _array_nbytes(self)
+
+
+def chunked_nbytes(self):
+    return sum(_array_nbytes(c) for c in self.chunks)
+
+
+# ---------------------------------------------------------------- pickling through Arrow IPC
+
+
+def _ipc_bytes(table, protocol):
+    from . import ipc
+
+    data = ipc.write_stream(table)
+    if protocol >= 5:
+        return pickle.PickleBuffer(data)
+    return bytes(data)
+
+
+def _read_one(data):
+    from . import ipc
+
+    return ipc.read_stream(data)
+
+
+def _restore_table(data):
+    return _read_one(data)
+
+
+def _restore_batch(data):
+    t = _read_one(data)
+    return t.combine_chunks().to_batches()[0] if t.num_batches != 1 else t.to_batches()[0]
+
+
+def _restore_chunked(data):
+    return _read_one(data).column(0)
+
+
+def _restore_array(data):
+    return _restore_chunked(data).combine_chunks()
+
+
+def _restore_schema(data):
+    return _read_one(data).schema
+
+
+def _restore_field(data):
+    return _read_one(data).schema.field(0)
+
+
+def _restore_type(data):
+    return _read_one(data).schema.field(0).type
+
+
+def reduce_ex(self, protocol=2):
+    """Pickle support: every object travels as an Arrow IPC stream; with protocol 5
+    the stream is handed to pickle as an out-of-band PickleBuffer (not copied into
+    the pickle)."""
+    qv = _qv()
+    if isinstance(self, _quiver.Table):
+        return _restore_table, (_ipc_bytes(self, protocol),)
+    if isinstance(self, _quiver.RecordBatch):
+        return _restore_batch, (_ipc_bytes(self, protocol),)
+    if isinstance(self, _quiver.ChunkedArray):
+        t = table_from_arrays(_quiver.Table, [self], names=[""])
+        return _restore_chunked, (_ipc_bytes(t, protocol),)
+    if isinstance(self, _quiver.Array):
+        return _restore_array, (_ipc_bytes(qv.table({"": self}), protocol),)
+    if isinstance(self, _quiver.Schema):
+        empty = _quiver._table_from_batches([], self)
+        return _restore_schema, (_ipc_bytes(empty, protocol),)
+    if isinstance(self, _quiver.Field):
+        empty = _quiver._table_from_batches([], qv.schema([self]))
+        return _restore_field, (_ipc_bytes(empty, protocol),)
+    if isinstance(self, _quiver.DataType):
+        empty = _quiver._table_from_batches([], qv.schema([qv.field("", self)]))
+        return _restore_type, (_ipc_bytes(empty, protocol),)
+    raise TypeError("cannot pickle %s" % type(self).__name__)
+
+
+# ---------------------------------------------------------------- ChunkedArray
+
+
+def chunked_length(self):
+    return len(self)
