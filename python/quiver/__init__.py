@@ -316,7 +316,8 @@ _NUMPY_KINDS = {
 
 
 def _is_numpy(obj):
-    return type(obj).__module__ == "numpy" and hasattr(obj, "dtype") and hasattr(obj, "tolist")
+    module = type(obj).__module__
+    return (module == "numpy" or module.startswith("numpy.")) and hasattr(obj, "dtype") and hasattr(obj, "tolist")
 
 
 def _numpy_type(obj):
@@ -346,6 +347,12 @@ def array(obj, type=None):
     if hasattr(obj, "__arrow_c_array__") or hasattr(obj, "__arrow_c_stream__"):
         return _quiver._import_array(obj, type)
     if _is_numpy(obj):
+        from ._numpy import array_from_ndarray, is_ndarray
+
+        if is_ndarray(obj):
+            converted = array_from_ndarray(obj, type)
+            if converted is not None:
+                return converted
         if type is None:
             type = _numpy_type(obj)
         obj = obj.tolist()
@@ -362,11 +369,15 @@ def chunked_array(obj, type=None):
     if hasattr(obj, "__arrow_c_stream__") and not isinstance(obj, (list, tuple)):
         t, chunks = _quiver._import_chunked(obj)
         return _quiver._chunked_array(chunks, t)
+    obj = list(obj)
     chunks = [c if isinstance(c, Array) else array(c, type) for c in obj]
     if type is None:
         if not chunks:
             raise ArrowInvalid("chunked_array of no chunks needs a type")
-        type = chunks[0].type
+        # as pyarrow: an empty (or all-None) list of values takes the type the others infer
+        inferred = [c.type for c in chunks if c.type != null()]
+        type = inferred[0] if inferred else chunks[0].type
+        chunks = [c if isinstance(v, Array) or c.type == type else array(v, type) for c, v in zip(chunks, obj)]
     return _quiver._chunked_array(chunks, type)
 
 

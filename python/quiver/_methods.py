@@ -124,6 +124,10 @@ def concat_tables(tables, promote_options="none"):
     tables = list(tables)
     if not tables:
         raise _quiver.ArrowInvalid("Must pass at least one table")
+    for i, t in enumerate(tables[1:], 1):
+        if isinstance(t, _quiver.Table) and not t.schema.equals(tables[0].schema):
+            # pyarrow's class (ArrowInvalid) for a schema mismatch
+            raise _quiver.ArrowInvalid("Schema at index %d was different:\n%s\nvs\n%s" % (i, tables[0].schema, t.schema))
     return _quiver._concat("table", tables)
 
 
@@ -132,6 +136,11 @@ def concat_arrays(arrays):
     arrays = [a if isinstance(a, _quiver.Array) else _qv().array(a) for a in arrays]
     if not arrays:
         raise _quiver.ArrowInvalid("Must pass at least one array")
+    for a in arrays[1:]:
+        if a.type != arrays[0].type:
+            # pyarrow's class (ArrowInvalid) for a type mismatch
+            raise _quiver.ArrowInvalid("arrays to be concatenated must be identically typed, but %s and %s were "
+                                       "encountered." % (arrays[0].type, a.type))
     return _quiver._concat("array", arrays)
 
 
@@ -282,7 +291,8 @@ def _array_nbytes(array):
     t = array.type
     n = len(array)
     total = 0
-    if array.null_count > 0 and t.id not in ("null", "dense_union", "sparse_union", "run_end_encoded"):
+    if t.id not in ("null", "dense_union", "sparse_union", "run_end_encoded") and array.num_buffers \
+            and array.buffers()[0] is not None:
         total += (array.offset + n + 7) // 8 - array.offset // 8
     if t.id == "bool":
         return total + ((array.offset + n + 7) // 8 - array.offset // 8)
@@ -392,3 +402,18 @@ def reduce_ex(self, protocol=2):
 
 def chunked_length(self):
     return len(self)
+
+
+# ---------------------------------------------------------------- numpy (quiver/_numpy.py)
+
+
+def array_to_numpy(self, zero_copy_only=True, writable=False):
+    from ._numpy import array_to_numpy as convert
+
+    return convert(self, zero_copy_only=zero_copy_only, writable=writable)
+
+
+def chunked_to_numpy(self, zero_copy_only=False):
+    from ._numpy import chunked_to_numpy as convert
+
+    return convert(self, zero_copy_only=zero_copy_only)

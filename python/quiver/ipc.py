@@ -351,12 +351,10 @@ class RecordBatchFileReader:
         return _quiver._ipc_reader_num_batches(self._cap)
 
     def get_batch(self, i):
-        """get_batch(i) -> RecordBatch (negative i counts from the end)."""
+        """get_batch(i) -> RecordBatch; ArrowInvalid (a ValueError, as pyarrow) when i is out of range."""
         n = self.num_record_batches
-        if i < 0:
-            i += n
         if not 0 <= i < n:
-            raise IndexError("batch index %d out of range (%d batches)" % (i, n))
+            raise _quiver.ArrowInvalid("Batch number %d out of range (the file has %d batches)" % (i, n))
         return _quiver._ipc_reader_get_batch(self._cap, i)
 
     get_record_batch = get_batch

@@ -27,6 +27,7 @@ extern PyMethodDef qvpy_testing_functions[];
 extern PyMethodDef qvpy_ipc_functions[];
 extern PyMethodDef qvpy_editing_functions[];
 extern PyMethodDef qvpy_ipc_stream_functions[];
+extern PyMethodDef qvpy_from_buffers_functions[];
 int qvpy_scalars_init(void);
 
 static PyObject *exception_for(qv_status st) {
@@ -121,7 +122,8 @@ PyMODINIT_FUNC PyInit__quiver(void) {
       PyModule_AddFunctions(mod, qvpy_table_functions) < 0 || PyModule_AddFunctions(mod, qvpy_chunked_functions) < 0 || PyModule_AddFunctions(mod, qvpy_capsule_functions) < 0 ||
       PyModule_AddFunctions(mod, qvpy_testing_functions) < 0 || PyModule_AddFunctions(mod, qvpy_ipc_functions) < 0 ||
       PyModule_AddFunctions(mod, qvpy_editing_functions) < 0 ||
-      PyModule_AddFunctions(mod, qvpy_ipc_stream_functions) < 0)
+      PyModule_AddFunctions(mod, qvpy_ipc_stream_functions) < 0 ||
+      PyModule_AddFunctions(mod, qvpy_from_buffers_functions) < 0)
     goto fail;
   return mod;
 fail:
