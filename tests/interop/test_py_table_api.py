@@ -242,3 +242,29 @@ def test_chunked_stream_outlives_the_object():
             return capsule
 
     assert pa.chunked_array(Holder()).to_pylist() == ["a", None, "b"]
+
+
+def test_stubs_declare_the_public_api():
+    import ast
+    import os
+
+    stub_dir = os.path.dirname(qv.__file__)
+    declared = {}
+    for name in ("__init__.pyi", "ipc.pyi"):
+        with open(os.path.join(stub_dir, name)) as f:
+            for node in ast.parse(f.read()).body:
+                if isinstance(node, ast.ClassDef):
+                    names = declared.setdefault(node.name, set())
+                    names.update(n.name for n in node.body if isinstance(n, ast.FunctionDef))
+                    names.update(n.target.id for n in node.body if isinstance(n, ast.AnnAssign))
+                elif isinstance(node, ast.FunctionDef):
+                    declared.setdefault("", set()).add(node.name)
+    for cls in (qv.Table, qv.RecordBatch, qv.ChunkedArray, qv.Array):
+        public = {n for n in dir(cls) if not n.startswith("_")}
+        missing = public - declared[cls.__name__]
+        assert not missing, (cls.__name__, missing)
+    for fn in ("concat_tables", "concat_arrays"):
+        assert fn in declared[""]
+    for cls in ("RecordBatchReader", "RecordBatchFileReader"):
+        public = {n for n in dir(getattr(qv.ipc, cls)) if not n.startswith("_")}
+        assert not public - declared[cls], (cls, public - declared[cls])
