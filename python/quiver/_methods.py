@@ -417,3 +417,39 @@ def chunked_to_numpy(self, zero_copy_only=False):
     from ._numpy import chunked_to_numpy as convert
 
     return convert(self, zero_copy_only=zero_copy_only)
+
+
+# ---------------------------------------------------------------- pandas
+
+
+def _pandas(types_mapper):
+    import pandas as pd
+
+    if types_mapper is not None:
+        raise _quiver.ArrowNotImplementedError(
+            "to_pandas(types_mapper=...) is not supported: quiver hands its data to pandas through the Arrow "
+            "PyCapsule protocol (pandas.DataFrame.from_arrow), which takes no types_mapper")
+    return pd
+
+
+def to_pandas(self, types_mapper=None):
+    """Table/RecordBatch.to_pandas(): a pandas DataFrame with pandas' own conversion of the Arrow
+    data (pandas.DataFrame.from_arrow over __arrow_c_stream__, the dtypes pyarrow's to_pandas gives);
+    with a pandas too old for from_arrow, columns are converted through numpy."""
+    pd = _pandas(types_mapper)
+    if hasattr(pd.DataFrame, "from_arrow"):
+        return pd.DataFrame.from_arrow(self)
+    return pd.DataFrame({name: _series_values(col) for name, col in zip(self.column_names, self.columns)},
+                        columns=self.column_names)
+
+
+def _series_values(column):
+    return column.to_numpy(zero_copy_only=False)
+
+
+def column_to_pandas(self, types_mapper=None):
+    """Array/ChunkedArray.to_pandas(): a pandas Series (pandas.Series.from_arrow when available)."""
+    pd = _pandas(types_mapper)
+    if hasattr(pd.Series, "from_arrow"):
+        return pd.Series.from_arrow(self)
+    return pd.Series(_series_values(self))

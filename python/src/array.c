@@ -433,7 +433,9 @@ static PyGetSetDef array_getset[] = {
 
 QVPY_DELEGATE(array_reduce_ex, "reduce_ex")
 QVPY_DELEGATE(array_to_numpy, "array_to_numpy")
+QVPY_DELEGATE(array_to_pandas, "column_to_pandas")
 static PyMethodDef array_methods[] = {
+    QVPY_METHOD("to_pandas", array_to_pandas, "to_pandas(types_mapper=None) -> pandas.Series"),
     QVPY_METHOD("__reduce_ex__", array_reduce_ex, "Pickles through the Arrow IPC stream format."),
     QVPY_METHOD("to_numpy", array_to_numpy, "to_numpy(zero_copy_only=True, writable=False) -> numpy.ndarray"),
     {"to_pylist", array_to_pylist, METH_NOARGS, "to_pylist() -> list of Python values (None for nulls)."},

@@ -328,7 +328,9 @@ static PyGetSetDef batch_getset[] = {
     {"columns", batch_columns, NULL, "Columns (list of Array).", NULL},
     {NULL},
 };
+QVPY_DELEGATE(batch_to_pandas, "to_pandas")
 static PyMethodDef batch_methods[] = {
+    QVPY_METHOD("to_pandas", batch_to_pandas, "to_pandas(types_mapper=None) -> pandas.DataFrame"),
     QVPY_CLASSMETHOD("from_pydict", batch_from_pydict, "from_pydict(mapping, schema=None, metadata=None) -> RecordBatch"),
     QVPY_CLASSMETHOD("from_pylist", batch_from_pylist, "from_pylist(rows, schema=None, metadata=None) -> RecordBatch"),
     QVPY_CLASSMETHOD("from_arrays", batch_from_arrays, "from_arrays(arrays, names=None, schema=None, metadata=None) -> RecordBatch"),

@@ -202,7 +202,9 @@ static PyGetSetDef chunked_getset[] = {
     {"nbytes", chunked_nbytes, NULL, "Bytes the values reference (as pyarrow counts them).", NULL},
     {NULL},
 };
+QVPY_DELEGATE(chunked_to_pandas, "column_to_pandas")
 static PyMethodDef chunked_methods[] = {
+    QVPY_METHOD("to_pandas", chunked_to_pandas, "to_pandas(types_mapper=None) -> pandas.Series"),
     {"chunk", chunked_chunk, METH_O, "chunk(i) -> Array"},
     {"combine_chunks", chunked_combine_chunks, METH_NOARGS, "combine_chunks() -> Array: the chunks as one array."},
     {"length", chunked_length_method, METH_NOARGS, "length() -> int: number of values over all chunks."},

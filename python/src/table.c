@@ -270,7 +270,9 @@ static PyGetSetDef table_getset[] = {
     {"columns", table_columns, NULL, "Columns (list of ChunkedArray).", NULL},
     {NULL},
 };
+QVPY_DELEGATE(table_to_pandas, "to_pandas")
 static PyMethodDef table_methods[] = {
+    QVPY_METHOD("to_pandas", table_to_pandas, "to_pandas(types_mapper=None) -> pandas.DataFrame"),
     QVPY_CLASSMETHOD("from_pydict", table_from_pydict, "from_pydict(mapping, schema=None, metadata=None) -> Table"),
     QVPY_CLASSMETHOD("from_pylist", table_from_pylist, "from_pylist(rows, schema=None, metadata=None) -> Table"),
     QVPY_CLASSMETHOD("from_arrays", table_from_arrays, "from_arrays(arrays, names=None, schema=None, metadata=None) -> Table"),
