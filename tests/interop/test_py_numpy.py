@@ -130,3 +130,17 @@ def test_quiver_module_imports_without_numpy_and_pyarrow():
             "t = qv.table({'a': [1, 2]})\n"
             "assert t.append_column('b', qv.array([3, 4])).num_columns == 2\n")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_short_or_lying_buffers_are_refused():
+    """The private primitive behind quiver.array(ndarray) validates what it wraps:
+    a buffer shorter than `length` values, or a null count the bitmap does not
+    have, is an error, never a read past the end."""
+    from quiver import _quiver
+
+    with pytest.raises(qv.ArrowInvalid):
+        _quiver._array_from_buffers(qv.int64(), 100, 0, None, b"12345678")
+    with pytest.raises(qv.ArrowInvalid):
+        _quiver._array_from_buffers(qv.int8(), 16, 3, b"\xff", bytes(16))
+    with pytest.raises(qv.ArrowInvalid):
+        _quiver._array_from_buffers(qv.int8(), -1, 0, None, b"")

@@ -268,3 +268,28 @@ def test_stubs_declare_the_public_api():
     for cls in ("RecordBatchReader", "RecordBatchFileReader"):
         public = {n for n in dir(getattr(qv.ipc, cls)) if not n.startswith("_")}
         assert not public - declared[cls], (cls, public - declared[cls])
+
+
+def test_private_primitives_check_indices_in_c():
+    """The C library, not only the Python layer, refuses out-of-range positions."""
+    from quiver import _quiver
+
+    t = qv.table(_data())
+    b = t.to_batches()[0]
+    for obj in (t, b):
+        with pytest.raises(IndexError):
+            _quiver._select(obj, [0, 3])
+        with pytest.raises(IndexError):
+            _quiver._select(obj, [-1])
+        with pytest.raises(qv.ArrowException):
+            _quiver._remove_column(obj, 7)
+        with pytest.raises(KeyError):
+            _quiver._drop_columns(obj, ["nope"])
+        with pytest.raises(qv.ArrowException):
+            _quiver._rename_columns(obj, ["x"])
+    with pytest.raises(qv.ArrowException):
+        _quiver._add_column(t, 9, qv.field("x", qv.int64()), qv.chunked_array([[1, 2, 3, 4]]), False)
+    with pytest.raises(qv.ArrowException):
+        _quiver._add_column(b, 0, qv.field("x", qv.int64()), qv.array([1]), False)
+    with pytest.raises(qv.ArrowException):
+        _quiver._add_column(b, 0, qv.field("x", qv.string()), qv.array([1, 2, 3, 4]), False)
