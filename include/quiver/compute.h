@@ -1,0 +1,88 @@
+/* quiver: compute kernels over arrays and chunked arrays.
+ *
+ * What exists today: scalar aggregations (sum, min, max, min_max, mean,
+ * count, any, all) over one array or a chunked array, sliced or not.
+ *
+ * Accepted inputs: int8..int64, uint8..uint64, float32, float64 and bool
+ * (bool for sum, min, max, min_max, any, all, count); the null type (every
+ * aggregation but count answers null); count takes any type. Anything else
+ * is QV_ERR_TYPE naming the type.
+ *
+ * Semantics follow pyarrow.compute with its defaults (skip_nulls=True,
+ * min_count=1): nulls are skipped, and an input with no valid value (empty
+ * or all-null) gives a null scalar (kind QV_SCALAR_NULL, `type` set to the
+ * result type).
+ *   - sum: signed integers as int64, unsigned as uint64, floats as float64,
+ *     bools as uint64 (the number of true values). An integer sum that does
+ *     not fit its result type is QV_ERR_OVERFLOW naming the row where the
+ *     running sum first left the range (the exact sum is computed, so an
+ *     intermediate excursion that comes back is not an error).
+ *   - mean: float64; integers are summed exactly before dividing.
+ *   - min / max: the input's type. NaN is skipped; an input whose only valid
+ *     values are NaN gives NaN. -0.0 and 0.0 compare equal: whichever comes
+ *     first is kept.
+ *   - any / all: over the valid values of a bool input.
+ *   - count: valid values, null values or all values (never null).
+ *
+ * Result scalars: `kind` says which member holds the value; `type` is
+ * borrowed, either a singleton (int64, uint64, float64, bool) or, for
+ * min/max, the input's type, so the input must outlive the scalar's use.
+ *
+ * Safety: these kernels read only the validity bitmap and the values buffer
+ * of the window [offset, offset + length), which structural validation
+ * guarantees present and large enough; they are memory-safe on any array
+ * that passed it. A dictionary, run-end encoded or nested input is rejected
+ * with QV_ERR_TYPE, never followed.
+ *
+ * Example:
+ *   qv_scalar total;
+ *   if (qv_compute_sum(prices, &total, &err) == QV_OK && total.kind == QV_SCALAR_FLOAT)
+ *     printf("%g\n", total.value.f);
+ */
+#ifndef QUIVER_COMPUTE_H
+#define QUIVER_COMPUTE_H
+
+#include <stdint.h>
+
+#include "quiver/array.h"
+#include "quiver/chunked.h"
+#include "quiver/scalar.h"
+#include "quiver/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Which slots qv_compute_count counts. */
+typedef enum qv_count_mode {
+  QV_COUNT_VALID = 0, /* non-null slots (pyarrow's mode="only_valid", the default) */
+  QV_COUNT_NULL,      /* null slots ("only_null") */
+  QV_COUNT_ALL        /* every slot ("all") */
+} qv_count_mode;
+
+/* ---- one array ---- */
+QV_API qv_status qv_compute_sum(const qv_array *array, qv_scalar *out, qv_error *err);
+QV_API qv_status qv_compute_mean(const qv_array *array, qv_scalar *out, qv_error *err);
+QV_API qv_status qv_compute_min(const qv_array *array, qv_scalar *out, qv_error *err);
+QV_API qv_status qv_compute_max(const qv_array *array, qv_scalar *out, qv_error *err);
+QV_API qv_status qv_compute_min_max(const qv_array *array, qv_scalar *min, qv_scalar *max, qv_error *err);
+QV_API qv_status qv_compute_any(const qv_array *array, qv_scalar *out, qv_error *err);
+QV_API qv_status qv_compute_all(const qv_array *array, qv_scalar *out, qv_error *err);
+QV_API qv_status qv_compute_count(const qv_array *array, qv_count_mode mode, int64_t *out, qv_error *err);
+
+/* ---- chunked arrays: the same, over every chunk as one column ---- */
+QV_API qv_status qv_compute_sum_chunked(const qv_chunked_array *column, qv_scalar *out, qv_error *err);
+QV_API qv_status qv_compute_mean_chunked(const qv_chunked_array *column, qv_scalar *out, qv_error *err);
+QV_API qv_status qv_compute_min_chunked(const qv_chunked_array *column, qv_scalar *out, qv_error *err);
+QV_API qv_status qv_compute_max_chunked(const qv_chunked_array *column, qv_scalar *out, qv_error *err);
+QV_API qv_status qv_compute_min_max_chunked(const qv_chunked_array *column, qv_scalar *min, qv_scalar *max,
+                                            qv_error *err);
+QV_API qv_status qv_compute_any_chunked(const qv_chunked_array *column, qv_scalar *out, qv_error *err);
+QV_API qv_status qv_compute_all_chunked(const qv_chunked_array *column, qv_scalar *out, qv_error *err);
+QV_API qv_status qv_compute_count_chunked(const qv_chunked_array *column, qv_count_mode mode, int64_t *out,
+                                          qv_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
