@@ -1,7 +1,10 @@
 /* quiver: compute kernels over arrays and chunked arrays.
  *
  * What exists today: scalar aggregations (sum, min, max, min_max, mean,
- * count, any, all) over one array or a chunked array, sliced or not.
+ * count, any, all) over one array or a chunked array, sliced or not; and
+ * selection (take, filter) on arrays of every type and on tables.
+ *
+ * ---- Aggregations ----
  *
  * Accepted inputs: int8..int64, uint8..uint64, float32, float64 and bool
  * (bool for sum, min, max, min_max, any, all, count); the null type (every
@@ -45,6 +48,7 @@
 #include <stdint.h>
 
 #include "quiver/array.h"
+#include "quiver/batch.h"
 #include "quiver/chunked.h"
 #include "quiver/scalar.h"
 #include "quiver/status.h"
@@ -81,6 +85,44 @@ QV_API qv_status qv_compute_any_chunked(const qv_chunked_array *column, qv_scala
 QV_API qv_status qv_compute_all_chunked(const qv_chunked_array *column, qv_scalar *out, qv_error *err);
 QV_API qv_status qv_compute_count_chunked(const qv_chunked_array *column, qv_count_mode mode, int64_t *out,
                                           qv_error *err);
+
+/* ---- Selection ----
+ *
+ * take: slot k of the result is row indices[k] of `values`; a null index
+ * gives a null slot. Indices are int32 or int64 (QV_ERR_TYPE otherwise); an
+ * index outside [0, values->length) is QV_ERR_OUT_OF_RANGE naming the row
+ * of the indices that holds it.
+ *
+ * filter: the rows of `values` where `mask` (bool, same length, else
+ * QV_ERR_INVALID_ARGUMENT) is true; a null in the mask drops the row
+ * (QV_FILTER_DROP, pyarrow's default) or gives a null slot
+ * (QV_FILTER_EMIT_NULL).
+ *
+ * Every type is accepted, nested, views, unions, dictionaries and run-end
+ * encoded included. Fixed-width layouts (numbers, temporal, decimals,
+ * fixed_size_binary, bool, dictionary indices) are gathered slot by slot
+ * into new buffers; a dictionary result shares the input's dictionary.
+ * Other layouts are assembled from zero-copy slices of the runs of
+ * consecutive rows, concatenated (see concat.h): offsets, views and run ends
+ * are checked as they are followed, so a hostile input that passed
+ * structural validation gives QV_ERR_INVALID_DATA, never a bad read.
+ * Caller owns *out. */
+typedef enum qv_filter_null_selection {
+  QV_FILTER_DROP = 0,  /* a null mask slot drops the row */
+  QV_FILTER_EMIT_NULL  /* a null mask slot gives a null row */
+} qv_filter_null_selection;
+
+QV_API qv_status qv_compute_take(qv_array *values, const qv_array *indices, qv_array **out, qv_error *err);
+QV_API qv_status qv_compute_filter(qv_array *values, const qv_array *mask, qv_filter_null_selection nulls,
+                                   qv_array **out, qv_error *err);
+
+/* Tables: the same, applied to every column (its chunks combined first);
+ * the result has the table's schema and one batch. A column's failure is
+ * prefixed with its index and name. Caller owns *out. */
+QV_API qv_status qv_compute_take_table(const qv_table *table, const qv_array *indices, qv_table **out,
+                                       qv_error *err);
+QV_API qv_status qv_compute_filter_table(const qv_table *table, const qv_array *mask,
+                                         qv_filter_null_selection nulls, qv_table **out, qv_error *err);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,21 @@
+/* Internal to src/compute: building an array from chosen rows of another.
+ *
+ * `rows` lists, for each output slot, the input row it copies, or -1 for a
+ * null slot. The caller has checked every row against the input's length;
+ * the gather itself then reads only slots the structural validation of the
+ * input guarantees, and follows offsets, views and children only through
+ * qv_array_slice + qv_array_concat, which check them as they go.
+ */
+#ifndef QUIVER_SRC_COMPUTE_GATHER_INTERNAL_H
+#define QUIVER_SRC_COMPUTE_GATHER_INTERNAL_H
+
+#include <stdint.h>
+
+#include "quiver/array.h"
+#include "quiver/status.h"
+
+/* Caller owns *out (offset 0 for the fixed-width layouts; the other layouts
+ * get what qv_array_concat makes of the row ranges). */
+qv_status qv__compute_gather(qv_array *input, const int64_t *rows, int64_t n, qv_array **out, qv_error *err);
+
+#endif
