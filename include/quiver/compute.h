@@ -2,7 +2,8 @@
  *
  * What exists today: scalar aggregations (sum, min, max, min_max, mean,
  * count, any, all) over one array or a chunked array, sliced or not; and
- * selection (take, filter) on arrays of every type and on tables.
+ * selection (take, filter) on arrays of every type and on tables; and
+ * sort_indices of one array.
  *
  * ---- Aggregations ----
  *
@@ -115,6 +116,22 @@ typedef enum qv_filter_null_selection {
 QV_API qv_status qv_compute_take(qv_array *values, const qv_array *indices, qv_array **out, qv_error *err);
 QV_API qv_status qv_compute_filter(qv_array *values, const qv_array *mask, qv_filter_null_selection nulls,
                                    qv_array **out, qv_error *err);
+
+/* ---- Sorting ----
+ *
+ * sort_indices: the uint64 row numbers that put `values` in order, stable
+ * (equal values keep their input order, in both directions), as
+ * pyarrow.compute.sort_indices. Keys: integers, float32/64, string, binary
+ * (and their large and view forms); others are QV_ERR_TYPE. NaNs are placed
+ * next to the nulls: [values][NaNs][nulls] with QV_NULLS_AT_END,
+ * [nulls][NaNs][values] with QV_NULLS_AT_START. A string slot whose
+ * offsets or view point outside the data is QV_ERR_INVALID_DATA naming the
+ * row. Caller owns *out. */
+typedef enum qv_sort_order { QV_SORT_ASCENDING = 0, QV_SORT_DESCENDING } qv_sort_order;
+typedef enum qv_null_placement { QV_NULLS_AT_END = 0, QV_NULLS_AT_START } qv_null_placement;
+
+QV_API qv_status qv_compute_sort_indices(const qv_array *values, qv_sort_order order, qv_null_placement nulls,
+                                         qv_array **out, qv_error *err);
 
 /* Tables: the same, applied to every column (its chunks combined first);
  * the result has the table's schema and one batch. A column's failure is
