@@ -3,7 +3,8 @@
  * What exists today: scalar aggregations (sum, min, max, min_max, mean,
  * count, any, all) over one array or a chunked array, sliced or not; and
  * selection (take, filter) on arrays of every type and on tables; and
- * sort_indices of one array.
+ * sort_indices of one array; element-wise comparisons and arithmetic
+ * (add, subtract, multiply, wrapping or checked) on numeric arrays.
  *
  * ---- Aggregations ----
  *
@@ -46,6 +47,7 @@
 #ifndef QUIVER_COMPUTE_H
 #define QUIVER_COMPUTE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "quiver/array.h"
@@ -117,6 +119,14 @@ QV_API qv_status qv_compute_take(qv_array *values, const qv_array *indices, qv_a
 QV_API qv_status qv_compute_filter(qv_array *values, const qv_array *mask, qv_filter_null_selection nulls,
                                    qv_array **out, qv_error *err);
 
+/* Tables: the same, applied to every column (its chunks combined first);
+ * the result has the table's schema and one batch. A column's failure is
+ * prefixed with its index and name. Caller owns *out. */
+QV_API qv_status qv_compute_take_table(const qv_table *table, const qv_array *indices, qv_table **out,
+                                       qv_error *err);
+QV_API qv_status qv_compute_filter_table(const qv_table *table, const qv_array *mask,
+                                         qv_filter_null_selection nulls, qv_table **out, qv_error *err);
+
 /* ---- Sorting ----
  *
  * sort_indices: the uint64 row numbers that put `values` in order, stable
@@ -133,13 +143,38 @@ typedef enum qv_null_placement { QV_NULLS_AT_END = 0, QV_NULLS_AT_START } qv_nul
 QV_API qv_status qv_compute_sort_indices(const qv_array *values, qv_sort_order order, qv_null_placement nulls,
                                          qv_array **out, qv_error *err);
 
-/* Tables: the same, applied to every column (its chunks combined first);
- * the result has the table's schema and one batch. A column's failure is
- * prefixed with its index and name. Caller owns *out. */
-QV_API qv_status qv_compute_take_table(const qv_table *table, const qv_array *indices, qv_table **out,
-                                       qv_error *err);
-QV_API qv_status qv_compute_filter_table(const qv_table *table, const qv_array *mask,
-                                         qv_filter_null_selection nulls, qv_table **out, qv_error *err);
+/* ---- Element-wise ----
+ *
+ * Comparisons give a bool array; arithmetic gives the input's type. Both
+ * sides are numeric arrays of the same type (integers, float32, float64;
+ * a mix is QV_ERR_TYPE: cast first), or an array and a scalar broadcast to
+ * every row (a number that must fit the array's type: QV_ERR_OUT_OF_RANGE
+ * otherwise; an integer scalar with a float array is converted). Nulls
+ * propagate: a slot is null when either side is; a null scalar gives an
+ * all-null result. Arrays of different lengths are QV_ERR_INVALID_ARGUMENT.
+ *
+ * Integer arithmetic wraps (two's complement) like pyarrow's add, subtract
+ * and multiply; with `checked` true (pyarrow's *_checked) a valid slot whose
+ * result overflows is QV_ERR_OVERFLOW naming the row. Floats follow IEEE 754
+ * either way. Caller owns *out. */
+typedef enum qv_compare_op {
+  QV_CMP_EQUAL = 0,
+  QV_CMP_NOT_EQUAL,
+  QV_CMP_LESS,
+  QV_CMP_LESS_EQUAL,
+  QV_CMP_GREATER,
+  QV_CMP_GREATER_EQUAL
+} qv_compare_op;
+typedef enum qv_arith_op { QV_ARITH_ADD = 0, QV_ARITH_SUBTRACT, QV_ARITH_MULTIPLY } qv_arith_op;
+
+QV_API qv_status qv_compute_compare(qv_compare_op op, const qv_array *left, const qv_array *right, qv_array **out,
+                                    qv_error *err);
+QV_API qv_status qv_compute_compare_scalar(qv_compare_op op, const qv_array *left, const qv_scalar *right,
+                                           qv_array **out, qv_error *err);
+QV_API qv_status qv_compute_arithmetic(qv_arith_op op, bool checked, const qv_array *left, const qv_array *right,
+                                       qv_array **out, qv_error *err);
+QV_API qv_status qv_compute_arithmetic_scalar(qv_arith_op op, bool checked, const qv_array *left,
+                                              const qv_scalar *right, qv_array **out, qv_error *err);
 
 #ifdef __cplusplus
 }
