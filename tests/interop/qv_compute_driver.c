@@ -10,6 +10,11 @@
  *   qv_compute_driver filter IN MASK OUT [--emit-null] [--slice OFFSET LENGTH]
  *   qv_compute_driver sort_indices IN OUT [--descending] [--nulls-first] [--slice ...]
  *       the permutation of the first column, written as column "indices"
+ *   qv_compute_driver elementwise NAME IN OUT [--scalar VALUE] [--slice ...]
+ *       NAME: equal not_equal less less_equal greater greater_equal add
+ *       subtract multiply add_checked subtract_checked multiply_checked;
+ *       columns 0 and 1 of IN (or column 0 and the scalar), written as
+ *       column "result"
  *       the first column of INDICES / MASK applied to every column of IN;
  *       the resulting table is written as an IPC stream
  *
@@ -26,6 +31,69 @@
 #include "quiver/concat.h"
 #include "quiver/ipc.h"
 #include "quiver/table.h"
+
+static const char *const cmp_names[] = {"equal", "not_equal", "less", "less_equal", "greater", "greater_equal"};
+static const char *const arith_names[] = {"add", "subtract", "multiply"};
+
+/* A number from the command line: float if it looks like one, else int
+ * (uint above INT64_MAX). */
+static void parse_scalar(const char *text, qv_scalar *s) {
+  memset(s, 0, sizeof *s);
+  if (strpbrk(text, ".eEnNiI") != NULL) {
+    s->kind = QV_SCALAR_FLOAT;
+    s->value.f = strtod(text, NULL);
+  } else if (text[0] != '-' && strtoull(text, NULL, 10) > (unsigned long long)INT64_MAX) {
+    s->kind = QV_SCALAR_UINT;
+    s->value.u = strtoull(text, NULL, 10);
+  } else {
+    s->kind = QV_SCALAR_INT;
+    s->value.i = strtoll(text, NULL, 10);
+  }
+}
+
+/* Column c of t as one array. */
+static qv_status column_array(const qv_table *t, int32_t c, qv_array **out, qv_error *err) {
+  qv_chunked_array *col = NULL;
+  qv_status st = qv_table_column(t, c, &col, err);
+  if (st == QV_OK) st = qv_chunked_array_combine(col, out, err);
+  qv_chunked_array_release(col);
+  return st;
+}
+
+static qv_status elementwise(const char *name, const qv_table *t, const char *scalar_text, const char *path,
+                             int *known, qv_error *err) {
+  qv_array *left = NULL, *right = NULL, *result = NULL;
+  qv_table *out = NULL;
+  qv_scalar scalar;
+  const char *col_name[] = {"result"};
+  int cmp = -1, arith = -1, checked = strstr(name, "_checked") != NULL;
+  qv_ipc_write_options wo = QV_IPC_WRITE_OPTIONS_DEFAULT;
+  qv_status st;
+  for (int i = 0; i < 6; i++)
+    if (strcmp(name, cmp_names[i]) == 0) cmp = i;
+  for (int i = 0; i < 3; i++)
+    if (strncmp(name, arith_names[i], strlen(arith_names[i])) == 0 &&
+        (name[strlen(arith_names[i])] == '\0' || strcmp(name + strlen(arith_names[i]), "_checked") == 0))
+      arith = i;
+  *known = cmp >= 0 || arith >= 0;
+  if (!*known) return QV_OK;
+  st = column_array(t, 0, &left, err);
+  if (st == QV_OK && scalar_text == NULL) st = column_array(t, 1, &right, err);
+  if (scalar_text) parse_scalar(scalar_text, &scalar);
+  if (st == QV_OK) {
+    if (cmp >= 0 && right) st = qv_compute_compare((qv_compare_op)cmp, left, right, &result, err);
+    else if (cmp >= 0) st = qv_compute_compare_scalar((qv_compare_op)cmp, left, &scalar, &result, err);
+    else if (right) st = qv_compute_arithmetic((qv_arith_op)arith, checked, left, right, &result, err);
+    else st = qv_compute_arithmetic_scalar((qv_arith_op)arith, checked, left, &scalar, &result, err);
+  }
+  if (st == QV_OK) st = qv_table_from_arrays(col_name, &result, 1, &out, err);
+  if (st == QV_OK) st = qv_ipc_write_path(path, QV_IPC_FORMAT_STREAM, out, &wo, err);
+  qv_table_release(out);
+  qv_array_release(result);
+  qv_array_release(left);
+  qv_array_release(right);
+  return st;
+}
 
 static int usage(const char *why) {
   fprintf(stderr,
@@ -132,6 +200,7 @@ int main(int argc, char **argv) {
   const char *pos[4] = {NULL, NULL, NULL, NULL};
   int n_pos = 0, emit_null = 0, known = 0, descending = 0, nulls_first = 0;
   int64_t slice_off = -1, slice_len = 0;
+  const char *scalar_text = NULL;
   qv_error err;
   qv_status st = QV_OK;
   qv_table *in = NULL, *t = NULL, *result = NULL;
@@ -142,6 +211,7 @@ int main(int argc, char **argv) {
     if (strcmp(argv[i], "--emit-null") == 0) emit_null = 1;
     else if (strcmp(argv[i], "--descending") == 0) descending = 1;
     else if (strcmp(argv[i], "--nulls-first") == 0) nulls_first = 1;
+    else if (strcmp(argv[i], "--scalar") == 0 && i + 1 < argc) scalar_text = argv[++i];
     else if (strcmp(argv[i], "--slice") == 0 && i + 2 < argc) {
       slice_off = strtoll(argv[i + 1], NULL, 10);
       slice_len = strtoll(argv[i + 2], NULL, 10);
@@ -151,14 +221,28 @@ int main(int argc, char **argv) {
   }
   if (n_pos < 3) return usage("KERNEL IN OUT are required");
   int selection = strcmp(pos[0], "take") == 0 || strcmp(pos[0], "filter") == 0;
-  if (selection && n_pos != 4) return usage("take and filter need IN ARG OUT");
+  int element = strcmp(pos[0], "elementwise") == 0;
+  if ((selection || element) && n_pos != 4) return usage("take, filter and elementwise take three more arguments");
+  if (element) { /* NAME IN OUT: shift so pos[1] is IN */
+    const char *op_name = pos[1];
+    pos[1] = pos[2];
+    pos[2] = pos[3];
+    pos[3] = op_name;
+  }
 
   st = qv_ipc_read_path(pos[1], NULL, &in, &err);
   if (st == QV_OK && slice_off >= 0) st = qv_table_slice(in, slice_off, slice_len, &t, &err);
   else if (st == QV_OK) t = qv_table_retain(in);
   if (st != QV_OK) goto done;
 
-  if (strcmp(pos[0], "sort_indices") == 0) {
+  if (element) {
+    st = elementwise(pos[3], t, scalar_text, pos[2], &known, &err);
+    if (st == QV_OK && !known) {
+      qv_table_release(t);
+      qv_table_release(in);
+      return usage("unknown element-wise kernel");
+    }
+  } else if (strcmp(pos[0], "sort_indices") == 0) {
     qv_chunked_array *col = NULL;
     qv_array *whole = NULL, *perm = NULL;
     const char *name[] = {"indices"};
