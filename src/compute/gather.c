@@ -14,6 +14,7 @@
  */
 #include "compute/gather_internal.h"
 
+#include "core/checked_access.h"
 #include "core/internal.h"
 #include "core/layout.h"
 #include "quiver/concat.h"
@@ -113,8 +114,24 @@ static qv_status gather_ranges(qv_array *in, const int64_t *rows, int64_t n, qv_
   return st;
 }
 
+/* Concatenation keeps a view's buffer index as it is when it need not shift
+ * it, so the views of the chosen valid rows are checked here, against the
+ * data buffers they name. */
+static qv_status check_views(const qv_array *in, const int64_t *rows, int64_t n, qv_error *err) {
+  for (int64_t k = 0; k < n; k++) {
+    const uint8_t *data;
+    int64_t len;
+    if (rows[k] < 0 || !qv_array_is_valid(in, rows[k])) continue;
+    if (!qv__view_slot(in, rows[k], &data, &len))
+      return qv_error_set(err, QV_ERR_INVALID_DATA, "row %lld: its view points outside the array's data buffers",
+                          (long long)rows[k]);
+  }
+  return QV_OK;
+}
+
 qv_status qv__compute_gather(qv_array *input, const int64_t *rows, int64_t n, qv_array **out, qv_error *err) {
   const qv__layout *lay = qv__layout_of(input->type);
   if (fixed_width(lay)) return gather_fixed(input, lay, rows, n, out, err);
+  if (lay->variadic) QV_RETURN_IF_ERROR(check_views(input, rows, n, err));
   return gather_ranges(input, rows, n, out, err);
 }

@@ -175,6 +175,50 @@ static void hostile_offsets_backwards(void **state) {
   qv_array_release(values);
 }
 
+/* A view naming data buffer 1 of an array that has one: structurally
+ * valid, and take or filter of its row is an error, not a read. */
+static void hostile_view_buffer_index(void **state) {
+  (void)state;
+  qv_view v[2];
+  memset(v, 0, sizeof v);
+  v[0].inlined.size = 2;
+  memcpy(v[0].inlined.data, "ok", 2);
+  v[1].ref.size = 20;
+  memcpy(v[1].ref.prefix, "hell", 4);
+  v[1].ref.buffer_index = 1;
+  qv_array *values = hand_array(qv_type_string_view(), 2, 0, 0, 3,
+                                BUFS(NULL, hand_buf(v, sizeof v), hand_buf("hello world, this is long", 25)), 0, NULL,
+                                NULL);
+  expect_valid(values, QV_VALIDATE_STRUCTURE);
+  qv_array *idx = I32(0, 1), *out = NULL, *mask = bools("01", NULL);
+  qv_error e;
+  assert_int_equal(qv_compute_take(values, idx, &out, &e), QV_ERR_INVALID_DATA);
+  assert_null(out);
+  assert_int_equal(qv_compute_filter(values, mask, QV_FILTER_DROP, &out, &e), QV_ERR_INVALID_DATA);
+  assert_null(out);
+  qv_array_release(idx);
+  qv_array_release(mask);
+  idx = I32(0);
+  qv_array *want = hand_array(qv_type_string_view(), 1, 0, 0, 2, BUFS(NULL, hand_buf(v, 16)), 0, NULL, NULL);
+  expect_array(take(values, idx), want);
+  qv_array_release(idx);
+  qv_array_release(values);
+}
+
+/* Run ends 3, 2, 4 (decreasing in the middle) pass structural validation. */
+static void hostile_run_ends_unsorted(void **state) {
+  (void)state;
+  qv_array *values = hand_array(hand_ree(qv_type_int32(), qv_type_int64()), 4, 0, 0, 0, NULL, 2,
+                                KIDS(I32(3, 2, 4), I64(7, 8, 9)), NULL);
+  expect_valid(values, QV_VALIDATE_STRUCTURE);
+  qv_array *idx = I32(3, 0), *out = NULL;
+  qv_error e;
+  assert_int_equal(qv_compute_take(values, idx, &out, &e), QV_ERR_INVALID_DATA);
+  assert_null(out);
+  qv_array_release(idx);
+  qv_array_release(values);
+}
+
 static void tables_column_by_column(void **state) {
   (void)state;
   const char *names[] = {"n", "s"};
@@ -228,6 +272,8 @@ int main(void) {
       cmocka_unit_test(take_strings_runs_and_nulls),
       cmocka_unit_test(take_lists_structs_dictionaries),
       cmocka_unit_test(hostile_offsets_backwards),
+      cmocka_unit_test(hostile_view_buffer_index),
+      cmocka_unit_test(hostile_run_ends_unsorted),
       cmocka_unit_test(tables_column_by_column),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -98,6 +98,18 @@ static void errors(void **state) {
   assert_non_null(strstr(e.message, "row 1"));
   assert_null(perm);
   qv_array_release(a);
+  /* A view naming a data buffer the array does not have. */
+  qv_view v[2];
+  memset(v, 0, sizeof v);
+  v[0].inlined.size = 1;
+  v[1].ref.size = 20;
+  v[1].ref.buffer_index = 3;
+  a = hand_array(qv_type_string_view(), 2, 0, 0, 3, BUFS(NULL, hand_buf(v, sizeof v), hand_buf("0123456789012345678901", 22)),
+                 0, NULL, NULL);
+  expect_valid(a, QV_VALIDATE_STRUCTURE);
+  assert_int_equal(qv_compute_sort_indices(a, QV_SORT_DESCENDING, QV_NULLS_AT_END, &perm, &e), QV_ERR_INVALID_DATA);
+  assert_non_null(strstr(e.message, "row 1"));
+  qv_array_release(a);
   a = bools("10", NULL);
   assert_int_equal(qv_compute_sort_indices(a, QV_SORT_ASCENDING, QV_NULLS_AT_END, &perm, &e), QV_ERR_TYPE);
   assert_int_equal(qv_compute_sort_indices(a, (qv_sort_order)5, QV_NULLS_AT_END, &perm, &e), QV_ERR_INVALID_ARGUMENT);
