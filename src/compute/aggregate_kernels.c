@@ -240,18 +240,30 @@ MINMAX_INT(uint16, uint16_t, UINT16_MAX, 0, umin, umax, uint64_t)
 MINMAX_INT(uint32, uint32_t, UINT32_MAX, 0, umin, umax, uint64_t)
 MINMAX_INT(uint64, uint64_t, UINT64_MAX, 0, umin, umax, uint64_t)
 
-/* Floats: a NaN fails both comparisons, so it never replaces mn or mx;
- * non_nan tells "only NaN" apart from "nothing". */
+/* Floats: a NaN becomes the identity, so it never wins; non_nan tells
+ * "only NaN" apart from "nothing". One pass, a select per value. */
 #define MINMAX_FLOAT(NAME, T)                                                                   \
   static void minmax_##NAME(const qv_array *a, int64_t row_base, qv__agg_acc *acc) {            \
     const T *v = qv_array_values_##NAME(a);                                                     \
     int64_t non_nan = 0;                                                                        \
+    T mn = (T)INFINITY, mx = (T)-INFINITY;                                                      \
     (void)row_base;                                                                             \
-    MINMAX_LOOP(T, INFINITY, -INFINITY)                                                         \
     for (int64_t i = 0; i < a->length; i += 64) {                                              \
       int64_t m = block_len(a->length, i);                                                      \
       uint64_t w = block_validity(a, i, m);                                                     \
-      for (int64_t j = 0; j < m; j++) non_nan += (int64_t)(((w >> j) & 1) & (v[i + j] == v[i + j])); \
+      int64_t nn = 0;                                                                           \
+      if (w == 0) continue;                                                                     \
+      for (int64_t j = 0; j < m; j++) {                                                         \
+        T x = v[i + j];                                                                         \
+        int ok = (int)((w >> j) & 1) & (x == x);                                                \
+        T lo = ok ? x : (T)INFINITY;                                                            \
+        T hi = ok ? x : (T)-INFINITY;                                                           \
+        mn = lo < mn ? lo : mn;                                                                 \
+        mx = hi > mx ? hi : mx;                                                                 \
+        nn += ok;                                                                               \
+      }                                                                                         \
+      non_nan += nn;                                                                            \
+      acc->valid += __builtin_popcountll(w);                                                    \
     }                                                                                           \
     acc->non_nan += non_nan;                                                                    \
     if ((double)mn < acc->fmin) acc->fmin = (double)mn;                                         \
