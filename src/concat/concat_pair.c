@@ -255,6 +255,19 @@ qv_status qv__array_concat2(const qv_array *a, const qv_array *b, qv_array **out
     case QV_TYPE_STRING_VIEW: {
       QV_GOTO_IF_ERROR(st, concat_fixed(a, b, 1, QV_VIEW_SIZE, &bufs[1], err), done);
       int32_t shift = a->n_buffers - 2;
+      /* The first array's views keep their indices, so they are checked
+       * here the same way: the result must not name a buffer it lacks. */
+      qv_view *va = (qv_view *)(void *)bufs[1]->data;
+      for (int64_t i = 0; i < a->length; i++) {
+        if (va[i].inlined.size <= QV_VIEW_INLINE_MAX || (va[i].ref.buffer_index >= 0 && va[i].ref.buffer_index < shift))
+          continue;
+        if (!qv__slot_valid(a, i))
+          memset(&va[i], 0, sizeof va[i]);
+        else
+          QV_FAIL_GOTO(st, done, err, QV_ERR_INVALID_DATA,
+                       "cannot concatenate: first array: view at row %lld refers to buffer %d of %d", (long long)i,
+                       (int)va[i].ref.buffer_index, (int)shift);
+      }
       qv_view *v = (qv_view *)(void *)(bufs[1]->data + a->length * QV_VIEW_SIZE);
       const int32_t nb = b->n_buffers - 2;
       for (int64_t i = 0; i < b->length; i++) {

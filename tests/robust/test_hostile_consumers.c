@@ -284,6 +284,11 @@ static void test_view_buffer_index_out_of_range_concat(void **state) {
   v[0].ref.buffer_index = 1; /* b has one data buffer: index 1 is a's only one after the shift */
   qv_array *b2 = hand_array(qv_type_string_view(), 1, 0, 0, 3, BUFS(NULL, exact_buf(v, sizeof v), NULL), 0, NULL, NULL);
   hand_expect(qv__array_concat2(a, b2, &out, &e), &e, QV_ERR_INVALID_DATA, "refers to buffer 1 of 1");
+  /* The same bad view as the FIRST input, whose indices are not shifted:
+   * the result must not keep a view naming a buffer it lacks. */
+  hand_expect(qv__array_concat2(b2, a, &out, &e), &e, QV_ERR_INVALID_DATA,
+              "first array: view at row 0 refers to buffer 1 of 1");
+  assert_null(out);
   qv_array_release(b2);
   qv_array_release(a);
   qv_array_release(b);
