@@ -30,7 +30,9 @@ QV_API void qv_field_release(qv_field *field); /* accepts NULL */
 /* Equal names, nullability and types; metadata compared only if check_metadata. */
 QV_API bool qv_field_equals(const qv_field *a, const qv_field *b, bool check_metadata);
 /* "name: type" (plus " not null" when not nullable); snprintf semantics. */
-QV_API int64_t qv_field_to_string(const qv_field *field, char *buf, size_t cap);
+QV_API int64_t qv_field_format(const qv_field *field, char *buf, size_t cap);
+/* The same text in a new string (*out, release with qv_free_string). */
+QV_API qv_status qv_field_to_string(const qv_field *field, char **out, qv_error *err);
 
 #ifdef __cplusplus
 }

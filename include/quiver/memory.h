@@ -19,6 +19,12 @@
 extern "C" {
 #endif
 
+/* One ownership rule for text: every *_to_string function of quiver
+ * returns a new NUL-terminated string that the caller releases with
+ * qv_free_string (NULL accepted); the *_format functions write into the
+ * caller's buffer with snprintf semantics instead. */
+QV_API void qv_free_string(char *s);
+
 /* Buffers quiver allocates are aligned to, and padded to a multiple of, this. */
 #define QV_ALIGNMENT 64
 

@@ -90,8 +90,6 @@ QV_API qv_status qv_batch_to_string(const qv_batch *batch, const qv_print_option
 QV_API qv_status qv_table_to_string(const qv_table *table, const qv_print_options *opts, char **out,
                                     qv_error *err);
 
-/* Frees a string returned by the *_to_string functions (NULL accepted). */
-QV_API void qv_free_string(char *s);
 
 /* Writes the same text (plus a trailing newline) to `f`. QV_ERR_IO if the
  * write fails. */

@@ -29,7 +29,9 @@ QV_API void qv_schema_release(qv_schema *schema); /* accepts NULL */
 QV_API int32_t qv_schema_field_index(const qv_schema *schema, const char *name);
 QV_API bool qv_schema_equals(const qv_schema *a, const qv_schema *b, bool check_metadata);
 /* One "name: type" line per field, like pyarrow; snprintf semantics. */
-QV_API int64_t qv_schema_to_string(const qv_schema *schema, char *buf, size_t cap);
+QV_API int64_t qv_schema_format(const qv_schema *schema, char *buf, size_t cap);
+/* The same text in a new string (*out, release with qv_free_string). */
+QV_API qv_status qv_schema_to_string(const qv_schema *schema, char **out, qv_error *err);
 
 #ifdef __cplusplus
 }

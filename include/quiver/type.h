@@ -237,7 +237,10 @@ QV_API bool qv_type_equals(const qv_type *a, const qv_type *b, bool check_metada
  * "struct<a: int32, b: string>", "map<string, int64>", "extension<arrow.uuid>".
  * snprintf semantics: writes at most cap bytes (NUL-terminated when cap > 0),
  * returns the full length needed. */
-QV_API int64_t qv_type_to_string(const qv_type *type, char *buf, size_t cap);
+QV_API int64_t qv_type_format(const qv_type *type, char *buf, size_t cap);
+/* The same text in a new string (*out, release with qv_free_string), like
+ * every *_to_string function of quiver. */
+QV_API qv_status qv_type_to_string(const qv_type *type, char **out, qv_error *err);
 /* Short name of an id ("int32", "large_list", "dense_union"...). */
 QV_API const char *qv_type_id_name(qv_type_id id);
 /* The type whose layout an array of `type` has (extension -> storage, recursively). */

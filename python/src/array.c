@@ -269,7 +269,7 @@ static PyObject *array_repr(PyObject *self) {
   if (body == NULL) body = qvpy_invalid_text(); /* invalid data: say so instead of failing repr() */
   if (body == NULL) return NULL;
   char tname[256];
-  qv_type_to_string(arr(self)->type, tname, sizeof tname);
+  qv_type_format(arr(self)->type, tname, sizeof tname);
   PyObject *r = PyUnicode_FromFormat("<quiver.Array type=%s length=%lld>\n%U", tname, (long long)arr(self)->length,
                                      body);
   Py_DECREF(body);

@@ -477,8 +477,8 @@ static PyObject *f_import_array(PyObject *m, PyObject *args) {
   qv_type *want = qvpy_as_type(type_obj, "type");
   if (want != NULL && !qv_type_equals(((QvArrayObject *)r)->array->type, want, false)) {
     char got_s[256], want_s[256];
-    qv_type_to_string(((QvArrayObject *)r)->array->type, got_s, sizeof got_s);
-    qv_type_to_string(want, want_s, sizeof want_s);
+    qv_type_format(((QvArrayObject *)r)->array->type, got_s, sizeof got_s);
+    qv_type_format(want, want_s, sizeof want_s);
     Py_DECREF(r);
     return PyErr_Format(QvExc_ArrowTypeError, "the producer returned %s, not the requested %s (quiver does not cast)",
                         got_s, want_s);

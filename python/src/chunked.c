@@ -153,7 +153,7 @@ static PyObject *chunked_richcompare(PyObject *a, PyObject *b, int op) {
 }
 static PyObject *chunked_repr(PyObject *self) {
   char tname[256];
-  qv_type_to_string(ck(self)->type, tname, sizeof tname);
+  qv_type_format(ck(self)->type, tname, sizeof tname);
   PyObject *parts = PyUnicode_FromFormat("<quiver.ChunkedArray type=%s length=%lld chunks=%zd>", tname,
                                          (long long)chunked_length(self), PyTuple_GET_SIZE(ck(self)->chunks));
   for (Py_ssize_t i = 0; parts != NULL && i < PyTuple_GET_SIZE(ck(self)->chunks); i++) {
@@ -250,8 +250,8 @@ static PyObject *f_chunked_array(PyObject *m, PyObject *args) {
     }
     if (!qv_type_equals(((QvArrayObject *)a)->array->type, t, false)) {
       char want[256], got[256];
-      qv_type_to_string(t, want, sizeof want);
-      qv_type_to_string(((QvArrayObject *)a)->array->type, got, sizeof got);
+      qv_type_format(t, want, sizeof want);
+      qv_type_format(((QvArrayObject *)a)->array->type, got, sizeof got);
       Py_DECREF(chunks);
       return PyErr_Format(QvExc_ArrowTypeError, "chunk %zd has type %s, expected %s", i, got, want);
     }

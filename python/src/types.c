@@ -58,9 +58,9 @@ static PyObject *text_of(const void *obj, to_string_fn fn) {
   PyMem_Free(big);
   return r;
 }
-static int64_t type_text(const void *t, char *b, size_t c) { return qv_type_to_string(t, b, c); }
-static int64_t field_text(const void *f, char *b, size_t c) { return qv_field_to_string(f, b, c); }
-static int64_t schema_text(const void *s, char *b, size_t c) { return qv_schema_to_string(s, b, c); }
+static int64_t type_text(const void *t, char *b, size_t c) { return qv_type_format(t, b, c); }
+static int64_t field_text(const void *f, char *b, size_t c) { return qv_field_format(f, b, c); }
+static int64_t schema_text(const void *s, char *b, size_t c) { return qv_schema_format(s, b, c); }
 
 PyObject *qvpy_metadata_to_dict(const qv_metadata *md) {
   if (md == NULL || md->n == 0) return qvpy_newref(Py_None);

@@ -262,7 +262,7 @@ int32_t qv__builder_kind_of(const qv_type *s) {
 
 qv_status qv__builder_type_error(const qv_builder *b, const char *what, qv_error *err) {
   char tname[128];
-  qv_type_to_string(b->type_, tname, sizeof tname);
+  qv_type_format(b->type_, tname, sizeof tname);
   return qv_error_set(err, QV_ERR_TYPE, "cannot %s on a builder of type %s", what, tname);
 }
 

@@ -118,7 +118,7 @@ static qv_status dict_append(qv_builder *b, const void *bytes, int64_t len, qv_e
   int64_t idx = d->n_entries;
   if (idx > d->max_index) {
     char iname[64];
-    qv_type_to_string(b->storage_->index_type, iname, sizeof iname);
+    qv_type_format(b->storage_->index_type, iname, sizeof iname);
     return qv_error_set(err, QV_ERR_OVERFLOW,
                         "dictionary index type %s cannot index more than %lld distinct values (slot %lld)", iname,
                         (long long)d->max_index + 1, (long long)b->length_);
@@ -259,7 +259,7 @@ qv_status qv__builder_init_dictionary(qv_builder *b, qv_error *err) {
   b->dict_->binary = kind == QV__FAST_BIN32 || kind == QV__FAST_BIN64 || kind == QV__FAST_VIEW;
   if (kind == QV__FAST_NONE || kind == QV__FAST_BOOL) {
     char vname[128];
-    qv_type_to_string(b->storage_->value_type, vname, sizeof vname);
+    qv_type_format(b->storage_->value_type, vname, sizeof vname);
     return qv_error_set(err, QV_ERR_NOT_IMPLEMENTED,
                         "dictionary builder for value type %s (only fixed-width and binary-like values)", vname);
   }

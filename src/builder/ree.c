@@ -24,7 +24,7 @@ static qv_status run_end(const qv_builder *b, int64_t n, int64_t *end, qv_error 
   if (n < 1) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "run-end encoded: run length %lld < 1", (long long)n);
   if (qv__add_overflow_i64(b->length_, n, end) || *end > run_end_max(b)) {
     char tname[64];
-    qv_type_to_string(b->children_[0]->type_, tname, sizeof tname);
+    qv_type_format(b->children_[0]->type_, tname, sizeof tname);
     return qv_error_set(err, QV_ERR_OVERFLOW, "run-end encoded: run end %lld + %lld does not fit run_ends type %s",
                         (long long)b->length_, (long long)n, tname);
   }

@@ -33,8 +33,8 @@ static qv_status precheck(const qv_array *a, const qv_array *b, const qv_equal_o
   }
   if (a->type == NULL || b->type == NULL || !qv_type_equals(a->type, b->type, o->check_metadata)) {
     char ta[160] = "(none)", tb[160] = "(none)";
-    if (a->type) qv_type_to_string(a->type, ta, sizeof ta);
-    if (b->type) qv_type_to_string(b->type, tb, sizeof tb);
+    if (a->type) qv_type_format(a->type, ta, sizeof ta);
+    if (b->type) qv_type_format(b->type, tb, sizeof tb);
     return qv_error_set(why, QV_ERR_INVALID_DATA, "%stypes differ: left %s, right %s", prefix, ta, tb);
   }
   if (a->length != b->length)

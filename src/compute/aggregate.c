@@ -38,7 +38,7 @@ static void set_null(qv_scalar *s, const qv_type *type) {
 
 static qv_status type_error(agg_op op, const qv_type *type, qv_error *err) {
   char name[128];
-  qv_type_to_string(type, name, sizeof name);
+  qv_type_format(type, name, sizeof name);
   return qv_error_set(err, QV_ERR_TYPE, "%s: type %s is not supported (integers, float32, float64%s)",
                       op_names[op], name, op == OP_ANY || op == OP_ALL ? "; any/all need bool" : ", bool");
 }
@@ -69,7 +69,7 @@ static qv_status finish_sum(agg_op op, family fam, const qv_type *type, const qv
     if (acc->valid == 0) return QV_OK;
     if (acc->isum > (qv__i128)INT64_MAX || acc->isum < (qv__i128)INT64_MIN) {
       char name[64];
-      qv_type_to_string(type, name, sizeof name);
+      qv_type_format(type, name, sizeof name);
       return qv_error_set(err, QV_ERR_OVERFLOW,
                           "sum: the sum of the %s values does not fit in int64 (the running sum leaves the "
                           "range at row %lld)",
@@ -82,7 +82,7 @@ static qv_status finish_sum(agg_op op, family fam, const qv_type *type, const qv
     if (acc->valid == 0) return QV_OK;
     if (acc->usum > (qv__u128)UINT64_MAX) {
       char name[64];
-      qv_type_to_string(type, name, sizeof name);
+      qv_type_format(type, name, sizeof name);
       return qv_error_set(err, QV_ERR_OVERFLOW,
                           "sum: the sum of the %s values does not fit in uint64 (the running sum leaves the "
                           "range at row %lld)",

@@ -222,15 +222,15 @@ static qv_status prepare(const char *fn, const qv_array *left, const qv_array *r
   if (left == NULL || (right == NULL && scalar == NULL))
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "%s: NULL argument", fn);
   if (!kernels_for(left->type->id, &o->k)) {
-    qv_type_to_string(left->type, name, sizeof name);
+    qv_type_format(left->type, name, sizeof name);
     return qv_error_set(err, QV_ERR_TYPE, "%s: type %s is not supported (integers, float32, float64)", fn, name);
   }
   o->a = window_values(left, o->k.width);
   if (right != NULL) {
     if (right->type->id != left->type->id) {
       char other[64];
-      qv_type_to_string(left->type, name, sizeof name);
-      qv_type_to_string(right->type, other, sizeof other);
+      qv_type_format(left->type, name, sizeof name);
+      qv_type_format(right->type, other, sizeof other);
       return qv_error_set(err, QV_ERR_TYPE, "%s: %s and %s differ (cast one side first)", fn, name, other);
     }
     if (right->length != left->length)

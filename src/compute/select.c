@@ -52,7 +52,7 @@ qv_status qv_compute_take(qv_array *values, const qv_array *indices, qv_array **
   *out = NULL;
   if (indices->type->id != QV_TYPE_INT32 && indices->type->id != QV_TYPE_INT64) {
     char name[64];
-    qv_type_to_string(indices->type, name, sizeof name);
+    qv_type_format(indices->type, name, sizeof name);
     return qv_error_set(err, QV_ERR_TYPE, "take: indices must be int32 or int64, not %s", name);
   }
   QV_RETURN_IF_ERROR(alloc_rows(indices->length, "take", &rows, err));
@@ -69,7 +69,7 @@ static qv_status rows_from_mask(const qv_array *values, const qv_array *mask, qv
   int64_t n = 0;
   if (mask->type->id != QV_TYPE_BOOL) {
     char name[64];
-    qv_type_to_string(mask->type, name, sizeof name);
+    qv_type_format(mask->type, name, sizeof name);
     return qv_error_set(err, QV_ERR_TYPE, "filter: the mask must be bool, not %s", name);
   }
   if (mask->length != values->length)

@@ -121,7 +121,7 @@ qv_status qv_compute_sort_indices(const qv_array *values, qv_sort_order order, q
   sorter = number_sorter(id);
   if (sorter == NULL && !is_bytes(id)) {
     char name[64];
-    qv_type_to_string(values->type, name, sizeof name);
+    qv_type_format(values->type, name, sizeof name);
     return qv_error_set(err, QV_ERR_TYPE, "sort_indices: type %s is not supported (integers, floats, strings, binaries)",
                         name);
   }

@@ -19,8 +19,8 @@ qv_status qv_array_concat(qv_array *const *arrays, int64_t n, qv_array **out, qv
       return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_array_concat: array %lld is NULL", (long long)i);
     if (!qv_type_equals(arrays[i]->type, arrays[0]->type, false)) {
       char want[256], got[256];
-      qv_type_to_string(arrays[0]->type, want, sizeof want);
-      qv_type_to_string(arrays[i]->type, got, sizeof got);
+      qv_type_format(arrays[0]->type, want, sizeof want);
+      qv_type_format(arrays[i]->type, got, sizeof got);
       return qv_error_set(err, QV_ERR_TYPE, "qv_array_concat: array %lld has type %s, array 0 has %s",
                           (long long)i, got, want);
     }

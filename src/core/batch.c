@@ -28,8 +28,8 @@ static qv_status batch_new(qv_schema *schema, int64_t length, qv_array *const *c
     const qv_field *f = schema->fields[i];
     if (!qv_type_equals(columns[i]->type, f->type, false)) {
       char want[256], got[256];
-      qv_type_to_string(f->type, want, sizeof want);
-      qv_type_to_string(columns[i]->type, got, sizeof got);
+      qv_type_format(f->type, want, sizeof want);
+      qv_type_format(columns[i]->type, got, sizeof got);
       return qv_error_set(err, QV_ERR_INVALID_ARGUMENT,
                           "record batch: column %d ('%s') has type %s, but the schema field has type %s", i, f->name,
                           got, want);

@@ -24,8 +24,8 @@ qv_status qv_chunked_array_new(qv_type *type, qv_array *const *chunks, int64_t n
     if (type == NULL) type = chunks[0]->type;
     if (!qv_type_equals(chunks[i]->type, type, false)) {
       char want[256], got[256];
-      qv_type_to_string(type, want, sizeof want);
-      qv_type_to_string(chunks[i]->type, got, sizeof got);
+      qv_type_format(type, want, sizeof want);
+      qv_type_format(chunks[i]->type, got, sizeof got);
       return qv_error_set(err, QV_ERR_TYPE, "chunked array: chunk %lld has type %s, expected %s", (long long)i, got,
                           want);
     }

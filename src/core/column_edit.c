@@ -108,8 +108,8 @@ static qv_status plan_put(const qv_schema *s, int32_t i, qv_field *field, const 
   if (field == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "%s: field is NULL", what);
   if (!qv_type_equals(field->type, column_type, false)) {
     char want[256], got[256];
-    qv_type_to_string(field->type, want, sizeof want);
-    qv_type_to_string(column_type, got, sizeof got);
+    qv_type_format(field->type, want, sizeof want);
+    qv_type_format(column_type, got, sizeof got);
     return qv_error_set(err, QV_ERR_TYPE, "%s: column '%s' has type %s but its field says %s", what, field->name,
                         got, want);
   }

@@ -154,7 +154,7 @@ char *qv__strbuf_take(qv_strbuf *sb);
 void qv__strbuf_free(qv_strbuf *sb);
 
 /* Appends pyarrow-style text for a type / "name: type[ not null]" for a
- * field, as qv_type_to_string / qv_field_to_string produce. */
+ * field, as qv_type_format / qv_field_format produce. */
 void qv__type_append(qv_strbuf *sb, const qv_type *type);
 void qv__field_append(qv_strbuf *sb, const qv_field *field);
 /* Appends metadata pairs as pyarrow prints them ("key: 'value'" lines,

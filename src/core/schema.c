@@ -63,7 +63,7 @@ bool qv_schema_equals(const qv_schema *a, const qv_schema *b, bool check_metadat
   return true;
 }
 
-int64_t qv_schema_to_string(const qv_schema *schema, char *buf, size_t cap) {
+int64_t qv_schema_format(const qv_schema *schema, char *buf, size_t cap) {
   qv_strbuf sb;
   qv__strbuf_init_fixed(&sb, buf, cap);
   if (schema != NULL) {

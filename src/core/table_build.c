@@ -79,8 +79,8 @@ qv_status qv__table_from_aligned(qv_schema *schema, qv_chunked_array *const *col
                           schema->fields[i]->name);
     if (!qv_type_equals(columns[i]->type, schema->fields[i]->type, false)) {
       char want[256], got[256];
-      qv_type_to_string(schema->fields[i]->type, want, sizeof want);
-      qv_type_to_string(columns[i]->type, got, sizeof got);
+      qv_type_format(schema->fields[i]->type, want, sizeof want);
+      qv_type_format(columns[i]->type, got, sizeof got);
       return qv_error_set(err, QV_ERR_TYPE, "table: column %d ('%s') has type %s, but its field has type %s", i,
                           schema->fields[i]->name, got, want);
     }

@@ -279,7 +279,7 @@ qv_status qv_type_map_from_entries(qv_field *entries, bool keys_sorted, qv_type 
   const qv_type *et = entries->type;
   if (et->id != QV_TYPE_STRUCT || et->n_children != 2) {
     char buf[128];
-    qv_type_to_string(et, buf, sizeof buf);
+    qv_type_format(et, buf, sizeof buf);
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT,
                         "map type: entries field '%s' must be a struct of 2 fields (key, value), got %s",
                         entries->name, buf);
@@ -351,7 +351,7 @@ qv_status qv_type_dictionary(qv_type *index_type, qv_type *value_type, bool orde
                         index_type ? "value" : "index");
   if (!qv_type_is_integer(index_type->id)) {
     char buf[128];
-    qv_type_to_string(index_type, buf, sizeof buf);
+    qv_type_format(index_type, buf, sizeof buf);
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "dictionary index type must be an integer type, got %s", buf);
   }
   qv_type *t = NULL;
@@ -371,7 +371,7 @@ qv_status qv_type_run_end_encoded_fields(qv_field *run_ends, qv_field *values, q
   qv_type_id rid = run_ends->type->id;
   if (rid != QV_TYPE_INT16 && rid != QV_TYPE_INT32 && rid != QV_TYPE_INT64) {
     char buf[128];
-    qv_type_to_string(run_ends->type, buf, sizeof buf);
+    qv_type_format(run_ends->type, buf, sizeof buf);
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "run_end_encoded run_ends type must be int16, int32 or int64, got %s",
                         buf);
   }
@@ -427,7 +427,7 @@ static qv_status canonical_check(const char *name, const qv_type *storage, qv_ca
   }
   if (ok) return QV_OK;
   char buf[128];
-  qv_type_to_string(storage, buf, sizeof buf);
+  qv_type_format(storage, buf, sizeof buf);
   return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "extension %s requires storage %s, got %s", name, need, buf);
 }
 

@@ -202,14 +202,14 @@ void qv__type_append(qv_strbuf *sb, const qv_type *t) {
   }
 }
 
-int64_t qv_type_to_string(const qv_type *type, char *buf, size_t cap) {
+int64_t qv_type_format(const qv_type *type, char *buf, size_t cap) {
   qv_strbuf sb;
   qv__strbuf_init_fixed(&sb, buf, cap);
   qv__type_append(&sb, type);
   return (int64_t)sb.len;
 }
 
-int64_t qv_field_to_string(const qv_field *field, char *buf, size_t cap) {
+int64_t qv_field_format(const qv_field *field, char *buf, size_t cap) {
   qv_strbuf sb;
   qv__strbuf_init_fixed(&sb, buf, cap);
   qv__field_append(&sb, field);

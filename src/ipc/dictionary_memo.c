@@ -40,8 +40,8 @@ qv_status qv__dict_memo_init_read(qv_dict_memo *m, const qv_ipc_schema_info *inf
       if (!qv_type_equals(keep->value_type, m->entries[i].value_type, false)) {
         char a[128], b[128];
         const long long id = (long long)keep->id; /* read before the entries are freed */
-        qv_type_to_string(keep->value_type, a, sizeof a);
-        qv_type_to_string(m->entries[i].value_type, b, sizeof b);
+        qv_type_format(keep->value_type, a, sizeof a);
+        qv_type_format(m->entries[i].value_type, b, sizeof b);
         qv__free(m->entries);
         m->entries = NULL;
         return qv_error_set(err, QV_ERR_INVALID_DATA,

@@ -170,8 +170,8 @@ qv_status qv__json_dict_register(qv_json_rctx *c, int64_t id, const json_t *jfie
     /* A shared dictionary: every user must agree on the value type. */
     if (!qv_type_equals(e->dict_type->value_type, dict_type->value_type, false)) {
       char a[256], b[256];
-      qv_type_to_string(e->dict_type->value_type, a, sizeof a);
-      qv_type_to_string(dict_type->value_type, b, sizeof b);
+      qv_type_format(e->dict_type->value_type, a, sizeof a);
+      qv_type_format(dict_type->value_type, b, sizeof b);
       return qv__json_fail(c, QV_ERR_INVALID_DATA, "dictionary id %lld is used with value type %s and %s",
                           (long long)id, a, b);
     }

@@ -21,7 +21,6 @@ qv_print_options qv_print_options_default(void) {
   return o;
 }
 
-void qv_free_string(char *s) { free(s); }
 
 static qv_status check_array(const qv_array *a, const char *what, qv_error *err) {
   if (a == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "cannot print: %s is NULL", what);

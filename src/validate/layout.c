@@ -100,8 +100,8 @@ static qv_status check_children(qv__vctx *c, const qv_array *a, const qv_type *t
     if (ch->type == NULL) return qv__vfail(c, a, QV_ERR_INVALID_DATA, "child %d ('%s') has no type", k, f->name);
     if (!qv_type_equals(ch->type, f->type, false)) {
       char have[128], expect[128];
-      qv_type_to_string(ch->type, have, sizeof have);
-      qv_type_to_string(f->type, expect, sizeof expect);
+      qv_type_format(ch->type, have, sizeof have);
+      qv_type_format(f->type, expect, sizeof expect);
       return qv__vfail(c, a, QV_ERR_INVALID_DATA, "child %d ('%s') has type %s, expected %s", k, f->name, have,
                        expect);
     }
@@ -177,8 +177,8 @@ qv_status qv__validate_layout(qv__vctx *c, const qv_array *a) {
     if (a->dictionary == NULL) return qv__vfail(c, a, QV_ERR_INVALID_DATA, "dictionary array has no dictionary");
     if (a->dictionary->type == NULL || !qv_type_equals(a->dictionary->type, t->value_type, false)) {
       char have[128] = "(none)", expect[128];
-      if (a->dictionary->type) qv_type_to_string(a->dictionary->type, have, sizeof have);
-      qv_type_to_string(t->value_type, expect, sizeof expect);
+      if (a->dictionary->type) qv_type_format(a->dictionary->type, have, sizeof have);
+      qv_type_format(t->value_type, expect, sizeof expect);
       return qv__vfail(c, a, QV_ERR_INVALID_DATA, "dictionary has type %s, expected the value type %s", have,
                        expect);
     }

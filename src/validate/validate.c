@@ -116,8 +116,8 @@ static qv_status validate_batch(const qv_batch *b, qv_validate_level level, cons
     if (col == NULL) return qv_error_set(err, QV_ERR_INVALID_DATA, "%scolumn '%s' is NULL", prefix, f->name);
     if (col->type == NULL || !qv_type_equals(col->type, f->type, false)) {
       char have[128] = "(none)", expect[128];
-      if (col->type) qv_type_to_string(col->type, have, sizeof have);
-      qv_type_to_string(f->type, expect, sizeof expect);
+      if (col->type) qv_type_format(col->type, have, sizeof have);
+      qv_type_format(f->type, expect, sizeof expect);
       return qv_error_set(err, QV_ERR_INVALID_DATA, "%scolumn '%s' has type %s, the schema says %s", prefix,
                           f->name, have, expect);
     }

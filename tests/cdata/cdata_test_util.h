@@ -156,8 +156,8 @@ static inline void assert_same_array(const qv_array *a, const qv_array *b, bool 
   assert_non_null(b);
   if (!qv_type_equals(a->type, b->type, true)) {
     char x[256], y[256];
-    qv_type_to_string(a->type, x, sizeof x);
-    qv_type_to_string(b->type, y, sizeof y);
+    qv_type_format(a->type, x, sizeof x);
+    qv_type_format(b->type, y, sizeof y);
     fail_msg("types differ: %s vs %s", x, y);
   }
   assert_int_equal(a->length, b->length);

@@ -17,7 +17,7 @@
 static void expect_str(qv_type *t, const char *want) {
   char buf[512];
   assert_non_null(t);
-  int64_t n = qv_type_to_string(t, buf, sizeof buf);
+  int64_t n = qv_type_format(t, buf, sizeof buf);
   assert_string_equal(buf, want);
   assert_int_equal(n, (int64_t)strlen(want));
   qv_type_release(t);
@@ -259,13 +259,13 @@ static void test_to_string_snprintf_semantics(void **state) {
   assert_int_equal(qv_type_timestamp(QV_UNIT_MILLI, "UTC", &t, NULL), QV_OK);
   char buf[8];
   memset(buf, 'Z', sizeof buf);
-  assert_int_equal(qv_type_to_string(t, buf, sizeof buf), 21);
+  assert_int_equal(qv_type_format(t, buf, sizeof buf), 21);
   assert_string_equal(buf, "timesta");
-  assert_int_equal(qv_type_to_string(t, NULL, 0), 21);
+  assert_int_equal(qv_type_format(t, NULL, 0), 21);
   buf[0] = 'Z';
-  assert_int_equal(qv_type_to_string(t, buf, 0), 21);
+  assert_int_equal(qv_type_format(t, buf, 0), 21);
   assert_int_equal(buf[0], 'Z');
-  assert_int_equal(qv_type_to_string(t, buf, 1), 21);
+  assert_int_equal(qv_type_format(t, buf, 1), 21);
   assert_int_equal(buf[0], '\0');
   qv_type_release(t);
 }
@@ -535,11 +535,11 @@ static void test_fields(void **state) {
   (void)state;
   char buf[128];
   qv_field *a = field("a", qv_type_int32(), false);
-  qv_field_to_string(a, buf, sizeof buf);
+  qv_field_format(a, buf, sizeof buf);
   assert_string_equal(buf, "a: int32 not null");
   qv_field *b = field(NULL, qv_type_string(), true);
   assert_string_equal(b->name, "");
-  qv_field_to_string(b, buf, sizeof buf);
+  qv_field_format(b, buf, sizeof buf);
   assert_string_equal(buf, ": string");
   assert_false(qv_field_equals(a, b, false));
   qv_field *a2 = field("a", qv_type_int32(), true);
@@ -581,7 +581,7 @@ static void test_schemas(void **state) {
   qv_schema *s = NULL, *s2 = NULL;
   assert_int_equal(qv_schema_new(fs, 2, smd, &s, NULL), QV_OK);
   char buf[256];
-  int64_t n = qv_schema_to_string(s, buf, sizeof buf);
+  int64_t n = qv_schema_format(s, buf, sizeof buf);
   /* str(pa.schema([pa.field('a', pa.int32(), False, metadata={'fk': 'fv'}), ('b', pa.string())],
    *               metadata={'k': 'v', 'k2': 'v2'})) */
   const char *want = "a: int32 not null\n  -- field metadata --\n  fk: 'fv'\nb: string\n-- schema metadata --\nk: 'v'\nk2: 'v2'";
@@ -599,7 +599,7 @@ static void test_schemas(void **state) {
   qv_schema_release(s2);
 
   assert_int_equal(qv_schema_new(NULL, 0, NULL, &s2, NULL), QV_OK);
-  assert_int_equal(qv_schema_to_string(s2, buf, sizeof buf), 0);
+  assert_int_equal(qv_schema_format(s2, buf, sizeof buf), 0);
   assert_string_equal(buf, "");
   qv_schema_release(s2);
 
@@ -611,7 +611,7 @@ static void test_schemas(void **state) {
   assert_int_equal(qv_metadata_new(&lmd, NULL), QV_OK);
   assert_int_equal(qv_metadata_append(lmd, "key", -1, longv, -1, NULL), QV_OK);
   assert_int_equal(qv_schema_new(&fs[1], 1, lmd, &s2, NULL), QV_OK);
-  qv_schema_to_string(s2, buf, sizeof buf);
+  qv_schema_format(s2, buf, sizeof buf);
   assert_string_equal(buf, "b: string\n-- schema metadata --\nkey: "
                            "'vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv' + 33");
   qv_schema_release(s2);
@@ -630,8 +630,43 @@ static void test_schemas(void **state) {
   qv_metadata_free(smd);
 }
 
+/* One ownership rule: *_to_string allocates (qv_free_string), *_format
+ * writes into the caller's buffer; both give the same text. */
+static void to_string_allocates_format_fills(void **state) {
+  (void)state;
+  qv_type *lt = NULL;
+  qv_field *item = NULL;
+  assert_int_equal(qv_field_new("item", qv_type_int32(), true, NULL, &item, NULL), QV_OK);
+  assert_int_equal(qv_type_list(item, &lt, NULL), QV_OK);
+  qv_field_release(item);
+  char *s = NULL;
+  char buf[64];
+  assert_int_equal(qv_type_to_string(lt, &s, NULL), QV_OK);
+  assert_int_equal(qv_type_format(lt, buf, sizeof buf), (int64_t)strlen(s));
+  assert_string_equal(s, buf);
+  assert_string_equal(s, "list<item: int32>");
+  qv_free_string(s);
+  qv_field *f = NULL;
+  assert_int_equal(qv_field_new("x", lt, false, NULL, &f, NULL), QV_OK);
+  assert_int_equal(qv_field_to_string(f, &s, NULL), QV_OK);
+  assert_string_equal(s, "x: list<item: int32> not null");
+  qv_free_string(s);
+  qv_schema *sc = NULL;
+  assert_int_equal(qv_schema_new(&f, 1, NULL, &sc, NULL), QV_OK);
+  assert_int_equal(qv_schema_to_string(sc, &s, NULL), QV_OK);
+  assert_non_null(strstr(s, "x: list<item: int32> not null"));
+  qv_free_string(s);
+  qv_error e;
+  assert_int_equal(qv_schema_to_string(NULL, &s, &e), QV_ERR_INVALID_ARGUMENT);
+  assert_null(s);
+  qv_schema_release(sc);
+  qv_field_release(f);
+  qv_type_release(lt);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(to_string_allocates_format_fills),
       cmocka_unit_test(test_singletons),
       cmocka_unit_test(test_to_string_parameterised),
       cmocka_unit_test(test_to_string_nested),

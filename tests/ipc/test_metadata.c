@@ -139,8 +139,8 @@ static void decode_schema_message(const uint8_t *data, size_t len, qv_ipc_schema
 static void assert_schema_equal(const qv_schema *a, const qv_schema *b) {
   if (!qv_schema_equals(a, b, true)) {
     char x[8192], y[8192];
-    qv_schema_to_string(a, x, sizeof x);
-    qv_schema_to_string(b, y, sizeof y);
+    qv_schema_format(a, x, sizeof x);
+    qv_schema_format(b, y, sizeof y);
     fail_msg("schemas differ:\n%s\n----\n%s", x, y);
   }
 }

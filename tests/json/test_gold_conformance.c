@@ -115,8 +115,8 @@ static qv_status conform(const qv_table *want, const qv_table *got, bool *relaxe
     }
     if (!equiv) {
       char a[2048], b[2048];
-      qv_schema_to_string(want->schema, a, sizeof a);
-      qv_schema_to_string(got->schema, b, sizeof b);
+      qv_schema_format(want->schema, a, sizeof a);
+      qv_schema_format(got->schema, b, sizeof b);
       return qv_error_set(why, QV_ERR_INVALID_DATA, "schemas differ:\n  JSON: %s\n  IPC:  %s", a, b);
     }
     *relaxed = true;

@@ -123,8 +123,8 @@ int qv_fuzz_cdata_format(const uint8_t *data, size_t size) {
     goto cleanup;
   }
   char desc[64];
-  if (qv_type_to_string(t, desc, sizeof desc) <= 0) {
-    rc = FAIL("qv_type_to_string of '%s' is empty", format);
+  if (qv_type_format(t, desc, sizeof desc) <= 0) {
+    rc = FAIL("qv_type_format of '%s' is empty", format);
     goto cleanup;
   }
   printed = print_format(t, &rc);

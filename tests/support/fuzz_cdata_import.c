@@ -91,7 +91,7 @@ static int exercise_valid_array(prog *gp, qv_array *arr) {
     rc = FAIL("a re-imported valid array fails validation: %s", err.message);
   else if (st == QV_OK && !qv_array_equals_opts(arr, re, &k_same)) {
     char t[128];
-    qv_type_to_string(arr->type, t, sizeof t);
+    qv_type_format(arr->type, t, sizeof t);
     qv_array_diff_opts(arr, re, &k_same, &err);
     rc = FAIL("export + import changed the %s array (length %" PRId64 ", offset %" PRId64 "): %s", t, arr->length,
               arr->offset, err.message);
@@ -142,21 +142,21 @@ static int schema_round_trip(qv_type *type, qv_field *field, qv_schema *schema) 
     st = qv_schema_export(schema, &s, &err);
     if (st == QV_OK) st = qv_schema_import(&s, &back, &err);
     if (!ok_or_oom(st)) rc = FAIL("an imported schema does not export + import: %s", err.message);
-    else if (st == QV_OK && !qv_schema_equals(schema, back, true)) DESCRIBE(qv_schema_to_string, schema, back, "schema");
+    else if (st == QV_OK && !qv_schema_equals(schema, back, true)) DESCRIBE(qv_schema_format, schema, back, "schema");
     qv_schema_release(back);
   } else if (field != NULL) {
     qv_field *back = NULL;
     st = qv_field_export(field, &s, &err);
     if (st == QV_OK) st = qv_field_import(&s, &back, &err);
     if (!ok_or_oom(st)) rc = FAIL("an imported field does not export + import: %s", err.message);
-    else if (st == QV_OK && !qv_field_equals(field, back, true)) DESCRIBE(qv_field_to_string, field, back, "field");
+    else if (st == QV_OK && !qv_field_equals(field, back, true)) DESCRIBE(qv_field_format, field, back, "field");
     qv_field_release(back);
   } else {
     qv_type *back = NULL;
     st = qv_type_export(type, &s, &err);
     if (st == QV_OK) st = qv_type_import(&s, &back, &err);
     if (!ok_or_oom(st)) rc = FAIL("an imported type does not export + import: %s", err.message);
-    else if (st == QV_OK && !qv_type_equals(type, back, true)) DESCRIBE(qv_type_to_string, type, back, "type");
+    else if (st == QV_OK && !qv_type_equals(type, back, true)) DESCRIBE(qv_type_format, type, back, "type");
     qv_type_release(back);
   }
   return rc;

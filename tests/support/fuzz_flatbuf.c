@@ -112,16 +112,16 @@ static int check_error(qv_status st, const qv_error *err, const char *what) {
 
 /* Exercises schema printing (snprintf contract: same length with a small buffer). */
 static int print_schema(const qv_schema *s) {
-  int64_t n = qv_schema_to_string(s, NULL, 0);
-  if (n < 0) return FAIL("qv_schema_to_string returned %" PRId64, n);
+  int64_t n = qv_schema_format(s, NULL, 0);
+  if (n < 0) return FAIL("qv_schema_format returned %" PRId64, n);
   char *buf = malloc((size_t)n + 1);
   if (buf == NULL) return 0;
   char small[8];
   int rc = 0;
-  if (qv_schema_to_string(s, buf, (size_t)n + 1) != n || strlen(buf) != (size_t)n) {
-    rc = FAIL("qv_schema_to_string length changed between calls");
-  } else if (qv_schema_to_string(s, small, sizeof small) != n || strncmp(small, buf, sizeof small - 1) != 0) {
-    rc = FAIL("qv_schema_to_string with a small buffer is not a prefix of the full text");
+  if (qv_schema_format(s, buf, (size_t)n + 1) != n || strlen(buf) != (size_t)n) {
+    rc = FAIL("qv_schema_format length changed between calls");
+  } else if (qv_schema_format(s, small, sizeof small) != n || strncmp(small, buf, sizeof small - 1) != 0) {
+    rc = FAIL("qv_schema_format with a small buffer is not a prefix of the full text");
   }
   free(buf);
   return rc;

@@ -15,7 +15,7 @@
  * quotes are escaped (\xNN, \', \\, \n); values longer than 200 bytes are
  * cut (--full shows them whole). Only the schema is read, never a batch.
  * Everything printed also goes through escape.c's filter, so field names
- * (which qv_field_to_string prints as they are) cannot send control
+ * (which qv_field_format prints as they are) cannot send control
  * sequences to the terminal either.
  */
 #include <stdio.h>
@@ -118,7 +118,7 @@ static int run_schema(int argc, char **argv) {
   for (int32_t i = 0; i < schema->n_fields; i++) {
     const qv_field *fld = schema->fields[i];
     char line[4096];
-    int64_t need = qv_field_to_string(fld, line, sizeof line);
+    int64_t need = qv_field_format(fld, line, sizeof line);
     fputs(line, out);
     if (need >= (int64_t)sizeof line) fputs("...", out);
     fputc('\n', out);

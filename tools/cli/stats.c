@@ -417,7 +417,7 @@ static void report(const char *path, const cli_source *src, col_stats *cs, int64
   for (int32_t i = 0; i < schema->n_fields; i++) {
     row_text *r = &t[i + 1];
     char type[256];
-    qv_type_to_string(schema->fields[i]->type, type, sizeof type);
+    qv_type_format(schema->fields[i]->type, type, sizeof type);
     char *min = format_slot(cs[i].min), *max = format_slot(cs[i].max);
     r->cell[0] = cli_escape_text(schema->fields[i]->name);
     r->cell[1] = cli_escape_text(type);
