@@ -22,6 +22,7 @@
 #include "quiver/cdata.h"
 #include "quiver/ipc.h"
 #include "quiver/json.h"
+#include "quiver/csv.h"
 #include "quiver/atomic_file.h"
 
 #endif
