@@ -139,11 +139,15 @@ static qv_status write_table(const qv_table *table, const qv_csv_write_options *
       return qv_error_set(err, QV_ERR_INVALID_DATA, "batch %lld (rows from %lld): %s", (long long)b,
                           (long long)row_base, verr.message);
     for (int64_t i = 0; i < batch->length; i++) {
+      const size_t row_start = out->text.len;
       for (int32_t c = 0; c < batch->n_columns; c++) {
         if (c > 0) qv__strbuf_appendc(&out->text, delimiter);
         QV_RETURN_IF_ERROR(write_cell(&out->text, batch->columns[c], schema->fields[c]->name, row_base, i, delimiter,
                                       err));
       }
+      /* An empty line is no record to a reader (blank lines are skipped):
+       * a lone empty field is written quoted so the row survives. */
+      if (batch->n_columns == 1 && out->text.len == row_start) qv__strbuf_append(&out->text, "\"\"");
       qv__strbuf_appendc(&out->text, '\n');
       if (out->file != NULL && out->text.len >= (1u << 20)) QV_RETURN_IF_ERROR(flush(out, err));
     }

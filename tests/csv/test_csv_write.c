@@ -100,6 +100,19 @@ static void test_round_trip(void **state) {
   qv_table_release(second);
 }
 
+static void test_single_column_nulls_keep_their_rows(void **state) {
+  (void)state;
+  const char *names[] = {"v"};
+  qv_table *t = table_of(1, names, (qv_array *[]){STRS("a", NULL, "")});
+  char *text = write_text(t, NULL);
+  assert_string_equal(text, "v\na\n\"\"\n\"\"\n");
+  qv_table *back = csvt_read(text, NULL);
+  assert_int_equal(back->n_rows, 3);
+  qv_csv_free(text);
+  qv_table_release(back);
+  qv_table_release(t);
+}
+
 static void test_write_path_atomic(void **state) {
   (void)state;
   char dir[] = "/tmp/qv_csv_write_XXXXXX";
@@ -179,6 +192,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_formats),
       cmocka_unit_test(test_round_trip),
+      cmocka_unit_test(test_single_column_nulls_keep_their_rows),
       cmocka_unit_test(test_write_path_atomic),
       cmocka_unit_test(test_types_without_text),
       cmocka_unit_test(test_hostile_string_offsets),
