@@ -141,6 +141,10 @@ static qv_status append_cell(const qv__csv_read_ctx *c, const qv__csv_column_kin
                           "expected UTF-8 text",
                           (long long)c->row_line[r], col + 1, c->names[col], (long long)valid, why);
     }
+    /* An empty value goes through append_empty: the inline append would
+     * add 0 to the builder's still-NULL data pointer (UB clang's UBSan
+     * reports) when the column starts with empty strings. */
+    if (n == 0) return qv_builder_append_empty(b);
     return qv_builder_append_string(b, s, n);
   }
   if (qv__csv_is_null(c, s, n)) return qv_builder_append_null(b);
