@@ -121,9 +121,9 @@ typedef struct qv_csv_write_options {
  * Other errors: QV_ERR_INVALID_ARGUMENT, QV_ERR_NO_MEMORY. */
 QV_API qv_status qv_csv_write_table_memory(const qv_table *table, const qv_csv_write_options *opts, char **out,
                                            size_t *size, qv_error *err);
-/* Same, to a path, atomically (a sibling temporary, fsync'd and renamed
+/* Same, to a path (destination first, like qv_ipc_write_path), atomically (a sibling temporary, fsync'd and renamed
  * over `path`; on error `path` is untouched). QV_ERR_IO on IO failure. */
-QV_API qv_status qv_csv_write_table_path(const qv_table *table, const char *path,
+QV_API qv_status qv_csv_write_table_path(const char *path, const qv_table *table,
                                          const qv_csv_write_options *opts, qv_error *err);
 /* Frees memory returned by qv_csv_write_table_memory (accepts NULL). */
 QV_API void qv_csv_free(void *p);

@@ -178,7 +178,7 @@ qv_status qv_csv_write_table_memory(const qv_table *table, const qv_csv_write_op
   return QV_OK;
 }
 
-qv_status qv_csv_write_table_path(const qv_table *table, const char *path, const qv_csv_write_options *opts,
+qv_status qv_csv_write_table_path(const char *path, const qv_table *table, const qv_csv_write_options *opts,
                                   qv_error *err) {
   if (table == NULL || path == NULL)
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_csv_write_table_path: NULL argument");

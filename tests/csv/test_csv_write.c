@@ -122,7 +122,7 @@ static void test_write_path_atomic(void **state) {
   const char *names[] = {"x"};
   qv_table *t = table_of(1, names, (qv_array *[]){I64(1, 2, 3)});
   qv_error e;
-  assert_int_equal(qv_csv_write_table_path(t, path, NULL, &e), QV_OK);
+  assert_int_equal(qv_csv_write_table_path(path, t, NULL, &e), QV_OK);
   qv_table *back = NULL;
   assert_int_equal(qv_csv_read_path(path, NULL, &back, &e), QV_OK);
   CSVT_EXPECT_COLUMN(back, 0, "x", "int64", "[1,2,3]");
@@ -130,14 +130,14 @@ static void test_write_path_atomic(void **state) {
   /* A failing write leaves the old file as it was. */
   const char *bn[] = {"bin"};
   qv_table *bad = table_of(1, bn, (qv_array *[]){hand_strings(qv_type_binary(), 1, (const char *const[]){"x"})});
-  assert_int_equal(qv_csv_write_table_path(bad, path, NULL, &e), QV_ERR_NOT_IMPLEMENTED);
+  assert_int_equal(qv_csv_write_table_path(path, bad, NULL, &e), QV_ERR_NOT_IMPLEMENTED);
   assert_int_equal(qv_csv_read_path(path, NULL, &back, &e), QV_OK);
   assert_int_equal(back->n_rows, 3);
   qv_table_release(back);
   unlink(path);
   rmdir(dir);
   snprintf(path, sizeof path, "%s/no/such/dir/out.csv", dir);
-  assert_int_equal(qv_csv_write_table_path(t, path, NULL, &e), QV_ERR_IO);
+  assert_int_equal(qv_csv_write_table_path(path, t, NULL, &e), QV_ERR_IO);
   qv_table_release(bad);
   qv_table_release(t);
 }

@@ -193,7 +193,7 @@ static qv_status close_csv(cli_sink *s, qv_error *err) {
   co.delimiter = s->format == CLI_OUT_TSV ? '\t' : ',';
   qv_status st;
   if (s->path) {
-    st = qv_csv_write_table_path(table, s->path, &co, err);
+    st = qv_csv_write_table_path(s->path, table, &co, err);
   } else {
     char *text = NULL;
     size_t size = 0;
