@@ -59,8 +59,15 @@ static bool writable(const qv_type *t) {
   }
 }
 
+static bool starts_with_bom(const char *s, int64_t n) {
+  return n >= 3 && (uint8_t)s[0] == 0xEF && (uint8_t)s[1] == 0xBB && (uint8_t)s[2] == 0xBF;
+}
+
+/* A value is quoted when it holds the delimiter, a quote or a line break,
+ * when it is empty, and when it begins with a byte-order mark (at the start
+ * of the output a reader would take it for the file's BOM and drop it). */
 static void append_quoted_if_needed(qv_strbuf *sb, const char *s, int64_t n, char delimiter) {
-  bool needs = n == 0;
+  bool needs = n == 0 || starts_with_bom(s, n);
   for (int64_t k = 0; k < n && !needs; k++)
     needs = s[k] == delimiter || s[k] == '"' || s[k] == '\n' || s[k] == '\r';
   if (!needs) {

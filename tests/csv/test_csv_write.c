@@ -113,6 +113,21 @@ static void test_single_column_nulls_keep_their_rows(void **state) {
   qv_table_release(t);
 }
 
+static void test_leading_bom_in_a_name_survives(void **state) {
+  (void)state;
+  /* Written raw, a name that starts with a BOM would be taken for the
+   * file's BOM and dropped (found by fuzz_csv). */
+  const char *names[] = {"\xEF\xBB\xBF"};
+  qv_table *t = table_of(1, names, (qv_array *[]){STRS("a", "b")});
+  char *text = write_text(t, NULL);
+  assert_string_equal(text, "\"\xEF\xBB\xBF\"\na\nb\n");
+  qv_table *back = csvt_read(text, NULL);
+  CSVT_EXPECT_COLUMN(back, 0, "\xEF\xBB\xBF", "string", "[\"a\",\"b\"]");
+  qv_csv_free(text);
+  qv_table_release(back);
+  qv_table_release(t);
+}
+
 static void test_write_path_atomic(void **state) {
   (void)state;
   char dir[] = "/tmp/qv_csv_write_XXXXXX";
@@ -193,6 +208,7 @@ int main(void) {
       cmocka_unit_test(test_formats),
       cmocka_unit_test(test_round_trip),
       cmocka_unit_test(test_single_column_nulls_keep_their_rows),
+      cmocka_unit_test(test_leading_bom_in_a_name_survives),
       cmocka_unit_test(test_write_path_atomic),
       cmocka_unit_test(test_types_without_text),
       cmocka_unit_test(test_hostile_string_offsets),
