@@ -13,24 +13,22 @@
 #include "csv/read_internal.h"
 #include "quiver/builder.h"
 
-static bool in_list(const char *s, int64_t n, const char *const *list, int32_t count) {
-  for (int32_t k = 0; k < count; k++) {
-    const size_t w = strlen(list[k]);
-    if ((size_t)n == w && memcmp(s, list[k], w) == 0) return true;
-  }
+static bool in_list(const char *s, int64_t n, const char *const *list, const size_t *lens, int32_t count) {
+  for (int32_t k = 0; k < count; k++)
+    if ((size_t)n == lens[k] && memcmp(s, list[k], lens[k]) == 0) return true;
   return false;
 }
 
 bool qv__csv_is_null(const qv__csv_read_ctx *c, const char *s, int64_t n) {
-  return in_list(s, n, c->null_values, c->n_null_values);
+  return in_list(s, n, c->null_values, c->null_lens, c->n_null_values);
 }
 
 static bool parse_bool(const qv__csv_read_ctx *c, const char *s, int64_t n, bool *out) {
-  if (in_list(s, n, c->true_values, c->n_true_values)) {
+  if (in_list(s, n, c->true_values, c->true_lens, c->n_true_values)) {
     *out = true;
     return true;
   }
-  if (in_list(s, n, c->false_values, c->n_false_values)) {
+  if (in_list(s, n, c->false_values, c->false_lens, c->n_false_values)) {
     *out = false;
     return true;
   }

@@ -74,6 +74,21 @@ static qv_status resolve_options(const qv_csv_read_options *o, qv__csv_dialect *
   return QV_OK;
 }
 
+static size_t *lengths_of(const char *const *list, int32_t n) {
+  size_t *lens = malloc(sizeof *lens * ((size_t)n + 1));
+  for (int32_t k = 0; lens != NULL && k < n; k++) lens[k] = strlen(list[k]);
+  return lens;
+}
+
+static qv_status measure_lists(qv__csv_read_ctx *c, qv_error *err) {
+  c->null_lens = lengths_of(c->null_values, c->n_null_values);
+  c->true_lens = lengths_of(c->true_values, c->n_true_values);
+  c->false_lens = lengths_of(c->false_values, c->n_false_values);
+  if (c->null_lens == NULL || c->true_lens == NULL || c->false_lens == NULL)
+    return qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory (CSV options)");
+  return QV_OK;
+}
+
 static int64_t record_width(const qv__csv_grid *g, int64_t r) { return g->row_first[r + 1] - g->row_first[r]; }
 
 /* Column names: given, from the header record, or f0, f1, ... */
@@ -203,10 +218,16 @@ qv_status qv_csv_read_memory_ex(const void *data, size_t size, const qv_csv_read
   qv__csv_read_ctx c;
   memset(&c, 0, sizeof c);
   QV_RETURN_IF_ERROR(resolve_options(o, &d, &c, err));
+  qv_status st = measure_lists(&c, err);
   qv__csv_grid g;
-  QV_RETURN_IF_ERROR(qv__csv_tokenize((const uint8_t *)data, (int64_t)size, &d, &g, err));
-  qv_status st = read_grid(o, &c, &g, out, stats, err);
-  qv__csv_grid_free(&g);
+  if (st == QV_OK) st = qv__csv_tokenize((const uint8_t *)data, (int64_t)size, &d, &g, err);
+  if (st == QV_OK) {
+    st = read_grid(o, &c, &g, out, stats, err);
+    qv__csv_grid_free(&g);
+  }
+  free(c.null_lens);
+  free(c.true_lens);
+  free(c.false_lens);
   return st;
 }
 

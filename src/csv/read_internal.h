@@ -39,6 +39,9 @@ typedef struct qv__csv_read_ctx {
   int32_t n_true_values;
   const char *const *false_values;
   int32_t n_false_values;
+  /* strlen of each entry of the three lists above (every cell is checked
+   * against them, so the lengths are measured once) */
+  size_t *null_lens, *true_lens, *false_lens;
 } qv__csv_read_ctx;
 
 static inline void qv__csv_cell(const qv__csv_read_ctx *c, int64_t r, int32_t col, const char **s, int64_t *n) {
