@@ -1,9 +1,9 @@
 /* quiver: the temporary files of atomic path output.
  *
  * Every writer that takes a path (qv_ipc_write_path, qv_ipc_writer_open_path,
- * qv_json_write_table_path) writes to a sibling temporary file
- * "<destination>.qv-tmp-<pid>-<n>" and renames it over the destination only
- * when the output is complete, so the destination always holds the old file
+ * qv_json_write_table_path, qv_csv_write_table_path) writes to a sibling
+ * temporary file "<destination>.qv-tmp-<pid>-<n>" and renames it over the
+ * destination only when the output is complete, so the destination always holds the old file
  * or the whole new one. A failure, or freeing an unclosed writer, removes
  * the temporary at once. A signal that ends the process does not run that
  * cleanup; a program that wants it calls qv_atomic_files_discard from its

@@ -23,6 +23,7 @@
 #include "quiver/ipc.h"
 #include "quiver/json.h"
 #include "quiver/compute.h"
+#include "quiver/csv.h"
 #include "quiver/atomic_file.h"
 
 #endif

@@ -105,7 +105,27 @@ void qv__print_float(qv_strbuf *sb, double v, int bits) {
   }
   char text[40];
   const int max_digits = bits == 64 ? 17 : 9;
-  for (int prec = 1; prec <= max_digits; prec++) {
+  int first = 1;
+  int exp2;
+  const bool power_of_two = bits == 64 ? frexp(v, &exp2) == 0.5 || frexp(v, &exp2) == -0.5
+                                       : frexpf((float)v, &exp2) == 0.5f || frexpf((float)v, &exp2) == -0.5f;
+  if (!power_of_two) {
+    /* Every value but a power of two rounds from an interval symmetric
+     * around it, so if the nearest p-digit decimal reads back, so does the
+     * nearest (p+1)-digit one, and an adjacent decimal never reads back
+     * where the nearest does not. A binary search then finds the shortest
+     * precision in about 4 conversions instead of up to 17 (the loop below
+     * confirms it at once); powers of two keep the full walk. */
+    int lo = 1, hi = max_digits;
+    while (lo < hi) {
+      const int mid = (lo + hi) / 2;
+      snprintf(text, sizeof text, "%.*e", mid - 1, v);
+      if (round_trips(text, v, bits)) hi = mid;
+      else lo = mid + 1;
+    }
+    first = lo;
+  }
+  for (int prec = first; prec <= max_digits; prec++) {
     snprintf(text, sizeof text, "%.*e", prec - 1, v);
     if (round_trips(text, v, bits)) break;
     /* v's nearest prec-digit decimal may miss while the decimal on v's

@@ -61,7 +61,7 @@ err_has "unexpected argument 'b'"
 run 2 "$Q" convert in
 err_has "missing the output file"
 run 2 "$Q" convert in out --to parquet
-err_has "--to wants stream, file or json"
+err_has "--to wants stream, file, json, csv or tsv"
 run 2 "$Q" convert in out.json --compression zstd
 err_has "--compression applies to IPC output"
 run 2 "$Q" convert in out --compression brotli
@@ -434,6 +434,41 @@ run 1 "$Q" convert --batch-size 1 "$HOSTILE/utf8-offsets-jump.arrows" hostile-ou
 err_has "offset 300 at row 0 goes backwards or outside [0, 9]"
 run 1 "$Q" convert --batch-size 1 "$HOSTILE/ree-unsorted-run-ends.arrows" hostile-out.arrows
 err_has "run end 1 is not above the one before it"
+end
+
+# CSV and TSV: read by name or --from, written by name or --to.
+begin "csv: convert to and from CSV/TSV; cat, schema, validate, stats read .csv"
+printf 'id,name,when\n1,"a, b",2020-01-01\n2,"say ""hi""",2021-05-06\n3,,\n' >t.csv
+run 0 "$Q" convert t.csv t.arrow
+run 0 "$Q" convert t.arrow back.csv
+out_is ""
+[ "$(cat back.csv)" == "$(cat t.csv | sed 's/^3,,$/3,"",/')" ] || note "back.csv is $(cat back.csv)"
+run 0 "$Q" convert t.arrow - --to tsv
+out_has $'1\ta, b\t2020-01-01'
+run 0 "$Q" schema t.csv
+out_has "when: date32[day]"
+run 0 "$Q" validate --full t.csv
+out_has "(CSV, 3 columns, 3 rows"
+run 0 "$Q" stats t.csv
+out_has "format:   CSV"
+sh 0 "cat t.csv | '$Q' cat - --from csv"
+out_has "id: [[1,2,3]]"
+sh 0 "tr ',' '\t' <t.csv >t.tsv && '$Q' schema t.tsv"
+out_has "name: string"
+run 2 "$Q" cat t.csv --from parquet
+err_has "--from wants csv or tsv"
+printf 'a,b\n1,2\n3\n' >ragged.csv
+run 1 "$Q" cat ragged.csv
+err_has "CSV line 3: expected 2 fields (as in the header), found 1"
+end
+
+begin "csv: hostile arrays are refused naming the column, no output left"
+for f in utf8-offsets-jump utf8-offsets-jump-nulls; do
+  rm -f hostile-out.csv
+  run 1 "$Q" convert "$HOSTILE/$f.arrows" hostile-out.csv
+  err_has "column 'c'"
+  [ ! -e hostile-out.csv ] || note "convert $f left hostile-out.csv"
+done
 end
 
 finish

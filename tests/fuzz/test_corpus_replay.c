@@ -44,6 +44,7 @@ static const target k_targets[] = {
     {"ipc_file", qv_fuzz_ipc_file},
     {"json", qv_fuzz_json},
     {"hostile_array", qv_fuzz_hostile_array},
+    {"csv", qv_fuzz_csv},
 };
 #define N_TARGETS (sizeof k_targets / sizeof k_targets[0])
 
@@ -268,13 +269,19 @@ static void test_cdata_format_simple(void **state) {
   }
 }
 
+static void test_csv_corpus(void **state) {
+  (void)state;
+  /* quoting, line endings, BOM, inference, nulls, and rejected texts */
+  assert_true(replay(&k_targets[7]) >= 8);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_flatbuf_corpus),    cmocka_unit_test(test_cdata_format_corpus),
       cmocka_unit_test(test_cdata_import_corpus), cmocka_unit_test(test_ipc_stream_corpus),
       cmocka_unit_test(test_ipc_file_corpus),     cmocka_unit_test(test_json_corpus),
       cmocka_unit_test(test_cdata_format_seeds_match_names), cmocka_unit_test(test_json_seeds_match_names),
-      cmocka_unit_test(test_hostile_array_corpus),
+      cmocka_unit_test(test_hostile_array_corpus), cmocka_unit_test(test_csv_corpus),
       cmocka_unit_test(test_edge_inputs),
       cmocka_unit_test(test_flatbuf_valid_schema), cmocka_unit_test(test_cdata_format_simple),
   };

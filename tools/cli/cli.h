@@ -84,13 +84,16 @@ const char *cli_display_name(const char *path, bool output);
 typedef enum cli_out_format {
   CLI_OUT_STREAM = 0,
   CLI_OUT_FILE = 1,
-  CLI_OUT_JSON = 2
+  CLI_OUT_JSON = 2,
+  CLI_OUT_CSV = 3,
+  CLI_OUT_TSV = 4
 } cli_out_format;
 
-/* Parses --to (stream|file|json); false if unknown. */
+/* Parses --to (stream|file|json|csv|tsv); false if unknown. */
 bool cli_parse_out_format(const char *s, cli_out_format *out);
 /* The format a path's name implies: .arrow/.arrow_file/.feather/.ipc ->
- * file, .arrows/.stream -> stream, .json/.json.gz -> json; "-" and
+ * file, .arrows/.stream -> stream, .json/.json.gz -> json, .csv -> csv,
+ * .tsv -> tsv; "-" and
  * existing non-regular files (a FIFO, /dev/stdout) -> stream. False for any
  * other name: the command asks for --to rather than write an Arrow stream
  * under a name that promises another format (out.csv, out.parquet). */
@@ -127,8 +130,9 @@ bool cli_binary_to_terminal(const char *path, cli_out_format format);
  * call cli_input_options_parse on those CLI_N_INPUT_OPTS entries. */
 #define CLI_INPUT_OPTS                                                                             \
   {"strict", false, false, NULL}, {"max-decompressed", true, false, NULL},                         \
-      {"max-total-decompressed", true, false, NULL}, {"max-json-bytes", true, false, NULL}
-#define CLI_N_INPUT_OPTS 4
+      {"max-total-decompressed", true, false, NULL}, {"max-json-bytes", true, false, NULL},      \
+      {"from", true, false, NULL}
+#define CLI_N_INPUT_OPTS 5
 /* The options' lines for a command's --help. */
 #define CLI_INPUT_HELP                                                                             \
   "  --strict           a stream that ends without its end-of-stream marker is\n"                  \
@@ -138,11 +142,14 @@ bool cli_binary_to_terminal(const char *path, cli_out_format format);
   "  --max-total-decompressed SIZE  most bytes decompressed from the whole input\n"                \
   "                     (default 64G; 0 = no total cap)\n"                                         \
   "  --max-json-bytes SIZE  most bytes of integration-JSON text read (default 1G)\n"               \
-  "                     SIZE: bytes, or with a K, M, G or T suffix (binary units)\n"
+  "                     SIZE: bytes, or with a K, M, G or T suffix (binary units)\n"                 \
+  "  --from FORMAT      read the input as csv or tsv (header line, types inferred);\n"              \
+  "                     inputs named *.csv / *.tsv are read so without it\n"
 
 typedef struct cli_input_options {
   qv_ipc_read_options ipc;
   qv_json_read_options json;
+  char csv_delimiter;    /* --from csv (',') or tsv ('\t'); 0 = by the input's name, else detected */
   bool strict;           /* a stream without its EOS marker is an error */
   const char *command;   /* for the warning's "quiver CMD: " */
 } cli_input_options;
@@ -156,7 +163,8 @@ int cli_input_options_parse(const cli_command *cmd, const cli_opt *opts, cli_inp
 typedef enum cli_in_format {
   CLI_IN_STREAM = 0,
   CLI_IN_FILE = 1,
-  CLI_IN_JSON = 2
+  CLI_IN_JSON = 2,
+  CLI_IN_CSV = 3
 } cli_in_format;
 
 typedef struct cli_source cli_source;
@@ -173,7 +181,7 @@ qv_status cli_source_open(const char *path, const cli_input_options *opts, cli_s
 /* The schema (borrowed; valid until the source is freed). */
 qv_schema *cli_source_schema(const cli_source *s);
 cli_in_format cli_source_format(const cli_source *s);
-/* "IPC stream", "IPC stream (legacy framing)", "IPC file", "JSON", "JSON (gzip)". */
+/* "IPC stream", "IPC stream (legacy framing)", "IPC file", "JSON", "JSON (gzip)", "CSV", "TSV". */
 const char *cli_source_format_name(const cli_source *s);
 /* Size of the input in bytes when known (regular files), else -1. */
 int64_t cli_source_size(const cli_source *s);

@@ -19,17 +19,19 @@
 #include "cli.h"
 
 static const char convert_help[] =
-    "Usage: quiver convert IN OUT [--to stream|file|json] [--compression lz4|zstd|none]\n"
+    "Usage: quiver convert IN OUT [--to stream|file|json|csv|tsv] [--compression lz4|zstd|none]\n"
     "                             [--batch-size N] [--columns a,b] [--strict]\n"
     "\n"
     "Converts IN (- = stdin; IPC stream or file, compressed or not, or integration\n"
-    "JSON, detected from the bytes) to OUT (- = stdout).\n"
+    "JSON, detected from the bytes; CSV/TSV by the name *.csv/*.tsv or --from) to\n"
+    "OUT (- = stdout).\n"
     "\n"
     "Options:\n"
-    "  --to FORMAT        stream (.arrows), file (.arrow) or json (.json, .json.gz:\n"
-    "                     gzip); default: from OUT's extension (.arrows .stream,\n"
-    "                     .arrow .arrow_file .feather .ipc, .json .json.gz); other\n"
-    "                     names need --to (out.csv is refused, not written as Arrow)\n"
+    "  --to FORMAT        stream (.arrows), file (.arrow), json (.json, .json.gz:\n"
+    "                     gzip), csv (.csv) or tsv (.tsv: tab-separated); default:\n"
+    "                     from OUT's extension (.arrows .stream, .arrow .arrow_file\n"
+    "                     .feather .ipc, .json .json.gz, .csv, .tsv); other names\n"
+    "                     need --to (out.parquet is refused, not written as Arrow)\n"
     "  --compression C    compress IPC body buffers with lz4 or zstd (default none)\n"
     "  --batch-size N     cut batches longer than N rows into slices of N rows\n"
     "                     (shorter batches are written as they are)\n"
@@ -44,7 +46,9 @@ static const char convert_help[] =
     "Examples:\n"
     "  quiver convert data.arrows data.arrow\n"
     "  quiver convert data.arrow - --compression zstd | nc host 9000\n"
-    "  quiver convert data.arrow data.json\n";
+    "  quiver convert data.arrow data.json\n"
+    "  quiver convert data.arrow data.csv\n"
+    "  quiver convert data.csv data.arrow\n";
 
 static int run_convert(int argc, char **argv) {
   const cli_command *cmd = &cli_cmd_convert;
@@ -65,13 +69,15 @@ static int run_convert(int argc, char **argv) {
   cli_out_format format = CLI_OUT_STREAM;
   const bool known_name = cli_out_format_from_path(out_path, &format);
   if (opts[O_TO].present && !cli_parse_out_format(opts[O_TO].value, &format))
-    return cli_usage_error(cmd, "--to wants stream, file or json, not '%s'", opts[O_TO].value);
+    return cli_usage_error(cmd, "--to wants stream, file, json, csv or tsv, not '%s'", opts[O_TO].value);
   qv_ipc_write_options wo = QV_IPC_WRITE_OPTIONS_DEFAULT;
   if (opts[O_COMP].present) {
     if (!cli_parse_compression(opts[O_COMP].value, &wo.compression))
       return cli_usage_error(cmd, "--compression wants lz4, zstd or none, not '%s'", opts[O_COMP].value);
     if (format == CLI_OUT_JSON && wo.compression != QV_IPC_COMPRESSION_NONE)
       return cli_usage_error(cmd, "--compression applies to IPC output; for JSON name the output .json.gz");
+    if ((format == CLI_OUT_CSV || format == CLI_OUT_TSV) && wo.compression != QV_IPC_COMPRESSION_NONE)
+      return cli_usage_error(cmd, "--compression applies to IPC output, not to CSV");
   }
   int64_t batch_size = 0;
   if (opts[O_BATCH].present && (!cli_parse_count(opts[O_BATCH].value, &batch_size) || batch_size == 0))
@@ -79,7 +85,8 @@ static int run_convert(int argc, char **argv) {
   if (!known_name && !opts[O_TO].present)
     return cli_usage_error(cmd,
                            "cannot tell the output format from the name '%s': quiver writes Arrow IPC streams "
-                           "(.arrows), IPC files (.arrow, .feather, .ipc) and integration JSON (.json, .json.gz); "
+                           "(.arrows), IPC files (.arrow, .feather, .ipc), integration JSON (.json, .json.gz) and CSV "
+                           "(.csv, .tsv); "
                            "name the output so or give --to",
                            out_path);
   cli_input_options in_opts;
@@ -140,5 +147,5 @@ done:
   return rc;
 }
 
-const cli_command cli_cmd_convert = {"convert", "convert between IPC stream, IPC file and JSON", convert_help,
+const cli_command cli_cmd_convert = {"convert", "convert between IPC stream, IPC file, JSON and CSV", convert_help,
                                      run_convert};

@@ -65,7 +65,7 @@ static int run_gen(int argc, char **argv) {
   cli_out_format format = CLI_OUT_STREAM;
   const bool known_name = cli_out_format_from_path(out_path, &format);
   if (opts[O_TO].present && !cli_parse_out_format(opts[O_TO].value, &format))
-    return cli_usage_error(cmd, "--to wants stream, file or json, not '%s'", opts[O_TO].value);
+    return cli_usage_error(cmd, "--to wants stream, file, json, csv or tsv, not '%s'", opts[O_TO].value);
   if (!known_name && !opts[O_TO].present)
     return cli_usage_error(cmd,
                            "cannot tell the output format from the name '%s': name it .arrows, .arrow or .json "
@@ -75,7 +75,8 @@ static int run_gen(int argc, char **argv) {
   if (opts[O_COMP].present) {
     if (!cli_parse_compression(opts[O_COMP].value, &wo.compression))
       return cli_usage_error(cmd, "--compression wants lz4 or zstd, not '%s'", opts[O_COMP].value);
-    if (format == CLI_OUT_JSON) return cli_usage_error(cmd, "--compression applies to IPC output, not JSON");
+    if (format != CLI_OUT_STREAM && format != CLI_OUT_FILE)
+      return cli_usage_error(cmd, "--compression applies to IPC output, not JSON or CSV");
   }
   if (cli_binary_to_terminal(out_path, format))
     return cli_usage_error(cmd, "refusing to write binary Arrow data to a terminal; give a file name or redirect");

@@ -1,12 +1,12 @@
-/* quiver CLI: the output side: an IPC stream, an IPC file or integration
- * JSON, at a path (written atomically by the library: a temporary file
+/* quiver CLI: the output side: an IPC stream, an IPC file, integration
+ * JSON or CSV/TSV, at a path (written atomically by the library: a temporary file
  * renamed into place at close) or on stdout ("-"). A path that names
  * something other than a regular file (a FIFO, /dev/stdout, a process
  * substitution's /dev/fd/N) is opened and written in place, like stdout.
  *
  * IPC outputs stream: each batch is written as it comes and not kept.
- * JSON is a whole-document format, so its batches are retained and the
- * text is written at close. Batches longer than batch_size rows are cut
+ * JSON and CSV are written as one document (the library's writers take a
+ * table), so their batches are retained and the text is written at close. Batches longer than batch_size rows are cut
  * into zero-copy slices first.
  */
 #include <errno.h>
@@ -28,9 +28,9 @@ struct cli_sink {
   int64_t batch_size;
   qv_schema *schema;
   qv_ipc_writer *writer;   /* IPC */
-  qv_batch **batches;      /* JSON: retained batches */
+  qv_batch **batches;      /* JSON, CSV: retained batches */
   int64_t n_batches, cap_batches;
-  int64_t json_bytes;
+  int64_t json_bytes;       /* JSON, CSV written in place: bytes */
   bool wrote;              /* a batch went out (for cli_test_pause) */
 };
 
@@ -38,6 +38,8 @@ bool cli_parse_out_format(const char *s, cli_out_format *out) {
   if (strcmp(s, "stream") == 0) *out = CLI_OUT_STREAM;
   else if (strcmp(s, "file") == 0) *out = CLI_OUT_FILE;
   else if (strcmp(s, "json") == 0) *out = CLI_OUT_JSON;
+  else if (strcmp(s, "csv") == 0) *out = CLI_OUT_CSV;
+  else if (strcmp(s, "tsv") == 0) *out = CLI_OUT_TSV;
   else return false;
   return true;
 }
@@ -54,6 +56,10 @@ bool cli_out_format_from_path(const char *path, cli_out_format *out) {
     *out = CLI_OUT_FILE;
   else if (ends_with(path, ".json") || ends_with(path, ".json.gz"))
     *out = CLI_OUT_JSON;
+  else if (ends_with(path, ".csv"))
+    *out = CLI_OUT_CSV;
+  else if (ends_with(path, ".tsv"))
+    *out = CLI_OUT_TSV;
   else if (ends_with(path, ".arrows") || ends_with(path, ".stream") || strcmp(path, "-") == 0 ||
            (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode)))
     *out = CLI_OUT_STREAM;
@@ -70,8 +76,11 @@ bool cli_parse_compression(const char *s, qv_ipc_compression *out) {
   return true;
 }
 
+/* Text formats written whole at close rather than batch by batch. */
+static bool is_document(cli_out_format f) { return f == CLI_OUT_JSON || f == CLI_OUT_CSV || f == CLI_OUT_TSV; }
+
 bool cli_binary_to_terminal(const char *path, cli_out_format format) {
-  return format != CLI_OUT_JSON && strcmp(path, "-") == 0 && isatty(STDOUT_FILENO);
+  return !is_document(format) && strcmp(path, "-") == 0 && isatty(STDOUT_FILENO);
 }
 
 qv_status cli_sink_open(const char *path, cli_out_format format, const qv_ipc_write_options *ipc,
@@ -96,7 +105,7 @@ qv_status cli_sink_open(const char *path, cli_out_format format, const qv_ipc_wr
     s->path = strdup(path);
     if (s->path == NULL) st = qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory");
   }
-  if (st == QV_OK && format != CLI_OUT_JSON) {
+  if (st == QV_OK && !is_document(format)) {
     qv_ipc_format f = format == CLI_OUT_FILE ? QV_IPC_FORMAT_FILE : QV_IPC_FORMAT_STREAM;
     if (s->path)
       st = qv_ipc_writer_open_path(s->path, f, schema, ipc, &s->writer, err);
@@ -112,7 +121,7 @@ qv_status cli_sink_open(const char *path, cli_out_format format, const qv_ipc_wr
 }
 
 static qv_status write_one(cli_sink *s, qv_batch *batch, qv_error *err) {
-  if (s->format != CLI_OUT_JSON) {
+  if (!is_document(s->format)) {
     QV_RETURN_IF_ERROR(qv_ipc_writer_write_batch(s->writer, batch, err));
     if (!s->wrote) cli_test_pause("output");
     s->wrote = true;
@@ -177,8 +186,29 @@ static qv_status close_json(cli_sink *s, qv_error *err) {
   return st;
 }
 
+static qv_status close_csv(cli_sink *s, qv_error *err) {
+  qv_table *table = NULL;
+  QV_RETURN_IF_ERROR(qv_table_new(s->schema, s->batches, s->n_batches, &table, err));
+  qv_csv_write_options co = QV_CSV_WRITE_OPTIONS_DEFAULT;
+  co.delimiter = s->format == CLI_OUT_TSV ? '\t' : ',';
+  qv_status st;
+  if (s->path) {
+    st = qv_csv_write_table_path(s->path, table, &co, err);
+  } else {
+    char *text = NULL;
+    size_t size = 0;
+    st = qv_csv_write_table_memory(table, &co, &text, &size, err);
+    if (st == QV_OK) st = write_all(s->fd, text, size, err);
+    s->json_bytes = (int64_t)size;
+    qv_csv_free(text);
+  }
+  qv_table_release(table);
+  return st;
+}
+
 qv_status cli_sink_close(cli_sink *s, qv_error *err) {
   if (s->format == CLI_OUT_JSON) return close_json(s, err);
+  if (s->format == CLI_OUT_CSV || s->format == CLI_OUT_TSV) return close_csv(s, err);
   return qv_ipc_writer_close(s->writer, err);
 }
 

@@ -11,7 +11,10 @@
  *   IPC file, pipe             read whole into memory (a file needs its
  *                              footer, at the end, before anything else);
  *   JSON                       read whole (it is a test format), at most
- *                              --max-json-bytes of it.
+ *                              --max-json-bytes of it;
+ *   CSV / TSV                  read whole (the library's CSV reader parses
+ *                              its whole input), chosen by --from or by a
+ *                              name ending in .csv / .tsv, never by content.
  * A stream that ends at a message boundary without its end-of-stream
  * marker is legal but is also what a producer that died between two
  * messages leaves, so the end of such a stream is reported: a warning on
@@ -26,6 +29,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -38,6 +42,7 @@ struct cli_source {
   cli_in_format format;
   bool legacy;  /* stream in the pre-0.15 framing */
   bool gzip;    /* gzip-compressed JSON */
+  char csv_delimiter; /* CSV: ',' or '\t' */
   int fd;
   bool own_fd;
   int64_t size; /* regular files: bytes; else -1 */
@@ -240,6 +245,28 @@ static qv_status open_json(cli_source *s, const char *path, bool regular, const 
   return QV_OK;
 }
 
+static bool ends_with(const char *s, const char *suffix) {
+  const size_t n = strlen(s), k = strlen(suffix);
+  return n >= k && strcasecmp(s + n - k, suffix) == 0;
+}
+
+/* ',' / '\t' when the input is CSV / TSV by --from or by its name, else 0. */
+static char csv_delimiter_for(const char *path, const cli_input_options *o) {
+  if (o->csv_delimiter) return o->csv_delimiter;
+  if (ends_with(path, ".csv")) return ',';
+  if (ends_with(path, ".tsv")) return '\t';
+  return 0;
+}
+
+static qv_status open_csv(cli_source *s, const char *path, qv_error *err) {
+  qv_csv_read_options co = QV_CSV_READ_OPTIONS_DEFAULT;
+  co.delimiter = s->csv_delimiter;
+  if (strcmp(path, "-") != 0) QV_RETURN_IF_ERROR(qv_csv_read_path(path, &co, &s->table, err));
+  else QV_RETURN_IF_ERROR(qv_csv_read_fd(s->fd, &co, &s->table, err));
+  s->schema = qv_schema_retain(s->table->schema);
+  return QV_OK;
+}
+
 static qv_status open_detected(cli_source *s, const char *path, bool regular, const uint8_t *peek, size_t n,
                                bool eof, const qv_ipc_read_options *opts, qv_error *err) {
   const bool named = strcmp(path, "-") != 0;
@@ -268,6 +295,8 @@ static qv_status open_detected(cli_source *s, const char *path, bool regular, co
       return QV_OK;
     case CLI_IN_JSON:
       return open_json(s, path, regular, peek, n, eof, err);
+    case CLI_IN_CSV:
+      return open_csv(s, path, err);
   }
   return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "unknown input format");
 }
@@ -311,6 +340,13 @@ qv_status cli_source_open(const char *path, const cli_input_options *in_opts, cl
     goto done;
   }
   regular = S_ISREG(sb.st_mode);
+  s->csv_delimiter = csv_delimiter_for(path, &s->opts);
+  if (s->csv_delimiter) {
+    s->format = CLI_IN_CSV;
+    if (regular) s->size = (int64_t)sb.st_size;
+    st = open_csv(s, path, err);
+    goto done;
+  }
   if (regular) {
     cli_signals_set_input(s->display); /* it will be mapped */
     off_t base = lseek(s->fd, 0, SEEK_CUR);
@@ -351,6 +387,8 @@ const char *cli_source_format_name(const cli_source *s) {
       return "IPC file";
     case CLI_IN_JSON:
       return s->gzip ? "JSON (gzip)" : "JSON";
+    case CLI_IN_CSV:
+      return s->csv_delimiter == '\t' ? "TSV" : "CSV";
   }
   return "?";
 }

@@ -1,0 +1,194 @@
+/* quiver csv: parsers for the text forms of the inferred types. Each
+ * accepts exactly the whole text or nothing (no surrounding spaces, no
+ * partial numbers), so a value is never read as something it is not;
+ * out-of-range numbers and impossible dates are rejected, not wrapped.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv/internal.h"
+
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+bool qv__csv_parse_int64(const char *s, int64_t n, int64_t *out) {
+  int64_t i = 0;
+  bool neg = false;
+  if (n > 0 && s[0] == '-') {
+    neg = true;
+    i = 1;
+  }
+  if (i >= n) return false;
+  /* Accumulate negatively so INT64_MIN parses. */
+  int64_t v = 0;
+  for (; i < n; i++) {
+    if (!is_digit(s[i])) return false;
+    if (qv__mul_overflow_i64(v, 10, &v) || qv__sub_overflow_i64(v, s[i] - '0', &v)) return false;
+  }
+  if (!neg) {
+    if (v == INT64_MIN) return false;
+    v = -v;
+  }
+  *out = v;
+  return true;
+}
+
+static bool equals_nocase(const char *s, int64_t n, const char *word) {
+  const size_t w = strlen(word);
+  if ((size_t)n != w) return false;
+  for (size_t i = 0; i < w; i++) {
+    char c = s[i];
+    if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
+    if (c != word[i]) return false;
+  }
+  return true;
+}
+
+bool qv__csv_parse_float64(const char *s, int64_t n, double *out) {
+  int64_t i = 0;
+  bool neg = false;
+  if (n > 0 && s[0] == '-') {
+    neg = true;
+    i = 1;
+  }
+  const char *r = s + i;
+  const int64_t rn = n - i;
+  if (equals_nocase(r, rn, "inf") || equals_nocase(r, rn, "infinity")) {
+    *out = neg ? -INFINITY : INFINITY;
+    return true;
+  }
+  if (equals_nocase(r, rn, "nan")) {
+    *out = neg ? -NAN : NAN;
+    return true;
+  }
+  /* digits [. digits] [e [+-] digits], at least one mantissa digit */
+  int64_t mantissa_digits = 0;
+  while (i < n && is_digit(s[i])) i++, mantissa_digits++;
+  if (i < n && s[i] == '.') {
+    i++;
+    while (i < n && is_digit(s[i])) i++, mantissa_digits++;
+  }
+  if (mantissa_digits == 0) return false;
+  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+    i++;
+    if (i < n && (s[i] == '+' || s[i] == '-')) i++;
+    int64_t exp_digits = 0;
+    while (i < n && is_digit(s[i])) i++, exp_digits++;
+    if (exp_digits == 0) return false;
+  }
+  if (i != n) return false;
+  /* strtod needs a terminator; the syntax was checked above, so strtod
+   * sees only a decimal number (no hex, no locale-dependent text). */
+  char small[64];
+  char *buf = small;
+  if (n >= (int64_t)sizeof small) {
+    buf = malloc((size_t)n + 1);
+    if (buf == NULL) return false; /* treated as "not a float": the column becomes string, not wrong */
+  }
+  memcpy(buf, s, (size_t)n);
+  buf[n] = '\0';
+  *out = strtod(buf, NULL);
+  if (buf != small) free(buf);
+  return true;
+}
+
+static bool fixed_digits(const char *s, int count, int *out) {
+  int v = 0;
+  for (int k = 0; k < count; k++) {
+    if (!is_digit(s[k])) return false;
+    v = v * 10 + (s[k] - '0');
+  }
+  *out = v;
+  return true;
+}
+
+static bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (era arithmetic). */
+static int64_t days_from_civil(int y, int m, int d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/* "YYYY-MM-DD" at s (exactly 10 bytes available) -> days. */
+static bool parse_ymd(const char *s, int64_t *days) {
+  int y, m, d;
+  if (!fixed_digits(s, 4, &y) || s[4] != '-' || !fixed_digits(s + 5, 2, &m) || s[7] != '-' ||
+      !fixed_digits(s + 8, 2, &d))
+    return false;
+  static const int month_days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m < 1 || m > 12 || d < 1) return false;
+  const int limit = month_days[m - 1] + (m == 2 && is_leap(y));
+  if (d > limit) return false;
+  *days = days_from_civil(y, m, d);
+  return true;
+}
+
+bool qv__csv_parse_date32(const char *s, int64_t n, int32_t *out) {
+  int64_t days;
+  if (n != 10 || !parse_ymd(s, &days)) return false;
+  *out = (int32_t)days; /* years 0000..9999 are well inside int32 days */
+  return true;
+}
+
+bool qv__csv_parse_timestamp(const char *s, int64_t n, qv__csv_timestamp *out) {
+  int64_t days;
+  if (n < 10 || !parse_ymd(s, &days)) return false;
+  qv__csv_timestamp t = {days * 86400, 0, false, false};
+  int64_t i = 10;
+  if (i == n) {
+    *out = t;
+    return true;
+  }
+  if (s[i] != 'T' && s[i] != ' ') return false;
+  i++;
+  int hh, mm, ss = 0;
+  if (n - i < 5 || !fixed_digits(s + i, 2, &hh) || s[i + 2] != ':' || !fixed_digits(s + i + 3, 2, &mm)) return false;
+  i += 5;
+  if (i < n && s[i] == ':') {
+    if (n - i < 3 || !fixed_digits(s + i + 1, 2, &ss)) return false;
+    i += 3;
+    if (i < n && s[i] == '.') {
+      i++;
+      int digits = 0;
+      int32_t nanos = 0;
+      while (i < n && is_digit(s[i])) {
+        if (++digits > 9) return false;
+        nanos = nanos * 10 + (s[i] - '0');
+        i++;
+      }
+      if (digits == 0) return false;
+      for (int k = digits; k < 9; k++) nanos *= 10;
+      t.nanos = nanos;
+      t.has_fraction = true;
+    }
+  }
+  if (hh > 23 || mm > 59 || ss > 59) return false;
+  t.seconds += hh * 3600 + mm * 60 + ss;
+  if (i < n && s[i] == 'Z') {
+    t.has_zone = true;
+    i++;
+  } else if (i < n && (s[i] == '+' || s[i] == '-')) {
+    const int sign = s[i] == '+' ? 1 : -1;
+    int oh, om = 0;
+    i++;
+    if (n - i < 2 || !fixed_digits(s + i, 2, &oh)) return false;
+    i += 2;
+    if (i < n && s[i] == ':') i++;
+    if (i < n) {
+      if (n - i < 2 || !fixed_digits(s + i, 2, &om)) return false;
+      i += 2;
+    }
+    if (oh > 23 || om > 59) return false;
+    /* local = UTC + offset, so UTC = local - offset */
+    t.seconds -= sign * (oh * 3600 + om * 60);
+    t.has_zone = true;
+  }
+  if (i != n) return false;
+  *out = t;
+  return true;
+}

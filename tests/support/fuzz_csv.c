@@ -1,0 +1,79 @@
+/* Fuzz target body: the CSV reader and writer.
+ *
+ * The bytes are one CSV text. It is read twice: with the default options,
+ * and with options picked from a hash of the bytes (delimiter, quoting,
+ * header, skipping ragged rows). Each read must accept or reject with an
+ * error; an accepted table must be FULLY valid (the reader builds every
+ * column itself and checks UTF-8), goes through every consumer of arrays
+ * (fuzz_consume.h), and must write as CSV (every inferred type has a text
+ * form); the text written must read back with the same rows and columns.
+ */
+#include <inttypes.h>
+
+#include "quiver/csv.h"
+#include "quiver/validate.h"
+#include "support/fuzz_consume.h"
+#include "support/fuzz_targets.h"
+
+#define NAME "csv"
+#define FAIL(...) qv_fuzz_fail(NAME, __VA_ARGS__)
+
+static int round_trip(const qv_table *t, char delimiter) {
+  qv_csv_write_options wo = QV_CSV_WRITE_OPTIONS_DEFAULT;
+  wo.delimiter = delimiter;
+  char *text = NULL;
+  size_t n = 0;
+  qv_error err;
+  qv_status st = qv_csv_write_table_memory(t, &wo, &text, &n, &err);
+  if (st == QV_ERR_NO_MEMORY) return 0;
+  if (st != QV_OK) return FAIL("a table read from CSV does not write as CSV: %s", err.message);
+  int rc = 0;
+  if (t->schema->n_fields > 0) {
+    qv_csv_read_options ro = QV_CSV_READ_OPTIONS_DEFAULT;
+    ro.delimiter = delimiter;
+    qv_table *back = NULL;
+    st = qv_csv_read_memory(text, n, &ro, &back, &err);
+    if (st != QV_OK && st != QV_ERR_NO_MEMORY)
+      rc = FAIL("CSV written by quiver does not read back: %s", err.message);
+    else if (st == QV_OK && (back->n_rows != t->n_rows || back->schema->n_fields != t->schema->n_fields))
+      rc = FAIL("a CSV write + read changed the shape: %" PRId64 "x%d became %" PRId64 "x%d", t->n_rows,
+                t->schema->n_fields, back->n_rows, back->schema->n_fields);
+    qv_table_release(back);
+  }
+  qv_csv_free(text);
+  return rc;
+}
+
+static int read_one(const uint8_t *data, size_t size, const qv_csv_read_options *o, uint64_t seed) {
+  qv_table *t = NULL;
+  qv_error err;
+  qv_error_clear(&err);
+  qv_status st = qv_csv_read_memory(data, size, o, &t, &err);
+  if (st != QV_OK) {
+    int rc = qv_fuzz_check_error(NAME, st, &err, "qv_csv_read_memory");
+    if (rc == 0 && t != NULL) rc = FAIL("a failed read returned a table");
+    return rc;
+  }
+  int rc = 0;
+  if (qv_table_validate(t, QV_VALIDATE_FULL, &err) != QV_OK)
+    rc = FAIL("a table read from CSV fails full validation: %s", err.message);
+  for (int64_t i = 0; i < t->n_batches && rc == 0; i++) rc = qv_fuzz_check_batch(NAME, t->batches[i], true);
+  if (rc == 0) rc = round_trip(t, o && o->delimiter ? o->delimiter : ',');
+  if (rc == 0) rc = qv_fuzz_consume_table(NAME, t, seed);
+  qv_table_release(t);
+  return rc;
+}
+
+int qv_fuzz_csv(const uint8_t *data, size_t size) {
+  const uint64_t seed = qv_fuzz_seed(data, size);
+  int rc = read_one(data, size, NULL, seed);
+  if (rc != 0) return rc;
+  static const char delimiters[] = {',', '\t', ';', '|'};
+  qv_csv_read_options o = QV_CSV_READ_OPTIONS_DEFAULT;
+  o.delimiter = delimiters[seed % 4];
+  o.no_quoting = (seed >> 2) % 4 == 0;
+  o.no_header = (seed >> 4) % 2 == 1;
+  o.skip_invalid_rows = (seed >> 5) % 2 == 1;
+  o.skip_rows = (int64_t)((seed >> 6) % 3);
+  return read_one(data, size, &o, seed + 1);
+}
