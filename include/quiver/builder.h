@@ -264,7 +264,7 @@ static inline qv_status qv_builder_append_binary(qv_builder *b, const void *data
   if (b->fast_ == QV__FAST_BIN32) {
     if (QV_LIKELY(b->length_ < b->capacity_ &&
                   (uint64_t)len <= (uint64_t)(b->data_capacity_ - b->data_size_))) {
-      qv__copy_bytes(b->data_ + b->data_size_, (const uint8_t *)data, len);
+      if (len > 0) qv__copy_bytes(b->data_ + b->data_size_, (const uint8_t *)data, len); /* data_ may be NULL */
       b->data_size_ += len;
       ((int32_t *)(void *)b->values_)[++b->length_] = (int32_t)b->data_size_;
       return QV_OK;
@@ -279,7 +279,7 @@ static inline qv_status qv_builder_append_binary(qv_builder *b, const void *data
   } else if (b->fast_ == QV__FAST_BIN64) {
     if (QV_LIKELY(b->length_ < b->capacity_ &&
                   (uint64_t)len <= (uint64_t)(b->data_capacity_ - b->data_size_))) {
-      qv__copy_bytes(b->data_ + b->data_size_, (const uint8_t *)data, len);
+      if (len > 0) qv__copy_bytes(b->data_ + b->data_size_, (const uint8_t *)data, len); /* data_ may be NULL */
       b->data_size_ += len;
       ((int64_t *)(void *)b->values_)[++b->length_] = b->data_size_;
       return QV_OK;
