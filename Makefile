@@ -61,7 +61,7 @@ demo: build
 	@mkdir -p build/demo
 	$(BUILD)/tools/quiver-demo 1000000 build/demo/seed.arrow
 	@echo
-	@echo "== Part 4: the seed table through a pipe between two processes =="
+	@echo "== Part 6: the seed table through a pipe between two processes =="
 	@echo '$$ quiver gen seed --rows 1000000 - | quiver stats -'
 	@$(BUILD)/tools/quiver gen seed --rows 1000000 - | $(BUILD)/tools/quiver stats -
 	@if [ -x $(VENV)/bin/python ]; then echo; $(VENV)/bin/python examples/demo_open.py build/demo/seed.arrow; fi

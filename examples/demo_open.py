@@ -1,10 +1,10 @@
-"""Part 5 of `make demo`: other Arrow implementations open the file quiver
+"""Part 7 of `make demo`: other Arrow implementations open the file quiver
 wrote. pyarrow and polars map it and read it without conversion."""
 import sys
 import time
 
 path = sys.argv[1] if len(sys.argv) > 1 else "build/demo/seed.arrow"
-print("== Part 5: pyarrow and polars open the file quiver wrote ==")
+print("== Part 7: pyarrow and polars open the file quiver wrote ==")
 try:
     import pyarrow as pa
 except ImportError:

@@ -22,4 +22,11 @@ int64_t demo_jsonl_roundtrip(const qv_table *table, double *write_s, double *rea
 int demo_ipc_part(const qv_table *table, const char *file_path, double jsonl_write, double jsonl_read,
                   int64_t jsonl_bytes);
 
+/* Part 4: kernels over a column of `rows` random int64 values, timed. */
+int demo_compute_part(int64_t rows);
+
+/* Part 5: the table written as CSV and read back (types inferred), next to
+ * the IPC stream of the same table. */
+int demo_csv_part(const qv_table *table);
+
 #endif

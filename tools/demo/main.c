@@ -26,6 +26,8 @@ static int seed_part(int64_t rows, const char *file_path) {
     return 1;
   }
   int rc = demo_ipc_part(table, file_path, w, r, bytes);
+  if (rc == 0) rc = demo_compute_part(rows);
+  if (rc == 0) rc = demo_csv_part(table);
   qv_table_release(table);
   return rc;
 }
