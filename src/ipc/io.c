@@ -145,21 +145,9 @@ qv_status qv__io_map_fd(int fd, qv_buffer **out, qv_error *err) {
 }
 
 qv_status qv__io_map_path(const char *path, qv_buffer **out, qv_error *err) {
-  *out = NULL;
-  if (path == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "path is NULL");
   int fd;
-  do {
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-  } while (fd < 0 && errno == EINTR);
-  if (fd < 0) {
-    int e = errno;
-    return qv_error_set(err, e == ENOENT ? QV_ERR_NOT_FOUND : QV_ERR_IO, "cannot open '%s': %s (errno %d)", path,
-                        strerror(e), e);
-  }
-  char name[64];
-  snprintf(name, sizeof name, "'%.58s'", path);
-  qv_status st = map_fd(fd, name, out, err);
-  close(fd);
+  qv_status st = qv__io_map_path_keep_fd(path, out, &fd, err);
+  if (fd >= 0) close(fd); /* the mapping stays valid without its fd */
   return st;
 }
 
