@@ -308,15 +308,7 @@ QVPY_DELEGATE(batch_reduce_ex, "reduce_ex")
 static PyObject *batch_shape(PyObject *self, void *c) { return qvpy_delegate("shape", self, NULL, NULL); }
 static PyObject *batch_nbytes(PyObject *self, void *c) { return qvpy_delegate("nbytes", self, NULL, NULL); }
 static PyObject *batch_iter(PyObject *self) { return qvpy_delegate("iter_columns", self, NULL, NULL); }
-static int batch_contains(PyObject *self, PyObject *key) {
-  PyObject *args = PyTuple_Pack(1, key);
-  PyObject *r = args != NULL ? qvpy_delegate("contains", self, args, NULL) : NULL;
-  Py_XDECREF(args);
-  int v = r != NULL ? PyObject_IsTrue(r) : -1;
-  Py_XDECREF(r);
-  return v;
-}
-static PySequenceMethods batch_as_sequence = {.sq_length = batch_len, .sq_contains = batch_contains};
+static PySequenceMethods batch_as_sequence = {.sq_length = batch_len, .sq_contains = qvpy_delegate_contains};
 static PyMappingMethods batch_as_mapping = {.mp_length = batch_len, .mp_subscript = batch_subscript};
 static PyGetSetDef batch_getset[] = {
     {"shape", batch_shape, NULL, "(num_rows, num_columns)", NULL},

@@ -28,6 +28,15 @@ PyObject *qvpy_delegate(const char *name, PyObject *self, PyObject *args, PyObje
   return r;
 }
 
+int qvpy_delegate_contains(PyObject *self, PyObject *key) {
+  PyObject *args = PyTuple_Pack(1, key);
+  PyObject *r = args != NULL ? qvpy_delegate("contains", self, args, NULL) : NULL;
+  Py_XDECREF(args);
+  int v = r != NULL ? PyObject_IsTrue(r) : -1;
+  Py_XDECREF(r);
+  return v;
+}
+
 /* ---- argument conversion ---- */
 
 static qv_batch *as_batch(PyObject *o, bool *validated) {

@@ -182,6 +182,8 @@ PyObject *qvpy_chunked_stream_capsule(PyObject *chunked);
 /* _combine_chunks(Table or ChunkedArray) -> Table or Array (m unused). */
 PyObject *qvpy_combine_chunks(PyObject *m, PyObject *obj);
 PyObject *qvpy_delegate(const char *name, PyObject *self, PyObject *args, PyObject *kw);
+/* `key in self` through quiver._methods.contains (an sq_contains slot). */
+int qvpy_delegate_contains(PyObject *self, PyObject *key);
 #define QVPY_DELEGATE(cname, pyname) \
   static PyObject *cname(PyObject *self, PyObject *args, PyObject *kw) { return qvpy_delegate(pyname, self, args, kw); }
 #define QVPY_METHOD(pyname, cname, doc) \

@@ -246,18 +246,10 @@ QVPY_DELEGATE(table_reduce_ex, "reduce_ex")
 static PyObject *table_shape(PyObject *self, void *c) { return qvpy_delegate("shape", self, NULL, NULL); }
 static PyObject *table_nbytes(PyObject *self, void *c) { return qvpy_delegate("nbytes", self, NULL, NULL); }
 static PyObject *table_iter(PyObject *self) { return qvpy_delegate("iter_columns", self, NULL, NULL); }
-static int table_contains(PyObject *self, PyObject *key) {
-  PyObject *args = PyTuple_Pack(1, key);
-  PyObject *r = args != NULL ? qvpy_delegate("contains", self, args, NULL) : NULL;
-  Py_XDECREF(args);
-  int v = r != NULL ? PyObject_IsTrue(r) : -1;
-  Py_XDECREF(r);
-  return v;
-}
 QVPY_DELEGATE(table_from_batches, "table_from_batches")
 QVPY_DELEGATE(table_combine_chunks, "combine_chunks")
 QVPY_DELEGATE(table_to_reader, "to_reader")
-static PySequenceMethods table_as_sequence = {.sq_length = table_len, .sq_contains = table_contains};
+static PySequenceMethods table_as_sequence = {.sq_length = table_len, .sq_contains = qvpy_delegate_contains};
 static PyMappingMethods table_as_mapping = {.mp_length = table_len, .mp_subscript = table_subscript};
 static PyGetSetDef table_getset[] = {
     {"shape", table_shape, NULL, "(num_rows, num_columns)", NULL},
