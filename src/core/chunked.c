@@ -6,6 +6,7 @@
  * first and last chunks it touches and retains the ones in between.
  */
 #include "core/internal.h"
+#include "core/table_internal.h"
 #include "quiver/chunked.h"
 
 qv_status qv_chunked_array_new(qv_type *type, qv_array *const *chunks, int64_t n_chunks, qv_chunked_array **out,
@@ -83,10 +84,10 @@ qv_status qv_chunked_array_slice(qv_chunked_array *c, int64_t offset, int64_t le
   int64_t n_parts = 0, start = 0;
   for (int64_t i = 0; i < c->n_chunks && start < end; i++) {
     qv_array *chunk = c->chunks[i];
-    int64_t lo = offset > start ? offset - start : 0;
-    int64_t hi = end - start < chunk->length ? end - start : chunk->length;
+    int64_t lo, hi;
+    const bool touched = qv__window_part(start, chunk->length, offset, end, &lo, &hi);
     start += chunk->length;
-    if (hi <= lo) continue;
+    if (!touched) continue;
     st = qv_array_slice(chunk, lo, hi - lo, &parts[n_parts], err);
     if (st != QV_OK) goto done;
     n_parts++;

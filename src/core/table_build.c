@@ -188,10 +188,10 @@ qv_status qv_table_slice(qv_table *table, int64_t offset, int64_t length, qv_tab
   int64_t n_parts = 0, start = 0;
   for (int64_t j = 0; j < table->n_batches && start < end; j++) {
     qv_batch *b = table->batches[j];
-    int64_t lo = offset > start ? offset - start : 0;
-    int64_t hi = end - start < b->length ? end - start : b->length;
+    int64_t lo, hi;
+    const bool touched = qv__window_part(start, b->length, offset, end, &lo, &hi);
     start += b->length;
-    if (hi <= lo) continue;
+    if (!touched) continue;
     st = qv_batch_slice(b, lo, hi - lo, &parts[n_parts], err);
     if (st != QV_OK) goto done;
     n_parts++;
