@@ -1,0 +1,2 @@
+"""Element-wise kernels of quiver.compute (see compute.py)."""
+__all__ = []
