@@ -454,5 +454,6 @@ def table(data, names=None, schema=None, metadata=None):
 
 
 from . import ipc  # noqa: E402  (quiver.ipc: read/write Arrow IPC streams and files)
+from . import shm  # noqa: E402,F401  (quiver.shm: zero-copy sharing between processes on one host)
 from ._methods import concat_arrays, concat_tables  # noqa: E402,F401
 from .ipc import RecordBatchReader  # noqa: E402,F401
