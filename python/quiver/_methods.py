@@ -10,6 +10,9 @@ import io
 import pickle
 
 from . import _quiver
+from ._printing import (  # noqa: F401  (looked up by name from the C types)
+    array_to_string, chunked_repr, chunked_str, chunked_to_string, schema_to_string, tabular_repr,
+    tabular_to_string)
 
 _MISSING = object()
 

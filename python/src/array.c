@@ -434,7 +434,9 @@ static PyGetSetDef array_getset[] = {
 QVPY_DELEGATE(array_reduce_ex, "reduce_ex")
 QVPY_DELEGATE(array_to_numpy, "array_to_numpy")
 QVPY_DELEGATE(array_to_pandas, "column_to_pandas")
+QVPY_DELEGATE(array_to_string, "array_to_string")
 static PyMethodDef array_methods[] = {
+    QVPY_METHOD("to_string", array_to_string, "to_string(*, indent=2, top_level_indent=0, window=10, container_window=2, skip_new_lines=False) -> str"),
     QVPY_METHOD("to_pandas", array_to_pandas, "to_pandas(types_mapper=None) -> pandas.Series"),
     QVPY_METHOD("__reduce_ex__", array_reduce_ex, "Pickles through the Arrow IPC stream format."),
     QVPY_METHOD("to_numpy", array_to_numpy, "to_numpy(zero_copy_only=True, writable=False) -> numpy.ndarray"),
@@ -483,7 +485,32 @@ static PyObject *f_array_from_pylist(PyObject *m, PyObject *args) {
   return qvpy_array_from_pylist(values, t);
 }
 
+/* _array_text(array, window, container_window, indent, single_line) -> str:
+ * the C printer with explicit options (Array/ChunkedArray/Table to_string). */
+static PyObject *f_array_text(PyObject *m, PyObject *args) {
+  PyObject *obj;
+  long long window, container_window;
+  int indent, single_line;
+  if (!PyArg_ParseTuple(args, "O!LLip:_array_text", &QvArray_Type, &obj, &window, &container_window, &indent,
+                        &single_line))
+    return NULL;
+  if (indent < 0 || indent > 64) return PyErr_Format(PyExc_ValueError, "indent must be in 0..64, not %d", indent);
+  qv_print_options o = qv_print_options_default();
+  o.max_rows = window;
+  o.max_container_rows = container_window;
+  o.indent = indent;
+  o.single_line = single_line;
+  char *text = NULL;
+  qv_error err;
+  qv_status st = qv_array_to_string(arr(obj), &o, &text, &err);
+  if (st != QV_OK) return qvpy_raise(st, &err);
+  PyObject *r = PyUnicode_DecodeUTF8(text, (Py_ssize_t)strlen(text), "replace");
+  qv_free_string(text);
+  return r;
+}
+
 PyMethodDef qvpy_array_functions[] = {
     {"_array_from_pylist", f_array_from_pylist, METH_VARARGS, NULL},
+    {"_array_text", f_array_text, METH_VARARGS, NULL},
     {NULL},
 };

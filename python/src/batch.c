@@ -253,18 +253,8 @@ static PyObject *batch_richcompare(PyObject *a, PyObject *b, int op) {
   return PyBool_FromLong(op == Py_EQ ? eq : !eq);
 }
 
-static PyObject *batch_repr(PyObject *self) {
-  char *text = NULL;
-  qv_error err;
-  qv_status st = qv_batch_to_string(bt(self), NULL, &text, &err);
-  PyObject *r = qvpy_text_result(st, text, &err);
-  if (r != NULL) return r;
-  PyObject *why = qvpy_invalid_text(); /* repr() never raises on bad data */
-  if (why == NULL) return NULL;
-  r = PyUnicode_FromFormat("quiver.RecordBatch %U", why);
-  Py_DECREF(why);
-  return r;
-}
+/* pyarrow's layout (quiver/_printing.py); never raises on invalid data. */
+static PyObject *batch_repr(PyObject *self) { return qvpy_delegate("tabular_repr", self, NULL, NULL); }
 
 static PyObject *batch_arrow_c_array(PyObject *self, PyObject *args, PyObject *kw) {
   static char *kwlist[] = {"requested_schema", NULL};
@@ -294,6 +284,7 @@ static PyObject *batch_arrow_c_stream(PyObject *self, PyObject *args, PyObject *
 
 /* pyarrow-shaped methods whose argument handling is Python (quiver/_methods.py). */
 QVPY_DELEGATE(batch_from_pydict, "batch_from_pydict")
+QVPY_DELEGATE(batch_to_string, "tabular_to_string")
 QVPY_DELEGATE(batch_from_pylist, "batch_from_pylist")
 QVPY_DELEGATE(batch_from_arrays, "batch_from_arrays")
 QVPY_DELEGATE(batch_select, "select")
@@ -322,6 +313,7 @@ static PyGetSetDef batch_getset[] = {
 };
 QVPY_DELEGATE(batch_to_pandas, "to_pandas")
 static PyMethodDef batch_methods[] = {
+    QVPY_METHOD("to_string", batch_to_string, "to_string(*, show_metadata=False, preview_cols=0) -> str"),
     QVPY_METHOD("to_pandas", batch_to_pandas, "to_pandas(types_mapper=None) -> pandas.DataFrame"),
     QVPY_CLASSMETHOD("from_pydict", batch_from_pydict, "from_pydict(mapping, schema=None, metadata=None) -> RecordBatch"),
     QVPY_CLASSMETHOD("from_pylist", batch_from_pylist, "from_pylist(rows, schema=None, metadata=None) -> RecordBatch"),

@@ -151,21 +151,9 @@ static PyObject *chunked_richcompare(PyObject *a, PyObject *b, int op) {
   bool eq = chunked_equal(a, b);
   return PyBool_FromLong(op == Py_EQ ? eq : !eq);
 }
-static PyObject *chunked_repr(PyObject *self) {
-  char tname[256];
-  qv_type_format(ck(self)->type, tname, sizeof tname);
-  PyObject *parts = PyUnicode_FromFormat("<quiver.ChunkedArray type=%s length=%lld chunks=%zd>", tname,
-                                         (long long)chunked_length(self), PyTuple_GET_SIZE(ck(self)->chunks));
-  for (Py_ssize_t i = 0; parts != NULL && i < PyTuple_GET_SIZE(ck(self)->chunks); i++) {
-    PyObject *s = PyObject_Str(PyTuple_GET_ITEM(ck(self)->chunks, i));
-    if (s == NULL) s = qvpy_invalid_text(); /* repr() never raises on bad data */
-    PyObject *joined = s ? PyUnicode_FromFormat("%U\n%U", parts, s) : NULL;
-    Py_XDECREF(s);
-    Py_DECREF(parts);
-    parts = joined;
-  }
-  return parts;
-}
+/* pyarrow's layout (quiver/_printing.py); repr never raises on invalid data. */
+static PyObject *chunked_repr(PyObject *self) { return qvpy_delegate("chunked_repr", self, NULL, NULL); }
+static PyObject *chunked_str(PyObject *self) { return qvpy_delegate("chunked_str", self, NULL, NULL); }
 static PyObject *chunked_validate(PyObject *self, PyObject *args, PyObject *kw) {
   static char *kwlist[] = {"full", NULL};
   int full = 1;
@@ -189,6 +177,7 @@ static PyObject *chunked_combine_chunks(PyObject *self, PyObject *unused) {
 }
 static PyObject *chunked_length_method(PyObject *self, PyObject *unused) { return PyLong_FromLongLong(chunked_length(self)); }
 QVPY_DELEGATE(chunked_reduce_ex, "reduce_ex")
+QVPY_DELEGATE(chunked_to_string, "chunked_to_string")
 QVPY_DELEGATE(chunked_to_numpy, "chunked_to_numpy")
 static PyObject *chunked_nbytes(PyObject *self, void *c) { return qvpy_delegate("chunked_nbytes", self, NULL, NULL); }
 
@@ -204,6 +193,7 @@ static PyGetSetDef chunked_getset[] = {
 };
 QVPY_DELEGATE(chunked_to_pandas, "column_to_pandas")
 static PyMethodDef chunked_methods[] = {
+    QVPY_METHOD("to_string", chunked_to_string, "to_string(*, indent=0, window=5, container_window=2, skip_new_lines=False) -> str"),
     QVPY_METHOD("to_pandas", chunked_to_pandas, "to_pandas(types_mapper=None) -> pandas.Series"),
     {"chunk", chunked_chunk, METH_O, "chunk(i) -> Array"},
     {"combine_chunks", chunked_combine_chunks, METH_NOARGS, "combine_chunks() -> Array: the chunks as one array."},
@@ -223,6 +213,7 @@ PyTypeObject QvChunked_Type = {
     .tp_basicsize = sizeof(QvChunkedObject),
     .tp_dealloc = (destructor)chunked_dealloc,
     .tp_repr = chunked_repr,
+    .tp_str = chunked_str,
     .tp_as_sequence = &chunked_as_sequence,
     .tp_as_mapping = &chunked_as_mapping,
     .tp_hash = PyObject_HashNotImplemented,

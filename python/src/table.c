@@ -209,18 +209,8 @@ static PyObject *table_richcompare(PyObject *a, PyObject *b, int op) {
   return PyBool_FromLong(op == Py_EQ ? eq : !eq);
 }
 
-static PyObject *table_repr(PyObject *self) {
-  char *text = NULL;
-  qv_error err;
-  qv_status st = qv_table_to_string(tb(self), NULL, &text, &err);
-  PyObject *r = qvpy_text_result(st, text, &err);
-  if (r != NULL) return r;
-  PyObject *why = qvpy_invalid_text(); /* repr() never raises on bad data */
-  if (why == NULL) return NULL;
-  r = PyUnicode_FromFormat("quiver.Table %U", why);
-  Py_DECREF(why);
-  return r;
-}
+/* pyarrow's layout (quiver/_printing.py); never raises on invalid data. */
+static PyObject *table_repr(PyObject *self) { return qvpy_delegate("tabular_repr", self, NULL, NULL); }
 
 static PyObject *table_arrow_c_stream(PyObject *self, PyObject *args, PyObject *kw) {
   static char *kwlist[] = {"requested_schema", NULL};
@@ -232,6 +222,7 @@ static PyObject *table_arrow_c_stream(PyObject *self, PyObject *args, PyObject *
 
 /* pyarrow-shaped methods whose argument handling is Python (quiver/_methods.py). */
 QVPY_DELEGATE(table_from_pydict, "table_from_pydict")
+QVPY_DELEGATE(table_to_string, "tabular_to_string")
 QVPY_DELEGATE(table_from_pylist, "table_from_pylist")
 QVPY_DELEGATE(table_from_arrays, "table_from_arrays")
 QVPY_DELEGATE(table_select, "select")
@@ -264,6 +255,7 @@ static PyGetSetDef table_getset[] = {
 };
 QVPY_DELEGATE(table_to_pandas, "to_pandas")
 static PyMethodDef table_methods[] = {
+    QVPY_METHOD("to_string", table_to_string, "to_string(*, show_metadata=False, preview_cols=0) -> str"),
     QVPY_METHOD("to_pandas", table_to_pandas, "to_pandas(types_mapper=None) -> pandas.DataFrame"),
     QVPY_CLASSMETHOD("from_pydict", table_from_pydict, "from_pydict(mapping, schema=None, metadata=None) -> Table"),
     QVPY_CLASSMETHOD("from_pylist", table_from_pylist, "from_pylist(rows, schema=None, metadata=None) -> Table"),
