@@ -425,25 +425,56 @@ def chunked_to_numpy(self, zero_copy_only=False):
 # ---------------------------------------------------------------- pandas
 
 
-def _pandas(types_mapper):
+def _pandas():
     import pandas as pd
 
-    if types_mapper is not None:
-        raise _quiver.ArrowNotImplementedError(
-            "to_pandas(types_mapper=...) is not supported: quiver hands its data to pandas through the Arrow "
-            "PyCapsule protocol (pandas.DataFrame.from_arrow), which takes no types_mapper")
     return pd
 
 
+def _mapped_dtype(types_mapper, column):
+    """types_mapper(pyarrow type of `column`) -> a pandas dtype or None, as pyarrow calls it.
+    The mapper (pandas.ArrowDtype, a dict's .get, ...) speaks pyarrow types, so pyarrow is
+    imported here, and only when a types_mapper is given."""
+    import pyarrow as pa
+
+    return types_mapper(pa.field(column.type).type)
+
+
+def _pyarrow_column(column):
+    """The column as a pyarrow (Chunked)Array over the same buffers (C Data Interface)."""
+    import pyarrow as pa
+
+    return pa.chunked_array(column) if isinstance(column, _quiver.ChunkedArray) else pa.array(column)
+
+
+def _series(pd, column, types_mapper):
+    if types_mapper is not None:
+        dtype = _mapped_dtype(types_mapper, column)
+        if dtype is not None:
+            # the extension dtype builds its array from the Arrow data, as in pyarrow's to_pandas;
+            # pandas.ArrowDtype keeps the buffers (zero-copy)
+            return pd.Series(dtype.__from_arrow__(_pyarrow_column(column)), dtype=dtype, copy=False)
+    if hasattr(pd.Series, "from_arrow"):
+        return pd.Series.from_arrow(column)
+    return pd.Series(_series_values(column))
+
+
 def to_pandas(self, types_mapper=None):
-    """Table/RecordBatch.to_pandas(): a pandas DataFrame with pandas' own conversion of the Arrow
-    data (pandas.DataFrame.from_arrow over __arrow_c_stream__, the dtypes pyarrow's to_pandas gives);
-    with a pandas too old for from_arrow, columns are converted through numpy."""
-    pd = _pandas(types_mapper)
-    if hasattr(pd.DataFrame, "from_arrow"):
+    """Table/RecordBatch.to_pandas(types_mapper=None): a pandas DataFrame with pandas' own
+    conversion of the Arrow data (pandas.DataFrame.from_arrow over __arrow_c_stream__, the
+    dtypes pyarrow's to_pandas gives); types_mapper(pyarrow.DataType) -> pandas dtype or None
+    chooses an extension dtype per column, as in pyarrow (types_mapper=pandas.ArrowDtype keeps
+    every column in Arrow memory without copying)."""
+    pd = _pandas()
+    if types_mapper is None and hasattr(pd.DataFrame, "from_arrow"):
         return pd.DataFrame.from_arrow(self)
-    return pd.DataFrame({name: _series_values(col) for name, col in zip(self.column_names, self.columns)},
-                        columns=self.column_names)
+    if types_mapper is None:
+        data = [pd.Series(_series_values(col)) for col in self.columns]
+    else:
+        data = [_series(pd, col, types_mapper) for col in self.columns]
+    frame = pd.concat(data, axis=1) if data else pd.DataFrame(index=pd.RangeIndex(self.num_rows))
+    frame.columns = list(self.column_names)
+    return frame
 
 
 def _series_values(column):
@@ -451,8 +482,6 @@ def _series_values(column):
 
 
 def column_to_pandas(self, types_mapper=None):
-    """Array/ChunkedArray.to_pandas(): a pandas Series (pandas.Series.from_arrow when available)."""
-    pd = _pandas(types_mapper)
-    if hasattr(pd.Series, "from_arrow"):
-        return pd.Series.from_arrow(self)
-    return pd.Series(_series_values(self))
+    """Array/ChunkedArray.to_pandas(types_mapper=None): a pandas Series (pandas.Series.from_arrow
+    when available); types_mapper as in Table.to_pandas."""
+    return _series(_pandas(), self, types_mapper)
