@@ -280,7 +280,7 @@ def to_reader(self, max_chunksize=None):
 # ---------------------------------------------------------------- nbytes as pyarrow counts it
 
 _OFFSET_WIDTH = {"string": 4, "binary": 4, "large_string": 8, "large_binary": 8}
-_LIST_WIDTH = {"list": 4, "large_list": 8}
+_LIST_WIDTH = {"list": 4, "large_list": 8, "map": 4}
 
 
 def _offsets(array, width):
@@ -485,3 +485,119 @@ def column_to_pandas(self, types_mapper=None):
     """Array/ChunkedArray.to_pandas(types_mapper=None): a pandas Series (pandas.Series.from_arrow
     when available); types_mapper as in Table.to_pandas."""
     return _series(_pandas(), self, types_mapper)
+
+
+# ---------------------------------------------------------------- maps_as_pydicts (to_pylist / to_pydict)
+
+_MAPS_MODES = (None, "lossy", "strict")
+
+
+def _has_map(t):
+    if t.id == "map":
+        return True
+    if t.id == "extension":
+        return _has_map(t.storage_type)
+    if t.id in ("dictionary", "run_end_encoded"):
+        return _has_map(t.value_type)
+    return any(_has_map(t.field(i).type) for i in range(t.num_fields))
+
+
+def _map_values(value, t, mode):
+    """`value` (as to_pylist gives it for type t) with every map as a dict, as pyarrow's
+    maps_as_pydicts: 'lossy' keeps the last of duplicate keys (with a warning), 'strict'
+    raises KeyError on them."""
+    if value is None:
+        return None
+    if t.id == "map":
+        out = {}
+        for k, v in value:
+            if k in out:
+                if mode == "strict":
+                    raise KeyError("Converting to Python dictionary is not supported in strict mode when duplicate "
+                                   "keys are present (duplicate key was '%s')." % (k,))
+                import warnings
+
+                warnings.warn("Encountered key '%s' which was already encountered." % (k,), stacklevel=4)
+            out[k] = _map_values(v, t.item_type, mode)
+        return out
+    if t.id == "extension":
+        return _map_values(value, t.storage_type, mode)
+    if t.id in ("dictionary", "run_end_encoded"):
+        return _map_values(value, t.value_type, mode)
+    if t.id == "struct":
+        return {f.name: _map_values(value.get(f.name), f.type, mode)
+                for f in (t.field(i) for i in range(t.num_fields))}
+    if t.id in ("list", "large_list", "list_view", "large_list_view", "fixed_size_list"):
+        return [_map_values(v, t.value_type, mode) for v in value]
+    return value  # unions: the value's own type is not known here; left as it is
+
+
+def apply_maps_as_pydicts(self, result, mode):
+    """Called by the C to_pylist / to_pydict with their result when maps_as_pydicts is not None."""
+    if mode not in _MAPS_MODES:
+        raise ValueError("Invalid value for 'maps_as_pydicts': valid values are 'lossy', 'strict' or `None` (default)")
+    if mode is None:
+        return result
+    if isinstance(self, (_quiver.Table, _quiver.RecordBatch)):
+        fields = [f for f in self.schema if _has_map(f.type)]
+        if not fields:
+            return result
+        if isinstance(result, dict):  # to_pydict
+            for f in fields:
+                result[f.name] = [_map_values(v, f.type, mode) for v in result[f.name]]
+            return result
+        for row in result:  # to_pylist
+            for f in fields:
+                row[f.name] = _map_values(row[f.name], f.type, mode)
+        return result
+    if not _has_map(self.type):
+        return result
+    return [_map_values(v, self.type, mode) for v in result]
+
+
+# ---------------------------------------------------------------- slicing and iteration
+
+
+def table_to_batches(self, max_chunksize=None):
+    """to_batches(max_chunksize=None) -> list of RecordBatch (zero-copy; batches longer than
+    max_chunksize are cut into slices)."""
+    batches = self._to_batches()
+    if max_chunksize is None:
+        return batches
+    max_chunksize = int(max_chunksize)
+    if max_chunksize <= 0:
+        raise ValueError("'max_chunksize' should be strictly positive")
+    return [b.slice(o, max_chunksize) for b in batches for o in range(0, b.num_rows, max_chunksize)]
+
+
+def chunked_slice(self, offset=0, length=None):
+    """slice(offset=0, length=None) -> ChunkedArray sharing the chunks' buffers."""
+    offset = int(offset)
+    if offset < 0:
+        raise IndexError("Offset must be non-negative")
+    n = len(self)
+    end = n if length is None else min(n, offset + max(int(length), 0))
+    pieces, pos = [], 0
+    for chunk in self.chunks:
+        lo, hi = max(offset, pos), min(end, pos + len(chunk))
+        if hi > lo:
+            pieces.append(chunk.slice(lo - pos, hi - lo))
+        pos += len(chunk)
+    return _quiver._chunked_array(pieces, self.type)
+
+
+def chunked_getitem_slice(self, key):
+    """chunked[start:stop:step] -> ChunkedArray (a zero-copy slice when step is 1)."""
+    start, stop, step = key.indices(len(self))
+    if step == 1:
+        return chunked_slice(self, start, max(stop - start, 0))
+    values = self.to_pylist()[key]
+    return _quiver._chunked_array([_qv().array(values, self.type)], self.type)
+
+
+def iterchunks(self):
+    return iter(self.chunks)
+
+
+def itercolumns(self):
+    return iter(self.columns)

@@ -91,15 +91,11 @@ static PyObject *chunked_item(PyObject *self, Py_ssize_t i) {
   return NULL;
 }
 static PyObject *chunked_subscript(PyObject *self, PyObject *key) {
-  if (PySlice_Check(key)) {
-    PyObject *all = chunked_to_pylist(self, NULL);
-    if (all == NULL) return NULL;
-    PyObject *picked = PyObject_GetItem(all, key);
-    Py_DECREF(all);
-    if (picked == NULL) return NULL;
-    PyObject *arr = qvpy_array_from_pylist(picked, ck(self)->type);
-    Py_DECREF(picked);
-    return arr;
+  if (PySlice_Check(key)) { /* a ChunkedArray, as pyarrow (quiver/_methods.py) */
+    PyObject *args = PyTuple_Pack(1, key);
+    PyObject *r = args != NULL ? qvpy_delegate("chunked_getitem_slice", self, args, NULL) : NULL;
+    Py_XDECREF(args);
+    return r;
   }
   Py_ssize_t i = PyNumber_AsSsize_t(key, PyExc_IndexError);
   if (i == -1 && PyErr_Occurred()) return NULL;
@@ -156,7 +152,7 @@ static PyObject *chunked_repr(PyObject *self) { return qvpy_delegate("chunked_re
 static PyObject *chunked_str(PyObject *self) { return qvpy_delegate("chunked_str", self, NULL, NULL); }
 static PyObject *chunked_validate(PyObject *self, PyObject *args, PyObject *kw) {
   static char *kwlist[] = {"full", NULL};
-  int full = 1;
+  int full = 0; /* pyarrow's default: the O(buffers) structural checks */
   if (!PyArg_ParseTupleAndKeywords(args, kw, "|p:validate", kwlist, &full)) return NULL;
   for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(ck(self)->chunks); i++) {
     QvArrayObject *c = (QvArrayObject *)PyTuple_GET_ITEM(ck(self)->chunks, i);
@@ -178,6 +174,9 @@ static PyObject *chunked_combine_chunks(PyObject *self, PyObject *unused) {
 static PyObject *chunked_length_method(PyObject *self, PyObject *unused) { return PyLong_FromLongLong(chunked_length(self)); }
 QVPY_DELEGATE(chunked_reduce_ex, "reduce_ex")
 QVPY_DELEGATE(chunked_to_string, "chunked_to_string")
+QVPY_DELEGATE(chunked_slice, "chunked_slice")
+QVPY_DELEGATE(chunked_iterchunks, "iterchunks")
+QVPY_WITH_MAPS(chunked_to_pylist_py, chunked_to_pylist)
 QVPY_DELEGATE(chunked_to_numpy, "chunked_to_numpy")
 static PyObject *chunked_nbytes(PyObject *self, void *c) { return qvpy_delegate("chunked_nbytes", self, NULL, NULL); }
 
@@ -202,10 +201,12 @@ static PyMethodDef chunked_methods[] = {
     QVPY_METHOD("__reduce_ex__", chunked_reduce_ex, "Pickles through the Arrow IPC stream format."),
     {"__arrow_c_stream__", (PyCFunction)(void (*)(void))chunked_arrow_c_stream, METH_VARARGS | METH_KEYWORDS,
      "__arrow_c_stream__(requested_schema=None) -> ArrowArrayStream capsule of the chunks, zero-copy."},
-    {"to_pylist", chunked_to_pylist, METH_NOARGS, "to_pylist() -> list of values over all chunks"},
+    QVPY_METHOD("to_pylist", chunked_to_pylist_py, "to_pylist(*, maps_as_pydicts=None) -> list of values over all chunks"),
+    QVPY_METHOD("slice", chunked_slice, "slice(offset=0, length=None) -> ChunkedArray (zero-copy)"),
+    QVPY_METHOD("iterchunks", chunked_iterchunks, "iterchunks() -> iterator of Array"),
     {"equals", chunked_equals, METH_O, "equals(other) -> bool (chunk boundaries do not matter)"},
     {"validate", (PyCFunction)(void (*)(void))chunked_validate, METH_VARARGS | METH_KEYWORDS,
-     "validate(full=True) of every chunk."},
+     "validate(full=False) of every chunk."},
     {NULL},
 };
 PyTypeObject QvChunked_Type = {
