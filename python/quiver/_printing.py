@@ -72,16 +72,16 @@ def chunked_to_string(self, *, indent=0, window=5, container_window=2, skip_new_
     return _indent_lines("[\n" + body + "\n]", int(indent))
 
 
-def _type_lines(t, depth, show_metadata):
+def _type_lines(t, depth, show_metadata, truncate):
     """pyarrow's "child i, name: type" lines under a nested type."""
     lines = []
     n = t.num_fields if t.id != "dictionary" else 0
     for i in range(n):
         f = t.field(i)
         lines.append(" " * (2 + 4 * depth) + "child %d, %s" % (i, _field_text(f)))
-        lines.extend(_type_lines(f.type, depth + 1, show_metadata))
+        lines.extend(_type_lines(f.type, depth + 1, show_metadata, truncate))
         if show_metadata:
-            lines.extend(_metadata_lines(f.metadata, " " * (2 + 4 * depth) + "-- field metadata --"))
+            lines.extend(_metadata_lines(f.metadata, " " * (2 + 4 * depth) + "-- field metadata --", truncate))
     return lines
 
 
@@ -89,28 +89,43 @@ def _field_text(f):
     return "%s: %s%s" % (f.name, f.type, "" if f.nullable else " not null")
 
 
-def _metadata_lines(metadata, title):
+# pyarrow cuts a metadata line at this many bytes: "key: '<value>' + <bytes left out>"
+_METADATA_LINE_BYTES = 73
+# and, not truncating, at this many (its element_size_limit)
+_ELEMENT_BYTES = 100
+
+
+def _metadata_lines(metadata, title, truncate):
     if not metadata:
         return []
     indent = title[:len(title) - len(title.lstrip())]
     out = [title]
     for k, v in metadata.items():
-        k = k.decode("utf-8", "replace") if isinstance(k, bytes) else k
-        v = v.decode("utf-8", "replace") if isinstance(v, bytes) else v
-        out.append("%s%s: '%s'" % (indent, k, v))
+        k = k if isinstance(k, bytes) else str(k).encode()
+        v = v if isinstance(v, bytes) else str(v).encode()
+        if truncate:
+            keep = _METADATA_LINE_BYTES - len(indent) - len(k) - 3
+            shown, rest = (v[:keep], b" + %d" % (len(v) - keep)) if len(v) > keep >= 0 else (v, b"")
+            line = b"%s: '%s'%s" % (k, shown, rest)
+        else:  # whole, but a line past 100 bytes still ends with pyarrow's "(... N chars omitted)"
+            line = b"%s: '%s'" % (k, v)
+            if len(line) > _ELEMENT_BYTES:
+                line = line[:_ELEMENT_BYTES] + b" (... %d chars omitted)" % (len(line) - _ELEMENT_BYTES)
+        out.append(indent + line.decode("utf-8", "replace"))
     return out
 
 
-def schema_to_string(schema, show_field_metadata=True, show_schema_metadata=True):
-    """Schema.to_string(show_field_metadata=True, show_schema_metadata=True) -> str, as pyarrow."""
+def schema_to_string(schema, show_field_metadata=True, show_schema_metadata=True, truncate_metadata=True):
+    """Schema.to_string(show_field_metadata=True, show_schema_metadata=True, truncate_metadata=True) -> str,
+    as pyarrow writes it."""
     lines = []
     for f in (schema.field(i) for i in range(len(schema.names))):
         lines.append(_field_text(f))
-        lines.extend(_type_lines(f.type, 0, show_field_metadata))
+        lines.extend(_type_lines(f.type, 0, show_field_metadata, truncate_metadata))
         if show_field_metadata:
-            lines.extend(_metadata_lines(f.metadata, "  -- field metadata --"))
+            lines.extend(_metadata_lines(f.metadata, "  -- field metadata --", truncate_metadata))
     if show_schema_metadata:
-        lines.extend(_metadata_lines(schema.metadata, "-- schema metadata --"))
+        lines.extend(_metadata_lines(schema.metadata, "-- schema metadata --", truncate_metadata))
     return "\n".join(lines)
 
 

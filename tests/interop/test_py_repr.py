@@ -118,6 +118,17 @@ def test_schema_to_string_matches_pyarrow():
         assert q.to_string(**kw) == s.to_string(**kw), kw
 
 
+@pytest.mark.parametrize("n", [0, 60, 66, 67, 68, 69, 70, 300])
+def test_long_metadata_values_are_cut_as_pyarrow_cuts_them(n):
+    s = pa.schema([pa.field("a", pa.int8(), metadata={"f": "x" * n}), pa.field("b", pa.struct([("c", pa.int8())]))],
+                  metadata={"k": "v" * n, "pandas": "\u00e9" * n})
+    q = qv.schema(s)
+    assert q.to_string() == s.to_string()
+    assert q.to_string(truncate_metadata=False) == s.to_string(truncate_metadata=False)
+    t = pa.table({"a": pa.array([1], pa.int8()), "b": [{"c": 1}]}, schema=s)
+    assert qv.table(t).to_string(show_metadata=True) == t.to_string(show_metadata=True).replace("pyarrow.", "quiver.")
+
+
 def test_bad_window_is_refused():
     with pytest.raises(ValueError):
         qv.array([1]).to_string(window=-1)
