@@ -504,10 +504,7 @@ static PyObject *f_array_text(PyObject *m, PyObject *args) {
   char *text = NULL;
   qv_error err;
   qv_status st = qv_array_to_string(arr(obj), &o, &text, &err);
-  if (st != QV_OK) return qvpy_raise(st, &err);
-  PyObject *r = PyUnicode_DecodeUTF8(text, (Py_ssize_t)strlen(text), "replace");
-  qv_free_string(text);
-  return r;
+  return qvpy_text_result(st, text, &err);
 }
 
 PyMethodDef qvpy_array_functions[] = {

@@ -147,7 +147,7 @@ int qvpy_array_ensure_structure(QvArrayObject *self);
  * __arrow_c_stream__ (new reference to the Python Array in *holder). */
 qv_array *qvpy_coerce_array(PyObject *o, PyObject **holder);
 
-/* ---- helpers shared by batch.c, table.c, chunked.c (batch.c) ---- */
+/* ---- helpers shared by the types' printing (batch.c) ---- */
 
 /* For repr(): turns the pending exception into the text "<invalid: message>"
  * (a new str), so repr never raises on bad data; NULL (exception kept) for a
