@@ -29,7 +29,7 @@ if [ "${1:-}" = "--no-python" ]; then exit 0; fi
 
 # Python venv for interop tests and benchmarks.
 VENV=build/venv
-PY_PACKAGES=(pytest pyarrow polars pandas numpy duckdb nanoarrow)
+PY_PACKAGES=(pytest pyarrow polars pandas numpy duckdb nanoarrow dask distributed)
 stamp="$VENV/.deps-$(echo "${PY_PACKAGES[*]}" | md5sum | cut -c1-12)"
 if [ ! -f "$stamp" ]; then
   echo "deps: creating Python venv in $VENV (${PY_PACKAGES[*]})"

@@ -27,8 +27,9 @@
  * newline). Run-end encoded arrays print
  * their logical (decoded) values. Extension arrays print their storage.
  *
- * Arrays with more than 2 x max_rows slots print the first and last
- * max_rows slots with a "..." line between (pyarrow's "window"). Arrays of
+ * Arrays with more than 2 x max_rows + 1 slots print the first and last
+ * max_rows slots with a "..." line between (pyarrow's "window"; like
+ * pyarrow, a single hidden slot is printed instead). Arrays of
  * a list-like type (list, large_list, list_view, fixed_size_list), whose
  * every slot spans several lines, use max_container_rows for their own
  * slots instead (pyarrow's "container_window"); the items inside each list
@@ -75,10 +76,12 @@ typedef struct qv_print_options {
   int indent;                 /* spaces per nesting level (default 2) */
   int64_t max_string_bytes;   /* longer strings/binaries are cut (at a UTF-8 character
                                  boundary for strings) and end with "..."; default -1: no limit */
+  int single_line;            /* nonzero: qv_array_to_string writes the single-line form of
+                                 batch and table columns ("[1,2,null]"; default 0) */
 } qv_print_options;
 
 /* The defaults listed above. */
-#define QV_PRINT_OPTIONS_DEFAULT {10, 2, 2, -1}
+#define QV_PRINT_OPTIONS_DEFAULT {10, 2, 2, -1, 0}
 QV_API qv_print_options qv_print_options_default(void);
 
 /* Formats `array` into a new NUL-terminated string (*out, caller frees it

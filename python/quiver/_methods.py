@@ -10,6 +10,9 @@ import io
 import pickle
 
 from . import _quiver
+from ._printing import (  # noqa: F401  (looked up by name from the C types)
+    array_to_string, chunked_repr, chunked_str, chunked_to_string, schema_to_string, tabular_repr,
+    tabular_to_string)
 
 _MISSING = object()
 
@@ -277,7 +280,7 @@ def to_reader(self, max_chunksize=None):
 # ---------------------------------------------------------------- nbytes as pyarrow counts it
 
 _OFFSET_WIDTH = {"string": 4, "binary": 4, "large_string": 8, "large_binary": 8}
-_LIST_WIDTH = {"list": 4, "large_list": 8}
+_LIST_WIDTH = {"list": 4, "large_list": 8, "map": 4}
 
 
 def _offsets(array, width):
@@ -422,25 +425,56 @@ def chunked_to_numpy(self, zero_copy_only=False):
 # ---------------------------------------------------------------- pandas
 
 
-def _pandas(types_mapper):
+def _pandas():
     import pandas as pd
 
-    if types_mapper is not None:
-        raise _quiver.ArrowNotImplementedError(
-            "to_pandas(types_mapper=...) is not supported: quiver hands its data to pandas through the Arrow "
-            "PyCapsule protocol (pandas.DataFrame.from_arrow), which takes no types_mapper")
     return pd
 
 
+def _mapped_dtype(types_mapper, column):
+    """types_mapper(pyarrow type of `column`) -> a pandas dtype or None, as pyarrow calls it.
+    The mapper (pandas.ArrowDtype, a dict's .get, ...) speaks pyarrow types, so pyarrow is
+    imported here, and only when a types_mapper is given."""
+    import pyarrow as pa
+
+    return types_mapper(pa.field(column.type).type)
+
+
+def _pyarrow_column(column):
+    """The column as a pyarrow (Chunked)Array over the same buffers (C Data Interface)."""
+    import pyarrow as pa
+
+    return pa.chunked_array(column) if isinstance(column, _quiver.ChunkedArray) else pa.array(column)
+
+
+def _series(pd, column, types_mapper):
+    if types_mapper is not None:
+        dtype = _mapped_dtype(types_mapper, column)
+        if dtype is not None:
+            # the extension dtype builds its array from the Arrow data, as in pyarrow's to_pandas;
+            # pandas.ArrowDtype keeps the buffers (zero-copy)
+            return pd.Series(dtype.__from_arrow__(_pyarrow_column(column)), dtype=dtype, copy=False)
+    if hasattr(pd.Series, "from_arrow"):
+        return pd.Series.from_arrow(column)
+    return pd.Series(_series_values(column))
+
+
 def to_pandas(self, types_mapper=None):
-    """Table/RecordBatch.to_pandas(): a pandas DataFrame with pandas' own conversion of the Arrow
-    data (pandas.DataFrame.from_arrow over __arrow_c_stream__, the dtypes pyarrow's to_pandas gives);
-    with a pandas too old for from_arrow, columns are converted through numpy."""
-    pd = _pandas(types_mapper)
-    if hasattr(pd.DataFrame, "from_arrow"):
+    """Table/RecordBatch.to_pandas(types_mapper=None): a pandas DataFrame with pandas' own
+    conversion of the Arrow data (pandas.DataFrame.from_arrow over __arrow_c_stream__, the
+    dtypes pyarrow's to_pandas gives); types_mapper(pyarrow.DataType) -> pandas dtype or None
+    chooses an extension dtype per column, as in pyarrow (types_mapper=pandas.ArrowDtype keeps
+    every column in Arrow memory without copying)."""
+    pd = _pandas()
+    if types_mapper is None and hasattr(pd.DataFrame, "from_arrow"):
         return pd.DataFrame.from_arrow(self)
-    return pd.DataFrame({name: _series_values(col) for name, col in zip(self.column_names, self.columns)},
-                        columns=self.column_names)
+    if types_mapper is None:
+        data = [pd.Series(_series_values(col)) for col in self.columns]
+    else:
+        data = [_series(pd, col, types_mapper) for col in self.columns]
+    frame = pd.concat(data, axis=1) if data else pd.DataFrame(index=pd.RangeIndex(self.num_rows))
+    frame.columns = list(self.column_names)
+    return frame
 
 
 def _series_values(column):
@@ -448,8 +482,122 @@ def _series_values(column):
 
 
 def column_to_pandas(self, types_mapper=None):
-    """Array/ChunkedArray.to_pandas(): a pandas Series (pandas.Series.from_arrow when available)."""
-    pd = _pandas(types_mapper)
-    if hasattr(pd.Series, "from_arrow"):
-        return pd.Series.from_arrow(self)
-    return pd.Series(_series_values(self))
+    """Array/ChunkedArray.to_pandas(types_mapper=None): a pandas Series (pandas.Series.from_arrow
+    when available); types_mapper as in Table.to_pandas."""
+    return _series(_pandas(), self, types_mapper)
+
+
+# ---------------------------------------------------------------- maps_as_pydicts (to_pylist / to_pydict)
+
+_MAPS_MODES = (None, "lossy", "strict")
+
+
+def _has_map(t):
+    if t.id == "map":
+        return True
+    if t.id == "extension":
+        return _has_map(t.storage_type)
+    if t.id in ("dictionary", "run_end_encoded"):
+        return _has_map(t.value_type)
+    return any(_has_map(t.field(i).type) for i in range(t.num_fields))
+
+
+def _map_values(value, t, mode):
+    """`value` (as to_pylist gives it for type t) with every map as a dict, as pyarrow's
+    maps_as_pydicts: 'lossy' keeps the last of duplicate keys (with a warning), 'strict'
+    raises KeyError on them."""
+    if value is None:
+        return None
+    if t.id == "map":
+        out = {}
+        for k, v in value:
+            if k in out:
+                if mode == "strict":
+                    raise KeyError("Converting to Python dictionary is not supported in strict mode when duplicate "
+                                   "keys are present (duplicate key was '%s')." % (k,))
+                import warnings
+
+                warnings.warn("Encountered key '%s' which was already encountered." % (k,), stacklevel=4)
+            out[k] = _map_values(v, t.item_type, mode)
+        return out
+    if t.id == "extension":
+        return _map_values(value, t.storage_type, mode)
+    if t.id in ("dictionary", "run_end_encoded"):
+        return _map_values(value, t.value_type, mode)
+    if t.id == "struct":
+        return {f.name: _map_values(value.get(f.name), f.type, mode)
+                for f in (t.field(i) for i in range(t.num_fields))}
+    if t.id in ("list", "large_list", "list_view", "large_list_view", "fixed_size_list"):
+        return [_map_values(v, t.value_type, mode) for v in value]
+    return value  # unions: the value's own type is not known here; left as it is
+
+
+def apply_maps_as_pydicts(self, result, mode):
+    """Called by the C to_pylist / to_pydict with their result when maps_as_pydicts is not None."""
+    if mode not in _MAPS_MODES:
+        raise ValueError("Invalid value for 'maps_as_pydicts': valid values are 'lossy', 'strict' or `None` (default)")
+    if mode is None:
+        return result
+    if isinstance(self, (_quiver.Table, _quiver.RecordBatch)):
+        fields = [f for f in self.schema if _has_map(f.type)]
+        if not fields:
+            return result
+        if isinstance(result, dict):  # to_pydict
+            for f in fields:
+                result[f.name] = [_map_values(v, f.type, mode) for v in result[f.name]]
+            return result
+        for row in result:  # to_pylist
+            for f in fields:
+                row[f.name] = _map_values(row[f.name], f.type, mode)
+        return result
+    if not _has_map(self.type):
+        return result
+    return [_map_values(v, self.type, mode) for v in result]
+
+
+# ---------------------------------------------------------------- slicing and iteration
+
+
+def table_to_batches(self, max_chunksize=None):
+    """to_batches(max_chunksize=None) -> list of RecordBatch (zero-copy; batches longer than
+    max_chunksize are cut into slices)."""
+    batches = self._to_batches()
+    if max_chunksize is None:
+        return batches
+    max_chunksize = int(max_chunksize)
+    if max_chunksize <= 0:
+        raise ValueError("'max_chunksize' should be strictly positive")
+    return [b.slice(o, max_chunksize) for b in batches for o in range(0, b.num_rows, max_chunksize)]
+
+
+def chunked_slice(self, offset=0, length=None):
+    """slice(offset=0, length=None) -> ChunkedArray sharing the chunks' buffers."""
+    offset = int(offset)
+    if offset < 0:
+        raise IndexError("Offset must be non-negative")
+    n = len(self)
+    end = n if length is None else min(n, offset + max(int(length), 0))
+    pieces, pos = [], 0
+    for chunk in self.chunks:
+        lo, hi = max(offset, pos), min(end, pos + len(chunk))
+        if hi > lo:
+            pieces.append(chunk.slice(lo - pos, hi - lo))
+        pos += len(chunk)
+    return _quiver._chunked_array(pieces, self.type)
+
+
+def chunked_getitem_slice(self, key):
+    """chunked[start:stop:step] -> ChunkedArray (a zero-copy slice when step is 1)."""
+    start, stop, step = key.indices(len(self))
+    if step == 1:
+        return chunked_slice(self, start, max(stop - start, 0))
+    values = self.to_pylist()[key]
+    return _quiver._chunked_array([_qv().array(values, self.type)], self.type)
+
+
+def iterchunks(self):
+    return iter(self.chunks)
+
+
+def itercolumns(self):
+    return iter(self.columns)

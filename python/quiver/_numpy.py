@@ -7,10 +7,13 @@ an int64 view); bool arrays are bit-packed (a copy: Arrow booleans are bits);
 a masked array's mask, and NaT, become the validity bitmap (nulls). Non-contiguous or
 byte-swapped arrays are copied once into native contiguous order first.
 
-Out (``Array.to_numpy(zero_copy_only=True)``): numeric and temporal arrays
-without nulls are viewed zero-copy (read-only); with ``zero_copy_only=False``
-nulls become NaN / NaT (integers widen to float64, as pyarrow does) and other
-types are converted (bool unpacked, others as an object array of Python values).
+Out (``Array.to_numpy(zero_copy_only=True)``): numeric, timestamp and
+duration arrays without nulls are viewed zero-copy (read-only); anything
+else raises ArrowInvalid, as pyarrow does, unless ``zero_copy_only=False``:
+then nulls become NaN / NaT (integers widen to float64), dates become
+datetime64[D] / [ms], list-likes object arrays of numpy arrays, dictionary
+and run-end encoded arrays are decoded, and other types become an object
+array of Python values.
 """
 from . import _quiver
 
@@ -81,54 +84,135 @@ def array_from_ndarray(obj, type=None):
 
 
 def _numpy_dtype(np, t):
+    """The numpy dtype an Arrow type's values become, or None (object)."""
     if t.id == "timestamp":
         return np.dtype("datetime64[%s]" % t.unit)
     if t.id == "duration":
         return np.dtype("timedelta64[%s]" % t.unit)
+    if t.id == "date32":
+        return np.dtype("datetime64[D]")
+    if t.id == "date64":
+        return np.dtype("datetime64[ms]")
     if t.id in _INTEGER_OR_FLOAT.values():
         return np.dtype(t.id)
     return None
 
 
+# storage dtype of the types whose buffer 1 numpy reads directly
+_STORAGE = {"timestamp": "int64", "duration": "int64", "date32": "int32", "date64": "int64"}
+# a numpy view needs the same bytes: date32 (int32 days) and date64 are converted, as pyarrow does
+_VIEWABLE_TEMPORAL = ("timestamp", "duration")
+_LIST_LIKE = ("list", "large_list", "list_view", "large_list_view", "fixed_size_list")
+
+
+def _refuse_copy(why):
+    raise _quiver.ArrowInvalid("cannot convert the array to numpy without a copy: %s (zero_copy_only=True)" % why)
+
+
+def _storage_values(np, array, storage):
+    """The len(array) values of buffer 1 as a numpy view (nulls hold whatever the buffer holds)."""
+    n, off = len(array), array.offset
+    if n == 0:
+        out = np.empty(0, dtype=storage)
+        out.flags.writeable = False  # read-only like every view of Arrow data
+        return out
+    raw = np.frombuffer(memoryview(array.buffers()[1]).cast("B"), dtype=np.uint8)
+    width = np.dtype(storage).itemsize
+    if len(raw) < (off + n) * width:
+        raise _quiver.ArrowInvalid("array data buffer holds %d bytes, fewer than its %d slots need"
+                                   % (len(raw), off + n))
+    return raw[off * width:(off + n) * width].view(storage)
+
+
+def _null_mask(np, array):
+    """Boolean numpy array, True where a slot is null."""
+    n, off = len(array), array.offset
+    validity = array.buffers()[0] if array.num_buffers else None
+    if validity is None or array.null_count == 0:
+        return np.zeros(n, dtype=bool)
+    bits = np.unpackbits(np.frombuffer(memoryview(validity).cast("B"), dtype=np.uint8), bitorder="little")
+    if len(bits) < off + n:
+        raise _quiver.ArrowInvalid("array validity bitmap is shorter than its %d slots" % (off + n))
+    return bits[off:off + n] == 0
+
+
+def _list_ranges(array):
+    """(start, length) into the child of every slot of a list-like array."""
+    t, n, off = array.type, len(array), array.offset
+    if t.id == "fixed_size_list":
+        size = t.list_size
+        return [((off + i) * size, size) for i in range(n)]
+    code = "i" if t.id in ("list", "list_view") else "q"
+    offsets = memoryview(array.buffers()[1]).cast("B").cast(code)
+    if t.id in ("list", "large_list"):
+        return [(offsets[off + i], offsets[off + i + 1] - offsets[off + i]) for i in range(n)]
+    sizes = memoryview(array.buffers()[2]).cast("B").cast(code)
+    return [(offsets[off + i], sizes[off + i]) for i in range(n)]
+
+
 def array_to_numpy(self, zero_copy_only=True, writable=False):
+    """pyarrow's Array.to_numpy: a read-only view for numeric and timestamp/duration arrays
+    without nulls; otherwise (zero_copy_only=False only) a new array: nulls as NaN (integers
+    widen to float64) or NaT, date32/date64 as datetime64[D]/[ms], bool unpacked (object with
+    None when there are nulls), list-likes as an object array of numpy arrays, dictionary and
+    run-end encoded arrays decoded, other types as an object array of Python values."""
     import numpy as np
 
+    if zero_copy_only and writable:
+        raise _quiver.ArrowInvalid("cannot return a writable array when asking for zero-copy (zero_copy_only=True, "
+                                   "writable=True)")
     t = self.type
     dtype = _numpy_dtype(np, t)
     nulls = self.null_count
-    if dtype is not None and nulls == 0 and not writable:
-        out = np.frombuffer(memoryview(self), dtype=np.dtype(t.id) if dtype.kind not in "mM" else np.int64)
-        return out.view(dtype) if dtype.kind in "mM" else out
+    viewable = dtype is not None and (t.id in _VIEWABLE_TEMPORAL or dtype.kind in "iuf")
+    if viewable and nulls == 0:
+        out = _storage_values(np, self, _STORAGE.get(t.id, dtype)).view(dtype)
+        return out.copy() if writable else out
     if zero_copy_only:
-        why = "it has nulls" if dtype is not None and nulls else (
-            "writable=True asks for a copy" if dtype is not None else "its type %s has no numpy equivalent" % t)
-        raise _quiver.ArrowInvalid("cannot convert the array to numpy without a copy: %s (zero_copy_only=True)" % why)
+        if t.id == "bool":
+            _refuse_copy("boolean values are bits in Arrow and bytes in numpy")
+        if viewable:
+            _refuse_copy("it has %d nulls" % nulls)
+        _refuse_copy("its type %s needs a conversion" % t)
     if dtype is not None:
-        if nulls == 0:
-            return np.array(np.frombuffer(memoryview(self), dtype=np.dtype(t.id) if dtype.kind not in "mM"
-                                          else np.int64)).view(dtype)
-        values = self.to_pylist()
+        mask = _null_mask(np, self)
+        values = _storage_values(np, self, _STORAGE.get(t.id, dtype))
         if dtype.kind in "mM":
-            ints = np.frombuffer(memoryview(_fill_nulls(self)), dtype=np.int64).copy()
-            out = ints.view(dtype)
-            out[[v is None for v in values]] = np.datetime64("NaT") if dtype.kind == "M" else np.timedelta64("NaT")
+            out = values.astype("int64").view(dtype) if t.id == "date32" else values.astype(dtype, copy=True)
+            out[mask] = np.array("NaT", dtype=dtype)
             return out
-        target = dtype if dtype.kind == "f" else np.dtype("float64")
-        return np.array([np.nan if v is None else v for v in values], dtype=target)
+        if nulls == 0:
+            return values.copy()
+        out = values.astype(dtype if dtype.kind == "f" else np.float64)
+        out[mask] = np.nan
+        return out
     if t.id == "bool" and nulls == 0:
         return np.array(self.to_pylist(), dtype=bool)
+    if t.id in _LIST_LIKE:
+        # the child values the slots span, converted once; each slot a slice of them (one
+        # dtype for all slots, as pyarrow's conversion of the flattened values)
+        ranges = _list_ranges(self)
+        child = self.children[0]
+        for i, (start, length) in enumerate(ranges):
+            if start < 0 or length < 0 or start + length > len(child):
+                raise _quiver.ArrowInvalid("slot %d of the list array refers outside its %d child values"
+                                           % (i, len(child)))
+        lo = min((s for s, _ in ranges), default=0)
+        hi = max((s + n for s, n in ranges), default=0)
+        values = array_to_numpy(child.slice(lo, hi - lo), zero_copy_only=False)
+        out = np.empty(len(self), dtype=object)
+        mask = _null_mask(np, self)
+        for i, (start, length) in enumerate(ranges):
+            if not mask[i]:
+                out[i] = values[start - lo:start - lo + length]
+        return out
+    if t.id in ("dictionary", "run_end_encoded"):
+        import quiver as qv
+
+        return array_to_numpy(qv.array(self.to_pylist(), t.value_type), zero_copy_only=False)
     out = np.empty(len(self), dtype=object)
     out[:] = self.to_pylist()
     return out
-
-
-def _fill_nulls(array):
-    """The same values with nulls as 0 (so their storage can be viewed)."""
-    import quiver as qv
-
-    values = array.to_pylist()
-    ints = [0 if v is None else v for v in values]
-    return qv.array(ints, array.type)
 
 
 def chunked_to_numpy(self, zero_copy_only=False):

@@ -164,11 +164,18 @@ def _as_schema(schema):
     return schema if isinstance(schema, Schema) else make_schema(schema)
 
 
+class _SocketSink:
+    """A connected socket as a writer's file object: every chunk goes out whole (sendall)."""
+
+    def __init__(self, sock):
+        self.write = sock.sendall
+
+
 class _Writer:
     """Writes record batches one at a time (pyarrow's RecordBatchStreamWriter / RecordBatchFileWriter).
 
-    ``sink`` is a path, a binary file object (``write`` is called as bytes are produced) or
-    None (the bytes are returned by ``close()`` / kept in ``getvalue()``). Use as a context
+    ``sink`` is a path, a binary file object (``write`` is called as bytes are produced), a
+    connected socket (``sendall``) or None (the bytes are returned by ``close()`` / kept in ``getvalue()``). Use as a context
     manager: leaving the block closes the writer (end-of-stream marker, file footer); a path
     appears only when the writer is closed successfully.
     """
@@ -183,8 +190,11 @@ class _Writer:
             target = None
         elif hasattr(sink, "write"):
             target = sink
+        elif hasattr(sink, "sendall"):
+            target = _SocketSink(sink)
         else:
-            raise TypeError("sink must be a path, a binary file object or None, not %s" % type(sink).__name__)
+            raise TypeError("sink must be a path, a binary file object, a socket or None, not %s"
+                            % type(sink).__name__)
         self._cap = _quiver._ipc_writer_open(target, self._format, self.schema, compression, compression_level,
                                              alignment)
         self._value = None
@@ -310,7 +320,10 @@ def _reader_source(source):
     if isinstance(source, (str, os.PathLike)):
         return _quiver._ipc_read_path_buffer(os.fsencode(source)), -1
     if hasattr(source, "recv") and hasattr(source, "fileno"):
-        return None, source.fileno()
+        fd = source.fileno()
+        if fd < 0:
+            raise ValueError("I/O operation on a closed socket")
+        return None, fd
     if hasattr(source, "read") and not isinstance(source, (bytes, bytearray, memoryview)):
         return source.read(), -1
     return source, -1

@@ -215,7 +215,7 @@ static PyObject *array_iter(PyObject *self) {
 
 static PyObject *array_validate(PyObject *self, PyObject *args, PyObject *kw) {
   static char *kwlist[] = {"full", NULL};
-  int full = 1;
+  int full = 0; /* pyarrow's default: the O(buffers) structural checks */
   if (!PyArg_ParseTupleAndKeywords(args, kw, "|p:validate", kwlist, &full)) return NULL;
   int r = full ? qvpy_array_ensure_valid((QvArrayObject *)self) : qvpy_array_ensure_structure((QvArrayObject *)self);
   if (r < 0) return NULL;
@@ -434,15 +434,18 @@ static PyGetSetDef array_getset[] = {
 QVPY_DELEGATE(array_reduce_ex, "reduce_ex")
 QVPY_DELEGATE(array_to_numpy, "array_to_numpy")
 QVPY_DELEGATE(array_to_pandas, "column_to_pandas")
+QVPY_DELEGATE(array_to_string, "array_to_string")
+QVPY_WITH_MAPS(array_to_pylist_py, array_to_pylist)
 static PyMethodDef array_methods[] = {
+    QVPY_METHOD("to_string", array_to_string, "to_string(*, indent=2, top_level_indent=0, window=10, container_window=2, skip_new_lines=False) -> str"),
     QVPY_METHOD("to_pandas", array_to_pandas, "to_pandas(types_mapper=None) -> pandas.Series"),
     QVPY_METHOD("__reduce_ex__", array_reduce_ex, "Pickles through the Arrow IPC stream format."),
     QVPY_METHOD("to_numpy", array_to_numpy, "to_numpy(zero_copy_only=True, writable=False) -> numpy.ndarray"),
-    {"to_pylist", array_to_pylist, METH_NOARGS, "to_pylist() -> list of Python values (None for nulls)."},
+    QVPY_METHOD("to_pylist", array_to_pylist_py, "to_pylist(*, maps_as_pydicts=None) -> list of Python values (None for nulls)."),
     {"slice", (PyCFunction)(void (*)(void))array_slice, METH_VARARGS | METH_KEYWORDS,
      "slice(offset=0, length=None) -> Array: zero-copy slice (clamped to the array)."},
     {"validate", (PyCFunction)(void (*)(void))array_validate, METH_VARARGS | METH_KEYWORDS,
-     "validate(full=True): raises quiver.ArrowInvalid naming the problem if the array breaks the spec."},
+     "validate(full=False): raises quiver.ArrowInvalid naming the problem if the array breaks the spec."},
     {"equals", (PyCFunction)(void (*)(void))array_equals, METH_VARARGS | METH_KEYWORDS,
      "equals(other, nans_equal=False, check_metadata=False) -> bool (other: Array or any Arrow array-like)."},
     {"diff", array_diff, METH_O, "diff(other) -> None if equal, else a description of the first difference."},
@@ -483,7 +486,29 @@ static PyObject *f_array_from_pylist(PyObject *m, PyObject *args) {
   return qvpy_array_from_pylist(values, t);
 }
 
+/* _array_text(array, window, container_window, indent, single_line) -> str:
+ * the C printer with explicit options (Array/ChunkedArray/Table to_string). */
+static PyObject *f_array_text(PyObject *m, PyObject *args) {
+  PyObject *obj;
+  long long window, container_window;
+  int indent, single_line;
+  if (!PyArg_ParseTuple(args, "O!LLip:_array_text", &QvArray_Type, &obj, &window, &container_window, &indent,
+                        &single_line))
+    return NULL;
+  if (indent < 0 || indent > 64) return PyErr_Format(PyExc_ValueError, "indent must be in 0..64, not %d", indent);
+  qv_print_options o = qv_print_options_default();
+  o.max_rows = window;
+  o.max_container_rows = container_window;
+  o.indent = indent;
+  o.single_line = single_line;
+  char *text = NULL;
+  qv_error err;
+  qv_status st = qv_array_to_string(arr(obj), &o, &text, &err);
+  return qvpy_text_result(st, text, &err);
+}
+
 PyMethodDef qvpy_array_functions[] = {
     {"_array_from_pylist", f_array_from_pylist, METH_VARARGS, NULL},
+    {"_array_text", f_array_text, METH_VARARGS, NULL},
     {NULL},
 };

@@ -212,7 +212,7 @@ static PyObject *batch_to_pylist(PyObject *self, PyObject *unused) {
 
 static PyObject *batch_validate(PyObject *self, PyObject *args, PyObject *kw) {
   static char *kwlist[] = {"full", NULL};
-  int full = 1;
+  int full = 0; /* pyarrow's default: the O(buffers) structural checks */
   if (!PyArg_ParseTupleAndKeywords(args, kw, "|p:validate", kwlist, &full)) return NULL;
   if (full) {
     if (batch_ensure_valid((QvBatchObject *)self) < 0) return NULL;
@@ -253,18 +253,8 @@ static PyObject *batch_richcompare(PyObject *a, PyObject *b, int op) {
   return PyBool_FromLong(op == Py_EQ ? eq : !eq);
 }
 
-static PyObject *batch_repr(PyObject *self) {
-  char *text = NULL;
-  qv_error err;
-  qv_status st = qv_batch_to_string(bt(self), NULL, &text, &err);
-  PyObject *r = qvpy_text_result(st, text, &err);
-  if (r != NULL) return r;
-  PyObject *why = qvpy_invalid_text(); /* repr() never raises on bad data */
-  if (why == NULL) return NULL;
-  r = PyUnicode_FromFormat("quiver.RecordBatch %U", why);
-  Py_DECREF(why);
-  return r;
-}
+/* pyarrow's layout (quiver/_printing.py); never raises on invalid data. */
+static PyObject *batch_repr(PyObject *self) { return qvpy_delegate("tabular_repr", self, NULL, NULL); }
 
 static PyObject *batch_arrow_c_array(PyObject *self, PyObject *args, PyObject *kw) {
   static char *kwlist[] = {"requested_schema", NULL};
@@ -294,6 +284,10 @@ static PyObject *batch_arrow_c_stream(PyObject *self, PyObject *args, PyObject *
 
 /* pyarrow-shaped methods whose argument handling is Python (quiver/_methods.py). */
 QVPY_DELEGATE(batch_from_pydict, "batch_from_pydict")
+QVPY_DELEGATE(batch_to_string, "tabular_to_string")
+QVPY_DELEGATE(batch_itercolumns, "itercolumns")
+QVPY_WITH_MAPS(batch_to_pydict_py, batch_to_pydict)
+QVPY_WITH_MAPS(batch_to_pylist_py, batch_to_pylist)
 QVPY_DELEGATE(batch_from_pylist, "batch_from_pylist")
 QVPY_DELEGATE(batch_from_arrays, "batch_from_arrays")
 QVPY_DELEGATE(batch_select, "select")
@@ -322,6 +316,7 @@ static PyGetSetDef batch_getset[] = {
 };
 QVPY_DELEGATE(batch_to_pandas, "to_pandas")
 static PyMethodDef batch_methods[] = {
+    QVPY_METHOD("to_string", batch_to_string, "to_string(*, show_metadata=False, preview_cols=0) -> str"),
     QVPY_METHOD("to_pandas", batch_to_pandas, "to_pandas(types_mapper=None) -> pandas.DataFrame"),
     QVPY_CLASSMETHOD("from_pydict", batch_from_pydict, "from_pydict(mapping, schema=None, metadata=None) -> RecordBatch"),
     QVPY_CLASSMETHOD("from_pylist", batch_from_pylist, "from_pylist(rows, schema=None, metadata=None) -> RecordBatch"),
@@ -338,10 +333,11 @@ static PyMethodDef batch_methods[] = {
     {"column", batch_column, METH_O, "column(i or name) -> Array"},
     {"slice", (PyCFunction)(void (*)(void))batch_slice, METH_VARARGS | METH_KEYWORDS,
      "slice(offset=0, length=None) -> RecordBatch: zero-copy slice of every column."},
-    {"to_pydict", batch_to_pydict, METH_NOARGS, "to_pydict() -> {name: list of values}"},
-    {"to_pylist", batch_to_pylist, METH_NOARGS, "to_pylist() -> list of {name: value} rows"},
+    QVPY_METHOD("to_pydict", batch_to_pydict_py, "to_pydict(*, maps_as_pydicts=None) -> {name: list of values}"),
+    QVPY_METHOD("to_pylist", batch_to_pylist_py, "to_pylist(*, maps_as_pydicts=None) -> list of {name: value} rows"),
+    QVPY_METHOD("itercolumns", batch_itercolumns, "itercolumns() -> iterator of Array"),
     {"validate", (PyCFunction)(void (*)(void))batch_validate, METH_VARARGS | METH_KEYWORDS,
-     "validate(full=True): raises quiver.ArrowInvalid naming the column and problem."},
+     "validate(full=False): raises quiver.ArrowInvalid naming the column and problem."},
     {"equals", (PyCFunction)(void (*)(void))batch_equals, METH_VARARGS | METH_KEYWORDS,
      "equals(other, check_metadata=False) -> bool"},
     {"__arrow_c_array__", (PyCFunction)(void (*)(void))batch_arrow_c_array, METH_VARARGS | METH_KEYWORDS,

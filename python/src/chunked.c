@@ -91,15 +91,11 @@ static PyObject *chunked_item(PyObject *self, Py_ssize_t i) {
   return NULL;
 }
 static PyObject *chunked_subscript(PyObject *self, PyObject *key) {
-  if (PySlice_Check(key)) {
-    PyObject *all = chunked_to_pylist(self, NULL);
-    if (all == NULL) return NULL;
-    PyObject *picked = PyObject_GetItem(all, key);
-    Py_DECREF(all);
-    if (picked == NULL) return NULL;
-    PyObject *arr = qvpy_array_from_pylist(picked, ck(self)->type);
-    Py_DECREF(picked);
-    return arr;
+  if (PySlice_Check(key)) { /* a ChunkedArray, as pyarrow (quiver/_methods.py) */
+    PyObject *args = PyTuple_Pack(1, key);
+    PyObject *r = args != NULL ? qvpy_delegate("chunked_getitem_slice", self, args, NULL) : NULL;
+    Py_XDECREF(args);
+    return r;
   }
   Py_ssize_t i = PyNumber_AsSsize_t(key, PyExc_IndexError);
   if (i == -1 && PyErr_Occurred()) return NULL;
@@ -151,24 +147,12 @@ static PyObject *chunked_richcompare(PyObject *a, PyObject *b, int op) {
   bool eq = chunked_equal(a, b);
   return PyBool_FromLong(op == Py_EQ ? eq : !eq);
 }
-static PyObject *chunked_repr(PyObject *self) {
-  char tname[256];
-  qv_type_format(ck(self)->type, tname, sizeof tname);
-  PyObject *parts = PyUnicode_FromFormat("<quiver.ChunkedArray type=%s length=%lld chunks=%zd>", tname,
-                                         (long long)chunked_length(self), PyTuple_GET_SIZE(ck(self)->chunks));
-  for (Py_ssize_t i = 0; parts != NULL && i < PyTuple_GET_SIZE(ck(self)->chunks); i++) {
-    PyObject *s = PyObject_Str(PyTuple_GET_ITEM(ck(self)->chunks, i));
-    if (s == NULL) s = qvpy_invalid_text(); /* repr() never raises on bad data */
-    PyObject *joined = s ? PyUnicode_FromFormat("%U\n%U", parts, s) : NULL;
-    Py_XDECREF(s);
-    Py_DECREF(parts);
-    parts = joined;
-  }
-  return parts;
-}
+/* pyarrow's layout (quiver/_printing.py); repr never raises on invalid data. */
+static PyObject *chunked_repr(PyObject *self) { return qvpy_delegate("chunked_repr", self, NULL, NULL); }
+static PyObject *chunked_str(PyObject *self) { return qvpy_delegate("chunked_str", self, NULL, NULL); }
 static PyObject *chunked_validate(PyObject *self, PyObject *args, PyObject *kw) {
   static char *kwlist[] = {"full", NULL};
-  int full = 1;
+  int full = 0; /* pyarrow's default: the O(buffers) structural checks */
   if (!PyArg_ParseTupleAndKeywords(args, kw, "|p:validate", kwlist, &full)) return NULL;
   for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(ck(self)->chunks); i++) {
     QvArrayObject *c = (QvArrayObject *)PyTuple_GET_ITEM(ck(self)->chunks, i);
@@ -189,6 +173,10 @@ static PyObject *chunked_combine_chunks(PyObject *self, PyObject *unused) {
 }
 static PyObject *chunked_length_method(PyObject *self, PyObject *unused) { return PyLong_FromLongLong(chunked_length(self)); }
 QVPY_DELEGATE(chunked_reduce_ex, "reduce_ex")
+QVPY_DELEGATE(chunked_to_string, "chunked_to_string")
+QVPY_DELEGATE(chunked_slice, "chunked_slice")
+QVPY_DELEGATE(chunked_iterchunks, "iterchunks")
+QVPY_WITH_MAPS(chunked_to_pylist_py, chunked_to_pylist)
 QVPY_DELEGATE(chunked_to_numpy, "chunked_to_numpy")
 static PyObject *chunked_nbytes(PyObject *self, void *c) { return qvpy_delegate("chunked_nbytes", self, NULL, NULL); }
 
@@ -204,6 +192,7 @@ static PyGetSetDef chunked_getset[] = {
 };
 QVPY_DELEGATE(chunked_to_pandas, "column_to_pandas")
 static PyMethodDef chunked_methods[] = {
+    QVPY_METHOD("to_string", chunked_to_string, "to_string(*, indent=0, window=5, container_window=2, skip_new_lines=False) -> str"),
     QVPY_METHOD("to_pandas", chunked_to_pandas, "to_pandas(types_mapper=None) -> pandas.Series"),
     {"chunk", chunked_chunk, METH_O, "chunk(i) -> Array"},
     {"combine_chunks", chunked_combine_chunks, METH_NOARGS, "combine_chunks() -> Array: the chunks as one array."},
@@ -212,10 +201,12 @@ static PyMethodDef chunked_methods[] = {
     QVPY_METHOD("__reduce_ex__", chunked_reduce_ex, "Pickles through the Arrow IPC stream format."),
     {"__arrow_c_stream__", (PyCFunction)(void (*)(void))chunked_arrow_c_stream, METH_VARARGS | METH_KEYWORDS,
      "__arrow_c_stream__(requested_schema=None) -> ArrowArrayStream capsule of the chunks, zero-copy."},
-    {"to_pylist", chunked_to_pylist, METH_NOARGS, "to_pylist() -> list of values over all chunks"},
+    QVPY_METHOD("to_pylist", chunked_to_pylist_py, "to_pylist(*, maps_as_pydicts=None) -> list of values over all chunks"),
+    QVPY_METHOD("slice", chunked_slice, "slice(offset=0, length=None) -> ChunkedArray (zero-copy)"),
+    QVPY_METHOD("iterchunks", chunked_iterchunks, "iterchunks() -> iterator of Array"),
     {"equals", chunked_equals, METH_O, "equals(other) -> bool (chunk boundaries do not matter)"},
     {"validate", (PyCFunction)(void (*)(void))chunked_validate, METH_VARARGS | METH_KEYWORDS,
-     "validate(full=True) of every chunk."},
+     "validate(full=False) of every chunk."},
     {NULL},
 };
 PyTypeObject QvChunked_Type = {
@@ -223,6 +214,7 @@ PyTypeObject QvChunked_Type = {
     .tp_basicsize = sizeof(QvChunkedObject),
     .tp_dealloc = (destructor)chunked_dealloc,
     .tp_repr = chunked_repr,
+    .tp_str = chunked_str,
     .tp_as_sequence = &chunked_as_sequence,
     .tp_as_mapping = &chunked_as_mapping,
     .tp_hash = PyObject_HashNotImplemented,

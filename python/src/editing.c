@@ -28,6 +28,20 @@ PyObject *qvpy_delegate(const char *name, PyObject *self, PyObject *args, PyObje
   return r;
 }
 
+PyObject *qvpy_values_with_maps(PyObject *self, PyObject *args, PyObject *kw, PyObject *(*values)(PyObject *, PyObject *)) {
+  static char *kwlist[] = {"maps_as_pydicts", NULL};
+  PyObject *mode = Py_None;
+  if (!PyArg_ParseTupleAndKeywords(args, kw, "|$O", kwlist, &mode)) return NULL;
+  PyObject *r = values(self, NULL);
+  if (r == NULL || mode == Py_None) return r;
+  PyObject *pass = PyTuple_Pack(2, r, mode);
+  Py_DECREF(r);
+  if (pass == NULL) return NULL;
+  PyObject *out = qvpy_delegate("apply_maps_as_pydicts", self, pass, NULL);
+  Py_DECREF(pass);
+  return out;
+}
+
 int qvpy_delegate_contains(PyObject *self, PyObject *key) {
   PyObject *args = PyTuple_Pack(1, key);
   PyObject *r = args != NULL ? qvpy_delegate("contains", self, args, NULL) : NULL;

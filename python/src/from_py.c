@@ -71,15 +71,27 @@ static PyObject *as_index(PyObject *v, const qv_type *t) {
   return PyNumber_Index(v);
 }
 
+/* The exception classes follow pyarrow: a value that fits the 64-bit C
+ * integer of the type's signedness but not the type is ArrowInvalid; one
+ * that does not even fit that (or is negative for an unsigned type) is
+ * OverflowError. */
 static int as_i64(PyObject *v, const qv_type *t, int64_t lo, int64_t hi, int64_t *out) {
   PyObject *n = as_index(v, t);
   if (n == NULL) return -1;
   int overflow = 0;
   long long x = PyLong_AsLongLongAndOverflow(n, &overflow);
+  bool fits_u64 = false;
+  if (overflow > 0 && lo == 0) {
+    (void)PyLong_AsUnsignedLongLong(n);
+    fits_u64 = !PyErr_Occurred();
+    PyErr_Clear();
+  }
   Py_DECREF(n);
   if (x == -1 && PyErr_Occurred()) return -1;
   if (overflow || x < lo || x > hi) {
-    PyErr_Format(PyExc_OverflowError, "value %.200R out of range for %s", v, qv_type_id_name(t->id));
+    const bool wide = (lo < 0 && overflow == 0) || (lo == 0 && ((overflow == 0 && x >= 0) || fits_u64));
+    PyErr_Format(wide ? QvExc_ArrowInvalid : PyExc_OverflowError, "value %.200R out of range for %s", v,
+                 qv_type_id_name(t->id));
     return -1;
   }
   *out = x;

@@ -3,8 +3,10 @@
  * One pass over the values records which kinds of Python object occur at
  * each nesting position (the items of lists, the values of each dict key),
  * then the kinds resolve to a type the way pyarrow infers them:
- *   only None -> null; bool -> bool; int -> int64; float (or int and
- *   float) -> double; str -> string; bytes -> binary; list/tuple ->
+ *   only None -> null; bool -> bool; int -> int64, or uint64 when some
+ *   value is above INT64_MAX and none is negative (pyarrow 26 raises
+ *   OverflowError there instead; values beyond both types still raise it,
+ *   from the conversion, naming the row); float (or int and float) -> double; str -> string; bytes -> binary; list/tuple ->
  *   list<item>; dict -> struct with the keys in order of first appearance;
  *   datetime -> timestamp[us] (with the zone of the first aware value);
  *   date -> date32; time -> time64[us]; timedelta -> duration[us];
@@ -23,6 +25,8 @@ typedef struct infer {
   int dec_int_digits; /* decimals: max digits before the point */
   int dec_scale;      /* decimals: max digits after the point */
   bool naive, aware;  /* datetimes seen without / with tzinfo */
+  bool int_negative;  /* ints: some value below zero */
+  bool int_above_i64; /* ints: some value above INT64_MAX */
   PyObject *tz;       /* zone name of the first aware datetime (owned) */
   struct infer *item; /* lists: their items */
   PyObject *keys;     /* dicts: key -> field position (owned dict) */
@@ -118,6 +122,20 @@ static int visit_dict(infer *s, PyObject *v, int depth) {
   return r;
 }
 
+/* Records the sign and magnitude of an int (or __index__ object) so that
+ * resolve() can pick int64 or uint64. */
+static int visit_int(infer *s, PyObject *v) {
+  PyObject *n = PyNumber_Index(v);
+  if (n == NULL) return -1;
+  int overflow = 0;
+  long long x = PyLong_AsLongLongAndOverflow(n, &overflow);
+  Py_DECREF(n);
+  if (x == -1 && PyErr_Occurred()) return -1;
+  if (overflow > 0) s->int_above_i64 = true;
+  if (overflow < 0 || (overflow == 0 && x < 0)) s->int_negative = true; /* x is -1 on overflow */
+  return 0;
+}
+
 static int visit(infer *s, PyObject *v, int depth) {
   if (depth > QV_CDATA_MAX_DEPTH) {
     PyErr_Format(QvExc_ArrowInvalid, "values nested deeper than %d levels", QV_CDATA_MAX_DEPTH);
@@ -148,6 +166,7 @@ static int visit(infer *s, PyObject *v, int depth) {
       Py_DECREF(tzinfo);
       return (s->aware && s->tz == NULL) ? -1 : 0;
     }
+    case QVPY_K_INT: return visit_int(s, v);
     case QVPY_K_DECIMAL: {
       int digits, scale;
       if (qvpy_decimal_infer(v, &digits, &scale) < 0) return -1;
@@ -212,7 +231,7 @@ static qv_type *resolve(infer *s) {
   }
   switch (__builtin_ctz(k)) {
     case QVPY_K_BOOL: return qv_type_bool();
-    case QVPY_K_INT: return qv_type_int64();
+    case QVPY_K_INT: return s->int_above_i64 && !s->int_negative ? qv_type_uint64() : qv_type_int64();
     case QVPY_K_FLOAT: return qv_type_float64();
     case QVPY_K_STR: return qv_type_string();
     case QVPY_K_BYTES: return qv_type_binary();

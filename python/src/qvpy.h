@@ -147,7 +147,7 @@ int qvpy_array_ensure_structure(QvArrayObject *self);
  * __arrow_c_stream__ (new reference to the Python Array in *holder). */
 qv_array *qvpy_coerce_array(PyObject *o, PyObject **holder);
 
-/* ---- helpers shared by batch.c, table.c, chunked.c (batch.c) ---- */
+/* ---- helpers shared by the types' printing (batch.c) ---- */
 
 /* For repr(): turns the pending exception into the text "<invalid: message>"
  * (a new str), so repr never raises on bad data; NULL (exception kept) for a
@@ -182,6 +182,11 @@ PyObject *qvpy_chunked_stream_capsule(PyObject *chunked);
 /* _combine_chunks(Table or ChunkedArray) -> Table or Array (m unused). */
 PyObject *qvpy_combine_chunks(PyObject *m, PyObject *obj);
 PyObject *qvpy_delegate(const char *name, PyObject *self, PyObject *args, PyObject *kw);
+/* to_pylist / to_pydict(*, maps_as_pydicts=None): `values(self, NULL)`, then
+ * quiver._methods.apply_maps_as_pydicts when a mode is given. */
+PyObject *qvpy_values_with_maps(PyObject *self, PyObject *args, PyObject *kw, PyObject *(*values)(PyObject *, PyObject *));
+#define QVPY_WITH_MAPS(cname, values) \
+  static PyObject *cname(PyObject *self, PyObject *args, PyObject *kw) { return qvpy_values_with_maps(self, args, kw, values); }
 /* `key in self` through quiver._methods.contains (an sq_contains slot). */
 int qvpy_delegate_contains(PyObject *self, PyObject *key);
 #define QVPY_DELEGATE(cname, pyname) \

@@ -6,9 +6,17 @@
  * capsule pointer is per translation unit). Conversions are exact or fail:
  * a value Python's datetime cannot represent (year outside 1..9999) raises
  * ValueError instead of wrapping, a Decimal that does not fit the type's
- * precision or scale raises ArrowInvalid instead of rounding. Sub-microsecond
- * units are truncated toward minus infinity when converted to Python
- * datetime/timedelta (Python has no nanoseconds), as documented.
+ * precision or scale raises ArrowInvalid instead of rounding.
+ *
+ * Nanoseconds (Python's datetime stops at microseconds) follow pyarrow's
+ * as_py: timestamp[ns] and duration[ns] become pandas.Timestamp /
+ * pandas.Timedelta when pandas can be imported (looked up once, on the
+ * first nanosecond value); without pandas a value that is a whole number of
+ * microseconds becomes datetime/timedelta and any other raises ValueError.
+ * time64[ns] becomes datetime.time when it is a whole number of
+ * microseconds and raises ValueError otherwise, with or without pandas
+ * (pyarrow drops the nanoseconds there when pandas is present; quiver never
+ * truncates silently).
  */
 #include "qvpy.h"
 #include "scalars.h"
@@ -22,6 +30,34 @@ PyObject *qvpy_utc;
 static PyObject *zoneinfo_cls; /* zoneinfo.ZoneInfo, or NULL if unavailable */
 static PyObject *tz_cache;     /* dict: tz string -> tzinfo */
 static PyObject *uuid_cls;     /* uuid.UUID, imported on first use */
+static PyObject *pandas_mod;   /* pandas, imported on the first nanosecond value */
+static int pandas_state;       /* 0: not looked up yet, 1: imported, -1: not importable */
+
+/* 1 with *pd borrowed when pandas can be imported, 0 when it cannot (an
+ * ImportError), -1 with the exception importing it raised otherwise. */
+static int pandas_module(PyObject **pd) {
+  if (pandas_state == 0) {
+    pandas_mod = PyImport_ImportModule("pandas");
+    if (pandas_mod != NULL) {
+      pandas_state = 1;
+    } else if (PyErr_ExceptionMatches(PyExc_ImportError)) {
+      PyErr_Clear();
+      pandas_state = -1;
+    } else {
+      return -1;
+    }
+  }
+  *pd = pandas_mod;
+  return pandas_state > 0;
+}
+
+/* A nanosecond value Python's datetime types cannot hold exactly. */
+static PyObject *raise_inexact_nanos(const char *what, int64_t v, const char *python_type, const char *pandas_type) {
+  return PyErr_Format(PyExc_ValueError,
+                      "%s value %lld is not a whole number of microseconds, so it does not convert to %s without "
+                      "losing nanoseconds; install pandas to get %s, or read the integers through to_numpy()",
+                      what, (long long)v, python_type, pandas_type);
+}
 
 int qvpy_scalars_init(void) {
   PyDateTime_IMPORT;
@@ -131,6 +167,12 @@ static int from_micros(int64_t us, int64_t extra_ns, qv_time_unit unit, int64_t 
     case QV_UNIT_MILLI: *out = floordiv(us, 1000); return 0;
     case QV_UNIT_MICRO: *out = us; return 0;
     default:
+      /* us is floored, so near INT64_MIN us * 1000 alone may overflow while
+       * us * 1000 + extra_ns (0..999) fits: then take one microsecond less. */
+      if (extra_ns > 0 && us < 0 && __builtin_mul_overflow(us, (int64_t)1000, out)) {
+        us += 1;
+        extra_ns -= 1000;
+      }
       if (__builtin_mul_overflow(us, (int64_t)1000, out) || __builtin_add_overflow(*out, extra_ns, out)) {
         PyErr_SetString(PyExc_OverflowError, "value out of range for a nanosecond timestamp/duration");
         return -1;
@@ -162,6 +204,11 @@ static void split_days(int64_t us, int64_t *days, int64_t *rem) {
 }
 
 PyObject *qvpy_time_from_value(int64_t v, qv_time_unit unit) {
+  if (unit == QV_UNIT_NANO && v % 1000 != 0)
+    return PyErr_Format(PyExc_ValueError,
+                        "time64[ns] value %lld is not a whole number of microseconds, so it does not convert to "
+                        "datetime.time without losing nanoseconds; read the integers through to_numpy()",
+                        (long long)v);
   int64_t us;
   if (to_micros(v, unit, &us) < 0) return NULL;
   if (us < 0 || us >= INT64_C(86400000000))
@@ -170,7 +217,29 @@ PyObject *qvpy_time_from_value(int64_t v, qv_time_unit unit) {
   return PyTime_FromTime((int)(s / 3600), (int)(s / 60 % 60), (int)(s % 60), (int)(us % 1000000));
 }
 
+/* pandas.Timestamp(v, tz=zone, unit="ns"), as pyarrow's as_py builds it. */
+static PyObject *pandas_timestamp(PyObject *pd, int64_t v, const char *tz) {
+  PyObject *zone = tz != NULL && tz[0] != '\0' ? qvpy_tz_from_string(tz) : qvpy_newref(Py_None);
+  if (zone == NULL) return NULL;
+  PyObject *cls = PyObject_GetAttrString(pd, "Timestamp");
+  PyObject *args = cls ? Py_BuildValue("(L)", (long long)v) : NULL;
+  PyObject *kw = args ? Py_BuildValue("{sOss}", "tz", zone, "unit", "ns") : NULL;
+  PyObject *r = kw ? PyObject_Call(cls, args, kw) : NULL;
+  Py_XDECREF(kw);
+  Py_XDECREF(args);
+  Py_XDECREF(cls);
+  Py_DECREF(zone);
+  return r;
+}
+
 PyObject *qvpy_timestamp_from_value(int64_t v, qv_time_unit unit, const char *tz) {
+  if (unit == QV_UNIT_NANO) {
+    PyObject *pd;
+    int have = pandas_module(&pd);
+    if (have < 0) return NULL;
+    if (have) return pandas_timestamp(pd, v, tz);
+    if (v % 1000 != 0) return raise_inexact_nanos("timestamp[ns]", v, "datetime.datetime", "pandas.Timestamp");
+  }
   int64_t us;
   if (to_micros(v, unit, &us) < 0) return NULL;
   int64_t days, rem;
@@ -199,6 +268,13 @@ PyObject *qvpy_timestamp_from_value(int64_t v, qv_time_unit unit, const char *tz
 }
 
 PyObject *qvpy_duration_from_value(int64_t v, qv_time_unit unit) {
+  if (unit == QV_UNIT_NANO) {
+    PyObject *pd;
+    int have = pandas_module(&pd);
+    if (have < 0) return NULL;
+    if (have) return PyObject_CallMethod(pd, "Timedelta", "Ls", (long long)v, "ns");
+    if (v % 1000 != 0) return raise_inexact_nanos("duration[ns]", v, "datetime.timedelta", "pandas.Timedelta");
+  }
   int64_t us;
   if (to_micros(v, unit, &us) < 0) return NULL;
   int64_t days, rem;

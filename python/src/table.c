@@ -177,7 +177,7 @@ static PyObject *table_to_pylist(PyObject *self, PyObject *unused) {
 
 static PyObject *table_validate(PyObject *self, PyObject *args, PyObject *kw) {
   static char *kwlist[] = {"full", NULL};
-  int full = 1;
+  int full = 0; /* pyarrow's default: the O(buffers) structural checks */
   if (!PyArg_ParseTupleAndKeywords(args, kw, "|p:validate", kwlist, &full)) return NULL;
   if (full) {
     if (table_ensure_valid((QvTableObject *)self) < 0) return NULL;
@@ -209,18 +209,8 @@ static PyObject *table_richcompare(PyObject *a, PyObject *b, int op) {
   return PyBool_FromLong(op == Py_EQ ? eq : !eq);
 }
 
-static PyObject *table_repr(PyObject *self) {
-  char *text = NULL;
-  qv_error err;
-  qv_status st = qv_table_to_string(tb(self), NULL, &text, &err);
-  PyObject *r = qvpy_text_result(st, text, &err);
-  if (r != NULL) return r;
-  PyObject *why = qvpy_invalid_text(); /* repr() never raises on bad data */
-  if (why == NULL) return NULL;
-  r = PyUnicode_FromFormat("quiver.Table %U", why);
-  Py_DECREF(why);
-  return r;
-}
+/* pyarrow's layout (quiver/_printing.py); never raises on invalid data. */
+static PyObject *table_repr(PyObject *self) { return qvpy_delegate("tabular_repr", self, NULL, NULL); }
 
 static PyObject *table_arrow_c_stream(PyObject *self, PyObject *args, PyObject *kw) {
   static char *kwlist[] = {"requested_schema", NULL};
@@ -232,6 +222,11 @@ static PyObject *table_arrow_c_stream(PyObject *self, PyObject *args, PyObject *
 
 /* pyarrow-shaped methods whose argument handling is Python (quiver/_methods.py). */
 QVPY_DELEGATE(table_from_pydict, "table_from_pydict")
+QVPY_DELEGATE(table_to_string, "tabular_to_string")
+QVPY_DELEGATE(table_to_batches_py, "table_to_batches")
+QVPY_DELEGATE(table_itercolumns, "itercolumns")
+QVPY_WITH_MAPS(table_to_pydict_py, table_to_pydict)
+QVPY_WITH_MAPS(table_to_pylist_py, table_to_pylist)
 QVPY_DELEGATE(table_from_pylist, "table_from_pylist")
 QVPY_DELEGATE(table_from_arrays, "table_from_arrays")
 QVPY_DELEGATE(table_select, "select")
@@ -264,6 +259,7 @@ static PyGetSetDef table_getset[] = {
 };
 QVPY_DELEGATE(table_to_pandas, "to_pandas")
 static PyMethodDef table_methods[] = {
+    QVPY_METHOD("to_string", table_to_string, "to_string(*, show_metadata=False, preview_cols=0) -> str"),
     QVPY_METHOD("to_pandas", table_to_pandas, "to_pandas(types_mapper=None) -> pandas.DataFrame"),
     QVPY_CLASSMETHOD("from_pydict", table_from_pydict, "from_pydict(mapping, schema=None, metadata=None) -> Table"),
     QVPY_CLASSMETHOD("from_pylist", table_from_pylist, "from_pylist(rows, schema=None, metadata=None) -> Table"),
@@ -281,13 +277,15 @@ static PyMethodDef table_methods[] = {
     QVPY_METHOD("combine_chunks", table_combine_chunks, "combine_chunks() -> Table of one batch."),
     QVPY_METHOD("to_reader", table_to_reader, "to_reader(max_chunksize=None) -> quiver.RecordBatchReader"),
     {"column", table_column, METH_O, "column(i or name) -> ChunkedArray"},
-    {"to_batches", table_to_batches, METH_NOARGS, "to_batches() -> list of RecordBatch (zero-copy)."},
+    {"_to_batches", table_to_batches, METH_NOARGS, "_to_batches() -> list of RecordBatch (zero-copy)."},
+    QVPY_METHOD("to_batches", table_to_batches_py, "to_batches(max_chunksize=None) -> list of RecordBatch (zero-copy)."),
+    QVPY_METHOD("itercolumns", table_itercolumns, "itercolumns() -> iterator of ChunkedArray"),
     {"slice", (PyCFunction)(void (*)(void))table_slice, METH_VARARGS | METH_KEYWORDS,
      "slice(offset=0, length=None) -> Table: zero-copy slice."},
-    {"to_pydict", table_to_pydict, METH_NOARGS, "to_pydict() -> {name: list of values}"},
-    {"to_pylist", table_to_pylist, METH_NOARGS, "to_pylist() -> list of {name: value} rows"},
+    QVPY_METHOD("to_pydict", table_to_pydict_py, "to_pydict(*, maps_as_pydicts=None) -> {name: list of values}"),
+    QVPY_METHOD("to_pylist", table_to_pylist_py, "to_pylist(*, maps_as_pydicts=None) -> list of {name: value} rows"),
     {"validate", (PyCFunction)(void (*)(void))table_validate, METH_VARARGS | METH_KEYWORDS,
-     "validate(full=True): raises quiver.ArrowInvalid naming the batch, column and problem."},
+     "validate(full=False): raises quiver.ArrowInvalid naming the batch, column and problem."},
     {"equals", (PyCFunction)(void (*)(void))table_equals, METH_VARARGS | METH_KEYWORDS,
      "equals(other, check_metadata=False) -> bool (batch boundaries do not matter)."},
     {"__arrow_c_stream__", (PyCFunction)(void (*)(void))table_arrow_c_stream, METH_VARARGS | METH_KEYWORDS,

@@ -11,7 +11,8 @@
  * int; floats (float16 decoded) -> float; decimals -> decimal.Decimal;
  * date -> datetime.date; time -> datetime.time; timestamp -> datetime
  * (aware, in the type's zone, when the type has one); duration ->
- * timedelta; intervals -> int months, (days, ms), (months, days, ns);
+ * timedelta; nanosecond units as pandas.Timestamp / Timedelta when pandas
+ * is importable (scalars.c has the rule without it); intervals -> int months, (days, ms), (months, days, ns);
  * binary -> bytes; strings -> str; lists -> list; struct -> dict; map ->
  * list of (key, value) tuples; unions -> the selected child's value;
  * dictionary and run-end encoded -> the decoded value; extension -> the

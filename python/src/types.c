@@ -561,7 +561,9 @@ static PyGetSetDef schema_getset[] = {
     {NULL},
 };
 QVPY_DELEGATE(schema_reduce_ex, "reduce_ex")
+QVPY_DELEGATE(schema_to_string, "schema_to_string")
 static PyMethodDef schema_methods[] = {
+    QVPY_METHOD("to_string", schema_to_string, "to_string(show_field_metadata=True, show_schema_metadata=True, truncate_metadata=True) -> str, as pyarrow"),
     QVPY_METHOD("__reduce_ex__", schema_reduce_ex, "Pickles through the Arrow IPC stream format."),
     {"field", schema_field, METH_O, "field(i or name) -> Field"},
     {"get_field_index", schema_get_field_index, METH_O, "Index of the first field named `name`, or -1."},

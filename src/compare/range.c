@@ -61,7 +61,7 @@ static void set_detail(qv__cmp *c, const char *fmt, ...) {
 
 /* Short single-line text of slot i (or "null"), truncated to fit. */
 static void value_text(const qv_array *a, int64_t i, char *buf, size_t cap) {
-  static const qv_print_options o = {3, 2, 2, 48};
+  static const qv_print_options o = {3, 2, 2, 48, 0};
   qv_strbuf sb;
   qv__strbuf_init_fixed(&sb, buf, cap);
   if (!qv__print_compact_value(&sb, a, i, &o)) qv__strbuf_append(&sb, "<invalid>");

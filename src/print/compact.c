@@ -35,10 +35,11 @@ bool qv__print_compact_array(qv_strbuf *sb, const qv_array *a, int64_t start, in
   if (qv_type_storage(a->type)->id == QV_TYPE_RUN_END_ENCODED && len > 0 &&
       !qv__ree_runs_increasing(a, &bad_run))
     return false;
+  const bool elide = qv__print_elides(len, window);
   qv__strbuf_appendc(sb, '[');
   for (int64_t k = 0; k < len; k++) {
     if (k > 0) qv__strbuf_appendc(sb, ',');
-    if (window >= 0 && k >= window && k < len - window) {
+    if (elide && k >= window && k < len - window) {
       qv__strbuf_append(sb, "...");
       k = len - window - 1;
       continue;

@@ -30,6 +30,14 @@ void qv__print_float(qv_strbuf *sb, double v, int bits);
  * arrays, max_rows otherwise. */
 int64_t qv__print_window(const qv_array *a, const qv_print_options *o);
 
+/* Whether a listing of n slots with head/tail `window` shows "..." at all:
+ * as Arrow C++'s PrettyPrint, only when more than 2 x window + 1 slots
+ * (hiding a single slot behind "..." saves nothing). Written so that no
+ * window, however large, overflows. */
+static inline bool qv__print_elides(int64_t n, int64_t window) {
+  return window >= 0 && n > window && n - window > window + 1;
+}
+
 /* Single-line logical text of slot i of any layout ("null", "1", "[1,2]",
  * "{a: 1, b: \"x\"}") and of the window [start, start+len) as "[...]"
  * (head/tail per qv__print_window). Return false on out-of-bounds content;

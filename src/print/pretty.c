@@ -4,7 +4,7 @@
  * "]" on their own lines, one value per line indented by `indent` more
  * than the brackets, "," after all but the last, a bare "..." line standing
  * for the middle of long arrays (head and tail of max_rows; max_container_rows
- * for the items of list-likes), "N nulls" for the null type, and the
+ * for the items of list-likes; only past 2 x window + 1 slots), "N nulls" for the null type, and the
  * "-- is_valid:", "-- type_ids:", "-- child N type:", "-- dictionary:",
  * "-- indices:" sections for struct, union and dictionary arrays (including
  * pyarrow's quirk of indenting a section's opening bracket twice). Run-end
@@ -41,9 +41,10 @@ static bool listing(pp *P, int64_t n, int indent, int64_t window, valid_fn valid
   }
   qv__strbuf_appendc(P->sb, '\n');
   const int cur = indent + P->o->indent;
+  const bool elide = qv__print_elides(n, window);
   for (int64_t k = 0; k < n; k++) {
     const bool last = k == n - 1;
-    if (window >= 0 && k >= window && k < n - window) {
+    if (elide && k >= window && k < n - window) {
       spaces(P, cur);
       qv__strbuf_append(P->sb, "...");
       k = n - window - 1;

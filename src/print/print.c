@@ -65,7 +65,8 @@ qv_status qv_array_to_string(const qv_array *array, const qv_print_options *opts
   const qv_print_options o = opts ? *opts : qv_print_options_default();
   qv_strbuf sb;
   qv__strbuf_init(&sb);
-  const bool ok = qv__print_pretty(&sb, array, 0, array->length, 0, &o);
+  const bool ok = o.single_line ? qv__print_compact_array(&sb, array, 0, array->length, &o)
+                                : qv__print_pretty(&sb, array, 0, array->length, 0, &o);
   return finish(&sb, ok, "array", array, NULL, out, err);
 }
 

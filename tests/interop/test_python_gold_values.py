@@ -63,6 +63,15 @@ def _pandas_typed(t):
     return (pa.types.is_timestamp(t) or pa.types.is_duration(t)) and t.unit == "ns"
 
 
+def _sub_microsecond_times(column):
+    """time64[ns] values that are not whole microseconds: pyarrow (with pandas) drops the
+    nanoseconds making datetime.time, quiver raises ValueError instead."""
+    if column.type != pa.time64("ns"):
+        return False
+    raw = column.cast(pa.int64()).to_pylist()
+    return any(v is not None and v % 1000 for v in raw)
+
+
 def _pyarrow_refuses(column):
     try:
         column.validate(full=True)
@@ -82,13 +91,13 @@ def test_gold_file_values_match_pyarrow(path, fmt):
         try:
             got = q.column(i).to_pylist()
         except (qv.ArrowInvalid, OverflowError, ValueError) as e:
+            if _sub_microsecond_times(want.column(i)):
+                continue  # quiver refuses what pyarrow truncates silently (docs/python.md)
             assert _pyarrow_refuses(want.column(i)), f"{path.name} column {name} ({ptype}): quiver raised {e!r}"
             continue
         assert len(got) == want.num_rows
-        if _pandas_typed(ptype):
-            kind = datetime.datetime if pa.types.is_timestamp(ptype) else datetime.timedelta
-            assert all(v is None or isinstance(v, kind) for v in got), f"{name}: {got[:3]}"
-            continue
+        if _pandas_typed(ptype):  # pandas.Timestamp / Timedelta on both sides, nanoseconds included
+            assert [type(v) for v in got] == [type(v) for v in want.column(i).to_pylist()], name
         try:
             expected = want.column(i).to_pylist()
         except (KeyError, ValueError, OverflowError):
@@ -178,6 +187,12 @@ def test_extreme_temporal_values_raise_cleanly(type_):
     factor = {"s": 10 ** 6, "ms": 1000, "us": 1}
     for v in (lo, hi, lo + 1, hi - 1):
         a = qv.array(pa.array([v], type_))
+        if type_.unit == "ns":  # pandas.Timestamp / Timedelta (NaT for INT64_MIN), as pyarrow's as_py
+            want = pa.array([v], type_).to_pylist()
+            got = a.to_pylist()
+            assert [type(x) for x in got] == [type(x) for x in want]
+            assert str(got) == str(want)
+            continue
         us = v * factor[type_.unit] if type_.unit in factor else v // 1000
         expected = None
         if lo <= us <= hi:

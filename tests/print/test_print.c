@@ -218,6 +218,32 @@ static void test_truncation(void **state) {
   expect_text(I32(1, 2, 3, 4), &o, "[\n  1,\n  2,\n  3,\n  4\n]");
 }
 
+/* pyarrow hides the middle only when more than 2 x window + 1 slots are
+ * there: one hidden slot would print as "..." no shorter than the slot. */
+static void test_one_hidden_slot_is_printed(void **state) {
+  (void)state;
+  qv_print_options o = qv_print_options_default();
+  o.max_rows = 2;
+  expect_text(I32(1, 2, 3, 4, 5), &o, "[\n  1,\n  2,\n  3,\n  4,\n  5\n]");
+  expect_text(I32(1, 2, 3, 4, 5, 6), &o, "[\n  1,\n  2,\n  ...\n  5,\n  6\n]");
+  /* list slots: the container window of 2, 5 lists all shown */
+  qv_array *lists = hand_array(hand_list(QV_TYPE_LIST, qv_type_int32()), 5, 0, 0, 2,
+                               BUFS(NULL, BUFV(int32_t, 0, 1, 2, 3, 4, 5)), 1, KIDS(I32(0, 1, 2, 3, 4)), NULL);
+  o = qv_print_options_default();
+  o.single_line = 1;
+  expect_text(qv_array_retain(lists), &o, "[[0],[1],[2],[3],[4]]");
+  o.single_line = 0;
+  expect_text(lists, &o, "[\n  [\n    0\n  ],\n  [\n    1\n  ],\n  [\n    2\n  ],\n  [\n    3\n  ],\n  [\n    4\n  ]\n]");
+  /* the single-line form hides the middle the same way */
+  o.single_line = 1;
+  o.max_rows = 1;
+  expect_text(I32(1, 2, 3), &o, "[1,2,3]");
+  expect_text(I32(1, 2, 3, 4), &o, "[1,...,4]");
+  /* a window no length can exceed: everything, no overflow */
+  o.max_rows = INT64_MAX;
+  expect_text(I32(1, 2, 3, 4), &o, "[1,2,3,4]");
+}
+
 static void test_nested_lists(void **state) {
   (void)state;
   qv_array *a = hand_array(hand_list(QV_TYPE_LIST, qv_type_int32()), 3, 0, 1, 2,
@@ -355,9 +381,9 @@ static void test_batch_and_table(void **state) {
                       "s: [[{x: 1, y: \"p\"},{x: 2, y: null},{x: 3, y: \"r\"}],[{x: 3, y: \"r\"}]]");
   qv_free_string(s);
   qv_print_options o = qv_print_options_default();
-  o.max_rows = 1;
+  o.max_rows = 1; /* 3 = 2 x 1 + 1 rows: nothing hidden (pyarrow's rule) */
   assert_int_equal(qv_batch_to_string(batch, &o, &s, NULL), QV_OK);
-  assert_non_null(strstr(s, "\na: [1,...,3]\n"));
+  assert_non_null(strstr(s, "\na: [1,null,3]\n"));
   qv_free_string(s);
 
   /* FILE output adds a newline */
@@ -370,7 +396,7 @@ static void test_batch_and_table(void **state) {
   size_t n = fread(text, 1, sizeof text - 1, f);
   fclose(f);
   assert_true(n > 0);
-  assert_non_null(strstr(text, "a: [[1,...,3],[3]]\n"));
+  assert_non_null(strstr(text, "a: [[1,null,3],[3]]\n"));
   assert_non_null(strstr(text, "----\n"));
   assert_non_null(strstr(text, "\n[\n  1,\n  null,\n  3\n]\n"));
 
@@ -439,6 +465,7 @@ int main(void) {
       cmocka_unit_test(test_temporal),
       cmocka_unit_test(test_strings_and_binary),
       cmocka_unit_test(test_truncation),
+      cmocka_unit_test(test_one_hidden_slot_is_printed),
       cmocka_unit_test(test_nested_lists),
       cmocka_unit_test(test_struct_union_dictionary),
       cmocka_unit_test(test_map_ree_extension),

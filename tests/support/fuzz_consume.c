@@ -206,7 +206,7 @@ static int read_accessors(ctx *c, const qv_array *a) {
 }
 
 static int print_array(ctx *c, const qv_array *a, bool valid) {
-  static const qv_print_options narrow = {3, 1, 0, 5};
+  static const qv_print_options narrow = {3, 1, 0, 5, 0};
   const qv_print_options *opts[2] = {NULL, &narrow};
   for (int k = 0; k < 2; k++) {
     char *text = NULL;
@@ -362,7 +362,7 @@ static qv_status write_and_read(sink_kind k, const qv_table *t, qv_status *write
 /* The compact (logical) text of a batch's columns: what follows the schema
  * section, which may legitimately differ after a round trip. */
 static char *batch_values_text(const qv_batch *batch, qv_error *why) {
-  static const qv_print_options opts = {20, 4, 1, 64};
+  static const qv_print_options opts = {20, 4, 1, 64, 0};
   char *text = NULL;
   qv_error_clear(why);
   if (qv_batch_to_string(batch, &opts, &text, why) != QV_OK) return NULL;
