@@ -115,6 +115,10 @@ QV_API qv_status qv_csv_read_fd(int fd, const qv_csv_read_options *opts, qv_tabl
 typedef struct qv_csv_write_options {
   char delimiter;  /* 0 = ',' */
   bool no_header;  /* omit the header line */
+  /* Threads that format rows (pieces of rows are formatted in parallel and
+   * written in order): 0 = every online CPU (at most 8), 1 = the calling
+   * thread only. */
+  int32_t n_threads;
 } qv_csv_write_options;
 
 #define QV_CSV_WRITE_OPTIONS_DEFAULT {0}

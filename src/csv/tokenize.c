@@ -11,14 +11,8 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "csv/internal.h"
-
-#define ONES 0x0101010101010101ULL
-#define HIGHS 0x8080808080808080ULL
+#include "csv/scan.h"
 
 void qv__csv_block_free(qv__csv_block *b) {
   free(b->side);
@@ -98,53 +92,13 @@ static void make_classes(const qv__csv_dialect *d, classes *c) {
   memset(c, 0, sizeof *c);
   c->stop[(uint8_t)d->delimiter] = c->stop['\n'] = c->stop['\r'] = 1;
   c->quoted[(uint8_t)d->quote] = c->quoted['\n'] = c->quoted['\r'] = 1;
-  c->delim = ONES * (uint8_t)d->delimiter;
-  c->quote = ONES * (uint8_t)d->quote;
-  c->cr = ONES * (uint8_t)'\r';
-  c->lf = ONES * (uint8_t)'\n';
+  c->delim = QV__CSV_ONES * (uint8_t)d->delimiter;
+  c->quote = QV__CSV_ONES * (uint8_t)d->quote;
+  c->cr = QV__CSV_ONES * (uint8_t)'\r';
+  c->lf = QV__CSV_ONES * (uint8_t)'\n';
 }
 
 static bool is_line_end(uint8_t c) { return c == '\n' || c == '\r'; }
-
-/* ---- scanning eight bytes at a time ---- */
-
-
-/* The high bit of each byte of w equal to the byte `c` (repeated in
- * `pattern`). Bytes above the first match may be flagged wrongly (a
- * borrow), but the lowest flag is exact, and so is the lowest flag of an OR
- * of such masks, which is all the scans below use. */
-static inline uint64_t match_bytes(uint64_t w, uint64_t pattern) {
-  const uint64_t x = w ^ pattern;
-  return (x - ONES) & ~x & HIGHS;
-}
-
-/* The first i >= from with table[p[i]] set, or n. a, b, c are the three
- * bytes of the table, each repeated in a word. SSE2 (every x86-64 has it)
- * compares 16 bytes at a time; elsewhere words of 8 bytes. */
-static inline int64_t scan(const uint8_t *p, int64_t from, int64_t n, const uint8_t *table, uint64_t a, uint64_t b,
-                           uint64_t c) {
-  int64_t i = from;
-#if defined(__SSE2__)
-  const __m128i va = _mm_set1_epi8((char)(a & 0xff)), vb = _mm_set1_epi8((char)(b & 0xff)),
-                vc = _mm_set1_epi8((char)(c & 0xff));
-  while (i + 16 <= n) {
-    const __m128i w = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-    const __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(w, va), _mm_cmpeq_epi8(w, vb)), _mm_cmpeq_epi8(w, vc));
-    const unsigned bits = (unsigned)_mm_movemask_epi8(m);
-    if (bits) return i + __builtin_ctz(bits);
-    i += 16;
-  }
-#endif
-  while (i + 8 <= n) {
-    uint64_t w;
-    memcpy(&w, p + i, 8);
-    const uint64_t m = match_bytes(w, a) | match_bytes(w, b) | match_bytes(w, c);
-    if (m) return i + (__builtin_ctzll(m) >> 3);
-    i += 8;
-  }
-  while (i < n && !table[p[i]]) i++;
-  return i;
-}
 
 static qv_status quoted_field(qv__csv_block *b, const classes *cls, int64_t *pos, int64_t *line,
                               const qv__csv_dialect *d, int64_t line_base, int64_t column, qv_error *err) {
@@ -157,7 +111,7 @@ static qv_status quoted_field(qv__csv_block *b, const classes *cls, int64_t *pos
   bool escaped = false; /* the value is being unescaped into side (it held a doubled quote) */
   int64_t side_start = 0, copied_to = first;
   for (;;) {
-    i = scan(p, i, n, cls->quoted, cls->quote, cls->cr, cls->lf);
+    i = qv__csv_scan(p, i, n, cls->quoted, cls->quote, cls->cr, cls->lf, cls->lf);
     if (i >= n)
       return qv_error_set(err, QV_ERR_INVALID_DATA,
                           "CSV line %lld, column %lld: the quoted field that opens here is never closed "
@@ -232,7 +186,7 @@ static qv_status tokenize(qv__csv_block *b, const qv__csv_dialect *d, int64_t li
       if (quoting && pos < n && p[pos] == quote) {
         QV_RETURN_IF_ERROR(quoted_field(b, &cls, &pos, &line, d, line_base, column, err));
       } else {
-        const int64_t run = scan(p, pos, n, cls.stop, cls.delim, cls.cr, cls.lf);
+        const int64_t run = qv__csv_scan(p, pos, n, cls.stop, cls.delim, cls.cr, cls.lf, cls.lf);
         QV_RETURN_IF_ERROR(add_field(b, pos, run - pos, false, err));
         pos = run;
       }
