@@ -51,9 +51,10 @@ test-python: build
 # ThreadSanitizer (build/tsan): only the thread tests, built and run alone.
 .PHONY: test-tsan
 test-tsan: deps $(TSAN_BUILD)/CMakeCache.txt
-	cmake --build $(TSAN_BUILD) -j $(JOBS) --target durable_test_threads --target ipc_test_ipc_compression_large
+	cmake --build $(TSAN_BUILD) -j $(JOBS) --target durable_test_threads --target ipc_test_ipc_compression_large \
+	  --target csv_test_csv_blocks --target csv_test_csv_write
 	cd $(TSAN_BUILD) && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-	  ctest --output-on-failure -R '^(durable_test_threads|ipc_test_ipc_compression_large)$$'
+	  ctest --output-on-failure -R '^(durable_test_threads|ipc_test_ipc_compression_large|csv_test_csv_blocks|csv_test_csv_write)$$'
 
 test: test-c test-asan test-tsan test-python
 

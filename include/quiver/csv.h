@@ -3,7 +3,9 @@
  * The reader takes RFC 4180 text (fields separated by a delimiter, records
  * ended by LF, CRLF or a lone CR, fields optionally enclosed in quotes with
  * a doubled quote standing for one; quoted fields may hold delimiters and
- * line breaks) and returns a one-batch table. Each column's type is
+ * line breaks) and returns a table with one record batch per block of
+ * input (about 1 MiB each, cut at record boundaries and parsed on every
+ * core). Each column's type is
  * inferred from ALL its values, the way pyarrow's read_csv infers it: the
  * first of null, int64, bool, float64, date32 (YYYY-MM-DD), timestamp
  * (ISO-8601 "YYYY-MM-DD[T| ]hh:mm[:ss[.fraction]]": unit s without a
@@ -17,7 +19,7 @@
  * "N/A", "n/a", "#N/A", ...) make a slot null in every column type except
  * string, where they are the text itself (as pyarrow does by default).
  *
- * The whole input is parsed in memory (bounded by max_input_size); there is
+ * The whole input is held in memory (bounded by max_input_size); there is
  * no streaming batch reader yet.
  *
  * Errors name the line (1-based, counting the line breaks inside quoted
@@ -73,7 +75,18 @@ typedef struct qv_csv_read_options {
   bool skip_invalid_rows;
   /* Most bytes of input accepted: QV_ERR_LIMIT above. 0 = default. */
   int64_t max_input_size;
+  /* Bytes per block: the input is cut into blocks of about this size at
+   * record boundaries (line breaks inside quoted fields are respected);
+   * blocks are parsed in parallel and each becomes one record batch.
+   * 0 = QV_CSV_DEFAULT_BLOCK_SIZE. */
+  int64_t block_size;
+  /* Threads that parse blocks: 0 = every online CPU (at most 8), 1 = the
+   * calling thread only. */
+  int32_t n_threads;
 } qv_csv_read_options;
+
+/* Default block size (1 MiB, as pyarrow's). */
+#define QV_CSV_DEFAULT_BLOCK_SIZE ((int64_t)1 << 20)
 
 #define QV_CSV_READ_OPTIONS_DEFAULT {0}
 
@@ -83,8 +96,8 @@ typedef struct qv_csv_read_stats {
   int64_t skipped_rows; /* records skipped by skip_invalid_rows */
 } qv_csv_read_stats;
 
-/* Reads CSV from memory (not retained) into a one-batch table (*out, caller
- * owns). opts and stats may be NULL. Errors: QV_ERR_INVALID_DATA (malformed
+/* Reads CSV from memory (not retained) into a table (*out, caller owns):
+ * one batch per block, or one empty batch when there are no data rows. opts and stats may be NULL. Errors: QV_ERR_INVALID_DATA (malformed
  * CSV, ragged records, invalid UTF-8, empty input: line, column and what was
  * expected), QV_ERR_INVALID_ARGUMENT (bad options), QV_ERR_LIMIT (input past
  * max_input_size), QV_ERR_NO_MEMORY. */
@@ -102,6 +115,10 @@ QV_API qv_status qv_csv_read_fd(int fd, const qv_csv_read_options *opts, qv_tabl
 typedef struct qv_csv_write_options {
   char delimiter;  /* 0 = ',' */
   bool no_header;  /* omit the header line */
+  /* Threads that format rows (pieces of rows are formatted in parallel and
+   * written in order): 0 = every online CPU (at most 8), 1 = the calling
+   * thread only. */
+  int32_t n_threads;
 } qv_csv_write_options;
 
 #define QV_CSV_WRITE_OPTIONS_DEFAULT {0}

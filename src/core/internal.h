@@ -135,9 +135,23 @@ typedef struct qv_strbuf {
 
 void qv__strbuf_init(qv_strbuf *sb);
 void qv__strbuf_init_fixed(qv_strbuf *sb, char *buf, size_t cap);
-void qv__strbuf_append_n(qv_strbuf *sb, const char *s, size_t n);
+/* Appends (the out-of-line path: growing, fixed buffers, failures). */
+void qv__strbuf_append_n_slow(qv_strbuf *sb, const char *s, size_t n);
+/* Writers append millions of short pieces: the common case (a growable
+ * buffer with room) stays inline. */
+static inline void qv__strbuf_append_n(qv_strbuf *sb, const char *s, size_t n) {
+  /* room for the text and the NUL (after a failed growth len may pass cap:
+   * that case, like fixed buffers, takes the slow path) */
+  if (!sb->fixed && !sb->oom && sb->data != NULL && sb->len < sb->cap && n < sb->cap - sb->len) {
+    memcpy(sb->data + sb->len, s, n);
+    sb->len += n;
+    sb->data[sb->len] = '\0';
+    return;
+  }
+  qv__strbuf_append_n_slow(sb, s, n);
+}
+static inline void qv__strbuf_appendc(qv_strbuf *sb, char c) { qv__strbuf_append_n(sb, &c, 1); }
 void qv__strbuf_append(qv_strbuf *sb, const char *s); /* s NULL -> nothing */
-void qv__strbuf_appendc(qv_strbuf *sb, char c);
 void qv__strbuf_appendf(qv_strbuf *sb, const char *fmt, ...) QV_PRINTF(2, 3);
 void qv__strbuf_appendv(qv_strbuf *sb, const char *fmt, va_list ap);
 /* Appends `n` copies of `c` (indentation). */

@@ -58,7 +58,7 @@ static bool strbuf_grow(qv_strbuf *sb, size_t need) {
   return true;
 }
 
-void qv__strbuf_append_n(qv_strbuf *sb, const char *s, size_t n) {
+void qv__strbuf_append_n_slow(qv_strbuf *sb, const char *s, size_t n) {
   if (n == 0) return;
   if (sb->fixed) {
     if (sb->len + 1 < sb->cap) {
@@ -83,7 +83,6 @@ void qv__strbuf_append(qv_strbuf *sb, const char *s) {
   if (s) qv__strbuf_append_n(sb, s, strlen(s));
 }
 
-void qv__strbuf_appendc(qv_strbuf *sb, char c) { qv__strbuf_append_n(sb, &c, 1); }
 
 void qv__strbuf_append_repeat(qv_strbuf *sb, char c, size_t n) {
   char chunk[64];

@@ -10,19 +10,46 @@
 #include "core/internal.h"
 #include "quiver/csv.h"
 
-/* Every record of a CSV text, split into unescaped fields. Field k's text
- * is text[k ? ends[k - 1] : 0, ends[k]); record r holds the fields
- * [row_first[r], row_first[r + 1]) (row_first has n_rows + 1 entries once
- * tokenizing is done) and starts on physical line row_line[r]. */
-typedef struct qv__csv_grid {
-  char *text;
-  int64_t text_len, text_cap;
-  int64_t *ends;
+/* One field of a block: its bytes are block->data[start, start + len), or,
+ * when len has QV__CSV_FIELD_UNESCAPED set, block->side[start, ...): a
+ * quoted field with doubled quotes, unescaped there. Quoted fields without
+ * doubled quotes point into the input between their quotes (no copy). */
+typedef struct qv__csv_field {
+  uint32_t start;
+  uint32_t len;
+} qv__csv_field;
+
+#define QV__CSV_FIELD_UNESCAPED 0x80000000u
+/* Largest block (and so largest record) the tokenizer accepts: offsets
+ * within a block are 32-bit, with the top bit of a length taken. */
+#define QV__CSV_MAX_BLOCK ((int64_t)0x7fffffff)
+
+/* A block: a run of whole records of the input, tokenized on its own so
+ * that blocks can be tokenized, inferred and built on several cores.
+ * Record r holds fields [row_first[r], row_first[r + 1]) and starts on line
+ * first_line + row_line[r]. */
+typedef struct qv__csv_block {
+  const uint8_t *data; /* the block's bytes (borrowed from the input) */
+  int64_t size;
+  bool at_input_start; /* a leading UTF-8 BOM is skipped */
+  char *side;          /* unescaped quoted fields */
+  int64_t side_len, side_cap;
+  qv__csv_field *fields;
   int64_t n_fields, fields_cap;
-  int64_t *row_first;
-  int64_t *row_line;
+  uint32_t *row_first; /* n_rows + 1 entries once tokenized */
+  uint32_t *row_line;  /* line of each record, relative to first_line */
   int64_t n_rows, rows_cap;
-} qv__csv_grid;
+  int64_t lines;      /* line breaks in the block (its records' lines span) */
+  int64_t first_line; /* 1-based line of the block's first byte (set once earlier blocks are counted) */
+  bool utf8_valid;    /* the whole block is valid UTF-8 (then so is every field) */
+  /* The data records: records data_first .. n_rows - 1, less the ragged
+   * ones when data_rows lists the kept records (n_data of them). */
+  int64_t data_first;
+  int64_t *data_rows;
+  int64_t n_data;
+  qv_status status; /* a parallel pass's failure for this block */
+  qv_error error;
+} qv__csv_block;
 
 /* The dialect the tokenizer needs. */
 typedef struct qv__csv_dialect {
@@ -31,15 +58,43 @@ typedef struct qv__csv_dialect {
   bool quoting;
 } qv__csv_dialect;
 
-/* Splits data[0, size) into records and fields (a leading UTF-8 BOM is
- * skipped, blank lines are ignored). QV_ERR_INVALID_DATA for an unclosed
- * quote or text after a closing quote, naming the line and column;
- * QV_ERR_NO_MEMORY, QV_ERR_OVERFLOW. The grid is freed on error too. */
-qv_status qv__csv_tokenize(const uint8_t *data, int64_t size, const qv__csv_dialect *d, qv__csv_grid *grid,
-                           qv_error *err);
-void qv__csv_grid_free(qv__csv_grid *grid);
+/* The end of the block that starts at `start`: just past the first line
+ * break at or after start + target that lies outside quotes (a line break
+ * inside a quoted field belongs to the value), or n. Quote state is
+ * tracked by the parity of quote characters since `start`, which must be a
+ * record boundary. */
+int64_t qv__csv_block_end(const uint8_t *p, int64_t n, int64_t start, int64_t target, const qv__csv_dialect *d);
 
-static inline int64_t qv__csv_field_start(const qv__csv_grid *g, int64_t k) { return k ? g->ends[k - 1] : 0; }
+/* Splits block->data[0, size) into records and fields (blank lines are
+ * ignored). Lines in messages count from line_base. QV_ERR_INVALID_DATA for
+ * an unclosed quote or text after a closing quote, naming line and column;
+ * QV_ERR_NO_MEMORY, QV_ERR_LIMIT. On error the block's arrays are freed. */
+qv_status qv__csv_tokenize_block(qv__csv_block *b, const qv__csv_dialect *d, int64_t line_base, qv_error *err);
+void qv__csv_block_free(qv__csv_block *b);
+
+static inline int64_t qv__csv_block_record(const qv__csv_block *b, int64_t r) {
+  return b->data_rows ? b->data_rows[r] : b->data_first + r;
+}
+
+/* Field `col` of record `rec`. */
+static inline void qv__csv_block_field(const qv__csv_block *b, int64_t rec, int32_t col, const char **s, int64_t *n) {
+  const qv__csv_field f = b->fields[b->row_first[rec] + (uint32_t)col];
+  const uint32_t len = f.len & ~QV__CSV_FIELD_UNESCAPED;
+  *s = (f.len & QV__CSV_FIELD_UNESCAPED) ? b->side + f.start : (const char *)b->data + f.start;
+  *n = len;
+}
+
+static inline int64_t qv__csv_record_width(const qv__csv_block *b, int64_t rec) {
+  return (int64_t)b->row_first[rec + 1] - (int64_t)b->row_first[rec];
+}
+
+/* Runs fn(ctx, i) for every i in [0, n) on up to n_threads threads (the
+ * caller's included); returns when all are done. Tasks report failures
+ * through their own state (each block keeps its status). */
+typedef void (*qv__csv_task_fn)(void *ctx, int64_t i);
+void qv__csv_parallel_for(int n_threads, int64_t n, qv__csv_task_fn fn, void *ctx);
+/* The thread count an option value of 0 means: the online CPUs, at most 8. */
+int qv__csv_default_threads(void);
 
 /* ---- value parsers (values.c): true when the whole text is a value of
  * the kind, with the value in *out ---- */

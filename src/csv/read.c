@@ -1,11 +1,15 @@
-/* quiver csv: the reader's entry points. Resolves the options, tokenizes
- * the whole input (csv/tokenize.c), takes the header, checks that every
- * data record has as many fields as the header (or skips and counts the
- * ones that do not, on request), then infers and builds each column
- * (csv/infer.c) into a one-batch table.
+/* quiver csv: the reader's entry points. Resolves the options, cuts the
+ * input into blocks at record boundaries, and runs three passes over the
+ * blocks on every core: tokenize (csv/tokenize.c), infer each block's
+ * column kinds, build each block's columns (csv/infer.c). Between the
+ * passes, one thread takes the header, checks that every data record has as
+ * many fields as the header (or skips and counts the ones that do not, on
+ * request) and merges the blocks' kinds into one type per column.
  *
  * Invariants: no column is built before every record has been checked, so
- * a ragged record is reported with its line before any work is wasted; the
+ * a ragged record is reported with its line before any work is wasted;
+ * errors are reported for the first failing block in input order, so a
+ * parallel read fails with the same message as a sequential one; the
  * input is read at most max_input_size bytes, checked as the bytes arrive.
  */
 #include <errno.h>
@@ -86,13 +90,18 @@ static qv_status measure_lists(qv__csv_read_ctx *c, qv_error *err) {
   c->false_lens = lengths_of(c->false_values, c->n_false_values);
   if (c->null_lens == NULL || c->true_lens == NULL || c->false_lens == NULL)
     return qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory (CSV options)");
+  memset(c->null_short, 0, sizeof c->null_short);
+  c->null_long = false;
+  for (int32_t k = 0; k < c->n_null_values; k++) {
+    const size_t len = c->null_lens[k];
+    if (len >= 32) c->null_long = true;
+    else c->null_short[len][len ? (uint8_t)c->null_values[k][0] : 0] = 1;
+  }
   return QV_OK;
 }
 
-static int64_t record_width(const qv__csv_grid *g, int64_t r) { return g->row_first[r + 1] - g->row_first[r]; }
-
 /* Column names: given, from the header record, or f0, f1, ... */
-static qv_status make_names(const qv_csv_read_options *o, const qv__csv_grid *g, int64_t header, int32_t n_cols,
+static qv_status make_names(const qv_csv_read_options *o, const qv__csv_block *hb, int64_t header, int32_t n_cols,
                             char **names, qv_error *err) {
   for (int32_t i = 0; i < n_cols; i++) {
     char generated[32];
@@ -101,17 +110,15 @@ static qv_status make_names(const qv_csv_read_options *o, const qv__csv_grid *g,
     if (o->n_column_names > 0) {
       src = o->column_names[i];
       len = (int64_t)strlen(src);
-    } else if (header >= 0) {
-      const int64_t k = g->row_first[header] + i;
-      src = g->text ? g->text + qv__csv_field_start(g, k) : "";
-      len = g->ends[k] - qv__csv_field_start(g, k);
+    } else if (hb != NULL) {
+      qv__csv_block_field(hb, header, i, &src, &len);
       const int64_t valid = qv__utf8_valid_prefix((const uint8_t *)src, len);
       if (valid != len) {
         char why[96];
         qv__utf8_describe((const uint8_t *)src, len, valid, why, sizeof why);
         return qv_error_set(err, QV_ERR_INVALID_DATA,
                             "CSV line %lld, column %d (the header): invalid UTF-8 in the column name: %s",
-                            (long long)g->row_line[header], i + 1, why);
+                            (long long)(hb->first_line + hb->row_line[header]), i + 1, why);
       }
     } else {
       snprintf(generated, sizeof generated, "f%d", i);
@@ -126,80 +133,299 @@ static qv_status make_names(const qv_csv_read_options *o, const qv__csv_grid *g,
   return QV_OK;
 }
 
-static qv_status read_grid(const qv_csv_read_options *o, qv__csv_read_ctx *c, const qv__csv_grid *g,
-                           qv_table **out, qv_csv_read_stats *stats, qv_error *err) {
-  qv_status st = QV_OK;
-  int64_t *index = NULL, *lines = NULL;
-  qv_array **arrays = NULL;
-  int32_t n_cols = 0;
-  char **names = NULL;
+/* ---- the parallel passes ---- */
 
-  int64_t first = o->skip_rows < g->n_rows ? o->skip_rows : g->n_rows;
-  if (first >= g->n_rows && o->n_column_names == 0)
+typedef struct pass_ctx {
+  qv__csv_read_ctx *c;
+  const qv__csv_dialect *d;
+  qv__csv_column_kind *kinds; /* [block * n_cols + col]: inferred, then final (row 0 holds the merged kinds) */
+  const qv__csv_column_kind *final_kinds;
+  qv_array **arrays; /* [block * n_cols + col] */
+} pass_ctx;
+
+static void tokenize_task(void *ctx, int64_t i) {
+  pass_ctx *p = ctx;
+  qv__csv_block *b = &p->c->blocks[i];
+  b->status = qv__csv_tokenize_block(b, p->d, 0, &b->error);
+  if (b->status == QV_OK) b->utf8_valid = qv__utf8_valid_prefix(b->data, b->size) == b->size;
+}
+
+static void infer_build_task(void *ctx, int64_t i) {
+  pass_ctx *p = ctx;
+  qv__csv_block *b = &p->c->blocks[i];
+  const int32_t n_cols = p->c->n_cols;
+  for (int32_t col = 0; col < n_cols && b->status == QV_OK; col++)
+    b->status = qv__csv_infer_build_block_column(p->c, b, col, &p->kinds[i * n_cols + col],
+                                                 &p->arrays[i * n_cols + col], &b->error);
+}
+
+/* Rebuilds the columns of block i whose own kind is not the column's
+ * merged kind (a block of ints in a column that another block made float;
+ * seconds where another block has fractions). */
+static void rebuild_task(void *ctx, int64_t i) {
+  pass_ctx *p = ctx;
+  qv__csv_block *b = &p->c->blocks[i];
+  const int32_t n_cols = p->c->n_cols;
+  for (int32_t col = 0; col < n_cols && b->status == QV_OK; col++) {
+    const qv__csv_column_kind *mine = &p->kinds[i * n_cols + col], *final = &p->final_kinds[col];
+    if (mine->kind == final->kind && mine->zoned == final->zoned && mine->nanos == final->nanos) continue;
+    qv_array_release(p->arrays[i * n_cols + col]);
+    p->arrays[i * n_cols + col] = NULL;
+    b->status = qv__csv_build_block_column(p->c, b, col, final, &p->arrays[i * n_cols + col], &b->error);
+  }
+}
+
+/* The first failing block's error (input order), or QV_OK. */
+static qv_status first_failure(const qv__csv_read_ctx *c, qv_error *err) {
+  for (int64_t i = 0; i < c->n_blocks; i++) {
+    if (c->blocks[i].status != QV_OK) {
+      if (err) *err = c->blocks[i].error;
+      return c->blocks[i].status;
+    }
+  }
+  return QV_OK;
+}
+
+static void number_lines(qv__csv_read_ctx *c) {
+  int64_t line = 1;
+  for (int64_t i = 0; i < c->n_blocks; i++) {
+    c->blocks[i].first_line = line;
+    line += c->blocks[i].lines;
+  }
+}
+
+/* Cuts data[0, size) into blocks of about block_size bytes. */
+static qv_status cut_blocks(const uint8_t *data, int64_t size, int64_t block_size, const qv__csv_dialect *d,
+                            qv__csv_read_ctx *c, qv_error *err) {
+  int64_t cap = size / block_size + 2;
+  c->blocks = calloc((size_t)cap, sizeof *c->blocks);
+  QV_CHECK_ALLOC(c->blocks, err);
+  int64_t start = 0;
+  do {
+    const int64_t end = qv__csv_block_end(data, size, start, block_size, d);
+    if (c->n_blocks == cap) {
+      qv__csv_block *more = realloc(c->blocks, sizeof *more * (size_t)(cap * 2));
+      QV_CHECK_ALLOC(more, err);
+      memset(more + cap, 0, sizeof *more * (size_t)cap);
+      c->blocks = more;
+      cap *= 2;
+    }
+    qv__csv_block *b = &c->blocks[c->n_blocks++];
+    b->data = data + start;
+    b->size = end - start;
+    b->at_input_start = start == 0;
+    start = end;
+  } while (start < size);
+  return QV_OK;
+}
+
+/* Tokenizes every block in parallel. A block that fails may be one whose
+ * cut fell inside a quoted field (the quote-parity guess is wrong when
+ * quotes appear inside unquoted fields): the blocks before it are right
+ * (each started at a record boundary and ended cleanly), so the rest of the
+ * input is tokenized again as one block from there, sequentially, with its
+ * true line numbers; if that fails too, the error is real. */
+static qv_status tokenize_all(qv__csv_read_ctx *c, const qv__csv_dialect *d, int n_threads, const uint8_t *data,
+                              int64_t size, qv_error *err) {
+  pass_ctx p = {c, d, NULL, NULL, NULL};
+  qv__csv_parallel_for(n_threads, c->n_blocks, tokenize_task, &p);
+  int64_t bad = -1;
+  for (int64_t i = 0; i < c->n_blocks && bad < 0; i++)
+    if (c->blocks[i].status != QV_OK) bad = i;
+  if (bad < 0) {
+    number_lines(c);
+    return QV_OK;
+  }
+  for (int64_t i = bad; i < c->n_blocks; i++) qv__csv_block_free(&c->blocks[i]);
+  qv__csv_block *b = &c->blocks[bad];
+  const int64_t start = b->data - data;
+  memset(b, 0, sizeof *b);
+  b->data = data + start;
+  b->size = size - start;
+  b->at_input_start = start == 0;
+  c->n_blocks = bad + 1;
+  number_lines(c);
+  QV_RETURN_IF_ERROR(qv__csv_tokenize_block(b, d, b->first_line, err));
+  b->utf8_valid = qv__utf8_valid_prefix(b->data, b->size) == b->size;
+  return QV_OK;
+}
+
+static qv_status ragged_error(const qv_csv_read_options *o, const qv__csv_block *b, int64_t rec, int32_t n_cols,
+                              bool has_header, qv_error *err) {
+  return qv_error_set(err, QV_ERR_INVALID_DATA, "CSV line %lld: expected %d field%s (as in the %s), found %lld",
+                      (long long)(b->first_line + b->row_line[rec]), n_cols, n_cols == 1 ? "" : "s",
+                      has_header ? "header" : (o->n_column_names > 0 ? "column names given" : "first record"),
+                      (long long)qv__csv_record_width(b, rec));
+}
+
+/* Chooses each block's data records: past the skipped rows and the header,
+ * and (when asked) without ragged records, counted into *skipped. */
+static qv_status choose_data(const qv_csv_read_options *o, qv__csv_read_ctx *c, int64_t first_block,
+                             int64_t first_rec, bool has_header, int64_t *skipped, qv_error *err) {
+  const int32_t n_cols = c->n_cols;
+  for (int64_t i = 0; i < c->n_blocks; i++) {
+    qv__csv_block *b = &c->blocks[i];
+    b->data_first = i < first_block ? b->n_rows : i == first_block ? first_rec : 0;
+    int64_t ragged = 0;
+    for (int64_t r = b->data_first; r < b->n_rows; r++) {
+      if (qv__csv_record_width(b, r) == n_cols) continue;
+      if (!o->skip_invalid_rows) return ragged_error(o, b, r, n_cols, has_header, err);
+      ragged++;
+    }
+    b->n_data = b->n_rows - b->data_first - ragged;
+    *skipped += ragged;
+    if (ragged == 0) continue;
+    b->data_rows = malloc(sizeof(int64_t) * (size_t)(b->n_data + 1));
+    QV_CHECK_ALLOC(b->data_rows, err);
+    int64_t k = 0;
+    for (int64_t r = b->data_first; r < b->n_rows; r++)
+      if (qv__csv_record_width(b, r) == n_cols) b->data_rows[k++] = r;
+  }
+  return QV_OK;
+}
+
+/* Merges the blocks' kinds of column `col` into the first kind every value
+ * of the column fits. */
+static void merge_kinds(const qv__csv_read_ctx *c, const qv__csv_column_kind *kinds, int32_t col,
+                        qv__csv_column_kind *out) {
+  const int32_t n_cols = c->n_cols;
+  qv__csv_kind widest = QV__CSV_NULL;
+  bool uniform = true, nanos = false;
+  const qv__csv_column_kind *seen = NULL;
+  for (int64_t i = 0; i < c->n_blocks; i++) {
+    const qv__csv_column_kind *k = &kinds[i * n_cols + col];
+    if (c->blocks[i].n_data == 0 || k->kind == QV__CSV_NULL) continue;
+    if (seen != NULL && (k->kind != seen->kind || k->zoned != seen->zoned)) uniform = false;
+    if (seen == NULL) seen = k;
+    if (k->kind > widest) widest = k->kind;
+    nanos = nanos || k->nanos;
+  }
+  if (seen == NULL) {
+    memset(out, 0, sizeof *out);
+    out->kind = QV__CSV_NULL;
+    return;
+  }
+  if (uniform) {
+    *out = *seen;
+    out->nanos = nanos;
+    return;
+  }
+  /* Blocks disagree: the answer is at least the widest block kind (each
+   * block's kind is the first its own values fit); check every block
+   * against each candidate in turn. */
+  for (qv__csv_kind kind = widest; kind < QV__CSV_STRING; kind = (qv__csv_kind)(kind + 1)) {
+    qv__csv_column_kind k = {kind, false, false};
+    bool all = true;
+    for (int64_t i = 0; i < c->n_blocks && all; i++)
+      all = qv__csv_block_column_fits(c, &c->blocks[i], col, kind, &k);
+    if (all) {
+      *out = k;
+      return;
+    }
+  }
+  out->kind = QV__CSV_STRING;
+  out->zoned = out->nanos = false;
+}
+
+static qv_status assemble(qv__csv_read_ctx *c, const qv__csv_column_kind *kinds, qv_array **arrays,
+                          qv_table **out, qv_error *err) {
+  const int32_t n_cols = c->n_cols;
+  qv_status st = QV_OK;
+  qv_field **fields = calloc((size_t)n_cols + 1, sizeof *fields);
+  qv_batch **batches = calloc((size_t)c->n_blocks + 1, sizeof *batches);
+  qv_schema *schema = NULL;
+  int64_t n_batches = 0;
+  QV_CHECK_ALLOC_GOTO(fields, st, err, done);
+  QV_CHECK_ALLOC_GOTO(batches, st, err, done);
+  for (int32_t col = 0; col < n_cols; col++) {
+    qv_type *type = NULL;
+    QV_GOTO_IF_ERROR(st, qv__csv_kind_type(&kinds[col], &type, err), done);
+    st = qv_field_new(c->names[col], type, true, NULL, &fields[col], err);
+    qv_type_release(type);
+    if (st != QV_OK) goto done;
+  }
+  QV_GOTO_IF_ERROR(st, qv_schema_new(fields, n_cols, NULL, &schema, err), done);
+  for (int64_t i = 0; i < c->n_blocks; i++) {
+    if (c->blocks[i].n_data == 0 && !(i == c->n_blocks - 1 && n_batches == 0)) continue;
+    QV_GOTO_IF_ERROR(st,
+                     qv_batch_new(schema, c->blocks[i].n_data, arrays + i * n_cols, NULL, &batches[n_batches], err),
+                     done);
+    n_batches++;
+  }
+  st = qv_table_new(schema, batches, n_batches, out, err);
+done:
+  for (int64_t i = 0; i < n_batches; i++) qv_batch_release(batches[i]);
+  for (int32_t col = 0; fields && col < n_cols; col++) qv_field_release(fields[col]);
+  qv_schema_release(schema);
+  free(batches);
+  free(fields);
+  return st;
+}
+
+static qv_status read_blocks(const qv_csv_read_options *o, qv__csv_read_ctx *c, int n_threads, qv_table **out,
+                             qv_csv_read_stats *stats, qv_error *err) {
+  /* The header: the first record after skip_rows, counted across blocks. */
+  int64_t skip = o->skip_rows, hb = -1, hr = -1;
+  for (int64_t i = 0; i < c->n_blocks && hb < 0; i++) {
+    if (skip < c->blocks[i].n_rows) {
+      hb = i;
+      hr = skip;
+    } else {
+      skip -= c->blocks[i].n_rows;
+    }
+  }
+  if (hb < 0 && o->n_column_names == 0)
     return qv_error_set(err, QV_ERR_INVALID_DATA,
                         "CSV input is empty%s: expected a header line or, with column names given, data",
                         o->skip_rows > 0 ? " after the skipped rows" : "");
-  const int64_t header = (o->no_header || first >= g->n_rows) ? -1 : first;
-  int64_t width;
-  if (o->n_column_names > 0) width = o->n_column_names;
-  else width = record_width(g, first);
-  if (header >= 0 && record_width(g, header) != width)
+  const bool has_header = !o->no_header && hb >= 0;
+  const qv__csv_block *first = hb >= 0 ? &c->blocks[hb] : NULL;
+  int64_t width = o->n_column_names > 0 ? o->n_column_names : qv__csv_record_width(first, hr);
+  if (has_header && qv__csv_record_width(first, hr) != width)
     return qv_error_set(err, QV_ERR_INVALID_DATA,
                         "CSV line %lld: the header has %lld fields but %lld column names were given",
-                        (long long)g->row_line[header], (long long)record_width(g, header), (long long)width);
+                        (long long)(first->first_line + first->row_line[hr]),
+                        (long long)qv__csv_record_width(first, hr), (long long)width);
   if (width > INT32_MAX) return qv_error_set(err, QV_ERR_LIMIT, "CSV header has more than %d fields", INT32_MAX);
-  n_cols = (int32_t)width;
-  const int64_t data_first = header >= 0 ? header + 1 : first;
+  c->n_cols = (int32_t)width;
+  int64_t data_block = hb >= 0 ? hb : c->n_blocks, data_rec = hb >= 0 ? hr + (has_header ? 1 : 0) : 0;
+  int64_t skipped = 0;
+  QV_RETURN_IF_ERROR(choose_data(o, c, data_block, data_rec, has_header, &skipped, err));
 
-  index = malloc(sizeof(int64_t) * (size_t)(g->n_rows - data_first + 1));
-  lines = malloc(sizeof(int64_t) * (size_t)(g->n_rows - data_first + 1));
-  names = calloc((size_t)n_cols + 1, sizeof *names);
-  arrays = calloc((size_t)n_cols + 1, sizeof *arrays);
-  QV_CHECK_ALLOC_GOTO(index, st, err, done);
-  QV_CHECK_ALLOC_GOTO(lines, st, err, done);
-  QV_CHECK_ALLOC_GOTO(names, st, err, done);
+  qv_status st = QV_OK;
+  const int32_t n_cols = c->n_cols;
+  const size_t cells = (size_t)c->n_blocks * (size_t)n_cols + 1;
+  qv__csv_column_kind *kinds = calloc(cells, sizeof *kinds);
+  qv__csv_column_kind *final_kinds = calloc((size_t)n_cols + 1, sizeof *final_kinds);
+  qv_array **arrays = calloc(cells, sizeof *arrays);
+  c->names = calloc((size_t)n_cols + 1, sizeof *c->names);
+  QV_CHECK_ALLOC_GOTO(kinds, st, err, done);
+  QV_CHECK_ALLOC_GOTO(final_kinds, st, err, done);
   QV_CHECK_ALLOC_GOTO(arrays, st, err, done);
-  int64_t n_rows = 0, skipped = 0;
-  for (int64_t r = data_first; r < g->n_rows; r++) {
-    const int64_t w = record_width(g, r);
-    if (w != n_cols) {
-      if (o->skip_invalid_rows) {
-        skipped++;
-        continue;
-      }
-      QV_FAIL_GOTO(st, done, err, QV_ERR_INVALID_DATA, "CSV line %lld: expected %d field%s (as in the %s), found %lld",
-                   (long long)g->row_line[r], n_cols, n_cols == 1 ? "" : "s",
-                   header >= 0 ? "header" : (o->n_column_names > 0 ? "column names given" : "first record"),
-                   (long long)w);
-    }
-    index[n_rows] = r;
-    lines[n_rows] = g->row_line[r];
-    n_rows++;
-  }
-  QV_GOTO_IF_ERROR(st, make_names(o, g, header, n_cols, names, err), done);
-  c->grid = g;
-  c->row_index = index;
-  c->row_line = lines;
-  c->n_rows = n_rows;
-  c->n_cols = n_cols;
-  c->names = names;
-  for (int32_t i = 0; i < n_cols; i++) {
-    qv__csv_column_kind kind;
-    qv__csv_infer_column(c, i, &kind);
-    QV_GOTO_IF_ERROR(st, qv__csv_build_column(c, i, &kind, &arrays[i], err), done);
-  }
-  QV_GOTO_IF_ERROR(st, qv_table_from_arrays((const char *const *)names, arrays, n_cols, out, err), done);
+  QV_CHECK_ALLOC_GOTO(c->names, st, err, done);
+  QV_GOTO_IF_ERROR(st, make_names(o, has_header ? first : NULL, hr, n_cols, c->names, err), done);
+
+  pass_ctx p = {c, NULL, kinds, final_kinds, arrays};
+  for (int64_t i = 0; i < c->n_blocks; i++) c->blocks[i].status = QV_OK;
+  qv__csv_parallel_for(n_threads, c->n_blocks, infer_build_task, &p);
+  QV_GOTO_IF_ERROR(st, first_failure(c, err), done);
+  for (int32_t col = 0; col < n_cols; col++) merge_kinds(c, kinds, col, &final_kinds[col]);
+  qv__csv_parallel_for(n_threads, c->n_blocks, rebuild_task, &p);
+  QV_GOTO_IF_ERROR(st, first_failure(c, err), done);
+  QV_GOTO_IF_ERROR(st, assemble(c, final_kinds, arrays, out, err), done);
   if (stats) {
-    stats->rows = n_rows;
+    stats->rows = 0;
+    for (int64_t i = 0; i < c->n_blocks; i++) stats->rows += c->blocks[i].n_data;
     stats->skipped_rows = skipped;
   }
 done:
-  for (int32_t i = 0; arrays && i < n_cols; i++) qv_array_release(arrays[i]);
-  for (int32_t i = 0; names && i < n_cols; i++) free(names[i]);
+  for (size_t k = 0; arrays && k < cells; k++) qv_array_release(arrays[k]);
+  for (int32_t i = 0; c->names && i < n_cols; i++) free(c->names[i]);
+  free(c->names);
+  c->names = NULL;
   free(arrays);
-  free(names);
-  free(index);
-  free(lines);
+  free(final_kinds);
+  free(kinds);
   return st;
 }
 
@@ -214,20 +440,24 @@ qv_status qv_csv_read_memory_ex(const void *data, size_t size, const qv_csv_read
   if (size > (uint64_t)max)
     return qv_error_set(err, QV_ERR_LIMIT, "CSV input of %llu bytes is past the limit of %lld (max_input_size)",
                         (unsigned long long)size, (long long)max);
+  if (o->block_size < 0 || o->n_threads < 0)
+    return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "CSV options: block_size and n_threads must not be negative");
+  const int64_t block_size = o->block_size > 0 ? o->block_size : QV_CSV_DEFAULT_BLOCK_SIZE;
+  const int n_threads = o->n_threads > 0 ? o->n_threads : qv__csv_default_threads();
   qv__csv_dialect d;
-  qv__csv_read_ctx c;
-  memset(&c, 0, sizeof c);
-  QV_RETURN_IF_ERROR(resolve_options(o, &d, &c, err));
-  qv_status st = measure_lists(&c, err);
-  qv__csv_grid g;
-  if (st == QV_OK) st = qv__csv_tokenize((const uint8_t *)data, (int64_t)size, &d, &g, err);
-  if (st == QV_OK) {
-    st = read_grid(o, &c, &g, out, stats, err);
-    qv__csv_grid_free(&g);
-  }
-  free(c.null_lens);
-  free(c.true_lens);
-  free(c.false_lens);
+  qv__csv_read_ctx *c = calloc(1, sizeof *c);
+  QV_CHECK_ALLOC(c, err);
+  qv_status st = resolve_options(o, &d, c, err);
+  if (st == QV_OK) st = measure_lists(c, err);
+  if (st == QV_OK) st = cut_blocks((const uint8_t *)data, (int64_t)size, block_size, &d, c, err);
+  if (st == QV_OK) st = tokenize_all(c, &d, n_threads, (const uint8_t *)data, (int64_t)size, err);
+  if (st == QV_OK) st = read_blocks(o, c, n_threads, out, stats, err);
+  for (int64_t i = 0; i < c->n_blocks; i++) qv__csv_block_free(&c->blocks[i]);
+  free(c->blocks);
+  free(c->null_lens);
+  free(c->true_lens);
+  free(c->false_lens);
+  free(c);
   return st;
 }
 

@@ -24,13 +24,12 @@ typedef struct qv__csv_column_kind {
   bool nanos; /* timestamp: some value had a fraction (unit ns, else s) */
 } qv__csv_column_kind;
 
-/* The data records after the header and the ragged check: data record r is
- * grid record row_index[r]; every one has exactly n_cols fields. */
+/* What inference and building need: the blocks (tokenized, with their data
+ * records chosen), the column count and names, and the null and boolean
+ * spellings. */
 typedef struct qv__csv_read_ctx {
-  const qv__csv_grid *grid;
-  const int64_t *row_index;
-  const int64_t *row_line; /* physical line of data record r */
-  int64_t n_rows;
+  qv__csv_block *blocks;
+  int64_t n_blocks;
   int32_t n_cols;
   char **names; /* n_cols column names (NUL-terminated) */
   const char *const *null_values;
@@ -42,18 +41,28 @@ typedef struct qv__csv_read_ctx {
   /* strlen of each entry of the three lists above (every cell is checked
    * against them, so the lengths are measured once) */
   size_t *null_lens, *true_lens, *false_lens;
+  /* null_short[len][first byte]: some null marker of that length (< 32)
+   * starts with that byte; most cells are told apart from every marker by
+   * this one lookup. */
+  uint8_t null_short[32][256];
+  bool null_long; /* some marker is 32 bytes or longer */
 } qv__csv_read_ctx;
 
-static inline void qv__csv_cell(const qv__csv_read_ctx *c, int64_t r, int32_t col, const char **s, int64_t *n) {
-  const int64_t k = c->grid->row_first[c->row_index[r]] + col;
-  const int64_t start = qv__csv_field_start(c->grid, k);
-  *s = c->grid->text ? c->grid->text + start : "";
-  *n = c->grid->ends[k] - start;
-}
-
 bool qv__csv_is_null(const qv__csv_read_ctx *c, const char *s, int64_t n);
-void qv__csv_infer_column(const qv__csv_read_ctx *c, int32_t col, qv__csv_column_kind *out);
-qv_status qv__csv_build_column(const qv__csv_read_ctx *c, int32_t col, const qv__csv_column_kind *k,
-                               qv_array **out, qv_error *err);
+/* Finds the first kind (from null) that every value of column `col` in
+ * block `b` fits, into *k, and builds the block's column as that kind on
+ * the way (each kind is tried by building it, so values are parsed once
+ * when the first guess holds). */
+qv_status qv__csv_infer_build_block_column(const qv__csv_read_ctx *c, const qv__csv_block *b, int32_t col,
+                                           qv__csv_column_kind *k, qv_array **out, qv_error *err);
+/* Whether every value of the column in block `b` fits `kind`; the
+ * timestamp facts are merged into *k (zoned, nanos). */
+bool qv__csv_block_column_fits(const qv__csv_read_ctx *c, const qv__csv_block *b, int32_t col, qv__csv_kind kind,
+                               qv__csv_column_kind *k);
+qv_status qv__csv_kind_type(const qv__csv_column_kind *k, qv_type **out, qv_error *err);
+/* Builds block b's slice of column `col` as an array of kind k (every value
+ * known to fit). Errors name the line and the column. */
+qv_status qv__csv_build_block_column(const qv__csv_read_ctx *c, const qv__csv_block *b, int32_t col,
+                                     const qv__csv_column_kind *k, qv_array **out, qv_error *err);
 
 #endif

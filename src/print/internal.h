@@ -25,6 +25,17 @@ bool qv__print_leaf(qv_strbuf *sb, const qv_array *a, int64_t i, const qv_print_
  * [-6, 10), else "1e+20"/"1.5e-7"; "nan", "inf", "-inf", "-0".
  * bits: 32 (also for decoded float16 values) or 64. */
 void qv__print_float(qv_strbuf *sb, double v, int bits);
+/* The shortest decimal digits that read back as v (no sign, no trailing
+ * zeros, NUL-terminated into digits[24]) and the decimal exponent of the
+ * first, for most finite non-zero doubles; false for the rest (powers of
+ * two, tiny or huge values, and the rare cases it cannot decide), which
+ * the exact slow path then handles (print/shortest.c). */
+bool qv__print_shortest_fast(double v, char *digits, int *n_digits, int *exp10);
+
+/* Writes v in decimal, right-aligned so that its last digit is end[-1];
+ * returns the number of digits (two at a time from a table: printing
+ * numbers is the text writers' hot path). */
+int qv__print_digits_backwards(uint64_t v, char *end);
 
 /* Head/tail count for the slots of `a`: max_container_rows for list-like
  * arrays, max_rows otherwise. */

@@ -1,8 +1,8 @@
 /* quiver print: text of one leaf value, type-aware, matching pyarrow.
  *
  * Numbers: integers in decimal; floats as the shortest round-trip digits
- * (found by trying 1..17 significant digits with snprintf/strtod - slow-ish
- * but exact, and printing is never a hot path) laid out by the rules of
+ * (print/shortest.c finds them fast for most doubles; the rest go through
+ * snprintf/strtod, slow but exact) laid out by the rules of
  * Arrow C++'s formatter (double-conversion ToShortest with exponent window
  * [-6, 10), "e+NN" exponents). float16 is decoded exactly and printed as
  * the double it equals, shortest round-trip for a double, which is what
@@ -23,6 +23,26 @@
 #include "core/checked_access.h"
 #include "core/half.h"
 #include "core/decimal.h"
+
+/* ---- digits without printf (printing millions of values is the CSV and
+ * JSON writers' hot path; vsnprintf cost ~1,000 instructions a call) ---- */
+
+/* v in decimal, zero-padded to at least `width` digits. */
+static void append_u64(qv_strbuf *sb, uint64_t v, int width) {
+  char tmp[24];
+  int n = qv__print_digits_backwards(v, tmp + sizeof tmp);
+  while (n < width && n < (int)sizeof tmp) tmp[sizeof tmp - 1 - n++] = '0';
+  qv__strbuf_append_n(sb, tmp + sizeof tmp - n, (size_t)n);
+}
+
+static void append_i64(qv_strbuf *sb, int64_t v, int width) {
+  if (v < 0) {
+    qv__strbuf_appendc(sb, '-');
+    append_u64(sb, 0 - (uint64_t)v, width);
+  } else {
+    append_u64(sb, (uint64_t)v, width);
+  }
+}
 
 bool qv__print_is_leaf(const qv_type *t) {
   switch (t->id) {
@@ -90,6 +110,9 @@ static bool adjacent_decimal(const char *text, int dir, char *out, size_t cap) {
   return w > 0 && (size_t)w < cap;
 }
 
+static void shortest_slow(double v, int bits, char *digits, int *n_out, int *exp_out);
+static void append_decimal(qv_strbuf *sb, bool neg, const char *digits, int n, int exp10);
+
 void qv__print_float(qv_strbuf *sb, double v, int bits) {
   if (isnan(v)) {
     qv__strbuf_append(sb, "nan");
@@ -103,6 +126,19 @@ void qv__print_float(qv_strbuf *sb, double v, int bits) {
     qv__strbuf_append(sb, signbit(v) ? "-0" : "0");
     return;
   }
+  char digits[24];
+  int n = 0, exp10 = 0;
+  const bool neg = v < 0;
+  if (bits != 64 || !qv__print_shortest_fast(v, digits, &n, &exp10)) {
+    shortest_slow(v, bits, digits, &n, &exp10);
+  }
+  append_decimal(sb, neg, digits, n, exp10);
+}
+
+/* The shortest digits of v that read back as v (as a float when bits is
+ * 32), by snprintf and strtod: exact for every value, powers of two
+ * included, but thousands of instructions per value. */
+static void shortest_slow(double v, int bits, char *digits, int *n_out, int *exp_out) {
   char text[40];
   const int max_digits = bits == 64 ? 17 : 9;
   int first = 1;
@@ -143,19 +179,20 @@ void qv__print_float(qv_strbuf *sb, double v, int bits) {
     }
   }
   /* text = [-]d[.ddd]e[+-]XX */
-  char digits[24];
   int n = 0;
   const char *p = text;
-  bool neg = false;
-  if (*p == '-') {
-    neg = true;
-    p++;
-  }
+  if (*p == '-') p++;
   for (; *p && *p != 'e'; p++)
     if (*p >= '0' && *p <= '9') digits[n++] = *p;
-  const int exp10 = atoi(p + 1);
+  *exp_out = atoi(p + 1);
   while (n > 1 && digits[n - 1] == '0') n--;
   digits[n] = '\0';
+  *n_out = n;
+}
+
+/* Lays out [-]digits x 10^exp10 as Arrow C++'s formatter does: plain
+ * notation for exponents in [-6, 10), else d.ddde+XX. */
+static void append_decimal(qv_strbuf *sb, bool neg, const char *digits, int n, int exp10) {
   if (neg) qv__strbuf_appendc(sb, '-');
   if (exp10 >= -6 && exp10 < 10) {
     if (exp10 >= 0) {
@@ -244,8 +281,11 @@ static void print_date(qv_strbuf *sb, int64_t days) {
   int64_t y;
   int m, d;
   civil_from_days(days, &y, &m, &d);
-  if (y >= 0 && y <= 9999) qv__strbuf_appendf(sb, "%04lld-%02d-%02d", (long long)y, m, d);
-  else qv__strbuf_appendf(sb, "%lld-%02d-%02d", (long long)y, m, d);
+  append_i64(sb, y, y >= 0 && y <= 9999 ? 4 : 1);
+  qv__strbuf_appendc(sb, '-');
+  append_u64(sb, (uint64_t)m, 2);
+  qv__strbuf_appendc(sb, '-');
+  append_u64(sb, (uint64_t)d, 2);
 }
 
 static int64_t unit_per_second(qv_time_unit u) {
@@ -257,8 +297,15 @@ static int unit_digits(qv_time_unit u) {
 
 /* hh:mm:ss[.fraction] of `secs` seconds and `frac` units into the day. */
 static void print_hms(qv_strbuf *sb, int64_t secs, int64_t frac, qv_time_unit u) {
-  qv__strbuf_appendf(sb, "%02d:%02d:%02d", (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
-  if (u != QV_UNIT_SECOND) qv__strbuf_appendf(sb, ".%0*lld", unit_digits(u), (long long)frac);
+  append_u64(sb, (uint64_t)(secs / 3600), 2);
+  qv__strbuf_appendc(sb, ':');
+  append_u64(sb, (uint64_t)(secs / 60 % 60), 2);
+  qv__strbuf_appendc(sb, ':');
+  append_u64(sb, (uint64_t)(secs % 60), 2);
+  if (u != QV_UNIT_SECOND) {
+    qv__strbuf_appendc(sb, '.');
+    append_u64(sb, (uint64_t)frac, unit_digits(u));
+  }
 }
 
 static void print_time(qv_strbuf *sb, int64_t v, qv_time_unit u) {
@@ -320,7 +367,7 @@ bool qv__print_leaf(qv_strbuf *sb, const qv_array *a, int64_t i, const qv_print_
     case QV_TYPE_INT32:
     case QV_TYPE_INT64:
     case QV_TYPE_DURATION:
-      qv__strbuf_appendf(sb, "%lld", (long long)qv__load_int(d, t->bit_width / 8, j));
+      append_i64(sb, qv__load_int(d, t->bit_width / 8, j), 1);
       return true;
     case QV_TYPE_UINT8:
     case QV_TYPE_UINT16:
@@ -329,7 +376,7 @@ bool qv__print_leaf(qv_strbuf *sb, const qv_array *a, int64_t i, const qv_print_
       const int bytes = t->bit_width / 8;
       uint64_t v = (uint64_t)qv__load_int(d, bytes, j);
       if (bytes < 8) v &= (UINT64_C(1) << (bytes * 8)) - 1;
-      qv__strbuf_appendf(sb, "%llu", (unsigned long long)v);
+      append_u64(sb, v, 1);
       return true;
     }
     case QV_TYPE_FLOAT16: {

@@ -203,6 +203,84 @@ static void test_hostile_string_offsets(void **state) {
   qv_table_release(t);
 }
 
+/* Many pieces of rows formatted on several threads give the text one
+ * thread gives; a hostile value far into a later batch is reported with its
+ * table row whatever the threads. */
+static void test_parallel_pieces_match_one_thread(void **state) {
+  (void)state;
+  enum { ROWS = 50000 };
+  int64_t *iv = malloc(sizeof(int64_t) * ROWS);
+  double *fv = malloc(sizeof(double) * ROWS);
+  int32_t *offs = malloc(sizeof(int32_t) * (ROWS + 1));
+  char *chars = malloc(ROWS * 3);
+  assert_non_null(iv);
+  assert_non_null(fv);
+  assert_non_null(offs);
+  assert_non_null(chars);
+  offs[0] = 0;
+  for (int k = 0; k < ROWS; k++) {
+    iv[k] = (int64_t)k * 7919 - 1000000;
+    fv[k] = k * 0.37 - 5000.0;
+    const int len = k % 4; /* "", "a", "a,", "a,\"" : quoting at every step */
+    memcpy(chars + offs[k], "a,\"", (size_t)len);
+    offs[k + 1] = offs[k] + len;
+  }
+  qv_array *a = hand_array(qv_type_int64(), ROWS, 0, 0, 2, BUFS(NULL, hand_buf(iv, ROWS * 8)), 0, NULL, NULL);
+  qv_array *b = hand_array(qv_type_float64(), ROWS, 0, 0, 2, BUFS(NULL, hand_buf(fv, ROWS * 8)), 0, NULL, NULL);
+  qv_array *c = hand_array(qv_type_string(), ROWS, 0, 0, 3,
+                           BUFS(NULL, hand_buf(offs, (ROWS + 1) * 4), hand_buf(chars, offs[ROWS])), 0, NULL, NULL);
+  const char *names[] = {"i", "f", "s"};
+  qv_table *one = table_of(3, names, (qv_array *[]){a, b, c});
+  /* the same rows as three batches (slices) */
+  qv_table *three = NULL;
+  qv_table *parts[3];
+  assert_int_equal(qv_table_slice(one, 0, 20000, &parts[0], NULL), QV_OK);
+  assert_int_equal(qv_table_slice(one, 20000, 1, &parts[1], NULL), QV_OK);
+  assert_int_equal(qv_table_slice(one, 20001, ROWS - 20001, &parts[2], NULL), QV_OK);
+  assert_int_equal(qv_table_concat(parts, 3, &three, NULL), QV_OK);
+  qv_csv_write_options o1 = QV_CSV_WRITE_OPTIONS_DEFAULT, o3 = QV_CSV_WRITE_OPTIONS_DEFAULT;
+  o1.n_threads = 1;
+  o3.n_threads = 3;
+  char *want = write_text(one, &o1);
+  char *got = write_text(three, &o3);
+  assert_string_equal(got, want);
+  free(got);
+  got = write_text(one, &o3);
+  assert_string_equal(got, want);
+  free(got);
+  free(want);
+  /* a hostile string near the end (offsets past the data): row 49998 of
+   * the table, in its third batch */
+  offs[ROWS - 1] = offs[ROWS] + 100;
+  qv_array *bad_col = hand_array(qv_type_string(), ROWS, 0, 0, 3,
+                                 BUFS(NULL, hand_buf(offs, (ROWS + 1) * 4), hand_buf(chars, offs[ROWS])), 0, NULL,
+                                 NULL);
+  const char *bad_names[] = {"s"};
+  qv_table *bad_one = table_of(1, bad_names, (qv_array *[]){bad_col});
+  qv_table *bad_parts[2], *bad = NULL;
+  assert_int_equal(qv_table_slice(bad_one, 0, 20000, &bad_parts[0], NULL), QV_OK);
+  assert_int_equal(qv_table_slice(bad_one, 20000, ROWS - 20000, &bad_parts[1], NULL), QV_OK);
+  assert_int_equal(qv_table_concat(bad_parts, 2, &bad, NULL), QV_OK);
+  qv_error e;
+  char *text = NULL;
+  size_t size = 0;
+  assert_int_equal(qv_csv_write_table_memory(bad, &o3, &text, &size, &e), QV_ERR_INVALID_DATA);
+  if (strstr(e.message, "column 's', row 49998") == NULL) fail_msg("%s", e.message);
+  qv_table_release(bad_parts[0]);
+  qv_table_release(bad_parts[1]);
+  qv_table_release(bad);
+  qv_table_release(bad_one);
+  o3.n_threads = -1;
+  assert_int_equal(qv_csv_write_table_memory(one, &o3, &text, &size, &e), QV_ERR_INVALID_ARGUMENT);
+  for (int k = 0; k < 3; k++) qv_table_release(parts[k]);
+  qv_table_release(three);
+  qv_table_release(one);
+  free(iv);
+  free(fv);
+  free(offs);
+  free(chars);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_formats),
@@ -212,6 +290,7 @@ int main(void) {
       cmocka_unit_test(test_write_path_atomic),
       cmocka_unit_test(test_types_without_text),
       cmocka_unit_test(test_hostile_string_offsets),
+      cmocka_unit_test(test_parallel_pieces_match_one_thread),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

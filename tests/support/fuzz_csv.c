@@ -10,6 +10,8 @@
  */
 #include <inttypes.h>
 
+#include "quiver/compare.h"
+#include "quiver/concat.h"
 #include "quiver/csv.h"
 #include "quiver/validate.h"
 #include "support/fuzz_consume.h"
@@ -64,9 +66,47 @@ static int read_one(const uint8_t *data, size_t size, const qv_csv_read_options 
   return rc;
 }
 
+/* The same input cut into tiny blocks read on two threads must give the
+ * same table (or the same error) as one block on one thread. */
+static int blocks_agree(const uint8_t *data, size_t size, uint64_t seed) {
+  qv_csv_read_options whole = QV_CSV_READ_OPTIONS_DEFAULT, cut = QV_CSV_READ_OPTIONS_DEFAULT;
+  whole.block_size = (int64_t)1 << 40;
+  whole.n_threads = 1;
+  cut.block_size = 1 + (int64_t)(seed % 61);
+  cut.n_threads = 2;
+  qv_table *a = NULL, *b = NULL;
+  qv_error ea, eb;
+  qv_error_clear(&ea);
+  qv_error_clear(&eb);
+  const qv_status sa = qv_csv_read_memory(data, size, &whole, &a, &ea);
+  const qv_status sb = qv_csv_read_memory(data, size, &cut, &b, &eb);
+  int rc = 0;
+  if (sa != sb || (sa != QV_OK && strcmp(ea.message, eb.message) != 0)) {
+    rc = FAIL("blocks of %lld bytes on 2 threads: %s '%s', one block: %s '%s'", (long long)cut.block_size,
+              qv_status_name(sb), eb.message, qv_status_name(sa), ea.message);
+  } else if (sa == QV_OK) {
+    qv_table *ca = NULL, *cb = NULL;
+    qv_error why;
+    qv_error_clear(&why);
+    if (qv_table_combine_chunks(a, &ca, &why) != QV_OK || qv_table_combine_chunks(b, &cb, &why) != QV_OK)
+      rc = FAIL("combining the chunks of a CSV table: %s", why.message);
+    else if (!qv_schema_equals(ca->schema, cb->schema, true))
+      rc = FAIL("blocks of %lld bytes give another schema than one block", (long long)cut.block_size);
+    else if (qv_batch_diff(ca->batches[0], cb->batches[0], NULL, &why) != QV_OK)
+      rc = FAIL("blocks of %lld bytes give other values than one block: %s", (long long)cut.block_size, why.message);
+    qv_table_release(ca);
+    qv_table_release(cb);
+  }
+  qv_table_release(a);
+  qv_table_release(b);
+  return rc;
+}
+
 int qv_fuzz_csv(const uint8_t *data, size_t size) {
   const uint64_t seed = qv_fuzz_seed(data, size);
   int rc = read_one(data, size, NULL, seed);
+  if (rc != 0) return rc;
+  rc = blocks_agree(data, size, seed);
   if (rc != 0) return rc;
   static const char delimiters[] = {',', '\t', ';', '|'};
   qv_csv_read_options o = QV_CSV_READ_OPTIONS_DEFAULT;
