@@ -51,9 +51,10 @@ test-python: build
 # ThreadSanitizer (build/tsan): only the thread tests, built and run alone.
 .PHONY: test-tsan
 test-tsan: deps $(TSAN_BUILD)/CMakeCache.txt
-	cmake --build $(TSAN_BUILD) -j $(JOBS) --target durable_test_threads --target ipc_test_ipc_compression_large
+	cmake --build $(TSAN_BUILD) -j $(JOBS) --target durable_test_threads --target ipc_test_ipc_compression_large \
+	  --target ipc_test_schema_cache_threads
 	cd $(TSAN_BUILD) && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-	  ctest --output-on-failure -R '^(durable_test_threads|ipc_test_ipc_compression_large)$$'
+	  ctest --output-on-failure -R '^(durable_test_threads|ipc_test_ipc_compression_large|ipc_test_schema_cache_threads)$$'
 
 test: test-c test-asan test-tsan test-python
 

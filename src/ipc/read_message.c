@@ -15,6 +15,7 @@
 #include "core/internal.h"
 #include "ipc/body.h"
 #include "ipc/flatbuf/fb_endian.h"
+#include "ipc/schema_cache.h"
 #include "quiver/validate.h"
 
 void qv__read_options_normalize(const qv_ipc_read_options *opts, qv_ipc_read_options *out) {
@@ -59,9 +60,8 @@ void qv__read_core_free(qv_read_core *c) {
   c->have_schema = false;
 }
 
-qv_status qv__read_core_set_schema(qv_read_core *c, const qv_fb_table *schema, qv_error *err) {
-  if (c->have_schema) return qv_error_set(err, QV_ERR_INVALID_DATA, "a second Schema message");
-  QV_RETURN_IF_ERROR(qv__ipc_schema_decode(schema, &c->schema, err));
+/* With c->schema decoded: the dictionary memo, then the schema is in force. */
+static qv_status schema_done(qv_read_core *c, qv_error *err) {
   qv_status st = qv__dict_memo_init_read(&c->memo, &c->schema, err);
   if (st != QV_OK) {
     qv__ipc_schema_info_free(&c->schema);
@@ -69,6 +69,22 @@ qv_status qv__read_core_set_schema(qv_read_core *c, const qv_fb_table *schema, q
   }
   c->have_schema = true;
   return QV_OK;
+}
+
+qv_status qv__read_core_set_schema(qv_read_core *c, const qv_fb_table *schema, qv_error *err) {
+  if (c->have_schema) return qv_error_set(err, QV_ERR_INVALID_DATA, "a second Schema message");
+  QV_RETURN_IF_ERROR(qv__ipc_schema_decode(schema, &c->schema, err));
+  return schema_done(c, err);
+}
+
+qv_status qv__read_core_set_schema_message(qv_read_core *c, const qv_ipc_message *msg, qv_error *err) {
+  if (c->have_schema) return qv_error_set(err, QV_ERR_INVALID_DATA, "a second Schema message");
+  const uint8_t *bytes = msg->message.buf;
+  if (!qv__schema_cache_get(bytes, msg->meta_len, &c->schema)) {
+    QV_RETURN_IF_ERROR(qv__ipc_schema_decode(&msg->header, &c->schema, err));
+    qv__schema_cache_put(bytes, msg->meta_len, &c->schema);
+  }
+  return schema_done(c, err);
 }
 
 static qv_status validate_array(const qv_read_core *c, const qv_array *a, const char *name, qv_error *err) {

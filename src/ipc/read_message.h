@@ -36,6 +36,10 @@ void qv__read_core_free(qv_read_core *c);
 /* Decodes a Schema table (from a Schema message or a Footer). */
 qv_status qv__read_core_set_schema(qv_read_core *c, const qv_fb_table *schema, qv_error *err);
 
+/* The same for a Schema message, through the schema cache (ipc/schema_cache.h):
+ * a message seen before is not decoded again, a new one is remembered. */
+qv_status qv__read_core_set_schema_message(qv_read_core *c, const qv_ipc_message *msg, qv_error *err);
+
 /* Applies a DictionaryBatch message; *id and *is_delta report what it was.
  * body may be NULL when msg->body_length is 0. */
 qv_status qv__read_core_dictionary(qv_read_core *c, const qv_ipc_message *msg, qv_buffer *body, int64_t *id,
