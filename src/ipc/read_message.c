@@ -67,6 +67,9 @@ static qv_status schema_done(qv_read_core *c, qv_error *err) {
     qv__ipc_schema_info_free(&c->schema);
     return st;
   }
+  const qv_schema *s = c->schema.schema;
+  c->batch_array_bytes = 0;
+  for (int32_t i = 0; i < s->n_fields; i++) c->batch_array_bytes += qv__array_tree_bytes(s->fields[i]->type);
   c->have_schema = true;
   return QV_OK;
 }
@@ -119,6 +122,7 @@ qv_status qv__read_core_dictionary(qv_read_core *c, const qv_ipc_message *msg, q
   qv__body_loader_init(&l, &h.data, body, msg->body_length, &c->schema, &c->memo, &c->codec, budget,
                       msg->version < FB_METADATA_V5);
   l.dict_i = e->slot + 1;
+  l.array_bytes = qv__array_tree_bytes(df->type->value_type);
   qv_array *values = NULL;
   qv_status st = qv__body_load(&l, df->field->name, df->type->value_type, &values, err);
   if (st == QV_OK) st = qv__body_loader_finish(&l, err);
@@ -157,6 +161,7 @@ qv_status qv__read_core_batch(qv_read_core *c, const qv_ipc_message *msg, qv_buf
   qv__codec_prefetch(&c->codec, &h, body, msg->body_length, budget);
   qv__body_loader_init(&l, &h, body, msg->body_length, &c->schema, &c->memo, &c->codec, budget,
                       msg->version < FB_METADATA_V5);
+  l.array_bytes = c->batch_array_bytes;
   for (; loaded < n; loaded++) {
     qv_field *f = schema->fields[loaded];
     QV_GOTO_IF_ERROR(st, qv__body_load(&l, f->name, f->type, &cols[loaded], err), done);

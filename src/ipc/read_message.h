@@ -25,6 +25,7 @@ typedef struct qv_read_core {
   qv_codec_ctx codec;
   bool is_file;               /* files: no dictionary replacement */
   int64_t decompressed;       /* bytes decompressed so far (max_total_decompressed_size) */
+  size_t batch_array_bytes;   /* the arrays' structs of one batch (qv__array_tree_bytes summed) */
 } qv_read_core;
 
 /* Copies opts (NULL = defaults) and fills in the defaults. */
