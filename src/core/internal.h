@@ -251,4 +251,11 @@ const char *qv__errno_name(int e);
  * already zero (the default allocator's large mappings); see allocator.c. */
 bool qv__allocator_gives_zeroed(const qv_allocator *allocator, size_t size);
 
+/* An allocator on the C heap for every size: unlike the default one, large
+ * blocks are not fresh mappings, so a program that frees and allocates
+ * blocks of similar sizes again and again (decompressing batch after batch)
+ * gets memory back from the heap instead of zeroed pages faulted in anew.
+ * Blocks are not zeroed. */
+const qv_allocator *qv__heap_allocator(void);
+
 #endif
