@@ -50,11 +50,15 @@ test-python: build
 
 # ThreadSanitizer (build/tsan): only the thread tests, built and run alone.
 .PHONY: test-tsan
+# The threaded tests, one ctest name each (their executables' names).
+TSAN_TESTS = durable_test_threads ipc_test_ipc_compression_large ipc_test_schema_cache_threads \
+             csv_test_csv_blocks csv_test_csv_write
+empty :=
+space := $(empty) $(empty)
 test-tsan: deps $(TSAN_BUILD)/CMakeCache.txt
-	cmake --build $(TSAN_BUILD) -j $(JOBS) --target durable_test_threads --target ipc_test_ipc_compression_large \
-	  --target csv_test_csv_blocks --target csv_test_csv_write
+	cmake --build $(TSAN_BUILD) -j $(JOBS) $(addprefix --target ,$(TSAN_TESTS))
 	cd $(TSAN_BUILD) && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-	  ctest --output-on-failure -R '^(durable_test_threads|ipc_test_ipc_compression_large|csv_test_csv_blocks|csv_test_csv_write)$$'
+	  ctest --output-on-failure -R '^($(subst $(space),|,$(strip $(TSAN_TESTS))))$$'
 
 test: test-c test-asan test-tsan test-python
 

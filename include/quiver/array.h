@@ -87,6 +87,7 @@ typedef struct qv_array {
   const uint8_t *validity_; /* private cache: validity bits when the layout has a bitmap and it is present */
   bool null_layout_;        /* private cache: storage type is null (every slot null) */
   int64_t refcount_;        /* private, atomic */
+  void *block_;             /* private: the shared block holding this struct (IPC reads), else NULL */
 } qv_array;
 
 /* Assembles an array from parts; retains every buffer, child and the

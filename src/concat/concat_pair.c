@@ -205,16 +205,147 @@ static qv_status concat_ree(const qv_array *a, const qv_array *b, qv_array **kid
                              last[1] - first[1], &kids[1], err);
 }
 
+/* Views: the values of both, b's buffer indices shifted past a's data
+ * buffers; a's and b's data buffers shared (bufs[2..]). */
+static qv_status concat_views(const qv_array *a, const qv_array *b, qv_buffer **bufs, qv_error *err) {
+  QV_RETURN_IF_ERROR(concat_fixed(a, b, 1, QV_VIEW_SIZE, &bufs[1], err));
+  int32_t shift = a->n_buffers - 2;
+  /* The first array's views keep their indices, so they are checked
+   * here the same way: the result must not name a buffer it lacks. */
+  qv_view *va = (qv_view *)(void *)bufs[1]->data;
+  for (int64_t i = 0; i < a->length; i++) {
+    if (va[i].inlined.size <= QV_VIEW_INLINE_MAX || (va[i].ref.buffer_index >= 0 && va[i].ref.buffer_index < shift))
+      continue;
+    if (!qv__slot_valid(a, i))
+      memset(&va[i], 0, sizeof va[i]);
+    else
+      return qv_error_set(err, QV_ERR_INVALID_DATA,
+                          "cannot concatenate: first array: view at row %lld refers to buffer %d of %d", (long long)i,
+                          (int)va[i].ref.buffer_index, (int)shift);
+  }
+  qv_view *v = (qv_view *)(void *)(bufs[1]->data + a->length * QV_VIEW_SIZE);
+  const int32_t nb = b->n_buffers - 2;
+  for (int64_t i = 0; i < b->length; i++) {
+    if (v[i].inlined.size <= QV_VIEW_INLINE_MAX) continue;
+    /* Indices are not trusted: one outside b's buffers would wrap or
+     * land in a's buffers once shifted. Null slots become empty. */
+    if (v[i].ref.buffer_index >= 0 && v[i].ref.buffer_index < nb)
+      v[i].ref.buffer_index += shift;
+    else if (!qv__slot_valid(b, i))
+      memset(&v[i], 0, sizeof v[i]);
+    else
+      return qv_error_set(err, QV_ERR_INVALID_DATA,
+                          "cannot concatenate: second array: view at row %lld refers to buffer %d of %d", (long long)i,
+                          (int)v[i].ref.buffer_index, (int)nb);
+  }
+  for (int32_t i = 2; i < a->n_buffers; i++) bufs[i] = qv_buffer_retain(a->buffers[i]);
+  for (int32_t i = 2; i < b->n_buffers; i++) bufs[shift + i] = qv_buffer_retain(b->buffers[i]);
+  return QV_OK;
+}
+
+/* Dense union: type ids and offsets of both, b's offsets shifted past the
+ * lengths of a's children; children concatenated whole. */
+static qv_status concat_dense_union(const qv_array *a, const qv_array *b, const qv_type *s, int32_t n_kids,
+                                    qv_buffer **bufs, qv_array **kids, qv_error *err) {
+  QV_RETURN_IF_ERROR(concat_fixed(a, b, 0, 1, &bufs[0], err));
+  QV_RETURN_IF_ERROR(concat_fixed(a, b, 1, 4, &bufs[1], err));
+  const int8_t *codes = (const int8_t *)(const void *)(bufs[0]->data + a->length);
+  uint8_t *offs = bufs[1]->data + a->length * 4;
+  for (int64_t i = 0; i < b->length; i++) {
+    int8_t c = codes[i];
+    int32_t child = (c >= 0) ? s->child_index[c] : -1;
+    if (child < 0) return qv_error_set(err, QV_ERR_INVALID_DATA, "undeclared union type code %d", c);
+    int32_t v;
+    memcpy(&v, offs + i * 4, 4);
+    int64_t nv = (int64_t)v + a->children[child]->length;
+    if (nv > INT32_MAX) return qv_error_set(err, QV_ERR_OVERFLOW, "dense union offsets overflow");
+    v = (int32_t)nv;
+    memcpy(offs + i * 4, &v, 4);
+  }
+  for (int32_t i = 0; i < n_kids; i++)
+    QV_RETURN_IF_ERROR(qv__array_concat2(a->children[i], b->children[i], &kids[i], err));
+  return QV_OK;
+}
+
+/* The buffers and children of the concatenation, as the layout (core/layout.h)
+ * of s says: arrays with children by how a window maps onto them, leaves by
+ * the buffer after the validity bitmap. */
+static qv_status concat_parts(const qv_array *a, const qv_array *b, const qv_type *s, const qv__layout *lay,
+                              int32_t n_kids, qv_buffer **bufs, qv_array **kids, qv_array **dict, qv_error *err) {
+  int64_t ra[2], rb[2];
+  switch (lay->window) {
+    case QV__WINDOW_RUN_ENDS:
+      return concat_ree(a, b, kids, err);
+    case QV__WINDOW_OFFSETS: { /* list, large_list, map */
+      const int w = lay->buffers[1].width;
+      QV_RETURN_IF_ERROR(
+          concat_offsets(a, b, w, a->children[0]->length, b->children[0]->length, &bufs[1], ra, rb, err));
+      return concat_child_ranges(a->children[0], ra[0], ra[1] - ra[0], b->children[0], rb[0], rb[1] - rb[0], &kids[0],
+                                 err);
+    }
+    case QV__WINDOW_PER_SLOT: { /* list views */
+      const int w = lay->buffers[1].width;
+      QV_RETURN_IF_ERROR(concat_fixed(a, b, 1, w, &bufs[1], err));
+      QV_RETURN_IF_ERROR(concat_fixed(a, b, 2, w, &bufs[2], err));
+      int64_t shift = a->children[0]->length;
+      for (int64_t i = 0; i < b->length; i++) {
+        int64_t v;
+        /* Offsets are not trusted (only full validation bounds them). */
+        if (qv__add_overflow_i64(off_at(b, 1, w, i), shift, &v) || (w == 4 && v > INT32_MAX))
+          return qv_error_set(err, QV_ERR_OVERFLOW, "list view offsets overflow");
+        off_put(bufs[1]->data, w, a->length + i, v);
+      }
+      return qv__array_concat2(a->children[0], b->children[0], &kids[0], err);
+    }
+    case QV__WINDOW_LIST_SIZE: {
+      int64_t k = s->list_size;
+      return concat_child_ranges(a->children[0], a->offset * k, a->length * k, b->children[0], b->offset * k,
+                                 b->length * k, &kids[0], err);
+    }
+    case QV__WINDOW_SAME: /* struct, sparse union (type ids) */
+      if (lay->buffers[0].role == QV__BUF_TYPE_IDS) QV_RETURN_IF_ERROR(concat_fixed(a, b, 0, 1, &bufs[0], err));
+      for (int32_t i = 0; i < n_kids; i++)
+        QV_RETURN_IF_ERROR(concat_child_ranges(a->children[i], a->offset, a->length, b->children[i], b->offset,
+                                               b->length, &kids[i], err));
+      return QV_OK;
+    case QV__WINDOW_UNION_OFFSETS:
+      return concat_dense_union(a, b, s, n_kids, bufs, kids, err);
+    case QV__WINDOW_NONE:
+      break;
+  }
+  if (lay->n_buffers < 2) return QV_OK; /* null: no buffers */
+  const qv__buffer_layout *vals = &lay->buffers[1];
+  switch (vals->role) {
+    case QV__BUF_BITS: /* bool */
+      return concat_bits(a, b, 1, &bufs[1], err);
+    case QV__BUF_OFFSETS: /* binary, string and their large forms */
+      QV_RETURN_IF_ERROR(
+          concat_offsets(a, b, vals->width, qv__buf_size(a, 2), qv__buf_size(b, 2), &bufs[1], ra, rb, err));
+      return concat_bytes_range(a->buffers[2], ra, b->buffers[2], rb, &bufs[2], err);
+    case QV__BUF_VIEWS:
+      return concat_views(a, b, bufs, err);
+    default: { /* fixed-width values, dictionary indices */
+      const int32_t w = vals->role == QV__BUF_VALUES ? qv__layout_width(vals, s) : 0;
+      if (w <= 0)
+        return qv_error_set(err, QV_ERR_NOT_IMPLEMENTED, "cannot concatenate %s arrays", qv_type_id_name(s->id));
+      QV_RETURN_IF_ERROR(concat_fixed(a, b, 1, w, &bufs[1], err));
+      if (lay->dictionary) *dict = b->dictionary;
+      return QV_OK;
+    }
+  }
+}
+
 qv_status qv__array_concat2(const qv_array *a, const qv_array *b, qv_array **out, qv_error *err) {
   *out = NULL;
   if (!qv_type_equals(a->type, b->type, false))
     return qv_error_set(err, QV_ERR_TYPE, "cannot concatenate arrays of different types");
-  const qv_type *s = qv_type_storage(a->type);
+  const qv_type *s = qv__storage(a->type);
+  const qv__layout *lay = qv__layout_of(s);
   int64_t len;
   if (qv__add_overflow_i64(a->length, b->length, &len))
     return qv_error_set(err, QV_ERR_OVERFLOW, "concatenated length overflows");
   int32_t n_bufs = a->n_buffers;
-  int32_t n_kids = s->id == QV_TYPE_RUN_END_ENCODED ? 2 : s->n_children;
+  int32_t n_kids = qv__layout_num_children(lay, s);
   qv_buffer *small[3] = {NULL, NULL, NULL};
   qv_buffer **bufs = small;
   qv_array *kids_small[4] = {NULL, NULL, NULL, NULL};
@@ -222,8 +353,7 @@ qv_status qv__array_concat2(const qv_array *a, const qv_array *b, qv_array **out
   qv_array *dict = NULL;
   int64_t nulls = 0;
   qv_status st = QV_OK;
-  int64_t ra[2], rb[2];
-  if (s->id == QV_TYPE_BINARY_VIEW || s->id == QV_TYPE_STRING_VIEW) n_bufs = 2 + (a->n_buffers - 2) + (b->n_buffers - 2);
+  if (lay->variadic) n_bufs = 2 + (a->n_buffers - 2) + (b->n_buffers - 2);
   if (n_bufs > 3) {
     bufs = (qv_buffer **)qv__calloc((size_t)n_bufs, sizeof *bufs);
     QV_CHECK_ALLOC_GOTO(bufs, st, err, done);
@@ -232,140 +362,11 @@ qv_status qv__array_concat2(const qv_array *a, const qv_array *b, qv_array **out
     kids = (qv_array **)qv__calloc((size_t)n_kids, sizeof *kids);
     QV_CHECK_ALLOC_GOTO(kids, st, err, done);
   }
-  if (qv_type_has_validity(s)) QV_GOTO_IF_ERROR(st, concat_validity(a, b, &bufs[0], &nulls, err), done);
-
-  switch (s->id) {
-    case QV_TYPE_NULL:
-      nulls = len;
-      break;
-    case QV_TYPE_BOOL:
-      QV_GOTO_IF_ERROR(st, concat_bits(a, b, 1, &bufs[1], err), done);
-      break;
-    case QV_TYPE_BINARY:
-    case QV_TYPE_STRING:
-    case QV_TYPE_LARGE_BINARY:
-    case QV_TYPE_LARGE_STRING: {
-      int w = (s->id == QV_TYPE_BINARY || s->id == QV_TYPE_STRING) ? 4 : 8;
-      QV_GOTO_IF_ERROR(st, concat_offsets(a, b, w, qv__buf_size(a, 2), qv__buf_size(b, 2), &bufs[1], ra, rb, err),
-                       done);
-      QV_GOTO_IF_ERROR(st, concat_bytes_range(a->buffers[2], ra, b->buffers[2], rb, &bufs[2], err), done);
-      break;
-    }
-    case QV_TYPE_BINARY_VIEW:
-    case QV_TYPE_STRING_VIEW: {
-      QV_GOTO_IF_ERROR(st, concat_fixed(a, b, 1, QV_VIEW_SIZE, &bufs[1], err), done);
-      int32_t shift = a->n_buffers - 2;
-      /* The first array's views keep their indices, so they are checked
-       * here the same way: the result must not name a buffer it lacks. */
-      qv_view *va = (qv_view *)(void *)bufs[1]->data;
-      for (int64_t i = 0; i < a->length; i++) {
-        if (va[i].inlined.size <= QV_VIEW_INLINE_MAX || (va[i].ref.buffer_index >= 0 && va[i].ref.buffer_index < shift))
-          continue;
-        if (!qv__slot_valid(a, i))
-          memset(&va[i], 0, sizeof va[i]);
-        else
-          QV_FAIL_GOTO(st, done, err, QV_ERR_INVALID_DATA,
-                       "cannot concatenate: first array: view at row %lld refers to buffer %d of %d", (long long)i,
-                       (int)va[i].ref.buffer_index, (int)shift);
-      }
-      qv_view *v = (qv_view *)(void *)(bufs[1]->data + a->length * QV_VIEW_SIZE);
-      const int32_t nb = b->n_buffers - 2;
-      for (int64_t i = 0; i < b->length; i++) {
-        if (v[i].inlined.size <= QV_VIEW_INLINE_MAX) continue;
-        /* Indices are not trusted: one outside b's buffers would wrap or
-         * land in a's buffers once shifted. Null slots become empty. */
-        if (v[i].ref.buffer_index >= 0 && v[i].ref.buffer_index < nb)
-          v[i].ref.buffer_index += shift;
-        else if (!qv__slot_valid(b, i))
-          memset(&v[i], 0, sizeof v[i]);
-        else
-          QV_FAIL_GOTO(st, done, err, QV_ERR_INVALID_DATA,
-                       "cannot concatenate: second array: view at row %lld refers to buffer %d of %d",
-                       (long long)i, (int)v[i].ref.buffer_index, (int)nb);
-      }
-      for (int32_t i = 2; i < a->n_buffers; i++) bufs[i] = qv_buffer_retain(a->buffers[i]);
-      for (int32_t i = 2; i < b->n_buffers; i++) bufs[shift + i] = qv_buffer_retain(b->buffers[i]);
-      break;
-    }
-    case QV_TYPE_LIST:
-    case QV_TYPE_LARGE_LIST:
-    case QV_TYPE_MAP: {
-      int w = s->id == QV_TYPE_LARGE_LIST ? 8 : 4;
-      QV_GOTO_IF_ERROR(st, concat_offsets(a, b, w, a->children[0]->length, b->children[0]->length, &bufs[1], ra, rb,
-                                          err),
-                       done);
-      QV_GOTO_IF_ERROR(st, concat_child_ranges(a->children[0], ra[0], ra[1] - ra[0], b->children[0], rb[0],
-                                               rb[1] - rb[0], &kids[0], err),
-                       done);
-      break;
-    }
-    case QV_TYPE_LIST_VIEW:
-    case QV_TYPE_LARGE_LIST_VIEW: {
-      int w = s->id == QV_TYPE_LIST_VIEW ? 4 : 8;
-      QV_GOTO_IF_ERROR(st, concat_fixed(a, b, 1, w, &bufs[1], err), done);
-      QV_GOTO_IF_ERROR(st, concat_fixed(a, b, 2, w, &bufs[2], err), done);
-      int64_t shift = a->children[0]->length;
-      for (int64_t i = 0; i < b->length; i++) {
-        int64_t v;
-        /* Offsets are not trusted (only full validation bounds them). */
-        if (qv__add_overflow_i64(off_at(b, 1, w, i), shift, &v) || (w == 4 && v > INT32_MAX))
-          QV_FAIL_GOTO(st, done, err, QV_ERR_OVERFLOW, "list view offsets overflow");
-        off_put(bufs[1]->data, w, a->length + i, v);
-      }
-      QV_GOTO_IF_ERROR(st, qv__array_concat2(a->children[0], b->children[0], &kids[0], err), done);
-      break;
-    }
-    case QV_TYPE_FIXED_SIZE_LIST: {
-      int64_t k = s->list_size;
-      QV_GOTO_IF_ERROR(st, concat_child_ranges(a->children[0], a->offset * k, a->length * k, b->children[0],
-                                               b->offset * k, b->length * k, &kids[0], err),
-                       done);
-      break;
-    }
-    case QV_TYPE_STRUCT:
-    case QV_TYPE_SPARSE_UNION:
-      if (s->id == QV_TYPE_SPARSE_UNION) QV_GOTO_IF_ERROR(st, concat_fixed(a, b, 0, 1, &bufs[0], err), done);
-      for (int32_t i = 0; i < n_kids; i++)
-        QV_GOTO_IF_ERROR(st, concat_child_ranges(a->children[i], a->offset, a->length, b->children[i], b->offset,
-                                                 b->length, &kids[i], err),
-                         done);
-      break;
-    case QV_TYPE_DENSE_UNION: {
-      QV_GOTO_IF_ERROR(st, concat_fixed(a, b, 0, 1, &bufs[0], err), done);
-      QV_GOTO_IF_ERROR(st, concat_fixed(a, b, 1, 4, &bufs[1], err), done);
-      const int8_t *codes = (const int8_t *)(const void *)(bufs[0]->data + a->length);
-      uint8_t *offs = bufs[1]->data + a->length * 4;
-      for (int64_t i = 0; i < b->length; i++) {
-        int8_t c = codes[i];
-        int32_t child = (c >= 0) ? s->child_index[c] : -1;
-        if (child < 0) QV_FAIL_GOTO(st, done, err, QV_ERR_INVALID_DATA, "undeclared union type code %d", c);
-        int32_t v;
-        memcpy(&v, offs + i * 4, 4);
-        int64_t nv = (int64_t)v + a->children[child]->length;
-        if (nv > INT32_MAX) QV_FAIL_GOTO(st, done, err, QV_ERR_OVERFLOW, "dense union offsets overflow");
-        v = (int32_t)nv;
-        memcpy(offs + i * 4, &v, 4);
-      }
-      for (int32_t i = 0; i < n_kids; i++)
-        QV_GOTO_IF_ERROR(st, qv__array_concat2(a->children[i], b->children[i], &kids[i], err), done);
-      break;
-    }
-    case QV_TYPE_RUN_END_ENCODED:
-      QV_GOTO_IF_ERROR(st, concat_ree(a, b, kids, err), done);
-      break;
-    case QV_TYPE_DICTIONARY:
-      QV_GOTO_IF_ERROR(st, concat_fixed(a, b, 1, s->index_type->bit_width / 8, &bufs[1], err), done);
-      dict = b->dictionary;
-      break;
-    default: {
-      int32_t w = qv__type_byte_width(s);
-      if (w <= 0) QV_FAIL_GOTO(st, done, err, QV_ERR_NOT_IMPLEMENTED, "cannot concatenate %s arrays", qv_type_id_name(s->id));
-      QV_GOTO_IF_ERROR(st, concat_fixed(a, b, 1, w, &bufs[1], err), done);
-      break;
-    }
-  }
-  st = qv_array_new(a->type, len, 0, qv_type_has_validity(s) || s->id == QV_TYPE_NULL ? nulls : 0, n_bufs, bufs,
-                    n_kids, kids, dict, out, err);
+  if (lay->nulls == QV__NULLS_BITMAP) QV_GOTO_IF_ERROR(st, concat_validity(a, b, &bufs[0], &nulls, err), done);
+  if (lay->nulls == QV__NULLS_ALL) nulls = len;
+  QV_GOTO_IF_ERROR(st, concat_parts(a, b, s, lay, n_kids, bufs, kids, &dict, err), done);
+  st = qv_array_new(a->type, len, 0, lay->nulls == QV__NULLS_IN_CHILDREN ? 0 : nulls, n_bufs, bufs, n_kids, kids,
+                    dict, out, err);
 done:
   for (int32_t i = 0; i < n_bufs; i++) qv_buffer_release(bufs[i]);
   if (bufs != small) qv__free(bufs);

@@ -66,6 +66,35 @@ static void *default_reallocate(void *ctx, void *ptr, size_t old_size, size_t ne
 
 static const qv_allocator k_default_allocator = {default_allocate, default_reallocate, default_free, NULL};
 
+/* The C heap for blocks of every size (posix_memalign / free). */
+static void *heap_allocate(void *ctx, size_t size, size_t alignment) {
+  (void)ctx;
+  if (alignment < sizeof(void *)) alignment = sizeof(void *);
+  void *p = NULL;
+  if (posix_memalign(&p, alignment, size ? size : 1) != 0) return NULL;
+  return p;
+}
+
+static void heap_free(void *ctx, void *ptr, size_t size) {
+  (void)ctx;
+  (void)size;
+  free(ptr);
+}
+
+static void *heap_reallocate(void *ctx, void *ptr, size_t old_size, size_t new_size, size_t alignment) {
+  void *p = heap_allocate(ctx, new_size, alignment);
+  if (p == NULL) return NULL;
+  if (ptr != NULL) {
+    memcpy(p, ptr, old_size < new_size ? old_size : new_size);
+    free(ptr);
+  }
+  return p;
+}
+
+static const qv_allocator k_heap_allocator = {heap_allocate, heap_reallocate, heap_free, NULL};
+
+const qv_allocator *qv__heap_allocator(void) { return &k_heap_allocator; }
+
 const qv_allocator *qv_default_allocator(void) { return &k_default_allocator; }
 
 /* Large blocks of the default allocator are fresh anonymous mappings (or

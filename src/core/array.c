@@ -3,7 +3,10 @@
  * Invariants:
  *   - an array holds one reference to its type, each non-NULL buffer, each
  *     child and its dictionary; the struct and its buffer/child pointer
- *     arrays are one allocation;
+ *     arrays are one allocation, or one piece of a block's arena
+ *     (qv__array_new_take_in: readers place all the arrays of a batch in
+ *     one block), in which case `block_` holds a reference to the block
+ *     that the last release gives back instead of freeing;
  *   - qv_array_new checks only what the type dictates about the *shape*
  *     (buffer count, child count, dictionary presence, non-negative
  *     length/offset); content checks belong to validate/;
@@ -18,12 +21,23 @@
  *     are not sliced (they are read at the parent's logical position).
  */
 #include "core/internal.h"
+#include "core/view_block.h"
 
-static qv_status array_alloc(int32_t n_buffers, int32_t n_children, qv_array **out, qv_error *err) {
-  size_t bytes = sizeof(qv_array) + (size_t)n_buffers * sizeof(qv_buffer *) +
-                 (size_t)n_children * sizeof(qv_array *);
-  qv_array *a = (qv_array *)qv__calloc(1, bytes);
-  QV_CHECK_ALLOC(a, err);
+static size_t array_bytes(int32_t n_buffers, int32_t n_children) {
+  return sizeof(qv_array) + (size_t)n_buffers * sizeof(qv_buffer *) + (size_t)n_children * sizeof(qv_array *);
+}
+
+/* The struct with its pointer arrays: in block's arena when it fits. */
+static qv_status array_alloc_in(qv__view_block *block, int32_t n_buffers, int32_t n_children, qv_array **out,
+                                qv_error *err) {
+  size_t bytes = array_bytes(n_buffers, n_children);
+  qv_array *a = (qv_array *)qv__view_block_alloc(block, bytes);
+  if (a != NULL) {
+    a->block_ = block;
+  } else {
+    a = (qv_array *)qv__calloc(1, bytes);
+    QV_CHECK_ALLOC(a, err);
+  }
   a->refcount_ = 1;
   a->n_buffers = n_buffers;
   a->n_children = n_children;
@@ -33,11 +47,24 @@ static qv_status array_alloc(int32_t n_buffers, int32_t n_children, qv_array **o
   return QV_OK;
 }
 
+static qv_status array_alloc(int32_t n_buffers, int32_t n_children, qv_array **out, qv_error *err) {
+  return array_alloc_in(NULL, n_buffers, n_children, out, err);
+}
+
+size_t qv__array_tree_bytes(const qv_type *type) {
+  const qv_type *s = qv__storage(type);
+  int32_t nc = qv__type_num_children(s);
+  size_t n = (array_bytes(qv__layout_of(s)->n_buffers, nc) + 7) & ~(size_t)7;
+  for (int32_t i = 0; i < nc && i < s->n_children; i++) n += qv__array_tree_bytes(s->children[i]->type);
+  return n;
+}
+
 static void array_set_caches(qv_array *a) {
-  const qv_type *s = qv_type_storage(a->type);
+  const qv_type *s = qv__storage(a->type);
   a->null_layout_ = s->id == QV_TYPE_NULL;
   a->validity_ = NULL;
-  if (qv_type_has_validity(s) && a->n_buffers > 0 && a->buffers[0] != NULL) a->validity_ = a->buffers[0]->data;
+  if (qv__layout_of(s)->nulls == QV__NULLS_BITMAP && a->n_buffers > 0 && a->buffers[0] != NULL)
+    a->validity_ = a->buffers[0]->data;
 }
 
 /* Sets an error whose message starts with the type's text ("int32 array ...");
@@ -57,9 +84,10 @@ static qv_status array_error(qv_error *err, qv_status code, const qv_type *type,
   return qv_error_set(err, code, "%s", buf);
 }
 
-static qv_status array_new(qv_type *type, int64_t length, int64_t offset, int64_t null_count, int32_t n_buffers,
-                           qv_buffer *const *buffers, int32_t n_children, qv_array *const *children,
-                           qv_array *dictionary, bool take, qv_array **out, qv_error *err) {
+static qv_status array_new(qv__view_block *block, qv_type *type, int64_t length, int64_t offset, int64_t null_count,
+                           int32_t n_buffers, qv_buffer *const *buffers, int32_t n_children,
+                           qv_array *const *children, qv_array *dictionary, bool take, qv_array **out,
+                           qv_error *err) {
   if (out == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_array_new: out is NULL");
   *out = NULL;
   if (type == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_array_new: type is NULL");
@@ -69,8 +97,8 @@ static qv_status array_new(qv_type *type, int64_t length, int64_t offset, int64_
                        (long long)length, (long long)offset);
   if (null_count < QV_NULL_COUNT_UNKNOWN)
     return array_error(err, QV_ERR_INVALID_ARGUMENT, type, " array: bad null count %lld", (long long)null_count);
-  const qv_type *s = qv_type_storage(type);
-  int32_t want_buffers = qv_type_num_buffers(s);
+  const qv_type *s = qv__storage(type);
+  int32_t want_buffers = qv__layout_of(s)->n_buffers;
   bool is_view = s->id == QV_TYPE_BINARY_VIEW || s->id == QV_TYPE_STRING_VIEW;
   if (is_view ? n_buffers < want_buffers : n_buffers != want_buffers)
     return array_error(err, QV_ERR_INVALID_ARGUMENT, type, " array needs %s%d buffers, got %d",
@@ -91,7 +119,7 @@ static qv_status array_new(qv_type *type, int64_t length, int64_t offset, int64_
                                : "only dictionary arrays take a dictionary");
 
   qv_array *a = NULL;
-  QV_RETURN_IF_ERROR(array_alloc(n_buffers, n_children, &a, err));
+  QV_RETURN_IF_ERROR(array_alloc_in(block, n_buffers, n_children, &a, err));
   a->type = qv_type_retain(type);
   a->length = length;
   a->offset = offset;
@@ -101,7 +129,7 @@ static qv_status array_new(qv_type *type, int64_t length, int64_t offset, int64_
   if (null_count == QV_NULL_COUNT_UNKNOWN) {
     if (s->id == QV_TYPE_NULL)
       null_count = length;
-    else if (!qv_type_has_validity(s))
+    else if (qv__layout_of(s)->nulls != QV__NULLS_BITMAP)
       null_count = 0;
   }
   a->null_count = null_count;
@@ -113,15 +141,22 @@ static qv_status array_new(qv_type *type, int64_t length, int64_t offset, int64_
 qv_status qv_array_new(qv_type *type, int64_t length, int64_t offset, int64_t null_count, int32_t n_buffers,
                        qv_buffer *const *buffers, int32_t n_children, qv_array *const *children,
                        qv_array *dictionary, qv_array **out, qv_error *err) {
-  return array_new(type, length, offset, null_count, n_buffers, buffers, n_children, children, dictionary, false,
-                   out, err);
+  return array_new(NULL, type, length, offset, null_count, n_buffers, buffers, n_children, children, dictionary,
+                   false, out, err);
 }
 
 qv_status qv__array_new_take(qv_type *type, int64_t length, int64_t offset, int64_t null_count, int32_t n_buffers,
                              qv_buffer *const *buffers, int32_t n_children, qv_array *const *children,
                              qv_array *dictionary, qv_array **out, qv_error *err) {
-  return array_new(type, length, offset, null_count, n_buffers, buffers, n_children, children, dictionary, true,
-                   out, err);
+  return array_new(NULL, type, length, offset, null_count, n_buffers, buffers, n_children, children, dictionary,
+                   true, out, err);
+}
+
+qv_status qv__array_new_take_in(qv__view_block *block, qv_type *type, int64_t length, int64_t offset,
+                                int64_t null_count, int32_t n_buffers, qv_buffer *const *buffers, int32_t n_children,
+                                qv_array *const *children, qv_array *dictionary, qv_array **out, qv_error *err) {
+  return array_new(block, type, length, offset, null_count, n_buffers, buffers, n_children, children, dictionary,
+                   true, out, err);
 }
 
 qv_array *qv_array_retain(qv_array *array) {
@@ -136,7 +171,10 @@ void qv_array_release(qv_array *array) {
   for (int32_t i = 0; i < array->n_children; i++) qv_array_release(array->children[i]);
   qv_array_release(array->dictionary);
   qv_type_release(array->type);
-  free(array);
+  if (array->block_ != NULL)
+    qv__view_block_release((qv__view_block *)array->block_); /* the struct is the block's */
+  else
+    free(array);
 }
 
 qv_status qv_array_slice(qv_array *array, int64_t offset, int64_t length, qv_array **out, qv_error *err) {
@@ -158,11 +196,11 @@ qv_status qv_array_slice(qv_array *array, int64_t offset, int64_t length, qv_arr
   for (int32_t i = 0; i < array->n_buffers; i++) a->buffers[i] = qv_buffer_retain(array->buffers[i]);
   for (int32_t i = 0; i < array->n_children; i++) a->children[i] = qv_array_retain(array->children[i]);
   a->dictionary = qv_array_retain(array->dictionary);
-  const qv_type *s = qv_type_storage(array->type);
+  const qv_type *s = qv__storage(array->type);
   int64_t parent_nulls = __atomic_load_n(&array->null_count, __ATOMIC_RELAXED);
   if (s->id == QV_TYPE_NULL)
     a->null_count = length;
-  else if (!qv_type_has_validity(s) || parent_nulls == 0 || length == 0)
+  else if (qv__layout_of(s)->nulls != QV__NULLS_BITMAP || parent_nulls == 0 || length == 0)
     a->null_count = 0;
   else if (parent_nulls == array->length)
     a->null_count = length;
@@ -176,8 +214,8 @@ qv_status qv_array_slice(qv_array *array, int64_t offset, int64_t length, qv_arr
 int64_t qv_array_null_count(const qv_array *array) {
   if (array == NULL) return 0;
   if (array->null_layout_) return array->length;
-  const qv_type *s = qv_type_storage(array->type);
-  if (!qv_type_has_validity(s)) return 0;
+  const qv_type *s = qv__storage(array->type);
+  if (qv__layout_of(s)->nulls != QV__NULLS_BITMAP) return 0;
   int64_t nc = __atomic_load_n(&array->null_count, __ATOMIC_RELAXED);
   if (nc >= 0) return nc;
   nc = array->validity_ ? array->length - qv_bitmap_count_set(array->validity_, array->offset, array->length) : 0;

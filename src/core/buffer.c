@@ -28,12 +28,14 @@
 #define QV__BUFFER_BLOCK_VIEW 4
 
 struct qv__view_block {
-  int64_t refcount_; /* atomic: the creator's reference + one per live view */
-  qv_buffer *root;   /* retained; never a view */
+  int64_t refcount_; /* atomic: the creator's reference + one per live view or arena piece */
+  qv_buffer *root;   /* retained; never a view; NULL: no parent (arena only) */
   int64_t base;      /* offset of the parent's first byte in root */
   int64_t size;      /* the parent's size: views must lie inside it */
   int32_t cap, used;
-  qv_buffer views[]; /* cap structs */
+  uint8_t *arena;    /* after the views: arena_cap bytes, arena_used taken */
+  size_t arena_cap, arena_used;
+  qv_buffer views[]; /* cap structs, then the arena */
 };
 
 static qv_status buffer_new_struct(qv_buffer **out, qv_error *err) {
@@ -217,25 +219,42 @@ void qv__buffer_init_static(qv_buffer *buf, const void *data, int64_t size) {
   buf->kind_ = QV__BUFFER_STATIC;
 }
 
-qv_status qv__view_block_new(qv_buffer *parent, int32_t cap, qv__view_block **out, qv_error *err) {
+qv_status qv__view_block_new(qv_buffer *parent, int32_t cap, size_t arena, qv__view_block **out, qv_error *err) {
   *out = NULL;
-  if (cap < 1) cap = 1;
-  qv__view_block *b = (qv__view_block *)qv__malloc(sizeof *b + (size_t)cap * sizeof(qv_buffer));
+  if (parent == NULL) cap = 0;
+  else if (cap < 1) cap = 1;
+  arena = (arena + 7) & ~(size_t)7;
+  size_t head = sizeof(qv__view_block) + (size_t)cap * sizeof(qv_buffer);
+  if (arena > SIZE_MAX - head) return qv_error_set(err, QV_ERR_OVERFLOW, "view block of %zu bytes", arena);
+  qv__view_block *b = (qv__view_block *)qv__malloc(head + arena);
   QV_CHECK_ALLOC(b, err);
   qv_buffer *root = parent;
   int64_t base = 0;
-  if (parent->kind_ == QV__BUFFER_VIEW || parent->kind_ == QV__BUFFER_BLOCK_VIEW) {
+  if (parent != NULL && (parent->kind_ == QV__BUFFER_VIEW || parent->kind_ == QV__BUFFER_BLOCK_VIEW)) {
     root = parent->parent_;
     if (root->data != NULL) base = (int64_t)(parent->data - root->data);
   }
   b->refcount_ = 1;
   b->root = qv_buffer_retain(root);
   b->base = base;
-  b->size = parent->size;
+  b->size = parent ? parent->size : 0;
   b->cap = cap;
   b->used = 0;
+  b->arena = (uint8_t *)b + head;
+  b->arena_cap = arena;
+  b->arena_used = 0;
   *out = b;
   return QV_OK;
+}
+
+void *qv__view_block_alloc(qv__view_block *b, size_t n) {
+  n = (n + 7) & ~(size_t)7;
+  if (b == NULL || n > b->arena_cap - b->arena_used) return NULL;
+  void *p = b->arena + b->arena_used;
+  b->arena_used += n;
+  memset(p, 0, n);
+  __atomic_fetch_add(&b->refcount_, 1, __ATOMIC_RELAXED);
+  return p;
 }
 
 qv_status qv__view_block_take(qv__view_block *b, int64_t offset, int64_t size, qv_buffer **out, qv_error *err) {
@@ -245,7 +264,10 @@ qv_status qv__view_block_take(qv__view_block *b, int64_t offset, int64_t size, q
     return qv_error_set(err, QV_ERR_OUT_OF_RANGE,
                         "buffer view [%lld, %lld + %lld) is outside the %lld-byte parent buffer",
                         (long long)offset, (long long)offset, (long long)size, (long long)b->size);
-  if (b->used == b->cap) return qv_buffer_view(b->root, b->base + offset, size, out, err);
+  if (b->used == b->cap) {
+    if (b->root == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "view of a block without a parent");
+    return qv_buffer_view(b->root, b->base + offset, size, out, err);
+  }
   qv_buffer *v = &b->views[b->used++];
   memset(v, 0, sizeof *v);
   v->data = b->root->data ? b->root->data + b->base + offset : NULL;
@@ -261,6 +283,11 @@ qv_status qv__view_block_take(qv__view_block *b, int64_t offset, int64_t size, q
 }
 
 bool qv__view_block_full(const qv__view_block *b) { return b->used == b->cap; }
+
+qv__view_block *qv__view_block_retain(qv__view_block *b) {
+  if (b != NULL) __atomic_fetch_add(&b->refcount_, 1, __ATOMIC_RELAXED);
+  return b;
+}
 
 void qv__view_block_release(qv__view_block *b) {
   if (b == NULL) return;

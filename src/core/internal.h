@@ -35,6 +35,7 @@
 #include "quiver/schema.h"
 #include "quiver/status.h"
 #include "quiver/type.h"
+#include "core/layout.h"
 
 /* ------------------------------------------------------------------------
  * Error propagation in the single-cleanup-exit style.
@@ -198,6 +199,18 @@ void qv__buffer_init_static(qv_buffer *buf, const void *data, int64_t size);
 qv_status qv__array_new_take(qv_type *type, int64_t length, int64_t offset, int64_t null_count, int32_t n_buffers,
                              qv_buffer *const *buffers, int32_t n_children, qv_array *const *children,
                              qv_array *dictionary, qv_array **out, qv_error *err);
+/* The same with the array's struct placed in `block`'s arena
+ * (core/view_block.h) when it has room, else allocated alone: readers put
+ * every array of a batch in one allocation. block may be NULL. */
+struct qv__view_block;
+qv_status qv__array_new_take_in(struct qv__view_block *block, qv_type *type, int64_t length, int64_t offset,
+                                int64_t null_count, int32_t n_buffers, qv_buffer *const *buffers, int32_t n_children,
+                                qv_array *const *children, qv_array *dictionary, qv_array **out, qv_error *err);
+/* Bytes of the struct of an array of `type` and of every descendant
+ * (children, recursively; not dictionaries), as qv__array_new_take_in
+ * takes them from a block: what a block's arena needs for a batch's
+ * column of this type (views' variadic buffers not counted). */
+size_t qv__array_tree_bytes(const qv_type *type);
 /* qv_batch_new and qv_table_new (same checks and errors) that take over
  * the caller's references to the columns / batches on success instead of
  * retaining them (readers that build and hand over: no retain + release
@@ -214,7 +227,15 @@ qv_status qv__table_new_take(qv_schema *schema, qv_batch *const *batches, int64_
  * bool. */
 int32_t qv__type_byte_width(const qv_type *type);
 /* Number of children an array of this (storage) type must have. */
-int32_t qv__type_num_children(const qv_type *type);
+/* qv_type_storage inline, for the per-array paths (construction, IPC
+ * loading, validation) that ask it several times per array. */
+static inline const qv_type *qv__storage(const qv_type *type) {
+  while (type != NULL && type->id == QV_TYPE_EXTENSION) type = type->storage_type;
+  return type;
+}
+static inline int32_t qv__type_num_children(const qv_type *type) {
+  return qv__layout_num_children(qv__layout_of(type), qv__storage(type));
+}
 
 /* ------------------------------------------------------------------------
  * A sticky failure: the first error an object (a decoder, a writer, an
@@ -243,5 +264,12 @@ const char *qv__errno_name(int e);
 /* True when `allocator` hands out blocks of `size` bytes whose new bytes are
  * already zero (the default allocator's large mappings); see allocator.c. */
 bool qv__allocator_gives_zeroed(const qv_allocator *allocator, size_t size);
+
+/* An allocator on the C heap for every size: unlike the default one, large
+ * blocks are not fresh mappings, so a program that frees and allocates
+ * blocks of similar sizes again and again (decompressing batch after batch)
+ * gets memory back from the heap instead of zeroed pages faulted in anew.
+ * Blocks are not zeroed. */
+const qv_allocator *qv__heap_allocator(void);
 
 #endif

@@ -46,7 +46,7 @@
    .window = QV__WINDOW_PER_SLOT}
 #define TYPE_IDS {QV__BUF_TYPE_IDS, "type ids", 1, 1, QV__SWAP_NONE}
 
-static const qv__layout k_layouts[QV_TYPE_ID_COUNT] = {
+const qv__layout qv__layouts[QV_TYPE_ID_COUNT] = {
     [QV_TYPE_NULL] = {.nulls = QV__NULLS_ALL},
     [QV_TYPE_BOOL] = {.nulls = QV__NULLS_BITMAP,
                       .n_buffers = 2,
@@ -119,15 +119,6 @@ static const qv__layout k_layouts[QV_TYPE_ID_COUNT] = {
     [QV_TYPE_EXTENSION] = {.nulls = QV__NULLS_ALL},
 };
 
-const qv__layout *qv__layout_of_id(qv_type_id id) {
-  return (unsigned)id < QV_TYPE_ID_COUNT ? &k_layouts[id] : &k_layouts[QV_TYPE_NULL];
-}
-
-const qv__layout *qv__layout_of(const qv_type *type) {
-  const qv_type *s = qv_type_storage(type);
-  return s == NULL ? &k_layouts[QV_TYPE_NULL] : qv__layout_of_id(s->id);
-}
-
 int32_t qv__layout_width(const qv__buffer_layout *b, const qv_type *storage) {
   if (b->width != QV__WIDTH_OF_TYPE) return b->width;
   if (storage->id == QV_TYPE_DICTIONARY) return storage->index_type ? storage->index_type->bit_width / 8 : 0;
@@ -138,15 +129,6 @@ int32_t qv__layout_align(const qv__buffer_layout *b, int32_t width) {
   if (b->align > 0) return b->align;
   if (width <= 0 || (width & (width - 1)) != 0) return 1;
   return width < 8 ? width : 8;
-}
-
-int32_t qv__layout_num_children(const qv__layout *layout, const qv_type *storage) {
-  switch (layout->arity) {
-    case QV__CHILDREN_ONE: return 1;
-    case QV__CHILDREN_TWO: return 2;
-    case QV__CHILDREN_OF_TYPE: return storage->n_children;
-    default: return 0;
-  }
 }
 
 bool qv__layout_min_bytes(const qv__buffer_layout *b, int32_t width, int64_t slots, int64_t *out) {

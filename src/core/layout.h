@@ -104,14 +104,23 @@ typedef struct qv__layout {
   bool dictionary;   /* array->dictionary holds the values (of type->value_type) */
 } qv__layout;
 
-/* The layout of the storage type of `type` (extension -> storage). Never
- * NULL: a NULL type reads as the null layout. */
-const qv__layout *qv__layout_of(const qv_type *type);
+/* The table, indexed by storage type id (core/layout.c). */
+extern const qv__layout qv__layouts[QV_TYPE_ID_COUNT];
 
 /* The layout of a storage type id (not QV_TYPE_EXTENSION, whose layout is
  * its storage's); ids out of range read as the null layout. Widths marked
- * QV__WIDTH_OF_TYPE still need the type. */
-const qv__layout *qv__layout_of_id(qv_type_id id);
+ * QV__WIDTH_OF_TYPE still need the type. Inline, like qv__layout_of: array
+ * construction, loading and validation ask it several times per array. */
+static inline const qv__layout *qv__layout_of_id(qv_type_id id) {
+  return (unsigned)id < QV_TYPE_ID_COUNT ? &qv__layouts[id] : &qv__layouts[QV_TYPE_NULL];
+}
+
+/* The layout of the storage type of `type` (extension -> storage). Never
+ * NULL: a NULL type reads as the null layout. */
+static inline const qv__layout *qv__layout_of(const qv_type *type) {
+  while (type != NULL && type->id == QV_TYPE_EXTENSION) type = type->storage_type;
+  return type == NULL ? &qv__layouts[QV_TYPE_NULL] : qv__layout_of_id(type->id);
+}
 
 /* Bytes per element of buffer `b` of the layout of `storage` (a storage
  * type, as qv_type_storage returns): the table's width, or the type's for
@@ -124,7 +133,14 @@ int32_t qv__layout_width(const qv__buffer_layout *b, const qv_type *storage);
 int32_t qv__layout_align(const qv__buffer_layout *b, int32_t width);
 
 /* Children an array of `storage` must have. */
-int32_t qv__layout_num_children(const qv__layout *layout, const qv_type *storage);
+static inline int32_t qv__layout_num_children(const qv__layout *layout, const qv_type *storage) {
+  switch (layout->arity) {
+    case QV__CHILDREN_ONE: return 1;
+    case QV__CHILDREN_TWO: return 2;
+    case QV__CHILDREN_OF_TYPE: return storage->n_children;
+    default: return 0;
+  }
+}
 
 /* Least size in bytes buffer `b` (elements of `width` bytes) must have for
  * `slots` slots: bitmaps ceil(slots / 8), offsets (slots + 1) * width, data

@@ -503,10 +503,6 @@ int32_t qv__type_byte_width(const qv_type *type) {
   return qv__layout_width(&l->buffers[1], qv_type_storage(type));
 }
 
-int32_t qv__type_num_children(const qv_type *type) {
-  return qv__layout_num_children(qv__layout_of(type), qv_type_storage(type));
-}
-
 const char *qv_type_id_name(qv_type_id id) {
   static const char *const names[QV_TYPE_ID_COUNT] = {
       "null", "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",

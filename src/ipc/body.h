@@ -42,6 +42,9 @@ typedef struct qv_body_loader {
   bool v4_unions;                      /* MetadataVersion V4: unions carry a validity slot */
   bool swap;                           /* body is big-endian: byte-swap to native */
   struct qv__view_block *views;        /* body views, one allocation (made at the first view) */
+  size_t array_bytes;                  /* arena for the arrays' structs (qv__array_tree_bytes), 0: none */
+  struct qv__view_block *arena;        /* the block whose arena holds them (made at first need) */
+  bool arena_tried;                    /* made, or could not be: do not try again */
   /* cursors */
   uint32_t node_i, buffer_i, variadic_i;
   int32_t dict_i;                      /* next pre-order dictionary slot */
@@ -50,12 +53,14 @@ typedef struct qv_body_loader {
   const char *path[QV_IPC_MAX_FIELD_DEPTH + 2];
 } qv_body_loader;
 
-/* Prepares a loader (cursors at 0). */
+/* Prepares a loader (cursors at 0). Set array_bytes afterwards to place
+ * the arrays' structs in one block. */
 void qv__body_loader_init(qv_body_loader *l, const qv_ipc_batch_header *h, qv_buffer *body, int64_t body_length,
                          const qv_ipc_schema_info *schema, const qv_dict_memo *memo, qv_codec_ctx *codec_ctx,
                          int64_t budget, bool v4_unions);
-/* Releases the loader's own reference to its block of views (the arrays
- * it built keep theirs). Call once after the last qv__body_load. */
+/* Releases the loader's own references to its blocks of views and arrays
+ * (the arrays and views it built keep theirs). Call once after the last
+ * qv__body_load. */
 void qv__body_loader_free(qv_body_loader *l);
 
 /* Loads the next field (node, buffers, children) as an array of `type`

@@ -32,7 +32,14 @@ static qv_buffer k_zero_offsets = {k_zero16, 16, 16, -1, QV__BUFFER_STATIC, NULL
 void qv__body_loader_init(qv_body_loader *l, const qv_ipc_batch_header *h, qv_buffer *body, int64_t body_length,
                          const qv_ipc_schema_info *schema, const qv_dict_memo *memo, qv_codec_ctx *codec_ctx,
                          int64_t budget, bool v4_unions) {
-  memset(l, 0, sizeof *l);
+  /* Field by field: path[] (most of the struct) is written before it is read. */
+  l->views = NULL;
+  l->array_bytes = 0;
+  l->arena = NULL;
+  l->arena_tried = false;
+  l->node_i = l->buffer_i = l->variadic_i = 0;
+  l->dict_i = 0;
+  l->depth = 0;
   l->header = h;
   l->body = body;
   l->body_length = body_length;
@@ -51,6 +58,31 @@ void qv__body_loader_init(qv_body_loader *l, const qv_ipc_batch_header *h, qv_bu
 void qv__body_loader_free(qv_body_loader *l) {
   qv__view_block_release(l->views);
   l->views = NULL;
+  qv__view_block_release(l->arena);
+  l->arena = NULL;
+}
+
+/* A new block for the next views (cap of them) over the body; the first
+ * block also gets the arena for the arrays' structs. */
+static qv_status new_view_block(qv_body_loader *l, int32_t cap, qv_error *err) {
+  bool with_arena = !l->arena_tried && l->array_bytes > 0;
+  QV_RETURN_IF_ERROR(qv__view_block_new(l->body, cap, with_arena ? l->array_bytes : 0, &l->views, err));
+  if (with_arena) {
+    l->arena = qv__view_block_retain(l->views);
+    l->arena_tried = true;
+  }
+  return QV_OK;
+}
+
+/* The block to place the next array's struct in (NULL: allocate alone).
+ * A body without views (compressed, or empty) gets an arena-only block
+ * that holds no reference to the body. */
+static qv__view_block *arena_for_arrays(qv_body_loader *l) {
+  if (l->arena == NULL && !l->arena_tried && l->array_bytes > 0) {
+    l->arena_tried = true;
+    if (qv__view_block_new(NULL, 0, l->array_bytes, &l->arena, NULL) != QV_OK) l->arena = NULL;
+  }
+  return l->arena;
 }
 
 static qv_status load_error(qv_body_loader *l, qv_status code, qv_error *err, const char *fmt, ...) QV_PRINTF(4, 5);
@@ -88,11 +120,11 @@ static void path_prefix(const qv_body_loader *l, qv_error *err) {
 }
 
 int32_t qv__body_dict_slots(const qv_type *type) {
-  const qv_type *s = qv_type_storage(type);
+  const qv_type *s = qv__storage(type);
   int32_t n = 0;
   if (s->id == QV_TYPE_DICTIONARY) {
     n = 1;
-    s = qv_type_storage(s->value_type);
+    s = qv__storage(s->value_type);
   }
   for (int32_t i = 0; i < s->n_children; i++) n += qv__body_dict_slots(s->children[i]->type);
   return n;
@@ -151,8 +183,7 @@ static qv_status next_buffer(qv_body_loader *l, const char *what, int64_t need, 
       uint32_t left = h->n_buffers - bi;
       qv__view_block_release(l->views);
       l->views = NULL;
-      QV_RETURN_IF_ERROR(
-          qv__view_block_new(l->body, left > VIEW_BLOCK ? VIEW_BLOCK : (int32_t)left, &l->views, err));
+      QV_RETURN_IF_ERROR(new_view_block(l, left > VIEW_BLOCK ? VIEW_BLOCK : (int32_t)left, err));
     }
     QV_RETURN_IF_ERROR(qv__view_block_take(l->views, loc.offset, loc.length, &buf, err));
   }
@@ -303,7 +334,7 @@ qv_status qv__body_load(qv_body_loader *l, const char *name, qv_type *type, qv_a
   if (l->depth >= (int)(sizeof l->path / sizeof l->path[0]))
     return load_error(l, QV_ERR_LIMIT, err, "fields nested deeper than %d", QV_IPC_MAX_FIELD_DEPTH);
   l->path[l->depth++] = name;
-  const qv_type *s = qv_type_storage(type);
+  const qv_type *s = qv__storage(type);
   const qv__layout *lay = qv__layout_of(s);
   qv_ipc_field_node node = {0, 0};
   qv_status st = QV_OK;
@@ -353,7 +384,8 @@ qv_status qv__body_load(qv_body_loader *l, const char *name, qv_type *type, qv_a
   if (lay->arity != QV__CHILDREN_NONE) QV_GOTO_IF_ERROR(st, load_children(l, s, kids, err), done);
   if (lay->dictionary) QV_GOTO_IF_ERROR(st, find_dictionary(l, s, &node, &dict, err), done);
   if (lay->nulls == QV__NULLS_BITMAP && bufs[0] == NULL) null_count = 0;
-  st = qv__array_new_take(type, node.length, 0, null_count, n_bufs, bufs, s->n_children, kids, dict, out, err);
+  st = qv__array_new_take_in(arena_for_arrays(l), type, node.length, 0, null_count, n_bufs, bufs, s->n_children,
+                             kids, dict, out, err);
   if (st != QV_OK) {
     path_prefix(l, err);
   } else { /* the array took these references */

@@ -569,35 +569,60 @@ static qv_status add_ree(qv_body_plan *p, const qv_array *a, int64_t off, int64_
   return add_named_child(p, a, 1, p0, n, err);
 }
 
+/* Plans the window [off, off + len) of `a`: its node, then its buffers and
+ * children as its layout (core/layout.h) says. Arrays with children are
+ * told apart by how the window maps onto them; leaves by the buffer after
+ * the validity bitmap. */
 static qv_status add_range(qv_body_plan *p, const qv_array *a, int64_t off, int64_t len, qv_error *err) {
-  const qv_type *s = qv_type_storage(a->type);
-  int64_t nulls;
-  switch (s->id) {
-    case QV_TYPE_NULL:
-      return push_node(p, len, len, err);
-    case QV_TYPE_SPARSE_UNION:
-    case QV_TYPE_DENSE_UNION:
-    case QV_TYPE_RUN_END_ENCODED:
-      nulls = 0;
-      break;
-    default:
-      nulls = range_nulls(a, off, len);
-  }
-  if (s->id == QV_TYPE_RUN_END_ENCODED) {
-    QV_RETURN_IF_ERROR(push_node(p, len, 0, err));
-    return add_ree(p, a, off, len, err);
-  }
+  const qv_type *s = qv__storage(a->type);
+  const qv__layout *lay = qv__layout_of(s);
+  if (lay->nulls == QV__NULLS_ALL) return push_node(p, len, len, err);
+  const int64_t nulls = lay->nulls == QV__NULLS_IN_CHILDREN ? 0 : range_nulls(a, off, len);
   QV_RETURN_IF_ERROR(push_node(p, len, nulls, err));
   int64_t first, last;
-  switch (s->id) {
-    case QV_TYPE_BOOL:
+  switch (lay->window) {
+    case QV__WINDOW_RUN_ENDS:
+      return add_ree(p, a, off, len, err);
+    case QV__WINDOW_OFFSETS: { /* list, large_list, map */
+      const int w = lay->buffers[1].width;
+      QV_RETURN_IF_ERROR(check_offsets(a, w, off, len, a->children[0]->length, err));
+      QV_RETURN_IF_ERROR(push_validity(p, a, off, len, nulls, err));
+      QV_RETURN_IF_ERROR(push_offsets(p, a, 1, w, off, len, &first, &last, err));
+      return add_named_child(p, a, 0, first, last - first, err);
+    }
+    case QV__WINDOW_PER_SLOT: { /* list views */
+      int64_t start = off - a->offset;
+      qv__windows win = {.n = len > 0, .start = &start, .length = &len, .total = len};
+      QV_RETURN_IF_ERROR(push_validity(p, a, off, len, nulls, err));
+      return qv__body_write_list_view(p, a, &win, err);
+    }
+    case QV__WINDOW_LIST_SIZE: {
+      int64_t k = s->list_size;
+      QV_RETURN_IF_ERROR(push_validity(p, a, off, len, nulls, err));
+      return add_child(p, a->children[0], off * k, len * k, err);
+    }
+    case QV__WINDOW_SAME: /* struct (validity), sparse union (type ids) */
+      if (lay->buffers[0].role == QV__BUF_TYPE_IDS)
+        QV_RETURN_IF_ERROR(fixed_values(p, a, 0, 1, off, len, err));
+      else
+        QV_RETURN_IF_ERROR(push_validity(p, a, off, len, nulls, err));
+      for (int32_t i = 0; i < a->n_children; i++) QV_RETURN_IF_ERROR(add_child(p, a->children[i], off, len, err));
+      return QV_OK;
+    case QV__WINDOW_UNION_OFFSETS: { /* dense union */
+      int64_t start = off - a->offset;
+      qv__windows win = {.n = len > 0, .start = &start, .length = &len, .total = len};
+      return qv__body_write_dense_union(p, a, &win, err);
+    }
+    case QV__WINDOW_NONE:
+      break;
+  }
+  const qv__buffer_layout *vals = &lay->buffers[1];
+  switch (vals->role) {
+    case QV__BUF_BITS: /* bool */
       QV_RETURN_IF_ERROR(push_validity(p, a, off, len, nulls, err));
       return push_bool_values(p, a, off, len, nulls, err);
-    case QV_TYPE_BINARY:
-    case QV_TYPE_STRING:
-    case QV_TYPE_LARGE_BINARY:
-    case QV_TYPE_LARGE_STRING: {
-      int w = (s->id == QV_TYPE_BINARY || s->id == QV_TYPE_STRING) ? 4 : 8;
+    case QV__BUF_OFFSETS: { /* binary, string and their large forms */
+      const int w = vals->width;
       QV_RETURN_IF_ERROR(check_offsets(a, w, off, len, a->buffers[2] ? a->buffers[2]->size : 0, err));
       QV_RETURN_IF_ERROR(push_validity(p, a, off, len, nulls, err));
       if (nulls > 0 && null_owns_bytes(a, w, off, len)) return push_binary_compacted(p, a, w, off, len, err);
@@ -606,49 +631,11 @@ static qv_status add_range(qv_body_plan *p, const qv_array *a, int64_t off, int6
       if (d == NULL || last <= first) return push_buffer(p, NULL, 0, err);
       return push_buffer(p, d->data + first, last - first, err);
     }
-    case QV_TYPE_BINARY_VIEW:
-    case QV_TYPE_STRING_VIEW:
+    case QV__BUF_VIEWS:
       QV_RETURN_IF_ERROR(push_validity(p, a, off, len, nulls, err));
       return qv__body_write_views(p, a, off, len, nulls, err);
-    case QV_TYPE_LIST:
-    case QV_TYPE_LARGE_LIST:
-    case QV_TYPE_MAP: {
-      int w = s->id == QV_TYPE_LARGE_LIST ? 8 : 4;
-      QV_RETURN_IF_ERROR(check_offsets(a, w, off, len, a->children[0]->length, err));
-      QV_RETURN_IF_ERROR(push_validity(p, a, off, len, nulls, err));
-      QV_RETURN_IF_ERROR(push_offsets(p, a, 1, w, off, len, &first, &last, err));
-      return add_named_child(p, a, 0, first, last - first, err);
-    }
-    case QV_TYPE_LIST_VIEW:
-    case QV_TYPE_LARGE_LIST_VIEW: {
-      int64_t start = off - a->offset;
-      qv__windows win = {.n = len > 0, .start = &start, .length = &len, .total = len};
-      QV_RETURN_IF_ERROR(push_validity(p, a, off, len, nulls, err));
-      return qv__body_write_list_view(p, a, &win, err);
-    }
-    case QV_TYPE_FIXED_SIZE_LIST: {
-      int64_t k = s->list_size;
-      QV_RETURN_IF_ERROR(push_validity(p, a, off, len, nulls, err));
-      return add_child(p, a->children[0], off * k, len * k, err);
-    }
-    case QV_TYPE_STRUCT:
-      QV_RETURN_IF_ERROR(push_validity(p, a, off, len, nulls, err));
-      for (int32_t i = 0; i < a->n_children; i++) QV_RETURN_IF_ERROR(add_child(p, a->children[i], off, len, err));
-      return QV_OK;
-    case QV_TYPE_SPARSE_UNION:
-      QV_RETURN_IF_ERROR(fixed_values(p, a, 0, 1, off, len, err));
-      for (int32_t i = 0; i < a->n_children; i++) QV_RETURN_IF_ERROR(add_child(p, a->children[i], off, len, err));
-      return QV_OK;
-    case QV_TYPE_DENSE_UNION: {
-      int64_t start = off - a->offset;
-      qv__windows win = {.n = len > 0, .start = &start, .length = &len, .total = len};
-      return qv__body_write_dense_union(p, a, &win, err);
-    }
-    case QV_TYPE_DICTIONARY:
-      QV_RETURN_IF_ERROR(push_validity(p, a, off, len, nulls, err));
-      return push_slots(p, a, 1, s->index_type->bit_width / 8, off, len, nulls, err);
-    default: {
-      int32_t w = qv__type_byte_width(s);
+    default: { /* fixed-width values, dictionary indices */
+      const int32_t w = vals->role == QV__BUF_VALUES ? qv__layout_width(vals, s) : 0;
       /* fixed_size_binary(0) is a legal type whose values take no bytes */
       if (w <= 0 && s->id != QV_TYPE_FIXED_SIZE_BINARY)
         return qv_error_set(err, QV_ERR_NOT_IMPLEMENTED, "cannot write arrays of type %s", qv_type_id_name(s->id));

@@ -23,6 +23,7 @@
 #include "core/internal.h"
 #include "ipc/flatbuf/fb_endian.h"
 #include "ipc/read_message.h"
+#include "ipc/schema_cache.h"
 
 enum { ST_PREFIX = 0, ST_META, ST_BODY, ST_EOS, ST_FAILED };
 
@@ -49,13 +50,18 @@ struct qv_ipc_decoder {
   qv_ipc_event *queue; /* q_inline until it outgrows it */
   size_t q_head, q_len, q_cap;
   qv_ipc_event q_inline[4]; /* a pull reader keeps at most ~2 events queued */
-  qv__sticky failed; /* the first failure, reported by every later call */
+  qv__sticky failed; /* the first failure, reported by every later call; last (see qv__decoder_init) */
 };
+
+_Static_assert(sizeof(struct qv_ipc_decoder) <= QV__DECODER_SIZE_MAX, "raise QV__DECODER_SIZE_MAX");
 
 size_t qv__decoder_size(void) { return sizeof(qv_ipc_decoder); }
 
 qv_ipc_decoder *qv__decoder_init(void *mem, const qv_ipc_read_options *opts) {
   qv_ipc_decoder *d = (qv_ipc_decoder *)mem;
+  /* Everything but the failure's message buffer (most of the struct),
+   * which qv__sticky_fail fills before anything reads it. */
+  memset(d, 0, offsetof(qv_ipc_decoder, failed.message));
   qv__read_core_init(&d->core, opts, false);
   d->queue = d->q_inline;
   d->q_cap = sizeof d->q_inline / sizeof d->q_inline[0];
@@ -73,7 +79,7 @@ void qv__decoder_dispose(qv_ipc_decoder *d) {
 
 qv_status qv_ipc_decoder_new(const qv_ipc_read_options *opts, qv_ipc_decoder **out, qv_error *err) {
   if (out == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_decoder_new: out is NULL");
-  void *mem = qv__calloc(1, sizeof(qv_ipc_decoder));
+  void *mem = qv__malloc(sizeof(qv_ipc_decoder));
   QV_CHECK_ALLOC(mem, err);
   *out = qv__decoder_init(mem, opts);
   return QV_OK;
@@ -126,7 +132,7 @@ static qv_status dispatch(qv_ipc_decoder *d, const qv_ipc_message *msg, qv_buffe
     if (d->core.have_schema)
       st = qv_error_set(err, QV_ERR_INVALID_DATA, "a second Schema message");
     else
-      st = qv__read_core_set_schema(&d->core, &msg->header, err);
+      st = qv__read_core_set_schema_message(&d->core, msg, err);
     ev.kind = QV_IPC_EVENT_SCHEMA;
   } else if (!d->core.have_schema) {
     st = qv_error_set(err, QV_ERR_INVALID_DATA, "the stream starts with a %s message; the first must be a Schema",
@@ -181,9 +187,20 @@ static qv_status grow_meta(qv_ipc_decoder *d, size_t need, qv_error *err) {
   return QV_OK;
 }
 
+/* Verifies and decodes a message's metadata, except that the first
+ * message, when it is a Schema message seen before (ipc/schema_cache.h),
+ * is not verified again. Later messages are never looked up: a stream has
+ * one Schema, and they should not pay for the lookup. */
+static qv_status decode_message(const qv_ipc_decoder *d, const uint8_t *meta, size_t len, qv_ipc_message *msg,
+                                qv_error *err) {
+  if (!d->core.have_schema && d->n_messages == 0 && qv__schema_cache_known(meta, len))
+    return qv__ipc_message_decode_known(meta, len, msg, err);
+  return qv__ipc_message_decode(meta, len, msg, err);
+}
+
 /* Metadata fully received: decode it, then expect the body. */
 static qv_status meta_done(qv_ipc_decoder *d, qv_error *err) {
-  qv_status st = qv__ipc_message_decode(d->meta, (size_t)d->meta_len, &d->msg, err);
+  qv_status st = decode_message(d, d->meta, (size_t)d->meta_len, &d->msg, err);
   if (st != QV_OK) {
     qv_error_prefix(err, "message %lld at byte %lld: ", (long long)d->n_messages + 1, (long long)d->msg_start);
     return st;
@@ -344,7 +361,7 @@ static qv_status step_in_place(qv_ipc_decoder *d, qv_buffer *buf, int64_t *pos, 
     return st == QV_OK ? QV_OK : fail(d, st, err);
   }
   qv_ipc_message msg;
-  st = qv__ipc_message_decode(p + plen, (size_t)mlen, &msg, err);
+  st = decode_message(d, p + plen, (size_t)mlen, &msg, err);
   if (st != QV_OK) {
     qv_error_prefix(err, "message %lld at byte %lld: ", (long long)d->n_messages + 1, (long long)d->position);
     return fail(d, st, err);

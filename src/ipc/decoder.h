@@ -27,10 +27,15 @@ qv_status qv__decoder_step_buffer(qv_ipc_decoder *dec, qv_buffer *buf, int64_t *
 /* Number of events waiting in the queue. */
 size_t qv__decoder_pending(const qv_ipc_decoder *dec);
 
-/* For owners that embed a decoder in their own allocation (the stream
- * reader: one allocation instead of two per stream): its size; init on
- * qv__decoder_size() zeroed bytes aligned like a pointer-sized struct
- * (never fails); dispose releases what it holds but not its memory. */
+/* For owners that embed a decoder in their own memory (the stream reader:
+ * one allocation instead of two per stream, or none for a one-call read,
+ * whose reader lives on the stack): its size (at most
+ * QV__DECODER_SIZE_MAX); init on qv__decoder_size() bytes aligned like a
+ * pointer-sized struct, which need not be zeroed (init zeroes what it
+ * uses, leaving out the 1 KiB of the sticky failure's message, written
+ * before it is ever read; never fails); dispose releases what it holds
+ * but not its memory. */
+#define QV__DECODER_SIZE_MAX 2048
 size_t qv__decoder_size(void);
 qv_ipc_decoder *qv__decoder_init(void *zeroed_mem, const qv_ipc_read_options *opts);
 void qv__decoder_dispose(qv_ipc_decoder *dec);

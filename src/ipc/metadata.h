@@ -50,6 +50,7 @@ typedef struct qv_ipc_message {
   int64_t body_length; /* >= 0; 0 for a Schema */
   qv_fb_table message; /* the verified Message table (borrows the bytes) */
   qv_fb_table header;  /* its header table */
+  size_t meta_len;     /* bytes of the Message flatbuffer, which starts at message.buf */
 } qv_ipc_message;
 
 /* Verifies and decodes the Message flatbuffer meta[0, len) (the bytes after
@@ -59,6 +60,11 @@ typedef struct qv_ipc_message {
  * V4 or after V5, Tensor/SparseTensor or an unknown header). *out borrows
  * `meta`. */
 qv_status qv__ipc_message_decode(const uint8_t *meta, size_t len, qv_ipc_message *out, qv_error *err);
+
+/* The same without running the verifier, for bytes that are byte for byte
+ * a Message verified before (qv__schema_cache_known says so): the
+ * verifier's verdict depends on the bytes alone. */
+qv_status qv__ipc_message_decode_known(const uint8_t *meta, size_t len, qv_ipc_message *out, qv_error *err);
 
 /* Decodes a [KeyValue] slot (Message/Schema/Field custom_metadata) into a new
  * qv_metadata; *out = NULL when the slot is absent or empty. */

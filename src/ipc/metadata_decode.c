@@ -25,10 +25,14 @@
 /* Message envelope                                                     */
 /* ------------------------------------------------------------------ */
 
-qv_status qv__ipc_message_decode(const uint8_t *meta, size_t len, qv_ipc_message *out, qv_error *err) {
+static qv_status message_decode(const uint8_t *meta, size_t len, bool verified, qv_ipc_message *out,
+                                qv_error *err) {
   memset(out, 0, sizeof *out);
   qv_fb_table m, h;
-  QV_RETURN_IF_ERROR(qv__fb_verify_message(meta, len, &m, err));
+  if (verified)
+    m = qv_fb_root(meta);
+  else
+    QV_RETURN_IF_ERROR(qv__fb_verify_message(meta, len, &m, err));
   int16_t version = qv_fb_table_get_int16(&m, FB_MESSAGE_VERSION, FB_METADATA_V1);
   if (version < FB_METADATA_V4 || version > FB_METADATA_V5) {
     return qv_error_set(err, QV_ERR_UNSUPPORTED,
@@ -52,7 +56,16 @@ qv_status qv__ipc_message_decode(const uint8_t *meta, size_t len, qv_ipc_message
   out->body_length = body;
   out->message = m;
   out->header = h;
+  out->meta_len = len;
   return QV_OK;
+}
+
+qv_status qv__ipc_message_decode(const uint8_t *meta, size_t len, qv_ipc_message *out, qv_error *err) {
+  return message_decode(meta, len, false, out, err);
+}
+
+qv_status qv__ipc_message_decode_known(const uint8_t *meta, size_t len, qv_ipc_message *out, qv_error *err) {
+  return message_decode(meta, len, true, out, err);
 }
 
 qv_status qv__ipc_metadata_decode(const qv_fb_table *t, unsigned slot, qv_metadata **out, qv_error *err) {

@@ -15,6 +15,7 @@
 #include "core/internal.h"
 #include "ipc/body.h"
 #include "ipc/flatbuf/fb_endian.h"
+#include "ipc/schema_cache.h"
 #include "quiver/validate.h"
 
 void qv__read_options_normalize(const qv_ipc_read_options *opts, qv_ipc_read_options *out) {
@@ -59,16 +60,34 @@ void qv__read_core_free(qv_read_core *c) {
   c->have_schema = false;
 }
 
-qv_status qv__read_core_set_schema(qv_read_core *c, const qv_fb_table *schema, qv_error *err) {
-  if (c->have_schema) return qv_error_set(err, QV_ERR_INVALID_DATA, "a second Schema message");
-  QV_RETURN_IF_ERROR(qv__ipc_schema_decode(schema, &c->schema, err));
+/* With c->schema decoded: the dictionary memo, then the schema is in force. */
+static qv_status schema_done(qv_read_core *c, qv_error *err) {
   qv_status st = qv__dict_memo_init_read(&c->memo, &c->schema, err);
   if (st != QV_OK) {
     qv__ipc_schema_info_free(&c->schema);
     return st;
   }
+  const qv_schema *s = c->schema.schema;
+  c->batch_array_bytes = 0;
+  for (int32_t i = 0; i < s->n_fields; i++) c->batch_array_bytes += qv__array_tree_bytes(s->fields[i]->type);
   c->have_schema = true;
   return QV_OK;
+}
+
+qv_status qv__read_core_set_schema(qv_read_core *c, const qv_fb_table *schema, qv_error *err) {
+  if (c->have_schema) return qv_error_set(err, QV_ERR_INVALID_DATA, "a second Schema message");
+  QV_RETURN_IF_ERROR(qv__ipc_schema_decode(schema, &c->schema, err));
+  return schema_done(c, err);
+}
+
+qv_status qv__read_core_set_schema_message(qv_read_core *c, const qv_ipc_message *msg, qv_error *err) {
+  if (c->have_schema) return qv_error_set(err, QV_ERR_INVALID_DATA, "a second Schema message");
+  const uint8_t *bytes = msg->message.buf;
+  if (!qv__schema_cache_get(bytes, msg->meta_len, &c->schema)) {
+    QV_RETURN_IF_ERROR(qv__ipc_schema_decode(&msg->header, &c->schema, err));
+    qv__schema_cache_put(bytes, msg->meta_len, &c->schema);
+  }
+  return schema_done(c, err);
 }
 
 static qv_status validate_array(const qv_read_core *c, const qv_array *a, const char *name, qv_error *err) {
@@ -103,6 +122,7 @@ qv_status qv__read_core_dictionary(qv_read_core *c, const qv_ipc_message *msg, q
   qv__body_loader_init(&l, &h.data, body, msg->body_length, &c->schema, &c->memo, &c->codec, budget,
                       msg->version < FB_METADATA_V5);
   l.dict_i = e->slot + 1;
+  l.array_bytes = qv__array_tree_bytes(df->type->value_type);
   qv_array *values = NULL;
   qv_status st = qv__body_load(&l, df->field->name, df->type->value_type, &values, err);
   if (st == QV_OK) st = qv__body_loader_finish(&l, err);
@@ -141,6 +161,7 @@ qv_status qv__read_core_batch(qv_read_core *c, const qv_ipc_message *msg, qv_buf
   qv__codec_prefetch(&c->codec, &h, body, msg->body_length, budget);
   qv__body_loader_init(&l, &h, body, msg->body_length, &c->schema, &c->memo, &c->codec, budget,
                       msg->version < FB_METADATA_V5);
+  l.array_bytes = c->batch_array_bytes;
   for (; loaded < n; loaded++) {
     qv_field *f = schema->fields[loaded];
     QV_GOTO_IF_ERROR(st, qv__body_load(&l, f->name, f->type, &cols[loaded], err), done);

@@ -25,6 +25,7 @@ typedef struct qv_read_core {
   qv_codec_ctx codec;
   bool is_file;               /* files: no dictionary replacement */
   int64_t decompressed;       /* bytes decompressed so far (max_total_decompressed_size) */
+  size_t batch_array_bytes;   /* the arrays' structs of one batch (qv__array_tree_bytes summed) */
 } qv_read_core;
 
 /* Copies opts (NULL = defaults) and fills in the defaults. */
@@ -35,6 +36,10 @@ void qv__read_core_free(qv_read_core *c);
 
 /* Decodes a Schema table (from a Schema message or a Footer). */
 qv_status qv__read_core_set_schema(qv_read_core *c, const qv_fb_table *schema, qv_error *err);
+
+/* The same for a Schema message, through the schema cache (ipc/schema_cache.h):
+ * a message seen before is not decoded again, a new one is remembered. */
+qv_status qv__read_core_set_schema_message(qv_read_core *c, const qv_ipc_message *msg, qv_error *err);
 
 /* Applies a DictionaryBatch message; *id and *is_delta report what it was.
  * body may be NULL when msg->body_length is 0. */

@@ -29,20 +29,35 @@ struct qv_ipc_stream_reader {
   bool ended;    /* end of stream reported */
 };
 
+static void reader_dispose(qv_ipc_stream_reader *r);
+
 void qv_ipc_stream_reader_free(qv_ipc_stream_reader *r) {
   if (r == NULL) return;
-  qv__decoder_dispose(r->dec);
-  qv_buffer_release(r->src);
+  reader_dispose(r);
   qv__free(r);
 }
 
-/* The reader and its decoder in one zeroed allocation. */
+/* The reader and its decoder in one block of memory: one allocation for
+ * a reader the caller keeps, or the stack for a one-call read. */
 #define READER_SIZE ((sizeof(qv_ipc_stream_reader) + 63) & ~(size_t)63)
-static qv_ipc_stream_reader *reader_new(const qv_ipc_read_options *opts) {
-  qv_ipc_stream_reader *r = (qv_ipc_stream_reader *)qv__calloc(1, READER_SIZE + qv__decoder_size());
-  if (r == NULL) return NULL;
+#define READER_MEM_MAX (READER_SIZE + QV__DECODER_SIZE_MAX)
+static qv_ipc_stream_reader *reader_init(void *mem, const qv_ipc_read_options *opts) {
+  qv_ipc_stream_reader *r = (qv_ipc_stream_reader *)mem;
+  memset(r, 0, sizeof *r);
+  r->fd = -1;
   r->dec = qv__decoder_init((uint8_t *)r + READER_SIZE, opts);
   return r;
+}
+
+static qv_ipc_stream_reader *reader_new(const qv_ipc_read_options *opts) {
+  void *mem = qv__malloc(READER_SIZE + qv__decoder_size());
+  return mem ? reader_init(mem, opts) : NULL;
+}
+
+/* Releases what the reader holds, not its memory. */
+static void reader_dispose(qv_ipc_stream_reader *r) {
+  qv__decoder_dispose(r->dec);
+  qv_buffer_release(r->src);
 }
 
 /* Reads more bytes from the fd into the decoder; at end of file declares
@@ -104,15 +119,9 @@ static qv_status open_common(qv_ipc_stream_reader *r, qv_error *err) {
   return qv_error_set(err, QV_ERR_TRUNCATED, "the stream has no Schema message");
 }
 
-qv_status qv_ipc_stream_reader_open_buffer(qv_buffer *buf, const qv_ipc_read_options *opts,
-                                           qv_ipc_stream_reader **out, qv_error *err) {
-  if (out == NULL || buf == NULL)
-    return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_stream_reader_open_buffer: %s is NULL",
-                        out ? "buf" : "out");
-  *out = NULL;
-  qv_ipc_stream_reader *r = reader_new(opts);
-  QV_CHECK_ALLOC(r, err);
-  r->fd = -1;
+/* Opens r (fresh from reader_init) over buf: reads up to the Schema. On
+ * failure r still needs reader_dispose. */
+static qv_status open_buffer_into(qv_ipc_stream_reader *r, qv_buffer *buf, qv_error *err) {
   qv_status st = QV_OK;
   qv_buffer *view = NULL;
   if (buf->size >= 8 && memcmp(buf->data, QV_IPC_MAGIC "\0\0", 8) == 0) {
@@ -126,6 +135,18 @@ qv_status qv_ipc_stream_reader_open_buffer(qv_buffer *buf, const qv_ipc_read_opt
     st = open_common(r, err);
   }
   qv_buffer_release(view);
+  return st;
+}
+
+qv_status qv_ipc_stream_reader_open_buffer(qv_buffer *buf, const qv_ipc_read_options *opts,
+                                           qv_ipc_stream_reader **out, qv_error *err) {
+  if (out == NULL || buf == NULL)
+    return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_stream_reader_open_buffer: %s is NULL",
+                        out ? "buf" : "out");
+  *out = NULL;
+  qv_ipc_stream_reader *r = reader_new(opts);
+  QV_CHECK_ALLOC(r, err);
+  qv_status st = open_buffer_into(r, buf, err);
   if (st != QV_OK) {
     qv_ipc_stream_reader_free(r);
     return st;
@@ -251,10 +272,14 @@ done:
 qv_status qv_ipc_read_stream_buffer(qv_buffer *buf, const qv_ipc_read_options *opts, qv_table **out,
                                     qv_error *err) {
   if (out) *out = NULL;
-  qv_ipc_stream_reader *r = NULL;
-  QV_RETURN_IF_ERROR(qv_ipc_stream_reader_open_buffer(buf, opts, &r, err));
-  qv_status st = qv_ipc_stream_reader_read_all(r, out, err);
-  qv_ipc_stream_reader_free(r);
+  if (out == NULL || buf == NULL)
+    return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_read_stream_buffer: %s is NULL", out ? "buf" : "out");
+  /* The reader lives only for this call: on the stack, not the heap. */
+  _Alignas(64) uint8_t mem[READER_MEM_MAX];
+  qv_ipc_stream_reader *r = reader_init(mem, opts);
+  qv_status st = open_buffer_into(r, buf, err);
+  if (st == QV_OK) st = qv_ipc_stream_reader_read_all(r, out, err);
+  reader_dispose(r);
   return st;
 }
 

@@ -145,7 +145,7 @@ static qv_status children_cover(qv__vctx *c, const qv_array *a, const qv_type *t
 }
 
 qv_status qv__validate_layout(qv__vctx *c, const qv_array *a) {
-  const qv_type *t = qv_type_storage(a->type);
+  const qv_type *t = qv__storage(a->type);
   const qv__layout *lay = qv__layout_of(t);
   int64_t end;
   if (a->length < 0) return qv__vfail(c, a, QV_ERR_INVALID_DATA, "negative length %lld", (long long)a->length);
@@ -234,7 +234,7 @@ qv_status qv__validate_layout(qv__vctx *c, const qv_array *a) {
 }
 
 qv_status qv__validate_links(qv__vctx *c, const qv_array *a) {
-  const qv_type *t = qv_type_storage(a->type);
+  const qv_type *t = qv__storage(a->type);
   if (qv__layout_of(t)->window != QV__WINDOW_RUN_ENDS || a->length == 0) return QV_OK;
   const qv_array *re = a->children[0];
   const int64_t last = qv__ree_run_end(a, re->length - 1);

@@ -19,7 +19,7 @@ qv_status qv__vfail(qv__vctx *c, const qv_array *a, qv_status code, const char *
   va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
-  const char *tname = (a && a->type) ? qv_type_id_name(qv_type_storage(a->type)->id) : "untyped";
+  const char *tname = (a && a->type) ? qv_type_id_name(qv__storage(a->type)->id) : "untyped";
   if (c->path_len > 0)
     return qv_error_set(c->err, code, "%s: %s array: %s", c->path, tname, msg);
   return qv_error_set(c->err, code, "%s array: %s", tname, msg);
@@ -65,7 +65,7 @@ static qv_status validate_node(qv__vctx *c, const qv_array *a) {
   if (c->depth > QV_VALIDATE_MAX_DEPTH)
     return qv__vfail(c, a, QV_ERR_LIMIT, "nesting depth exceeds %d", QV_VALIDATE_MAX_DEPTH);
   QV_RETURN_IF_ERROR(qv__validate_layout(c, a));
-  const qv_type *t = qv_type_storage(a->type);
+  const qv_type *t = qv__storage(a->type);
   for (int32_t k = 0; k < a->n_children; k++)
     QV_RETURN_IF_ERROR(validate_child(c, a->children[k], t->children[k]->name));
   if (a->dictionary != NULL) QV_RETURN_IF_ERROR(validate_child(c, a->dictionary, "<dictionary>"));

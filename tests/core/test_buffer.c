@@ -313,6 +313,31 @@ static void test_refcount_threads(void **state) {
   assert_int_equal(log.calls, 1);
 }
 
+/* The heap allocator (decompression outputs): any size, 64-aligned,
+ * padding zeroed by qv_buffer_allocate, grown with contents kept. */
+static void test_heap_allocator(void **state) {
+  (void)state;
+  const qv_allocator *heap = qv__heap_allocator();
+  assert_ptr_not_equal(heap, qv_default_allocator());
+  assert_false(qv__allocator_gives_zeroed(heap, (size_t)8 << 20));
+  qv_buffer *b = NULL;
+  const int64_t big = ((int64_t)3 << 20) + 5; /* the default allocator would map this */
+  assert_int_equal(qv_buffer_allocate(heap, big, false, &b, NULL), QV_OK);
+  assert_int_equal((uintptr_t)b->data % 64, 0);
+  for (int64_t i = b->size; i < b->capacity; i++) assert_int_equal(b->data[i], 0);
+  memset(b->data, 0xAB, (size_t)big);
+  assert_int_equal(qv_buffer_reserve(b, big * 2, NULL), QV_OK);
+  assert_true(b->capacity >= big * 2);
+  assert_int_equal((uintptr_t)b->data % 64, 0);
+  assert_int_equal(b->data[0], 0xAB);
+  assert_int_equal(b->data[big - 1], 0xAB);
+  qv_buffer_release(b);
+  qv_buffer *small = NULL;
+  assert_int_equal(qv_buffer_allocate(heap, 0, true, &small, NULL), QV_OK);
+  assert_non_null(small->data);
+  qv_buffer_release(small);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_allocate_alignment_and_padding),
@@ -328,6 +353,7 @@ int main(void) {
       cmocka_unit_test(test_failing_allocator),
       cmocka_unit_test(test_static_buffer),
       cmocka_unit_test(test_refcount_threads),
+      cmocka_unit_test(test_heap_allocator),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

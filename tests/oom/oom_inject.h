@@ -28,6 +28,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
+#include "ipc/schema_cache.h"
 #include "quiver/status.h"
 
 void *__real_malloc(size_t n);
@@ -79,16 +80,26 @@ typedef qv_status (*oom_run_fn)(void *ctx, void **result, qv_error *err);
 /* Verifies and frees a result (run disarmed). */
 typedef void (*oom_check_fn)(void *ctx, void *result);
 
+/* Whether oom_sweep keeps the process-wide schema cache (ipc/schema_cache.h)
+ * between runs. By default it is emptied before each run, so every run of
+ * a read makes the same allocations (a schema decoded in one run would
+ * otherwise be found, not decoded, in the next, and the sweep would end
+ * before failing the allocations after it); a sweep of the cached path sets
+ * this after priming the cache. */
+static bool g_oom_keep_schema_cache;
+
 /* Most allocations one operation may make before the sweep gives up. */
 #define OOM_MAX_ALLOCATIONS 200000
 
 /* Returns how many allocation sites were failed (the operation's
- * allocation count); fails the test on a wrong status or a missing message. */
+ * allocation count); fails the test on a wrong status or a missing message.
+ * Empties the schema cache before each run unless g_oom_keep_schema_cache. */
 static inline long oom_sweep(const char *what, oom_run_fn run, oom_check_fn check, void *ctx) {
   for (long k = 0; k < OOM_MAX_ALLOCATIONS; k++) {
     qv_error err;
     qv_error_clear(&err);
     void *result = NULL;
+    if (!g_oom_keep_schema_cache) qv__schema_cache_clear();
     oom_arm(k);
     qv_status st = run(ctx, &result, &err);
     bool fired = oom_disarm();

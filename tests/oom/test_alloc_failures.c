@@ -203,6 +203,41 @@ static void test_ipc_read_stream(void **state) {
   oom_sweep("read LZ4 stream", run_read_any, check_table, NULL);
 }
 
+/* A stream without dictionaries, whose Schema message the schema cache
+ * remembers: every allocation of a read that finds it there fails once
+ * (the cache primed by one read beforehand and kept between runs). */
+static void test_ipc_read_stream_schema_cached(void **state) {
+  (void)state;
+  qv_field *fields[2] = {tu_field("n", qv_type_int64(), true), tu_field("s", qv_type_string(), true)};
+  qv_schema *schema = NULL;
+  OK(qv_schema_new(fields, 2, NULL, &schema, err));
+  for (int i = 0; i < 2; i++) qv_field_release(fields[i]);
+  static const int64_t lengths[2] = {4, 2};
+  qv_table *t = tu_table(schema, lengths, 2, true);
+  qv_ipc_write_options o = QV_IPC_WRITE_OPTIONS_DEFAULT;
+  qv_buffer *stream = NULL;
+  OK(qv_ipc_write_buffer(QV_IPC_FORMAT_STREAM, t, &o, &stream, err));
+  qv_table *saved = g.table;
+  g.table = t;
+  g.input = stream;
+  qv__schema_cache_clear();
+  qv_table *first = NULL;
+  OK(qv_ipc_read_buffer(stream, NULL, &first, err));
+  qv_table_release(first);
+  assert_int_equal(qv__schema_cache_size(), 1);
+  g_oom_keep_schema_cache = true;
+  long n = oom_sweep("read stream, schema cached", run_read_any, check_table, NULL);
+  long m = oom_sweep("push decoder, schema cached", run_decoder, check_table, NULL);
+  g_oom_keep_schema_cache = false;
+  assert_int_equal(qv__schema_cache_size(), 1);
+  assert_true(n > 5 && m > 5);
+  qv__schema_cache_clear();
+  g.table = saved;
+  qv_table_release(t);
+  qv_buffer_release(stream);
+  qv_schema_release(schema);
+}
+
 static void test_ipc_read_file(void **state) {
   (void)state;
   g.input = g.file;
@@ -653,6 +688,7 @@ int main(void) {
       cmocka_unit_test(test_ipc_write_plain),
       cmocka_unit_test(test_ipc_write_compressed),
       cmocka_unit_test(test_ipc_read_stream),
+      cmocka_unit_test(test_ipc_read_stream_schema_cached),
       cmocka_unit_test(test_ipc_read_file),
       cmocka_unit_test(test_ipc_dictionary_delta_and_replacement),
       cmocka_unit_test(test_json_write),

@@ -3,13 +3,14 @@
  *
  * quiver's default allocator (src/core/allocator.c) serves every block of
  * 1 MiB or more with an anonymous mmap (grown with mremap), and every data
- * buffer (qv_buffer_allocate with a NULL allocator: decompression outputs,
- * message bodies) comes from that allocator. So any allocation sized by a
- * claim of 1 MiB or more must pass through mmap or mremap. This header
- * interposes both symbols in the test executable (quiver is linked
- * statically, so its calls bind here; the real functions are found with
- * dlsym(RTLD_NEXT), which under ASan are the sanitizer's interceptors) and
- * records the largest anonymous mapping requested while the probe is on.
+ * buffer comes from that allocator (message bodies) or from the heap
+ * allocator, which calls posix_memalign (decompression outputs). So any
+ * allocation sized by a claim of 1 MiB or more must pass through mmap,
+ * mremap or posix_memalign. This header interposes the three symbols in
+ * the test executable (quiver is linked statically, so its calls bind
+ * here; the real functions are found with dlsym(RTLD_NEXT), which under
+ * ASan are the sanitizer's interceptors) and records the largest anonymous
+ * mapping or aligned block requested while the probe is on.
  * Tests pair every "nothing big was allocated" assertion with a positive
  * control that shows the probe does see a large allocation.
  *
@@ -53,12 +54,21 @@ void *mremap(void *old, size_t old_len, size_t new_len, int flags, ...) {
   return real(old, old_len, new_len, flags);
 }
 
+typedef int (*rt_memalign_fn)(void **, size_t, size_t);
+
+int posix_memalign(void **out, size_t alignment, size_t n) {
+  static rt_memalign_fn real;
+  if (real == NULL) real = (rt_memalign_fn)dlsym(RTLD_NEXT, "posix_memalign");
+  if (rt_probe_on && n > rt_probe_max) rt_probe_max = n;
+  return real(out, alignment, n);
+}
+
 static inline void rt_probe_start(void) {
   rt_probe_max = 0;
   rt_probe_on = true;
 }
 
-/* Stops the probe; returns the largest anonymous mapping seen. */
+/* Stops the probe; returns the largest anonymous mapping or aligned block seen. */
 static inline size_t rt_probe_stop(void) {
   rt_probe_on = false;
   return rt_probe_max;
