@@ -289,7 +289,10 @@ static bool literal(qv__jsonl_parser *ps, const char *word, size_t len) {
   return true;
 }
 
-static qv_status read_number(qv__jsonl_parser *ps, int32_t depth, qv__jsonl_number *out) {
+/* Reads the number at ps->p. With !want_value (inference) only the syntax
+ * and whether it is an int64 are needed: the float conversion, the costly
+ * part, is skipped. */
+static qv_status read_number(qv__jsonl_parser *ps, int32_t depth, qv__jsonl_number *out, bool want_value) {
   const uint8_t *start = ps->p, *p = start, *end = ps->end;
   const bool neg = p < end && *p == '-';
   if (neg) p++;
@@ -374,6 +377,10 @@ static qv_status read_number(qv__jsonl_parser *ps, int32_t depth, qv__jsonl_numb
     }
   }
   out->is_int = false;
+  if (!want_value) {
+    out->d = 0;
+    return QV_OK;
+  }
   if (!lost && mantissa < ((uint64_t)1 << 53) && exp10 >= -22 && exp10 <= 22) {
     /* Exact: both operands are exact doubles, so one rounding. */
     double d = (double)mantissa;
@@ -615,7 +622,7 @@ static qv_status value(qv__jsonl_parser *ps, qv__jsonl_shape *sh, int32_t depth)
       if (c != '-' && c != 'N' && c != 'I' && !is_digit(c))
         return expected(ps, depth, "a value (object, array, string, number, true, false or null)");
       qv__jsonl_number num;
-      QV_RETURN_IF_ERROR(read_number(ps, depth, &num));
+      QV_RETURN_IF_ERROR(read_number(ps, depth, &num, append));
       if (infer) return unify(ps, sh, num.is_int ? QV__JSONL_INT : QV__JSONL_FLOAT, at, depth);
       if (append && (st = qv__jsonl_append_number(sh->builder, sh->type, &num, why, sizeof why)) != QV_OK)
         return scalar_failed(ps, at, depth, st, why);

@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "jsonl/internal.h"
@@ -165,10 +166,13 @@ done:
   return st;
 }
 
-/* Reads fd to its end into a malloc'd buffer, refusing more than
- * max_input bytes or a line longer than max_line as soon as it arrives. */
-static qv_status slurp(int fd, const char *what, const limits *l, char **out, size_t *size, qv_error *err) {
+/* Reads fd to its end into a malloc'd buffer (sized from `hint` bytes when
+ * known), refusing more than max_input bytes or a line longer than
+ * max_line as soon as it arrives. */
+static qv_status slurp(int fd, const char *what, const limits *l, int64_t hint, char **out, size_t *size,
+                       qv_error *err) {
   size_t cap = 1 << 16, len = 0;
+  if (hint > 0 && hint < l->max_input) cap = (size_t)hint + 1; /* +1: the read that sees the end */
   char *buf = malloc(cap);
   QV_CHECK_ALLOC(buf, err);
   int64_t line = 1, line_len = 0;
@@ -190,9 +194,15 @@ static qv_status slurp(int fd, const char *what, const limits *l, char **out, si
       break;
     }
     if (got == 0) break;
-    for (ssize_t k = 0; k < got; k++) {
-      if (buf[len + (size_t)k] == '\n') line++, line_len = 0;
-      else if (++line_len > l->max_line) break;
+    const char *p = buf + len, *end = buf + len + got;
+    while (p < end) {
+      const char *nl = memchr(p, '\n', (size_t)(end - p));
+      line_len += (nl ? nl : end) - p;
+      if (line_len > l->max_line) break;
+      if (nl == NULL) break;
+      line++;
+      line_len = 0;
+      p = nl + 1;
     }
     len += (size_t)got;
     if (line_len > l->max_line) {
@@ -221,7 +231,9 @@ static qv_status read_fd_named(int fd, const char *what, const qv_jsonl_read_opt
   QV_RETURN_IF_ERROR(resolve(opts ? opts : &k_defaults, &l, err));
   char *buf = NULL;
   size_t size = 0;
-  QV_RETURN_IF_ERROR(slurp(fd, what, &l, &buf, &size, err));
+  struct stat sb;
+  const int64_t hint = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) ? (int64_t)sb.st_size : 0;
+  QV_RETURN_IF_ERROR(slurp(fd, what, &l, hint, &buf, &size, err));
   qv_status st = qv_jsonl_read_memory(buf, size, opts, out, err);
   free(buf);
   return st;
