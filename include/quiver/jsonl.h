@@ -5,7 +5,7 @@
  * are allowed), and returns a one-batch table whose columns are the
  * objects' members in order of first appearance. A member missing from a
  * row is null there. JSON objects become struct columns and arrays become
- * lists, nested to any depth (up to max_depth).
+ * lists, nested up to max_depth (64 levels, the most any quiver type nests).
  *
  * Types are inferred from ALL rows the way pyarrow.json.read_json infers
  * them: null fits any type; true/false -> bool; numbers -> int64, promoted
@@ -58,6 +58,9 @@ extern "C" {
 #define QV_JSONL_DEFAULT_MAX_INPUT ((int64_t)1 << 30)
 #define QV_JSONL_DEFAULT_MAX_LINE ((int64_t)64 << 20)
 #define QV_JSONL_DEFAULT_MAX_DEPTH 64
+/* Largest max_depth accepted: arrays nest at most 64 levels in quiver (what
+ * validation accepts for any type), and it bounds the parser's recursion. */
+#define QV_JSONL_MAX_DEPTH_LIMIT 64
 
 /* Fields an explicit schema does not name. */
 typedef enum qv_jsonl_unexpected {
@@ -72,7 +75,8 @@ typedef struct qv_jsonl_read_options {
   const qv_schema *schema;
   qv_jsonl_unexpected unexpected_fields;
   /* Deepest nesting of arrays and objects inside a row (the row object is
-   * depth 1): QV_ERR_LIMIT past it. 0 = default. */
+   * depth 1): QV_ERR_LIMIT past it. 0 = default; at most
+   * QV_JSONL_MAX_DEPTH_LIMIT (QV_ERR_INVALID_ARGUMENT). */
   int32_t max_depth;
   /* Most bytes of one row: QV_ERR_LIMIT past it (checked as bytes arrive
    * from an fd, so an endless line is refused without reading it all).

@@ -4,7 +4,7 @@
 path, bytes (or any buffer) or a file-like object of JSON objects, one per
 row, into a Table, inferring types as pyarrow.json.read_json does (int64
 promoted to float64, null to anything; ISO date-times to timestamp[s];
-objects to structs and arrays to lists at any depth); a column whose JSON
+objects to structs and arrays to lists, up to 64 levels deep); a column whose JSON
 kinds conflict raises ArrowInvalid naming the line, the column and the
 path. ``ParseOptions(explicit_schema=..., unexpected_field_behavior=
 "infer" | "ignore" | "error")`` fixes types. ``write_json(data,
@@ -17,7 +17,7 @@ duckdb read it back) and returns the bytes when no output is given::
 
 ``use_threads``, ``block_size`` and ``newlines_in_values`` are accepted;
 objects may always span lines. Bounds: ``ReadOptions(max_depth=64,
-max_line_length=64 MiB, max_input_size=1 GiB)``.
+max_line_length=64 MiB, max_input_size=1 GiB)``; max_depth is at most 64.
 """
 import os
 

@@ -31,6 +31,9 @@ typedef struct limits {
 static qv_status resolve(const qv_jsonl_read_options *o, limits *l, qv_error *err) {
   if (o->max_depth < 0 || o->max_line_length < 0 || o->max_input_size < 0)
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "JSONL options: limits must not be negative");
+  if (o->max_depth > QV_JSONL_MAX_DEPTH_LIMIT)
+    return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "JSONL options: max_depth %d is past the largest accepted, %d",
+                        (int)o->max_depth, QV_JSONL_MAX_DEPTH_LIMIT);
   if (o->unexpected_fields != QV_JSONL_UNEXPECTED_INFER && o->unexpected_fields != QV_JSONL_UNEXPECTED_IGNORE &&
       o->unexpected_fields != QV_JSONL_UNEXPECTED_ERROR)
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "JSONL options: unknown unexpected_fields value %d",

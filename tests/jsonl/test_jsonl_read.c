@@ -99,6 +99,23 @@ static void test_deep_nesting_within_limit(void **state) {
   qv_table *t = jt_read(text, NULL);
   assert_int_equal(t->n_rows, 1);
   qv_table_release(t);
+  /* The deepest nesting accepted: 63 arrays inside the row object, a type
+   * 63 levels deep that validation accepts (64 is its limit). */
+  const int levels = QV_JSONL_MAX_DEPTH_LIMIT - 1;
+  char *deep = malloc((size_t)levels * 2 + 16);
+  assert_non_null(deep);
+  n = 0;
+  n += (size_t)sprintf(deep, "{\"a\":");
+  for (int k = 0; k < levels; k++) deep[n++] = '[';
+  for (int k = 0; k < levels; k++) deep[n++] = ']';
+  deep[n++] = '}';
+  deep[n] = '\0';
+  qv_jsonl_read_options o = QV_JSONL_READ_OPTIONS_DEFAULT;
+  o.max_depth = QV_JSONL_MAX_DEPTH_LIMIT;
+  t = jt_read(deep, &o);
+  assert_int_equal(t->n_rows, 1);
+  qv_table_release(t);
+  free(deep);
 }
 
 static void test_whitespace_and_layout(void **state) {

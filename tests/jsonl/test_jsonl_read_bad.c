@@ -188,6 +188,8 @@ static void test_bad_options(void **state) {
   qv_jsonl_read_options o = QV_JSONL_READ_OPTIONS_DEFAULT;
   o.max_depth = -1;
   EXPECT("{}", &o, QV_ERR_INVALID_ARGUMENT, "limits must not be negative");
+  o.max_depth = QV_JSONL_MAX_DEPTH_LIMIT + 1;
+  EXPECT("{}", &o, QV_ERR_INVALID_ARGUMENT, "max_depth 65 is past the largest accepted, 64");
   o.max_depth = 0;
   o.unexpected_fields = (qv_jsonl_unexpected)7;
   EXPECT("{}", &o, QV_ERR_INVALID_ARGUMENT, "unknown unexpected_fields value 7");
