@@ -2,7 +2,8 @@
  *
  * The reader takes a sequence of JSON objects, one per row (rows are
  * normally one per line; white space, blank lines and CRLF between objects
- * are allowed), and returns a one-batch table whose columns are the
+ * are allowed), and returns a table (one batch; two when an input of
+ * 1 MiB or more was read in two parts on two cores) whose columns are the
  * objects' members in order of first appearance. A member missing from a
  * row is null there. JSON objects become struct columns and arrays become
  * lists, nested up to max_depth (64 levels, the most any quiver type nests).
@@ -88,8 +89,8 @@ typedef struct qv_jsonl_read_options {
 
 #define QV_JSONL_READ_OPTIONS_DEFAULT {0}
 
-/* Reads JSON Lines from memory (not retained) into a one-batch table
- * (*out, caller owns). Errors: QV_ERR_INVALID_DATA (malformed JSON, a row
+/* Reads JSON Lines from memory (not retained) into a table (*out, caller
+ * owns; see above for its batches). Errors: QV_ERR_INVALID_DATA (malformed JSON, a row
  * that is not an object, invalid UTF-8, a duplicate key, a column whose
  * kinds conflict, a value that does not fit the schema's type, empty
  * input), QV_ERR_LIMIT (max_input_size, max_line_length, max_depth),

@@ -72,6 +72,14 @@ qv_status qv__jsonl_shape_add(qv__jsonl_shape *s, const char *name, int64_t len,
 /* Makes s->type for s and its children (fixed types kept, structs rebuilt
  * with any inferred members) and allocates the structs' `seen` arrays. */
 qv_status qv__jsonl_shape_finish_types(qv__jsonl_shape *s, qv_error *err);
+/* A deep copy of what pass 1 knows (kinds, fixed types, members); no
+ * types or builders. NULL when out of memory. */
+qv__jsonl_shape *qv__jsonl_shape_clone(const qv__jsonl_shape *src);
+/* Unifies src (pass 1 over another part of the input) into dst: kinds by
+ * the parser's rules, members missing from dst appended in src's order.
+ * QV_ERR_INVALID_DATA when kinds conflict (no position: the caller reads
+ * the input again in one part to report it). */
+qv_status qv__jsonl_shape_merge(qv__jsonl_shape *dst, const qv__jsonl_shape *src, qv_error *err);
 /* Binds builder b (built for s->type) to s and the children builders to
  * the children shapes. */
 void qv__jsonl_shape_bind(qv__jsonl_shape *s, qv_builder *b);

@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -107,31 +108,152 @@ static qv_status root_shape(const qv_jsonl_read_options *o, qv__jsonl_shape **ou
   return QV_OK;
 }
 
-static qv_status build_table(qv__jsonl_parser *ps, qv__jsonl_shape *root, qv_table **out, qv_error *err) {
+/* One pass of the parser over data[0, size): inference into `root`
+ * (out NULL), or building a one-batch table into *out from `root`. */
+static qv_status parse_pass(const uint8_t *data, size_t size, const limits *l, qv_jsonl_unexpected unexpected,
+                            qv__jsonl_shape *root, qv_table **out, int64_t *rows, qv_error *err) {
+  const bool build = out != NULL;
+  const uint8_t *base = size ? data : (const uint8_t *)"";
+  qv__jsonl_parser ps = {base, base, base + size, base, 1, build, unexpected, l->max_depth, NULL, 0, NULL, err};
   const int32_t n = root->n_members;
-  qv_builder **builders = calloc((size_t)n + 1, sizeof *builders);
-  qv_array **arrays = calloc((size_t)n + 1, sizeof *arrays);
+  qv_builder **builders = NULL;
+  qv_array **arrays = NULL;
   qv_status st = QV_OK;
-  QV_CHECK_ALLOC_GOTO(builders, st, err, done);
-  QV_CHECK_ALLOC_GOTO(arrays, st, err, done);
-  QV_GOTO_IF_ERROR(st, qv__jsonl_shape_finish_types(root, err), done);
-  for (int32_t i = 0; i < n; i++) {
-    QV_GOTO_IF_ERROR(st, qv_builder_new(root->members[i]->type, NULL, &builders[i], err), done);
-    qv__jsonl_shape_bind(root->members[i], builders[i]);
+  ps.path = calloc((size_t)l->max_depth + 1, sizeof *ps.path);
+  QV_CHECK_ALLOC_GOTO(ps.path, st, err, done);
+  if (build) {
+    builders = calloc((size_t)n + 1, sizeof *builders);
+    arrays = calloc((size_t)n + 1, sizeof *arrays);
+    QV_CHECK_ALLOC_GOTO(builders, st, err, done);
+    QV_CHECK_ALLOC_GOTO(arrays, st, err, done);
+    QV_GOTO_IF_ERROR(st, qv__jsonl_shape_finish_types(root, err), done);
+    for (int32_t i = 0; i < n; i++) {
+      QV_GOTO_IF_ERROR(st, qv_builder_new(root->members[i]->type, NULL, &builders[i], err), done);
+      qv__jsonl_shape_bind(root->members[i], builders[i]);
+    }
   }
-  ps->build = true;
-  ps->p = ps->base;
-  ps->line = 1;
-  ps->line_start = ps->base;
-  int64_t rows = 0;
-  QV_GOTO_IF_ERROR(st, qv__jsonl_parse_rows(ps, root, &rows), done);
-  for (int32_t i = 0; i < n; i++) QV_GOTO_IF_ERROR(st, qv_builder_finish(builders[i], &arrays[i], err), done);
-  st = qv_table_from_arrays((const char *const *)root->names, arrays, n, out, err);
+  QV_GOTO_IF_ERROR(st, qv__jsonl_parse_rows(&ps, root, rows), done);
+  if (build) {
+    for (int32_t i = 0; i < n; i++) QV_GOTO_IF_ERROR(st, qv_builder_finish(builders[i], &arrays[i], err), done);
+    st = qv_table_from_arrays((const char *const *)root->names, arrays, n, out, err);
+  }
 done:
   for (int32_t i = 0; arrays && i < n; i++) qv_array_release(arrays[i]);
   for (int32_t i = 0; builders && i < n; i++) qv_builder_free(builders[i]);
   free(arrays);
   free(builders);
+  free(ps.path);
+  free(ps.scratch);
+  return st;
+}
+
+static qv_status read_sequential(const uint8_t *data, size_t size, const qv_jsonl_read_options *o, const limits *l,
+                                 qv_table **out, qv_error *err) {
+  qv__jsonl_shape *root = NULL;
+  bool needs_inference = true;
+  QV_RETURN_IF_ERROR(root_shape(o, &root, &needs_inference, err));
+  int64_t rows = 0;
+  qv_status st = QV_OK;
+  if (needs_inference) QV_GOTO_IF_ERROR(st, parse_pass(data, size, l, o->unexpected_fields, root, NULL, &rows, err), done);
+  if (needs_inference && rows == 0 && o->schema == NULL)
+    QV_FAIL_GOTO(st, done, err, QV_ERR_INVALID_DATA, "JSONL input is empty: expected one JSON object per line");
+  st = parse_pass(data, size, l, o->unexpected_fields, root, out, &rows, err);
+done:
+  qv__jsonl_shape_free(root);
+  return st;
+}
+
+/* ---- two parts on two cores ----
+ *
+ * The input is cut at the first line break after its middle. If the cut
+ * falls inside a row (an object spread over lines), the first part ends
+ * inside an unclosed object and fails; so when both parts read without
+ * error, the cut was between rows and each part is a JSON Lines text of
+ * its own. Pass 1 runs on both parts at once, the second part's shapes are
+ * merged into the first's (the parser's unification rules, members in
+ * order of first appearance), each part builds its batch from a copy of
+ * the merged shapes, and the table holds the two batches. Any failure
+ * (including a kind conflict found only by the merge) reads the whole
+ * input again in one part, so every message names the right line. */
+
+#define PARALLEL_MIN_BYTES ((size_t)1 << 20)
+
+typedef struct part {
+  const uint8_t *data;
+  size_t size;
+  const qv_jsonl_read_options *o;
+  const limits *l;
+  qv__jsonl_shape *root;
+  bool build;
+  qv_table *table;
+  int64_t rows;
+  qv_status st;
+  qv_error err;
+} part;
+
+static void run_part(part *p) {
+  p->st = parse_pass(p->data, p->size, p->l, p->o->unexpected_fields, p->root, p->build ? &p->table : NULL,
+                     &p->rows, &p->err);
+}
+
+static void *part_thread(void *arg) {
+  run_part(arg);
+  return NULL;
+}
+
+/* Runs both parts, the first on a new thread (inline if none starts). */
+static void run_both(part *parts) {
+  pthread_t th;
+  const bool started = pthread_create(&th, NULL, part_thread, &parts[0]) == 0;
+  if (!started) run_part(&parts[0]);
+  run_part(&parts[1]);
+  if (started) pthread_join(th, NULL);
+}
+
+/* QV_OK with *out set, or any status (the caller then reads sequentially). */
+static qv_status read_parallel(const uint8_t *data, size_t size, size_t cut, const qv_jsonl_read_options *o,
+                               const limits *l, qv_table **out, qv_error *err) {
+  part parts[2];
+  memset(parts, 0, sizeof parts);
+  parts[0].data = data;
+  parts[0].size = cut;
+  parts[1].data = data + cut;
+  parts[1].size = size - cut;
+  bool needs_inference = true;
+  qv_status st = QV_OK;
+  for (int k = 0; k < 2 && st == QV_OK; k++) {
+    parts[k].o = o;
+    parts[k].l = l;
+    st = root_shape(o, &parts[k].root, &needs_inference, err);
+  }
+  if (st == QV_OK && needs_inference) {
+    run_both(parts);
+    st = parts[0].st != QV_OK ? parts[0].st : parts[1].st;
+    if (st == QV_OK && parts[0].rows + parts[1].rows == 0) st = QV_ERR_INVALID_DATA;
+    if (st == QV_OK) st = qv__jsonl_shape_merge(parts[0].root, parts[1].root, err);
+    if (st == QV_OK) {
+      qv__jsonl_shape_free(parts[1].root);
+      parts[1].root = qv__jsonl_shape_clone(parts[0].root);
+      if (parts[1].root == NULL) st = qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory (JSONL shapes)");
+    }
+  }
+  if (st == QV_OK) {
+    parts[0].build = parts[1].build = true;
+    run_both(parts);
+    st = parts[0].st != QV_OK ? parts[0].st : parts[1].st;
+  }
+  if (st == QV_OK) {
+    qv_batch *batches[4];
+    int64_t n = 0;
+    for (int k = 0; k < 2; k++)
+      for (int64_t b = 0; b < parts[k].table->n_batches && n < 4; b++) batches[n++] = parts[k].table->batches[b];
+    if (n == 0) *out = qv_table_retain(parts[0].table); /* no columns: nothing to join */
+    else st = qv_table_from_batches(batches, n, out, err);
+  }
+  for (int k = 0; k < 2; k++) {
+    qv__jsonl_shape_free(parts[k].root);
+    qv_table_release(parts[k].table);
+  }
   return st;
 }
 
@@ -148,25 +270,15 @@ qv_status qv_jsonl_read_memory(const void *data, size_t size, const qv_jsonl_rea
     return qv_error_set(err, QV_ERR_LIMIT, "JSONL input of %llu bytes is past the limit of %lld (max_input_size)",
                         (unsigned long long)size, (long long)l.max_input);
   QV_RETURN_IF_ERROR(check_lines(data, size, l.max_line, err));
-  qv__jsonl_shape *root = NULL;
-  bool needs_inference = true;
-  QV_RETURN_IF_ERROR(root_shape(o, &root, &needs_inference, err));
-  const uint8_t *base = size ? (const uint8_t *)data : (const uint8_t *)"";
-  qv__jsonl_parser ps = {base, base, base + size, base, 1, false, o->unexpected_fields, l.max_depth,
-                         NULL, 0, NULL, err};
-  qv_status st = QV_OK;
-  ps.path = calloc((size_t)l.max_depth + 1, sizeof *ps.path);
-  QV_CHECK_ALLOC_GOTO(ps.path, st, err, done);
-  int64_t rows = 0;
-  if (needs_inference) QV_GOTO_IF_ERROR(st, qv__jsonl_parse_rows(&ps, root, &rows), done);
-  if (needs_inference && rows == 0 && o->schema == NULL)
-    QV_FAIL_GOTO(st, done, err, QV_ERR_INVALID_DATA, "JSONL input is empty: expected one JSON object per line");
-  st = build_table(&ps, root, out, err);
-done:
-  free(ps.path);
-  free(ps.scratch);
-  qv__jsonl_shape_free(root);
-  return st;
+  const uint8_t *bytes = data;
+  if (size >= PARALLEL_MIN_BYTES) {
+    const uint8_t *nl = memchr(bytes + size / 2, '\n', size - size / 2);
+    if (nl != NULL && nl + 1 < bytes + size) {
+      qv_error ignored;
+      if (read_parallel(bytes, size, (size_t)(nl + 1 - bytes), o, &l, out, &ignored) == QV_OK) return QV_OK;
+    }
+  }
+  return read_sequential(bytes, size, o, &l, out, err);
 }
 
 /* Reads fd to its end into a malloc'd buffer (sized from `hint` bytes when

@@ -257,3 +257,56 @@ void qv__jsonl_shape_bind(qv__jsonl_shape *s, qv_builder *b) {
   for (int32_t i = 0; s->kind == QV__JSONL_STRUCT && i < s->n_members; i++)
     qv__jsonl_shape_bind(s->members[i], qv_builder_child(b, i));
 }
+
+qv__jsonl_shape *qv__jsonl_shape_clone(const qv__jsonl_shape *src) {
+  qv__jsonl_shape *s = qv__jsonl_shape_new(src->kind);
+  if (s == NULL) return NULL;
+  s->fixed = src->fixed ? qv_type_retain(src->fixed) : NULL;
+  s->closed = src->closed;
+  if (src->item != NULL && (s->item = qv__jsonl_shape_clone(src->item)) == NULL) goto fail;
+  for (int32_t i = 0; i < src->n_members; i++)
+    if (qv__jsonl_shape_add(s, src->names[i], src->name_lens[i], qv__jsonl_shape_clone(src->members[i]), NULL) !=
+        QV_OK)
+      goto fail;
+  return s;
+fail:
+  qv__jsonl_shape_free(s);
+  return NULL;
+}
+
+/* The kind a column has once both kinds were seen, or -1 when they
+ * conflict (the rules of the parser's unify). */
+static int merged_kind(qv__jsonl_kind a, qv__jsonl_kind b) {
+  if (a == b || b == QV__JSONL_NULL) return (int)a;
+  if (a == QV__JSONL_NULL) return (int)b;
+  if ((a == QV__JSONL_INT && b == QV__JSONL_FLOAT) || (a == QV__JSONL_FLOAT && b == QV__JSONL_INT))
+    return QV__JSONL_FLOAT;
+  if ((a == QV__JSONL_TIMESTAMP && b == QV__JSONL_STRING) || (a == QV__JSONL_STRING && b == QV__JSONL_TIMESTAMP))
+    return QV__JSONL_STRING;
+  return -1;
+}
+
+qv_status qv__jsonl_shape_merge(qv__jsonl_shape *dst, const qv__jsonl_shape *src, qv_error *err) {
+  if (dst->fixed == NULL) {
+    const int k = merged_kind(dst->kind, src->kind);
+    if (k < 0)
+      return qv_error_set(err, QV_ERR_INVALID_DATA, "a column changed from %s to %s",
+                          qv__jsonl_kind_json_name(dst->kind), qv__jsonl_kind_json_name(src->kind));
+    dst->kind = (qv__jsonl_kind)k;
+  }
+  if (src->item != NULL) {
+    if (dst->item != NULL) QV_RETURN_IF_ERROR(qv__jsonl_shape_merge(dst->item, src->item, err));
+    else if ((dst->item = qv__jsonl_shape_clone(src->item)) == NULL)
+      return qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory (JSONL shapes)");
+  }
+  for (int32_t i = 0; i < src->n_members; i++) {
+    const int32_t at = qv__jsonl_shape_find(dst, src->names[i], src->name_lens[i]);
+    if (at >= 0) {
+      QV_RETURN_IF_ERROR(qv__jsonl_shape_merge(dst->members[at], src->members[i], err));
+    } else {
+      QV_RETURN_IF_ERROR(
+          qv__jsonl_shape_add(dst, src->names[i], src->name_lens[i], qv__jsonl_shape_clone(src->members[i]), err));
+    }
+  }
+  return QV_OK;
+}
