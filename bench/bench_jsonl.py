@@ -65,7 +65,7 @@ def main():
         q_cli = best_of(3, lambda: subprocess.run([cli, "convert", path, out, "--to", "stream"], check=True))
         print(f"JSON Lines read, {size:.0f} MiB, 7 columns (int, float, bool, string, timestamp, list, struct);")
         print("best of 3 by wall time, with that run's CPU time (all threads):")
-        for name, (w, c) in [("quiver.json.read_json (1 thread)", q), ("pyarrow.json.read_json (2 threads)", p),
+        for name, (w, c) in [("quiver.json.read_json (2 threads)", q), ("pyarrow.json.read_json (2 threads)", p),
                              ("polars.read_ndjson", pl_t)]:
             print(f"  {name:36s} wall {w:6.3f} s ({size / w:6.1f} MiB/s)  cpu {c:6.3f} s  "
                   f"quiver/peer wall {w / q[0]:.2f}x cpu {c / q[1]:.2f}x")
