@@ -226,7 +226,7 @@ static bool is_number_type(const qv_type *t) {
 }
 
 static qv_status fill_cells(cli_rows_writer *w, const cli_row_queue *q, cells *c, int64_t *row, qv_error *err) {
-  static const qv_print_options k_opts = {10, 5, 2, 200};
+  static const qv_print_options k_opts = {10, 5, 2, 200, 0};
   for (int64_t b = 0; b < q->n; b++) {
     const qv_batch *batch = q->b[b];
     QV_RETURN_IF_ERROR(qv_batch_validate(batch, QV_VALIDATE_STRUCTURE, err));
