@@ -94,6 +94,16 @@ QV_API qv_status qv_table_to_string(const qv_table *table, const qv_print_option
                                     qv_error *err);
 
 
+/* The compact text of slot i of `array` alone ("1", "null", "\"x\"",
+ * "[1,2]", "{a: 1}"), for row-oriented displays, into a new string (*out,
+ * qv_free_string). The array is NOT validated here (a display calls this
+ * per cell): it must have passed structural validation, as every reader's
+ * output has; slots are still bounds checked, so content that breaks the
+ * rules gives QV_ERR_INVALID_DATA naming the slot, never a crash.
+ * QV_ERR_OUT_OF_RANGE when i is not in [0, length). */
+QV_API qv_status qv_array_value_to_string(const qv_array *array, int64_t i, const qv_print_options *opts,
+                                          char **out, qv_error *err);
+
 /* Writes the same text (plus a trailing newline) to `f`. QV_ERR_IO if the
  * write fails. */
 QV_API qv_status qv_array_print(FILE *f, const qv_array *array, const qv_print_options *opts,

@@ -24,6 +24,7 @@
 #include "quiver/json.h"
 #include "quiver/compute.h"
 #include "quiver/csv.h"
+#include "quiver/jsonl.h"
 #include "quiver/shm.h"
 #include "quiver/atomic_file.h"
 

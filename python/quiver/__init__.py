@@ -455,5 +455,7 @@ def table(data, names=None, schema=None, metadata=None):
 
 from . import ipc  # noqa: E402  (quiver.ipc: read/write Arrow IPC streams and files)
 from . import shm  # noqa: E402,F401  (quiver.shm: zero-copy sharing between processes on one host)
+from . import csv  # noqa: E402,F401  (quiver.csv: read_csv/open_csv/write_csv, pyarrow's names)
+from . import json  # noqa: E402,F401  (quiver.json: read_json/write_json, JSON Lines)
 from ._methods import concat_arrays, concat_tables  # noqa: E402,F401
 from .ipc import RecordBatchReader  # noqa: E402,F401

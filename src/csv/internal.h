@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "core/internal.h"
+#include "core/iso8601.h"
 #include "quiver/csv.h"
 
 /* One field of a block: its bytes are block->data[start, start + len), or,
@@ -102,15 +103,9 @@ bool qv__csv_parse_int64(const char *s, int64_t n, int64_t *out);
 bool qv__csv_parse_float64(const char *s, int64_t n, double *out);
 bool qv__csv_parse_date32(const char *s, int64_t n, int32_t *out);
 
-/* An ISO-8601 timestamp: seconds since the epoch (UTC when has_zone, else
- * wall clock), the fraction in nanoseconds, whether a fraction was written
- * and whether a zone (Z or an offset) was. A bare date is accepted. */
-typedef struct qv__csv_timestamp {
-  int64_t seconds;
-  int32_t nanos;
-  bool has_fraction;
-  bool has_zone;
-} qv__csv_timestamp;
+/* ISO-8601 timestamps (core/iso8601.h): seconds since the epoch, the
+ * fraction in nanoseconds, whether a fraction and a zone were written. */
+typedef qv__iso_timestamp qv__csv_timestamp;
 bool qv__csv_parse_timestamp(const char *s, int64_t n, qv__csv_timestamp *out);
 
 #endif

@@ -50,18 +50,18 @@ run 2 "$Q" frobnicate x
 err_has "unknown command 'frobnicate'"
 run 2 "$Q" cat
 err_has "missing the input file"
-run 2 "$Q" cat --bogus x
+run 2 "$Q" cat --format arrow --bogus x
 err_has "unknown option '--bogus'"
-run 2 "$Q" cat x --head
+run 2 "$Q" cat --format arrow x --head
 err_has "needs a value"
-run 2 "$Q" cat x --head=-3
+run 2 "$Q" cat --format arrow x --head=-3
 err_has "--head wants a non-negative integer"
 run 2 "$Q" stats a b
 err_has "unexpected argument 'b'"
 run 2 "$Q" convert in
 err_has "missing the output file"
 run 2 "$Q" convert in out --to parquet
-err_has "--to wants stream, file, json, csv or tsv"
+err_has "--to wants stream, file, arrow-json, csv, tsv or jsonl"
 run 2 "$Q" convert in out.json --compression zstd
 err_has "--compression applies to IPC output"
 run 2 "$Q" convert in out --compression brotli
@@ -116,7 +116,7 @@ grep -qE '^b +string +14004 +0 +"' "$OUT" || note "no stats line for column b"
 end
 
 begin "cat --head 3 prints the seed's first rows (the demo's values)"
-run 0 "$Q" cat seed.arrows --head 3
+run 0 "$Q" cat --format arrow seed.arrows --head 3
 out_is 'quiver.Table
 a: string
 b: string
@@ -127,7 +127,7 @@ err_empty
 end
 
 begin "cat --columns b --head 2"
-run 0 "$Q" cat --columns b --head 2 seed.arrows
+run 0 "$Q" cat --format arrow --columns b --head 2 seed.arrows
 out_is 'quiver.Table
 b: string
 ----
@@ -135,35 +135,35 @@ b: [["E9fk3OVdKM","qhZWa1N9Gb"]]'
 end
 
 begin "cat without --head windows long columns"
-run 0 "$Q" cat seed.arrows
+run 0 "$Q" cat --format arrow seed.arrows
 out_has '"ak2cp8sAM0"'
 out_has ',...,'
 out_has '"ZfGbP1kpj1"]]'
 end
 
 begin "cat --columns with an unknown column exits 2 naming the columns"
-run 2 "$Q" cat --columns a,zz seed.arrows
+run 2 "$Q" cat --format arrow --columns a,zz seed.arrows
 err_has "no column named 'zz' (the columns are: a, b)"
 end
 
 begin "cat of many batches keeps the first and last (windowed)"
 run 0 "$Q" convert seed.arrows many.arrows --batch-size 100
-run 0 "$Q" cat many.arrows
+run 0 "$Q" cat --format arrow many.arrows
 [ "$(grep -o '\]' "$OUT" | wc -l)" -gt 0 ] || note "no output"
 out_has '"ak2cp8sAM0"'
 out_has '"ZfGbP1kpj1"]]'
 out_has '],...,['
 cp "$OUT" many.txt
 run 0 "$Q" convert many.arrows many.arrow
-run 0 "$Q" cat many.arrow
+run 0 "$Q" cat --format arrow many.arrow
 same many.txt "$OUT"
-run 0 "$Q" cat --all many.arrows
+run 0 "$Q" cat --format arrow --all many.arrows
 out_lacks '...'
 end
 
 # ---------------------------------------------------------------- convert
 begin "convert to file, JSON, JSON.gz, zstd and lz4: same table back"
-run 0 "$Q" cat --all seed.arrows
+run 0 "$Q" cat --format arrow --all seed.arrows
 cp "$OUT" ref.txt
 for target in c.arrow c.json c.json.gz c.zstd.arrows c.lz4.arrow; do
   case $target in
@@ -171,7 +171,7 @@ for target in c.arrow c.json c.json.gz c.zstd.arrows c.lz4.arrow; do
     *.lz4.*) run 0 "$Q" convert seed.arrows $target --compression lz4 ;;
     *) run 0 "$Q" convert seed.arrows $target ;;
   esac
-  run 0 "$Q" cat --all $target
+  run 0 "$Q" cat --format arrow --all $target
   same ref.txt "$OUT"
 done
 run 0 "$Q" stats c.arrow
@@ -196,7 +196,7 @@ run 0 "$Q" convert seed.arrows b.arrow --batch-size 300
 run 0 "$Q" stats b.arrow
 out_has "rows:     1000"
 out_has "batches:  4"
-run 0 "$Q" cat --all b.arrow
+run 0 "$Q" cat --format arrow --all b.arrow
 out_has '"ak2cp8sAM0"'
 end
 
@@ -259,7 +259,7 @@ end
 
 begin "not Arrow, empty, missing, directory: exit 1"
 printf 'hello world\n' >text.txt
-run 1 "$Q" cat text.txt
+run 1 "$Q" cat --format arrow text.txt
 err_has "not an Arrow IPC stream, IPC file or integration JSON"
 : >empty.arrows
 run 1 "$Q" validate empty.arrows
@@ -304,7 +304,7 @@ begin "stdin: file format and JSON through a pipe, regular file redirect"
 sh 0 "cat seed.arrow | '$Q' stats -"
 out_has "format:   IPC file"
 out_has "rows:     1000"
-sh 0 "zcat c.json.gz | '$Q' cat --head 3 -"
+sh 0 "zcat c.json.gz | '$Q' cat --format arrow --head 3 -"
 out_has '"ak2cp8sAM0"'
 sh 0 "cat c.json.gz | '$Q' validate -"
 out_has "<stdin>: OK (JSON (gzip)"
@@ -317,9 +317,9 @@ err_has "quiver stats: <stdin>: "
 end
 
 begin "convert - - streams stdin to stdout"
-sh 0 "cat seed.arrow | '$Q' convert - - --compression zstd | '$Q' convert - - --to file | '$Q' cat --all -"
+sh 0 "cat seed.arrow | '$Q' convert - - --compression zstd | '$Q' convert - - --to file | '$Q' cat --format arrow --all -"
 same ref.txt "$OUT"
-sh 0 "cat seed.arrows | '$Q' convert - - --to json | '$Q' cat --all -"
+sh 0 "cat seed.arrows | '$Q' convert - - --to json | '$Q' cat --format arrow --all -"
 same ref.txt "$OUT"
 end
 
@@ -349,7 +349,7 @@ end
 # ---------------------------------------------------------------- gold files
 if true; then
   begin "gold primitive: cat, schema, stats min/max"
-  run 0 "$Q" cat "$GOLD/generated_primitive.arrow_file"
+  run 0 "$Q" cat --format arrow "$GOLD/generated_primitive.arrow_file"
   out_has "quiver.Table"
   out_has "bool_nullable: bool"
   run 0 "$Q" schema "$GOLD/generated_primitive.arrow_file"
@@ -373,20 +373,20 @@ if true; then
   for f in "$GOLD"/*.arrow_file; do
     b=$(basename "$f" .arrow_file)
     n=$((n + 1))
-    run 0 "$Q" cat --all "$f"
+    run 0 "$Q" cat --format arrow --all "$f"
     cp "$OUT" gold.txt
     run 0 "$Q" convert "$f" g.arrows
     run 0 "$Q" convert g.arrows g.arrow --compression zstd
     run 0 "$Q" convert g.arrow g.json
     for g in g.arrows g.arrow g.json; do
-      run 0 "$Q" cat --all $g
+      run 0 "$Q" cat --format arrow --all $g
       cmp -s gold.txt "$OUT" || note "$b: $g prints differently from the gold file"
     done
     # The gold .stream holds the same rows (compared when both declare the
     # same schema: C++ wrote generated_map_non_canonical.stream with the
     # canonical map field names, its .arrow_file with the custom ones).
     if [ "$("$Q" schema "$GOLD/$b.stream")" == "$("$Q" schema "$f")" ]; then
-      run 0 "$Q" cat --all "$GOLD/$b.stream"
+      run 0 "$Q" cat --format arrow --all "$GOLD/$b.stream"
       cmp -s gold.txt "$OUT" || note "$b: the gold .stream prints differently from the .arrow_file"
     fi
   done
@@ -420,7 +420,7 @@ begin "hostile content: cat, convert and convert --batch-size 1 refuse it"
 for f in utf8-offsets-jump utf8-offsets-jump-nulls ree-unsorted-run-ends; do
   run 0 "$Q" validate "$HOSTILE/$f.arrows"
   run 1 "$Q" validate --full "$HOSTILE/$f.arrows"
-  run 1 "$Q" cat "$HOSTILE/$f.arrows"
+  run 1 "$Q" cat --format arrow "$HOSTILE/$f.arrows"
   err_has "column 'c'"
   for bs in "" "--batch-size 1"; do
     rm -f hostile-out.arrows
@@ -451,14 +451,14 @@ run 0 "$Q" validate --full t.csv
 out_has "(CSV, 3 columns, 3 rows"
 run 0 "$Q" stats t.csv
 out_has "format:   CSV"
-sh 0 "cat t.csv | '$Q' cat - --from csv"
+sh 0 "cat t.csv | '$Q' cat --format arrow - --from csv"
 out_has "id: [[1,2,3]]"
 sh 0 "tr ',' '\t' <t.csv >t.tsv && '$Q' schema t.tsv"
 out_has "name: string"
-run 2 "$Q" cat t.csv --from parquet
-err_has "--from wants csv or tsv"
+run 2 "$Q" cat --format arrow t.csv --from parquet
+err_has "--from wants csv, tsv or jsonl"
 printf 'a,b\n1,2\n3\n' >ragged.csv
-run 1 "$Q" cat ragged.csv
+run 1 "$Q" cat --format arrow ragged.csv
 err_has "CSV line 3: expected 2 fields (as in the header), found 1"
 end
 
@@ -469,6 +469,63 @@ for f in utf8-offsets-jump utf8-offsets-jump-nulls; do
   err_has "column 'c'"
   [ ! -e hostile-out.csv ] || note "convert $f left hostile-out.csv"
 done
+end
+
+# ---------------------------------------------------------------- JSON Lines and rows
+begin "jsonl: read .jsonl/.ndjson and --from jsonl; convert --to jsonl; arrow-json keeps the integration JSON"
+printf '{"id":1,"s":{"x":"a"},"l":[1,2]}\n{"id":2,"s":null,"l":[]}\n{"id":3,"s":{"x":"b\\"q"},"l":null}\n' >t.jsonl
+run 0 "$Q" schema t.jsonl
+out_has "s: struct<x: string>"
+out_has "l: list<item: int64>"
+cp t.jsonl t.ndjson
+run 0 "$Q" stats t.ndjson
+out_has "format:   JSON Lines"
+sh 0 "cat t.jsonl | '$Q' convert - back.jsonl --from jsonl"
+same t.jsonl back.jsonl
+run 0 "$Q" convert t.jsonl t.arrow
+run 0 "$Q" convert t.arrow - --to jsonl
+same t.jsonl "$OUT"
+run 0 "$Q" convert t.arrow j1.json --to arrow-json
+run 0 "$Q" convert t.arrow j2.json --to json
+same j1.json j2.json
+run 0 "$Q" stats j1.json
+out_has "format:   JSON"
+printf '{"a":1}\n{"a":"x"}\n' >bad.jsonl
+run 1 "$Q" cat bad.jsonl
+err_has "JSONL line 2, column 6 (/a): the column changed from number to string"
+end
+
+begin "cat: rows as a table, CSV or JSON Lines; --head and --tail count rows"
+run 0 "$Q" convert seed.arrows many.arrows --batch-size 100
+run 0 "$Q" cat many.arrows --format table --head 2
+out_is 'a           b
+----------  ----------
+ak2cp8sAM0  E9fk3OVdKM
+5CWyK1NSAk  qhZWa1N9Gb
+(2 rows)'
+run 0 "$Q" cat many.arrows --format table
+out_has '... 980 more rows ...'
+out_has '(1000 rows)'
+run 0 "$Q" cat many.arrows --head 2
+out_is 'a,b
+ak2cp8sAM0,E9fk3OVdKM
+5CWyK1NSAk,qhZWa1N9Gb'
+run 0 "$Q" cat many.arrows --tail 1 --format jsonl
+out_is '{"a":"ZfGbP1kpj1","b":"3xrntsEUh6"}'
+run 0 "$Q" cat many.arrows --tail 150
+[ "$(wc -l <"$OUT")" -eq 151 ] || note "--tail 150 printed $(wc -l <"$OUT") lines"
+run 0 "$Q" cat many.arrows --tail 1 --format arrow
+out_has 'a: [["ZfGbP1kpj1"]]'
+run 0 "$Q" cat t.jsonl
+out_is "$(cat t.jsonl)"
+run 0 "$Q" cat t.jsonl --format table
+out_has ' 2  null        []'
+run 2 "$Q" cat t.jsonl --format xml
+err_has "--format wants table, csv, jsonl or arrow"
+run 2 "$Q" cat t.jsonl --head 1 --tail 1
+err_has "give --head or --tail, not both"
+run 1 "$Q" cat t.jsonl --format csv
+err_has "column 's': CSV has no text form"
 end
 
 finish

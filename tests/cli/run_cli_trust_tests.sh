@@ -48,7 +48,7 @@ make_input() {
 normalise() { grep -v -e '^input: ' -e '^size: ' | sed 's/^[^ ]*: OK (/OK (/'; }
 cmd_line() {
   case $1 in
-    cat) echo "cat" ;;
+    cat) echo "cat --format arrow" ;;
     stats) echo "stats" ;;
     validate) echo "validate --full" ;;
     convert) echo "convert --to stream" ;;
@@ -134,7 +134,7 @@ rm -f strict.arrows
 run 1 "$Q" convert --strict noeos.arrows strict.arrows
 [ ! -e strict.arrows ] || note "strict.arrows was written"
 ls strict.arrows.qv-tmp-* >/dev/null 2>&1 && note "a temporary file was left"
-run 0 "$Q" cat --strict seed.arrows
+run 0 "$Q" cat --format arrow --strict seed.arrows
 end
 
 # ------------------------------------------------------------ names and formats
@@ -160,7 +160,7 @@ printf 'FEA1\x00\x00\x00\x00\x10\x00\x00\x00\x00\x00\x00\x00FEA1' >x.feather
 printf 'a,b\n1,2\n3,4\n' >x.csv
 for f in x.parquet:Parquet x.feather:"Feather v1"; do
   file=${f%%:*}; name=${f#*:}
-  run 1 "$Q" cat $file
+  run 1 "$Q" cat --format arrow $file
   err_has "$name"
   sh 1 "cat $file | '$Q' stats -"
   err_has "$name"
@@ -192,13 +192,13 @@ cat >evil.json <<'EOF'
    "DATA": ["\u001b[2J\u001b]8;;http://x\u0007link\r", "bell\u0007\u0085next\u009b\u0008", "ok"]}]}]}
 EOF
 begin "control characters in names, metadata and values never reach the terminal raw (cat, schema, stats)"
-for c in "cat" "cat --all" "schema" "stats"; do
+for c in "cat --format arrow" "cat --all --format arrow" "cat --format table" "schema" "stats"; do
   run 0 "$Q" $c evil.json
   if LC_ALL=C grep -qP '[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]' "$OUT"; then
     note "$c printed a raw control character: $(LC_ALL=C grep -aoP '.{0,10}[\x00-\x08\x0b-\x1f\x7f].{0,10}' "$OUT" | head -3 | od -c | head -3)"
   fi
 done
-run 0 "$Q" cat evil.json
+run 0 "$Q" cat --format arrow evil.json
 out_has 'a\x1b]0;pwned\x07\x1b[31mred\x0dz\u009b2J\x7f\x01: string'
 out_has '"bell\x07\u0085next\u009b\x08"'
 run 0 "$Q" schema evil.json
@@ -376,9 +376,9 @@ run 1 "$Q" stats --max-json-bytes 1K seed.json
 err_has "[QV_ERR_LIMIT]"
 "$Q" convert seed.arrows seed.json.gz
 cap=$(($(stat -c %s seed.json.gz) + 1024))
-run 1 "$Q" cat --max-json-bytes $cap seed.json.gz
+run 1 "$Q" cat --format arrow --max-json-bytes $cap seed.json.gz
 err_has "inflates to more than the limit of $cap bytes"
-sh 1 "cat seed.json.gz | '$Q' cat --max-json-bytes $cap -"
+sh 1 "cat seed.json.gz | '$Q' cat --format arrow --max-json-bytes $cap -"
 err_has "inflates to more than the limit of $cap bytes"
 run 0 "$Q" stats --max-json-bytes 10M seed.json
 end
@@ -395,7 +395,7 @@ err_has "[QV_ERR_LIMIT]"
 run 0 "$Q" stats --max-total-decompressed 0 z.arrows
 run 2 "$Q" stats --max-decompressed lots z.arrows
 err_has "--max-decompressed wants a positive size"
-run 2 "$Q" cat --max-json-bytes 0 z.arrows
+run 2 "$Q" cat --format arrow --max-json-bytes 0 z.arrows
 err_has "--max-json-bytes wants a positive size"
 end
 
@@ -416,7 +416,7 @@ done
 run 0 "$Q" convert --help
 out_has "SIGINT, SIGTERM"
 out_has "need --to"
-run 0 "$Q" cat --help
+run 0 "$Q" cat --format arrow --help
 out_has "--strict"
 end
 

@@ -49,6 +49,9 @@ int qv_fuzz_json(const uint8_t *data, size_t size);
 /* CSV reader and writer: the bytes are a whole CSV text. */
 int qv_fuzz_csv(const uint8_t *data, size_t size);
 
+/* JSON Lines reader and writer: the bytes are a whole JSON Lines text. */
+int qv_fuzz_jsonl(const uint8_t *data, size_t size);
+
 /* Hostile arrays: the bytes are a program that builds an array passing
  * structural validation but breaking content rules (fuzz_hostile_build.h);
  * every consumer runs on it (fuzz_consume.h). */

@@ -113,10 +113,12 @@ int cli_input_options_parse(const cli_command *cmd, const cli_opt *opts, cli_inp
     out->json.max_input_size = v;
   }
   out->csv_delimiter = 0;
+  out->jsonl = false;
   if (opts[4].present) {
     if (strcmp(opts[4].value, "csv") == 0) out->csv_delimiter = ',';
     else if (strcmp(opts[4].value, "tsv") == 0) out->csv_delimiter = '\t';
-    else return cli_usage_error(cmd, "--from wants csv or tsv, not '%s'", opts[4].value);
+    else if (strcmp(opts[4].value, "jsonl") == 0 || strcmp(opts[4].value, "ndjson") == 0) out->jsonl = true;
+    else return cli_usage_error(cmd, "--from wants csv, tsv or jsonl, not '%s'", opts[4].value);
   }
   return CLI_EXIT_OK;
 }

@@ -1,5 +1,10 @@
-/* quiver cat: the table, pretty-printed by print.h (header, schema, then
- * one line per column).
+/* quiver cat: the table's rows (rows.c: an aligned table on a terminal,
+ * CSV or JSON Lines into a pipe; --format chooses), or with --format arrow
+ * the pyarrow-like print of print.h (header, schema, then one line per
+ * column), described below.
+ *
+ * --tail N keeps only the last N rows in a queue of batches while reading
+ * (memory: the batches those rows live in).
  *
  * --head N reads only as many batches as the first N rows need and prints
  * all of them. Without it the print is windowed like pyarrow (the first and
@@ -15,18 +20,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
 static const char cat_help[] =
-    "Usage: quiver cat FILE [--head N] [--columns a,b] [--all] [--strict]\n"
+    "Usage: quiver cat FILE [--format table|csv|jsonl|arrow] [--head N | --tail N]\n"
+    "                       [--columns a,b] [--all] [--strict]\n"
     "\n"
-    "Prints the table in FILE (- = stdin): the schema, then each column's values.\n"
-    "FILE may be an Arrow IPC stream or file (compressed or not) or integration\n"
-    "JSON (.json or .json.gz); the format is detected from the bytes.\n"
+    "Prints the rows of the table in FILE (- = stdin). FILE may be an Arrow IPC\n"
+    "stream or file (compressed or not) or integration JSON (.json or .json.gz),\n"
+    "detected from the bytes, or CSV/TSV/JSON Lines (by name or --from).\n"
     "\n"
     "Options:\n"
+    "  --format F         table: aligned columns under a header (the default on a\n"
+    "                     terminal; the first and last 10 rows unless --all, --head\n"
+    "                     or --tail); csv or jsonl (the default into a pipe: CSV,\n"
+    "                     or JSON Lines when a column is nested or binary); arrow:\n"
+    "                     the schema, then each column's values (pyarrow's print)\n"
     "  --head N           only the first N rows (all of them are printed)\n"
+    "  --tail N           only the last N rows (all of them are printed)\n"
     "  --columns a,b      only these columns, in this order\n"
     "  --all              print every row and batch (no \"...\" windowing)\n"
     CLI_INPUT_HELP
@@ -96,11 +109,72 @@ static void keep_free(kept *k) {
   }
 }
 
+/* Every format but arrow, and --tail: batches go to rows.c as they come
+ * (--tail: through a queue of the last rows first). */
+static qv_status print_rows(cli_source *src, const cli_projection *proj, qv_schema *schema, int64_t head,
+                            int64_t tail, cli_rows_format format, bool all, qv_error *err) {
+  cli_rows_writer *w = NULL;
+  cli_row_queue q = {0};
+  q.keep = tail;
+  qv_table *table = NULL;
+  /* A table is for people: always escaped; CSV and JSON Lines only on a terminal. */
+  FILE *out = (format == CLI_ROWS_TABLE || isatty(STDOUT_FILENO)) ? cli_escaping_file(stdout) : stdout;
+  if (out == NULL) return qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory");
+  const int64_t window = (all || head >= 0 || tail >= 0) ? -1 : 10;
+  qv_status st = QV_OK;
+  if (format != CLI_ROWS_ARROW) st = cli_rows_open(out, format, schema, window, &w, err);
+  int64_t rows = 0;
+  while (st == QV_OK && (head < 0 || rows < head)) {
+    qv_batch *b = NULL, *p = NULL;
+    st = cli_source_next(src, &b, err);
+    if (st != QV_OK || b == NULL) break;
+    if (head >= 0 && b->length > head - rows) {
+      st = qv_batch_slice(b, 0, head - rows, &p, err);
+      qv_batch_release(b);
+      b = p;
+      p = NULL;
+      if (st != QV_OK) break;
+    }
+    if (proj->schema) {
+      st = cli_projection_apply(proj, b, &p, err);
+      qv_batch_release(b);
+      b = p;
+      if (st != QV_OK) break;
+    }
+    rows += b->length;
+    if (tail >= 0) {
+      st = cli_row_queue_push(&q, b, err);
+      continue;
+    }
+    st = cli_rows_write(w, b, err);
+    qv_batch_release(b);
+    if (st == QV_OK && cli_stdout_closed()) break;
+  }
+  if (st == QV_OK && tail >= 0) st = cli_row_queue_trim(&q, err);
+  if (st == QV_OK && tail >= 0 && w != NULL)
+    for (int64_t i = 0; st == QV_OK && i < q.n; i++) st = cli_rows_write(w, q.b[i], err);
+  if (st == QV_OK && w != NULL) st = cli_rows_close(w, err);
+  if (st == QV_OK && format == CLI_ROWS_ARROW) {
+    qv_print_options po = qv_print_options_default();
+    po.max_rows = -1;
+    po.max_container_rows = -1;
+    st = qv_table_new(schema, q.b, q.n, &table, err);
+    if (st == QV_OK) st = qv_table_print(out, table, &po, err);
+  }
+  bool write_failed = out != stdout && fclose(out) != 0;
+  if (fflush(stdout) != 0 || ferror(stdout)) write_failed = true;
+  if (st == QV_OK && write_failed && !cli_stdout_closed()) st = qv_error_set(err, QV_ERR_IO, "writing to stdout failed");
+  qv_table_release(table);
+  cli_row_queue_free(&q);
+  cli_rows_free(w);
+  return st;
+}
+
 static int run_cat(int argc, char **argv) {
   const cli_command *cmd = &cli_cmd_cat;
-  enum { O_HEAD, O_COLUMNS, O_ALL, O_INPUT, O_N = O_INPUT + CLI_N_INPUT_OPTS };
-  cli_opt opts[O_N] = {{"head", true, false, NULL}, {"columns", true, false, NULL}, {"all", false, false, NULL},
-                       CLI_INPUT_OPTS};
+  enum { O_HEAD, O_COLUMNS, O_ALL, O_FORMAT, O_TAIL, O_INPUT, O_N = O_INPUT + CLI_N_INPUT_OPTS };
+  cli_opt opts[O_N] = {{"head", true, false, NULL},   {"columns", true, false, NULL}, {"all", false, false, NULL},
+                       {"format", true, false, NULL}, {"tail", true, false, NULL},    CLI_INPUT_OPTS};
   const char *pos[1];
   int n_pos = 0;
   int rc = cli_parse(cmd, argc, argv, opts, O_N, pos, 1, &n_pos);
@@ -109,6 +183,13 @@ static int run_cat(int argc, char **argv) {
   int64_t head = -1;
   if (opts[O_HEAD].present && !cli_parse_count(opts[O_HEAD].value, &head))
     return cli_usage_error(cmd, "--head wants a non-negative integer, not '%s'", opts[O_HEAD].value);
+  int64_t tail = -1;
+  if (opts[O_TAIL].present && !cli_parse_count(opts[O_TAIL].value, &tail))
+    return cli_usage_error(cmd, "--tail wants a non-negative integer, not '%s'", opts[O_TAIL].value);
+  if (head >= 0 && tail >= 0) return cli_usage_error(cmd, "give --head or --tail, not both");
+  cli_rows_format format = CLI_ROWS_TABLE;
+  if (opts[O_FORMAT].present && !cli_parse_rows_format(opts[O_FORMAT].value, &format))
+    return cli_usage_error(cmd, "--format wants table, csv, jsonl or arrow, not '%s'", opts[O_FORMAT].value);
   cli_input_options in_opts;
   rc = cli_input_options_parse(cmd, &opts[O_INPUT], &in_opts);
   if (rc != CLI_EXIT_OK) return rc;
@@ -142,6 +223,12 @@ static int run_cat(int argc, char **argv) {
       goto done;
     }
     schema = proj.schema;
+  }
+  if (!opts[O_FORMAT].present) format = cli_rows_default_format(schema);
+  if (format != CLI_ROWS_ARROW || tail >= 0) {
+    st = print_rows(src, &proj, schema, head, tail, format, opts[O_ALL].present, &err);
+    if (st != QV_OK) rc = cli_data_error(cmd, st == QV_ERR_IO ? "<stdout>" : cli_display_name(path, false), &err);
+    goto done;
   }
   int64_t rows = 0;
   const int64_t n_batches = head < 0 ? cli_source_num_batches(src) : -1;
@@ -194,4 +281,4 @@ done:
   return rc;
 }
 
-const cli_command cli_cmd_cat = {"cat", "print the table", cat_help, run_cat};
+const cli_command cli_cmd_cat = {"cat", "print the rows (table, CSV, JSON Lines) or the Arrow view", cat_help, run_cat};

@@ -86,14 +86,16 @@ typedef enum cli_out_format {
   CLI_OUT_FILE = 1,
   CLI_OUT_JSON = 2,
   CLI_OUT_CSV = 3,
-  CLI_OUT_TSV = 4
+  CLI_OUT_TSV = 4,
+  CLI_OUT_JSONL = 5
 } cli_out_format;
 
-/* Parses --to (stream|file|json|csv|tsv); false if unknown. */
+/* Parses --to (stream|file|arrow-json|json|csv|tsv|jsonl|ndjson; json is
+ * the older name of arrow-json, the integration JSON); false if unknown. */
 bool cli_parse_out_format(const char *s, cli_out_format *out);
 /* The format a path's name implies: .arrow/.arrow_file/.feather/.ipc ->
  * file, .arrows/.stream -> stream, .json/.json.gz -> json, .csv -> csv,
- * .tsv -> tsv; "-" and
+ * .tsv -> tsv, .jsonl/.ndjson -> jsonl; "-" and
  * existing non-regular files (a FIFO, /dev/stdout) -> stream. False for any
  * other name: the command asks for --to rather than write an Arrow stream
  * under a name that promises another format (out.csv, out.parquet). */
@@ -143,13 +145,16 @@ bool cli_binary_to_terminal(const char *path, cli_out_format format);
   "                     (default 64G; 0 = no total cap)\n"                                         \
   "  --max-json-bytes SIZE  most bytes of integration-JSON text read (default 1G)\n"               \
   "                     SIZE: bytes, or with a K, M, G or T suffix (binary units)\n"                 \
-  "  --from FORMAT      read the input as csv or tsv (header line, types inferred);\n"              \
-  "                     inputs named *.csv / *.tsv are read so without it\n"
+  "  --from FORMAT      read the input as csv, tsv (header line, types inferred) or\n"           \
+  "                     jsonl (JSON Lines, one object per row; also ndjson);\n"                  \
+  "                     inputs named *.csv, *.tsv, *.jsonl, *.ndjson are read so\n"              \
+  "                     without it\n"
 
 typedef struct cli_input_options {
   qv_ipc_read_options ipc;
   qv_json_read_options json;
   char csv_delimiter;    /* --from csv (',') or tsv ('\t'); 0 = by the input's name, else detected */
+  bool jsonl;            /* --from jsonl / ndjson */
   bool strict;           /* a stream without its EOS marker is an error */
   const char *command;   /* for the warning's "quiver CMD: " */
 } cli_input_options;
@@ -164,7 +169,8 @@ typedef enum cli_in_format {
   CLI_IN_STREAM = 0,
   CLI_IN_FILE = 1,
   CLI_IN_JSON = 2,
-  CLI_IN_CSV = 3
+  CLI_IN_CSV = 3,
+  CLI_IN_JSONL = 4
 } cli_in_format;
 
 typedef struct cli_source cli_source;
@@ -181,7 +187,8 @@ qv_status cli_source_open(const char *path, const cli_input_options *opts, cli_s
 /* The schema (borrowed; valid until the source is freed). */
 qv_schema *cli_source_schema(const cli_source *s);
 cli_in_format cli_source_format(const cli_source *s);
-/* "IPC stream", "IPC stream (legacy framing)", "IPC file", "JSON", "JSON (gzip)", "CSV", "TSV". */
+/* "IPC stream", "IPC stream (legacy framing)", "IPC file", "JSON", "JSON (gzip)", "CSV", "TSV",
+ * "JSON Lines". */
 const char *cli_source_format_name(const cli_source *s);
 /* Size of the input in bytes when known (regular files), else -1. */
 int64_t cli_source_size(const cli_source *s);
@@ -212,6 +219,46 @@ qv_status cli_projection_init(cli_projection *p, const qv_schema *schema, const 
 /* A batch of the selected columns (shares the arrays). */
 qv_status cli_projection_apply(const cli_projection *p, const qv_batch *in, qv_batch **out, qv_error *err);
 void cli_projection_free(cli_projection *p);
+
+/* ---- rows out (rows.c): what `quiver cat` prints ---- */
+
+typedef enum cli_rows_format {
+  CLI_ROWS_TABLE = 0, /* aligned columns under a header */
+  CLI_ROWS_CSV,
+  CLI_ROWS_JSONL,
+  CLI_ROWS_ARROW /* the pyarrow-like print: schema, then one line per column */
+} cli_rows_format;
+
+/* Parses --format (table|csv|jsonl|ndjson|arrow); false if unknown. */
+bool cli_parse_rows_format(const char *s, cli_rows_format *out);
+/* Table on a terminal; into a pipe CSV, or JSON Lines when a column has no
+ * CSV text (nested, binary...). */
+cli_rows_format cli_rows_default_format(const qv_schema *schema);
+
+/* The last `keep` rows of the batches pushed (keep < 0: all of them). */
+typedef struct cli_row_queue {
+  qv_batch **b;
+  int64_t n, cap;
+  int64_t rows;    /* rows held (may pass keep until trimmed) */
+  int64_t keep;
+  int64_t dropped; /* rows pushed and dropped */
+} cli_row_queue;
+/* Takes ownership of batch (released on error too). */
+qv_status cli_row_queue_push(cli_row_queue *q, qv_batch *batch, qv_error *err);
+/* Slices the first batch so exactly `keep` rows remain. */
+qv_status cli_row_queue_trim(cli_row_queue *q, qv_error *err);
+void cli_row_queue_free(cli_row_queue *q);
+
+typedef struct cli_rows_writer cli_rows_writer;
+/* Rows of `schema` to `out` in `format` (not CLI_ROWS_ARROW). The table
+ * format shows the first and last `window` rows (< 0: all). */
+qv_status cli_rows_open(FILE *out, cli_rows_format format, qv_schema *schema, int64_t window, cli_rows_writer **w,
+                        qv_error *err);
+/* CSV/JSON Lines: written now; table: kept if shown (not retained otherwise). */
+qv_status cli_rows_write(cli_rows_writer *w, qv_batch *batch, qv_error *err);
+/* Finishes (the table is printed here). */
+qv_status cli_rows_close(cli_rows_writer *w, qv_error *err);
+void cli_rows_free(cli_rows_writer *w);
 
 /* ---- progress (progress.c) ---- */
 

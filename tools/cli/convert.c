@@ -1,5 +1,5 @@
-/* quiver convert: any input format to an IPC stream, an IPC file or
- * integration JSON, optionally recompressed, re-batched (larger batches cut
+/* quiver convert: any input format to an IPC stream, an IPC file,
+ * integration JSON, CSV/TSV or JSON Lines, optionally recompressed, re-batched (larger batches cut
  * into slices) or narrowed to some columns.
  *
  * IPC to IPC is a pipeline: one batch is read, written and released before
@@ -19,18 +19,23 @@
 #include "cli.h"
 
 static const char convert_help[] =
-    "Usage: quiver convert IN OUT [--to stream|file|json|csv|tsv] [--compression lz4|zstd|none]\n"
+    "Usage: quiver convert IN OUT [--to stream|file|arrow-json|csv|tsv|jsonl]\n"
+    "                             [--compression lz4|zstd|none]\n"
     "                             [--batch-size N] [--columns a,b] [--strict]\n"
     "\n"
     "Converts IN (- = stdin; IPC stream or file, compressed or not, or integration\n"
-    "JSON, detected from the bytes; CSV/TSV by the name *.csv/*.tsv or --from) to\n"
+    "JSON, detected from the bytes; CSV/TSV/JSON Lines by the name *.csv, *.tsv,\n"
+    "*.jsonl, *.ndjson or --from) to\n"
     "OUT (- = stdout).\n"
     "\n"
     "Options:\n"
-    "  --to FORMAT        stream (.arrows), file (.arrow), json (.json, .json.gz:\n"
-    "                     gzip), csv (.csv) or tsv (.tsv: tab-separated); default:\n"
-    "                     from OUT's extension (.arrows .stream, .arrow .arrow_file\n"
-    "                     .feather .ipc, .json .json.gz, .csv, .tsv); other names\n"
+    "  --to FORMAT        stream (.arrows), file (.arrow), arrow-json (Arrow's\n"
+    "                     integration JSON: .json, .json.gz: gzip; 'json' is an\n"
+    "                     alias), csv (.csv), tsv (.tsv: tab-separated) or jsonl\n"
+    "                     (.jsonl .ndjson: JSON Lines, one object per row);\n"
+    "                     default: from OUT's extension (.arrows .stream, .arrow\n"
+    "                     .arrow_file .feather .ipc, .json .json.gz, .csv, .tsv,\n"
+    "                     .jsonl .ndjson); other names\n"
     "                     need --to (out.parquet is refused, not written as Arrow)\n"
     "  --compression C    compress IPC body buffers with lz4 or zstd (default none)\n"
     "  --batch-size N     cut batches longer than N rows into slices of N rows\n"
@@ -48,7 +53,8 @@ static const char convert_help[] =
     "  quiver convert data.arrow - --compression zstd | nc host 9000\n"
     "  quiver convert data.arrow data.json\n"
     "  quiver convert data.arrow data.csv\n"
-    "  quiver convert data.csv data.arrow\n";
+    "  quiver convert data.csv data.arrow\n"
+    "  quiver convert data.arrow data.jsonl\n";
 
 static int run_convert(int argc, char **argv) {
   const cli_command *cmd = &cli_cmd_convert;
@@ -69,15 +75,17 @@ static int run_convert(int argc, char **argv) {
   cli_out_format format = CLI_OUT_STREAM;
   const bool known_name = cli_out_format_from_path(out_path, &format);
   if (opts[O_TO].present && !cli_parse_out_format(opts[O_TO].value, &format))
-    return cli_usage_error(cmd, "--to wants stream, file, json, csv or tsv, not '%s'", opts[O_TO].value);
+    return cli_usage_error(cmd, "--to wants stream, file, arrow-json, csv, tsv or jsonl, not '%s'",
+                           opts[O_TO].value);
   qv_ipc_write_options wo = QV_IPC_WRITE_OPTIONS_DEFAULT;
   if (opts[O_COMP].present) {
     if (!cli_parse_compression(opts[O_COMP].value, &wo.compression))
       return cli_usage_error(cmd, "--compression wants lz4, zstd or none, not '%s'", opts[O_COMP].value);
     if (format == CLI_OUT_JSON && wo.compression != QV_IPC_COMPRESSION_NONE)
       return cli_usage_error(cmd, "--compression applies to IPC output; for JSON name the output .json.gz");
-    if ((format == CLI_OUT_CSV || format == CLI_OUT_TSV) && wo.compression != QV_IPC_COMPRESSION_NONE)
-      return cli_usage_error(cmd, "--compression applies to IPC output, not to CSV");
+    if ((format == CLI_OUT_CSV || format == CLI_OUT_TSV || format == CLI_OUT_JSONL) &&
+        wo.compression != QV_IPC_COMPRESSION_NONE)
+      return cli_usage_error(cmd, "--compression applies to IPC output, not to CSV or JSON Lines");
   }
   int64_t batch_size = 0;
   if (opts[O_BATCH].present && (!cli_parse_count(opts[O_BATCH].value, &batch_size) || batch_size == 0))
@@ -85,8 +93,8 @@ static int run_convert(int argc, char **argv) {
   if (!known_name && !opts[O_TO].present)
     return cli_usage_error(cmd,
                            "cannot tell the output format from the name '%s': quiver writes Arrow IPC streams "
-                           "(.arrows), IPC files (.arrow, .feather, .ipc), integration JSON (.json, .json.gz) and CSV "
-                           "(.csv, .tsv); "
+                           "(.arrows), IPC files (.arrow, .feather, .ipc), integration JSON (.json, .json.gz), CSV "
+                           "(.csv, .tsv) and JSON Lines (.jsonl, .ndjson); "
                            "name the output so or give --to",
                            out_path);
   cli_input_options in_opts;
@@ -147,5 +155,5 @@ done:
   return rc;
 }
 
-const cli_command cli_cmd_convert = {"convert", "convert between IPC stream, IPC file, JSON and CSV", convert_help,
+const cli_command cli_cmd_convert = {"convert", "convert between IPC stream/file, Arrow JSON, CSV and JSON Lines", convert_help,
                                      run_convert};

@@ -65,7 +65,8 @@ static int run_gen(int argc, char **argv) {
   cli_out_format format = CLI_OUT_STREAM;
   const bool known_name = cli_out_format_from_path(out_path, &format);
   if (opts[O_TO].present && !cli_parse_out_format(opts[O_TO].value, &format))
-    return cli_usage_error(cmd, "--to wants stream, file, json, csv or tsv, not '%s'", opts[O_TO].value);
+    return cli_usage_error(cmd, "--to wants stream, file, arrow-json, csv, tsv or jsonl, not '%s'",
+                           opts[O_TO].value);
   if (!known_name && !opts[O_TO].present)
     return cli_usage_error(cmd,
                            "cannot tell the output format from the name '%s': name it .arrows, .arrow or .json "

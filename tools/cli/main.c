@@ -21,8 +21,12 @@ static void print_help(FILE *f) {
   fputs("Usage: quiver COMMAND [OPTIONS] ...\n"
         "\n"
         "Reads, checks, converts and generates Apache Arrow data: IPC streams (.arrows),\n"
-        "IPC files (.arrow), compressed or not, and integration JSON (.json, .json.gz).\n"
-        "The input format is detected from the bytes; a path of - means stdin/stdout.\n"
+        "IPC files (.arrow), compressed or not, and integration JSON (.json, .json.gz,\n"
+        "convert --to arrow-json); also CSV/TSV (.csv, .tsv) and JSON Lines (.jsonl,\n"
+        ".ndjson), by name or --from csv|tsv|jsonl, read and written (convert --to\n"
+        "csv|tsv|jsonl). Arrow formats are detected from the bytes; a path of - means\n"
+        "stdin/stdout. `quiver cat` prints rows: a table on a terminal, CSV or JSON\n"
+        "Lines into a pipe (--format table|csv|jsonl|arrow, --head N, --tail N).\n"
         "\n"
         "Commands:\n",
         f);

@@ -1,5 +1,5 @@
 /* quiver CLI: the output side: an IPC stream, an IPC file, integration
- * JSON or CSV/TSV, at a path (written atomically by the library: a temporary file
+ * JSON, CSV/TSV or JSON Lines, at a path (written atomically by the library: a temporary file
  * renamed into place at close) or on stdout ("-"). A path that names
  * something other than a regular file (a FIFO, /dev/stdout, a process
  * substitution's /dev/fd/N) is opened and written in place, like stdout.
@@ -37,7 +37,8 @@ struct cli_sink {
 bool cli_parse_out_format(const char *s, cli_out_format *out) {
   if (strcmp(s, "stream") == 0) *out = CLI_OUT_STREAM;
   else if (strcmp(s, "file") == 0) *out = CLI_OUT_FILE;
-  else if (strcmp(s, "json") == 0) *out = CLI_OUT_JSON;
+  else if (strcmp(s, "arrow-json") == 0 || strcmp(s, "json") == 0) *out = CLI_OUT_JSON;
+  else if (strcmp(s, "jsonl") == 0 || strcmp(s, "ndjson") == 0) *out = CLI_OUT_JSONL;
   else if (strcmp(s, "csv") == 0) *out = CLI_OUT_CSV;
   else if (strcmp(s, "tsv") == 0) *out = CLI_OUT_TSV;
   else return false;
@@ -60,6 +61,8 @@ bool cli_out_format_from_path(const char *path, cli_out_format *out) {
     *out = CLI_OUT_CSV;
   else if (ends_with(path, ".tsv"))
     *out = CLI_OUT_TSV;
+  else if (ends_with(path, ".jsonl") || ends_with(path, ".ndjson"))
+    *out = CLI_OUT_JSONL;
   else if (ends_with(path, ".arrows") || ends_with(path, ".stream") || strcmp(path, "-") == 0 ||
            (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode)))
     *out = CLI_OUT_STREAM;
@@ -77,7 +80,9 @@ bool cli_parse_compression(const char *s, qv_ipc_compression *out) {
 }
 
 /* Text formats written whole at close rather than batch by batch. */
-static bool is_document(cli_out_format f) { return f == CLI_OUT_JSON || f == CLI_OUT_CSV || f == CLI_OUT_TSV; }
+static bool is_document(cli_out_format f) {
+  return f == CLI_OUT_JSON || f == CLI_OUT_CSV || f == CLI_OUT_TSV || f == CLI_OUT_JSONL;
+}
 
 bool cli_binary_to_terminal(const char *path, cli_out_format format) {
   return !is_document(format) && strcmp(path, "-") == 0 && isatty(STDOUT_FILENO);
@@ -206,7 +211,26 @@ static qv_status close_csv(cli_sink *s, qv_error *err) {
   return st;
 }
 
+static qv_status close_jsonl(cli_sink *s, qv_error *err) {
+  qv_table *table = NULL;
+  QV_RETURN_IF_ERROR(qv_table_new(s->schema, s->batches, s->n_batches, &table, err));
+  qv_status st;
+  if (s->path) {
+    st = qv_jsonl_write_table_path(s->path, table, err);
+  } else {
+    char *text = NULL;
+    size_t size = 0;
+    st = qv_jsonl_write_table_memory(table, &text, &size, err);
+    if (st == QV_OK) st = write_all(s->fd, text, size, err);
+    s->json_bytes = (int64_t)size;
+    qv_jsonl_free(text);
+  }
+  qv_table_release(table);
+  return st;
+}
+
 qv_status cli_sink_close(cli_sink *s, qv_error *err) {
+  if (s->format == CLI_OUT_JSONL) return close_jsonl(s, err);
   if (s->format == CLI_OUT_JSON) return close_json(s, err);
   if (s->format == CLI_OUT_CSV || s->format == CLI_OUT_TSV) return close_csv(s, err);
   return qv_ipc_writer_close(s->writer, err);

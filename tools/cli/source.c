@@ -12,9 +12,10 @@
  *                              footer, at the end, before anything else);
  *   JSON                       read whole (it is a test format), at most
  *                              --max-json-bytes of it;
- *   CSV / TSV                  read whole (the library's CSV reader parses
- *                              its whole input), chosen by --from or by a
- *                              name ending in .csv / .tsv, never by content.
+ *   CSV / TSV, JSON Lines      read whole (the library's readers parse
+ *                              their whole input), chosen by --from or by a
+ *                              name ending in .csv / .tsv / .jsonl /
+ *                              .ndjson, never by content.
  * A stream that ends at a message boundary without its end-of-stream
  * marker is legal but is also what a producer that died between two
  * messages leaves, so the end of such a stream is reported: a warning on
@@ -267,6 +268,17 @@ static qv_status open_csv(cli_source *s, const char *path, qv_error *err) {
   return QV_OK;
 }
 
+static bool is_jsonl(const char *path, const cli_input_options *o) {
+  return o->jsonl || (!o->csv_delimiter && (ends_with(path, ".jsonl") || ends_with(path, ".ndjson")));
+}
+
+static qv_status open_jsonl(cli_source *s, const char *path, qv_error *err) {
+  if (strcmp(path, "-") != 0) QV_RETURN_IF_ERROR(qv_jsonl_read_path(path, NULL, &s->table, err));
+  else QV_RETURN_IF_ERROR(qv_jsonl_read_fd(s->fd, NULL, &s->table, err));
+  s->schema = qv_schema_retain(s->table->schema);
+  return QV_OK;
+}
+
 static qv_status open_detected(cli_source *s, const char *path, bool regular, const uint8_t *peek, size_t n,
                                bool eof, const qv_ipc_read_options *opts, qv_error *err) {
   const bool named = strcmp(path, "-") != 0;
@@ -297,6 +309,8 @@ static qv_status open_detected(cli_source *s, const char *path, bool regular, co
       return open_json(s, path, regular, peek, n, eof, err);
     case CLI_IN_CSV:
       return open_csv(s, path, err);
+    case CLI_IN_JSONL:
+      return open_jsonl(s, path, err);
   }
   return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "unknown input format");
 }
@@ -340,6 +354,12 @@ qv_status cli_source_open(const char *path, const cli_input_options *in_opts, cl
     goto done;
   }
   regular = S_ISREG(sb.st_mode);
+  if (is_jsonl(path, &s->opts)) {
+    s->format = CLI_IN_JSONL;
+    if (regular) s->size = (int64_t)sb.st_size;
+    st = open_jsonl(s, path, err);
+    goto done;
+  }
   s->csv_delimiter = csv_delimiter_for(path, &s->opts);
   if (s->csv_delimiter) {
     s->format = CLI_IN_CSV;
@@ -389,6 +409,8 @@ const char *cli_source_format_name(const cli_source *s) {
       return s->gzip ? "JSON (gzip)" : "JSON";
     case CLI_IN_CSV:
       return s->csv_delimiter == '\t' ? "TSV" : "CSV";
+    case CLI_IN_JSONL:
+      return "JSON Lines";
   }
   return "?";
 }

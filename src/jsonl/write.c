@@ -1,0 +1,267 @@
+/* quiver jsonl: the writer. One JSON object per row, members in column
+ * order, formatted value by value into a qv_strbuf (memory) that is
+ * flushed to an atomic file per batch for path outputs.
+ *
+ * Numbers and temporal values use print/'s leaf formatter (pyarrow's text
+ * forms); temporal text is quoted, and float text JSON cannot spell (nan,
+ * inf) becomes null. That formatter reads fixed-width slots without bounds
+ * checks, so every batch is validated structurally first; variable-width,
+ * list and dictionary slots go through the checked accessors, so offsets
+ * that structural validation does not order give an error naming column and
+ * row, never a read outside a buffer. Nesting is bounded by the type's
+ * depth, which the schema bounds.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/atomic_file.h"
+#include "core/checked_access.h"
+#include "jsonl/internal.h"
+#include "print/internal.h"
+#include "quiver/validate.h"
+
+/* Which types have a JSON text: a switch on the logical type on purpose
+ * (a text form is a property of the type, not of its layout). */
+static bool writable(const qv_type *t) {
+  switch (t->id) {
+    case QV_TYPE_EXTENSION:
+      return writable(t->storage_type);
+    case QV_TYPE_DICTIONARY:
+      return writable(t->value_type);
+    case QV_TYPE_LIST:
+    case QV_TYPE_LARGE_LIST:
+    case QV_TYPE_LIST_VIEW:
+    case QV_TYPE_LARGE_LIST_VIEW:
+    case QV_TYPE_FIXED_SIZE_LIST:
+      return writable(t->children[0]->type);
+    case QV_TYPE_STRUCT:
+      for (int32_t i = 0; i < t->n_children; i++)
+        if (!writable(t->children[i]->type)) return false;
+      return true;
+    case QV_TYPE_BINARY:
+    case QV_TYPE_LARGE_BINARY:
+    case QV_TYPE_BINARY_VIEW:
+    case QV_TYPE_FIXED_SIZE_BINARY:
+    case QV_TYPE_MAP:
+    case QV_TYPE_SPARSE_UNION:
+    case QV_TYPE_DENSE_UNION:
+    case QV_TYPE_RUN_END_ENCODED:
+    case QV_TYPE_INTERVAL_MONTHS:
+    case QV_TYPE_INTERVAL_DAY_TIME:
+    case QV_TYPE_INTERVAL_MONTH_DAY_NANO:
+      return false;
+    default:
+      return true;
+  }
+}
+
+static void append_escaped(qv_strbuf *sb, const uint8_t *s, int64_t n) {
+  static const char hex[] = "0123456789abcdef";
+  qv__strbuf_appendc(sb, '"');
+  int64_t from = 0;
+  for (int64_t k = 0; k < n; k++) {
+    const uint8_t c = s[k];
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    qv__strbuf_append_n(sb, (const char *)s + from, (size_t)(k - from));
+    from = k + 1;
+    switch (c) {
+      case '"': qv__strbuf_append_n(sb, "\\\"", 2); break;
+      case '\\': qv__strbuf_append_n(sb, "\\\\", 2); break;
+      case '\n': qv__strbuf_append_n(sb, "\\n", 2); break;
+      case '\r': qv__strbuf_append_n(sb, "\\r", 2); break;
+      case '\t': qv__strbuf_append_n(sb, "\\t", 2); break;
+      default: {
+        const char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+        qv__strbuf_append_n(sb, u, 6);
+      }
+    }
+  }
+  qv__strbuf_append_n(sb, (const char *)s + from, (size_t)(n - from));
+  qv__strbuf_appendc(sb, '"');
+}
+
+typedef struct wctx {
+  qv_strbuf *sb;
+  const char *column;
+  int64_t row; /* table row, for messages */
+  qv_error *err;
+} wctx;
+
+static qv_status unreadable(wctx *w) {
+  return qv_error_set(w->err, QV_ERR_INVALID_DATA,
+                      "column '%s', row %lld: the value lies outside the array's buffers (offsets or indices out "
+                      "of range)",
+                      w->column, (long long)w->row);
+}
+
+static qv_status write_value(wctx *w, const qv_array *a, int64_t i);
+
+static qv_status write_leaf(wctx *w, const qv_array *a, int64_t i, qv_type_id id) {
+  static const qv_print_options k_print = QV_PRINT_OPTIONS_DEFAULT;
+  qv_strbuf *sb = w->sb;
+  if (id == QV_TYPE_STRING || id == QV_TYPE_LARGE_STRING || id == QV_TYPE_STRING_VIEW) {
+    const uint8_t *p;
+    int64_t n;
+    if (!qv__bytes_slot(a, i, &p, &n)) return unreadable(w);
+    append_escaped(sb, p, n);
+    return QV_OK;
+  }
+  const bool quoted = id == QV_TYPE_DATE32 || id == QV_TYPE_DATE64 || id == QV_TYPE_TIME32 ||
+                      id == QV_TYPE_TIME64 || id == QV_TYPE_TIMESTAMP;
+  const size_t at = sb->len;
+  if (quoted) qv__strbuf_appendc(sb, '"');
+  if (!qv__print_leaf(sb, a, i, &k_print)) return unreadable(w);
+  if (quoted) {
+    qv__strbuf_appendc(sb, '"');
+  } else if (id == QV_TYPE_FLOAT16 || id == QV_TYPE_FLOAT32 || id == QV_TYPE_FLOAT64) {
+    const char *text = qv__strbuf_cstr(sb) + at;
+    if (text[0] == 'n' || text[0] == 'i' || (text[0] == '-' && text[1] == 'i')) { /* nan, inf, -inf */
+      qv__strbuf_truncate(sb, at);
+      qv__strbuf_append_n(sb, "null", 4);
+    }
+  }
+  return QV_OK;
+}
+
+static qv_status write_list(wctx *w, const qv_array *a, int64_t i) {
+  int64_t start, len;
+  if (!qv__list_slot(a, i, &start, &len)) return unreadable(w);
+  const qv_array *child = a->children[0];
+  qv__strbuf_appendc(w->sb, '[');
+  for (int64_t k = 0; k < len; k++) {
+    if (k > 0) qv__strbuf_appendc(w->sb, ',');
+    QV_RETURN_IF_ERROR(write_value(w, child, start + k));
+  }
+  qv__strbuf_appendc(w->sb, ']');
+  return QV_OK;
+}
+
+static qv_status write_struct(wctx *w, const qv_array *a, int64_t i) {
+  const qv_type *t = qv_type_storage(a->type);
+  qv__strbuf_appendc(w->sb, '{');
+  for (int32_t c = 0; c < t->n_children && c < a->n_children; c++) {
+    if (c > 0) qv__strbuf_appendc(w->sb, ',');
+    const char *name = t->children[c]->name;
+    append_escaped(w->sb, (const uint8_t *)name, (int64_t)strlen(name));
+    qv__strbuf_appendc(w->sb, ':');
+    QV_RETURN_IF_ERROR(write_value(w, a->children[c], a->offset + i));
+  }
+  qv__strbuf_appendc(w->sb, '}');
+  return QV_OK;
+}
+
+static qv_status write_value(wctx *w, const qv_array *a, int64_t i) {
+  const qv_type *t = qv_type_storage(a->type);
+  if (i < 0 || i >= a->length) return unreadable(w);
+  if (t->id == QV_TYPE_NULL || !qv__bit_valid(a, i)) {
+    qv__strbuf_append_n(w->sb, "null", 4);
+    return QV_OK;
+  }
+  switch (t->id) {
+    case QV_TYPE_DICTIONARY: {
+      int64_t index;
+      if (a->dictionary == NULL || !qv__dict_slot(a, i, &index)) return unreadable(w);
+      return write_value(w, a->dictionary, index);
+    }
+    case QV_TYPE_LIST:
+    case QV_TYPE_LARGE_LIST:
+    case QV_TYPE_LIST_VIEW:
+    case QV_TYPE_LARGE_LIST_VIEW:
+    case QV_TYPE_FIXED_SIZE_LIST:
+      return write_list(w, a, i);
+    case QV_TYPE_STRUCT:
+      return write_struct(w, a, i);
+    default:
+      return write_leaf(w, a, i, t->id);
+  }
+}
+
+static qv_status write_batch(qv_strbuf *sb, const qv_batch *batch, const qv_schema *schema, int64_t row_base,
+                             qv_error *err) {
+  for (int64_t r = 0; r < batch->length; r++) {
+    qv__strbuf_appendc(sb, '{');
+    for (int32_t c = 0; c < batch->n_columns; c++) {
+      if (c > 0) qv__strbuf_appendc(sb, ',');
+      const char *name = schema->fields[c]->name;
+      append_escaped(sb, (const uint8_t *)name, (int64_t)strlen(name));
+      qv__strbuf_appendc(sb, ':');
+      wctx w = {sb, name, row_base + r, err};
+      QV_RETURN_IF_ERROR(write_value(&w, batch->columns[c], r));
+    }
+    qv__strbuf_append_n(sb, "}\n", 2);
+  }
+  return QV_OK;
+}
+
+/* Writes every batch into sb, handing the text to `file` after each batch
+ * when file is not NULL. */
+static qv_status write_table(const qv_table *table, qv_strbuf *sb, qv__atomic_file *file, qv_error *err) {
+  QV_RETURN_IF_ERROR(qv__strbuf_status(sb, err));
+  const qv_schema *schema = table->schema;
+  for (int32_t c = 0; c < schema->n_fields; c++)
+    if (!writable(schema->fields[c]->type))
+      return qv_error_set(err, QV_ERR_NOT_IMPLEMENTED,
+                          "column '%s': JSON Lines has no text form for this type (binary, map, union, interval "
+                          "or run-end encoded values)",
+                          schema->fields[c]->name);
+  int64_t row_base = 0;
+  for (int64_t b = 0; b < table->n_batches; b++) {
+    const qv_batch *batch = table->batches[b];
+    qv_error verr;
+    if (qv_batch_validate(batch, QV_VALIDATE_STRUCTURE, &verr) != QV_OK)
+      return qv_error_set(err, QV_ERR_INVALID_DATA, "batch %lld (rows from %lld): %s", (long long)b,
+                          (long long)row_base, verr.message);
+    if (batch->n_columns != schema->n_fields)
+      return qv_error_set(err, QV_ERR_INVALID_DATA, "batch %lld has %d columns, the schema %d", (long long)b,
+                          batch->n_columns, schema->n_fields);
+    QV_RETURN_IF_ERROR(write_batch(sb, batch, schema, row_base, err));
+    QV_RETURN_IF_ERROR(qv__strbuf_status(sb, err));
+    if (file != NULL && sb->len >= (1u << 20)) {
+      QV_RETURN_IF_ERROR(qv__atomic_file_write(file, sb->data, sb->len, err));
+      qv__strbuf_truncate(sb, 0);
+    }
+    row_base += batch->length;
+  }
+  if (file != NULL && sb->len > 0) {
+    QV_RETURN_IF_ERROR(qv__atomic_file_write(file, sb->data, sb->len, err));
+    qv__strbuf_truncate(sb, 0);
+  }
+  return QV_OK;
+}
+
+qv_status qv_jsonl_write_table_memory(const qv_table *table, char **out, size_t *size, qv_error *err) {
+  if (table == NULL || out == NULL || size == NULL)
+    return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_jsonl_write_table_memory: NULL argument");
+  *out = NULL;
+  *size = 0;
+  qv_strbuf sb;
+  qv__strbuf_init(&sb);
+  qv__strbuf_append(&sb, ""); /* an empty table still gives a NUL-terminated text */
+  qv_status st = write_table(table, &sb, NULL, err);
+  if (st != QV_OK) {
+    qv__strbuf_free(&sb);
+    return st;
+  }
+  const size_t len = sb.len;
+  char *text = qv__strbuf_take(&sb);
+  QV_CHECK_ALLOC(text, err);
+  *out = text;
+  *size = len;
+  return QV_OK;
+}
+
+qv_status qv_jsonl_write_table_path(const char *path, const qv_table *table, qv_error *err) {
+  if (path == NULL || table == NULL)
+    return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_jsonl_write_table_path: NULL argument");
+  qv__atomic_file file;
+  QV_RETURN_IF_ERROR(qv__atomic_file_open(&file, path, err));
+  qv_strbuf sb;
+  qv__strbuf_init(&sb);
+  qv_status st = write_table(table, &sb, &file, err);
+  qv__strbuf_free(&sb);
+  if (st == QV_OK) st = qv__atomic_file_commit(&file, err);
+  qv__atomic_file_discard(&file);
+  return st;
+}
+
+void qv_jsonl_free(void *p) { free(p); }
