@@ -28,7 +28,10 @@ struct qv__grouper {
   int32_t n_keys;
   qv__key_column *cols;
   bool by_value;      /* one fixed-width (<= 8 bytes, not float) key */
-  int64_t null_group; /* by_value: the group of the null key, or -1 */
+  bool bytes1;        /* one string/binary key with offsets: tag = hash of the bytes */
+  int64_t null_group; /* by_value, bytes1: the group of the null key, or -1 */
+  const uint8_t **group_data; /* bytes1: each group's bytes (borrowed from the key) */
+  int64_t *group_len;         /* bytes1: and their length */
   slot *slots;
   int shift;          /* 64 - log2(capacity) */
   int64_t capacity, n_groups, cap_groups;
@@ -136,6 +139,7 @@ qv_status qv__grouper_new(const qv_array *const *keys, int32_t n_keys, const cha
   g->null_group = -1;
   for (int32_t k = 0; k < n_keys && st == QV_OK; k++) st = qv__key_column_init(keys[k], fn, &g->cols[k], err);
   g->by_value = n_keys == 1 && g->cols[0].access == QV__KEY_FIXED && g->cols[0].width <= 8;
+  g->bytes1 = n_keys == 1 && (g->cols[0].access == QV__KEY_OFFSETS32 || g->cols[0].access == QV__KEY_OFFSETS64);
   g->capacity = 16;
   g->shift = 64 - 4;
   if (st == QV_OK) st = alloc_slots(g->capacity, &g->slots, err);
@@ -151,6 +155,8 @@ void qv__grouper_free(qv__grouper *g) {
   if (g == NULL) return;
   qv__free(g->slots);
   qv__free(g->first_row);
+  qv__free(g->group_data);
+  qv__free(g->group_len);
   qv__free(g->cols);
   qv__free(g);
 }
@@ -180,6 +186,13 @@ static qv_status grow(qv__grouper *g, qv_error *err) {
 }
 
 /* A new group whose first row is `row`. */
+/* Whether a table holding `used` keys should double: at most half full,
+ * and at most a quarter while it is small enough to stay in cache (fewer
+ * collisions there mean fewer mispredicted probe loops). */
+static inline bool too_full(const qv__grouper *g, int64_t used) {
+  return 2 * used > g->capacity || (g->capacity < (1 << 16) && 4 * used > g->capacity);
+}
+
 static qv_status add_group(qv__grouper *g, int64_t row, int64_t *group, qv_error *err) {
   if (g->n_groups >= INT32_MAX)
     return qv_error_set(err, QV_ERR_OVERFLOW, "more than %d distinct keys (at row %lld)", INT32_MAX, (long long)row);
@@ -188,6 +201,13 @@ static qv_status add_group(qv__grouper *g, int64_t row, int64_t *group, qv_error
     int64_t *fr = qv__realloc(g->first_row, (size_t)cap * sizeof *fr);
     if (fr == NULL) return qv_error_set(err, QV_ERR_NO_MEMORY, "no memory for %lld groups", (long long)cap);
     g->first_row = fr;
+    if (g->bytes1) {
+      const uint8_t **gd = qv__realloc(g->group_data, (size_t)cap * sizeof *gd);
+      if (gd != NULL) g->group_data = gd;
+      int64_t *gl = gd != NULL ? qv__realloc(g->group_len, (size_t)cap * sizeof *gl) : NULL;
+      if (gl == NULL) return qv_error_set(err, QV_ERR_NO_MEMORY, "no memory for %lld groups", (long long)cap);
+      g->group_len = gl;
+    }
     g->cap_groups = cap;
   }
   g->first_row[g->n_groups] = row;
@@ -210,7 +230,7 @@ static int rows_equal(const qv__key_column *a, int64_t ra, const qv__key_column 
     if (va < 0 || vb < 0) return -1;
     if (va != vb) return 0;
     if (va == 0) continue;
-    if (la != lb || (la > 0 && memcmp(pa, pb, (size_t)la) != 0)) return 0;
+    if (la != lb || !qv__bytes_equal(pa, pb, la)) return 0;
   }
   return 1;
 }
@@ -248,10 +268,50 @@ static qv_status assign_by_value(qv__grouper *g, int32_t *group_of, qv_error *er
           QV_RETURN_IF_ERROR(add_group(g, r, &group, err));
           s->tag = key;
           s->group = (int32_t)group;
-          if (2 * (g->n_groups - (g->null_group >= 0)) > g->capacity) QV_RETURN_IF_ERROR(grow(g, err));
+          if (too_full(g, g->n_groups - (g->null_group >= 0))) QV_RETURN_IF_ERROR(grow(g, err));
           break;
         }
         if (s->tag == key) {
+          group = s->group;
+          break;
+        }
+        at = (at + 1) & mask;
+      }
+    }
+    if (group_of != NULL) group_of[r] = (int32_t)group;
+  }
+  return QV_OK;
+}
+
+/* The one-string-key loop: the tag is the hash of the bytes, and a group
+ * keeps its bytes' address so a match is one memcmp, no offsets re-read. */
+static qv_status assign_bytes1(qv__grouper *g, int32_t *group_of, qv_error *err) {
+  const qv__key_column *c = &g->cols[0];
+  for (int64_t r = 0; r < g->length; r++) {
+    const uint8_t *p = NULL;
+    int64_t len = 0, group = -1;
+    uint64_t scratch;
+    int v = qv__key_get(c, r, &p, &len, &scratch);
+    if (v < 0) return bad_slot(r, err);
+    if (v == 0) {
+      if (g->null_group < 0) QV_RETURN_IF_ERROR(add_group(g, r, &g->null_group, err));
+      group = g->null_group;
+    } else {
+      uint64_t h = qv__hash_bytes(p, len, 0);
+      int64_t mask = g->capacity - 1, at = home_of(g, h);
+      for (;;) {
+        slot *s = &g->slots[at];
+        if (s->group == EMPTY_GROUP) {
+          QV_RETURN_IF_ERROR(add_group(g, r, &group, err));
+          g->group_data[group] = p;
+          g->group_len[group] = len;
+          s->tag = h;
+          s->group = (int32_t)group;
+          if (too_full(g, g->n_groups - (g->null_group >= 0))) QV_RETURN_IF_ERROR(grow(g, err));
+          break;
+        }
+        if (s->tag == h && g->group_len[s->group] == len &&
+            qv__bytes_equal(g->group_data[s->group], p, len)) {
           group = s->group;
           break;
         }
@@ -275,7 +335,7 @@ static qv_status assign_hashed(qv__grouper *g, int32_t *group_of, qv_error *err)
         QV_RETURN_IF_ERROR(add_group(g, r, &group, err));
         s->tag = h;
         s->group = (int32_t)group;
-        if (2 * g->n_groups > g->capacity) QV_RETURN_IF_ERROR(grow(g, err));
+        if (too_full(g, g->n_groups)) QV_RETURN_IF_ERROR(grow(g, err));
         break;
       }
       if (s->tag == h) {
@@ -294,7 +354,9 @@ static qv_status assign_hashed(qv__grouper *g, int32_t *group_of, qv_error *err)
 }
 
 qv_status qv__grouper_assign(qv__grouper *g, int32_t *group_of, qv_error *err) {
-  return g->by_value ? assign_by_value(g, group_of, err) : assign_hashed(g, group_of, err);
+  if (g->by_value) return assign_by_value(g, group_of, err);
+  if (g->bytes1) return assign_bytes1(g, group_of, err);
+  return assign_hashed(g, group_of, err);
 }
 
 int qv__grouper_find(const qv__grouper *g, const qv__key_column *probe, int64_t row, int64_t *group) {
@@ -315,6 +377,27 @@ int qv__grouper_find(const qv__grouper *g, const qv__key_column *probe, int64_t 
         *group = g->slots[at].group;
         break;
       }
+    return 1;
+  }
+  if (g->bytes1) {
+    const uint8_t *p = NULL;
+    int64_t len = 0;
+    uint64_t scratch;
+    int v = qv__key_get(probe, row, &p, &len, &scratch);
+    if (v < 0) return -1;
+    if (v == 0) {
+      *group = g->null_group;
+      return 1;
+    }
+    uint64_t h = qv__hash_bytes(p, len, 0);
+    for (at = home_of(g, h); g->slots[at].group != EMPTY_GROUP; at = (at + 1) & mask) {
+      int32_t cand = g->slots[at].group;
+      if (g->slots[at].tag == h && g->group_len[cand] == len &&
+          qv__bytes_equal(g->group_data[cand], p, len)) {
+        *group = cand;
+        break;
+      }
+    }
     return 1;
   }
   uint64_t h;

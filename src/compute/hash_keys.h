@@ -127,24 +127,52 @@ static inline uint64_t qv__hash_mix(uint64_t x) {
   return x;
 }
 
-/* Hash of n bytes, 8 at a time. */
+static inline uint64_t qv__load8(const uint8_t *p) {
+  uint64_t w;
+  memcpy(&w, p, 8);
+  return w;
+}
+static inline uint64_t qv__load4(const uint8_t *p) {
+  uint32_t w;
+  memcpy(&w, p, 4);
+  return w;
+}
+
+/* Hash of n bytes. Short keys (the common case) are read as two
+ * overlapping words, never byte by byte: a byte loop feeding a word load
+ * stalls on store forwarding and mispredicts on every new length. */
 static inline uint64_t qv__hash_bytes(const uint8_t *p, int64_t n, uint64_t seed) {
-  uint64_t h = seed ^ ((uint64_t)n * 0x9e3779b97f4a7c15ull);
-  while (n >= 8) {
-    uint64_t w;
-    memcpy(&w, p, 8);
-    h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
-    h ^= h >> 29;
-    p += 8;
-    n -= 8;
+  uint64_t h = seed ^ ((uint64_t)n * 0x9e3779b97f4a7c15ull), a = 0, b = 0;
+  if (n > 16) {
+    const uint8_t *last = p + n - 16;
+    for (; p < last; p += 16) {
+      h = (h ^ qv__load8(p)) * 0xbf58476d1ce4e5b9ull;
+      h ^= h >> 29;
+      h = (h ^ qv__load8(p + 8)) * 0x94d049bb133111ebull;
+      h ^= h >> 31;
+    }
+    a = qv__load8(last);
+    b = qv__load8(last + 8);
+  } else if (n >= 8) {
+    a = qv__load8(p);
+    b = qv__load8(p + n - 8);
+  } else if (n >= 4) {
+    a = qv__load4(p);
+    b = qv__load4(p + n - 4);
+  } else if (n > 0) {
+    a = ((uint64_t)p[0] << 16) | ((uint64_t)p[n >> 1] << 8) | p[n - 1];
   }
-  if (n > 0) {
-    uint64_t w = 0;
-    memcpy(&w, p, (size_t)n);
-    h = (h ^ w) * 0x94d049bb133111ebull;
-    h ^= h >> 31;
-  }
+  h = (h ^ a) * 0xbf58476d1ce4e5b9ull;
+  h ^= h >> 29;
+  h = (h ^ b) * 0x94d049bb133111ebull;
   return qv__hash_mix(h);
+}
+
+/* Whether n bytes at p and q are equal; short keys without a call. */
+static inline bool qv__bytes_equal(const uint8_t *p, const uint8_t *q, int64_t n) {
+  if (n >= 8 && n <= 16) return qv__load8(p) == qv__load8(q) && qv__load8(p + n - 8) == qv__load8(q + n - 8);
+  if (n >= 4 && n < 8) return qv__load4(p) == qv__load4(q) && qv__load4(p + n - 4) == qv__load4(q + n - 4);
+  return n <= 0 || memcmp(p, q, (size_t)n) == 0;
 }
 
 #endif
