@@ -82,6 +82,16 @@ static void unique_strings_bool_null_type(void **state) {
   qv_array *v = STRS("b", "a", NULL, "b", "", NULL, "a");
   expect_array(unique(v), STRS("b", "a", NULL, ""));
   qv_array_release(v);
+  /* every length class of the short-key hash: 1-3, 4-7, 8-16, over 16 */
+  v = STRS("abcdefghijklmnopqrstu", "ab", "abcdefghijklmnopqrstu", "abcdefghijklmnopqrstv", "a", "ab", "abcdef",
+           "abcdeg", "abcdefghij", "abcdefghik", "abcdefghij", "");
+  expect_array(unique(v), STRS("abcdefghijklmnopqrstu", "ab", "abcdefghijklmnopqrstv", "a", "abcdef", "abcdeg",
+                               "abcdefghij", "abcdefghik", ""));
+  qv_array *set = STRS("abcdefghik", "abcdefghijklmnopqrstv", "zz"), *in = NULL;
+  assert_int_equal(qv_compute_is_in(v, set, false, &in, NULL), QV_OK);
+  expect_array(in, bools("000100000100", NULL));
+  qv_array_release(set);
+  qv_array_release(v);
   v = bools("1010", "1101");
   expect_array(unique(v), bools("100", "110"));
   qv_array_release(v);

@@ -17,9 +17,12 @@
 #include <string.h>
 
 #include "cli.h"
+#include "query.h"
+#include "quiver/compute.h"
 
 static const char cat_help[] =
-    "Usage: quiver cat FILE [--head N] [--columns a,b] [--all] [--strict]\n"
+    "Usage: quiver cat FILE [--head N] [--columns a,b] [--where EXPR] [--sort COL[:desc]] [--limit N]\n"
+    "                       [--all] [--strict]\n"
     "\n"
     "Prints the table in FILE (- = stdin): the schema, then each column's values.\n"
     "FILE may be an Arrow IPC stream or file (compressed or not) or integration\n"
@@ -29,6 +32,10 @@ static const char cat_help[] =
     "  --head N           only the first N rows (all of them are printed)\n"
     "  --columns a,b      only these columns, in this order\n"
     "  --all              print every row and batch (no \"...\" windowing)\n"
+    "  --where EXPR       only the rows where EXPR is true, e.g. \"x > 3 and name != 'a'\"\n"
+    "                     (comparisons, and/or/not, is [not] null, + - * /, 'strings', numbers)\n"
+    "  --sort COL[:desc]  rows ordered by column COL (ascending unless :desc; nulls last)\n"
+    "  --limit N          at most N rows (after --where and --sort)\n"
     CLI_INPUT_HELP
     "  -h, --help         show this help\n"
     "\n"
@@ -98,8 +105,9 @@ static void keep_free(kept *k) {
 
 static int run_cat(int argc, char **argv) {
   const cli_command *cmd = &cli_cmd_cat;
-  enum { O_HEAD, O_COLUMNS, O_ALL, O_INPUT, O_N = O_INPUT + CLI_N_INPUT_OPTS };
-  cli_opt opts[O_N] = {{"head", true, false, NULL}, {"columns", true, false, NULL}, {"all", false, false, NULL},
+  enum { O_HEAD, O_COLUMNS, O_ALL, O_WHERE, O_SORT, O_LIMIT, O_INPUT, O_N = O_INPUT + CLI_N_INPUT_OPTS };
+  cli_opt opts[O_N] = {{"head", true, false, NULL},  {"columns", true, false, NULL}, {"all", false, false, NULL},
+                       {"where", true, false, NULL}, {"sort", true, false, NULL},    {"limit", true, false, NULL},
                        CLI_INPUT_OPTS};
   const char *pos[1];
   int n_pos = 0;
@@ -109,6 +117,11 @@ static int run_cat(int argc, char **argv) {
   int64_t head = -1;
   if (opts[O_HEAD].present && !cli_parse_count(opts[O_HEAD].value, &head))
     return cli_usage_error(cmd, "--head wants a non-negative integer, not '%s'", opts[O_HEAD].value);
+  int64_t limit = -1;
+  if (opts[O_LIMIT].present && !cli_parse_count(opts[O_LIMIT].value, &limit))
+    return cli_usage_error(cmd, "--limit wants a non-negative integer, not '%s'", opts[O_LIMIT].value);
+  /* --limit without --sort is --head after --where; with --sort it cuts the sorted rows */
+  if (limit >= 0 && !opts[O_SORT].present && (head < 0 || limit < head)) head = limit;
   cli_input_options in_opts;
   rc = cli_input_options_parse(cmd, &opts[O_INPUT], &in_opts);
   if (rc != CLI_EXIT_OK) return rc;
@@ -118,13 +131,15 @@ static int run_cat(int argc, char **argv) {
   cli_source *src = NULL;
   cli_projection proj = {0};
   kept k = {0};
+  cli_query *where = NULL;
+  cli_sort_spec sort = {0};
   qv_table *table = NULL;
   qv_print_options po = qv_print_options_default();
-  if (head >= 0 || opts[O_ALL].present) {
+  if (head >= 0 || opts[O_ALL].present || (limit >= 0 && opts[O_SORT].present)) {
     po.max_rows = -1;
     po.max_container_rows = -1;
   }
-  k.window = po.max_container_rows;
+  k.window = opts[O_SORT].present ? -1 : po.max_container_rows; /* sorting needs every batch */
   if (k.window > (int64_t)(sizeof k.ring / sizeof k.ring[0])) k.window = -1;
   cli_progress progress;
   cli_progress_init(&progress, "quiver cat");
@@ -135,6 +150,15 @@ static int run_cat(int argc, char **argv) {
     goto done;
   }
   qv_schema *schema = cli_source_schema(src);
+  qv_schema *source_schema = schema;
+  if (opts[O_WHERE].present && (st = cli_query_parse(opts[O_WHERE].value, schema, &where, &err)) != QV_OK) {
+    rc = cli_usage_error(cmd, "%s", err.message);
+    goto done;
+  }
+  if (opts[O_SORT].present && (st = cli_sort_parse(opts[O_SORT].value, schema, &sort, &err)) != QV_OK) {
+    rc = cli_usage_error(cmd, "%s", err.message);
+    goto done;
+  }
   if (opts[O_COLUMNS].present) {
     st = cli_projection_init(&proj, schema, opts[O_COLUMNS].value, &err);
     if (st != QV_OK) {
@@ -149,6 +173,13 @@ static int run_cat(int argc, char **argv) {
     qv_batch *b = NULL, *p = NULL;
     st = cli_source_next(src, &b, &err);
     if (st != QV_OK || b == NULL) break;
+    if (where != NULL) {
+      st = cli_query_filter(where, b, &p, &err);
+      qv_batch_release(b);
+      b = p;
+      p = NULL;
+      if (st != QV_OK) break;
+    }
     if (head >= 0 && b->length > head - rows) {
       st = qv_batch_slice(b, 0, head - rows, &p, &err);
       qv_batch_release(b);
@@ -156,7 +187,7 @@ static int run_cat(int argc, char **argv) {
       p = NULL;
       if (st != QV_OK) break;
     }
-    if (proj.schema) {
+    if (proj.schema && !sort.active) { /* sorting projects after it has read its key */
       st = cli_projection_apply(&proj, b, &p, &err);
       qv_batch_release(b);
       b = p;
@@ -170,7 +201,9 @@ static int run_cat(int argc, char **argv) {
     cli_progress_update(&progress, rows, k.seen, -1);
   }
   if (st == QV_OK) st = keep_finish(&k, &err);
-  if (st == QV_OK) st = qv_table_new(schema, k.b, k.n, &table, &err);
+  if (st == QV_OK && sort.active) st = cli_sort_apply(&sort, source_schema, k.b, k.n, limit,
+                                                     proj.schema ? &proj : NULL, &table, &err);
+  else if (st == QV_OK) st = qv_table_new(schema, k.b, k.n, &table, &err);
   cli_progress_end(&progress);
   if (st != QV_OK) {
     rc = cli_data_error(cmd, cli_display_name(path, false), &err);
@@ -188,6 +221,7 @@ static int run_cat(int argc, char **argv) {
   if (st != QV_OK) rc = cli_data_error(cmd, st == QV_ERR_IO ? "<stdout>" : cli_display_name(path, false), &err);
 done:
   qv_table_release(table);
+  cli_query_free(where);
   keep_free(&k);
   cli_projection_free(&proj);
   cli_source_free(src);
