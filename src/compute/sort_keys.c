@@ -14,6 +14,7 @@
 #include "core/checked_access.h"
 #include "core/internal.h"
 #include "core/layout.h"
+#include "compute/sort_radix.h"
 #include "quiver/compute.h"
 #include "quiver/concat.h"
 #include "quiver/table.h"
@@ -246,6 +247,77 @@ static void merge_sort(const prepared_key *keys, int32_t n_keys, int64_t *rows, 
   if (src != rows) memcpy(rows, src, (size_t)n * sizeof *rows);
 }
 
+/* The radix key of value row r: unsigned order is the key's order. */
+static inline uint64_t radix_key(const prepared_key *k, int64_t r) {
+  uint64_t key = 0;
+  switch (k->kind) { /* chosen per key; predictable */
+    case CMP_SIGNED: key = (uint64_t)load_signed(k->values + r * k->width, k->width) ^ ((uint64_t)1 << 63); break;
+    case CMP_UNSIGNED: key = load_unsigned(k->values + r * k->width, k->width); break;
+    case CMP_FLOAT: {
+      double d;
+      if (k->width == 4) {
+        float f;
+        memcpy(&f, k->values + r * 4, 4);
+        d = f;
+      } else {
+        memcpy(&d, k->values + r * 8, 8);
+      }
+      if (d == 0) d = 0.0; /* -0.0 ties with 0.0, as the comparison says */
+      memcpy(&key, &d, 8);
+      key = (key >> 63) ? ~key : key | ((uint64_t)1 << 63);
+      break;
+    }
+    case CMP_BOOL: key = (uint64_t)qv_bit_get(k->values, k->a->offset + r); break;
+    case CMP_BYTES: { /* the first 8 bytes, big-endian; ties are sorted again in full */
+      const byte_key *b = &k->bytes[r];
+      for (int i = 0; i < 8; i++) key = (key << 8) | (i < b->len ? b->data[i] : 0);
+      break;
+    }
+    default: break;
+  }
+  return k->desc ? ~key : key;
+}
+
+/* One key that radix-sorts: rows[0, n) receives the order (rows + n is
+ * scratch). */
+static qv_status radix_rows(const prepared_key *k, int64_t *rows, int64_t n, qv_error *err) {
+  int64_t n_vals = 0, before = 0;
+  for (int64_t r = 0; r < n; r++) {
+    n_vals += k->category[r] == k->value_category;
+    before += k->category[r] < k->value_category;
+  }
+  qv__radix_pair *pairs = qv__malloc((size_t)(n_vals > 0 ? n_vals : 1) * sizeof *pairs);
+  if (pairs == NULL) return qv_error_set(err, QV_ERR_NO_MEMORY, "sort_indices: no memory for %lld rows", (long long)n);
+  int64_t m = 0;
+  for (int64_t r = 0; r < n; r++)
+    if (k->category[r] == k->value_category) {
+      pairs[m].key = radix_key(k, r);
+      pairs[m++].row = r;
+    }
+  qv_status st = qv__radix_sort(pairs, n_vals, err);
+  if (st == QV_OK) {
+    int64_t *vals = rows + before, o = 0;
+    for (int64_t i = 0; i < n_vals; i++) vals[i] = pairs[i].row;
+    if (k->kind == CMP_BYTES) /* equal prefixes: order those runs by the whole bytes, stably */
+      for (int64_t lo = 0; lo < n_vals;) {
+        int64_t hi = lo + 1;
+        while (hi < n_vals && pairs[hi].key == pairs[lo].key) hi++;
+        if (hi - lo > 1) merge_sort(k, 1, vals + lo, rows + n, hi - lo);
+        lo = hi;
+      }
+    for (uint8_t c = 0; c < 3; c++) {
+      if (c == k->value_category) {
+        o += n_vals;
+        continue;
+      }
+      for (int64_t r = 0; r < n; r++)
+        if (k->category[r] == c) rows[o++] = r;
+    }
+  }
+  qv__free(pairs);
+  return st;
+}
+
 /* The sorted row order, as int64 rows the caller frees. */
 static qv_status sorted_rows(const qv_sort_key *keys, int32_t n_keys, prepared_key **prepared, int64_t **rows_out,
                              int64_t *n_out, qv_error *err) {
@@ -262,8 +334,19 @@ static qv_status sorted_rows(const qv_sort_key *keys, int32_t n_keys, prepared_k
     *prepared = NULL;
     return qv_error_set(err, QV_ERR_NO_MEMORY, "sort_indices: no memory for %lld rows", (long long)n);
   }
-  for (int64_t r = 0; r < n; r++) rows[r] = r;
-  merge_sort(*prepared, n_keys, rows, rows + n, n);
+  prepared_key *k0 = *prepared;
+  if (n_keys == 1 && k0->kind != CMP_DECIMAL_WIDE && n > 64) {
+    qv_status st = radix_rows(k0, rows, n, err);
+    if (st != QV_OK) {
+      release_keys(*prepared, n_keys);
+      *prepared = NULL;
+      qv__free(rows);
+      return st;
+    }
+  } else {
+    for (int64_t r = 0; r < n; r++) rows[r] = r;
+    merge_sort(*prepared, n_keys, rows, rows + n, n);
+  }
   *rows_out = rows;
   *n_out = n;
   return QV_OK;

@@ -9,6 +9,7 @@
 #include <math.h>
 
 #include "compute/compute_test_util.h"
+#include "quiver/builder.h"
 #include "quiver/compute.h"
 #include "quiver/table.h"
 
@@ -108,6 +109,54 @@ static void every_key_type_stable(void **state) {
   }
   qv_array_release(out);
   qv_array_release(big);
+}
+
+/* Over 64 rows a single key takes the radix path: strings sharing 8-byte
+ * prefixes (ties re-sorted in full), floats with NaN, -0.0 and nulls, both
+ * directions; checked against the comparison order and for stability. */
+static void radix_path_matches_the_comparison(void **state) {
+  (void)state;
+  enum { N = 150 };
+  const char *words[] = {"prefix00a", "prefix00", "prefix00b", "pre", "", "zz", "prefix00ab", "prefix01"};
+  qv_builder *b = NULL;
+  assert_int_equal(qv_builder_new(qv_type_string(), NULL, &b, NULL), QV_OK);
+  for (int i = 0; i < N; i++) {
+    const char *w = words[(i * 7) % 8];
+    if (i % 11 == 3) assert_int_equal(qv_builder_append_null(b), QV_OK);
+    else assert_int_equal(qv_builder_append_string(b, w, (int64_t)strlen(w)), QV_OK);
+  }
+  qv_array *s = NULL;
+  assert_int_equal(qv_builder_finish(b, &s, NULL), QV_OK);
+  qv_builder_free(b);
+  double f[N];
+  char valid[N + 1];
+  for (int i = 0; i < N; i++) {
+    double choices[] = {1.5, -0.0, 0.0, NAN, -2.0, INFINITY, -INFINITY};
+    f[i] = choices[(i * 5) % 7];
+    valid[i] = i % 13 == 0 ? '0' : '1';
+  }
+  valid[N] = '\0';
+  qv_array *fl = prim(qv_type_float64(), f, N, 8, valid);
+  qv_array *arrays[2] = {s, fl};
+  for (int a = 0; a < 2; a++)
+    for (int desc = 0; desc < 2; desc++)
+      for (int at_start = 0; at_start < 2; at_start++) {
+        qv_sort_key k = {arrays[a], desc ? QV_SORT_DESCENDING : QV_SORT_ASCENDING,
+                         at_start ? QV_NULLS_AT_START : QV_NULLS_AT_END};
+        qv_array *radix = NULL, *merged = NULL;
+        assert_int_equal(qv_compute_sort_indices_multi(&k, 1, &radix, NULL), QV_OK);
+        /* two keys (the second all equal) take the merge sort: the same order */
+        qv_array *zeros = NULL;
+        assert_int_equal(qv_array_new_null(qv_type_null(), N, &zeros, NULL), QV_OK);
+        qv_sort_key two[2] = {k, {zeros, QV_SORT_ASCENDING, QV_NULLS_AT_END}};
+        assert_int_equal(qv_compute_sort_indices_multi(two, 2, &merged, NULL), QV_OK);
+        assert_memory_equal(qv_array_values_uint64(radix), qv_array_values_uint64(merged), N * 8);
+        qv_array_release(zeros);
+        qv_array_release(radix);
+        qv_array_release(merged);
+      }
+  qv_array_release(s);
+  qv_array_release(fl);
 }
 
 /* pyarrow rank([2.0, nan, null, 1.0]) == [2, 3, 4, 1]; at_start [4, 2, 1, 3];
@@ -258,6 +307,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(two_keys_nan_and_null_placement),
       cmocka_unit_test(every_key_type_stable),
+      cmocka_unit_test(radix_path_matches_the_comparison),
       cmocka_unit_test(rank_tiebreakers),
       cmocka_unit_test(sort_a_table),
       cmocka_unit_test(sort_errors),
