@@ -295,6 +295,11 @@ QV_API qv_status qv_compute_rank(const qv_array *values, qv_sort_order order, qv
                                  qv_rank_tiebreaker tiebreaker, qv_array **out, qv_error *err);
 
 /* ---- More scalar aggregations ----
+ * min, max, min_max (above) also take temporal types (ordered as their
+ * integers; the scalar keeps the temporal type), decimals (signed) and
+ * strings/binaries/fixed_size_binary (bytewise, then length); those read
+ * every valid slot through the checked scalar accessor and borrow the
+ * result's bytes from the input.
  * product: integers -> int64/uint64 (wrapping), floats -> float64.
  * variance, stddev: float64 with `ddof` (>= 0); null when valid <= ddof.
  * first, last: the first/last valid value of any type (borrowed from the

@@ -136,17 +136,34 @@ def product(array, /, *, skip_nulls=True, min_count=1, options=None, memory_pool
     return _aggregate("product", array, skip_nulls=skip_nulls, min_count=min_count)
 
 
+_NUMERIC_PREFIXES = ("int", "uint", "float", "double", "halffloat", "bool", "null")
+
+
+def _extreme(name, array, skip_nulls):
+    """min/max: numbers through the aggregation kernel; other ordered types
+    (temporal, decimal, strings, binary) as the first row of a one-row
+    select_k, so the value comes back as the Python object pyarrow gives."""
+    a = _array(array)
+    if str(a.type).startswith(_NUMERIC_PREFIXES):
+        return _aggregate(name, a, skip_nulls=skip_nulls)
+    if not skip_nulls and a.null_count > 0:
+        return Scalar(None, a.type)
+    rows = _quiver._cr_select_k([(a, name == "max", False)], 1)
+    row = rows[0] if len(rows) else None
+    return Scalar(None if row is None else a[row], a.type)
+
+
 def min(array, /, *, skip_nulls=True, min_count=1, options=None, memory_pool=None):
-    return _aggregate("min", array, skip_nulls=skip_nulls)
+    return _extreme("min", array, skip_nulls)
 
 
 def max(array, /, *, skip_nulls=True, min_count=1, options=None, memory_pool=None):
-    return _aggregate("max", array, skip_nulls=skip_nulls)
+    return _extreme("max", array, skip_nulls)
 
 
 def min_max(array, /, *, skip_nulls=True, min_count=1, options=None, memory_pool=None):
-    lo = _aggregate("min", array, skip_nulls=skip_nulls)
-    hi = _aggregate("max", array, skip_nulls=skip_nulls)
+    lo = _extreme("min", array, skip_nulls)
+    hi = _extreme("max", array, skip_nulls)
     return Scalar({"min": lo, "max": hi}, "struct<min: %s, max: %s>" % (lo.type, hi.type))
 
 

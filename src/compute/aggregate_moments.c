@@ -11,6 +11,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "compute/aggregate_internal.h"
 #include "core/layout.h"
 #include "quiver/compute.h"
 
@@ -158,3 +159,54 @@ static qv_status first_last(const qv_array *a, bool last, qv_scalar *out, qv_err
 
 qv_status qv_compute_first(const qv_array *a, qv_scalar *out, qv_error *err) { return first_last(a, false, out, err); }
 qv_status qv_compute_last(const qv_array *a, qv_scalar *out, qv_error *err) { return first_last(a, true, out, err); }
+
+bool qv__compute_extremes_scannable(qv_type_id id) {
+  switch (id) { /* logical: the types ordered by their value's bytes or words */
+    case QV_TYPE_DECIMAL32: case QV_TYPE_DECIMAL64: case QV_TYPE_DECIMAL128: case QV_TYPE_DECIMAL256:
+    case QV_TYPE_STRING: case QV_TYPE_BINARY: case QV_TYPE_LARGE_STRING: case QV_TYPE_LARGE_BINARY:
+    case QV_TYPE_STRING_VIEW: case QV_TYPE_BINARY_VIEW: case QV_TYPE_FIXED_SIZE_BINARY:
+      return true;
+    default: return false;
+  }
+}
+
+/* a < b for two valid scalars of one scannable type. */
+static bool scalar_less(const qv_scalar *a, const qv_scalar *b) {
+  if (a->kind == QV_SCALAR_DECIMAL) {
+    if (a->value.decimal[3] != b->value.decimal[3]) return (int64_t)a->value.decimal[3] < (int64_t)b->value.decimal[3];
+    for (int w = 2; w >= 0; w--)
+      if (a->value.decimal[w] != b->value.decimal[w]) return a->value.decimal[w] < b->value.decimal[w];
+    return false;
+  }
+  int64_t n = a->value.bytes.size < b->value.bytes.size ? a->value.bytes.size : b->value.bytes.size;
+  int c = n > 0 ? memcmp(a->value.bytes.data, b->value.bytes.data, (size_t)n) : 0;
+  return c < 0 || (c == 0 && a->value.bytes.size < b->value.bytes.size);
+}
+
+qv_status qv__compute_extremes_scan(qv_array *const *chunks, int64_t n_chunks, const qv_type *type, qv_scalar *min,
+                                    qv_scalar *max, qv_error *err) {
+  qv_scalar lo, hi;
+  bool any = false;
+  int64_t row = 0;
+  set_null(&lo, type);
+  set_null(&hi, type);
+  for (int64_t c = 0; c < n_chunks; c++) {
+    const qv_array *a = chunks[c];
+    for (int64_t i = 0; i < a->length; i++) {
+      qv_scalar v;
+      if (!qv_array_is_valid(a, i)) continue;
+      qv_status st = qv_array_get_scalar(a, i, &v, err);
+      if (st != QV_OK) {
+        qv_error_prefix(err, "min/max: row %lld: ", (long long)(row + i));
+        return st;
+      }
+      if (!any || scalar_less(&v, &lo)) lo = v;
+      if (!any || scalar_less(&hi, &v)) hi = v;
+      any = true;
+    }
+    row += a->length;
+  }
+  if (min != NULL) *min = lo;
+  if (max != NULL) *max = hi;
+  return QV_OK;
+}

@@ -11,6 +11,7 @@
 #include "compute/compute_test_util.h"
 #include "quiver/builder.h"
 #include "quiver/compute.h"
+#include "quiver/chunked.h"
 #include "quiver/table.h"
 
 static void expect_u64(qv_array *got, const uint64_t *want, int64_t n) {
@@ -303,6 +304,63 @@ static void moments_first_last(void **state) {
   qv_array_release(a);
 }
 
+/* min/max beyond numbers: temporal types through the integer kernel (the
+ * scalar keeps the temporal type), decimals and strings by value, over a
+ * chunked array; a hostile string slot is an error naming the row. */
+static void min_max_temporal_decimal_strings(void **state) {
+  (void)state;
+  qv_scalar lo, hi;
+  qv_array *ts = prim(hand_ts(QV_UNIT_MICRO, NULL), (const int64_t[]){5, -9, 0, 7}, 4, 8, "1011");
+  assert_int_equal(qv_compute_min_max(ts, &lo, &hi, NULL), QV_OK);
+  assert_int_equal(lo.kind, QV_SCALAR_INT);
+  assert_int_equal(lo.value.i, 0);
+  assert_int_equal(hi.value.i, 7);
+  assert_int_equal(lo.type->id, QV_TYPE_TIMESTAMP);
+  qv_array_release(ts);
+  qv_array *d = prim(qv_type_date32(), (const int32_t[]){3, -2}, 2, 4, NULL);
+  assert_int_equal(qv_compute_min(d, &lo, NULL), QV_OK);
+  assert_int_equal(lo.value.i, -2);
+  qv_array_release(d);
+
+  uint64_t dec[3][2] = {{5, 0}, {(uint64_t)-2, (uint64_t)-1}, {0, 1}}; /* 5, -2, 2^64 */
+  qv_array *dc = prim(hand_decimal(128, 38, 0), dec, 3, 16, NULL);
+  assert_int_equal(qv_compute_min_max(dc, &lo, &hi, NULL), QV_OK);
+  assert_int_equal(lo.kind, QV_SCALAR_DECIMAL);
+  assert_true(lo.value.decimal[0] == (uint64_t)-2 && lo.value.decimal[3] == (uint64_t)-1);
+  assert_true(hi.value.decimal[0] == 0 && hi.value.decimal[1] == 1);
+  qv_array_release(dc);
+
+  qv_array *parts[2] = {STRS("pear", NULL, "apple"), STRS("zoo", "app")};
+  qv_chunked_array *c = NULL;
+  assert_int_equal(qv_chunked_array_new(qv_type_string(), parts, 2, &c, NULL), QV_OK);
+  assert_int_equal(qv_compute_min_max_chunked(c, &lo, &hi, NULL), QV_OK);
+  assert_memory_equal(lo.value.bytes.data, "app", 3);
+  assert_int_equal(lo.value.bytes.size, 3);
+  assert_memory_equal(hi.value.bytes.data, "zoo", 3);
+  assert_int_equal(qv_compute_max_chunked(c, &hi, NULL), QV_OK);
+  assert_memory_equal(hi.value.bytes.data, "zoo", 3);
+  qv_chunked_array_release(c);
+  qv_array_release(parts[0]);
+  qv_array_release(parts[1]);
+
+  qv_array *nulls = STRS(NULL, NULL);
+  assert_int_equal(qv_compute_min(nulls, &lo, NULL), QV_OK);
+  assert_int_equal(lo.kind, QV_SCALAR_NULL);
+  qv_array_release(nulls);
+
+  qv_error e;
+  qv_array *h = hand_array(qv_type_string(), 2, 0, 0, 3, BUFS(NULL, BUFV(int32_t, 0, 1, 9), BUFV(char, 'a', 'b')), 0,
+                           NULL, NULL);
+  assert_int_equal(qv_compute_max(h, &hi, &e), QV_ERR_INVALID_DATA);
+  assert_non_null(strstr(e.message, "row 1"));
+  qv_array_release(h);
+  /* still a type error: sums of strings, min of lists */
+  qv_array *list = hand_array(hand_list(QV_TYPE_LIST, qv_type_int32()), 1, 0, 0, 2, BUFS(NULL, BUFV(int32_t, 0, 1)), 1,
+                              KIDS(I32(5)), NULL);
+  assert_int_equal(qv_compute_min(list, &lo, &e), QV_ERR_TYPE);
+  qv_array_release(list);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(two_keys_nan_and_null_placement),
@@ -312,6 +370,7 @@ int main(void) {
       cmocka_unit_test(sort_a_table),
       cmocka_unit_test(sort_errors),
       cmocka_unit_test(moments_first_last),
+      cmocka_unit_test(min_max_temporal_decimal_strings),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -230,6 +230,17 @@ def test_scalar_aggregates(typ, seed):
             assert qc.product(q(arr)).as_py() == pc.product(arr).as_py(), label
 
 
+@pytest.mark.parametrize("typ", [pa.date32(), pa.timestamp("us"), pa.timestamp("ms", "UTC"), pa.duration("s"),
+                                 pa.decimal128(12, 3), pa.string(), pa.large_binary(), pa.binary(3)], ids=str)
+@pytest.mark.parametrize("seed", SEEDS)
+def test_min_max_ordered_types(typ, seed):
+    rng = random.Random(seed)
+    for label, arr in variants(rng, typ):
+        assert qc.min(q(arr)).as_py() == pc.min(arr).as_py(), label
+        assert qc.max(q(arr)).as_py() == pc.max(arr).as_py(), label
+        assert qc.min_max(q(arr)).as_py() == pc.min_max(arr).as_py(), label
+
+
 # ---------------------------------------------------------------- group-by
 
 GROUP_KEY_TYPES = [pa.int64(), pa.int8(), pa.uint32(), pa.string(), pa.large_binary(), pa.bool_(), pa.date32(),
