@@ -110,7 +110,10 @@ static qv_status alloc_slots(int64_t capacity, slot **out, qv_error *err) {
     return qv_error_set(err, QV_ERR_OVERFLOW, "hash table of %lld slots overflows", (long long)capacity);
   slot *s = qv__malloc((size_t)bytes);
   if (s == NULL) return qv_error_set(err, QV_ERR_NO_MEMORY, "no memory for a hash table of %lld slots", (long long)capacity);
-  for (int64_t k = 0; k < capacity; k++) s[k].group = EMPTY_GROUP;
+  for (int64_t k = 0; k < capacity; k++) {
+    s[k].tag = 0; /* never read while empty, but kept defined for memory checkers */
+    s[k].group = EMPTY_GROUP;
+  }
   *out = s;
   return QV_OK;
 }
