@@ -55,6 +55,7 @@
 #include "quiver/chunked.h"
 #include "quiver/scalar.h"
 #include "quiver/status.h"
+#include "quiver/table.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -175,6 +176,139 @@ QV_API qv_status qv_compute_arithmetic(qv_arith_op op, bool checked, const qv_ar
                                        qv_array **out, qv_error *err);
 QV_API qv_status qv_compute_arithmetic_scalar(qv_arith_op op, bool checked, const qv_array *left,
                                               const qv_scalar *right, qv_array **out, qv_error *err);
+
+/* ==== Relational kernels: hashing, grouping, multi-key sorting, more
+ * aggregates (src/compute/grouper.c, hash_kernels.c, group_by.c,
+ * group_by_table.c, sort_keys.c, aggregate_moments.c) ====
+ *
+ * Hashable types (keys of unique, value_counts, count_distinct, is_in,
+ * index_in and group-by): integers, float32/64, bool, temporal, decimals,
+ * intervals, fixed_size_binary, string/binary in every layout, and null.
+ * Others are QV_ERR_TYPE. Floats compare by bits (0.0 and -0.0 are two
+ * values, as pyarrow) except that every NaN is one value. A null is a value
+ * like any other: unique lists it once, group-by gives it its own group.
+ * Order of results: first appearance in the input (pyarrow's order). A
+ * string slot whose offsets or view point outside its data is
+ * QV_ERR_INVALID_DATA naming the row. Caller owns every *out array. */
+
+/* The distinct values, in order of first appearance. */
+QV_API qv_status qv_compute_unique(qv_array *values, qv_array **out, qv_error *err);
+/* struct<values: T, counts: int64>, one row per distinct value. */
+QV_API qv_status qv_compute_value_counts(qv_array *values, qv_array **out, qv_error *err);
+/* Distinct valid values (QV_COUNT_VALID), whether there is a null
+ * (QV_COUNT_NULL: 0 or 1), or both (QV_COUNT_ALL). */
+QV_API qv_status qv_compute_count_distinct(const qv_array *values, qv_count_mode mode, int64_t *out, qv_error *err);
+/* is_in: bool, never null: whether each value occurs in value_set (same
+ * type, else QV_ERR_TYPE); a null matches a null of the set unless
+ * skip_nulls. index_in: int32, the first row of value_set holding the value,
+ * null when absent. */
+QV_API qv_status qv_compute_is_in(const qv_array *values, const qv_array *value_set, bool skip_nulls, qv_array **out,
+                                  qv_error *err);
+QV_API qv_status qv_compute_index_in(const qv_array *values, const qv_array *value_set, bool skip_nulls,
+                                     qv_array **out, qv_error *err);
+
+/* ---- Group-by ----
+ * Aggregates (pyarrow's hash_* names):
+ *   sum   integers -> int64 (wrapping) / uint64, floats -> float64, bool -> uint64
+ *   min, max   integers, floats (NaN skipped unless only NaN), temporal; the input type
+ *   mean  float64;  count  int64 by `mode`;  count_all  rows per group (no values)
+ *   count_distinct  int64 by `mode`;  first, last  first/last valid value, any type
+ *   list  list<T> of every value of the group (nulls kept), any type
+ *   distinct  list<T> of the distinct values by `mode`
+ * sum/min/max/mean/first/last give null for a group without a valid value. */
+typedef enum qv_group_op {
+  QV_GROUP_SUM = 0,
+  QV_GROUP_MIN,
+  QV_GROUP_MAX,
+  QV_GROUP_MEAN,
+  QV_GROUP_COUNT,
+  QV_GROUP_COUNT_ALL,
+  QV_GROUP_COUNT_DISTINCT,
+  QV_GROUP_FIRST,
+  QV_GROUP_LAST,
+  QV_GROUP_LIST,
+  QV_GROUP_DISTINCT
+} qv_group_op;
+
+/* pyarrow's name of an aggregate ("sum", "count_distinct", ...). */
+QV_API const char *qv_group_op_name(qv_group_op op);
+
+typedef struct qv_group_aggregate {
+  qv_array *values;    /* borrowed; same length as the keys; NULL for count_all */
+  qv_group_op op;
+  qv_count_mode mode;  /* count, count_distinct, distinct */
+} qv_group_aggregate;
+
+/* Groups the rows by the key columns (n_keys >= 1, equal lengths) and fills
+ * out[0 .. n_keys + n_aggs): one row per group, the key columns first (each
+ * group's key values), then one column per aggregate. Caller owns each. */
+QV_API qv_status qv_compute_group_by(qv_array *const *keys, int32_t n_keys, const qv_group_aggregate *aggs,
+                                     int32_t n_aggs, qv_array **out, qv_error *err);
+
+typedef struct qv_table_aggregate {
+  const char *column;  /* NULL for count_all */
+  qv_group_op op;
+  qv_count_mode mode;
+} qv_table_aggregate;
+
+/* The same over named columns of a table: a table of the key columns
+ * (their names) then the aggregates, named "<column>_<op>" ("count_all"),
+ * as pyarrow's TableGroupBy.aggregate. Unknown names are QV_ERR_NOT_FOUND. */
+QV_API qv_status qv_compute_group_by_table(const qv_table *table, const char *const *keys, int32_t n_keys,
+                                           const qv_table_aggregate *aggs, int32_t n_aggs, qv_table **out,
+                                           qv_error *err);
+
+/* ---- Sorting by several keys ----
+ * Each key orders ascending or descending with its nulls at the start or
+ * end; NaNs sit between the values and the nulls. Keys: numbers, bool,
+ * temporal, decimals, strings and binaries of every layout, null. The
+ * order is stable. Results are uint64 row numbers. */
+typedef struct qv_sort_key {
+  const qv_array *values; /* borrowed; all keys of equal length */
+  qv_sort_order order;
+  qv_null_placement nulls;
+} qv_sort_key;
+
+QV_API qv_status qv_compute_sort_indices_multi(const qv_sort_key *keys, int32_t n_keys, qv_array **out,
+                                               qv_error *err);
+/* The first k rows of that order (all rows when k < 0 or k >= length). */
+QV_API qv_status qv_compute_select_k(const qv_sort_key *keys, int32_t n_keys, int64_t k, qv_array **out,
+                                     qv_error *err);
+
+typedef struct qv_table_sort_key {
+  const char *column;
+  qv_sort_order order;
+  qv_null_placement nulls;
+} qv_table_sort_key;
+
+QV_API qv_status qv_compute_sort_indices_table(const qv_table *table, const qv_table_sort_key *keys, int32_t n_keys,
+                                               qv_array **out, qv_error *err);
+/* The table's rows in that order (one batch). */
+QV_API qv_status qv_compute_sort_table(const qv_table *table, const qv_table_sort_key *keys, int32_t n_keys,
+                                       qv_table **out, qv_error *err);
+
+/* rank: uint64 ranks from 1, pyarrow's tiebreakers: the lowest (min) or
+ * highest (max) rank of the tied run, input order (first), or consecutive
+ * ranks counting each distinct value once (dense). */
+typedef enum qv_rank_tiebreaker { QV_RANK_MIN = 0, QV_RANK_MAX, QV_RANK_FIRST, QV_RANK_DENSE } qv_rank_tiebreaker;
+QV_API qv_status qv_compute_rank(const qv_array *values, qv_sort_order order, qv_null_placement nulls,
+                                 qv_rank_tiebreaker tiebreaker, qv_array **out, qv_error *err);
+
+/* ---- More scalar aggregations ----
+ * min, max, min_max (above) also take temporal types (ordered as their
+ * integers; the scalar keeps the temporal type), decimals (signed) and
+ * strings/binaries/fixed_size_binary (bytewise, then length); those read
+ * every valid slot through the checked scalar accessor and borrow the
+ * result's bytes from the input.
+ * product: integers -> int64/uint64 (wrapping), floats -> float64.
+ * variance, stddev: float64 with `ddof` (>= 0); null when valid <= ddof.
+ * first, last: the first/last valid value of any type (borrowed from the
+ * array, which must outlive the scalar's use); null scalar when none. */
+QV_API qv_status qv_compute_product(const qv_array *array, qv_scalar *out, qv_error *err);
+QV_API qv_status qv_compute_variance(const qv_array *array, int32_t ddof, qv_scalar *out, qv_error *err);
+QV_API qv_status qv_compute_stddev(const qv_array *array, int32_t ddof, qv_scalar *out, qv_error *err);
+QV_API qv_status qv_compute_first(const qv_array *array, qv_scalar *out, qv_error *err);
+QV_API qv_status qv_compute_last(const qv_array *array, qv_scalar *out, qv_error *err);
 
 #ifdef __cplusplus
 }

@@ -601,3 +601,25 @@ def iterchunks(self):
 
 def itercolumns(self):
     return iter(self.columns)
+
+
+# ---- relational compute on tables (quiver._compute_relational does the work) ----
+
+def table_filter(self, mask, null_selection_behavior="drop"):
+    from ._compute_relational import filter
+    return filter(self, mask, null_selection_behavior)
+
+
+def table_take(self, indices):
+    from ._compute_relational import take
+    return take(self, indices)
+
+
+def table_sort_by(self, sorting, **kwargs):
+    from ._compute_relational import _table_sort_by
+    return _table_sort_by(self, sorting, **kwargs)
+
+
+def table_group_by(self, keys, use_threads=True):
+    from ._compute_relational import group_by
+    return group_by(self, keys, use_threads)

@@ -258,9 +258,17 @@ static PyGetSetDef table_getset[] = {
     {NULL},
 };
 QVPY_DELEGATE(table_to_pandas, "to_pandas")
+QVPY_DELEGATE(table_filter, "table_filter")
+QVPY_DELEGATE(table_take, "table_take")
+QVPY_DELEGATE(table_sort_by, "table_sort_by")
+QVPY_DELEGATE(table_group_by, "table_group_by")
 static PyMethodDef table_methods[] = {
     QVPY_METHOD("to_string", table_to_string, "to_string(*, show_metadata=False, preview_cols=0) -> str"),
     QVPY_METHOD("to_pandas", table_to_pandas, "to_pandas(types_mapper=None) -> pandas.DataFrame"),
+    QVPY_METHOD("filter", table_filter, "filter(mask, null_selection_behavior='drop') -> Table of the rows the mask keeps."),
+    QVPY_METHOD("take", table_take, "take(indices) -> Table of those rows."),
+    QVPY_METHOD("sort_by", table_sort_by, "sort_by(sorting) -> Table sorted by a column name or [(name, order), ...]."),
+    QVPY_METHOD("group_by", table_group_by, "group_by(keys) -> TableGroupBy; .aggregate([(column, op), ...])."),
     QVPY_CLASSMETHOD("from_pydict", table_from_pydict, "from_pydict(mapping, schema=None, metadata=None) -> Table"),
     QVPY_CLASSMETHOD("from_pylist", table_from_pylist, "from_pylist(rows, schema=None, metadata=None) -> Table"),
     QVPY_CLASSMETHOD("from_arrays", table_from_arrays, "from_arrays(arrays, names=None, schema=None, metadata=None) -> Table"),

@@ -30,6 +30,16 @@ static family family_of(qv_type_id id) {
   }
 }
 
+/* The integer type a temporal type is stored as: its values order like
+ * those integers, so min/max run the integer kernel (a logical question). */
+static qv_type_id temporal_storage(qv_type_id id) {
+  switch (id) {
+    case QV_TYPE_DATE32: case QV_TYPE_TIME32: case QV_TYPE_INTERVAL_MONTHS: return QV_TYPE_INT32;
+    case QV_TYPE_DATE64: case QV_TYPE_TIME64: case QV_TYPE_TIMESTAMP: case QV_TYPE_DURATION: return QV_TYPE_INT64;
+    default: return id;
+  }
+}
+
 static void set_null(qv_scalar *s, const qv_type *type) {
   memset(s, 0, sizeof *s);
   s->kind = QV_SCALAR_NULL;
@@ -140,6 +150,16 @@ static qv_status aggregate(agg_op op, qv_array *const *chunks, int64_t n_chunks,
   if (out == NULL || (op == OP_MIN_MAX && out2 == NULL) || type == NULL)
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "%s: NULL argument", op_names[op]);
   fam = family_of(type->id);
+  qv_type_id kernel_id = type->id;
+  if (fam == FAM_OTHER && (op == OP_MIN || op == OP_MAX || op == OP_MIN_MAX)) {
+    kernel_id = temporal_storage(type->id);
+    if (kernel_id != type->id) {
+      fam = FAM_SIGNED;
+    } else if (qv__compute_extremes_scannable(type->id)) { /* decimals, strings, binaries: ordered by value */
+      qv_scalar *lo = op == OP_MAX ? NULL : out, *hi = op == OP_MIN ? NULL : op == OP_MAX ? out : out2;
+      return qv__compute_extremes_scan(chunks, n_chunks, type, lo, hi, err);
+    }
+  }
   if (fam == FAM_OTHER || ((op == OP_ANY || op == OP_ALL) && fam != FAM_BOOL && fam != FAM_NULL))
     return type_error(op, type, err);
   if (fam == FAM_NULL) { /* every slot is null: no valid value, a null answer */
@@ -153,7 +173,7 @@ static qv_status aggregate(agg_op op, qv_array *const *chunks, int64_t n_chunks,
   }
   if (fam == FAM_BOOL) kernel = qv__compute_bool_kernel;
   else if (op == OP_SUM || op == OP_MEAN) kernel = qv__compute_sum_kernel(type->id);
-  else kernel = qv__compute_minmax_kernel(type->id);
+  else kernel = qv__compute_minmax_kernel(kernel_id);
 
   qv__compute_acc_init(&acc);
   for (int64_t c = 0; c < n_chunks; c++) {

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "quiver/array.h"
+#include "quiver/scalar.h"
 
 __extension__ typedef __int128 qv__i128;
 __extension__ typedef unsigned __int128 qv__u128;
@@ -46,6 +47,16 @@ typedef void (*qv__agg_kernel)(const qv_array *a, int64_t row_base, qv__agg_acc 
 qv__agg_kernel qv__compute_sum_kernel(qv_type_id id);
 qv__agg_kernel qv__compute_minmax_kernel(qv_type_id id);
 void qv__compute_bool_kernel(const qv_array *a, int64_t row_base, qv__agg_acc *acc);
+
+/* min/max of the types ordered by value rather than by a typed loop
+ * (decimals, strings, binaries, fixed_size_binary), over every chunk:
+ * each valid slot is read through the checked scalar accessor (a hostile
+ * offset is an error naming the row) and compared as a signed 256-bit
+ * integer or bytewise. *min / *max (either may be NULL) borrow from the
+ * chunks; a null scalar when no slot is valid. aggregate_moments.c. */
+bool qv__compute_extremes_scannable(qv_type_id id);
+qv_status qv__compute_extremes_scan(qv_array *const *chunks, int64_t n_chunks, const qv_type *type, qv_scalar *min,
+                                    qv_scalar *max, qv_error *err);
 
 /* All-ones mask of the low n bits (1 <= n <= 64). */
 static inline uint64_t qv__low_bits(int64_t n) { return n >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << n) - 1); }

@@ -9,6 +9,7 @@
 #ifndef QUIVER_SRC_COMPUTE_GATHER_INTERNAL_H
 #define QUIVER_SRC_COMPUTE_GATHER_INTERNAL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "quiver/array.h"
@@ -17,5 +18,12 @@
 /* Caller owns *out (offset 0 for the fixed-width layouts; the other layouts
  * get what qv_array_concat makes of the row ranges). */
 qv_status qv__compute_gather(qv_array *input, const int64_t *rows, int64_t n, qv_array **out, qv_error *err);
+
+/* filter_fixed.c: filter of a fixed-width layout (values buffer, bitmap,
+ * no children) by a bool mask of the same length whose null slots drop
+ * their rows, without a row list. The caller has checked the mask's type
+ * and length. Caller owns *out (offset 0; shares the dictionary). */
+bool qv__compute_filter_fixed_applies(const qv_array *values);
+qv_status qv__compute_filter_fixed(qv_array *values, const qv_array *mask, qv_array **out, qv_error *err);
 
 #endif

@@ -96,6 +96,9 @@ qv_status qv_compute_filter(qv_array *values, const qv_array *mask, qv_filter_nu
   if (values == NULL || mask == NULL || out == NULL)
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "filter: NULL argument");
   *out = NULL;
+  if (mask->type->id == QV_TYPE_BOOL && mask->length == values->length &&
+      (nulls == QV_FILTER_DROP || mask->validity_ == NULL) && qv__compute_filter_fixed_applies(values))
+    return qv__compute_filter_fixed(values, mask, out, err);
   st = rows_from_mask(values, mask, nulls, &rows, &n, err);
   if (st == QV_OK) st = qv__compute_gather(values, rows, n, out, err);
   qv__free(rows);

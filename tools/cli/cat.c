@@ -23,10 +23,13 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "query.h"
+#include "quiver/compute.h"
 
 static const char cat_help[] =
     "Usage: quiver cat FILE [--format table|csv|jsonl|arrow] [--head N | --tail N]\n"
-    "                       [--columns a,b] [--all] [--strict]\n"
+    "                       [--columns a,b] [--where EXPR] [--sort COL[:desc]] [--limit N]\n"
+    "                       [--all] [--strict]\n"
     "\n"
     "Prints the rows of the table in FILE (- = stdin). FILE may be an Arrow IPC\n"
     "stream or file (compressed or not) or integration JSON (.json or .json.gz),\n"
@@ -42,6 +45,10 @@ static const char cat_help[] =
     "  --tail N           only the last N rows (all of them are printed)\n"
     "  --columns a,b      only these columns, in this order\n"
     "  --all              print every row and batch (no \"...\" windowing)\n"
+    "  --where EXPR       only the rows where EXPR is true, e.g. \"x > 3 and name != 'a'\"\n"
+    "                     (comparisons, and/or/not, is [not] null, + - * /, 'strings', numbers)\n"
+    "  --sort COL[:desc]  rows ordered by column COL (ascending unless :desc; nulls last)\n"
+    "  --limit N          at most N rows (after --where and --sort)\n"
     CLI_INPUT_HELP
     "  -h, --help         show this help\n"
     "\n"
@@ -111,8 +118,8 @@ static void keep_free(kept *k) {
 
 /* Every format but arrow, and --tail: batches go to rows.c as they come
  * (--tail: through a queue of the last rows first). */
-static qv_status print_rows(cli_source *src, const cli_projection *proj, qv_schema *schema, int64_t head,
-                            int64_t tail, cli_rows_format format, bool all, qv_error *err) {
+static qv_status print_rows(cli_source *src, const cli_projection *proj, const cli_query *where, qv_schema *schema,
+                            int64_t head, int64_t tail, cli_rows_format format, bool all, qv_error *err) {
   cli_rows_writer *w = NULL;
   cli_row_queue q = {0};
   q.keep = tail;
@@ -128,6 +135,13 @@ static qv_status print_rows(cli_source *src, const cli_projection *proj, qv_sche
     qv_batch *b = NULL, *p = NULL;
     st = cli_source_next(src, &b, err);
     if (st != QV_OK || b == NULL) break;
+    if (where != NULL) {
+      st = cli_query_filter(where, b, &p, err);
+      qv_batch_release(b);
+      b = p;
+      p = NULL;
+      if (st != QV_OK) break;
+    }
     if (head >= 0 && b->length > head - rows) {
       st = qv_batch_slice(b, 0, head - rows, &p, err);
       qv_batch_release(b);
@@ -170,11 +184,27 @@ static qv_status print_rows(cli_source *src, const cli_projection *proj, qv_sche
   return st;
 }
 
+/* The rows of a whole table (sorted output) in a row format. */
+static qv_status print_table_rows(const qv_table *table, cli_rows_format format, bool all, qv_error *err) {
+  FILE *out = (format == CLI_ROWS_TABLE || isatty(STDOUT_FILENO)) ? cli_escaping_file(stdout) : stdout;
+  if (out == NULL) return qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory");
+  cli_rows_writer *w = NULL;
+  qv_status st = cli_rows_open(out, format, table->schema, all ? -1 : 10, &w, err);
+  for (int64_t i = 0; st == QV_OK && i < table->n_batches; i++) st = cli_rows_write(w, table->batches[i], err);
+  if (st == QV_OK) st = cli_rows_close(w, err);
+  bool write_failed = out != stdout && fclose(out) != 0;
+  if (fflush(stdout) != 0 || ferror(stdout)) write_failed = true;
+  if (st == QV_OK && write_failed && !cli_stdout_closed()) st = qv_error_set(err, QV_ERR_IO, "writing to stdout failed");
+  cli_rows_free(w);
+  return st;
+}
+
 static int run_cat(int argc, char **argv) {
   const cli_command *cmd = &cli_cmd_cat;
-  enum { O_HEAD, O_COLUMNS, O_ALL, O_FORMAT, O_TAIL, O_INPUT, O_N = O_INPUT + CLI_N_INPUT_OPTS };
+  enum { O_HEAD, O_COLUMNS, O_ALL, O_FORMAT, O_TAIL, O_WHERE, O_SORT, O_LIMIT, O_INPUT, O_N = O_INPUT + CLI_N_INPUT_OPTS };
   cli_opt opts[O_N] = {{"head", true, false, NULL},   {"columns", true, false, NULL}, {"all", false, false, NULL},
-                       {"format", true, false, NULL}, {"tail", true, false, NULL},    CLI_INPUT_OPTS};
+                       {"format", true, false, NULL}, {"tail", true, false, NULL},    {"where", true, false, NULL},
+                       {"sort", true, false, NULL},   {"limit", true, false, NULL},   CLI_INPUT_OPTS};
   const char *pos[1];
   int n_pos = 0;
   int rc = cli_parse(cmd, argc, argv, opts, O_N, pos, 1, &n_pos);
@@ -190,6 +220,11 @@ static int run_cat(int argc, char **argv) {
   cli_rows_format format = CLI_ROWS_TABLE;
   if (opts[O_FORMAT].present && !cli_parse_rows_format(opts[O_FORMAT].value, &format))
     return cli_usage_error(cmd, "--format wants table, csv, jsonl or arrow, not '%s'", opts[O_FORMAT].value);
+  int64_t limit = -1;
+  if (opts[O_LIMIT].present && !cli_parse_count(opts[O_LIMIT].value, &limit))
+    return cli_usage_error(cmd, "--limit wants a non-negative integer, not '%s'", opts[O_LIMIT].value);
+  /* --limit without --sort is --head after --where; with --sort it cuts the sorted rows */
+  if (limit >= 0 && !opts[O_SORT].present && (head < 0 || limit < head)) head = limit;
   cli_input_options in_opts;
   rc = cli_input_options_parse(cmd, &opts[O_INPUT], &in_opts);
   if (rc != CLI_EXIT_OK) return rc;
@@ -199,13 +234,15 @@ static int run_cat(int argc, char **argv) {
   cli_source *src = NULL;
   cli_projection proj = {0};
   kept k = {0};
+  cli_query *where = NULL;
+  cli_sort_spec sort = {0};
   qv_table *table = NULL;
   qv_print_options po = qv_print_options_default();
-  if (head >= 0 || opts[O_ALL].present) {
+  if (head >= 0 || opts[O_ALL].present || (limit >= 0 && opts[O_SORT].present)) {
     po.max_rows = -1;
     po.max_container_rows = -1;
   }
-  k.window = po.max_container_rows;
+  k.window = opts[O_SORT].present ? -1 : po.max_container_rows; /* sorting needs every batch */
   if (k.window > (int64_t)(sizeof k.ring / sizeof k.ring[0])) k.window = -1;
   cli_progress progress;
   cli_progress_init(&progress, "quiver cat");
@@ -216,6 +253,15 @@ static int run_cat(int argc, char **argv) {
     goto done;
   }
   qv_schema *schema = cli_source_schema(src);
+  qv_schema *source_schema = schema;
+  if (opts[O_WHERE].present && (st = cli_query_parse(opts[O_WHERE].value, schema, &where, &err)) != QV_OK) {
+    rc = cli_usage_error(cmd, "%s", err.message);
+    goto done;
+  }
+  if (opts[O_SORT].present && (st = cli_sort_parse(opts[O_SORT].value, schema, &sort, &err)) != QV_OK) {
+    rc = cli_usage_error(cmd, "%s", err.message);
+    goto done;
+  }
   if (opts[O_COLUMNS].present) {
     st = cli_projection_init(&proj, schema, opts[O_COLUMNS].value, &err);
     if (st != QV_OK) {
@@ -225,8 +271,9 @@ static int run_cat(int argc, char **argv) {
     schema = proj.schema;
   }
   if (!opts[O_FORMAT].present) format = cli_rows_default_format(schema);
-  if (format != CLI_ROWS_ARROW || tail >= 0) {
-    st = print_rows(src, &proj, schema, head, tail, format, opts[O_ALL].present, &err);
+  /* Rows stream batch by batch; sorting needs every batch first (below). */
+  if ((format != CLI_ROWS_ARROW || tail >= 0) && !sort.active) {
+    st = print_rows(src, &proj, where, schema, head, tail, format, opts[O_ALL].present, &err);
     if (st != QV_OK) rc = cli_data_error(cmd, st == QV_ERR_IO ? "<stdout>" : cli_display_name(path, false), &err);
     goto done;
   }
@@ -236,6 +283,13 @@ static int run_cat(int argc, char **argv) {
     qv_batch *b = NULL, *p = NULL;
     st = cli_source_next(src, &b, &err);
     if (st != QV_OK || b == NULL) break;
+    if (where != NULL) {
+      st = cli_query_filter(where, b, &p, &err);
+      qv_batch_release(b);
+      b = p;
+      p = NULL;
+      if (st != QV_OK) break;
+    }
     if (head >= 0 && b->length > head - rows) {
       st = qv_batch_slice(b, 0, head - rows, &p, &err);
       qv_batch_release(b);
@@ -243,7 +297,7 @@ static int run_cat(int argc, char **argv) {
       p = NULL;
       if (st != QV_OK) break;
     }
-    if (proj.schema) {
+    if (proj.schema && !sort.active) { /* sorting projects after it has read its key */
       st = cli_projection_apply(&proj, b, &p, &err);
       qv_batch_release(b);
       b = p;
@@ -257,10 +311,27 @@ static int run_cat(int argc, char **argv) {
     cli_progress_update(&progress, rows, k.seen, -1);
   }
   if (st == QV_OK) st = keep_finish(&k, &err);
-  if (st == QV_OK) st = qv_table_new(schema, k.b, k.n, &table, &err);
+  if (st == QV_OK && sort.active) st = cli_sort_apply(&sort, source_schema, k.b, k.n, limit,
+                                                     proj.schema ? &proj : NULL, &table, &err);
+  else if (st == QV_OK) st = qv_table_new(schema, k.b, k.n, &table, &err);
   cli_progress_end(&progress);
   if (st != QV_OK) {
     rc = cli_data_error(cmd, cli_display_name(path, false), &err);
+    goto done;
+  }
+  if (tail >= 0 && table->n_rows > tail) { /* --tail of sorted rows */
+    qv_table *last = NULL;
+    st = qv_table_slice(table, table->n_rows - tail, tail, &last, &err);
+    qv_table_release(table);
+    table = last;
+    if (st != QV_OK) {
+      rc = cli_data_error(cmd, cli_display_name(path, false), &err);
+      goto done;
+    }
+  }
+  if (format != CLI_ROWS_ARROW) {
+    st = print_table_rows(table, format, opts[O_ALL].present || head >= 0 || tail >= 0 || limit >= 0, &err);
+    if (st != QV_OK) rc = cli_data_error(cmd, st == QV_ERR_IO ? "<stdout>" : cli_display_name(path, false), &err);
     goto done;
   }
   FILE *out = cli_escaping_file(stdout);
@@ -275,6 +346,7 @@ static int run_cat(int argc, char **argv) {
   if (st != QV_OK) rc = cli_data_error(cmd, st == QV_ERR_IO ? "<stdout>" : cli_display_name(path, false), &err);
 done:
   qv_table_release(table);
+  cli_query_free(where);
   keep_free(&k);
   cli_projection_free(&proj);
   cli_source_free(src);
