@@ -26,5 +26,6 @@
 #include "quiver/csv.h"
 #include "quiver/shm.h"
 #include "quiver/atomic_file.h"
+#include "quiver/flight.h"
 
 #endif
