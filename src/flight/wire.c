@@ -116,8 +116,8 @@ static qv_status read_varint(cursor *c, uint64_t *out, qv_error *err) {
                       (unsigned long long)start);
 }
 
-static qv_status read_len(cursor *c, const char *field, uint64_t *len, qv_error *err) {
-  uint64_t at = c->pos;
+/* The length of a bytes field whose key started at byte `at`. */
+static qv_status read_len(cursor *c, const char *field, uint64_t at, uint64_t *len, qv_error *err) {
   QV_RETURN_IF_ERROR(read_varint(c, len, err));
   if (*len > c->remain)
     return qv_error_set(err, QV_ERR_TRUNCATED,
@@ -200,10 +200,10 @@ static qv_status parse(cursor *c, qv__flight_data *out, qv_error *err) {
                             wire, (unsigned long long)field, (unsigned long long)at);
     }
     if (field == FIELD_BODY) {
-      QV_RETURN_IF_ERROR(read_len(c, "data_body", &len, err));
+      QV_RETURN_IF_ERROR(read_len(c, "data_body", at, &len, err));
       QV_RETURN_IF_ERROR(take_body(c, len, out, err));
     } else if (field == FIELD_HEADER) {
-      QV_RETURN_IF_ERROR(read_len(c, "data_header", &len, err));
+      QV_RETURN_IF_ERROR(read_len(c, "data_header", at, &len, err));
       if (len > (uint64_t)MAX_HEADER_BYTES)
         return qv_error_set(err, QV_ERR_LIMIT, "FlightData: data_header of %llu bytes exceeds the %lld-byte limit",
                             (unsigned long long)len, (long long)MAX_HEADER_BYTES);
@@ -212,12 +212,12 @@ static qv_status parse(cursor *c, qv__flight_data *out, qv_error *err) {
       QV_RETURN_IF_ERROR(copy_field(c, len, &out->header, err));
       out->header_len = (size_t)len;
     } else if (field == FIELD_APP_METADATA) {
-      QV_RETURN_IF_ERROR(read_len(c, "app_metadata", &len, err));
+      QV_RETURN_IF_ERROR(read_len(c, "app_metadata", at, &len, err));
       qv_flight_bytes_clear(&out->app_metadata);
       QV_RETURN_IF_ERROR(copy_field(c, len, &out->app_metadata.data, err));
       out->app_metadata.len = (size_t)len;
     } else if (field == FIELD_DESCRIPTOR) {
-      QV_RETURN_IF_ERROR(read_len(c, "flight_descriptor", &len, err));
+      QV_RETURN_IF_ERROR(read_len(c, "flight_descriptor", at, &len, err));
       uint8_t *tmp = NULL;
       QV_RETURN_IF_ERROR(copy_field(c, len, &tmp, err));
       qv_flight_descriptor_clear(&out->descriptor);
@@ -226,7 +226,7 @@ static qv_status parse(cursor *c, qv__flight_data *out, qv_error *err) {
       QV_RETURN_IF_ERROR(st);
       out->has_descriptor = true;
     } else {
-      QV_RETURN_IF_ERROR(read_len(c, "an unknown field", &len, err));
+      QV_RETURN_IF_ERROR(read_len(c, "an unknown field", at, &len, err));
       cursor_skip(c, len);
     }
   }
