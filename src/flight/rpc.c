@@ -107,6 +107,11 @@ qv_status qv__rpc_recv(qv__rpc *r, grpc_byte_buffer **out, qv_error *err) {
     grpc_byte_buffer_destroy(*out);
     *out = NULL;
   }
+  /* server: no message is the end of the client's stream only if the client
+   * ended it; a client that died or cancelled also reads as "no message".
+   * (Clients learn the same from the status, which they always read.) */
+  if (st == QV_OK && *out == NULL && r->server && grpc_call_failed_before_recv_message(r->call))
+    st = qv_error_set(err, QV_ERR_IO, "flight: the peer's stream broke off (cancelled, disconnected or past its deadline)");
   return st;
 }
 

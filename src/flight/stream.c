@@ -317,6 +317,8 @@ qv_status qv_flight_stream_read_put_result(qv_flight_stream *s, qv_flight_bytes 
 /* Receiving                                                            */
 /* ------------------------------------------------------------------ */
 
+/* What one FlightData was: the end, the Schema, something applied or empty
+ * (a dictionary, a descriptor-only message: nothing to hand out), or a chunk. */
 typedef enum got_kind { GOT_END, GOT_SCHEMA, GOT_DICTIONARY, GOT_CHUNK } got_kind;
 
 static qv_status check_can_read(qv_flight_stream *s, qv_error *err) {
@@ -400,7 +402,9 @@ static qv_status recv_one(qv_flight_stream *s, got_kind *got, qv_flight_chunk *c
   }
   s->first_received = true;
   if (fd.header_len == 0) {
-    *got = GOT_CHUNK;
+    /* a FlightData with neither IPC message nor app_metadata (a DoPut or
+     * DoExchange client's descriptor-only opening) carries nothing to read */
+    *got = fd.app_metadata.len > 0 ? GOT_CHUNK : GOT_DICTIONARY;
   } else {
     st = apply_message(s, &fd, got, chunk, err);
     if (st != QV_OK) qv_error_prefix(err, "flight message %lld: ", (long long)s->stats.messages_received);

@@ -87,8 +87,11 @@ class Peer(fl.FlightServerBase):
 
     def get_flight_info(self, context, descriptor):
         name = "/".join(p.decode() for p in descriptor.path)
+        if self.slow_get and name == "slow":
+            d = fl.FlightDescriptor.for_path(name)
+            return fl.FlightInfo(pa.schema([("i", pa.int64())]), d, [fl.FlightEndpoint(b"slow", [])], -1, -1)
         if name not in self.tables:
-            raise fl.FlightServerError("no flight " + name) if False else KeyError(name)
+            raise KeyError(name)
         return self._info(name)
 
     def get_schema(self, context, descriptor):

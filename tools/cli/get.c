@@ -44,6 +44,7 @@ static qv_status fetch_endpoint(qv_flight_client *c, const qv_flight_endpoint *e
   qv_error fin_err;
   qv_status fin = qv_flight_stream_finish(s, &fin_err);
   if (fin != QV_OK) {
+    qv_error_prefix(&fin_err, "flight DoGet: ");
     if (err) *err = fin_err;
     st = fin;
   }
