@@ -149,12 +149,19 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--token")
     ap.add_argument("--slow-get", action="store_true")
+    ap.add_argument("--tls-cert")
+    ap.add_argument("--tls-key")
     args = ap.parse_args()
     kw = {}
+    scheme = "grpc"
+    if args.tls_cert:
+        scheme = "grpc+tls"
+        with open(args.tls_cert, "rb") as c, open(args.tls_key, "rb") as k:
+            kw["tls_certificates"] = [(c.read(), k.read())]
     if args.token:
         kw["middleware"] = {"auth": BearerFactory(args.token)}
         kw["auth_handler"] = NoOpAuth()  # lets Handshake reach the middleware
-    server = Peer("grpc://127.0.0.1:0", slow_get=args.slow_get, **kw)
+    server = Peer(scheme + "://127.0.0.1:0", slow_get=args.slow_get, **kw)
     print("LISTENING %d" % server.port, flush=True)
     server.serve()
 

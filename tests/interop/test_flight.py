@@ -379,3 +379,54 @@ def test_server_killed_mid_stream(tmp_path):
     assert p.returncode == 1, err
     assert b"flight DoGet: UNAVAILABLE" in err
     assert not out.exists()
+
+
+# ---------------------------------------------------------------- TLS
+
+
+@pytest.fixture
+def certificate(tmp_path):
+    """A self-signed certificate for 127.0.0.1 and localhost, made with openssl."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    r = subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+         "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
+        capture_output=True, timeout=WAIT)
+    if r.returncode != 0:
+        pytest.fail("openssl: %s" % r.stderr.decode())
+    return cert, key
+
+
+def test_tls_both_ways(tmp_path, certificate):
+    import quiver.flight
+
+    cert, key = certificate
+    folder = tmp_path / "tls"
+    folder.mkdir()
+    t = pa.table({"a": pa.array(range(1000)), "s": pa.array([str(i) for i in range(1000)])})
+    feather.write_feather(t, folder / "t.arrow")
+    server = QuiverServer(folder, "--tls-cert", str(cert), "--tls-key", str(key), "--token", "tok")
+    try:
+        assert server.uri.startswith("grpc+tls://127.0.0.1:")
+        # pyarrow client -> quiver server over TLS
+        c = fl.connect(server.uri, tls_root_certs=cert.read_bytes())
+        opts = fl.FlightCallOptions(headers=[(b"authorization", b"Bearer tok")])
+        assert c.do_get(fl.Ticket(b"t.arrow"), opts).read_all().equals(t)
+        c.close()
+        # quiver client: trusted roots given -> works; not given -> the handshake fails
+        q = quiver.flight.connect(server.uri, token="tok", tls_root_certs=cert.read_text())
+        assert pa.table(q.do_get(b"t.arrow")).equals(t)
+        r = _run("flights", server.uri, "--token", "tok", "--timeout", "30", check=False)
+        assert r.returncode == 1 and b"UNAVAILABLE" in r.stderr
+        out = _run("flights", server.uri, "--token", "tok", "--tls-roots", str(cert)).stdout
+        assert out.startswith(b"t.arrow\t1000 rows")
+    finally:
+        server.stop()
+    # quiver client -> pyarrow server over TLS
+    s = PyarrowServer("--tls-cert", str(cert), "--tls-key", str(key))
+    try:
+        uri = "grpc+tls://127.0.0.1:%d" % s.port
+        _run("get", uri, "ints", "-o", str(tmp_path / "ints.arrow"), "--tls-roots", str(cert))
+        assert pa.ipc.open_file(tmp_path / "ints.arrow").read_all().equals(flight_peer_server.sample_tables()["ints"])
+    finally:
+        s.stop()
