@@ -63,7 +63,8 @@ def _read_line(proc, prefix, what):
             if not chunk:
                 break
             buf += chunk
-            for line in buf.decode(errors="replace").splitlines():
+            # whole lines only: a line may arrive in pieces
+            for line in buf.decode(errors="replace").split("\n")[:-1]:
                 if line.startswith(prefix):
                     return line[len(prefix):].strip()
         if proc.poll() is not None:

@@ -45,9 +45,26 @@ static const char serve_help[] =
     "  --threads N        calls served at once (default 8)\n"
     "  -h, --help         show this help\n";
 
+/* Tables read recently, by path and file identity: a file's mapping stays
+ * warm between DoGets (mapping it afresh faults every page in again), and a
+ * file replaced or changed since (another inode, size or mtime) is read
+ * anew. */
+#define CACHE_SLOTS 16
+typedef struct cached_table {
+  char path[PATH_MAX];
+  dev_t dev;
+  ino_t ino;
+  off_t size;
+  struct timespec mtime;
+  qv_table *table; /* NULL: empty slot */
+} cached_table;
+
 typedef struct served_dir {
   char root[PATH_MAX]; /* realpath of DIR */
   char uri[512];       /* where clients reach us (endpoint locations) */
+  pthread_mutex_t lock; /* guards cache and next_slot */
+  cached_table cache[CACHE_SLOTS];
+  int next_slot;
 } served_dir;
 
 /* ---- names ---- */
@@ -96,10 +113,43 @@ static bool ends_with(const char *s, const char *suffix) {
   return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-static qv_status load(const char *path, qv_table **out, qv_error *err) {
+static qv_status load_file(const char *path, qv_table **out, qv_error *err) {
   if (ends_with(path, ".csv") || ends_with(path, ".tsv")) return qv_csv_read_path(path, NULL, out, err);
   if (ends_with(path, ".json") || ends_with(path, ".json.gz")) return qv_json_read_table_path(path, out, err);
   return qv_ipc_read_path(path, NULL, out, err);
+}
+
+static bool same_file(const cached_table *c, const char *path, const struct stat *st) {
+  return c->table && strcmp(c->path, path) == 0 && c->dev == st->st_dev && c->ino == st->st_ino &&
+         c->size == st->st_size && c->mtime.tv_sec == st->st_mtim.tv_sec && c->mtime.tv_nsec == st->st_mtim.tv_nsec;
+}
+
+/* The table in `path` (caller owns the reference), from the cache when the
+ * file is unchanged. */
+static qv_status load(served_dir *sd, const char *path, qv_table **out, qv_error *err) {
+  struct stat st;
+  if (stat(path, &st) != 0) return qv_error_set(err, QV_ERR_NOT_FOUND, "cannot stat '%s'", path);
+  pthread_mutex_lock(&sd->lock);
+  for (int i = 0; i < CACHE_SLOTS; i++)
+    if (same_file(&sd->cache[i], path, &st)) {
+      *out = qv_table_retain(sd->cache[i].table);
+      pthread_mutex_unlock(&sd->lock);
+      return QV_OK;
+    }
+  pthread_mutex_unlock(&sd->lock);
+  QV_RETURN_IF_ERROR(load_file(path, out, err));
+  pthread_mutex_lock(&sd->lock);
+  cached_table *c = &sd->cache[sd->next_slot];
+  sd->next_slot = (sd->next_slot + 1) % CACHE_SLOTS;
+  qv_table_release(c->table);
+  snprintf(c->path, sizeof c->path, "%s", path);
+  c->dev = st.st_dev;
+  c->ino = st.st_ino;
+  c->size = st.st_size;
+  c->mtime = st.st_mtim;
+  c->table = qv_table_retain(*out);
+  pthread_mutex_unlock(&sd->lock);
+  return QV_OK;
 }
 
 static qv_status split_name(const char *name, size_t len, char **copy, char **parts, size_t *n, qv_error *err) {
@@ -117,10 +167,10 @@ static qv_status split_name(const char *name, size_t len, char **copy, char **pa
 }
 
 /* The info of the flight at relative name `rel` (file `path`). */
-static qv_status make_info(const served_dir *sd, const char *rel, const char *path, qv_flight_info *out,
+static qv_status make_info(served_dir *sd, const char *rel, const char *path, qv_flight_info *out,
                            qv_error *err) {
   qv_table *t = NULL;
-  QV_RETURN_IF_ERROR(load(path, &t, err));
+  QV_RETURN_IF_ERROR(load(sd, path, &t, err));
   qv_status st = cli_flight_descriptor(rel, &out->descriptor, err);
   if (st == QV_OK) {
     out->schema = qv_schema_retain(t->schema);
@@ -141,7 +191,7 @@ typedef struct info_list {
   size_t n, cap;
 } info_list;
 
-static void walk(const served_dir *sd, const char *rel, int depth, info_list *l) {
+static void walk(served_dir *sd, const char *rel, int depth, info_list *l) {
   if (depth > 8 || l->n >= 100000) return;
   char dir[PATH_MAX];
   snprintf(dir, sizeof dir, "%s%s%s", sd->root, rel[0] ? "/" : "", rel);
@@ -186,7 +236,7 @@ static qv_status h_list(void *ctx, qv_flight_call *call, const qv_flight_bytes *
   return QV_OK;
 }
 
-static qv_status info_for(const served_dir *sd, const qv_flight_descriptor *d, qv_flight_info *out, qv_error *err) {
+static qv_status info_for(served_dir *sd, const qv_flight_descriptor *d, qv_flight_info *out, qv_error *err) {
   if (d->type != QV_FLIGHT_DESCRIPTOR_PATH)
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "this server names flights by path descriptors");
   char path[PATH_MAX];
@@ -211,14 +261,14 @@ static qv_status h_schema(void *ctx, qv_flight_call *call, const qv_flight_descr
 
 static qv_status h_get(void *ctx, qv_flight_call *call, const qv_flight_bytes *ticket, qv_flight_stream *s,
                        qv_error *err) {
-  const served_dir *sd = ctx;
+  served_dir *sd = ctx;
   char *copy = NULL, *parts[64], path[PATH_MAX];
   size_t n = 0;
   qv_status st = split_name((const char *)ticket->data, ticket->len, &copy, parts, &n, err);
   if (st == QV_OK) st = resolve(sd, parts, n, true, path, err);
   free(copy);
   qv_table *t = NULL;
-  if (st == QV_OK) st = load(path, &t, err);
+  if (st == QV_OK) st = load(sd, path, &t, err);
   if (st == QV_OK) st = qv_flight_stream_write_table(s, t, err);
   qv_table_release(t);
   return st;
@@ -278,6 +328,7 @@ static int run_serve(int argc, char **argv) {
   if (opts[5].present != opts[6].present) return cli_usage_error(cmd, "--tls-cert and --tls-key go together");
   served_dir *sd = calloc(1, sizeof *sd);
   if (sd == NULL) return CLI_EXIT_DATA;
+  pthread_mutex_init(&sd->lock, NULL);
   qv_error err = {0};
   struct stat stt;
   if (realpath(pos[0], sd->root) == NULL || stat(sd->root, &stt) != 0 || !S_ISDIR(stt.st_mode)) {
@@ -339,6 +390,8 @@ static int run_serve(int argc, char **argv) {
   int sig = 0;
   sigwait(&stop, &sig);
   qv_flight_server_free(srv);
+  for (int i = 0; i < CACHE_SLOTS; i++) qv_table_release(sd->cache[i].table);
+  pthread_mutex_destroy(&sd->lock);
   free(cert);
   free(key);
   free(sd);
