@@ -195,8 +195,9 @@ QV_API qv_status qv_flight_stream_write_put_result(qv_flight_stream *s, const vo
 QV_API qv_status qv_flight_stream_read_put_result(qv_flight_stream *s, qv_flight_bytes *out, bool *end,
                                                   qv_error *err);
 
-/* Client side: ends the call (half-closes if not done, drops unread
- * messages, waits for the server's status) and returns that status. */
+/* Client side: ends the call (half-closes if not done, reads and drops
+ * what the server still sends, waits for its status) and returns that
+ * status. To stop reading early instead, free the stream (which cancels). */
 QV_API qv_status qv_flight_stream_finish(qv_flight_stream *s, qv_error *err);
 QV_API void qv_flight_stream_get_stats(const qv_flight_stream *s, qv_flight_stream_stats *out);
 /* Client side: cancels the call if it is not finished, then frees. Accepts
@@ -221,7 +222,8 @@ typedef struct qv_flight_client_options {
 
 QV_API qv_status qv_flight_client_connect(const char *uri, const qv_flight_client_options *opts,
                                           qv_flight_client **out, qv_error *err);
-QV_API void qv_flight_client_free(qv_flight_client *c); /* accepts NULL */
+/* Frees the client; free its streams first. Accepts NULL. */
+QV_API void qv_flight_client_free(qv_flight_client *c);
 
 /* The basic-auth handshake: sends "authorization: Basic base64(user:pass)"
  * on Handshake and keeps the bearer token the server answers with for
@@ -270,7 +272,8 @@ typedef struct qv_flight_server qv_flight_server;
 /* One incoming call, as seen by a handler (borrowed for the handler's run). */
 typedef struct qv_flight_call qv_flight_call;
 
-/* The value of request header `key` (lower case), or NULL. */
+/* The value of request header `key` (lower case), or NULL; *len bytes,
+ * NOT NUL-terminated, valid during the handler's run. */
 QV_API const char *qv_flight_call_header(const qv_flight_call *call, const char *key, size_t *len);
 /* The peer's address as gRPC names it ("ipv4:127.0.0.1:4242"). */
 QV_API const char *qv_flight_call_peer(const qv_flight_call *call);
