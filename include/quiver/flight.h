@@ -277,6 +277,10 @@ typedef struct qv_flight_call qv_flight_call;
 QV_API const char *qv_flight_call_header(const qv_flight_call *call, const char *key, size_t *len);
 /* The peer's address as gRPC names it ("ipv4:127.0.0.1:4242"). */
 QV_API const char *qv_flight_call_peer(const qv_flight_call *call);
+/* True once the client cancelled the call, its deadline passed or its
+ * connection went: a long handler polls it and gives up. (A handler that
+ * sends or reads learns the same from the failing call.) */
+QV_API bool qv_flight_call_cancelled(qv_flight_call *call);
 
 /* Handlers: return QV_OK or an error (the client receives it as a gRPC
  * status: QV_ERR_NOT_FOUND -> NOT_FOUND, QV_ERR_INVALID_ARGUMENT and

@@ -66,6 +66,9 @@ qv_status qv__rpc_half_close(qv__rpc *r, qv_error *err);
 qv_status qv__rpc_client_finish(qv__rpc *r, qv_error *err);
 /* Server: starts RECV_CLOSE_ON_SERVER (completes when the client goes). */
 qv_status qv__rpc_server_begin(qv__rpc *r, qv_error *err);
+/* Server, between batches: true once the client cancelled the call (or it
+ * passed its deadline, or the connection went). */
+bool qv__rpc_server_cancelled(qv__rpc *r);
 /* Server: sends the status (with initial metadata if not sent yet). */
 void qv__rpc_server_finish(qv__rpc *r, grpc_status_code code, const char *message);
 /* Frees the call (cancelling it if unfinished) and the queue when owned. */

@@ -208,6 +208,16 @@ qv_status qv__rpc_server_begin(qv__rpc *r, qv_error *err) {
   return QV_OK;
 }
 
+bool qv__rpc_server_cancelled(qv__rpc *r) {
+  /* called between batches: the only op that can complete is the close */
+  while (r->close_started && !r->close_done) {
+    grpc_event ev = grpc_completion_queue_next(r->cq, gpr_time_0(GPR_CLOCK_MONOTONIC), NULL);
+    if (ev.type != GRPC_OP_COMPLETE) break;
+    if (ev.tag == CLOSE_TAG) r->close_done = true;
+  }
+  return r->close_done && r->cancelled;
+}
+
 grpc_status_code qv__flight_status_to_grpc(qv_status st) {
   switch (st) {
     case QV_OK: return GRPC_STATUS_OK;

@@ -45,6 +45,7 @@ struct qv_flight_server {
 
 struct qv_flight_call {
   qv_flight_server *server;
+  qv__rpc *rpc;
   grpc_call_details *details;
   grpc_metadata_array *md;
   char *peer;
@@ -63,6 +64,8 @@ const char *qv_flight_call_header(const qv_flight_call *call, const char *key, s
 }
 
 const char *qv_flight_call_peer(const qv_flight_call *call) { return call->peer ? call->peer : ""; }
+
+bool qv_flight_call_cancelled(qv_flight_call *call) { return qv__rpc_server_cancelled(call->rpc); }
 
 /* ---- one call ---- */
 
@@ -338,6 +341,7 @@ static void serve_call(qv_flight_server *s, grpc_completion_queue *cq, grpc_call
   sv.rpc.server = true;
   grpc_metadata_array_init(&sv.rpc.initial_md);
   sv.call.server = s;
+  sv.call.rpc = &sv.rpc;
   sv.call.details = details;
   sv.call.md = md;
   sv.call.peer = grpc_call_get_peer(call);

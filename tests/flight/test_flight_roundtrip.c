@@ -506,6 +506,46 @@ static void test_shutdown_mid_stream(void **state) {
   fixture_free(f);
 }
 
+/* An action that waits (bounded: 400 x 25 ms) until the client gives up. */
+static int waited_and_saw_cancel;
+static qv_status h_wait(void *ctx, qv_flight_call *call, const char *type, const qv_flight_bytes *body,
+                        qv_flight_bytes **out, size_t *n, qv_error *err) {
+  for (int i = 0; i < 400; i++) {
+    if (qv_flight_call_cancelled(call)) {
+      waited_and_saw_cancel = 1;
+      return qv_error_set(err, QV_ERR_IO, "the client went away");
+    }
+    usleep(25 * 1000);
+  }
+  return qv_error_set(err, QV_ERR_IO, "never cancelled");
+}
+
+/* The client's deadline passes while the handler works: the client gets
+ * DEADLINE_EXCEEDED and the handler sees the call cancelled. */
+static void test_deadline_and_cancellation(void **state) {
+  qv_flight_handlers h;
+  memset(&h, 0, sizeof h);
+  h.do_action = h_wait;
+  qv_flight_server *srv = NULL;
+  OK(qv_flight_server_start("grpc://127.0.0.1:0", &h, NULL, &srv, err));
+  char uri[64];
+  snprintf(uri, sizeof uri, "grpc://127.0.0.1:%d", qv_flight_server_port(srv));
+  qv_flight_client_options co;
+  memset(&co, 0, sizeof co);
+  co.timeout_ms = 300;
+  qv_flight_client *c = NULL;
+  OK(qv_flight_client_connect(uri, &co, &c, err));
+  qv_flight_bytes *results = NULL;
+  size_t n = 0;
+  qv_error e;
+  waited_and_saw_cancel = 0;
+  assert_int_equal(qv_flight_client_do_action(c, "wait", NULL, 0, &results, &n, &e), QV_ERR_IO);
+  assert_non_null(strstr(e.message, "DEADLINE_EXCEEDED"));
+  qv_flight_client_free(c);
+  qv_flight_server_free(srv); /* waits for the handler: it has returned by now */
+  assert_int_equal(waited_and_saw_cancel, 1);
+}
+
 static void test_bad_locations(void **state) {
   qv_flight_client *c = NULL;
   qv_error e;
@@ -542,7 +582,7 @@ int main(void) {
       cmocka_unit_test(test_every_rpc),       cmocka_unit_test(test_unimplemented),
       cmocka_unit_test(test_auth),            cmocka_unit_test(test_many_clients),
       cmocka_unit_test(test_unix_socket),     cmocka_unit_test(test_shutdown_mid_stream),
-      cmocka_unit_test(test_bad_locations),
+      cmocka_unit_test(test_bad_locations),   cmocka_unit_test(test_deadline_and_cancellation),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -45,6 +45,7 @@ static const target k_targets[] = {
     {"json", qv_fuzz_json},
     {"hostile_array", qv_fuzz_hostile_array},
     {"csv", qv_fuzz_csv},
+    {"flight_data", qv_fuzz_flight_data},
 };
 #define N_TARGETS (sizeof k_targets / sizeof k_targets[0])
 
