@@ -4,8 +4,8 @@ seed table, `quiver gen seed`). Also the two mixed pairs, for context.
 
     build/venv/bin/python bench/bench_flight.py [BUILD_DIR] [--rows N] [--runs R]
 
-Each figure is the median of R timed DoGets (after one warm-up) of the whole
-table, client and server on this machine, each server in its own process.
+Each figure is the median of R timed DoGets (after one warm-up; the pairs
+take turns) of the whole table, client and server on this machine, each server in its own process.
 Prints MB/s (body bytes of the table / seconds) per pair and the ratio
 quiver/pyarrow. Nothing here asserts a duration.
 """
@@ -53,16 +53,6 @@ def read_line(proc, prefix):
     raise SystemExit("server did not start: %r" % buf)
 
 
-def median_seconds(fn, runs):
-    fn()
-    samples = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - t0)
-    return statistics.median(samples)
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("build", nargs="?", default=str(REPO / "build" / "release"))
@@ -95,9 +85,17 @@ def main():
                 ("pyarrow server -> quiver client", lambda: qc_p.do_get(b"seed.arrow")),
             ]
             assert pa.table(qc_q.do_get(b"seed.arrow")).equals(table)
-            results = {}
-            for name, fn in pairs:
-                results[name] = median_seconds(fn, args.runs)
+            # rounds alternate the pairs, so a slow spell of a shared machine
+            # does not land on one pair only; each pair warms up first
+            samples = {name: [] for name, _ in pairs}
+            for _, fn in pairs:
+                fn()
+            for _ in range(args.runs):
+                for name, fn in pairs:
+                    t0 = time.perf_counter()
+                    fn()
+                    samples[name].append(time.perf_counter() - t0)
+            results = {name: statistics.median(v) for name, v in samples.items()}
         finally:
             qs.terminate()
             ps.kill()
