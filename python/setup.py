@@ -3,8 +3,10 @@
 The extension `quiver._quiver` is compiled from the library's own C sources
 (`../src/**/*.c`, the same files CMake builds into libquiver) plus the thin
 binding layer in `python/src/*.c`, so `pip install ./python` needs nothing
-but a C compiler, the Python headers and the lz4/zstd/jansson/zlib
-development packages (scripts/deps.sh installs them).
+but a C compiler, the Python headers, the lz4/zstd/jansson/zlib, gRPC and
+protobuf-c development packages and protoc-c (scripts/deps.sh installs
+them); Flight's protocol code is generated from src/flight/flight.proto into
+python/build/generated at build time.
 
 Paths are computed from this file's location, never from the current
 directory. pip (>= 21.3) builds a local directory in place, so `../src` is
@@ -46,6 +48,25 @@ def _library_sources():
     return _rel(files)
 
 
+def _flight_protocol_sources():
+    """Compiles src/flight/flight.proto with protoc-c (as CMake does) into
+    python/build/generated/flight, whose .c joins the sources and whose
+    directory joins the include path. Regenerated when the .proto is newer."""
+    proto = os.path.join(ROOT, "src", "flight", "flight.proto")
+    out_dir = os.path.join(HERE, "build", "generated", "flight")
+    out_c = os.path.join(out_dir, "flight.pb-c.c")
+    if not os.path.exists(out_c) or os.path.getmtime(out_c) < os.path.getmtime(proto):
+        import shutil
+        import subprocess
+
+        protoc = shutil.which("protoc-c")
+        if protoc is None:
+            sys.exit("quiver: protoc-c not found (Debian: protobuf-c-compiler; scripts/deps.sh installs it)")
+        os.makedirs(out_dir, exist_ok=True)
+        subprocess.check_call([protoc, "--c_out=" + out_dir, "-I" + os.path.dirname(proto), proto])
+    return _rel([out_c]), _rel([out_dir])
+
+
 class ParallelBuildExt(build_ext):
     """build_ext compiling the ~100 C files in parallel."""
 
@@ -57,11 +78,14 @@ class ParallelBuildExt(build_ext):
 
 binding_sources = _rel(sorted(glob.glob(os.path.join(HERE, "src", "*.c"))))
 
+flight_sources, flight_include = _flight_protocol_sources()
+
 extension = Extension(
     "quiver._quiver",
-    sources=_library_sources() + binding_sources,
-    include_dirs=_rel([os.path.join(ROOT, "include"), os.path.join(ROOT, "src"), os.path.join(HERE, "src")]),
-    libraries=["lz4", "zstd", "jansson", "z", "m"],
+    sources=_library_sources() + flight_sources + binding_sources,
+    include_dirs=_rel([os.path.join(ROOT, "include"), os.path.join(ROOT, "src"), os.path.join(HERE, "src")])
+    + flight_include,
+    libraries=["lz4", "zstd", "jansson", "z", "m", "grpc", "gpr", "protobuf-c"],
     extra_compile_args=[
         "-std=c11",
         "-D_GNU_SOURCE",

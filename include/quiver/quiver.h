@@ -27,5 +27,6 @@
 #include "quiver/jsonl.h"
 #include "quiver/shm.h"
 #include "quiver/atomic_file.h"
+#include "quiver/flight.h"
 
 #endif

@@ -526,6 +526,50 @@ run 2 "$Q" cat t.jsonl --head 1 --tail 1
 err_has "give --head or --tail, not both"
 run 1 "$Q" cat t.jsonl --format csv
 err_has "column 's': CSV has no text form"
+begin "flight: usage errors of serve, get, put and flights"
+run 2 "$Q" serve
+err_has "missing the folder to serve"
+run 2 "$Q" serve . --port 70000
+err_has "--port takes a number from 0 to 65535"
+run 2 "$Q" serve . --user u --password p
+err_has "--user needs --token"
+run 2 "$Q" serve . --tls-cert c.pem
+err_has "--tls-cert and --tls-key go together"
+run 1 "$Q" serve ./no-such-folder --port 0
+err_has "not a folder"
+run 2 "$Q" get grpc://127.0.0.1:1 t.arrow
+err_has "missing -o OUT"
+run 2 "$Q" get grpc://127.0.0.1:1 t.arrow -o out.parquet
+err_has "cannot tell the output format"
+run 2 "$Q" put grpc://127.0.0.1:1 t.arrow
+err_has "expected URI, NAME and IN"
+run 1 "$Q" flights http://127.0.0.1:1
+err_has "expected grpc://"
+run 2 "$Q" flights grpc://127.0.0.1:1 --user u
+err_has "--user and --password go together"
+end
+
+begin "flight: serve a folder, list, get and put through it, stop on SIGTERM"
+mkdir -p served/sub
+"$Q" gen seed --rows 1000 served/sub/seed.arrow
+"$Q" serve served --port 0 >serve.out 2>serve.err &
+SERVE_PID=$!
+for _ in $(seq 100); do grep -q "listening on" serve.out 2>/dev/null && break; sleep 0.1; done
+URI=$(sed -n 's/.*listening on //p' serve.out)
+run 0 "$Q" flights "$URI"
+out_has "sub/seed.arrow"
+out_has "1000 rows"
+run 0 "$Q" get "$URI" sub/seed.arrow -o got.arrow
+same got.arrow served/sub/seed.arrow
+run 0 "$Q" put "$URI" sub/copy.arrows got.arrow
+[ -s served/sub/copy.arrows ] || note "the upload is missing"
+run 1 "$Q" get "$URI" sub/../../etc/passwd -o x.arrow
+err_has "INVALID_ARGUMENT"
+run 1 "$Q" get "$URI" nothing.arrow -o x.arrow
+err_has "NOT_FOUND: no flight named 'nothing.arrow'"
+[ ! -e x.arrow ] || note "a failed get left x.arrow"
+kill -TERM "$SERVE_PID"
+wait "$SERVE_PID" || note "serve exited $? on SIGTERM"
 end
 
 finish

@@ -46,6 +46,7 @@ static const target k_targets[] = {
     {"hostile_array", qv_fuzz_hostile_array},
     {"csv", qv_fuzz_csv},
     {"jsonl", qv_fuzz_jsonl},
+    {"flight_data", qv_fuzz_flight_data},
 };
 #define N_TARGETS (sizeof k_targets / sizeof k_targets[0])
 

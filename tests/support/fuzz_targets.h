@@ -57,6 +57,11 @@ int qv_fuzz_jsonl(const uint8_t *data, size_t size);
  * every consumer runs on it (fuzz_consume.h). */
 int qv_fuzz_hostile_array(const uint8_t *data, size_t size);
 
+/* Arrow Flight: the bytes are one FlightData protobuf message (parsed by
+ * hand in src/flight/wire.c) whose data_header, if any, is decoded as an
+ * IPC Message. */
+int qv_fuzz_flight_data(const uint8_t *data, size_t size);
+
 /* ---- helpers shared by the bodies (fuzz_common.c) ---- */
 
 /* Prints "fuzz <target>: <message>" to stderr and returns 1 (the value a

@@ -162,6 +162,18 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, cli_opt *opts, int 
       o->present = true;
       continue;
     }
+    /* one-letter options ("-o out") for commands that declare them */
+    cli_opt *short_opt = (!options_done && a[0] == '-' && a[1] != '\0' && a[1] != '-' && a[2] == '\0')
+                             ? find_opt(opts, n_opts, a + 1, 1)
+                             : NULL;
+    if (short_opt) {
+      if (short_opt->takes_value) {
+        if (i + 1 >= argc) return cli_usage_error(cmd, "option '%s' needs a value", a);
+        short_opt->value = argv[++i];
+      }
+      short_opt->present = true;
+      continue;
+    }
     if (!options_done && a[0] == '-' && a[1] != '\0')
       return cli_usage_error(cmd, "unknown option '%s'", a);
     if (*n_pos >= max_pos) return cli_usage_error(cmd, "unexpected argument '%s'", a);

@@ -45,6 +45,11 @@ extern const cli_command cli_cmd_validate;
 extern const cli_command cli_cmd_convert;
 extern const cli_command cli_cmd_stats;
 extern const cli_command cli_cmd_gen;
+/* Arrow Flight (serve.c, get.c, put.c, flights.c over flight_common.c) */
+extern const cli_command cli_cmd_serve;
+extern const cli_command cli_cmd_get;
+extern const cli_command cli_cmd_put;
+extern const cli_command cli_cmd_flights;
 
 /* ---- options (args.c) ---- */
 

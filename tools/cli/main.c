@@ -14,7 +14,9 @@
 #endif
 
 static const cli_command *const commands[] = {&cli_cmd_cat,     &cli_cmd_schema, &cli_cmd_validate,
-                                              &cli_cmd_convert, &cli_cmd_stats,  &cli_cmd_gen};
+                                              &cli_cmd_convert, &cli_cmd_stats,  &cli_cmd_gen,
+                                              &cli_cmd_serve,   &cli_cmd_get,    &cli_cmd_put,
+                                              &cli_cmd_flights};
 #define N_COMMANDS ((int)(sizeof commands / sizeof commands[0]))
 
 static void print_help(FILE *f) {

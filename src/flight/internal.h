@@ -1,0 +1,177 @@
+/* quiver Flight: what the flight files share. Internal header.
+ *
+ *   rpc.c      one gRPC call driven synchronously over the core surface API
+ *              (a batch of ops, then wait for its tag on the call's queue);
+ *              status codes both ways;
+ *   wire.c     FlightData <-> gRPC byte buffers by hand (the body as slices
+ *              of quiver's buffers on send, in place or copied once on
+ *              receive);
+ *   proto.c    the other messages through protobuf-c (flight.pb-c.h);
+ *   values.c   descriptors, infos, bytes: the public value types;
+ *   stream.c   qv_flight_stream: IPC messages over FlightData;
+ *   client.c, server.c, location.c.
+ */
+#ifndef QV_FLIGHT_INTERNAL_H
+#define QV_FLIGHT_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <grpc/byte_buffer.h>
+#include <grpc/grpc.h>
+#include <grpc/slice.h>
+
+#include "flight.pb-c.h"
+#include "ipc/read_message.h"
+#include "quiver/flight.h"
+
+#define QV__FLIGHT_SERVICE "/arrow.flight.protocol.FlightService/"
+
+/* ---- rpc.c ---- */
+
+/* grpc_init, and once per process: gRPC's log silenced. Pair with
+ * grpc_shutdown. */
+void qv__flight_init(void);
+
+typedef struct qv__rpc {
+  grpc_call *call;
+  grpc_completion_queue *cq; /* GRPC_CQ_NEXT; only this call's ops */
+  bool server;
+  bool owns_cq;
+  /* client */
+  bool initial_md_received;
+  grpc_metadata_array initial_md;
+  bool half_closed;
+  bool finished;
+  /* server */
+  bool initial_md_sent;
+  grpc_metadata *extra_initial_md; /* sent with the initial metadata (borrowed) */
+  size_t n_extra_initial_md;
+  bool close_started;  /* RECV_CLOSE_ON_SERVER pending */
+  bool close_done;
+  int cancelled;
+  bool status_sent;
+} qv__rpc;
+
+/* Runs ops[0, n) and waits for them. QV_ERR_IO when gRPC reports the batch
+ * failed (the call is cancelled or broken). */
+qv_status qv__rpc_run(qv__rpc *r, const grpc_op *ops, size_t n, const char *what, qv_error *err);
+/* Sends one message (the byte buffer is destroyed here, whatever happens). */
+qv_status qv__rpc_send(qv__rpc *r, grpc_byte_buffer *bb, qv_error *err);
+/* Receives one message; *out is NULL at the end of the peer's messages. */
+qv_status qv__rpc_recv(qv__rpc *r, grpc_byte_buffer **out, qv_error *err);
+/* Client: SEND_CLOSE_FROM_CLIENT (once). */
+qv_status qv__rpc_half_close(qv__rpc *r, qv_error *err);
+/* Client: waits for the status and turns it into a qv_status. */
+qv_status qv__rpc_client_finish(qv__rpc *r, qv_error *err);
+/* Server: starts RECV_CLOSE_ON_SERVER (completes when the client goes). */
+qv_status qv__rpc_server_begin(qv__rpc *r, qv_error *err);
+/* Server, between batches: true once the client cancelled the call (or it
+ * passed its deadline, or the connection went). */
+bool qv__rpc_server_cancelled(qv__rpc *r);
+/* Server: sends the status (with initial metadata if not sent yet). */
+void qv__rpc_server_finish(qv__rpc *r, grpc_status_code code, const char *message);
+/* Frees the call (cancelling it if unfinished) and the queue when owned. */
+void qv__rpc_free(qv__rpc *r);
+
+grpc_status_code qv__flight_status_to_grpc(qv_status st);
+qv_status qv__flight_status_from_grpc(grpc_status_code code);
+const char *qv__flight_grpc_code_name(grpc_status_code code);
+
+/* ---- wire.c ---- */
+
+/* A received FlightData. */
+typedef struct qv__flight_data {
+  bool has_descriptor;
+  qv_flight_descriptor descriptor;
+  uint8_t *header; /* malloc'd copy of data_header (8-aligned) */
+  size_t header_len;
+  qv_flight_bytes app_metadata;
+  qv_buffer *body; /* NULL when empty */
+  int64_t body_len;
+  bool body_copied;
+} qv__flight_data;
+
+void qv__flight_data_clear(qv__flight_data *d);
+/* Parses a FlightData message. Unknown fields are skipped; every length is
+ * checked against what remains. */
+qv_status qv__flight_data_decode(grpc_byte_buffer *bb, qv__flight_data *out, qv_error *err);
+/* The same over plain bytes (tests, fuzzing). */
+qv_status qv__flight_data_decode_bytes(const uint8_t *p, size_t n, qv__flight_data *out, qv_error *err);
+
+/* A FlightData being assembled for sending: the small fields are encoded
+ * into `head`, the body is a list of slices. */
+typedef struct qv__flight_out {
+  uint8_t *head;
+  size_t head_len, head_cap;
+  grpc_slice *slices;
+  size_t n_slices, cap_slices;
+  int64_t body_len;
+} qv__flight_out;
+
+/* Starts a message: descriptor (may be NULL), data_header, app_metadata,
+ * and the data_body length (its bytes follow with qv__flight_out_body). */
+qv_status qv__flight_out_start(qv__flight_out *o, const qv_flight_descriptor *d, const uint8_t *header,
+                              size_t header_len, const void *app_md, size_t app_len, int64_t body_len,
+                              qv_error *err);
+/* Appends a slice of the body (ownership of the slice's ref moves in). */
+qv_status qv__flight_out_body(qv__flight_out *o, grpc_slice s, qv_error *err);
+/* The whole message as a byte buffer (the slices move into it). */
+qv_status qv__flight_out_finish(qv__flight_out *o, grpc_byte_buffer **out, qv_error *err);
+void qv__flight_out_free(qv__flight_out *o);
+
+/* ---- proto.c ---- */
+
+qv_status qv__pb_pack(const ProtobufCMessage *m, grpc_byte_buffer **out, qv_error *err);
+/* Unpacks bb as `desc`; *out is freed with protobuf_c_message_free_unpacked. */
+qv_status qv__pb_unpack(const ProtobufCMessageDescriptor *desc, grpc_byte_buffer *bb, ProtobufCMessage **out,
+                        qv_error *err);
+
+/* Descriptor <-> protobuf. to_pb fills *pb borrowing d's memory. */
+void qv__descriptor_to_pb(const qv_flight_descriptor *d, Arrow__Flight__Protocol__FlightDescriptor *pb);
+qv_status qv__descriptor_from_pb(const Arrow__Flight__Protocol__FlightDescriptor *pb, qv_flight_descriptor *d,
+                                qv_error *err);
+/* Descriptor as protobuf bytes (malloc'd). */
+qv_status qv__descriptor_pack(const qv_flight_descriptor *d, uint8_t **out, size_t *len, qv_error *err);
+qv_status qv__descriptor_unpack(const uint8_t *p, size_t n, qv_flight_descriptor *d, qv_error *err);
+
+/* FlightInfo / PollInfo <-> byte buffers. */
+qv_status qv__info_pack(const qv_flight_info *info, grpc_byte_buffer **out, qv_error *err);
+qv_status qv__info_unpack(grpc_byte_buffer *bb, const qv_ipc_read_options *ro, qv_flight_info *out,
+                          qv_error *err);
+qv_status qv__poll_pack(const qv_flight_poll_info *p, grpc_byte_buffer **out, qv_error *err);
+qv_status qv__poll_unpack(grpc_byte_buffer *bb, const qv_ipc_read_options *ro, qv_flight_poll_info *out,
+                          qv_error *err);
+
+/* A schema as the encapsulated IPC Schema message (malloc'd bytes). */
+qv_status qv__schema_serialize(qv_schema *schema, uint8_t **out, size_t *len, qv_error *err);
+/* And back (*out: new reference). */
+qv_status qv__schema_deserialize(const uint8_t *p, size_t n, const qv_ipc_read_options *ro, qv_schema **out,
+                                 qv_error *err);
+
+/* ---- stream.c ---- */
+
+typedef enum qv__stream_kind { QV__STREAM_GET, QV__STREAM_PUT, QV__STREAM_EXCHANGE } qv__stream_kind;
+
+/* Wraps an rpc (owned on the client side, borrowed on the server side). */
+qv_status qv__stream_new(qv__rpc *rpc, bool client, bool owns_rpc, qv__stream_kind kind,
+                         const qv_ipc_read_options *ro, qv_flight_stream **out, qv_error *err);
+/* Client DoPut/DoExchange: the descriptor to send with the first message. */
+qv_status qv__stream_set_descriptor(qv_flight_stream *s, const qv_flight_descriptor *d, qv_error *err);
+/* Server: the stream's writer state is flushed; releases what it holds
+ * (the rpc is the server's). */
+void qv__stream_free_server(qv_flight_stream *s);
+
+/* ---- location.c ---- */
+
+typedef enum qv__scheme { QV__SCHEME_TCP, QV__SCHEME_TLS, QV__SCHEME_UNIX } qv__scheme;
+/* Parses a Flight URI into a gRPC target ("127.0.0.1:8815",
+ * "unix:/path"); *target is malloc'd. */
+qv_status qv__location_parse(const char *uri, qv__scheme *scheme, char **target, qv_error *err);
+
+/* ---- base64 (auth) ---- */
+char *qv__base64_encode(const uint8_t *p, size_t n);
+/* NULL on bad input. */
+uint8_t *qv__base64_decode(const char *s, size_t n, size_t *out_len);
+
+#endif
