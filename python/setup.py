@@ -61,7 +61,7 @@ extension = Extension(
     "quiver._quiver",
     sources=_library_sources() + binding_sources,
     include_dirs=_rel([os.path.join(ROOT, "include"), os.path.join(ROOT, "src"), os.path.join(HERE, "src")]),
-    libraries=["lz4", "zstd", "jansson", "z", "m"],
+    libraries=["lz4", "zstd", "jansson", "z", "snappy", "brotlienc", "m"],
     extra_compile_args=[
         "-std=c11",
         "-D_GNU_SOURCE",

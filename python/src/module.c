@@ -30,6 +30,7 @@ extern PyMethodDef qvpy_ipc_stream_functions[];
 extern PyMethodDef qvpy_from_buffers_functions[];
 extern PyMethodDef qvpy_shm_functions[];
 extern PyMethodDef qvpy_textio_functions[];
+extern PyMethodDef qvpy_parquet_write_functions[];
 int qvpy_scalars_init(void);
 
 static PyObject *exception_for(qv_status st) {
@@ -127,7 +128,8 @@ PyMODINIT_FUNC PyInit__quiver(void) {
       PyModule_AddFunctions(mod, qvpy_ipc_stream_functions) < 0 ||
       PyModule_AddFunctions(mod, qvpy_from_buffers_functions) < 0 ||
       PyModule_AddFunctions(mod, qvpy_shm_functions) < 0 ||
-      PyModule_AddFunctions(mod, qvpy_textio_functions) < 0)
+      PyModule_AddFunctions(mod, qvpy_textio_functions) < 0 ||
+      PyModule_AddFunctions(mod, qvpy_parquet_write_functions) < 0)
     goto fail;
   return mod;
 fail:
