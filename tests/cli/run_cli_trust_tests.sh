@@ -139,7 +139,7 @@ end
 
 # ------------------------------------------------------------ names and formats
 begin "convert/gen refuse an unknown output extension (exit 2), --to overrides"
-for name in out.parquet out.txt noextension; do
+for name in out.orc out.txt noextension; do
   run 2 "$Q" convert seed.arrows $name
   err_has "cannot tell the output format from the name '$name'"
   [ ! -e $name ] || note "$name was created"
