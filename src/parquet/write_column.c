@@ -220,7 +220,7 @@ static qv_status write_pages(col_ctx *c) {
 }
 
 qv_status qv__pq_column_write(const qv__pq_leaf *leaf, const qv__pq_shred *sh, const qv__pq_values *v,
-                              const qv_parquet_write_options *o, qv__pq_scratch *sc, qv__pq_sink *sink,
+                              const qv_parquet_write_options *o, qv__pq_scratch *sc, qv__pq_buf *out,
                               qv__pq_chunk_meta *meta, qv_error *err) {
   col_ctx c;
   memset(&c, 0, sizeof c);
@@ -253,13 +253,18 @@ qv_status qv__pq_column_write(const qv__pq_leaf *leaf, const qv__pq_shred *sh, c
   }
   sc->chunk.len = 0;
   QV_GOTO_IF_ERROR(st, write_pages(&c), done);
-  int64_t start = qv__pq_sink_pos(sink);
-  meta->data_page_offset = start;
-  if (c.dict_used) {
+  out->len = 0;
+  meta->data_page_offset = 0;
+  if (!c.dict_used) {
+    /* The pages are the chunk: hand their memory over instead of copying. */
+    qv__pq_buf tmp = *out;
+    *out = sc->chunk;
+    sc->chunk = tmp;
+    sc->chunk.len = 0;
+  } else {
     /* The dictionary page goes first; sc->page and sc->compressed are free now. */
-    qv__pq_buf *plain = &sc->page, *dict_page = &sc->levels;
+    qv__pq_buf *plain = &sc->page, *dict_page = out;
     plain->len = 0;
-    dict_page->len = 0;
     qv__pq_dict_plain(&c.dict, plain);
     QV_GOTO_IF_ERROR(st, qv__pq_buf_status(plain, "a dictionary page", err), done);
     qv__pq_page_header h;
@@ -277,11 +282,11 @@ qv_status qv__pq_column_write(const qv__pq_leaf *leaf, const qv__pq_shred *sh, c
     }
     QV_GOTO_IF_ERROR(st, emit_page(&c, &h, plain->len, body, body_len, dict_page), done);
     meta->encodings |= 1u << QV__PQ_ENC_PLAIN;
-    meta->dictionary_page_offset = start;
-    meta->data_page_offset = start + (int64_t)dict_page->len;
-    QV_GOTO_IF_ERROR(st, qv__pq_sink_write(sink, dict_page->data, dict_page->len, err), done);
+    meta->dictionary_page_offset = 0;
+    meta->data_page_offset = (int64_t)dict_page->len;
+    qv__pq_buf_append(out, sc->chunk.data, sc->chunk.len);
+    QV_GOTO_IF_ERROR(st, qv__pq_buf_status(out, "a column chunk", err), done);
   }
-  QV_GOTO_IF_ERROR(st, qv__pq_sink_write(sink, sc->chunk.data, sc->chunk.len, err), done);
   if (meta->encodings == 0) meta->encodings = 1u << QV__PQ_ENC_PLAIN;
   meta->total_uncompressed = c.uncompressed;
   meta->total_compressed = c.compressed;

@@ -304,11 +304,6 @@ qv_status qv__pq_file_meta_encode(const qv__pq_schema *s, const qv__pq_row_group
 /* Column chunks                                                        */
 /* ------------------------------------------------------------------ */
 
-/* Output of pages, through the writer's sink. */
-typedef struct qv__pq_sink qv__pq_sink;
-qv_status qv__pq_sink_write(qv__pq_sink *s, const void *data, size_t n, qv_error *err);
-int64_t qv__pq_sink_pos(const qv__pq_sink *s);
-
 /* Scratch reused across column chunks. */
 typedef struct qv__pq_scratch {
   qv__pq_buf page, levels, compressed, header, chunk;
@@ -317,10 +312,13 @@ typedef struct qv__pq_scratch {
   qv__pq_compressor codec;
 } qv__pq_scratch;
 
-/* Writes one column chunk (its levels and values) at the sink's position
- * and fills *meta. */
+/* Encodes one column chunk (its levels and values) into `out` (emptied
+ * first; its memory may be exchanged with the scratch's) and fills *meta,
+ * whose page offsets are relative to the start of `out`: the writer adds
+ * the chunk's file position. Touches only its arguments, so two column
+ * chunks are encoded at once on two threads with two scratches. */
 qv_status qv__pq_column_write(const qv__pq_leaf *leaf, const qv__pq_shred *sh, const qv__pq_values *v,
-                              const qv_parquet_write_options *o, qv__pq_scratch *sc, qv__pq_sink *sink,
+                              const qv_parquet_write_options *o, qv__pq_scratch *sc, qv__pq_buf *out,
                               qv__pq_chunk_meta *meta, qv_error *err);
 void qv__pq_scratch_free(qv__pq_scratch *sc);
 

@@ -3,7 +3,10 @@
  * A writer holds the Parquet schema built at open, the output sink (an
  * fd, memory, or an atomic path through core/atomic_file.h), the batches
  * not yet written (retained, never copied) and the footer's row-group
- * records. Row groups are cut at row_group_size rows across batch
+ * records. A long row group's column chunks are encoded on two threads
+ * (this one and a helper taking leaves from a shared counter), each with
+ * its own scratch, into per-leaf buffers written out in schema order, so
+ * the file is the same bytes whichever thread encoded what. Row groups are cut at row_group_size rows across batch
  * boundaries, as pyarrow's write_table cuts a table; close writes what is
  * left (a table without rows still gets one empty row group, as Arrow C++
  * writes), then FileMetaData, its length and the magic.
@@ -17,6 +20,8 @@
  * path output's temporary is removed, so no partial file is ever left.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -33,22 +38,35 @@
 
 typedef enum sink_kind { SINK_FD = 0, SINK_MEMORY, SINK_ATOMIC } sink_kind;
 
-struct qv__pq_sink {
+typedef struct qv__pq_sink {
   sink_kind kind;
   int fd;
   qv__atomic_file file;
   qv__pq_buf mem;
   int64_t pos;
-};
+} qv__pq_sink;
+
+/* What one thread needs to encode column chunks (reused across chunks). */
+typedef struct pq_worker {
+  qv__pq_shred sh;
+  qv__pq_values vals;
+  qv__pq_scratch sc;
+} pq_worker;
+
+/* One leaf's encoded column chunk of the current row group. */
+typedef struct leaf_result {
+  qv__pq_buf out;
+  qv_status st;
+  qv_error err;
+} leaf_result;
 
 struct qv_parquet_writer {
   qv_parquet_write_options o;
   qv_schema *schema;
   qv__pq_schema pq;
-  struct qv__pq_sink sink;
-  qv__pq_scratch sc;
-  qv__pq_shred sh;
-  qv__pq_values vals;
+  qv__pq_sink sink;
+  pq_worker workers[2];    /* this thread's and the helper's */
+  leaf_result *results;    /* one per leaf, memory reused across row groups */
   qv_batch **pending; /* retained batches not yet written; the first from pending_offset on */
   int64_t n_pending, cap_pending, pending_offset, pending_rows;
   int64_t rows_written;
@@ -59,7 +77,7 @@ struct qv_parquet_writer {
   qv__sticky failed;
 };
 
-qv_status qv__pq_sink_write(qv__pq_sink *s, const void *data, size_t n, qv_error *err) {
+static qv_status sink_write(qv__pq_sink *s, const void *data, size_t n, qv_error *err) {
   if (n == 0) return QV_OK;
   switch (s->kind) {
     case SINK_MEMORY:
@@ -87,8 +105,6 @@ qv_status qv__pq_sink_write(qv__pq_sink *s, const void *data, size_t n, qv_error
   s->pos += (int64_t)n;
   return QV_OK;
 }
-
-int64_t qv__pq_sink_pos(const qv__pq_sink *s) { return s->pos; }
 
 void qv_parquet_write_options_init(qv_parquet_write_options *o) {
   memset(o, 0, sizeof *o);
@@ -128,9 +144,14 @@ void qv_parquet_writer_free(qv_parquet_writer *w) {
   drop_pending(w);
   free(w->pending);
   free_groups(w);
-  qv__pq_scratch_free(&w->sc);
-  qv__pq_shred_free(&w->sh);
-  qv__pq_values_free(&w->vals);
+  for (int k = 0; k < 2; k++) {
+    qv__pq_scratch_free(&w->workers[k].sc);
+    qv__pq_shred_free(&w->workers[k].sh);
+    qv__pq_values_free(&w->workers[k].vals);
+  }
+  if (w->results)
+    for (int32_t c = 0; c < w->pq.n_leaves; c++) qv__pq_buf_free(&w->results[c].out);
+  free(w->results);
   qv__pq_schema_free(&w->pq);
   qv_schema_release(w->schema);
   free(w->created_by);
@@ -168,13 +189,15 @@ static qv_status start(qv_parquet_writer *w, qv_schema *schema, const qv_parquet
   if (opts) w->o = *opts;
   else qv_parquet_write_options_init(&w->o);
   QV_GOTO_IF_ERROR(st, check_options(&w->o, err), bad);
-  QV_GOTO_IF_ERROR(st, qv__pq_codec_init(&w->sc.codec, w->o.compression, w->o.compression_level, err), bad);
+  for (int k = 0; k < 2; k++)
+    QV_GOTO_IF_ERROR(st, qv__pq_codec_init(&w->workers[k].sc.codec, w->o.compression, w->o.compression_level, err),
+                     bad);
   w->schema = qv_schema_retain(schema);
   QV_GOTO_IF_ERROR(st, qv__pq_schema_build(schema, &w->pq, err), bad);
   w->created_by = qv__strdup(w->o.created_by ? w->o.created_by : "quiver version " QV_VERSION_STRING);
   QV_CHECK_ALLOC_GOTO(w->created_by, st, err, bad);
   w->o.created_by = NULL;
-  QV_GOTO_IF_ERROR(st, qv__pq_sink_write(&w->sink, QV__PQ_MAGIC, 4, err), bad);
+  QV_GOTO_IF_ERROR(st, sink_write(&w->sink, QV__PQ_MAGIC, 4, err), bad);
   *out = w;
   return QV_OK;
 bad:
@@ -229,58 +252,133 @@ qv_status qv_parquet_writer_open_memory(qv_schema *schema, const qv_parquet_writ
   return start(w, schema, opts, out, err);
 }
 
+/* Row groups at least this long, with two columns or more, are encoded on
+ * two threads (column chunks are independent; the file order is kept). */
+#define QV__PQ_MT_MIN_ROWS 32768
+
+/* The column pieces of one row group: piece p of top-level field f is
+ * pieces[f * n_pieces + p] (a slice or the batch's column, retained). */
+typedef struct rg_plan {
+  qv_parquet_writer *w;
+  qv__pq_row_group_meta *rg;
+  int64_t n_pieces;
+  qv_array **pieces;
+  int64_t *piece_row; /* output row of each piece's first row */
+  atomic_int next;    /* the next leaf to encode */
+} rg_plan;
+
+/* Shreds, gathers and encodes leaf c into w->results[c] with worker k's
+ * scratch; the outcome stays in the result (reported in leaf order). */
+static void encode_leaf(rg_plan *p, int k, int32_t c) {
+  qv_parquet_writer *w = p->w;
+  pq_worker *wk = &w->workers[k];
+  leaf_result *r = &w->results[c];
+  const qv__pq_leaf *leaf = &w->pq.leaves[c];
+  qv__pq_shred_reset(&wk->sh);
+  qv__pq_values_reset(&wk->vals);
+  r->st = QV_OK;
+  for (int64_t i = 0; i < p->n_pieces && r->st == QV_OK; i++) {
+    const qv_array *piece = p->pieces[(int64_t)leaf->top * p->n_pieces + i];
+    const qv_array *leaf_array = NULL;
+    r->st = qv__pq_shred_piece(leaf, piece, p->piece_row[i], &wk->sh, &leaf_array, &r->err);
+    if (r->st == QV_OK && leaf_array != NULL)
+      r->st = qv__pq_values_gather(leaf, leaf_array, wk->sh.all_slots ? NULL : wk->sh.slots, wk->sh.n_slots,
+                                   p->piece_row[i], p->n_pieces == 1, &wk->vals, &r->err);
+  }
+  if (r->st == QV_OK)
+    r->st = qv__pq_column_write(leaf, &wk->sh, &wk->vals, &w->o, &wk->sc, &r->out, &p->rg->chunks[c], &r->err);
+  qv__pq_values_reset(&wk->vals); /* borrowed pointers must not outlive the batches */
+}
+
+static void encode_leaves(rg_plan *p, int k) {
+  for (;;) {
+    int c = atomic_fetch_add(&p->next, 1);
+    if (c >= p->w->pq.n_leaves) return;
+    encode_leaf(p, k, c);
+  }
+}
+
+static void *helper_main(void *arg) {
+  encode_leaves(arg, 1);
+  return NULL;
+}
+
 /* Writes one row group of `rows` rows from the front of the pending batches. */
 static qv_status write_row_group(qv_parquet_writer *w, int64_t rows, qv_error *err) {
   qv_status st = QV_OK;
+  rg_plan plan;
+  memset(&plan, 0, sizeof plan);
+  const int32_t n_fields = w->schema->n_fields, n_leaves = w->pq.n_leaves;
   if (w->n_groups == w->cap_groups) {
     int64_t cap = w->cap_groups ? w->cap_groups * 2 : 8;
-    qv__pq_row_group_meta *p = realloc(w->groups, (size_t)cap * sizeof *p);
-    QV_CHECK_ALLOC(p, err);
-    w->groups = p;
+    qv__pq_row_group_meta *g = realloc(w->groups, (size_t)cap * sizeof *g);
+    QV_CHECK_ALLOC(g, err);
+    w->groups = g;
     w->cap_groups = cap;
+  }
+  if (w->results == NULL) {
+    w->results = calloc((size_t)n_leaves, sizeof *w->results);
+    QV_CHECK_ALLOC(w->results, err);
   }
   qv__pq_row_group_meta *rg = &w->groups[w->n_groups];
   memset(rg, 0, sizeof *rg);
-  rg->chunks = calloc((size_t)w->pq.n_leaves, sizeof *rg->chunks);
+  rg->chunks = calloc((size_t)n_leaves, sizeof *rg->chunks);
   QV_CHECK_ALLOC(rg->chunks, err);
   w->n_groups++;
   rg->num_rows = rows;
   rg->file_offset = w->sink.pos;
-  /* The pieces: [batch index, offset, length) covering `rows` rows. */
-  int64_t n_pieces = 0;
+  /* The pieces: the batches (or their slices) covering `rows` rows. */
   {
     int64_t left = rows, off = w->pending_offset;
     for (int64_t b = 0; b < w->n_pending && left > 0; b++, off = 0) {
       int64_t take = w->pending[b]->length - off;
       if (take > left) take = left;
-      if (take > 0) n_pieces++;
+      if (take > 0) plan.n_pieces++;
       left -= take;
     }
   }
-  for (int32_t c = 0; c < w->pq.n_leaves; c++) {
-    const qv__pq_leaf *leaf = &w->pq.leaves[c];
-    qv__pq_shred_reset(&w->sh);
-    qv__pq_values_reset(&w->vals);
-    int64_t left = rows, off = w->pending_offset, row_base = w->rows_written;
+  plan.w = w;
+  plan.rg = rg;
+  plan.pieces = calloc((size_t)(n_fields * plan.n_pieces) + 1, sizeof *plan.pieces);
+  plan.piece_row = calloc((size_t)plan.n_pieces + 1, sizeof *plan.piece_row);
+  QV_CHECK_ALLOC_GOTO(plan.pieces, st, err, done);
+  QV_CHECK_ALLOC_GOTO(plan.piece_row, st, err, done);
+  {
+    int64_t left = rows, off = w->pending_offset, row = w->rows_written, i = 0;
     for (int64_t b = 0; b < w->n_pending && left > 0; b++, off = 0) {
       qv_batch *batch = w->pending[b];
       int64_t take = batch->length - off;
       if (take > left) take = left;
       if (take <= 0) continue;
-      qv_array *col = batch->columns[leaf->top], *piece = col;
-      if (off != 0 || take != col->length) QV_RETURN_IF_ERROR(qv_array_slice(col, off, take, &piece, err));
-      const qv_array *leaf_array = NULL;
-      st = qv__pq_shred_piece(leaf, piece, row_base, &w->sh, &leaf_array, err);
-      if (st == QV_OK && leaf_array != NULL)
-        st = qv__pq_values_gather(leaf, leaf_array, w->sh.all_slots ? NULL : w->sh.slots, w->sh.n_slots, row_base,
-                                  n_pieces == 1, &w->vals, err);
-      if (piece != col) qv_array_release(piece);
-      QV_RETURN_IF_ERROR(st);
+      plan.piece_row[i] = row;
+      for (int32_t f = 0; f < n_fields; f++) {
+        qv_array *col = batch->columns[f], **slot = &plan.pieces[(int64_t)f * plan.n_pieces + i];
+        if (off != 0 || take != col->length) QV_GOTO_IF_ERROR(st, qv_array_slice(col, off, take, slot, err), done);
+        else *slot = qv_array_retain(col);
+      }
       left -= take;
-      row_base += take;
+      row += take;
+      i++;
+    }
+  }
+  atomic_init(&plan.next, 0);
+  pthread_t helper;
+  bool threaded = n_leaves >= 2 && rows >= QV__PQ_MT_MIN_ROWS && pthread_create(&helper, NULL, helper_main, &plan) == 0;
+  encode_leaves(&plan, 0);
+  if (threaded) pthread_join(helper, NULL);
+  /* The chunks go out in schema order; the first failure (in that order) is reported. */
+  for (int32_t c = 0; c < n_leaves; c++) {
+    leaf_result *r = &w->results[c];
+    if (r->st != QV_OK) {
+      if (err) *err = r->err;
+      st = r->st;
+      goto done;
     }
     qv__pq_chunk_meta *m = &rg->chunks[c];
-    QV_RETURN_IF_ERROR(qv__pq_column_write(leaf, &w->sh, &w->vals, &w->o, &w->sc, &w->sink, m, err));
+    int64_t base = w->sink.pos;
+    m->data_page_offset += base;
+    if (m->dictionary_page_offset >= 0) m->dictionary_page_offset += base;
+    QV_GOTO_IF_ERROR(st, sink_write(&w->sink, r->out.data, r->out.len, err), done);
     rg->total_byte_size += m->total_uncompressed;
     rg->total_compressed += m->total_compressed;
   }
@@ -300,8 +398,12 @@ static qv_status write_row_group(qv_parquet_writer *w, int64_t rows, qv_error *e
   }
   w->pending_rows -= rows;
   w->rows_written += rows;
-  qv__pq_values_reset(&w->vals); /* borrowed pointers must not outlive the batches */
-  return QV_OK;
+done:
+  if (plan.pieces)
+    for (int64_t i = 0; i < (int64_t)n_fields * plan.n_pieces; i++) qv_array_release(plan.pieces[i]);
+  free(plan.pieces);
+  free(plan.piece_row);
+  return st;
 }
 
 static qv_status check_open(qv_parquet_writer *w, const char *what, qv_error *err) {
@@ -435,7 +537,7 @@ qv_status qv_parquet_writer_close(qv_parquet_writer *w, qv_error *err) {
   qv__pq_buf_u32le(&footer, (uint32_t)footer.len);
   qv__pq_buf_append(&footer, QV__PQ_MAGIC, 4);
   QV_GOTO_IF_ERROR(st, qv__pq_buf_status(&footer, "the Parquet footer", err), done);
-  QV_GOTO_IF_ERROR(st, qv__pq_sink_write(&w->sink, footer.data, footer.len, err), done);
+  QV_GOTO_IF_ERROR(st, sink_write(&w->sink, footer.data, footer.len, err), done);
   if (w->sink.kind == SINK_ATOMIC) QV_GOTO_IF_ERROR(st, qv__atomic_file_commit(&w->sink.file, err), done);
   w->closed = true;
 done:
