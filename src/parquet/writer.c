@@ -117,6 +117,7 @@ void qv_parquet_write_options_init(qv_parquet_write_options *o) {
   o->write_statistics = true;
   o->statistics_truncate_length = 64;
   o->store_schema = true;
+  o->use_threads = true;
 }
 
 static void free_groups(qv_parquet_writer *w) {
@@ -363,7 +364,8 @@ static qv_status write_row_group(qv_parquet_writer *w, int64_t rows, qv_error *e
   }
   atomic_init(&plan.next, 0);
   pthread_t helper;
-  bool threaded = n_leaves >= 2 && rows >= QV__PQ_MT_MIN_ROWS && pthread_create(&helper, NULL, helper_main, &plan) == 0;
+  bool threaded = w->o.use_threads && n_leaves >= 2 && rows >= QV__PQ_MT_MIN_ROWS &&
+                  pthread_create(&helper, NULL, helper_main, &plan) == 0;
   encode_leaves(&plan, 0);
   if (threaded) pthread_join(helper, NULL);
   /* The chunks go out in schema order; the first failure (in that order) is reported. */

@@ -411,6 +411,63 @@ static void test_nested_and_empty_tables(void **state) {
   qv_table_release(t);
 }
 
+/* The two-thread path: a table long enough for it gives the same bytes as
+ * one thread, and a hostile column among good ones is reported the same. */
+static qv_table *long_table(int64_t n, int64_t bad_row) {
+  int64_t *iv = malloc((size_t)n * sizeof *iv);
+  int32_t *offs = malloc((size_t)(n + 1) * sizeof *offs), *loffs = malloc((size_t)(n + 1) * sizeof *loffs);
+  char *chars = malloc((size_t)n * 3);
+  for (int64_t i = 0; i < n; i++) {
+    iv[i] = (int64_t)((uint64_t)i * 2654435761u % 100000);
+    offs[i] = (int32_t)(i * 3);
+    loffs[i] = (int32_t)i;
+    memcpy(chars + i * 3, (i % 7) ? "abc" : "xyz", 3);
+  }
+  offs[n] = (int32_t)(n * 3);
+  loffs[n] = (int32_t)n;
+  if (bad_row >= 0) loffs[bad_row + 1] = (int32_t)(n + 5); /* past the child */
+  qv_array *ints = hand_array(qv_type_int64(), n, 0, 0, 2, BUFS(NULL, hand_buf(iv, n * 8)), 0, NULL, NULL);
+  qv_array *strs = hand_array(qv_type_string(), n, 0, 0, 3,
+                              BUFS(NULL, hand_buf(offs, (n + 1) * 4), hand_buf(chars, n * 3)), 0, NULL, NULL);
+  qv_array *list = hand_array(hand_list(QV_TYPE_LIST, qv_type_int64()), n, 0, 0, 2,
+                              BUFS(NULL, hand_buf(loffs, (n + 1) * 4)), 1, KIDS(qv_array_retain(ints)), NULL);
+  qv_table *t = table_of(3, (const char *[]){"i", "s", "l"}, KIDS(ints, strs, list));
+  free(iv);
+  free(offs);
+  free(loffs);
+  free(chars);
+  return t;
+}
+
+static void test_threads_give_the_same_bytes(void **state) {
+  (void)state;
+  enum { N = 100000 };
+  qv_error e;
+  qv_table *t = long_table(N, -1);
+  qv_parquet_write_options o;
+  qv_parquet_write_options_init(&o);
+  o.row_group_size = 40000; /* 40000, 40000, 20000 rows: two threaded groups, one not */
+  uint8_t *a = NULL, *b = NULL;
+  int64_t na = 0, nb = 0;
+  hand_check(qv_parquet_write_memory(t, &o, &a, &na, &e), &e, "threads");
+  o.use_threads = false;
+  hand_check(qv_parquet_write_memory(t, &o, &b, &nb, &e), &e, "one thread");
+  assert_int_equal(na, nb);
+  assert_memory_equal(a, b, (size_t)na);
+  free(a);
+  free(b);
+  qv_table_release(t);
+  t = long_table(N, 45000);
+  char first[QV_ERROR_MESSAGE_MAX];
+  o.use_threads = true;
+  hand_expect(qv_parquet_write_memory(t, &o, &a, &na, &e), &e, QV_ERR_INVALID_DATA, "column 'l.list.element' row 45000");
+  snprintf(first, sizeof first, "%s", e.message);
+  o.use_threads = false;
+  hand_expect(qv_parquet_write_memory(t, &o, &a, &na, &e), &e, QV_ERR_INVALID_DATA, "row 45000");
+  assert_string_equal(first, e.message);
+  qv_table_release(t);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_simple_file_frame),
@@ -425,6 +482,7 @@ int main(void) {
       cmocka_unit_test(test_fd_output_errors),
       cmocka_unit_test(test_statistics_truncation),
       cmocka_unit_test(test_nested_and_empty_tables),
+      cmocka_unit_test(test_threads_give_the_same_bytes),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
