@@ -56,6 +56,8 @@ typedef struct qv_parquet_write_options {
   bool write_statistics;              /* default true */
   int32_t statistics_truncate_length; /* longest byte-string min/max kept; default 64 */
   bool store_schema;                  /* the ARROW:schema key; default true */
+  bool store_decimal_as_integer;      /* decimals of precision <= 9 as INT32, <= 18 as INT64 (pyarrow's
+                                         option of that name); default false: FIXED_LEN_BYTE_ARRAY */
   bool use_threads;                   /* default true: the column chunks of a row group of 32 Ki rows or
                                          more are encoded on two threads (the bytes written are the same) */
   const char *created_by;             /* NULL: "quiver version <v>" */

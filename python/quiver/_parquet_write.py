@@ -45,7 +45,8 @@ def write_table(table, where, row_group_size=None, version="2.6", use_dictionary
     'brotli', 'zstd' or 'lz4' (LZ4_RAW) with compression_level;
     use_dictionary (bool); data_page_version '1.0' or '2.0'; row_group_size
     (rows); data_page_size and dictionary_pagesize_limit (bytes);
-    write_statistics (bool); store_schema (the ARROW:schema key).
+    write_statistics (bool); store_schema (the ARROW:schema key);
+    store_decimal_as_integer (decimals up to precision 18 as INT32/INT64).
     Options quiver does not implement raise NotImplementedError when set.
     """
     unsupported = {
@@ -60,7 +61,6 @@ def write_table(table, where, row_group_size=None, version="2.6", use_dictionary
         "write_page_index": bool(write_page_index),
         "write_page_checksum": bool(write_page_checksum),
         "sorting_columns": sorting_columns is not None,
-        "store_decimal_as_integer": bool(store_decimal_as_integer),
     }
     unsupported.update({k: True for k in kwargs})
     used = sorted(k for k, v in unsupported.items() if v)
@@ -86,6 +86,7 @@ def write_table(table, where, row_group_size=None, version="2.6", use_dictionary
         write_statistics,
         bool(store_schema),
         int(statistics_truncate_length or 0),
+        bool(store_decimal_as_integer),
     )
     if isinstance(where, (str, os.PathLike)):
         _quiver._parquet_write(t, os.fsencode(where), *args)

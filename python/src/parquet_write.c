@@ -29,15 +29,17 @@ static int parse_compression(const char *s, qv_parquet_compression *out) {
 /* _parquet_write(table, path: bytes or None, compression, level, use_dictionary,
  *                data_page_version, row_group_size, data_page_size,
  *                dictionary_pagesize_limit, write_statistics, store_schema,
- *                statistics_truncate_length) -> None (path) or bytes */
+ *                statistics_truncate_length[, store_decimal_as_integer])
+ *                -> None (path) or bytes */
 static PyObject *f_parquet_write(PyObject *m, PyObject *args) {
   PyObject *table_obj, *path_obj;
   const char *compression = "snappy";
   int level = 0, use_dictionary = 1, page_version = 1, write_statistics = 1, store_schema = 1, truncate = 64;
+  int decimal_as_integer = 0;
   long long row_group_size = 1 << 20, page_size = 1 << 20, dict_limit = 1 << 20;
-  if (!PyArg_ParseTuple(args, "O!OzipiLLLppi", &QvTable_Type, &table_obj, &path_obj, &compression, &level,
+  if (!PyArg_ParseTuple(args, "O!OzipiLLLppi|p", &QvTable_Type, &table_obj, &path_obj, &compression, &level,
                         &use_dictionary, &page_version, &row_group_size, &page_size, &dict_limit, &write_statistics,
-                        &store_schema, &truncate))
+                        &store_schema, &truncate, &decimal_as_integer))
     return NULL;
   qv_parquet_write_options o;
   qv_parquet_write_options_init(&o);
@@ -52,6 +54,7 @@ static PyObject *f_parquet_write(PyObject *m, PyObject *args) {
   o.write_statistics = write_statistics != 0;
   o.store_schema = store_schema != 0;
   o.statistics_truncate_length = truncate;
+  o.store_decimal_as_integer = decimal_as_integer != 0;
   const qv_table *t = ((QvTableObject *)table_obj)->table;
   qv_error err;
   qv_status st;

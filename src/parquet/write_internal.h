@@ -70,6 +70,7 @@ typedef enum qv__pq_conv {
   QV__CONV_SCALE32,       /* int32 * scale (time32 seconds -> ms) */
   QV__CONV_SCALE64,       /* int64 * scale, overflow checked (timestamp seconds -> ms) */
   QV__CONV_DECIMAL,       /* little-endian decimal -> big-endian, type_length bytes */
+  QV__CONV_DECIMAL_INT,   /* little-endian decimal -> its low 4 or 8 bytes (INT32/INT64) */
   QV__CONV_BINARY32,      /* binary/string: int32 offsets */
   QV__CONV_BINARY64,      /* large_binary/large_string */
   QV__CONV_VIEW,          /* binary_view/string_view */
@@ -125,8 +126,9 @@ typedef struct qv__pq_schema {
 /* Builds the Parquet schema of `schema` as pyarrow does (lists as
  * <list>.list.element, maps as <map>.key_value.{key,value}). Errors:
  * QV_ERR_NOT_IMPLEMENTED naming the field for types Parquet cannot hold,
- * QV_ERR_LIMIT past QV__PQ_MAX_STEPS levels, QV_ERR_NO_MEMORY. */
-qv_status qv__pq_schema_build(const qv_schema *schema, qv__pq_schema *out, qv_error *err);
+ * QV_ERR_LIMIT past QV__PQ_MAX_STEPS levels, QV_ERR_NO_MEMORY.
+ * decimal_as_integer: decimals of precision <= 18 as INT32/INT64. */
+qv_status qv__pq_schema_build(const qv_schema *schema, bool decimal_as_integer, qv__pq_schema *out, qv_error *err);
 void qv__pq_schema_free(qv__pq_schema *s);
 
 /* ------------------------------------------------------------------ */

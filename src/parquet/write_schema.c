@@ -8,7 +8,8 @@
  *   - strings as BYTE_ARRAY STRING, binaries as plain BYTE_ARRAY (views and
  *     large forms alike), fixed_size_binary as FIXED_LEN_BYTE_ARRAY;
  *   - decimals as FIXED_LEN_BYTE_ARRAY of the fewest bytes the precision
- *     needs, DECIMAL(precision, scale);
+ *     needs, DECIMAL(precision, scale) (or, with store_decimal_as_integer,
+ *     INT32 up to precision 9 and INT64 up to 18, as pyarrow's option);
  *   - date32 and date64 as INT32 DATE; time32 as INT32 TIME(MILLIS) (seconds
  *     scaled), time64 as INT64 TIME(MICROS|NANOS), not adjusted to UTC;
  *   - timestamps as INT64 TIMESTAMP(unit), seconds scaled to MILLIS,
@@ -53,6 +54,7 @@ typedef struct walk {
   int32_t n_steps;
   const char *names[QV__PQ_MAX_STEPS * 2];
   int32_t n_names;
+  bool decimal_as_integer;
   qv_error *err;
 } walk;
 
@@ -157,6 +159,12 @@ static qv_status map_leaf(walk *w, const qv_type *t, const qv_type *declared, qv
       l->conv = QV__CONV_DECIMAL;
       l->src_width = t->bit_width / 8;
       l->sort_decimal = true;
+      if (w->decimal_as_integer && t->precision <= 18) {
+        e->physical = t->precision <= 9 ? QV__PQ_INT32 : QV__PQ_INT64;
+        e->type_length = 0;
+        l->conv = QV__CONV_DECIMAL_INT;
+        l->sort_decimal = false;
+      }
       break;
     case QV_TYPE_DATE32:
     case QV_TYPE_DATE64:
@@ -371,11 +379,12 @@ static qv_status visit(walk *w, const qv_type *declared, const char *name, bool 
   return st;
 }
 
-qv_status qv__pq_schema_build(const qv_schema *schema, qv__pq_schema *out, qv_error *err) {
+qv_status qv__pq_schema_build(const qv_schema *schema, bool decimal_as_integer, qv__pq_schema *out, qv_error *err) {
   memset(out, 0, sizeof *out);
   walk w;
   memset(&w, 0, sizeof w);
   w.s = out;
+  w.decimal_as_integer = decimal_as_integer;
   w.err = err;
   int32_t root;
   qv_status st = new_element(&w, "schema", -1, &root);

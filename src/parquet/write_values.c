@@ -213,6 +213,18 @@ qv_status qv__pq_values_gather(const qv__pq_leaf *leaf, const qv_array *a, const
       }
       break;
     }
+    case QV__CONV_DECIMAL_INT: {
+      /* The value fits its precision, so its low bytes are the whole value
+       * (little-endian on both sides); a value out of its precision is cut. */
+      const int32_t sw = leaf->src_width;
+      const uint8_t *src = qv__array_buffer_or_empty(a, 1) + a->offset * (int64_t)sw;
+      for (int64_t k = 0; k < n; k++) {
+        const uint8_t *x = src + slot_at(slots, k) * sw;
+        uint8_t sign = (x[sw - 1] & 0x80) ? 0xFF : 0x00;
+        for (int32_t j = 0; j < w; j++) out[k * w + j] = j < sw ? x[j] : sign;
+      }
+      break;
+    }
     default:
       return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "column '%s': no fixed-width conversion", leaf->dotted);
   }

@@ -194,7 +194,7 @@ static qv_status start(qv_parquet_writer *w, qv_schema *schema, const qv_parquet
     QV_GOTO_IF_ERROR(st, qv__pq_codec_init(&w->workers[k].sc.codec, w->o.compression, w->o.compression_level, err),
                      bad);
   w->schema = qv_schema_retain(schema);
-  QV_GOTO_IF_ERROR(st, qv__pq_schema_build(schema, &w->pq, err), bad);
+  QV_GOTO_IF_ERROR(st, qv__pq_schema_build(schema, w->o.store_decimal_as_integer, &w->pq, err), bad);
   w->created_by = qv__strdup(w->o.created_by ? w->o.created_by : "quiver version " QV_VERSION_STRING);
   QV_CHECK_ALLOC_GOTO(w->created_by, st, err, bad);
   w->o.created_by = NULL;

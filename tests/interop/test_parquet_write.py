@@ -10,6 +10,7 @@ on and off, data pages v1 and v2, small pages and small row groups are
 exercised on one wide table; hostile arrays give an error naming the column
 and the row.
 """
+import decimal
 import io
 import os
 
@@ -192,6 +193,20 @@ def test_empty_table_has_one_empty_row_group():
     mine = _quiver_bytes(t)
     assert pq.ParquetFile(io.BytesIO(mine)).metadata.num_row_groups == 1
     _assert_same_read(mine, _pyarrow_bytes(t))
+
+
+def test_store_decimal_as_integer_matches_pyarrow():
+    t = pa.table({name: CASES[name] for name in ["decimal32", "decimal64", "decimal128", "decimal256"]})
+    small = [decimal.Decimal("0.01"), None, decimal.Decimal("-9999999999.99")]
+    t = t.append_column("small128", pa.array(small, pa.decimal128(12, 2)))
+    mine = _quiver_bytes(t, store_decimal_as_integer=True)
+    theirs = _pyarrow_bytes(t, store_decimal_as_integer=True)
+    _assert_same_read(mine, theirs)
+    ours = pq.ParquetFile(io.BytesIO(mine)).schema
+    pyas = pq.ParquetFile(io.BytesIO(theirs)).schema
+    assert [c.physical_type for c in ours] == [c.physical_type for c in pyas]
+    assert [c.physical_type for c in ours] == ["INT32", "INT64", "FIXED_LEN_BYTE_ARRAY", "FIXED_LEN_BYTE_ARRAY",
+                                               "INT64"]
 
 
 def test_schema_metadata_is_kept():
