@@ -37,6 +37,7 @@ void qv__pq_scratch_free(qv__pq_scratch *sc) {
   sc->idx = NULL;
   sc->cap_idx = 0;
   qv__pq_codec_free(&sc->codec);
+  qv__pq_dict_free(&sc->dict);
 }
 
 typedef struct col_ctx {
@@ -46,7 +47,7 @@ typedef struct col_ctx {
   const qv_parquet_write_options *o;
   qv__pq_scratch *sc;
   qv__pq_chunk_meta *meta;
-  qv__pq_dict dict;
+  qv__pq_dict *dict; /* the scratch's, reset for this chunk */
   bool dict_mode;     /* current pages are dictionary-encoded */
   bool dict_used;     /* at least one page used the dictionary */
   int64_t uncompressed, compressed; /* page bytes in sc->chunk, headers included */
@@ -78,10 +79,19 @@ static qv_status emit_page(col_ctx *c, qv__pq_page_header *h, size_t uncompresse
   return QV_OK;
 }
 
-static void encode_levels(qv__pq_buf *out, const int16_t *lv, int64_t n, int16_t max, bool prefixed) {
+/* Levels lv[0, n) in the hybrid encoding (lv NULL: n copies of `constant`,
+ * one RLE run), behind a 4-byte length for v1 pages. */
+static void encode_levels(qv__pq_buf *out, const int16_t *lv, int64_t n, int16_t max, int16_t constant,
+                          bool prefixed) {
   size_t at = out->len;
+  const int bw = qv__pq_bit_width((uint64_t)max);
   if (prefixed) qv__pq_buf_u32le(out, 0);
-  qv__pq_rle_encode_i16(out, lv, n, qv__pq_bit_width((uint64_t)max));
+  if (lv != NULL) {
+    qv__pq_rle_encode_i16(out, lv, n, bw);
+  } else if (n > 0) {
+    qv__tw_varint(out, (uint64_t)n << 1);
+    for (int b = 0; b < (bw + 7) / 8; b++) qv__pq_buf_byte(out, (uint8_t)((uint16_t)constant >> (8 * b)));
+  }
   if (prefixed && !out->oom) {
     uint32_t len = (uint32_t)(out->len - at - 4);
     uint8_t le[4] = {(uint8_t)len, (uint8_t)(len >> 8), (uint8_t)(len >> 16), (uint8_t)(len >> 24)};
@@ -99,7 +109,7 @@ static qv_status flush_page(col_ctx *c, int64_t l0, int64_t l1, int64_t v0, int6
   sc->page.len = 0;
   int32_t encoding;
   if (c->dict_mode) {
-    int bw = qv__pq_bit_width(c->dict.n > 1 ? c->dict.n - 1 : 1);
+    int bw = qv__pq_bit_width(c->dict->n > 1 ? c->dict->n - 1 : 1);
     qv__pq_buf_byte(&sc->page, (uint8_t)bw);
     qv__pq_rle_encode_u32(&sc->page, sc->idx + v0, v1 - v0, bw);
     encoding = QV__PQ_ENC_RLE_DICTIONARY;
@@ -114,11 +124,11 @@ static qv_status flush_page(col_ctx *c, int64_t l0, int64_t l1, int64_t v0, int6
   sc->levels.len = 0;
   size_t rep_bytes = 0, def_bytes = 0;
   if (leaf->max_rep > 0) {
-    encode_levels(&sc->levels, sh->rep + l0, l1 - l0, leaf->max_rep, !v2);
+    encode_levels(&sc->levels, sh->implicit ? NULL : sh->rep + l0, l1 - l0, leaf->max_rep, 0, !v2);
     rep_bytes = sc->levels.len;
   }
   if (leaf->max_def > 0) {
-    encode_levels(&sc->levels, sh->def + l0, l1 - l0, leaf->max_def, !v2);
+    encode_levels(&sc->levels, sh->implicit ? NULL : sh->def + l0, l1 - l0, leaf->max_def, leaf->max_def, !v2);
     def_bytes = sc->levels.len - rep_bytes;
   }
   if (leaf->max_def > 0 || leaf->max_rep > 0) c->meta->encodings |= 1u << QV__PQ_ENC_RLE;
@@ -139,9 +149,9 @@ static qv_status flush_page(col_ctx *c, int64_t l0, int64_t l1, int64_t v0, int6
   }
   h.type = QV__PQ_PAGE_DATA_V2;
   int64_t nulls = 0, rows = 0;
-  if (leaf->max_def > 0)
+  if (leaf->max_def > 0 && !sh->implicit)
     for (int64_t k = l0; k < l1; k++) nulls += sh->def[k] < leaf->max_def;
-  if (leaf->max_rep > 0)
+  if (leaf->max_rep > 0 && !sh->implicit)
     for (int64_t k = l0; k < l1; k++) rows += sh->rep[k] == 0;
   else
     rows = l1 - l0;
@@ -161,7 +171,7 @@ static qv_status flush_page(col_ctx *c, int64_t l0, int64_t l1, int64_t v0, int6
 
 /* Non-null values among levels [l0, l1). */
 static int64_t count_values(const col_ctx *c, int64_t l0, int64_t l1) {
-  if (c->leaf->max_def == 0) return l1 - l0;
+  if (c->leaf->max_def == 0 || c->sh->implicit) return l1 - l0;
   int64_t n = 0;
   const int16_t *def = c->sh->def, max = c->leaf->max_def;
   for (int64_t k = l0; k < l1; k++) n += def[k] == max;
@@ -183,19 +193,19 @@ static qv_status write_pages(col_ctx *c) {
   int64_t page_l0 = 0, page_v0 = 0, l = 0, vpos = 0, plain_estimate = 0;
   while (l < n_levels) {
     int64_t l1 = l + QV__PQ_MINI_BATCH < n_levels ? l + QV__PQ_MINI_BATCH : n_levels;
-    if (c->leaf->max_rep > 0)
+    if (c->leaf->max_rep > 0 && !sh->implicit)
       while (l1 < n_levels && sh->rep[l1] != 0) l1++;
     int64_t nv = count_values(c, l, l1);
     if (c->dict_mode && nv > 0)
-      QV_RETURN_IF_ERROR(qv__pq_dict_put(&c->dict, c->v, vpos, nv, c->sc->idx + vpos, c->err));
+      QV_RETURN_IF_ERROR(qv__pq_dict_put(c->dict, c->v, vpos, nv, c->sc->idx + vpos, c->err));
     if (!c->dict_mode) plain_estimate += plain_bytes(c, vpos, vpos + nv);
     l = l1;
     vpos += nv;
     bool cut;
     if (c->dict_mode) {
-      int bw = qv__pq_bit_width(c->dict.n > 1 ? c->dict.n - 1 : 1);
+      int bw = qv__pq_bit_width(c->dict->n > 1 ? c->dict->n - 1 : 1);
       cut = (vpos - page_v0) * bw / 8 >= target;
-      if (c->dict.plain_size >= c->o->dictionary_page_size_limit) {
+      if (c->dict->plain_size >= c->o->dictionary_page_size_limit) {
         QV_RETURN_IF_ERROR(flush_page(c, page_l0, l, page_v0, vpos));
         page_l0 = l;
         page_v0 = vpos;
@@ -243,7 +253,8 @@ qv_status qv__pq_column_write(const qv__pq_leaf *leaf, const qv__pq_shred *sh, c
   }
   c.dict_mode = o->use_dictionary && leaf->physical != QV__PQ_BOOLEAN && v->n > 0;
   if (c.dict_mode) {
-    QV_GOTO_IF_ERROR(st, qv__pq_dict_init(&c.dict, leaf->physical == QV__PQ_BYTE_ARRAY ? 0 : leaf->width, err), done);
+    c.dict = &sc->dict;
+    QV_GOTO_IF_ERROR(st, qv__pq_dict_reset(c.dict, leaf->physical == QV__PQ_BYTE_ARRAY ? 0 : leaf->width, err), done);
     if (v->n > sc->cap_idx) {
       uint32_t *p = realloc(sc->idx, (size_t)v->n * sizeof *p);
       QV_CHECK_ALLOC_GOTO(p, st, err, done);
@@ -265,12 +276,12 @@ qv_status qv__pq_column_write(const qv__pq_leaf *leaf, const qv__pq_shred *sh, c
     /* The dictionary page goes first; sc->page and sc->compressed are free now. */
     qv__pq_buf *plain = &sc->page, *dict_page = out;
     plain->len = 0;
-    qv__pq_dict_plain(&c.dict, plain);
+    qv__pq_dict_plain(c.dict, plain);
     QV_GOTO_IF_ERROR(st, qv__pq_buf_status(plain, "a dictionary page", err), done);
     qv__pq_page_header h;
     memset(&h, 0, sizeof h);
     h.type = QV__PQ_PAGE_DICTIONARY;
-    h.num_values = (int32_t)c.dict.n;
+    h.num_values = (int32_t)c.dict->n;
     h.encoding = QV__PQ_ENC_PLAIN;
     const uint8_t *body = plain->data;
     size_t body_len = plain->len;
@@ -291,6 +302,5 @@ qv_status qv__pq_column_write(const qv__pq_leaf *leaf, const qv__pq_shred *sh, c
   meta->total_uncompressed = c.uncompressed;
   meta->total_compressed = c.compressed;
 done:
-  if (c.dict.table) qv__pq_dict_free(&c.dict);
   return st;
 }

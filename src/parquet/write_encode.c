@@ -170,6 +170,19 @@ qv_status qv__pq_dict_init(qv__pq_dict *d, int32_t width, qv_error *err) {
   return QV_OK;
 }
 
+qv_status qv__pq_dict_reset(qv__pq_dict *d, int32_t width, qv_error *err) {
+  if (d->table == NULL) return qv__pq_dict_init(d, width, err);
+  /* The table keeps the size an earlier chunk grew it to: clearing it costs
+   * less than faulting fresh memory in again for every chunk. */
+  memset(d->table, 0, (size_t)(d->mask + 1) * sizeof *d->table);
+  d->width = width;
+  d->n = 0;
+  d->plain_size = 0;
+  d->fixed.len = 0;
+  d->hashes.len = 0;
+  return QV_OK;
+}
+
 void qv__pq_dict_free(qv__pq_dict *d) {
   free(d->table);
   qv__pq_buf_free(&d->fixed);

@@ -138,8 +138,10 @@ void qv__pq_schema_free(qv__pq_schema *s);
 /* A leaf column's levels and the leaf-array slots holding its values, for
  * the pieces of one row group (appended piece by piece). */
 typedef struct qv__pq_shred {
-  int16_t *def, *rep;   /* n_levels each; NULL while max_def / max_rep is 0 */
+  int16_t *def, *rep;   /* n_levels each, unless `implicit` */
   int64_t n_levels, cap_levels;
+  bool implicit;        /* every level so far is (max_def, rep 0) and none is stored: flat columns
+                           without nulls (and required ones) cost no level memory */
   int64_t *slots;       /* leaf-array slots of the non-null values, in order */
   int64_t n_slots, cap_slots;
   bool all_slots;       /* flat and null-free: the values are slots [0, n_slots), `slots` unused */
@@ -218,6 +220,9 @@ typedef struct qv__pq_dict {
 } qv__pq_dict;
 
 qv_status qv__pq_dict_init(qv__pq_dict *d, int32_t width, qv_error *err);
+/* Empties the dictionary for a new chunk of values `width` bytes wide,
+ * keeping its memory (a zeroed dictionary is initialised). */
+qv_status qv__pq_dict_reset(qv__pq_dict *d, int32_t width, qv_error *err);
 void qv__pq_dict_free(qv__pq_dict *d);
 /* Looks up values [from, from + n) and writes their indices to idx,
  * inserting new ones. QV_ERR_NO_MEMORY. */
@@ -311,6 +316,7 @@ typedef struct qv__pq_scratch {
   qv__pq_buf page, levels, compressed, header, chunk;
   uint32_t *idx;
   int64_t cap_idx;
+  qv__pq_dict dict; /* reset per chunk: its memory serves every chunk */
   qv__pq_compressor codec;
 } qv__pq_scratch;
 

@@ -21,6 +21,7 @@
 #include "parquet/write_internal.h"
 
 void qv__pq_shred_reset(qv__pq_shred *sh) {
+  sh->implicit = true;
   sh->n_levels = 0;
   sh->n_slots = 0;
   sh->n_rows = 0;
@@ -57,6 +58,17 @@ static bool grow_slots(qv__pq_shred *sh, int64_t need) {
   if (p == NULL) return false;
   sh->slots = p;
   sh->cap_slots = cap;
+  return true;
+}
+
+/* Stores the implicit levels [0, n_levels) (all max_def, rep 0) before
+ * levels that differ are appended. */
+static bool materialize(qv__pq_shred *sh, int16_t max_def) {
+  if (!sh->implicit) return true;
+  if (!grow_levels(sh, sh->n_levels > 0 ? sh->n_levels : 1)) return false;
+  for (int64_t i = 0; i < sh->n_levels; i++) sh->def[i] = max_def;
+  memset(sh->rep, 0, (size_t)sh->n_levels * sizeof *sh->rep);
+  sh->implicit = false;
   return true;
 }
 
@@ -198,8 +210,9 @@ static qv_status shred_flat(shred_ctx *c, const qv_array *a) {
   c->leaf_array = a;
   const bool has_nulls = optional && a->validity_ != NULL && qv_array_null_count(a) != 0;
   const bool all_null = optional && a->null_layout_;
-  if (optional) {
-    if (!grow_levels(sh, sh->n_levels + n))
+  if (optional && (has_nulls || all_null || !sh->implicit)) {
+    /* Flat: repetition levels are never read (max_rep is 0), only definition levels are stored. */
+    if (!materialize(sh, c->leaf->max_def) || !grow_levels(sh, sh->n_levels + n))
       return qv_error_set(c->err, QV_ERR_NO_MEMORY, "out of memory shredding column '%s'", c->leaf->dotted);
     int16_t *def = sh->def + sh->n_levels;
     if (all_null) {
@@ -213,11 +226,8 @@ static qv_status shred_flat(shred_ctx *c, const qv_array *a) {
         def[i] = v;
       }
     }
-    memset(sh->rep + sh->n_levels, 0, (size_t)n * sizeof(int16_t));
-    sh->n_levels += n;
-  } else {
-    sh->n_levels += n;
   }
+  sh->n_levels += n;
   if (all_null) return QV_OK;
   if (!has_nulls) {
     sh->all_slots = true;
@@ -249,6 +259,8 @@ qv_status qv__pq_shred_piece(const qv__pq_leaf *leaf, const qv_array *array, int
     *leaf_array = c.leaf_array;
     return QV_OK;
   }
+  if (!materialize(sh, leaf->max_def))
+    return qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory shredding column '%s'", leaf->dotted);
   for (int64_t i = 0; i < array->length; i++) {
     c.row = row_base + i;
     QV_RETURN_IF_ERROR(walk(&c, 0, array, i, 0, 0));
