@@ -6,6 +6,7 @@
 #include "quiver/memory.h"
 #include "quiver/bitmap.h"
 #include "quiver/metadata.h"
+#include "quiver/parquet_writer.h"
 #include "quiver/type.h"
 #include "quiver/field.h"
 #include "quiver/schema.h"

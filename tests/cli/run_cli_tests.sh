@@ -60,8 +60,8 @@ run 2 "$Q" stats a b
 err_has "unexpected argument 'b'"
 run 2 "$Q" convert in
 err_has "missing the output file"
-run 2 "$Q" convert in out --to parquet
-err_has "--to wants stream, file, arrow-json, csv, tsv or jsonl"
+run 2 "$Q" convert in out --to orc
+err_has "--to wants stream, file, arrow-json, csv, tsv, jsonl or parquet"
 run 2 "$Q" convert in out.json --compression zstd
 err_has "--compression applies to IPC output"
 run 2 "$Q" convert in out --compression brotli
@@ -211,6 +211,33 @@ head -c 20000 seed.arrows >cut.arrows
 run 1 "$Q" convert cut.arrows never.arrow
 err_has "quiver convert: cut.arrows:"
 [ ! -e never.arrow ] || note "never.arrow was created"
+end
+
+begin "convert to Parquet: every codec, --to parquet, stdout, the same bytes each way"
+for c in snappy zstd gzip brotli lz4 none; do
+  run 0 "$Q" convert seed.arrows p-$c.parquet --compression $c
+  [ "$(head -c 4 p-$c.parquet)" == "PAR1" ] || note "p-$c.parquet does not start with PAR1"
+  [ "$(tail -c 4 p-$c.parquet)" == "PAR1" ] || note "p-$c.parquet does not end with PAR1"
+done
+[ "$(stat -c %s p-zstd.parquet)" -lt "$(stat -c %s p-none.parquet)" ] || note "zstd output is not smaller"
+run 0 "$Q" convert seed.arrows p.bin --to parquet
+same p-snappy.parquet p.bin
+run 0 "$Q" convert seed.arrows - --to parquet
+same p-snappy.parquet "$OUT"
+run 0 "$Q" gen seed --rows 50 g.parquet --compression zstd
+[ "$(head -c 4 g.parquet)" == "PAR1" ] || note "gen did not write Parquet"
+run 2 "$Q" convert seed.arrows never.parquet --compression lz5
+err_has "--compression wants snappy, zstd, gzip, brotli, lz4 or none for Parquet"
+[ ! -e never.parquet ] || note "never.parquet was created"
+end
+
+begin "convert to Parquet refuses hostile content naming the column, leaves nothing"
+for f in utf8-offsets-jump ree-unsorted-run-ends; do
+  run 1 "$Q" convert "$HOSTILE/$f.arrows" hostile.parquet
+  err_has "column 'c'"
+  [ ! -e hostile.parquet ] || note "convert $f left hostile.parquet"
+  ls hostile.parquet.qv-tmp-* >/dev/null 2>&1 && note "a temporary file was left"
+done
 end
 
 # ---------------------------------------------------------------- validate, schema

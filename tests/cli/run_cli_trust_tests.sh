@@ -139,7 +139,7 @@ end
 
 # ------------------------------------------------------------ names and formats
 begin "convert/gen refuse an unknown output extension (exit 2), --to overrides"
-for name in out.parquet out.txt noextension; do
+for name in out.orc out.txt noextension; do
   run 2 "$Q" convert seed.arrows $name
   err_has "cannot tell the output format from the name '$name'"
   [ ! -e $name ] || note "$name was created"
@@ -326,6 +326,24 @@ for sig in INT TERM HUP; do
     ls old.arrow.qv-tmp-* >/dev/null 2>&1 && note "$sig, $c: left $(ls old.arrow.qv-tmp-*)"
     cmp -s old.arrow old.keep || note "$sig, $c: old.arrow changed"
   done
+done
+end
+
+begin "SIGINT, SIGTERM, SIGHUP during a Parquet convert: no temporary left, the old destination intact"
+"$Q" gen seed --rows 10 old.parquet
+cp old.parquet old.pkeep
+for sig in INT TERM HUP; do
+  env $(pause_env output) "$Q" convert big.arrows old.parquet --batch-size 10000 2>"$ERR" &
+  pid=$!
+  for _ in $(seq 200); do ls old.parquet.qv-tmp-* >/dev/null 2>&1 && break; sleep 0.05; done
+  [ -n "$(ls old.parquet.qv-tmp-* 2>/dev/null)" ] || note "$sig: no temporary was seen"
+  kill -$sig $pid
+  wait $pid
+  rc=$?
+  want=$((128 + $(kill -l $sig)))
+  [ $rc -eq $want ] || note "$sig: exit $rc, expected $want"
+  ls old.parquet.qv-tmp-* >/dev/null 2>&1 && note "$sig: left $(ls old.parquet.qv-tmp-*)"
+  cmp -s old.parquet old.pkeep || note "$sig: old.parquet changed"
 done
 end
 set +m

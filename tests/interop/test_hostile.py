@@ -162,6 +162,16 @@ def _outcome(fn):
         return f"{type(e).__module__}.{type(e).__name__}: {str(e)[:300]}", None
 
 
+def _parquet_bytes(table):
+    import io
+
+    from quiver._parquet_write import write_table
+
+    buf = io.BytesIO()
+    write_table(table, buf)
+    return len(buf.getvalue())
+
+
 def run_cases(names):
     """In the child: each case in turn, announced by "START name" and
     reported by "RESULT name {json}" (flushed, so a crash leaves the name)."""
@@ -218,6 +228,7 @@ def run_case(name):
                 "ipc_write_stream": lambda: qv.ipc.write_stream(batch),
                 "ipc_write_file": lambda: qv.ipc.write_file(batch),
                 "ipc_roundtrip_to_pydict": lambda: qv.ipc.read_stream(qv.ipc.write_stream(batch)).to_pydict(),
+                "parquet_write": lambda: _parquet_bytes(table),
             }.items():
                 out[op], _ = _outcome(fn)
     return out
@@ -231,6 +242,9 @@ MUST_RAISE = {"validate_full", "to_pylist", "iterate", "c_array_reimport_to_pyli
 # (the structure-dump forms used for bad unions and dictionary indices show
 # the raw buffers, which is honest).
 STR_MUST_RAISE = {"ree_run_ends_unsorted", "ree_run_ends_negative"}
+# The bad offsets of these lie under null slots only: the non-null values
+# are well defined, so writing them to Parquet is a correct answer.
+PARQUET_MAY_SUCCEED = {"utf8_offsets_backwards_with_nulls"}
 # Operations that must never raise: repr says what is wrong instead.
 MUST_SUCCEED = {"repr", "batch_repr", "table_repr", "c_array_export"}
 
@@ -274,6 +288,15 @@ def test_hostile_array_gives_exceptions_not_crashes(name, outcomes):
             problems.append(f"{op} must not raise, got {res}")
         elif res != "ok" and not (res.startswith("quiver.") or res.startswith("pyarrow.lib.Arrow")):
             problems.append(f"{op} raised a non-quiver exception: {res}")
+    # The Parquet writer reads every value: a hostile array is refused
+    # (ArrowInvalid naming column and row) or its type is not writable at all.
+    pw = out.get("parquet_write", "")
+    if pw == "ok" and name in PARQUET_MAY_SUCCEED:
+        pass
+    elif not (pw.startswith("quiver.ArrowInvalid") or pw.startswith("quiver.ArrowNotImplementedError")):
+        problems.append(f"parquet_write must raise ArrowInvalid or ArrowNotImplementedError, got {pw}")
+    elif pw.startswith("quiver.ArrowInvalid") and "column 'c" not in pw:
+        problems.append(f"parquet_write must name the column, got {pw}")
     if name in STR_MUST_RAISE:
         for op in ("str", "slice_str", "chunked_str"):
             if not out[op].startswith("quiver.ArrowInvalid"):

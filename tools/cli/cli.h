@@ -92,30 +92,36 @@ typedef enum cli_out_format {
   CLI_OUT_JSON = 2,
   CLI_OUT_CSV = 3,
   CLI_OUT_TSV = 4,
-  CLI_OUT_JSONL = 5
+  CLI_OUT_JSONL = 5,
+  CLI_OUT_PARQUET = 6
 } cli_out_format;
 
-/* Parses --to (stream|file|arrow-json|json|csv|tsv|jsonl|ndjson; json is
- * the older name of arrow-json, the integration JSON); false if unknown. */
+/* Parses --to (stream|file|arrow-json|json|csv|tsv|jsonl|ndjson|parquet; json
+ * is the older name of arrow-json, the integration JSON); false if unknown. */
 bool cli_parse_out_format(const char *s, cli_out_format *out);
 /* The format a path's name implies: .arrow/.arrow_file/.feather/.ipc ->
  * file, .arrows/.stream -> stream, .json/.json.gz -> json, .csv -> csv,
- * .tsv -> tsv, .jsonl/.ndjson -> jsonl; "-" and
+ * .tsv -> tsv, .jsonl/.ndjson -> jsonl, .parquet -> parquet; "-" and
  * existing non-regular files (a FIFO, /dev/stdout) -> stream. False for any
  * other name: the command asks for --to rather than write an Arrow stream
- * under a name that promises another format (out.csv, out.parquet). */
+ * under a name that promises another format (out.txt, out.orc). */
 bool cli_out_format_from_path(const char *path, cli_out_format *out);
 /* Parses --compression (lz4|zstd|none); false if unknown. */
 bool cli_parse_compression(const char *s, qv_ipc_compression *out);
+/* Parses --compression for Parquet output (none|snappy|gzip|brotli|zstd|lz4,
+ * lz4 meaning LZ4_RAW); false if unknown. */
+bool cli_parse_parquet_compression(const char *s, qv_parquet_compression *out);
 
 typedef struct cli_sink cli_sink;
 
 /* Opens an output for batches of `schema` (retained) at `path` ("-" =
- * stdout). Paths are written atomically (nothing appears until close
+ * stdout); `parquet` (NULL: defaults) applies to Parquet output, `ipc` to
+ * IPC output. Paths are written atomically (nothing appears until close
  * succeeds). batch_size > 0 splits larger batches into zero-copy slices of
  * at most that many rows. */
 qv_status cli_sink_open(const char *path, cli_out_format format, const qv_ipc_write_options *ipc,
-                        int64_t batch_size, qv_schema *schema, cli_sink **out, qv_error *err);
+                        const qv_parquet_write_options *parquet, int64_t batch_size, qv_schema *schema,
+                        cli_sink **out, qv_error *err);
 /* Writes one batch (not retained for IPC; retained for JSON, which is
  * written as a whole at close). */
 qv_status cli_sink_write(cli_sink *s, qv_batch *batch, qv_error *err);

@@ -1,5 +1,5 @@
 /* quiver convert: any input format to an IPC stream, an IPC file,
- * integration JSON, CSV/TSV or JSON Lines, optionally recompressed, re-batched (larger batches cut
+ * integration JSON, CSV/TSV, JSON Lines or Parquet, optionally recompressed, re-batched (larger batches cut
  * into slices) or narrowed to some columns.
  *
  * IPC to IPC is a pipeline: one batch is read, written and released before
@@ -19,8 +19,8 @@
 #include "cli.h"
 
 static const char convert_help[] =
-    "Usage: quiver convert IN OUT [--to stream|file|arrow-json|csv|tsv|jsonl]\n"
-    "                             [--compression lz4|zstd|none]\n"
+    "Usage: quiver convert IN OUT [--to stream|file|arrow-json|csv|tsv|jsonl|parquet]\n"
+    "                             [--compression C]\n"
     "                             [--batch-size N] [--columns a,b] [--strict]\n"
     "\n"
     "Converts IN (- = stdin; IPC stream or file, compressed or not, or integration\n"
@@ -31,13 +31,15 @@ static const char convert_help[] =
     "Options:\n"
     "  --to FORMAT        stream (.arrows), file (.arrow), arrow-json (Arrow's\n"
     "                     integration JSON: .json, .json.gz: gzip; 'json' is an\n"
-    "                     alias), csv (.csv), tsv (.tsv: tab-separated) or jsonl\n"
-    "                     (.jsonl .ndjson: JSON Lines, one object per row);\n"
-    "                     default: from OUT's extension (.arrows .stream, .arrow\n"
-    "                     .arrow_file .feather .ipc, .json .json.gz, .csv, .tsv,\n"
-    "                     .jsonl .ndjson); other names\n"
-    "                     need --to (out.parquet is refused, not written as Arrow)\n"
-    "  --compression C    compress IPC body buffers with lz4 or zstd (default none)\n"
+    "                     alias), csv (.csv), tsv (.tsv: tab-separated), jsonl\n"
+    "                     (.jsonl .ndjson: JSON Lines, one object per row) or\n"
+    "                     parquet (.parquet); default: from OUT's extension\n"
+    "                     (.arrows .stream, .arrow .arrow_file .feather .ipc,\n"
+    "                     .json .json.gz, .csv, .tsv, .jsonl .ndjson, .parquet);\n"
+    "                     other names need --to\n"
+    "  --compression C    IPC: compress body buffers with lz4 or zstd (default none);\n"
+    "                     Parquet: compress pages with snappy (default), zstd,\n"
+    "                     gzip, brotli, lz4 (LZ4_RAW) or none\n"
     "  --batch-size N     cut batches longer than N rows into slices of N rows\n"
     "                     (shorter batches are written as they are)\n"
     "  --columns a,b      keep only these columns, in this order\n"
@@ -54,7 +56,8 @@ static const char convert_help[] =
     "  quiver convert data.arrow data.json\n"
     "  quiver convert data.arrow data.csv\n"
     "  quiver convert data.csv data.arrow\n"
-    "  quiver convert data.arrow data.jsonl\n";
+    "  quiver convert data.arrow data.jsonl\n"
+    "  quiver convert data.arrow data.parquet --compression zstd\n";
 
 static int run_convert(int argc, char **argv) {
   const cli_command *cmd = &cli_cmd_convert;
@@ -75,10 +78,16 @@ static int run_convert(int argc, char **argv) {
   cli_out_format format = CLI_OUT_STREAM;
   const bool known_name = cli_out_format_from_path(out_path, &format);
   if (opts[O_TO].present && !cli_parse_out_format(opts[O_TO].value, &format))
-    return cli_usage_error(cmd, "--to wants stream, file, arrow-json, csv, tsv or jsonl, not '%s'",
+    return cli_usage_error(cmd, "--to wants stream, file, arrow-json, csv, tsv, jsonl or parquet, not '%s'",
                            opts[O_TO].value);
   qv_ipc_write_options wo = QV_IPC_WRITE_OPTIONS_DEFAULT;
-  if (opts[O_COMP].present) {
+  qv_parquet_write_options po;
+  qv_parquet_write_options_init(&po);
+  if (opts[O_COMP].present && format == CLI_OUT_PARQUET) {
+    if (!cli_parse_parquet_compression(opts[O_COMP].value, &po.compression))
+      return cli_usage_error(cmd, "--compression wants snappy, zstd, gzip, brotli, lz4 or none for Parquet, not '%s'",
+                             opts[O_COMP].value);
+  } else if (opts[O_COMP].present) {
     if (!cli_parse_compression(opts[O_COMP].value, &wo.compression))
       return cli_usage_error(cmd, "--compression wants lz4, zstd or none, not '%s'", opts[O_COMP].value);
     if (format == CLI_OUT_JSON && wo.compression != QV_IPC_COMPRESSION_NONE)
@@ -94,7 +103,7 @@ static int run_convert(int argc, char **argv) {
     return cli_usage_error(cmd,
                            "cannot tell the output format from the name '%s': quiver writes Arrow IPC streams "
                            "(.arrows), IPC files (.arrow, .feather, .ipc), integration JSON (.json, .json.gz), CSV "
-                           "(.csv, .tsv) and JSON Lines (.jsonl, .ndjson); "
+                           "(.csv, .tsv), JSON Lines (.jsonl, .ndjson) and Parquet (.parquet); "
                            "name the output so or give --to",
                            out_path);
   cli_input_options in_opts;
@@ -122,7 +131,7 @@ static int run_convert(int argc, char **argv) {
     schema = proj.schema;
   }
   where = cli_display_name(out_path, true);
-  st = cli_sink_open(out_path, format, &wo, batch_size, schema, &sink, &err);
+  st = cli_sink_open(out_path, format, &wo, &po, batch_size, schema, &sink, &err);
   int64_t rows = 0, batches = 0;
   while (st == QV_OK) {
     qv_batch *b = NULL, *p = NULL;
@@ -155,5 +164,5 @@ done:
   return rc;
 }
 
-const cli_command cli_cmd_convert = {"convert", "convert between IPC stream/file, Arrow JSON, CSV and JSON Lines", convert_help,
+const cli_command cli_cmd_convert = {"convert", "convert between IPC stream/file, Arrow JSON, CSV, JSON Lines and Parquet", convert_help,
                                      run_convert};

@@ -13,8 +13,8 @@
 #define SEED_DEFAULT_SEED 42
 
 static const char gen_help[] =
-    "Usage: quiver gen seed [--rows N] [--seed S] [--to stream|file|json]\n"
-    "                       [--compression lz4|zstd] [--batch-size N] OUT\n"
+    "Usage: quiver gen seed [--rows N] [--seed S] [--to stream|file|json|parquet]\n"
+    "                       [--compression C] [--batch-size N] OUT\n"
     "\n"
     "Generates the seed scenario's table: N rows x 2 columns (\"a\", \"b\") of random\n"
     "10-character ASCII strings from a fixed-seed generator (the same data on\n"
@@ -23,10 +23,11 @@ static const char gen_help[] =
     "Options:\n"
     "  --rows N           rows to generate (default 1000000)\n"
     "  --seed S           generator seed (default 42)\n"
-    "  --to FORMAT        stream, file or json (default: from OUT's extension:\n"
-    "                     .arrows/.stream, .arrow/.feather/.ipc, .json/.json.gz;\n"
-    "                     other names need --to)\n"
-    "  --compression C    compress IPC buffers with lz4 or zstd\n"
+    "  --to FORMAT        stream, file, json or parquet (default: from OUT's\n"
+    "                     extension: .arrows/.stream, .arrow/.feather/.ipc,\n"
+    "                     .json/.json.gz, .parquet; other names need --to)\n"
+    "  --compression C    compress IPC buffers with lz4 or zstd; Parquet pages\n"
+    "                     with snappy (default), zstd, gzip, brotli, lz4 or none\n"
     "  --batch-size N     write batches of at most N rows (default: one batch)\n"
     "  -h, --help         show this help\n"
     "\n"
@@ -65,7 +66,7 @@ static int run_gen(int argc, char **argv) {
   cli_out_format format = CLI_OUT_STREAM;
   const bool known_name = cli_out_format_from_path(out_path, &format);
   if (opts[O_TO].present && !cli_parse_out_format(opts[O_TO].value, &format))
-    return cli_usage_error(cmd, "--to wants stream, file, arrow-json, csv, tsv or jsonl, not '%s'",
+    return cli_usage_error(cmd, "--to wants stream, file, arrow-json, csv, tsv, jsonl or parquet, not '%s'",
                            opts[O_TO].value);
   if (!known_name && !opts[O_TO].present)
     return cli_usage_error(cmd,
@@ -73,7 +74,13 @@ static int run_gen(int argc, char **argv) {
                            "(.json.gz), or give --to",
                            out_path);
   qv_ipc_write_options wo = QV_IPC_WRITE_OPTIONS_DEFAULT;
-  if (opts[O_COMP].present) {
+  qv_parquet_write_options po;
+  qv_parquet_write_options_init(&po);
+  if (opts[O_COMP].present && format == CLI_OUT_PARQUET) {
+    if (!cli_parse_parquet_compression(opts[O_COMP].value, &po.compression))
+      return cli_usage_error(cmd, "--compression wants snappy, zstd, gzip, brotli, lz4 or none for Parquet, not '%s'",
+                             opts[O_COMP].value);
+  } else if (opts[O_COMP].present) {
     if (!cli_parse_compression(opts[O_COMP].value, &wo.compression))
       return cli_usage_error(cmd, "--compression wants lz4 or zstd, not '%s'", opts[O_COMP].value);
     if (format != CLI_OUT_STREAM && format != CLI_OUT_FILE)
@@ -92,7 +99,7 @@ static int run_gen(int argc, char **argv) {
     rc = cli_data_error(cmd, "building the table", &err);
     goto done;
   }
-  st = cli_sink_open(out_path, format, &wo, batch_size, table->schema, &sink, &err);
+  st = cli_sink_open(out_path, format, &wo, &po, batch_size, table->schema, &sink, &err);
   for (int64_t i = 0; st == QV_OK && i < table->n_batches; i++) {
     st = cli_sink_write(sink, table->batches[i], &err);
     cli_progress_update(&progress, table->n_rows, i + 1, cli_sink_bytes(sink));

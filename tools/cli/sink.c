@@ -1,10 +1,12 @@
 /* quiver CLI: the output side: an IPC stream, an IPC file, integration
- * JSON, CSV/TSV or JSON Lines, at a path (written atomically by the library: a temporary file
+ * JSON, CSV/TSV, JSON Lines or Parquet, at a path (written atomically by the library: a temporary file
  * renamed into place at close) or on stdout ("-"). A path that names
  * something other than a regular file (a FIFO, /dev/stdout, a process
  * substitution's /dev/fd/N) is opened and written in place, like stdout.
  *
  * IPC outputs stream: each batch is written as it comes and not kept.
+ * Parquet output keeps batches only until a row group is full (the
+ * library's streaming writer), then writes it.
  * JSON and CSV are written as one document (the library's writers take a
  * table), so their batches are retained and the text is written at close. Batches longer than batch_size rows are cut
  * into zero-copy slices first.
@@ -28,6 +30,7 @@ struct cli_sink {
   int64_t batch_size;
   qv_schema *schema;
   qv_ipc_writer *writer;   /* IPC */
+  qv_parquet_writer *pq;   /* Parquet */
   qv_batch **batches;      /* JSON, CSV: retained batches */
   int64_t n_batches, cap_batches;
   int64_t json_bytes;       /* JSON, CSV written in place: bytes */
@@ -41,6 +44,7 @@ bool cli_parse_out_format(const char *s, cli_out_format *out) {
   else if (strcmp(s, "jsonl") == 0 || strcmp(s, "ndjson") == 0) *out = CLI_OUT_JSONL;
   else if (strcmp(s, "csv") == 0) *out = CLI_OUT_CSV;
   else if (strcmp(s, "tsv") == 0) *out = CLI_OUT_TSV;
+  else if (strcmp(s, "parquet") == 0) *out = CLI_OUT_PARQUET;
   else return false;
   return true;
 }
@@ -63,6 +67,8 @@ bool cli_out_format_from_path(const char *path, cli_out_format *out) {
     *out = CLI_OUT_TSV;
   else if (ends_with(path, ".jsonl") || ends_with(path, ".ndjson"))
     *out = CLI_OUT_JSONL;
+  else if (ends_with(path, ".parquet"))
+    *out = CLI_OUT_PARQUET;
   else if (ends_with(path, ".arrows") || ends_with(path, ".stream") || strcmp(path, "-") == 0 ||
            (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode)))
     *out = CLI_OUT_STREAM;
@@ -79,6 +85,22 @@ bool cli_parse_compression(const char *s, qv_ipc_compression *out) {
   return true;
 }
 
+bool cli_parse_parquet_compression(const char *s, qv_parquet_compression *out) {
+  static const struct {
+    const char *name;
+    qv_parquet_compression codec;
+  } names[] = {{"none", QV_PARQUET_UNCOMPRESSED}, {"snappy", QV_PARQUET_SNAPPY}, {"gzip", QV_PARQUET_GZIP},
+               {"brotli", QV_PARQUET_BROTLI},     {"zstd", QV_PARQUET_ZSTD},     {"lz4", QV_PARQUET_LZ4_RAW},
+               {"lz4_raw", QV_PARQUET_LZ4_RAW}};
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+    if (strcmp(s, names[i].name) == 0) {
+      *out = names[i].codec;
+      return true;
+    }
+  }
+  return false;
+}
+
 /* Text formats written whole at close rather than batch by batch. */
 static bool is_document(cli_out_format f) {
   return f == CLI_OUT_JSON || f == CLI_OUT_CSV || f == CLI_OUT_TSV || f == CLI_OUT_JSONL;
@@ -89,7 +111,8 @@ bool cli_binary_to_terminal(const char *path, cli_out_format format) {
 }
 
 qv_status cli_sink_open(const char *path, cli_out_format format, const qv_ipc_write_options *ipc,
-                        int64_t batch_size, qv_schema *schema, cli_sink **out, qv_error *err) {
+                        const qv_parquet_write_options *parquet, int64_t batch_size, qv_schema *schema,
+                        cli_sink **out, qv_error *err) {
   *out = NULL;
   cli_sink *s = calloc(1, sizeof *s);
   if (s == NULL) return qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory");
@@ -110,7 +133,12 @@ qv_status cli_sink_open(const char *path, cli_out_format format, const qv_ipc_wr
     s->path = strdup(path);
     if (s->path == NULL) st = qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory");
   }
-  if (st == QV_OK && !is_document(format)) {
+  if (st == QV_OK && format == CLI_OUT_PARQUET) {
+    if (s->path)
+      st = qv_parquet_writer_open_path(s->path, schema, parquet, &s->pq, err);
+    else
+      st = qv_parquet_writer_open_fd(s->fd, schema, parquet, &s->pq, err);
+  } else if (st == QV_OK && !is_document(format)) {
     qv_ipc_format f = format == CLI_OUT_FILE ? QV_IPC_FORMAT_FILE : QV_IPC_FORMAT_STREAM;
     if (s->path)
       st = qv_ipc_writer_open_path(s->path, f, schema, ipc, &s->writer, err);
@@ -126,6 +154,12 @@ qv_status cli_sink_open(const char *path, cli_out_format format, const qv_ipc_wr
 }
 
 static qv_status write_one(cli_sink *s, qv_batch *batch, qv_error *err) {
+  if (s->format == CLI_OUT_PARQUET) {
+    QV_RETURN_IF_ERROR(qv_parquet_writer_write_batch(s->pq, batch, err));
+    if (!s->wrote) cli_test_pause("output");
+    s->wrote = true;
+    return QV_OK;
+  }
   if (!is_document(s->format)) {
     QV_RETURN_IF_ERROR(qv_ipc_writer_write_batch(s->writer, batch, err));
     if (!s->wrote) cli_test_pause("output");
@@ -233,16 +267,19 @@ qv_status cli_sink_close(cli_sink *s, qv_error *err) {
   if (s->format == CLI_OUT_JSONL) return close_jsonl(s, err);
   if (s->format == CLI_OUT_JSON) return close_json(s, err);
   if (s->format == CLI_OUT_CSV || s->format == CLI_OUT_TSV) return close_csv(s, err);
+  if (s->format == CLI_OUT_PARQUET) return qv_parquet_writer_close(s->pq, err);
   return qv_ipc_writer_close(s->writer, err);
 }
 
 int64_t cli_sink_bytes(const cli_sink *s) {
+  if (s->pq) return qv_parquet_writer_bytes(s->pq);
   return s->writer ? qv_ipc_writer_position(s->writer) : s->json_bytes;
 }
 
 void cli_sink_free(cli_sink *s) {
   if (s == NULL) return;
   qv_ipc_writer_free(s->writer);
+  qv_parquet_writer_free(s->pq);
   for (int64_t i = 0; i < s->n_batches; i++) qv_batch_release(s->batches[i]);
   free(s->batches);
   qv_schema_release(s->schema);
