@@ -310,6 +310,41 @@ QV_API qv_status qv_compute_stddev(const qv_array *array, int32_t ddof, qv_scala
 QV_API qv_status qv_compute_first(const qv_array *array, qv_scalar *out, qv_error *err);
 QV_API qv_status qv_compute_last(const qv_array *array, qv_scalar *out, qv_error *err);
 
+/* ==================================================================
+ * Element-wise family: casts, boolean and null functions, strings,
+ * temporal fields. (Declared here; implemented in src/compute/cast*.c,
+ * boolean.c, choose.c, strings*.c, temporal*.c.)
+ * ================================================================== */
+
+/* ---- Cast ----
+ *
+ * The values of `array` as type `to` (retained by the result). Supported:
+ *   - every numeric type (int8..uint64, float32, float64) to every other,
+ *     and to and from bool;
+ *   - binary, string, their large and view forms (and fixed_size_binary as
+ *     a source) among themselves; to a string type from a binary one each
+ *     value is checked to be UTF-8;
+ *   - string forms to numbers, bool, date32/date64 and timestamps (parsing),
+ *     and numbers, bool and temporal types to string forms (formatting), with
+ *     pyarrow's text rules (see docs/compute.md);
+ *   - temporal types among themselves (units, time zones, date <-> timestamp,
+ *     timestamp -> time of day) and to / from their storage integer;
+ *   - a dictionary or run-end encoded input is decoded first (an index or
+ *     run end that points nowhere is QV_ERR_INVALID_DATA or
+ *     QV_ERR_OUT_OF_RANGE naming the row); the null type casts to anything.
+ * A cast to the array's own type returns the array itself (retained).
+ *
+ * safe (pyarrow's default): a value that does not survive is
+ * QV_ERR_INVALID_DATA naming the row and the value: an integer out of the
+ * target's range, a float that is NaN, infinite, out of range or not whole
+ * going to an integer, an integer beyond the exact range of the target float
+ * (2^24 / 2^53), a timestamp that loses precision or leaves int64, invalid
+ * UTF-8. !safe: integers wrap, floats saturate (NaN to 0), units truncate
+ * toward zero, bytes are copied as they are. A string that does not parse is
+ * an error either way. Unsupported pairs are QV_ERR_NOT_IMPLEMENTED.
+ * Caller owns *out. */
+QV_API qv_status qv_compute_cast(const qv_array *array, qv_type *to, bool safe, qv_array **out, qv_error *err);
+
 #ifdef __cplusplus
 }
 #endif
