@@ -166,7 +166,13 @@ typedef enum qv_compare_op {
   QV_CMP_GREATER,
   QV_CMP_GREATER_EQUAL
 } qv_compare_op;
-typedef enum qv_arith_op { QV_ARITH_ADD = 0, QV_ARITH_SUBTRACT, QV_ARITH_MULTIPLY } qv_arith_op;
+typedef enum qv_arith_op {
+  QV_ARITH_ADD = 0,
+  QV_ARITH_SUBTRACT,
+  QV_ARITH_MULTIPLY,
+  QV_ARITH_DIVIDE, /* see "divide and power" below */
+  QV_ARITH_POWER
+} qv_arith_op;
 
 QV_API qv_status qv_compute_compare(qv_compare_op op, const qv_array *left, const qv_array *right, qv_array **out,
                                     qv_error *err);
@@ -344,6 +350,65 @@ QV_API qv_status qv_compute_last(const qv_array *array, qv_scalar *out, qv_error
  * an error either way. Unsupported pairs are QV_ERR_NOT_IMPLEMENTED.
  * Caller owns *out. */
 QV_API qv_status qv_compute_cast(const qv_array *array, qv_type *to, bool safe, qv_array **out, qv_error *err);
+
+/* ---- divide and power (QV_ARITH_DIVIDE / QV_ARITH_POWER through
+ * qv_compute_arithmetic*), negate, abs ----
+ *
+ * As pyarrow: integer divide truncates toward zero; a zero divisor in a
+ * valid row is QV_ERR_INVALID_DATA ("divide by zero") with or without
+ * `checked`; MIN / -1 is 0 plain and an error checked. Float divide is IEEE
+ * plain and fails on a zero divisor checked. Integer power fails on a
+ * negative exponent, wraps plain and fails on overflow checked; float power
+ * is pow(). negate and abs wrap (MIN stays MIN) and fail on that row
+ * (QV_ERR_OVERFLOW) when checked; negate checked of an unsigned type is
+ * QV_ERR_NOT_IMPLEMENTED. Caller owns *out. */
+QV_API qv_status qv_compute_negate(const qv_array *array, bool checked, qv_array **out, qv_error *err);
+QV_API qv_status qv_compute_abs(const qv_array *array, bool checked, qv_array **out, qv_error *err);
+
+/* Comparisons (qv_compute_compare*) also accept temporal types (the same
+ * unit; timestamps both zoned or both naive), strings and binaries of any
+ * layout (bytewise), decimals of one precision and scale, and bools. */
+
+/* ---- Boolean logic and null predicates ----
+ *
+ * Both sides bool (or the null type), of one length. The plain forms
+ * (and, or, xor, and_not) give null where either side is null; the Kleene
+ * forms give the answer whenever the known side decides it (false and null
+ * = false; true or null = true), as pyarrow's and_kleene / or_kleene /
+ * and_not_kleene. invert is pyarrow's invert (logical not). is_null /
+ * is_valid never give null (unions and run-end encoded arrays answer from
+ * their children); nan_is_null counts NaN as null. is_nan is null where the
+ * input is null, false for integers. Caller owns *out. */
+typedef enum qv_bool_op {
+  QV_BOOL_AND = 0,
+  QV_BOOL_OR,
+  QV_BOOL_XOR,
+  QV_BOOL_AND_NOT,
+  QV_BOOL_AND_KLEENE,
+  QV_BOOL_OR_KLEENE,
+  QV_BOOL_AND_NOT_KLEENE
+} qv_bool_op;
+
+QV_API qv_status qv_compute_boolean(qv_bool_op op, const qv_array *left, const qv_array *right, qv_array **out,
+                                    qv_error *err);
+QV_API qv_status qv_compute_invert(const qv_array *array, qv_array **out, qv_error *err);
+QV_API qv_status qv_compute_is_null(const qv_array *array, bool nan_is_null, qv_array **out, qv_error *err);
+QV_API qv_status qv_compute_is_valid(const qv_array *array, qv_array **out, qv_error *err);
+QV_API qv_status qv_compute_is_nan(const qv_array *array, qv_array **out, qv_error *err);
+
+/* ---- Choosing values: if_else, coalesce, fill_null ----
+ *
+ * Any type (nested, views, dictionaries included); the value arguments must
+ * share one type (QV_ERR_TYPE: cast first). An argument of length 1
+ * broadcasts to every row (that is how a scalar is passed); the others must
+ * share one length. if_else: row i is left[i] where cond[i] is true,
+ * right[i] where false, null where cond is null. coalesce: the first valid
+ * value among the arguments, null when none is. fill_null(values, fill) is
+ * coalesce(values, fill). Caller owns *out. */
+QV_API qv_status qv_compute_if_else(const qv_array *cond, const qv_array *left, const qv_array *right, qv_array **out,
+                                    qv_error *err);
+QV_API qv_status qv_compute_coalesce(const qv_array *const *values, int64_t n_values, qv_array **out, qv_error *err);
+QV_API qv_status qv_compute_fill_null(const qv_array *values, const qv_array *fill, qv_array **out, qv_error *err);
 
 #ifdef __cplusplus
 }
