@@ -59,6 +59,16 @@ static inline bool parse_integer(const uint8_t *p, int64_t n, int hex_digits, ui
   }
   if (i == n) return false;
   uint64_t v = 0;
+  if (n - i <= 19) { /* up to 19 digits cannot overflow uint64: no per-digit check */
+    unsigned bad = 0;
+    for (; i < n; i++) {
+      unsigned d = (unsigned)p[i] - '0';
+      bad |= d > 9;
+      v = v * 10 + d;
+    }
+    *mag = v;
+    return bad == 0;
+  }
   for (; i < n; i++) {
     unsigned d = (unsigned)p[i] - '0';
     if (d > 9 || __builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, d, &v)) return false;
@@ -273,8 +283,10 @@ qv_status qv__cast_parse(const qv_array *a, qv_type *to, bool safe, qv_array **o
     return qv_error_set(err, QV_ERR_NOT_IMPLEMENTED, "cast: from string to %s is not supported", name);
   }
   QV_RETURN_IF_ERROR(qv__compute_copy_validity(a, &validity, &nulls, err));
+  /* The typed number loops write every slot (0 under nulls); the others
+   * leave slots unwritten, so start from zeros. */
   st = id == QV_TYPE_BOOL ? qv__compute_new_bitmap(n, &values, err)
-                          : qv_buffer_allocate(NULL, n * width, true, &values, err);
+                          : qv_buffer_allocate(NULL, n * width, qv__cast_numeric_index(id) < 0, &values, err);
   if (st != QV_OK) goto fail;
   const char *why = NULL;
   const uint8_t *p = NULL;
