@@ -410,6 +410,50 @@ QV_API qv_status qv_compute_if_else(const qv_array *cond, const qv_array *left, 
 QV_API qv_status qv_compute_coalesce(const qv_array *const *values, int64_t n_values, qv_array **out, qv_error *err);
 QV_API qv_status qv_compute_fill_null(const qv_array *values, const qv_array *fill, qv_array **out, qv_error *err);
 
+/* ---- Strings ----
+ *
+ * Inputs: string, large_string, string_view (and the binary forms, byte
+ * for byte). Nulls stay null; string offsets are checked once for the
+ * window and views slot by slot (QV_ERR_INVALID_DATA naming the row).
+ * String results have the input's type, except that views give string /
+ * binary. Lengths and indices are int32, int64 for the large types.
+ *   - utf8_length: code points; binary_length: bytes.
+ *   - case: ascii_* changes ASCII letters only; utf8_* also maps Latin-1,
+ *     Latin Extended, Greek, Cyrillic, Armenian and fullwidth letters by
+ *     simple (one-to-one) case mapping, others unchanged (docs/compute.md).
+ *   - match: starts_with, ends_with, match_substring on plain bytes
+ *     (ignore_case folds ASCII); match_like is SQL LIKE ('%', '_' = one code
+ *     point, '\' escapes). find_substring: byte index of the first match,
+ *     -1 if none.
+ *   - replace_substring: up to max_replacements (< 0: all) occurrences.
+ *   - split_pattern: list<string> of the pieces between occurrences, at most
+ *     max_splits splits (< 0: all); the pattern must not be empty.
+ *   - utf8_trim: code points in `chars` (NULL: Unicode white space) from
+ *     both ends or one.
+ *   - utf8_slice_codeunits: code points [start, stop) by step, with Python
+ *     slice semantics (negative positions count from the end; step != 0).
+ * Caller owns *out. */
+typedef enum qv_case_op { QV_CASE_UTF8_UPPER = 0, QV_CASE_UTF8_LOWER, QV_CASE_ASCII_UPPER, QV_CASE_ASCII_LOWER } qv_case_op;
+typedef enum qv_match_op { QV_MATCH_STARTS_WITH = 0, QV_MATCH_ENDS_WITH, QV_MATCH_SUBSTRING, QV_MATCH_LIKE } qv_match_op;
+typedef enum qv_trim_side { QV_TRIM_BOTH = 0, QV_TRIM_LEFT, QV_TRIM_RIGHT } qv_trim_side;
+
+QV_API qv_status qv_compute_utf8_length(const qv_array *array, qv_array **out, qv_error *err);
+QV_API qv_status qv_compute_binary_length(const qv_array *array, qv_array **out, qv_error *err);
+QV_API qv_status qv_compute_case(qv_case_op op, const qv_array *array, qv_array **out, qv_error *err);
+QV_API qv_status qv_compute_match(qv_match_op op, const qv_array *array, const uint8_t *pattern, int64_t n_pattern,
+                                  bool ignore_case, qv_array **out, qv_error *err);
+QV_API qv_status qv_compute_find_substring(const qv_array *array, const uint8_t *pattern, int64_t n_pattern,
+                                           bool ignore_case, qv_array **out, qv_error *err);
+QV_API qv_status qv_compute_replace_substring(const qv_array *array, const uint8_t *pattern, int64_t n_pattern,
+                                              const uint8_t *replacement, int64_t n_replacement,
+                                              int64_t max_replacements, qv_array **out, qv_error *err);
+QV_API qv_status qv_compute_split_pattern(const qv_array *array, const uint8_t *pattern, int64_t n_pattern,
+                                          int64_t max_splits, qv_array **out, qv_error *err);
+QV_API qv_status qv_compute_utf8_trim(const qv_array *array, qv_trim_side side, const uint8_t *chars, int64_t n_chars,
+                                      qv_array **out, qv_error *err);
+QV_API qv_status qv_compute_utf8_slice_codeunits(const qv_array *array, int64_t start, int64_t stop, int64_t step,
+                                                 qv_array **out, qv_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -21,6 +21,10 @@ __all__ = [
     "equal", "not_equal", "less", "less_equal", "greater", "greater_equal",
     "and_", "or_", "xor", "and_not", "and_kleene", "or_kleene", "and_not_kleene", "invert",
     "is_null", "is_valid", "is_nan", "true_unless_null", "if_else", "coalesce", "fill_null",
+    "utf8_length", "binary_length", "utf8_upper", "utf8_lower", "ascii_upper", "ascii_lower",
+    "starts_with", "ends_with", "match_substring", "match_like", "find_substring", "replace_substring",
+    "split_pattern", "utf8_trim", "utf8_ltrim", "utf8_rtrim", "utf8_trim_whitespace", "utf8_ltrim_whitespace",
+    "utf8_rtrim_whitespace", "utf8_slice_codeunits",
 ]
 
 _CMP = {"equal": 0, "not_equal": 1, "less": 2, "less_equal": 3, "greater": 4, "greater_equal": 5}
@@ -376,3 +380,118 @@ def _operator(name, a, b):
 
 def _unary_operator(name, a):
     return globals()[name](a)
+
+
+# ---------------------------------------------------------------- strings
+
+def _bytes(pattern):
+    return pattern.encode("utf-8") if isinstance(pattern, str) else bytes(pattern)
+
+
+def _strings(fn, x, *rest):
+    args = _Args([x])
+    return args.wrap(fn(args.arrays[0], *rest))
+
+
+def utf8_length(strings, /, *, memory_pool=None):
+    """Code points per value (int32; int64 for large_string)."""
+    return _strings(lambda a: _quiver._str_unary(0, a), strings)
+
+
+def binary_length(strings, /, *, memory_pool=None):
+    """Bytes per value (int32; int64 for the large types)."""
+    return _strings(lambda a: _quiver._str_unary(1, a), strings)
+
+
+def utf8_upper(strings, /, *, memory_pool=None):
+    """Upper case (simple mappings; see docs/compute.md for the covered scripts)."""
+    return _strings(lambda a: _quiver._str_unary(2, a), strings)
+
+
+def utf8_lower(strings, /, *, memory_pool=None):
+    """Lower case (simple mappings; see docs/compute.md for the covered scripts)."""
+    return _strings(lambda a: _quiver._str_unary(3, a), strings)
+
+
+def ascii_upper(strings, /, *, memory_pool=None):
+    """ASCII letters to upper case; other bytes unchanged."""
+    return _strings(lambda a: _quiver._str_unary(4, a), strings)
+
+
+def ascii_lower(strings, /, *, memory_pool=None):
+    """ASCII letters to lower case; other bytes unchanged."""
+    return _strings(lambda a: _quiver._str_unary(5, a), strings)
+
+
+def _pattern_option(pattern, options):
+    if options is not None:
+        return options.pattern, getattr(options, "ignore_case", False)
+    return pattern, None
+
+
+def _matcher(op, name):
+    def fn(strings, /, pattern=None, *, ignore_case=False, options=None, memory_pool=None):
+        pat, ic = _pattern_option(pattern, options)
+        if pat is None:
+            raise TypeError("%s() missing the pattern" % name)
+        return _strings(lambda a: _quiver._str_match(op, a, _bytes(pat), bool(ignore_case if ic is None else ic)),
+                        strings)
+    fn.__name__ = name
+    fn.__doc__ = "pyarrow.compute.%s on plain bytes (ignore_case folds ASCII)." % name
+    return fn
+
+
+starts_with = _matcher(0, "starts_with")
+ends_with = _matcher(1, "ends_with")
+match_substring = _matcher(2, "match_substring")
+match_like = _matcher(3, "match_like")
+find_substring = _matcher(4, "find_substring")
+
+
+def replace_substring(strings, /, pattern, replacement, *, max_replacements=None, options=None, memory_pool=None):
+    """Replaces occurrences of pattern (all, or the first max_replacements)."""
+    if options is not None:
+        pattern, replacement = options.pattern, options.replacement
+        max_replacements = options.max_replacements
+    m = -1 if max_replacements is None else int(max_replacements)
+    return _strings(lambda a: _quiver._replace_substring(a, _bytes(pattern), _bytes(replacement), m), strings)
+
+
+def split_pattern(strings, /, pattern, *, max_splits=None, reverse=False, options=None, memory_pool=None):
+    """A list of the pieces between occurrences of pattern."""
+    if options is not None:
+        pattern, max_splits, reverse = options.pattern, options.max_splits, options.reverse
+    if reverse and max_splits is not None:
+        raise NotImplementedError("split_pattern: reverse=True with max_splits is not supported")
+    m = -1 if max_splits is None else int(max_splits)
+    return _strings(lambda a: _quiver._split_pattern(a, _bytes(pattern), m), strings)
+
+
+def _trimmer(side, name, whitespace):
+    if whitespace:
+        def fn(strings, /, *, memory_pool=None):
+            return _strings(lambda a: _quiver._trim(a, side, None), strings)
+    else:
+        def fn(strings, /, characters, *, options=None, memory_pool=None):
+            chars = options.characters if options is not None else characters
+            return _strings(lambda a: _quiver._trim(a, side, _bytes(chars)), strings)
+    fn.__name__ = name
+    fn.__doc__ = "pyarrow.compute.%s." % name
+    return fn
+
+
+utf8_trim = _trimmer(0, "utf8_trim", False)
+utf8_ltrim = _trimmer(1, "utf8_ltrim", False)
+utf8_rtrim = _trimmer(2, "utf8_rtrim", False)
+utf8_trim_whitespace = _trimmer(0, "utf8_trim_whitespace", True)
+utf8_ltrim_whitespace = _trimmer(1, "utf8_ltrim_whitespace", True)
+utf8_rtrim_whitespace = _trimmer(2, "utf8_rtrim_whitespace", True)
+
+
+def utf8_slice_codeunits(strings, /, start, stop=None, step=1, *, options=None, memory_pool=None):
+    """Code points [start, stop) by step, with Python slice semantics."""
+    if options is not None:
+        start, stop, step = options.start, options.stop, options.step
+    if stop is None:
+        stop = 2**63 - 1 if step > 0 else -(2**63)
+    return _strings(lambda a: _quiver._slice_codeunits(a, int(start), int(stop), int(step)), strings)

@@ -204,6 +204,90 @@ static PyObject *f_repeat(PyObject *m, PyObject *args) {
   })
 }
 
+
+/* ---- strings ---- */
+
+/* _str_unary(which, array): 0 utf8_length, 1 binary_length, 2.. case ops */
+static PyObject *f_str_unary(PyObject *m, PyObject *args) {
+  int which;
+  PyObject *a;
+  if (!PyArg_ParseTuple(args, "iO", &which, &a)) return NULL;
+  WITH_ARRAYS3(a, NULL, NULL, {
+    Py_BEGIN_ALLOW_THREADS
+    if (which == 0) st = qv_compute_utf8_length(a1, &out, &err);
+    else if (which == 1) st = qv_compute_binary_length(a1, &out, &err);
+    else st = qv_compute_case((qv_case_op)(which - 2), a1, &out, &err);
+    Py_END_ALLOW_THREADS
+  })
+}
+
+/* _str_match(op, array, pattern, ignore_case); op 4 is find_substring */
+static PyObject *f_str_match(PyObject *m, PyObject *args) {
+  int op, ic;
+  PyObject *a;
+  const char *pat;
+  Py_ssize_t n;
+  if (!PyArg_ParseTuple(args, "iOy#p", &op, &a, &pat, &n, &ic)) return NULL;
+  WITH_ARRAYS3(a, NULL, NULL, {
+    Py_BEGIN_ALLOW_THREADS
+    if (op == 4) st = qv_compute_find_substring(a1, (const uint8_t *)pat, n, ic, &out, &err);
+    else st = qv_compute_match((qv_match_op)op, a1, (const uint8_t *)pat, n, ic, &out, &err);
+    Py_END_ALLOW_THREADS
+  })
+}
+
+/* _replace_substring(array, pattern, replacement, max) */
+static PyObject *f_replace(PyObject *m, PyObject *args) {
+  PyObject *a;
+  const char *pat, *rep;
+  Py_ssize_t np, nr;
+  long long max;
+  if (!PyArg_ParseTuple(args, "Oy#y#L", &a, &pat, &np, &rep, &nr, &max)) return NULL;
+  WITH_ARRAYS3(a, NULL, NULL, {
+    Py_BEGIN_ALLOW_THREADS st = qv_compute_replace_substring(a1, (const uint8_t *)pat, np, (const uint8_t *)rep, nr,
+                                                              max, &out, &err);
+    Py_END_ALLOW_THREADS
+  })
+}
+
+/* _split_pattern(array, pattern, max_splits) */
+static PyObject *f_split(PyObject *m, PyObject *args) {
+  PyObject *a;
+  const char *pat;
+  Py_ssize_t np;
+  long long max;
+  if (!PyArg_ParseTuple(args, "Oy#L", &a, &pat, &np, &max)) return NULL;
+  WITH_ARRAYS3(a, NULL, NULL, {
+    Py_BEGIN_ALLOW_THREADS st = qv_compute_split_pattern(a1, (const uint8_t *)pat, np, max, &out, &err);
+    Py_END_ALLOW_THREADS
+  })
+}
+
+/* _trim(array, side, chars or None) */
+static PyObject *f_trim(PyObject *m, PyObject *args) {
+  PyObject *a, *chars;
+  int side;
+  if (!PyArg_ParseTuple(args, "OiO", &a, &side, &chars)) return NULL;
+  const char *c = NULL;
+  Py_ssize_t nc = 0;
+  if (chars != Py_None && PyBytes_AsStringAndSize(chars, (char **)&c, &nc) < 0) return NULL;
+  WITH_ARRAYS3(a, NULL, NULL, {
+    Py_BEGIN_ALLOW_THREADS st = qv_compute_utf8_trim(a1, (qv_trim_side)side, (const uint8_t *)c, nc, &out, &err);
+    Py_END_ALLOW_THREADS
+  })
+}
+
+/* _slice_codeunits(array, start, stop, step) */
+static PyObject *f_slice_cu(PyObject *m, PyObject *args) {
+  PyObject *a;
+  long long start, stop, step;
+  if (!PyArg_ParseTuple(args, "OLLL", &a, &start, &stop, &step)) return NULL;
+  WITH_ARRAYS3(a, NULL, NULL, {
+    Py_BEGIN_ALLOW_THREADS st = qv_compute_utf8_slice_codeunits(a1, start, stop, step, &out, &err);
+    Py_END_ALLOW_THREADS
+  })
+}
+
 /* ---- Array methods delegating to quiver._compute_elementwise ---- */
 
 static PyObject *elementwise_module;
@@ -277,5 +361,11 @@ PyMethodDef qvpy_compute_elementwise_functions[] = {
     {"_if_else", f_if_else, METH_VARARGS, "_if_else(cond, left, right) -> Array"},
     {"_coalesce", f_coalesce, METH_VARARGS, "_coalesce([arrays]) -> Array"},
     {"_repeat", f_repeat, METH_VARARGS, "_repeat(array, n) -> Array"},
+    {"_str_unary", f_str_unary, METH_VARARGS, "_str_unary(which, array) -> Array"},
+    {"_str_match", f_str_match, METH_VARARGS, "_str_match(op, array, pattern, ignore_case) -> Array"},
+    {"_replace_substring", f_replace, METH_VARARGS, "_replace_substring(array, pattern, replacement, max) -> Array"},
+    {"_split_pattern", f_split, METH_VARARGS, "_split_pattern(array, pattern, max_splits) -> Array"},
+    {"_trim", f_trim, METH_VARARGS, "_trim(array, side, chars) -> Array"},
+    {"_slice_codeunits", f_slice_cu, METH_VARARGS, "_slice_codeunits(array, start, stop, step) -> Array"},
     {NULL},
 };
