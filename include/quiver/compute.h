@@ -454,6 +454,35 @@ QV_API qv_status qv_compute_utf8_trim(const qv_array *array, qv_trim_side side, 
 QV_API qv_status qv_compute_utf8_slice_codeunits(const qv_array *array, int64_t start, int64_t stop, int64_t step,
                                                  qv_array **out, qv_error *err);
 
+/* ---- Temporal fields ----
+ *
+ * One int64 field per row, null where the input is null, as pyarrow:
+ * timestamps give every field (the local wall-clock time of a zoned type:
+ * its IANA zone is read from the system tz database, $TZDIR or
+ * /usr/share/zoneinfo, by quiver's own TZif reader, never through the
+ * process-global TZ; an unknown zone is QV_ERR_INVALID_ARGUMENT); dates give
+ * the date fields and times the time fields (the other combinations are
+ * QV_ERR_NOT_IMPLEMENTED). day_of_week: Monday = 0; day_of_year: 1-based;
+ * millisecond / microsecond / nanosecond: 0..999 below the coarser unit.
+ * Caller owns *out. */
+typedef enum qv_temporal_field {
+  QV_FIELD_YEAR = 0,
+  QV_FIELD_QUARTER,
+  QV_FIELD_MONTH,
+  QV_FIELD_DAY,
+  QV_FIELD_DAY_OF_WEEK,
+  QV_FIELD_DAY_OF_YEAR,
+  QV_FIELD_HOUR,
+  QV_FIELD_MINUTE,
+  QV_FIELD_SECOND,
+  QV_FIELD_MILLISECOND,
+  QV_FIELD_MICROSECOND,
+  QV_FIELD_NANOSECOND
+} qv_temporal_field;
+
+QV_API qv_status qv_compute_temporal_field(qv_temporal_field field, const qv_array *array, qv_array **out,
+                                           qv_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -25,6 +25,8 @@ __all__ = [
     "starts_with", "ends_with", "match_substring", "match_like", "find_substring", "replace_substring",
     "split_pattern", "utf8_trim", "utf8_ltrim", "utf8_rtrim", "utf8_trim_whitespace", "utf8_ltrim_whitespace",
     "utf8_rtrim_whitespace", "utf8_slice_codeunits",
+    "year", "quarter", "month", "day", "day_of_week", "day_of_year", "hour", "minute", "second", "millisecond",
+    "microsecond", "nanosecond",
 ]
 
 _CMP = {"equal": 0, "not_equal": 1, "less": 2, "less_equal": 3, "greater": 4, "greater_equal": 5}
@@ -495,3 +497,86 @@ def utf8_slice_codeunits(strings, /, start, stop=None, step=1, *, options=None, 
     if stop is None:
         stop = 2**63 - 1 if step > 0 else -(2**63)
     return _strings(lambda a: _quiver._slice_codeunits(a, int(start), int(stop), int(step)), strings)
+
+
+# ---------------------------------------------------------------- temporal
+
+_FIELDS = ["year", "quarter", "month", "day", "day_of_week", "day_of_year", "hour", "minute", "second",
+           "millisecond", "microsecond", "nanosecond"]
+
+
+def _make_field(index, name):
+    if name == "day_of_week":
+        def fn(values, /, *, count_from_zero=True, week_start=1, options=None, memory_pool=None):
+            if options is not None:
+                count_from_zero, week_start = options.count_from_zero, options.week_start
+            if not 1 <= week_start <= 7:
+                raise ValueError("week_start must follow 1 <= week_start <= 7, got %d" % week_start)
+            out = _strings(lambda a: _quiver._temporal_field(index, a), values)  # Monday = 0
+            if week_start != 1 or not count_from_zero:
+                out = _weekday_shift(add(out, (8 - week_start) % 7), count_from_zero)
+            return out
+    else:
+        def fn(values, /, *, memory_pool=None):
+            return _strings(lambda a: _quiver._temporal_field(index, a), values)
+    fn.__name__ = name
+    fn.__doc__ = "pyarrow.compute.%s: int64, from the local time of zoned timestamps." % name
+    return fn
+
+
+def _weekday_shift(shifted, count_from_zero):
+    """(day + shift) mod 7, plus 1 when counting from one."""
+    wrapped = if_else(greater_equal(shifted, 7), subtract(shifted, 7), shifted)
+    return add(wrapped, 0 if count_from_zero else 1)
+
+
+for _i, _name in enumerate(_FIELDS):
+    globals()[_name] = _make_field(_i, _name)
+del _i, _name
+
+
+_TEMPORAL_UNITS = ["s", "ms", "us", "ns"]
+
+
+def _temporal_arith(name, checked, x, y):
+    """timestamp/date +- duration, timestamp - timestamp, through int64 arithmetic."""
+    qv = _qv()
+    args = _Args([x, y])
+    a, b = args.arrays
+    ta, tb = str(a.type), str(b.type)
+    if ta.startswith("date32") and tb.startswith("duration["):
+        a = _quiver._cast(a, qv.timestamp(b.type.unit), True)
+        ta = str(a.type)
+    if ta.startswith("timestamp[") and (tb.startswith("duration[") or (name == "subtract" and tb.startswith("timestamp["))):
+        unit = max(a.type.unit, b.type.unit, key=_TEMPORAL_UNITS.index)
+        ra = qv.timestamp(unit, tz=a.type.tz)
+        a = _quiver._cast(a, ra, True)
+        b = _quiver._cast(b, qv.timestamp(unit, tz=b.type.tz) if tb.startswith("timestamp[") else qv.duration(unit),
+                          True)
+        ia, ib = _quiver._cast(a, qv.int64(), True), _quiver._cast(b, qv.int64(), True)
+        scalar = args.scalar[1] and not args.scalar[0]
+        if args.scalar[0] and not scalar:
+            ia = _quiver._repeat(ia, args.length)
+        r = _quiver._arith(_ARITH[name], checked, ia, ib, scalar)
+        result_type = qv.duration(unit) if tb.startswith("timestamp[") else ra
+        return args.wrap(_quiver._cast(r, result_type, True))
+    return None
+
+
+def _with_temporal(fn, name, checked):
+    def wrapped(x, y, /, *, memory_pool=None):
+        xs, ys = str(getattr(x, "type", "")), str(getattr(y, "type", ""))
+        if name in ("add", "subtract") and (xs.startswith(("timestamp[", "date32")) or
+                                            ys.startswith(("timestamp[", "date32"))):
+            r = _temporal_arith(name, checked, x, y)
+            if r is not None:
+                return r
+        return fn(x, y)
+    wrapped.__name__ = fn.__name__
+    wrapped.__doc__ = fn.__doc__ + " Timestamps and dates take durations (and timestamps subtract)."
+    return wrapped
+
+
+add, add_checked = _with_temporal(add, "add", False), _with_temporal(add_checked, "add", True)
+subtract = _with_temporal(subtract, "subtract", False)
+subtract_checked = _with_temporal(subtract_checked, "subtract", True)

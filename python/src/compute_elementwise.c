@@ -288,6 +288,18 @@ static PyObject *f_slice_cu(PyObject *m, PyObject *args) {
   })
 }
 
+
+/* _temporal_field(field, array) */
+static PyObject *f_temporal_field(PyObject *m, PyObject *args) {
+  int field;
+  PyObject *a;
+  if (!PyArg_ParseTuple(args, "iO", &field, &a)) return NULL;
+  WITH_ARRAYS3(a, NULL, NULL, {
+    Py_BEGIN_ALLOW_THREADS st = qv_compute_temporal_field((qv_temporal_field)field, a1, &out, &err);
+    Py_END_ALLOW_THREADS
+  })
+}
+
 /* ---- Array methods delegating to quiver._compute_elementwise ---- */
 
 static PyObject *elementwise_module;
@@ -361,6 +373,7 @@ PyMethodDef qvpy_compute_elementwise_functions[] = {
     {"_if_else", f_if_else, METH_VARARGS, "_if_else(cond, left, right) -> Array"},
     {"_coalesce", f_coalesce, METH_VARARGS, "_coalesce([arrays]) -> Array"},
     {"_repeat", f_repeat, METH_VARARGS, "_repeat(array, n) -> Array"},
+    {"_temporal_field", f_temporal_field, METH_VARARGS, "_temporal_field(field, array) -> Array"},
     {"_str_unary", f_str_unary, METH_VARARGS, "_str_unary(which, array) -> Array"},
     {"_str_match", f_str_match, METH_VARARGS, "_str_match(op, array, pattern, ignore_case) -> Array"},
     {"_replace_substring", f_replace, METH_VARARGS, "_replace_substring(array, pattern, replacement, max) -> Array"},
