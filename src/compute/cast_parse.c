@@ -61,6 +61,21 @@ static inline bool parse_integer(const uint8_t *p, int64_t n, int hex_digits, ui
   uint64_t v = 0;
   if (n - i <= 19) { /* up to 19 digits cannot overflow uint64: no per-digit check */
     unsigned bad = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (n - i >= 8) { /* eight digits at once (SWAR): check all are digits, then fold pairwise */
+      uint64_t chunk;
+      memcpy(&chunk, p + i, 8);
+      if ((chunk & 0xF0F0F0F0F0F0F0F0ULL) != 0x3030303030303030ULL ||
+          ((chunk + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) != 0x3030303030303030ULL)
+        return false;
+      chunk -= 0x3030303030303030ULL;
+      chunk = chunk * 10 + (chunk >> 8);
+      chunk = (((chunk & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
+               (((chunk >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >> 32;
+      v = chunk;
+      i += 8;
+    }
+#endif
     for (; i < n; i++) {
       unsigned d = (unsigned)p[i] - '0';
       bad |= d > 9;
