@@ -166,7 +166,13 @@ typedef enum qv_compare_op {
   QV_CMP_GREATER,
   QV_CMP_GREATER_EQUAL
 } qv_compare_op;
-typedef enum qv_arith_op { QV_ARITH_ADD = 0, QV_ARITH_SUBTRACT, QV_ARITH_MULTIPLY } qv_arith_op;
+typedef enum qv_arith_op {
+  QV_ARITH_ADD = 0,
+  QV_ARITH_SUBTRACT,
+  QV_ARITH_MULTIPLY,
+  QV_ARITH_DIVIDE, /* see "divide and power" below */
+  QV_ARITH_POWER
+} qv_arith_op;
 
 QV_API qv_status qv_compute_compare(qv_compare_op op, const qv_array *left, const qv_array *right, qv_array **out,
                                     qv_error *err);
@@ -309,6 +315,173 @@ QV_API qv_status qv_compute_variance(const qv_array *array, int32_t ddof, qv_sca
 QV_API qv_status qv_compute_stddev(const qv_array *array, int32_t ddof, qv_scalar *out, qv_error *err);
 QV_API qv_status qv_compute_first(const qv_array *array, qv_scalar *out, qv_error *err);
 QV_API qv_status qv_compute_last(const qv_array *array, qv_scalar *out, qv_error *err);
+
+/* ==================================================================
+ * Element-wise family: casts, boolean and null functions, strings,
+ * temporal fields. (Declared here; implemented in src/compute/cast*.c,
+ * boolean.c, choose.c, strings*.c, temporal*.c.)
+ * ================================================================== */
+
+/* ---- Cast ----
+ *
+ * The values of `array` as type `to` (retained by the result). Supported:
+ *   - every numeric type (int8..uint64, float32, float64) to every other,
+ *     and to and from bool;
+ *   - binary, string, their large and view forms (and fixed_size_binary as
+ *     a source) among themselves; to a string type from a binary one each
+ *     value is checked to be UTF-8;
+ *   - string forms to numbers, bool, date32/date64 and timestamps (parsing),
+ *     and numbers, bool and temporal types to string forms (formatting), with
+ *     pyarrow's text rules (see docs/compute.md);
+ *   - temporal types among themselves (units, time zones, date <-> timestamp,
+ *     timestamp -> time of day) and to / from their storage integer;
+ *   - a dictionary or run-end encoded input is decoded first (an index or
+ *     run end that points nowhere is QV_ERR_INVALID_DATA or
+ *     QV_ERR_OUT_OF_RANGE naming the row); the null type casts to anything.
+ * A cast to the array's own type returns the array itself (retained).
+ *
+ * safe (pyarrow's default): a value that does not survive is
+ * QV_ERR_INVALID_DATA naming the row and the value: an integer out of the
+ * target's range, a float that is NaN, infinite, out of range or not whole
+ * going to an integer, an integer beyond the exact range of the target float
+ * (2^24 / 2^53), a timestamp that loses precision or leaves int64, invalid
+ * UTF-8. !safe: integers wrap, floats saturate (NaN to 0), units truncate
+ * toward zero, bytes are copied as they are. A string that does not parse is
+ * an error either way. Unsupported pairs are QV_ERR_NOT_IMPLEMENTED.
+ * Caller owns *out. */
+QV_API qv_status qv_compute_cast(const qv_array *array, qv_type *to, bool safe, qv_array **out, qv_error *err);
+
+/* ---- divide and power (QV_ARITH_DIVIDE / QV_ARITH_POWER through
+ * qv_compute_arithmetic*), negate, abs ----
+ *
+ * As pyarrow: integer divide truncates toward zero; a zero divisor in a
+ * valid row is QV_ERR_INVALID_DATA ("divide by zero") with or without
+ * `checked`; MIN / -1 is 0 plain and an error checked. Float divide is IEEE
+ * plain and fails on a zero divisor checked. Integer power fails on a
+ * negative exponent, wraps plain and fails on overflow checked; float power
+ * is pow(). negate and abs wrap (MIN stays MIN) and fail on that row
+ * (QV_ERR_OVERFLOW) when checked; negate checked of an unsigned type is
+ * QV_ERR_NOT_IMPLEMENTED. Caller owns *out. */
+QV_API qv_status qv_compute_negate(const qv_array *array, bool checked, qv_array **out, qv_error *err);
+QV_API qv_status qv_compute_abs(const qv_array *array, bool checked, qv_array **out, qv_error *err);
+
+/* Comparisons (qv_compute_compare*) also accept temporal types (the same
+ * unit; timestamps both zoned or both naive), strings and binaries of any
+ * layout (bytewise), decimals of one precision and scale, and bools. */
+
+/* ---- Boolean logic and null predicates ----
+ *
+ * Both sides bool (or the null type), of one length. The plain forms
+ * (and, or, xor, and_not) give null where either side is null; the Kleene
+ * forms give the answer whenever the known side decides it (false and null
+ * = false; true or null = true), as pyarrow's and_kleene / or_kleene /
+ * and_not_kleene. invert is pyarrow's invert (logical not). is_null /
+ * is_valid never give null (unions and run-end encoded arrays answer from
+ * their children); nan_is_null counts NaN as null. is_nan is null where the
+ * input is null, false for integers. Caller owns *out. */
+typedef enum qv_bool_op {
+  QV_BOOL_AND = 0,
+  QV_BOOL_OR,
+  QV_BOOL_XOR,
+  QV_BOOL_AND_NOT,
+  QV_BOOL_AND_KLEENE,
+  QV_BOOL_OR_KLEENE,
+  QV_BOOL_AND_NOT_KLEENE
+} qv_bool_op;
+
+QV_API qv_status qv_compute_boolean(qv_bool_op op, const qv_array *left, const qv_array *right, qv_array **out,
+                                    qv_error *err);
+QV_API qv_status qv_compute_invert(const qv_array *array, qv_array **out, qv_error *err);
+QV_API qv_status qv_compute_is_null(const qv_array *array, bool nan_is_null, qv_array **out, qv_error *err);
+QV_API qv_status qv_compute_is_valid(const qv_array *array, qv_array **out, qv_error *err);
+QV_API qv_status qv_compute_is_nan(const qv_array *array, qv_array **out, qv_error *err);
+
+/* ---- Choosing values: if_else, coalesce, fill_null ----
+ *
+ * Any type (nested, views, dictionaries included); the value arguments must
+ * share one type (QV_ERR_TYPE: cast first). An argument of length 1
+ * broadcasts to every row (that is how a scalar is passed); the others must
+ * share one length. if_else: row i is left[i] where cond[i] is true,
+ * right[i] where false, null where cond is null. coalesce: the first valid
+ * value among the arguments, null when none is. fill_null(values, fill) is
+ * coalesce(values, fill). Caller owns *out. */
+QV_API qv_status qv_compute_if_else(const qv_array *cond, const qv_array *left, const qv_array *right, qv_array **out,
+                                    qv_error *err);
+QV_API qv_status qv_compute_coalesce(const qv_array *const *values, int64_t n_values, qv_array **out, qv_error *err);
+QV_API qv_status qv_compute_fill_null(const qv_array *values, const qv_array *fill, qv_array **out, qv_error *err);
+
+/* ---- Strings ----
+ *
+ * Inputs: string, large_string, string_view (and the binary forms, byte
+ * for byte). Nulls stay null; string offsets are checked once for the
+ * window and views slot by slot (QV_ERR_INVALID_DATA naming the row).
+ * String results have the input's type, except that views give string /
+ * binary. Lengths and indices are int32, int64 for the large types.
+ *   - utf8_length: code points; binary_length: bytes.
+ *   - case: ascii_* changes ASCII letters only; utf8_* also maps Latin-1,
+ *     Latin Extended, Greek, Cyrillic, Armenian and fullwidth letters by
+ *     simple (one-to-one) case mapping, others unchanged (docs/compute.md).
+ *   - match: starts_with, ends_with, match_substring on plain bytes
+ *     (ignore_case folds ASCII); match_like is SQL LIKE ('%', '_' = one code
+ *     point, '\' escapes). find_substring: byte index of the first match,
+ *     -1 if none.
+ *   - replace_substring: up to max_replacements (< 0: all) occurrences.
+ *   - split_pattern: list<string> of the pieces between occurrences, at most
+ *     max_splits splits (< 0: all); the pattern must not be empty.
+ *   - utf8_trim: code points in `chars` (NULL: Unicode white space) from
+ *     both ends or one.
+ *   - utf8_slice_codeunits: code points [start, stop) by step, with Python
+ *     slice semantics (negative positions count from the end; step != 0).
+ * Caller owns *out. */
+typedef enum qv_case_op { QV_CASE_UTF8_UPPER = 0, QV_CASE_UTF8_LOWER, QV_CASE_ASCII_UPPER, QV_CASE_ASCII_LOWER } qv_case_op;
+typedef enum qv_match_op { QV_MATCH_STARTS_WITH = 0, QV_MATCH_ENDS_WITH, QV_MATCH_SUBSTRING, QV_MATCH_LIKE } qv_match_op;
+typedef enum qv_trim_side { QV_TRIM_BOTH = 0, QV_TRIM_LEFT, QV_TRIM_RIGHT } qv_trim_side;
+
+QV_API qv_status qv_compute_utf8_length(const qv_array *array, qv_array **out, qv_error *err);
+QV_API qv_status qv_compute_binary_length(const qv_array *array, qv_array **out, qv_error *err);
+QV_API qv_status qv_compute_case(qv_case_op op, const qv_array *array, qv_array **out, qv_error *err);
+QV_API qv_status qv_compute_match(qv_match_op op, const qv_array *array, const uint8_t *pattern, int64_t n_pattern,
+                                  bool ignore_case, qv_array **out, qv_error *err);
+QV_API qv_status qv_compute_find_substring(const qv_array *array, const uint8_t *pattern, int64_t n_pattern,
+                                           bool ignore_case, qv_array **out, qv_error *err);
+QV_API qv_status qv_compute_replace_substring(const qv_array *array, const uint8_t *pattern, int64_t n_pattern,
+                                              const uint8_t *replacement, int64_t n_replacement,
+                                              int64_t max_replacements, qv_array **out, qv_error *err);
+QV_API qv_status qv_compute_split_pattern(const qv_array *array, const uint8_t *pattern, int64_t n_pattern,
+                                          int64_t max_splits, qv_array **out, qv_error *err);
+QV_API qv_status qv_compute_utf8_trim(const qv_array *array, qv_trim_side side, const uint8_t *chars, int64_t n_chars,
+                                      qv_array **out, qv_error *err);
+QV_API qv_status qv_compute_utf8_slice_codeunits(const qv_array *array, int64_t start, int64_t stop, int64_t step,
+                                                 qv_array **out, qv_error *err);
+
+/* ---- Temporal fields ----
+ *
+ * One int64 field per row, null where the input is null, as pyarrow:
+ * timestamps give every field (the local wall-clock time of a zoned type:
+ * its IANA zone is read from the system tz database, $TZDIR or
+ * /usr/share/zoneinfo, by quiver's own TZif reader, never through the
+ * process-global TZ; an unknown zone is QV_ERR_INVALID_ARGUMENT); dates give
+ * the date fields and times the time fields (the other combinations are
+ * QV_ERR_NOT_IMPLEMENTED). day_of_week: Monday = 0; day_of_year: 1-based;
+ * millisecond / microsecond / nanosecond: 0..999 below the coarser unit.
+ * Caller owns *out. */
+typedef enum qv_temporal_field {
+  QV_FIELD_YEAR = 0,
+  QV_FIELD_QUARTER,
+  QV_FIELD_MONTH,
+  QV_FIELD_DAY,
+  QV_FIELD_DAY_OF_WEEK,
+  QV_FIELD_DAY_OF_YEAR,
+  QV_FIELD_HOUR,
+  QV_FIELD_MINUTE,
+  QV_FIELD_SECOND,
+  QV_FIELD_MILLISECOND,
+  QV_FIELD_MICROSECOND,
+  QV_FIELD_NANOSECOND
+} qv_temporal_field;
+
+QV_API qv_status qv_compute_temporal_field(qv_temporal_field field, const qv_array *array, qv_array **out,
+                                           qv_error *err);
 
 #ifdef __cplusplus
 }

@@ -196,6 +196,13 @@ int qvpy_delegate_contains(PyObject *self, PyObject *key);
 #define QVPY_CLASSMETHOD(pyname, cname, doc) \
   { pyname, (PyCFunction)(void (*)(void))cname, METH_VARARGS | METH_KEYWORDS | METH_CLASS, doc }
 
+/* ---- element-wise compute (compute_elementwise.c) ---- */
+
+/* Array.cast(target_type=None, safe=None, options=None) and the arithmetic
+ * operators, delegating to quiver._compute_elementwise. */
+PyObject *qvpy_array_cast(PyObject *self, PyObject *args, PyObject *kw);
+extern PyNumberMethods qvpy_array_as_number;
+
 /* ---- values (to_py.c) ---- */
 
 /* Python value of slot i of `a` (a fully valid array; 0 <= i < length). */

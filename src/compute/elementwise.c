@@ -17,11 +17,12 @@
 #include <math.h>
 
 #include "compute/aggregate_internal.h"
+#include "compute/arith_internal.h"
 #include "core/internal.h"
 #include "quiver/compute.h"
 
 static const char *const cmp_names[] = {"equal", "not_equal", "less", "less_equal", "greater", "greater_equal"};
-static const char *const arith_names[] = {"add", "subtract", "multiply"};
+static const char *const arith_names[] = {"add", "subtract", "multiply", "divide", "power"};
 
 /* Stores the low m bits of w at bit i (a multiple of 64) of out. */
 static inline void store_word(uint8_t *out, int64_t i, int64_t m, uint64_t w) {
@@ -79,6 +80,7 @@ static inline void store_word(uint8_t *out, int64_t i, int64_t m, uint64_t w) {
       case QV_ARITH_ADD: ARITH_LOOP(T, +, F) break;                                               \
       case QV_ARITH_SUBTRACT: ARITH_LOOP(T, -, F) break;                                          \
       case QV_ARITH_MULTIPLY: ARITH_LOOP(T, *, F) break;                                          \
+      default: break;                                                                             \
     }                                                                                             \
   }
 
@@ -215,19 +217,44 @@ typedef struct operands {
 
 /* Checks the arguments and resolves kernels and operand pointers. *null_result
  * is set when the scalar is null (every result slot is null). */
+/* Comparisons read temporal values as the integers they are stored as. */
+static qv_type_id temporal_storage(qv_type_id id) {
+  switch (id) {
+    case QV_TYPE_DATE32:
+    case QV_TYPE_TIME32:
+    case QV_TYPE_INTERVAL_MONTHS: return QV_TYPE_INT32;
+    case QV_TYPE_DATE64:
+    case QV_TYPE_TIME64:
+    case QV_TYPE_TIMESTAMP:
+    case QV_TYPE_DURATION: return QV_TYPE_INT64;
+    default: return id;
+  }
+}
+
+/* Same type for a comparison: equal types, or timestamps of one unit that
+ * are both zoned (any zones: the same instants) or both naive. */
+static bool comparable(const qv_type *a, const qv_type *b) {
+  if (a->id == QV_TYPE_TIMESTAMP && b->id == QV_TYPE_TIMESTAMP) {
+    bool za = a->timezone != NULL && a->timezone[0], zb = b->timezone != NULL && b->timezone[0];
+    return a->unit == b->unit && za == zb;
+  }
+  return qv_type_equals(a, b, false);
+}
+
 static qv_status prepare(const char *fn, const qv_array *left, const qv_array *right, const qv_scalar *scalar,
-                         operands *o, bool *null_result, qv_error *err) {
+                         bool temporal, operands *o, bool *null_result, qv_error *err) {
   char name[64];
   *null_result = false;
   if (left == NULL || (right == NULL && scalar == NULL))
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "%s: NULL argument", fn);
-  if (!kernels_for(left->type->id, &o->k)) {
+  qv_type_id id = temporal ? temporal_storage(left->type->id) : left->type->id;
+  if (!kernels_for(id, &o->k)) {
     qv_type_format(left->type, name, sizeof name);
     return qv_error_set(err, QV_ERR_TYPE, "%s: type %s is not supported (integers, float32, float64)", fn, name);
   }
   o->a = window_values(left, o->k.width);
   if (right != NULL) {
-    if (right->type->id != left->type->id) {
+    if (temporal ? !comparable(left->type, right->type) : right->type->id != left->type->id) {
       char other[64];
       qv_type_format(left->type, name, sizeof name);
       qv_type_format(right->type, other, sizeof other);
@@ -246,7 +273,7 @@ static qv_status prepare(const char *fn, const qv_array *left, const qv_array *r
     *null_result = true;
     return QV_OK;
   }
-  return scalar_value(fn, scalar, left->type->id, &o->scalar_slot, err);
+  return scalar_value(fn, scalar, id, &o->scalar_slot, err);
 }
 
 static qv_status compare(qv_compare_op op, const qv_array *left, const qv_array *right, const qv_scalar *scalar,
@@ -259,7 +286,9 @@ static qv_status compare(qv_compare_op op, const qv_array *left, const qv_array 
   if (out == NULL || (unsigned)op > QV_CMP_GREATER_EQUAL)
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "compare: bad operation or NULL out");
   *out = NULL;
-  QV_RETURN_IF_ERROR(prepare(cmp_names[op], left, right, scalar, &o, &all_null, err));
+  if (left != NULL && qv__compare_other_accepts(left->type->id))
+    return qv__compare_other(op, left, right, scalar, out, err);
+  QV_RETURN_IF_ERROR(prepare(cmp_names[op], left, right, scalar, true, &o, &all_null, err));
   if (all_null) return qv_array_new_null(qv_type_bool(), left->length, out, err);
   st = and_validity(left, right, &validity, &nulls, err);
   if (st == QV_OK) st = qv_buffer_allocate(NULL, qv_bitmap_bytes(left->length), true, &values, err);
@@ -281,18 +310,23 @@ static qv_status arithmetic(qv_arith_op op, bool checked, const qv_array *left, 
   int64_t nulls = 0, bytes = 0;
   qv_status st;
   char fn[32];
-  if (out == NULL || (unsigned)op > QV_ARITH_MULTIPLY)
+  if (out == NULL || (unsigned)op > QV_ARITH_POWER)
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "arithmetic: bad operation or NULL out");
   *out = NULL;
   snprintf(fn, sizeof fn, "%s%s", arith_names[op], checked ? "_checked" : "");
-  QV_RETURN_IF_ERROR(prepare(fn, left, right, scalar, &o, &all_null, err));
+  QV_RETURN_IF_ERROR(prepare(fn, left, right, scalar, false, &o, &all_null, err));
   if (all_null) return qv_array_new_null(left->type, left->length, out, err);
   if (qv__mul_overflow_i64(left->length, o.k.width, &bytes))
     return qv_error_set(err, QV_ERR_OVERFLOW, "%s: %lld values overflow", fn, (long long)left->length);
   st = and_validity(left, right, &validity, &nulls, err);
   if (st == QV_OK) st = qv_buffer_allocate(NULL, bytes, false, &values, err);
   if (st == QV_OK && left->length > 0) {
-    if (checked && o.k.checked != NULL) {
+    if (op == QV_ARITH_DIVIDE || op == QV_ARITH_POWER) {
+      const char *why = "";
+      int64_t row = qv__compute_divpow_kernel(left->type->id)(op, checked, o.a, o.b, o.b_step, left->length,
+                                                               values->data, validity ? validity->data : NULL, &why);
+      if (row >= 0) st = qv_error_set(err, QV_ERR_INVALID_DATA, "%s: row %lld: %s", fn, (long long)row, why);
+    } else if (checked && o.k.checked != NULL) {
       int64_t row = o.k.checked(op, o.a, o.b, o.b_step, left->length, values->data, validity ? validity->data : NULL);
       if (row >= 0)
         st = qv_error_set(err, QV_ERR_OVERFLOW, "%s: the result at row %lld does not fit %s", fn, (long long)row,

@@ -1,0 +1,42 @@
+/* Internal to src/compute: the row walk every string kernel shares, and
+ * the small UTF-8 helpers (decode one code point, simple case mapping,
+ * whitespace) they use.
+ *
+ * qv__strings_map runs a per-value transform over every valid row of a
+ * binary-like array into a byte sink and builds a result of the same
+ * string family (views come out as plain string / binary: the sink writes
+ * offsets), with the input's validity. Offsets are checked once for the
+ * window and views per slot by the reader (kernel_util.h).
+ */
+#ifndef QUIVER_SRC_COMPUTE_STRINGS_INTERNAL_H
+#define QUIVER_SRC_COMPUTE_STRINGS_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "compute/kernel_util.h"
+
+/* Writes the transform of p[0, n) into the sink (one qv__sink_append or a
+ * reserve/commit pair); returns false to stop with `why` set. */
+typedef bool (*qv__string_fn)(const uint8_t *p, int64_t n, qv__bytes_sink *sink, const void *ctx, const char **why);
+
+/* The result type of a string-to-string kernel on `in`: the input's type,
+ * except views, which give string / binary. */
+qv_type *qv__strings_result_type(const qv_type *in);
+
+qv_status qv__strings_map(const char *fn, const qv_array *a, qv__string_fn f, const void *ctx, qv_array **out,
+                          qv_error *err);
+
+/* Decodes the code point at p[0, n) (n >= 1) into *cp, returning its byte
+ * length; an ill-formed byte reads as itself (U+0080..U+00FF is never
+ * produced that way for valid input) with length 1. */
+int qv__utf8_decode(const uint8_t *p, int64_t n, uint32_t *cp);
+/* Encodes cp into out (4 bytes room), returning the length. */
+int qv__utf8_encode(uint32_t cp, uint8_t *out);
+/* Simple (one-to-one) case mapping; code points without one map to themselves. */
+uint32_t qv__unicode_upper(uint32_t cp);
+uint32_t qv__unicode_lower(uint32_t cp);
+/* Unicode White_Space. */
+bool qv__unicode_space(uint32_t cp);
+
+#endif
