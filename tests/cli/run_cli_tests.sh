@@ -566,7 +566,7 @@ run 1 "$Q" serve ./no-such-folder --port 0
 err_has "not a folder"
 run 2 "$Q" get grpc://127.0.0.1:1 t.arrow
 err_has "missing -o OUT"
-run 2 "$Q" get grpc://127.0.0.1:1 t.arrow -o out.parquet
+run 2 "$Q" get grpc://127.0.0.1:1 t.arrow -o out.orc
 err_has "cannot tell the output format"
 run 2 "$Q" put grpc://127.0.0.1:1 t.arrow
 err_has "expected URI, NAME and IN"

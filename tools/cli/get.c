@@ -29,7 +29,7 @@ static qv_status fetch_endpoint(qv_flight_client *c, const qv_flight_endpoint *e
   QV_RETURN_IF_ERROR(qv_flight_client_do_get(c, e->ticket.data, e->ticket.len, &s, err));
   qv_schema *schema = NULL;
   qv_status st = qv_flight_stream_schema(s, &schema, err);
-  if (st == QV_OK && *sink == NULL) st = cli_sink_open(out, format, NULL, 0, schema, sink, err);
+  if (st == QV_OK && *sink == NULL) st = cli_sink_open(out, format, NULL, NULL, 0, schema, sink, err);
   while (st == QV_OK) {
     qv_flight_chunk ch;
     bool end;
