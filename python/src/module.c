@@ -32,6 +32,7 @@ extern PyMethodDef qvpy_shm_functions[];
 extern PyMethodDef qvpy_textio_functions[];
 extern PyMethodDef qvpy_compute_relational_functions[];
 extern PyMethodDef qvpy_flight_functions[];
+extern PyMethodDef qvpy_parquet_functions[];
 int qvpy_scalars_init(void);
 
 static PyObject *exception_for(qv_status st) {
@@ -131,7 +132,8 @@ PyMODINIT_FUNC PyInit__quiver(void) {
       PyModule_AddFunctions(mod, qvpy_shm_functions) < 0 ||
       PyModule_AddFunctions(mod, qvpy_textio_functions) < 0 ||
       PyModule_AddFunctions(mod, qvpy_compute_relational_functions) < 0 ||
-      PyModule_AddFunctions(mod, qvpy_flight_functions) < 0)
+      PyModule_AddFunctions(mod, qvpy_flight_functions) < 0 ||
+      PyModule_AddFunctions(mod, qvpy_parquet_functions) < 0)
     goto fail;
   return mod;
 fail:
