@@ -157,6 +157,7 @@ qv_status qv_parquet_open_memory(const void *data, size_t size, const qv_parquet
                                  qv_parquet_file **out, qv_error *err) {
   if (out == NULL || (data == NULL && size > 0))
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_parquet_open_memory: NULL argument");
+  *out = NULL;
   qv_buffer *b = NULL;
   QV_RETURN_IF_ERROR(qv_buffer_wrap(data, (int64_t)size, release_mapping, NULL, &b, err));
   qv_status st = open_bytes(b, opts, out, err);
@@ -167,6 +168,7 @@ qv_status qv_parquet_open_memory(const void *data, size_t size, const qv_parquet
 qv_status qv_parquet_open_path(const char *path, const qv_parquet_read_options *opts, qv_parquet_file **out,
                                qv_error *err) {
   if (path == NULL || out == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_parquet_open_path: NULL argument");
+  *out = NULL;
   qv_buffer *b = NULL;
   QV_RETURN_IF_ERROR(qv__io_map_path(path, &b, err));
   qv_status st = open_bytes(b, opts, out, err);
@@ -297,6 +299,7 @@ done:
 qv_status qv_parquet_file_read_row_group(qv_parquet_file *f, int32_t rg, const int32_t *fields, int32_t n_fields,
                                          qv_batch **out, qv_error *err) {
   if (f == NULL || out == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "NULL argument");
+  *out = NULL;
   qv_schema *schema = NULL;
   QV_RETURN_IF_ERROR(projected_schema(f, fields, n_fields, &schema, err));
   qv_status st = read_group(f, rg, schema, fields, n_fields, out, err);
@@ -307,6 +310,7 @@ qv_status qv_parquet_file_read_row_group(qv_parquet_file *f, int32_t rg, const i
 qv_status qv_parquet_file_read_table(qv_parquet_file *f, const int32_t *row_groups, int32_t n_row_groups,
                                      const int32_t *fields, int32_t n_fields, qv_table **out, qv_error *err) {
   if (f == NULL || out == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "NULL argument");
+  *out = NULL;
   int32_t n = row_groups ? n_row_groups : f->meta.n_row_groups;
   if (n < 0) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "negative row group count");
   qv_schema *schema = NULL;
@@ -328,6 +332,8 @@ done:
 }
 
 qv_status qv_parquet_read_path(const char *path, const qv_parquet_read_options *opts, qv_table **out, qv_error *err) {
+  if (out == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_parquet_read_path: NULL argument");
+  *out = NULL;
   qv_parquet_file *f = NULL;
   QV_RETURN_IF_ERROR(qv_parquet_open_path(path, opts, &f, err));
   qv_status st = qv_parquet_file_read_table(f, NULL, 0, NULL, 0, out, err);
