@@ -211,6 +211,9 @@ qv_status qv__pq_chunk_read(const uint8_t *file, size_t data_end, const qv__pq_c
                  elem->name, (int)m->type, (int)elem->type);
   QV_GOTO_IF_ERROR(st, qv__pq_values_init(&out->values, elem->type, elem->type_length, limits->max_bytes, err), done);
   if (m->num_values == 0) goto done; /* no pages to read (offsets may be 0) */
+  if (m->num_values > 0 && m->num_values <= limits->max_values)
+    qv__pq_values_reserve(&out->values, m->num_values,
+                          m->total_uncompressed_size < (int64_t)data_end * 64 ? m->total_uncompressed_size : 0);
   int64_t start = m->data_page_offset;
   if (m->dictionary_page_offset > 0 && m->dictionary_page_offset < start) start = m->dictionary_page_offset;
   if (start < 4 || (uint64_t)start >= data_end)

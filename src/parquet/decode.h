@@ -31,6 +31,10 @@ typedef struct qv__pq_values {
 qv_status qv__pq_values_init(qv__pq_values *v, int32_t physical, int32_t type_length, int64_t max_bytes,
                              qv_error *err);
 void qv__pq_values_free(qv__pq_values *v);
+/* Reserves room for n more values (and, for BYTE_ARRAY, data_bytes more
+ * bytes) up front, so a chunk's decoding does not grow its buffers page
+ * after page. Capped by max_bytes; a hint, so failure is not an error. */
+void qv__pq_values_reserve(qv__pq_values *v, int64_t n, int64_t data_bytes);
 /* Byte span of value i of a BYTE_ARRAY accumulator. */
 static inline const uint8_t *qv__pq_values_bytes(const qv__pq_values *v, int64_t i, int32_t *len) {
   const int32_t *off = (const int32_t *)(const void *)v->offsets->data;
