@@ -58,15 +58,19 @@ void qv__pq_values_reserve(qv__pq_values *v, int64_t n, int64_t data_bytes) {
                   : v->physical == QV__PQ_BOOLEAN  ? n / 8 + 1
                                                    : (n > cap / (v->width > 0 ? v->width : 1) ? cap : n * v->width);
   if (bytes > cap) bytes = cap;
-  if (bytes > 0 && v->data_len + bytes + 8 > v->data->capacity) {
-    qv_buffer_set_size(v->data, v->data_len);
-    (void)qv_buffer_reserve(v->data, v->data_len + bytes + 8, NULL);
+  /* Only before the first value: a fresh, unzeroed allocation (growing the
+   * empty buffer would zero all of it first, touching every page twice). */
+  if (v->count != 0 || v->data_len != 0) return;
+  qv_buffer *b = NULL;
+  if (bytes > 0 && bytes + 8 > v->data->capacity && qv_buffer_allocate(NULL, bytes + 8, false, &b, NULL) == QV_OK) {
+    qv_buffer_release(v->data);
+    v->data = b;
   }
   if (v->physical == QV__PQ_BYTE_ARRAY && n > 0) {
     int64_t slots = n + 1 > cap / 4 ? cap / 4 : n + 1;
-    if ((v->count + slots) * 4 > v->offsets->capacity) {
-      qv_buffer_set_size(v->offsets, (v->count + 1) * 4);
-      (void)qv_buffer_reserve(v->offsets, (v->count + slots) * 4, NULL);
+    if (slots * 4 > v->offsets->capacity && qv_buffer_allocate(NULL, slots * 4, false, &b, NULL) == QV_OK) {
+      qv_buffer_release(v->offsets);
+      v->offsets = b;
     }
   }
 }
