@@ -5,6 +5,8 @@
  * (or borrowed from memory). Row groups are read on demand, one at a time
  * (qv_parquet_file_read_row_group is the batch reader: memory holds one
  * row group's projected columns at most), or all at once into a table.
+ * A row group's fields are read on two threads (max_threads = 1: one);
+ * reads of one open file may run concurrently.
  *
  * Supported: every physical type; logical and converted types as pyarrow
  * reads them (strings, decimals from INT32/INT64/BYTE_ARRAY/FLBA, dates,
@@ -54,6 +56,7 @@ typedef struct qv_parquet_read_options {
   int64_t max_page_size;    /* decompressed bytes of one page (0: 1 GiB) */
   int64_t max_chunk_values; /* values (with nulls) of one column chunk (0: 2^31) */
   int64_t max_chunk_bytes;  /* decoded bytes of one column chunk (0: 4 GiB) */
+  int32_t max_threads;      /* threads reading a row group's fields: 1, or 0 for 2 */
 } qv_parquet_read_options;
 
 typedef struct qv_parquet_file qv_parquet_file;

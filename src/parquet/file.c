@@ -7,7 +7,13 @@
  * clear error). Reading a row group reads the chunks of the projected
  * fields' leaves, assembles each field, restores the stored Arrow type when
  * ARROW:schema allows it, and frees the chunks before returning, so memory
- * holds one row group's projected columns at most. */
+ * holds one row group's projected columns at most. The fields of a row
+ * group are read on two threads (this one and a helper) taking fields from
+ * a shared counter; every field's result lands in its own slot and the
+ * error reported is the one of the lowest failing field, so results and
+ * messages do not depend on scheduling. */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,6 +37,7 @@ struct qv_parquet_file {
   qv_field **read_fields;   /* the type each field is assembled as (from the tree) */
   char **paths;             /* dotted path per leaf */
   qv__pq_limits limits;
+  int32_t threads;          /* 1 or 2 */
 };
 
 static int64_t or_default(int64_t v, int64_t d) { return v > 0 ? v : d; }
@@ -133,6 +140,7 @@ static qv_status open_bytes(qv_buffer *bytes, const qv_parquet_read_options *opt
   f->limits.max_values = or_default(opts->max_chunk_values, QV_PARQUET_DEFAULT_MAX_VALUES);
   f->limits.max_bytes = or_default(opts->max_chunk_bytes, QV_PARQUET_DEFAULT_MAX_BYTES);
   f->limits.verify_crc = !opts->skip_crc_check;
+  f->threads = opts->max_threads == 1 ? 1 : 2;
   qv_status st = qv__pq_file_meta_decode(b + f->data_end, footer_len, &f->meta, err);
   if (st != QV_OK) goto fail;
   if (f->meta.encrypted)
@@ -278,6 +286,67 @@ static qv_status projected_schema(qv_parquet_file *f, const int32_t *fields, int
   return st;
 }
 
+typedef struct field_pool {
+  qv_parquet_file *f;
+  int32_t rg;
+  const int32_t *fields;
+  int32_t count;
+  qv_array **cols;
+  atomic_int next;
+} field_pool;
+
+typedef struct field_worker {
+  field_pool *pool;
+  int32_t fail_i; /* lowest field index that failed (count: none) */
+  qv_status st;
+  qv_error err;
+} field_worker;
+
+static void work_fields(field_worker *w) {
+  field_pool *p = w->pool;
+  for (;;) {
+    int32_t i = atomic_fetch_add(&p->next, 1);
+    if (i >= p->count) return;
+    qv_error e;
+    qv_status st = read_field(p->f, p->rg, p->fields ? p->fields[i] : i, &p->cols[i], &e);
+    if (st != QV_OK && i < w->fail_i) {
+      w->fail_i = i;
+      w->st = st;
+      w->err = e;
+    }
+  }
+}
+
+static void *field_thread(void *arg) {
+  work_fields((field_worker *)arg);
+  return NULL;
+}
+
+/* Reads `count` fields into cols (on two threads when there are two or
+ * more fields); on failure, the error of the lowest failing field. */
+static qv_status read_fields(qv_parquet_file *f, int32_t rg, const int32_t *fields, int32_t count, qv_array **cols,
+                             qv_error *err) {
+  field_pool pool = {.f = f, .rg = rg, .fields = fields, .count = count, .cols = cols};
+  atomic_init(&pool.next, 0);
+  field_worker ws[2];
+  for (int t = 0; t < 2; t++) {
+    ws[t].pool = &pool;
+    ws[t].fail_i = count;
+    ws[t].st = QV_OK;
+    qv_error_clear(&ws[t].err);
+  }
+  pthread_t th;
+  bool started = f->threads > 1 && count > 1 && pthread_create(&th, NULL, field_thread, &ws[1]) == 0;
+  work_fields(&ws[0]);
+  if (started) pthread_join(th, NULL);
+  int bad = -1;
+  for (int t = 0; t < 2; t++)
+    if (ws[t].st != QV_OK && (bad < 0 || ws[t].fail_i < ws[bad].fail_i)) bad = t;
+  if (bad < 0) return QV_OK;
+  if (err) *err = ws[bad].err;
+  return ws[bad].st;
+}
+
 static qv_status read_group(qv_parquet_file *f, int32_t rg, qv_schema *schema, const int32_t *fields, int32_t n,
                             qv_batch **out, qv_error *err) {
   if (rg < 0 || rg >= f->meta.n_row_groups)
@@ -286,11 +355,8 @@ static qv_status read_group(qv_parquet_file *f, int32_t rg, qv_schema *schema, c
   int32_t count = schema->n_fields;
   qv_array **cols = qv__calloc((size_t)count, sizeof(qv_array *));
   QV_CHECK_ALLOC(cols, err);
-  qv_status st = QV_OK;
-  for (int32_t i = 0; i < count; i++)
-    QV_GOTO_IF_ERROR(st, read_field(f, rg, fields ? fields[i] : i, &cols[i], err), done);
-  st = qv_batch_new(schema, f->meta.row_groups[rg].num_rows, cols, NULL, out, err);
-done:
+  qv_status st = read_fields(f, rg, fields, count, cols, err);
+  if (st == QV_OK) st = qv_batch_new(schema, f->meta.row_groups[rg].num_rows, cols, NULL, out, err);
   for (int32_t i = 0; i < count; i++) qv_array_release(cols[i]);
   qv__free(cols);
   return st;

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
+#include "quiver/compare.h"
 #include "quiver/parquet.h"
 #include "quiver/table.h"
 #include "quiver/validate.h"
@@ -301,6 +302,36 @@ static void test_metadata_and_projection(void **state) {
   assert_null(f);
 }
 
+/* Two threads and one give the same tables, and the same (lowest-field)
+ * error for a file that fails in several fields. */
+static void test_threads_agree(void **state) {
+  (void)state;
+  if (!root[0]) skip();
+  const char *names[] = {"alltypes_tiny_pages.parquet", "nested_lists.snappy.parquet", "nullable.impala.parquet"};
+  for (size_t k = 0; k < 3; k++) {
+    char path[4300];
+    snprintf(path, sizeof path, "%s/data/%s", root, names[k]);
+    qv_parquet_read_options one = {.max_threads = 1};
+    qv_table *a = NULL, *b = NULL;
+    qv_error err;
+    assert_int_equal(qv_parquet_read_path(path, &one, &a, &err), QV_OK);
+    assert_int_equal(qv_parquet_read_path(path, NULL, &b, &err), QV_OK);
+    assert_true(qv_table_equals(a, b));
+    qv_table_release(a);
+    qv_table_release(b);
+  }
+  char path[4300];
+  snprintf(path, sizeof path, "%s/data/alltypes_plain.parquet", root);
+  qv_parquet_read_options tiny = {.max_page_size = 8, .max_threads = 0};
+  qv_error e1, e2;
+  qv_table *t = NULL;
+  assert_int_equal(qv_parquet_read_path(path, &tiny, &t, &e1), QV_ERR_LIMIT);
+  tiny.max_threads = 1;
+  assert_int_equal(qv_parquet_read_path(path, &tiny, &t, &e2), QV_ERR_LIMIT);
+  assert_string_equal(e1.message, e2.message);
+  assert_non_null(strstr(e1.message, "column 'id'"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_every_data_file),
@@ -312,6 +343,7 @@ int main(void) {
       cmocka_unit_test(test_crc_mismatch_and_skip_option),
       cmocka_unit_test(test_page_size_limit),
       cmocka_unit_test(test_metadata_and_projection),
+      cmocka_unit_test(test_threads_agree),
   };
   return cmocka_run_group_tests(tests, find_root, NULL);
 }
