@@ -211,7 +211,11 @@ qv_status qv__pq_chunk_read(const uint8_t *file, size_t data_end, const qv__pq_c
                  elem->name, (int)m->type, (int)elem->type);
   QV_GOTO_IF_ERROR(st, qv__pq_values_init(&out->values, elem->type, elem->type_length, limits->max_bytes, err), done);
   if (m->num_values == 0) goto done; /* no pages to read (offsets may be 0) */
-  if (m->num_values > 0 && m->num_values <= limits->max_values && m->num_values <= ((int64_t)1 << 28)) {
+  /* The up-front sizes are hints from the footer: a hostile footer could
+   * claim many values, so they are capped by the file's size (16 levels per
+   * byte); beyond that, buffers grow as pages arrive. */
+  const int64_t hint_cap = (int64_t)data_end * 16;
+  if (m->num_values > 0 && m->num_values <= limits->max_values && m->num_values <= hint_cap) {
     /* levels for the whole chunk at once (a hint: growth still works) */
     int64_t keep = out->n_levels;
     page_ctx hint = p;
@@ -219,7 +223,7 @@ qv_status qv__pq_chunk_read(const uint8_t *file, size_t data_end, const qv__pq_c
     hint.err = &ignored;
     if (grow_levels(&hint, m->num_values) == QV_OK) out->n_levels = keep;
   }
-  if (m->num_values > 0 && m->num_values <= limits->max_values)
+  if (m->num_values > 0 && m->num_values <= limits->max_values && m->num_values <= hint_cap)
     qv__pq_values_reserve(&out->values, m->num_values,
                           m->total_uncompressed_size < (int64_t)data_end * 64 ? m->total_uncompressed_size : 0);
   int64_t start = m->data_page_offset;

@@ -215,11 +215,11 @@ qv_status qv_parquet_file_column_chunk(const qv_parquet_file *f, int32_t rg, int
     return qv_error_set(err, QV_ERR_OUT_OF_RANGE, "Parquet row group %d / column %d out of range (%d row groups, %d columns)",
                         (int)rg, (int)column, (int)f->meta.n_row_groups, (int)f->tree.n_leaves);
   const qv__pq_column_meta *m = &f->meta.row_groups[rg].columns[column].meta;
-  static char codec_buf[16];
+  char codec_buf[16];
   memset(out, 0, sizeof(*out));
   out->path = f->paths[column];
   out->physical_type = m->type;
-  out->codec = qv__pq_codec_name(m->codec, codec_buf);
+  out->codec = m->codec >= 0 && m->codec <= QV__PQ_CODEC_LZ4_RAW ? qv__pq_codec_name(m->codec, codec_buf) : "UNKNOWN";
   out->num_values = m->num_values;
   out->total_compressed_size = m->total_compressed_size;
   out->total_uncompressed_size = m->total_uncompressed_size;
