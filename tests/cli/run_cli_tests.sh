@@ -581,7 +581,7 @@ begin "parquet: cat, schema, stats and validate read .parquet (a file and a pipe
 PQD=$PQ_ROOT/data
 run 0 "$Q" schema "$PQD/nested_lists.snappy.parquet"
 out_has "a: list<element: list<element: list<element: string>>>"
-run 0 "$Q" cat "$PQD/alltypes_plain.parquet"
+run 0 "$Q" cat --format arrow "$PQD/alltypes_plain.parquet"
 out_has "id: [[4,5,6,7,2,3,0,1]]"
 run 0 "$Q" stats "$PQD/alltypes_tiny_pages.parquet"
 out_has "format:   Parquet"
