@@ -12,6 +12,7 @@ ASAN_BUILD ?= build/asan
 VENV       ?= build/venv
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 export QV_ARROW_TESTING ?= $(abspath ../shared/arrow-testing)
+export QV_PARQUET_TESTING ?= $(abspath ../shared/parquet-testing)
 
 CMAKE_GEN := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 

@@ -115,6 +115,21 @@ def hostile_seeds(out):
             put(out, "hostile_array", bytes([pick]) + bytes(rnd.randrange(256) for _ in range(400)))
 
 
+def parquet_seeds(out):
+    """parquet: every parquet-testing data/ and bad_data/ file up to 256 KiB
+    ($QV_PARQUET_TESTING, else ../shared/parquet-testing)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    root = os.environ.get("QV_PARQUET_TESTING", os.path.join(here, "..", "..", "shared", "parquet-testing"))
+    for sub in ("data", "bad_data"):
+        base = os.path.join(root, sub)
+        for dirpath, _, names in os.walk(base):
+            for name in sorted(names):
+                path = os.path.join(dirpath, name)
+                if ".parquet" in name and os.path.getsize(path) <= 256 * 1024:
+                    with open(path, "rb") as f:
+                        put(out, "parquet", f.read())
+
+
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
@@ -144,6 +159,7 @@ def main():
                     put(out, "json", gzip.decompress(data))
     cdata_seeds(out)
     hostile_seeds(out)
+    parquet_seeds(out)
     for t in sorted(os.listdir(out)):
         print("seeds: %-13s %5d files" % (t, len(os.listdir(os.path.join(out, t)))))
 

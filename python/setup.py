@@ -85,7 +85,7 @@ extension = Extension(
     sources=_library_sources() + flight_sources + binding_sources,
     include_dirs=_rel([os.path.join(ROOT, "include"), os.path.join(ROOT, "src"), os.path.join(HERE, "src")])
     + flight_include,
-    libraries=["lz4", "zstd", "jansson", "z", "snappy", "brotlienc", "m", "grpc", "gpr", "protobuf-c"],
+    libraries=["lz4", "zstd", "jansson", "z", "snappy", "brotlienc", "brotlidec", "m", "grpc", "gpr", "protobuf-c"],
     extra_compile_args=[
         "-std=c11",
         "-D_GNU_SOURCE",

@@ -27,6 +27,7 @@
 #include "quiver/csv.h"
 #include "quiver/jsonl.h"
 #include "quiver/shm.h"
+#include "quiver/parquet.h"
 #include "quiver/atomic_file.h"
 #include "quiver/flight.h"
 

@@ -34,6 +34,7 @@ extern PyMethodDef qvpy_compute_relational_functions[];
 extern PyMethodDef qvpy_flight_functions[];
 extern PyMethodDef qvpy_parquet_write_functions[];
 extern PyMethodDef qvpy_compute_elementwise_functions[];
+extern PyMethodDef qvpy_parquet_functions[];
 int qvpy_scalars_init(void);
 
 static PyObject *exception_for(qv_status st) {
@@ -135,7 +136,8 @@ PyMODINIT_FUNC PyInit__quiver(void) {
       PyModule_AddFunctions(mod, qvpy_compute_relational_functions) < 0 ||
       PyModule_AddFunctions(mod, qvpy_flight_functions) < 0 ||
       PyModule_AddFunctions(mod, qvpy_parquet_write_functions) < 0 ||
-      PyModule_AddFunctions(mod, qvpy_compute_elementwise_functions) < 0)
+      PyModule_AddFunctions(mod, qvpy_compute_elementwise_functions) < 0 ||
+      PyModule_AddFunctions(mod, qvpy_parquet_functions) < 0)
     goto fail;
   return mod;
 fail:

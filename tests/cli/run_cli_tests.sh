@@ -14,6 +14,7 @@
 # hostile and large inputs, signals and limits are in run_cli_trust_tests.sh.
 
 HOSTILE=$(cd "$(dirname "$0")" && pwd)/hostile # streams that pass structure only
+PQ_ROOT=${QV_PARQUET_TESTING:-$(cd "$(dirname "$0")/../.." && pwd)/../shared/parquet-testing}
 . "$(dirname "$0")/cli_test_lib.sh" "$@"
 require_gold
 cd "$T" || exit 2
@@ -287,7 +288,7 @@ end
 begin "not Arrow, empty, missing, directory: exit 1"
 printf 'hello world\n' >text.txt
 run 1 "$Q" cat --format arrow text.txt
-err_has "not an Arrow IPC stream, IPC file or integration JSON"
+err_has "not an Arrow IPC stream, IPC file, integration JSON or Parquet file"
 : >empty.arrows
 run 1 "$Q" validate empty.arrows
 err_has "empty"
@@ -598,5 +599,37 @@ err_has "NOT_FOUND: no flight named 'nothing.arrow'"
 kill -TERM "$SERVE_PID"
 wait "$SERVE_PID" || note "serve exited $? on SIGTERM"
 end
+
+# Parquet: read wherever IPC is read (detected by the "PAR1" magic), one
+# batch per row group; data from $QV_PARQUET_TESTING (default
+# ../shared/parquet-testing beside the repo).
+if [ -d "$PQ_ROOT/data" ]; then
+begin "parquet: cat, schema, stats and validate read .parquet (a file and a pipe)"
+PQD=$PQ_ROOT/data
+run 0 "$Q" schema "$PQD/nested_lists.snappy.parquet"
+out_has "a: list<element: list<element: list<element: string>>>"
+run 0 "$Q" cat --format arrow "$PQD/alltypes_plain.parquet"
+out_has "id: [[4,5,6,7,2,3,0,1]]"
+run 0 "$Q" stats "$PQD/alltypes_tiny_pages.parquet"
+out_has "format:   Parquet"
+out_has "rows:     7300"
+run 0 "$Q" validate --full "$PQD/datapage_v2.snappy.parquet"
+out_has "(Parquet, 5 columns, 5 rows"
+sh 0 "cat '$PQD/alltypes_plain.parquet' | '$Q' schema -"
+out_has "timestamp_col: timestamp[ns]"
+run 0 "$Q" convert "$PQD/nullable.impala.parquet" pq.arrow
+run 0 "$Q" validate --full pq.arrow
+end
+
+begin "parquet: corrupt and encrypted files are refused with the reason"
+run 1 "$Q" validate "$PQD/datapage_v1-corrupt-checksum.parquet"
+err_has "column 'a', page 0: CRC mismatch"
+run 1 "$Q" cat "$PQD/uniform_encryption.parquet.encrypted"
+err_has "encryption is not supported"
+head -c 200 "$PQD/alltypes_plain.parquet" >cut.parquet
+run 1 "$Q" cat cut.parquet
+err_has "not a Parquet file"
+end
+fi
 
 finish

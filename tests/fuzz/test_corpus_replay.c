@@ -47,6 +47,7 @@ static const target k_targets[] = {
     {"csv", qv_fuzz_csv},
     {"jsonl", qv_fuzz_jsonl},
     {"flight_data", qv_fuzz_flight_data},
+    {"parquet", qv_fuzz_parquet},
 };
 #define N_TARGETS (sizeof k_targets / sizeof k_targets[0])
 
@@ -277,6 +278,12 @@ static void test_csv_corpus(void **state) {
   assert_true(replay(&k_targets[7]) >= 8);
 }
 
+static void test_parquet_corpus(void **state) {
+  (void)state;
+  /* small parquet-testing files (codecs, encodings, nesting) and findings */
+  assert_true(replay(&k_targets[10]) >= 8);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_flatbuf_corpus),    cmocka_unit_test(test_cdata_format_corpus),
@@ -284,6 +291,7 @@ int main(void) {
       cmocka_unit_test(test_ipc_file_corpus),     cmocka_unit_test(test_json_corpus),
       cmocka_unit_test(test_cdata_format_seeds_match_names), cmocka_unit_test(test_json_seeds_match_names),
       cmocka_unit_test(test_hostile_array_corpus), cmocka_unit_test(test_csv_corpus),
+      cmocka_unit_test(test_parquet_corpus),
       cmocka_unit_test(test_edge_inputs),
       cmocka_unit_test(test_flatbuf_valid_schema), cmocka_unit_test(test_cdata_format_simple),
   };

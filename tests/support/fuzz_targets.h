@@ -52,6 +52,9 @@ int qv_fuzz_csv(const uint8_t *data, size_t size);
 /* JSON Lines reader and writer: the bytes are a whole JSON Lines text. */
 int qv_fuzz_jsonl(const uint8_t *data, size_t size);
 
+/* Parquet reader: the bytes are a whole Parquet file. */
+int qv_fuzz_parquet(const uint8_t *data, size_t size);
+
 /* Hostile arrays: the bytes are a program that builds an array passing
  * structural validation but breaking content rules (fuzz_hostile_build.h);
  * every consumer runs on it (fuzz_consume.h). */

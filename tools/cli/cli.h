@@ -181,7 +181,8 @@ typedef enum cli_in_format {
   CLI_IN_FILE = 1,
   CLI_IN_JSON = 2,
   CLI_IN_CSV = 3,
-  CLI_IN_JSONL = 4
+  CLI_IN_JSONL = 4,
+  CLI_IN_PARQUET = 5
 } cli_in_format;
 
 typedef struct cli_source cli_source;

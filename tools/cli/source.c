@@ -15,7 +15,12 @@
  *   CSV / TSV, JSON Lines      read whole (the library's readers parse
  *                              their whole input), chosen by --from or by a
  *                              name ending in .csv / .tsv / .jsonl /
- *                              .ndjson, never by content.
+ *                              .ndjson, never by content;
+ *   Parquet, regular file      qv_parquet_file over the mmap'd file, one
+ *                              batch per row group read on demand (so only
+ *                              one row group is in memory);
+ *   Parquet, pipe              read whole into memory (the footer is at the
+ *                              end), then the same.
  * A stream that ends at a message boundary without its end-of-stream
  * marker is legal but is also what a producer that died between two
  * messages leaves, so the end of such a stream is reported: a warning on
@@ -23,7 +28,7 @@
  * A mapped input that another process truncates raises SIGBUS on the next
  * access; signals.c turns that into an error naming the input (the path
  * is registered here).
- * Invariant: exactly one of stream / dec / file / table is set once open
+ * Invariant: exactly one of stream / dec / file / table / pq is set once open
  * succeeds, and `schema` holds a reference to the input's schema.
  */
 #include <errno.h>
@@ -61,6 +66,8 @@ struct cli_source {
 
   qv_ipc_file_reader *file;
   qv_table *table;
+  qv_parquet_file *pq;
+  qv_buffer *pq_bytes; /* a piped Parquet input, read whole (pq borrows it) */
   int64_t next;     /* file / table: next batch index */
 };
 
@@ -138,6 +145,10 @@ static qv_status detect(cli_source *s, const uint8_t *p, size_t n, bool complete
     s->format = CLI_IN_FILE;
     return QV_OK;
   }
+  if (n >= 4 && (memcmp(p, "PAR1", 4) == 0 || memcmp(p, "PARE", 4) == 0)) { /* PARE: encrypted footer */
+    s->format = CLI_IN_PARQUET;
+    return QV_OK;
+  }
   if (n >= 4 && le32(p) == 0xFFFFFFFFu) {
     s->format = CLI_IN_STREAM;
     return QV_OK;
@@ -169,7 +180,7 @@ static qv_status detect(cli_source *s, const uint8_t *p, size_t n, bool complete
   if (n > 0) hex[3 * (n < 8 ? n : 8) - 1] = '\0';
   const char *foreign = qv_ipc_foreign_format(p, n);
   return qv_error_set(err, QV_ERR_INVALID_DATA,
-                      "not an Arrow IPC stream, IPC file or integration JSON%s%s%s (first bytes: %s)",
+                      "not an Arrow IPC stream, IPC file, integration JSON or Parquet file%s%s%s (first bytes: %s)",
                       complete && n < 8 ? " (input too short)" : "", foreign ? ": it looks like " : "",
                       foreign ? foreign : "", hex);
 }
@@ -311,6 +322,16 @@ static qv_status open_detected(cli_source *s, const char *path, bool regular, co
       return open_csv(s, path, err);
     case CLI_IN_JSONL:
       return open_jsonl(s, path, err);
+    case CLI_IN_PARQUET:
+      if (regular && named) {
+        QV_RETURN_IF_ERROR(qv_parquet_open_path(path, NULL, &s->pq, err));
+      } else {
+        if (regular) n = 0, eof = false; /* peeked with pread: the offset has not moved */
+        QV_RETURN_IF_ERROR(read_all(s->fd, peek, n, eof, INT64_MAX - 1, "", &s->pq_bytes, err));
+        QV_RETURN_IF_ERROR(qv_parquet_open_memory(s->pq_bytes->data, (size_t)s->pq_bytes->size, NULL, &s->pq, err));
+      }
+      s->schema = qv_schema_retain((qv_schema *)qv_parquet_file_schema(s->pq));
+      return QV_OK;
   }
   return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "unknown input format");
 }
@@ -411,6 +432,8 @@ const char *cli_source_format_name(const cli_source *s) {
       return s->csv_delimiter == '\t' ? "TSV" : "CSV";
     case CLI_IN_JSONL:
       return "JSON Lines";
+    case CLI_IN_PARQUET:
+      return "Parquet";
   }
   return "?";
 }
@@ -418,11 +441,12 @@ const char *cli_source_format_name(const cli_source *s) {
 int64_t cli_source_num_batches(const cli_source *s) {
   if (s->file) return qv_ipc_file_reader_num_batches(s->file);
   if (s->table) return s->table->n_batches;
+  if (s->pq) return qv_parquet_file_num_row_groups(s->pq);
   return -1;
 }
 
 bool cli_source_seek(cli_source *s, int64_t index) {
-  if (s->file == NULL && s->table == NULL) return false;
+  if (s->file == NULL && s->table == NULL && s->pq == NULL) return false;
   s->next = index < 0 ? 0 : index;
   return true;
 }
@@ -462,6 +486,12 @@ static qv_status next_batch(cli_source *s, qv_batch **out, qv_error *err) {
     s->next++;
     return QV_OK;
   }
+  if (s->pq) {
+    if (s->next >= qv_parquet_file_num_row_groups(s->pq)) return QV_OK;
+    QV_RETURN_IF_ERROR(qv_parquet_file_read_row_group(s->pq, (int32_t)s->next, NULL, 0, out, err));
+    s->next++;
+    return QV_OK;
+  }
   if (s->table && s->next < s->table->n_batches) *out = qv_batch_retain(s->table->batches[s->next++]);
   return QV_OK;
 }
@@ -483,6 +513,8 @@ void cli_source_free(cli_source *s) {
   qv_ipc_decoder_free(s->dec);
   qv_ipc_file_reader_free(s->file);
   qv_table_release(s->table);
+  qv_parquet_file_close(s->pq);
+  qv_buffer_release(s->pq_bytes);
   free(s->chunk);
   if (s->own_fd) close(s->fd);
   free(s);

@@ -1,0 +1,290 @@
+/* Parquet: reading the pages of one column chunk.
+ *
+ * The chunk's byte range comes from the footer (dictionary or first data
+ * page offset, total_compressed_size) and is clamped to the bytes before
+ * the footer; a page may not claim more bytes than remain in it. Levels are
+ * appended to int16 arrays sized by the pages' value counts, which are
+ * bounded by limits->max_values before any allocation. */
+#include "parquet/chunk.h"
+
+#include <string.h>
+#include <zlib.h>
+
+#include "core/internal.h"
+#include "parquet/codec.h"
+#include "parquet/format.h"
+
+typedef struct page_ctx {
+  const qv__pq_column_chunk *cc;
+  const qv__pq_limits *lim;
+  qv__pq_chunk *out;
+  qv__pq_values dict;
+  bool has_dict;
+  uint8_t *scratch;
+  size_t scratch_cap;
+  int64_t page_index;
+  const char *column;
+  qv_error *err;
+} page_ctx;
+
+void qv__pq_chunk_free(qv__pq_chunk *c) {
+  qv__pq_values_free(&c->values);
+  qv__free(c->def);
+  qv__free(c->rep);
+  c->def = c->rep = NULL;
+}
+
+static qv_status fail(page_ctx *p, qv_status st) {
+  qv_error_prefix(p->err, "column '%s', page %lld: ", p->column, (long long)p->page_index);
+  return st;
+}
+
+static qv_status scratch_for(page_ctx *p, size_t n, uint8_t **out) {
+  if (n + 8 > p->scratch_cap) {
+    size_t cap = n + 8 > p->scratch_cap * 2 ? n + 8 : p->scratch_cap * 2;
+    uint8_t *s = qv__realloc(p->scratch, cap);
+    if (s == NULL)
+      return qv_error_set(p->err, QV_ERR_NO_MEMORY, "out of memory (a %zu-byte Parquet page)", n);
+    p->scratch = s;
+    p->scratch_cap = cap;
+  }
+  *out = p->scratch;
+  return QV_OK;
+}
+
+/* Decompresses src into the scratch buffer (or hands src back when the
+ * chunk is uncompressed). */
+static qv_status inflate_page(page_ctx *p, const uint8_t *src, size_t n, int64_t size, bool compressed,
+                              const uint8_t **out) {
+  if (size < 0 || size > p->lim->max_page_size)
+    return qv_error_set(p->err, QV_ERR_LIMIT, "page of %lld decompressed bytes exceeds the reader's limit of %lld",
+                        (long long)size, (long long)p->lim->max_page_size);
+  if (!compressed || p->cc->meta.codec == QV__PQ_CODEC_UNCOMPRESSED) {
+    if ((int64_t)n != size)
+      return qv_error_set(p->err, QV_ERR_INVALID_DATA, "uncompressed page of %zu bytes announces %lld", n,
+                          (long long)size);
+    *out = src;
+    return QV_OK;
+  }
+  uint8_t *dst = NULL;
+  QV_RETURN_IF_ERROR(scratch_for(p, (size_t)size, &dst));
+  if (size == 0 && n == 0) {
+    *out = dst;
+    return QV_OK;
+  }
+  QV_RETURN_IF_ERROR(qv__pq_decompress(p->cc->meta.codec, src, n, dst, (size_t)size, p->err));
+  *out = dst;
+  return QV_OK;
+}
+
+static qv_status grow_levels(page_ctx *p, int64_t n) {
+  qv__pq_chunk *c = p->out;
+  int64_t need;
+  if (n < 0 || qv__add_overflow_i64(c->n_levels, n, &need) || need > p->lim->max_values)
+    return qv_error_set(p->err, QV_ERR_LIMIT, "column chunk of more than %lld values exceeds the reader's limit",
+                        (long long)p->lim->max_values);
+  if (need <= c->levels_cap) return QV_OK;
+  int64_t cap = c->levels_cap * 2 > need ? c->levels_cap * 2 : need;
+  if (cap > p->lim->max_values) cap = need;
+  if (c->max_def > 0) {
+    int16_t *d = qv__realloc(c->def, (size_t)cap * 2);
+    QV_CHECK_ALLOC(d, p->err);
+    c->def = d;
+  }
+  if (c->max_rep > 0) {
+    int16_t *r = qv__realloc(c->rep, (size_t)cap * 2);
+    QV_CHECK_ALLOC(r, p->err);
+    c->rep = r;
+  }
+  c->levels_cap = cap;
+  return QV_OK;
+}
+
+static qv_status check_levels(page_ctx *p, const int16_t *lv, int64_t n, int16_t max, const char *kind) {
+  for (int64_t i = 0; i < n; i++)
+    if (lv[i] < 0 || lv[i] > max)
+      return qv_error_set(p->err, QV_ERR_INVALID_DATA, "%s level %d at value %lld exceeds the maximum %d", kind,
+                          (int)lv[i], (long long)i, (int)max);
+  return QV_OK;
+}
+
+/* Levels of one page: `data` holds an RLE run stream of len bytes. */
+static qv_status read_levels(page_ctx *p, const uint8_t *data, size_t len, int16_t max, int16_t *dst, int64_t n,
+                             const char *kind) {
+  qv__pq_rle r;
+  qv__pq_rle_init(&r, data, len, qv__pq_bit_width((uint32_t)max));
+  QV_RETURN_IF_ERROR(qv__pq_rle_read_i16(&r, dst, n, p->err));
+  return check_levels(p, dst, n, max, kind);
+}
+
+/* v1 levels: a 4-byte length, then the runs. Advances *pos. */
+static qv_status read_levels_v1(page_ctx *p, int32_t encoding, const uint8_t *page, size_t size, size_t *pos,
+                                int16_t max, int16_t *dst, int64_t n, const char *kind) {
+  if (encoding != QV__PQ_ENC_RLE)
+    return qv_error_set(p->err, QV_ERR_UNSUPPORTED, "%s levels in encoding %d (only RLE is supported)", kind,
+                        (int)encoding);
+  if (size - *pos < 4) return qv_error_set(p->err, QV_ERR_INVALID_DATA, "%s levels lack their length", kind);
+  uint32_t len;
+  memcpy(&len, page + *pos, 4);
+  *pos += 4;
+  if (len > size - *pos)
+    return qv_error_set(p->err, QV_ERR_INVALID_DATA, "%s levels of %u bytes run past the page", kind, len);
+  QV_RETURN_IF_ERROR(read_levels(p, page + *pos, len, max, dst, n, kind));
+  *pos += len;
+  return QV_OK;
+}
+
+static int64_t count_present(const int16_t *def, int64_t n, int16_t max) {
+  int64_t k = 0;
+  for (int64_t i = 0; i < n; i++) k += def[i] == max;
+  return k;
+}
+
+static qv_status decode_page_values(page_ctx *p, int32_t encoding, const uint8_t *data, size_t len, int64_t n) {
+  if (encoding == QV__PQ_ENC_PLAIN_DICTIONARY || encoding == QV__PQ_ENC_RLE_DICTIONARY)
+    return qv__pq_decode_dict_indices(&p->out->values, p->has_dict ? &p->dict : NULL, data, len, n, p->err);
+  return qv__pq_decode_values(&p->out->values, encoding, data, len, n, p->err);
+}
+
+static qv_status data_page(page_ctx *p, const qv__pq_page_header *h, const uint8_t *raw, size_t raw_len) {
+  qv__pq_chunk *c = p->out;
+  int64_t n = h->num_values;
+  if (n < 0) return qv_error_set(p->err, QV_ERR_INVALID_DATA, "negative num_values %lld", (long long)n);
+  QV_RETURN_IF_ERROR(grow_levels(p, n));
+  int16_t *def = c->def ? c->def + c->n_levels : NULL;
+  int16_t *rep = c->rep ? c->rep + c->n_levels : NULL;
+  const uint8_t *values;
+  size_t values_len;
+  if (h->type == QV__PQ_PAGE_DATA) {
+    const uint8_t *page;
+    QV_RETURN_IF_ERROR(inflate_page(p, raw, raw_len, h->uncompressed_size, true, &page));
+    size_t size = (size_t)h->uncompressed_size, pos = 0;
+    if (rep) QV_RETURN_IF_ERROR(read_levels_v1(p, h->rep_encoding, page, size, &pos, c->max_rep, rep, n, "repetition"));
+    if (def) QV_RETURN_IF_ERROR(read_levels_v1(p, h->def_encoding, page, size, &pos, c->max_def, def, n, "definition"));
+    values = page + pos;
+    values_len = size - pos;
+  } else {
+    if (h->rep_length < 0 || h->def_length < 0 || (int64_t)h->rep_length + h->def_length > (int64_t)raw_len ||
+        (int64_t)h->rep_length + h->def_length > h->uncompressed_size)
+      return qv_error_set(p->err, QV_ERR_INVALID_DATA, "level lengths %d + %d do not fit the page", (int)h->rep_length,
+                          (int)h->def_length);
+    if (rep) QV_RETURN_IF_ERROR(read_levels(p, raw, (size_t)h->rep_length, c->max_rep, rep, n, "repetition"));
+    if (def) QV_RETURN_IF_ERROR(read_levels(p, raw + h->rep_length, (size_t)h->def_length, c->max_def, def, n, "definition"));
+    size_t lv = (size_t)h->rep_length + (size_t)h->def_length;
+    QV_RETURN_IF_ERROR(inflate_page(p, raw + lv, raw_len - lv, h->uncompressed_size - (int64_t)lv, h->is_compressed,
+                                    &values));
+    values_len = (size_t)(h->uncompressed_size - (int64_t)lv);
+  }
+  if (rep && n > 0 && c->n_levels == 0 && rep[0] != 0)
+    return qv_error_set(p->err, QV_ERR_INVALID_DATA, "the first repetition level of the chunk is %d, not 0", (int)rep[0]);
+  int64_t present = def ? count_present(def, n, c->max_def) : n;
+  QV_RETURN_IF_ERROR(decode_page_values(p, h->encoding, values, values_len, present));
+  c->n_levels += n;
+  return QV_OK;
+}
+
+static qv_status dict_page(page_ctx *p, const qv__pq_page_header *h, const uint8_t *raw, size_t raw_len,
+                           const qv__pq_schema_element *elem) {
+  if (p->has_dict) return qv_error_set(p->err, QV_ERR_INVALID_DATA, "a second dictionary page");
+  if (h->dict_encoding != QV__PQ_ENC_PLAIN && h->dict_encoding != QV__PQ_ENC_PLAIN_DICTIONARY)
+    return qv_error_set(p->err, QV_ERR_UNSUPPORTED, "dictionary page in encoding %d", (int)h->dict_encoding);
+  if (h->dict_num_values < 0) return qv_error_set(p->err, QV_ERR_INVALID_DATA, "negative dictionary size");
+  const uint8_t *page;
+  QV_RETURN_IF_ERROR(inflate_page(p, raw, raw_len, h->uncompressed_size, true, &page));
+  QV_RETURN_IF_ERROR(qv__pq_values_init(&p->dict, elem->type, elem->type_length, p->lim->max_bytes, p->err));
+  p->has_dict = true;
+  return qv__pq_decode_values(&p->dict, QV__PQ_ENC_PLAIN, page, (size_t)h->uncompressed_size, h->dict_num_values,
+                              p->err);
+}
+
+qv_status qv__pq_chunk_read(const uint8_t *file, size_t data_end, const qv__pq_column_chunk *cc,
+                            const qv__pq_schema_element *elem, int16_t max_def, int16_t max_rep,
+                            const qv__pq_limits *limits, qv__pq_chunk *out, qv_error *err) {
+  memset(out, 0, sizeof(*out));
+  out->max_def = max_def;
+  out->max_rep = max_rep;
+  page_ctx p = {.cc = cc, .lim = limits, .out = out, .column = elem->name, .err = err};
+  const qv__pq_column_meta *m = &cc->meta;
+  qv_status st = QV_OK;
+  if (m->type != elem->type)
+    QV_FAIL_GOTO(st, done, err, QV_ERR_INVALID_DATA, "column '%s': the chunk's type %d differs from the schema's %d",
+                 elem->name, (int)m->type, (int)elem->type);
+  QV_GOTO_IF_ERROR(st, qv__pq_values_init(&out->values, elem->type, elem->type_length, limits->max_bytes, err), done);
+  if (m->num_values == 0) goto done; /* no pages to read (offsets may be 0) */
+  /* The up-front sizes are hints from the footer: a hostile footer could
+   * claim many values, so they are capped by the file's size (16 levels per
+   * byte); beyond that, buffers grow as pages arrive. */
+  const int64_t hint_cap = (int64_t)data_end * 16;
+  if (m->num_values > 0 && m->num_values <= limits->max_values && m->num_values <= hint_cap) {
+    /* levels for the whole chunk at once (a hint: growth still works) */
+    int64_t keep = out->n_levels;
+    page_ctx hint = p;
+    qv_error ignored;
+    hint.err = &ignored;
+    if (grow_levels(&hint, m->num_values) == QV_OK) out->n_levels = keep;
+  }
+  if (m->num_values > 0 && m->num_values <= limits->max_values && m->num_values <= hint_cap)
+    qv__pq_values_reserve(&out->values, m->num_values,
+                          m->total_uncompressed_size < (int64_t)data_end * 64 ? m->total_uncompressed_size : 0);
+  int64_t start = m->data_page_offset;
+  if (m->dictionary_page_offset > 0 && m->dictionary_page_offset < start) start = m->dictionary_page_offset;
+  if (start < 4 || (uint64_t)start >= data_end)
+    QV_FAIL_GOTO(st, done, err, QV_ERR_INVALID_DATA, "column '%s': chunk offset %lld outside the file's %zu data bytes",
+                 elem->name, (long long)start, data_end);
+  /* total_compressed_size is not trusted as the end: some writers
+   * (parquet-mr before 1.2.9) understated it; pages are bounded by the
+   * bytes before the footer, and reading stops at num_values. */
+  int64_t end = (int64_t)data_end;
+  if (m->num_values < 0)
+    QV_FAIL_GOTO(st, done, err, QV_ERR_INVALID_DATA, "column '%s': negative num_values", elem->name);
+  int64_t pos = start;
+  while (out->n_levels < m->num_values) {
+    if (pos >= end)
+      QV_FAIL_GOTO(st, done, err, QV_ERR_INVALID_DATA,
+                   "column '%s': the chunk's pages end after %lld of its %lld values", elem->name,
+                   (long long)out->n_levels, (long long)m->num_values);
+    qv__pq_page_header h;
+    size_t hsize = 0;
+    st = qv__pq_page_header_decode(file + pos, (size_t)(end - pos), &h, &hsize, err);
+    if (st != QV_OK) {
+      fail(&p, st);
+      goto done;
+    }
+    pos += (int64_t)hsize;
+    if (h.compressed_size > end - pos) {
+      st = fail(&p, qv_error_set(err, QV_ERR_INVALID_DATA, "page of %d bytes runs past the column chunk (%lld bytes left)",
+                                  (int)h.compressed_size, (long long)(end - pos)));
+      goto done;
+    }
+    const uint8_t *raw = file + pos;
+    pos += h.compressed_size;
+    if (h.has_crc && limits->verify_crc) {
+      uint32_t crc = (uint32_t)crc32(0L, raw, (uInt)h.compressed_size);
+      if (crc != h.crc) {
+        st = fail(&p, qv_error_set(err, QV_ERR_INVALID_DATA, "CRC mismatch (stored %08x, computed %08x)", h.crc, crc));
+        goto done;
+      }
+    }
+    if (h.type == QV__PQ_PAGE_DICTIONARY && h.has_dict) {
+      st = dict_page(&p, &h, raw, (size_t)h.compressed_size, elem);
+    } else if ((h.type == QV__PQ_PAGE_DATA && h.has_v1) || (h.type == QV__PQ_PAGE_DATA_V2 && h.has_v2)) {
+      st = data_page(&p, &h, raw, (size_t)h.compressed_size);
+    } else if (h.type == QV__PQ_PAGE_DATA || h.type == QV__PQ_PAGE_DATA_V2 || h.type == QV__PQ_PAGE_DICTIONARY) {
+      st = qv_error_set(err, QV_ERR_INVALID_DATA, "page of type %d lacks its type's header", (int)h.type);
+    }
+    /* index pages and unknown page types are skipped */
+    if (st != QV_OK) {
+      fail(&p, st);
+      goto done;
+    }
+    p.page_index++;
+  }
+  if (out->n_levels != m->num_values)
+    QV_FAIL_GOTO(st, done, err, QV_ERR_INVALID_DATA, "column '%s': pages hold %lld values, the chunk announces %lld",
+                 elem->name, (long long)out->n_levels, (long long)m->num_values);
+done:
+  if (p.has_dict) qv__pq_values_free(&p.dict);
+  qv__free(p.scratch);
+  if (st != QV_OK) qv__pq_chunk_free(out);
+  return st;
+}

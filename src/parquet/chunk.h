@@ -1,0 +1,42 @@
+/* Parquet: one column chunk's pages -> levels and non-null values (internal).
+ *
+ * Walks the pages of a column chunk in file order: checks each page's CRC
+ * (when present and asked to), decompresses into a scratch buffer whose size
+ * the header announced and the limits allowed, decodes the dictionary page,
+ * then for each data page (v1 or v2) the repetition and definition levels
+ * and the values. Every level is checked against its maximum, so the
+ * assembly that follows can trust them. */
+#ifndef QV_PARQUET_CHUNK_H
+#define QV_PARQUET_CHUNK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "parquet/decode.h"
+#include "parquet/metadata.h"
+
+typedef struct qv__pq_limits {
+  int64_t max_page_size; /* decompressed bytes of one page */
+  int64_t max_values;    /* levels (values with nulls) of one column chunk */
+  int64_t max_bytes;     /* decoded value bytes of one column chunk */
+  bool verify_crc;
+} qv__pq_limits;
+
+typedef struct qv__pq_chunk {
+  qv__pq_values values; /* the non-null values, in order */
+  int16_t *def;         /* n_levels definition levels; NULL when max_def == 0 */
+  int16_t *rep;         /* n_levels repetition levels; NULL when max_rep == 0 */
+  int64_t n_levels;
+  int64_t levels_cap;
+  int16_t max_def, max_rep;
+} qv__pq_chunk;
+
+/* Reads column chunk `cc` of the file bytes file[0, data_end) (data_end: where
+ * the footer starts). `name` is the column path for messages. */
+qv_status qv__pq_chunk_read(const uint8_t *file, size_t data_end, const qv__pq_column_chunk *cc,
+                            const qv__pq_schema_element *elem, int16_t max_def, int16_t max_rep,
+                            const qv__pq_limits *limits, qv__pq_chunk *out, qv_error *err);
+void qv__pq_chunk_free(qv__pq_chunk *c);
+
+#endif
