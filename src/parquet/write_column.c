@@ -43,7 +43,7 @@ void qv__pq_scratch_free(qv__pq_scratch *sc) {
 typedef struct col_ctx {
   const qv__pq_leaf *leaf;
   const qv__pq_shred *sh;
-  const qv__pq_values *v;
+  const qv__pqw_values *v;
   const qv_parquet_write_options *o;
   qv__pq_scratch *sc;
   qv__pq_chunk_meta *meta;
@@ -64,7 +64,7 @@ static qv_status to_i32(col_ctx *c, size_t n, int32_t *out) {
 
 /* Appends header + body to sc->chunk (or, for the dictionary page, to
  * `dest`), counting both sizes. */
-static qv_status emit_page(col_ctx *c, qv__pq_page_header *h, size_t uncompressed, const uint8_t *body, size_t n,
+static qv_status emit_page(col_ctx *c, qv__pqw_page_header *h, size_t uncompressed, const uint8_t *body, size_t n,
                            qv__pq_buf *dest) {
   qv__pq_scratch *sc = c->sc;
   QV_RETURN_IF_ERROR(to_i32(c, uncompressed, &h->uncompressed_size));
@@ -84,7 +84,7 @@ static qv_status emit_page(col_ctx *c, qv__pq_page_header *h, size_t uncompresse
 static void encode_levels(qv__pq_buf *out, const int16_t *lv, int64_t n, int16_t max, int16_t constant,
                           bool prefixed) {
   size_t at = out->len;
-  const int bw = qv__pq_bit_width((uint64_t)max);
+  const int bw = qv__pqw_bit_width((uint64_t)max);
   if (prefixed) qv__pq_buf_u32le(out, 0);
   if (lv != NULL) {
     qv__pq_rle_encode_i16(out, lv, n, bw);
@@ -109,7 +109,7 @@ static qv_status flush_page(col_ctx *c, int64_t l0, int64_t l1, int64_t v0, int6
   sc->page.len = 0;
   int32_t encoding;
   if (c->dict_mode) {
-    int bw = qv__pq_bit_width(c->dict->n > 1 ? c->dict->n - 1 : 1);
+    int bw = qv__pqw_bit_width(c->dict->n > 1 ? c->dict->n - 1 : 1);
     qv__pq_buf_byte(&sc->page, (uint8_t)bw);
     qv__pq_rle_encode_u32(&sc->page, sc->idx + v0, v1 - v0, bw);
     encoding = QV__PQ_ENC_RLE_DICTIONARY;
@@ -133,7 +133,7 @@ static qv_status flush_page(col_ctx *c, int64_t l0, int64_t l1, int64_t v0, int6
   }
   if (leaf->max_def > 0 || leaf->max_rep > 0) c->meta->encodings |= 1u << QV__PQ_ENC_RLE;
   QV_RETURN_IF_ERROR(qv__pq_buf_status(&sc->levels, "page levels", c->err));
-  qv__pq_page_header h;
+  qv__pqw_page_header h;
   memset(&h, 0, sizeof h);
   QV_RETURN_IF_ERROR(to_i32(c, (size_t)(l1 - l0), &h.num_values));
   h.encoding = encoding;
@@ -203,7 +203,7 @@ static qv_status write_pages(col_ctx *c) {
     vpos += nv;
     bool cut;
     if (c->dict_mode) {
-      int bw = qv__pq_bit_width(c->dict->n > 1 ? c->dict->n - 1 : 1);
+      int bw = qv__pqw_bit_width(c->dict->n > 1 ? c->dict->n - 1 : 1);
       cut = (vpos - page_v0) * bw / 8 >= target;
       if (c->dict->plain_size >= c->o->dictionary_page_size_limit) {
         QV_RETURN_IF_ERROR(flush_page(c, page_l0, l, page_v0, vpos));
@@ -229,7 +229,7 @@ static qv_status write_pages(col_ctx *c) {
   return QV_OK;
 }
 
-qv_status qv__pq_column_write(const qv__pq_leaf *leaf, const qv__pq_shred *sh, const qv__pq_values *v,
+qv_status qv__pq_column_write(const qv__pq_leaf *leaf, const qv__pq_shred *sh, const qv__pqw_values *v,
                               const qv_parquet_write_options *o, qv__pq_scratch *sc, qv__pq_buf *out,
                               qv__pq_chunk_meta *meta, qv_error *err) {
   col_ctx c;
@@ -278,7 +278,7 @@ qv_status qv__pq_column_write(const qv__pq_leaf *leaf, const qv__pq_shred *sh, c
     plain->len = 0;
     qv__pq_dict_plain(c.dict, plain);
     QV_GOTO_IF_ERROR(st, qv__pq_buf_status(plain, "a dictionary page", err), done);
-    qv__pq_page_header h;
+    qv__pqw_page_header h;
     memset(&h, 0, sizeof h);
     h.type = QV__PQ_PAGE_DICTIONARY;
     h.num_values = (int32_t)c.dict->n;

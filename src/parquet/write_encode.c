@@ -20,7 +20,7 @@
 #include "core/internal.h"
 #include "parquet/write_internal.h"
 
-int qv__pq_bit_width(uint64_t max_value) {
+int qv__pqw_bit_width(uint64_t max_value) {
   int w = 0;
   while (max_value) {
     w++;
@@ -82,7 +82,7 @@ DEFINE_RLE(u32, uint32_t)
 DEFINE_RLE(i16, int16_t)
 #undef DEFINE_RLE
 
-void qv__pq_plain_encode(qv__pq_buf *out, const qv__pq_leaf *leaf, const qv__pq_values *v, int64_t from, int64_t n) {
+void qv__pq_plain_encode(qv__pq_buf *out, const qv__pq_leaf *leaf, const qv__pqw_values *v, int64_t from, int64_t n) {
   if (n <= 0) return;
   if (leaf->physical == QV__PQ_BYTE_ARRAY) {
     int64_t total = 0;
@@ -230,7 +230,7 @@ static inline bool dict_add(qv__pq_dict *d, uint64_t slot, uint64_t h, const uin
   return true;
 }
 
-qv_status qv__pq_dict_put(qv__pq_dict *d, const qv__pq_values *v, int64_t from, int64_t n, uint32_t *idx,
+qv_status qv__pq_dict_put(qv__pq_dict *d, const qv__pqw_values *v, int64_t from, int64_t n, uint32_t *idx,
                           qv_error *err) {
   const int32_t w = d->width;
   const uint8_t *fixed = w > 0 ? qv__pq_values_fixed(v) : NULL;

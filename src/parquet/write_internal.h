@@ -116,20 +116,20 @@ typedef struct qv__pq_leaf {
   bool utf8;            /* STRING: truncated statistics stay valid UTF-8 */
 } qv__pq_leaf;
 
-typedef struct qv__pq_schema {
+typedef struct qv__pqw_schema {
   qv__pq_element *elements;
   int32_t n_elements, cap_elements;
   qv__pq_leaf *leaves;
   int32_t n_leaves, cap_leaves;
-} qv__pq_schema;
+} qv__pqw_schema;
 
 /* Builds the Parquet schema of `schema` as pyarrow does (lists as
  * <list>.list.element, maps as <map>.key_value.{key,value}). Errors:
  * QV_ERR_NOT_IMPLEMENTED naming the field for types Parquet cannot hold,
  * QV_ERR_LIMIT past QV__PQ_MAX_STEPS levels, QV_ERR_NO_MEMORY.
  * decimal_as_integer: decimals of precision <= 18 as INT32/INT64. */
-qv_status qv__pq_schema_build(const qv_schema *schema, bool decimal_as_integer, qv__pq_schema *out, qv_error *err);
-void qv__pq_schema_free(qv__pq_schema *s);
+qv_status qv__pqw_schema_build(const qv_schema *schema, bool decimal_as_integer, qv__pqw_schema *out, qv_error *err);
+void qv__pqw_schema_free(qv__pqw_schema *s);
 
 /* ------------------------------------------------------------------ */
 /* Levels                                                               */
@@ -172,13 +172,13 @@ typedef struct qv__pq_bytes {
 /* A column chunk's non-null values in Parquet form: `fixed` holds n values
  * of leaf->width bytes (booleans one byte each), or `bytes` n byte strings
  * (pointing into the Arrow buffers, which outlive the chunk). */
-typedef struct qv__pq_values {
+typedef struct qv__pqw_values {
   int64_t n;
   qv__pq_buf fixed;
   qv__pq_bytes *bytes;
   int64_t cap_bytes;
   const uint8_t *borrowed; /* set instead of `fixed` when the Arrow buffer serves as is */
-} qv__pq_values;
+} qv__pqw_values;
 
 /* Appends the values at `slots` (n of them; slots NULL: slots [0, n)) of
  * `leaf_array` (a dictionary is looked up, indices checked). row_base and
@@ -186,25 +186,25 @@ typedef struct qv__pq_values {
  * row (offsets, views, dictionary indices out of range), QV_ERR_OVERFLOW
  * (timestamp scaling), QV_ERR_NO_MEMORY. */
 qv_status qv__pq_values_gather(const qv__pq_leaf *leaf, const qv_array *leaf_array, const int64_t *slots, int64_t n,
-                               int64_t row_base, bool single_piece, qv__pq_values *v, qv_error *err);
+                               int64_t row_base, bool single_piece, qv__pqw_values *v, qv_error *err);
 /* The fixed-width bytes (borrowed or owned). */
-static inline const uint8_t *qv__pq_values_fixed(const qv__pq_values *v) {
+static inline const uint8_t *qv__pq_values_fixed(const qv__pqw_values *v) {
   return v->borrowed ? v->borrowed : v->fixed.data;
 }
-void qv__pq_values_reset(qv__pq_values *v);
-void qv__pq_values_free(qv__pq_values *v);
+void qv__pq_values_reset(qv__pqw_values *v);
+void qv__pqw_values_free(qv__pqw_values *v);
 
 /* ------------------------------------------------------------------ */
 /* Encoders                                                             */
 /* ------------------------------------------------------------------ */
 
 /* Bits needed for values 0..max_value. */
-int qv__pq_bit_width(uint64_t max_value);
+int qv__pqw_bit_width(uint64_t max_value);
 /* RLE/bit-packed hybrid of n values of `bit_width` bits (no length prefix). */
 void qv__pq_rle_encode_u32(qv__pq_buf *out, const uint32_t *v, int64_t n, int bit_width);
 void qv__pq_rle_encode_i16(qv__pq_buf *out, const int16_t *v, int64_t n, int bit_width);
 /* PLAIN encoding of values [from, from + n). */
-void qv__pq_plain_encode(qv__pq_buf *out, const qv__pq_leaf *leaf, const qv__pq_values *v, int64_t from, int64_t n);
+void qv__pq_plain_encode(qv__pq_buf *out, const qv__pq_leaf *leaf, const qv__pqw_values *v, int64_t from, int64_t n);
 
 /* Dictionary of a column chunk: distinct values in first-seen order. */
 typedef struct qv__pq_dict {
@@ -226,7 +226,7 @@ qv_status qv__pq_dict_reset(qv__pq_dict *d, int32_t width, qv_error *err);
 void qv__pq_dict_free(qv__pq_dict *d);
 /* Looks up values [from, from + n) and writes their indices to idx,
  * inserting new ones. QV_ERR_NO_MEMORY. */
-qv_status qv__pq_dict_put(qv__pq_dict *d, const qv__pq_values *v, int64_t from, int64_t n, uint32_t *idx,
+qv_status qv__pq_dict_put(qv__pq_dict *d, const qv__pqw_values *v, int64_t from, int64_t n, uint32_t *idx,
                           qv_error *err);
 /* PLAIN bytes of the dictionary page. */
 void qv__pq_dict_plain(const qv__pq_dict *d, qv__pq_buf *out);
@@ -245,7 +245,7 @@ typedef struct qv__pq_stats {
 /* Min and max of values [0, v->n) in the leaf's sort order (NaN skipped,
  * zero min written as -0.0 and zero max as +0.0), byte strings truncated
  * to `truncate` bytes. */
-qv_status qv__pq_stats_compute(const qv__pq_leaf *leaf, const qv__pq_values *v, int32_t truncate,
+qv_status qv__pq_stats_compute(const qv__pq_leaf *leaf, const qv__pqw_values *v, int32_t truncate,
                                qv__pq_stats *st, qv_error *err);
 void qv__pq_stats_free(qv__pq_stats *st);
 
@@ -287,7 +287,7 @@ typedef struct qv__pq_row_group_meta {
   qv__pq_chunk_meta *chunks; /* one per leaf */
 } qv__pq_row_group_meta;
 
-typedef struct qv__pq_page_header {
+typedef struct qv__pqw_page_header {
   int32_t type;                  /* qv__pq_page_type */
   int32_t uncompressed_size, compressed_size;
   int32_t num_values;
@@ -296,14 +296,14 @@ typedef struct qv__pq_page_header {
   int32_t num_nulls, num_rows;
   int32_t def_bytes, rep_bytes;
   bool is_compressed;
-} qv__pq_page_header;
+} qv__pqw_page_header;
 
 /* Appends the Thrift PageHeader. */
-qv_status qv__pq_page_header_encode(const qv__pq_page_header *h, qv__pq_buf *out, qv_error *err);
+qv_status qv__pq_page_header_encode(const qv__pqw_page_header *h, qv__pq_buf *out, qv_error *err);
 
 /* Appends the Thrift FileMetaData (every chunk compressed with `codec`,
  * a qv_parquet_compression). kv may be NULL. */
-qv_status qv__pq_file_meta_encode(const qv__pq_schema *s, const qv__pq_row_group_meta *groups, int64_t n_groups,
+qv_status qv__pq_file_meta_encode(const qv__pqw_schema *s, const qv__pq_row_group_meta *groups, int64_t n_groups,
                                   int64_t num_rows, const qv_metadata *kv, const char *created_by, int32_t codec,
                                   qv__pq_buf *out, qv_error *err);
 
@@ -325,7 +325,7 @@ typedef struct qv__pq_scratch {
  * whose page offsets are relative to the start of `out`: the writer adds
  * the chunk's file position. Touches only its arguments, so two column
  * chunks are encoded at once on two threads with two scratches. */
-qv_status qv__pq_column_write(const qv__pq_leaf *leaf, const qv__pq_shred *sh, const qv__pq_values *v,
+qv_status qv__pq_column_write(const qv__pq_leaf *leaf, const qv__pq_shred *sh, const qv__pqw_values *v,
                               const qv_parquet_write_options *o, qv__pq_scratch *sc, qv__pq_buf *out,
                               qv__pq_chunk_meta *meta, qv_error *err);
 void qv__pq_scratch_free(qv__pq_scratch *sc);

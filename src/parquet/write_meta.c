@@ -17,7 +17,7 @@
 #include "core/internal.h"
 #include "parquet/write_internal.h"
 
-qv_status qv__pq_page_header_encode(const qv__pq_page_header *h, qv__pq_buf *out, qv_error *err) {
+qv_status qv__pq_page_header_encode(const qv__pqw_page_header *h, qv__pq_buf *out, qv_error *err) {
   qv__tw w;
   qv__tw_init(&w, out);
   qv__tw_i32(&w, 1, h->type);
@@ -135,7 +135,7 @@ static void column_chunk(qv__tw *w, const qv__pq_leaf *l, const qv__pq_chunk_met
   qv__tw_struct_end(w);
 }
 
-qv_status qv__pq_file_meta_encode(const qv__pq_schema *s, const qv__pq_row_group_meta *groups, int64_t n_groups,
+qv_status qv__pq_file_meta_encode(const qv__pqw_schema *s, const qv__pq_row_group_meta *groups, int64_t n_groups,
                                   int64_t num_rows, const qv_metadata *kv, const char *created_by, int32_t codec,
                                   qv__pq_buf *out, qv_error *err) {
   qv__tw w;

@@ -34,7 +34,7 @@
 #include "core/internal.h"
 #include "parquet/write_internal.h"
 
-void qv__pq_schema_free(qv__pq_schema *s) {
+void qv__pqw_schema_free(qv__pqw_schema *s) {
   for (int32_t i = 0; i < s->n_elements; i++) free(s->elements[i].name);
   for (int32_t i = 0; i < s->n_leaves; i++) {
     for (int32_t k = 0; k < s->leaves[i].path_len; k++) free(s->leaves[i].path[k]);
@@ -48,7 +48,7 @@ void qv__pq_schema_free(qv__pq_schema *s) {
 
 /* The walk's state: the steps and names from the top-level field down. */
 typedef struct walk {
-  qv__pq_schema *s;
+  qv__pqw_schema *s;
   int32_t top;
   qv__pq_step steps[QV__PQ_MAX_STEPS];
   int32_t n_steps;
@@ -59,7 +59,7 @@ typedef struct walk {
 } walk;
 
 static qv_status new_element(walk *w, const char *name, int32_t repetition, int32_t *out) {
-  qv__pq_schema *s = w->s;
+  qv__pqw_schema *s = w->s;
   if (s->n_elements == s->cap_elements) {
     int32_t cap = s->cap_elements ? s->cap_elements * 2 : 16;
     qv__pq_element *p = realloc(s->elements, (size_t)cap * sizeof *p);
@@ -248,7 +248,7 @@ static qv_status map_leaf(walk *w, const qv_type *t, const qv_type *declared, qv
 
 static qv_status add_leaf(walk *w, int32_t element, int16_t max_def, int16_t max_rep, const qv_type *t,
                           const qv_type *declared) {
-  qv__pq_schema *s = w->s;
+  qv__pqw_schema *s = w->s;
   qv_strbuf sb;
   qv__strbuf_init(&sb);
   for (int32_t k = 0; k < w->n_names; k++) {
@@ -379,7 +379,7 @@ static qv_status visit(walk *w, const qv_type *declared, const char *name, bool 
   return st;
 }
 
-qv_status qv__pq_schema_build(const qv_schema *schema, bool decimal_as_integer, qv__pq_schema *out, qv_error *err) {
+qv_status qv__pqw_schema_build(const qv_schema *schema, bool decimal_as_integer, qv__pqw_schema *out, qv_error *err) {
   memset(out, 0, sizeof *out);
   walk w;
   memset(&w, 0, sizeof w);
@@ -396,6 +396,6 @@ qv_status qv__pq_schema_build(const qv_schema *schema, bool decimal_as_integer, 
     w.top = i;
     st = visit(&w, f->type, f->name, f->nullable, 0, 0);
   }
-  if (st != QV_OK) qv__pq_schema_free(out);
+  if (st != QV_OK) qv__pqw_schema_free(out);
   return st;
 }

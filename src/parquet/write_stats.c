@@ -130,7 +130,7 @@ static int64_t utf8_prefix(const uint8_t *p, int64_t len, int64_t limit) {
   return n;
 }
 
-static void minmax_bytes(const qv__pq_leaf *leaf, const qv__pq_values *v, int32_t truncate, qv__pq_stats *st) {
+static void minmax_bytes(const qv__pq_leaf *leaf, const qv__pqw_values *v, int32_t truncate, qv__pq_stats *st) {
   const qv__pq_bytes *b = v->bytes;
   int64_t lo = 0, hi = 0;
   for (int64_t k = 1; k < v->n; k++) {
@@ -158,7 +158,7 @@ static void minmax_bytes(const qv__pq_leaf *leaf, const qv__pq_values *v, int32_
   qv__pq_buf_append(&st->max, b[hi].ptr, (size_t)b[hi].len);
 }
 
-qv_status qv__pq_stats_compute(const qv__pq_leaf *leaf, const qv__pq_values *v, int32_t truncate, qv__pq_stats *st,
+qv_status qv__pq_stats_compute(const qv__pq_leaf *leaf, const qv__pqw_values *v, int32_t truncate, qv__pq_stats *st,
                                qv_error *err) {
   st->has_minmax = false;
   st->min.len = st->max.len = 0;

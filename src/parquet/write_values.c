@@ -18,14 +18,14 @@
 #include "core/internal.h"
 #include "parquet/write_internal.h"
 
-void qv__pq_values_reset(qv__pq_values *v) {
+void qv__pq_values_reset(qv__pqw_values *v) {
   v->n = 0;
   v->fixed.len = 0;
   v->fixed.oom = false;
   v->borrowed = NULL;
 }
 
-void qv__pq_values_free(qv__pq_values *v) {
+void qv__pqw_values_free(qv__pqw_values *v) {
   qv__pq_buf_free(&v->fixed);
   free(v->bytes);
   memset(v, 0, sizeof *v);
@@ -49,7 +49,7 @@ static qv_status bad_slot(const gather_ctx *c, int64_t slot, const char *what) {
 
 static inline int64_t slot_at(const int64_t *slots, int64_t k) { return slots ? slots[k] : k; }
 
-static qv_status gather_bytes(const gather_ctx *c, const int64_t *slots, int64_t n, qv__pq_values *v) {
+static qv_status gather_bytes(const gather_ctx *c, const int64_t *slots, int64_t n, qv__pqw_values *v) {
   const qv_array *a = c->a;
   int64_t need = v->n + n;
   if (need > v->cap_bytes) {
@@ -145,7 +145,7 @@ static int32_t floor_days(int64_t ms) {
 }
 
 qv_status qv__pq_values_gather(const qv__pq_leaf *leaf, const qv_array *a, const int64_t *slots, int64_t n,
-                               int64_t row_base, bool single_piece, qv__pq_values *v, qv_error *err) {
+                               int64_t row_base, bool single_piece, qv__pqw_values *v, qv_error *err) {
   gather_ctx c = {leaf, a, row_base, leaf->n_steps == 1, err};
   if (n == 0 || leaf->conv == QV__CONV_NULL) return QV_OK;
   if (leaf->physical == QV__PQ_BYTE_ARRAY) return gather_bytes(&c, slots, n, v);

@@ -49,7 +49,7 @@ typedef struct qv__pq_sink {
 /* What one thread needs to encode column chunks (reused across chunks). */
 typedef struct pq_worker {
   qv__pq_shred sh;
-  qv__pq_values vals;
+  qv__pqw_values vals;
   qv__pq_scratch sc;
 } pq_worker;
 
@@ -63,7 +63,7 @@ typedef struct leaf_result {
 struct qv_parquet_writer {
   qv_parquet_write_options o;
   qv_schema *schema;
-  qv__pq_schema pq;
+  qv__pqw_schema pq;
   qv__pq_sink sink;
   pq_worker workers[2];    /* this thread's and the helper's */
   leaf_result *results;    /* one per leaf, memory reused across row groups */
@@ -148,12 +148,12 @@ void qv_parquet_writer_free(qv_parquet_writer *w) {
   for (int k = 0; k < 2; k++) {
     qv__pq_scratch_free(&w->workers[k].sc);
     qv__pq_shred_free(&w->workers[k].sh);
-    qv__pq_values_free(&w->workers[k].vals);
+    qv__pqw_values_free(&w->workers[k].vals);
   }
   if (w->results)
     for (int32_t c = 0; c < w->pq.n_leaves; c++) qv__pq_buf_free(&w->results[c].out);
   free(w->results);
-  qv__pq_schema_free(&w->pq);
+  qv__pqw_schema_free(&w->pq);
   qv_schema_release(w->schema);
   free(w->created_by);
   free(w);
@@ -194,7 +194,7 @@ static qv_status start(qv_parquet_writer *w, qv_schema *schema, const qv_parquet
     QV_GOTO_IF_ERROR(st, qv__pq_codec_init(&w->workers[k].sc.codec, w->o.compression, w->o.compression_level, err),
                      bad);
   w->schema = qv_schema_retain(schema);
-  QV_GOTO_IF_ERROR(st, qv__pq_schema_build(schema, w->o.store_decimal_as_integer, &w->pq, err), bad);
+  QV_GOTO_IF_ERROR(st, qv__pqw_schema_build(schema, w->o.store_decimal_as_integer, &w->pq, err), bad);
   w->created_by = qv__strdup(w->o.created_by ? w->o.created_by : "quiver version " QV_VERSION_STRING);
   QV_CHECK_ALLOC_GOTO(w->created_by, st, err, bad);
   w->o.created_by = NULL;

@@ -179,10 +179,10 @@ static void test_rle_known_bytes(void **state) {
   uint32_t lit[3] = {1, 2, 3};
   qv__pq_rle_encode_u32(&b, lit, 3, 2);
   expect_bytes(&b, (const uint8_t[]){0x03, 0x39, 0x00}, 3); /* one group, 1|2<<2|3<<4, zero padding */
-  assert_int_equal(qv__pq_bit_width(0), 0);
-  assert_int_equal(qv__pq_bit_width(1), 1);
-  assert_int_equal(qv__pq_bit_width(255), 8);
-  assert_int_equal(qv__pq_bit_width(256), 9);
+  assert_int_equal(qv__pqw_bit_width(0), 0);
+  assert_int_equal(qv__pqw_bit_width(1), 1);
+  assert_int_equal(qv__pqw_bit_width(255), 8);
+  assert_int_equal(qv__pqw_bit_width(256), 9);
   qv__pq_buf_free(&b);
 }
 
@@ -230,7 +230,7 @@ static void test_plain_and_dictionary(void **state) {
   leaf.physical = QV__PQ_BYTE_ARRAY;
   qv__pq_bytes words[5] = {{(const uint8_t *)"ab", 2}, {(const uint8_t *)"", 0}, {(const uint8_t *)"ab", 2},
                            {(const uint8_t *)"c", 1}, {(const uint8_t *)"", 0}};
-  qv__pq_values v;
+  qv__pqw_values v;
   memset(&v, 0, sizeof v);
   v.bytes = words;
   v.n = 5;
@@ -256,7 +256,7 @@ static void test_plain_and_dictionary(void **state) {
   int64_t *vals = malloc(M * sizeof *vals);
   uint32_t *ix = malloc(M * sizeof *ix);
   for (int i = 0; i < M; i++) vals[i] = (i * 7919) % 4000 - 2000;
-  qv__pq_values fv;
+  qv__pqw_values fv;
   memset(&fv, 0, sizeof fv);
   fv.borrowed = (const uint8_t *)vals;
   fv.n = M;

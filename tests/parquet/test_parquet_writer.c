@@ -340,7 +340,7 @@ static void test_statistics_truncation(void **state) {
   leaf.dotted = "s";
   uint8_t ff[8] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
   qv__pq_bytes vals[3] = {{(const uint8_t *)"bbbbbbbbbb", 10}, {(const uint8_t *)"abcdefghij", 10}, {ff, 8}};
-  qv__pq_values v;
+  qv__pqw_values v;
   memset(&v, 0, sizeof v);
   v.bytes = vals;
   v.n = 2;
@@ -375,7 +375,7 @@ static void test_statistics_truncation(void **state) {
   leaf.physical = QV__PQ_DOUBLE;
   leaf.width = 8;
   double d[3] = {0.0, __builtin_nan(""), -0.0};
-  qv__pq_values fv;
+  qv__pqw_values fv;
   memset(&fv, 0, sizeof fv);
   fv.borrowed = (const uint8_t *)d;
   fv.n = 3;
