@@ -71,6 +71,13 @@ demo: build
 	@echo '$$ quiver gen seed --rows 1000000 - | quiver stats -'
 	@$(BUILD)/tools/quiver gen seed --rows 1000000 - | $(BUILD)/tools/quiver stats -
 	@if [ -x $(VENV)/bin/python ]; then echo; $(VENV)/bin/python examples/demo_open.py build/demo/seed.arrow; fi
+	@echo
+	@echo "== Part 8: the seed table as Parquet (ZSTD), read back and queried =="
+	@echo '$$ quiver convert build/demo/seed.arrow build/demo/seed.parquet --compression zstd'
+	@$(BUILD)/tools/quiver convert build/demo/seed.arrow build/demo/seed.parquet --compression zstd
+	@ls -l build/demo/seed.arrow build/demo/seed.parquet | awk '{print $$5, $$9}'
+	@echo "\$$ quiver cat build/demo/seed.parquet --where \"a >= 'zz'\" --sort b:desc --limit 3 --format csv"
+	@$(BUILD)/tools/quiver cat build/demo/seed.parquet --where "a >= 'zz'" --sort b:desc --limit 3 --format csv
 
 bench: build
 	@scripts/deps.sh
