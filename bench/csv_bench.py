@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 import quiver as qv
+import quiver.csv  # noqa: F401  (submodule)
 
 
 def make_table(rows, seed=7):
