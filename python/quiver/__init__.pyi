@@ -191,6 +191,9 @@ class RecordBatch:
     def from_pylist(cls, rows: Sequence[Mapping[str, Any]], schema: Optional[Schema] = ...,
                     metadata: _Metadata = ...) -> RecordBatch: ...
     @classmethod
+    def from_pandas(cls, df: Any, schema: Optional[Schema] = ..., preserve_index: Optional[bool] = ...,
+                    nthreads: Optional[int] = ..., columns: Optional[Sequence[str]] = ...) -> RecordBatch: ...
+    @classmethod
     def from_arrays(cls, arrays: Sequence[Any], names: Optional[Sequence[str]] = ..., schema: Optional[Schema] = ...,
                     metadata: _Metadata = ...) -> RecordBatch: ...
     @property
@@ -241,6 +244,9 @@ class Table:
     @classmethod
     def from_pylist(cls, rows: Sequence[Mapping[str, Any]], schema: Optional[Schema] = ...,
                     metadata: _Metadata = ...) -> Table: ...
+    @classmethod
+    def from_pandas(cls, df: Any, schema: Optional[Schema] = ..., preserve_index: Optional[bool] = ...,
+                    nthreads: Optional[int] = ..., columns: Optional[Sequence[str]] = ...) -> Table: ...
     @classmethod
     def from_arrays(cls, arrays: Sequence[Any], names: Optional[Sequence[str]] = ..., schema: Optional[Schema] = ...,
                     metadata: _Metadata = ...) -> Table: ...

@@ -63,6 +63,33 @@ def table_from_pylist(cls, rows, schema=None, metadata=None):
 batch_from_pylist = table_from_pylist
 
 
+def table_from_pandas(cls, df, schema=None, preserve_index=None, nthreads=None, columns=None):
+    """from_pandas(df, schema=None, preserve_index=None, nthreads=None, columns=None)
+
+    A Table (or RecordBatch) of a pandas DataFrame through its Arrow stream
+    (``__arrow_c_stream__``), so types, the index and the pandas metadata
+    come out as pyarrow's ``from_pandas`` makes them. ``preserve_index=None``
+    keeps a non-range index as a column (``__index_level_0__``) and a range
+    index as metadata, ``False`` drops it. ``schema`` and
+    ``preserve_index=True`` are not supported yet (NotImplementedError).
+    """
+    if schema is not None:
+        raise NotImplementedError("from_pandas(schema=...) is not supported yet: cast the columns afterwards")
+    if preserve_index:
+        raise NotImplementedError("from_pandas(preserve_index=True) is not supported yet")
+    if columns is not None:
+        df = df[list(columns)]
+    if preserve_index is False:
+        df = df.reset_index(drop=True)
+    t = _qv().table(df)
+    if cls is _quiver.RecordBatch or issubclass(cls, _quiver.RecordBatch):
+        return t.combine_chunks().to_batches()[0]
+    return t
+
+
+batch_from_pandas = table_from_pandas
+
+
 def _as_schema(schema):
     if isinstance(schema, _quiver.Schema):
         return schema

@@ -289,6 +289,7 @@ QVPY_DELEGATE(batch_itercolumns, "itercolumns")
 QVPY_WITH_MAPS(batch_to_pydict_py, batch_to_pydict)
 QVPY_WITH_MAPS(batch_to_pylist_py, batch_to_pylist)
 QVPY_DELEGATE(batch_from_pylist, "batch_from_pylist")
+QVPY_DELEGATE(batch_from_pandas, "batch_from_pandas")
 QVPY_DELEGATE(batch_from_arrays, "batch_from_arrays")
 QVPY_DELEGATE(batch_select, "select")
 QVPY_DELEGATE(batch_drop_columns, "drop_columns")
@@ -319,6 +320,7 @@ static PyMethodDef batch_methods[] = {
     QVPY_METHOD("to_string", batch_to_string, "to_string(*, show_metadata=False, preview_cols=0) -> str"),
     QVPY_METHOD("to_pandas", batch_to_pandas, "to_pandas(types_mapper=None) -> pandas.DataFrame"),
     QVPY_CLASSMETHOD("from_pydict", batch_from_pydict, "from_pydict(mapping, schema=None, metadata=None) -> RecordBatch"),
+    QVPY_CLASSMETHOD("from_pandas", batch_from_pandas, "from_pandas(df, schema=None, preserve_index=None, nthreads=None, columns=None) -> RecordBatch"),
     QVPY_CLASSMETHOD("from_pylist", batch_from_pylist, "from_pylist(rows, schema=None, metadata=None) -> RecordBatch"),
     QVPY_CLASSMETHOD("from_arrays", batch_from_arrays, "from_arrays(arrays, names=None, schema=None, metadata=None) -> RecordBatch"),
     QVPY_METHOD("select", batch_select, "select(columns) -> RecordBatch: the columns (names or indices) in that order."),

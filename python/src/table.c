@@ -228,6 +228,7 @@ QVPY_DELEGATE(table_itercolumns, "itercolumns")
 QVPY_WITH_MAPS(table_to_pydict_py, table_to_pydict)
 QVPY_WITH_MAPS(table_to_pylist_py, table_to_pylist)
 QVPY_DELEGATE(table_from_pylist, "table_from_pylist")
+QVPY_DELEGATE(table_from_pandas, "table_from_pandas")
 QVPY_DELEGATE(table_from_arrays, "table_from_arrays")
 QVPY_DELEGATE(table_select, "select")
 QVPY_DELEGATE(table_drop_columns, "drop_columns")
@@ -270,6 +271,7 @@ static PyMethodDef table_methods[] = {
     QVPY_METHOD("sort_by", table_sort_by, "sort_by(sorting) -> Table sorted by a column name or [(name, order), ...]."),
     QVPY_METHOD("group_by", table_group_by, "group_by(keys) -> TableGroupBy; .aggregate([(column, op), ...])."),
     QVPY_CLASSMETHOD("from_pydict", table_from_pydict, "from_pydict(mapping, schema=None, metadata=None) -> Table"),
+    QVPY_CLASSMETHOD("from_pandas", table_from_pandas, "from_pandas(df, schema=None, preserve_index=None, nthreads=None, columns=None) -> Table"),
     QVPY_CLASSMETHOD("from_pylist", table_from_pylist, "from_pylist(rows, schema=None, metadata=None) -> Table"),
     QVPY_CLASSMETHOD("from_arrays", table_from_arrays, "from_arrays(arrays, names=None, schema=None, metadata=None) -> Table"),
     QVPY_METHOD("select", table_select, "select(columns) -> Table: the columns (names or indices) in that order."),
