@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "core/checked_access.h"
+#include "core/unaligned.h"
 #include "quiver/array.h"
 #include "quiver/status.h"
 
@@ -127,16 +128,6 @@ static inline uint64_t qv__hash_mix(uint64_t x) {
   return x;
 }
 
-static inline uint64_t qv__load8(const uint8_t *p) {
-  uint64_t w;
-  memcpy(&w, p, 8);
-  return w;
-}
-static inline uint64_t qv__load4(const uint8_t *p) {
-  uint32_t w;
-  memcpy(&w, p, 4);
-  return w;
-}
 
 /* Hash of n bytes. Short keys (the common case) are read as two
  * overlapping words, never byte by byte: a byte loop feeding a word load
@@ -146,19 +137,19 @@ static inline uint64_t qv__hash_bytes(const uint8_t *p, int64_t n, uint64_t seed
   if (n > 16) {
     const uint8_t *last = p + n - 16;
     for (; p < last; p += 16) {
-      h = (h ^ qv__load8(p)) * 0xbf58476d1ce4e5b9ull;
+      h = (h ^ qv__load_uint(p, 8, 0)) * 0xbf58476d1ce4e5b9ull;
       h ^= h >> 29;
-      h = (h ^ qv__load8(p + 8)) * 0x94d049bb133111ebull;
+      h = (h ^ qv__load_uint(p + 8, 8, 0)) * 0x94d049bb133111ebull;
       h ^= h >> 31;
     }
-    a = qv__load8(last);
-    b = qv__load8(last + 8);
+    a = qv__load_uint(last, 8, 0);
+    b = qv__load_uint(last + 8, 8, 0);
   } else if (n >= 8) {
-    a = qv__load8(p);
-    b = qv__load8(p + n - 8);
+    a = qv__load_uint(p, 8, 0);
+    b = qv__load_uint(p + n - 8, 8, 0);
   } else if (n >= 4) {
-    a = qv__load4(p);
-    b = qv__load4(p + n - 4);
+    a = qv__load_uint(p, 4, 0);
+    b = qv__load_uint(p + n - 4, 4, 0);
   } else if (n > 0) {
     a = ((uint64_t)p[0] << 16) | ((uint64_t)p[n >> 1] << 8) | p[n - 1];
   }
@@ -170,8 +161,10 @@ static inline uint64_t qv__hash_bytes(const uint8_t *p, int64_t n, uint64_t seed
 
 /* Whether n bytes at p and q are equal; short keys without a call. */
 static inline bool qv__bytes_equal(const uint8_t *p, const uint8_t *q, int64_t n) {
-  if (n >= 8 && n <= 16) return qv__load8(p) == qv__load8(q) && qv__load8(p + n - 8) == qv__load8(q + n - 8);
-  if (n >= 4 && n < 8) return qv__load4(p) == qv__load4(q) && qv__load4(p + n - 4) == qv__load4(q + n - 4);
+  if (n >= 8 && n <= 16) return qv__load_uint(p, 8, 0) == qv__load_uint(q, 8, 0) &&
+           qv__load_uint(p + n - 8, 8, 0) == qv__load_uint(q + n - 8, 8, 0);
+  if (n >= 4 && n < 8) return qv__load_uint(p, 4, 0) == qv__load_uint(q, 4, 0) &&
+           qv__load_uint(p + n - 4, 4, 0) == qv__load_uint(q + n - 4, 4, 0);
   return n <= 0 || memcmp(p, q, (size_t)n) == 0;
 }
 

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "core/internal.h"
+#include "core/unaligned.h"
 #include "parquet/write_internal.h"
 
 int qv__pqw_bit_width(uint64_t max_value) {
@@ -125,28 +126,18 @@ static inline uint64_t mix64(uint64_t x) {
   return x;
 }
 
-static inline uint64_t load64(const uint8_t *p) {
-  uint64_t x;
-  memcpy(&x, p, 8);
-  return x;
-}
-static inline uint32_t load32(const uint8_t *p) {
-  uint32_t x;
-  memcpy(&x, p, 4);
-  return x;
-}
 
 /* The last 1..7 bytes as one word: two overlapping 4-byte loads, or three
  * single bytes below 4 (fixed-size loads, no memcpy call per value). */
 static inline uint64_t tail_word(const uint8_t *p, int64_t n) {
-  if (n >= 4) return (uint64_t)load32(p) << 32 | load32(p + n - 4);
+  if (n >= 4) return (uint64_t)qv__load_uint(p, 4, 0) << 32 | qv__load_uint(p + n - 4, 4, 0);
   return (uint64_t)p[0] << 16 | (uint64_t)p[n >> 1] << 8 | p[n - 1];
 }
 
 static uint64_t hash_bytes(const uint8_t *p, int64_t n) {
   uint64_t h = 0x9E3779B97F4A7C15ULL ^ (uint64_t)n;
   int64_t k = 0;
-  for (; k + 8 <= n; k += 8) h = (h ^ mix64(load64(p + k))) * 0x100000001b3ULL;
+  for (; k + 8 <= n; k += 8) h = (h ^ mix64(qv__load_uint(p + k, 8, 0))) * 0x100000001b3ULL;
   if (k < n) h ^= tail_word(p + k, n - k);
   return mix64(h);
 }
@@ -154,8 +145,10 @@ static uint64_t hash_bytes(const uint8_t *p, int64_t n) {
 /* Equality of two byte strings of length n, short ones without a call. */
 static inline bool same_bytes(const uint8_t *a, const uint8_t *b, int64_t n) {
   if (n > 16) return memcmp(a, b, (size_t)n) == 0;
-  if (n >= 8) return load64(a) == load64(b) && load64(a + n - 8) == load64(b + n - 8);
-  if (n >= 4) return load32(a) == load32(b) && load32(a + n - 4) == load32(b + n - 4);
+  if (n >= 8) return qv__load_uint(a, 8, 0) == qv__load_uint(b, 8, 0) &&
+           qv__load_uint(a + n - 8, 8, 0) == qv__load_uint(b + n - 8, 8, 0);
+  if (n >= 4) return qv__load_uint(a, 4, 0) == qv__load_uint(b, 4, 0) &&
+           qv__load_uint(a + n - 4, 4, 0) == qv__load_uint(b + n - 4, 4, 0);
   for (int64_t i = 0; i < n; i++)
     if (a[i] != b[i]) return false;
   return true;
