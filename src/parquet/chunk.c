@@ -197,7 +197,7 @@ static qv_status dict_page(page_ctx *p, const qv__pq_page_header *h, const uint8
                               p->err);
 }
 
-qv_status qv__pq_chunk_read(const uint8_t *file, size_t data_end, const qv__pq_column_chunk *cc,
+qv_status qv__pq_chunk_read(const uint8_t *region, int64_t base, size_t data_end, const qv__pq_column_chunk *cc,
                             const qv__pq_schema_element *elem, int16_t max_def, int16_t max_rep,
                             const qv__pq_limits *limits, qv__pq_chunk *out, qv_error *err) {
   memset(out, 0, sizeof(*out));
@@ -214,7 +214,8 @@ qv_status qv__pq_chunk_read(const uint8_t *file, size_t data_end, const qv__pq_c
   /* The up-front sizes are hints from the footer: a hostile footer could
    * claim many values, so they are capped by the file's size (16 levels per
    * byte); beyond that, buffers grow as pages arrive. */
-  const int64_t hint_cap = (int64_t)data_end * 16;
+  const int64_t region_len = (int64_t)data_end - base;
+  const int64_t hint_cap = region_len * 16;
   if (m->num_values > 0 && m->num_values <= limits->max_values && m->num_values <= hint_cap) {
     /* levels for the whole chunk at once (a hint: growth still works) */
     int64_t keep = out->n_levels;
@@ -225,10 +226,10 @@ qv_status qv__pq_chunk_read(const uint8_t *file, size_t data_end, const qv__pq_c
   }
   if (m->num_values > 0 && m->num_values <= limits->max_values && m->num_values <= hint_cap)
     qv__pq_values_reserve(&out->values, m->num_values,
-                          m->total_uncompressed_size < (int64_t)data_end * 64 ? m->total_uncompressed_size : 0);
+                          m->total_uncompressed_size < region_len * 64 ? m->total_uncompressed_size : 0);
   int64_t start = m->data_page_offset;
   if (m->dictionary_page_offset > 0 && m->dictionary_page_offset < start) start = m->dictionary_page_offset;
-  if (start < 4 || (uint64_t)start >= data_end)
+  if (start < 4 || start < base || (uint64_t)start >= data_end)
     QV_FAIL_GOTO(st, done, err, QV_ERR_INVALID_DATA, "column '%s': chunk offset %lld outside the file's %zu data bytes",
                  elem->name, (long long)start, data_end);
   /* total_compressed_size is not trusted as the end: some writers
@@ -245,7 +246,7 @@ qv_status qv__pq_chunk_read(const uint8_t *file, size_t data_end, const qv__pq_c
                    (long long)out->n_levels, (long long)m->num_values);
     qv__pq_page_header h;
     size_t hsize = 0;
-    st = qv__pq_page_header_decode(file + pos, (size_t)(end - pos), &h, &hsize, err);
+    st = qv__pq_page_header_decode(region + (pos - base), (size_t)(end - pos), &h, &hsize, err);
     if (st != QV_OK) {
       fail(&p, st);
       goto done;
@@ -256,7 +257,7 @@ qv_status qv__pq_chunk_read(const uint8_t *file, size_t data_end, const qv__pq_c
                                   (int)h.compressed_size, (long long)(end - pos)));
       goto done;
     }
-    const uint8_t *raw = file + pos;
+    const uint8_t *raw = region + (pos - base);
     pos += h.compressed_size;
     if (h.has_crc && limits->verify_crc) {
       uint32_t crc = (uint32_t)crc32(0L, raw, (uInt)h.compressed_size);
