@@ -141,6 +141,10 @@ QV_API qv_status qv_parquet_file_read_table(qv_parquet_file *file, const int32_t
 QV_API qv_status qv_parquet_file_column_index(const qv_parquet_file *file, const char *path, int32_t *out,
                                               qv_error *err);
 
+/* Dotted path of leaf column `column` (borrowed; valid while the file is
+ * open), or NULL when out of range. */
+QV_API const char *qv_parquet_file_column_path(const qv_parquet_file *file, int32_t column);
+
 /* ---- Row-group skipping by statistics ----
  * A predicate compares one leaf column with a constant. The constant is
  * given in the column's physical representation: integers (INT32/INT64,

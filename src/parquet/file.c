@@ -360,6 +360,10 @@ qv_status qv_parquet_file_column_chunk(const qv_parquet_file *f, int32_t rg, int
   return QV_OK;
 }
 
+const char *qv_parquet_file_column_path(const qv_parquet_file *f, int32_t column) {
+  return f != NULL && column >= 0 && column < f->tree.n_leaves ? f->paths[column] : NULL;
+}
+
 qv_status qv_parquet_file_column_index(const qv_parquet_file *f, const char *path, int32_t *out, qv_error *err) {
   if (f == NULL || path == NULL || out == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "NULL argument");
   for (int32_t i = 0; i < f->tree.n_leaves; i++)
