@@ -13,9 +13,14 @@
 Types are mapped as pyarrow maps them; when the file stores pyarrow's
 ARROW:schema, the stored Arrow types are restored where the data allows
 (time zones, durations, large types, extension types). Column selection is
-by top-level field name (a dotted path selects its top-level field). The
-file is memory-mapped while open: do not truncate or rewrite it while a
-ParquetFile is alive (arrays read from it hold no reference to the file).
+by top-level field name or dotted path ("a.b": read_table returns column
+"b", ParquetFile.read keeps struct "a" with child "b", as pyarrow).
+filters= takes pyarrow's DNF; row groups whose statistics rule it out are
+skipped. read_dictionary= and binary_type= are pyarrow's options. The
+file is memory-mapped while open (use_pread=True reads column chunks with
+pread instead); arrays read from PLAIN uncompressed pages of fixed-width
+values may share the mapping's pages, so do not truncate or rewrite the
+file while a ParquetFile or such arrays are alive.
 Errors raise quiver's ArrowInvalid / ArrowNotImplementedError / OSError
 with a message naming the column, page and byte offset.
 """

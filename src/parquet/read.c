@@ -72,7 +72,7 @@ static qv_status read_field(qv_parquet_file *f, int32_t rg, const qv__pq_node *n
     int64_t base = 0;
     size_t end = 0;
     QV_GOTO_IF_ERROR(st, chunk_region(f, cc, f->paths[leaf->column], &region, &base, &end, err), done);
-    st = qv__pq_chunk_read(region ? region->data : NULL, base, end, cc, leaf->elem, leaf->def_level, leaf->rep_level,
+    st = qv__pq_chunk_read(region, base, end, cc, leaf->elem, leaf->def_level, leaf->rep_level,
                            &f->limits, &chunks[i], err);
     qv_buffer_release(region);
     if (st != QV_OK) goto done;
