@@ -57,7 +57,23 @@ typedef struct qv_parquet_read_options {
   int64_t max_chunk_values; /* values (with nulls) of one column chunk (0: 2^31) */
   int64_t max_chunk_bytes;  /* decoded bytes of one column chunk (0: 4 GiB) */
   int32_t max_threads;      /* threads reading a row group's fields: 1, or 0 for 2 */
+  /* Leaf column paths ("s", "a.b", "l.list.element") whose string or
+   * binary values are read as dictionary<int32, string/binary> (pyarrow's
+   * read_dictionary; other types are read as usual). A path that names no
+   * leaf column fails the open with QV_ERR_NOT_FOUND. */
+  const char *const *read_dictionary;
+  int32_t n_read_dictionary;
+  /* How string/binary columns are read when the file stores no
+   * ARROW:schema (pyarrow's binary_type): QV_PARQUET_BINARY_DEFAULT,
+   * _LARGE (large_string/large_binary) or _VIEW (string_view/binary_view). */
+  int32_t binary_type;
+  /* Read column chunks with pread into memory instead of mapping the file
+   * (qv_parquet_open_path only): the process then holds the footer and the
+   * chunks being decoded, never the whole file. */
+  bool use_pread;
 } qv_parquet_read_options;
+
+enum { QV_PARQUET_BINARY_DEFAULT = 0, QV_PARQUET_BINARY_LARGE = 1, QV_PARQUET_BINARY_VIEW = 2 };
 
 typedef struct qv_parquet_file qv_parquet_file;
 
@@ -120,6 +136,94 @@ QV_API qv_status qv_parquet_file_read_row_group(qv_parquet_file *file, int32_t r
  * row group. */
 QV_API qv_status qv_parquet_file_read_table(qv_parquet_file *file, const int32_t *row_groups, int32_t n_row_groups,
                                             const int32_t *fields, int32_t n_fields, qv_table **out, qv_error *err);
+/* Leaf column index of a dotted Parquet path ("a.b", "l.list.element").
+ * QV_ERR_NOT_FOUND names the path when no leaf has it. */
+QV_API qv_status qv_parquet_file_column_index(const qv_parquet_file *file, const char *path, int32_t *out,
+                                              qv_error *err);
+
+/* Dotted path of leaf column `column` (borrowed; valid while the file is
+ * open), or NULL when out of range. */
+QV_API const char *qv_parquet_file_column_path(const qv_parquet_file *file, int32_t column);
+
+/* ---- Row-group skipping by statistics ----
+ * A predicate compares one leaf column with a constant. The constant is
+ * given in the column's physical representation: integers (INT32/INT64,
+ * including dates, times and timestamps in the column's unit, and
+ * unsigned logical types compared unsigned), doubles (FLOAT/DOUBLE, or
+ * integer columns), byte strings (BYTE_ARRAY strings and binaries, compared
+ * as unsigned bytes) or booleans. A row group is skipped only when its
+ * statistics prove that no row can satisfy the predicate; where the
+ * statistics are absent, ambiguous (deprecated signed-order min/max of
+ * byte arrays, decimals, INT96, NaN bounds) or of another kind, it is kept.
+ * Nulls never satisfy a comparison (as in Arrow compute filters). */
+typedef enum qv_parquet_compare_op {
+  QV_PARQUET_EQ,
+  QV_PARQUET_NE,
+  QV_PARQUET_LT,
+  QV_PARQUET_LE,
+  QV_PARQUET_GT,
+  QV_PARQUET_GE,
+  QV_PARQUET_IS_NULL,
+  QV_PARQUET_IS_NOT_NULL
+} qv_parquet_compare_op;
+
+typedef enum qv_parquet_value_kind {
+  QV_PARQUET_VALUE_INT,    /* int_value */
+  QV_PARQUET_VALUE_DOUBLE, /* double_value */
+  QV_PARQUET_VALUE_BYTES,  /* bytes, bytes_len (borrowed) */
+  QV_PARQUET_VALUE_BOOL    /* int_value 0 or 1 */
+} qv_parquet_value_kind;
+
+typedef struct qv_parquet_predicate {
+  int32_t column; /* leaf column index */
+  qv_parquet_compare_op op;
+  qv_parquet_value_kind kind; /* ignored for IS_NULL / IS_NOT_NULL */
+  int64_t int_value;
+  double double_value;
+  const uint8_t *bytes;
+  int64_t bytes_len;
+} qv_parquet_predicate;
+
+/* *out = false when the statistics of row group `rg` prove that no row
+ * satisfies every one of the n predicates (their AND); true otherwise. */
+QV_API qv_status qv_parquet_file_row_group_may_match(const qv_parquet_file *file, int32_t rg,
+                                                     const qv_parquet_predicate *preds, int32_t n, bool *out,
+                                                     qv_error *err);
+
+/* ---- Scans: selection, projection, skipping, batch by batch ---- */
+typedef struct qv_parquet_scan_options {
+  const int32_t *row_groups; /* row groups to read, in this order (NULL: all) */
+  int32_t n_row_groups;
+  /* Leaf columns to read (nested projection: a struct keeps the children
+   * holding a selected leaf, as pyarrow's ParquetFile.read(columns=["a.b"]));
+   * top-level fields come in the order of their first selected leaf. */
+  const int32_t *columns;
+  int32_t n_columns;
+  const int32_t *fields; /* whole top-level fields, when columns is NULL (NULL: all) */
+  int32_t n_fields;
+  const qv_parquet_predicate *predicates; /* AND; row groups they rule out are skipped */
+  int32_t n_predicates;
+} qv_parquet_scan_options;
+
+/* A batch reader: one batch per row group kept, read when asked for, so
+ * memory holds one row group's projected column chunks (and the batch
+ * handed out) at most. It borrows `file`, which must outlive it. */
+typedef struct qv_parquet_batch_reader qv_parquet_batch_reader;
+QV_API qv_status qv_parquet_batch_reader_open(qv_parquet_file *file, const qv_parquet_scan_options *opts,
+                                              qv_parquet_batch_reader **out, qv_error *err);
+/* The schema of the batches (borrowed; valid while the reader is open). */
+QV_API const qv_schema *qv_parquet_batch_reader_schema(const qv_parquet_batch_reader *r);
+/* The next batch (caller owns it), or *out = NULL at the end. */
+QV_API qv_status qv_parquet_batch_reader_next(qv_parquet_batch_reader *r, qv_batch **out, qv_error *err);
+/* Row groups skipped by the predicates' statistics so far. */
+QV_API int32_t qv_parquet_batch_reader_row_groups_skipped(const qv_parquet_batch_reader *r);
+QV_API void qv_parquet_batch_reader_close(qv_parquet_batch_reader *r); /* accepts NULL */
+/* The whole scan into a table (one batch per row group read, two row
+ * groups decoded at once when max_threads allows); *skipped (may be NULL)
+ * receives the row groups the predicates ruled out. */
+QV_API qv_status qv_parquet_file_scan(qv_parquet_file *file, const qv_parquet_scan_options *opts, qv_table **out,
+                                      int32_t *skipped, qv_error *err);
+
 /* Opens, reads every row group, closes. */
 QV_API qv_status qv_parquet_read_path(const char *path, const qv_parquet_read_options *opts, qv_table **out,
                                       qv_error *err);

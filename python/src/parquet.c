@@ -4,6 +4,8 @@
  * ParquetFile holds; reads release the GIL (the file is never modified by
  * a read, so concurrent reads of one file are safe). Metadata is handed to
  * Python as plain dicts and lists; parquet.py shapes them. */
+#include <string.h>
+
 #include "qvpy.h"
 #include "quiver/parquet.h"
 
@@ -26,19 +28,52 @@ static PyObject *raise_io(qv_status st, const qv_error *err) {
   return qvpy_raise(st, err);
 }
 
-/* _parquet_open(path: bytes, skip_crc_check: bool, ignore_arrow_schema: bool) -> capsule */
+/* _parquet_open(path: bytes, skip_crc_check: bool, ignore_arrow_schema: bool,
+ *               read_dictionary: list of str or None, binary_type: int, use_pread: bool) -> capsule */
 static PyObject *f_open(PyObject *m, PyObject *args) {
   const char *path;
-  int skip_crc = 0, ignore_arrow = 0;
-  if (!PyArg_ParseTuple(args, "y|pp", &path, &skip_crc, &ignore_arrow)) return NULL;
+  int skip_crc = 0, ignore_arrow = 0, binary_type = 0, use_pread = 0;
+  PyObject *dict_obj = Py_None;
+  if (!PyArg_ParseTuple(args, "y|ppOip", &path, &skip_crc, &ignore_arrow, &dict_obj, &binary_type, &use_pread))
+    return NULL;
   qv_parquet_read_options opts = {0};
   opts.skip_crc_check = skip_crc != 0;
   opts.ignore_arrow_schema = ignore_arrow != 0;
+  opts.binary_type = binary_type;
+  opts.use_pread = use_pread != 0;
+  PyObject *seq = NULL;
+  const char **paths = NULL;
+  if (dict_obj != Py_None) {
+    seq = PySequence_Fast(dict_obj, "read_dictionary must be a sequence of column paths");
+    if (seq == NULL) return NULL;
+    Py_ssize_t k = PySequence_Fast_GET_SIZE(seq);
+    paths = PyMem_Malloc(sizeof(char *) * (size_t)(k ? k : 1));
+    if (paths == NULL) {
+      Py_DECREF(seq);
+      return PyErr_NoMemory();
+    }
+    for (Py_ssize_t i = 0; i < k; i++) {
+      paths[i] = PyUnicode_AsUTF8(PySequence_Fast_GET_ITEM(seq, i)); /* borrowed from the item, which seq holds */
+      if (paths[i] == NULL) {
+        PyMem_Free(paths);
+        Py_DECREF(seq);
+        return NULL;
+      }
+    }
+    opts.read_dictionary = paths;
+    opts.n_read_dictionary = (int32_t)k;
+  }
   qv_parquet_file *f = NULL;
   qv_error err;
   qv_status st;
   Py_BEGIN_ALLOW_THREADS st = qv_parquet_open_path(path, &opts, &f, &err);
-  Py_END_ALLOW_THREADS if (st != QV_OK) return raise_io(st, &err);
+  Py_END_ALLOW_THREADS PyMem_Free(paths);
+  Py_XDECREF(seq);
+  if (st == QV_ERR_NOT_FOUND) {
+    PyErr_SetString(PyExc_KeyError, err.message);
+    return NULL;
+  }
+  if (st != QV_OK) return raise_io(st, &err);
   PyObject *cap = PyCapsule_New(f, QVPY_PARQUET_CAPSULE, file_capsule_free);
   if (cap == NULL) qv_parquet_file_close(f);
   return cap;
@@ -113,6 +148,236 @@ static PyObject *f_read_row_group(PyObject *m, PyObject *args) {
   Py_END_ALLOW_THREADS PyMem_Free(fields);
   if (st != QV_OK) return qvpy_raise(st, &err);
   return qvpy_wrap_batch(b, false);
+}
+
+/* Predicates from a sequence of (column, op, value) tuples; value None,
+ * bool, int, float or bytes. A predicate whose constant does not fit
+ * (an int past int64) is left out: an AND without it only keeps more row
+ * groups. *keep holds the tuples (and so the bytes) alive. */
+static int predicates(PyObject *o, qv_parquet_predicate **out, int32_t *n, PyObject **keep) {
+  *out = NULL;
+  *n = 0;
+  *keep = NULL;
+  if (o == Py_None) return 0;
+  PyObject *seq = PySequence_Fast(o, "predicates must be a sequence of (column, op, value)");
+  if (seq == NULL) return -1;
+  Py_ssize_t k = PySequence_Fast_GET_SIZE(seq);
+  qv_parquet_predicate *p = PyMem_Calloc((size_t)(k ? k : 1), sizeof(qv_parquet_predicate));
+  if (p == NULL) {
+    Py_DECREF(seq);
+    PyErr_NoMemory();
+    return -1;
+  }
+  int32_t used = 0;
+  for (Py_ssize_t i = 0; i < k; i++) {
+    int column, op;
+    PyObject *value;
+    if (!PyArg_ParseTuple(PySequence_Fast_GET_ITEM(seq, i), "iiO", &column, &op, &value)) goto fail;
+    qv_parquet_predicate *q = &p[used];
+    q->column = column;
+    q->op = (qv_parquet_compare_op)op;
+    if (value == Py_None) {
+      q->kind = QV_PARQUET_VALUE_INT;
+    } else if (PyBool_Check(value)) {
+      q->kind = QV_PARQUET_VALUE_BOOL;
+      q->int_value = value == Py_True;
+    } else if (PyLong_Check(value)) {
+      int overflow = 0;
+      long long v = PyLong_AsLongLongAndOverflow(value, &overflow);
+      if (v == -1 && PyErr_Occurred()) goto fail;
+      if (overflow) continue;
+      q->kind = QV_PARQUET_VALUE_INT;
+      q->int_value = v;
+    } else if (PyFloat_Check(value)) {
+      q->kind = QV_PARQUET_VALUE_DOUBLE;
+      q->double_value = PyFloat_AsDouble(value);
+    } else if (PyBytes_Check(value)) {
+      q->kind = QV_PARQUET_VALUE_BYTES;
+      q->bytes = (const uint8_t *)PyBytes_AS_STRING(value);
+      q->bytes_len = PyBytes_GET_SIZE(value);
+    } else {
+      PyErr_SetString(PyExc_TypeError, "a predicate constant must be None, bool, int, float or bytes");
+      goto fail;
+    }
+    used++;
+  }
+  *out = p;
+  *n = used;
+  *keep = seq;
+  return 0;
+fail:
+  PyMem_Free(p);
+  Py_DECREF(seq);
+  return -1;
+}
+
+/* _parquet_row_group_may_match(cap, rg, predicates) -> bool */
+static PyObject *f_may_match(PyObject *m, PyObject *args) {
+  PyObject *cap, *preds_obj;
+  int rg;
+  if (!PyArg_ParseTuple(args, "OiO", &cap, &rg, &preds_obj)) return NULL;
+  qv_parquet_file *f = file_of(cap);
+  if (f == NULL) return NULL;
+  qv_parquet_predicate *p = NULL;
+  int32_t n = 0;
+  PyObject *keep = NULL;
+  if (predicates(preds_obj, &p, &n, &keep) < 0) return NULL;
+  bool may = true;
+  qv_error err;
+  qv_status st = qv_parquet_file_row_group_may_match(f, rg, p, n, &may, &err);
+  PyMem_Free(p);
+  Py_XDECREF(keep);
+  if (st != QV_OK) return qvpy_raise(st, &err);
+  return PyBool_FromLong(may);
+}
+
+/* _parquet_column_paths(cap) -> list of the leaf columns' dotted paths */
+static PyObject *f_column_paths(PyObject *m, PyObject *cap) {
+  qv_parquet_file *f = file_of(cap);
+  if (f == NULL) return NULL;
+  int32_t n = qv_parquet_file_num_columns(f);
+  PyObject *l = PyList_New(n);
+  if (l == NULL) return NULL;
+  for (int32_t i = 0; i < n; i++) {
+    PyObject *s = PyUnicode_DecodeUTF8(qv_parquet_file_column_path(f, i), (Py_ssize_t)strlen(qv_parquet_file_column_path(f, i)), "replace");
+    if (s == NULL) {
+      Py_DECREF(l);
+      return NULL;
+    }
+    PyList_SET_ITEM(l, i, s);
+  }
+  return l;
+}
+
+/* _parquet_column_index(cap, path) -> int (KeyError when absent) */
+static PyObject *f_column_index(PyObject *m, PyObject *args) {
+  PyObject *cap;
+  const char *path;
+  if (!PyArg_ParseTuple(args, "Os", &cap, &path)) return NULL;
+  qv_parquet_file *f = file_of(cap);
+  if (f == NULL) return NULL;
+  int32_t i = -1;
+  qv_error err;
+  qv_status st = qv_parquet_file_column_index(f, path, &i, &err);
+  if (st == QV_ERR_NOT_FOUND) {
+    PyErr_SetString(PyExc_KeyError, err.message);
+    return NULL;
+  }
+  if (st != QV_OK) return qvpy_raise(st, &err);
+  return PyLong_FromLong(i);
+}
+
+/* Scan options from Python lists; the int arrays are PyMem-allocated. */
+typedef struct scan_args {
+  qv_parquet_scan_options o;
+  int32_t *rgs, *cols, *fields;
+  qv_parquet_predicate *preds;
+  PyObject *keep;
+} scan_args;
+
+static void scan_args_free(scan_args *a) {
+  PyMem_Free(a->rgs);
+  PyMem_Free(a->cols);
+  PyMem_Free(a->fields);
+  PyMem_Free(a->preds);
+  Py_XDECREF(a->keep);
+}
+
+static int scan_args_parse(PyObject *rgs, PyObject *cols, PyObject *fields, PyObject *preds, scan_args *a) {
+  memset(a, 0, sizeof(*a));
+  int32_t n_rgs = 0, n_cols = 0, n_fields = 0, n_preds = 0;
+  if (int_list(rgs, "row_groups must be a sequence of ints", &a->rgs, &n_rgs) < 0 ||
+      int_list(cols, "columns must be a sequence of ints", &a->cols, &n_cols) < 0 ||
+      int_list(fields, "fields must be a sequence of ints", &a->fields, &n_fields) < 0 ||
+      predicates(preds, &a->preds, &n_preds, &a->keep) < 0) {
+    scan_args_free(a);
+    return -1;
+  }
+  a->o = (qv_parquet_scan_options){.row_groups = a->rgs, .n_row_groups = n_rgs, .columns = a->cols,
+                                   .n_columns = n_cols, .fields = a->fields, .n_fields = n_fields,
+                                   .predicates = a->preds, .n_predicates = n_preds};
+  return 0;
+}
+
+/* _parquet_scan(cap, row_groups, columns, fields, predicates) -> (Table, skipped) */
+static PyObject *f_scan(PyObject *m, PyObject *args) {
+  PyObject *cap, *rgs, *cols, *fields, *preds;
+  if (!PyArg_ParseTuple(args, "OOOOO", &cap, &rgs, &cols, &fields, &preds)) return NULL;
+  qv_parquet_file *f = file_of(cap);
+  if (f == NULL) return NULL;
+  scan_args a;
+  if (scan_args_parse(rgs, cols, fields, preds, &a) < 0) return NULL;
+  qv_table *t = NULL;
+  int32_t skipped = 0;
+  qv_error err;
+  qv_status st;
+  Py_BEGIN_ALLOW_THREADS st = qv_parquet_file_scan(f, &a.o, &t, &skipped, &err);
+  Py_END_ALLOW_THREADS scan_args_free(&a);
+  if (st != QV_OK) return qvpy_raise(st, &err);
+  PyObject *tab = qvpy_wrap_table(t, false);
+  if (tab == NULL) return NULL;
+  return Py_BuildValue("(Ni)", tab, (int)skipped);
+}
+
+/* The batch reader's capsule holds the file's capsule (its context) so
+ * the file outlives the reader. */
+#define QVPY_PARQUET_READER_CAPSULE "quiver.parquet_batch_reader"
+
+static void reader_capsule_free(PyObject *cap) {
+  qv_parquet_batch_reader *r = PyCapsule_GetPointer(cap, QVPY_PARQUET_READER_CAPSULE);
+  PyObject *file = PyCapsule_GetContext(cap);
+  qv_parquet_batch_reader_close(r);
+  Py_XDECREF(file);
+}
+
+/* _parquet_batch_reader(cap, row_groups, columns, fields, predicates) -> reader capsule */
+static PyObject *f_batch_reader(PyObject *m, PyObject *args) {
+  PyObject *cap, *rgs, *cols, *fields, *preds;
+  if (!PyArg_ParseTuple(args, "OOOOO", &cap, &rgs, &cols, &fields, &preds)) return NULL;
+  qv_parquet_file *f = file_of(cap);
+  if (f == NULL) return NULL;
+  scan_args a;
+  if (scan_args_parse(rgs, cols, fields, preds, &a) < 0) return NULL;
+  qv_parquet_batch_reader *r = NULL;
+  qv_error err;
+  qv_status st = qv_parquet_batch_reader_open(f, &a.o, &r, &err);
+  scan_args_free(&a);
+  if (st != QV_OK) return qvpy_raise(st, &err);
+  PyObject *rc = PyCapsule_New(r, QVPY_PARQUET_READER_CAPSULE, NULL);
+  if (rc == NULL) {
+    qv_parquet_batch_reader_close(r);
+    return NULL;
+  }
+  Py_INCREF(cap);
+  if (PyCapsule_SetContext(rc, cap) != 0 || PyCapsule_SetDestructor(rc, reader_capsule_free) != 0) {
+    Py_DECREF(cap);
+    qv_parquet_batch_reader_close(r);
+    Py_DECREF(rc);
+    return NULL;
+  }
+  return rc;
+}
+
+/* _parquet_batch_reader_next(reader) -> RecordBatch or None */
+static PyObject *f_batch_reader_next(PyObject *m, PyObject *rc) {
+  qv_parquet_batch_reader *r = PyCapsule_GetPointer(rc, QVPY_PARQUET_READER_CAPSULE);
+  if (r == NULL) return NULL;
+  qv_batch *b = NULL;
+  qv_error err;
+  qv_status st;
+  Py_BEGIN_ALLOW_THREADS st = qv_parquet_batch_reader_next(r, &b, &err);
+  Py_END_ALLOW_THREADS if (st != QV_OK) return qvpy_raise(st, &err);
+  if (b == NULL) Py_RETURN_NONE;
+  return qvpy_wrap_batch(b, false);
+}
+
+/* _parquet_batch_reader_info(reader) -> (Schema, skipped) */
+static PyObject *f_batch_reader_info(PyObject *m, PyObject *rc) {
+  qv_parquet_batch_reader *r = PyCapsule_GetPointer(rc, QVPY_PARQUET_READER_CAPSULE);
+  if (r == NULL) return NULL;
+  PyObject *s = qvpy_wrap_schema(qv_schema_retain((qv_schema *)qv_parquet_batch_reader_schema(r)));
+  if (s == NULL) return NULL;
+  return Py_BuildValue("(Ni)", s, (int)qv_parquet_batch_reader_row_groups_skipped(r));
 }
 
 static PyObject *f_schema(PyObject *m, PyObject *cap) {
@@ -236,5 +501,12 @@ PyMethodDef qvpy_parquet_functions[] = {
     {"_parquet_read_row_group", f_read_row_group, METH_VARARGS, NULL},
     {"_parquet_schema", f_schema, METH_O, NULL},
     {"_parquet_metadata", f_metadata, METH_O, NULL},
+    {"_parquet_row_group_may_match", f_may_match, METH_VARARGS, NULL},
+    {"_parquet_column_index", f_column_index, METH_VARARGS, NULL},
+    {"_parquet_column_paths", f_column_paths, METH_O, NULL},
+    {"_parquet_scan", f_scan, METH_VARARGS, NULL},
+    {"_parquet_batch_reader", f_batch_reader, METH_VARARGS, NULL},
+    {"_parquet_batch_reader_next", f_batch_reader_next, METH_O, NULL},
+    {"_parquet_batch_reader_info", f_batch_reader_info, METH_O, NULL},
     {NULL},
 };

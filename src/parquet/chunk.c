@@ -25,6 +25,8 @@ typedef struct page_ctx {
   int64_t page_index;
   const char *column;
   qv_error *err;
+  qv_buffer *region; /* the bytes pages are read from (zero-copy views point into it) */
+  int64_t base;      /* the file offset of region->data[0] */
 } page_ctx;
 
 void qv__pq_chunk_free(qv__pq_chunk *c) {
@@ -140,6 +142,30 @@ static int64_t count_present(const int16_t *def, int64_t n, int16_t max) {
   return k;
 }
 
+/* The whole chunk is this one page's n PLAIN fixed-width values, stored
+ * uncompressed in the region, no nulls, first value aligned: the values
+ * become a view of the region. */
+static bool try_zero_copy(page_ctx *p, int32_t encoding, const uint8_t *data, size_t len, int64_t n, int64_t levels) {
+  qv__pq_values *v = &p->out->values;
+  int32_t w = v->width;
+  bool fixed = v->physical == QV__PQ_INT32 || v->physical == QV__PQ_INT64 || v->physical == QV__PQ_FLOAT ||
+               v->physical == QV__PQ_DOUBLE;
+  if (!fixed || encoding != QV__PQ_ENC_PLAIN || p->region == NULL || v->count != 0 || p->out->n_levels != 0 ||
+      levels != p->cc->meta.num_values || n != levels || n <= 0 || ((uintptr_t)data % (uintptr_t)w) != 0)
+    return false;
+  const uint8_t *start = p->region->data;
+  if (data < start || (uint64_t)(data - start) > (uint64_t)p->region->size ||
+      (uint64_t)n * (uint64_t)w > len || (uint64_t)n * (uint64_t)w > (uint64_t)(p->region->size - (data - start)))
+    return false; /* decompressed (scratch), or short: the copying decoder reports it */
+  qv_buffer *view = NULL;
+  if (qv_buffer_view(p->region, data - start, n * w, &view, NULL) != QV_OK) return false;
+  qv_buffer_release(v->data);
+  v->data = view;
+  v->data_len = n * w;
+  v->count = n;
+  return true;
+}
+
 static qv_status decode_page_values(page_ctx *p, int32_t encoding, const uint8_t *data, size_t len, int64_t n) {
   if (encoding == QV__PQ_ENC_PLAIN_DICTIONARY || encoding == QV__PQ_ENC_RLE_DICTIONARY)
     return qv__pq_decode_dict_indices(&p->out->values, p->has_dict ? &p->dict : NULL, data, len, n, p->err);
@@ -178,7 +204,8 @@ static qv_status data_page(page_ctx *p, const qv__pq_page_header *h, const uint8
   if (rep && n > 0 && c->n_levels == 0 && rep[0] != 0)
     return qv_error_set(p->err, QV_ERR_INVALID_DATA, "the first repetition level of the chunk is %d, not 0", (int)rep[0]);
   int64_t present = def ? count_present(def, n, c->max_def) : n;
-  QV_RETURN_IF_ERROR(decode_page_values(p, h->encoding, values, values_len, present));
+  if (!try_zero_copy(p, h->encoding, values, values_len, present, n))
+    QV_RETURN_IF_ERROR(decode_page_values(p, h->encoding, values, values_len, present));
   c->n_levels += n;
   return QV_OK;
 }
@@ -197,13 +224,15 @@ static qv_status dict_page(page_ctx *p, const qv__pq_page_header *h, const uint8
                               p->err);
 }
 
-qv_status qv__pq_chunk_read(const uint8_t *file, size_t data_end, const qv__pq_column_chunk *cc,
+qv_status qv__pq_chunk_read(qv_buffer *region_buf, int64_t base, size_t data_end, const qv__pq_column_chunk *cc,
                             const qv__pq_schema_element *elem, int16_t max_def, int16_t max_rep,
                             const qv__pq_limits *limits, qv__pq_chunk *out, qv_error *err) {
   memset(out, 0, sizeof(*out));
+  const uint8_t *region = region_buf != NULL ? region_buf->data : NULL;
   out->max_def = max_def;
   out->max_rep = max_rep;
-  page_ctx p = {.cc = cc, .lim = limits, .out = out, .column = elem->name, .err = err};
+  page_ctx p = {.cc = cc, .lim = limits, .out = out, .column = elem->name, .err = err, .region = region_buf,
+                .base = base};
   const qv__pq_column_meta *m = &cc->meta;
   qv_status st = QV_OK;
   if (m->type != elem->type)
@@ -214,7 +243,8 @@ qv_status qv__pq_chunk_read(const uint8_t *file, size_t data_end, const qv__pq_c
   /* The up-front sizes are hints from the footer: a hostile footer could
    * claim many values, so they are capped by the file's size (16 levels per
    * byte); beyond that, buffers grow as pages arrive. */
-  const int64_t hint_cap = (int64_t)data_end * 16;
+  const int64_t region_len = (int64_t)data_end - base;
+  const int64_t hint_cap = region_len * 16;
   if (m->num_values > 0 && m->num_values <= limits->max_values && m->num_values <= hint_cap) {
     /* levels for the whole chunk at once (a hint: growth still works) */
     int64_t keep = out->n_levels;
@@ -225,10 +255,10 @@ qv_status qv__pq_chunk_read(const uint8_t *file, size_t data_end, const qv__pq_c
   }
   if (m->num_values > 0 && m->num_values <= limits->max_values && m->num_values <= hint_cap)
     qv__pq_values_reserve(&out->values, m->num_values,
-                          m->total_uncompressed_size < (int64_t)data_end * 64 ? m->total_uncompressed_size : 0);
+                          m->total_uncompressed_size < region_len * 64 ? m->total_uncompressed_size : 0);
   int64_t start = m->data_page_offset;
   if (m->dictionary_page_offset > 0 && m->dictionary_page_offset < start) start = m->dictionary_page_offset;
-  if (start < 4 || (uint64_t)start >= data_end)
+  if (start < 4 || start < base || (uint64_t)start >= data_end)
     QV_FAIL_GOTO(st, done, err, QV_ERR_INVALID_DATA, "column '%s': chunk offset %lld outside the file's %zu data bytes",
                  elem->name, (long long)start, data_end);
   /* total_compressed_size is not trusted as the end: some writers
@@ -245,7 +275,7 @@ qv_status qv__pq_chunk_read(const uint8_t *file, size_t data_end, const qv__pq_c
                    (long long)out->n_levels, (long long)m->num_values);
     qv__pq_page_header h;
     size_t hsize = 0;
-    st = qv__pq_page_header_decode(file + pos, (size_t)(end - pos), &h, &hsize, err);
+    st = qv__pq_page_header_decode(region + (pos - base), (size_t)(end - pos), &h, &hsize, err);
     if (st != QV_OK) {
       fail(&p, st);
       goto done;
@@ -256,7 +286,7 @@ qv_status qv__pq_chunk_read(const uint8_t *file, size_t data_end, const qv__pq_c
                                   (int)h.compressed_size, (long long)(end - pos)));
       goto done;
     }
-    const uint8_t *raw = file + pos;
+    const uint8_t *raw = region + (pos - base);
     pos += h.compressed_size;
     if (h.has_crc && limits->verify_crc) {
       uint32_t crc = (uint32_t)crc32(0L, raw, (uInt)h.compressed_size);

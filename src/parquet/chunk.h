@@ -15,6 +15,7 @@
 
 #include "parquet/decode.h"
 #include "parquet/metadata.h"
+#include "quiver/memory.h"
 
 typedef struct qv__pq_limits {
   int64_t max_page_size; /* decompressed bytes of one page */
@@ -32,9 +33,14 @@ typedef struct qv__pq_chunk {
   int16_t max_def, max_rep;
 } qv__pq_chunk;
 
-/* Reads column chunk `cc` of the file bytes file[0, data_end) (data_end: where
- * the footer starts). `name` is the column path for messages. */
-qv_status qv__pq_chunk_read(const uint8_t *file, size_t data_end, const qv__pq_column_chunk *cc,
+/* Reads column chunk `cc` from `region`, which holds the file's bytes from
+ * offset `base` up to offset `data_end` (exclusive; at most where the footer
+ * starts): the whole mapped file (base 0) or the chunk's bytes read with
+ * pread (base: the chunk's first byte). When the chunk is one PLAIN,
+ * uncompressed page of fixed-width values without nulls whose first value
+ * is aligned to its width, the values are a view of region_buf (zero-copy)
+ * instead of a copy. */
+qv_status qv__pq_chunk_read(qv_buffer *region_buf, int64_t base, size_t data_end, const qv__pq_column_chunk *cc,
                             const qv__pq_schema_element *elem, int16_t max_def, int16_t max_rep,
                             const qv__pq_limits *limits, qv__pq_chunk *out, qv_error *err);
 void qv__pq_chunk_free(qv__pq_chunk *c);

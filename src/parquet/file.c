@@ -12,10 +12,14 @@
  * a shared counter; every field's result lands in its own slot and the
  * error reported is the one of the lowest failing field, so results and
  * messages do not depend on scheduling. */
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/internal.h"
 #include "ipc/io.h"
@@ -25,20 +29,13 @@
 #include "parquet/codec.h"
 #include "parquet/format.h"
 #include "parquet/metadata.h"
+#include "parquet/projection.h"
 #include "parquet/schema.h"
+#include "parquet/stats_filter.h"
+#include "parquet/file.h"
 #include "quiver/parquet.h"
 
-struct qv_parquet_file {
-  qv_buffer *bytes;         /* the whole file (mapped or borrowed) */
-  size_t data_end;          /* where the footer starts */
-  qv__pq_file_meta meta;
-  qv__pq_schema tree;
-  qv_schema *schema;        /* what reads produce (ARROW:schema applied) */
-  qv_field **read_fields;   /* the type each field is assembled as (from the tree) */
-  char **paths;             /* dotted path per leaf */
-  qv__pq_limits limits;
-  int32_t threads;          /* 1 or 2 */
-};
+
 
 static int64_t or_default(int64_t v, int64_t d) { return v > 0 ? v : d; }
 
@@ -108,6 +105,108 @@ static qv_status leaf_paths(qv_parquet_file *f, qv_error *err) {
   return QV_OK;
 }
 
+/* Checks the 8-byte tail (footer length, magic) of a file of `size` bytes
+ * whose first 4 bytes are `head`; *footer_len receives the length. */
+static qv_status check_tail(const uint8_t *head, const uint8_t *tail, size_t size, int64_t max_meta,
+                            uint32_t *footer_len, qv_error *err) {
+  if (memcmp(tail + 4, QV__PQ_MAGIC_ENCRYPTED, 4) == 0)
+    return qv_error_set(err, QV_ERR_UNSUPPORTED,
+                        "Parquet file with an encrypted footer: Parquet modular encryption is not supported");
+  if (memcmp(tail + 4, QV__PQ_MAGIC, 4) != 0 || memcmp(head, QV__PQ_MAGIC, 4) != 0)
+    return qv_error_set(err, QV_ERR_INVALID_DATA, "not a Parquet file: the magic \"PAR1\" is missing at %s",
+                        memcmp(head, QV__PQ_MAGIC, 4) != 0 ? "the start" : "the end");
+  memcpy(footer_len, tail, 4);
+  if (*footer_len > size - 12)
+    return qv_error_set(err, QV_ERR_INVALID_DATA, "Parquet footer of %u bytes does not fit a file of %zu bytes",
+                        *footer_len, size);
+  if ((int64_t)*footer_len > max_meta)
+    return qv_error_set(err, QV_ERR_LIMIT, "Parquet footer of %u bytes exceeds the limit of %lld", *footer_len,
+                        (long long)max_meta);
+  return QV_OK;
+}
+
+/* Marks the leaves named by opts->read_dictionary (NULL when none). */
+static qv_status dictionary_mask(qv_parquet_file *f, const qv_parquet_read_options *opts, bool **out, qv_error *err) {
+  *out = NULL;
+  if (opts->n_read_dictionary <= 0 || opts->read_dictionary == NULL) return QV_OK;
+  bool *mask = qv__calloc((size_t)f->tree.n_leaves + 1, sizeof(bool));
+  QV_CHECK_ALLOC(mask, err);
+  for (int32_t i = 0; i < opts->n_read_dictionary; i++) {
+    int32_t c = -1;
+    qv_status st = qv_parquet_file_column_index(f, opts->read_dictionary[i], &c, err);
+    if (st != QV_OK) {
+      qv__free(mask);
+      qv_error_prefix(err, "read_dictionary: ");
+      return st;
+    }
+    mask[c] = true;
+  }
+  *out = mask;
+  return QV_OK;
+}
+
+static bool stores_arrow_schema(const qv_metadata *kv) {
+  for (int64_t i = 0; kv != NULL && i < kv->n; i++)
+    if (strcmp(kv->pairs[i].key, "ARROW:schema") == 0) return true;
+  return false;
+}
+
+/* read_dictionary and binary_type applied to the resolved schema's types. */
+static qv_status apply_read_types(qv_parquet_file *f, const qv_parquet_read_options *opts, qv_error *err) {
+  qv__pq_shape_rules rules = {0};
+  if (opts->binary_type == QV_PARQUET_BINARY_LARGE || opts->binary_type == QV_PARQUET_BINARY_VIEW) {
+    /* as pyarrow: binary_type gives way to a stored Arrow schema */
+    if (opts->ignore_arrow_schema || !stores_arrow_schema(f->meta.kv)) rules.binary_type = opts->binary_type;
+  } else if (opts->binary_type != QV_PARQUET_BINARY_DEFAULT) {
+    return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "Parquet: unknown binary_type %d", (int)opts->binary_type);
+  }
+  bool *dict = NULL;
+  QV_RETURN_IF_ERROR(dictionary_mask(f, opts, &dict, err));
+  rules.dictionary = dict;
+  if (dict == NULL && rules.binary_type == QV_PARQUET_BINARY_DEFAULT) return QV_OK;
+  qv_status st = QV_OK;
+  int32_t n = f->schema->n_fields;
+  qv_field **fs = qv__calloc((size_t)n + 1, sizeof(qv_field *));
+  if (fs == NULL) QV_FAIL_GOTO(st, done, err, QV_ERR_NO_MEMORY, "out of memory");
+  for (int32_t i = 0; i < n; i++) {
+    const qv_field *old = f->schema->fields[i];
+    qv_type *t = NULL;
+    QV_GOTO_IF_ERROR(st, qv__pq_reshape_type(f->tree.fields[i], old->type, &rules, &t, err), done);
+    st = qv_field_new(old->name, t, old->nullable, old->metadata, &fs[i], err);
+    qv_type_release(t);
+    if (st != QV_OK) goto done;
+  }
+  qv_schema *s = NULL;
+  QV_GOTO_IF_ERROR(st, qv_schema_new(fs, n, f->schema->metadata, &s, err), done);
+  qv_schema_release(f->schema);
+  f->schema = s;
+done:
+  for (int32_t i = 0; fs != NULL && i < n; i++) qv_field_release(fs[i]);
+  qv__free(fs);
+  qv__free(dict);
+  return st;
+}
+
+/* Everything after the footer bytes are in hand: decode, build, check. */
+static qv_status open_footer(qv_parquet_file *f, const uint8_t *footer, uint32_t footer_len,
+                             const qv_parquet_read_options *opts, qv_error *err) {
+  f->limits.max_page_size = or_default(opts->max_page_size, QV_PARQUET_DEFAULT_MAX_PAGE);
+  f->limits.max_values = or_default(opts->max_chunk_values, QV_PARQUET_DEFAULT_MAX_VALUES);
+  f->limits.max_bytes = or_default(opts->max_chunk_bytes, QV_PARQUET_DEFAULT_MAX_BYTES);
+  f->limits.verify_crc = !opts->skip_crc_check;
+  f->threads = opts->max_threads == 1 ? 1 : 2;
+  QV_RETURN_IF_ERROR(qv__pq_file_meta_decode(footer, footer_len, &f->meta, err));
+  if (f->meta.encrypted)
+    return qv_error_set(err, QV_ERR_UNSUPPORTED,
+                        "Parquet file with encrypted columns (plaintext footer): Parquet modular encryption is not supported");
+  QV_RETURN_IF_ERROR(qv__pq_schema_build(&f->meta, &f->tree, err));
+  QV_RETURN_IF_ERROR(leaf_paths(f, err));
+  QV_RETURN_IF_ERROR(check_layout(f, err));
+  QV_RETURN_IF_ERROR(
+      qv__pq_arrow_schema_resolve(f->tree.arrow, f->meta.kv, opts->ignore_arrow_schema, &f->schema, err));
+  return apply_read_types(f, opts, err);
+}
+
 static qv_status open_bytes(qv_buffer *bytes, const qv_parquet_read_options *opts, qv_parquet_file **out,
                             qv_error *err) {
   qv_parquet_read_options d = {0};
@@ -117,44 +216,60 @@ static qv_status open_bytes(qv_buffer *bytes, const qv_parquet_read_options *opt
   size_t size = (size_t)bytes->size;
   if (size < 12 || b == NULL)
     return qv_error_set(err, QV_ERR_INVALID_DATA, "not a Parquet file: %zu bytes (the smallest file has 12)", size);
-  if (memcmp(b + size - 4, QV__PQ_MAGIC_ENCRYPTED, 4) == 0)
-    return qv_error_set(err, QV_ERR_UNSUPPORTED,
-                        "Parquet file with an encrypted footer: Parquet modular encryption is not supported");
-  if (memcmp(b + size - 4, QV__PQ_MAGIC, 4) != 0 || memcmp(b, QV__PQ_MAGIC, 4) != 0)
-    return qv_error_set(err, QV_ERR_INVALID_DATA, "not a Parquet file: the magic \"PAR1\" is missing at %s",
-                        memcmp(b, QV__PQ_MAGIC, 4) != 0 ? "the start" : "the end");
   uint32_t footer_len;
-  memcpy(&footer_len, b + size - 8, 4);
-  int64_t max_meta = or_default(opts->max_metadata_size, QV_PARQUET_DEFAULT_MAX_METADATA);
-  if (footer_len > size - 12)
-    return qv_error_set(err, QV_ERR_INVALID_DATA, "Parquet footer of %u bytes does not fit a file of %zu bytes",
-                        footer_len, size);
-  if ((int64_t)footer_len > max_meta)
-    return qv_error_set(err, QV_ERR_LIMIT, "Parquet footer of %u bytes exceeds the limit of %lld", footer_len,
-                        (long long)max_meta);
+  QV_RETURN_IF_ERROR(check_tail(b, b + size - 8, size, or_default(opts->max_metadata_size, QV_PARQUET_DEFAULT_MAX_METADATA),
+                                &footer_len, err));
   qv_parquet_file *f = qv__calloc(1, sizeof(*f));
   QV_CHECK_ALLOC(f, err);
+  f->fd = -1;
   f->bytes = qv_buffer_retain(bytes);
   f->data_end = size - 8 - footer_len;
-  f->limits.max_page_size = or_default(opts->max_page_size, QV_PARQUET_DEFAULT_MAX_PAGE);
-  f->limits.max_values = or_default(opts->max_chunk_values, QV_PARQUET_DEFAULT_MAX_VALUES);
-  f->limits.max_bytes = or_default(opts->max_chunk_bytes, QV_PARQUET_DEFAULT_MAX_BYTES);
-  f->limits.verify_crc = !opts->skip_crc_check;
-  f->threads = opts->max_threads == 1 ? 1 : 2;
-  qv_status st = qv__pq_file_meta_decode(b + f->data_end, footer_len, &f->meta, err);
-  if (st != QV_OK) goto fail;
-  if (f->meta.encrypted)
-    QV_FAIL_GOTO(st, fail, err, QV_ERR_UNSUPPORTED,
-                 "Parquet file with encrypted columns (plaintext footer): Parquet modular encryption is not supported");
-  QV_GOTO_IF_ERROR(st, qv__pq_schema_build(&f->meta, &f->tree, err), fail);
-  QV_GOTO_IF_ERROR(st, leaf_paths(f, err), fail);
-  QV_GOTO_IF_ERROR(st, check_layout(f, err), fail);
-  QV_GOTO_IF_ERROR(st,
-                   qv__pq_arrow_schema_resolve(f->tree.arrow, f->meta.kv, opts->ignore_arrow_schema, &f->schema, err),
-                   fail);
+  qv_status st = open_footer(f, b + f->data_end, footer_len, opts, err);
+  if (st != QV_OK) {
+    qv_parquet_file_close(f);
+    return st;
+  }
+  *out = f;
+  return QV_OK;
+}
+
+/* pread mode: only the head, the tail and the footer are read now. */
+static qv_status open_pread(const char *path, const qv_parquet_read_options *opts, qv_parquet_file **out,
+                            qv_error *err) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return qv_error_set(err, QV_ERR_IO, "cannot open: %s", strerror(errno));
+  struct stat sb;
+  if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+    close(fd);
+    return qv_error_set(err, QV_ERR_IO, "use_pread needs a regular file");
+  }
+  size_t size = (size_t)sb.st_size;
+  uint8_t head[4], tail[8];
+  qv_parquet_file *f = NULL;
+  uint8_t *footer = NULL;
+  uint32_t footer_len = 0;
+  qv_status st = QV_OK;
+  if (size < 12) QV_FAIL_GOTO(st, fail, err, QV_ERR_INVALID_DATA, "not a Parquet file: %zu bytes (the smallest file has 12)", size);
+  QV_GOTO_IF_ERROR(st, qv__io_pread_full(fd, head, 4, 0, err), fail);
+  QV_GOTO_IF_ERROR(st, qv__io_pread_full(fd, tail, 8, (int64_t)size - 8, err), fail);
+  QV_GOTO_IF_ERROR(st, check_tail(head, tail, size, or_default(opts->max_metadata_size, QV_PARQUET_DEFAULT_MAX_METADATA),
+                                  &footer_len, err), fail);
+  f = qv__calloc(1, sizeof(*f));
+  footer = qv__malloc((size_t)footer_len + 1);
+  if (f == NULL || footer == NULL) QV_FAIL_GOTO(st, fail, err, QV_ERR_NO_MEMORY, "out of memory");
+  f->fd = fd;
+  fd = -1;
+  f->data_end = size - 8 - footer_len;
+  QV_GOTO_IF_ERROR(st, qv__io_pread_full(f->fd, footer, footer_len, (int64_t)f->data_end, err), fail);
+  /* the footer's byte strings (statistics) borrow these bytes */
+  f->footer_copy = footer;
+  footer = NULL;
+  QV_GOTO_IF_ERROR(st, open_footer(f, f->footer_copy, footer_len, opts, err), fail);
   *out = f;
   return QV_OK;
 fail:
+  if (fd >= 0) close(fd);
+  qv__free(footer);
   qv_parquet_file_close(f);
   return st;
 }
@@ -177,6 +292,11 @@ qv_status qv_parquet_open_path(const char *path, const qv_parquet_read_options *
                                qv_error *err) {
   if (path == NULL || out == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_parquet_open_path: NULL argument");
   *out = NULL;
+  if (opts != NULL && opts->use_pread) {
+    qv_status st = open_pread(path, opts, out, err);
+    if (st != QV_OK) qv_error_prefix(err, "%s: ", path);
+    return st;
+  }
   qv_buffer *b = NULL;
   QV_RETURN_IF_ERROR(qv__io_map_path(path, &b, err));
   qv_status st = open_bytes(b, opts, out, err);
@@ -194,6 +314,8 @@ void qv_parquet_file_close(qv_parquet_file *f) {
   qv__pq_schema_free(&f->tree);
   qv__pq_file_meta_free(&f->meta);
   qv_buffer_release(f->bytes);
+  if (f->fd >= 0) close(f->fd);
+  qv__free(f->footer_copy);
   qv__free(f);
 }
 
@@ -238,165 +360,48 @@ qv_status qv_parquet_file_column_chunk(const qv_parquet_file *f, int32_t rg, int
   return QV_OK;
 }
 
-static qv_status read_field(qv_parquet_file *f, int32_t rg, int32_t field, qv_array **out, qv_error *err) {
-  const qv__pq_node *node = f->tree.fields[field];
-  const qv__pq_row_group *g = &f->meta.row_groups[rg];
-  qv__pq_chunk *chunks = qv__calloc((size_t)node->n_leaves, sizeof(qv__pq_chunk));
-  QV_CHECK_ALLOC(chunks, err);
-  qv_status st = QV_OK;
-  int32_t done = 0;
-  qv_array *raw = NULL;
-  for (int32_t i = 0; i < node->n_leaves; i++) {
-    const qv__pq_node *leaf = f->tree.leaves[node->first_leaf + i];
-    const qv__pq_column_chunk *cc = &g->columns[leaf->column];
-    QV_GOTO_IF_ERROR(st,
-                     qv__pq_chunk_read(f->bytes->data, f->data_end, cc, leaf->elem, leaf->def_level, leaf->rep_level,
-                                       &f->limits, &chunks[i], err),
-                     done);
-    done++;
-  }
-  QV_GOTO_IF_ERROR(st, qv__pq_assemble(node, chunks, g->num_rows, &raw, err), done);
-  st = qv__pq_arrow_restore(raw, f->schema->fields[field]->type, out, err);
-done:
-  for (int32_t i = 0; i < done; i++) qv__pq_chunk_free(&chunks[i]);
-  qv__free(chunks);
-  qv_array_release(raw);
-  if (st != QV_OK) qv_error_prefix(err, "row group %d: ", (int)rg);
-  return st;
+const char *qv_parquet_file_column_path(const qv_parquet_file *f, int32_t column) {
+  return f != NULL && column >= 0 && column < f->tree.n_leaves ? f->paths[column] : NULL;
 }
 
-static qv_status projected_schema(qv_parquet_file *f, const int32_t *fields, int32_t n, qv_schema **out,
-                                  qv_error *err) {
-  if (fields == NULL) {
-    *out = qv_schema_retain(f->schema);
-    return QV_OK;
-  }
-  qv_field **fs = qv__calloc((size_t)n, sizeof(qv_field *));
-  QV_CHECK_ALLOC(fs, err);
-  for (int32_t i = 0; i < n; i++) {
-    if (fields[i] < 0 || fields[i] >= f->schema->n_fields) {
-      qv__free(fs);
-      return qv_error_set(err, QV_ERR_OUT_OF_RANGE, "Parquet: field index %d out of range (%d fields)", (int)fields[i],
-                          (int)f->schema->n_fields);
+qv_status qv_parquet_file_column_index(const qv_parquet_file *f, const char *path, int32_t *out, qv_error *err) {
+  if (f == NULL || path == NULL || out == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "NULL argument");
+  for (int32_t i = 0; i < f->tree.n_leaves; i++)
+    if (strcmp(f->paths[i], path) == 0) {
+      *out = i;
+      return QV_OK;
     }
-    fs[i] = f->schema->fields[fields[i]];
-  }
-  qv_status st = qv_schema_new(fs, n, f->schema->metadata, out, err);
-  qv__free(fs);
-  return st;
+  return qv_error_set(err, QV_ERR_NOT_FOUND, "Parquet: no leaf column '%s' in the file", path);
 }
 
-typedef struct field_pool {
-  qv_parquet_file *f;
-  int32_t rg;
-  const int32_t *fields;
-  int32_t count;
-  qv_array **cols;
-  atomic_int next;
-} field_pool;
-
-typedef struct field_worker {
-  field_pool *pool;
-  int32_t fail_i; /* lowest field index that failed (count: none) */
-  qv_status st;
-  qv_error err;
-} field_worker;
-
-static void work_fields(field_worker *w) {
-  field_pool *p = w->pool;
-  for (;;) {
-    int32_t i = atomic_fetch_add(&p->next, 1);
-    if (i >= p->count) return;
-    qv_error e;
-    qv_status st = read_field(p->f, p->rg, p->fields ? p->fields[i] : i, &p->cols[i], &e);
-    if (st != QV_OK && i < w->fail_i) {
-      w->fail_i = i;
-      w->st = st;
-      w->err = e;
-    }
-  }
-}
-
-static void *field_thread(void *arg) {
-  work_fields((field_worker *)arg);
-  return NULL;
-}
-
-/* Reads `count` fields into cols (on two threads when there are two or
- * more fields); on failure, the error of the lowest failing field. */
-static qv_status read_fields(qv_parquet_file *f, int32_t rg, const int32_t *fields, int32_t count, qv_array **cols,
-                             qv_error *err) {
-  field_pool pool = {.f = f, .rg = rg, .fields = fields, .count = count, .cols = cols};
-  atomic_init(&pool.next, 0);
-  field_worker ws[2];
-  for (int t = 0; t < 2; t++) {
-    ws[t].pool = &pool;
-    ws[t].fail_i = count;
-    ws[t].st = QV_OK;
-    qv_error_clear(&ws[t].err);
-  }
-  pthread_t th;
-  bool started = f->threads > 1 && count > 1 && pthread_create(&th, NULL, field_thread, &ws[1]) == 0;
-  work_fields(&ws[0]);
-  if (started) pthread_join(th, NULL);
-  int bad = -1;
-  for (int t = 0; t < 2; t++)
-    if (ws[t].st != QV_OK && (bad < 0 || ws[t].fail_i < ws[bad].fail_i)) bad = t;
-  if (bad < 0) return QV_OK;
-  if (err) *err = ws[bad].err;
-  return ws[bad].st;
-}
-
-static qv_status read_group(qv_parquet_file *f, int32_t rg, qv_schema *schema, const int32_t *fields, int32_t n,
-                            qv_batch **out, qv_error *err) {
+qv_status qv_parquet_file_row_group_may_match(const qv_parquet_file *f, int32_t rg, const qv_parquet_predicate *preds,
+                                              int32_t n, bool *out, qv_error *err) {
+  if (f == NULL || out == NULL || (preds == NULL && n > 0))
+    return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "NULL argument");
   if (rg < 0 || rg >= f->meta.n_row_groups)
     return qv_error_set(err, QV_ERR_OUT_OF_RANGE, "Parquet row group %d out of range (%d row groups)", (int)rg,
                         (int)f->meta.n_row_groups);
-  int32_t count = schema->n_fields;
-  qv_array **cols = qv__calloc((size_t)count, sizeof(qv_array *));
-  QV_CHECK_ALLOC(cols, err);
-  qv_status st = read_fields(f, rg, fields, count, cols, err);
-  if (st == QV_OK) st = qv_batch_new(schema, f->meta.row_groups[rg].num_rows, cols, NULL, out, err);
-  for (int32_t i = 0; i < count; i++) qv_array_release(cols[i]);
-  qv__free(cols);
-  return st;
-}
-
-qv_status qv_parquet_file_read_row_group(qv_parquet_file *f, int32_t rg, const int32_t *fields, int32_t n_fields,
-                                         qv_batch **out, qv_error *err) {
-  if (f == NULL || out == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "NULL argument");
-  *out = NULL;
-  qv_schema *schema = NULL;
-  QV_RETURN_IF_ERROR(projected_schema(f, fields, n_fields, &schema, err));
-  qv_status st = read_group(f, rg, schema, fields, n_fields, out, err);
-  qv_schema_release(schema);
-  return st;
-}
-
-qv_status qv_parquet_file_read_table(qv_parquet_file *f, const int32_t *row_groups, int32_t n_row_groups,
-                                     const int32_t *fields, int32_t n_fields, qv_table **out, qv_error *err) {
-  if (f == NULL || out == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "NULL argument");
-  *out = NULL;
-  int32_t n = row_groups ? n_row_groups : f->meta.n_row_groups;
-  if (n < 0) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "negative row group count");
-  qv_schema *schema = NULL;
-  QV_RETURN_IF_ERROR(projected_schema(f, fields, n_fields, &schema, err));
-  qv_batch **batches = qv__calloc((size_t)n, sizeof(qv_batch *));
-  qv_status st = QV_OK;
-  int32_t got = 0;
-  if (batches == NULL) QV_FAIL_GOTO(st, done, err, QV_ERR_NO_MEMORY, "out of memory");
+  *out = true;
+  const qv__pq_row_group *g = &f->meta.row_groups[rg];
   for (int32_t i = 0; i < n; i++) {
-    QV_GOTO_IF_ERROR(st, read_group(f, row_groups ? row_groups[i] : i, schema, fields, n_fields, &batches[i], err), done);
-    got++;
+    int32_t c = preds[i].column;
+    if (c < 0 || c >= f->tree.n_leaves)
+      return qv_error_set(err, QV_ERR_OUT_OF_RANGE, "Parquet predicate %d: column %d out of range (%d leaf columns)",
+                          (int)i, (int)c, (int)f->tree.n_leaves);
+    if ((unsigned)preds[i].op > QV_PARQUET_IS_NOT_NULL)
+      return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "Parquet predicate %d: unknown operator %d", (int)i,
+                          (int)preds[i].op);
   }
-  st = qv_table_new(schema, batches, n, out, err);
-done:
-  for (int32_t i = 0; i < got; i++) qv_batch_release(batches[i]);
-  qv__free(batches);
-  qv_schema_release(schema);
-  return st;
+  if (g->num_rows == 0 && n > 0) {
+    *out = false; /* no row to match */
+    return QV_OK;
+  }
+  for (int32_t i = 0; i < n && *out; i++) {
+    const qv__pq_node *leaf = f->tree.leaves[preds[i].column];
+    *out = qv__pq_stats_may_match(&g->columns[preds[i].column].meta, leaf->elem, leaf->rep_level > 0, &preds[i]);
+  }
+  return QV_OK;
 }
-
 qv_status qv_parquet_read_path(const char *path, const qv_parquet_read_options *opts, qv_table **out, qv_error *err) {
   if (out == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_parquet_read_path: NULL argument");
   *out = NULL;

@@ -25,9 +25,9 @@ typedef struct build_ctx {
   qv_error *err;
 } build_ctx;
 
-static void node_free(qv__pq_node *n) {
+void qv__pq_node_free(qv__pq_node *n) {
   if (n == NULL) return;
-  for (int32_t i = 0; i < n->n_children; i++) node_free(n->children[i]);
+  for (int32_t i = 0; i < n->n_children; i++) qv__pq_node_free(n->children[i]);
   qv__free(n->children);
   qv_field_release(n->field);
   qv__free(n);
@@ -177,7 +177,7 @@ static qv_status new_node(qv__pq_node_kind kind, qv__pq_node **out, qv_error *er
 static qv_status add_child(qv__pq_node *parent, qv__pq_node *child, qv_error *err) {
   qv__pq_node **c = qv__realloc(parent->children, sizeof(qv__pq_node *) * (size_t)(parent->n_children + 1));
   if (c == NULL) {
-    node_free(child);
+    qv__pq_node_free(child);
     return qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory (Parquet schema)");
   }
   parent->children = c;
@@ -347,7 +347,7 @@ done:
   *out = n;
   return QV_OK;
 fail:
-  node_free(n);
+  qv__pq_node_free(n);
   return st;
 }
 
@@ -386,7 +386,7 @@ fail:
 }
 
 void qv__pq_schema_free(qv__pq_schema *s) {
-  for (int32_t i = 0; i < s->n_fields; i++) node_free(s->fields[i]);
+  for (int32_t i = 0; i < s->n_fields; i++) qv__pq_node_free(s->fields[i]);
   qv__free(s->fields);
   qv__free(s->leaves);
   qv_schema_release(s->arrow);

@@ -48,6 +48,8 @@ typedef struct qv__pq_schema {
 
 qv_status qv__pq_schema_build(const qv__pq_file_meta *meta, qv__pq_schema *out, qv_error *err);
 void qv__pq_schema_free(qv__pq_schema *s);
+/* Frees a node and its subtree (fields released). Accepts NULL. */
+void qv__pq_node_free(qv__pq_node *n);
 
 /* The Arrow type of a leaf element (logical/converted annotation applied). */
 qv_status qv__pq_leaf_type(const qv__pq_schema_element *e, qv_type **out, qv_error *err);

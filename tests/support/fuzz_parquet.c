@@ -8,6 +8,8 @@
  * consumer of arrays (fuzz_consume.h). Limits are small so a hostile
  * header cannot make one iteration allocate much.
  */
+#include <stdio.h>
+
 #include "quiver/parquet.h"
 #include "quiver/table.h"
 #include "quiver/validate.h"
@@ -31,6 +33,75 @@ static int check_batch(qv_batch *b, uint64_t seed) {
     if (st != QV_OK) return FAIL("column %d of a row group read is structurally invalid: %s", (int)i, err.message);
   }
   return qv_fuzz_consume_batch(NAME, b, seed);
+}
+
+/* A scan of the last and the first leaf (nested projection) under a
+ * statistics predicate the seed picks, read with the batch reader. */
+static int scan_leaves(qv_parquet_file *f, int32_t n_col, const uint8_t *data, size_t size, uint64_t seed) {
+  qv_error err;
+  int32_t cols[2] = {n_col - 1, 0};
+  qv_parquet_predicate pred = {
+      .column = (int32_t)(seed % (uint64_t)n_col),
+      .op = (qv_parquet_compare_op)((seed >> 8) % 8),
+      .kind = (qv_parquet_value_kind)((seed >> 16) % 4),
+      .int_value = (int64_t)(seed >> 24) - (1 << 20),
+      .double_value = (double)(int64_t)(seed >> 24) / 7.0,
+      .bytes = data,
+      .bytes_len = (int64_t)(size < 8 ? size : 8),
+  };
+  qv_parquet_scan_options o = {.columns = cols, .n_columns = 2, .predicates = &pred, .n_predicates = 1};
+  qv_parquet_batch_reader *r = NULL;
+  qv_status st = qv_parquet_batch_reader_open(f, &o, &r, &err);
+  if (st != QV_OK) return qv_fuzz_check_error(NAME, st, &err, "qv_parquet_batch_reader_open");
+  int rc = 0;
+  for (int32_t i = 0; i < 64 && rc == 0; i++) {
+    qv_batch *b = NULL;
+    st = qv_parquet_batch_reader_next(r, &b, &err);
+    if (st != QV_OK) {
+      rc = qv_fuzz_check_error(NAME, st, &err, "qv_parquet_batch_reader_next");
+      break;
+    }
+    if (b == NULL) break;
+    rc = check_batch(b, seed);
+    qv_batch_release(b);
+  }
+  qv_parquet_batch_reader_close(r);
+  return rc;
+}
+
+/* The first row group again with binary_type and read_dictionary on the
+ * first leaf column. */
+static int reopen_with_read_types(const uint8_t *data, size_t size, uint64_t seed) {
+  qv_error err;
+  qv_parquet_file *f = NULL;
+  qv_parquet_read_options o = k_opts;
+  o.binary_type = (int32_t)(seed % 3);
+  o.ignore_arrow_schema = (seed >> 4) & 1;
+  qv_status st = qv_parquet_open_memory(data, size, &o, &f, &err);
+  if (st != QV_OK) return qv_fuzz_check_error(NAME, st, &err, "qv_parquet_open_memory (read types)");
+  int rc = 0;
+  qv_parquet_column_chunk_info info;
+  char path[256] = "";
+  if (qv_parquet_file_num_columns(f) > 0 && qv_parquet_file_column_chunk(f, 0, 0, &info, &err) == QV_OK)
+    snprintf(path, sizeof path, "%s", info.path);
+  qv_parquet_file_close(f);
+  f = NULL;
+  const char *paths[1] = {path};
+  o.read_dictionary = paths;
+  o.n_read_dictionary = 1;
+  st = qv_parquet_open_memory(data, size, &o, &f, &err);
+  if (st != QV_OK) /* a path longer than the copy names no column */
+    return st == QV_ERR_NOT_FOUND ? 0 : qv_fuzz_check_error(NAME, st, &err, "qv_parquet_open_memory (read_dictionary)");
+  qv_batch *b = NULL;
+  st = qv_parquet_file_read_row_group(f, 0, NULL, 0, &b, &err);
+  if (st != QV_OK) {
+    rc = qv_fuzz_check_error(NAME, st, &err, "qv_parquet_file_read_row_group (read types)");
+  } else {
+    rc = check_batch(b, seed);
+    qv_batch_release(b);
+  }
+  qv_parquet_file_close(f);
+  return rc;
 }
 
 int qv_fuzz_parquet(const uint8_t *data, size_t size) {
@@ -82,6 +153,8 @@ int qv_fuzz_parquet(const uint8_t *data, size_t size) {
       qv_table_release(t);
     }
   }
+  if (n_col > 0) rc = scan_leaves(f, n_col, data, size, seed);
+  if (rc == 0 && n_rg > 0) rc = reopen_with_read_types(data, size, seed);
 done:
   qv_parquet_file_close(f);
   return rc;
