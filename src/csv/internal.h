@@ -61,10 +61,21 @@ typedef struct qv__csv_dialect {
 
 /* The end of the block that starts at `start`: just past the first line
  * break at or after start + target that lies outside quotes (a line break
- * inside a quoted field belongs to the value), or n. Quote state is
- * tracked by the parity of quote characters since `start`, which must be a
- * record boundary. */
-int64_t qv__csv_block_end(const uint8_t *p, int64_t n, int64_t start, int64_t target, const qv__csv_dialect *d);
+ * inside a quoted field belongs to the value), or n when at_eof. Quote
+ * state is a guess from the parity of quote characters since `start`,
+ * which must be a record boundary (quotes inside unquoted fields throw it
+ * off; the tokenizer then fails and the caller recuts exactly). -1 when
+ * the end is not within p[0, n) and more input may follow (!at_eof),
+ * including a CR at n - 1 that may be the first half of a CRLF. */
+int64_t qv__csv_block_end(const uint8_t *p, int64_t n, int64_t start, int64_t target, const qv__csv_dialect *d,
+                          bool at_eof);
+/* The same cut found by walking the records exactly as the tokenizer reads
+ * them (a quote opens a quoted field only at a field's start): sequential,
+ * so used only where the guess failed or found no cut. When the input
+ * runs out first (!at_eof): the end of the last whole record seen, so a
+ * long record is left for the next block, or -1 when there is none. */
+int64_t qv__csv_record_end_exact(const uint8_t *p, int64_t n, int64_t start, int64_t target,
+                                 const qv__csv_dialect *d, bool at_eof);
 
 /* Splits block->data[0, size) into records and fields (blank lines are
  * ignored). Lines in messages count from line_base. QV_ERR_INVALID_DATA for
