@@ -166,7 +166,7 @@ qv_status qv__csv_value_error(const qv__csv_read_ctx *c, const qv__csv_block *b,
     qv_type_release(t);
   }
   char what[400];
-  snprintf(what, sizeof what, "the value '%s' is not a %s%s%s%s", shown, type, why ? " (" : "", why ? why : "",
+  snprintf(what, sizeof what, "the value '%s' is not of type %s%s%s%s", shown, type, why ? " (" : "", why ? why : "",
            why ? ")" : "");
   if (k->given == NULL && c->kinds_fixed) {
     const size_t len = strlen(what);

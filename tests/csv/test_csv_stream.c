@@ -230,13 +230,13 @@ static void test_later_values_that_do_not_fit_are_errors(void **state) {
   size_t at = (size_t)sprintf(text, "n,s\n");
   for (int i = 2; i < 40; i++) at += (size_t)sprintf(text + at, "%d,v%d\n", i, i);
   sprintf(text + at, "x1,v\n");
-  stream_fails(text, 16, QV_ERR_INVALID_DATA, "CSV line 40, column 1 ('n'): the value 'x1' is not a int64");
+  stream_fails(text, 16, QV_ERR_INVALID_DATA, "CSV line 40, column 1 ('n'): the value 'x1' is not of type int64");
   stream_fails(text, 16, QV_ERR_INVALID_DATA, "inferred from the first rows");
   /* A column of nulls first, a value later. */
   at = (size_t)sprintf(text, "n,e\n");
   for (int i = 2; i < 40; i++) at += (size_t)sprintf(text + at, "%d,\n", i);
   sprintf(text + at, "1,late\n");
-  stream_fails(text, 16, QV_ERR_INVALID_DATA, "CSV line 40, column 2 ('e'): the value 'late' is not a null");
+  stream_fails(text, 16, QV_ERR_INVALID_DATA, "CSV line 40, column 2 ('e'): the value 'late' is not of type null");
   /* Seconds first, a fraction later; naive first, a zone later. */
   at = (size_t)sprintf(text, "t\n");
   for (int i = 2; i < 40; i++) at += (size_t)sprintf(text + at, "2024-01-01 00:00:%02d\n", i);
@@ -357,8 +357,8 @@ static void test_column_types(void **state) {
   assert_string_equal(csvt_type(t, 0, type, sizeof type), "int8");
   qv_table_release(t);
   /* Values that do not fit: named by line and column, never wrapped. */
-  csvt_expect_error("a\n1\n300\n", 8, &o, QV_ERR_INVALID_DATA, "CSV line 3, column 1 ('a'): the value '300' is not a int8");
-  csvt_expect_error("b\n-1\n", 5, &o, QV_ERR_INVALID_DATA, "CSV line 2, column 1 ('b'): the value '-1' is not a uint64");
+  csvt_expect_error("a\n1\n300\n", 8, &o, QV_ERR_INVALID_DATA, "CSV line 3, column 1 ('a'): the value '300' is not of type int8");
+  csvt_expect_error("b\n-1\n", 5, &o, QV_ERR_INVALID_DATA, "CSV line 2, column 1 ('b'): the value '-1' is not of type uint64");
   csvt_expect_error("g\n2020-01-01 00:00:00\n", 21, &o, QV_ERR_INVALID_DATA, "expected a zone offset");
   csvt_expect_error("g\n2020-01-01 00:00:00.0001Z\n", 27, &o, QV_ERR_INVALID_DATA, "finer than the unit");
   csvt_expect_error("d\n\"\xff\"\n", 6, &o, QV_ERR_INVALID_DATA, "invalid UTF-8");
