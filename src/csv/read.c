@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -244,9 +245,20 @@ qv_status qv_csv_read_memory(const void *data, size_t size, const qv_csv_read_op
   return qv_csv_read_memory_ex(data, size, opts, out, NULL, err);
 }
 
-/* Reads fd to its end into a malloc'd buffer of at most `max` bytes. */
+/* Reads fd to its end into a malloc'd buffer of at most `max` bytes. A
+ * regular file's buffer is sized once from its length (no regrowth, no
+ * copies; one byte more to see that the end was reached). */
 static qv_status slurp(int fd, const char *what, int64_t max, char **out, size_t *size, qv_error *err) {
   size_t cap = 1 << 16, len = 0;
+  struct stat sb;
+  if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
+    const off_t at = lseek(fd, 0, SEEK_CUR);
+    const int64_t left = (int64_t)sb.st_size - (at > 0 ? (int64_t)at : 0);
+    if (left > max)
+      return qv_error_set(err, QV_ERR_LIMIT, "CSV input from %s is past the limit of %lld bytes (max_input_size)",
+                          what, (long long)max);
+    if (left >= 0) cap = (size_t)left + 1;
+  }
   char *buf = malloc(cap);
   QV_CHECK_ALLOC(buf, err);
   for (;;) {
