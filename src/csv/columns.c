@@ -272,3 +272,12 @@ done:
   free(fields);
   return st;
 }
+
+void qv__csv_block_keep_failure(qv__csv_block *b, qv_status st, const qv_error *e, int32_t col) {
+  const int64_t line = b->cell_line;
+  if (b->status != QV_OK && (b->error_line < line || (b->error_line == line && b->error_col <= col))) return;
+  b->status = st;
+  b->error = *e;
+  b->error_line = line;
+  b->error_col = col;
+}

@@ -139,6 +139,9 @@ qv_status qv__csv_kind_type(const qv__csv_column_kind *k, qv_type **out, qv_erro
 qv_status qv__csv_cell_error(const qv__csv_read_ctx *c, const qv__csv_block *b, int64_t r, int32_t col,
                              qv_error *err, const char *what) {
   const int64_t line = b->first_line + b->row_line[qv__csv_block_record(b, r)];
+  /* Bookkeeping of the pass, not data: the block object itself is never
+   * const (only the builders' view of it is). */
+  ((qv__csv_block *)b)->cell_line = line;
   return qv_error_set(err, QV_ERR_INVALID_DATA, "CSV line %lld, column %d ('%s'): %s", (long long)line, col + 1,
                       c->names[col], what);
 }

@@ -50,6 +50,12 @@ typedef struct qv__csv_block {
   int64_t n_data;
   qv_status status; /* a parallel pass's failure for this block */
   qv_error error;
+  /* Where `error` happened when it names a cell (line, 0-based column),
+   * so that of several failing columns the earliest cell is reported
+   * whatever the block size; cell_line is written by the cell error of
+   * the column being built (0: the error names no cell). */
+  int64_t error_line, cell_line;
+  int32_t error_col;
 } qv__csv_block;
 
 /* The dialect the tokenizer needs. */

@@ -45,9 +45,15 @@ static void infer_build_task(void *ctx, int64_t i) {
   pass_ctx *p = ctx;
   qv__csv_block *b = &p->c->blocks[i];
   const int32_t n_cols = p->c->n_cols;
-  for (int32_t col = 0; col < n_cols && b->status == QV_OK; col++)
-    b->status = qv__csv_block_column(p->c, b, col, &p->kinds[i * n_cols + col], &p->arrays[i * n_cols + col],
-                                     &b->error);
+  b->status = QV_OK;
+  b->error_line = INT64_MAX;
+  for (int32_t col = 0; col < n_cols; col++) {
+    qv_error e;
+    b->cell_line = 0;
+    const qv_status st =
+        qv__csv_block_column(p->c, b, col, &p->kinds[i * n_cols + col], &p->arrays[i * n_cols + col], &e);
+    if (st != QV_OK) qv__csv_block_keep_failure(b, st, &e, col);
+  }
 }
 
 /* Rebuilds the columns of block i whose own kind is not the column's
@@ -57,12 +63,17 @@ static void rebuild_task(void *ctx, int64_t i) {
   pass_ctx *p = ctx;
   qv__csv_block *b = &p->c->blocks[i];
   const int32_t n_cols = p->c->n_cols;
-  for (int32_t col = 0; col < n_cols && b->status == QV_OK; col++) {
+  b->status = QV_OK;
+  b->error_line = INT64_MAX;
+  for (int32_t col = 0; col < n_cols; col++) {
     const qv__csv_column_kind *mine = &p->kinds[i * n_cols + col], *final = &p->final_kinds[col];
     if (mine->kind == final->kind && mine->zoned == final->zoned && mine->nanos == final->nanos) continue;
     qv_array_release(p->arrays[i * n_cols + col]);
     p->arrays[i * n_cols + col] = NULL;
-    b->status = qv__csv_build_block_column(p->c, b, col, final, &p->arrays[i * n_cols + col], &b->error);
+    qv_error e;
+    b->cell_line = 0;
+    const qv_status st = qv__csv_build_block_column(p->c, b, col, final, &p->arrays[i * n_cols + col], &e);
+    if (st != QV_OK) qv__csv_block_keep_failure(b, st, &e, col);
   }
 }
 

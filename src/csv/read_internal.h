@@ -107,7 +107,13 @@ qv_status qv__csv_block_column(const qv__csv_read_ctx *c, const qv__csv_block *b
  * known to fit). Errors name the line and the column. */
 qv_status qv__csv_build_block_column(const qv__csv_read_ctx *c, const qv__csv_block *b, int32_t col,
                                      const qv__csv_column_kind *k, qv_array **out, qv_error *err);
-/* "CSV line L, column C ('name'): <what>" for data record r of block b. */
+/* Keeps a column's failure (st, e) as block b's error unless an earlier
+ * cell's (by line, then column) is kept already. Reset b->status and
+ * b->error_line (INT64_MAX) before the pass, b->cell_line (0) before each
+ * column. */
+void qv__csv_block_keep_failure(qv__csv_block *b, qv_status st, const qv_error *e, int32_t col);
+/* "CSV line L, column C ('name'): <what>" for data record r of block b;
+ * records the line in b->cell_line. */
 qv_status qv__csv_cell_error(const qv__csv_read_ctx *c, const qv__csv_block *b, int64_t r, int32_t col,
                              qv_error *err, const char *what);
 /* The value of record r that is not a `k` (why: what was expected, or

@@ -137,10 +137,15 @@ static void build_task(void *ctx, int64_t i) {
   qv__csv_read_ctx *c = &p->r->c;
   qv__csv_block *b = &c->blocks[i];
   const int32_t n_cols = c->n_cols;
-  for (int32_t col = 0; col < n_cols && b->status == QV_OK; col++) {
+  b->status = QV_OK;
+  b->error_line = INT64_MAX;
+  for (int32_t col = 0; col < n_cols; col++) {
     qv__csv_column_kind *k = &p->kinds[i * n_cols + col];
     if (c->kinds_fixed) *k = p->r->kinds[col];
-    b->status = qv__csv_block_column(c, b, col, k, &p->arrays[i * n_cols + col], &b->error);
+    qv_error e;
+    b->cell_line = 0;
+    const qv_status st = qv__csv_block_column(c, b, col, k, &p->arrays[i * n_cols + col], &e);
+    if (st != QV_OK) qv__csv_block_keep_failure(b, st, &e, col);
   }
 }
 
@@ -151,12 +156,17 @@ static void rebuild_task(void *ctx, int64_t i) {
   qv__csv_read_ctx *c = &p->r->c;
   qv__csv_block *b = &c->blocks[i];
   const int32_t n_cols = c->n_cols;
-  for (int32_t col = 0; col < n_cols && b->status == QV_OK; col++) {
+  b->status = QV_OK;
+  b->error_line = INT64_MAX;
+  for (int32_t col = 0; col < n_cols; col++) {
     const qv__csv_column_kind *mine = &p->kinds[i * n_cols + col], *final = &p->r->kinds[col];
     if (mine->kind == final->kind && mine->zoned == final->zoned && mine->nanos == final->nanos) continue;
     qv_array_release(p->arrays[i * n_cols + col]);
     p->arrays[i * n_cols + col] = NULL;
-    b->status = qv__csv_build_block_column(c, b, col, final, &p->arrays[i * n_cols + col], &b->error);
+    qv_error e;
+    b->cell_line = 0;
+    const qv_status st = qv__csv_build_block_column(c, b, col, final, &p->arrays[i * n_cols + col], &e);
+    if (st != QV_OK) qv__csv_block_keep_failure(b, st, &e, col);
   }
 }
 
