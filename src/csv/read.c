@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -302,11 +303,34 @@ static qv_status slurp(int fd, const char *what, int64_t max, char **out, size_t
   return QV_OK;
 }
 
+/* A regular file read from its start is mapped (MAP_POPULATE: its pages
+ * come from the page cache at once) instead of copied: the copy and the
+ * zeroed pages it needs were a quarter of a read's time. The table owns
+ * no part of the input (values are parsed, strings copied), so the
+ * mapping ends with the read. Like the IPC path readers, a file truncated
+ * by another process during the read faults (SIGBUS). */
+static bool map_file(int fd, int64_t max, const uint8_t **out, size_t *size) {
+  struct stat sb;
+  if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 0 || (int64_t)sb.st_size > max) return false;
+  if (lseek(fd, 0, SEEK_CUR) != 0) return false;
+  void *p = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+  if (p == MAP_FAILED) return false;
+  *out = p;
+  *size = (size_t)sb.st_size;
+  return true;
+}
+
 static qv_status read_fd_named(int fd, const char *what, const qv_csv_read_options *opts, qv_table **out,
                                qv_error *err) {
   const int64_t max = (opts && opts->max_input_size > 0) ? opts->max_input_size : QV_CSV_DEFAULT_MAX_INPUT;
-  char *buf = NULL;
+  const uint8_t *mapped = NULL;
   size_t size = 0;
+  if (map_file(fd, max, &mapped, &size)) {
+    qv_status st = qv_csv_read_memory(mapped, size, opts, out, err);
+    munmap((void *)mapped, size);
+    return st;
+  }
+  char *buf = NULL;
   QV_RETURN_IF_ERROR(slurp(fd, what, max, &buf, &size, err));
   qv_status st = qv_csv_read_memory(buf, size, opts, out, err);
   free(buf);
