@@ -34,7 +34,7 @@ static qv_status chunked_read(void *ctx, void *buf, size_t cap, size_t *got, qv_
   size_t k = c->n - c->at;
   if (k > cap) k = cap;
   if (k > c->chunk) k = c->chunk;
-  memcpy(buf, c->text + c->at, k);
+  if (k > 0) memcpy(buf, c->text + c->at, k);
   c->at += k;
   *got = k;
   return QV_OK;

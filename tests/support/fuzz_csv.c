@@ -114,7 +114,7 @@ static qv_status drip_read(void *ctx, void *buf, size_t cap, size_t *got, qv_err
   size_t k = d->size - d->at;
   if (k > cap) k = cap;
   if (k > d->chunk) k = d->chunk;
-  memcpy(buf, d->data + d->at, k);
+  if (k > 0) memcpy(buf, d->data + d->at, k);
   d->at += k;
   *got = k;
   return QV_OK;
