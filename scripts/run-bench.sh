@@ -20,7 +20,8 @@
 #     figure is its alone. Rounds alternate the implementations so a slow
 #     spell of this shared 2-core machine does not land on one side only;
 #   - once: every other bench_* binary of the build (builder appends,
-#     C Data export/import per column).
+#     C Data export/import per column), then bench/csv_bench.py (CSV read
+#     and write of a 1 GB file, QV_CSV_BENCH_MB to change the size).
 # Each program prints medians of QV_BENCH_RUNS (default 7) runs as result
 # lines (bench/bench_util.h); bench/report.py takes the median over rounds
 # and prints the table. Raw lines: build/bench/results.txt; programs' other
@@ -133,6 +134,17 @@ for b in "$BUILD"/bench/bench_*; do
     *) note "$(basename "$b")"; run "$b" ;;
   esac
 done
+
+# ---- CSV read and write against pyarrow and polars (issue 14): a 1 GB file
+# by default (QV_CSV_BENCH_MB; made once with pyarrow, cached under
+# build/bench/); needs the quiver module in the venv (scripts/run-pytest.sh
+# installs it)
+if [ "$HAVE_PY" = 1 ] && "$PY" -c 'import quiver.csv' 2>>"$LOG"; then
+  note "CSV read/write (${QV_CSV_BENCH_MB:-1000} MB)"
+  run "$PY" bench/csv_bench.py --mb "${QV_CSV_BENCH_MB:-1000}" --runs 3
+else
+  note "no quiver module in $VENV: the CSV figures are left out"
+fi
 
 # ---- the table
 echo

@@ -19,8 +19,15 @@
  * "N/A", "n/a", "#N/A", ...) make a slot null in every column type except
  * string, where they are the text itself (as pyarrow does by default).
  *
- * The whole input is held in memory (bounded by max_input_size); there is
- * no streaming batch reader yet.
+ * qv_csv_read_* hold the whole input in memory (bounded by max_input_size).
+ * qv_csv_reader streams: it reads a path, an fd (a pipe, stdin), a read
+ * callback or memory a few blocks at a time with bounded memory, infers
+ * the types from its first blocks (as pyarrow's open_csv does) and
+ * reports a later value that does not fit them as an error naming its
+ * line and column, never as a silently wrong value.
+ *
+ * column_types gives a column its type instead of inferring it (pyarrow's
+ * ConvertOptions.column_types).
  *
  * Errors name the line (1-based, counting the line breaks inside quoted
  * fields), the column (1-based, and its name) and what was expected, e.g.
@@ -83,7 +90,27 @@ typedef struct qv_csv_read_options {
   /* Threads that parse blocks: 0 = every online CPU (at most 8), 1 = the
    * calling thread only. */
   int32_t n_threads;
+  /* Explicit column types (pyarrow's ConvertOptions.column_types): the
+   * column named column_type_names[i] is read as column_types[i] (both
+   * borrowed) instead of an inferred type; names that are not columns are
+   * ignored, as in pyarrow. Types with a CSV text form: null, bool,
+   * int8..int64, uint8..uint64, float32, float64, date32, date64,
+   * timestamp (any unit; with a zone the values must carry Z or an offset,
+   * without one they must not), string, large_string, binary,
+   * large_binary; others QV_ERR_NOT_IMPLEMENTED naming the column. A value
+   * that does not fit is QV_ERR_INVALID_DATA naming line and column. */
+  const char *const *column_type_names;
+  const struct qv_type *const *column_types;
+  int32_t n_column_types;
+  /* qv_csv_reader: most bytes one record (with the line breaks inside its
+   * quoted fields) may span before the reader gives up with QV_ERR_LIMIT,
+   * which bounds the memory a malformed input (an unclosed quote, a
+   * binary file, a 1 GB line) can take. 0 = QV_CSV_DEFAULT_MAX_RECORD. */
+  int64_t max_record_size;
 } qv_csv_read_options;
+
+/* Default max_record_size of the streaming reader (64 MiB). */
+#define QV_CSV_DEFAULT_MAX_RECORD ((int64_t)64 << 20)
 
 /* Default block size (1 MiB, as pyarrow's). */
 #define QV_CSV_DEFAULT_BLOCK_SIZE ((int64_t)1 << 20)
@@ -110,6 +137,48 @@ QV_API qv_status qv_csv_read_path(const char *path, const qv_csv_read_options *o
                                   qv_error *err);
 /* Same, reading an open fd to its end (a pipe, stdin); the fd stays open. */
 QV_API qv_status qv_csv_read_fd(int fd, const qv_csv_read_options *opts, qv_table **out, qv_error *err);
+
+/* ---- Streaming reader ---- */
+
+typedef struct qv_csv_reader qv_csv_reader;
+
+/* Reads `size` bytes of input into buf (at most `cap`), setting *got (0 =
+ * the end of input). Called by the thread that calls qv_csv_reader_open
+ * and _next, never by the parsing threads. */
+typedef qv_status (*qv_csv_read_fn)(void *ctx, void *buf, size_t cap, size_t *got, qv_error *err);
+
+/* Opens a streaming reader: reads and parses the first blocks (up to
+ * n_threads blocks of block_size bytes, plus the header), infers the
+ * schema from them, and keeps their batches for _next. Memory stays about
+ * 2 x n_threads x block_size plus the longest record, whatever the input's
+ * size. Options as for qv_csv_read_memory (max_input_size is ignored: a
+ * stream has no size; max_record_size caps one record). Caller owns *out
+ * (qv_csv_reader_free). Errors as qv_csv_read_memory, for the first blocks.
+ *   _memory: `data` is borrowed and must outlive the reader;
+ *   _path:   the file is opened and closed by the reader;
+ *   _fd:     read to its end (a pipe, stdin, a socket); not closed;
+ *   _callback: bytes from read(ctx, ...). */
+QV_API qv_status qv_csv_reader_open_memory(const void *data, size_t size, const qv_csv_read_options *opts,
+                                           qv_csv_reader **out, qv_error *err);
+QV_API qv_status qv_csv_reader_open_path(const char *path, const qv_csv_read_options *opts, qv_csv_reader **out,
+                                         qv_error *err);
+QV_API qv_status qv_csv_reader_open_fd(int fd, const qv_csv_read_options *opts, qv_csv_reader **out,
+                                       qv_error *err);
+QV_API qv_status qv_csv_reader_open_callback(qv_csv_read_fn read, void *ctx, const qv_csv_read_options *opts,
+                                             qv_csv_reader **out, qv_error *err);
+/* The schema (borrowed; valid while the reader lives). */
+QV_API qv_schema *qv_csv_reader_schema(const qv_csv_reader *r);
+/* The next batch (one per block of input; caller owns it), or *out = NULL
+ * at the end. A value that does not fit its column's type (inferred from
+ * the first blocks, or given) is QV_ERR_INVALID_DATA naming the line, the
+ * column and the type; a malformed record likewise; a record longer than
+ * max_record_size QV_ERR_LIMIT. After an error the reader stays failed
+ * (every later call returns the same error). */
+QV_API qv_status qv_csv_reader_next(qv_csv_reader *r, qv_batch **out, qv_error *err);
+/* What the reader saw so far (data rows handed out and skipped). */
+QV_API void qv_csv_reader_stats(const qv_csv_reader *r, qv_csv_read_stats *out);
+/* Frees the reader (batches already returned stay valid). Accepts NULL. */
+QV_API void qv_csv_reader_free(qv_csv_reader *r);
 
 /* Writing options. A zeroed struct (or NULL) means the defaults. */
 typedef struct qv_csv_write_options {

@@ -30,6 +30,7 @@ extern PyMethodDef qvpy_ipc_stream_functions[];
 extern PyMethodDef qvpy_from_buffers_functions[];
 extern PyMethodDef qvpy_shm_functions[];
 extern PyMethodDef qvpy_textio_functions[];
+extern PyMethodDef qvpy_csv_stream_functions[];
 extern PyMethodDef qvpy_compute_relational_functions[];
 extern PyMethodDef qvpy_flight_functions[];
 extern PyMethodDef qvpy_parquet_write_functions[];
@@ -132,7 +133,7 @@ PyMODINIT_FUNC PyInit__quiver(void) {
       PyModule_AddFunctions(mod, qvpy_ipc_stream_functions) < 0 ||
       PyModule_AddFunctions(mod, qvpy_from_buffers_functions) < 0 ||
       PyModule_AddFunctions(mod, qvpy_shm_functions) < 0 ||
-      PyModule_AddFunctions(mod, qvpy_textio_functions) < 0 ||
+      PyModule_AddFunctions(mod, qvpy_textio_functions) < 0 || PyModule_AddFunctions(mod, qvpy_csv_stream_functions) < 0 ||
       PyModule_AddFunctions(mod, qvpy_compute_relational_functions) < 0 ||
       PyModule_AddFunctions(mod, qvpy_flight_functions) < 0 ||
       PyModule_AddFunctions(mod, qvpy_parquet_write_functions) < 0 ||

@@ -7,7 +7,7 @@
  */
 #include "qvpy.h"
 
-#include "quiver/csv.h"
+#include "csv_args.h"
 #include "quiver/jsonl.h"
 
 /* A list of str -> a NULL-terminated array of UTF-8 pointers borrowed from
@@ -56,37 +56,90 @@ static int one_char(PyObject *o, char *out, const char *what) {
   return 0;
 }
 
-/* _csv_read(source: bytes path or buffer, is_path, delimiter, quote or None,
- *           no_header, column_names, skip_rows, null_values, true_values,
- *           false_values, skip_invalid_rows, max_input_size) -> Table */
-static PyObject *f_csv_read(PyObject *m, PyObject *args) {
-  PyObject *source, *delim_obj, *quote_obj, *names_obj, *nulls_obj, *trues_obj, *falses_obj;
-  int is_path, no_header, skip_invalid;
-  long long skip_rows, max_input;
-  if (!PyArg_ParseTuple(args, "OpOOpOLOOOpL", &source, &is_path, &delim_obj, &quote_obj, &no_header, &names_obj,
-                        &skip_rows, &nulls_obj, &trues_obj, &falses_obj, &skip_invalid, &max_input))
-    return NULL;
-  qv_csv_read_options o = QV_CSV_READ_OPTIONS_DEFAULT;
-  if (one_char(delim_obj, &o.delimiter, "delimiter") < 0) return NULL;
-  if (quote_obj == Py_None) o.no_quoting = true;
-  else if (one_char(quote_obj, &o.quote, "quote_char") < 0) return NULL;
-  o.no_header = no_header != 0;
-  o.skip_rows = skip_rows;
-  o.skip_invalid_rows = skip_invalid != 0;
-  o.max_input_size = max_input;
-  const char **names = NULL, **nulls = NULL, **trues = NULL, **falses = NULL;
-  PyObject *result = NULL;
-  if (string_list(names_obj, &names, &o.n_column_names, "column_names") < 0 ||
-      string_list(nulls_obj, &nulls, &o.n_null_values, "null_values") < 0 ||
-      string_list(trues_obj, &trues, &o.n_true_values, "true_values") < 0 ||
-      string_list(falses_obj, &falses, &o.n_false_values, "false_values") < 0)
-    goto done;
-  o.column_names = names;
+void qvpy_csv_args_free(qvpy_csv_args *a) {
+  PyMem_Free(a->names);
+  PyMem_Free(a->nulls);
+  PyMem_Free(a->trues);
+  PyMem_Free(a->falses);
+  PyMem_Free(a->type_names);
+  PyMem_Free(a->types);
+  for (int i = 0; i < 5; i++) Py_CLEAR(a->refs[i]);
+  memset(a, 0, sizeof *a);
+}
+
+/* column_types: a list of (name: str, type: quiver.DataType) or None. */
+static int type_list(PyObject *list, qvpy_csv_args *a) {
+  if (list == Py_None) return 0;
+  if (!PyList_Check(list) || PyList_GET_SIZE(list) > INT32_MAX)
+    return PyErr_Format(PyExc_TypeError, "column_types must be a list of (name, DataType)"), -1;
+  const Py_ssize_t n = PyList_GET_SIZE(list);
+  a->type_names = PyMem_Calloc((size_t)n + 1, sizeof *a->type_names);
+  a->types = PyMem_Calloc((size_t)n + 1, sizeof *a->types);
+  if (a->type_names == NULL || a->types == NULL) return PyErr_NoMemory(), -1;
+  for (Py_ssize_t i = 0; i < n; i++) {
+    PyObject *item = PyList_GET_ITEM(list, i);
+    if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 2 || !PyUnicode_Check(PyTuple_GET_ITEM(item, 0)))
+      return PyErr_Format(PyExc_TypeError, "column_types must be a list of (name, DataType)"), -1;
+    a->type_names[i] = PyUnicode_AsUTF8(PyTuple_GET_ITEM(item, 0));
+    a->types[i] = qvpy_as_type(PyTuple_GET_ITEM(item, 1), "a column type");
+    if (a->type_names[i] == NULL || a->types[i] == NULL) return -1;
+  }
+  a->o.column_type_names = a->type_names;
+  a->o.column_types = a->types;
+  a->o.n_column_types = (int32_t)n;
+  return 0;
+}
+
+/* Parses (delimiter, quote or None, no_header, column_names, skip_rows,
+ * null_values, true_values, false_values, skip_invalid_rows,
+ * max_input_size, block_size, n_threads, column_types, max_record_size). */
+int qvpy_csv_args_parse(PyObject *args, qvpy_csv_args *a) {
+  memset(a, 0, sizeof *a);
+  PyObject *delim_obj, *quote_obj, *names_obj, *nulls_obj, *trues_obj, *falses_obj, *types_obj;
+  int no_header, skip_invalid, n_threads;
+  long long skip_rows, max_input, block_size, max_record;
+  if (!PyArg_ParseTuple(args, "OOpOLOOOpLLiOL", &delim_obj, &quote_obj, &no_header, &names_obj, &skip_rows,
+                        &nulls_obj, &trues_obj, &falses_obj, &skip_invalid, &max_input, &block_size, &n_threads,
+                        &types_obj, &max_record))
+    return -1;
+  qv_csv_read_options *o = &a->o;
+  if (one_char(delim_obj, &o->delimiter, "delimiter") < 0) return -1;
+  if (quote_obj == Py_None) o->no_quoting = true;
+  else if (one_char(quote_obj, &o->quote, "quote_char") < 0) return -1;
+  o->no_header = no_header != 0;
+  o->skip_rows = skip_rows;
+  o->skip_invalid_rows = skip_invalid != 0;
+  o->max_input_size = max_input;
+  o->block_size = block_size;
+  o->n_threads = n_threads;
+  o->max_record_size = max_record;
+  PyObject *lists[5] = {names_obj, nulls_obj, trues_obj, falses_obj, types_obj};
+  for (int i = 0; i < 5; i++) a->refs[i] = Py_NewRef(lists[i]);
+  if (string_list(names_obj, &a->names, &o->n_column_names, "column_names") < 0 ||
+      string_list(nulls_obj, &a->nulls, &o->n_null_values, "null_values") < 0 ||
+      string_list(trues_obj, &a->trues, &o->n_true_values, "true_values") < 0 ||
+      string_list(falses_obj, &a->falses, &o->n_false_values, "false_values") < 0 || type_list(types_obj, a) < 0) {
+    qvpy_csv_args_free(a);
+    return -1;
+  }
+  o->column_names = a->names;
   /* An empty list given (not None) means "no markers at all". */
   static const char *const k_none[] = {NULL};
-  o.null_values = nulls ? nulls : (nulls_obj != Py_None ? k_none : NULL);
-  o.true_values = trues ? trues : (trues_obj != Py_None ? k_none : NULL);
-  o.false_values = falses ? falses : (falses_obj != Py_None ? k_none : NULL);
+  o->null_values = a->nulls ? a->nulls : (nulls_obj != Py_None ? k_none : NULL);
+  o->true_values = a->trues ? a->trues : (trues_obj != Py_None ? k_none : NULL);
+  o->false_values = a->falses ? a->falses : (falses_obj != Py_None ? k_none : NULL);
+  return 0;
+}
+
+/* _csv_read(source: bytes path or buffer, is_path, options (see
+ *           qvpy_csv_args_parse)) -> Table */
+static PyObject *f_csv_read(PyObject *m, PyObject *args) {
+  PyObject *source, *options;
+  int is_path;
+  if (!PyArg_ParseTuple(args, "OpO!", &source, &is_path, &PyTuple_Type, &options)) return NULL;
+  qvpy_csv_args a;
+  if (qvpy_csv_args_parse(options, &a) < 0) return NULL;
+  PyObject *result = NULL;
   qv_table *t = NULL;
   qv_error err;
   qv_status st;
@@ -96,21 +149,18 @@ static PyObject *f_csv_read(PyObject *m, PyObject *args) {
       goto done;
     }
     const char *path = PyBytes_AS_STRING(source);
-    Py_BEGIN_ALLOW_THREADS st = qv_csv_read_path(path, &o, &t, &err);
+    Py_BEGIN_ALLOW_THREADS st = qv_csv_read_path(path, &a.o, &t, &err);
     Py_END_ALLOW_THREADS
   } else {
     Py_buffer view;
     if (PyObject_GetBuffer(source, &view, PyBUF_SIMPLE) < 0) goto done;
-    Py_BEGIN_ALLOW_THREADS st = qv_csv_read_memory(view.buf, (size_t)view.len, &o, &t, &err);
+    Py_BEGIN_ALLOW_THREADS st = qv_csv_read_memory(view.buf, (size_t)view.len, &a.o, &t, &err);
     Py_END_ALLOW_THREADS
     PyBuffer_Release(&view);
   }
   result = st == QV_OK ? qvpy_wrap_table(t, true) : qvpy_raise(st, &err);
 done:
-  PyMem_Free(names);
-  PyMem_Free(nulls);
-  PyMem_Free(trues);
-  PyMem_Free(falses);
+  qvpy_csv_args_free(&a);
   return result;
 }
 

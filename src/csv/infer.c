@@ -107,6 +107,10 @@ bool qv__csv_block_column_fits(const qv__csv_read_ctx *c, const qv__csv_block *b
 }
 
 qv_status qv__csv_kind_type(const qv__csv_column_kind *k, qv_type **out, qv_error *err) {
+  if (k->given != NULL) {
+    *out = qv_type_retain((qv_type *)k->given);
+    return QV_OK;
+  }
   switch (k->kind) {
     case QV__CSV_NULL:
       *out = qv_type_null();
@@ -132,11 +136,48 @@ qv_status qv__csv_kind_type(const qv__csv_column_kind *k, qv_type **out, qv_erro
   return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "unknown CSV column kind");
 }
 
-static qv_status cell_error(const qv__csv_read_ctx *c, const qv__csv_block *b, int64_t r, int32_t col,
-                            qv_error *err, const char *what) {
+qv_status qv__csv_cell_error(const qv__csv_read_ctx *c, const qv__csv_block *b, int64_t r, int32_t col,
+                             qv_error *err, const char *what) {
   const int64_t line = b->first_line + b->row_line[qv__csv_block_record(b, r)];
+  /* Bookkeeping of the pass, not data: the block object itself is never
+   * const (only the builders' view of it is). */
+  ((qv__csv_block *)b)->cell_line = line;
   return qv_error_set(err, QV_ERR_INVALID_DATA, "CSV line %lld, column %d ('%s'): %s", (long long)line, col + 1,
                       c->names[col], what);
+}
+
+qv_status qv__csv_value_error(const qv__csv_read_ctx *c, const qv__csv_block *b, int64_t r, int32_t col,
+                              const qv__csv_column_kind *k, const char *why, qv_error *err) {
+  const char *s;
+  int64_t n;
+  qv__csv_block_field(b, qv__csv_block_record(b, r), col, &s, &n);
+  /* The value as text: at most 40 bytes, control and non-ASCII bytes as \xNN. */
+  char shown[200];
+  size_t at = 0;
+  for (int64_t i = 0; i < n && i < 40; i++) {
+    const unsigned char ch = (unsigned char)s[i];
+    if (ch >= 0x20 && ch < 0x7f && ch != '\'') shown[at++] = (char)ch;
+    else at += (size_t)snprintf(shown + at, sizeof shown - at, "\\x%02x", ch);
+  }
+  if (n > 40) at += (size_t)snprintf(shown + at, sizeof shown - at, "...");
+  shown[at] = '\0';
+  char type[64] = "?";
+  qv_type *t = NULL;
+  qv_error ignored;
+  if (qv__csv_kind_type(k, &t, &ignored) == QV_OK) {
+    qv_type_format(t, type, sizeof type);
+    qv_type_release(t);
+  }
+  char what[400];
+  snprintf(what, sizeof what, "the value '%s' is not of type %s%s%s%s", shown, type, why ? " (" : "", why ? why : "",
+           why ? ")" : "");
+  if (k->given == NULL && c->kinds_fixed) {
+    const size_t len = strlen(what);
+    snprintf(what + len, sizeof what - len,
+             "; the type was inferred from the first rows: give the column's type (column_types) or a larger "
+             "block_size");
+  }
+  return qv__csv_cell_error(c, b, r, col, err, what);
 }
 
 /* An array of `type` from a values buffer and a validity bitmap (dropped
@@ -169,6 +210,7 @@ static qv_status build_fixed(const qv__csv_read_ctx *c, const qv__csv_block *b, 
   uint8_t *valid = validity->data;
   uint8_t *v = values->data;
   int64_t nulls = 0;
+  const char *why = NULL; /* what was expected, when a value does not fit */
   *fits = true;
   for (int64_t r = 0; r < n; r++) {
     const char *s;
@@ -202,6 +244,10 @@ static qv_status build_fixed(const qv__csv_read_ctx *c, const qv__csv_block *b, 
         if (t.has_zone) ts.any_zone = true;
         else ts.any_naive = true;
         ok = !(ts.any_zone && ts.any_naive); /* one column, one kind of time */
+        if (!infer && t.has_zone != k->zoned) {
+          ok = false;
+          why = t.has_zone ? "expected no zone offset" : "expected a zone offset, Z or +hh:mm";
+        }
         if (t.has_fraction) {
           ts.any_fraction = true;
           if (nanos == NULL && (nanos = calloc((size_t)n + 1, sizeof *nanos)) == NULL) {
@@ -220,7 +266,7 @@ static qv_status build_fixed(const qv__csv_read_ctx *c, const qv__csv_block *b, 
         *fits = false;
         goto fail;
       }
-      st = cell_error(c, b, r, col, err, "the value does not fit the column's inferred type");
+      st = qv__csv_value_error(c, b, r, col, k, why, err);
       goto fail;
     }
     valid[r >> 3] |= (uint8_t)(1u << (r & 7));
@@ -230,18 +276,27 @@ static qv_status build_fixed(const qv__csv_read_ctx *c, const qv__csv_block *b, 
       k->zoned = ts.any_zone;
       k->nanos = ts.any_fraction;
     }
-    if (k->nanos) { /* seconds and fractions into nanoseconds, each checked */
-      int64_t *x = (int64_t *)v;
-      for (int64_t r = 0; r < n; r++) {
-        if (!(valid[r >> 3] & (1u << (r & 7)))) continue;
-        if (qv__mul_overflow_i64(x[r], 1000000000, &x[r]) || qv__add_overflow_i64(x[r], nanos ? nanos[r] : 0, &x[r])) {
-          if (infer) {
-            *fits = false;
-            goto fail;
-          }
-          st = cell_error(c, b, r, col, err, "the timestamp is outside the range of timestamp[ns]");
+    /* Seconds and fractions into the unit, each checked: an inferred
+     * column is in ns once a value has a fraction, else in s; a given one
+     * in its type's unit, which must hold every fraction exactly. */
+    static const int64_t k_per_second[4] = {1, 1000, 1000000, 1000000000};
+    const int64_t per_second = k->given ? k_per_second[k->given->unit & 3] : k->nanos ? 1000000000 : 1;
+    const int64_t step = 1000000000 / per_second;
+    int64_t *x = (int64_t *)v;
+    for (int64_t r = 0; (per_second > 1 || nanos != NULL) && r < n; r++) {
+      if (!(valid[r >> 3] & (1u << (r & 7)))) continue;
+      const int64_t frac = nanos ? nanos[r] : 0;
+      if (frac % step != 0) { /* never when inferring: a fraction makes the column ns */
+        st = qv__csv_value_error(c, b, r, col, k, "the fraction is finer than the unit", err);
+        goto fail;
+      }
+      if (qv__mul_overflow_i64(x[r], per_second, &x[r]) || qv__add_overflow_i64(x[r], frac / step, &x[r])) {
+        if (infer) {
+          *fits = false;
           goto fail;
         }
+        st = qv__csv_value_error(c, b, r, col, k, "outside the range of the unit", err);
+        goto fail;
       }
     }
   }
@@ -259,61 +314,71 @@ fail:
   return st;
 }
 
-static qv_status build_string(const qv__csv_read_ctx *c, const qv__csv_block *b, int32_t col, qv_array **out,
-                              qv_error *err) {
+/* A string-like column: utf8 (string, large_string) checks every value;
+ * `wide` gives 64-bit offsets (large_string, large_binary). */
+static qv_status build_string(const qv__csv_read_ctx *c, const qv__csv_block *b, int32_t col, qv_type_id id,
+                              qv_array **out, qv_error *err) {
+  const bool utf8 = id == QV_TYPE_STRING || id == QV_TYPE_LARGE_STRING;
+  const bool wide = id == QV_TYPE_LARGE_STRING || id == QV_TYPE_LARGE_BINARY;
   const int64_t n = b->n_data;
   int64_t total = 0;
   for (int64_t r = 0; r < n; r++) {
     const char *s;
     int64_t len;
     qv__csv_block_field(b, qv__csv_block_record(b, r), col, &s, &len);
-    if (!b->utf8_valid) {
+    if (utf8 && !b->utf8_valid) {
       const int64_t valid = qv__utf8_valid_prefix((const uint8_t *)s, len);
       if (valid != len) {
         char why[96], what[192];
         qv__utf8_describe((const uint8_t *)s, len, valid, why, sizeof why);
         snprintf(what, sizeof what, "invalid UTF-8 at byte %lld of the value: %s; expected UTF-8 text",
                  (long long)valid, why);
-        return cell_error(c, b, r, col, err, what);
+        return qv__csv_cell_error(c, b, r, col, err, what);
       }
     }
     total += len; /* a block is < 2 GiB, so the sum fits int32 offsets */
   }
   qv_buffer *offsets = NULL, *data = NULL;
-  QV_RETURN_IF_ERROR(qv_buffer_allocate(NULL, (n + 1) * 4, false, &offsets, err));
+  QV_RETURN_IF_ERROR(qv_buffer_allocate(NULL, (n + 1) * (wide ? 8 : 4), false, &offsets, err));
   qv_status st = qv_buffer_allocate(NULL, total, false, &data, err);
   if (st != QV_OK) {
     qv_buffer_release(offsets);
     return st;
   }
   int32_t *o = (int32_t *)offsets->data;
+  int64_t *o64 = (int64_t *)offsets->data;
   int64_t at = 0;
-  o[0] = 0;
+  if (wide) o64[0] = 0;
+  else o[0] = 0;
   for (int64_t r = 0; r < n; r++) {
     const char *s;
     int64_t len;
     qv__csv_block_field(b, qv__csv_block_record(b, r), col, &s, &len);
     if (len > 0) memcpy(data->data + at, s, (size_t)len);
     at += len;
-    o[r + 1] = (int32_t)at;
+    if (wide) o64[r + 1] = at;
+    else o[r + 1] = (int32_t)at;
   }
   qv_buffer *bufs[3] = {NULL, offsets, data};
-  qv_type *type = qv_type_string();
-  st = qv_array_new(type, n, 0, 0, 3, bufs, 0, NULL, NULL, out, err);
+  qv_type *type = qv_type_from_id(id);
+  st = type ? qv_array_new(type, n, 0, 0, 3, bufs, 0, NULL, NULL, out, err)
+            : qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory (CSV column type)");
   qv_type_release(type);
   qv_buffer_release(offsets);
   qv_buffer_release(data);
   return st;
 }
 
-static bool all_null(const qv__csv_read_ctx *c, const qv__csv_block *b, int32_t col) {
+/* The first record of block b whose value in `col` is not a null marker,
+ * or -1. */
+static int64_t first_value(const qv__csv_read_ctx *c, const qv__csv_block *b, int32_t col) {
   for (int64_t r = 0; r < b->n_data; r++) {
     const char *s;
     int64_t n;
     qv__csv_block_field(b, qv__csv_block_record(b, r), col, &s, &n);
-    if (!qv__csv_is_null(c, s, n)) return false;
+    if (!qv__csv_is_null(c, s, n)) return r;
   }
-  return true;
+  return -1;
 }
 
 static qv_status build_null(const qv__csv_block *b, qv_array **out, qv_error *err) {
@@ -328,10 +393,15 @@ qv_status qv__csv_build_block_column(const qv__csv_read_ctx *c, const qv__csv_bl
   qv__csv_column_kind kind = *k;
   bool fits = true;
   switch (k->kind) {
-    case QV__CSV_NULL:
+    case QV__CSV_NULL: {
+      /* Every value must be a null marker (a null column of an earlier
+       * block, or a given null type). */
+      const int64_t r = first_value(c, b, col);
+      if (r >= 0) return qv__csv_value_error(c, b, r, col, k, NULL, err);
       return build_null(b, out, err);
+    }
     case QV__CSV_STRING:
-      return build_string(c, b, col, out, err);
+      return build_string(c, b, col, k->given ? k->given->id : QV_TYPE_STRING, out, err);
     default:
       return build_fixed(c, b, col, &kind, false, out, &fits, err);
   }
@@ -340,7 +410,8 @@ qv_status qv__csv_build_block_column(const qv__csv_read_ctx *c, const qv__csv_bl
 qv_status qv__csv_infer_build_block_column(const qv__csv_read_ctx *c, const qv__csv_block *b, int32_t col,
                                            qv__csv_column_kind *k, qv_array **out, qv_error *err) {
   memset(k, 0, sizeof *k);
-  if (all_null(c, b, col)) {
+  const int64_t first_row = first_value(c, b, col);
+  if (first_row < 0) {
     k->kind = QV__CSV_NULL;
     return build_null(b, out, err);
   }
@@ -348,13 +419,10 @@ qv_status qv__csv_infer_build_block_column(const qv__csv_read_ctx *c, const qv__
    * not fit before any column is built for them. */
   const char *first = NULL;
   int64_t first_len = 0;
-  for (int64_t r = 0; r < b->n_data && first == NULL; r++) {
-    qv__csv_block_field(b, qv__csv_block_record(b, r), col, &first, &first_len);
-    if (qv__csv_is_null(c, first, first_len)) first = NULL;
-  }
+  qv__csv_block_field(b, qv__csv_block_record(b, first_row), col, &first, &first_len);
   for (qv__csv_kind kind = QV__CSV_INT; kind < QV__CSV_STRING; kind = (qv__csv_kind)(kind + 1)) {
     ts_facts ts = {false, false, false};
-    if (first != NULL && !fits(c, kind, first, first_len, &ts)) continue;
+    if (!fits(c, kind, first, first_len, &ts)) continue;
     k->kind = kind;
     k->zoned = k->nanos = false;
     bool fits = false;
@@ -363,5 +431,16 @@ qv_status qv__csv_infer_build_block_column(const qv__csv_read_ctx *c, const qv__
   }
   k->kind = QV__CSV_STRING;
   k->zoned = k->nanos = false;
-  return build_string(c, b, col, out, err);
+  return build_string(c, b, col, QV_TYPE_STRING, out, err);
+}
+
+qv_status qv__csv_block_column(const qv__csv_read_ctx *c, const qv__csv_block *b, int32_t col,
+                               qv__csv_column_kind *k, qv_array **out, qv_error *err) {
+  if (c->given != NULL && c->given[col].given != NULL) {
+    *k = c->given[col];
+    if (qv__csv_given_converts(k->given)) return qv__csv_build_given(c, b, col, k, out, err);
+    return qv__csv_build_block_column(c, b, col, k, out, err);
+  }
+  if (c->kinds_fixed) return qv__csv_build_block_column(c, b, col, k, out, err);
+  return qv__csv_infer_build_block_column(c, b, col, k, out, err);
 }

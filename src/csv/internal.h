@@ -50,6 +50,12 @@ typedef struct qv__csv_block {
   int64_t n_data;
   qv_status status; /* a parallel pass's failure for this block */
   qv_error error;
+  /* Where `error` happened when it names a cell (line, 0-based column),
+   * so that of several failing columns the earliest cell is reported
+   * whatever the block size; cell_line is written by the cell error of
+   * the column being built (0: the error names no cell). */
+  int64_t error_line, cell_line;
+  int32_t error_col;
 } qv__csv_block;
 
 /* The dialect the tokenizer needs. */
@@ -61,10 +67,21 @@ typedef struct qv__csv_dialect {
 
 /* The end of the block that starts at `start`: just past the first line
  * break at or after start + target that lies outside quotes (a line break
- * inside a quoted field belongs to the value), or n. Quote state is
- * tracked by the parity of quote characters since `start`, which must be a
- * record boundary. */
-int64_t qv__csv_block_end(const uint8_t *p, int64_t n, int64_t start, int64_t target, const qv__csv_dialect *d);
+ * inside a quoted field belongs to the value), or n when at_eof. Quote
+ * state is a guess from the parity of quote characters since `start`,
+ * which must be a record boundary (quotes inside unquoted fields throw it
+ * off; the tokenizer then fails and the caller recuts exactly). -1 when
+ * the end is not within p[0, n) and more input may follow (!at_eof),
+ * including a CR at n - 1 that may be the first half of a CRLF. */
+int64_t qv__csv_block_end(const uint8_t *p, int64_t n, int64_t start, int64_t target, const qv__csv_dialect *d,
+                          bool at_eof);
+/* The same cut found by walking the records exactly as the tokenizer reads
+ * them (a quote opens a quoted field only at a field's start): sequential,
+ * so used only where the guess failed or found no cut. When the input
+ * runs out first (!at_eof): the end of the last whole record seen, so a
+ * long record is left for the next block, or -1 when there is none. */
+int64_t qv__csv_record_end_exact(const uint8_t *p, int64_t n, int64_t start, int64_t target,
+                                 const qv__csv_dialect *d, bool at_eof);
 
 /* Splits block->data[0, size) into records and fields (blank lines are
  * ignored). Lines in messages count from line_base. QV_ERR_INVALID_DATA for

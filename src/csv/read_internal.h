@@ -22,6 +22,10 @@ typedef struct qv__csv_column_kind {
   qv__csv_kind kind;
   bool zoned; /* timestamp: values carried Z or an offset (tz "UTC") */
   bool nanos; /* timestamp: some value had a fraction (unit ns, else s) */
+  /* A type the caller chose (column_types; borrowed from the options):
+   * the column is parsed as `kind` and stored as this type, never
+   * inferred. NULL for inferred columns. */
+  const qv_type *given;
 } qv__csv_column_kind;
 
 /* What inference and building need: the blocks (tokenized, with their data
@@ -46,7 +50,41 @@ typedef struct qv__csv_read_ctx {
    * this one lookup. */
   uint8_t null_short[32][256];
   bool null_long; /* some marker is 32 bytes or longer */
+  /* n_cols entries once the names are known: the kind of each column
+   * whose type was given (given != NULL), else zeroed; NULL when no
+   * column types were given. */
+  qv__csv_column_kind *given;
+  /* Blocks after the first round of a streaming read are built with the
+   * kinds inferred before: a value that does not fit is reported as such
+   * (the message says the type was inferred from earlier rows). */
+  bool kinds_fixed;
 } qv__csv_read_ctx;
+
+/* Resolves the options into the dialect and the context's lists (the
+ * context must be zeroed); qv__csv_ctx_free releases what it holds. */
+qv_status qv__csv_ctx_init(const qv_csv_read_options *o, qv__csv_dialect *d, qv__csv_read_ctx *c, qv_error *err);
+void qv__csv_ctx_free(qv__csv_read_ctx *c);
+/* The column names and count from the header record (block hb, record hr;
+ * hb < 0: no record at all) and the options; fills c->n_cols, c->names and
+ * c->given, and the first data record (*data_block, *data_rec) and whether
+ * a header was read. */
+qv_status qv__csv_setup_columns(const qv_csv_read_options *o, qv__csv_read_ctx *c, int64_t hb, int64_t hr,
+                                int64_t *data_block, int64_t *data_rec, bool *has_header, qv_error *err);
+/* Chooses the data records of blocks [from, c->n_blocks): records before
+ * (first_block, first_rec) are not data; ragged records are an error or,
+ * with skip_invalid_rows, skipped and counted into *skipped. */
+qv_status qv__csv_choose_data(const qv_csv_read_options *o, qv__csv_read_ctx *c, int64_t from, int64_t first_block,
+                              int64_t first_rec, bool has_header, int64_t *skipped, qv_error *err);
+/* Merges the kinds of column `col` over blocks [0, c->n_blocks) (kinds
+ * laid out [block * n_cols + col]) into the first kind every value fits. */
+void qv__csv_merge_kinds(const qv__csv_read_ctx *c, const qv__csv_column_kind *kinds, int32_t col,
+                         qv__csv_column_kind *out);
+/* The schema of the final kinds and the column names. */
+qv_status qv__csv_schema(const qv__csv_read_ctx *c, const qv__csv_column_kind *kinds, qv_schema **out,
+                         qv_error *err);
+/* Maps column_types onto the columns (by name) into c->given; a type that
+ * has no CSV parser is QV_ERR_NOT_IMPLEMENTED naming the column. */
+qv_status qv__csv_resolve_given(const qv_csv_read_options *o, qv__csv_read_ctx *c, qv_error *err);
 
 bool qv__csv_is_null(const qv__csv_read_ctx *c, const char *s, int64_t n);
 /* Finds the first kind (from null) that every value of column `col` in
@@ -60,9 +98,32 @@ qv_status qv__csv_infer_build_block_column(const qv__csv_read_ctx *c, const qv__
 bool qv__csv_block_column_fits(const qv__csv_read_ctx *c, const qv__csv_block *b, int32_t col, qv__csv_kind kind,
                                qv__csv_column_kind *k);
 qv_status qv__csv_kind_type(const qv__csv_column_kind *k, qv_type **out, qv_error *err);
+/* Builds block b's column `col`: as the given type (c->given), else by
+ * inference (qv__csv_infer_build_block_column), else, once c->kinds_fixed,
+ * as kinds[col] with values that do not fit reported. */
+qv_status qv__csv_block_column(const qv__csv_read_ctx *c, const qv__csv_block *b, int32_t col,
+                               qv__csv_column_kind *k, qv_array **out, qv_error *err);
 /* Builds block b's slice of column `col` as an array of kind k (every value
  * known to fit). Errors name the line and the column. */
 qv_status qv__csv_build_block_column(const qv__csv_read_ctx *c, const qv__csv_block *b, int32_t col,
                                      const qv__csv_column_kind *k, qv_array **out, qv_error *err);
+/* Keeps a column's failure (st, e) as block b's error unless an earlier
+ * cell's (by line, then column) is kept already. Reset b->status and
+ * b->error_line (INT64_MAX) before the pass, b->cell_line (0) before each
+ * column. */
+void qv__csv_block_keep_failure(qv__csv_block *b, qv_status st, const qv_error *e, int32_t col);
+/* "CSV line L, column C ('name'): <what>" for data record r of block b;
+ * records the line in b->cell_line. */
+qv_status qv__csv_cell_error(const qv__csv_read_ctx *c, const qv__csv_block *b, int64_t r, int32_t col,
+                             qv_error *err, const char *what);
+/* The value of record r that is not a `k` (why: what was expected, or
+ * NULL), naming line, column, the value and the type. */
+qv_status qv__csv_value_error(const qv__csv_read_ctx *c, const qv__csv_block *b, int64_t r, int32_t col,
+                              const qv__csv_column_kind *k, const char *why, qv_error *err);
+/* Given types stored apart from the kind they parse as (given.c): the
+ * narrower and unsigned integers, float32, date64. */
+bool qv__csv_given_converts(const qv_type *t);
+qv_status qv__csv_build_given(const qv__csv_read_ctx *c, const qv__csv_block *b, int32_t col,
+                              const qv__csv_column_kind *k, qv_array **out, qv_error *err);
 
 #endif

@@ -216,8 +216,9 @@ qv_status qv__csv_tokenize_block(qv__csv_block *b, const qv__csv_dialect *d, int
   return st;
 }
 
-int64_t qv__csv_block_end(const uint8_t *p, int64_t n, int64_t start, int64_t target, const qv__csv_dialect *d) {
-  if (target <= 0 || n - start <= target) return n;
+int64_t qv__csv_block_end(const uint8_t *p, int64_t n, int64_t start, int64_t target, const qv__csv_dialect *d,
+                          bool at_eof) {
+  if (target <= 0 || n - start <= target) return at_eof ? n : -1;
   const int64_t mid = start + target;
   bool inside = false;
   if (d->quoting) {
@@ -234,8 +235,54 @@ int64_t qv__csv_block_end(const uint8_t *p, int64_t n, int64_t start, int64_t ta
       inside = !inside;
     } else if (!inside && is_line_end(c)) {
       if (c == '\r' && i + 1 < n && p[i + 1] == '\n') return i + 2;
+      if (c == '\r' && i + 1 == n && !at_eof) return -1; /* maybe the CR of a CRLF */
       return i + 1;
     }
   }
-  return n;
+  return at_eof ? n : -1;
+}
+
+int64_t qv__csv_record_end_exact(const uint8_t *p, int64_t n, int64_t start, int64_t target,
+                                 const qv__csv_dialect *d, bool at_eof) {
+  classes cls;
+  make_classes(d, &cls);
+  const uint8_t q = (uint8_t)d->quote;
+  uint8_t only_quote[256] = {0};
+  only_quote[q] = 1;
+  const int64_t mid = start + target;
+  int64_t i = start;
+  int64_t more = -1; /* what to return when the input runs out: the last record end seen, or -1 */
+  for (;;) { /* at the start of a field */
+    if (i >= n) return at_eof ? n : more;
+    if (d->quoting && p[i] == q) {
+      i++;
+      for (;;) { /* inside quotes only the quote character matters */
+        const int64_t j = qv__csv_scan(p, i, n, only_quote, cls.quote, cls.quote, cls.quote, cls.quote);
+        if (j >= n) return at_eof ? n : more;
+        if (j + 1 == n && !at_eof) return more; /* a doubled quote or the closing one? */
+        i = j + 1;
+        if (i < n && p[i] == q) {
+          i++;
+          continue;
+        }
+        break;
+      }
+      /* Text after a closing quote is an error the tokenizer reports; here
+       * it runs to the next delimiter or line end like an unquoted field. */
+    }
+    const int64_t run = qv__csv_scan(p, i, n, cls.stop, cls.delim, cls.cr, cls.lf, cls.lf);
+    if (run >= n) return at_eof ? n : more;
+    if (p[run] == (uint8_t)d->delimiter) {
+      i = run + 1;
+      continue;
+    }
+    int64_t end = run + 1;
+    if (p[run] == '\r') {
+      if (run + 1 < n && p[run + 1] == '\n') end = run + 2;
+      else if (run + 1 == n && !at_eof) return more;
+    }
+    if (run >= mid) return end;
+    i = end;
+    more = end;
+  }
 }

@@ -490,6 +490,15 @@ run 1 "$Q" cat --format arrow ragged.csv
 err_has "CSV line 3: expected 2 fields (as in the header), found 1"
 end
 
+begin "csv: a pipe is streamed in 1 MiB batches (types from the first blocks, later misfits named)"
+awk 'BEGIN { print "n,s"; for (i = 0; i < 200000; i++) print i ",v" i }' >big.csv
+sh 0 "cat big.csv | '$Q' convert - piped.arrows --from csv && '$Q' stats piped.arrows"
+out_has "rows:     200000"
+out_has "batches:  3"
+sh 1 "{ cat big.csv; echo 'oops,z'; } | '$Q' convert - piped.arrows --from csv"
+err_has "CSV line 200002, column 1 ('n'): the value 'oops' is not of type int64"
+end
+
 begin "csv: hostile arrays are refused naming the column, no output left"
 for f in utf8-offsets-jump utf8-offsets-jump-nulls; do
   rm -f hostile-out.csv

@@ -327,6 +327,14 @@ static void test_int_parser_edges(void **state) {
   assert_false(qv__csv_parse_int64("-", 1, &v));
 }
 
+/* Two columns fail at different lines: the earliest cell is named, the
+ * same with one block as with blocks that hold only the later one. */
+static void test_the_earliest_failing_cell_is_reported_whatever_the_blocks(void **state) {
+  (void)state;
+  const char text[] = "a,b,c\n1,x,ok\n2,y,\xff\n3,z,ok\n4,w,ok\n5,v,ok\n6,\xfe,ok\n";
+  fails_all_ways(text, sizeof text - 1, QV_ERR_INVALID_DATA, "CSV line 3, column 3 ('c'): invalid UTF-8");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_quoted_line_breaks_across_blocks),
@@ -338,6 +346,7 @@ int main(void) {
       cmocka_unit_test(test_skipped_ragged_rows_in_several_blocks),
       cmocka_unit_test(test_bad_input_errors_name_the_same_line_in_any_block),
       cmocka_unit_test(test_bad_options_block_size_and_threads),
+      cmocka_unit_test(test_the_earliest_failing_cell_is_reported_whatever_the_blocks),
       cmocka_unit_test(test_random_texts_agree_in_any_blocks),
       cmocka_unit_test(test_float_parser_matches_strtod),
       cmocka_unit_test(test_int_parser_edges),

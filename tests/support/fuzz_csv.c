@@ -9,6 +9,8 @@
  * form); the text written must read back with the same rows and columns.
  */
 #include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "quiver/compare.h"
 #include "quiver/concat.h"
@@ -102,11 +104,100 @@ static int blocks_agree(const uint8_t *data, size_t size, uint64_t seed) {
   return rc;
 }
 
+typedef struct drip {
+  const uint8_t *data;
+  size_t size, at, chunk;
+} drip;
+
+static qv_status drip_read(void *ctx, void *buf, size_t cap, size_t *got, qv_error *err) {
+  drip *d = ctx;
+  size_t k = d->size - d->at;
+  if (k > cap) k = cap;
+  if (k > d->chunk) k = d->chunk;
+  if (k > 0) memcpy(buf, d->data + d->at, k);
+  d->at += k;
+  *got = k;
+  return QV_OK;
+}
+
+/* The stream's batches as one table (NULL with the error on failure). */
+static qv_status stream_all(const uint8_t *data, size_t size, uint64_t seed, qv_table **out, qv_error *err,
+                            int *rc) {
+  drip d = {data, size, 0, 1 + (size_t)((seed >> 8) % 7)};
+  qv_csv_read_options o = QV_CSV_READ_OPTIONS_DEFAULT;
+  o.block_size = 1 + (int64_t)((seed >> 12) % 61);
+  o.n_threads = 2;
+  qv_csv_reader *r = NULL;
+  qv_status st = qv_csv_reader_open_callback(drip_read, &d, &o, &r, err);
+  if (st != QV_OK) return st;
+  qv_batch **batches = NULL;
+  int64_t n = 0;
+  for (;;) {
+    qv_batch *b = NULL;
+    st = qv_csv_reader_next(r, &b, err);
+    if (st != QV_OK || b == NULL) break;
+    if (*rc == 0) *rc = qv_fuzz_check_batch(NAME, b, true);
+    qv_batch **more = realloc(batches, sizeof *more * (size_t)(n + 1));
+    if (more == NULL) {
+      qv_batch_release(b);
+      st = qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory");
+      break;
+    }
+    batches = more;
+    batches[n++] = b;
+  }
+  qv_table *t = NULL;
+  if (st == QV_OK) st = qv_table_new(qv_csv_reader_schema(r), batches, n, &t, err);
+  if (st == QV_OK) st = qv_table_combine_chunks(t, out, err);
+  qv_table_release(t);
+  for (int64_t i = 0; i < n; i++) qv_batch_release(batches[i]);
+  free(batches);
+  qv_csv_reader_free(r);
+  return st;
+}
+
+static int stream_agrees(const uint8_t *data, size_t size, uint64_t seed) {
+  qv_table *whole = NULL, *streamed = NULL, *combined = NULL;
+  qv_error ew, es;
+  qv_error_clear(&ew);
+  qv_error_clear(&es);
+  int rc = 0;
+  const qv_status sw = qv_csv_read_memory(data, size, NULL, &whole, &ew);
+  const qv_status ss = stream_all(data, size, seed, &streamed, &es, &rc);
+  if (rc != 0 || sw == QV_ERR_NO_MEMORY || ss == QV_ERR_NO_MEMORY) goto done;
+  if (ss != QV_OK) {
+    rc = qv_fuzz_check_error(NAME, ss, &es, "qv_csv_reader");
+    if (rc == 0 && sw == QV_OK && strstr(es.message, "is not of type") == NULL)
+      rc = FAIL("the stream fails ('%s') where the whole read succeeds", es.message);
+  } else if (sw != QV_OK) {
+    rc = FAIL("the stream succeeds where the whole read fails ('%s')", ew.message);
+  } else {
+    qv_error why;
+    qv_error_clear(&why);
+    if (qv_table_combine_chunks(whole, &combined, &why) != QV_OK)
+      rc = FAIL("combining the chunks of a CSV table: %s", why.message);
+    else if (!qv_schema_equals(combined->schema, streamed->schema, true))
+      rc = FAIL("the stream gives another schema than the whole read");
+    else if (combined->n_rows != streamed->n_rows)
+      rc = FAIL("the stream gives %lld rows, the whole read %lld", (long long)streamed->n_rows,
+                (long long)combined->n_rows);
+    else if (combined->n_rows > 0 && qv_batch_diff(combined->batches[0], streamed->batches[0], NULL, &why) != QV_OK)
+      rc = FAIL("the stream gives other values than the whole read: %s", why.message);
+  }
+done:
+  qv_table_release(whole);
+  qv_table_release(combined);
+  qv_table_release(streamed);
+  return rc;
+}
+
 int qv_fuzz_csv(const uint8_t *data, size_t size) {
   const uint64_t seed = qv_fuzz_seed(data, size);
   int rc = read_one(data, size, NULL, seed);
   if (rc != 0) return rc;
   rc = blocks_agree(data, size, seed);
+  if (rc != 0) return rc;
+  rc = stream_agrees(data, size, seed);
   if (rc != 0) return rc;
   static const char delimiters[] = {',', '\t', ';', '|'};
   qv_csv_read_options o = QV_CSV_READ_OPTIONS_DEFAULT;

@@ -12,9 +12,13 @@
  *                              footer, at the end, before anything else);
  *   JSON                       read whole (it is a test format), at most
  *                              --max-json-bytes of it;
- *   CSV / TSV, JSON Lines      read whole (the library's readers parse
- *                              their whole input), chosen by --from or by a
- *                              name ending in .csv / .tsv / .jsonl /
+ *   CSV / TSV, pipe or file    qv_csv_reader over the fd: batches of 1 MiB
+ *   larger than 256 MiB        blocks, types inferred from the first blocks
+ *                              (a later misfit is an error naming its line);
+ *   CSV / TSV, smaller file    read whole (types from all values);
+ *   JSON Lines                 read whole;
+ *                              CSV/TSV/JSON Lines are chosen by --from or
+ *                              by a name ending in .csv / .tsv / .jsonl /
  *                              .ndjson, never by content;
  *   Parquet, regular file      qv_parquet_file over the mmap'd file, one
  *                              batch per row group read on demand (so only
@@ -28,7 +32,7 @@
  * A mapped input that another process truncates raises SIGBUS on the next
  * access; signals.c turns that into an error naming the input (the path
  * is registered here).
- * Invariant: exactly one of stream / dec / file / table / pq is set once open
+ * Invariant: exactly one of stream / dec / file / table / pq / csv is set once open
  * succeeds, and `schema` holds a reference to the input's schema.
  */
 #include <errno.h>
@@ -67,6 +71,7 @@ struct cli_source {
   qv_ipc_file_reader *file;
   qv_table *table;
   qv_parquet_file *pq;
+  qv_csv_reader *csv; /* a streamed CSV input */
   qv_buffer *pq_bytes; /* a piped Parquet input, read whole (pq borrows it) */
   int64_t next;     /* file / table: next batch index */
 };
@@ -270,9 +275,19 @@ static char csv_delimiter_for(const char *path, const cli_input_options *o) {
   return 0;
 }
 
+/* Regular CSV files up to this size are read whole (each column's type
+ * from all its values); pipes and larger files are streamed. */
+#define CSV_WHOLE_MAX ((int64_t)256 << 20)
+
 static qv_status open_csv(cli_source *s, const char *path, qv_error *err) {
   qv_csv_read_options co = QV_CSV_READ_OPTIONS_DEFAULT;
   co.delimiter = s->csv_delimiter;
+  if (s->size < 0 || s->size > CSV_WHOLE_MAX) {
+    /* bounded memory: batches of 1 MiB blocks, types from the first ones */
+    QV_RETURN_IF_ERROR(qv_csv_reader_open_fd(s->fd, &co, &s->csv, err));
+    s->schema = qv_schema_retain(qv_csv_reader_schema(s->csv));
+    return QV_OK;
+  }
   if (strcmp(path, "-") != 0) QV_RETURN_IF_ERROR(qv_csv_read_path(path, &co, &s->table, err));
   else QV_RETURN_IF_ERROR(qv_csv_read_fd(s->fd, &co, &s->table, err));
   s->schema = qv_schema_retain(s->table->schema);
@@ -472,6 +487,7 @@ static qv_status check_end(cli_source *s, qv_error *err) {
 }
 
 static qv_status next_batch(cli_source *s, qv_batch **out, qv_error *err) {
+  if (s->csv) return qv_csv_reader_next(s->csv, out, err);
   if (s->stream) {
     QV_RETURN_IF_ERROR(qv_ipc_stream_reader_next(s->stream, out, err));
     return *out ? QV_OK : check_end(s, err);
@@ -514,6 +530,7 @@ void cli_source_free(cli_source *s) {
   qv_ipc_file_reader_free(s->file);
   qv_table_release(s->table);
   qv_parquet_file_close(s->pq);
+  qv_csv_reader_free(s->csv);
   qv_buffer_release(s->pq_bytes);
   free(s->chunk);
   if (s->own_fd) close(s->fd);
