@@ -179,6 +179,45 @@ def column_flatten(self):
     raise _quiver.ArrowNotImplementedError("flatten() of a %s array (a list or struct array flattens)" % t)
 
 
+def array_dictionary_decode(self):
+    """DictionaryArray.dictionary_decode: the values the indices point at (a cast to the value type)."""
+    if self.type.id != "dictionary":
+        raise TypeError("dictionary_decode() needs a dictionary array, not %s" % self.type)
+    return _quiver._cast(self, self.type.value_type, True)
+
+
+def array_value_lengths(self):
+    """ListArray.value_lengths: each list's length (int32, int64 for large lists), null for null lists."""
+    from ._scalars import _list_range
+
+    t = self.type
+    if t.id not in ("list", "large_list", "list_view", "large_list_view", "fixed_size_list", "map"):
+        raise TypeError("value_lengths() needs a list array, not %s" % t)
+    qv = _qv()
+    valid = self.is_valid().to_pylist() if self.null_count else [True] * len(self)
+    lengths = [(_list_range(self, i)[1] if valid[i] else None) for i in range(len(self))]
+    return qv.array(lengths, qv.int64() if t.id in ("large_list", "large_list_view") else qv.int32())
+
+
+def table_flatten(self):
+    """Table.flatten: every struct column replaced by its fields, named
+    "parent.child" (one level, as pyarrow), parent nulls applied to the children."""
+    qv = _qv()
+    fields, columns = [], []
+    for f, column in zip(self.schema, self.columns):
+        if f.type.id != "struct":
+            fields.append(f)
+            columns.append(column)
+            continue
+        children = column_flatten(column)
+        for i, child in enumerate(children):
+            sub = f.type.field(i)
+            fields.append(qv.field("%s.%s" % (f.name, sub.name), sub.type, sub.nullable or f.nullable, sub.metadata))
+            columns.append(child)
+    schema = qv.schema(fields, metadata=self.schema.metadata)
+    return _same_kind(self, columns, schema)
+
+
 def _list_flatten(array):
     from ._scalars import _list_range
 

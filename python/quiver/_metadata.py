@@ -97,6 +97,14 @@ def schema_get_all_field_indices(self, name):
     return [i for i, n in enumerate(self.names) if n == name]
 
 
+def schema_pandas_metadata(self):
+    """The ``pandas`` schema metadata as a dict (None without it), as pyarrow's Schema.pandas_metadata."""
+    import json
+
+    raw = (self.metadata or {}).get(b"pandas")
+    return None if raw is None else json.loads(raw)
+
+
 def schema_empty_table(self):
     """A Table of no rows: one empty batch, as pyarrow's one empty chunk per column."""
     qv = _qv()

@@ -735,12 +735,12 @@ def table_group_by(self, keys, use_threads=True):
 
 # ---- scalars, compute as methods and metadata editing (looked up by name from the C types) ----
 from ._compute_methods import (  # noqa: E402,F401
-    array_field, array_from_pandas, array_indices, array_offsets, array_values, column_cast, column_dictionary_encode,
+    array_dictionary_decode, array_field, array_from_pandas, array_indices, array_value_lengths, table_flatten, array_offsets, array_values, column_cast, column_dictionary_encode,
     column_drop_null, column_fill_null, column_filter, column_flatten, column_index, column_is_nan, column_is_null,
     column_is_valid, column_sort, column_sum, column_take, column_unique, column_value_counts, table_cast,
     table_drop_null)
 from ._metadata import (  # noqa: E402,F401
     field_remove_metadata, field_with_metadata, field_with_name, field_with_nullable, field_with_type,
-    replace_schema_metadata, schema_append, schema_empty_table, schema_get_all_field_indices, schema_insert,
+    replace_schema_metadata, schema_append, schema_pandas_metadata, schema_empty_table, schema_get_all_field_indices, schema_insert,
     schema_remove, schema_remove_metadata, schema_set, schema_with_metadata)
 from ._scalars import array_iter, array_scalar, chunked_iter  # noqa: E402,F401

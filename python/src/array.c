@@ -460,6 +460,8 @@ QVPY_DELEGATE(array_sort, "column_sort")
 QVPY_DELEGATE(array_flatten, "column_flatten")
 QVPY_DELEGATE(array_field, "array_field")
 QVPY_DELEGATE(array_dunder_array, "column_dunder_array")
+QVPY_DELEGATE(array_dictionary_decode, "array_dictionary_decode")
+QVPY_DELEGATE(array_value_lengths, "array_value_lengths")
 QVPY_DELEGATE(array_from_pandas, "array_from_pandas")
 static PyMethodDef array_methods[] = {
     QVPY_METHOD("to_string", array_to_string, "to_string(*, indent=2, top_level_indent=0, window=10, container_window=2, skip_new_lines=False) -> str"),
@@ -483,6 +485,8 @@ static PyMethodDef array_methods[] = {
     QVPY_METHOD("sum", array_sum, "sum(**kwargs) -> Scalar (see quiver.compute.sum)"),
     QVPY_METHOD("sort", array_sort, "sort(order='ascending', **kwargs) -> Array"),
     QVPY_METHOD("flatten", array_flatten, "flatten() -> Array of a list's values, or list of a struct's field arrays"),
+    QVPY_METHOD("dictionary_decode", array_dictionary_decode, "dictionary_decode() -> Array of the values a dictionary array's indices point at"),
+    QVPY_METHOD("value_lengths", array_value_lengths, "value_lengths() -> int32 (int64) Array: each list's length, null for null lists"),
     QVPY_METHOD("field", array_field, "field(i or name) -> Array: a struct array's child, sliced to the array"),
     QVPY_CLASSMETHOD("from_pandas", array_from_pandas, "from_pandas(obj, mask=None, type=None) -> Array"),
     {"slice", (PyCFunction)(void (*)(void))array_slice, METH_VARARGS | METH_KEYWORDS,

@@ -572,10 +572,14 @@ static PyMappingMethods schema_as_mapping = {
     .mp_length = schema_len,
     .mp_subscript = schema_field,
 };
+static PyObject *schema_pandas_metadata(PyObject *self, void *c) {
+  return qvpy_delegate("schema_pandas_metadata", self, NULL, NULL);
+}
 static PyGetSetDef schema_getset[] = {
     {"names", schema_names, NULL, "Field names (list of str).", NULL},
     {"types", schema_types, NULL, "Field types (list of DataType).", NULL},
     {"metadata", schema_metadata, NULL, "Schema metadata as a dict of bytes, or None.", NULL},
+    {"pandas_metadata", schema_pandas_metadata, NULL, "The 'pandas' schema metadata as a dict, or None.", NULL},
     {NULL},
 };
 QVPY_DELEGATE(schema_reduce_ex, "reduce_ex")

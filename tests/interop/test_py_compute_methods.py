@@ -196,3 +196,19 @@ def test_numpy_asarray_of_arrays_with_nulls_like_pyarrow():
         np.array(qv.array([1, None]), copy=False)
     view = np.asarray(qv.array([1, 2, 3]))  # no nulls: still the buffer protocol, zero-copy
     assert view.tolist() == [1, 2, 3] and not view.flags.writeable
+
+
+def test_table_flatten_dictionary_decode_value_lengths_like_pyarrow():
+    p = pa.table({"s": pa.array([{"a": 1, "b": {"c": "x"}}, None]), "n": [1, 2]}, metadata={"k": "v"})
+    q = qv.table(p)
+    got, want = q.flatten(), p.flatten()
+    assert pa.table(got).schema.equals(want.schema, check_metadata=True)
+    assert got.to_pydict() == want.to_pydict()
+    d = pa.array(["a", None, "b", "a"]).dictionary_encode()
+    _same(qv.array(d).dictionary_decode(), d.dictionary_decode(), "dictionary_decode")
+    for t in (pa.list_(pa.int64()), pa.large_list(pa.int64())):
+        lists = pa.array([[1, 2], None, [], [3]], t)
+        _same(qv.array(lists).value_lengths(), lists.value_lengths(), "value_lengths")
+        _same(qv.array(lists).slice(1).value_lengths(), lists.slice(1).value_lengths(), "sliced value_lengths")
+    with pytest.raises(TypeError):
+        qv.array([1]).dictionary_decode()

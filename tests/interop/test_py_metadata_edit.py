@@ -117,3 +117,10 @@ def test_schema_metadata_through_column_editing_follows_pyarrow(kind):
              lambda t, m: t.add_column(0, m.field("q", m.bool_()), m.array([True]))]
     for i, edit in enumerate(edits):
         assert edit(make(qv), qv).schema.metadata == edit(make(pa), pa).schema.metadata, i
+
+
+def test_pandas_metadata_like_pyarrow():
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame({"a": [1, 2]}, index=pd.Index(["x", "y"], name="k"))
+    assert qv.Table.from_pandas(df).schema.pandas_metadata == pa.Table.from_pandas(df).schema.pandas_metadata
+    assert qv.schema([("a", qv.int8())]).pandas_metadata is pa.schema([("a", pa.int8())]).pandas_metadata is None
