@@ -437,10 +437,15 @@ def table(data, names=None, schema=None, metadata=None):
       * a dict {name: Array or list of values}, or a list of Arrays with names/schema
         (one record batch);
       * a list of RecordBatches (sharing a schema);
+      * a pandas DataFrame (``Table.from_pandas(data, schema=schema)``, as pyarrow);
       * any object with ``__arrow_c_stream__`` (pyarrow Table, polars DataFrame,
         duckdb relation, ...) or ``__arrow_c_array__`` (imported zero-copy).
+
+    A ``schema`` given with a stream or array producer is the schema of the
+    result: the data is cast to it where the producer's types differ, as
+    pyarrow does; ``names`` and ``metadata`` are refused there.
     """
-    if isinstance(data, Table):
+    if isinstance(data, Table) and schema is None:
         return data
     if isinstance(data, (list, tuple)) and all(isinstance(b, RecordBatch) for b in data) and \
             (data or schema is not None):
@@ -448,9 +453,24 @@ def table(data, names=None, schema=None, metadata=None):
     if isinstance(data, (dict, list, tuple)):
         batch = record_batch(data, names=names, schema=schema, metadata=metadata)
         return _quiver._table_from_batches([batch], batch.schema)
+    if _is_pandas_frame(data):  # as pyarrow: the DataFrame's index and pandas metadata, schema honoured
+        if names is not None or metadata is not None:
+            raise ValueError("The 'names' and 'metadata' arguments are not valid when passing a pandas DataFrame")
+        return Table.from_pandas(data, schema=schema)
     if hasattr(data, "__arrow_c_stream__") or hasattr(data, "__arrow_c_array__"):
-        return _quiver._import_table(data)
+        if names is not None or metadata is not None:
+            raise ValueError("The 'names' and 'metadata' arguments are not valid when using Arrow PyCapsule Interface")
+        t = _quiver._import_table(data)
+        if schema is not None and not t.schema.equals(schema):
+            # as pyarrow: the producer's data cast to the schema asked for (ArrowInvalid if it cannot be)
+            t = t.cast(schema)
+        return t
     raise TypeError("cannot make a Table from %s" % type(data).__name__)
+
+
+def _is_pandas_frame(obj):
+    cls = type(obj)
+    return cls.__name__ == "DataFrame" and cls.__module__.split(".")[0] == "pandas"
 
 
 from . import ipc  # noqa: E402  (quiver.ipc: read/write Arrow IPC streams and files)
@@ -458,4 +478,8 @@ from . import shm  # noqa: E402,F401  (quiver.shm: zero-copy sharing between pro
 from . import csv  # noqa: E402,F401  (quiver.csv: read_csv/open_csv/write_csv, pyarrow's names)
 from . import json  # noqa: E402,F401  (quiver.json: read_json/write_json, JSON Lines)
 from ._methods import concat_arrays, concat_tables  # noqa: E402,F401
+from ._scalars import *  # noqa: E402,F401,F403  (Scalar, Int64Scalar, ..., scalar: pyarrow's names)
+from ._scalars import __all__ as _scalar_names  # noqa: E402
+
+__all__ += _scalar_names
 from .ipc import RecordBatchReader  # noqa: E402,F401

@@ -3,13 +3,13 @@
 Names, argument order and options follow ``pyarrow.compute``; the work is
 done by libquiver's C kernels (python/src/compute_relational.c). Chunked
 arrays are combined into one array first; tables are handled column by
-column. Aggregations return a small :class:`Scalar` (``.as_py()``,
-``.is_valid``, ``.type``) as pyarrow returns its scalars; ``min_max``
-returns a struct-like scalar with ``["min"]`` and ``["max"]``.
+column. Aggregations return quiver Scalars (quiver/_scalars.py) as pyarrow
+returns its scalars; ``min_max`` and ``first_last`` a StructScalar.
 """
 import builtins as _builtins
 
 from . import _quiver
+from ._scalars import Scalar, scalar as _scalar
 
 __all__ = [
     "Scalar", "sum", "mean", "min", "max", "min_max", "product", "variance", "stddev",
@@ -52,42 +52,16 @@ def _mode(mode):
         raise ValueError("mode must be one of %s, not %r" % (sorted(_COUNT_MODES), mode)) from None
 
 
-class Scalar:
-    """An aggregation result: ``as_py()`` gives the Python value (None for null)."""
+def _scalar_of(value, type):
+    """The aggregation result `value` (a Python value) as a quiver Scalar of `type`."""
+    return _scalar(value, type)
 
-    __slots__ = ("_value", "type")
 
-    def __init__(self, value, type):
-        self._value = value
-        self.type = type
-
-    @property
-    def is_valid(self):
-        return self._value is not None
-
-    def as_py(self):
-        if isinstance(self._value, dict):
-            return {k: v.as_py() for k, v in self._value.items()}
-        return self._value
-
-    def __getitem__(self, key):
-        if not isinstance(self._value, dict):
-            raise TypeError("only a struct scalar can be indexed")
-        return self._value[key]
-
-    def __eq__(self, other):
-        if isinstance(other, Scalar):
-            return self.as_py() == other.as_py()
-        return self.as_py() == other
-
-    def __hash__(self):
-        return hash(repr(self.as_py()))
-
-    def __bool__(self):
-        return bool(self.as_py())
-
-    def __repr__(self):
-        return "<quiver.Scalar type=%s: %r>" % (self.type, self.as_py())
+def _struct_scalar(parts):
+    """A StructScalar of named Scalars (min_max, first_last), as pyarrow returns them."""
+    qv = _qv()
+    t = qv.struct([(name, part.type) for name, part in parts])
+    return qv.array([{name: part.as_py() for name, part in parts}], t)[0]
 
 
 def _result_type(name, in_type):
@@ -121,7 +95,7 @@ def _aggregate(name, array, ddof=0, mode="only_valid", skip_nulls=True, min_coun
             value = 0
         elif valid == 0 and name == "product":
             value = 1
-    return Scalar(value, _result_type(name, a.type))
+    return _scalar_of(value, _result_type(name, a.type))
 
 
 def sum(array, /, *, skip_nulls=True, min_count=1, options=None, memory_pool=None):
@@ -147,10 +121,11 @@ def _extreme(name, array, skip_nulls):
     if str(a.type).startswith(_NUMERIC_PREFIXES):
         return _aggregate(name, a, skip_nulls=skip_nulls)
     if not skip_nulls and a.null_count > 0:
-        return Scalar(None, a.type)
+        return _scalar_of(None, a.type)
     rows = _quiver._cr_select_k([(a, name == "max", False)], 1)
-    row = rows[0] if len(rows) else None
-    return Scalar(None if row is None else a[row], a.type)
+    if not len(rows):
+        return _scalar_of(None, a.type)
+    return a[_quiver._array_value(rows, 0)]
 
 
 def min(array, /, *, skip_nulls=True, min_count=1, options=None, memory_pool=None):
@@ -164,7 +139,7 @@ def max(array, /, *, skip_nulls=True, min_count=1, options=None, memory_pool=Non
 def min_max(array, /, *, skip_nulls=True, min_count=1, options=None, memory_pool=None):
     lo = _extreme("min", array, skip_nulls)
     hi = _extreme("max", array, skip_nulls)
-    return Scalar({"min": lo, "max": hi}, "struct<min: %s, max: %s>" % (lo.type, hi.type))
+    return _struct_scalar([("min", lo), ("max", hi)])
 
 
 def variance(array, /, *, ddof=0, skip_nulls=True, min_count=0, options=None, memory_pool=None):
@@ -195,9 +170,9 @@ def _first_last(array, last, skip_nulls):
     a = _array(array)
     if not skip_nulls:
         row = len(a) - 1 if last else 0
-        return Scalar(a[row] if len(a) else None, a.type)
+        return a[row] if len(a) else _scalar_of(None, a.type)
     row = _quiver._cr_first_last(a, last)
-    return Scalar(a[row] if row >= 0 else None, a.type)
+    return a[row] if row >= 0 else _scalar_of(None, a.type)
 
 
 def first(array, /, *, skip_nulls=True, min_count=1, options=None, memory_pool=None):
@@ -210,14 +185,14 @@ def last(array, /, *, skip_nulls=True, min_count=1, options=None, memory_pool=No
 
 def first_last(array, /, *, skip_nulls=True, min_count=1, options=None, memory_pool=None):
     f, l = _first_last(array, False, skip_nulls), _first_last(array, True, skip_nulls)
-    return Scalar({"first": f, "last": l}, "struct<first, last>")
+    return _struct_scalar([("first", f), ("last", l)])
 
 
 # ---- selection ----
 
 def _table_from_columns(table, columns):
-    qv = _qv()
-    return qv.Table.from_arrays(columns, schema=table.schema)
+    """A Table, or a RecordBatch when `table` is one, of `columns` under table's schema."""
+    return type(table).from_arrays(columns, schema=table.schema)
 
 
 def _indices(indices):

@@ -63,6 +63,31 @@ def table_from_pylist(cls, rows, schema=None, metadata=None):
 batch_from_pylist = table_from_pylist
 
 
+class _RequestedStream:
+    """Hands `source`'s Arrow stream over with `schema` as the requested schema (the way pyarrow
+    asks a producer for a schema)."""
+
+    def __init__(self, source, schema):
+        self._source, self._schema = source, schema
+
+    def __arrow_c_stream__(self, requested_schema=None):
+        return self._source.__arrow_c_stream__(self._schema.__arrow_c_schema__())
+
+
+def _without_index_metadata(table):
+    """pyarrow's pandas metadata for preserve_index=False: no index columns, no column index."""
+    import json
+
+    metadata = dict(table.schema.metadata or {})
+    if b"pandas" not in metadata:
+        return table
+    pandas_metadata = json.loads(metadata[b"pandas"])
+    pandas_metadata["index_columns"] = []
+    pandas_metadata["column_indexes"] = []
+    metadata[b"pandas"] = json.dumps(pandas_metadata).encode("utf8")
+    return table.replace_schema_metadata(metadata)
+
+
 def table_from_pandas(cls, df, schema=None, preserve_index=None, nthreads=None, columns=None):
     """from_pandas(df, schema=None, preserve_index=None, nthreads=None, columns=None)
 
@@ -70,20 +95,31 @@ def table_from_pandas(cls, df, schema=None, preserve_index=None, nthreads=None, 
     (``__arrow_c_stream__``), so types, the index and the pandas metadata
     come out as pyarrow's ``from_pandas`` makes them. ``preserve_index=None``
     keeps a non-range index as a column (``__index_level_0__``) and a range
-    index as metadata, ``False`` drops it. ``schema`` and
-    ``preserve_index=True`` are not supported yet (NotImplementedError).
+    index as metadata, ``True`` keeps every index as columns, ``False`` drops
+    it. ``schema`` is requested from the DataFrame's stream (pandas converts
+    to it) and the result cast to it where the stream did not.
     """
-    if schema is not None:
-        raise NotImplementedError("from_pandas(schema=...) is not supported yet: cast the columns afterwards")
-    if preserve_index:
-        raise NotImplementedError("from_pandas(preserve_index=True) is not supported yet")
     if columns is not None:
         df = df[list(columns)]
-    if preserve_index is False:
+    if preserve_index is True:
+        import pandas as pd
+
+        if isinstance(df.index, pd.RangeIndex):  # stored as a column then, as pyarrow does
+            df = df.set_axis(pd.Index(list(df.index), name=df.index.name, dtype="int64"), axis=0)
+    elif preserve_index is False:
         df = df.reset_index(drop=True)
-    t = _qv().table(df)
+    if schema is not None:
+        schema = _as_schema(schema)
+        t = _quiver._import_table(_RequestedStream(df, schema))
+        if not t.schema.equals(schema):
+            t = t.cast(schema)
+    else:
+        t = _quiver._import_table(df)
+        if preserve_index is False:
+            t = _without_index_metadata(t)
     if cls is _quiver.RecordBatch or issubclass(cls, _quiver.RecordBatch):
-        return t.combine_chunks().to_batches()[0]
+        batches = t.combine_chunks().to_batches()
+        return batches[0] if batches else t.schema.empty_table().to_batches()[0]
     return t
 
 
@@ -221,7 +257,9 @@ def rename_columns(self, names):
     if len(names) != len(current):
         raise _quiver.ArrowInvalid("tried to rename a table of %d columns but only %d names were provided"
                                    % (len(current), len(names)))
-    return _quiver._rename_columns(self, names)
+    renamed = _quiver._rename_columns(self, names)
+    # pyarrow's rename_columns builds its schema from the fields alone: the schema metadata goes
+    return renamed.replace_schema_metadata(None) if renamed.schema.metadata else renamed
 
 
 def _field_and_column(self, field_, column):
@@ -449,6 +487,23 @@ def chunked_to_numpy(self, zero_copy_only=False):
     return convert(self, zero_copy_only=zero_copy_only)
 
 
+def column_dunder_array(self, dtype=None, copy=None):
+    """numpy's __array__ protocol, as pyarrow's: numpy asks it when the buffer protocol is refused
+    (nulls, non-primitive types); copy=False insists on a view, copy=True on a copy."""
+    import numpy as np
+
+    if copy is False:
+        try:
+            values = self.to_numpy(zero_copy_only=True)
+        except _quiver.ArrowInvalid:
+            raise ValueError("Unable to avoid a copy while creating a numpy array as requested.") from None
+        return np.array(values, dtype=dtype, copy=False)
+    values = self.to_numpy(zero_copy_only=False)
+    if copy is True and self.null_count == 0 and values.dtype.kind in "iuf":
+        return np.array(values, dtype=dtype, copy=True)
+    return values if dtype is None else np.asarray(values, dtype=dtype)
+
+
 # ---------------------------------------------------------------- pandas
 
 
@@ -501,6 +556,32 @@ def to_pandas(self, types_mapper=None):
         data = [_series(pd, col, types_mapper) for col in self.columns]
     frame = pd.concat(data, axis=1) if data else pd.DataFrame(index=pd.RangeIndex(self.num_rows))
     frame.columns = list(self.column_names)
+    return _restore_pandas_index(pd, frame, self)
+
+
+def _restore_pandas_index(pd, frame, table):
+    """The index the ``pandas`` schema metadata describes (pyarrow's from_pandas writes it): index
+    columns become the index under their pandas names, a range index is rebuilt from its bounds
+    (a plain RangeIndex when the table no longer has that many rows)."""
+    import json
+
+    raw = (table.schema.metadata or {}).get(b"pandas")
+    if raw is None:
+        return frame
+    try:
+        meta = json.loads(raw)
+        entries = list(meta.get("index_columns", []))
+        pandas_names = {c.get("field_name"): c.get("name") for c in meta.get("columns", [])}
+    except (ValueError, TypeError, AttributeError):
+        return frame  # metadata some other writer made: leave the frame as it is
+    columns = [e for e in entries if isinstance(e, str)]
+    if columns and all(c in frame.columns for c in columns):
+        frame = frame.set_index(columns)
+        frame.index.names = [pandas_names.get(c) for c in columns]
+    elif len(entries) == 1 and isinstance(entries[0], dict) and entries[0].get("kind") == "range":
+        r = entries[0]
+        index = pd.RangeIndex(r.get("start", 0), r.get("stop", 0), r.get("step", 1), name=r.get("name"))
+        frame.index = index if len(index) == len(frame) else pd.RangeIndex(len(frame))
     return frame
 
 
@@ -650,3 +731,16 @@ def table_sort_by(self, sorting, **kwargs):
 def table_group_by(self, keys, use_threads=True):
     from ._compute_relational import group_by
     return group_by(self, keys, use_threads)
+
+
+# ---- scalars, compute as methods and metadata editing (looked up by name from the C types) ----
+from ._compute_methods import (  # noqa: E402,F401
+    array_dictionary_decode, array_field, array_from_pandas, array_indices, array_value_lengths, table_flatten, array_offsets, array_values, column_cast, column_dictionary_encode,
+    column_drop_null, column_fill_null, column_filter, column_flatten, column_index, column_is_nan, column_is_null,
+    column_is_valid, column_sort, column_sum, column_take, column_unique, column_value_counts, table_cast,
+    table_drop_null)
+from ._metadata import (  # noqa: E402,F401
+    field_remove_metadata, field_with_metadata, field_with_name, field_with_nullable, field_with_type,
+    replace_schema_metadata, schema_append, schema_pandas_metadata, schema_empty_table, schema_get_all_field_indices, schema_insert,
+    schema_remove, schema_remove_metadata, schema_set, schema_with_metadata)
+from ._scalars import array_iter, array_scalar, chunked_iter  # noqa: E402,F401

@@ -181,7 +181,13 @@ static PyObject *array_item(PyObject *self, Py_ssize_t i) {
     return NULL;
   }
   if (qvpy_array_ensure_valid((QvArrayObject *)self) < 0) return NULL;
-  return qvpy_value(arr(self), i);
+  PyObject *index = PyLong_FromSsize_t(i);
+  PyObject *args = index != NULL ? PyTuple_Pack(1, index) : NULL;
+  Py_XDECREF(index);
+  /* a Scalar of slot i, as pyarrow (quiver/_scalars.py) */
+  PyObject *r = args != NULL ? qvpy_delegate("array_scalar", self, args, NULL) : NULL;
+  Py_XDECREF(args);
+  return r;
 }
 
 static PyObject *array_subscript(PyObject *self, PyObject *key) {
@@ -205,13 +211,8 @@ static PyObject *array_subscript(PyObject *self, PyObject *key) {
   return array_item(self, i);
 }
 
-static PyObject *array_iter(PyObject *self) {
-  PyObject *l = array_to_pylist(self, NULL);
-  if (l == NULL) return NULL;
-  PyObject *it = PyObject_GetIter(l);
-  Py_DECREF(l);
-  return it;
-}
+/* Scalars, one per slot, as pyarrow (quiver/_scalars.py). */
+static PyObject *array_iter(PyObject *self) { return qvpy_delegate("array_iter", self, NULL, NULL); }
 
 static PyObject *array_validate(PyObject *self, PyObject *args, PyObject *kw) {
   static char *kwlist[] = {"full", NULL};
@@ -420,6 +421,9 @@ static PySequenceMethods array_as_sequence = {.sq_length = array_len, .sq_item =
 static PyMappingMethods array_as_mapping = {.mp_length = array_len, .mp_subscript = array_subscript};
 
 static PyObject *array_nbytes(PyObject *self, void *c) { return qvpy_delegate("array_nbytes", self, NULL, NULL); }
+static PyObject *array_indices(PyObject *self, void *c) { return qvpy_delegate("array_indices", self, NULL, NULL); }
+static PyObject *array_values(PyObject *self, void *c) { return qvpy_delegate("array_values", self, NULL, NULL); }
+static PyObject *array_offsets(PyObject *self, void *c) { return qvpy_delegate("array_offsets", self, NULL, NULL); }
 static PyGetSetDef array_getset[] = {
     {"type", array_type, NULL, "The array's DataType.", NULL},
     {"offset", array_offset, NULL, "Slot offset into the array's buffers.", NULL},
@@ -428,6 +432,9 @@ static PyGetSetDef array_getset[] = {
     {"num_buffers", array_num_buffers, NULL, "Number of buffers of the layout (views: plus data buffers).", NULL},
     {"children", array_children, NULL, "Child arrays (unsliced: they are read at the parent's offset).", NULL},
     {"dictionary", array_dictionary, NULL, "Dictionary values of a dictionary array, else None.", NULL},
+    {"indices", array_indices, NULL, "Indices of a dictionary array (Array).", NULL},
+    {"values", array_values, NULL, "Child values of a list-like array, unsliced, as pyarrow's ListArray.values.", NULL},
+    {"offsets", array_offsets, NULL, "Offsets of a list or large_list array (int32 / int64 Array).", NULL},
     {NULL},
 };
 
@@ -436,12 +443,52 @@ QVPY_DELEGATE(array_to_numpy, "array_to_numpy")
 QVPY_DELEGATE(array_to_pandas, "column_to_pandas")
 QVPY_DELEGATE(array_to_string, "array_to_string")
 QVPY_WITH_MAPS(array_to_pylist_py, array_to_pylist)
+/* compute as methods, as pyarrow (quiver/_compute_methods.py) */
+QVPY_DELEGATE(array_filter, "column_filter")
+QVPY_DELEGATE(array_take, "column_take")
+QVPY_DELEGATE(array_is_null, "column_is_null")
+QVPY_DELEGATE(array_is_valid, "column_is_valid")
+QVPY_DELEGATE(array_is_nan, "column_is_nan")
+QVPY_DELEGATE(array_fill_null, "column_fill_null")
+QVPY_DELEGATE(array_drop_null, "column_drop_null")
+QVPY_DELEGATE(array_unique, "column_unique")
+QVPY_DELEGATE(array_value_counts, "column_value_counts")
+QVPY_DELEGATE(array_dictionary_encode, "column_dictionary_encode")
+QVPY_DELEGATE(array_index, "column_index")
+QVPY_DELEGATE(array_sum, "column_sum")
+QVPY_DELEGATE(array_sort, "column_sort")
+QVPY_DELEGATE(array_flatten, "column_flatten")
+QVPY_DELEGATE(array_field, "array_field")
+QVPY_DELEGATE(array_dunder_array, "column_dunder_array")
+QVPY_DELEGATE(array_dictionary_decode, "array_dictionary_decode")
+QVPY_DELEGATE(array_value_lengths, "array_value_lengths")
+QVPY_DELEGATE(array_from_pandas, "array_from_pandas")
 static PyMethodDef array_methods[] = {
     QVPY_METHOD("to_string", array_to_string, "to_string(*, indent=2, top_level_indent=0, window=10, container_window=2, skip_new_lines=False) -> str"),
     QVPY_METHOD("to_pandas", array_to_pandas, "to_pandas(types_mapper=None) -> pandas.Series"),
     QVPY_METHOD("__reduce_ex__", array_reduce_ex, "Pickles through the Arrow IPC stream format."),
     QVPY_METHOD("to_numpy", array_to_numpy, "to_numpy(zero_copy_only=True, writable=False) -> numpy.ndarray"),
     QVPY_METHOD("to_pylist", array_to_pylist_py, "to_pylist(*, maps_as_pydicts=None) -> list of Python values (None for nulls)."),
+    QVPY_METHOD("__array__", array_dunder_array, "__array__(dtype=None, copy=None) -> numpy.ndarray (numpy.asarray of an array with nulls)"),
+    QVPY_METHOD("tolist", array_to_pylist_py, "tolist(*, maps_as_pydicts=None): alias of to_pylist."),
+    QVPY_METHOD("filter", array_filter, "filter(mask, null_selection_behavior='drop') -> Array"),
+    QVPY_METHOD("take", array_take, "take(indices) -> Array"),
+    QVPY_METHOD("is_null", array_is_null, "is_null(*, nan_is_null=False) -> boolean Array"),
+    QVPY_METHOD("is_valid", array_is_valid, "is_valid() -> boolean Array"),
+    QVPY_METHOD("is_nan", array_is_nan, "is_nan() -> boolean Array"),
+    QVPY_METHOD("fill_null", array_fill_null, "fill_null(fill_value) -> Array"),
+    QVPY_METHOD("drop_null", array_drop_null, "drop_null() -> Array without the null slots"),
+    QVPY_METHOD("unique", array_unique, "unique() -> Array of the distinct values, in first-seen order"),
+    QVPY_METHOD("value_counts", array_value_counts, "value_counts() -> struct Array {values, counts}"),
+    QVPY_METHOD("dictionary_encode", array_dictionary_encode, "dictionary_encode(null_encoding='mask') -> dictionary Array"),
+    QVPY_METHOD("index", array_index, "index(value, start=None, end=None) -> Int64Scalar: first position of value, -1 if absent"),
+    QVPY_METHOD("sum", array_sum, "sum(**kwargs) -> Scalar (see quiver.compute.sum)"),
+    QVPY_METHOD("sort", array_sort, "sort(order='ascending', **kwargs) -> Array"),
+    QVPY_METHOD("flatten", array_flatten, "flatten() -> Array of a list's values, or list of a struct's field arrays"),
+    QVPY_METHOD("dictionary_decode", array_dictionary_decode, "dictionary_decode() -> Array of the values a dictionary array's indices point at"),
+    QVPY_METHOD("value_lengths", array_value_lengths, "value_lengths() -> int32 (int64) Array: each list's length, null for null lists"),
+    QVPY_METHOD("field", array_field, "field(i or name) -> Array: a struct array's child, sliced to the array"),
+    QVPY_CLASSMETHOD("from_pandas", array_from_pandas, "from_pandas(obj, mask=None, type=None) -> Array"),
     {"slice", (PyCFunction)(void (*)(void))array_slice, METH_VARARGS | METH_KEYWORDS,
      "slice(offset=0, length=None) -> Array: zero-copy slice (clamped to the array)."},
     {"validate", (PyCFunction)(void (*)(void))array_validate, METH_VARARGS | METH_KEYWORDS,
@@ -509,7 +556,20 @@ static PyObject *f_array_text(PyObject *m, PyObject *args) {
   return qvpy_text_result(st, text, &err);
 }
 
+/* _array_value(array, i) -> the plain Python value of slot i (Scalar.as_py). */
+static PyObject *f_array_value(PyObject *m, PyObject *args) {
+  PyObject *obj;
+  Py_ssize_t i;
+  if (!PyArg_ParseTuple(args, "O!n:_array_value", &QvArray_Type, &obj, &i)) return NULL;
+  if (i < 0 || i >= arr(obj)->length)
+    return PyErr_Format(PyExc_IndexError, "index %zd out of range for an array of length %lld", i,
+                        (long long)arr(obj)->length);
+  if (qvpy_array_ensure_valid((QvArrayObject *)obj) < 0) return NULL;
+  return qvpy_value(arr(obj), i);
+}
+
 PyMethodDef qvpy_array_functions[] = {
+    {"_array_value", f_array_value, METH_VARARGS, NULL},
     {"_array_from_pylist", f_array_from_pylist, METH_VARARGS, NULL},
     {"_array_text", f_array_text, METH_VARARGS, NULL},
     {NULL},

@@ -316,9 +316,22 @@ static PyGetSetDef batch_getset[] = {
     {NULL},
 };
 QVPY_DELEGATE(batch_to_pandas, "to_pandas")
+/* compute and metadata as methods, as pyarrow (quiver/_compute_methods.py, _metadata.py) */
+QVPY_DELEGATE(batch_filter, "table_filter")
+QVPY_DELEGATE(batch_take, "table_take")
+QVPY_DELEGATE(batch_sort_by, "table_sort_by")
+QVPY_DELEGATE(batch_drop_null, "table_drop_null")
+QVPY_DELEGATE(batch_cast, "table_cast")
+QVPY_DELEGATE(batch_replace_schema_metadata, "replace_schema_metadata")
 static PyMethodDef batch_methods[] = {
     QVPY_METHOD("to_string", batch_to_string, "to_string(*, show_metadata=False, preview_cols=0) -> str"),
     QVPY_METHOD("to_pandas", batch_to_pandas, "to_pandas(types_mapper=None) -> pandas.DataFrame"),
+    QVPY_METHOD("filter", batch_filter, "filter(mask, null_selection_behavior='drop') -> RecordBatch of the rows the mask keeps."),
+    QVPY_METHOD("take", batch_take, "take(indices) -> RecordBatch of those rows."),
+    QVPY_METHOD("sort_by", batch_sort_by, "sort_by(sorting) -> RecordBatch sorted by a column name or [(name, order), ...]."),
+    QVPY_METHOD("drop_null", batch_drop_null, "drop_null() -> RecordBatch without the rows holding a null."),
+    QVPY_METHOD("cast", batch_cast, "cast(target_schema, safe=None) -> RecordBatch with every column cast."),
+    QVPY_METHOD("replace_schema_metadata", batch_replace_schema_metadata, "replace_schema_metadata(metadata=None) -> RecordBatch (shares the columns)."),
     QVPY_CLASSMETHOD("from_pydict", batch_from_pydict, "from_pydict(mapping, schema=None, metadata=None) -> RecordBatch"),
     QVPY_CLASSMETHOD("from_pandas", batch_from_pandas, "from_pandas(df, schema=None, preserve_index=None, nthreads=None, columns=None) -> RecordBatch"),
     QVPY_CLASSMETHOD("from_pylist", batch_from_pylist, "from_pylist(rows, schema=None, metadata=None) -> RecordBatch"),

@@ -81,10 +81,7 @@ static PyObject *chunked_item(PyObject *self, Py_ssize_t i) {
   Py_ssize_t idx = i;
   for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(ck(self)->chunks); k++) {
     QvArrayObject *c = (QvArrayObject *)PyTuple_GET_ITEM(ck(self)->chunks, k);
-    if (idx >= 0 && idx < c->array->length) {
-      if (qvpy_array_ensure_valid(c) < 0) return NULL;
-      return qvpy_value(c->array, idx);
-    }
+    if (idx >= 0 && idx < c->array->length) return PySequence_GetItem((PyObject *)c, idx); /* a Scalar */
     idx -= (Py_ssize_t)c->array->length;
   }
   PyErr_Format(PyExc_IndexError, "index %zd out of range", i);
@@ -102,13 +99,8 @@ static PyObject *chunked_subscript(PyObject *self, PyObject *key) {
   if (i < 0) i += chunked_len(self);
   return chunked_item(self, i);
 }
-static PyObject *chunked_iter(PyObject *self) {
-  PyObject *l = chunked_to_pylist(self, NULL);
-  if (l == NULL) return NULL;
-  PyObject *it = PyObject_GetIter(l);
-  Py_DECREF(l);
-  return it;
-}
+/* Scalars over every chunk, as pyarrow (quiver/_scalars.py). */
+static PyObject *chunked_iter(PyObject *self) { return qvpy_delegate("chunked_iter", self, NULL, NULL); }
 
 /* Logical equality regardless of chunking: walks both chunk lists comparing
  * the overlapping pieces as zero-copy slices. */
@@ -191,10 +183,41 @@ static PyGetSetDef chunked_getset[] = {
     {NULL},
 };
 QVPY_DELEGATE(chunked_to_pandas, "column_to_pandas")
+/* compute as methods, as pyarrow (quiver/_compute_methods.py) */
+QVPY_DELEGATE(chunked_cast, "column_cast")
+QVPY_DELEGATE(chunked_filter, "column_filter")
+QVPY_DELEGATE(chunked_take, "column_take")
+QVPY_DELEGATE(chunked_is_null, "column_is_null")
+QVPY_DELEGATE(chunked_is_valid, "column_is_valid")
+QVPY_DELEGATE(chunked_is_nan, "column_is_nan")
+QVPY_DELEGATE(chunked_fill_null, "column_fill_null")
+QVPY_DELEGATE(chunked_drop_null, "column_drop_null")
+QVPY_DELEGATE(chunked_unique, "column_unique")
+QVPY_DELEGATE(chunked_value_counts, "column_value_counts")
+QVPY_DELEGATE(chunked_dictionary_encode, "column_dictionary_encode")
+QVPY_DELEGATE(chunked_index, "column_index")
+QVPY_DELEGATE(chunked_sort, "column_sort")
+QVPY_DELEGATE(chunked_flatten, "column_flatten")
+QVPY_DELEGATE(chunked_dunder_array, "column_dunder_array")
 static PyMethodDef chunked_methods[] = {
     QVPY_METHOD("to_string", chunked_to_string, "to_string(*, indent=0, window=5, container_window=2, skip_new_lines=False) -> str"),
     QVPY_METHOD("to_pandas", chunked_to_pandas, "to_pandas(types_mapper=None) -> pandas.Series"),
     {"chunk", chunked_chunk, METH_O, "chunk(i) -> Array"},
+    QVPY_METHOD("__array__", chunked_dunder_array, "__array__(dtype=None, copy=None) -> numpy.ndarray"),
+    QVPY_METHOD("cast", chunked_cast, "cast(target_type=None, safe=None, options=None) -> ChunkedArray"),
+    QVPY_METHOD("filter", chunked_filter, "filter(mask, null_selection_behavior='drop') -> ChunkedArray"),
+    QVPY_METHOD("take", chunked_take, "take(indices) -> ChunkedArray"),
+    QVPY_METHOD("is_null", chunked_is_null, "is_null(*, nan_is_null=False) -> boolean ChunkedArray"),
+    QVPY_METHOD("is_valid", chunked_is_valid, "is_valid() -> boolean ChunkedArray"),
+    QVPY_METHOD("is_nan", chunked_is_nan, "is_nan() -> boolean ChunkedArray"),
+    QVPY_METHOD("fill_null", chunked_fill_null, "fill_null(fill_value) -> ChunkedArray"),
+    QVPY_METHOD("drop_null", chunked_drop_null, "drop_null() -> ChunkedArray without the null slots"),
+    QVPY_METHOD("unique", chunked_unique, "unique() -> Array of the distinct values, in first-seen order"),
+    QVPY_METHOD("value_counts", chunked_value_counts, "value_counts() -> struct Array {values, counts}"),
+    QVPY_METHOD("dictionary_encode", chunked_dictionary_encode, "dictionary_encode(null_encoding='mask') -> ChunkedArray"),
+    QVPY_METHOD("index", chunked_index, "index(value, start=None, end=None) -> Int64Scalar"),
+    QVPY_METHOD("sort", chunked_sort, "sort(order='ascending', **kwargs) -> ChunkedArray"),
+    QVPY_METHOD("flatten", chunked_flatten, "flatten() -> list of ChunkedArray, one per struct field"),
     {"combine_chunks", chunked_combine_chunks, METH_NOARGS, "combine_chunks() -> Array: the chunks as one array."},
     {"length", chunked_length_method, METH_NOARGS, "length() -> int: number of values over all chunks."},
     QVPY_METHOD("to_numpy", chunked_to_numpy, "to_numpy(zero_copy_only=False) -> numpy.ndarray"),

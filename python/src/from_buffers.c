@@ -1,5 +1,6 @@
-/* quiver Python binding: fixed-width arrays over Python buffers, without
- * copying (quiver.array(numpy_array)).
+/* quiver Python binding: arrays assembled from existing memory without
+ * copying: fixed-width arrays over Python buffers (quiver.array(numpy_array))
+ * and dictionary arrays over an indices array and a dictionary.
  *
  * The values (and an optional validity bitmap) are any objects exporting the
  * buffer protocol; each is wrapped as a foreign qv_buffer that holds a
@@ -37,7 +38,35 @@ static PyObject *f_array_from_buffers(PyObject *m, PyObject *args) {
   return qvpy_wrap_array(out, true);
 }
 
+/* _dictionary_array(indices, dictionary, ordered) -> a dictionary Array over
+ * the indices' buffers and the dictionary (nothing copied); fully validated,
+ * so an index out of the dictionary's range is an ArrowInvalid here. */
+static PyObject *f_dictionary_array(PyObject *m, PyObject *args) {
+  PyObject *indices_obj, *dictionary_obj;
+  int ordered = 0;
+  if (!PyArg_ParseTuple(args, "O!O!|p:_dictionary_array", &QvArray_Type, &indices_obj, &QvArray_Type, &dictionary_obj,
+                        &ordered))
+    return NULL;
+  const qv_array *indices = ((QvArrayObject *)indices_obj)->array;
+  qv_array *dictionary = ((QvArrayObject *)dictionary_obj)->array;
+  qv_error err;
+  qv_type *type = NULL;
+  qv_array *out = NULL;
+  qv_status st = qv_type_dictionary(indices->type, dictionary->type, ordered != 0, &type, &err);
+  if (st == QV_OK)
+    st = qv_array_new(type, indices->length, indices->offset, QV_NULL_COUNT_UNKNOWN, indices->n_buffers,
+                      indices->buffers, 0, NULL, dictionary, &out, &err);
+  qv_type_release(type);
+  if (st == QV_OK) st = qv_array_validate(out, QV_VALIDATE_FULL, &err);
+  if (st != QV_OK) {
+    qv_array_release(out);
+    return qvpy_raise(st, &err);
+  }
+  return qvpy_wrap_array(out, true);
+}
+
 PyMethodDef qvpy_from_buffers_functions[] = {
+    {"_dictionary_array", f_dictionary_array, METH_VARARGS, NULL},
     {"_array_from_buffers", f_array_from_buffers, METH_VARARGS, NULL},
     {NULL},
 };

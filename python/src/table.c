@@ -263,6 +263,10 @@ QVPY_DELEGATE(table_filter, "table_filter")
 QVPY_DELEGATE(table_take, "table_take")
 QVPY_DELEGATE(table_sort_by, "table_sort_by")
 QVPY_DELEGATE(table_group_by, "table_group_by")
+QVPY_DELEGATE(table_drop_null, "table_drop_null")
+QVPY_DELEGATE(table_flatten, "table_flatten")
+QVPY_DELEGATE(table_cast, "table_cast")
+QVPY_DELEGATE(table_replace_schema_metadata, "replace_schema_metadata")
 static PyMethodDef table_methods[] = {
     QVPY_METHOD("to_string", table_to_string, "to_string(*, show_metadata=False, preview_cols=0) -> str"),
     QVPY_METHOD("to_pandas", table_to_pandas, "to_pandas(types_mapper=None) -> pandas.DataFrame"),
@@ -270,6 +274,10 @@ static PyMethodDef table_methods[] = {
     QVPY_METHOD("take", table_take, "take(indices) -> Table of those rows."),
     QVPY_METHOD("sort_by", table_sort_by, "sort_by(sorting) -> Table sorted by a column name or [(name, order), ...]."),
     QVPY_METHOD("group_by", table_group_by, "group_by(keys) -> TableGroupBy; .aggregate([(column, op), ...])."),
+    QVPY_METHOD("flatten", table_flatten, "flatten() -> Table with every struct column replaced by its fields ('parent.child')."),
+    QVPY_METHOD("drop_null", table_drop_null, "drop_null() -> Table without the rows holding a null."),
+    QVPY_METHOD("cast", table_cast, "cast(target_schema, safe=None) -> Table with every column cast."),
+    QVPY_METHOD("replace_schema_metadata", table_replace_schema_metadata, "replace_schema_metadata(metadata=None) -> Table (shares the columns)."),
     QVPY_CLASSMETHOD("from_pydict", table_from_pydict, "from_pydict(mapping, schema=None, metadata=None) -> Table"),
     QVPY_CLASSMETHOD("from_pandas", table_from_pandas, "from_pandas(df, schema=None, preserve_index=None, nthreads=None, columns=None) -> Table"),
     QVPY_CLASSMETHOD("from_pylist", table_from_pylist, "from_pylist(rows, schema=None, metadata=None) -> Table"),

@@ -420,7 +420,18 @@ static PyGetSetDef field_getset[] = {
     {NULL},
 };
 QVPY_DELEGATE(field_reduce_ex, "reduce_ex")
+/* editing, as pyarrow (quiver/_metadata.py): each returns a new Field */
+QVPY_DELEGATE(field_with_name, "field_with_name")
+QVPY_DELEGATE(field_with_type, "field_with_type")
+QVPY_DELEGATE(field_with_nullable, "field_with_nullable")
+QVPY_DELEGATE(field_with_metadata, "field_with_metadata")
+QVPY_DELEGATE(field_remove_metadata, "field_remove_metadata")
 static PyMethodDef field_methods[] = {
+    QVPY_METHOD("with_name", field_with_name, "with_name(name) -> Field"),
+    QVPY_METHOD("with_type", field_with_type, "with_type(new_type) -> Field"),
+    QVPY_METHOD("with_nullable", field_with_nullable, "with_nullable(nullable) -> Field"),
+    QVPY_METHOD("with_metadata", field_with_metadata, "with_metadata(metadata) -> Field"),
+    QVPY_METHOD("remove_metadata", field_remove_metadata, "remove_metadata() -> Field without metadata"),
     QVPY_METHOD("__reduce_ex__", field_reduce_ex, "Pickles through the Arrow IPC stream format."),
     {"equals", (PyCFunction)(void (*)(void))field_equals, METH_VARARGS | METH_KEYWORDS,
      "equals(other, check_metadata=False) -> bool"},
@@ -506,7 +517,14 @@ static PyObject *schema_item(PyObject *self, Py_ssize_t i) {
 static PyObject *schema_get_field_index(PyObject *self, PyObject *name) {
   const char *n = PyUnicode_AsUTF8(name);
   if (n == NULL) return NULL;
-  return PyLong_FromLong(qv_schema_field_index(sc(self), n));
+  /* as pyarrow: -1 when the name is absent or names more than one field */
+  long found = -1;
+  for (int32_t i = 0; i < sc(self)->n_fields; i++) {
+    if (strcmp(sc(self)->fields[i]->name, n) != 0) continue;
+    if (found >= 0) return PyLong_FromLong(-1);
+    found = i;
+  }
+  return PyLong_FromLong(found);
 }
 static PyObject *schema_names(PyObject *self, void *c) {
   PyObject *l = PyList_New(sc(self)->n_fields);
@@ -554,19 +572,40 @@ static PyMappingMethods schema_as_mapping = {
     .mp_length = schema_len,
     .mp_subscript = schema_field,
 };
+static PyObject *schema_pandas_metadata(PyObject *self, void *c) {
+  return qvpy_delegate("schema_pandas_metadata", self, NULL, NULL);
+}
 static PyGetSetDef schema_getset[] = {
     {"names", schema_names, NULL, "Field names (list of str).", NULL},
     {"types", schema_types, NULL, "Field types (list of DataType).", NULL},
     {"metadata", schema_metadata, NULL, "Schema metadata as a dict of bytes, or None.", NULL},
+    {"pandas_metadata", schema_pandas_metadata, NULL, "The 'pandas' schema metadata as a dict, or None.", NULL},
     {NULL},
 };
 QVPY_DELEGATE(schema_reduce_ex, "reduce_ex")
 QVPY_DELEGATE(schema_to_string, "schema_to_string")
+/* editing, as pyarrow (quiver/_metadata.py): each returns a new Schema */
+QVPY_DELEGATE(schema_with_metadata, "schema_with_metadata")
+QVPY_DELEGATE(schema_remove_metadata, "schema_remove_metadata")
+QVPY_DELEGATE(schema_append, "schema_append")
+QVPY_DELEGATE(schema_insert, "schema_insert")
+QVPY_DELEGATE(schema_remove, "schema_remove")
+QVPY_DELEGATE(schema_set, "schema_set")
+QVPY_DELEGATE(schema_get_all_field_indices, "schema_get_all_field_indices")
+QVPY_DELEGATE(schema_empty_table, "schema_empty_table")
 static PyMethodDef schema_methods[] = {
+    QVPY_METHOD("with_metadata", schema_with_metadata, "with_metadata(metadata) -> Schema"),
+    QVPY_METHOD("remove_metadata", schema_remove_metadata, "remove_metadata() -> Schema without schema metadata"),
+    QVPY_METHOD("append", schema_append, "append(field) -> Schema"),
+    QVPY_METHOD("insert", schema_insert, "insert(i, field) -> Schema"),
+    QVPY_METHOD("remove", schema_remove, "remove(i) -> Schema"),
+    QVPY_METHOD("set", schema_set, "set(i, field) -> Schema"),
+    QVPY_METHOD("get_all_field_indices", schema_get_all_field_indices, "get_all_field_indices(name) -> list of int"),
+    QVPY_METHOD("empty_table", schema_empty_table, "empty_table() -> Table of no rows"),
     QVPY_METHOD("to_string", schema_to_string, "to_string(show_field_metadata=True, show_schema_metadata=True, truncate_metadata=True) -> str, as pyarrow"),
     QVPY_METHOD("__reduce_ex__", schema_reduce_ex, "Pickles through the Arrow IPC stream format."),
     {"field", schema_field, METH_O, "field(i or name) -> Field"},
-    {"get_field_index", schema_get_field_index, METH_O, "Index of the first field named `name`, or -1."},
+    {"get_field_index", schema_get_field_index, METH_O, "Index of the field named `name`; -1 if none or several have that name (as pyarrow)."},
     {"equals", (PyCFunction)(void (*)(void))schema_equals, METH_VARARGS | METH_KEYWORDS,
      "equals(other, check_metadata=False) -> bool"},
     {"__arrow_c_schema__", schema_arrow_c_schema, METH_NOARGS,

@@ -93,7 +93,9 @@ def test_field_and_schema():
 def test_array_basics():
     a = qv.array([10, None, 30, 40])
     assert len(a) == 4 and a.null_count == 1 and a.offset == 0
-    assert a[0] == 10 and a[1] is None and a[-1] == 40
+    # indexing gives Scalars, as pyarrow: a Python value is never equal to one
+    assert a[0].as_py() == 10 and a[1].as_py() is None and a[-1].as_py() == 40
+    assert (a[0] == 10) is (pa.array([10])[0] == 10) is False and a[0] == qv.scalar(10)
     with pytest.raises(IndexError):
         a[4]
     with pytest.raises(IndexError):
@@ -103,7 +105,7 @@ def test_array_basics():
     assert a[::2].to_pylist() == [10, 30] and a[::-1].to_pylist() == [40, 30, None, 10]
     assert a.slice(2).to_pylist() == [30, 40] and a.slice(1, 100).to_pylist() == [None, 30, 40]
     assert a.slice(10).to_pylist() == []
-    assert list(a) == [10, None, 30, 40]
+    assert [v.as_py() for v in a] == [10, None, 30, 40]
     assert a.equals(qv.array([10, None, 30, 40])) and a == qv.array([10, None, 30, 40])
     assert a != qv.array([10, None, 30, 41]) and not a.equals(qv.array([1]))
     assert a.equals(pa.array([10, None, 30, 40]))  # any Arrow array-like
@@ -201,7 +203,8 @@ def test_table_and_chunked_array_api():
     c = t.column("a")
     assert isinstance(c, qv.ChunkedArray)
     assert (c.num_chunks, len(c), c.type, c.null_count) == (2, 3, qv.int64(), 0)
-    assert c.to_pylist() == [1, 2, 3] and c[2] == 3 and c[-1] == 3 and list(c) == [1, 2, 3]
+    assert c.to_pylist() == [1, 2, 3] and c[2].as_py() == 3 and c[-1].as_py() == 3
+    assert [v.as_py() for v in c] == [1, 2, 3]
     assert c.chunk(1).to_pylist() == [3] and [x.to_pylist() for x in c.chunks] == [[1, 2], [3]]
     assert c.equals(qv.chunked_array([[1], [2, 3]])) and c == qv.chunked_array([qv.array([1, 2, 3])])
     assert c != qv.chunked_array([[1, 2, 4]])

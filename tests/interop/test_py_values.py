@@ -30,7 +30,7 @@ def test_timestamp_ns_to_pylist_is_pandas_timestamp_like_pyarrow(tz):
         if w is not None:
             assert g.value == w.value  # every nanosecond kept
             assert str(g) == str(w)
-    assert q[0] == p[0].as_py() and q[0].nanosecond == 1
+    assert q[0].as_py() == p[0].as_py() and q[0].as_py().nanosecond == 1 and q[0].value == p[0].value
 
 
 def test_duration_ns_to_pylist_is_pandas_timedelta_like_pyarrow():
@@ -39,7 +39,7 @@ def test_duration_ns_to_pylist_is_pandas_timedelta_like_pyarrow():
     got, want = q.to_pylist(), p.to_pylist()
     assert [type(v) for v in got] == [type(v) for v in want]
     assert [None if v is None else v.value for v in got] == [None if v is None else v.value for v in want]
-    assert q[0] == pd.Timedelta(1577880000000005001, unit="ns")
+    assert q[0].as_py() == pd.Timedelta(1577880000000005001, unit="ns") and q[0].value == p[0].value
 
 
 def test_nanoseconds_in_nested_values_and_tables():

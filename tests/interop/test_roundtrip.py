@@ -139,7 +139,7 @@ def test_extension_type_metadata_round_trip():
 
 def test_timestamp_values_are_aware_in_their_zone():
     arr = CASES["timestamp[ms, Paris]"]
-    v = qv.array(arr)[0]
+    v = qv.array(arr)[0].as_py()
     assert v.utcoffset() == datetime.timedelta(hours=2)
     assert v == datetime.datetime(2020, 6, 1, tzinfo=datetime.timezone.utc)
-    assert qv.array(CASES["timestamp[s, +05:30]"])[0].utcoffset() == datetime.timedelta(hours=5, minutes=30)
+    assert qv.array(CASES["timestamp[s, +05:30]"])[0].as_py().utcoffset() == datetime.timedelta(hours=5, minutes=30)

@@ -84,7 +84,7 @@ _CHILD = textwrap.dedent(
     grown = rss_kib() - before
     col = t.column("big")
     n = len(col)
-    samples = [col[i] for i in (0, 1 << 20, n - 1)]  # quiver indexing gives Python values
+    samples = [col[i].as_py() for i in (0, 1 << 20, n - 1)]  # indexing gives Scalars, as pyarrow
     print(json.dumps({"rows": n, "grown_kib": grown, "samples": samples}))
     """
 )
