@@ -76,6 +76,34 @@ static size_t add_initial_md(qv__rpc *r, grpc_op *op) {
   return 1;
 }
 
+qv_status qv__rpc_server_send_initial_md(qv__rpc *r, qv_error *err) {
+  grpc_op op;
+  if (add_initial_md(r, &op) == 0) return QV_OK;
+  return qv__rpc_run(r, &op, 1, "send the initial metadata", err);
+}
+
+qv_status qv__rpc_client_recv_initial_md(qv__rpc *r, qv_error *err) {
+  if (r->server || r->initial_md_received) return QV_OK;
+  grpc_op op;
+  memset(&op, 0, sizeof op);
+  op.op = GRPC_OP_RECV_INITIAL_METADATA;
+  op.data.recv_initial_metadata.recv_initial_metadata = &r->initial_md;
+  r->initial_md_received = true;
+  return qv__rpc_run(r, &op, 1, "receive the initial metadata", err);
+}
+
+const char *qv__rpc_initial_md_value(const qv__rpc *r, const char *key, size_t *len) {
+  for (size_t i = 0; i < r->initial_md.count; i++) {
+    const grpc_metadata *m = &r->initial_md.metadata[i];
+    if (grpc_slice_str_cmp(m->key, key) == 0) {
+      *len = GRPC_SLICE_LENGTH(m->value);
+      return (const char *)GRPC_SLICE_START_PTR(m->value);
+    }
+  }
+  *len = 0;
+  return NULL;
+}
+
 qv_status qv__rpc_send(qv__rpc *r, grpc_byte_buffer *bb, qv_error *err) {
   grpc_op ops[2];
   size_t n = add_initial_md(r, &ops[0]);

@@ -38,7 +38,9 @@ struct qv_flight_server {
   int n_workers;
   worker *workers;
   grpc_completion_queue *shutdown_cq;
-  pthread_mutex_t lock;
+  pthread_mutex_t lock; /* guards shut_down, totals */
+  qv_flight_stream_stats totals; /* of every data stream served */
+  qv__shm_listener *shm;         /* grpc+unix: the memfd side socket, or NULL */
   bool running; /* grpc_server_start was called */
   bool shut_down;
 };
@@ -197,6 +199,45 @@ static bool serve_get_schema(served *sv) {
   return ok;
 }
 
+static void add_server_stats(void *ctx, const qv_flight_stream_stats *st) {
+  qv_flight_server *s = (qv_flight_server *)ctx;
+  pthread_mutex_lock(&s->lock);
+  qv__stats_add(&s->totals, st);
+  pthread_mutex_unlock(&s->lock);
+}
+
+void qv_flight_server_get_stats(qv_flight_server *s, qv_flight_stream_stats *out) {
+  pthread_mutex_lock(&s->lock);
+  *out = s->totals;
+  pthread_mutex_unlock(&s->lock);
+}
+
+/* A grpc+unix client that opened a memfd link names it in x-quiver-shm:
+ * claim the link and answer "on" (or "off" without one) in the initial
+ * metadata, sent now: a DoPut client waits for it before its first batch. */
+static void negotiate_shm(served *sv, qv_flight_stream *st) {
+  qv_flight_server *s = sv->call.server;
+  qv__stream_set_stats_sink(st, add_server_stats, s);
+  size_t n = 0;
+  const char *nonce = qv_flight_call_header(&sv->call, QV__SHM_HEADER, &n);
+  if (nonce == NULL) return;
+  qv__shm_link *link = qv__shm_listener_claim(s->shm, nonce, n);
+  grpc_metadata md;
+  memset(&md, 0, sizeof md);
+  md.key = grpc_slice_from_static_string(QV__SHM_HEADER);
+  md.value = grpc_slice_from_static_string(link ? "on" : "off");
+  sv->rpc.extra_initial_md = &md;
+  sv->rpc.n_extra_initial_md = 1;
+  qv_error ignored;
+  if (qv__rpc_server_send_initial_md(&sv->rpc, &ignored) != QV_OK) {
+    qv__shm_link_free(link); /* the call broke: its next op says so */
+    link = NULL;
+  }
+  sv->rpc.extra_initial_md = NULL;
+  sv->rpc.n_extra_initial_md = 0;
+  qv__stream_set_shm(st, link);
+}
+
 static bool serve_do_get(served *sv) {
   NEED_HANDLER(sv, do_get, "DoGet");
   qv_flight_server *s = sv->call.server;
@@ -206,6 +247,7 @@ static bool serve_do_get(served *sv) {
   qv_flight_bytes ticket = {t->ticket.data, t->ticket.len};
   qv_flight_stream *st = NULL;
   bool ok = handler_result(sv, qv__stream_new(&sv->rpc, false, false, QV__STREAM_GET, &s->ro, &st, &sv->err));
+  if (ok) negotiate_shm(sv, st);
   if (ok) ok = handler_result(sv, s->h.do_get(s->h.ctx, &sv->call, &ticket, st, &sv->err));
   qv__stream_free_server(st);
   protobuf_c_message_free_unpacked(m, NULL);
@@ -218,6 +260,7 @@ static bool serve_data_stream(served *sv, qv__stream_kind kind) {
   else NEED_HANDLER(sv, do_exchange, "DoExchange");
   qv_flight_stream *st = NULL;
   bool ok = handler_result(sv, qv__stream_new(&sv->rpc, false, false, kind, &s->ro, &st, &sv->err));
+  if (ok) negotiate_shm(sv, st);
   if (ok && kind == QV__STREAM_PUT) ok = handler_result(sv, s->h.do_put(s->h.ctx, &sv->call, st, &sv->err));
   if (ok && kind == QV__STREAM_EXCHANGE) ok = handler_result(sv, s->h.do_exchange(s->h.ctx, &sv->call, st, &sv->err));
   qv__stream_free_server(st);
@@ -484,6 +527,9 @@ qv_status qv_flight_server_start(const char *uri, const qv_flight_handlers *hand
     goto fail;
   }
   s->port = scheme == QV__SCHEME_UNIX ? 0 : port;
+  /* after the gRPC socket is bound, so that PATH.qvshm never outlives a
+   * server that failed to start */
+  if (scheme == QV__SCHEME_UNIX && !o.disable_shm) s->shm = qv__shm_listener_start(target + 5);
   grpc_server_start(s->server);
   s->running = true;
   for (int i = 0; i < s->n_workers; i++) {
@@ -524,6 +570,8 @@ void qv_flight_server_shutdown(qv_flight_server *s) {
       pthread_join(s->workers[i].thread, NULL);
       s->workers[i].started = false;
     }
+  qv__shm_listener_stop(s->shm);
+  s->shm = NULL;
 }
 
 static void drain_destroy(grpc_completion_queue *cq) {
@@ -540,6 +588,7 @@ void qv_flight_server_free(qv_flight_server *s) {
     qv_flight_server_shutdown(s);
     grpc_server_destroy(s->server);
   }
+  qv__shm_listener_stop(s->shm); /* started, but the server never ran */
   for (int i = 0; s->workers && i < s->n_workers; i++) drain_destroy(s->workers[i].cq);
   drain_destroy(s->shutdown_cq);
   free(s->workers);
