@@ -69,7 +69,7 @@ def main():
                        capture_output=True)
         table = pa.ipc.open_file(seed).read_all()
         nbytes = table.nbytes
-        qs = subprocess.Popen([str(quiver_bin), "serve", str(folder), "--port", "0"], stdout=subprocess.PIPE)
+        qs = subprocess.Popen([str(quiver_bin), "serve", str(folder), "--port", "0", *os.environ.get("QV_BENCH_SERVE_ARGS", "").split()], stdout=subprocess.PIPE)
         ps = subprocess.Popen([sys.executable, "-c", PYARROW_SERVER, str(seed)], stdout=subprocess.PIPE)
         try:
             q_uri = read_line(qs, "quiver serve: listening on ")

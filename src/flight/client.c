@@ -71,8 +71,9 @@ qv_status qv_flight_client_connect(const char *uri, const qv_flight_client_optio
   } else {
     creds = grpc_insecure_credentials_create();
   }
-  grpc_arg args[3];
+  grpc_arg args[8];
   size_t n_args = 0;
+  n_args += qv__flight_tuning_args(args);
   args[n_args].type = GRPC_ARG_INTEGER;
   args[n_args].key = (char *)GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH;
   args[n_args++].value.integer = -1;

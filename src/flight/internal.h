@@ -36,6 +36,10 @@ typedef struct qv__shm_listener qv__shm_listener;
  * grpc_shutdown. */
 void qv__flight_init(void);
 
+/* Channel and server arguments that bound what gRPC buffers (flow
+ * control); writes at most 4 into args and returns how many. */
+size_t qv__flight_tuning_args(grpc_arg *args);
+
 typedef struct qv__rpc {
   grpc_call *call;
   grpc_completion_queue *cq; /* GRPC_CQ_NEXT; only this call's ops */
