@@ -39,6 +39,9 @@ void qv__flight_init(void);
 /* Channel and server arguments that bound what gRPC buffers (flow
  * control); writes at most 4 into args and returns how many. */
 size_t qv__flight_tuning_args(grpc_arg *args);
+#ifndef QV__FLIGHT_WINDOW
+#define QV__FLIGHT_WINDOW (8 << 20)
+#endif
 
 typedef struct qv__rpc {
   grpc_call *call;

@@ -42,7 +42,10 @@ size_t qv__flight_tuning_args(grpc_arg *args) {
   args[0].type = GRPC_ARG_INTEGER;
   args[0].key = (char *)GRPC_ARG_HTTP2_BDP_PROBE;
   args[0].value.integer = 0;
-  return 1;
+  args[1].type = GRPC_ARG_INTEGER;
+  args[1].key = (char *)GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES;
+  args[1].value.integer = QV__FLIGHT_WINDOW;
+  return 2;
 }
 
 static const char close_tag_mark = 0;
