@@ -24,6 +24,7 @@ bench/bench_shm.c. Nothing here asserts a duration.
 import argparse
 import os
 import pathlib
+import resource
 import select
 import statistics
 import subprocess
@@ -77,23 +78,45 @@ def write_gib(path):
             w.write_batch(pa.record_batch([pa.array(np.arange(b * rows, (b + 1) * rows))], schema=schema))
 
 
+def _cpu_of(pid):
+    """Seconds of CPU (user + system) the process pid has used."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _self_cpu():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 def measure(pairs, runs):
-    """{name: median seconds} over `runs` rounds in which every pair runs once."""
-    samples = {name: [] for name, _ in pairs}
-    for _, fn in pairs:
+    """{name: (median seconds, client CPU s per run, server CPU s per run)}
+    over `runs` rounds in which every pair runs once. pairs: (name, fn,
+    server pid). CPU time is less at the mercy of a loaded machine than
+    wall time: it says where the work goes."""
+    samples = {name: [] for name, _, _ in pairs}
+    cpu = {name: [0.0, 0.0] for name, _, _ in pairs}
+    for _, fn, _ in pairs:
         fn()
     for _ in range(runs):
-        for name, fn in pairs:
+        for name, fn, pid in pairs:
+            c0, s0 = _self_cpu(), _cpu_of(pid)
             t0 = time.perf_counter()
             fn()
             samples[name].append(time.perf_counter() - t0)
-    return {name: statistics.median(v) for name, v in samples.items()}
+            cpu[name][0] += _self_cpu() - c0
+            cpu[name][1] += _cpu_of(pid) - s0
+    return {name: (statistics.median(v), cpu[name][0] / runs, cpu[name][1] / runs) for name, v in samples.items()}
 
 
 def report(key, title, nbytes, runs, results, quiver_pair, pyarrow_pair):
-    print("%s: %s (%.1f MB of buffers), median of %d runs" % (key, title, nbytes / 1e6, runs))
-    for name, secs in results.items():
-        print("  %-46s %9.1f ms  %8.0f MB/s" % (name, secs * 1e3, nbytes / secs / 1e6))
+    print("%s: %s (%.1f MB of buffers), median of %d runs; CPU per DoGet (client, server)"
+          % (key, title, nbytes / 1e6, runs))
+    for name, (secs, ccpu, scpu) in results.items():
+        print("  %-46s %9.1f ms  %8.0f MB/s   CPU %7.1f ms + %7.1f ms"
+              % (name, secs * 1e3, nbytes / secs / 1e6, ccpu * 1e3, scpu * 1e3))
+    results = {name: v[0] for name, v in results.items()}
     q, p = results[quiver_pair], results[pyarrow_pair]
     print("  ratio quiver/pyarrow (throughput): %.2fx" % (p / q))
     label = "%s %s (DoGet MB/s)" % (key, title)
@@ -150,19 +173,20 @@ def main():
                 runs = args.runs if k == 0 else args.gib_runs
                 what = "the seed table (%d rows)" % args.rows if k == 0 else "a 1 GiB table (128 x 8 MiB)"
                 assert pa.table(qc_q.do_get(ticket)).num_rows == pa.table(qc_qu.do_get(ticket)).num_rows
+                qpid, qupid, ppid, pupid = (p.pid for p in procs)
                 tcp = measure([
-                    ("quiver server -> quiver client", lambda: qc_q.do_get(ticket)),
-                    ("pyarrow server -> pyarrow client", lambda: pc_p.do_get(fl.Ticket(ticket)).read_all()),
-                    ("quiver server -> pyarrow client", lambda: pc_q.do_get(fl.Ticket(ticket)).read_all()),
-                    ("pyarrow server -> quiver client", lambda: qc_p.do_get(ticket)),
+                    ("quiver server -> quiver client", lambda: qc_q.do_get(ticket), qpid),
+                    ("pyarrow server -> pyarrow client", lambda: pc_p.do_get(fl.Ticket(ticket)).read_all(), ppid),
+                    ("quiver server -> pyarrow client", lambda: pc_q.do_get(fl.Ticket(ticket)).read_all(), qpid),
+                    ("pyarrow server -> quiver client", lambda: qc_p.do_get(ticket), ppid),
                 ], runs)
                 report("F%d" % (1 + k), "loopback TCP, %s" % what, nbytes, runs, tcp,
                        "quiver server -> quiver client", "pyarrow server -> pyarrow client")
                 before = qc_qu.stats()["bodies_shm_received"]
                 unix = measure([
-                    ("quiver -> quiver, memfd bodies", lambda: qc_qu.do_get(ticket)),
-                    ("pyarrow server -> pyarrow client", lambda: pc_pu.do_get(fl.Ticket(ticket)).read_all()),
-                    ("quiver -> quiver, gRPC bytes (shm=False)", lambda: qc_qu_plain.do_get(ticket)),
+                    ("quiver -> quiver, memfd bodies", lambda: qc_qu.do_get(ticket), qupid),
+                    ("pyarrow server -> pyarrow client", lambda: pc_pu.do_get(fl.Ticket(ticket)).read_all(), pupid),
+                    ("quiver -> quiver, gRPC bytes (shm=False)", lambda: qc_qu_plain.do_get(ticket), qupid),
                 ], runs)
                 assert qc_qu.stats()["bodies_shm_received"] > before, "the memfd path was not taken"
                 report("F%d" % (3 + k), "grpc+unix, %s" % what, nbytes, runs, unix,

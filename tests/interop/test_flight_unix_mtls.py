@@ -122,6 +122,21 @@ def test_pyarrow_client_against_quiver_unix_server_falls_back(unix_folder):
         server.stop()
 
 
+def test_unknown_or_malformed_shm_offer_falls_back(unix_folder):
+    """A client naming a link the server never saw (or not a nonce at all)
+    gets its data as gRPC bytes."""
+    folder, sock, big, _ = unix_folder
+    server = UnixServer(folder, sock)
+    try:
+        client = fl.connect(server.uri)
+        for offer in (b"0" * 32, b"not hex at all", b"", b"f" * 4000):
+            opts = fl.FlightCallOptions(headers=[(b"x-quiver-shm", offer)], timeout=WAIT)
+            assert client.do_get(fl.Ticket(b"big.arrow"), opts).read_all().equals(big)
+        client.close()
+    finally:
+        server.stop()
+
+
 def test_quiver_client_against_pyarrow_unix_server_falls_back(unix_folder):
     folder, sock, _, _ = unix_folder
     sys.path.insert(0, str(HERE))
