@@ -582,6 +582,31 @@ done:
   return st;
 }
 
+/* A drained FlightData whose body waits on the link: take it (which
+ * acknowledges it), or the sender would wait for that acknowledgement
+ * instead of sending its status. On any trouble the link is dropped: the
+ * sender then fails its next body at once rather than waiting. */
+static void drop_link_body(qv_flight_stream *s, grpc_byte_buffer *bb) {
+  qv__flight_data fd;
+  if (qv__flight_data_decode(bb, &fd, NULL) != QV_OK) {
+    qv__stream_set_shm(s, NULL);
+    return;
+  }
+  qv_ipc_message msg;
+  if (fd.header_len > 0 && fd.body == NULL) {
+    qv_buffer *body = NULL;
+    if (qv__ipc_message_decode(fd.header, fd.header_len, &msg, NULL) != QV_OK ||
+        (msg.body_length > 0 && qv__shm_link_recv_body(s->shm, msg.body_length, &body, NULL) != QV_OK))
+      qv__stream_set_shm(s, NULL);
+    if (body) {
+      s->stats.bodies_shm_received++;
+      s->stats.body_bytes_shm += msg.body_length;
+    }
+    qv_buffer_release(body);
+  }
+  qv__flight_data_clear(&fd);
+}
+
 qv_status qv_flight_stream_finish(qv_flight_stream *s, qv_error *err) {
   if (!s->client) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "flight stream: finish is for client streams");
   if (s->rpc->finished) return QV_OK;
@@ -593,6 +618,7 @@ qv_status qv_flight_stream_finish(qv_flight_stream *s, qv_error *err) {
     qv_error drain_err;
     if (qv__rpc_recv(s->rpc, &bb, &drain_err) != QV_OK) break;
     if (bb == NULL) break;
+    if (s->shm) drop_link_body(s, bb);
     grpc_byte_buffer_destroy(bb);
   }
   s->ended = true;
