@@ -20,8 +20,11 @@
 #     figure is its alone. Rounds alternate the implementations so a slow
 #     spell of this shared 2-core machine does not land on one side only;
 #   - once: every other bench_* binary of the build (builder appends,
-#     C Data export/import per column), then bench/csv_bench.py (CSV read
-#     and write of a 1 GB file, QV_CSV_BENCH_MB to change the size).
+#     C Data export/import per column, bench_shm's memfd sharing), then
+#     bench/csv_bench.py (CSV read and write of a 1 GB file,
+#     QV_CSV_BENCH_MB to change the size) and bench/bench_flight.py (Flight
+#     DoGet, quiver against pyarrow, of the seed table and a 1 GiB table
+#     over loopback TCP and grpc+unix).
 # Each program prints medians of QV_BENCH_RUNS (default 7) runs as result
 # lines (bench/bench_util.h); bench/report.py takes the median over rounds
 # and prints the table. Raw lines: build/bench/results.txt; programs' other
@@ -144,6 +147,13 @@ if [ "$HAVE_PY" = 1 ] && "$PY" -c 'import quiver.csv' 2>>"$LOG"; then
   run "$PY" bench/csv_bench.py --mb "${QV_CSV_BENCH_MB:-1000}" --runs 3
 else
   note "no quiver module in $VENV: the CSV figures are left out"
+fi
+
+if [ "$HAVE_PY" = 1 ] && "$PY" -c 'import quiver.flight' 2>>"$LOG"; then
+  note "bench_flight.py"
+  run "$PY" bench/bench_flight.py "$BUILD"
+else
+  note "quiver's Python module is not in $VENV (make test-python installs it): the Flight figures are left out"
 fi
 
 # ---- the table

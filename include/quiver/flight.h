@@ -9,6 +9,14 @@
  * slice at an 8-byte aligned address is used in place, any other is copied
  * once into an aligned buffer (counted: qv_flight_stream_stats).
  *
+ * Over grpc+unix, a quiver client and a quiver server move the bodies of
+ * DoGet and DoPut (those of 64 KiB or more) through sealed memfds passed
+ * over a side socket next to the gRPC one (PATH.qvshm): the reader maps
+ * them and no body byte crosses a socket. Both sides agree on it per call
+ * (the x-quiver-shm header); a peer that does not speak it (pyarrow) gets
+ * plain gRPC bytes. stats.bodies_shm_* count what went that way;
+ * disable_shm in either side's options turns it off.
+ *
  * Every call is synchronous. The calls of one client may run on several
  * threads at once; one qv_flight_stream is used by one thread at a time.
  *
@@ -157,6 +165,11 @@ typedef struct qv_flight_stream_stats {
   int64_t bodies_in_place;        /* bodies used where gRPC received them */
   int64_t bodies_copied;          /* bodies copied (split across slices or misaligned) */
   int64_t body_bytes_copied;
+  /* grpc+unix between quiver peers: bodies that travelled as sealed memfds
+   * (mapped in place by the reader, no byte through the socket) */
+  int64_t bodies_shm_sent;
+  int64_t bodies_shm_received;
+  int64_t body_bytes_shm;         /* bytes of those bodies, either way */
 } qv_flight_stream_stats;
 
 /* Starts the data: sends the Schema message (dictionaries follow with the
@@ -218,12 +231,16 @@ typedef struct qv_flight_client_options {
   const char *tls_override_hostname; /* name checked in the server certificate */
   int64_t timeout_ms;              /* deadline of every call; 0: none */
   qv_ipc_read_options read;        /* limits applied to received data */
+  bool disable_shm;                /* grpc+unix: never move bodies through memfds */
 } qv_flight_client_options;
 
 QV_API qv_status qv_flight_client_connect(const char *uri, const qv_flight_client_options *opts,
                                           qv_flight_client **out, qv_error *err);
 /* Frees the client; free its streams first. Accepts NULL. */
 QV_API void qv_flight_client_free(qv_flight_client *c);
+/* The counters of every stream of this client freed so far, summed (for
+ * instance bodies_shm_received shows that DoGets took the memfd path). */
+QV_API void qv_flight_client_get_stats(qv_flight_client *c, qv_flight_stream_stats *out);
 
 /* The basic-auth handshake: sends "authorization: Basic base64(user:pass)"
  * on Handshake and keeps the bearer token the server answers with for
@@ -319,6 +336,7 @@ typedef struct qv_flight_server_options {
   const char *tls_private_key_pem;
   const char *tls_client_roots_pem; /* mutual TLS: client certificates required, checked against these */
   qv_ipc_read_options read;       /* limits applied to received data */
+  bool disable_shm;               /* grpc+unix: offer no memfd side socket */
 } qv_flight_server_options;
 
 /* Binds `uri` (grpc://HOST:PORT, PORT 0 picks a free one; grpc+tls://;
@@ -326,6 +344,8 @@ typedef struct qv_flight_server_options {
 QV_API qv_status qv_flight_server_start(const char *uri, const qv_flight_handlers *handlers,
                                         const qv_flight_server_options *opts, qv_flight_server **out,
                                         qv_error *err);
+/* The counters of every DoGet/DoPut/DoExchange stream served so far. */
+QV_API void qv_flight_server_get_stats(qv_flight_server *s, qv_flight_stream_stats *out);
 /* The TCP port bound (0 for Unix sockets). */
 QV_API int qv_flight_server_port(const qv_flight_server *s);
 /* Stops accepting calls, cancels those running, waits for the handlers to

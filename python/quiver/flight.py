@@ -73,11 +73,15 @@ class FlightInfo:
 class Client:
     """A connection to one Flight server (see connect)."""
 
-    def __init__(self, uri, token=None, user=None, password=None, timeout=None, tls_root_certs=None):
+    def __init__(self, uri, token=None, user=None, password=None, timeout=None, tls_root_certs=None,
+                 cert_chain=None, private_key=None, override_hostname=None, shm=True):
         timeout_ms = 0 if timeout is None else max(1, int(timeout * 1000))
-        if isinstance(tls_root_certs, bytes):
-            tls_root_certs = tls_root_certs.decode()
-        self._c = _quiver._flight_connect(uri, token, timeout_ms, tls_root_certs)
+
+        def text(pem):
+            return pem.decode() if isinstance(pem, bytes) else pem
+
+        self._c = _quiver._flight_connect(uri, token, timeout_ms, text(tls_root_certs), text(cert_chain),
+                                          text(private_key), override_hostname, bool(shm))
         self.uri = uri
         if user is not None or password is not None:
             if user is None or password is None:
@@ -123,6 +127,13 @@ class Client:
     def list_actions(self):
         return _quiver._flight_list_actions(self._c)
 
+    def stats(self):
+        """Counters summed over this client's finished DoGet/DoPut streams:
+        messages and body bytes each way, bodies used in place or copied,
+        and bodies_shm_sent / bodies_shm_received / body_bytes_shm for those
+        that went through shared memory (grpc+unix, quiver server)."""
+        return _quiver._flight_stats(self._c)
+
     def close(self):
         self._c = None
 
@@ -133,9 +144,15 @@ class Client:
         self.close()
 
 
-def connect(uri, token=None, user=None, password=None, timeout=None, tls_root_certs=None):
+def connect(uri, token=None, user=None, password=None, timeout=None, tls_root_certs=None, cert_chain=None,
+            private_key=None, override_hostname=None, shm=True):
     """A Client for the Flight server at `uri` (grpc://HOST:PORT, grpc+tls://,
     grpc+unix:///path). token: bearer token for every call; user and
     password: the basic-auth handshake (the server's token is then used);
-    timeout: seconds per call; tls_root_certs: PEM text trusted for TLS."""
-    return Client(uri, token=token, user=user, password=password, timeout=timeout, tls_root_certs=tls_root_certs)
+    timeout: seconds per call; tls_root_certs: PEM text trusted for TLS;
+    cert_chain and private_key: PEM of the client certificate for mutual
+    TLS; override_hostname: the name checked in the server's certificate;
+    shm: over grpc+unix, let a quiver server pass bodies as shared memory
+    (False: always gRPC bytes)."""
+    return Client(uri, token=token, user=user, password=password, timeout=timeout, tls_root_certs=tls_root_certs,
+                  cert_chain=cert_chain, private_key=private_key, override_hostname=override_hostname, shm=shm)

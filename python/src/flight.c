@@ -25,16 +25,27 @@ static void client_capsule_free(PyObject *cap) {
 
 static qv_flight_client *client_of(PyObject *cap) { return PyCapsule_GetPointer(cap, CLIENT_CAPSULE); }
 
-/* _flight_connect(uri, token, timeout_ms, tls_roots) -> capsule */
+/* _flight_connect(uri, token, timeout_ms, tls_roots, tls_cert_chain,
+ *                 tls_private_key, tls_override_hostname, shm) -> capsule */
 static PyObject *flight_connect(PyObject *m, PyObject *args) {
-  const char *uri, *token = NULL, *roots = NULL;
+  const char *uri, *token = NULL, *roots = NULL, *chain = NULL, *key = NULL, *host = NULL;
   long long timeout_ms = 0;
-  if (!PyArg_ParseTuple(args, "s|zLz", &uri, &token, &timeout_ms, &roots)) return NULL;
+  int shm = 1;
+  if (!PyArg_ParseTuple(args, "s|zLzzzzp", &uri, &token, &timeout_ms, &roots, &chain, &key, &host, &shm))
+    return NULL;
+  if ((chain == NULL) != (key == NULL)) {
+    PyErr_SetString(PyExc_ValueError, "a client certificate and its private key go together");
+    return NULL;
+  }
   qv_flight_client_options o;
   memset(&o, 0, sizeof o);
   o.token = token;
   o.timeout_ms = timeout_ms;
   o.tls_root_certs_pem = roots;
+  o.tls_cert_chain_pem = chain;
+  o.tls_private_key_pem = key;
+  o.tls_override_hostname = host;
+  o.disable_shm = !shm;
   qv_flight_client *c = NULL;
   qv_error err;
   qv_status st;
@@ -270,7 +281,25 @@ static PyObject *flight_list_actions(PyObject *m, PyObject *args) {
   return l;
 }
 
+/* _flight_stats(capsule) -> dict of the client's stream counters */
+static PyObject *flight_stats(PyObject *m, PyObject *args) {
+  PyObject *cap;
+  if (!PyArg_ParseTuple(args, "O", &cap)) return NULL;
+  qv_flight_client *c = client_of(cap);
+  if (c == NULL) return NULL;
+  qv_flight_stream_stats st;
+  qv_flight_client_get_stats(c, &st);
+  return Py_BuildValue("{sLsLsLsLsLsLsLsLsLsL}", "messages_sent", (long long)st.messages_sent,
+                       "messages_received", (long long)st.messages_received, "body_bytes_sent",
+                       (long long)st.body_bytes_sent, "body_bytes_received", (long long)st.body_bytes_received,
+                       "bodies_in_place", (long long)st.bodies_in_place, "bodies_copied", (long long)st.bodies_copied,
+                       "body_bytes_copied", (long long)st.body_bytes_copied, "bodies_shm_sent",
+                       (long long)st.bodies_shm_sent, "bodies_shm_received", (long long)st.bodies_shm_received,
+                       "body_bytes_shm", (long long)st.body_bytes_shm);
+}
+
 PyMethodDef qvpy_flight_functions[] = {
+    {"_flight_stats", flight_stats, METH_VARARGS, "The client's stream counters."},
     {"_flight_connect", flight_connect, METH_VARARGS, "Flight client: connect(uri, token, timeout_ms, tls_roots)."},
     {"_flight_authenticate_basic", flight_authenticate_basic, METH_VARARGS, "Basic-auth handshake."},
     {"_flight_list_flights", flight_list_flights, METH_VARARGS, "ListFlights."},

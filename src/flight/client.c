@@ -22,6 +22,9 @@ struct qv_flight_client {
   char *token;
   int64_t timeout_ms;
   qv_ipc_read_options ro;
+  char *shm_socket;             /* grpc+unix with shm allowed: the server's socket path, else NULL */
+  pthread_mutex_t stats_lock;   /* guards totals */
+  qv_flight_stream_stats totals; /* of every stream freed */
 };
 
 qv_status qv_flight_client_connect(const char *uri, const qv_flight_client_options *opts, qv_flight_client **out,
@@ -39,7 +42,18 @@ qv_status qv_flight_client_connect(const char *uri, const qv_flight_client_optio
     return qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory (%s:%d)", __FILE__, __LINE__);
   }
   pthread_mutex_init(&c->lock, NULL);
+  pthread_mutex_init(&c->stats_lock, NULL);
   c->timeout_ms = o.timeout_ms;
+  if (scheme == QV__SCHEME_UNIX && !o.disable_shm) {
+    c->shm_socket = qv__strndup(target + 5, strlen(target + 5)); /* "unix:/path" */
+    if (c->shm_socket == NULL) {
+      free(target);
+      pthread_mutex_destroy(&c->lock);
+      pthread_mutex_destroy(&c->stats_lock);
+      free(c);
+      return qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory (%s:%d)", __FILE__, __LINE__);
+    }
+  }
   c->ro = o.read;
   if (o.token) {
     c->token = qv__strndup(o.token, strlen(o.token));
@@ -57,8 +71,9 @@ qv_status qv_flight_client_connect(const char *uri, const qv_flight_client_optio
   } else {
     creds = grpc_insecure_credentials_create();
   }
-  grpc_arg args[3];
+  grpc_arg args[8];
   size_t n_args = 0;
+  n_args += qv__flight_tuning_args(args);
   args[n_args].type = GRPC_ARG_INTEGER;
   args[n_args].key = (char *)GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH;
   args[n_args++].value.integer = -1;
@@ -86,9 +101,24 @@ void qv_flight_client_free(qv_flight_client *c) {
   if (c == NULL) return;
   if (c->channel) grpc_channel_destroy(c->channel);
   free(c->token);
+  free(c->shm_socket);
   pthread_mutex_destroy(&c->lock);
+  pthread_mutex_destroy(&c->stats_lock);
   free(c);
   grpc_shutdown();
+}
+
+static void add_client_stats(void *ctx, const qv_flight_stream_stats *st) {
+  qv_flight_client *c = (qv_flight_client *)ctx;
+  pthread_mutex_lock(&c->stats_lock);
+  qv__stats_add(&c->totals, st);
+  pthread_mutex_unlock(&c->stats_lock);
+}
+
+void qv_flight_client_get_stats(qv_flight_client *c, qv_flight_stream_stats *out) {
+  pthread_mutex_lock(&c->stats_lock);
+  *out = c->totals;
+  pthread_mutex_unlock(&c->stats_lock);
 }
 
 /* ---- calls ---- */
@@ -125,8 +155,17 @@ static void end_call(qv__rpc *r) {
 
 /* Sends the headers (token, or `auth_value` as the authorization header),
  * then the request message if any, then half-closes if asked. Takes bb. */
+static qv_status send_request_shm(qv_flight_client *c, qv__rpc *r, const char *auth_value, const char *shm_nonce,
+                                  grpc_byte_buffer *bb, bool close, qv_error *err);
+
 static qv_status send_request(qv_flight_client *c, qv__rpc *r, const char *auth_value, grpc_byte_buffer *bb,
                               bool close, qv_error *err) {
+  return send_request_shm(c, r, auth_value, NULL, bb, close, err);
+}
+
+/* The same, with the x-quiver-shm header when shm_nonce is not NULL. */
+static qv_status send_request_shm(qv_flight_client *c, qv__rpc *r, const char *auth_value, const char *shm_nonce,
+                                  grpc_byte_buffer *bb, bool close, qv_error *err) {
   char *value = NULL;
   if (auth_value == NULL) {
     pthread_mutex_lock(&c->lock);
@@ -139,20 +178,23 @@ static qv_status send_request(qv_flight_client *c, qv__rpc *r, const char *auth_
   } else {
     value = qv__strndup(auth_value, strlen(auth_value));
   }
-  grpc_metadata md;
-  memset(&md, 0, sizeof md);
+  grpc_metadata md[2];
+  memset(md, 0, sizeof md);
   size_t n_md = 0;
   if (value) {
-    md.key = grpc_slice_from_static_string("authorization");
-    md.value = grpc_slice_from_copied_string(value);
-    n_md = 1;
+    md[n_md].key = grpc_slice_from_static_string("authorization");
+    md[n_md++].value = grpc_slice_from_copied_string(value);
+  }
+  if (shm_nonce) {
+    md[n_md].key = grpc_slice_from_static_string(QV__SHM_HEADER);
+    md[n_md++].value = grpc_slice_from_copied_string(shm_nonce);
   }
   grpc_op ops[3];
   memset(ops, 0, sizeof ops);
   size_t n = 0;
   ops[n].op = GRPC_OP_SEND_INITIAL_METADATA;
   ops[n].data.send_initial_metadata.count = n_md;
-  ops[n].data.send_initial_metadata.metadata = n_md ? &md : NULL;
+  ops[n].data.send_initial_metadata.metadata = n_md ? md : NULL;
   n++;
   if (bb) {
     ops[n].op = GRPC_OP_SEND_MESSAGE;
@@ -166,7 +208,7 @@ static qv_status send_request(qv_flight_client *c, qv__rpc *r, const char *auth_
   }
   qv_status st = qv__rpc_run(r, ops, n, "send the request", err);
   if (bb) grpc_byte_buffer_destroy(bb);
-  if (n_md) grpc_slice_unref(md.value);
+  for (size_t i = 0; i < n_md; i++) grpc_slice_unref(md[i].value);
   free(value);
   return st;
 }
@@ -521,8 +563,23 @@ static qv_status open_stream(qv_flight_client *c, const char *method, qv__stream
     if (request) grpc_byte_buffer_destroy(request);
     return st;
   }
-  st = send_request(c, r, NULL, request, request != NULL, err);
+  /* grpc+unix: offer the memfd link for the one-way data calls */
+  char nonce[QV__SHM_NONCE_HEX];
+  qv__shm_link *link = NULL;
+  if (c->shm_socket && kind != QV__STREAM_EXCHANGE) link = qv__shm_link_connect(c->shm_socket, nonce);
+  st = send_request_shm(c, r, NULL, link ? nonce : NULL, request, request != NULL, err);
+  if (st == QV_OK && link) {
+    /* a server holding the link answers at once; "on" makes it this call's */
+    size_t n = 0;
+    const char *v = NULL;
+    if (qv__rpc_client_recv_initial_md(r, NULL) == QV_OK) v = qv__rpc_initial_md_value(r, QV__SHM_HEADER, &n);
+    if (v == NULL || n != 2 || memcmp(v, "on", 2) != 0) {
+      qv__shm_link_free(link);
+      link = NULL;
+    }
+  }
   if (st != QV_OK) {
+    qv__shm_link_free(link);
     st = fail_with_status(r, st, method, err);
     end_call(r);
     return st;
@@ -530,9 +587,12 @@ static qv_status open_stream(qv_flight_client *c, const char *method, qv__stream
   qv_flight_stream *s = NULL;
   st = qv__stream_new(r, true, true, kind, &c->ro, &s, err);
   if (st != QV_OK) {
+    qv__shm_link_free(link);
     end_call(r);
     return st;
   }
+  qv__stream_set_shm(s, link);
+  qv__stream_set_stats_sink(s, add_client_stats, c);
   if (d && (st = qv__stream_set_descriptor(s, d, err)) != QV_OK) {
     qv_flight_stream_free(s);
     return st;

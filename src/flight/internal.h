@@ -27,11 +27,21 @@
 
 #define QV__FLIGHT_SERVICE "/arrow.flight.protocol.FlightService/"
 
+typedef struct qv__shm_link qv__shm_link;         /* shm_link.c */
+typedef struct qv__shm_listener qv__shm_listener;
+
 /* ---- rpc.c ---- */
 
 /* grpc_init, and once per process: gRPC's log silenced. Pair with
  * grpc_shutdown. */
 void qv__flight_init(void);
+
+/* Channel and server arguments that bound what gRPC buffers (flow
+ * control); writes at most 4 into args and returns how many. */
+size_t qv__flight_tuning_args(grpc_arg *args);
+#ifndef QV__FLIGHT_WINDOW
+#define QV__FLIGHT_WINDOW (8 << 20)
+#endif
 
 typedef struct qv__rpc {
   grpc_call *call;
@@ -60,6 +70,12 @@ qv_status qv__rpc_run(qv__rpc *r, const grpc_op *ops, size_t n, const char *what
 qv_status qv__rpc_send(qv__rpc *r, grpc_byte_buffer *bb, qv_error *err);
 /* Receives one message; *out is NULL at the end of the peer's messages. */
 qv_status qv__rpc_recv(qv__rpc *r, grpc_byte_buffer **out, qv_error *err);
+/* Server: sends the initial metadata now (with extra_initial_md), once. */
+qv_status qv__rpc_server_send_initial_md(qv__rpc *r, qv_error *err);
+/* Client: waits for the server's initial metadata (once). */
+qv_status qv__rpc_client_recv_initial_md(qv__rpc *r, qv_error *err);
+/* Client: a header of the received initial metadata, or NULL. */
+const char *qv__rpc_initial_md_value(const qv__rpc *r, const char *key, size_t *len);
 /* Client: SEND_CLOSE_FROM_CLIENT (once). */
 qv_status qv__rpc_half_close(qv__rpc *r, qv_error *err);
 /* Client: waits for the status and turns it into a qv_status. */
@@ -158,9 +174,46 @@ qv_status qv__stream_new(qv__rpc *rpc, bool client, bool owns_rpc, qv__stream_ki
                          const qv_ipc_read_options *ro, qv_flight_stream **out, qv_error *err);
 /* Client DoPut/DoExchange: the descriptor to send with the first message. */
 qv_status qv__stream_set_descriptor(qv_flight_stream *s, const qv_flight_descriptor *d, qv_error *err);
+/* The stream carries large bodies over `link` (taken; freed with the stream). */
+void qv__stream_set_shm(qv_flight_stream *s, qv__shm_link *link);
+/* Called with the stream's stats when it is freed (client and server totals). */
+void qv__stream_set_stats_sink(qv_flight_stream *s, void (*sink)(void *ctx, const qv_flight_stream_stats *st),
+                               void *ctx);
+/* Adds b's counters into a. */
+void qv__stats_add(qv_flight_stream_stats *a, const qv_flight_stream_stats *b);
 /* Server: the stream's writer state is flushed; releases what it holds
  * (the rpc is the server's). */
 void qv__stream_free_server(qv_flight_stream *s);
+
+/* ---- shm_link.c: bodies in sealed memfds for grpc+unix peers ---- */
+
+#define QV__SHM_LINK_SUFFIX ".qvshm" /* the side socket: the gRPC socket's path + this */
+#define QV__SHM_HEADER "x-quiver-shm" /* request: the link's nonce; response: on/off */
+#define QV__SHM_NONCE_HEX 33          /* 16 bytes as hex, NUL */
+/* Bodies smaller than this travel as gRPC bytes even over a link: a memfd
+ * costs a few system calls, a copy of a few pages costs less. */
+#define QV__SHM_MIN_BODY 65536
+
+
+/* Client: connects to sock_path's side socket and says hello; NULL when
+ * there is none or it does not answer (the call then goes without). */
+qv__shm_link *qv__shm_link_connect(const char *sock_path, char nonce_hex[QV__SHM_NONCE_HEX]);
+void qv__shm_link_free(qv__shm_link *l);
+/* Server: binds sock_path's side socket and accepts on a thread of its
+ * own; NULL when it cannot (the server then runs without). */
+qv__shm_listener *qv__shm_listener_start(const char *sock_path);
+/* The link a client announced with this nonce (hex, len bytes), or NULL. */
+qv__shm_link *qv__shm_listener_claim(qv__shm_listener *l, const char *nonce_hex, size_t len);
+/* Stops the thread, closes what is pending, removes the side socket. */
+void qv__shm_listener_stop(qv__shm_listener *l);
+/* Sends a body (iov[0, n), total bytes) as a sealed memfd, after waiting
+ * for the reader to acknowledge enough earlier ones; `cancelled` (may be
+ * NULL) is polled while waiting. */
+struct iovec;
+qv_status qv__shm_link_send_body(qv__shm_link *l, const struct iovec *iov, size_t n, int64_t total,
+                                 bool (*cancelled)(void *), void *ctx, qv_error *err);
+/* Receives the next body, which must be `expected` bytes, mapped read-only. */
+qv_status qv__shm_link_recv_body(qv__shm_link *l, int64_t expected, qv_buffer **out, qv_error *err);
 
 /* ---- location.c ---- */
 

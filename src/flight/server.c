@@ -1,10 +1,17 @@
 /* quiver Flight: the server.
  *
  * A fixed pool of worker threads, each with its own completion queue
- * registered with the gRPC server: a worker asks for the next call, serves
- * it to the end on its own thread (the handler runs synchronously, rpc.c),
- * sends the status, and asks again; so `threads` calls run at once and
- * further clients wait in gRPC's queue. Authentication is checked before a
+ * registered with the gRPC server, in a leader/followers pattern: one
+ * worker at a time (the leader) asks gRPC for the next call on its queue;
+ * when one arrives it hands the leadership to an idle follower and serves
+ * the call to the end on its own thread and queue (the handler runs
+ * synchronously, rpc.c), sends the status, and goes back to following. So
+ * `threads` calls run at once, further clients wait in gRPC's queue, and
+ * at most one idle thread waits inside gRPC. Why not every idle worker
+ * asking for calls at once: every thread waiting inside gRPC takes part in
+ * polling, and seven idle pollers kept taking the I/O of the one busy call
+ * and handing each completion over to its thread (a thread switch per
+ * message; DoGet throughput halved on loopback, measured). Authentication is checked before a
  * handler runs: with a token configured every RPC but Handshake must carry
  * "authorization: Bearer <token>", else UNAUTHENTICATED; Handshake answers
  * a correct "authorization: Basic ..." with that bearer token in its
@@ -38,7 +45,13 @@ struct qv_flight_server {
   int n_workers;
   worker *workers;
   grpc_completion_queue *shutdown_cq;
-  pthread_mutex_t lock;
+  pthread_mutex_t q_lock;    /* guards have_leader, stopping */
+  pthread_cond_t q_leaderless; /* the leader took a call, or stopping */
+  bool have_leader;          /* a worker is asking gRPC for the next call */
+  bool stopping;
+  pthread_mutex_t lock; /* guards shut_down, totals */
+  qv_flight_stream_stats totals; /* of every data stream served */
+  qv__shm_listener *shm;         /* grpc+unix: the memfd side socket, or NULL */
   bool running; /* grpc_server_start was called */
   bool shut_down;
 };
@@ -197,6 +210,45 @@ static bool serve_get_schema(served *sv) {
   return ok;
 }
 
+static void add_server_stats(void *ctx, const qv_flight_stream_stats *st) {
+  qv_flight_server *s = (qv_flight_server *)ctx;
+  pthread_mutex_lock(&s->lock);
+  qv__stats_add(&s->totals, st);
+  pthread_mutex_unlock(&s->lock);
+}
+
+void qv_flight_server_get_stats(qv_flight_server *s, qv_flight_stream_stats *out) {
+  pthread_mutex_lock(&s->lock);
+  *out = s->totals;
+  pthread_mutex_unlock(&s->lock);
+}
+
+/* A grpc+unix client that opened a memfd link names it in x-quiver-shm:
+ * claim the link and answer "on" (or "off" without one) in the initial
+ * metadata, sent now: a DoPut client waits for it before its first batch. */
+static void negotiate_shm(served *sv, qv_flight_stream *st) {
+  qv_flight_server *s = sv->call.server;
+  qv__stream_set_stats_sink(st, add_server_stats, s);
+  size_t n = 0;
+  const char *nonce = qv_flight_call_header(&sv->call, QV__SHM_HEADER, &n);
+  if (nonce == NULL) return;
+  qv__shm_link *link = qv__shm_listener_claim(s->shm, nonce, n);
+  grpc_metadata md;
+  memset(&md, 0, sizeof md);
+  md.key = grpc_slice_from_static_string(QV__SHM_HEADER);
+  md.value = grpc_slice_from_static_string(link ? "on" : "off");
+  sv->rpc.extra_initial_md = &md;
+  sv->rpc.n_extra_initial_md = 1;
+  qv_error ignored;
+  if (qv__rpc_server_send_initial_md(&sv->rpc, &ignored) != QV_OK) {
+    qv__shm_link_free(link); /* the call broke: its next op says so */
+    link = NULL;
+  }
+  sv->rpc.extra_initial_md = NULL;
+  sv->rpc.n_extra_initial_md = 0;
+  qv__stream_set_shm(st, link);
+}
+
 static bool serve_do_get(served *sv) {
   NEED_HANDLER(sv, do_get, "DoGet");
   qv_flight_server *s = sv->call.server;
@@ -206,6 +258,7 @@ static bool serve_do_get(served *sv) {
   qv_flight_bytes ticket = {t->ticket.data, t->ticket.len};
   qv_flight_stream *st = NULL;
   bool ok = handler_result(sv, qv__stream_new(&sv->rpc, false, false, QV__STREAM_GET, &s->ro, &st, &sv->err));
+  if (ok) negotiate_shm(sv, st);
   if (ok) ok = handler_result(sv, s->h.do_get(s->h.ctx, &sv->call, &ticket, st, &sv->err));
   qv__stream_free_server(st);
   protobuf_c_message_free_unpacked(m, NULL);
@@ -218,6 +271,7 @@ static bool serve_data_stream(served *sv, qv__stream_kind kind) {
   else NEED_HANDLER(sv, do_exchange, "DoExchange");
   qv_flight_stream *st = NULL;
   bool ok = handler_result(sv, qv__stream_new(&sv->rpc, false, false, kind, &s->ro, &st, &sv->err));
+  if (ok) negotiate_shm(sv, st);
   if (ok && kind == QV__STREAM_PUT) ok = handler_result(sv, s->h.do_put(s->h.ctx, &sv->call, st, &sv->err));
   if (ok && kind == QV__STREAM_EXCHANGE) ok = handler_result(sv, s->h.do_exchange(s->h.ctx, &sv->call, st, &sv->err));
   qv__stream_free_server(st);
@@ -381,27 +435,44 @@ static void serve_call(qv_flight_server *s, grpc_completion_queue *cq, grpc_call
   gpr_free(sv.call.peer);
 }
 
+static void stop_pool(qv_flight_server *s) {
+  pthread_mutex_lock(&s->q_lock);
+  s->stopping = true;
+  pthread_cond_broadcast(&s->q_leaderless);
+  pthread_mutex_unlock(&s->q_lock);
+}
+
 static void *worker_main(void *arg) {
   worker *w = (worker *)arg;
   qv_flight_server *s = w->server;
   for (;;) {
+    pthread_mutex_lock(&s->q_lock);
+    while (s->have_leader && !s->stopping) pthread_cond_wait(&s->q_leaderless, &s->q_lock);
+    bool stopping = s->stopping;
+    if (!stopping) s->have_leader = true;
+    pthread_mutex_unlock(&s->q_lock);
+    if (stopping) break;
     grpc_call *call = NULL;
     grpc_call_details details;
     grpc_metadata_array md;
     grpc_call_details_init(&details);
     grpc_metadata_array_init(&md);
     int tag = 0;
-    bool served_one = false;
+    bool got = false;
     if (grpc_server_request_call(s->server, &call, &details, &md, w->cq, w->cq, &tag) == GRPC_CALL_OK) {
       grpc_event ev = grpc_completion_queue_next(w->cq, gpr_inf_future(GPR_CLOCK_REALTIME), NULL);
-      if (ev.type == GRPC_OP_COMPLETE && ev.success && call) {
-        serve_call(s, w->cq, call, &details, &md);
-        served_one = true;
-      }
+      got = ev.type == GRPC_OP_COMPLETE && ev.success && call;
     }
+    /* a follower leads from here (or, when gRPC refused, learns that the
+     * server is shutting down the same way) */
+    pthread_mutex_lock(&s->q_lock);
+    s->have_leader = false;
+    pthread_cond_signal(&s->q_leaderless);
+    pthread_mutex_unlock(&s->q_lock);
+    if (got) serve_call(s, w->cq, call, &details, &md);
     grpc_call_details_destroy(&details);
     grpc_metadata_array_destroy(&md);
-    if (!served_one) break;
+    if (!got) break;
   }
   return NULL;
 }
@@ -432,6 +503,8 @@ qv_status qv_flight_server_start(const char *uri, const qv_flight_handlers *hand
   }
   qv__flight_init();
   pthread_mutex_init(&s->lock, NULL);
+  pthread_mutex_init(&s->q_lock, NULL);
+  pthread_cond_init(&s->q_leaderless, NULL);
   if (handlers) s->h = *handlers;
   s->ro = o.read;
   s->token = dup_or_null(o.token);
@@ -447,7 +520,7 @@ qv_status qv_flight_server_start(const char *uri, const qv_flight_handlers *hand
   }
   /* gRPC binds with SO_REUSEPORT by default, so a second server on a port
    * in use would silently share it: refuse instead */
-  grpc_arg args[3];
+  grpc_arg args[8];
   args[2].type = GRPC_ARG_INTEGER;
   args[2].key = (char *)GRPC_ARG_ALLOW_REUSEPORT;
   args[2].value.integer = 0;
@@ -457,7 +530,7 @@ qv_status qv_flight_server_start(const char *uri, const qv_flight_handlers *hand
   args[1].type = GRPC_ARG_INTEGER;
   args[1].key = (char *)GRPC_ARG_MAX_SEND_MESSAGE_LENGTH;
   args[1].value.integer = -1;
-  grpc_channel_args ca = {3, args};
+  grpc_channel_args ca = {3 + qv__flight_tuning_args(args + 3), args};
   s->server = grpc_server_create(&ca, NULL);
   for (int i = 0; i < s->n_workers; i++) {
     s->workers[i].server = s;
@@ -484,6 +557,9 @@ qv_status qv_flight_server_start(const char *uri, const qv_flight_handlers *hand
     goto fail;
   }
   s->port = scheme == QV__SCHEME_UNIX ? 0 : port;
+  /* after the gRPC socket is bound, so that PATH.qvshm never outlives a
+   * server that failed to start */
+  if (scheme == QV__SCHEME_UNIX && !o.disable_shm) s->shm = qv__shm_listener_start(target + 5);
   grpc_server_start(s->server);
   s->running = true;
   for (int i = 0; i < s->n_workers; i++) {
@@ -494,6 +570,7 @@ qv_status qv_flight_server_start(const char *uri, const qv_flight_handlers *hand
     }
     s->workers[i].started = true;
   }
+
   free(target);
   *out = s;
   return QV_OK;
@@ -519,11 +596,14 @@ void qv_flight_server_shutdown(qv_flight_server *s) {
     grpc_event ev = grpc_completion_queue_next(s->shutdown_cq, gpr_inf_future(GPR_CLOCK_REALTIME), NULL);
     if (ev.type != GRPC_OP_COMPLETE || ev.tag == &tag) break;
   }
+  stop_pool(s);
   for (int i = 0; i < s->n_workers; i++)
     if (s->workers[i].started) {
       pthread_join(s->workers[i].thread, NULL);
       s->workers[i].started = false;
     }
+  qv__shm_listener_stop(s->shm);
+  s->shm = NULL;
 }
 
 static void drain_destroy(grpc_completion_queue *cq) {
@@ -540,6 +620,7 @@ void qv_flight_server_free(qv_flight_server *s) {
     qv_flight_server_shutdown(s);
     grpc_server_destroy(s->server);
   }
+  qv__shm_listener_stop(s->shm); /* started, but the server never ran */
   for (int i = 0; s->workers && i < s->n_workers; i++) drain_destroy(s->workers[i].cq);
   drain_destroy(s->shutdown_cq);
   free(s->workers);
@@ -547,6 +628,8 @@ void qv_flight_server_free(qv_flight_server *s) {
   free(s->basic_user);
   free(s->basic_password);
   pthread_mutex_destroy(&s->lock);
+  pthread_mutex_destroy(&s->q_lock);
+  pthread_cond_destroy(&s->q_leaderless);
   free(s);
   grpc_shutdown();
 }

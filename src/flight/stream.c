@@ -17,6 +17,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 
 #include "core/internal.h"
 #include "flight/internal.h"
@@ -41,7 +42,34 @@ struct qv_flight_stream {
   qv_flight_chunk queued;
   bool ended;
   qv_flight_stream_stats stats;
+  qv__shm_link *shm; /* NULL: bodies travel as gRPC bytes */
+  void (*stats_sink)(void *ctx, const qv_flight_stream_stats *st);
+  void *stats_ctx;
 };
+
+void qv__stream_set_shm(qv_flight_stream *s, qv__shm_link *link) {
+  qv__shm_link_free(s->shm);
+  s->shm = link;
+}
+
+void qv__stream_set_stats_sink(qv_flight_stream *s, void (*sink)(void *ctx, const qv_flight_stream_stats *st),
+                               void *ctx) {
+  s->stats_sink = sink;
+  s->stats_ctx = ctx;
+}
+
+void qv__stats_add(qv_flight_stream_stats *a, const qv_flight_stream_stats *b) {
+  a->messages_sent += b->messages_sent;
+  a->messages_received += b->messages_received;
+  a->body_bytes_sent += b->body_bytes_sent;
+  a->body_bytes_received += b->body_bytes_received;
+  a->bodies_in_place += b->bodies_in_place;
+  a->bodies_copied += b->bodies_copied;
+  a->body_bytes_copied += b->body_bytes_copied;
+  a->bodies_shm_sent += b->bodies_shm_sent;
+  a->bodies_shm_received += b->bodies_shm_received;
+  a->body_bytes_shm += b->body_bytes_shm;
+}
 
 qv_status qv__stream_new(qv__rpc *rpc, bool client, bool owns_rpc, qv__stream_kind kind,
                          const qv_ipc_read_options *ro, qv_flight_stream **out, qv_error *err) {
@@ -64,6 +92,8 @@ qv_status qv__stream_set_descriptor(qv_flight_stream *s, const qv_flight_descrip
 }
 
 static void release_all(qv_flight_stream *s) {
+  if (s->stats_sink) s->stats_sink(s->stats_ctx, &s->stats);
+  qv__shm_link_free(s->shm);
   qv_ipc_writer_free(s->writer);
   qv_flight_descriptor_clear(&s->send_desc);
   qv__read_core_free(&s->core);
@@ -162,6 +192,47 @@ static qv_status pc_slices(piece_cursor *pc, int64_t n, qv__flight_out *o, qv_er
   return QV_OK;
 }
 
+/* The next n body bytes as iovecs (malloc'd array in *out). */
+static qv_status pc_iov(piece_cursor *pc, int64_t n, struct iovec **out, size_t *n_out, qv_error *err) {
+  size_t cap = pc->n - pc->i, k = 0;
+  struct iovec *v = (struct iovec *)malloc((cap ? cap : 1) * sizeof *v);
+  QV_CHECK_ALLOC(v, err);
+  while (n > 0) {
+    size_t take = pc->items[pc->i].len - pc->off;
+    if ((int64_t)take > n) take = (size_t)n;
+    v[k].iov_base = (uint8_t *)pc->items[pc->i].data + pc->off;
+    v[k].iov_len = take;
+    k++;
+    n -= (int64_t)take;
+    pc->off += take;
+    if (pc->off == pc->items[pc->i].len) {
+      pc->i++;
+      pc->off = 0;
+    }
+  }
+  *out = v;
+  *n_out = k;
+  return QV_OK;
+}
+
+static bool server_call_cancelled(void *rpc) { return qv__rpc_server_cancelled((qv__rpc *)rpc); }
+
+/* The body goes into a sealed memfd over the link; the FlightData that
+ * follows carries the header and no data_body. */
+static qv_status send_body_shm(qv_flight_stream *s, piece_cursor *pc, int64_t body_len, qv_error *err) {
+  struct iovec *iov = NULL;
+  size_t n = 0;
+  QV_RETURN_IF_ERROR(pc_iov(pc, body_len, &iov, &n, err));
+  qv_status st = qv__shm_link_send_body(s->shm, iov, n, body_len, s->client ? NULL : server_call_cancelled,
+                                        s->rpc, err);
+  free(iov);
+  if (st == QV_OK) {
+    s->stats.bodies_shm_sent++;
+    s->stats.body_bytes_shm += body_len;
+  }
+  return st;
+}
+
 static qv_status send_flight_data(qv_flight_stream *s, qv__flight_out *o, qv_error *err) {
   grpc_byte_buffer *bb = NULL;
   QV_RETURN_IF_ERROR(qv__flight_out_finish(o, &bb, err));
@@ -199,12 +270,14 @@ static qv_status send_pieces(qv_flight_stream *s, qv_ipc_pieces *pieces, const v
     if (pc_left(&pc) < msg.body_length)
       QV_FAIL_GOTO(st, done, err, QV_ERR_INVALID_DATA, "flight: the IPC writer produced a short body");
     bool last = pc_left(&pc) == msg.body_length;
+    bool shm = s->shm != NULL && msg.body_length >= QV__SHM_MIN_BODY;
+    if (shm) QV_GOTO_IF_ERROR(st, send_body_shm(s, &pc, msg.body_length, err), done);
     qv__flight_out o;
     QV_GOTO_IF_ERROR(st,
                      qv__flight_out_start(&o, s->desc_pending ? &s->send_desc : NULL, meta, (size_t)meta_len,
-                                          last ? app_md : NULL, last ? app_len : 0, msg.body_length, err),
+                                          last ? app_md : NULL, last ? app_len : 0, shm ? 0 : msg.body_length, err),
                      done);
-    st = pc_slices(&pc, msg.body_length, &o, err);
+    if (!shm) st = pc_slices(&pc, msg.body_length, &o, err);
     if (st != QV_OK) {
       qv__flight_out_free(&o);
       goto done;
@@ -334,11 +407,16 @@ static qv_status apply_message(qv_flight_stream *s, qv__flight_data *fd, got_kin
                                qv_error *err) {
   qv_ipc_message msg;
   QV_RETURN_IF_ERROR(qv__ipc_message_decode(fd->header, fd->header_len, &msg, err));
-  if (fd->body_len < msg.body_length)
+  qv_buffer *body = NULL;
+  if (msg.body_length > 0 && fd->body == NULL && s->shm != NULL) {
+    /* a body announced and not sent: it waits on the link as a memfd */
+    QV_RETURN_IF_ERROR(qv__shm_link_recv_body(s->shm, msg.body_length, &body, err));
+    s->stats.bodies_shm_received++;
+    s->stats.body_bytes_shm += msg.body_length;
+  } else if (fd->body_len < msg.body_length) {
     return qv_error_set(err, QV_ERR_TRUNCATED, "data_body has %lld bytes but the message's bodyLength is %lld",
                         (long long)fd->body_len, (long long)msg.body_length);
-  qv_buffer *body = NULL;
-  if (msg.body_length > 0) {
+  } else if (msg.body_length > 0) {
     if (fd->body_len == msg.body_length)
       body = qv_buffer_retain(fd->body);
     else
@@ -504,6 +582,31 @@ done:
   return st;
 }
 
+/* A drained FlightData whose body waits on the link: take it (which
+ * acknowledges it), or the sender would wait for that acknowledgement
+ * instead of sending its status. On any trouble the link is dropped: the
+ * sender then fails its next body at once rather than waiting. */
+static void drop_link_body(qv_flight_stream *s, grpc_byte_buffer *bb) {
+  qv__flight_data fd;
+  if (qv__flight_data_decode(bb, &fd, NULL) != QV_OK) {
+    qv__stream_set_shm(s, NULL);
+    return;
+  }
+  qv_ipc_message msg;
+  if (fd.header_len > 0 && fd.body == NULL) {
+    qv_buffer *body = NULL;
+    if (qv__ipc_message_decode(fd.header, fd.header_len, &msg, NULL) != QV_OK ||
+        (msg.body_length > 0 && qv__shm_link_recv_body(s->shm, msg.body_length, &body, NULL) != QV_OK))
+      qv__stream_set_shm(s, NULL);
+    if (body) {
+      s->stats.bodies_shm_received++;
+      s->stats.body_bytes_shm += msg.body_length;
+    }
+    qv_buffer_release(body);
+  }
+  qv__flight_data_clear(&fd);
+}
+
 qv_status qv_flight_stream_finish(qv_flight_stream *s, qv_error *err) {
   if (!s->client) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "flight stream: finish is for client streams");
   if (s->rpc->finished) return QV_OK;
@@ -515,6 +618,7 @@ qv_status qv_flight_stream_finish(qv_flight_stream *s, qv_error *err) {
     qv_error drain_err;
     if (qv__rpc_recv(s->rpc, &bb, &drain_err) != QV_OK) break;
     if (bb == NULL) break;
+    if (s->shm) drop_link_body(s, bb);
     grpc_byte_buffer_destroy(bb);
   }
   s->ended = true;

@@ -30,6 +30,15 @@ struct qv_shm_segment {
  * owns `fd`. On failure `fd` is closed. */
 qv_status qv__shm_segment_take_fd(int fd, int64_t expected_size, qv_shm_segment **out, qv_error *err);
 
+/* A new memfd holding the bytes of iov[0, n) (total bytes in all), sealed
+ * like a segment's; *fd_out is the caller's to close. For senders that
+ * never read what they share (no mapping is made). */
+struct iovec;
+qv_status qv__shm_memfd_from_iov(const struct iovec *iov, size_t n, int64_t total, int *fd_out, qv_error *err);
+/* Sends `fd` (a sealed memfd of `size` bytes) the way qv_shm_segment_send
+ * does; qv_shm_receive_segment receives it. */
+qv_status qv__shm_send_fd(int sock, int fd, int64_t size, qv_error *err);
+
 void qv__shm_header_encode(uint8_t out[QV__SHM_HEADER_SIZE], int64_t size);
 /* QV_ERR_INVALID_DATA naming what is wrong with the header. */
 qv_status qv__shm_header_decode(const uint8_t in[QV__SHM_HEADER_SIZE], int64_t *size, qv_error *err);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "core/internal.h"
@@ -87,6 +88,61 @@ qv_status qv_shm_segment_create(const qv_table *table, const qv_ipc_write_option
     return os_error(err, "fstat of the segment", e);
   }
   return segment_adopt(fd, (int64_t)sb.st_size, out, err);
+}
+
+qv_status qv__shm_memfd_from_iov(const struct iovec *iov, size_t n, int64_t total, int *fd_out, qv_error *err) {
+  *fd_out = -1;
+  int fd = memfd_create("quiver-body", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  if (fd < 0) return os_error(err, "memfd_create", errno);
+  /* sizing the file first lets the kernel allocate its pages as the writes
+   * land instead of growing it write by write */
+  if (ftruncate(fd, (off_t)total) != 0) {
+    int e = errno;
+    close(fd);
+    return os_error(err, "ftruncate of a memfd", e);
+  }
+  size_t i = 0, skip = 0; /* next iovec, bytes of it already written */
+  off_t at = 0;
+  while (i < n) {
+    struct iovec batch[64];
+    int k = 0;
+    for (size_t j = i; j < n && k < 64; j++) {
+      size_t off = j == i ? skip : 0;
+      if (iov[j].iov_len == off) continue;
+      batch[k].iov_base = (uint8_t *)iov[j].iov_base + off;
+      batch[k].iov_len = iov[j].iov_len - off;
+      k++;
+    }
+    if (k == 0) break;
+    ssize_t w = pwritev(fd, batch, k, at);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      int e = errno;
+      close(fd);
+      return os_error(err, "writing a memfd", e);
+    }
+    at += w;
+    /* advance (i, skip) by w bytes */
+    size_t left = (size_t)w;
+    while (i < n && left >= iov[i].iov_len - skip) {
+      left -= iov[i].iov_len - skip;
+      i++;
+      skip = 0;
+    }
+    skip += left;
+  }
+  if ((int64_t)at != total) {
+    close(fd);
+    return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "shm: the pieces hold %lld bytes, not the %lld announced",
+                        (long long)at, (long long)total);
+  }
+  if (fcntl(fd, F_ADD_SEALS, QV__SHM_REQUIRED_SEALS | F_SEAL_SEAL) != 0) {
+    int e = errno;
+    close(fd);
+    return os_error(err, "sealing a memfd (F_ADD_SEALS)", e);
+  }
+  *fd_out = fd;
+  return QV_OK;
 }
 
 /* Checks what a receiver must know before mapping someone else's fd; on

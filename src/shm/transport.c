@@ -50,8 +50,12 @@ static qv_status socket_error(qv_error *err, const char *what, int e) {
 
 qv_status qv_shm_segment_send(int sock, const qv_shm_segment *segment, qv_error *err) {
   if (segment == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_shm_segment_send: segment is NULL");
+  return qv__shm_send_fd(sock, segment->fd, segment->size, err);
+}
+
+qv_status qv__shm_send_fd(int sock, int fd, int64_t size, qv_error *err) {
   uint8_t header[QV__SHM_HEADER_SIZE];
-  qv__shm_header_encode(header, segment->size);
+  qv__shm_header_encode(header, size);
   union {
     struct cmsghdr align;
     char buf[CMSG_SPACE(sizeof(int))];
@@ -68,7 +72,7 @@ qv_status qv_shm_segment_send(int sock, const qv_shm_segment *segment, qv_error 
       c->cmsg_level = SOL_SOCKET;
       c->cmsg_type = SCM_RIGHTS;
       c->cmsg_len = CMSG_LEN(sizeof(int));
-      memcpy(CMSG_DATA(c), &segment->fd, sizeof(int));
+      memcpy(CMSG_DATA(c), &fd, sizeof(int));
     }
     ssize_t n = sendmsg(sock, &msg, MSG_NOSIGNAL);
     if (n < 0) {

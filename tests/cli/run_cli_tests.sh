@@ -574,6 +574,14 @@ run 2 "$Q" serve . --tls-cert c.pem
 err_has "--tls-cert and --tls-key go together"
 run 1 "$Q" serve ./no-such-folder --port 0
 err_has "not a folder"
+run 2 "$Q" serve . --tls-client-roots ca.pem
+err_has "--tls-client-roots needs --tls-cert"
+run 2 "$Q" serve . --unix /tmp/x.sock --port 1
+err_has "--unix listens on a socket file"
+run 2 "$Q" serve . --unix relative.sock
+err_has "--unix takes an absolute path"
+run 2 "$Q" serve . --no-shm
+err_has "--no-shm goes with --unix"
 run 2 "$Q" get grpc://127.0.0.1:1 t.arrow
 err_has "missing -o OUT"
 run 2 "$Q" get grpc://127.0.0.1:1 t.arrow -o out.orc
@@ -607,6 +615,24 @@ err_has "NOT_FOUND: no flight named 'nothing.arrow'"
 [ ! -e x.arrow ] || note "a failed get left x.arrow"
 kill -TERM "$SERVE_PID"
 wait "$SERVE_PID" || note "serve exited $? on SIGTERM"
+end
+
+begin "flight: serve --unix, get and put over grpc+unix (shared memory), side socket removed on SIGTERM"
+SOCK=$(mktemp -u /tmp/qvcli-XXXXXX).sock
+"$Q" serve served --unix "$SOCK" >serve.out 2>serve.err &
+SERVE_PID=$!
+for _ in $(seq 100); do grep -q "listening on" serve.out 2>/dev/null && break; sleep 0.1; done
+grep -qF "listening on grpc+unix://$SOCK" serve.out || note "serve.out lacks the grpc+unix URI"
+[ -S "$SOCK.qvshm" ] || note "no side socket $SOCK.qvshm"
+run 0 "$Q" get "grpc+unix://$SOCK" sub/seed.arrow -o got_unix.arrow
+same got_unix.arrow served/sub/seed.arrow
+run 0 "$Q" put "grpc+unix://$SOCK" sub/unix_copy.arrow got_unix.arrow
+run 0 "$Q" get "grpc+unix://$SOCK" sub/unix_copy.arrow -o back_unix.arrow
+same back_unix.arrow served/sub/seed.arrow
+kill -TERM "$SERVE_PID"
+wait "$SERVE_PID" || note "serve exited $? on SIGTERM"
+[ ! -e "$SOCK.qvshm" ] || note "the side socket outlived the server"
+rm -f "$SOCK"
 end
 
 # Parquet: read wherever IPC is read (detected by the "PAR1" magic), one

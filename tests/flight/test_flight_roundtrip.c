@@ -474,6 +474,110 @@ static void test_unix_socket(void **state) {
   fixture_free(f);
 }
 
+/* grpc+unix between quiver peers: large bodies travel as sealed memfds
+ * both ways (DoGet: server -> client, DoPut: client -> server), small ones
+ * as gRPC bytes in the same stream; a client with disable_shm, and a
+ * server with it, get the same tables with every body as gRPC bytes. */
+static void shm_round(fixture *f, const char *uri, bool client_shm, bool expect_shm) {
+  qv_flight_client_options co;
+  memset(&co, 0, sizeof co);
+  co.disable_shm = !client_shm;
+  qv_flight_client *c = NULL;
+  OK(qv_flight_client_connect(uri, &co, &c, err));
+  qv_table *t = NULL;
+  OK(qv_flight_client_do_get_table(c, "t", 1, &t, err));
+  tu_assert_tables_equal(f->table, t, "DoGet over grpc+unix");
+  qv_flight_stream_stats st;
+  qv_flight_client_get_stats(c, &st);
+  if (expect_shm) {
+    assert_true(st.bodies_shm_received >= 1);
+    assert_true(st.body_bytes_shm >= 65536);
+    /* the 5-row batch is small: it went as gRPC bytes, in the same stream */
+    assert_true(st.bodies_in_place + st.bodies_copied >= 1);
+  } else {
+    assert_int_equal(st.bodies_shm_received, 0);
+    assert_int_equal(st.body_bytes_shm, 0);
+  }
+  qv_flight_descriptor d;
+  memset(&d, 0, sizeof d);
+  const char *path[] = {"up"};
+  OK(qv_flight_descriptor_init_path(&d, path, 1, err));
+  OK(qv_flight_client_do_put_table(c, &d, t, err));
+  qv_flight_descriptor_clear(&d);
+  qv_flight_client_get_stats(c, &st);
+  if (expect_shm) assert_true(st.bodies_shm_sent >= 1);
+  else assert_int_equal(st.bodies_shm_sent, 0);
+  pthread_mutex_lock(&f->lock);
+  tu_assert_tables_equal(f->table, f->uploaded, "DoPut over grpc+unix");
+  pthread_mutex_unlock(&f->lock);
+  qv_table_release(t);
+  qv_flight_client_free(c);
+}
+
+/* A DoGet reader that stops after the first batch and finishes: the rest
+ * is drained (the bodies waiting on the link included, or the server would
+ * wait for their acknowledgements forever) and the status is OK. */
+static void shm_finish_early(const char *uri) {
+  qv_flight_client_options co;
+  memset(&co, 0, sizeof co);
+  co.timeout_ms = 60000; /* a hang fails the test instead of blocking it */
+  qv_flight_client *c = NULL;
+  OK(qv_flight_client_connect(uri, &co, &c, err));
+  qv_flight_stream *s = NULL;
+  OK(qv_flight_client_do_get(c, "t", 1, &s, err));
+  qv_flight_chunk chunk;
+  bool end = false;
+  OK(qv_flight_stream_next(s, &chunk, &end, err));
+  assert_false(end);
+  qv_flight_chunk_clear(&chunk);
+  OK(qv_flight_stream_finish(s, err));
+  qv_flight_stream_free(s);
+  qv_flight_stream_stats st;
+  qv_flight_client_get_stats(c, &st);
+  assert_true(st.bodies_shm_received >= 1);
+  qv_flight_client_free(c);
+}
+
+static void test_unix_socket_shm(void **state) {
+  fixture *f = calloc(1, sizeof *f);
+  pthread_mutex_init(&f->lock, NULL);
+  qv_schema *schema = tu_all_types_schema();
+  /* under 16384 rows: the f16 values stay numbers; more large batches than
+   * the link's window of four */
+  const int64_t lengths[] = {5, 2000, 0, 2000, 2000, 2000, 2000, 2000, 2000, 2000};
+  f->table = tu_table(schema, lengths, 10, true);
+  qv_schema_release(schema);
+  char sock[64], uri[96], side[80];
+  snprintf(sock, sizeof sock, "/tmp/qv_flight_shm_%d.sock", (int)getpid());
+  snprintf(side, sizeof side, "%s.qvshm", sock);
+  unlink(sock);
+  snprintf(uri, sizeof uri, "grpc+unix://%s", sock);
+  qv_flight_handlers h = handlers_for(f);
+  qv_flight_server *srv = NULL;
+  OK(qv_flight_server_start(uri, &h, NULL, &srv, err));
+  assert_int_equal(access(side, F_OK), 0);
+  shm_round(f, uri, true, true);
+  shm_round(f, uri, false, false);
+  shm_finish_early(uri);
+  qv_flight_stream_stats st;
+  qv_flight_server_get_stats(srv, &st);
+  assert_true(st.bodies_shm_sent >= 1);
+  assert_true(st.bodies_shm_received >= 1);
+  qv_flight_server_free(srv);
+  assert_int_not_equal(access(side, F_OK), 0); /* the side socket goes with the server */
+  unlink(sock);
+  /* a server with shm disabled has no side socket: quiver clients fall back */
+  qv_flight_server_options so;
+  memset(&so, 0, sizeof so);
+  so.disable_shm = true;
+  OK(qv_flight_server_start(uri, &h, &so, &srv, err));
+  assert_int_not_equal(access(side, F_OK), 0);
+  shm_round(f, uri, true, false);
+  qv_flight_server_free(srv);
+  unlink(sock);
+  fixture_free(f);
+}
+
 /* The server shuts down while a client holds a DoGet stream half read: the
  * client's next read fails (no hang) and shutdown returns. */
 static void test_shutdown_mid_stream(void **state) {
@@ -582,6 +686,7 @@ int main(void) {
       cmocka_unit_test(test_every_rpc),       cmocka_unit_test(test_unimplemented),
       cmocka_unit_test(test_auth),            cmocka_unit_test(test_many_clients),
       cmocka_unit_test(test_unix_socket),     cmocka_unit_test(test_shutdown_mid_stream),
+      cmocka_unit_test(test_unix_socket_shm),
       cmocka_unit_test(test_bad_locations),   cmocka_unit_test(test_deadline_and_cancellation),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

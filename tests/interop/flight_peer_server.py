@@ -6,7 +6,8 @@ DoGet (ticket = name), DoPut (stores under the descriptor's joined path and
 acknowledges app_metadata with a PutResult), DoExchange (echo), DoAction
 ("echo": the body, then b"done"), ListActions, and, with --token, bearer
 auth plus the basic-auth handshake (user "alice", password "pw") through
-pyarrow's server middleware. With --slow-get, DoGet yields a long stream
+pyarrow's server middleware; --tls-client-roots requires client
+certificates (mutual TLS); --unix PATH listens on a Unix socket. With --slow-get, DoGet yields a long stream
 slowly (for the test that kills the server mid-stream).
 """
 import argparse
@@ -151,6 +152,8 @@ def main():
     ap.add_argument("--slow-get", action="store_true")
     ap.add_argument("--tls-cert")
     ap.add_argument("--tls-key")
+    ap.add_argument("--tls-client-roots", help="mutual TLS: require client certificates signed by these")
+    ap.add_argument("--unix", help="listen on this Unix socket instead of a loopback port")
     args = ap.parse_args()
     kw = {}
     scheme = "grpc"
@@ -158,10 +161,15 @@ def main():
         scheme = "grpc+tls"
         with open(args.tls_cert, "rb") as c, open(args.tls_key, "rb") as k:
             kw["tls_certificates"] = [(c.read(), k.read())]
+        if args.tls_client_roots:
+            with open(args.tls_client_roots, "rb") as r:
+                kw["root_certificates"] = r.read()
+            kw["verify_client"] = True
     if args.token:
         kw["middleware"] = {"auth": BearerFactory(args.token)}
         kw["auth_handler"] = NoOpAuth()  # lets Handshake reach the middleware
-    server = Peer(scheme + "://127.0.0.1:0", slow_get=args.slow_get, **kw)
+    location = "grpc+unix://" + args.unix if args.unix else scheme + "://127.0.0.1:0"
+    server = Peer(location, slow_get=args.slow_get, **kw)
     print("LISTENING %d" % server.port, flush=True)
     server.serve()
 

@@ -27,7 +27,8 @@
 
 static const char serve_help[] =
     "Usage: quiver serve DIR [--port N] [--host H] [--token T [--user U --password P]]\n"
-    "                        [--tls-cert FILE --tls-key FILE] [--threads N]\n"
+    "                        [--tls-cert FILE --tls-key FILE [--tls-client-roots FILE]]\n"
+    "                        [--unix PATH [--no-shm]] [--threads N]\n"
     "\n"
     "Serves every file quiver reads in DIR (IPC, JSON, CSV) over Arrow Flight, each\n"
     "as a flight named by its path relative to DIR: ListFlights, GetFlightInfo,\n"
@@ -42,6 +43,12 @@ static const char serve_help[] =
     "  --user U --password P  accept the basic-auth handshake with these, answering\n"
     "                     with the token\n"
     "  --tls-cert FILE --tls-key FILE  serve grpc+tls:// with this certificate\n"
+    "  --tls-client-roots FILE  mutual TLS: require a client certificate signed by\n"
+    "                     one of these (PEM)\n"
+    "  --unix PATH        listen on the Unix socket PATH (grpc+unix://PATH) instead\n"
+    "                     of TCP; quiver clients there get bodies through shared\n"
+    "                     memory (sealed memfds over PATH.qvshm)\n"
+    "  --no-shm           with --unix: plain gRPC bytes only\n"
     "  --threads N        calls served at once (default 8)\n"
     "  -h, --help         show this help\n";
 
@@ -312,7 +319,9 @@ static int run_serve(int argc, char **argv) {
   const cli_command *cmd = &cli_cmd_serve;
   cli_opt opts[] = {{"port", true, false, NULL},    {"host", true, false, NULL},     {"token", true, false, NULL},
                     {"user", true, false, NULL},    {"password", true, false, NULL}, {"tls-cert", true, false, NULL},
-                    {"tls-key", true, false, NULL}, {"threads", true, false, NULL}};
+                    {"tls-key", true, false, NULL}, {"threads", true, false, NULL},
+                    {"tls-client-roots", true, false, NULL}, {"unix", true, false, NULL},
+                    {"no-shm", false, false, NULL}};
   const char *pos[1];
   int n_pos = 0;
   int rc = cli_parse(cmd, argc, argv, opts, (int)(sizeof opts / sizeof opts[0]), pos, 1, &n_pos);
@@ -326,6 +335,11 @@ static int run_serve(int argc, char **argv) {
   if (opts[3].present != opts[4].present) return cli_usage_error(cmd, "--user and --password go together");
   if (opts[3].present && !opts[2].present) return cli_usage_error(cmd, "--user needs --token (the token it hands out)");
   if (opts[5].present != opts[6].present) return cli_usage_error(cmd, "--tls-cert and --tls-key go together");
+  if (opts[8].present && !opts[5].present) return cli_usage_error(cmd, "--tls-client-roots needs --tls-cert");
+  if (opts[9].present && (opts[5].present || opts[0].present || opts[1].present))
+    return cli_usage_error(cmd, "--unix listens on a socket file: no --port, --host or TLS with it");
+  if (opts[9].present && opts[9].value[0] != '/') return cli_usage_error(cmd, "--unix takes an absolute path");
+  if (opts[10].present && !opts[9].present) return cli_usage_error(cmd, "--no-shm goes with --unix");
   served_dir *sd = calloc(1, sizeof *sd);
   if (sd == NULL) return CLI_EXIT_DATA;
   pthread_mutex_init(&sd->lock, NULL);
@@ -344,10 +358,17 @@ static int run_serve(int argc, char **argv) {
   so.token = opts[2].value;
   so.basic_user = opts[3].value;
   so.basic_password = opts[4].value;
-  char *cert = NULL, *key = NULL;
+  so.disable_shm = opts[10].present;
+  char *cert = NULL, *key = NULL, *client_roots = NULL;
   if (tls) {
     cert = cli_flight_read_pem(opts[5].value, &err);
     key = cert ? cli_flight_read_pem(opts[6].value, &err) : NULL;
+    if (key && opts[8].present && (client_roots = cli_flight_read_pem(opts[8].value, &err)) == NULL) {
+      free(cert);
+      free(key);
+      free(sd);
+      return cli_data_error(cmd, opts[8].value, &err);
+    }
     if (key == NULL) {
       free(cert);
       free(sd);
@@ -355,11 +376,15 @@ static int run_serve(int argc, char **argv) {
     }
     so.tls_cert_chain_pem = cert;
     so.tls_private_key_pem = key;
+    so.tls_client_roots_pem = client_roots;
   }
   const char *scheme = tls ? "grpc+tls" : "grpc";
   bool v6 = strchr(host, ':') != NULL;
   char uri[512];
-  snprintf(uri, sizeof uri, "%s://%s%s%s:%d", scheme, v6 ? "[" : "", host, v6 ? "]" : "", (int)port);
+  if (opts[9].present)
+    snprintf(uri, sizeof uri, "grpc+unix://%s", opts[9].value);
+  else
+    snprintf(uri, sizeof uri, "%s://%s%s%s:%d", scheme, v6 ? "[" : "", host, v6 ? "]" : "", (int)port);
   qv_flight_handlers h;
   memset(&h, 0, sizeof h);
   h.ctx = sd;
@@ -380,11 +405,15 @@ static int run_serve(int argc, char **argv) {
   if (st != QV_OK) {
     free(cert);
     free(key);
+    free(client_roots);
     free(sd);
     return cli_data_error(cmd, uri, &err);
   }
-  snprintf(sd->uri, sizeof sd->uri, "%s://%s%s%s:%d", scheme, v6 ? "[" : "", host, v6 ? "]" : "",
-           qv_flight_server_port(srv));
+  if (opts[9].present)
+    snprintf(sd->uri, sizeof sd->uri, "%s", uri);
+  else
+    snprintf(sd->uri, sizeof sd->uri, "%s://%s%s%s:%d", scheme, v6 ? "[" : "", host, v6 ? "]" : "",
+             qv_flight_server_port(srv));
   printf("quiver serve: listening on %s\n", sd->uri);
   fflush(stdout);
   int sig = 0;
@@ -394,6 +423,7 @@ static int run_serve(int argc, char **argv) {
   pthread_mutex_destroy(&sd->lock);
   free(cert);
   free(key);
+  free(client_roots);
   free(sd);
   return CLI_EXIT_OK;
 }
