@@ -123,7 +123,10 @@ def main():
                                  env=dict(os.environ, QV_BENCH_RUNS=str(runs())))
             if out.returncode == 0:
                 for ln in out.stdout.splitlines():
-                    k, unit, impl, value, _ = ln.split("|", 4)
+                    parts = ln.split("|", 4)
+                    if len(parts) != 5 or parts[0] not in (key, key + "-i64"):
+                        continue  # an older peer without --parquet runs its IPC benchmarks: not ours
+                    k, unit, impl, value, _ = parts
                     (full if k == key else one)[impl] = float(value)
                     lines.append("%s|%s|%s|%s|%s" % (k, unit, impl, value, label + ("" if k == key else ", column i64 only")))
             else:
