@@ -130,12 +130,33 @@ static int64_t utf8_prefix(const uint8_t *p, int64_t len, int64_t limit) {
   return n;
 }
 
+/* The first 8 bytes of a string as a big-endian number (zero-padded): two
+ * strings whose keys differ compare as their keys do; equal keys need the
+ * full comparison (one may be a prefix of the other). */
+static inline uint64_t prefix_key(const uint8_t *p, int64_t n) {
+  uint64_t k = 0;
+  if (n >= 8) {
+    memcpy(&k, p, 8);
+    return __builtin_bswap64(k);
+  }
+  for (int64_t i = 0; i < n; i++) k |= (uint64_t)p[i] << (56 - 8 * i);
+  return k;
+}
+
 static void minmax_bytes(const qv__pq_leaf *leaf, const qv__pq_bytes *b, int64_t n_values, int32_t truncate,
                          qv__pq_stats *st) {
   int64_t lo = 0, hi = 0;
+  uint64_t lo_key = prefix_key(b[0].ptr, b[0].len), hi_key = lo_key;
   for (int64_t k = 1; k < n_values; k++) {
-    if (cmp_bytes(b[k].ptr, b[k].len, b[lo].ptr, b[lo].len) < 0) lo = k;
-    if (cmp_bytes(b[k].ptr, b[k].len, b[hi].ptr, b[hi].len) > 0) hi = k;
+    const uint64_t key = prefix_key(b[k].ptr, b[k].len);
+    /* lo <= hi: a value below the minimum cannot be above the maximum */
+    if (key < lo_key || (key == lo_key && cmp_bytes(b[k].ptr, b[k].len, b[lo].ptr, b[lo].len) < 0)) {
+      lo = k;
+      lo_key = key;
+    } else if (key > hi_key || (key == hi_key && cmp_bytes(b[k].ptr, b[k].len, b[hi].ptr, b[hi].len) > 0)) {
+      hi = k;
+      hi_key = key;
+    }
   }
   const bool utf8 = leaf->utf8;
   st->has_minmax = true;
