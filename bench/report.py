@@ -97,7 +97,7 @@ def table(rows, order):
 
 
 def targets(rows):
-    """(target, figure, verdict) for every target of issues 3, 5 and 10."""
+    """(target, figure, verdict) for every target of issues 3, 5, 10 and 13."""
     res = []
 
     def add(name, value_text, ok):
@@ -148,6 +148,26 @@ def targets(rows):
             if impl.startswith("arrow-rs"):
                 s = speedup(rows[key]["unit"], med(rows, key, "quiver"), med(rows, key, impl))
                 add(f"{what} faster than {impl}", f"{s:.2f}x" if s else "n/a", s > 1 if s else None)
+    for codec in ("SNAPPY", "ZSTD"):  # issue 13: Parquet read and write
+        for key, what in ((f"PQR-{codec}", "read"), (f"PQR-{codec}-i64", "read of one column")):
+            if key not in rows:
+                continue
+            q = med(rows, key, "quiver")
+            for impl, need in (("pyarrow", 1.5), ("polars", 1.0), ("arrow-rs", 1.0)):
+                p = med(rows, key, impl)
+                if p is None:
+                    continue
+                s = speedup("s", q, p)
+                name = f"Parquet {codec} {what} >= 1.5x pyarrow" if need > 1 else f"Parquet {codec} {what} faster than {impl}"
+                add(name + " (issue 13)", f"{s:.2f}x", s >= need if need > 1 else s > 1)
+        key = f"PQW-{codec}"
+        if key in rows:
+            s = speedup("s", med(rows, key, "quiver"), med(rows, key, "pyarrow"))
+            add(f"Parquet {codec} write >= pyarrow (issue 13)", f"{s:.2f}x" if s else "n/a", s >= 1 if s else None)
+            sq, sp = med(rows, key + "-size", "quiver"), med(rows, key + "-size", "pyarrow")
+            if sq and sp:
+                d = 100.0 * (sq - sp) / sp
+                add(f"Parquet {codec} file size within 2% of pyarrow's (issue 13)", f"{d:+.2f}%", abs(d) <= 2)
     for key in [k for k in rows if k.startswith("C-") and "+release" in rows[k]["label"]]:
         v = med(rows, key, "quiver")
         add(f"{rows[key]['label']} <= 1 us per column", f"{v:.3f} us/col", v <= 1)
@@ -168,7 +188,7 @@ def main():
         return
     print(table(rows, order))
     print()
-    print("targets (issues 3, 5 and 10; checked on the figures above, never asserted)")
+    print("targets (issues 3, 5, 10 and 13; checked on the figures above, never asserted)")
     res = targets(rows)
     w = max(len(t[0]) for t in res)
     w2 = max(len(t[1]) for t in res)

@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DEB_PACKAGES=(cmake ninja-build pkg-config gcc make libcmocka-dev liblz4-dev libzstd-dev
-              libjansson-dev zlib1g-dev libsnappy-dev libbrotli-dev python3-venv python3-dev valgrind
+              libjansson-dev zlib1g-dev libsnappy-dev libbrotli-dev libxxhash-dev python3-venv python3-dev valgrind
               libgrpc-dev libprotobuf-c-dev protobuf-c-compiler openssl)
 missing=()
 for p in "${DEB_PACKAGES[@]}"; do

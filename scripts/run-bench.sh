@@ -19,8 +19,10 @@
 #     quiver and for pyarrow, each in a process of its own so its peak-RSS
 #     figure is its alone. Rounds alternate the implementations so a slow
 #     spell of this shared 2-core machine does not land on one side only;
-#   - once: every other bench_* binary of the build (builder appends,
-#     C Data export/import per column, bench_shm's memfd sharing), then
+#   - once: the Parquet read and write benchmarks (bench/bench_parquet.py,
+#     bench/bench_parquet_write.py; 10M rows, QV_BENCH_PQ_ROWS), then every
+#     other bench_* binary of the build (builder appends, C Data
+#     export/import per column, bench_shm's memfd sharing), then
 #     bench/csv_bench.py (CSV read and write of a 1 GB file,
 #     QV_CSV_BENCH_MB to change the size) and bench/bench_flight.py (Flight
 #     DoGet, quiver against pyarrow, of the seed table and a 1 GiB table
@@ -127,6 +129,20 @@ for r in $(seq 1 "$ROUNDS"); do
   run "$BUILD/bench/bench_mmap" "$P4S_FILE" P4s
   [ "$HAVE_PY" = 1 ] && run "$PY" bench/peer_pyarrow.py --p4 "$P4S_FILE" P4s
 done
+
+# ---- Parquet (issue 13), once: read (quiver, pyarrow, polars, arrow-rs) and
+# write (quiver, pyarrow) of QV_BENCH_PQ_ROWS rows (default 10,000,000); the
+# quiver module must be installed in the venv (scripts/run-pytest.sh does it).
+if [ "$HAVE_PY" = 1 ] && "$PY" -c 'import quiver.parquet' 2>>"$LOG"; then
+  PQ_ROWS=${QV_BENCH_PQ_ROWS:-10000000}
+  export QV_RUST_PEER="$RUST_PEER"
+  note "Parquet read, $PQ_ROWS rows (bench/bench_parquet.py)"
+  run "$PY" bench/bench_parquet.py "$PQ_ROWS"
+  note "Parquet write, $PQ_ROWS rows (bench/bench_parquet_write.py)"
+  run "$PY" bench/bench_parquet_write.py "$PQ_ROWS"
+else
+  note "quiver's Python module is not in $VENV (scripts/run-pytest.sh installs it): Parquet figures left out"
+fi
 
 # ---- the others, once
 for b in "$BUILD"/bench/bench_*; do

@@ -45,6 +45,36 @@ typedef enum qv_parquet_compression {
   QV_PARQUET_LZ4_RAW = 7
 } qv_parquet_compression;
 
+/* Value encodings of non-dictionary data pages (also the encoding a
+ * dictionary falls back to past its size limit). AUTO means PLAIN. Each
+ * applies to some physical types only: DELTA_BINARY_PACKED to INT32/INT64
+ * (integers, dates, times, timestamps, durations, small decimals stored as
+ * integers), DELTA_LENGTH_BYTE_ARRAY to BYTE_ARRAY, DELTA_BYTE_ARRAY to
+ * BYTE_ARRAY and FIXED_LEN_BYTE_ARRAY, BYTE_STREAM_SPLIT to FLOAT, DOUBLE,
+ * INT32, INT64 and FIXED_LEN_BYTE_ARRAY, RLE to BOOLEAN. */
+typedef enum qv_parquet_encoding {
+  QV_PARQUET_ENCODING_AUTO = 0,
+  QV_PARQUET_ENCODING_PLAIN,
+  QV_PARQUET_ENCODING_DELTA_BINARY_PACKED,
+  QV_PARQUET_ENCODING_DELTA_LENGTH_BYTE_ARRAY,
+  QV_PARQUET_ENCODING_DELTA_BYTE_ARRAY,
+  QV_PARQUET_ENCODING_BYTE_STREAM_SPLIT,
+  QV_PARQUET_ENCODING_RLE
+} qv_parquet_encoding;
+
+/* Options of some columns. `column` names a top-level field (the option
+ * then applies to every leaf under it) or a leaf's dotted path
+ * ("s.x", "l.list.element"); a name matching no column is an error at
+ * open. Later entries override earlier ones. */
+typedef struct qv_parquet_column_write_options {
+  const char *column;
+  qv_parquet_encoding encoding;   /* AUTO: the writer's `encoding` */
+  int8_t use_dictionary;          /* 1 on, -1 off, 0: the writer's use_dictionary */
+  bool bloom_filter;              /* write a split-block bloom filter per column chunk */
+  double bloom_filter_fpp;        /* false-positive probability; 0: 0.05 */
+  int64_t bloom_filter_ndv;       /* distinct values to size for; 0: the chunk's own count */
+} qv_parquet_column_write_options;
+
 typedef struct qv_parquet_write_options {
   qv_parquet_compression compression; /* default SNAPPY, as pyarrow */
   int32_t compression_level;          /* 0: the codec's default (ZSTD 1, GZIP 6, BROTLI 8) */
@@ -61,6 +91,14 @@ typedef struct qv_parquet_write_options {
   bool use_threads;                   /* default true: the column chunks of a row group of 32 Ki rows or
                                          more are encoded on two threads (the bytes written are the same) */
   const char *created_by;             /* NULL: "quiver version <v>" */
+  qv_parquet_encoding encoding;       /* every leaf's non-dictionary encoding; AUTO: PLAIN (an encoding a
+                                         leaf's type cannot take is an error at open, naming the column) */
+  bool use_byte_stream_split;         /* BYTE_STREAM_SPLIT for the leaves that can take it (floats,
+                                         INT32/INT64, FIXED_LEN_BYTE_ARRAY) and have no other encoding */
+  bool write_page_index;              /* ColumnIndex and OffsetIndex of every column chunk; default false */
+  bool write_page_checksum;           /* CRC32 of each page in its header; default false */
+  const qv_parquet_column_write_options *columns; /* borrowed during open only; NULL: none */
+  int32_t n_columns;
 } qv_parquet_write_options;
 
 /* Fills *o with the defaults above. */

@@ -29,17 +29,25 @@ static int parse_compression(const char *s, qv_parquet_compression *out) {
 /* _parquet_write(table, path: bytes or None, compression, level, use_dictionary,
  *                data_page_version, row_group_size, data_page_size,
  *                dictionary_pagesize_limit, write_statistics, store_schema,
- *                statistics_truncate_length[, store_decimal_as_integer])
- *                -> None (path) or bytes */
+ *                statistics_truncate_length[, store_decimal_as_integer,
+ *                write_page_index, write_page_checksum, encoding,
+ *                use_byte_stream_split, columns])
+ *                -> None (path) or bytes
+ * encoding: a qv_parquet_encoding number; columns: a list of tuples
+ * (name, encoding, use_dictionary 1/-1/0, bloom_filter, fpp, ndv). */
+static PyObject *write_with(PyObject *table_obj, PyObject *path_obj, const qv_parquet_write_options *opts);
+
 static PyObject *f_parquet_write(PyObject *m, PyObject *args) {
   PyObject *table_obj, *path_obj;
   const char *compression = "snappy";
   int level = 0, use_dictionary = 1, page_version = 1, write_statistics = 1, store_schema = 1, truncate = 64;
-  int decimal_as_integer = 0;
+  int decimal_as_integer = 0, page_index = 0, page_checksum = 0, encoding = 0, byte_stream_split = 0;
+  PyObject *columns_obj = NULL;
   long long row_group_size = 1 << 20, page_size = 1 << 20, dict_limit = 1 << 20;
-  if (!PyArg_ParseTuple(args, "O!OzipiLLLppi|p", &QvTable_Type, &table_obj, &path_obj, &compression, &level,
+  if (!PyArg_ParseTuple(args, "O!OzipiLLLppi|pppipO!", &QvTable_Type, &table_obj, &path_obj, &compression, &level,
                         &use_dictionary, &page_version, &row_group_size, &page_size, &dict_limit, &write_statistics,
-                        &store_schema, &truncate, &decimal_as_integer))
+                        &store_schema, &truncate, &decimal_as_integer, &page_index, &page_checksum, &encoding,
+                        &byte_stream_split, &PyList_Type, &columns_obj))
     return NULL;
   qv_parquet_write_options o;
   qv_parquet_write_options_init(&o);
@@ -55,6 +63,42 @@ static PyObject *f_parquet_write(PyObject *m, PyObject *args) {
   o.store_schema = store_schema != 0;
   o.statistics_truncate_length = truncate;
   o.store_decimal_as_integer = decimal_as_integer != 0;
+  o.write_page_index = page_index != 0;
+  o.write_page_checksum = page_checksum != 0;
+  o.encoding = (qv_parquet_encoding)encoding;
+  o.use_byte_stream_split = byte_stream_split != 0;
+  qv_parquet_column_write_options *cols = NULL;
+  Py_ssize_t n_cols = columns_obj ? PyList_GET_SIZE(columns_obj) : 0;
+  if (n_cols > 0) {
+    if (n_cols > INT32_MAX) return PyErr_Format(PyExc_ValueError, "too many column options");
+    cols = PyMem_Calloc((size_t)n_cols, sizeof *cols);
+    if (cols == NULL) return PyErr_NoMemory();
+    for (Py_ssize_t i = 0; i < n_cols; i++) {
+      int enc = 0, dict = 0, bloom = 0;
+      double fpp = 0;
+      long long ndv = 0;
+      /* the name stays valid: the list (and its tuples) outlive this call */
+      if (!PyArg_ParseTuple(PyList_GET_ITEM(columns_obj, i), "siipdL", &cols[i].column, &enc, &dict, &bloom, &fpp,
+                            &ndv)) {
+        PyMem_Free(cols);
+        return NULL;
+      }
+      cols[i].encoding = (qv_parquet_encoding)enc;
+      cols[i].use_dictionary = (int8_t)(dict > 0 ? 1 : dict < 0 ? -1 : 0);
+      cols[i].bloom_filter = bloom != 0;
+      cols[i].bloom_filter_fpp = fpp;
+      cols[i].bloom_filter_ndv = ndv;
+    }
+    o.columns = cols;
+    o.n_columns = (int32_t)n_cols;
+  }
+  PyObject *r = write_with(table_obj, path_obj, &o);
+  PyMem_Free(cols);
+  return r;
+}
+
+static PyObject *write_with(PyObject *table_obj, PyObject *path_obj, const qv_parquet_write_options *opts) {
+  qv_parquet_write_options o = *opts;
   const qv_table *t = ((QvTableObject *)table_obj)->table;
   qv_error err;
   qv_status st;

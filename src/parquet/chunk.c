@@ -114,8 +114,13 @@ static qv_status check_levels(page_ctx *p, const int16_t *lv, int64_t n, int16_t
 static qv_status read_levels(page_ctx *p, const uint8_t *data, size_t len, int16_t max, int16_t *dst, int64_t n,
                              const char *kind) {
   qv__pq_rle r;
-  qv__pq_rle_init(&r, data, len, qv__pq_bit_width((uint32_t)max));
+  const int32_t bw = qv__pq_bit_width((uint32_t)max);
+  qv__pq_rle_init(&r, data, len, bw);
   QV_RETURN_IF_ERROR(qv__pq_rle_read_i16(&r, dst, n, p->err));
+  /* The decoder keeps values within bw bits: when max is all ones there
+   * (max 1, 3, 7, ...: every flat or singly nested column) no level can
+   * exceed it, and the pass over the levels is skipped. */
+  if (max == (int16_t)((1 << bw) - 1)) return QV_OK;
   return check_levels(p, dst, n, max, kind);
 }
 

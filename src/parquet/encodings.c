@@ -539,11 +539,28 @@ qv_status qv__pq_decode_dict_indices(qv__pq_values *v, const qv__pq_values *dict
         return qv_error_set(err, QV_ERR_INVALID_DATA, "Parquet page: dictionary index %u out of range (dictionary of %lld)",
                             idx[i], (long long)dict->count);
     if (v->physical == QV__PQ_BYTE_ARRAY) {
+      /* Room for the whole batch first, then copies without a test each
+       * (the dictionary's offsets are the reader's own, already checked). */
+      const int32_t *doff = (const int32_t *)(const void *)dict->offsets->data;
+      const uint8_t *dsrc = dict->data->data;
+      int64_t total = 0;
+      for (int64_t i = 0; i < k; i++) total += doff[idx[i] + 1] - doff[idx[i]];
+      if (v->data_len + total > INT32_MAX)
+        return qv_error_set(err, QV_ERR_LIMIT, "Parquet column chunk: more than 2 GiB of BYTE_ARRAY data in one chunk");
+      QV_RETURN_IF_ERROR(ensure_data(v, total + 16, err)); /* 16: slack for the fixed 16-byte moves */
+      uint8_t *dst = v->data->data;
+      int32_t *off = offsets_of(v) + v->count;
+      int64_t at = v->data_len;
       for (int64_t i = 0; i < k; i++) {
-        int32_t l;
-        const uint8_t *s = qv__pq_values_bytes(dict, idx[i], &l);
-        QV_RETURN_IF_ERROR(append_bytes_from(v, s, l, dict_end, err));
+        const int32_t s0 = doff[idx[i]], l = doff[idx[i] + 1] - s0;
+        const uint8_t *src = dsrc + s0;
+        if (l <= 16 && dict_end - src >= 16) memcpy(dst + at, src, 16);
+        else memcpy(dst + at, src, (size_t)l);
+        at += l;
+        off[i + 1] = (int32_t)at;
       }
+      v->data_len = at;
+      v->count += k;
     } else if (v->physical == QV__PQ_BOOLEAN) {
       for (int64_t i = 0; i < k; i++) {
         bool b = (dict->data->data[idx[i] >> 3] >> (idx[i] & 7)) & 1;

@@ -112,7 +112,19 @@ static inline uint32_t unpack_one(const uint8_t *base, int64_t nbytes, int64_t i
         if (bw == 0) {                                                                                \
           for (int64_t i = 0; i < take; i++) out[done + i] = 0;                                       \
         } else {                                                                                      \
-          for (int64_t i = 0; i < take; i++) out[done + i] = (T)unpack_one(r->lit, nbytes, r->lit_pos + i, bw); \
+          /* values whose 8-byte load stays inside the run: no bounds test each */                   \
+          const int64_t fast_end = nbytes >= 8 ? ((nbytes - 8) * 8) / bw + 1 : 0;                     \
+          const uint64_t mask = bw == 32 ? 0xffffffffu : ((1u << bw) - 1);                            \
+          int64_t fast = fast_end - r->lit_pos;                                                       \
+          fast = fast < 0 ? 0 : fast > take ? take : fast;                                            \
+          int64_t i = 0;                                                                              \
+          for (; i < fast; i++) {                                                                     \
+            int64_t bit = (r->lit_pos + i) * bw;                                                      \
+            uint64_t w;                                                                               \
+            memcpy(&w, r->lit + (bit >> 3), 8);                                                       \
+            out[done + i] = (T)((w >> (bit & 7)) & mask);                                             \
+          }                                                                                           \
+          for (; i < take; i++) out[done + i] = (T)unpack_one(r->lit, nbytes, r->lit_pos + i, bw);    \
         }                                                                                             \
         r->lit_pos += take;                                                                           \
       }                                                                                               \

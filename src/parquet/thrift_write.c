@@ -173,6 +173,17 @@ void qv__tw_list_begin(qv__tw *w, int16_t id, uint8_t elem, uint32_t n) {
 
 void qv__tw_elem_i32(qv__tw *w, int32_t v) { qv__tw_varint(w->out, qv__tw_zigzag(v)); }
 
+void qv__tw_elem_i64(qv__tw *w, int64_t v) { qv__tw_varint(w->out, qv__tw_zigzag(v)); }
+
+/* A boolean list element is a whole byte: 1 true, 2 false (as a field
+ * header's type would say). */
+void qv__tw_elem_bool(qv__tw *w, bool v) { qv__pq_buf_byte(w->out, v ? QV__TC_BOOL_TRUE : QV__TC_BOOL_FALSE); }
+
+void qv__tw_elem_binary(qv__tw *w, const void *data, size_t n) {
+  qv__tw_varint(w->out, n);
+  qv__pq_buf_append(w->out, data, n);
+}
+
 void qv__tw_elem_string(qv__tw *w, const char *s) {
   size_t n = strlen(s);
   qv__tw_varint(w->out, n);

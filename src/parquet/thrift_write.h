@@ -60,6 +60,9 @@ void qv__tw_list_begin(qv__tw *w, int16_t id, uint8_t elem, uint32_t n);
 /* List elements (no field header). */
 void qv__tw_elem_i32(qv__tw *w, int32_t v);
 void qv__tw_elem_string(qv__tw *w, const char *s);
+void qv__tw_elem_i64(qv__tw *w, int64_t v);
+void qv__tw_elem_bool(qv__tw *w, bool v);
+void qv__tw_elem_binary(qv__tw *w, const void *data, size_t n);
 /* A struct element of a list: its fields follow, then qv__tw_struct_end. */
 void qv__tw_elem_struct_begin(qv__tw *w);
 /* The outermost struct's STOP (call once the top-level struct's fields are

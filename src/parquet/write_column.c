@@ -17,9 +17,17 @@
  * level section prefixed by its 4-byte length; v2 pages keep the level
  * sections uncompressed and unprefixed (their lengths are in the header)
  * and compress the values only.
+ *
+ * Non-dictionary pages use the leaf's encoding (PLAIN unless the options
+ * asked for a DELTA_* or BYTE_STREAM_SPLIT one). With write_page_checksum
+ * each header carries the CRC32 of the page body as stored (compressed).
+ * With write_page_index each data page leaves a record (its place, size,
+ * first row, null count and min/max) from which the writer serializes the
+ * chunk's ColumnIndex and OffsetIndex after the row groups.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "core/internal.h"
 #include "parquet/write_internal.h"
@@ -38,6 +46,15 @@ void qv__pq_scratch_free(qv__pq_scratch *sc) {
   sc->cap_idx = 0;
   qv__pq_codec_free(&sc->codec);
   qv__pq_dict_free(&sc->dict);
+  qv__pq_stats_free(&sc->page_stats);
+}
+
+void qv__pqw_chunk_meta_free(qv__pq_chunk_meta *m) {
+  qv__pq_stats_free(&m->stats);
+  free(m->pages);
+  m->pages = NULL;
+  m->n_pages = m->cap_pages = 0;
+  qv__pq_buf_free(&m->page_bounds);
 }
 
 typedef struct col_ctx {
@@ -50,6 +67,8 @@ typedef struct col_ctx {
   qv__pq_dict *dict; /* the scratch's, reset for this chunk */
   bool dict_mode;     /* current pages are dictionary-encoded */
   bool dict_used;     /* at least one page used the dictionary */
+  bool fell_back;     /* the dictionary overflowed: later pages are not dictionary-encoded */
+  int64_t rows_before; /* rows of the chunk in pages already written */
   int64_t uncompressed, compressed; /* page bytes in sc->chunk, headers included */
   qv_error *err;
 } col_ctx;
@@ -69,6 +88,15 @@ static qv_status emit_page(col_ctx *c, qv__pqw_page_header *h, size_t uncompress
   qv__pq_scratch *sc = c->sc;
   QV_RETURN_IF_ERROR(to_i32(c, uncompressed, &h->uncompressed_size));
   QV_RETURN_IF_ERROR(to_i32(c, n, &h->compressed_size));
+  if (c->o->write_page_checksum) {
+    h->has_crc = true;
+    h->crc = (uint32_t)crc32(0L, Z_NULL, 0);
+    for (size_t done = 0; done < n;) { /* zlib takes uInt lengths */
+      size_t step = n - done < (1u << 30) ? n - done : (1u << 30);
+      h->crc = (uint32_t)crc32((uLong)h->crc, body + done, (uInt)step);
+      done += step;
+    }
+  }
   sc->header.len = 0;
   QV_RETURN_IF_ERROR(qv__pq_page_header_encode(h, &sc->header, c->err));
   qv__pq_buf_append(dest, sc->header.data, sc->header.len);
@@ -99,6 +127,51 @@ static void encode_levels(qv__pq_buf *out, const int16_t *lv, int64_t n, int16_t
   }
 }
 
+/* Starts the page-index record of the next data page: null count and the
+ * min/max of values [v0, v1) (its place is set by finish_record). */
+static qv_status record_page(col_ctx *c, int64_t nulls, int64_t v0, int64_t v1) {
+  qv__pq_chunk_meta *m = c->meta;
+  if (m->n_pages == m->cap_pages) {
+    int32_t cap = m->cap_pages ? m->cap_pages * 2 : 8;
+    qv__pqw_page_rec *p = realloc(m->pages, (size_t)cap * sizeof *p);
+    if (p == NULL) return qv_error_set(c->err, QV_ERR_NO_MEMORY, "out of memory recording the pages of '%s'",
+                                       c->leaf->dotted);
+    m->pages = p;
+    m->cap_pages = cap;
+  }
+  qv__pqw_page_rec *r = &m->pages[m->n_pages];
+  memset(r, 0, sizeof *r);
+  r->null_count = nulls;
+  r->null_page = v1 == v0;
+  if (!r->null_page) {
+    qv__pq_stats *st = &c->sc->page_stats;
+    QV_RETURN_IF_ERROR(qv__pqw_stats_range(c->leaf, c->v, v0, v1 - v0, c->o->statistics_truncate_length, st, c->err));
+    r->has_minmax = st->has_minmax;
+    if (!st->has_minmax) m->column_index_ok = false;
+    if (st->has_minmax) {
+      if (m->page_bounds.len + st->min.len + st->max.len > UINT32_MAX)
+        return qv_error_set(c->err, QV_ERR_LIMIT, "column '%s': the page index bounds pass 4 GiB", c->leaf->dotted);
+      r->min_at = (uint32_t)m->page_bounds.len;
+      r->min_len = (uint32_t)st->min.len;
+      qv__pq_buf_append(&m->page_bounds, st->min.data, st->min.len);
+      r->max_at = (uint32_t)m->page_bounds.len;
+      r->max_len = (uint32_t)st->max.len;
+      qv__pq_buf_append(&m->page_bounds, st->max.data, st->max.len);
+      QV_RETURN_IF_ERROR(qv__pq_buf_status(&m->page_bounds, "the page index", c->err));
+    }
+  }
+  return QV_OK;
+}
+
+/* Completes the record started by record_page once the page is in sc->chunk. */
+static qv_status finish_record(col_ctx *c, size_t page_at, int64_t first_row) {
+  if (!c->o->write_page_index) return QV_OK;
+  qv__pqw_page_rec *r = &c->meta->pages[c->meta->n_pages++];
+  r->offset = (int64_t)page_at;
+  r->first_row = first_row;
+  return to_i32(c, c->sc->chunk.len - page_at, &r->size);
+}
+
 /* Writes the page of levels [l0, l1) and values [v0, v1). */
 static qv_status flush_page(col_ctx *c, int64_t l0, int64_t l1, int64_t v0, int64_t v1) {
   qv__pq_scratch *sc = c->sc;
@@ -115,8 +188,8 @@ static qv_status flush_page(col_ctx *c, int64_t l0, int64_t l1, int64_t v0, int6
     encoding = QV__PQ_ENC_RLE_DICTIONARY;
     c->dict_used = true;
   } else {
-    qv__pq_plain_encode(&sc->page, leaf, c->v, v0, v1 - v0);
-    encoding = QV__PQ_ENC_PLAIN;
+    qv__pqw_encode_values(&sc->page, leaf, leaf->encoding, c->v, v0, v1 - v0);
+    encoding = leaf->encoding;
   }
   c->meta->encodings |= 1u << encoding;
   QV_RETURN_IF_ERROR(qv__pq_buf_status(&sc->page, "a data page", c->err));
@@ -138,23 +211,33 @@ static qv_status flush_page(col_ctx *c, int64_t l0, int64_t l1, int64_t v0, int6
   QV_RETURN_IF_ERROR(to_i32(c, (size_t)(l1 - l0), &h.num_values));
   h.encoding = encoding;
   sc->compressed.len = 0;
+  int64_t rows = l1 - l0;
+  if (leaf->max_rep > 0 && !sh->implicit) {
+    rows = 0;
+    for (int64_t k = l0; k < l1; k++) rows += sh->rep[k] == 0;
+  }
+  const size_t page_at = sc->chunk.len;
+  if (c->o->write_page_index)
+    QV_RETURN_IF_ERROR(record_page(c, (l1 - l0) - (v1 - v0), v0, v1));
+  const int64_t first_row = c->rows_before;
+  c->rows_before += rows;
   if (!v2) {
     h.type = QV__PQ_PAGE_DATA;
     qv__pq_buf_append(&sc->levels, sc->page.data, sc->page.len);
     QV_RETURN_IF_ERROR(qv__pq_buf_status(&sc->levels, "a data page", c->err));
-    if (c->o->compression == QV_PARQUET_UNCOMPRESSED)
-      return emit_page(c, &h, sc->levels.len, sc->levels.data, sc->levels.len, &sc->chunk);
-    QV_RETURN_IF_ERROR(qv__pq_codec_compress(&sc->codec, sc->levels.data, sc->levels.len, &sc->compressed, c->err));
-    return emit_page(c, &h, sc->levels.len, sc->compressed.data, sc->compressed.len, &sc->chunk);
+    if (c->o->compression == QV_PARQUET_UNCOMPRESSED) {
+      QV_RETURN_IF_ERROR(emit_page(c, &h, sc->levels.len, sc->levels.data, sc->levels.len, &sc->chunk));
+    } else {
+      QV_RETURN_IF_ERROR(
+          qv__pq_codec_compress(&sc->codec, sc->levels.data, sc->levels.len, &sc->compressed, c->err));
+      QV_RETURN_IF_ERROR(emit_page(c, &h, sc->levels.len, sc->compressed.data, sc->compressed.len, &sc->chunk));
+    }
+    return finish_record(c, page_at, first_row);
   }
   h.type = QV__PQ_PAGE_DATA_V2;
-  int64_t nulls = 0, rows = 0;
+  int64_t nulls = 0;
   if (leaf->max_def > 0 && !sh->implicit)
     for (int64_t k = l0; k < l1; k++) nulls += sh->def[k] < leaf->max_def;
-  if (leaf->max_rep > 0 && !sh->implicit)
-    for (int64_t k = l0; k < l1; k++) rows += sh->rep[k] == 0;
-  else
-    rows = l1 - l0;
   h.num_nulls = (int32_t)nulls;
   h.num_rows = (int32_t)rows;
   h.rep_bytes = (int32_t)rep_bytes;
@@ -166,7 +249,9 @@ static qv_status flush_page(col_ctx *c, int64_t l0, int64_t l1, int64_t v0, int6
   else
     qv__pq_buf_append(&sc->compressed, sc->page.data, sc->page.len);
   QV_RETURN_IF_ERROR(qv__pq_buf_status(&sc->compressed, "a data page", c->err));
-  return emit_page(c, &h, sc->levels.len + sc->page.len, sc->compressed.data, sc->compressed.len, &sc->chunk);
+  QV_RETURN_IF_ERROR(
+      emit_page(c, &h, sc->levels.len + sc->page.len, sc->compressed.data, sc->compressed.len, &sc->chunk));
+  return finish_record(c, page_at, first_row);
 }
 
 /* Non-null values among levels [l0, l1). */
@@ -209,7 +294,8 @@ static qv_status write_pages(col_ctx *c) {
         QV_RETURN_IF_ERROR(flush_page(c, page_l0, l, page_v0, vpos));
         page_l0 = l;
         page_v0 = vpos;
-        c->dict_mode = false; /* fallback: the rest of the chunk is PLAIN */
+        c->dict_mode = false; /* fallback: the rest of the chunk in the leaf's encoding */
+        c->fell_back = true;
         continue;
       }
     } else {
@@ -245,13 +331,14 @@ qv_status qv__pq_column_write(const qv__pq_leaf *leaf, const qv__pq_shred *sh, c
   meta->dictionary_page_offset = -1;
   meta->encodings = 0;
   meta->has_stats = false;
+  meta->distinct = 0;
+  meta->n_pages = 0;
+  meta->page_bounds.len = 0;
+  meta->column_index_ok = true;
+  meta->column_index_offset = meta->offset_index_offset = -1;
+  meta->bloom_offset = -1;
   qv_status st = QV_OK;
-  if (o->write_statistics) {
-    QV_GOTO_IF_ERROR(st, qv__pq_stats_compute(leaf, v, o->statistics_truncate_length, &meta->stats, err), done);
-    meta->stats.null_count = sh->n_nulls;
-    meta->has_stats = true;
-  }
-  c.dict_mode = o->use_dictionary && leaf->physical != QV__PQ_BOOLEAN && v->n > 0;
+  c.dict_mode = leaf->dictionary && v->n > 0;
   if (c.dict_mode) {
     c.dict = &sc->dict;
     QV_GOTO_IF_ERROR(st, qv__pq_dict_reset(c.dict, leaf->physical == QV__PQ_BYTE_ARRAY ? 0 : leaf->width, err), done);
@@ -264,6 +351,22 @@ qv_status qv__pq_column_write(const qv__pq_leaf *leaf, const qv__pq_shred *sh, c
   }
   sc->chunk.len = 0;
   QV_GOTO_IF_ERROR(st, write_pages(&c), done);
+  if (o->write_statistics) {
+    /* A chunk wholly dictionary-encoded holds exactly its dictionary's
+     * values: their min and max are the chunk's, found in far fewer steps. */
+    qv__pqw_values dv;
+    const qv__pqw_values *sv = v;
+    if (c.dict_used && !c.fell_back) {
+      memset(&dv, 0, sizeof dv);
+      dv.n = c.dict->n;
+      if (c.dict->width > 0) dv.borrowed = c.dict->fixed.data;
+      else dv.bytes = c.dict->bytes;
+      sv = &dv;
+    }
+    QV_GOTO_IF_ERROR(st, qv__pq_stats_compute(leaf, sv, o->statistics_truncate_length, &meta->stats, err), done);
+    meta->stats.null_count = sh->n_nulls;
+    meta->has_stats = true;
+  }
   out->len = 0;
   meta->data_page_offset = 0;
   if (!c.dict_used) {
@@ -295,10 +398,12 @@ qv_status qv__pq_column_write(const qv__pq_leaf *leaf, const qv__pq_shred *sh, c
     meta->encodings |= 1u << QV__PQ_ENC_PLAIN;
     meta->dictionary_page_offset = 0;
     meta->data_page_offset = (int64_t)dict_page->len;
+    for (int32_t p = 0; p < meta->n_pages; p++) meta->pages[p].offset += (int64_t)dict_page->len;
+    if (!c.fell_back) meta->distinct = c.dict->n;
     qv__pq_buf_append(out, sc->chunk.data, sc->chunk.len);
     QV_GOTO_IF_ERROR(st, qv__pq_buf_status(out, "a column chunk", err), done);
   }
-  if (meta->encodings == 0) meta->encodings = 1u << QV__PQ_ENC_PLAIN;
+  if (meta->encodings == 0) meta->encodings = 1u << leaf->encoding;
   meta->total_uncompressed = c.uncompressed;
   meta->total_compressed = c.compressed;
 done:

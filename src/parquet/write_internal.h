@@ -7,6 +7,9 @@
  *   write_stats.c    min/max/null count per column chunk
  *   write_codec.c    page compression
  *   write_column.c   one column chunk: pages, dictionary fallback
+ *   write_delta.c    DELTA_* and BYTE_STREAM_SPLIT value encodings
+ *   write_options.c  per-leaf encoding, dictionary and bloom filter settings
+ *   write_bloom.c    split-block bloom filters (xxHash64)
  *   write_meta.c     FileMetaData and PageHeader in Thrift
  *   writer.c         the public API: sinks, row groups, ARROW:schema
  */
@@ -114,6 +117,12 @@ typedef struct qv__pq_leaf {
   bool sort_float16;    /* statistics: FLBA(2) compared as half floats */
   bool sort_decimal;    /* statistics: FLBA compared as signed big-endian */
   bool utf8;            /* STRING: truncated statistics stay valid UTF-8 */
+  /* options resolved per leaf at open (write_options.c) */
+  int32_t encoding;     /* Parquet Encoding of non-dictionary data pages */
+  bool dictionary;      /* dictionary-encode this leaf's chunks */
+  bool bloom;           /* write a bloom filter per chunk */
+  double bloom_fpp;     /* its false-positive probability */
+  int64_t bloom_ndv;    /* distinct values to size it for; 0: the chunk's count */
 } qv__pq_leaf;
 
 typedef struct qv__pqw_schema {
@@ -130,6 +139,13 @@ typedef struct qv__pqw_schema {
  * decimal_as_integer: decimals of precision <= 18 as INT32/INT64. */
 qv_status qv__pqw_schema_build(const qv_schema *schema, bool decimal_as_integer, qv__pqw_schema *out, qv_error *err);
 void qv__pqw_schema_free(qv__pqw_schema *s);
+
+/* Sets each leaf's encoding, dictionary and bloom filter settings from the
+ * writer options and their per-column entries. QV_ERR_INVALID_ARGUMENT
+ * naming the column for an unknown column name, an encoding its physical
+ * type cannot take, or a false-positive probability outside (0, 1). */
+qv_status qv__pqw_resolve_options(qv__pqw_schema *s, const qv_schema *schema, const qv_parquet_write_options *o,
+                                  qv_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Levels                                                               */
@@ -206,6 +222,20 @@ void qv__pq_rle_encode_i16(qv__pq_buf *out, const int16_t *v, int64_t n, int bit
 /* PLAIN encoding of values [from, from + n). */
 void qv__pq_plain_encode(qv__pq_buf *out, const qv__pq_leaf *leaf, const qv__pqw_values *v, int64_t from, int64_t n);
 
+/* Values [from, from + n) in the leaf's non-dictionary encoding
+ * `encoding` (a Parquet Encoding the leaf accepts; write_delta.c for the
+ * DELTA_* and BYTE_STREAM_SPLIT forms). */
+void qv__pqw_encode_values(qv__pq_buf *out, const qv__pq_leaf *leaf, int32_t encoding, const qv__pqw_values *v,
+                           int64_t from, int64_t n);
+/* DELTA_BINARY_PACKED of n integers (4 or 8 bytes each, little-endian;
+ * 4-byte values difference in 32-bit wrapping arithmetic as readers do). */
+void qv__pqw_delta_binary_packed(qv__pq_buf *out, const uint8_t *src, int32_t width, int64_t n);
+void qv__pqw_delta_length_byte_array(qv__pq_buf *out, const qv__pq_bytes *b, int64_t n);
+void qv__pqw_delta_byte_array(qv__pq_buf *out, const qv__pq_bytes *b, int64_t n);
+/* DELTA_BYTE_ARRAY of n fixed-width values. */
+void qv__pqw_delta_byte_array_fixed(qv__pq_buf *out, const uint8_t *src, int32_t width, int64_t n);
+void qv__pqw_byte_stream_split(qv__pq_buf *out, const uint8_t *src, int32_t width, int64_t n);
+
 /* Dictionary of a column chunk: distinct values in first-seen order. */
 typedef struct qv__pq_dict {
   int32_t width;         /* fixed width, or 0 for byte arrays */
@@ -248,6 +278,11 @@ typedef struct qv__pq_stats {
 qv_status qv__pq_stats_compute(const qv__pq_leaf *leaf, const qv__pqw_values *v, int32_t truncate,
                                qv__pq_stats *st, qv_error *err);
 void qv__pq_stats_free(qv__pq_stats *st);
+/* The same over values [from, from + n) (one page's, for the page index). */
+qv_status qv__pqw_stats_range(const qv__pq_leaf *leaf, const qv__pqw_values *v, int64_t from, int64_t n,
+                              int32_t truncate, qv__pq_stats *st, qv_error *err);
+/* Orders two statistics values (PLAIN bytes) as the leaf sorts: <0, 0, >0. */
+int qv__pqw_stats_compare(const qv__pq_leaf *leaf, const uint8_t *a, size_t na, const uint8_t *b, size_t nb);
 
 /* ------------------------------------------------------------------ */
 /* Compression                                                          */
@@ -269,6 +304,17 @@ qv_status qv__pq_codec_compress(qv__pq_compressor *c, const uint8_t *src, size_t
 /* Metadata                                                             */
 /* ------------------------------------------------------------------ */
 
+/* One data page of a column chunk, for the page index. */
+typedef struct qv__pqw_page_rec {
+  int64_t offset;          /* of its header: in the chunk, then (once written) in the file */
+  int32_t size;            /* header and body bytes */
+  int64_t first_row;       /* index in the row group of its first row */
+  int64_t null_count;      /* levels below max_def */
+  bool null_page;          /* no value at all */
+  bool has_minmax;
+  uint32_t min_at, min_len, max_at, max_len; /* in the chunk's page_bounds */
+} qv__pqw_page_rec;
+
 /* What the footer says about one column chunk. */
 typedef struct qv__pq_chunk_meta {
   int64_t num_values;
@@ -278,7 +324,21 @@ typedef struct qv__pq_chunk_meta {
   uint32_t encodings;             /* bit e set: Encoding e used */
   qv__pq_stats stats;
   bool has_stats;
+  int64_t distinct;               /* dictionary size when every page used it, else 0 */
+  /* page index (write_page_index): one record per data page */
+  qv__pqw_page_rec *pages;
+  int32_t n_pages, cap_pages;
+  qv__pq_buf page_bounds;         /* the pages' min and max bytes */
+  bool column_index_ok;           /* every non-null page has min/max (else no ColumnIndex) */
+  int64_t column_index_offset, offset_index_offset; /* -1: none */
+  int32_t column_index_length, offset_index_length;
+  /* bloom filter: -1 offset when none */
+  int64_t bloom_offset;
+  int32_t bloom_length;
 } qv__pq_chunk_meta;
+
+/* Frees what a chunk's record owns (statistics, page records). */
+void qv__pqw_chunk_meta_free(qv__pq_chunk_meta *m);
 
 typedef struct qv__pq_row_group_meta {
   int64_t num_rows;
@@ -296,10 +356,17 @@ typedef struct qv__pqw_page_header {
   int32_t num_nulls, num_rows;
   int32_t def_bytes, rep_bytes;
   bool is_compressed;
+  bool has_crc;                  /* write `crc`: CRC32 of the page body as stored */
+  uint32_t crc;
 } qv__pqw_page_header;
 
 /* Appends the Thrift PageHeader. */
 qv_status qv__pq_page_header_encode(const qv__pqw_page_header *h, qv__pq_buf *out, qv_error *err);
+
+/* Appends the Thrift ColumnIndex / OffsetIndex of a chunk's pages. */
+qv_status qv__pqw_column_index_encode(const qv__pq_leaf *leaf, const qv__pq_chunk_meta *m, qv__pq_buf *out,
+                                      qv_error *err);
+qv_status qv__pqw_offset_index_encode(const qv__pq_chunk_meta *m, qv__pq_buf *out, qv_error *err);
 
 /* Appends the Thrift FileMetaData (every chunk compressed with `codec`,
  * a qv_parquet_compression). kv may be NULL. */
@@ -317,6 +384,7 @@ typedef struct qv__pq_scratch {
   uint32_t *idx;
   int64_t cap_idx;
   qv__pq_dict dict; /* reset per chunk: its memory serves every chunk */
+  qv__pq_stats page_stats; /* one page's min/max for the page index */
   qv__pq_compressor codec;
 } qv__pq_scratch;
 
@@ -329,5 +397,18 @@ qv_status qv__pq_column_write(const qv__pq_leaf *leaf, const qv__pq_shred *sh, c
                               const qv_parquet_write_options *o, qv__pq_scratch *sc, qv__pq_buf *out,
                               qv__pq_chunk_meta *meta, qv_error *err);
 void qv__pq_scratch_free(qv__pq_scratch *sc);
+
+/* ------------------------------------------------------------------ */
+/* Bloom filters (write_bloom.c)                                        */
+/* ------------------------------------------------------------------ */
+
+/* The split-block bloom filter of a column chunk's values, serialized
+ * (BloomFilterHeader, then the bitset) into `out` (emptied first).
+ * num_values: the chunk's levels; dict_ndv: distinct values when known
+ * (0: unknown). QV_ERR_NO_MEMORY. */
+qv_status qv__pqw_bloom_build(const qv__pq_leaf *leaf, const qv__pqw_values *v, int64_t num_values, int64_t dict_ndv,
+                              qv__pq_buf *out, qv_error *err);
+/* Bytes of the bitset for ndv distinct values at false-positive rate fpp. */
+int64_t qv__pqw_bloom_bytes(int64_t ndv, double fpp);
 
 #endif

@@ -23,6 +23,7 @@ qv_status qv__pq_page_header_encode(const qv__pqw_page_header *h, qv__pq_buf *ou
   qv__tw_i32(&w, 1, h->type);
   qv__tw_i32(&w, 2, h->uncompressed_size);
   qv__tw_i32(&w, 3, h->compressed_size);
+  if (h->has_crc) qv__tw_i32(&w, 4, (int32_t)h->crc);
   switch (h->type) {
     case QV__PQ_PAGE_DATA:
       qv__tw_struct_begin(&w, 5);
@@ -131,8 +132,76 @@ static void column_chunk(qv__tw *w, const qv__pq_leaf *l, const qv__pq_chunk_met
   qv__tw_i64(w, 9, m->data_page_offset);
   if (m->dictionary_page_offset >= 0) qv__tw_i64(w, 11, m->dictionary_page_offset);
   if (m->has_stats) statistics(w, &m->stats);
+  if (m->bloom_offset >= 0) {
+    qv__tw_i64(w, 14, m->bloom_offset);
+    qv__tw_i32(w, 15, m->bloom_length);
+  }
   qv__tw_struct_end(w);
+  if (m->offset_index_offset >= 0) {
+    qv__tw_i64(w, 4, m->offset_index_offset);
+    qv__tw_i32(w, 5, m->offset_index_length);
+  }
+  if (m->column_index_offset >= 0) {
+    qv__tw_i64(w, 6, m->column_index_offset);
+    qv__tw_i32(w, 7, m->column_index_length);
+  }
   qv__tw_struct_end(w);
+}
+
+/* BoundaryOrder: ASCENDING (1) when the non-null pages' minima and maxima
+ * both never decrease, DESCENDING (2) when both never increase, else
+ * UNORDERED (0). */
+static int32_t boundary_order(const qv__pq_leaf *leaf, const qv__pq_chunk_meta *m) {
+  const uint8_t *b = m->page_bounds.data;
+  bool asc = true, desc = true;
+  int32_t prev = -1;
+  for (int32_t p = 0; p < m->n_pages; p++) {
+    const qv__pqw_page_rec *r = &m->pages[p];
+    if (r->null_page) continue;
+    if (prev >= 0) {
+      const qv__pqw_page_rec *q = &m->pages[prev];
+      int cmin = qv__pqw_stats_compare(leaf, b + q->min_at, q->min_len, b + r->min_at, r->min_len);
+      int cmax = qv__pqw_stats_compare(leaf, b + q->max_at, q->max_len, b + r->max_at, r->max_len);
+      if (cmin > 0 || cmax > 0) asc = false;
+      if (cmin < 0 || cmax < 0) desc = false;
+    }
+    prev = p;
+  }
+  return asc ? 1 : desc ? 2 : 0;
+}
+
+qv_status qv__pqw_column_index_encode(const qv__pq_leaf *leaf, const qv__pq_chunk_meta *m, qv__pq_buf *out,
+                                      qv_error *err) {
+  qv__tw w;
+  qv__tw_init(&w, out);
+  const uint32_t n = (uint32_t)m->n_pages;
+  const uint8_t *b = m->page_bounds.data;
+  qv__tw_list_begin(&w, 1, QV__TC_BOOL_TRUE, n);
+  for (uint32_t p = 0; p < n; p++) qv__tw_elem_bool(&w, m->pages[p].null_page);
+  qv__tw_list_begin(&w, 2, QV__TC_BINARY, n);
+  for (uint32_t p = 0; p < n; p++) qv__tw_elem_binary(&w, m->pages[p].null_page ? NULL : b + m->pages[p].min_at,
+                                                      m->pages[p].null_page ? 0 : m->pages[p].min_len);
+  qv__tw_list_begin(&w, 3, QV__TC_BINARY, n);
+  for (uint32_t p = 0; p < n; p++) qv__tw_elem_binary(&w, m->pages[p].null_page ? NULL : b + m->pages[p].max_at,
+                                                      m->pages[p].null_page ? 0 : m->pages[p].max_len);
+  qv__tw_i32(&w, 4, boundary_order(leaf, m));
+  qv__tw_list_begin(&w, 5, QV__TC_I64, n);
+  for (uint32_t p = 0; p < n; p++) qv__tw_elem_i64(&w, m->pages[p].null_count);
+  return qv__tw_finish(&w, err);
+}
+
+qv_status qv__pqw_offset_index_encode(const qv__pq_chunk_meta *m, qv__pq_buf *out, qv_error *err) {
+  qv__tw w;
+  qv__tw_init(&w, out);
+  qv__tw_list_begin(&w, 1, QV__TC_STRUCT, (uint32_t)m->n_pages);
+  for (int32_t p = 0; p < m->n_pages; p++) {
+    qv__tw_elem_struct_begin(&w);
+    qv__tw_i64(&w, 1, m->pages[p].offset);
+    qv__tw_i32(&w, 2, m->pages[p].size);
+    qv__tw_i64(&w, 3, m->pages[p].first_row);
+    qv__tw_struct_end(&w);
+  }
+  return qv__tw_finish(&w, err);
 }
 
 qv_status qv__pq_file_meta_encode(const qv__pqw_schema *s, const qv__pq_row_group_meta *groups, int64_t n_groups,

@@ -130,12 +130,33 @@ static int64_t utf8_prefix(const uint8_t *p, int64_t len, int64_t limit) {
   return n;
 }
 
-static void minmax_bytes(const qv__pq_leaf *leaf, const qv__pqw_values *v, int32_t truncate, qv__pq_stats *st) {
-  const qv__pq_bytes *b = v->bytes;
+/* The first 8 bytes of a string as a big-endian number (zero-padded): two
+ * strings whose keys differ compare as their keys do; equal keys need the
+ * full comparison (one may be a prefix of the other). */
+static inline uint64_t prefix_key(const uint8_t *p, int64_t n) {
+  uint64_t k = 0;
+  if (n >= 8) {
+    memcpy(&k, p, 8);
+    return __builtin_bswap64(k);
+  }
+  for (int64_t i = 0; i < n; i++) k |= (uint64_t)p[i] << (56 - 8 * i);
+  return k;
+}
+
+static void minmax_bytes(const qv__pq_leaf *leaf, const qv__pq_bytes *b, int64_t n_values, int32_t truncate,
+                         qv__pq_stats *st) {
   int64_t lo = 0, hi = 0;
-  for (int64_t k = 1; k < v->n; k++) {
-    if (cmp_bytes(b[k].ptr, b[k].len, b[lo].ptr, b[lo].len) < 0) lo = k;
-    if (cmp_bytes(b[k].ptr, b[k].len, b[hi].ptr, b[hi].len) > 0) hi = k;
+  uint64_t lo_key = prefix_key(b[0].ptr, b[0].len), hi_key = lo_key;
+  for (int64_t k = 1; k < n_values; k++) {
+    const uint64_t key = prefix_key(b[k].ptr, b[k].len);
+    /* lo <= hi: a value below the minimum cannot be above the maximum */
+    if (key < lo_key || (key == lo_key && cmp_bytes(b[k].ptr, b[k].len, b[lo].ptr, b[lo].len) < 0)) {
+      lo = k;
+      lo_key = key;
+    } else if (key > hi_key || (key == hi_key && cmp_bytes(b[k].ptr, b[k].len, b[hi].ptr, b[hi].len) > 0)) {
+      hi = k;
+      hi_key = key;
+    }
   }
   const bool utf8 = leaf->utf8;
   st->has_minmax = true;
@@ -160,15 +181,19 @@ static void minmax_bytes(const qv__pq_leaf *leaf, const qv__pqw_values *v, int32
 
 qv_status qv__pq_stats_compute(const qv__pq_leaf *leaf, const qv__pqw_values *v, int32_t truncate, qv__pq_stats *st,
                                qv_error *err) {
+  return qv__pqw_stats_range(leaf, v, 0, v->n, truncate, st, err);
+}
+
+qv_status qv__pqw_stats_range(const qv__pq_leaf *leaf, const qv__pqw_values *v, int64_t from, int64_t n,
+                              int32_t truncate, qv__pq_stats *st, qv_error *err) {
   st->has_minmax = false;
   st->min.len = st->max.len = 0;
   st->min_exact = st->max_exact = true;
-  const int64_t n = v->n;
-  if (n == 0) return QV_OK;
+  if (n <= 0) return QV_OK;
   if (leaf->physical == QV__PQ_BYTE_ARRAY) {
-    minmax_bytes(leaf, v, truncate, st);
+    minmax_bytes(leaf, v->bytes + from, n, truncate, st);
   } else {
-    const uint8_t *src = qv__pq_values_fixed(v);
+    const uint8_t *src = qv__pq_values_fixed(v) + from * leaf->width;
     switch (leaf->physical) {
       case QV__PQ_BOOLEAN: MINMAX_INT(uint8_t); break;
       case QV__PQ_INT32:
@@ -209,4 +234,36 @@ qv_status qv__pq_stats_compute(const qv__pq_leaf *leaf, const qv__pqw_values *v,
   if (st->min.oom || st->max.oom)
     return qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory computing statistics of column '%s'", leaf->dotted);
   return QV_OK;
+}
+
+static float half_value(const uint8_t *p) { return qv__half_to_float((uint16_t)(p[0] | (p[1] << 8))); }
+
+#define CMP_AS(T)                 \
+  do {                            \
+    T x, y;                       \
+    memcpy(&x, a, sizeof x);      \
+    memcpy(&y, b, sizeof y);      \
+    return x < y ? -1 : x > y;    \
+  } while (0)
+
+int qv__pqw_stats_compare(const qv__pq_leaf *leaf, const uint8_t *a, size_t na, const uint8_t *b, size_t nb) {
+  switch (leaf->physical) {
+    case QV__PQ_BOOLEAN: CMP_AS(uint8_t);
+    case QV__PQ_INT32:
+      if (leaf->sort_unsigned) CMP_AS(uint32_t);
+      CMP_AS(int32_t);
+    case QV__PQ_INT64:
+      if (leaf->sort_unsigned) CMP_AS(uint64_t);
+      CMP_AS(int64_t);
+    case QV__PQ_FLOAT: CMP_AS(float);
+    case QV__PQ_DOUBLE: CMP_AS(double);
+    case QV__PQ_FIXED_LEN_BYTE_ARRAY:
+      if (leaf->sort_float16) {
+        float x = half_value(a), y = half_value(b);
+        return x < y ? -1 : x > y;
+      }
+      if (leaf->sort_decimal) return cmp_decimal(a, b, leaf->width);
+      return cmp_bytes(a, (int64_t)na, b, (int64_t)nb);
+    default: return cmp_bytes(a, (int64_t)na, b, (int64_t)nb);
+  }
 }

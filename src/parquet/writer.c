@@ -56,6 +56,7 @@ typedef struct pq_worker {
 /* One leaf's encoded column chunk of the current row group. */
 typedef struct leaf_result {
   qv__pq_buf out;
+  qv__pq_buf bloom; /* the chunk's serialized bloom filter, when the leaf has one */
   qv_status st;
   qv_error err;
 } leaf_result;
@@ -123,7 +124,7 @@ void qv_parquet_write_options_init(qv_parquet_write_options *o) {
 static void free_groups(qv_parquet_writer *w) {
   for (int64_t g = 0; g < w->n_groups; g++) {
     if (w->groups[g].chunks == NULL) continue;
-    for (int32_t c = 0; c < w->pq.n_leaves; c++) qv__pq_stats_free(&w->groups[g].chunks[c].stats);
+    for (int32_t c = 0; c < w->pq.n_leaves; c++) qv__pqw_chunk_meta_free(&w->groups[g].chunks[c]);
     free(w->groups[g].chunks);
   }
   free(w->groups);
@@ -151,7 +152,10 @@ void qv_parquet_writer_free(qv_parquet_writer *w) {
     qv__pqw_values_free(&w->workers[k].vals);
   }
   if (w->results)
-    for (int32_t c = 0; c < w->pq.n_leaves; c++) qv__pq_buf_free(&w->results[c].out);
+    for (int32_t c = 0; c < w->pq.n_leaves; c++) {
+      qv__pq_buf_free(&w->results[c].out);
+      qv__pq_buf_free(&w->results[c].bloom);
+    }
   free(w->results);
   qv__pqw_schema_free(&w->pq);
   qv_schema_release(w->schema);
@@ -195,6 +199,9 @@ static qv_status start(qv_parquet_writer *w, qv_schema *schema, const qv_parquet
                      bad);
   w->schema = qv_schema_retain(schema);
   QV_GOTO_IF_ERROR(st, qv__pqw_schema_build(schema, w->o.store_decimal_as_integer, &w->pq, err), bad);
+  QV_GOTO_IF_ERROR(st, qv__pqw_resolve_options(&w->pq, schema, &w->o, err), bad);
+  w->o.columns = NULL; /* borrowed during open only: resolved into the leaves */
+  w->o.n_columns = 0;
   w->created_by = qv__strdup(w->o.created_by ? w->o.created_by : "quiver version " QV_VERSION_STRING);
   QV_CHECK_ALLOC_GOTO(w->created_by, st, err, bad);
   w->o.created_by = NULL;
@@ -288,6 +295,9 @@ static void encode_leaf(rg_plan *p, int k, int32_t c) {
   }
   if (r->st == QV_OK)
     r->st = qv__pq_column_write(leaf, &wk->sh, &wk->vals, &w->o, &wk->sc, &r->out, &p->rg->chunks[c], &r->err);
+  if (r->st == QV_OK && leaf->bloom)
+    r->st = qv__pqw_bloom_build(leaf, &wk->vals, p->rg->chunks[c].num_values, p->rg->chunks[c].distinct, &r->bloom,
+                                &r->err);
   qv__pq_values_reset(&wk->vals); /* borrowed pointers must not outlive the batches */
 }
 
@@ -380,9 +390,21 @@ static qv_status write_row_group(qv_parquet_writer *w, int64_t rows, qv_error *e
     int64_t base = w->sink.pos;
     m->data_page_offset += base;
     if (m->dictionary_page_offset >= 0) m->dictionary_page_offset += base;
+    for (int32_t p = 0; p < m->n_pages; p++) m->pages[p].offset += base;
     QV_GOTO_IF_ERROR(st, sink_write(&w->sink, r->out.data, r->out.len, err), done);
     rg->total_byte_size += m->total_uncompressed;
     rg->total_compressed += m->total_compressed;
+  }
+  /* Bloom filters follow the row group's chunks (their offsets are in the footer). */
+  for (int32_t c = 0; c < n_leaves; c++) {
+    if (!w->pq.leaves[c].bloom || w->results[c].bloom.len == 0) continue;
+    qv__pq_chunk_meta *m = &rg->chunks[c];
+    if (w->results[c].bloom.len > INT32_MAX)
+      QV_FAIL_GOTO(st, done, err, QV_ERR_LIMIT, "the bloom filter of column '%s' is larger than 2 GiB",
+                   w->pq.leaves[c].dotted);
+    m->bloom_offset = w->sink.pos;
+    m->bloom_length = (int32_t)w->results[c].bloom.len;
+    QV_GOTO_IF_ERROR(st, sink_write(&w->sink, w->results[c].bloom.data, w->results[c].bloom.len, err), done);
   }
   /* Drop what the row group consumed. */
   int64_t left = rows;
@@ -520,6 +542,40 @@ done:
   return st;
 }
 
+/* The page index after the last row group: every chunk's ColumnIndex, then
+ * every OffsetIndex (the order Arrow C++ writes), their places in the
+ * footer. A chunk with a page lacking min/max (only NaN) gets no
+ * ColumnIndex, as readers would otherwise trust bounds that are not there. */
+static qv_status write_page_index(qv_parquet_writer *w, qv_error *err) {
+  qv_status st = QV_OK;
+  qv__pq_buf buf = {0};
+  for (int pass = 0; pass < 2; pass++) {
+    for (int64_t g = 0; g < w->n_groups; g++) {
+      for (int32_t c = 0; c < w->pq.n_leaves; c++) {
+        qv__pq_chunk_meta *m = &w->groups[g].chunks[c];
+        if (m->n_pages == 0 || (pass == 0 && !m->column_index_ok)) continue;
+        buf.len = 0;
+        if (pass == 0) QV_GOTO_IF_ERROR(st, qv__pqw_column_index_encode(&w->pq.leaves[c], m, &buf, err), done);
+        else QV_GOTO_IF_ERROR(st, qv__pqw_offset_index_encode(m, &buf, err), done);
+        if (buf.len > INT32_MAX)
+          QV_FAIL_GOTO(st, done, err, QV_ERR_LIMIT, "the page index of column '%s' is larger than 2 GiB",
+                       w->pq.leaves[c].dotted);
+        if (pass == 0) {
+          m->column_index_offset = w->sink.pos;
+          m->column_index_length = (int32_t)buf.len;
+        } else {
+          m->offset_index_offset = w->sink.pos;
+          m->offset_index_length = (int32_t)buf.len;
+        }
+        QV_GOTO_IF_ERROR(st, sink_write(&w->sink, buf.data, buf.len, err), done);
+      }
+    }
+  }
+done:
+  qv__pq_buf_free(&buf);
+  return st;
+}
+
 qv_status qv_parquet_writer_close(qv_parquet_writer *w, qv_error *err) {
   QV_RETURN_IF_ERROR(check_open(w, "qv_parquet_writer_close", err));
   qv_status st = QV_OK;
@@ -530,6 +586,7 @@ qv_status qv_parquet_writer_close(qv_parquet_writer *w, qv_error *err) {
     QV_GOTO_IF_ERROR(st, write_row_group(w, rows, err), done);
   }
   if (w->n_groups == 0) QV_GOTO_IF_ERROR(st, write_row_group(w, 0, err), done);
+  if (w->o.write_page_index) QV_GOTO_IF_ERROR(st, write_page_index(w, err), done);
   QV_GOTO_IF_ERROR(st, file_metadata(w, &md, err), done);
   QV_GOTO_IF_ERROR(st,
                    qv__pq_file_meta_encode(&w->pq, w->groups, w->n_groups, w->rows_written, md, w->created_by,
