@@ -16,6 +16,7 @@
 #include <math.h>
 
 #include "compute/aggregate_internal.h"
+#include "core/half.h"
 
 void qv__compute_acc_init(qv__agg_acc *acc) {
   memset(acc, 0, sizeof *acc);
@@ -273,6 +274,28 @@ MINMAX_INT(uint64, uint64_t, UINT64_MAX, 0, umin, umax, uint64_t)
 MINMAX_FLOAT(float32, float)
 MINMAX_FLOAT(float64, double)
 
+/* float16: each value widened to float (exactly), then as above. */
+static void minmax_float16(const qv_array *a, int64_t row_base, qv__agg_acc *acc) {
+  const uint16_t *v = (const uint16_t *)(const void *)qv_array_buffer_data(a, 1) + a->offset;
+  float mn = INFINITY, mx = -INFINITY;
+  (void)row_base;
+  for (int64_t i = 0; i < a->length; i += 64) {
+    int64_t m = block_len(a->length, i);
+    uint64_t w = block_validity(a, i, m);
+    if (w == 0) continue;
+    for (int64_t j = 0; j < m; j++) {
+      float x = qv__half_to_float(v[i + j]);
+      int ok = (int)((w >> j) & 1) & (x == x);
+      acc->non_nan += ok;
+      if (ok && x < mn) mn = x;
+      if (ok && x > mx) mx = x;
+    }
+    acc->valid += __builtin_popcountll(w);
+  }
+  if ((double)mn < acc->fmin) acc->fmin = (double)mn;
+  if ((double)mx > acc->fmax) acc->fmax = (double)mx;
+}
+
 void qv__compute_bool_kernel(const qv_array *a, int64_t row_base, qv__agg_acc *acc) {
   const uint8_t *values = qv_array_buffer_data(a, 1);
   (void)row_base;
@@ -312,6 +335,7 @@ qv__agg_kernel qv__compute_minmax_kernel(qv_type_id id) {
     case QV_TYPE_UINT16: return minmax_uint16;
     case QV_TYPE_UINT32: return minmax_uint32;
     case QV_TYPE_UINT64: return minmax_uint64;
+    case QV_TYPE_FLOAT16: return minmax_float16;
     case QV_TYPE_FLOAT32: return minmax_float32;
     case QV_TYPE_FLOAT64: return minmax_float64;
     default: return NULL;
