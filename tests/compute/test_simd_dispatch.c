@@ -5,7 +5,8 @@
  * load or store one byte past a window), for mask densities from empty to
  * full, sliced values and masks, masks with nulls, and lengths that end
  * mid-block. The AVX2 path runs where the CPU has AVX2 (the test says when
- * it cannot); the portable one always, forced by qv__simd_force_portable. */
+ * it cannot); the portable one always, forced by qv__simd_force_portable.
+ * Also the int64/uint64 sums, which have both paths too. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -175,12 +176,61 @@ static void take_fast_path(void **state) {
     }
 }
 
+/* The int64/uint64 sums (AVX2 or portable): exact totals with nulls and
+ * negative values, and the row where an overflowing sum leaves int64. */
+static void sum_both_paths(void **state) {
+  (void)state;
+  int64_t v[N];
+  char valid[N + 1];
+  __int128 want = 0;
+  for (int i = 0; i < N; i++) {
+    v[i] = (int64_t)(next_random() >> 1) * ((i & 1) ? -1 : 1) / 4096;
+    valid[i] = next_random() % 9 ? '1' : '0';
+    if (valid[i] == '1' && i >= 3) want += v[i];
+  }
+  valid[N] = 0;
+  qv_array *a = slice_of(prim(qv_type_int64(), v, N, 8, valid), 3, N - 3);
+  for (int pass = 0; pass < 2; pass++) {
+    qv__simd_force_portable(pass == 1);
+    qv_scalar s;
+    assert_int_equal(qv_compute_sum(a, &s, NULL), QV_OK);
+    assert_int_equal(s.kind, QV_SCALAR_INT);
+    assert_true(s.value.i == (int64_t)want);
+  }
+  qv_array_release(a);
+  /* 100 values of INT64_MAX / 64: the running sum leaves int64 at row 64 */
+  int64_t big[100];
+  for (int i = 0; i < 100; i++) big[i] = INT64_MAX / 64;
+  a = prim(qv_type_int64(), big, 100, 8, NULL);
+  for (int pass = 0; pass < 2; pass++) {
+    qv__simd_force_portable(pass == 1);
+    qv_scalar s;
+    qv_error e;
+    assert_int_equal(qv_compute_sum(a, &s, &e), QV_ERR_OVERFLOW);
+    assert_non_null(strstr(e.message, "row 64"));
+  }
+  qv_array_release(a);
+  uint64_t u[N];
+  unsigned __int128 uwant = 0;
+  for (int i = 0; i < N; i++) uwant += (u[i] = next_random() >> 12);
+  a = prim(qv_type_uint64(), u, N, 8, NULL);
+  for (int pass = 0; pass < 2; pass++) {
+    qv__simd_force_portable(pass == 1);
+    qv_scalar s;
+    assert_int_equal(qv_compute_sum(a, &s, NULL), QV_OK);
+    assert_true(s.value.u == (uint64_t)uwant);
+  }
+  qv_array_release(a);
+  qv__simd_force_portable(false);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(dispatch_follows_the_hook),
       cmocka_unit_test(filter_both_paths),
       cmocka_unit_test(filter_full_blocks),
       cmocka_unit_test(take_fast_path),
+      cmocka_unit_test(sum_both_paths),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
