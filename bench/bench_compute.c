@@ -11,7 +11,8 @@
  * spell of the shared machine hits both alike. The peers (numpy, pyarrow,
  * polars) print the same keys from bench/bench_compute_relational.py.
  *
- *   bench_compute [ROWS]        (default 100,000,000; QV_BENCH_RUNS runs)
+ *   bench_compute [ROWS]   (default 100,000,000 times QV_BENCH_SCALE, default 1;
+ *                           QV_BENCH_RUNS runs)
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -115,7 +116,8 @@ static void one(const char *key, const char *what, qv_type *type, bool floats, i
 }
 
 int main(int argc, char **argv) {
-  int64_t n = argc > 1 ? atoll(argv[1]) : 100000000;
+  const char *scale = getenv("QV_BENCH_SCALE");
+  int64_t n = argc > 1 ? atoll(argv[1]) : (int64_t)(1e8 * (scale ? atof(scale) : 1.0));
   if (n < 1) n = 1;
   one("CS1", "int64", qv_type_int64(), false, n);
   one("CS2", "float64", qv_type_float64(), true, n);

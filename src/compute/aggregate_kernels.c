@@ -217,7 +217,7 @@ SUM_FLOAT(float64, double)
   SUM_AVX2(NAME)
 #if QV__HAVE_AVX2_TARGET
 #define SUM_AVX2(NAME)                                                                          \
-  __attribute__((target("avx2"))) static void sum_##NAME##_avx2(const qv_array *a, int64_t row_base, \
+  __attribute__((target("avx2,popcnt"))) static void sum_##NAME##_avx2(const qv_array *a, int64_t row_base, \
                                                                  qv__agg_acc *acc) {            \
     sum_##NAME##_body(a, row_base, acc);                                                        \
   }

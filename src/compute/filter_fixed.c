@@ -32,7 +32,12 @@ qv_status qv__compute_filter_fixed(qv_array *values, const qv_array *mask, qv_ar
   qv_buffer *data = NULL, *validity = NULL;
   qv_status st;
 
-  for (int64_t i = 0; i < n; i += 64) kept += __builtin_popcountll(qv__filter_keep_word(mask, i, n - i < 64 ? n - i : 64));
+#if QV__HAVE_AVX2_TARGET
+  if (qv__simd_avx2())
+    kept = qv__filter_count_avx2(mask, n);
+  else
+#endif
+    for (int64_t i = 0; i < n; i += 64) kept += __builtin_popcountll(qv__filter_keep_word(mask, i, n - i < 64 ? n - i : 64));
   if (qv__mul_overflow_i64(kept, width, &out_bytes))
     return qv_error_set(err, QV_ERR_OVERFLOW, "filter: %lld rows of %d bytes overflow", (long long)kept, (int)width);
   st = qv_buffer_allocate(NULL, out_bytes, false, &data, err);

@@ -42,5 +42,7 @@ static inline uint64_t qv__filter_keep_word(const qv_array *mask, int64_t start,
  * Returns the first slot not done; *o is how many values were written. */
 int64_t qv__filter_compact_avx2(const qv_array *mask, const uint8_t *src, int32_t width, int64_t n, uint8_t *dst,
                                 int64_t kept, int64_t *o);
+/* The rows a mask of n slots keeps (AVX2 + POPCNT build of the count). */
+int64_t qv__filter_count_avx2(const qv_array *mask, int64_t n);
 
 #endif

@@ -17,7 +17,7 @@ static int detect(void) {
   const char *env = getenv("QV_SIMD");
   if (env != NULL && strcmp(env, "portable") == 0) return NO;
   __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2") ? YES : NO;
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt") ? YES : NO;
 #else
   return NO;
 #endif

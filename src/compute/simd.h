@@ -5,7 +5,8 @@
  * the x86-64 baseline, or the target's own). A few loops gain more from
  * instructions the baseline lacks (AVX2's lane permutes for filter); those
  * are compiled with a target attribute beside a portable version, and this
- * module picks one at run time: AVX2 when the CPU has it, unless the
+ * module picks one at run time: AVX2 (with POPCNT, which every AVX2 CPU
+ * has) when the CPU has it, unless the
  * environment variable QV_SIMD is "portable" (read once) or a test forced
  * the portable path through qv__simd_force_portable. Both paths give
  * identical results; tests/compute/test_simd_dispatch.c runs both.

@@ -1,4 +1,5 @@
-//! arrow-rs side of quiver's IPC benchmarks (make bench): P1, P2, P3 and P6.
+//! arrow-rs side of quiver's IPC benchmarks (make bench): P1, P2, P3 and P6;
+//! with the argument `compute`, the compute benchmarks instead (compute.rs).
 //!
 //! Builds the same shapes as bench/bench_ipc.c (the seed table: 1M rows x 2
 //! utf8 columns of random 10-character strings from the same xorshift; a
@@ -29,6 +30,8 @@ use arrow::ipc::reader::{RecordBatchDecoder, StreamDecoder};
 use arrow::ipc::writer::{IpcWriteOptions, StreamWriter};
 use arrow::ipc::{root_as_message, CompressionType, MessageHeader};
 use arrow_data::UnsafeFlag;
+
+mod compute;
 
 const SEED_ROWS: usize = 1_000_000;
 const WIDE_COLS: usize = 1280;
@@ -193,6 +196,10 @@ fn read_stream_unchecked(buf: &Buffer) -> usize {
 }
 
 fn main() {
+    if std::env::args().nth(1).as_deref() == Some("compute") {
+        compute::run();
+        return;
+    }
     let plain = IpcWriteOptions::default();
     let seed = seed_table(SEED_ROWS);
 
