@@ -109,7 +109,10 @@ static void one(const char *key, const char *what, qv_type *type, bool floats, i
   if (s.st != QV_OK) fprintf(stderr, "bench_compute: sum failed (%d)\n", (int)s.st);
   double gb = (double)n * 8 / 1e9;
   char label[96];
-  snprintf(label, sizeof label, "sum of %lldM %s (GB/s of values read)", (long long)(n / 1000000), what);
+  if (n >= 1000000)
+    snprintf(label, sizeof label, "sum of %gM %s (GB/s of values read)", (double)n / 1e6, what);
+  else
+    snprintf(label, sizeof label, "sum of %lld %s (GB/s of values read)", (long long)n, what);
   bench_line(key, "GB/s", "quiver", gb / t_sum, label);
   bench_line(key, "GB/s", "memory read (C loop, same run)", gb / t_read, label);
   qv_array_release(a);

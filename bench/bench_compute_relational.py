@@ -50,22 +50,27 @@ def bench_time(fn):
 
 
 LABELS = {
-    "R-filter50": "filter 100M int32, 50% kept",
-    "R-filter1": "filter 100M int32, 1% kept",
-    "R-take": "take 1M random int64 indices of 10M int32",
-    "R-sort-i64": "sort_indices 10M int64",
-    "R-sort-str": "sort_indices 10M short strings",
-    "R-gb-1k": "group-by sum, 10M rows, 1,000 int64 keys",
-    "R-gb-1m": "group-by sum, 10M rows, 1,000,000 int64 keys",
-    "R-gb-str": "group-by sum, 10M rows, 1,000 string keys",
-    "R-cast-f64": "cast 10M int64 -> float64 (safe)",
-    "R-cast-i64": "cast 10M strings -> int64 (safe)",
+    "R-filter50": "filter {big} int32, 50% kept",
+    "R-filter1": "filter {big} int32, 1% kept",
+    "R-take": "take {tenth} random int64 indices of {ten} int32",
+    "R-sort-i64": "sort_indices {ten} int64",
+    "R-sort-str": "sort_indices {ten} short strings",
+    "R-gb-1k": "group-by sum, {ten} rows, 1,000 int64 keys",
+    "R-gb-1m": "group-by sum, {ten} rows, 1,000,000 int64 keys",
+    "R-gb-str": "group-by sum, {ten} rows, 1,000 string keys",
+    "R-cast-f64": "cast {ten} int64 -> float64 (safe)",
+    "R-cast-i64": "cast {ten} strings -> int64 (safe)",
 }
+SIZES = {}
+
+
+def count_text(n):
+    return "%gM" % (n / 1e6) if n >= 1_000_000 else "{:,}".format(n)
 
 
 def report(key, quiver_s, peers):
     """Result lines in ms: quiver's, then each peer's (None: not available)."""
-    label = LABELS[key]
+    label = LABELS[key].format(**SIZES)
     if quiver_s is not None:
         print("%s|ms|quiver|%.6g|%s" % (key, quiver_s * 1e3, label), flush=True)
     for peer, sec in peers:
@@ -79,7 +84,7 @@ def case_sum(rng, n):
     gb = n * 8 / 1e9
     for key, what, data in (("CS1", "int64", lambda: rng.integers(0, 1_000_000, n, dtype=np.int64)),
                             ("CS2", "float64", lambda: rng.random(n) * 1000.0)):
-        label = "sum of %dM %s (GB/s of values read)" % (n // 1_000_000, what)
+        label = "sum of %s %s (GB/s of values read)" % (count_text(n), what)
         values = data()
         arr = pa.array(values)
         peers = [("pyarrow", bench_time(lambda: pac.sum(arr))), ("numpy", bench_time(lambda: values.sum()))]
@@ -181,6 +186,7 @@ def main():
     args = ap.parse_args()
     rng = np.random.default_rng(42)
     big, ten_m = max(1, int(100_000_000 * args.scale)), max(1, int(10_000_000 * args.scale))
+    SIZES.update(big=count_text(big), ten=count_text(ten_m), tenth=count_text(ten_m // 10))
     print("pyarrow %s, polars %s, numpy %s, %d runs per figure, scale %g" %
           (pa.__version__, pl.__version__ if pl else "-", np.__version__, runs(), args.scale), file=sys.stderr)
     for case in args.cases:

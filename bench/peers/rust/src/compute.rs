@@ -31,6 +31,16 @@ fn scale() -> f64 {
     std::env::var("QV_BENCH_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(1.0f64).max(1e-6)
 }
 
+/// "100M" for 100,000,000 (as the Python side labels its keys).
+fn count_text(n: usize) -> String {
+    if n >= 1_000_000 {
+        let m = n as f64 / 1e6;
+        if m.fract() == 0.0 { format!("{}M", m as u64) } else { format!("{m}M") }
+    } else {
+        n.to_string()
+    }
+}
+
 fn short_strings(rng: &mut Rng, n: usize) -> StringArray {
     let mut offsets: Vec<i32> = Vec::with_capacity(n + 1);
     let mut data: Vec<u8> = Vec::with_capacity(n * 8);
@@ -53,14 +63,15 @@ pub fn run() {
 
     let ints = Int64Array::from_iter_values((0..big).map(|_| (rng.next() % 1_000_000) as i64));
     let gb = big as f64 * 8.0 / 1e9;
-    let label = format!("sum of {}M int64 (GB/s of values read)", big / 1_000_000);
+    let (bigt, tent, tentht) = (count_text(big), count_text(ten_m), count_text(ten_m / 10));
+    let label = format!("sum of {bigt} int64 (GB/s of values read)");
     let t = bench_time(|| {
         black_box(sum(&ints));
     });
     line("CS1", "GB/s", "arrow-rs", gb / t, &label);
     drop(ints);
     let floats = Float64Array::from_iter_values((0..big).map(|_| (rng.next() >> 11) as f64 * 1e-13));
-    let label = format!("sum of {}M float64 (GB/s of values read)", big / 1_000_000);
+    let label = format!("sum of {bigt} float64 (GB/s of values read)");
     let t = bench_time(|| {
         black_box(sum(&floats));
     });
@@ -68,12 +79,13 @@ pub fn run() {
     drop(floats);
 
     let values = Int32Array::from_iter_values((0..big).map(|_| rng.next() as i32));
-    for (key, per_mille, label) in [("R-filter50", 500u64, "filter 100M int32, 50% kept"), ("R-filter1", 10u64, "filter 100M int32, 1% kept")] {
+    for (key, per_mille, pct) in [("R-filter50", 500u64, 50), ("R-filter1", 10u64, 1)] {
+        let label = format!("filter {bigt} int32, {pct}% kept");
         let mask = BooleanArray::from_iter((0..big).map(|_| Some(rng.next() % 1000 < per_mille)));
         let t = bench_time(|| {
             black_box(filter(&values, &mask).unwrap());
         });
-        line(key, "ms", "arrow-rs", t * 1e3, label);
+        line(key, "ms", "arrow-rs", t * 1e3, &label);
     }
     drop(values);
 
@@ -82,17 +94,17 @@ pub fn run() {
     let t = bench_time(|| {
         black_box(take(&values, &idx, None).unwrap());
     });
-    line("R-take", "ms", "arrow-rs", t * 1e3, "take 1M random int64 indices of 10M int32");
+    line("R-take", "ms", "arrow-rs", t * 1e3, &format!("take {tentht} random int64 indices of {tent} int32"));
 
     let keys: ArrayRef = Arc::new(Int64Array::from_iter_values((0..ten_m).map(|_| (rng.next() >> 1) as i64 - (1i64 << 62))));
     let t = bench_time(|| {
         black_box(sort_to_indices(&keys, None, None).unwrap());
     });
-    line("R-sort-i64", "ms", "arrow-rs", t * 1e3, "sort_indices 10M int64");
+    line("R-sort-i64", "ms", "arrow-rs", t * 1e3, &format!("sort_indices {tent} int64"));
     let strs: ArrayRef = Arc::new(short_strings(&mut rng, ten_m));
     assert_eq!(strs.len(), ten_m);
     let t = bench_time(|| {
         black_box(sort_to_indices(&strs, None, None).unwrap());
     });
-    line("R-sort-str", "ms", "arrow-rs", t * 1e3, "sort_indices 10M short strings");
+    line("R-sort-str", "ms", "arrow-rs", t * 1e3, &format!("sort_indices {tent} short strings"));
 }
