@@ -31,13 +31,22 @@ fn scale() -> f64 {
     std::env::var("QV_BENCH_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(1.0f64).max(1e-6)
 }
 
-/// "100M" for 100,000,000 (as the Python side labels its keys).
+/// "100M" for 100,000,000, "100,000" below a million (as the Python side
+/// labels its keys).
 fn count_text(n: usize) -> String {
     if n >= 1_000_000 {
         let m = n as f64 / 1e6;
         if m.fract() == 0.0 { format!("{}M", m as u64) } else { format!("{m}M") }
     } else {
-        n.to_string()
+        let digits = n.to_string();
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
     }
 }
 
