@@ -97,7 +97,7 @@ def table(rows, order):
 
 
 def targets(rows):
-    """(target, figure, verdict) for every target of issues 3, 5, 10 and 13."""
+    """(target, figure, verdict) for every target of issues 3, 5, 10, 12 and 13."""
     res = []
 
     def add(name, value_text, ok):
@@ -171,7 +171,38 @@ def targets(rows):
     for key in [k for k in rows if k.startswith("C-") and "+release" in rows[k]["label"]]:
         v = med(rows, key, "quiver")
         add(f"{rows[key]['label']} <= 1 us per column", f"{v:.3f} us/col", v <= 1)
+    res += compute_targets(rows, add)
     return res
+
+
+def compute_targets(rows, add):
+    """Issue 12's speed targets (bench_compute, bench_compute_relational.py,
+    the arrow-rs peer's compute keys)."""
+    bw = "memory read (C loop, same run)"
+    for key in ("CS1", "CS2"):
+        q, m = med(rows, key, "quiver"), med(rows, key, bw)
+        if q and m:
+            add(f"{rows[key]['label']}: >= 80% of the memory read bandwidth", f"{100 * q / m:.0f}%", q >= 0.8 * m)
+
+    def vs(key, impl, need, what):
+        if key not in rows:
+            return
+        s = speedup(rows[key]["unit"], med(rows, key, "quiver"), med(rows, key, impl))
+        if s is not None:
+            add(f"{rows[key]['label']}: {what}", f"{s:.2f}x", s >= need)
+
+    for key in ("R-filter50", "R-filter1"):
+        vs(key, "pyarrow", 1.5, ">= 1.5x pyarrow")
+        vs(key, "arrow-rs", 1.0, ">= arrow-rs")
+    vs("R-take", "pyarrow", 1.0, ">= pyarrow")
+    for key in ("R-sort-i64", "R-sort-str"):
+        vs(key, "polars", 1.0, "faster than polars arg_sort")
+    for key in ("R-gb-1k", "R-gb-1m", "R-gb-str"):
+        vs(key, "pyarrow", 1.0, "faster than pyarrow")
+        vs(key, "polars", 1.0, "faster than polars")
+    for key in ("R-cast-f64", "R-cast-i64"):
+        vs(key, "pyarrow", 1.0, ">= pyarrow")
+    return []
 
 
 def main():
@@ -188,7 +219,7 @@ def main():
         return
     print(table(rows, order))
     print()
-    print("targets (issues 3, 5, 10 and 13; checked on the figures above, never asserted)")
+    print("targets (issues 3, 5, 10, 12 and 13; checked on the figures above, never asserted)")
     res = targets(rows)
     w = max(len(t[0]) for t in res)
     w2 = max(len(t[1]) for t in res)

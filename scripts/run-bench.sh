@@ -22,11 +22,14 @@
 #   - once: the Parquet read and write benchmarks (bench/bench_parquet.py,
 #     bench/bench_parquet_write.py; 10M rows, QV_BENCH_PQ_ROWS), then every
 #     other bench_* binary of the build (builder appends, C Data
-#     export/import per column, bench_shm's memfd sharing), then
+#     export/import per column, bench_shm's memfd sharing,
+#     bench_compute's sums against the memory read bandwidth), then
 #     bench/csv_bench.py (CSV read and write of a 1 GB file,
-#     QV_CSV_BENCH_MB to change the size) and bench/bench_flight.py (Flight
+#     QV_CSV_BENCH_MB to change the size), bench/bench_flight.py (Flight
 #     DoGet, quiver against pyarrow, of the seed table and a 1 GiB table
-#     over loopback TCP and grpc+unix).
+#     over loopback TCP and grpc+unix), and the compute benchmarks against
+#     pyarrow.compute, polars, numpy and arrow-rs (bench_compute_relational.py,
+#     quiver-bench-peer compute).
 # Each program prints medians of QV_BENCH_RUNS (default 7) runs as result
 # lines (bench/bench_util.h); bench/report.py takes the median over rounds
 # and prints the table. Raw lines: build/bench/results.txt; programs' other
@@ -170,6 +173,25 @@ if [ "$HAVE_PY" = 1 ] && "$PY" -c 'import quiver.flight' 2>>"$LOG"; then
   run "$PY" bench/bench_flight.py "$BUILD"
 else
   note "quiver's Python module is not in $VENV (make test-python installs it): the Flight figures are left out"
+fi
+
+# ---- compute (issue 12), once: quiver's kernels through the Python binding
+# beside pyarrow.compute, polars and numpy (bench/bench_compute_relational.py,
+# after the binding is rebuilt from ./python so it runs this tree's kernels),
+# and arrow-rs's kernels; bench_compute (above) gave the sums against the
+# memory bandwidth. QV_BENCH_SCALE (default 1) scales every size.
+if [ "$HAVE_PY" = 1 ]; then
+  note "installing ./python into $VENV for the compute benchmarks"
+  if "$VENV/bin/pip" install -q --disable-pip-version-check ./python >>"$LOG" 2>&1; then
+    note "bench_compute_relational.py"
+    run "$PY" bench/bench_compute_relational.py
+  else
+    note "./python did not build (see $LOG): quiver's compute figures beside the Python peers are left out"
+  fi
+fi
+if [ -n "$RUST_PEER" ]; then
+  note "arrow-rs compute"
+  run "$RUST_PEER" compute
 fi
 
 # ---- the table

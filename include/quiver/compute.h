@@ -316,6 +316,13 @@ QV_API qv_status qv_compute_stddev(const qv_array *array, int32_t ddof, qv_scala
 QV_API qv_status qv_compute_first(const qv_array *array, qv_scalar *out, qv_error *err);
 QV_API qv_status qv_compute_last(const qv_array *array, qv_scalar *out, qv_error *err);
 
+/* index (pyarrow's pc.index): *out is the row of the first valid slot of
+ * `values` equal to `value` (as qv_compute_compare's equal decides; float16
+ * compared as float), -1 when none is (always for a null value or NaN).
+ * Types: those the comparisons take, and float16. min/max/min_max also take
+ * float16 (the scalar's value.f holds it exactly). */
+QV_API qv_status qv_compute_index(const qv_array *values, const qv_scalar *value, int64_t *out, qv_error *err);
+
 /* ==================================================================
  * Element-wise family: casts, boolean and null functions, strings,
  * temporal fields. (Declared here; implemented in src/compute/cast*.c,

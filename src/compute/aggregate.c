@@ -153,7 +153,9 @@ static qv_status aggregate(agg_op op, qv_array *const *chunks, int64_t n_chunks,
   qv_type_id kernel_id = type->id;
   if (fam == FAM_OTHER && (op == OP_MIN || op == OP_MAX || op == OP_MIN_MAX)) {
     kernel_id = temporal_storage(type->id);
-    if (kernel_id != type->id) {
+    if (type->id == QV_TYPE_FLOAT16) { /* min/max only: float16 has no sum kernel */
+      fam = FAM_FLOAT;
+    } else if (kernel_id != type->id) {
       fam = FAM_SIGNED;
     } else if (qv__compute_extremes_scannable(type->id)) { /* decimals, strings, binaries: ordered by value */
       qv_scalar *lo = op == OP_MAX ? NULL : out, *hi = op == OP_MIN ? NULL : op == OP_MAX ? out : out2;

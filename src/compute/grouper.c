@@ -19,6 +19,13 @@
 #define EMPTY_GROUP (-1)
 #define FIB_MULT 0x9e3779b97f4a7c15ull
 
+/* A key of at most SHORT_KEY bytes as two little words, zero-padded: two
+ * such keys are equal exactly when their lengths and words are. */
+#define SHORT_KEY 16
+typedef struct short_key {
+  uint64_t lo, hi;
+} short_key;
+
 typedef struct slot {
   uint64_t tag;  /* by-value tables: the key; else its hash */
   int32_t group; /* EMPTY_GROUP when free */
@@ -32,6 +39,7 @@ struct qv__grouper {
   int64_t null_group; /* by_value, bytes1: the group of the null key, or -1 */
   const uint8_t **group_data; /* bytes1: each group's bytes (borrowed from the key) */
   int64_t *group_len;         /* bytes1: and their length */
+  short_key *group_words;     /* bytes1: a group of at most 16 bytes, as two zero-padded words */
   slot *slots;
   int shift;          /* 64 - log2(capacity) */
   int64_t capacity, n_groups, cap_groups;
@@ -160,6 +168,7 @@ void qv__grouper_free(qv__grouper *g) {
   qv__free(g->first_row);
   qv__free(g->group_data);
   qv__free(g->group_len);
+  qv__free(g->group_words);
   qv__free(g->cols);
   qv__free(g);
 }
@@ -208,8 +217,10 @@ static qv_status add_group(qv__grouper *g, int64_t row, int64_t *group, qv_error
       const uint8_t **gd = qv__realloc(g->group_data, (size_t)cap * sizeof *gd);
       if (gd != NULL) g->group_data = gd;
       int64_t *gl = gd != NULL ? qv__realloc(g->group_len, (size_t)cap * sizeof *gl) : NULL;
-      if (gl == NULL) return qv_error_set(err, QV_ERR_NO_MEMORY, "no memory for %lld groups", (long long)cap);
-      g->group_len = gl;
+      if (gl != NULL) g->group_len = gl;
+      short_key *gw = gl != NULL ? qv__realloc(g->group_words, (size_t)cap * sizeof *gw) : NULL;
+      if (gw == NULL) return qv_error_set(err, QV_ERR_NO_MEMORY, "no memory for %lld groups", (long long)cap);
+      g->group_words = gw;
     }
     g->cap_groups = cap;
   }
@@ -253,12 +264,20 @@ static int row_hash(const qv__key_column *c, int32_t n, int64_t r, uint64_t *out
   return 1;
 }
 
+/* Tables larger than this many slots do not stay in cache: the loops
+ * prefetch the home slot of the row PREFETCH_AHEAD rows on, so the misses
+ * of several rows overlap instead of each stalling its row in turn. */
+#define PREFETCH_FROM_CAPACITY ((int64_t)1 << 15)
+#define PREFETCH_AHEAD 16
+
 /* The by-value loop: one fixed-width key of width W. */
 static qv_status assign_by_value(qv__grouper *g, int32_t *group_of, qv_error *err) {
   const qv__key_column *c = &g->cols[0];
   int32_t w = c->width;
   for (int64_t r = 0; r < g->length; r++) {
     int64_t group;
+    if (g->capacity >= PREFETCH_FROM_CAPACITY && r + PREFETCH_AHEAD < g->length) /* a null row's bytes are harmless */
+      __builtin_prefetch(&g->slots[home_of(g, load_small(c->values + (r + PREFETCH_AHEAD) * w, w))]);
     if (c->validity != NULL && !qv_bit_get(c->validity, c->offset + r)) {
       if (g->null_group < 0) QV_RETURN_IF_ERROR(add_group(g, r, &g->null_group, err));
       group = g->null_group;
@@ -286,10 +305,50 @@ static qv_status assign_by_value(qv__grouper *g, int32_t *group_of, qv_error *er
   return QV_OK;
 }
 
+/* The low k bytes of a word set (0 <= k <= 8), the others clear. */
+static inline uint64_t low_bytes(int64_t k) { return k >= 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * k)) - 1; }
+
+/* A key of len <= SHORT_KEY bytes at p as zero-padded words. When 16
+ * bytes can be read from p without passing `end` (nearly always), two
+ * loads and two masks, no branch on the length; else a byte copy. */
+static inline short_key short_words(const uint8_t *p, int64_t len, const uint8_t *end) {
+  short_key k;
+  if (end - p >= SHORT_KEY) {
+    k.lo = qv__load_uint(p, 8, 0) & low_bytes(len);
+    k.hi = qv__load_uint(p + 8, 8, 0) & low_bytes(len > 8 ? len - 8 : 0);
+  } else {
+    uint8_t buf[SHORT_KEY] = {0};
+    if (len > 0) memcpy(buf, p, (size_t)len);
+    k.lo = qv__load_uint(buf, 8, 0);
+    k.hi = qv__load_uint(buf + 8, 8, 0);
+  }
+  return k;
+}
+
+/* The tag of a one-string key: short keys hash their words (the same for
+ * either way of loading them), longer ones their bytes. */
+static inline uint64_t bytes1_tag(const uint8_t *p, int64_t len, const uint8_t *end, short_key *words) {
+  if (len <= SHORT_KEY) {
+    *words = short_words(p, len, end);
+    return qv__hash_mix((words->lo * FIB_MULT) ^ ((words->hi + (uint64_t)len) * 0xc2b2ae3d27d4eb4full));
+  }
+  return qv__hash_bytes(p, len, 0);
+}
+
+/* Whether group `grp` holds the key (p, len, words) whose tag matched. */
+static inline bool bytes1_equal(const qv__grouper *g, int32_t grp, const uint8_t *p, int64_t len,
+                                const short_key *words) {
+  if (g->group_len[grp] != len) return false;
+  if (len <= SHORT_KEY) return g->group_words[grp].lo == words->lo && g->group_words[grp].hi == words->hi;
+  return qv__bytes_equal(g->group_data[grp], p, len);
+}
+
 /* The one-string-key loop: the tag is the hash of the bytes, and a group
- * keeps its bytes' address so a match is one memcmp, no offsets re-read. */
+ * keeps its bytes' address (and, when short, its bytes as two words) so a
+ * match is one comparison of words or one memcmp, no offsets re-read. */
 static qv_status assign_bytes1(qv__grouper *g, int32_t *group_of, qv_error *err) {
   const qv__key_column *c = &g->cols[0];
+  const uint8_t *end = c->data + c->data_size;
   for (int64_t r = 0; r < g->length; r++) {
     const uint8_t *p = NULL;
     int64_t len = 0, group = -1;
@@ -300,7 +359,8 @@ static qv_status assign_bytes1(qv__grouper *g, int32_t *group_of, qv_error *err)
       if (g->null_group < 0) QV_RETURN_IF_ERROR(add_group(g, r, &g->null_group, err));
       group = g->null_group;
     } else {
-      uint64_t h = qv__hash_bytes(p, len, 0);
+      short_key words = {0, 0};
+      uint64_t h = bytes1_tag(p, len, end, &words);
       int64_t mask = g->capacity - 1, at = home_of(g, h);
       for (;;) {
         slot *s = &g->slots[at];
@@ -308,13 +368,13 @@ static qv_status assign_bytes1(qv__grouper *g, int32_t *group_of, qv_error *err)
           QV_RETURN_IF_ERROR(add_group(g, r, &group, err));
           g->group_data[group] = p;
           g->group_len[group] = len;
+          g->group_words[group] = words;
           s->tag = h;
           s->group = (int32_t)group;
           if (too_full(g, g->n_groups - (g->null_group >= 0))) QV_RETURN_IF_ERROR(grow(g, err));
           break;
         }
-        if (s->tag == h && g->group_len[s->group] == len &&
-            qv__bytes_equal(g->group_data[s->group], p, len)) {
+        if (s->tag == h && bytes1_equal(g, s->group, p, len, &words)) {
           group = s->group;
           break;
         }
@@ -392,11 +452,11 @@ int qv__grouper_find(const qv__grouper *g, const qv__key_column *probe, int64_t 
       *group = g->null_group;
       return 1;
     }
-    uint64_t h = qv__hash_bytes(p, len, 0);
+    short_key words = {0, 0};
+    uint64_t h = bytes1_tag(p, len, probe->data + probe->data_size, &words);
     for (at = home_of(g, h); g->slots[at].group != EMPTY_GROUP; at = (at + 1) & mask) {
       int32_t cand = g->slots[at].group;
-      if (g->slots[at].tag == h && g->group_len[cand] == len &&
-          qv__bytes_equal(g->group_data[cand], p, len)) {
+      if (g->slots[at].tag == h && bytes1_equal(g, cand, p, len, &words)) {
         *group = cand;
         break;
       }

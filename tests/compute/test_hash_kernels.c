@@ -221,6 +221,40 @@ static void hostile_offsets_backwards(void **state) {
   qv_array_release(v);
 }
 
+/* One-string-key tables compare keys of up to 16 bytes as two zero-padded
+ * words, loaded two ways: 16 bytes at once where the data buffer has them,
+ * byte by byte near its end. Keys of every length class (0, 1, 8, 9, 16,
+ * 17 bytes; "ab" beside "ab\0", whose words are equal) appear both at the
+ * start of an exact-size buffer and at its end, and must meet as one key. */
+static void short_keys_near_the_data_end(void **state) {
+  (void)state;
+  static const char *const keys[] = {"", "a", "ab", "ab\0", "abcdefgh", "abcdefghi", "abcdefghijklmnop",
+                                     "abcdefghijklmnopq"};
+  static const int lens[] = {0, 1, 2, 3, 8, 9, 16, 17};
+  enum { K = 8, ROWS = 2 * K };
+  int32_t offs[ROWS + 1];
+  uint8_t data[256];
+  offs[0] = 0;
+  for (int r = 0; r < ROWS; r++) { /* keys 0..7 then 7..0: each near the start and near the end */
+    int k = r < K ? r : ROWS - 1 - r;
+    memcpy(data + offs[r], keys[k], (size_t)lens[k]);
+    offs[r + 1] = offs[r] + lens[k];
+  }
+  qv_array *a = hand_array(qv_type_binary(), ROWS, 0, 0, 3,
+                           BUFS(NULL, exact_buf(offs, sizeof offs), exact_buf(data, offs[ROWS])), 0, NULL, NULL);
+  int64_t n = 0;
+  assert_int_equal(qv_compute_count_distinct(a, QV_COUNT_VALID, &n, NULL), QV_OK);
+  assert_int_equal(n, K);
+  /* every row is in the set of the first K rows, at the index of its key */
+  qv_array *first = NULL, *where = NULL;
+  assert_int_equal(qv_array_slice(a, 0, K, &first, NULL), QV_OK);
+  assert_int_equal(qv_compute_index_in(a, first, false, &where, NULL), QV_OK);
+  for (int r = 0; r < ROWS; r++) assert_int_equal(qv_array_values_int32(where)[r], r < K ? r : ROWS - 1 - r);
+  qv_array_release(where);
+  qv_array_release(first);
+  qv_array_release(a);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(unique_ints_sliced_with_nulls),
@@ -231,6 +265,7 @@ int main(void) {
       cmocka_unit_test(is_in_and_index_in),
       cmocka_unit_test(errors_unhashable_and_null_args),
       cmocka_unit_test(hostile_offsets_backwards),
+      cmocka_unit_test(short_keys_near_the_data_end),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,26 +1,33 @@
 /* quiver stats: a one-pass summary of the input: format, size, rows,
- * batches, and per column its type, buffer bytes, null count and, for
- * columns of a primitive or binary-like layout, the minimum and maximum.
+ * batches, and per column its type, buffer bytes, valid and null counts,
+ * distinct values, minimum, maximum, mean and standard deviation.
  *
- * Batches are read one at a time and released, so the summary of an input
- * larger than memory is computed in the memory of one batch. Per batch the
- * extremes are found by a loop typed for the column's layout; the running
- * extremes are kept as one-slot slices of the arrays that hold them (so
- * they print with print.h's type-aware formatting: dates as dates,
- * decimals with their scale, strings quoted). Ordering: integers and
- * temporal types by value, floats by value ignoring NaN, bool false < true,
- * decimals as signed integers, binary and strings bytewise (memcmp, then
- * length). Interval, nested, union, dictionary and run-end encoded columns
- * show "-". Bytes are the sizes of the column's buffers, children's and
- * dictionary's included (a dictionary shared by consecutive batches is
- * counted once).
+ * Every statistic is computed by the compute kernels (include/quiver/
+ * compute.h), batch by batch, and merged: counts add up; min/max run
+ * qv_compute_min_max_chunked over the running extremes and the new batch
+ * (so the kernels alone decide the order: NaN skipped, decimals by value,
+ * strings bytewise), and qv_compute_index finds the winning slot, kept as
+ * a one-slot slice so it prints with print.h's type-aware formatting;
+ * mean and stddev (population, ddof 0, as pyarrow's default) merge the
+ * batches' qv_compute_mean / qv_compute_variance by Chan's pairwise
+ * formula; distinct values are each batch's qv_compute_unique, merged by
+ * another unique once the pending ones outgrow the merged set (so each
+ * value is re-hashed O(1) times on average). The distinct count stops at
+ * DISTINCT_CAP values ("> N"): that set is the one part of the summary
+ * that grows with the input. A statistic a kernel does not take for the
+ * column's type (QV_ERR_TYPE: nested, union, interval columns; mean of
+ * strings...) shows "-". Bytes are the sizes of the column's buffers,
+ * children's and dictionary's included (a dictionary shared by consecutive
+ * batches is counted once).
  *
  * Readers hand out arrays after structural validation only, so the offsets
  * of a binary or string column may go backwards or past the data and a
- * view may point outside its buffers. Before the scan of such a column,
- * every valid slot's byte range is checked (O(n), like the scan): a range
- * out of bounds is an error naming the column and the row, never a read
- * out of bounds. Names, types and values printed pass through escape.c.
+ * view may point outside its buffers. Before the kernels see such a
+ * column, every valid slot's byte range is checked (O(n), like the
+ * kernels): a range out of bounds is an error naming the column and the
+ * row, never a read out of bounds; any other kernel error is prefixed with
+ * the column and the batch's rows. Names, types and values printed pass
+ * through escape.c.
  */
 #include <math.h>
 #include <stdio.h>
@@ -28,206 +35,157 @@
 #include <string.h>
 
 #include "cli.h"
+#include "quiver/compute.h"
+#include "quiver/concat.h"
 
 static const char stats_help[] =
     "Usage: quiver stats FILE [--strict]\n"
     "\n"
     "Summarises FILE (- = stdin) in one pass: format, size, rows, batches and, per\n"
-    "column, type, buffer bytes, null count and the min/max of primitive and\n"
-    "string columns.\n"
+    "column, type, buffer bytes, valid and null counts, distinct values, min,\n"
+    "max, mean and standard deviation (population), computed by the compute\n"
+    "kernels; \"-\" where a statistic does not apply to the column's type.\n"
     "\n"
     "Options:\n"
     CLI_INPUT_HELP
     "  -h, --help         show this help\n";
 
-typedef enum kind { K_NONE, K_SIGNED, K_UNSIGNED, K_FLOAT, K_HALF, K_BOOL, K_BYTES, K_DECIMAL } kind;
+/* Distinct values counted exactly up to this many per column. */
+#define DISTINCT_CAP ((int64_t)1 << 24)
+/* Pending unique values are merged once they exceed the merged set or this. */
+#define DISTINCT_MERGE_MIN ((int64_t)1 << 20)
 
 typedef struct col_stats {
-  kind k;
   int64_t bytes;
-  int64_t nulls;
-  qv_array *min, *max;           /* one-slot slices, NULL until a valid slot is seen */
+  int64_t count, nulls;          /* valid and null slots */
   const qv_array *last_dictionary;
+  bool no_extremes, no_moments, no_distinct; /* a kernel refused the type */
+  qv_array *min, *max;           /* one-slot slices, NULL until a valid slot is seen */
+  int64_t n_moments;             /* valid values behind mean and m2 */
+  double mean, m2;               /* running mean and sum of squared deviations */
+  qv_array *distinct;            /* merged unique values (a null among them, if any) */
+  qv_array **pending;            /* batches' unique values not merged yet */
+  int64_t n_pending, pending_cap, pending_len;
+  bool distinct_capped;
 } col_stats;
 
-static kind kind_of(const qv_type *type) {
-  const qv_type *t = qv_type_storage(type);
-  switch (t->id) {
-    case QV_TYPE_INT8: case QV_TYPE_INT16: case QV_TYPE_INT32: case QV_TYPE_INT64:
-    case QV_TYPE_DATE32: case QV_TYPE_DATE64: case QV_TYPE_TIME32: case QV_TYPE_TIME64:
-    case QV_TYPE_TIMESTAMP: case QV_TYPE_DURATION: case QV_TYPE_INTERVAL_MONTHS:
-      return K_SIGNED;
-    case QV_TYPE_UINT8: case QV_TYPE_UINT16: case QV_TYPE_UINT32: case QV_TYPE_UINT64:
-      return K_UNSIGNED;
-    case QV_TYPE_FLOAT32: case QV_TYPE_FLOAT64:
-      return K_FLOAT;
-    case QV_TYPE_FLOAT16:
-      return K_HALF;
-    case QV_TYPE_BOOL:
-      return K_BOOL;
-    case QV_TYPE_BINARY: case QV_TYPE_STRING: case QV_TYPE_LARGE_BINARY: case QV_TYPE_LARGE_STRING:
-    case QV_TYPE_BINARY_VIEW: case QV_TYPE_STRING_VIEW: case QV_TYPE_FIXED_SIZE_BINARY:
-      return K_BYTES;
-    case QV_TYPE_DECIMAL32: case QV_TYPE_DECIMAL64: case QV_TYPE_DECIMAL128: case QV_TYPE_DECIMAL256:
-      return K_DECIMAL;
-    default:
-      return K_NONE;
-  }
+static void col_stats_free(col_stats *s) {
+  qv_array_release(s->min);
+  qv_array_release(s->max);
+  qv_array_release(s->distinct);
+  for (int64_t i = 0; i < s->n_pending; i++) qv_array_release(s->pending[i]);
+  free(s->pending);
 }
 
-static float half_to_float(uint16_t h) {
-  int e = (h >> 10) & 0x1F, m = h & 0x3FF;
-  float v = e == 0 ? ldexpf((float)m, -24) : e == 31 ? (m ? NAN : INFINITY) : ldexpf((float)(m | 0x400), e - 25);
-  return (h & 0x8000) ? -v : v;
+/* A kernel's QV_ERR_TYPE switches the statistic off for the column. */
+static qv_status type_refused(qv_status st, bool *off, qv_error *err) {
+  if (st != QV_ERR_TYPE) return st;
+  *off = true;
+  if (err) qv_error_clear(err);
+  return QV_OK;
 }
 
-/* Slot values as comparable scalars (one dispatch per call: used to merge
- * per-batch extremes, not in the per-slot loops). */
-static int64_t sval(const qv_array *a, int64_t i) {
-  const uint8_t *d = a->buffers[1]->data;
-  int64_t j = a->offset + i;
-  switch (qv_type_storage(a->type)->bit_width) {
-    case 8: return ((const int8_t *)d)[j];
-    case 16: return ((const int16_t *)(const void *)d)[j];
-    case 32: return ((const int32_t *)(const void *)d)[j];
-    default: return ((const int64_t *)(const void *)d)[j];
+/* Keeps in *slot a one-slot slice of the slot equal to `target`: *slot
+ * itself when it already holds it (earlier rows win ties), else the first
+ * such slot of `a` (for a NaN, which equals nothing, the first valid slot). */
+static qv_status keep_extreme(qv_array **slot, qv_array *a, const qv_scalar *target, qv_error *err) {
+  int64_t at = -1;
+  if (target->kind == QV_SCALAR_NULL) return QV_OK;
+  if (*slot) {
+    QV_RETURN_IF_ERROR(qv_compute_index(*slot, target, &at, err));
+    if (at == 0) return QV_OK;
   }
-}
-static uint64_t uval(const qv_array *a, int64_t i) {
-  const uint8_t *d = a->buffers[1]->data;
-  int64_t j = a->offset + i;
-  switch (qv_type_storage(a->type)->bit_width) {
-    case 8: return d[j];
-    case 16: return ((const uint16_t *)(const void *)d)[j];
-    case 32: return ((const uint32_t *)(const void *)d)[j];
-    default: return ((const uint64_t *)(const void *)d)[j];
+  QV_RETURN_IF_ERROR(qv_compute_index(a, target, &at, err));
+  if (at < 0) {
+    if (*slot) return QV_OK;
+    for (at = 0; at < a->length && !qv_array_is_valid(a, at); at++) {}
+    if (at == a->length) return QV_OK;
   }
-}
-static double fval(const qv_array *a, int64_t i) {
-  if (qv_type_storage(a->type)->id == QV_TYPE_FLOAT32) return qv_array_values_float32(a)[i];
-  if (qv_type_storage(a->type)->id == QV_TYPE_FLOAT16)
-    return half_to_float(((const uint16_t *)(const void *)a->buffers[1]->data)[a->offset + i]);
-  return qv_array_values_float64(a)[i];
-}
-
-/* <0, 0, >0 as slot i of a orders before, with, after slot j of b. */
-static int cmp_slots(kind k, const qv_array *a, int64_t i, const qv_array *b, int64_t j) {
-  switch (k) {
-    case K_SIGNED: {
-      int64_t x = sval(a, i), y = sval(b, j);
-      return (x > y) - (x < y);
-    }
-    case K_UNSIGNED: {
-      uint64_t x = uval(a, i), y = uval(b, j);
-      return (x > y) - (x < y);
-    }
-    case K_FLOAT: case K_HALF: {
-      double x = fval(a, i), y = fval(b, j);
-      return (x > y) - (x < y);
-    }
-    case K_BOOL:
-      return (int)qv_array_bool_value(a, i) - (int)qv_array_bool_value(b, j);
-    case K_BYTES: {
-      int64_t lx, ly;
-      const uint8_t *x = qv_array_bytes_value(a, i, &lx), *y = qv_array_bytes_value(b, j, &ly);
-      int c = memcmp(x, y, (size_t)(lx < ly ? lx : ly));
-      return c ? c : (lx > ly) - (lx < ly);
-    }
-    case K_DECIMAL: {
-      uint64_t x[4] = {0}, y[4] = {0};
-      qv_array_decimal_value(a, i, x);
-      qv_array_decimal_value(b, j, y);
-      int words = qv_type_storage(a->type)->bit_width / 64;
-      if (words < 1) words = 1;
-      if ((int64_t)x[words - 1] != (int64_t)y[words - 1]) return (int64_t)x[words - 1] < (int64_t)y[words - 1] ? -1 : 1;
-      for (int w = words - 2; w >= 0; w--)
-        if (x[w] != y[w]) return x[w] < y[w] ? -1 : 1;
-      return 0;
-    }
-    case K_NONE:
-      break;
-  }
-  return 0;
-}
-
-/* Typed scans for the fixed-width kinds: indices of a minimum and a
- * maximum valid slot (-1 when there is none). NaNs are skipped. */
-#define DEFINE_SCAN(NAME, CTYPE, LOAD, SKIP)                                          \
-  static void NAME(const qv_array *a, int64_t *imin, int64_t *imax) {                 \
-    const CTYPE *v = (const CTYPE *)(const void *)a->buffers[1]->data + a->offset;    \
-    int64_t lo = -1, hi = -1;                                                         \
-    for (int64_t i = 0; i < a->length; i++) {                                         \
-      if (!qv_array_is_valid(a, i) || SKIP(LOAD(v[i]))) continue;                     \
-      if (lo < 0 || LOAD(v[i]) < LOAD(v[lo])) lo = i;                                 \
-      if (hi < 0 || LOAD(v[i]) > LOAD(v[hi])) hi = i;                                 \
-    }                                                                                 \
-    *imin = lo;                                                                       \
-    *imax = hi;                                                                       \
-  }
-#define AS_IS(x) (x)
-#define NEVER(x) 0
-#define IS_NAN(x) isnan(x)
-DEFINE_SCAN(scan_i8, int8_t, AS_IS, NEVER)
-DEFINE_SCAN(scan_i16, int16_t, AS_IS, NEVER)
-DEFINE_SCAN(scan_i32, int32_t, AS_IS, NEVER)
-DEFINE_SCAN(scan_i64, int64_t, AS_IS, NEVER)
-DEFINE_SCAN(scan_u8, uint8_t, AS_IS, NEVER)
-DEFINE_SCAN(scan_u16, uint16_t, AS_IS, NEVER)
-DEFINE_SCAN(scan_u32, uint32_t, AS_IS, NEVER)
-DEFINE_SCAN(scan_u64, uint64_t, AS_IS, NEVER)
-DEFINE_SCAN(scan_f32, float, AS_IS, IS_NAN)
-DEFINE_SCAN(scan_f64, double, AS_IS, IS_NAN)
-DEFINE_SCAN(scan_f16, uint16_t, half_to_float, IS_NAN)
-
-/* The other kinds: a generic loop over cmp_slots. */
-static void scan_generic(kind k, const qv_array *a, int64_t *imin, int64_t *imax) {
-  int64_t lo = -1, hi = -1;
-  for (int64_t i = 0; i < a->length; i++) {
-    if (!qv_array_is_valid(a, i)) continue;
-    if (lo < 0 || cmp_slots(k, a, i, a, lo) < 0) lo = i;
-    if (hi < 0 || cmp_slots(k, a, i, a, hi) > 0) hi = i;
-  }
-  *imin = lo;
-  *imax = hi;
-}
-
-static void scan(kind k, const qv_array *a, int64_t *imin, int64_t *imax) {
-  const qv_type *t = qv_type_storage(a->type);
-  const int w = t->bit_width;
-  switch (k) {
-    case K_SIGNED:
-      if (w == 8) scan_i8(a, imin, imax);
-      else if (w == 16) scan_i16(a, imin, imax);
-      else if (w == 32) scan_i32(a, imin, imax);
-      else scan_i64(a, imin, imax);
-      return;
-    case K_UNSIGNED:
-      if (w == 8) scan_u8(a, imin, imax);
-      else if (w == 16) scan_u16(a, imin, imax);
-      else if (w == 32) scan_u32(a, imin, imax);
-      else scan_u64(a, imin, imax);
-      return;
-    case K_FLOAT:
-      if (t->id == QV_TYPE_FLOAT32) scan_f32(a, imin, imax);
-      else scan_f64(a, imin, imax);
-      return;
-    case K_HALF:
-      scan_f16(a, imin, imax);
-      return;
-    default:
-      scan_generic(k, a, imin, imax);
-      return;
-  }
-}
-
-/* Replaces *slot with a one-slot slice of a at i when it orders `sign`-wards. */
-static qv_status update_extreme(kind k, qv_array **slot, qv_array *a, int64_t i, int sign, qv_error *err) {
-  if (i < 0) return QV_OK;
-  if (*slot && cmp_slots(k, a, i, *slot, 0) * sign <= 0) return QV_OK;
   qv_array *s = NULL;
-  QV_RETURN_IF_ERROR(qv_array_slice(a, i, 1, &s, err));
+  QV_RETURN_IF_ERROR(qv_array_slice(a, at, 1, &s, err));
   qv_array_release(*slot);
   *slot = s;
+  return QV_OK;
+}
+
+static qv_status add_extremes(col_stats *s, qv_array *a, qv_error *err) {
+  qv_array *chunks[3];
+  int64_t n = 0;
+  if (s->min) chunks[n++] = s->min;
+  if (s->max) chunks[n++] = s->max;
+  chunks[n++] = a;
+  qv_chunked_array *c = NULL;
+  qv_scalar lo, hi;
+  qv_status st = qv_chunked_array_new(a->type, chunks, n, &c, err);
+  if (st == QV_OK) st = qv_compute_min_max_chunked(c, &lo, &hi, err);
+  if (st == QV_OK) st = keep_extreme(&s->min, a, &lo, err);
+  if (st == QV_OK) st = keep_extreme(&s->max, a, &hi, err);
+  qv_chunked_array_release(c);
+  return type_refused(st, &s->no_extremes, err);
+}
+
+static qv_status add_moments(col_stats *s, const qv_array *a, qv_error *err) {
+  int64_t n = 0;
+  qv_scalar mean, var;
+  qv_status st = qv_compute_count(a, QV_COUNT_VALID, &n, err);
+  if (st == QV_OK) st = qv_compute_mean(a, &mean, err);
+  if (st == QV_OK) st = qv_compute_variance(a, 0, &var, err);
+  if (st != QV_OK) return type_refused(st, &s->no_moments, err);
+  if (n == 0 || mean.kind != QV_SCALAR_FLOAT || var.kind != QV_SCALAR_FLOAT) return QV_OK;
+  /* Chan et al.'s pairwise update of (count, mean, M2) */
+  double na = (double)s->n_moments, nb = (double)n, total = na + nb;
+  double delta = mean.value.f - s->mean;
+  s->mean += delta * (nb / total);
+  s->m2 += var.value.f * nb + delta * delta * (na * nb / total);
+  s->n_moments += n;
+  return QV_OK;
+}
+
+/* Folds the pending unique values into the merged set. */
+static qv_status merge_distinct(col_stats *s, qv_error *err) {
+  if (s->n_pending == 0) return QV_OK;
+  qv_array **parts = calloc((size_t)s->n_pending + 1, sizeof *parts);
+  if (parts == NULL) return qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory");
+  int64_t n = 0;
+  if (s->distinct) parts[n++] = s->distinct;
+  for (int64_t i = 0; i < s->n_pending; i++) parts[n++] = s->pending[i];
+  qv_array *all = NULL, *merged = NULL;
+  qv_status st = qv_array_concat(parts, n, &all, err);
+  if (st == QV_OK) st = qv_compute_unique(all, &merged, err);
+  free(parts);
+  qv_array_release(all);
+  if (st != QV_OK) return st;
+  for (int64_t i = 0; i < s->n_pending; i++) qv_array_release(s->pending[i]);
+  s->n_pending = s->pending_len = 0;
+  qv_array_release(s->distinct);
+  s->distinct = merged;
+  if (merged->length > DISTINCT_CAP) {
+    s->distinct_capped = true;
+    qv_array_release(s->distinct);
+    s->distinct = NULL;
+  }
+  return QV_OK;
+}
+
+static qv_status add_distinct(col_stats *s, qv_array *a, qv_error *err) {
+  if (s->distinct_capped) return QV_OK;
+  qv_array *u = NULL;
+  qv_status st = qv_compute_unique(a, &u, err);
+  if (st != QV_OK) return type_refused(st, &s->no_distinct, err);
+  if (s->n_pending == s->pending_cap) {
+    int64_t cap = s->pending_cap ? 2 * s->pending_cap : 8;
+    qv_array **p = realloc(s->pending, (size_t)cap * sizeof *p);
+    if (p == NULL) {
+      qv_array_release(u);
+      return qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory");
+    }
+    s->pending = p;
+    s->pending_cap = cap;
+  }
+  s->pending[s->n_pending++] = u;
+  s->pending_len += u->length;
+  int64_t merged = s->distinct ? s->distinct->length : 0;
+  if (s->pending_len > (merged > DISTINCT_MERGE_MIN ? merged : DISTINCT_MERGE_MIN)) return merge_distinct(s, err);
   return QV_OK;
 }
 
@@ -312,18 +270,28 @@ static qv_status check_byte_ranges(const qv_array *a, const char *name, int64_t 
   return QV_OK;
 }
 
+static qv_status add_column(col_stats *s, qv_array *a, const char *name, int64_t row0, qv_error *err) {
+  int64_t valid = 0, nulls = 0;
+  QV_RETURN_IF_ERROR(qv_compute_count(a, QV_COUNT_VALID, &valid, err));
+  QV_RETURN_IF_ERROR(qv_compute_count(a, QV_COUNT_NULL, &nulls, err));
+  s->count += valid;
+  s->nulls += nulls;
+  if (a->length == 0) return QV_OK;
+  QV_RETURN_IF_ERROR(check_byte_ranges(a, name, row0, err));
+  qv_status st = QV_OK;
+  if (!s->no_distinct) st = add_distinct(s, a, err);
+  if (st == QV_OK && valid == 0) return QV_OK;
+  if (st == QV_OK && !s->no_extremes) st = add_extremes(s, a, err);
+  if (st == QV_OK && !s->no_moments) st = add_moments(s, a, err);
+  if (st != QV_OK)
+    qv_error_prefix(err, "column '%s', rows %lld..%lld: ", name, (long long)row0, (long long)(row0 + a->length - 1));
+  return st;
+}
+
 static qv_status add_batch(col_stats *cs, const qv_batch *b, int64_t row0, qv_error *err) {
   for (int32_t c = 0; c < b->n_columns; c++) {
-    qv_array *a = b->columns[c];
-    col_stats *s = &cs[c];
-    s->bytes += array_bytes(a, &s->last_dictionary, 0);
-    s->nulls += qv_array_null_count(a);
-    if (s->k == K_NONE || a->length == 0 || qv_array_null_count(a) == a->length) continue;
-    if (s->k == K_BYTES) QV_RETURN_IF_ERROR(check_byte_ranges(a, b->schema->fields[c]->name, row0, err));
-    int64_t lo, hi;
-    scan(s->k, a, &lo, &hi);
-    QV_RETURN_IF_ERROR(update_extreme(s->k, &s->min, a, lo, -1, err));
-    QV_RETURN_IF_ERROR(update_extreme(s->k, &s->max, a, hi, +1, err));
+    cs[c].bytes += array_bytes(b->columns[c], &cs[c].last_dictionary, 0);
+    QV_RETURN_IF_ERROR(add_column(&cs[c], b->columns[c], b->schema->fields[c]->name, row0, err));
   }
   return QV_OK;
 }
@@ -353,8 +321,10 @@ static char *format_slot(const qv_array *a) {
   return v;
 }
 
+enum { N_CELLS = 10 };
+
 typedef struct row_text {
-  char *cell[6];
+  char *cell[N_CELLS];
 } row_text;
 
 /* Columns of text a cell takes: UTF-8 code points, not bytes. */
@@ -368,25 +338,27 @@ static void pad(size_t n) {
   while (n-- > 0) putchar(' ');
 }
 
+/* Numbers right-aligned, names, types and values left-aligned. */
+static bool right_aligned(int c) { return c == 2 || c == 3 || c == 4 || c == 5 || c == 8 || c == 9; }
+
 static void print_table(row_text *rows, int n) {
-  size_t width[6] = {0};
+  size_t width[N_CELLS] = {0};
   for (int r = 0; r < n; r++)
-    for (int c = 0; c < 6; c++) {
+    for (int c = 0; c < N_CELLS; c++) {
       size_t l = rows[r].cell[c] ? text_width(rows[r].cell[c]) : 1;
       if (l > width[c]) width[c] = l;
     }
   for (int r = 0; r < n; r++) {
-    for (int c = 0; c < 6; c++) {
+    for (int c = 0; c < N_CELLS; c++) {
       const char *s = rows[r].cell[c] ? rows[r].cell[c] : "?";
       size_t gap = width[c] - text_width(s);
-      if (c == 5) {
-        printf("%s\n", s);
-      } else if (c == 2 || c == 3) { /* numbers right-aligned */
-        pad(gap);
-        printf("%s  ", s);
+      if (right_aligned(c)) pad(gap);
+      printf("%s", s);
+      if (c == N_CELLS - 1) {
+        putchar('\n');
       } else {
-        printf("%s  ", s);
-        pad(gap);
+        if (!right_aligned(c)) pad(gap);
+        printf("  ");
       }
     }
   }
@@ -396,6 +368,24 @@ static char *dup_int(int64_t v) {
   char buf[32];
   snprintf(buf, sizeof buf, "%lld", (long long)v);
   return strdup(buf);
+}
+
+static char *dup_real(double v) {
+  char buf[32];
+  snprintf(buf, sizeof buf, "%.6g", v);
+  return strdup(buf);
+}
+
+static char *distinct_text(const col_stats *s) {
+  char buf[48];
+  if (s->no_distinct) return strdup("-");
+  if (s->distinct_capped) {
+    snprintf(buf, sizeof buf, ">%lld", (long long)DISTINCT_CAP);
+    return strdup(buf);
+  }
+  int64_t n = 0;
+  if (s->distinct && qv_compute_count(s->distinct, QV_COUNT_VALID, &n, NULL) != QV_OK) return strdup("?");
+  return dup_int(n);
 }
 
 static void report(const char *path, const cli_source *src, col_stats *cs, int64_t rows, int64_t batches) {
@@ -412,26 +402,32 @@ static void report(const char *path, const cli_source *src, col_stats *cs, int64
   if (schema->n_fields == 0) return;
   row_text *t = calloc((size_t)schema->n_fields + 1, sizeof *t);
   if (t == NULL) return;
-  const char *head[6] = {"column", "type", "bytes", "nulls", "min", "max"};
-  for (int c = 0; c < 6; c++) t[0].cell[c] = strdup(head[c]);
+  const char *head[N_CELLS] = {"column", "type", "bytes", "count", "nulls", "distinct", "min", "max", "mean", "stddev"};
+  for (int c = 0; c < N_CELLS; c++) t[0].cell[c] = strdup(head[c]);
   for (int32_t i = 0; i < schema->n_fields; i++) {
     row_text *r = &t[i + 1];
+    const col_stats *s = &cs[i];
     char type[256];
     qv_type_format(schema->fields[i]->type, type, sizeof type);
-    char *min = format_slot(cs[i].min), *max = format_slot(cs[i].max);
+    char *min = format_slot(s->min), *max = format_slot(s->max);
+    bool moments = !s->no_moments && s->n_moments > 0;
     r->cell[0] = cli_escape_text(schema->fields[i]->name);
     r->cell[1] = cli_escape_text(type);
-    r->cell[2] = dup_int(cs[i].bytes);
-    r->cell[3] = dup_int(cs[i].nulls);
-    r->cell[4] = min ? cli_escape_text(min) : NULL;
-    r->cell[5] = max ? cli_escape_text(max) : NULL;
+    r->cell[2] = dup_int(s->bytes);
+    r->cell[3] = dup_int(s->count);
+    r->cell[4] = dup_int(s->nulls);
+    r->cell[5] = distinct_text(s);
+    r->cell[6] = min ? cli_escape_text(min) : NULL;
+    r->cell[7] = max ? cli_escape_text(max) : NULL;
+    r->cell[8] = moments ? dup_real(s->mean) : strdup("-");
+    r->cell[9] = moments ? dup_real(sqrt(s->m2 / (double)s->n_moments)) : strdup("-");
     free(min);
     free(max);
   }
   printf("\n");
   print_table(t, schema->n_fields + 1);
   for (int32_t i = 0; i <= schema->n_fields; i++)
-    for (int c = 0; c < 6; c++) free(t[i].cell[c]);
+    for (int c = 0; c < N_CELLS; c++) free(t[i].cell[c]);
   free(t);
 }
 
@@ -458,7 +454,6 @@ static int run_stats(int argc, char **argv) {
     const qv_schema *schema = cli_source_schema(src);
     cs = calloc((size_t)schema->n_fields + 1, sizeof *cs);
     if (cs == NULL) st = qv_error_set(&err, QV_ERR_NO_MEMORY, "out of memory");
-    for (int32_t i = 0; cs && i < schema->n_fields; i++) cs[i].k = kind_of(schema->fields[i]->type);
   }
   while (st == QV_OK) {
     qv_batch *b = NULL;
@@ -471,16 +466,16 @@ static int run_stats(int argc, char **argv) {
     cli_progress_update(&progress, rows, batches, -1);
   }
   cli_progress_end(&progress);
+  for (int32_t i = 0; st == QV_OK && cs && i < cli_source_schema(src)->n_fields; i++) {
+    st = merge_distinct(&cs[i], &err);
+    if (st != QV_OK) qv_error_prefix(&err, "column '%s': ", cli_source_schema(src)->fields[i]->name);
+  }
   if (st == QV_OK)
     report(path, src, cs, rows, batches);
   else
     rc = cli_data_error(cmd, cli_display_name(path, false), &err);
-  if (cs && src) {
-    for (int32_t i = 0; i < cli_source_schema(src)->n_fields; i++) {
-      qv_array_release(cs[i].min);
-      qv_array_release(cs[i].max);
-    }
-  }
+  if (cs && src)
+    for (int32_t i = 0; i < cli_source_schema(src)->n_fields; i++) col_stats_free(&cs[i]);
   free(cs);
   cli_source_free(src);
   if (rc == CLI_EXIT_OK && fflush(stdout) != 0) {
@@ -490,5 +485,5 @@ static int run_stats(int argc, char **argv) {
   return rc;
 }
 
-const cli_command cli_cmd_stats = {"stats", "rows, batches, bytes, nulls, min/max per column", stats_help,
+const cli_command cli_cmd_stats = {"stats", "rows, batches; per column counts, distinct, min/max, mean, stddev", stats_help,
                                    run_stats};

@@ -1,5 +1,6 @@
 //! arrow-rs side of quiver's IPC benchmarks (make bench): P1, P2, P3 and P6;
-//! with `--parquet KEY FILE`, the Parquet read benchmark (parquet_read.rs).
+//! with `--parquet KEY FILE`, the Parquet read benchmark (parquet_read.rs);
+//! with the argument `compute`, the compute benchmarks instead (compute.rs).
 //!
 //! Builds the same shapes as bench/bench_ipc.c (the seed table: 1M rows x 2
 //! utf8 columns of random 10-character strings from the same xorshift; a
@@ -31,6 +32,7 @@ use arrow::ipc::writer::{IpcWriteOptions, StreamWriter};
 use arrow::ipc::{root_as_message, CompressionType, MessageHeader};
 use arrow_data::UnsafeFlag;
 
+mod compute;
 mod parquet_read;
 
 const SEED_ROWS: usize = 1_000_000;
@@ -199,6 +201,10 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.len() == 4 && args[1] == "--parquet" {
         parquet_read::run(&args[2], &args[3]);
+        return;
+    }
+    if args.len() >= 2 && args[1] == "compute" {
+        compute::run();
         return;
     }
     let plain = IpcWriteOptions::default();
