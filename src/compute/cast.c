@@ -90,6 +90,8 @@ qv_status qv_compute_cast(const qv_array *array, qv_type *to, bool safe, qv_arra
     return st;
   }
   if (from == QV_TYPE_NULL) return qv_array_new_null(to, array->length, out, err);
+  if (qv__cast_is_decimal(from) || qv__cast_is_decimal(into)) return qv__cast_decimal(array, to, safe, out, err);
+  if (from == QV_TYPE_FLOAT16 || into == QV_TYPE_FLOAT16) return qv__cast_half(array, to, safe, out, err);
   if (is_numeric(from) && is_numeric(into)) return qv__cast_numeric(array, to, safe, out, err);
   if (is_numeric(from) && into == QV_TYPE_BOOL) return qv__cast_to_bool(array, to, out, err);
   if (from == QV_TYPE_BOOL && is_numeric(into)) return qv__cast_from_bool(array, to, out, err);

@@ -29,6 +29,14 @@ qv_status qv__cast_format(const qv_array *a, qv_type *to, qv_array **out, qv_err
 bool qv__cast_is_temporal(qv_type_id id);
 qv_status qv__cast_temporal(const qv_array *a, qv_type *to, bool safe, qv_array **out, qv_error *err);
 
+/* Decimals (32..256 bits) among themselves and with integers, floats and
+ * string forms. */
+bool qv__cast_is_decimal(qv_type_id id);
+qv_status qv__cast_decimal(const qv_array *a, qv_type *to, bool safe, qv_array **out, qv_error *err);
+
+/* float16 with the other numbers and the string forms. */
+qv_status qv__cast_half(const qv_array *a, qv_type *to, bool safe, qv_array **out, qv_error *err);
+
 /* An array of `to` sharing every buffer of `a` (same physical layout). */
 qv_status qv__cast_reinterpret(const qv_array *a, qv_type *to, qv_array **out, qv_error *err);
 
