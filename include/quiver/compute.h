@@ -335,6 +335,16 @@ QV_API qv_status qv_compute_last(const qv_array *array, qv_scalar *out, qv_error
  *     pyarrow's text rules (see docs/compute.md);
  *   - temporal types among themselves (units, time zones, date <-> timestamp,
  *     timestamp -> time of day) and to / from their storage integer;
+ *   - decimals (32..256 bits) among themselves (rescale, precision, width)
+ *     and to / from integers, float32/64 and string forms; float16 to / from
+ *     the other numbers and string forms (docs/compute.md has the rules);
+ *   - nested: list, large_list, list_view, large_list_view and
+ *     fixed_size_list among themselves with an element cast (a
+ *     fixed_size_list target needs every valid list to have its size),
+ *     struct to struct by field name (missing nullable fields become null),
+ *     map to map or list<struct> with the entries cast by position;
+ *   - to dictionary<I, V> from any hashable type (encoded in order of first
+ *     appearance, nulls as null indices) or from another dictionary;
  *   - a dictionary or run-end encoded input is decoded first (an index or
  *     run end that points nowhere is QV_ERR_INVALID_DATA or
  *     QV_ERR_OUT_OF_RANGE naming the row); the null type casts to anything.

@@ -83,6 +83,7 @@ qv_status qv_compute_cast(const qv_array *array, qv_type *to, bool safe, qv_arra
     return QV_OK;
   }
   qv_type_id from = array->type->id, into = to->id;
+  if (into == QV_TYPE_DICTIONARY) return qv__cast_to_dictionary(array, to, safe, out, err);
   if (from == QV_TYPE_DICTIONARY || from == QV_TYPE_RUN_END_ENCODED) {
     st = from == QV_TYPE_DICTIONARY ? decode_dictionary(array, &decoded, err) : decode_run_ends(array, &decoded, err);
     if (st == QV_OK) st = qv_compute_cast(decoded, to, safe, out, err);
@@ -90,6 +91,7 @@ qv_status qv_compute_cast(const qv_array *array, qv_type *to, bool safe, qv_arra
     return st;
   }
   if (from == QV_TYPE_NULL) return qv_array_new_null(to, array->length, out, err);
+  if (qv__cast_is_nested_pair(from, into)) return qv__cast_nested(array, to, safe, out, err);
   if (qv__cast_is_decimal(from) || qv__cast_is_decimal(into)) return qv__cast_decimal(array, to, safe, out, err);
   if (from == QV_TYPE_FLOAT16 || into == QV_TYPE_FLOAT16) return qv__cast_half(array, to, safe, out, err);
   if (is_numeric(from) && is_numeric(into)) return qv__cast_numeric(array, to, safe, out, err);

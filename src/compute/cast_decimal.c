@@ -19,8 +19,9 @@
  *     at the target scale (glibc's printf is exact, so it does the
  *     rounding); NaN, infinities and values beyond the precision fail when
  *     safe and give 0 when not (pyarrow's behaviour).
- *   - decimal -> float: correctly rounded (a division of exact values when
- *     both are small, strtod/strtof of the digits otherwise).
+ *   - decimal -> float: Arrow's algorithm (the words summed, times the
+ *     float nearest 10^-scale), so values agree with pyarrow bit for bit;
+ *     within an ulp of the exact value.
  *   - string -> decimal: [+-]digits[.digits][e[+-]digits], then rescaled
  *     as above; decimal -> string: pyarrow's text (exponent form for a
  *     negative scale or a tiny value, "1.5E-7").
@@ -326,36 +327,59 @@ static qv_status to_decimal_from_float(const qv_array *a, qv_type *to, bool safe
   return QV_OK;
 }
 
-static const double exact_pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+/* Decimal -> float the way Arrow does it, so the values agree bit for bit:
+ * the magnitude's words summed in the float type (high word first), times
+ * the float nearest 10^-scale; a magnitude beyond the float's exact
+ * integers with a positive scale is split into whole and fraction first.
+ * The result is within an ulp of the exact value (docs/compute.md). */
+static double words_times(const uint64_t w[4], double p10, bool f32) {
+  if (f32) {
+    float x = 0; /* zero high words are skipped: 0 * 2^192 would be 0 * inf in float */
+    if (w[3]) x += (float)w[3] * 0x1p64f * 0x1p64f * 0x1p64f;
+    if (w[2]) x += (float)w[2] * 0x1p64f * 0x1p64f;
+    if (w[1]) x += (float)w[1] * 0x1p64f;
+    x += (float)w[0];
+    x *= (float)p10;
+    return x;
+  }
+  double x = 0;
+  x += (double)w[3] * 0x1p192;
+  x += (double)w[2] * 0x1p128;
+  x += (double)w[1] * 0x1p64;
+  x += (double)w[0];
+  return x * p10;
+}
 
 static qv_status from_decimal_to_float(const qv_array *a, qv_type *to, uint8_t *dst) {
   bool f32 = to->id == QV_TYPE_FLOAT32;
   int32_t scale = a->type->scale;
+  char text[16];
+  snprintf(text, sizeof text, "1e%d", -scale);
+  double p10 = f32 ? (double)strtof(text, NULL) : strtod(text, NULL); /* nearest to 10^-scale in the float type */
+  uint64_t precise = f32 ? (uint64_t)1 << 24 : (uint64_t)1 << 53;
   for (int64_t i = 0; i < a->length; i++) {
     if (!qv_array_is_valid(a, i)) continue;
     uint64_t mag[4];
     bool neg = load_row(a, i, mag);
-    bool small = mag[1] == 0 && mag[2] == 0 && mag[3] == 0 && scale >= 0;
-    double d = 0;
-    float f = 0;
-    if (f32 && small && mag[0] <= (1u << 24) && scale <= 10) {
-      f = (float)mag[0] / (float)exact_pow10[scale]; /* exact operands: one correct rounding */
-    } else if (!f32 && small && mag[0] <= ((uint64_t)1 << 53) && scale <= 22) {
-      d = (double)mag[0] / exact_pow10[scale];
+    double x;
+    if (scale <= 0 || (mag[1] == 0 && mag[2] == 0 && mag[3] == 0 && mag[0] <= precise)) {
+      x = words_times(mag, p10, f32);
     } else {
-      char digits[80], text[100];
-      qv__decimal_digits(mag, digits);
-      snprintf(text, sizeof text, "%se%d", digits, -scale);
-      if (f32) f = strtof(text, NULL);
-      else d = strtod(text, NULL);
+      uint64_t whole[4], back[4], frac[4];
+      memcpy(whole, mag, 32);
+      scale_down(whole, scale);
+      memcpy(back, whole, 32);
+      scale_up(back, scale);
+      sub(mag, back, frac);
+      double w = words_times(whole, 1.0, f32), f = words_times(frac, p10, f32);
+      x = f32 ? (double)((float)w + (float)f) : w + f;
     }
     if (f32) {
-      f = neg ? -f : f;
+      float f = neg ? -(float)x : (float)x;
       memcpy(dst + i * 4, &f, 4);
     } else {
-      d = neg ? -d : d;
-      memcpy(dst + i * 8, &d, 8);
+      x = neg ? -x : x;
+      memcpy(dst + i * 8, &x, 8);
     }
   }
   return QV_OK;
@@ -508,7 +532,7 @@ qv_status qv__cast_decimal(const qv_array *a, qv_type *to, bool safe, qv_array *
     qv_type_format(a->type, src, sizeof src);
     return qv_error_set(err, QV_ERR_NOT_IMPLEMENTED, "cast: from %s to %s is not supported", src, name);
   }
-  if (is_decimal(into) && qv_type_is_integer(from)) { /* checked once, before any row, as pyarrow */
+  if (is_decimal(into) && qv_type_is_integer(from) && a->length > 0) { /* once, before any row, as pyarrow */
     if (to->scale < 0)
       return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "cast: from %s to %s: the scale must not be negative",
                           qv_type_id_name(from), name);

@@ -34,6 +34,13 @@ qv_status qv__cast_temporal(const qv_array *a, qv_type *to, bool safe, qv_array 
 bool qv__cast_is_decimal(qv_type_id id);
 qv_status qv__cast_decimal(const qv_array *a, qv_type *to, bool safe, qv_array **out, qv_error *err);
 
+/* Dictionary encoding (any hashable input, or a dictionary re-typed). */
+qv_status qv__cast_to_dictionary(const qv_array *a, qv_type *to, bool safe, qv_array **out, qv_error *err);
+
+/* Nested types: list-likes (element casts), structs (by name), maps. */
+bool qv__cast_is_nested_pair(qv_type_id from, qv_type_id into);
+qv_status qv__cast_nested(const qv_array *a, qv_type *to, bool safe, qv_array **out, qv_error *err);
+
 /* float16 with the other numbers and the string forms. */
 qv_status qv__cast_half(const qv_array *a, qv_type *to, bool safe, qv_array **out, qv_error *err);
 
