@@ -327,9 +327,10 @@ QV_API qv_status qv_compute_last(const qv_array *array, qv_scalar *out, qv_error
  * The values of `array` as type `to` (retained by the result). Supported:
  *   - every numeric type (int8..uint64, float32, float64) to every other,
  *     and to and from bool;
- *   - binary, string, their large and view forms (and fixed_size_binary as
- *     a source) among themselves; to a string type from a binary one each
- *     value is checked to be UTF-8;
+ *   - binary, string, their large and view forms and fixed_size_binary
+ *     among themselves (to fixed_size_binary[w] every valid value must be w
+ *     bytes); to a string type from a binary one each value is checked to
+ *     be UTF-8;
  *   - string forms to numbers, bool, date32/date64 and timestamps (parsing),
  *     and numbers, bool and temporal types to string forms (formatting), with
  *     pyarrow's text rules (see docs/compute.md);

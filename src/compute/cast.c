@@ -97,8 +97,9 @@ qv_status qv_compute_cast(const qv_array *array, qv_type *to, bool safe, qv_arra
   if (is_numeric(from) && is_numeric(into)) return qv__cast_numeric(array, to, safe, out, err);
   if (is_numeric(from) && into == QV_TYPE_BOOL) return qv__cast_to_bool(array, to, out, err);
   if (from == QV_TYPE_BOOL && is_numeric(into)) return qv__cast_from_bool(array, to, out, err);
-  if (qv__is_binary_like(from) && qv__is_binary_like(into) && into != QV_TYPE_FIXED_SIZE_BINARY)
-    return qv__cast_bytes_to_bytes(array, to, safe, out, err);
+  if (qv__is_binary_like(from) && qv__is_binary_like(into))
+    return into == QV_TYPE_FIXED_SIZE_BINARY ? qv__cast_bytes_to_fixed(array, to, out, err)
+                                             : qv__cast_bytes_to_bytes(array, to, safe, out, err);
   if (qv__is_string_id(from) && (is_numeric(into) || into == QV_TYPE_BOOL || qv__cast_is_temporal(into)))
     return qv__cast_parse(array, to, safe, out, err);
   if (qv__is_string_id(into) && (is_numeric(from) || from == QV_TYPE_BOOL || qv__cast_is_temporal(from)))

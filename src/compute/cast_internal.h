@@ -22,6 +22,7 @@ qv_status qv__cast_from_bool(const qv_array *a, qv_type *to, qv_array **out, qv_
 /* Strings and binaries: between their forms, and parsing to / formatting
  * from numbers, bools and temporal types. */
 qv_status qv__cast_bytes_to_bytes(const qv_array *a, qv_type *to, bool safe, qv_array **out, qv_error *err);
+qv_status qv__cast_bytes_to_fixed(const qv_array *a, qv_type *to, qv_array **out, qv_error *err);
 qv_status qv__cast_parse(const qv_array *a, qv_type *to, bool safe, qv_array **out, qv_error *err);
 qv_status qv__cast_format(const qv_array *a, qv_type *to, qv_array **out, qv_error *err);
 

@@ -316,3 +316,12 @@ def test_struct_and_map_casts(seed):
     check("cast", pa.array([[{"key": "a", "value": 1}]], pa.list_(pa.struct([("key", pa.string()),
                                                                              ("value", pa.int32())]))),
           pa.map_(pa.string(), pa.int64()))
+
+
+def test_fixed_size_binary_targets():
+    for src in [pa.array(["a", None, "bcd"]), pa.array(["ab", None, "cd"], pa.string_view()),
+                pa.array([b"a", None], pa.binary_view()), pa.array([b"ab", None], pa.binary(2)),
+                pa.array([b"xy", b"zz"], pa.large_binary())]:
+        for _, arr in variants(src):
+            for dst in [pa.binary(2), pa.binary(1), pa.binary(3), pa.string(), pa.binary_view()]:
+                check("cast", arr, dst)
