@@ -296,6 +296,7 @@ static qv_status to_decimal_from_float(const qv_array *a, qv_type *to, bool safe
       /* Negative scale: ax / 10^k rounded half to even, from the whole part
        * (printed exactly) and whether a fraction remains. */
       int64_t k = -(int64_t)to->scale;
+      if (k > 78) k = 78; /* 10^78 / 2 exceeds every finite value < 1e77: the result is 0 either way */
       double whole = floor(ax);
       bool frac = ax > whole;
       snprintf(text, sizeof text, "%.0f", whole);

@@ -261,6 +261,7 @@ static bool replace_fn(const uint8_t *s, int64_t n, qv__bytes_sink *out, const v
     if (!found) break;
     const PCRE2_SIZE *g = groups(c->re);
     int64_t m0 = (int64_t)g[0], m1 = (int64_t)g[1];
+    if (m0 < p || m1 < m0 || m1 > n) break; /* never from PCRE2 (\K in look-arounds is off): stop, not loop */
     if (m0 == last_end && m1 == m0) { /* no empty match right after the last one: move one character */
       int64_t k = step(c->re, s, n, p);
       if (p < n && !put(sink, s + p, k > n - p ? n - p : k)) goto oom;
@@ -384,7 +385,7 @@ qv_status qv_compute_extract_regex(const qv_array *a, const uint8_t *pattern, in
     }
     const PCRE2_SIZE *g = groups(&re);
     for (uint32_t k = 1; st == QV_OK && k <= re.n_groups; k++) {
-      bool set = found && g[2 * k] != PCRE2_UNSET;
+      bool set = found && g[2 * k] != PCRE2_UNSET && g[2 * k] <= g[2 * k + 1] && g[2 * k + 1] <= (PCRE2_SIZE)n;
       qv__sink_append(&sinks[k - 1], set ? s + g[2 * k] : NULL, set ? (int64_t)(g[2 * k + 1] - g[2 * k]) : 0);
     }
     if (found) qv_bit_set(validity->data, i);
