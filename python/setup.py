@@ -85,7 +85,8 @@ extension = Extension(
     sources=_library_sources() + flight_sources + binding_sources,
     include_dirs=_rel([os.path.join(ROOT, "include"), os.path.join(ROOT, "src"), os.path.join(HERE, "src")])
     + flight_include,
-    libraries=["lz4", "zstd", "jansson", "z", "snappy", "brotlienc", "brotlidec", "xxhash", "m", "grpc", "gpr", "protobuf-c"],
+    libraries=["lz4", "zstd", "jansson", "z", "snappy", "brotlienc", "brotlidec", "xxhash", "m", "grpc", "gpr", "protobuf-c",
+               "utf8proc", "pcre2-8"],
     # -O3 -fno-wrapv: the optimisation of CMake's release build for the hot
     # modules (compute kernels, the CSV parser), which CPython's own flags
     # (-fwrapv, then -O2 here) undercut; the library is UB-free by contract,

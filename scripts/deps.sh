@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 
 DEB_PACKAGES=(cmake ninja-build pkg-config gcc make libcmocka-dev liblz4-dev libzstd-dev
               libjansson-dev zlib1g-dev libsnappy-dev libbrotli-dev libxxhash-dev python3-venv python3-dev valgrind
-              libgrpc-dev libprotobuf-c-dev protobuf-c-compiler openssl)
+              libgrpc-dev libprotobuf-c-dev protobuf-c-compiler openssl
+              libutf8proc-dev libpcre2-dev)
 missing=()
 for p in "${DEB_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

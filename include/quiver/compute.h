@@ -334,14 +334,25 @@ QV_API qv_status qv_compute_index(const qv_array *values, const qv_scalar *value
  * The values of `array` as type `to` (retained by the result). Supported:
  *   - every numeric type (int8..uint64, float32, float64) to every other,
  *     and to and from bool;
- *   - binary, string, their large and view forms (and fixed_size_binary as
- *     a source) among themselves; to a string type from a binary one each
- *     value is checked to be UTF-8;
+ *   - binary, string, their large and view forms and fixed_size_binary
+ *     among themselves (to fixed_size_binary[w] every valid value must be w
+ *     bytes); to a string type from a binary one each value is checked to
+ *     be UTF-8;
  *   - string forms to numbers, bool, date32/date64 and timestamps (parsing),
  *     and numbers, bool and temporal types to string forms (formatting), with
  *     pyarrow's text rules (see docs/compute.md);
  *   - temporal types among themselves (units, time zones, date <-> timestamp,
  *     timestamp -> time of day) and to / from their storage integer;
+ *   - decimals (32..256 bits) among themselves (rescale, precision, width)
+ *     and to / from integers, float32/64 and string forms; float16 to / from
+ *     the other numbers and string forms (docs/compute.md has the rules);
+ *   - nested: list, large_list, list_view, large_list_view and
+ *     fixed_size_list among themselves with an element cast (a
+ *     fixed_size_list target needs every valid list to have its size),
+ *     struct to struct by field name (missing nullable fields become null),
+ *     map to map or list<struct> with the entries cast by position;
+ *   - to dictionary<I, V> from any hashable type (encoded in order of first
+ *     appearance, nulls as null indices) or from another dictionary;
  *   - a dictionary or run-end encoded input is decoded first (an index or
  *     run end that points nowhere is QV_ERR_INVALID_DATA or
  *     QV_ERR_OUT_OF_RANGE naming the row); the null type casts to anything.
@@ -425,9 +436,15 @@ QV_API qv_status qv_compute_fill_null(const qv_array *values, const qv_array *fi
  * String results have the input's type, except that views give string /
  * binary. Lengths and indices are int32, int64 for the large types.
  *   - utf8_length: code points; binary_length: bytes.
- *   - case: ascii_* changes ASCII letters only; utf8_* also maps Latin-1,
- *     Latin Extended, Greek, Cyrillic, Armenian and fullwidth letters by
- *     simple (one-to-one) case mapping, others unchanged (docs/compute.md).
+ *   - case: ascii_* changes ASCII letters only; utf8_* maps every code
+ *     point by Unicode's simple (one-to-one) case mapping (utf8proc), as
+ *     pyarrow. capitalize: the first code point upper, the rest lower;
+ *     title: the first cased code point of each word upper (a word ends at
+ *     an uncased character), the rest lower; swapcase: lower <-> upper.
+ *   - predicates (bool): utf8_is_* / ascii_is_* as Python's str.is*
+ *     methods, with Arrow's character classes (digit is Nd or No, numeric
+ *     Nd, Nl or No); empty values are false except for
+ *     printable; string_is_ascii: every byte below 0x80.
  *   - match: starts_with, ends_with, match_substring on plain bytes
  *     (ignore_case folds ASCII); match_like is SQL LIKE ('%', '_' = one code
  *     point, '\' escapes). find_substring: byte index of the first match,
@@ -440,13 +457,47 @@ QV_API qv_status qv_compute_fill_null(const qv_array *values, const qv_array *fi
  *   - utf8_slice_codeunits: code points [start, stop) by step, with Python
  *     slice semantics (negative positions count from the end; step != 0).
  * Caller owns *out. */
-typedef enum qv_case_op { QV_CASE_UTF8_UPPER = 0, QV_CASE_UTF8_LOWER, QV_CASE_ASCII_UPPER, QV_CASE_ASCII_LOWER } qv_case_op;
+typedef enum qv_case_op {
+  QV_CASE_UTF8_UPPER = 0,
+  QV_CASE_UTF8_LOWER,
+  QV_CASE_ASCII_UPPER,
+  QV_CASE_ASCII_LOWER,
+  QV_CASE_UTF8_CAPITALIZE,
+  QV_CASE_UTF8_TITLE,
+  QV_CASE_UTF8_SWAPCASE,
+  QV_CASE_ASCII_CAPITALIZE,
+  QV_CASE_ASCII_TITLE,
+  QV_CASE_ASCII_SWAPCASE
+} qv_case_op;
+typedef enum qv_string_predicate {
+  QV_IS_UTF8_ALNUM = 0,
+  QV_IS_UTF8_ALPHA,
+  QV_IS_UTF8_DECIMAL,
+  QV_IS_UTF8_DIGIT,
+  QV_IS_UTF8_LOWER,
+  QV_IS_UTF8_NUMERIC,
+  QV_IS_UTF8_PRINTABLE,
+  QV_IS_UTF8_SPACE,
+  QV_IS_UTF8_TITLE,
+  QV_IS_UTF8_UPPER,
+  QV_IS_ASCII_ALNUM,
+  QV_IS_ASCII_ALPHA,
+  QV_IS_ASCII_DECIMAL,
+  QV_IS_ASCII_LOWER,
+  QV_IS_ASCII_PRINTABLE,
+  QV_IS_ASCII_SPACE,
+  QV_IS_ASCII_TITLE,
+  QV_IS_ASCII_UPPER,
+  QV_IS_STRING_ASCII
+} qv_string_predicate;
 typedef enum qv_match_op { QV_MATCH_STARTS_WITH = 0, QV_MATCH_ENDS_WITH, QV_MATCH_SUBSTRING, QV_MATCH_LIKE } qv_match_op;
 typedef enum qv_trim_side { QV_TRIM_BOTH = 0, QV_TRIM_LEFT, QV_TRIM_RIGHT } qv_trim_side;
 
 QV_API qv_status qv_compute_utf8_length(const qv_array *array, qv_array **out, qv_error *err);
 QV_API qv_status qv_compute_binary_length(const qv_array *array, qv_array **out, qv_error *err);
 QV_API qv_status qv_compute_case(qv_case_op op, const qv_array *array, qv_array **out, qv_error *err);
+QV_API qv_status qv_compute_string_predicate(qv_string_predicate predicate, const qv_array *array, qv_array **out,
+                                             qv_error *err);
 QV_API qv_status qv_compute_match(qv_match_op op, const qv_array *array, const uint8_t *pattern, int64_t n_pattern,
                                   bool ignore_case, qv_array **out, qv_error *err);
 QV_API qv_status qv_compute_find_substring(const qv_array *array, const uint8_t *pattern, int64_t n_pattern,
@@ -460,6 +511,41 @@ QV_API qv_status qv_compute_utf8_trim(const qv_array *array, qv_trim_side side, 
                                       qv_array **out, qv_error *err);
 QV_API qv_status qv_compute_utf8_slice_codeunits(const qv_array *array, int64_t start, int64_t stop, int64_t step,
                                                  qv_array **out, qv_error *err);
+
+/* ---- Regular expressions ----
+ *
+ * The pattern syntax is PCRE2's (src/compute/strings_regex.c says why not
+ * RE2), which accepts every RE2 pattern pyarrow accepts with the same
+ * meaning ('$' only at the end, \d \w \s ASCII, '.' never a newline) and
+ * more (back-references, look-around). String inputs match by code point,
+ * binary inputs by byte. A pattern that does not compile is
+ * QV_ERR_INVALID_ARGUMENT naming it; a match that backtracks past the work
+ * limit (a hostile pattern) is QV_ERR_LIMIT naming the row.
+ *   - match_regex: bool, does the value contain a match.
+ *   - count_regex: the matches in the value (int32, int64 for the large
+ *     types), each search starting after the last match (one byte on after
+ *     an empty one), as pyarrow.
+ *   - replace_regex: up to max_replacements (< 0: all) matches replaced by
+ *     `replacement`, where \0..\9 insert a group and \\ a backslash (RE2's
+ *     syntax; other escapes, or a group the pattern lacks, are
+ *     QV_ERR_INVALID_ARGUMENT).
+ *   - extract_regex: a struct with one field per group, each named (an
+ *     unnamed group is QV_ERR_INVALID_ARGUMENT), holding the group's text
+ *     ("" when it took no part); null where the value does not match.
+ *   - split_regex: list<string> of the pieces between matches, at most
+ *     max_splits splits (< 0: all); an empty match does not split.
+ * Caller owns *out. */
+QV_API qv_status qv_compute_match_regex(const qv_array *array, const uint8_t *pattern, int64_t n_pattern,
+                                        bool ignore_case, qv_array **out, qv_error *err);
+QV_API qv_status qv_compute_count_regex(const qv_array *array, const uint8_t *pattern, int64_t n_pattern,
+                                        bool ignore_case, qv_array **out, qv_error *err);
+QV_API qv_status qv_compute_replace_regex(const qv_array *array, const uint8_t *pattern, int64_t n_pattern,
+                                          const uint8_t *replacement, int64_t n_replacement,
+                                          int64_t max_replacements, qv_array **out, qv_error *err);
+QV_API qv_status qv_compute_extract_regex(const qv_array *array, const uint8_t *pattern, int64_t n_pattern,
+                                          qv_array **out, qv_error *err);
+QV_API qv_status qv_compute_split_regex(const qv_array *array, const uint8_t *pattern, int64_t n_pattern,
+                                        int64_t max_splits, qv_array **out, qv_error *err);
 
 /* ---- Temporal fields ----
  *

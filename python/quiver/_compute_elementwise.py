@@ -22,8 +22,14 @@ __all__ = [
     "and_", "or_", "xor", "and_not", "and_kleene", "or_kleene", "and_not_kleene", "invert",
     "is_null", "is_valid", "is_nan", "true_unless_null", "if_else", "coalesce", "fill_null",
     "utf8_length", "binary_length", "utf8_upper", "utf8_lower", "ascii_upper", "ascii_lower",
+    "utf8_capitalize", "utf8_title", "utf8_swapcase", "ascii_capitalize", "ascii_title", "ascii_swapcase",
+    "utf8_is_alnum", "utf8_is_alpha", "utf8_is_decimal", "utf8_is_digit", "utf8_is_lower", "utf8_is_numeric",
+    "utf8_is_printable", "utf8_is_space", "utf8_is_title", "utf8_is_upper", "ascii_is_alnum", "ascii_is_alpha",
+    "ascii_is_decimal", "ascii_is_lower", "ascii_is_printable", "ascii_is_space", "ascii_is_title",
+    "ascii_is_upper", "string_is_ascii",
     "starts_with", "ends_with", "match_substring", "match_like", "find_substring", "replace_substring",
-    "split_pattern", "utf8_trim", "utf8_ltrim", "utf8_rtrim", "utf8_trim_whitespace", "utf8_ltrim_whitespace",
+    "split_pattern", "match_substring_regex", "count_substring_regex", "replace_substring_regex", "extract_regex",
+    "split_pattern_regex", "utf8_trim", "utf8_ltrim", "utf8_rtrim", "utf8_trim_whitespace", "utf8_ltrim_whitespace",
     "utf8_rtrim_whitespace", "utf8_slice_codeunits",
     "year", "quarter", "month", "day", "day_of_week", "day_of_year", "hour", "minute", "second", "millisecond",
     "microsecond", "nanosecond",
@@ -405,24 +411,42 @@ def binary_length(strings, /, *, memory_pool=None):
     return _strings(lambda a: _quiver._str_unary(1, a), strings)
 
 
-def utf8_upper(strings, /, *, memory_pool=None):
-    """Upper case (simple mappings; see docs/compute.md for the covered scripts)."""
-    return _strings(lambda a: _quiver._str_unary(2, a), strings)
+def _case_function(which, name, doc):
+    def fn(strings, /, *, memory_pool=None):
+        return _strings(lambda a: _quiver._str_unary(which, a), strings)
+    fn.__name__ = name
+    fn.__doc__ = doc
+    return fn
 
 
-def utf8_lower(strings, /, *, memory_pool=None):
-    """Lower case (simple mappings; see docs/compute.md for the covered scripts)."""
-    return _strings(lambda a: _quiver._str_unary(3, a), strings)
+utf8_upper = _case_function(2, "utf8_upper", "Upper case by Unicode's simple case mapping (utf8proc), as pyarrow.")
+utf8_lower = _case_function(3, "utf8_lower", "Lower case by Unicode's simple case mapping (utf8proc), as pyarrow.")
+ascii_upper = _case_function(4, "ascii_upper", "ASCII letters to upper case; other bytes unchanged.")
+ascii_lower = _case_function(5, "ascii_lower", "ASCII letters to lower case; other bytes unchanged.")
+utf8_capitalize = _case_function(6, "utf8_capitalize", "The first code point upper case, the rest lower case.")
+utf8_title = _case_function(7, "utf8_title", "Each word's first cased code point upper case, the rest lower case.")
+utf8_swapcase = _case_function(8, "utf8_swapcase", "Lower case code points to upper case and upper to lower.")
+ascii_capitalize = _case_function(9, "ascii_capitalize", "utf8_capitalize for ASCII letters only.")
+ascii_title = _case_function(10, "ascii_title", "utf8_title for ASCII letters only.")
+ascii_swapcase = _case_function(11, "ascii_swapcase", "utf8_swapcase for ASCII letters only.")
+
+_PREDICATES = ["utf8_is_alnum", "utf8_is_alpha", "utf8_is_decimal", "utf8_is_digit", "utf8_is_lower",
+               "utf8_is_numeric", "utf8_is_printable", "utf8_is_space", "utf8_is_title", "utf8_is_upper",
+               "ascii_is_alnum", "ascii_is_alpha", "ascii_is_decimal", "ascii_is_lower", "ascii_is_printable",
+               "ascii_is_space", "ascii_is_title", "ascii_is_upper", "string_is_ascii"]
 
 
-def ascii_upper(strings, /, *, memory_pool=None):
-    """ASCII letters to upper case; other bytes unchanged."""
-    return _strings(lambda a: _quiver._str_unary(4, a), strings)
+def _make_predicate(which, name):
+    def fn(strings, /, *, memory_pool=None):
+        return _strings(lambda a: _quiver._str_predicate(which, a), strings)
+    fn.__name__ = name
+    fn.__doc__ = "pyarrow.compute.%s: bool per value (Python's str.is* rules), null where the input is." % name
+    return fn
 
 
-def ascii_lower(strings, /, *, memory_pool=None):
-    """ASCII letters to lower case; other bytes unchanged."""
-    return _strings(lambda a: _quiver._str_unary(5, a), strings)
+for _i, _name in enumerate(_PREDICATES):
+    globals()[_name] = _make_predicate(_i, _name)
+del _i, _name
 
 
 def _pattern_option(pattern, options):
@@ -467,6 +491,57 @@ def split_pattern(strings, /, pattern, *, max_splits=None, reverse=False, option
         raise NotImplementedError("split_pattern: reverse=True with max_splits is not supported")
     m = -1 if max_splits is None else int(max_splits)
     return _strings(lambda a: _quiver._split_pattern(a, _bytes(pattern), m), strings)
+
+
+def _regex(op, strings, pattern, ignore_case=False, replacement=b"", max_count=None):
+    m = -1 if max_count is None else int(max_count)
+    return _strings(lambda a: _quiver._regex(op, a, _bytes(pattern), bool(ignore_case), _bytes(replacement), m),
+                    strings)
+
+
+def match_substring_regex(strings, /, pattern=None, *, ignore_case=False, options=None, memory_pool=None):
+    """True where the value contains a match of the regular expression
+    (PCRE2 syntax, a superset of pyarrow's RE2; see docs/compute.md)."""
+    pat, ic = _pattern_option(pattern, options)
+    if pat is None:
+        raise TypeError("match_substring_regex() missing the pattern")
+    return _regex(0, strings, pat, ignore_case if ic is None else ic)
+
+
+def count_substring_regex(strings, /, pattern=None, *, ignore_case=False, options=None, memory_pool=None):
+    """The number of matches of the regular expression in each value."""
+    pat, ic = _pattern_option(pattern, options)
+    if pat is None:
+        raise TypeError("count_substring_regex() missing the pattern")
+    return _regex(1, strings, pat, ignore_case if ic is None else ic)
+
+
+def replace_substring_regex(strings, /, pattern, replacement, *, max_replacements=None, options=None,
+                            memory_pool=None):
+    """Replaces matches (all, or the first max_replacements); \\1 in the
+    replacement inserts group 1, as RE2's rewrite strings."""
+    if options is not None:
+        pattern, replacement = options.pattern, options.replacement
+        max_replacements = options.max_replacements
+    return _regex(2, strings, pattern, False, replacement, max_replacements)
+
+
+def extract_regex(strings, /, pattern=None, *, options=None, memory_pool=None):
+    """A struct of the named groups of the first match; null where none."""
+    if options is not None:
+        pattern = options.pattern
+    if pattern is None:
+        raise TypeError("extract_regex() missing the pattern")
+    return _regex(3, strings, pattern)
+
+
+def split_pattern_regex(strings, /, pattern, *, max_splits=None, reverse=False, options=None, memory_pool=None):
+    """A list of the pieces between matches of the regular expression."""
+    if options is not None:
+        pattern, max_splits, reverse = options.pattern, options.max_splits, options.reverse
+    if reverse:
+        raise NotImplementedError("split_pattern_regex: cannot split in reverse with a regex (as pyarrow)")
+    return _regex(4, strings, pattern, False, b"", max_splits)
 
 
 def _trimmer(side, name, whitespace):

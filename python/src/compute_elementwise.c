@@ -221,6 +221,17 @@ static PyObject *f_str_unary(PyObject *m, PyObject *args) {
   })
 }
 
+/* _str_predicate(which, array): a qv_string_predicate */
+static PyObject *f_str_predicate(PyObject *m, PyObject *args) {
+  int which;
+  PyObject *a;
+  if (!PyArg_ParseTuple(args, "iO", &which, &a)) return NULL;
+  WITH_ARRAYS3(a, NULL, NULL, {
+    Py_BEGIN_ALLOW_THREADS st = qv_compute_string_predicate((qv_string_predicate)which, a1, &out, &err);
+    Py_END_ALLOW_THREADS
+  })
+}
+
 /* _str_match(op, array, pattern, ignore_case); op 4 is find_substring */
 static PyObject *f_str_match(PyObject *m, PyObject *args) {
   int op, ic;
@@ -259,6 +270,29 @@ static PyObject *f_split(PyObject *m, PyObject *args) {
   if (!PyArg_ParseTuple(args, "Oy#L", &a, &pat, &np, &max)) return NULL;
   WITH_ARRAYS3(a, NULL, NULL, {
     Py_BEGIN_ALLOW_THREADS st = qv_compute_split_pattern(a1, (const uint8_t *)pat, np, max, &out, &err);
+    Py_END_ALLOW_THREADS
+  })
+}
+
+/* _regex(op, array, pattern, ignore_case, replacement, max): op 0 match,
+ * 1 count, 2 replace, 3 extract, 4 split (max: max_replacements or
+ * max_splits, < 0 for all) */
+static PyObject *f_regex(PyObject *m, PyObject *args) {
+  int op, ic;
+  PyObject *a;
+  const char *pat, *rep;
+  Py_ssize_t np, nr;
+  long long max;
+  if (!PyArg_ParseTuple(args, "iOy#py#L", &op, &a, &pat, &np, &ic, &rep, &nr, &max)) return NULL;
+  WITH_ARRAYS3(a, NULL, NULL, {
+    const uint8_t *p = (const uint8_t *)pat;
+    Py_BEGIN_ALLOW_THREADS switch (op) {
+      case 0: st = qv_compute_match_regex(a1, p, np, ic, &out, &err); break;
+      case 1: st = qv_compute_count_regex(a1, p, np, ic, &out, &err); break;
+      case 2: st = qv_compute_replace_regex(a1, p, np, (const uint8_t *)rep, nr, max, &out, &err); break;
+      case 3: st = qv_compute_extract_regex(a1, p, np, &out, &err); break;
+      default: st = qv_compute_split_regex(a1, p, np, max, &out, &err); break;
+    }
     Py_END_ALLOW_THREADS
   })
 }
@@ -375,9 +409,11 @@ PyMethodDef qvpy_compute_elementwise_functions[] = {
     {"_repeat", f_repeat, METH_VARARGS, "_repeat(array, n) -> Array"},
     {"_temporal_field", f_temporal_field, METH_VARARGS, "_temporal_field(field, array) -> Array"},
     {"_str_unary", f_str_unary, METH_VARARGS, "_str_unary(which, array) -> Array"},
+    {"_str_predicate", f_str_predicate, METH_VARARGS, "_str_predicate(which, array) -> Array"},
     {"_str_match", f_str_match, METH_VARARGS, "_str_match(op, array, pattern, ignore_case) -> Array"},
     {"_replace_substring", f_replace, METH_VARARGS, "_replace_substring(array, pattern, replacement, max) -> Array"},
     {"_split_pattern", f_split, METH_VARARGS, "_split_pattern(array, pattern, max_splits) -> Array"},
+    {"_regex", f_regex, METH_VARARGS, "_regex(op, array, pattern, ignore_case, replacement, max) -> Array"},
     {"_trim", f_trim, METH_VARARGS, "_trim(array, side, chars) -> Array"},
     {"_slice_codeunits", f_slice_cu, METH_VARARGS, "_slice_codeunits(array, start, stop, step) -> Array"},
     {NULL},

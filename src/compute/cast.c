@@ -83,6 +83,7 @@ qv_status qv_compute_cast(const qv_array *array, qv_type *to, bool safe, qv_arra
     return QV_OK;
   }
   qv_type_id from = array->type->id, into = to->id;
+  if (into == QV_TYPE_DICTIONARY) return qv__cast_to_dictionary(array, to, safe, out, err);
   if (from == QV_TYPE_DICTIONARY || from == QV_TYPE_RUN_END_ENCODED) {
     st = from == QV_TYPE_DICTIONARY ? decode_dictionary(array, &decoded, err) : decode_run_ends(array, &decoded, err);
     if (st == QV_OK) st = qv_compute_cast(decoded, to, safe, out, err);
@@ -90,11 +91,15 @@ qv_status qv_compute_cast(const qv_array *array, qv_type *to, bool safe, qv_arra
     return st;
   }
   if (from == QV_TYPE_NULL) return qv_array_new_null(to, array->length, out, err);
+  if (qv__cast_is_nested_pair(from, into)) return qv__cast_nested(array, to, safe, out, err);
+  if (qv__cast_is_decimal(from) || qv__cast_is_decimal(into)) return qv__cast_decimal(array, to, safe, out, err);
+  if (from == QV_TYPE_FLOAT16 || into == QV_TYPE_FLOAT16) return qv__cast_half(array, to, safe, out, err);
   if (is_numeric(from) && is_numeric(into)) return qv__cast_numeric(array, to, safe, out, err);
   if (is_numeric(from) && into == QV_TYPE_BOOL) return qv__cast_to_bool(array, to, out, err);
   if (from == QV_TYPE_BOOL && is_numeric(into)) return qv__cast_from_bool(array, to, out, err);
-  if (qv__is_binary_like(from) && qv__is_binary_like(into) && into != QV_TYPE_FIXED_SIZE_BINARY)
-    return qv__cast_bytes_to_bytes(array, to, safe, out, err);
+  if (qv__is_binary_like(from) && qv__is_binary_like(into))
+    return into == QV_TYPE_FIXED_SIZE_BINARY ? qv__cast_bytes_to_fixed(array, to, out, err)
+                                             : qv__cast_bytes_to_bytes(array, to, safe, out, err);
   if (qv__is_string_id(from) && (is_numeric(into) || into == QV_TYPE_BOOL || qv__cast_is_temporal(into)))
     return qv__cast_parse(array, to, safe, out, err);
   if (qv__is_string_id(into) && (is_numeric(from) || from == QV_TYPE_BOOL || qv__cast_is_temporal(from)))

@@ -1,12 +1,11 @@
 /* String kernels that produce strings or lengths: utf8_length,
- * binary_length, ascii/utf8 upper and lower, utf8_trim (given characters or
+ * binary_length, utf8_trim (given characters or
  * white space, both sides or one), utf8_slice_codeunits and
  * replace_substring.
  *
  * Each is a per-value transform run by qv__strings_map over the valid rows
- * (nulls stay null and are never read). The ASCII case functions and the
- * ASCII stretches of the UTF-8 ones work byte by byte; other code points go
- * through the simple case table (unicode_case.c). Lengths come out int32
+ * (nulls stay null and are never read). Case mapping lives in
+ * strings_case.c. Lengths come out int32
  * for string/binary/views and int64 for the large types, as pyarrow.
  */
 #include "compute/strings_internal.h"
@@ -24,6 +23,11 @@ qv_type *qv__strings_result_type(const qv_type *in) {
 
 qv_status qv__strings_map(const char *fn, const qv_array *a, qv__string_fn f, const void *ctx, qv_array **out,
                           qv_error *err) {
+  return qv__strings_map_rows(fn, a, f, ctx, NULL, out, err);
+}
+
+qv_status qv__strings_map_rows(const char *fn, const qv_array *a, qv__string_fn f, const void *ctx, int64_t *row,
+                               qv_array **out, qv_error *err) {
   qv__bytes_reader r;
   qv__bytes_sink sink;
   qv_buffer *validity = NULL;
@@ -50,8 +54,10 @@ qv_status qv__strings_map(const char *fn, const qv_array *a, qv__string_fn f, co
       st = qv_error_set(err, QV_ERR_INVALID_DATA, "%s: row %lld: the view points outside its buffers", fn, (long long)i);
       break;
     }
+    if (row != NULL) *row = i;
     if (!f(p, n, &sink, ctx, &why)) {
-      st = qv_error_set(err, QV_ERR_INVALID_DATA, "%s: row %lld: %s", fn, (long long)i, why ? why : "failed");
+      st = why == NULL ? QV_ERR_INVALID_DATA /* f wrote its own error */
+                       : qv_error_set(err, QV_ERR_INVALID_DATA, "%s: row %lld: %s", fn, (long long)i, why);
       break;
     }
   }
@@ -106,42 +112,6 @@ qv_status qv_compute_utf8_length(const qv_array *a, qv_array **out, qv_error *er
 }
 qv_status qv_compute_binary_length(const qv_array *a, qv_array **out, qv_error *err) {
   return length_kernel("binary_length", a, false, out, err);
-}
-
-/* ---- case ---- */
-
-static bool case_fn(const uint8_t *p, int64_t n, qv__bytes_sink *sink, const void *ctx, const char **why) {
-  qv_case_op op = *(const qv_case_op *)ctx;
-  bool upper = op == QV_CASE_UTF8_UPPER || op == QV_CASE_ASCII_UPPER;
-  bool ascii = op == QV_CASE_ASCII_UPPER || op == QV_CASE_ASCII_LOWER;
-  uint8_t *dst = qv__sink_reserve(sink, ascii ? n : n * 2); /* simple mappings at most double a character here */
-  if (dst == NULL) return (*why = "out of memory", false);
-  int64_t w = 0;
-  for (int64_t k = 0; k < n;) {
-    uint8_t c = p[k];
-    if (c < 0x80 || ascii) {
-      dst[w++] = upper ? (c >= 'a' && c <= 'z' ? c - 32 : c) : (c >= 'A' && c <= 'Z' ? c + 32 : c);
-      k++;
-      continue;
-    }
-    uint32_t cp;
-    int len = qv__utf8_decode(p + k, n - k, &cp);
-    if (len == 1 && cp >= 0x80) { /* ill-formed byte: copied as it is */
-      dst[w++] = c;
-      k++;
-      continue;
-    }
-    w += qv__utf8_encode(upper ? qv__unicode_upper(cp) : qv__unicode_lower(cp), dst + w);
-    k += len;
-  }
-  qv__sink_commit(sink, w);
-  return true;
-}
-
-qv_status qv_compute_case(qv_case_op op, const qv_array *a, qv_array **out, qv_error *err) {
-  static const char *const names[] = {"utf8_upper", "utf8_lower", "ascii_upper", "ascii_lower"};
-  if ((unsigned)op > QV_CASE_ASCII_LOWER) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "case: bad operation");
-  return qv__strings_map(names[op], a, case_fn, &op, out, err);
 }
 
 /* ---- trim ---- */

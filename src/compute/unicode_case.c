@@ -1,72 +1,72 @@
-/* Simple Unicode case mapping and white space, by hand.
+/* Unicode character properties for the string kernels, from utf8proc.
  *
- * No registry package was added for this (utf8proc, which Arrow uses,
- * would be a new system dependency for every build): the table below holds
- * the bicameral blocks in common use — ASCII, Latin-1, Latin Extended-A/B
- * (the regular pairs), Greek, Cyrillic, Armenian, Georgian is left out,
- * Latin Extended Additional, and fullwidth Latin — as ranges with a fixed
- * delta or alternating upper/lower pairs. Code points outside the table map
- * to themselves; docs/compute.md lists this as a difference from pyarrow,
- * which uses the full Unicode tables.
+ * utf8proc (a Debian package, and the library Arrow C++ itself uses for
+ * these kernels) holds the full Unicode tables, so quiver keeps no case
+ * table of its own. The predicates below follow Arrow's definitions
+ * (utf8proc has no Numeric_Type or case properties, so Arrow derives them
+ * from the general category and the case mappings; quiver derives them the
+ * same way to give the same answers). White space is kept by hand: it is a
+ * short, stable list (Unicode White_Space).
  */
+#include <utf8proc.h>
+
 #include "compute/strings_internal.h"
 
-typedef struct case_range {
-  uint32_t lo, hi; /* lower-case range, inclusive */
-  int32_t delta;   /* upper = lower + delta; 0 marks alternating pairs (upper even, lower odd) */
-} case_range;
-
-/* Lower-case ranges and how they map up. Alternating ranges list the
- * whole span of pairs; the upper member is the even code point. */
-static const case_range ranges[] = {
-    {0x0061, 0x007A, -32},  {0x00E0, 0x00F6, -32},  {0x00F8, 0x00FE, -32}, {0x0100, 0x012F, 0},
-    {0x0132, 0x0137, 0},    {0x014A, 0x0177, 0},    {0x0182, 0x0185, 0},   {0x01A0, 0x01A5, 0},
-    {0x01DE, 0x01EF, 0},    {0x01F8, 0x021F, 0},    {0x0222, 0x0233, 0},   {0x0246, 0x024F, 0},
-    {0x03B1, 0x03C1, -32},  {0x03C3, 0x03CB, -32},  {0x03D8, 0x03EF, 0},   {0x0430, 0x044F, -32},
-    {0x0450, 0x045F, -80},  {0x0460, 0x0481, 0},    {0x048A, 0x04BF, 0},   {0x04D0, 0x052F, 0},
-    {0x0561, 0x0586, -48},  {0x1E00, 0x1E95, 0},    {0x1EA0, 0x1EFF, 0},   {0xFF41, 0xFF5A, -32},
-};
-
-/* Pairs that break the patterns above: {lower, upper}. */
-static const uint32_t odd_pairs[][2] = {
-    {0x00FF, 0x0178}, {0x0131, 0x0049}, {0x017A, 0x0179}, {0x017C, 0x017B}, {0x017E, 0x017D}, {0x00B5, 0x039C},
-    {0x03C2, 0x03A3}, {0x03AC, 0x0386}, {0x03AD, 0x0388}, {0x03AE, 0x0389}, {0x03AF, 0x038A}, {0x03CC, 0x038C},
-    {0x03CD, 0x038E}, {0x03CE, 0x038F}, {0x013A, 0x0139}, {0x013C, 0x013B}, {0x013E, 0x013D}, {0x0140, 0x013F},
-    {0x0142, 0x0141}, {0x0144, 0x0143}, {0x0146, 0x0145}, {0x0148, 0x0147}, {0x04CF, 0x04C0}, {0x04C2, 0x04C1},
-    {0x04C4, 0x04C3}, {0x04C6, 0x04C5}, {0x04C8, 0x04C7}, {0x04CA, 0x04C9}, {0x04CC, 0x04CB}, {0x04CE, 0x04CD},
-};
-
 uint32_t qv__unicode_upper(uint32_t cp) {
-  if (cp < 0x80) return cp >= 'a' && cp <= 'z' ? cp - 32 : cp;
-  for (size_t k = 0; k < sizeof odd_pairs / sizeof *odd_pairs; k++)
-    if (odd_pairs[k][0] == cp) return odd_pairs[k][1];
-  for (size_t k = 0; k < sizeof ranges / sizeof *ranges; k++) {
-    const case_range *r = &ranges[k];
-    if (r->delta != 0) {
-      if (cp >= r->lo && cp <= r->hi && cp != 0x00F7) return (uint32_t)((int32_t)cp + r->delta);
-    } else if (cp >= r->lo && cp <= r->hi && (cp & 1) == 1) {
-      return cp - 1;
-    }
-  }
-  return cp;
+  return cp > 0x10FFFF ? cp : (uint32_t)utf8proc_toupper((utf8proc_int32_t)cp);
 }
 
 uint32_t qv__unicode_lower(uint32_t cp) {
-  if (cp < 0x80) return cp >= 'A' && cp <= 'Z' ? cp + 32 : cp;
-  for (size_t k = 0; k < sizeof odd_pairs / sizeof *odd_pairs; k++)
-    if (odd_pairs[k][1] == cp && odd_pairs[k][0] != 0x0131 && odd_pairs[k][0] != 0x00B5 && odd_pairs[k][0] != 0x03C2)
-      return odd_pairs[k][0];
-  if (cp == 0x0130) return 0x0069; /* I with dot above */
-  for (size_t k = 0; k < sizeof ranges / sizeof *ranges; k++) {
-    const case_range *r = &ranges[k];
-    if (r->delta != 0) {
-      uint32_t lo = (uint32_t)((int32_t)r->lo + r->delta), hi = (uint32_t)((int32_t)r->hi + r->delta);
-      if (cp >= lo && cp <= hi && cp != 0x00D7) return (uint32_t)((int32_t)cp - r->delta);
-    } else if (cp >= r->lo && cp <= r->hi && (cp & 1) == 0) {
-      return cp + 1;
+  return cp > 0x10FFFF ? cp : (uint32_t)utf8proc_tolower((utf8proc_int32_t)cp);
+}
+
+static utf8proc_category_t category(uint32_t cp) {
+  return cp > 0x10FFFF ? UTF8PROC_CATEGORY_CN : utf8proc_category((utf8proc_int32_t)cp);
+}
+
+bool qv__unicode_is_cased(uint32_t cp) {
+  utf8proc_category_t c = category(cp);
+  return c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LL || c == UTF8PROC_CATEGORY_LT ||
+         qv__unicode_upper(cp) != cp || qv__unicode_lower(cp) != cp;
+}
+
+bool qv__unicode_is_lower(uint32_t cp) {
+  utf8proc_category_t c = category(cp);
+  return (c == UTF8PROC_CATEGORY_LL || (qv__unicode_upper(cp) != cp && qv__unicode_lower(cp) == cp)) &&
+         c != UTF8PROC_CATEGORY_LT;
+}
+
+bool qv__unicode_is_upper(uint32_t cp) {
+  utf8proc_category_t c = category(cp);
+  return (c == UTF8PROC_CATEGORY_LU || (qv__unicode_upper(cp) == cp && qv__unicode_lower(cp) != cp)) &&
+         c != UTF8PROC_CATEGORY_LT;
+}
+
+bool qv__unicode_in_class(uint32_t cp, qv__unicode_class k) {
+  utf8proc_category_t c = category(cp);
+  switch (k) { /* one class per kernel call; the categories decide */
+    case QV__UNI_ALPHA:
+      return c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LL || c == UTF8PROC_CATEGORY_LT ||
+             c == UTF8PROC_CATEGORY_LM || c == UTF8PROC_CATEGORY_LO;
+    case QV__UNI_DECIMAL: return c == UTF8PROC_CATEGORY_ND;
+    case QV__UNI_DIGIT: /* Arrow: Nd and No (utf8proc has no Numeric_Type to be finer) */
+      return c == UTF8PROC_CATEGORY_ND || c == UTF8PROC_CATEGORY_NO;
+    case QV__UNI_NUMERIC:
+      return c == UTF8PROC_CATEGORY_ND || c == UTF8PROC_CATEGORY_NL || c == UTF8PROC_CATEGORY_NO;
+    case QV__UNI_ALNUM:
+      return qv__unicode_in_class(cp, QV__UNI_ALPHA) || qv__unicode_in_class(cp, QV__UNI_NUMERIC);
+    case QV__UNI_PRINTABLE:
+      return cp == ' ' || !(c == UTF8PROC_CATEGORY_CC || c == UTF8PROC_CATEGORY_CF || c == UTF8PROC_CATEGORY_CS ||
+                            c == UTF8PROC_CATEGORY_CO || c == UTF8PROC_CATEGORY_CN || c == UTF8PROC_CATEGORY_ZS ||
+                            c == UTF8PROC_CATEGORY_ZL || c == UTF8PROC_CATEGORY_ZP);
+    case QV__UNI_SPACE: {
+      if (cp > 0x10FFFF) return false;
+      utf8proc_propval_t b = utf8proc_get_property((utf8proc_int32_t)cp)->bidi_class;
+      return b == UTF8PROC_BIDI_CLASS_WS || b == UTF8PROC_BIDI_CLASS_B || b == UTF8PROC_BIDI_CLASS_S ||
+             c == UTF8PROC_CATEGORY_ZS || c == UTF8PROC_CATEGORY_ZL || c == UTF8PROC_CATEGORY_ZP;
     }
+    default: return false;
   }
-  return cp;
 }
 
 bool qv__unicode_space(uint32_t cp) {

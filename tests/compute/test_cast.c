@@ -331,6 +331,25 @@ static void identity_null_and_unsupported(void **state) {
   qv_array_release(a);
 }
 
+/* To fixed_size_binary[w]: every valid value must be w bytes (pyarrow's rule). */
+static void bytes_to_fixed_size_binary(void **state) {
+  (void)state;
+  qv_type *fsb2 = NULL;
+  qv_error e;
+  hand_check(qv_type_fixed_size_binary(2, &fsb2, &e), &e, "fsb type");
+  qv_array *s = slice_of(STRS("skip", "ab", NULL, "cd"), 1, 3);
+  qv_array *f = cast(s, qv_type_retain(fsb2), true);
+  assert_int_equal(f->type->id, QV_TYPE_FIXED_SIZE_BINARY);
+  assert_int_equal(f->null_count, 1);
+  expect_array(cast(f, qv_type_string(), true), STRS("ab", NULL, "cd"));
+  qv_array_release(f);
+  qv_array *odd = STRS("ab", "xyz");
+  expect_cast_error(odd, qv_type_retain(fsb2), true, QV_ERR_INVALID_DATA, "row 1: a value of 3 bytes");
+  qv_array_release(odd);
+  qv_array_release(s);
+  qv_type_release(fsb2);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(int64_to_float64_sliced_with_nulls),
@@ -345,6 +364,7 @@ int main(void) {
       cmocka_unit_test(dictionary_and_run_end_inputs),
       cmocka_unit_test(offsets_backwards_are_an_error),
       cmocka_unit_test(identity_null_and_unsupported),
+      cmocka_unit_test(bytes_to_fixed_size_binary),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

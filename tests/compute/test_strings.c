@@ -37,19 +37,75 @@ static void lengths_and_case(void **state) {
   qv_array *out, *s = sample();
   expect_array(OK(qv_compute_utf8_length(s, &out, &e)), PRIM(qv_type_int32(), int32_t, "10111", 5, 0, 9, 0, 6));
   expect_array(OK(qv_compute_binary_length(s, &out, &e)), PRIM(qv_type_int32(), int32_t, "10111", 5, 0, 12, 0, 6));
-  expect_array(OK(qv_compute_case(QV_CASE_UTF8_UPPER, s, &out, &e)), STRS("HELLO", NULL, "STRAßE ĲŁ", "", "ABCABC"));
+  expect_array(OK(qv_compute_case(QV_CASE_UTF8_UPPER, s, &out, &e)), STRS("HELLO", NULL, "STRAẞE ĲŁ", "", "ABCABC"));
   expect_array(OK(qv_compute_case(QV_CASE_UTF8_LOWER, s, &out, &e)), STRS("hello", NULL, "straße ĳł", "", "abcabc"));
   expect_array(OK(qv_compute_case(QV_CASE_ASCII_UPPER, s, &out, &e)), STRS("HELLO", NULL, "STRAßE ĲŁ", "", "ABCABC"));
   qv_array *g = STRS("ΑΒΓαβγΣσς Привет ÿŸ");
   expect_array(OK(qv_compute_case(QV_CASE_UTF8_LOWER, g, &out, &e)), STRS("αβγαβγσσς привет ÿÿ"));
   expect_array(OK(qv_compute_case(QV_CASE_UTF8_UPPER, g, &out, &e)), STRS("ΑΒΓΑΒΓΣΣΣ ПРИВЕТ ŸŸ"));
   qv_array_release(g);
+  /* Beyond the old hand table: dotted I, titlecase digraphs, Georgian, Cherokee, Deseret (4 bytes). */
+  qv_array *u = STRS("İı ǅ ǆ ა Ꭰ 𐐨 ⱥ");
+  expect_array(OK(qv_compute_case(QV_CASE_UTF8_UPPER, u, &out, &e)), STRS("İI Ǆ Ǆ Ა Ꭰ 𐐀 Ⱥ"));
+  expect_array(OK(qv_compute_case(QV_CASE_UTF8_LOWER, u, &out, &e)), STRS("iı ǆ ǆ ა ꭰ 𐐨 ⱥ"));
+  qv_array_release(u);
   qv_error_clear(&e);
-  hand_expect(qv_compute_case((qv_case_op)9, s, &out, &e), &e, QV_ERR_INVALID_ARGUMENT, "bad operation");
+  hand_expect(qv_compute_case((qv_case_op)99, s, &out, &e), &e, QV_ERR_INVALID_ARGUMENT, "bad operation");
   qv_array *i = I64(1);
   hand_expect(qv_compute_utf8_length(i, &out, &e), &e, QV_ERR_TYPE, "not a string or binary type");
   qv_array_release(i);
   qv_array_release(s);
+}
+
+static void capitalize_title_swapcase(void **state) {
+  (void)state;
+  qv_error e;
+  qv_array *out, *w = slice_of(STRS("x", "ǆemal ǆ", "hello wORLD", NULL, "ßtraße", "éCOLE-élève", "3rd x", "ǅa", ""), 1, 8);
+  expect_array(OK(qv_compute_case(QV_CASE_UTF8_CAPITALIZE, w, &out, &e)),
+               STRS("Ǆemal ǆ", "Hello world", NULL, "ẞtraße", "École-élève", "3rd x", "Ǆa", ""));
+  expect_array(OK(qv_compute_case(QV_CASE_UTF8_TITLE, w, &out, &e)),
+               STRS("Ǆemal Ǆ", "Hello World", NULL, "ẞtraße", "École-Élève", "3Rd X", "Ǆa", ""));
+  expect_array(OK(qv_compute_case(QV_CASE_UTF8_SWAPCASE, w, &out, &e)),
+               STRS("ǄEMAL Ǆ", "HELLO World", NULL, "ẞTRAẞE", "École-ÉLÈVE", "3RD X", "ǅA", ""));
+  expect_array(OK(qv_compute_case(QV_CASE_ASCII_CAPITALIZE, w, &out, &e)),
+               STRS("ǆemal ǆ", "Hello world", NULL, "ßtraße", "école-élève", "3rd x", "ǅa", ""));
+  expect_array(OK(qv_compute_case(QV_CASE_ASCII_TITLE, w, &out, &e)),
+               STRS("ǆEmal ǆ", "Hello World", NULL, "ßTraßE", "éCole-éLèVe", "3Rd X", "ǅA", ""));
+  expect_array(OK(qv_compute_case(QV_CASE_ASCII_SWAPCASE, w, &out, &e)),
+               STRS("ǆEMAL ǆ", "HELLO World", NULL, "ßTRAßE", "école-éLèVE", "3RD X", "ǅA", ""));
+  qv_array_release(w);
+}
+
+static void predicates(void **state) {
+  (void)state;
+  qv_error e;
+  qv_array *out;
+  /* Each value below, then one null: the answers pyarrow gives. */
+  qv_array *v = STRS("abc", "ABC", "Abc", "Abc Def", "123", "½", "٣", " \t", "", "a1", "ǅa", "ß", NULL);
+  static const struct {
+    qv_string_predicate p;
+    const char *want;
+  } cases[] = {
+      {QV_IS_UTF8_ALNUM, "111011100111"},     {QV_IS_UTF8_ALPHA, "111000000011"},
+      {QV_IS_UTF8_DECIMAL, "000010100000"},   {QV_IS_UTF8_DIGIT, "000011100000"},
+      {QV_IS_UTF8_LOWER, "100000000101"},     {QV_IS_UTF8_NUMERIC, "000011100000"},
+      {QV_IS_UTF8_PRINTABLE, "111111101111"}, {QV_IS_UTF8_SPACE, "000000010000"},
+      {QV_IS_UTF8_TITLE, "001100000010"},     {QV_IS_UTF8_UPPER, "010000000000"},
+      {QV_IS_ASCII_ALNUM, "111010000100"},    {QV_IS_ASCII_ALPHA, "111000000000"},
+      {QV_IS_ASCII_DECIMAL, "000010000000"},  {QV_IS_ASCII_LOWER, "100000000110"},
+      {QV_IS_ASCII_PRINTABLE, "111110001100"}, {QV_IS_ASCII_SPACE, "000000010000"},
+      {QV_IS_ASCII_TITLE, "001100000000"},    {QV_IS_ASCII_UPPER, "010000000000"},
+      {QV_IS_STRING_ASCII, "111110011100"},
+  };
+  for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+    char want[16];
+    snprintf(want, sizeof want, "%.12s0", cases[k].want);
+    expect_array(OK(qv_compute_string_predicate(cases[k].p, v, &out, &e)), bools(want, "1111111111110"));
+  }
+  qv_error_clear(&e);
+  hand_expect(qv_compute_string_predicate((qv_string_predicate)77, v, &out, &e), &e, QV_ERR_INVALID_ARGUMENT,
+              "bad arguments");
+  qv_array_release(v);
 }
 
 static void matching(void **state) {
@@ -139,6 +195,8 @@ static void hostile_inputs(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(lengths_and_case),
+      cmocka_unit_test(capitalize_title_swapcase),
+      cmocka_unit_test(predicates),
       cmocka_unit_test(matching),
       cmocka_unit_test(rewriting),
       cmocka_unit_test(hostile_inputs),
