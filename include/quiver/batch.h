@@ -27,6 +27,7 @@ typedef struct qv_batch {
   qv_array **columns;    /* owned references */
   qv_metadata *metadata; /* batch-level custom metadata (IPC message metadata), NULL if none */
   int64_t refcount_;     /* private */
+  void *block_;          /* private: the shared block holding this struct (IPC reads), else NULL */
 } qv_batch;
 
 /* Retains schema and columns. Every column's type must equal its field's

@@ -8,9 +8,14 @@
  * or batch.
  */
 #include "core/internal.h"
+#include "core/view_block.h"
 
-static qv_status batch_new(qv_schema *schema, int64_t length, qv_array *const *columns, const qv_metadata *metadata,
-                           bool take, qv_batch **out, qv_error *err) {
+size_t qv__batch_bytes(int32_t n_columns) {
+  return (sizeof(qv_batch) + (size_t)n_columns * sizeof(qv_array *) + 7) & ~(size_t)7;
+}
+
+static qv_status batch_new(qv__view_block *block, qv_schema *schema, int64_t length, qv_array *const *columns,
+                           const qv_metadata *metadata, bool take, qv_batch **out, qv_error *err) {
   if (out == NULL || schema == NULL)
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_batch_new: %s is NULL", schema ? "out" : "schema");
   *out = NULL;
@@ -40,9 +45,14 @@ static qv_status batch_new(qv_schema *schema, int64_t length, qv_array *const *c
                           (long long)columns[i]->length, (long long)length);
   }
   qv_status st = QV_OK;
-  /* One allocation: the column pointers follow the struct. */
-  qv_batch *b = (qv_batch *)qv__calloc(1, sizeof *b + (size_t)n * sizeof(qv_array *));
-  QV_CHECK_ALLOC(b, err);
+  /* One allocation (or arena piece): the column pointers follow the struct. */
+  qv_batch *b = (qv_batch *)qv__view_block_alloc(block, qv__batch_bytes(n));
+  if (b != NULL) {
+    b->block_ = block;
+  } else {
+    b = (qv_batch *)qv__calloc(1, sizeof *b + (size_t)n * sizeof(qv_array *));
+    QV_CHECK_ALLOC(b, err);
+  }
   b->refcount_ = 1;
   b->columns = (qv_array **)(void *)(b + 1);
   if (metadata != NULL && metadata->n > 0) QV_GOTO_IF_ERROR(st, qv_metadata_copy(metadata, &b->metadata, err), fail);
@@ -59,12 +69,17 @@ fail:
 
 qv_status qv_batch_new(qv_schema *schema, int64_t length, qv_array *const *columns, const qv_metadata *metadata,
                        qv_batch **out, qv_error *err) {
-  return batch_new(schema, length, columns, metadata, false, out, err);
+  return batch_new(NULL, schema, length, columns, metadata, false, out, err);
 }
 
 qv_status qv__batch_new_take(qv_schema *schema, int64_t length, qv_array *const *columns,
                              const qv_metadata *metadata, qv_batch **out, qv_error *err) {
-  return batch_new(schema, length, columns, metadata, true, out, err);
+  return batch_new(NULL, schema, length, columns, metadata, true, out, err);
+}
+
+qv_status qv__batch_new_take_in(qv__view_block *block, qv_schema *schema, int64_t length, qv_array *const *columns,
+                                const qv_metadata *metadata, qv_batch **out, qv_error *err) {
+  return batch_new(block, schema, length, columns, metadata, true, out, err);
 }
 
 qv_batch *qv_batch_retain(qv_batch *batch) {
@@ -78,7 +93,10 @@ void qv_batch_release(qv_batch *batch) {
   for (int32_t i = 0; i < batch->n_columns; i++) qv_array_release(batch->columns[i]);
   qv_schema_release(batch->schema);
   qv_metadata_free(batch->metadata);
-  free(batch);
+  if (batch->block_ != NULL)
+    qv__view_block_release((qv__view_block *)batch->block_); /* the struct is the block's */
+  else
+    free(batch);
 }
 
 qv_status qv_batch_slice(qv_batch *batch, int64_t offset, int64_t length, qv_batch **out, qv_error *err) {

@@ -62,7 +62,7 @@ typedef struct qv_ipc_message {
 qv_status qv__ipc_message_decode(const uint8_t *meta, size_t len, qv_ipc_message *out, qv_error *err);
 
 /* The same without running the verifier, for bytes that are byte for byte
- * a Message verified before (qv__schema_cache_known says so): the
+ * a Message verified before (the schema cache says so): the
  * verifier's verdict depends on the bytes alone. */
 qv_status qv__ipc_message_decode_known(const uint8_t *meta, size_t len, qv_ipc_message *out, qv_error *err);
 
