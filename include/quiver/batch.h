@@ -49,6 +49,7 @@ typedef struct qv_table {
   qv_batch **batches;  /* owned references; each batch's schema equals `schema` */
   int64_t n_rows;      /* sum of batch lengths */
   int64_t refcount_;   /* private */
+  void *block_;        /* private: the shared block holding this struct (IPC reads), else NULL */
 } qv_table;
 
 /* Retains schema and batches; every batch schema must equal `schema`

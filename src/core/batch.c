@@ -131,8 +131,12 @@ qv_array *qv_batch_column_by_name(const qv_batch *batch, const char *name) {
   return i < 0 ? NULL : batch->columns[i];
 }
 
-static qv_status table_new(qv_schema *schema, qv_batch *const *batches, int64_t n_batches, bool take,
-                           qv_table **out, qv_error *err) {
+size_t qv__table_bytes(int64_t n_batches) {
+  return (sizeof(qv_table) + (size_t)n_batches * sizeof(qv_batch *) + 7) & ~(size_t)7;
+}
+
+static qv_status table_new(qv__view_block *block, qv_schema *schema, qv_batch *const *batches, int64_t n_batches,
+                           bool take, qv_table **out, qv_error *err) {
   if (out == NULL || schema == NULL)
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_table_new: %s is NULL", schema ? "out" : "schema");
   *out = NULL;
@@ -153,9 +157,15 @@ static qv_status table_new(qv_schema *schema, qv_batch *const *batches, int64_t 
   /* One allocation: the batch pointers follow the struct. */
   if ((uint64_t)n_batches > (SIZE_MAX - sizeof(qv_table)) / sizeof(qv_batch *))
     return qv_error_set(err, QV_ERR_OVERFLOW, "table: %lld batches", (long long)n_batches);
-  qv_table *t = (qv_table *)qv__calloc(1, sizeof *t + (size_t)n_batches * sizeof(qv_batch *));
-  if (t == NULL)
-    return qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory allocating a table of %lld batches", (long long)n_batches);
+  qv_table *t = (qv_table *)qv__view_block_alloc(block, qv__table_bytes(n_batches));
+  if (t != NULL) {
+    t->block_ = block;
+  } else {
+    t = (qv_table *)qv__calloc(1, sizeof *t + (size_t)n_batches * sizeof(qv_batch *));
+    if (t == NULL)
+      return qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory allocating a table of %lld batches",
+                          (long long)n_batches);
+  }
   t->batches = (qv_batch **)(void *)(t + 1);
   t->refcount_ = 1;
   t->schema = qv_schema_retain(schema);
@@ -168,12 +178,16 @@ static qv_status table_new(qv_schema *schema, qv_batch *const *batches, int64_t 
 
 qv_status qv_table_new(qv_schema *schema, qv_batch *const *batches, int64_t n_batches, qv_table **out,
                        qv_error *err) {
-  return table_new(schema, batches, n_batches, false, out, err);
+  return table_new(NULL, schema, batches, n_batches, false, out, err);
 }
 
 qv_status qv__table_new_take(qv_schema *schema, qv_batch *const *batches, int64_t n_batches, qv_table **out,
                              qv_error *err) {
-  return table_new(schema, batches, n_batches, true, out, err);
+  return table_new(NULL, schema, batches, n_batches, true, out, err);
+}
+
+qv_status qv__table_new_take_one(qv_schema *schema, qv_batch *batch, qv_table **out, qv_error *err) {
+  return table_new(batch ? (qv__view_block *)batch->block_ : NULL, schema, &batch, 1, true, out, err);
 }
 
 qv_table *qv_table_retain(qv_table *table) {
@@ -186,5 +200,8 @@ void qv_table_release(qv_table *table) {
   if (__atomic_sub_fetch(&table->refcount_, 1, __ATOMIC_ACQ_REL) != 0) return;
   for (int64_t i = 0; i < table->n_batches; i++) qv_batch_release(table->batches[i]);
   qv_schema_release(table->schema);
-  free(table);
+  if (table->block_ != NULL)
+    qv__view_block_release((qv__view_block *)table->block_); /* the struct is the block's */
+  else
+    free(table);
 }

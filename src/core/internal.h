@@ -238,6 +238,13 @@ qv_status qv__table_new_take(qv_schema *schema, qv_batch *const *batches, int64_
 qv_status qv__batch_new_take_in(struct qv__view_block *block, qv_schema *schema, int64_t length,
                                 qv_array *const *columns, const qv_metadata *metadata, qv_batch **out, qv_error *err);
 size_t qv__batch_bytes(int32_t n_columns);
+/* A table of the one batch `batch` (taken over on success, like
+ * qv__table_new_take), placed in the arena of the block holding the batch
+ * when the block has room (qv__table_bytes(1) reserved by its reader):
+ * a one-batch read allocates nothing for the table. The batch must not be
+ * shared with another thread yet (a block's arena is not thread-safe). */
+qv_status qv__table_new_take_one(qv_schema *schema, qv_batch *batch, qv_table **out, qv_error *err);
+size_t qv__table_bytes(int64_t n_batches);
 
 /* ------------------------------------------------------------------------
  * Types.

@@ -58,9 +58,11 @@ size_t qv__decoder_size(void) { return sizeof(qv_ipc_decoder); }
 
 qv_ipc_decoder *qv__decoder_init(void *mem, const qv_ipc_read_options *opts) {
   qv_ipc_decoder *d = (qv_ipc_decoder *)mem;
-  /* Everything but the failure's message buffer (most of the struct),
-   * which qv__sticky_fail fills before anything reads it. */
-  memset(d, 0, offsetof(qv_ipc_decoder, failed.message));
+  /* Everything but the core (qv__read_core_init zeroes it) and the
+   * failure's message buffer (most of the struct), which qv__sticky_fail
+   * fills before anything reads it. */
+  _Static_assert(offsetof(qv_ipc_decoder, core) == 0, "core comes first");
+  memset((uint8_t *)d + sizeof d->core, 0, offsetof(qv_ipc_decoder, failed.message) - sizeof d->core);
   qv__read_core_init(&d->core, opts, false);
   d->queue = d->q_inline;
   d->q_cap = sizeof d->q_inline / sizeof d->q_inline[0];
@@ -425,12 +427,12 @@ qv_status qv_ipc_decoder_feed_buffer(qv_ipc_decoder *d, qv_buffer *buf, qv_error
 
 qv_status qv_ipc_decoder_next(qv_ipc_decoder *d, qv_ipc_event *ev, qv_error *err) {
   if (ev == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_decoder_next: event is NULL");
-  memset(ev, 0, sizeof *ev);
-  if (d == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_decoder_next: decoder is NULL");
-  if (d->q_head < d->q_len) {
+  if (d != NULL && d->q_head < d->q_len) {
     *ev = d->queue[d->q_head++];
     return QV_OK;
   }
+  memset(ev, 0, sizeof *ev);
+  if (d == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_decoder_next: decoder is NULL");
   if (d->state == ST_FAILED) return failed_again(d, err);
   return QV_OK;
 }

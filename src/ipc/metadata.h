@@ -87,6 +87,7 @@ typedef struct qv_ipc_schema_info {
   int64_t features;          /* OR of Schema.features (FB_FEATURE_*) */
   int32_t n_dicts;
   qv_ipc_dict_field *dicts;  /* owned array of n_dicts, pre-order */
+  size_t batch_arena;        /* arena bytes of one batch's structs (ipc/read_message.c), 0: not known yet */
 } qv_ipc_schema_info;
 
 /* Decodes a verified Schema table (Message header or Footer.schema).

@@ -61,6 +61,17 @@ void qv__read_core_free(qv_read_core *c) {
   c->schema_looked_up = false;
 }
 
+/* The arena a batch's block needs: every array struct, the batch's own
+ * and that of the table of a one-batch stream (qv__table_new_take_one).
+ * Remembered with the schema (and in the schema cache). */
+static void schema_arena(qv_ipc_schema_info *info) {
+  if (info->batch_arena != 0) return;
+  const qv_schema *s = info->schema;
+  size_t n = qv__batch_bytes(s->n_fields) + qv__table_bytes(1);
+  for (int32_t i = 0; i < s->n_fields; i++) n += qv__array_tree_bytes(s->fields[i]->type);
+  info->batch_arena = n;
+}
+
 /* With c->schema decoded: the dictionary memo, then the schema is in force. */
 static qv_status schema_done(qv_read_core *c, qv_error *err) {
   qv_status st = qv__dict_memo_init_read(&c->memo, &c->schema, err);
@@ -68,10 +79,8 @@ static qv_status schema_done(qv_read_core *c, qv_error *err) {
     qv__ipc_schema_info_free(&c->schema);
     return st;
   }
-  const qv_schema *s = c->schema.schema;
-  /* The arena of a batch's block holds every array struct and the batch's own. */
-  c->batch_array_bytes = qv__batch_bytes(s->n_fields);
-  for (int32_t i = 0; i < s->n_fields; i++) c->batch_array_bytes += qv__array_tree_bytes(s->fields[i]->type);
+  schema_arena(&c->schema);
+  c->batch_array_bytes = c->schema.batch_arena;
   c->have_schema = true;
   return QV_OK;
 }
@@ -96,6 +105,7 @@ qv_status qv__read_core_set_schema_message(qv_read_core *c, const qv_ipc_message
     c->schema_looked_up = false;
   } else if (!qv__schema_cache_get(bytes, msg->meta_len, &c->schema)) {
     QV_RETURN_IF_ERROR(qv__ipc_schema_decode(&msg->header, &c->schema, err));
+    schema_arena(&c->schema);
     qv__schema_cache_put(bytes, msg->meta_len, &c->schema);
   }
   return schema_done(c, err);

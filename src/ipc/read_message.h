@@ -26,7 +26,7 @@ typedef struct qv_read_core {
   qv_codec_ctx codec;
   bool is_file;               /* files: no dictionary replacement */
   int64_t decompressed;       /* bytes decompressed so far (max_total_decompressed_size) */
-  size_t batch_array_bytes;   /* the batch struct and its arrays' structs (qv__batch_bytes + qv__array_tree_bytes) */
+  size_t batch_array_bytes;   /* arena of a batch's block: its arrays, itself, a one-batch table */
 } qv_read_core;
 
 /* Copies opts (NULL = defaults) and fills in the defaults. */
