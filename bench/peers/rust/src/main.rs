@@ -14,7 +14,9 @@
 //! skipped, arrow-rs's fastest path (keys P2-nv, P3-nv, set beside quiver
 //! with skip_validation; quiver's default validates structure, not UTF-8).
 //! Figures are medians of QV_BENCH_RUNS (default 7) samples; calls under
-//! 20 ms are repeated inside a sample. Nothing here asserts a duration.
+//! 20 ms are repeated inside a sample; QV_BENCH_ONLY=P2-nv,... measures
+//! only the figures named (e.g. to count one figure's instructions with
+//! callgrind). Nothing here asserts a duration.
 
 use std::collections::HashMap;
 use std::hint::black_box;
