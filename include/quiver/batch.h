@@ -27,6 +27,7 @@ typedef struct qv_batch {
   qv_array **columns;    /* owned references */
   qv_metadata *metadata; /* batch-level custom metadata (IPC message metadata), NULL if none */
   int64_t refcount_;     /* private */
+  void *block_;          /* private: the shared block holding this struct (IPC reads), else NULL */
 } qv_batch;
 
 /* Retains schema and columns. Every column's type must equal its field's
@@ -48,6 +49,7 @@ typedef struct qv_table {
   qv_batch **batches;  /* owned references; each batch's schema equals `schema` */
   int64_t n_rows;      /* sum of batch lengths */
   int64_t refcount_;   /* private */
+  void *block_;        /* private: the shared block holding this struct (IPC reads), else NULL */
 } qv_table;
 
 /* Retains schema and batches; every batch schema must equal `schema`

@@ -8,9 +8,14 @@
  * or batch.
  */
 #include "core/internal.h"
+#include "core/view_block.h"
 
-static qv_status batch_new(qv_schema *schema, int64_t length, qv_array *const *columns, const qv_metadata *metadata,
-                           bool take, qv_batch **out, qv_error *err) {
+size_t qv__batch_bytes(int32_t n_columns) {
+  return (sizeof(qv_batch) + (size_t)n_columns * sizeof(qv_array *) + 7) & ~(size_t)7;
+}
+
+static qv_status batch_new(qv__view_block *block, qv_schema *schema, int64_t length, qv_array *const *columns,
+                           const qv_metadata *metadata, bool take, qv_batch **out, qv_error *err) {
   if (out == NULL || schema == NULL)
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_batch_new: %s is NULL", schema ? "out" : "schema");
   *out = NULL;
@@ -40,9 +45,14 @@ static qv_status batch_new(qv_schema *schema, int64_t length, qv_array *const *c
                           (long long)columns[i]->length, (long long)length);
   }
   qv_status st = QV_OK;
-  /* One allocation: the column pointers follow the struct. */
-  qv_batch *b = (qv_batch *)qv__calloc(1, sizeof *b + (size_t)n * sizeof(qv_array *));
-  QV_CHECK_ALLOC(b, err);
+  /* One allocation (or arena piece): the column pointers follow the struct. */
+  qv_batch *b = (qv_batch *)qv__view_block_alloc(block, qv__batch_bytes(n));
+  if (b != NULL) {
+    b->block_ = block;
+  } else {
+    b = (qv_batch *)qv__calloc(1, sizeof *b + (size_t)n * sizeof(qv_array *));
+    QV_CHECK_ALLOC(b, err);
+  }
   b->refcount_ = 1;
   b->columns = (qv_array **)(void *)(b + 1);
   if (metadata != NULL && metadata->n > 0) QV_GOTO_IF_ERROR(st, qv_metadata_copy(metadata, &b->metadata, err), fail);
@@ -59,12 +69,17 @@ fail:
 
 qv_status qv_batch_new(qv_schema *schema, int64_t length, qv_array *const *columns, const qv_metadata *metadata,
                        qv_batch **out, qv_error *err) {
-  return batch_new(schema, length, columns, metadata, false, out, err);
+  return batch_new(NULL, schema, length, columns, metadata, false, out, err);
 }
 
 qv_status qv__batch_new_take(qv_schema *schema, int64_t length, qv_array *const *columns,
                              const qv_metadata *metadata, qv_batch **out, qv_error *err) {
-  return batch_new(schema, length, columns, metadata, true, out, err);
+  return batch_new(NULL, schema, length, columns, metadata, true, out, err);
+}
+
+qv_status qv__batch_new_take_in(qv__view_block *block, qv_schema *schema, int64_t length, qv_array *const *columns,
+                                const qv_metadata *metadata, qv_batch **out, qv_error *err) {
+  return batch_new(block, schema, length, columns, metadata, true, out, err);
 }
 
 qv_batch *qv_batch_retain(qv_batch *batch) {
@@ -78,7 +93,10 @@ void qv_batch_release(qv_batch *batch) {
   for (int32_t i = 0; i < batch->n_columns; i++) qv_array_release(batch->columns[i]);
   qv_schema_release(batch->schema);
   qv_metadata_free(batch->metadata);
-  free(batch);
+  if (batch->block_ != NULL)
+    qv__view_block_release((qv__view_block *)batch->block_); /* the struct is the block's */
+  else
+    free(batch);
 }
 
 qv_status qv_batch_slice(qv_batch *batch, int64_t offset, int64_t length, qv_batch **out, qv_error *err) {
@@ -113,8 +131,12 @@ qv_array *qv_batch_column_by_name(const qv_batch *batch, const char *name) {
   return i < 0 ? NULL : batch->columns[i];
 }
 
-static qv_status table_new(qv_schema *schema, qv_batch *const *batches, int64_t n_batches, bool take,
-                           qv_table **out, qv_error *err) {
+size_t qv__table_bytes(int64_t n_batches) {
+  return (sizeof(qv_table) + (size_t)n_batches * sizeof(qv_batch *) + 7) & ~(size_t)7;
+}
+
+static qv_status table_new(qv__view_block *block, qv_schema *schema, qv_batch *const *batches, int64_t n_batches,
+                           bool take, qv_table **out, qv_error *err) {
   if (out == NULL || schema == NULL)
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_table_new: %s is NULL", schema ? "out" : "schema");
   *out = NULL;
@@ -135,9 +157,15 @@ static qv_status table_new(qv_schema *schema, qv_batch *const *batches, int64_t 
   /* One allocation: the batch pointers follow the struct. */
   if ((uint64_t)n_batches > (SIZE_MAX - sizeof(qv_table)) / sizeof(qv_batch *))
     return qv_error_set(err, QV_ERR_OVERFLOW, "table: %lld batches", (long long)n_batches);
-  qv_table *t = (qv_table *)qv__calloc(1, sizeof *t + (size_t)n_batches * sizeof(qv_batch *));
-  if (t == NULL)
-    return qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory allocating a table of %lld batches", (long long)n_batches);
+  qv_table *t = (qv_table *)qv__view_block_alloc(block, qv__table_bytes(n_batches));
+  if (t != NULL) {
+    t->block_ = block;
+  } else {
+    t = (qv_table *)qv__calloc(1, sizeof *t + (size_t)n_batches * sizeof(qv_batch *));
+    if (t == NULL)
+      return qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory allocating a table of %lld batches",
+                          (long long)n_batches);
+  }
   t->batches = (qv_batch **)(void *)(t + 1);
   t->refcount_ = 1;
   t->schema = qv_schema_retain(schema);
@@ -150,12 +178,16 @@ static qv_status table_new(qv_schema *schema, qv_batch *const *batches, int64_t 
 
 qv_status qv_table_new(qv_schema *schema, qv_batch *const *batches, int64_t n_batches, qv_table **out,
                        qv_error *err) {
-  return table_new(schema, batches, n_batches, false, out, err);
+  return table_new(NULL, schema, batches, n_batches, false, out, err);
 }
 
 qv_status qv__table_new_take(qv_schema *schema, qv_batch *const *batches, int64_t n_batches, qv_table **out,
                              qv_error *err) {
-  return table_new(schema, batches, n_batches, true, out, err);
+  return table_new(NULL, schema, batches, n_batches, true, out, err);
+}
+
+qv_status qv__table_new_take_one(qv_schema *schema, qv_batch *batch, qv_table **out, qv_error *err) {
+  return table_new(batch ? (qv__view_block *)batch->block_ : NULL, schema, &batch, 1, true, out, err);
 }
 
 qv_table *qv_table_retain(qv_table *table) {
@@ -168,5 +200,8 @@ void qv_table_release(qv_table *table) {
   if (__atomic_sub_fetch(&table->refcount_, 1, __ATOMIC_ACQ_REL) != 0) return;
   for (int64_t i = 0; i < table->n_batches; i++) qv_batch_release(table->batches[i]);
   qv_schema_release(table->schema);
-  free(table);
+  if (table->block_ != NULL)
+    qv__view_block_release((qv__view_block *)table->block_); /* the struct is the block's */
+  else
+    free(table);
 }

@@ -21,6 +21,8 @@
  * acq_rel so the thread that frees sees every other thread's writes.
  * The qv_buffer struct itself comes from malloc; only data uses the allocator.
  */
+#include <assert.h>
+
 #include "core/internal.h"
 #include "core/view_block.h"
 
@@ -136,6 +138,34 @@ qv_status qv_buffer_view(qv_buffer *parent, int64_t offset, int64_t size, qv_buf
   b->parent_ = qv_buffer_retain(root);
   *out = b;
   return QV_OK;
+}
+
+qv_status qv__buffer_view_borrow(qv_buffer *out, qv_buffer *parent, int64_t offset, int64_t size, qv_error *err) {
+  int64_t end;
+  if (offset < 0 || size < 0 || qv__add_overflow_i64(offset, size, &end) || end > parent->size)
+    return qv_error_set(err, QV_ERR_OUT_OF_RANGE,
+                        "buffer view [%lld, %lld + %lld) is outside the %lld-byte parent buffer",
+                        (long long)offset, (long long)offset, (long long)size, (long long)parent->size);
+  qv_buffer *root = parent;
+  int64_t root_offset = offset;
+  if (parent->kind_ == QV__BUFFER_VIEW || parent->kind_ == QV__BUFFER_BLOCK_VIEW) {
+    root = parent->parent_;
+    if (root->data != NULL) root_offset += (int64_t)(parent->data - root->data);
+  }
+  memset(out, 0, sizeof *out);
+  out->data = root->data ? root->data + root_offset : NULL;
+  out->size = size;
+  out->capacity = size;
+  out->refcount_ = 1; /* the borrower's; never released to 0 (it would release the unretained root) */
+  out->kind_ = QV__BUFFER_VIEW;
+  out->parent_ = root; /* NOT retained: see internal.h */
+  return QV_OK;
+}
+
+void qv__buffer_borrow_end(qv_buffer *view) {
+  if (view == NULL) return;
+  assert(view->kind_ == QV__BUFFER_VIEW && __atomic_load_n(&view->refcount_, __ATOMIC_RELAXED) == 1);
+  (void)view;
 }
 
 qv_status qv_buffer_reserve(qv_buffer *buf, int64_t min_capacity, qv_error *err) {

@@ -190,6 +190,18 @@ enum {
  * memory: retain/release are no-ops on it. */
 void qv__buffer_init_static(qv_buffer *buf, const void *data, int64_t size);
 
+/* Initialises a caller-provided view of parent[offset, offset + size) that
+ * holds NO reference to anything: for a message body that lives only
+ * during one call of a reader (a heap view would cost an allocation per
+ * message). What keeps the bytes beyond the call takes its own reference
+ * to the parent's root (qv_buffer_view and view blocks do, as for any
+ * view); the borrowed struct itself may be retained only while the call
+ * runs, and qv__buffer_borrow_end checks every such reference was given
+ * back. QV_ERR_OUT_OF_RANGE if the window is outside parent. */
+qv_status qv__buffer_view_borrow(qv_buffer *out, qv_buffer *parent, int64_t offset, int64_t size, qv_error *err);
+/* Ends a borrowed view (accepts NULL): asserts no reference is left. */
+void qv__buffer_borrow_end(qv_buffer *view);
+
 /* ------------------------------------------------------------------------
  * Arrays, batches and tables.
  * ------------------------------------------------------------------------ */
@@ -219,6 +231,20 @@ qv_status qv__batch_new_take(qv_schema *schema, int64_t length, qv_array *const 
                              const qv_metadata *metadata, qv_batch **out, qv_error *err);
 qv_status qv__table_new_take(qv_schema *schema, qv_batch *const *batches, int64_t n_batches, qv_table **out,
                              qv_error *err);
+/* qv__batch_new_take with the struct placed in block's arena when it has
+ * room (else allocated alone; block may be NULL), as qv__array_new_take_in
+ * does for arrays: a reader's batch and its arrays are one allocation.
+ * qv__batch_bytes is what the arena needs for it. */
+qv_status qv__batch_new_take_in(struct qv__view_block *block, qv_schema *schema, int64_t length,
+                                qv_array *const *columns, const qv_metadata *metadata, qv_batch **out, qv_error *err);
+size_t qv__batch_bytes(int32_t n_columns);
+/* A table of the one batch `batch` (taken over on success, like
+ * qv__table_new_take), placed in the arena of the block holding the batch
+ * when the block has room (qv__table_bytes(1) reserved by its reader):
+ * a one-batch read allocates nothing for the table. The batch must not be
+ * shared with another thread yet (a block's arena is not thread-safe). */
+qv_status qv__table_new_take_one(qv_schema *schema, qv_batch *batch, qv_table **out, qv_error *err);
+size_t qv__table_bytes(int64_t n_batches);
 
 /* ------------------------------------------------------------------------
  * Types.

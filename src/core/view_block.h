@@ -4,8 +4,9 @@
  * A qv__view_block is one allocation holding up to `cap` qv_buffer views
  * over one parent, for readers that cut many views from one body (IPC),
  * and an arena of `arena` bytes for other structs of the same batch (the
- * arrays' own structs, core/array.c). Each view taken from it is an
- * ordinary qv_buffer: retained, released, sliced and viewed on its own.
+ * arrays' own structs, core/array.c, and the batch's, core/batch.c). Each
+ * view taken from it is an ordinary qv_buffer: retained, released, sliced
+ * and viewed on its own.
  * The block, and its reference to the parent's root, lives until its
  * creator has called qv__view_block_release and every view and arena piece
  * taken from it has been released. When the block is full, take falls back

@@ -23,7 +23,6 @@
 #include "core/internal.h"
 #include "ipc/flatbuf/fb_endian.h"
 #include "ipc/read_message.h"
-#include "ipc/schema_cache.h"
 
 enum { ST_PREFIX = 0, ST_META, ST_BODY, ST_EOS, ST_FAILED };
 
@@ -59,9 +58,11 @@ size_t qv__decoder_size(void) { return sizeof(qv_ipc_decoder); }
 
 qv_ipc_decoder *qv__decoder_init(void *mem, const qv_ipc_read_options *opts) {
   qv_ipc_decoder *d = (qv_ipc_decoder *)mem;
-  /* Everything but the failure's message buffer (most of the struct),
-   * which qv__sticky_fail fills before anything reads it. */
-  memset(d, 0, offsetof(qv_ipc_decoder, failed.message));
+  /* Everything but the core (qv__read_core_init zeroes it) and the
+   * failure's message buffer (most of the struct), which qv__sticky_fail
+   * fills before anything reads it. */
+  _Static_assert(offsetof(qv_ipc_decoder, core) == 0, "core comes first");
+  memset((uint8_t *)d + sizeof d->core, 0, offsetof(qv_ipc_decoder, failed.message) - sizeof d->core);
   qv__read_core_init(&d->core, opts, false);
   d->queue = d->q_inline;
   d->q_cap = sizeof d->q_inline / sizeof d->q_inline[0];
@@ -191,9 +192,9 @@ static qv_status grow_meta(qv_ipc_decoder *d, size_t need, qv_error *err) {
  * message, when it is a Schema message seen before (ipc/schema_cache.h),
  * is not verified again. Later messages are never looked up: a stream has
  * one Schema, and they should not pay for the lookup. */
-static qv_status decode_message(const qv_ipc_decoder *d, const uint8_t *meta, size_t len, qv_ipc_message *msg,
+static qv_status decode_message(qv_ipc_decoder *d, const uint8_t *meta, size_t len, qv_ipc_message *msg,
                                 qv_error *err) {
-  if (!d->core.have_schema && d->n_messages == 0 && qv__schema_cache_known(meta, len))
+  if (!d->core.have_schema && d->n_messages == 0 && qv__read_core_schema_lookup(&d->core, meta, len))
     return qv__ipc_message_decode_known(meta, len, msg, err);
   return qv__ipc_message_decode(meta, len, msg, err);
 }
@@ -368,14 +369,18 @@ static qv_status step_in_place(qv_ipc_decoder *d, qv_buffer *buf, int64_t *pos, 
   }
   int64_t head = (int64_t)plen + mlen;
   if (msg.body_length > avail - head) return QV_OK; /* body incomplete */
+  /* The body: a view of buf borrowed for this call (no allocation); the
+   * arrays built from it hold references to buf itself. */
+  qv_buffer body_view;
   qv_buffer *body = NULL;
   if (msg.body_length > 0) {
-    st = qv_buffer_view(buf, *pos + head, msg.body_length, &body, err);
+    st = qv__buffer_view_borrow(&body_view, buf, *pos + head, msg.body_length, err);
     if (st != QV_OK) return fail(d, st, err);
+    body = &body_view;
   }
   d->msg_start = d->position;
   st = dispatch(d, &msg, body, err);
-  qv_buffer_release(body);
+  qv__buffer_borrow_end(body);
   if (st != QV_OK) return fail(d, st, err);
   d->position += head + msg.body_length;
   *pos += head + msg.body_length;
@@ -422,12 +427,12 @@ qv_status qv_ipc_decoder_feed_buffer(qv_ipc_decoder *d, qv_buffer *buf, qv_error
 
 qv_status qv_ipc_decoder_next(qv_ipc_decoder *d, qv_ipc_event *ev, qv_error *err) {
   if (ev == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_decoder_next: event is NULL");
-  memset(ev, 0, sizeof *ev);
-  if (d == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_decoder_next: decoder is NULL");
-  if (d->q_head < d->q_len) {
+  if (d != NULL && d->q_head < d->q_len) {
     *ev = d->queue[d->q_head++];
     return QV_OK;
   }
+  memset(ev, 0, sizeof *ev);
+  if (d == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_decoder_next: decoder is NULL");
   if (d->state == ST_FAILED) return failed_again(d, err);
   return QV_OK;
 }

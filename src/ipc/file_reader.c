@@ -49,9 +49,12 @@ void qv_ipc_file_reader_free(qv_ipc_file_reader *r) {
   qv__free(r);
 }
 
-/* Frames and decodes the message of a footer Block. *body may be NULL. */
+/* Frames and decodes the message of a footer Block. *body is NULL (no
+ * body) or body_mem, a view of the file borrowed for the caller's call
+ * (end it with qv__buffer_borrow_end). */
 static qv_status read_block(qv_ipc_file_reader *r, const char *kind, uint32_t index, qv_ipc_block b,
-                            uint8_t expect, qv_ipc_message *msg, qv_buffer **body, qv_error *err) {
+                            uint8_t expect, qv_ipc_message *msg, qv_buffer *body_mem, qv_buffer **body,
+                            qv_error *err) {
   *body = NULL;
   int64_t end;
   if (b.offset < 8 || b.metadata_length < 8 || b.body_length < 0 ||
@@ -95,8 +98,10 @@ static qv_status read_block(qv_ipc_file_reader *r, const char *kind, uint32_t in
   if (st == QV_OK && msg->body_length != b.body_length)
     st = qv_error_set(err, QV_ERR_INVALID_DATA, "message bodyLength %lld differs from the block's bodyLength %lld",
                       (long long)msg->body_length, (long long)b.body_length);
-  if (st == QV_OK && b.body_length > 0)
-    st = qv_buffer_view(r->buf, b.offset + b.metadata_length, b.body_length, body, err);
+  if (st == QV_OK && b.body_length > 0) {
+    st = qv__buffer_view_borrow(body_mem, r->buf, b.offset + b.metadata_length, b.body_length, err);
+    if (st == QV_OK) *body = body_mem;
+  }
   if (st != QV_OK) qv_error_prefix(err, "footer %s block %u: ", kind, index);
   return st;
 }
@@ -131,13 +136,13 @@ static qv_status open_file(qv_ipc_file_reader *r, qv_error *err) {
   QV_RETURN_IF_ERROR(qv__read_core_set_schema(&r->core, &r->footer.schema, err));
   for (uint32_t i = 0; i < r->footer.n_dictionaries; i++) {
     qv_ipc_message msg;
-    qv_buffer *body = NULL;
+    qv_buffer body_mem, *body = NULL;
     QV_RETURN_IF_ERROR(read_block(r, "dictionary", i, qv_ipc_footer_dictionary(&r->footer, i),
-                                  FB_HEADER_DICTIONARY_BATCH, &msg, &body, err));
+                                  FB_HEADER_DICTIONARY_BATCH, &msg, &body_mem, &body, err));
     int64_t id;
     bool delta;
     st = qv__read_core_dictionary(&r->core, &msg, body, &id, &delta, err);
-    qv_buffer_release(body);
+    qv__buffer_borrow_end(body);
     if (st != QV_OK) {
       qv_error_prefix(err, "footer dictionary block %u: ", i);
       return st;
@@ -206,11 +211,11 @@ qv_status qv_ipc_file_reader_read_batch(qv_ipc_file_reader *r, int64_t i, qv_bat
     return qv_error_set(err, QV_ERR_OUT_OF_RANGE, "batch %lld requested, the file has %u", (long long)i,
                         r->footer.n_record_batches);
   qv_ipc_message msg;
-  qv_buffer *body = NULL;
+  qv_buffer body_mem, *body = NULL;
   QV_RETURN_IF_ERROR(read_block(r, "record batch", (uint32_t)i, qv_ipc_footer_record_batch(&r->footer, (uint32_t)i),
-                                FB_HEADER_RECORD_BATCH, &msg, &body, err));
+                                FB_HEADER_RECORD_BATCH, &msg, &body_mem, &body, err));
   qv_status st = qv__read_core_batch(&r->core, &msg, body, out, err);
-  qv_buffer_release(body);
+  qv__buffer_borrow_end(body);
   if (st != QV_OK) qv_error_prefix(err, "record batch %lld: ", (long long)i);
   return st;
 }

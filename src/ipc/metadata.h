@@ -62,7 +62,7 @@ typedef struct qv_ipc_message {
 qv_status qv__ipc_message_decode(const uint8_t *meta, size_t len, qv_ipc_message *out, qv_error *err);
 
 /* The same without running the verifier, for bytes that are byte for byte
- * a Message verified before (qv__schema_cache_known says so): the
+ * a Message verified before (the schema cache says so): the
  * verifier's verdict depends on the bytes alone. */
 qv_status qv__ipc_message_decode_known(const uint8_t *meta, size_t len, qv_ipc_message *out, qv_error *err);
 
@@ -87,6 +87,7 @@ typedef struct qv_ipc_schema_info {
   int64_t features;          /* OR of Schema.features (FB_FEATURE_*) */
   int32_t n_dicts;
   qv_ipc_dict_field *dicts;  /* owned array of n_dicts, pre-order */
+  size_t batch_arena;        /* arena bytes of one batch's structs (ipc/read_message.c), 0: not known yet */
 } qv_ipc_schema_info;
 
 /* Decodes a verified Schema table (Message header or Footer.schema).

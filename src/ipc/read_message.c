@@ -58,6 +58,18 @@ void qv__read_core_free(qv_read_core *c) {
   qv__ipc_schema_info_free(&c->schema);
   qv__codec_ctx_free(&c->codec);
   c->have_schema = false;
+  c->schema_looked_up = false;
+}
+
+/* The arena a batch's block needs: every array struct, the batch's own
+ * and that of the table of a one-batch stream (qv__table_new_take_one).
+ * Remembered with the schema (and in the schema cache). */
+static void schema_arena(qv_ipc_schema_info *info) {
+  if (info->batch_arena != 0) return;
+  const qv_schema *s = info->schema;
+  size_t n = qv__batch_bytes(s->n_fields) + qv__table_bytes(1);
+  for (int32_t i = 0; i < s->n_fields; i++) n += qv__array_tree_bytes(s->fields[i]->type);
+  info->batch_arena = n;
 }
 
 /* With c->schema decoded: the dictionary memo, then the schema is in force. */
@@ -67,9 +79,8 @@ static qv_status schema_done(qv_read_core *c, qv_error *err) {
     qv__ipc_schema_info_free(&c->schema);
     return st;
   }
-  const qv_schema *s = c->schema.schema;
-  c->batch_array_bytes = 0;
-  for (int32_t i = 0; i < s->n_fields; i++) c->batch_array_bytes += qv__array_tree_bytes(s->fields[i]->type);
+  schema_arena(&c->schema);
+  c->batch_array_bytes = c->schema.batch_arena;
   c->have_schema = true;
   return QV_OK;
 }
@@ -80,11 +91,21 @@ qv_status qv__read_core_set_schema(qv_read_core *c, const qv_fb_table *schema, q
   return schema_done(c, err);
 }
 
+bool qv__read_core_schema_lookup(qv_read_core *c, const uint8_t *meta, size_t len) {
+  if (c->have_schema) return false;
+  if (c->schema_looked_up) return true; /* the same message, decoded again after more bytes came */
+  c->schema_looked_up = qv__schema_cache_get(meta, len, &c->schema);
+  return c->schema_looked_up;
+}
+
 qv_status qv__read_core_set_schema_message(qv_read_core *c, const qv_ipc_message *msg, qv_error *err) {
   if (c->have_schema) return qv_error_set(err, QV_ERR_INVALID_DATA, "a second Schema message");
   const uint8_t *bytes = msg->message.buf;
-  if (!qv__schema_cache_get(bytes, msg->meta_len, &c->schema)) {
+  if (c->schema_looked_up) {
+    c->schema_looked_up = false;
+  } else if (!qv__schema_cache_get(bytes, msg->meta_len, &c->schema)) {
     QV_RETURN_IF_ERROR(qv__ipc_schema_decode(&msg->header, &c->schema, err));
+    schema_arena(&c->schema);
     qv__schema_cache_put(bytes, msg->meta_len, &c->schema);
   }
   return schema_done(c, err);
@@ -178,7 +199,7 @@ qv_status qv__read_core_batch(qv_read_core *c, const qv_ipc_message *msg, qv_buf
   for (int32_t i = 0; i < n; i++)
     QV_GOTO_IF_ERROR(st, validate_array(c, cols[i], schema->fields[i]->name, err), done);
   QV_GOTO_IF_ERROR(st, qv__ipc_metadata_decode(&msg->message, FB_MESSAGE_CUSTOM_METADATA, &md, err), done);
-  QV_GOTO_IF_ERROR(st, qv__batch_new_take(schema, h.length, cols, md, out, err), done);
+  QV_GOTO_IF_ERROR(st, qv__batch_new_take_in(l.arena, schema, h.length, cols, md, out, err), done);
   loaded = 0; /* the batch took the columns' references */
 done:
   if (!charged) charge_budget(c, budget, l.budget, st, err);

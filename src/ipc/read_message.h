@@ -20,12 +20,13 @@
 typedef struct qv_read_core {
   qv_ipc_read_options opts;   /* with defaults filled in */
   bool have_schema;
+  bool schema_looked_up;      /* schema holds a cached decoding of the Schema message about to be dispatched */
   qv_ipc_schema_info schema;
   qv_dict_memo memo;
   qv_codec_ctx codec;
   bool is_file;               /* files: no dictionary replacement */
   int64_t decompressed;       /* bytes decompressed so far (max_total_decompressed_size) */
-  size_t batch_array_bytes;   /* the arrays' structs of one batch (qv__array_tree_bytes summed) */
+  size_t batch_array_bytes;   /* arena of a batch's block: its arrays, itself, a one-batch table */
 } qv_read_core;
 
 /* Copies opts (NULL = defaults) and fills in the defaults. */
@@ -36,6 +37,12 @@ void qv__read_core_free(qv_read_core *c);
 
 /* Decodes a Schema table (from a Schema message or a Footer). */
 qv_status qv__read_core_set_schema(qv_read_core *c, const qv_fb_table *schema, qv_error *err);
+
+/* Looks the first message's metadata up in the schema cache
+ * (ipc/schema_cache.h) before it is verified: true when it is a Schema
+ * message seen before, whose decoding is then held for
+ * qv__read_core_set_schema_message (one lookup per stream, not two). */
+bool qv__read_core_schema_lookup(qv_read_core *c, const uint8_t *meta, size_t len);
 
 /* The same for a Schema message, through the schema cache (ipc/schema_cache.h):
  * a message seen before is not decoded again, a new one is remembered. */

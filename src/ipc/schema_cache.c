@@ -12,6 +12,7 @@ typedef struct entry {
   qv_schema *schema; /* one reference */
   bool big_endian;
   int64_t features;
+  size_t batch_arena;
 } entry;
 
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -50,6 +51,7 @@ bool qv__schema_cache_get(const uint8_t *meta, size_t len, qv_ipc_schema_info *o
     out->schema = qv_schema_retain(e->schema);
     out->big_endian = e->big_endian;
     out->features = e->features;
+    out->batch_arena = e->batch_arena;
   }
   pthread_mutex_unlock(&g_lock);
   return e != NULL;
@@ -74,6 +76,7 @@ void qv__schema_cache_put(const uint8_t *meta, size_t len, const qv_ipc_schema_i
   e->schema = qv_schema_retain(info->schema);
   e->big_endian = info->big_endian;
   e->features = info->features;
+  e->batch_arena = info->batch_arena;
   pthread_mutex_unlock(&g_lock);
   entry_clear(&old); /* outside the lock: releasing may free a large schema */
 }

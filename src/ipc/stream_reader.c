@@ -255,7 +255,7 @@ qv_status qv_ipc_stream_reader_read_all(qv_ipc_stream_reader *r, qv_table **out,
     QV_GOTO_IF_ERROR(st, qv_batch_list_push(&list, b, err), done);
   }
   if (first != NULL) {
-    st = qv__table_new_take(qv_ipc_stream_reader_schema(r), &first, 1, out, err);
+    st = qv__table_new_take_one(qv_ipc_stream_reader_schema(r), first, out, err);
     if (st == QV_OK) first = NULL; /* taken */
   } else {
     st = qv__table_new_take(qv_ipc_stream_reader_schema(r), list.items, list.n, out, err);

@@ -230,7 +230,9 @@ static void test_ipc_read_stream_schema_cached(void **state) {
   long m = oom_sweep("push decoder, schema cached", run_decoder, check_table, NULL);
   g_oom_keep_schema_cache = false;
   assert_int_equal(qv__schema_cache_size(), 1);
-  assert_true(n > 5 && m > 5);
+  /* The one-call read of two batches allocates only a block per batch
+   * (views, arrays and batch) and the table's list of batches. */
+  assert_true(n >= 3 && m > 5);
   qv__schema_cache_clear();
   g.table = saved;
   qv_table_release(t);

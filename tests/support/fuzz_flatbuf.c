@@ -14,12 +14,15 @@
  *      equal (schema with metadata, dictionary ids, nodes, buffers,
  *      variadic counts, codec, blocks).
  * A failed decode must fill the qv_error with its status and a message.
+ * Whatever the fast path for plain RecordBatch messages accepts, the
+ * generic verifier must accept too.
  */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ipc/flatbuf/fb_verify.h"
+#include "ipc/flatbuf/fb_verify_batch.h"
 #include "ipc/metadata.h"
 #include "quiver/schema.h"
 #include "quiver/type.h"
@@ -339,6 +342,13 @@ static int fuzz_message(const uint8_t *data, size_t size) {
   uint64_t budget = QV_FB_DEFAULT_MAX_TABLES;
   qv_error_clear(&err);
   qv_status vst = qv__fb_verify_message(data, size, &root, &err);
+  /* The fast path for plain RecordBatch messages accepts only what the
+   * generic verifier accepts (ipc/flatbuf/fb_verify_batch.c). */
+  if (qv__fb_batch_message_plain(data, size)) {
+    const qv_fb_verify_opts opts = {64 + 4, 0, false};
+    if (qv__fb_verify(data, size, &qv__fb_desc_message, &opts, NULL, NULL) != QV_OK)
+      return FAIL("the batch fast path accepted what the generic verifier rejects");
+  }
   if (vst != QV_OK) {
     if (check_error(vst, &err, "qv__fb_verify_message")) return 1;
   } else {

@@ -16,7 +16,9 @@
 //! skipped, arrow-rs's fastest path (keys P2-nv, P3-nv, set beside quiver
 //! with skip_validation; quiver's default validates structure, not UTF-8).
 //! Figures are medians of QV_BENCH_RUNS (default 7) samples; calls under
-//! 20 ms are repeated inside a sample. Nothing here asserts a duration.
+//! 20 ms are repeated inside a sample; QV_BENCH_ONLY=P2-nv,... measures
+//! only the figures named (e.g. to count one figure's instructions with
+//! callgrind). Nothing here asserts a duration.
 
 use std::collections::HashMap;
 use std::hint::black_box;
@@ -72,6 +74,16 @@ fn bench_time<F: FnMut()>(mut f: F) -> f64 {
         samples[n / 2]
     } else {
         0.5 * (samples[n / 2 - 1] + samples[n / 2])
+    }
+}
+
+/// Whether figure `key` is to be measured: QV_BENCH_ONLY (keys separated
+/// by commas, e.g. "P2-nv") picks some, to time or count the instructions
+/// of one figure alone (callgrind); unset, every figure runs.
+fn wanted(key: &str) -> bool {
+    match std::env::var("QV_BENCH_ONLY") {
+        Ok(list) => list.split(',').any(|k| k.trim() == key),
+        Err(_) => true,
     }
 }
 
@@ -211,15 +223,17 @@ fn main() {
     let seed = seed_table(SEED_ROWS);
 
     // P1: write into a reused Vec.
-    let mut out = Some(Vec::with_capacity(32 << 20));
-    let t = bench_time(|| {
-        let mut v = out.take().unwrap();
-        v.clear();
-        v = write_stream(&seed, &plain, v);
-        black_box(&v);
-        out = Some(v);
-    });
-    line("P1", "ms", "arrow-rs", t * 1e3, "P1 write seed stream to memory");
+    if wanted("P1") {
+        let mut out = Some(Vec::with_capacity(32 << 20));
+        let t = bench_time(|| {
+            let mut v = out.take().unwrap();
+            v.clear();
+            v = write_stream(&seed, &plain, v);
+            black_box(&v);
+            out = Some(v);
+        });
+        line("P1", "ms", "arrow-rs", t * 1e3, "P1 write seed stream to memory");
+    }
 
     // P2: zero-copy read, 1M and 100k rows.
     let small = seed_table(SEED_ROWS / 10);
@@ -229,9 +243,11 @@ fn main() {
     ] {
         let buf = Buffer::from_vec(write_stream(batch, &plain, Vec::new()));
         let rows = batch.num_rows();
-        let t = bench_time(|| assert_eq!(read_stream(&buf, false), rows));
-        line(key, "us", "arrow-rs", t * 1e6, label);
-        if key == "P2" {
+        if wanted(key) {
+            let t = bench_time(|| assert_eq!(read_stream(&buf, false), rows));
+            line(key, "us", "arrow-rs", t * 1e6, label);
+        }
+        if key == "P2" && wanted("P2-nv") {
             let t = bench_time(|| assert_eq!(read_stream(&buf, true), rows));
             line("P2-nv", "us", "arrow-rs", t * 1e6, "P2 same, validation skipped (both sides)");
         }
@@ -241,10 +257,14 @@ fn main() {
     let wide = wide_batch();
     let buf = Buffer::from_vec(write_stream(&wide, &plain, Vec::new()));
     let label = "P3 read 1,280 float64 cols x 1,024 rows stream";
-    let t = bench_time(|| assert_eq!(read_stream(&buf, false), WIDE_ROWS));
-    line("P3", "us/col", "arrow-rs", t * 1e6 / WIDE_COLS as f64, label);
-    let t = bench_time(|| assert_eq!(read_stream(&buf, true), WIDE_ROWS));
-    line("P3-nv", "us/col", "arrow-rs", t * 1e6 / WIDE_COLS as f64, "P3 same, validation skipped (both sides)");
+    if wanted("P3") {
+        let t = bench_time(|| assert_eq!(read_stream(&buf, false), WIDE_ROWS));
+        line("P3", "us/col", "arrow-rs", t * 1e6 / WIDE_COLS as f64, label);
+    }
+    if wanted("P3-nv") {
+        let t = bench_time(|| assert_eq!(read_stream(&buf, true), WIDE_ROWS));
+        line("P3-nv", "us/col", "arrow-rs", t * 1e6 / WIDE_COLS as f64, "P3 same, validation skipped (both sides)");
+    }
 
     // P6: compressed write (reused Vec) and read.
     for (codec, name, key) in [
@@ -254,18 +274,22 @@ fn main() {
         let opts = IpcWriteOptions::default()
             .try_with_compression(Some(codec))
             .unwrap();
-        let mut out = Some(Vec::with_capacity(32 << 20));
-        let t = bench_time(|| {
-            let mut v = out.take().unwrap();
-            v.clear();
-            v = write_stream(&seed, &opts, v);
-            black_box(&v);
-            out = Some(v);
-        });
-        line(&format!("{key}-w"), "ms", "arrow-rs", t * 1e3, &format!("P6 write seed stream, {name}"));
+        if wanted(&format!("{key}-w")) {
+            let mut out = Some(Vec::with_capacity(32 << 20));
+            let t = bench_time(|| {
+                let mut v = out.take().unwrap();
+                v.clear();
+                v = write_stream(&seed, &opts, v);
+                black_box(&v);
+                out = Some(v);
+            });
+            line(&format!("{key}-w"), "ms", "arrow-rs", t * 1e3, &format!("P6 write seed stream, {name}"));
+        }
         let buf = Buffer::from_vec(write_stream(&seed, &opts, Vec::new()));
-        let t = bench_time(|| assert_eq!(read_stream(&buf, false), SEED_ROWS));
-        line(&format!("{key}-r"), "ms", "arrow-rs", t * 1e3, &format!("P6 read seed stream, {name}"));
+        if wanted(&format!("{key}-r")) {
+            let t = bench_time(|| assert_eq!(read_stream(&buf, false), SEED_ROWS));
+            line(&format!("{key}-r"), "ms", "arrow-rs", t * 1e3, &format!("P6 read seed stream, {name}"));
+        }
         line(&format!("{key}-size"), "MB", "arrow-rs", buf.len() as f64 / 1e6, &format!("P6 {name} stream size"));
     }
 }
