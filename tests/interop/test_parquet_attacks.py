@@ -3,6 +3,7 @@ __index__ changes the sequence while the binding reads it, a list changed
 by another thread while a scan runs without the GIL, filters lists changed
 while they are read, and sources that are not paths. Each case runs in a
 child process where a crash would kill the interpreter."""
+import io
 import subprocess
 import sys
 import textwrap
@@ -117,7 +118,23 @@ def test_in_filter_given_a_generator(small_file):
     assert papq.read_table(small_file, filters=[("x", "in", [3, 15, 27])]).column("x").to_pylist() == [3, 15, 27]
 
 
-@pytest.mark.parametrize("source", [b"PAR1\x00PAR1", bytearray(b"PAR1"), 3.5, None])
+class ShortReads(io.RawIOBase):
+    """A file object whose read() returns one byte, then a str."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def readable(self):
+        return True
+
+    def read(self, n=-1):
+        self.calls += 1
+        return b"P" if self.calls == 1 else "AR1"
+
+
+# quiver.parquet reads paths only (not buffers or file objects, unlike
+# pyarrow): anything else is refused before a byte is read
+@pytest.mark.parametrize("source", [b"PAR1\x00PAR1", bytearray(b"PAR1"), 3.5, None, io.BytesIO(b"PAR1"), ShortReads()])
 def test_sources_that_are_not_paths_fail_cleanly(source):
     with pytest.raises((TypeError, ValueError, OSError)):
         qpq.read_table(source)
