@@ -122,6 +122,8 @@ def _normalize_filters(filters):
             op = op.lower() if isinstance(op, str) else op
             if op not in _OPS and op not in ("in", "not in"):
                 raise ValueError('"%s" is not a valid operator in predicates.' % (op,))
+            if op in ("in", "not in"):
+                value = list(value)  # read once: row groups are judged and rows filtered on the same set
             terms.append((name, op, value))
         out.append(terms)
     return out

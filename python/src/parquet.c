@@ -44,7 +44,9 @@ static PyObject *f_open(PyObject *m, PyObject *args) {
   PyObject *seq = NULL;
   const char **paths = NULL;
   if (dict_obj != Py_None) {
-    seq = PySequence_Fast(dict_obj, "read_dictionary must be a sequence of column paths");
+    /* a snapshot: the paths borrow from its items while the GIL is released,
+     * and another thread may change the caller's list meanwhile */
+    seq = PySequence_Tuple(dict_obj);
     if (seq == NULL) return NULL;
     Py_ssize_t k = PySequence_Fast_GET_SIZE(seq);
     paths = PyMem_Malloc(sizeof(char *) * (size_t)(k ? k : 1));
@@ -80,13 +82,21 @@ static PyObject *f_open(PyObject *m, PyObject *args) {
 }
 
 /* A list of ints (or None) -> malloc'd int32 array; *n receives the count.
- * Returns 0, or -1 with an exception set. *out NULL for None. */
+ * Returns 0, or -1 with an exception set. *out NULL for None. The items are
+ * read from a snapshot (a tuple): __index__ of an item may change the
+ * caller's list. */
 static int int_list(PyObject *o, const char *what, int32_t **out, int32_t *n) {
   *out = NULL;
   *n = 0;
   if (o == Py_None) return 0;
-  PyObject *seq = PySequence_Fast(o, what);
-  if (seq == NULL) return -1;
+  PyObject *seq = PySequence_Tuple(o);
+  if (seq == NULL) {
+    if (PyErr_ExceptionMatches(PyExc_TypeError)) {
+      PyErr_Clear();
+      PyErr_SetString(PyExc_TypeError, what);
+    }
+    return -1;
+  }
   Py_ssize_t k = PySequence_Fast_GET_SIZE(seq);
   int32_t *v = PyMem_Malloc(sizeof(int32_t) * (size_t)(k ? k : 1));
   if (v == NULL) {
@@ -153,14 +163,22 @@ static PyObject *f_read_row_group(PyObject *m, PyObject *args) {
 /* Predicates from a sequence of (column, op, value) tuples; value None,
  * bool, int, float or bytes. A predicate whose constant does not fit
  * (an int past int64) is left out: an AND without it only keeps more row
- * groups. *keep holds the tuples (and so the bytes) alive. */
+ * groups. *keep, a snapshot of the sequence (a tuple), holds the tuples
+ * (and so the bytes) alive: __index__ of a column, or another thread while
+ * a scan runs without the GIL, may change the caller's list. */
 static int predicates(PyObject *o, qv_parquet_predicate **out, int32_t *n, PyObject **keep) {
   *out = NULL;
   *n = 0;
   *keep = NULL;
   if (o == Py_None) return 0;
-  PyObject *seq = PySequence_Fast(o, "predicates must be a sequence of (column, op, value)");
-  if (seq == NULL) return -1;
+  PyObject *seq = PySequence_Tuple(o);
+  if (seq == NULL) {
+    if (PyErr_ExceptionMatches(PyExc_TypeError)) {
+      PyErr_Clear();
+      PyErr_SetString(PyExc_TypeError, "predicates must be a sequence of (column, op, value)");
+    }
+    return -1;
+  }
   Py_ssize_t k = PySequence_Fast_GET_SIZE(seq);
   qv_parquet_predicate *p = PyMem_Calloc((size_t)(k ? k : 1), sizeof(qv_parquet_predicate));
   if (p == NULL) {

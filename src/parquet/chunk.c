@@ -23,7 +23,8 @@ typedef struct page_ctx {
   uint8_t *scratch;
   size_t scratch_cap;
   int64_t page_index;
-  const char *column;
+  int64_t page_offset; /* the file offset of the current page's header */
+  const char *column;  /* the leaf's dotted path */
   qv_error *err;
   qv_buffer *region; /* the bytes pages are read from (zero-copy views point into it) */
   int64_t base;      /* the file offset of region->data[0] */
@@ -37,7 +38,8 @@ void qv__pq_chunk_free(qv__pq_chunk *c) {
 }
 
 static qv_status fail(page_ctx *p, qv_status st) {
-  qv_error_prefix(p->err, "column '%s', page %lld: ", p->column, (long long)p->page_index);
+  qv_error_prefix(p->err, "column '%s', page %lld at byte %lld: ", p->column, (long long)p->page_index,
+                  (long long)p->page_offset);
   return st;
 }
 
@@ -181,6 +183,13 @@ static qv_status data_page(page_ctx *p, const qv__pq_page_header *h, const uint8
   qv__pq_chunk *c = p->out;
   int64_t n = h->num_values;
   if (n < 0) return qv_error_set(p->err, QV_ERR_INVALID_DATA, "negative num_values %lld", (long long)n);
+  /* a page cannot hold more values than its chunk still expects: refused
+   * before levels are allocated for them (an RLE run makes any count cheap) */
+  int64_t left = p->cc->meta.num_values - c->n_levels;
+  if (n > left)
+    return qv_error_set(p->err, QV_ERR_INVALID_DATA,
+                        "the page announces %lld values, the column chunk has %lld left of its %lld", (long long)n,
+                        (long long)left, (long long)p->cc->meta.num_values);
   QV_RETURN_IF_ERROR(grow_levels(p, n));
   int16_t *def = c->def ? c->def + c->n_levels : NULL;
   int16_t *rep = c->rep ? c->rep + c->n_levels : NULL;
@@ -230,19 +239,19 @@ static qv_status dict_page(page_ctx *p, const qv__pq_page_header *h, const uint8
 }
 
 qv_status qv__pq_chunk_read(qv_buffer *region_buf, int64_t base, size_t data_end, const qv__pq_column_chunk *cc,
-                            const qv__pq_schema_element *elem, int16_t max_def, int16_t max_rep,
+                            const qv__pq_schema_element *elem, const char *path, int16_t max_def, int16_t max_rep,
                             const qv__pq_limits *limits, qv__pq_chunk *out, qv_error *err) {
   memset(out, 0, sizeof(*out));
   const uint8_t *region = region_buf != NULL ? region_buf->data : NULL;
   out->max_def = max_def;
   out->max_rep = max_rep;
-  page_ctx p = {.cc = cc, .lim = limits, .out = out, .column = elem->name, .err = err, .region = region_buf,
+  page_ctx p = {.cc = cc, .lim = limits, .out = out, .column = path, .err = err, .region = region_buf,
                 .base = base};
   const qv__pq_column_meta *m = &cc->meta;
   qv_status st = QV_OK;
   if (m->type != elem->type)
     QV_FAIL_GOTO(st, done, err, QV_ERR_INVALID_DATA, "column '%s': the chunk's type %d differs from the schema's %d",
-                 elem->name, (int)m->type, (int)elem->type);
+                 path, (int)m->type, (int)elem->type);
   QV_GOTO_IF_ERROR(st, qv__pq_values_init(&out->values, elem->type, elem->type_length, limits->max_bytes, err), done);
   if (m->num_values == 0) goto done; /* no pages to read (offsets may be 0) */
   /* The up-front sizes are hints from the footer: a hostile footer could
@@ -265,20 +274,21 @@ qv_status qv__pq_chunk_read(qv_buffer *region_buf, int64_t base, size_t data_end
   if (m->dictionary_page_offset > 0 && m->dictionary_page_offset < start) start = m->dictionary_page_offset;
   if (start < 4 || start < base || (uint64_t)start >= data_end)
     QV_FAIL_GOTO(st, done, err, QV_ERR_INVALID_DATA, "column '%s': chunk offset %lld outside the file's %zu data bytes",
-                 elem->name, (long long)start, data_end);
+                 path, (long long)start, data_end);
   /* total_compressed_size is not trusted as the end: some writers
    * (parquet-mr before 1.2.9) understated it; pages are bounded by the
    * bytes before the footer, and reading stops at num_values. */
   int64_t end = (int64_t)data_end;
   if (m->num_values < 0)
-    QV_FAIL_GOTO(st, done, err, QV_ERR_INVALID_DATA, "column '%s': negative num_values", elem->name);
+    QV_FAIL_GOTO(st, done, err, QV_ERR_INVALID_DATA, "column '%s': negative num_values", path);
   int64_t pos = start;
   while (out->n_levels < m->num_values) {
     if (pos >= end)
       QV_FAIL_GOTO(st, done, err, QV_ERR_INVALID_DATA,
-                   "column '%s': the chunk's pages end after %lld of its %lld values", elem->name,
-                   (long long)out->n_levels, (long long)m->num_values);
+                   "column '%s': the chunk's pages end after %lld of its %lld values at byte %lld", path,
+                   (long long)out->n_levels, (long long)m->num_values, (long long)pos);
     qv__pq_page_header h;
+    p.page_offset = pos;
     size_t hsize = 0;
     st = qv__pq_page_header_decode(region + (pos - base), (size_t)(end - pos), &h, &hsize, err);
     if (st != QV_OK) {
@@ -316,7 +326,7 @@ qv_status qv__pq_chunk_read(qv_buffer *region_buf, int64_t base, size_t data_end
   }
   if (out->n_levels != m->num_values)
     QV_FAIL_GOTO(st, done, err, QV_ERR_INVALID_DATA, "column '%s': pages hold %lld values, the chunk announces %lld",
-                 elem->name, (long long)out->n_levels, (long long)m->num_values);
+                 path, (long long)out->n_levels, (long long)m->num_values);
 done:
   if (p.has_dict) qv__pq_values_free(&p.dict);
   qv__free(p.scratch);

@@ -41,7 +41,7 @@ typedef struct qv__pq_chunk {
  * is aligned to its width, the values are a view of region_buf (zero-copy)
  * instead of a copy. */
 qv_status qv__pq_chunk_read(qv_buffer *region_buf, int64_t base, size_t data_end, const qv__pq_column_chunk *cc,
-                            const qv__pq_schema_element *elem, int16_t max_def, int16_t max_rep,
+                            const qv__pq_schema_element *elem, const char *path, int16_t max_def, int16_t max_rep,
                             const qv__pq_limits *limits, qv__pq_chunk *out, qv_error *err);
 void qv__pq_chunk_free(qv__pq_chunk *c);
 

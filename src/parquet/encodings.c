@@ -171,6 +171,11 @@ static qv_status decode_plain(qv__pq_values *v, const uint8_t *data, size_t len,
       return QV_OK;
     }
     case QV__PQ_BYTE_ARRAY: {
+      /* every value takes its 4-byte length at least: a count the page
+       * cannot hold is refused before offsets for it are allocated */
+      int64_t least;
+      if (qv__mul_overflow_i64(n, 4, &least)) least = -1;
+      QV_RETURN_IF_ERROR(need_bytes(len, least, "PLAIN BYTE_ARRAY", err));
       QV_RETURN_IF_ERROR(ensure_offsets(v, n, err));
       if (v->count == 0) offsets_of(v)[0] = (int32_t)v->data_len;
       size_t pos = 0;
@@ -328,6 +333,9 @@ qv_status qv__pq_delta_decode(const uint8_t *data, size_t len, int64_t n, int64_
       if ((uint64_t)(end - p) < bytes)
         return qv_error_set(err, QV_ERR_INVALID_DATA, "Parquet DELTA_BINARY_PACKED: truncated miniblock");
       uint64_t k = remaining < per_mini ? remaining : per_mini;
+      /* past the n values wanted only the bytes are skipped: a header may
+       * announce far more values (2^20 per byte of zero-width blocks) */
+      if (done >= n) k = 0;
       for (uint64_t i = 0; i < k; i++) {
         uint64_t delta = 0;
         if (bw > 0) {
@@ -344,7 +352,7 @@ qv_status qv__pq_delta_decode(const uint8_t *data, size_t len, int64_t n, int64_
         cur += min_delta + delta;
         if (done < n) out[done++] = (int64_t)cur;
       }
-      remaining -= k;
+      remaining -= remaining < per_mini ? remaining : per_mini;
       p += bytes;
     }
   }

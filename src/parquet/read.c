@@ -48,6 +48,7 @@ static qv_status chunk_region(qv_parquet_file *f, const qv__pq_column_chunk *cc,
   QV_RETURN_IF_ERROR(qv_buffer_allocate(NULL, len, false, buf, err));
   qv_status st = qv__io_pread_full(f->fd, (*buf)->data, (size_t)len, start, err);
   if (st != QV_OK) {
+    qv_error_prefix(err, "column '%s': ", path);
     qv_buffer_release(*buf);
     *buf = NULL;
     return st;
@@ -72,7 +73,7 @@ static qv_status read_field(qv_parquet_file *f, int32_t rg, const qv__pq_node *n
     int64_t base = 0;
     size_t end = 0;
     QV_GOTO_IF_ERROR(st, chunk_region(f, cc, f->paths[leaf->column], &region, &base, &end, err), done);
-    st = qv__pq_chunk_read(region, base, end, cc, leaf->elem, leaf->def_level, leaf->rep_level,
+    st = qv__pq_chunk_read(region, base, end, cc, leaf->elem, f->paths[leaf->column], leaf->def_level, leaf->rep_level,
                            &f->limits, &chunks[i], err);
     qv_buffer_release(region);
     if (st != QV_OK) goto done;

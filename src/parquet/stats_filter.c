@@ -116,10 +116,60 @@ static bool cmp_bound(order_kind k, int32_t physical, const uint8_t *b, int32_t 
   }
 }
 
+/* True when min and max are both readable in order k and min > max: such
+ * statistics contradict themselves and prove nothing. */
+static bool bounds_inverted(order_kind k, int32_t physical, const qv__pq_statistics *s) {
+  if (!s->has_min || !s->has_max || s->min == NULL || s->max == NULL) return false;
+  qv_parquet_predicate as_max = {.op = QV_PARQUET_EQ};
+  int c = 0;
+  switch (k) {
+    case ORDER_SIGNED:
+    case ORDER_UNSIGNED:
+      if (s->max_len != (physical == QV__PQ_INT32 ? 4 : 8)) return false;
+      as_max.kind = QV_PARQUET_VALUE_INT;
+      if (physical == QV__PQ_INT32) {
+        int32_t x;
+        memcpy(&x, s->max, 4);
+        as_max.int_value = k == ORDER_SIGNED ? (int64_t)x : (int64_t)(uint32_t)x;
+      } else {
+        memcpy(&as_max.int_value, s->max, 8);
+        if (k == ORDER_UNSIGNED && as_max.int_value < 0) return false; /* max above INT64_MAX: min cannot exceed it */
+      }
+      break;
+    case ORDER_FLOAT:
+      as_max.kind = QV_PARQUET_VALUE_DOUBLE;
+      if (physical == QV__PQ_FLOAT) {
+        if (s->max_len != 4) return false;
+        float f;
+        memcpy(&f, s->max, 4);
+        as_max.double_value = f;
+      } else {
+        if (s->max_len != 8) return false;
+        memcpy(&as_max.double_value, s->max, 8);
+      }
+      break;
+    case ORDER_BYTES:
+      as_max.kind = QV_PARQUET_VALUE_BYTES;
+      as_max.bytes = s->max;
+      as_max.bytes_len = s->max_len;
+      break;
+    case ORDER_BOOL:
+      if (s->max_len < 1) return false;
+      as_max.kind = QV_PARQUET_VALUE_BOOL;
+      as_max.int_value = s->max[0] & 1;
+      break;
+    default: return false;
+  }
+  return cmp_bound(k, physical, s->min, s->min_len, &as_max, &c) && c > 0;
+}
+
 bool qv__pq_stats_may_match(const qv__pq_column_meta *m, const qv__pq_schema_element *e, bool repeated,
                             const qv_parquet_predicate *p) {
   const qv__pq_statistics *s = &m->stats;
   if (!s->present) return true;
+  /* statistics that contradict themselves or the chunk prove nothing */
+  if (s->has_null_count && m->num_values >= 0 && s->null_count > m->num_values) return true;
+  if (bounds_inverted(order_of(e, s->legacy), e->type, s)) return true;
   bool nulls_known = s->has_null_count && !repeated && s->null_count >= 0;
   bool all_null = nulls_known && m->num_values > 0 && s->null_count >= m->num_values;
   if (p->op == QV_PARQUET_IS_NULL) return !(nulls_known && s->null_count == 0);

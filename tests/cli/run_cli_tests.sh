@@ -678,7 +678,7 @@ end
 
 begin "parquet: corrupt and encrypted files are refused with the reason"
 run 1 "$Q" validate "$PQD/datapage_v1-corrupt-checksum.parquet"
-err_has "column 'a', page 0: CRC mismatch"
+err_has "column 'a', page 0 at byte 4: CRC mismatch"
 run 1 "$Q" cat "$PQD/uniform_encryption.parquet.encrypted"
 err_has "encryption is not supported"
 head -c 200 "$PQD/alltypes_plain.parquet" >cut.parquet
