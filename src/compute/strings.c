@@ -271,3 +271,21 @@ qv_status qv_compute_replace_substring(const qv_array *a, const uint8_t *pattern
   replace_ctx r = {pattern, replacement, n_pattern, n_replacement, max_replacements};
   return qv__strings_map("replace_substring", a, replace_fn, &r, out, err);
 }
+
+qv_status qv__strings_finish_split(qv_status st, const qv_array *a, qv__bytes_sink *sink, int64_t nulls,
+                                   qv_buffer *validity, qv_buffer *offsets, qv_array **out, qv_error *err) {
+  qv_array *child = NULL;
+  qv_type *list_type = NULL;
+  qv_type *item = qv__strings_result_type(a->type);
+  if (st == QV_OK) st = qv__sink_finish(sink, item, NULL, &child, err);
+  else qv__sink_free(sink);
+  if (st == QV_OK) st = qv_type_list_of(QV_TYPE_LIST, item, &list_type, err);
+  if (st == QV_OK)
+    st = qv_array_new(list_type, a->length, 0, nulls, 2, (qv_buffer *[]){nulls ? validity : NULL, offsets}, 1,
+                      (qv_array *[]){child}, NULL, out, err);
+  qv_type_release(list_type);
+  qv_array_release(child);
+  qv_buffer_release(validity);
+  qv_buffer_release(offsets);
+  return st;
+}

@@ -24,6 +24,13 @@ typedef bool (*qv__string_fn)(const uint8_t *p, int64_t n, qv__bytes_sink *sink,
  * except views, which give string / binary. */
 qv_type *qv__strings_result_type(const qv_type *in);
 
+/* The end of a split kernel: the pieces in `sink` (row i's pieces end at
+ * offsets[i + 1]) become list<string or binary> with `validity` (NULL
+ * bits when nulls == 0). Takes ownership of the sink and both buffers
+ * whatever st is; st is passed through when it is already a failure. */
+qv_status qv__strings_finish_split(qv_status st, const qv_array *a, qv__bytes_sink *sink, int64_t nulls,
+                                   qv_buffer *validity, qv_buffer *offsets, qv_array **out, qv_error *err);
+
 qv_status qv__strings_map(const char *fn, const qv_array *a, qv__string_fn f, const void *ctx, qv_array **out,
                           qv_error *err);
 /* The same, storing the row about to be transformed in *row first (for

@@ -151,8 +151,6 @@ qv_status qv_compute_split_pattern(const qv_array *a, const uint8_t *pattern, in
   qv__bytes_reader r;
   qv__bytes_sink sink;
   qv_buffer *validity = NULL, *offsets = NULL;
-  qv_array *child = NULL;
-  qv_type *list_type = NULL;
   int64_t nulls;
   qv_status st;
   if (out == NULL || a == NULL || pattern == NULL || n_pattern <= 0)
@@ -194,16 +192,5 @@ qv_status qv_compute_split_pattern(const qv_array *a, const uint8_t *pattern, in
     }
     off[i + 1] = (int32_t)sink.length;
   }
-  qv_type *item = qv__strings_result_type(a->type);
-  if (st == QV_OK) st = qv__sink_finish(&sink, item, NULL, &child, err);
-  else qv__sink_free(&sink);
-  if (st == QV_OK) st = qv_type_list_of(QV_TYPE_LIST, item, &list_type, err);
-  if (st == QV_OK)
-    st = qv_array_new(list_type, a->length, 0, nulls, 2, (qv_buffer *[]){nulls ? validity : NULL, offsets}, 1,
-                      (qv_array *[]){child}, NULL, out, err);
-  qv_type_release(list_type);
-  qv_array_release(child);
-  qv_buffer_release(validity);
-  qv_buffer_release(offsets);
-  return st;
+  return qv__strings_finish_split(st, a, &sink, nulls, validity, offsets, out, err);
 }
