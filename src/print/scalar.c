@@ -1,8 +1,8 @@
 /* quiver print: text of one leaf value, type-aware, matching pyarrow.
  *
  * Numbers: integers in decimal; floats as the shortest round-trip digits
- * (print/shortest.c finds them fast for most doubles; the rest go through
- * snprintf/strtod, slow but exact) laid out by the rules of
+ * (print/shortest.c finds them with integer arithmetic; snprintf/strtod,
+ * slow but exact, remain as the fallback it never needed in testing) laid out by the rules of
  * Arrow C++'s formatter (double-conversion ToShortest with exponent window
  * [-6, 10), "e+NN" exponents). float16 is decoded exactly and printed as
  * the double it equals, shortest round-trip for a double, which is what
@@ -129,7 +129,9 @@ void qv__print_float(qv_strbuf *sb, double v, int bits) {
   char digits[24];
   int n = 0, exp10 = 0;
   const bool neg = v < 0;
-  if (bits != 64 || !qv__print_shortest_fast(v, digits, &n, &exp10)) {
+  const bool fast = bits == 64 ? qv__print_shortest_fast(v, digits, &n, &exp10)
+                                : qv__print_shortest_float_fast((float)v, digits, &n, &exp10);
+  if (!fast) {
     shortest_slow(v, bits, digits, &n, &exp10);
   }
   append_decimal(sb, neg, digits, n, exp10);
