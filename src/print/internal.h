@@ -26,11 +26,15 @@ bool qv__print_leaf(qv_strbuf *sb, const qv_array *a, int64_t i, const qv_print_
  * bits: 32 (also for decoded float16 values) or 64. */
 void qv__print_float(qv_strbuf *sb, double v, int bits);
 /* The shortest decimal digits that read back as v (no sign, no trailing
- * zeros, NUL-terminated into digits[24]) and the decimal exponent of the
- * first, for most finite non-zero doubles; false for the rest (powers of
- * two, tiny or huge values, and the rare cases it cannot decide), which
- * the exact slow path then handles (print/shortest.c). */
+ * zeros, NUL-terminated into digits[24]; among equally short ones the
+ * nearest to v, the even one at a tie) and the decimal exponent of the
+ * first, for every finite non-zero double; false for zeros, NaN and
+ * infinities, and in principle for a value whose digits the 128-bit
+ * arithmetic cannot decide, which the exact slow path then handles
+ * (print/shortest.c). The _float_ form: the shortest that read back as
+ * the float v (as pyarrow prints float32). */
 bool qv__print_shortest_fast(double v, char *digits, int *n_digits, int *exp10);
+bool qv__print_shortest_float_fast(float v, char *digits, int *n_digits, int *exp10);
 
 /* Writes v in decimal, right-aligned so that its last digit is end[-1];
  * returns the number of digits (two at a time from a table: printing

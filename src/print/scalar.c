@@ -1,8 +1,8 @@
 /* quiver print: text of one leaf value, type-aware, matching pyarrow.
  *
  * Numbers: integers in decimal; floats as the shortest round-trip digits
- * (print/shortest.c finds them fast for most doubles; the rest go through
- * snprintf/strtod, slow but exact) laid out by the rules of
+ * (print/shortest.c finds them with integer arithmetic; snprintf/strtod,
+ * slow but exact, remain as the fallback it never needed in testing) laid out by the rules of
  * Arrow C++'s formatter (double-conversion ToShortest with exponent window
  * [-6, 10), "e+NN" exponents). float16 is decoded exactly and printed as
  * the double it equals, shortest round-trip for a double, which is what
@@ -129,7 +129,9 @@ void qv__print_float(qv_strbuf *sb, double v, int bits) {
   char digits[24];
   int n = 0, exp10 = 0;
   const bool neg = v < 0;
-  if (bits != 64 || !qv__print_shortest_fast(v, digits, &n, &exp10)) {
+  const bool fast = bits == 64 ? qv__print_shortest_fast(v, digits, &n, &exp10)
+                                : qv__print_shortest_float_fast((float)v, digits, &n, &exp10);
+  if (!fast) {
     shortest_slow(v, bits, digits, &n, &exp10);
   }
   append_decimal(sb, neg, digits, n, exp10);
@@ -193,27 +195,39 @@ static void shortest_slow(double v, int bits, char *digits, int *n_out, int *exp
 /* Lays out [-]digits x 10^exp10 as Arrow C++'s formatter does: plain
  * notation for exponents in [-6, 10), else d.ddde+XX. */
 static void append_decimal(qv_strbuf *sb, bool neg, const char *digits, int n, int exp10) {
-  if (neg) qv__strbuf_appendc(sb, '-');
-  if (exp10 >= -6 && exp10 < 10) {
-    if (exp10 >= 0) {
-      for (int k = 0; k <= exp10; k++) qv__strbuf_appendc(sb, k < n ? digits[k] : '0');
-      if (n > exp10 + 1) {
-        qv__strbuf_appendc(sb, '.');
-        qv__strbuf_append(sb, digits + exp10 + 1);
-      }
-    } else {
-      qv__strbuf_append(sb, "0.");
-      qv__strbuf_append_repeat(sb, '0', (size_t)(-exp10 - 1));
-      qv__strbuf_append(sb, digits);
+  /* laid out in a local buffer and appended at once: at most a sign, 17
+   * digits, "0." and 5 zeros or a point, "e-324" */
+  char text[40];
+  int len = 0;
+  if (neg) text[len++] = '-';
+  if (exp10 >= 0 && exp10 < 10) {
+    for (int k = 0; k <= exp10; k++) text[len++] = k < n ? digits[k] : '0';
+    if (n > exp10 + 1) {
+      text[len++] = '.';
+      memcpy(text + len, digits + exp10 + 1, (size_t)(n - exp10 - 1));
+      len += n - exp10 - 1;
     }
+  } else if (exp10 < 0 && exp10 >= -6) {
+    text[len++] = '0';
+    text[len++] = '.';
+    for (int k = 0; k < -exp10 - 1; k++) text[len++] = '0';
+    memcpy(text + len, digits, (size_t)n);
+    len += n;
   } else {
-    qv__strbuf_appendc(sb, digits[0]);
+    text[len++] = digits[0];
     if (n > 1) {
-      qv__strbuf_appendc(sb, '.');
-      qv__strbuf_append(sb, digits + 1);
+      text[len++] = '.';
+      memcpy(text + len, digits + 1, (size_t)(n - 1));
+      len += n - 1;
     }
-    qv__strbuf_appendf(sb, "e%c%d", exp10 < 0 ? '-' : '+', exp10 < 0 ? -exp10 : exp10);
+    text[len++] = 'e';
+    text[len++] = exp10 < 0 ? '-' : '+';
+    char exp_text[8];
+    const int exp_len = qv__print_digits_backwards((uint64_t)(exp10 < 0 ? -exp10 : exp10), exp_text + sizeof exp_text);
+    memcpy(text + len, exp_text + sizeof exp_text - exp_len, (size_t)exp_len);
+    len += exp_len;
   }
+  qv__strbuf_append_n(sb, text, (size_t)len);
 }
 
 /* ---- decimals ---- */

@@ -1,30 +1,42 @@
-/* quiver print: the shortest round-trip digits of a double, fast.
+/* quiver print: the shortest round-trip digits of a double or a float.
  *
- * qv__print_float finds the shortest digits with snprintf and strtod, a
- * few thousand instructions per value; writing a CSV of floats spent most
- * of its time there. This finds the same digits with x87 extended
- * arithmetic (64-bit significands) for the usual range of values:
+ * Writing a CSV or JSON Lines file of floats spends its time here, so the
+ * digits are found with integer arithmetic by the method of R. Giulietti's
+ * "The Schubfach way to render doubles" (2020), chosen over Ryu (Adams,
+ * 2018) because it needs one small table (one 128-bit power of ten per
+ * decimal exponent) and no loop removing digits one at a time:
  *
- * For p significant digits, m = round(|v| * 10^j) with j = p - 1 - e (e
- * the decimal exponent of v) is the nearest p-digit decimal; it reads back
- * as v when m / 10^j, rounded to double, is v. Up to 19 digits and 10^27
- * are exact in 64 bits, so the product and the quotient are rounded once
- * to 64 bits and once more to 53; that second rounding can only err when
- * the 64-bit result lies exactly halfway between two doubles (low 11 bits
- * 0x400), and then, as when m itself is uncertain (a true tie), this gives
- * up and the caller takes the slow exact path. As
- * in qv__print_float, the nearest p-digit decimal reading back is monotone
- * in p for every double but powers of two (whose rounding interval is
- * lopsided); at most three candidates (15, 16, 17 digits) settle it, see
- * qv__print_shortest_fast. Powers of two that need more than 15 digits
- * are left to the slow path.
+ * A finite v = c * 2^q reads back from every decimal in its rounding
+ * interval R: (c -+ 1/2) * 2^q, the lower half-width 1/4 when c is the
+ * least significand of its binade (then the gap below is half as wide),
+ * closed when c is even (strtod rounds ties to even). With k =
+ * floor(log10 |R|), R holds at least one multiple of 10^k and at most one
+ * of 10^(k+1). So, with u = v / 10^k and s = floor(u): if exactly one of
+ * the multiples of ten around s lies in R / 10^k, it is the shortest
+ * decimal; otherwise s or s + 1 is, whichever lies in R (the nearer to u
+ * when both do, the even one at a tie, as strtod's own rounding and
+ * Python's repr choose).
+ *
+ * All bounds are scaled by 4 (cb = 4c, cbl = 4c - 2 or - 1, cbr = 4c + 2)
+ * so they are integers, and x = cb * 2^q * 10^-k is computed rounded to
+ * odd: floor(x), its last bit set when x is no integer. Comparisons of a
+ * value rounded to odd with an even integer (4s, 4s + 2, 40t) are exact,
+ * which is all the choice above needs. 10^-k comes from a table of 128-bit
+ * significands (print/pow10_table.h, written by scripts/gen_pow10_table.py)
+ * that are exact for 10^0..10^55 and rounded up otherwise; a rounded-up
+ * product exceeds x by less than 2^-69, so its fraction decides x's
+ * integrality except when the fraction is below 2^-64: then x is an
+ * integer exactly when number theory says so (5^k divides cb), and
+ * otherwise this gives up (qv__print_shortest_* return false, the caller's
+ * slow exact path answers). Giulietti proves such near-integers do not
+ * occur for doubles; the tests count the give-ups (none in millions).
  */
-#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "print/internal.h"
+#include "print/pow10_table.h"
 
 int qv__print_digits_backwards(uint64_t v, char *end) {
   static const char k_pairs[201] =
@@ -47,143 +59,178 @@ int qv__print_digits_backwards(uint64_t v, char *end) {
   return (int)(end - p);
 }
 
-#if defined(__x86_64__) && LDBL_MANT_DIG == 64
+/* The high and low halves of a * b. */
+static inline uint64_t mul_64x64(uint64_t a, uint64_t b, uint64_t *lo) {
+#if defined(__SIZEOF_INT128__)
+  __extension__ const unsigned __int128 p = (unsigned __int128)a * b;
+  *lo = (uint64_t)p;
+  return (uint64_t)(p >> 64);
+#else
+  const uint64_t a0 = (uint32_t)a, a1 = a >> 32, b0 = (uint32_t)b, b1 = b >> 32;
+  const uint64_t p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+  const uint64_t mid = (p00 >> 32) + (uint32_t)p01 + (uint32_t)p10;
+  *lo = (mid << 32) | (uint32_t)p00;
+  return p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
+#endif
+}
 
-static const long double k_pow10l[28] = {1e0L,  1e1L,  1e2L,  1e3L,  1e4L,  1e5L,  1e6L,  1e7L,  1e8L,  1e9L,
-                                         1e10L, 1e11L, 1e12L, 1e13L, 1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L,
-                                         1e20L, 1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L};
+/* 5^0 .. 5^23: the powers of five that can divide a 4c + 2 below 2^55. */
+static const uint64_t k_pow5[24] = {1ull,
+                                    5ull,
+                                    25ull,
+                                    125ull,
+                                    625ull,
+                                    3125ull,
+                                    15625ull,
+                                    78125ull,
+                                    390625ull,
+                                    1953125ull,
+                                    9765625ull,
+                                    48828125ull,
+                                    244140625ull,
+                                    1220703125ull,
+                                    6103515625ull,
+                                    30517578125ull,
+                                    152587890625ull,
+                                    762939453125ull,
+                                    3814697265625ull,
+                                    19073486328125ull,
+                                    95367431640625ull,
+                                    476837158203125ull,
+                                    2384185791015625ull,
+                                    11920928955078125ull};
 
-/* m * 10^-j rounded to double, exactly as strtod would; false when the
- * double rounding could differ from a single one. */
-static bool decimal_to_double(uint64_t m, int j, double *out) {
-  const long double x = j >= 0 ? (long double)m / k_pow10l[j] : (long double)m * k_pow10l[-j];
-  uint64_t bits;
-  memcpy(&bits, &x, sizeof bits); /* the explicit 64-bit significand */
-  if ((bits & 0x7ff) == 0x400) return false;
-  *out = (double)x;
+/* The power of ten 10^-k scaled for the products below. */
+typedef struct scale {
+  uint64_t hi, lo; /* 10^-k = (hi * 2^64 + lo) * 2^(beta - 127) */
+  int shift;       /* cb << shift times g, over 2^128, is cb * 2^q * 10^-k */
+  int k;
+  bool exact; /* the table entry is 10^-k exactly */
+} scale;
+
+/* x = cb * 2^q * 10^-k rounded to odd into *out; false when the rounded-up
+ * power of ten leaves it undecided whether x is just below an integer. */
+static inline bool round_to_odd(uint64_t cb, const scale *sc, uint64_t *out) {
+  const uint64_t cp = cb << sc->shift; /* below 2^59 */
+  uint64_t lo_lo;
+  const uint64_t lo_hi = mul_64x64(cp, sc->lo, &lo_lo);
+  uint64_t hi_lo;
+  const uint64_t hi_hi = mul_64x64(cp, sc->hi, &hi_lo);
+  /* cp * g = integer * 2^128 + frac_hi * 2^64 + lo_lo */
+  const uint64_t frac_hi = hi_lo + lo_hi;
+  const uint64_t integer = hi_hi + (frac_hi < hi_lo);
+  if (frac_hi != 0) { /* a fraction of at least 2^-64, more than the table's error */
+    *out = integer | 1;
+    return true;
+  }
+  if (sc->exact) {
+    *out = integer | (lo_lo != 0);
+    return true;
+  }
+  /* x lies within 2^-64 of `integer`, above or below it: it is that integer
+   * only if 10^k divides cb * 2^q (k > 0; for k < 0, 2^q has too many
+   * factors of two in its denominator) */
+  if (sc->k > 0 && sc->k < 24 && cb % k_pow5[sc->k] == 0) {
+    *out = integer;
+    return true;
+  }
+  return false;
+}
+
+/* The shortest decimal d * 10^e in the rounding interval of c * 2^q
+ * (asymmetric: c is its binade's least significand above the smallest
+ * binade). false when undecided (see the opening comment). */
+static bool shortest_decimal(uint64_t c, int q, bool asymmetric, uint64_t *d, int *e) {
+  /* floor((q * MUL - offset) / 2^SHIFT), shifted clear of negative numbers
+   * (whose right shift C leaves to the implementation) */
+  const int32_t bias = 512;
+  const int k = (int)(((int32_t)q * QV__LOG10_POW2_MUL - (asymmetric ? QV__LOG10_POW2_ASYM_OFFSET : 0) +
+                       (bias << QV__LOG10_POW2_SHIFT)) >>
+                      QV__LOG10_POW2_SHIFT) -
+                bias;
+  const int index = -k - QV__POW10_E_MIN;
+  scale sc;
+  sc.hi = k_pow10_table[index].hi;
+  sc.lo = k_pow10_table[index].lo;
+  sc.shift = 1 + q + k_pow10_table[index].beta; /* 128 - (127 - q - beta), in [1, 4] */
+  sc.k = k;
+  sc.exact = -k >= 0 && -k <= 55;
+  const uint64_t cb = c << 2;
+  const uint64_t cbl = cb - (asymmetric ? 1 : 2), cbr = cb + 2;
+  uint64_t vb, vbl, vbr;
+  if (!round_to_odd(cb, &sc, &vb) || !round_to_odd(cbl, &sc, &vbl) || !round_to_odd(cbr, &sc, &vbr)) return false;
+  /* closed interval (c even): a bound itself reads back */
+  const uint64_t open = c & 1;
+  const uint64_t s = vb >> 2;
+  /* the multiples of ten around s: 10t and 10(t + 1) */
+  const uint64_t t = s / 10;
+  const bool low_ten_in = vbl + open <= 40 * t;
+  const bool high_ten_in = 40 * (t + 1) + open <= vbr;
+  if (low_ten_in != high_ten_in) {
+    *d = low_ten_in ? t : t + 1;
+    *e = k + 1;
+    return true;
+  }
+  const bool s_in = vbl + open <= 4 * s;
+  const bool s1_in = 4 * (s + 1) + open <= vbr;
+  if (s_in != s1_in) {
+    *d = s_in ? s : s + 1;
+  } else if (s_in) { /* both: the nearer to u = vb / 4, the even one at a tie */
+    const uint64_t mid = 4 * s + 2;
+    *d = vb < mid || (vb == mid && (s & 1) == 0) ? s : s + 1;
+  } else {
+    return false; /* cannot happen: R / 10^k is at least 1 wide */
+  }
+  *e = k;
   return true;
 }
 
-/* 1: the nearest p-digit decimal to a reads back as a (its digits in *m,
- * scaled by 10^-j), 0: it does not, -1: cannot tell here.
- *
- * x = a * 10^j rounded to 64 bits is within half an ulp of the true
- * product, and its fraction is a multiple of that ulp, so unless the
- * fraction is exactly one half the true product lies on the same side of
- * the half and floor(x) or floor(x) + 1 is the nearest integer. At exactly
- * one half, the rounding error (exact, by an FMA) says which side;
- * at a true tie the answer is clear when one side reads back or neither
- * does; two that both read back are left to the slow path. */
-static int nearest_round_trips(double a, int e, int p, uint64_t *m, int *j_out) {
-  const int j = p - 1 - e;
-  if (j > 27 || j < -27) return -1;
-  const long double x = j >= 0 ? (long double)a * k_pow10l[j] : (long double)a / k_pow10l[-j];
-  if (!(x < 0x1p63L)) return -1;
-  const long double floor_x = floorl(x);
-  const long double frac = x - floor_x; /* exact */
-  bool up = frac > 0.5L;
-  if (frac == 0.5L) {
-    /* which side of x the true product (or quotient) lies: a * 10^j - x,
-     * or a - x * 10^-j, both exact by an FMA */
-    const long double error = j >= 0 ? fmal((long double)a, k_pow10l[j], -x) : fmal(-x, k_pow10l[-j], (long double)a);
-    if (error == 0) { /* a true tie: fine when just one side reads back, or neither does */
-      double below, above;
-      const uint64_t f = (uint64_t)floor_x;
-      if (!decimal_to_double(f, j, &below) || !decimal_to_double(f + 1, j, &above)) return -1;
-      if ((below == a) == (above == a)) return below == a ? -1 : 0;
-      *m = below == a ? f : f + 1;
-      *j_out = j;
-      return 1;
-    }
-    up = error > 0;
-  }
-  const uint64_t n = (uint64_t)floor_x + (up ? 1u : 0u);
-  double back;
-  if (!decimal_to_double(n, j, &back)) return -1;
-  *m = n;
-  *j_out = j;
-  return back == a ? 1 : 0;
-}
-
-static const uint64_t k_pow10u[20] = {1ull,
-                                      10ull,
-                                      100ull,
-                                      1000ull,
-                                      10000ull,
-                                      100000ull,
-                                      1000000ull,
-                                      10000000ull,
-                                      100000000ull,
-                                      1000000000ull,
-                                      10000000000ull,
-                                      100000000000ull,
-                                      1000000000000ull,
-                                      10000000000000ull,
-                                      100000000000000ull,
-                                      1000000000000000ull,
-                                      10000000000000000ull,
-                                      100000000000000000ull,
-                                      1000000000000000000ull,
-                                      10000000000000000000ull};
-
-/* Writes m's digits (trailing zeros dropped) and the exponent of the first
- * for the decimal m * 10^-j. */
-static void emit(uint64_t m, int j, char *digits, int *n_digits, int *exp10) {
+/* Writes d's digits (trailing zeros dropped) and the decimal exponent of
+ * the first for d * 10^e. */
+static void emit(uint64_t d, int e, char *digits, int *n_digits, int *exp10) {
   char tmp[24];
-  int n = qv__print_digits_backwards(m, tmp + sizeof tmp);
+  int n = qv__print_digits_backwards(d, tmp + sizeof tmp);
   memcpy(digits, tmp + sizeof tmp - n, (size_t)n);
-  *exp10 = n - 1 - j;
+  *exp10 = n - 1 + e;
   while (n > 1 && digits[n - 1] == '0') n--;
   digits[n] = '\0';
   *n_digits = n;
 }
 
 bool qv__print_shortest_fast(double v, char *digits, int *n_digits, int *exp10) {
-  const double a = fabs(v);
-  if (!(a >= 1e-11 && a < 1e26)) return false; /* also NaN and infinities */
-  if (a < 0x1p53 && a == floor(a)) { /* an integer: its own digits are the shortest */
-    emit((uint64_t)a, 0, digits, n_digits, exp10);
-    return true;
+  uint64_t bits;
+  memcpy(&bits, &v, sizeof bits);
+  const uint64_t fraction = bits & ((UINT64_C(1) << 52) - 1);
+  const int biased = (int)((bits >> 52) & 0x7ff);
+  if (biased == 0x7ff || (biased == 0 && fraction == 0)) return false; /* NaN, infinities, zeros */
+  uint64_t c = fraction;
+  int q = -1074;
+  if (biased > 0) {
+    c |= UINT64_C(1) << 52;
+    q = biased - 1075;
   }
-  int e2;
-  const bool power_of_two = frexp(a, &e2) == 0.5;
-  /* decimal exponent: log10(2) * (e2 - 1) is within one of it; the 15-digit
-   * candidate's own digit count corrects it below */
-  int e = (int)floor((e2 - 1) * 0.30102999566398120);
-  /* If the shortest decimal that reads back has p <= 15 digits, padded to 15
-   * digits it is the nearest 15-digit decimal (it is within half an ulp of
-   * v, less than half a unit of the 15th digit), and no shorter decimal can
-   * be anything but that one with more zeros dropped: so the nearest
-   * 15-digit decimal reading back, stripped of trailing zeros, is the
-   * answer. Otherwise it is the nearest 16-digit one, else the nearest
-   * 17-digit one (17 digits always suffice). */
-  for (int p = 15; p <= 17; p++) {
-    uint64_t m = 0;
-    int j = 0;
-    int r = nearest_round_trips(a, e, p, &m, &j);
-    for (int tries = 0; r >= 0 && tries < 2; tries++) { /* fix e by the candidate's digit count */
-      if (m >= k_pow10u[p] && m != k_pow10u[p]) e++;
-      else if (m < k_pow10u[p - 1]) e--;
-      else break;
-      r = nearest_round_trips(a, e, p, &m, &j);
-    }
-    if (r < 0 || m > k_pow10u[p] || m < k_pow10u[p - 1]) return false;
-    if (r == 1) {
-      emit(m, j, digits, n_digits, exp10);
-      return true;
-    }
-    /* a power of two's lopsided interval may favour the decimal on the far
-     * side: the exact path decides */
-    if (power_of_two) return false;
-  }
-  return false;
+  uint64_t d;
+  int e;
+  if (!shortest_decimal(c, q, fraction == 0 && biased > 1, &d, &e)) return false;
+  emit(d, e, digits, n_digits, exp10);
+  return true;
 }
 
-#else
-
-bool qv__print_shortest_fast(double v, char *digits, int *n_digits, int *exp10) {
-  (void)v, (void)digits, (void)n_digits, (void)exp10;
-  return false;
+bool qv__print_shortest_float_fast(float v, char *digits, int *n_digits, int *exp10) {
+  uint32_t bits;
+  memcpy(&bits, &v, sizeof bits);
+  const uint32_t fraction = bits & ((UINT32_C(1) << 23) - 1);
+  const int biased = (int)((bits >> 23) & 0xff);
+  if (biased == 0xff || (biased == 0 && fraction == 0)) return false;
+  uint64_t c = fraction;
+  int q = -149;
+  if (biased > 0) {
+    c |= UINT64_C(1) << 23;
+    q = biased - 150;
+  }
+  uint64_t d;
+  int e;
+  if (!shortest_decimal(c, q, fraction == 0 && biased > 1, &d, &e)) return false;
+  emit(d, e, digits, n_digits, exp10);
+  return true;
 }
-
-#endif
