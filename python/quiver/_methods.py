@@ -743,4 +743,3 @@ from ._metadata import (  # noqa: E402,F401
     field_remove_metadata, field_with_metadata, field_with_name, field_with_nullable, field_with_type,
     replace_schema_metadata, schema_append, schema_pandas_metadata, schema_empty_table, schema_get_all_field_indices, schema_insert,
     schema_remove, schema_remove_metadata, schema_set, schema_with_metadata)
-from ._scalars import array_iter, array_scalar, chunked_iter  # noqa: E402,F401

@@ -3,9 +3,11 @@
 ``array[i]``, iteration over an Array or ChunkedArray, ``quiver.scalar()``
 and the aggregations of ``quiver.compute`` give a :class:`Scalar`. A scalar
 is a view of slot ``i`` of an immutable quiver Array (nothing is copied);
-its Python value comes from the C converter (``_quiver._array_value``), so
-``as_py()`` equals ``array.to_pylist()[i]``. The class follows the type as
-in pyarrow (``Int64Scalar``, ``StringScalar``, ``ListScalar``,
+its Python value comes from the C converter that to_pylist uses, so
+``as_py()`` equals ``array.to_pylist()[i]``. Building a scalar and
+``as_py`` run no Python code: the layout is the C base ``_ScalarBase``
+(python/src/scalar_object.c), which finds the class in ``_CLASS_BY_ID``.
+The class follows the type as in pyarrow (``Int64Scalar``, ``StringScalar``, ``ListScalar``,
 ``StructScalar``, ``DictionaryScalar``, ...), and so do equality (type and
 value must match; a Python value is never equal to a scalar), hashing,
 ``repr``/``str``, ``.value`` (the raw integer of temporal types, the
@@ -18,19 +20,20 @@ import datetime as _dt
 
 from . import _quiver
 
-_MISSING = object()
-
-
 def _qv():
     import quiver
 
     return quiver
 
 
-class Scalar:
-    """The value of one slot of an Arrow array (pyarrow.Scalar's interface)."""
+class Scalar(_quiver._ScalarBase):
+    """The value of one slot of an Arrow array (pyarrow.Scalar's interface).
 
-    __slots__ = ("_array", "_index", "_py")
+    The instance layout (``_array``, ``_index`` and the cached value) and
+    ``as_py`` are C (python/src/scalar_object.c), so ``array[i]`` and
+    iteration build scalars without running Python code."""
+
+    __slots__ = ()
 
     def __init__(self, *args, **kwargs):
         raise TypeError("Do not call %s's constructor directly, use quiver.scalar() or array[i] instead."
@@ -38,28 +41,9 @@ class Scalar:
 
     @classmethod
     def _wrap(cls, array, index):
-        self = object.__new__(cls)
-        self._array = array
-        self._index = index
-        self._py = _MISSING
-        return self
+        return _quiver._new_scalar(cls, array, index)
 
-    # ---- pyarrow's Scalar interface
-
-    @property
-    def type(self):
-        return self._array.type
-
-    @property
-    def is_valid(self):
-        return self._slot().null_count == 0
-
-    def as_py(self, *, maps_as_pydicts=None):
-        if maps_as_pydicts is not None:
-            return self._slot().to_pylist(maps_as_pydicts=maps_as_pydicts)[0]
-        if self._py is _MISSING:
-            self._py = _quiver._array_value(self._array, self._index)
-        return self._py
+    # ---- pyarrow's Scalar interface (as_py(*, maps_as_pydicts=None), type and is_valid are the C base's)
 
     def equals(self, other):
         if not isinstance(other, Scalar):
@@ -541,18 +525,5 @@ def scalar(value, type=None, *, from_pandas=None, memory_pool=None):
     return _wrap(_qv().array([value], type), 0)
 
 
-# ---- hooks of the C types (python/src/array.c and chunked.c delegate here through _methods)
-
-
-def array_scalar(array, i):
-    return _wrap(array, i)
-
-
-def array_iter(array):
-    array.validate(full=True)  # raises here, as to_pylist would, on invalid foreign data
-    return (_wrap(array, i) for i in range(len(array)))
-
-
-def chunked_iter(chunked):
-    chunked.validate(full=True)
-    return (_wrap(chunk, i) for chunk in chunked.chunks for i in range(len(chunk)))
+# ---- the C types build scalars themselves (python/src/scalar_object.c): array[i] and iteration
+# look classes up in _CLASS_BY_ID by type id name, and call _wrap for extension types.

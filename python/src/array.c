@@ -181,13 +181,7 @@ static PyObject *array_item(PyObject *self, Py_ssize_t i) {
     return NULL;
   }
   if (qvpy_array_ensure_valid((QvArrayObject *)self) < 0) return NULL;
-  PyObject *index = PyLong_FromSsize_t(i);
-  PyObject *args = index != NULL ? PyTuple_Pack(1, index) : NULL;
-  Py_XDECREF(index);
-  /* a Scalar of slot i, as pyarrow (quiver/_scalars.py) */
-  PyObject *r = args != NULL ? qvpy_delegate("array_scalar", self, args, NULL) : NULL;
-  Py_XDECREF(args);
-  return r;
+  return qvpy_scalar_of(self, i); /* a Scalar of slot i, as pyarrow (quiver/_scalars.py, scalar_object.c) */
 }
 
 static PyObject *array_subscript(PyObject *self, PyObject *key) {
@@ -211,8 +205,14 @@ static PyObject *array_subscript(PyObject *self, PyObject *key) {
   return array_item(self, i);
 }
 
-/* Scalars, one per slot, as pyarrow (quiver/_scalars.py). */
-static PyObject *array_iter(PyObject *self) { return qvpy_delegate("array_iter", self, NULL, NULL); }
+/* Scalars, one per slot, as pyarrow (scalar_object.c); raises first on invalid foreign data, as to_pylist. */
+static PyObject *array_iter(PyObject *self) {
+  PyObject *one = PyTuple_Pack(1, self);
+  if (one == NULL) return NULL;
+  PyObject *it = qvpy_scalar_iter(one);
+  Py_DECREF(one);
+  return it;
+}
 
 static PyObject *array_validate(PyObject *self, PyObject *args, PyObject *kw) {
   static char *kwlist[] = {"full", NULL};

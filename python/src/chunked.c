@@ -99,8 +99,8 @@ static PyObject *chunked_subscript(PyObject *self, PyObject *key) {
   if (i < 0) i += chunked_len(self);
   return chunked_item(self, i);
 }
-/* Scalars over every chunk, as pyarrow (quiver/_scalars.py). */
-static PyObject *chunked_iter(PyObject *self) { return qvpy_delegate("chunked_iter", self, NULL, NULL); }
+/* Scalars over every chunk, as pyarrow (scalar_object.c); every chunk is validated fully first. */
+static PyObject *chunked_iter(PyObject *self) { return qvpy_scalar_iter(ck(self)->chunks); }
 
 /* Logical equality regardless of chunking: walks both chunk lists comparing
  * the overlapping pieces as zero-copy slices. */

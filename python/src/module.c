@@ -36,6 +36,7 @@ extern PyMethodDef qvpy_flight_functions[];
 extern PyMethodDef qvpy_parquet_write_functions[];
 extern PyMethodDef qvpy_compute_elementwise_functions[];
 extern PyMethodDef qvpy_parquet_functions[];
+extern PyMethodDef qvpy_scalar_object_functions[];
 int qvpy_scalars_init(void);
 
 static PyObject *exception_for(qv_status st) {
@@ -122,7 +123,8 @@ PyMODINIT_FUNC PyInit__quiver(void) {
   if (add_type(mod, &QvDataType_Type, "DataType") < 0 || add_type(mod, &QvField_Type, "Field") < 0 ||
       add_type(mod, &QvSchema_Type, "Schema") < 0 || add_type(mod, &QvArray_Type, "Array") < 0 ||
       add_type(mod, &QvBuffer_Type, "Buffer") < 0 || add_type(mod, &QvBatch_Type, "RecordBatch") < 0 ||
-      add_type(mod, &QvTable_Type, "Table") < 0 || add_type(mod, &QvChunked_Type, "ChunkedArray") < 0)
+      add_type(mod, &QvTable_Type, "Table") < 0 || add_type(mod, &QvChunked_Type, "ChunkedArray") < 0 ||
+      add_type(mod, &QvScalarBase_Type, "_ScalarBase") < 0 || PyType_Ready(&QvScalarIter_Type) < 0)
     goto fail;
 
   if (PyModule_AddFunctions(mod, qvpy_type_functions) < 0 || PyModule_AddFunctions(mod, qvpy_array_functions) < 0 ||
@@ -138,7 +140,8 @@ PyMODINIT_FUNC PyInit__quiver(void) {
       PyModule_AddFunctions(mod, qvpy_flight_functions) < 0 ||
       PyModule_AddFunctions(mod, qvpy_parquet_write_functions) < 0 ||
       PyModule_AddFunctions(mod, qvpy_compute_elementwise_functions) < 0 ||
-      PyModule_AddFunctions(mod, qvpy_parquet_functions) < 0)
+      PyModule_AddFunctions(mod, qvpy_parquet_functions) < 0 ||
+      PyModule_AddFunctions(mod, qvpy_scalar_object_functions) < 0)
     goto fail;
   return mod;
 fail:

@@ -203,6 +203,15 @@ int qvpy_delegate_contains(PyObject *self, PyObject *key);
 PyObject *qvpy_array_cast(PyObject *self, PyObject *args, PyObject *kw);
 extern PyNumberMethods qvpy_array_as_number;
 
+/* ---- Scalar objects (scalar_object.c) ---- */
+
+extern PyTypeObject QvScalarBase_Type; /* C base of quiver.Scalar */
+extern PyTypeObject QvScalarIter_Type;
+/* The Scalar of slot `index` of the quiver.Array `array` (fully valid; 0 <= index < length). */
+PyObject *qvpy_scalar_of(PyObject *array, Py_ssize_t index);
+/* An iterator of the Scalars of every slot of a tuple of quiver.Array, validated fully first. */
+PyObject *qvpy_scalar_iter(PyObject *chunks);
+
 /* ---- values (to_py.c) ---- */
 
 /* Python value of slot i of `a` (a fully valid array; 0 <= i < length). */

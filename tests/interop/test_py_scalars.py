@@ -213,3 +213,71 @@ def test_compute_aggregations_return_scalars():
     mm_q, mm_p = qc.min_max(a), pc.min_max(p)
     assert type(mm_q).__name__ == "StructScalar" and mm_q.as_py() == mm_p.as_py()
     assert mm_q["min"].as_py() == 1 and _repr(mm_q) == repr(mm_p)
+
+
+# ---- scalars built in C (python/src/scalar_object.c)
+
+
+def test_as_py_arguments_are_checked_as_pyarrow():
+    for m in (qv, pa):
+        s = m.array([1])[0]
+        with pytest.raises(TypeError, match=r"as_py\(\) takes exactly 0 positional arguments \(1 given\)"):
+            s.as_py(1)
+        with pytest.raises(TypeError, match="unexpected keyword argument 'foo'"):
+            s.as_py(foo=1)
+        assert s.as_py(maps_as_pydicts=None) == 1
+    m_q = qv.array(CASES["map<string, int32>"])
+    m_p = CASES["map<string, int32>"]
+    for mode in ("lossy", "strict", None):
+        assert [s.as_py(maps_as_pydicts=mode) for s in m_q] == [s.as_py(maps_as_pydicts=mode) for s in m_p], mode
+
+
+def test_scalars_cannot_be_built_empty_or_edited():
+    s = qv.array([1, 2])[1]
+    with pytest.raises(TypeError, match="Do not call Int64Scalar's constructor directly"):
+        type(s)()
+    with pytest.raises(TypeError, match="Do not call Int64Scalar's constructor directly"):
+        type(s).__new__(type(s))  # pyarrow builds an empty scalar here, whose repr crashes
+    with pytest.raises(TypeError):
+        object.__new__(type(s))
+    with pytest.raises(AttributeError):
+        s.extra = 1
+    with pytest.raises(AttributeError):
+        s._array = qv.array([5])
+    assert s.as_py() == 2 and s._index == 1
+
+
+def test_scalar_outlives_its_array_and_caches_its_value():
+    import gc
+
+    values = ["slot-%d" % i * 10 for i in range(5)]
+    a = qv.array(values)
+    scalars = [a[4], a[-1]] + list(a)
+    del a
+    gc.collect()
+    assert [s.as_py() for s in scalars] == [values[4], values[4]] + values
+    s = scalars[0]
+    assert s.as_py() is s.as_py()  # converted once
+
+
+def test_every_scalar_class_comes_from_the_c_base():
+    for name in sorted(CASES):
+        q = qv.array(CASES[name])
+        if len(q) == 0:
+            continue
+        got = [type(s) for s in q] + [type(q[0]), type(qv.chunked_array([q])[0])]
+        want = type(CASES[name][0]).__name__
+        assert all(issubclass(c, qv.Scalar) and c.__name__ == want for c in got), name
+
+
+def test_iteration_validates_every_chunk_before_the_first_scalar():
+    good = pa.array([1, 2, 3], pa.int32())
+    backwards = pa.array([0, 300, 5, 9], pa.int32()).buffers()[1]  # structurally valid, fully invalid
+    bad = pa.Array.from_buffers(pa.string(), 3, [None, backwards, pa.py_buffer(b"x" * 9)])
+    c = qv.chunked_array([qv.array(good).cast(qv.string()), qv.array(bad)])
+    with pytest.raises(qv.ArrowInvalid):
+        iter(c)
+    with pytest.raises(qv.ArrowInvalid):
+        iter(qv.array(bad))
+    with pytest.raises(qv.ArrowInvalid):
+        qv.array(bad)[0]
