@@ -84,28 +84,21 @@ static inline uint64_t float_to_uint64_t(double x) { return !(x > 0) ? 0 : x >= 
     for (int64_t i = 0; i < n; i++) d[i] = HOW(S, D, s[i]);                 \
   }
 
-#define INT_TARGETS(SN, S)                                            \
-  DEFINE_CONV(SN, S, int8, int8_t, CONV_INT)                          \
-  DEFINE_CONV(SN, S, int16, int16_t, CONV_INT)                        \
-  DEFINE_CONV(SN, S, int32, int32_t, CONV_INT)                        \
-  DEFINE_CONV(SN, S, int64, int64_t, CONV_INT)                        \
-  DEFINE_CONV(SN, S, uint8, uint8_t, CONV_INT)                        \
-  DEFINE_CONV(SN, S, uint16, uint16_t, CONV_INT)                      \
-  DEFINE_CONV(SN, S, uint32, uint32_t, CONV_INT)                      \
-  DEFINE_CONV(SN, S, uint64, uint64_t, CONV_INT)                      \
+/* Every target of one source type; TO_INT is how the integer targets are
+ * converted (CONV_INT from integers, CONV_F2I from floats). */
+#define NUMERIC_TARGETS(SN, S, TO_INT)                                \
+  DEFINE_CONV(SN, S, int8, int8_t, TO_INT)                            \
+  DEFINE_CONV(SN, S, int16, int16_t, TO_INT)                          \
+  DEFINE_CONV(SN, S, int32, int32_t, TO_INT)                          \
+  DEFINE_CONV(SN, S, int64, int64_t, TO_INT)                          \
+  DEFINE_CONV(SN, S, uint8, uint8_t, TO_INT)                          \
+  DEFINE_CONV(SN, S, uint16, uint16_t, TO_INT)                        \
+  DEFINE_CONV(SN, S, uint32, uint32_t, TO_INT)                        \
+  DEFINE_CONV(SN, S, uint64, uint64_t, TO_INT)                        \
   DEFINE_CONV(SN, S, float32, float, CONV_TO_FLOAT)                   \
   DEFINE_CONV(SN, S, float64, double, CONV_TO_FLOAT)
-#define FLOAT_TARGETS(SN, S)                                          \
-  DEFINE_CONV(SN, S, int8, int8_t, CONV_F2I)                          \
-  DEFINE_CONV(SN, S, int16, int16_t, CONV_F2I)                        \
-  DEFINE_CONV(SN, S, int32, int32_t, CONV_F2I)                        \
-  DEFINE_CONV(SN, S, int64, int64_t, CONV_F2I)                        \
-  DEFINE_CONV(SN, S, uint8, uint8_t, CONV_F2I)                        \
-  DEFINE_CONV(SN, S, uint16, uint16_t, CONV_F2I)                      \
-  DEFINE_CONV(SN, S, uint32, uint32_t, CONV_F2I)                      \
-  DEFINE_CONV(SN, S, uint64, uint64_t, CONV_F2I)                      \
-  DEFINE_CONV(SN, S, float32, float, CONV_TO_FLOAT)                   \
-  DEFINE_CONV(SN, S, float64, double, CONV_TO_FLOAT)
+#define INT_TARGETS(SN, S) NUMERIC_TARGETS(SN, S, CONV_INT)
+#define FLOAT_TARGETS(SN, S) NUMERIC_TARGETS(SN, S, CONV_F2I)
 
 INT_TARGETS(int8, int8_t)
 INT_TARGETS(int16, int16_t)
