@@ -357,7 +357,9 @@ static void hostile_lengths_near_int64_max(void **state) {
   hand_check(qv_array_new_null(qv_type_null(), n, &nulls, &e), &e, "null array");
   expect_valid(nulls, QV_VALIDATE_STRUCTURE);
   qv_error_clear(&e);
-  qv_status st = qv_compute_cast(nulls, dec(128, 10, 2), true, &out, &e);
+  qv_type *d128 = dec(128, 10, 2);
+  qv_status st = qv_compute_cast(nulls, d128, true, &out, &e);
+  qv_type_release(d128);
   assert_int_not_equal(st, QV_OK);
   assert_int_equal(e.code, st);
   assert_true(e.message[0] != '\0');

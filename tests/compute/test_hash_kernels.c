@@ -255,6 +255,32 @@ static void short_keys_near_the_data_end(void **state) {
   qv_array_release(a);
 }
 
+/* fixed_size_binary(0): every valid slot is the empty value, and its values
+ * buffer may be absent (a NULL data pointer). The key loop read 0 bytes
+ * from NULL (memcpy's source must not be NULL: UB, found by the fuzz
+ * consumer's kernels under UBSan). */
+static void unique_fixed_size_binary_width_zero_without_buffer(void **state) {
+  (void)state;
+  qv_type *t = NULL;
+  qv_error e;
+  hand_check(qv_type_fixed_size_binary(0, &t, &e), &e, "fixed_size_binary(0)");
+  qv_array *v = hand_array(qv_type_retain(t), 4, 0, 1, 2, BUFS(bits_from("1101", 4), NULL), 0, NULL, NULL);
+  expect_valid(v, QV_VALIDATE_FULL);
+  qv_array *u = unique(v);
+  assert_int_equal(u->length, 2); /* the empty value, then the null */
+  assert_int_equal(qv_array_null_count(u), 1);
+  qv_array_release(u);
+  qv_array *counts = NULL;
+  assert_int_equal(qv_compute_value_counts(v, &counts, &e), QV_OK);
+  assert_int_equal(counts->length, 2);
+  qv_array_release(counts);
+  int64_t n = -1;
+  assert_int_equal(qv_compute_count_distinct(v, QV_COUNT_ALL, &n, &e), QV_OK);
+  assert_int_equal(n, 2);
+  qv_array_release(v);
+  qv_type_release(t);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(unique_ints_sliced_with_nulls),
@@ -266,6 +292,7 @@ int main(void) {
       cmocka_unit_test(errors_unhashable_and_null_args),
       cmocka_unit_test(hostile_offsets_backwards),
       cmocka_unit_test(short_keys_near_the_data_end),
+      cmocka_unit_test(unique_fixed_size_binary_width_zero_without_buffer),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
