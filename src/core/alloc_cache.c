@@ -23,7 +23,9 @@
  * fit evicts the oldest ones first; a block larger than the whole bound is
  * unmapped at once. No trimming over time: a process holds at most
  * max_bytes of freed memory (QV_ALLOC_CACHE=0 in the environment turns the
- * cache off).
+ * cache off; QV_ALLOC_CACHE=poison keeps it on and fills every reused byte
+ * that is not known zero with 0xA5, so a test run shows at once any code
+ * that reads a buffer it asked for unzeroed before writing it).
  *
  * Reused blocks are not zero: take reports from which byte a block is known
  * zero, and qv_buffer zeroes the rest where it must.
@@ -70,6 +72,7 @@ static struct {
   size_t max_bytes;
   size_t page;
   bool enabled;
+  bool poison; /* QV_ALLOC_CACHE=poison: reused bytes filled with 0xA5 */
   int64_t hits, misses, evictions;
 } g_cache = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
@@ -100,6 +103,8 @@ static void apply_settings(int64_t max_bytes) {
   long page = sysconf(_SC_PAGESIZE);
   g_cache.page = page > 0 ? (size_t)page : 4096;
   g_cache.enabled = QV__CACHE_COMPILED && env_allows_cache();
+  const char *v = getenv("QV_ALLOC_CACHE");
+  g_cache.poison = v != NULL && strcmp(v, "poison") == 0;
   g_cache.max_bytes = max_bytes > 0 ? (size_t)max_bytes : default_max_bytes();
   g_cache.hits = g_cache.misses = g_cache.evictions = 0;
 }
@@ -159,14 +164,14 @@ void *qv__alloc_cache_take(size_t size, size_t *zero_from) {
   }
   held_block b = remove_at(pick);
   g_cache.hits++;
+  bool poison = g_cache.poison;
   unlock();
+  void *p = b.p;
   if (b.bytes > want) {
     (void)munmap((char *)b.p + want, b.bytes - want);
     *zero_from = size;
-    return b.p;
-  }
-  if (b.bytes < want) {
-    void *p = mremap(b.p, b.bytes, want, MREMAP_MAYMOVE);
+  } else if (b.bytes < want) {
+    p = mremap(b.p, b.bytes, want, MREMAP_MAYMOVE);
     if (p == MAP_FAILED) {
       (void)munmap(b.p, b.bytes);
       return NULL;
@@ -175,10 +180,11 @@ void *qv__alloc_cache_take(size_t size, size_t *zero_from) {
     if (want >= ((size_t)2 << 20)) (void)madvise(p, want, MADV_HUGEPAGE);
 #endif
     *zero_from = b.bytes;
-    return p;
+  } else {
+    *zero_from = size;
   }
-  *zero_from = size;
-  return b.p;
+  if (poison) memset(p, 0xA5, *zero_from < size ? *zero_from : size);
+  return p;
 }
 
 void qv__alloc_cache_put(void *p, size_t size) {

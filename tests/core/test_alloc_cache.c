@@ -3,7 +3,8 @@
  * zero (qv_buffer_allocate zeroed, its padding, qv_buffer_reserve through
  * mremap), the bounds on bytes and blocks evict the oldest first, a block
  * is shrunk or grown only within its size window, QV_ALLOC_CACHE=0 turns
- * the cache off, and sanitizer builds compile it out. */
+ * the cache off (=poison fills reused bytes with 0xA5), and sanitizer
+ * builds compile it out. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -250,6 +251,30 @@ static void test_env_switch_off(void **state) {
   assert_int_equal(stats().enabled, !SANITIZED);
 }
 
+/* QV_ALLOC_CACHE=poison: a reused block's bytes not known zero read 0xA5
+ * (what the caller must write), the padding and zeroed requests zero. */
+static void test_env_poison(void **state) {
+  (void)state;
+  if (SANITIZED) skip();
+  setenv("QV_ALLOC_CACHE", "poison", 1);
+  qv__alloc_cache_configure(0);
+  assert_true(stats().enabled);
+  qv_buffer_release(dirty_buffer(3 * MIB));
+  qv_buffer *b = NULL;
+  assert_int_equal(qv_buffer_allocate(NULL, 3 * MIB - 3, false, &b, NULL), QV_OK);
+  assert_int_equal(stats().hits, 1);
+  assert_int_equal(b->data[0], 0xA5);
+  assert_int_equal(b->data[b->size - 1], 0xA5);
+  assert_zero(b->data, b->size, b->capacity);
+  qv_buffer_release(b);
+  assert_int_equal(qv_buffer_allocate(NULL, 3 * MIB, true, &b, NULL), QV_OK);
+  assert_int_equal(stats().hits, 2);
+  assert_zero(b->data, 0, b->capacity);
+  qv_buffer_release(b);
+  unsetenv("QV_ALLOC_CACHE");
+  qv__alloc_cache_configure(0);
+}
+
 /* Other allocators know no zero bytes. */
 static void test_other_allocator_reports_nothing_zero(void **state) {
   (void)state;
@@ -272,6 +297,7 @@ int main(void) {
       cmocka_unit_test_setup(test_byte_bound_evicts_oldest, fresh_cache),
       cmocka_unit_test_setup(test_block_count_bound, fresh_cache),
       cmocka_unit_test_setup(test_env_switch_off, fresh_cache),
+      cmocka_unit_test_setup(test_env_poison, fresh_cache),
       cmocka_unit_test_setup(test_other_allocator_reports_nothing_zero, fresh_cache),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
