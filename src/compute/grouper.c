@@ -23,7 +23,7 @@
  * such keys are equal exactly when their lengths and words are. */
 #define SHORT_KEY 16
 
-/* The bytes of a fixed-width key column that has no values buffer. */
+/* The bytes of a key column that has no values or data buffer. */
 static const uint8_t k_no_bytes[8];
 
 typedef struct short_key {
@@ -95,6 +95,7 @@ qv_status qv__key_column_init(const qv_array *array, const char *fn, qv__key_col
       if (col->values != NULL) col->values += array->offset * w;
       col->data = qv__buf_data(array, 2);
       col->data_size = qv__buf_size(array, 2);
+      if (col->data == NULL) col->data = k_no_bytes; /* every value empty; keys point at a real address */
       if (col->values == NULL && array->length > 0)
         return qv_error_set(err, QV_ERR_INVALID_DATA, "%s: the offsets buffer is missing", fn);
       return QV_OK;

@@ -281,6 +281,26 @@ static void unique_fixed_size_binary_width_zero_without_buffer(void **state) {
   qv_type_release(t);
 }
 
+/* A string array whose values are all empty may have no data buffer (a
+ * NULL data pointer): the one-string-key loop computed the data's end as
+ * NULL + 0 and pointed keys at NULL + offset (UB, found by the ipc_stream
+ * fuzz target through the fuzz consumer's kernels under clang's UBSan). */
+static void unique_strings_without_data_buffer(void **state) {
+  (void)state;
+  qv_array *v = hand_array(qv_type_string(), 3, 0, 1, 3, BUFS(bits_from("101", 3), BUFV(int32_t, 0, 0, 0, 0), NULL), 0,
+                           NULL, NULL);
+  expect_valid(v, QV_VALIDATE_FULL);
+  assert_null(qv_array_buffer_data(v, 2));
+  expect_array(unique(v), hand_array(qv_type_string(), 2, 0, 1, 3, BUFS(bits_from("10", 2), BUFV(int32_t, 0, 0, 0), NULL),
+                                     0, NULL, NULL));
+  qv_array *counts = NULL;
+  qv_error e;
+  assert_int_equal(qv_compute_value_counts(v, &counts, &e), QV_OK);
+  assert_int_equal(counts->length, 2);
+  qv_array_release(counts);
+  qv_array_release(v);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(unique_ints_sliced_with_nulls),
@@ -293,6 +313,7 @@ int main(void) {
       cmocka_unit_test(hostile_offsets_backwards),
       cmocka_unit_test(short_keys_near_the_data_end),
       cmocka_unit_test(unique_fixed_size_binary_width_zero_without_buffer),
+      cmocka_unit_test(unique_strings_without_data_buffer),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
