@@ -52,7 +52,7 @@ test-python: build
 # ThreadSanitizer (build/tsan): only the thread tests, built and run alone.
 .PHONY: test-tsan
 # The threaded tests, one ctest name each (their executables' names).
-TSAN_TESTS = durable_test_threads ipc_test_ipc_compression_large ipc_test_schema_cache_threads \
+TSAN_TESTS = durable_test_threads core_test_alloc_cache_threads ipc_test_ipc_compression_large ipc_test_schema_cache_threads \
              csv_test_csv_blocks csv_test_csv_write
 empty :=
 space := $(empty) $(empty)

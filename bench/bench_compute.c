@@ -13,10 +13,17 @@
  *
  *   bench_compute [ROWS]   (default 100,000,000 times QV_BENCH_SCALE, default 1;
  *                           QV_BENCH_RUNS runs)
+ *   bench_compute ROWS kernels
+ *                          quiver alone: cast int64 -> float64, filter at 50 %
+ *                          selectivity and take of ROWS random indices (keys
+ *                          CK1-CK3, ms per call); not part of make bench, it
+ *                          compares quiver with itself, e.g. with and without
+ *                          the cache of freed mappings (QV_ALLOC_CACHE=0).
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "bench_util.h"
 #include "quiver/quiver.h"
@@ -118,10 +125,69 @@ static void one(const char *key, const char *what, qv_type *type, bool floats, i
   qv_array_release(a);
 }
 
+typedef struct kernel_ctx {
+  qv_array *values, *mask, *indices;
+  int which; /* 0 cast, 1 filter, 2 take */
+  qv_status st;
+} kernel_ctx;
+
+static void kernel_once(void *p) {
+  kernel_ctx *c = p;
+  qv_array *out = NULL;
+  if (c->which == 0) c->st = qv_compute_cast(c->values, qv_type_float64(), true, &out, NULL);
+  else if (c->which == 1) c->st = qv_compute_filter(c->values, c->mask, QV_FILTER_DROP, &out, NULL);
+  else c->st = qv_compute_take(c->values, c->indices, &out, NULL);
+  bench_sink(out);
+  qv_array_release(out);
+}
+
+/* Random bools (about half true) and random in-range indices, n each. */
+static qv_status make_selectors(int64_t n, qv_array **mask, qv_array **indices) {
+  qv_buffer *bits = NULL, *idx = NULL;
+  qv_status st = qv_buffer_allocate(NULL, (n + 7) / 8, true, &bits, NULL);
+  if (st == QV_OK) st = qv_buffer_allocate(NULL, n * 8, false, &idx, NULL);
+  if (st == QV_OK) {
+    uint64_t x = 0x2545F4914F6CDD1Du;
+    for (int64_t i = 0; i < n; i++) {
+      x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+      if (x & 1) bits->data[i / 8] |= (uint8_t)(1u << (i % 8));
+      ((int64_t *)(void *)idx->data)[i] = (int64_t)((x >> 1) % (uint64_t)n);
+    }
+    st = qv_array_new(qv_type_bool(), n, 0, 0, 2, (qv_buffer *[]){NULL, bits}, 0, NULL, NULL, mask, NULL);
+  }
+  if (st == QV_OK)
+    st = qv_array_new(qv_type_int64(), n, 0, 0, 2, (qv_buffer *[]){NULL, idx}, 0, NULL, NULL, indices, NULL);
+  qv_buffer_release(bits);
+  qv_buffer_release(idx);
+  return st;
+}
+
+static int kernels(int64_t n) {
+  kernel_ctx c = {0};
+  if (make_array(qv_type_int64(), n, false, &c.values) != QV_OK || make_selectors(n, &c.mask, &c.indices) != QV_OK) {
+    fprintf(stderr, "bench_compute: cannot allocate %lld values\n", (long long)n);
+    return 1;
+  }
+  static const char *const keys[3] = {"CK1", "CK2", "CK3"};
+  static const char *const what[3] = {"cast int64 -> float64", "filter int64 at 50 %", "take int64, random indices"};
+  for (c.which = 0; c.which < 3; c.which++) {
+    double t = bench_time(kernel_once, &c);
+    if (c.st != QV_OK) fprintf(stderr, "bench_compute: %s failed (%d)\n", what[c.which], (int)c.st);
+    char label[96];
+    snprintf(label, sizeof label, "%s, %gM rows (ms per call)", what[c.which], (double)n / 1e6);
+    bench_line(keys[c.which], "ms", "quiver", t * 1e3, label);
+  }
+  qv_array_release(c.values);
+  qv_array_release(c.mask);
+  qv_array_release(c.indices);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   const char *scale = getenv("QV_BENCH_SCALE");
   int64_t n = argc > 1 ? atoll(argv[1]) : (int64_t)(1e8 * (scale ? atof(scale) : 1.0));
   if (n < 1) n = 1;
+  if (argc > 2 && strcmp(argv[2], "kernels") == 0) return kernels(n);
   one("CS1", "int64", qv_type_int64(), false, n);
   one("CS2", "float64", qv_type_float64(), true, n);
   return 0;

@@ -49,7 +49,10 @@ static qv_status decode_run_ends(const qv_array *a, qv_array **out, qv_error *er
     return qv_error_set(err, QV_ERR_INVALID_DATA, "cast: run end %lld is not above the one before", (long long)bad);
   if (n > 0 && !qv__ree_window(a, 0, n, &first, &last, &bad))
     return qv_error_set(err, QV_ERR_INVALID_DATA, "cast: row %lld is not covered by a run", (long long)bad);
-  QV_RETURN_IF_ERROR(qv_buffer_allocate(NULL, n * 8, false, &idx, err));
+  int64_t bytes;
+  if (qv__mul_overflow_i64(n, 8, &bytes)) /* run ends make any length cheap to claim */
+    return qv_error_set(err, QV_ERR_OVERFLOW, "cast: %lld run-end encoded rows are too many to decode", (long long)n);
+  QV_RETURN_IF_ERROR(qv_buffer_allocate(NULL, bytes, false, &idx, err));
   int64_t *ix = (int64_t *)(void *)idx->data, row = 0;
   for (int64_t p = first; p < last && row < n; p++) {
     int64_t end = qv__ree_run_end(a, p) - a->offset;

@@ -22,6 +22,10 @@
 /* A key of at most SHORT_KEY bytes as two little words, zero-padded: two
  * such keys are equal exactly when their lengths and words are. */
 #define SHORT_KEY 16
+
+/* The bytes of a key column that has no values or data buffer. */
+static const uint8_t k_no_bytes[8];
+
 typedef struct short_key {
   uint64_t lo, hi;
 } short_key;
@@ -78,6 +82,10 @@ qv_status qv__key_column_init(const qv_array *array, const char *fn, qv__key_col
                                                      : QV__KEY_FIXED;
       col->values = qv__buf_data(array, 1);
       if (col->values != NULL) col->values += array->offset * col->width;
+      /* Only fixed_size_binary(0) (or an empty array) has no values buffer;
+       * its keys are 0 bytes long, read from a real address all the same
+       * (memcpy from NULL is undefined even for 0 bytes). */
+      else col->values = k_no_bytes;
       return QV_OK;
     }
     if (b1->role == QV__BUF_OFFSETS && lay->n_buffers == 3) {
@@ -87,6 +95,7 @@ qv_status qv__key_column_init(const qv_array *array, const char *fn, qv__key_col
       if (col->values != NULL) col->values += array->offset * w;
       col->data = qv__buf_data(array, 2);
       col->data_size = qv__buf_size(array, 2);
+      if (col->data == NULL) col->data = k_no_bytes; /* every value empty; keys point at a real address */
       if (col->values == NULL && array->length > 0)
         return qv_error_set(err, QV_ERR_INVALID_DATA, "%s: the offsets buffer is missing", fn);
       return QV_OK;

@@ -62,18 +62,18 @@ qv_status qv_buffer_allocate(const qv_allocator *allocator, int64_t size, bool z
   if (cap == 0) cap = QV_ALIGNMENT;
   qv_buffer *b = NULL;
   QV_RETURN_IF_ERROR(buffer_new_struct(&b, err));
-  b->data = (uint8_t *)allocator->allocate(allocator->ctx, (size_t)cap, QV_ALIGNMENT);
+  size_t zero_from = (size_t)cap;
+  b->data = (uint8_t *)qv__allocator_allocate(allocator, (size_t)cap, QV_ALIGNMENT, &zero_from);
   if (b->data == NULL) {
     qv__free(b);
     return qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory allocating a %lld-byte buffer",
                         (long long)cap);
   }
-  if (!qv__allocator_gives_zeroed(allocator, (size_t)cap)) {
-    if (zeroed)
-      memset(b->data, 0, (size_t)cap);
-    else
-      memset(b->data + size, 0, (size_t)(cap - size));
-  }
+  /* Bytes from zero_from on are zero already (a fresh mapping); a reused
+   * or heap block is zeroed where the caller or the padding needs it. */
+  int64_t dirty_end = zero_from < (size_t)cap ? (int64_t)zero_from : cap;
+  int64_t zero_start = zeroed ? 0 : size;
+  if (dirty_end > zero_start) memset(b->data + zero_start, 0, (size_t)(dirty_end - zero_start));
   b->size = size;
   b->capacity = cap;
   b->kind_ = QV__BUFFER_OWNED;
@@ -184,16 +184,20 @@ qv_status qv_buffer_reserve(qv_buffer *buf, int64_t min_capacity, qv_error *err)
   int64_t cap = want > doubled ? want : qv_round_up_64(doubled);
   if (cap < 0) cap = want;
   const qv_allocator *a = buf->allocator_;
-  uint8_t *p = (uint8_t *)a->reallocate(a->ctx, buf->data, (size_t)buf->capacity, (size_t)cap, QV_ALIGNMENT);
+  size_t zero_from = (size_t)cap;
+  uint8_t *p = (uint8_t *)qv__allocator_reallocate(a, buf->data, (size_t)buf->capacity, (size_t)cap, QV_ALIGNMENT,
+                                                   &zero_from);
   if (p == NULL && cap > want) {
     cap = want; /* the geometric step failed; try the minimum */
-    p = (uint8_t *)a->reallocate(a->ctx, buf->data, (size_t)buf->capacity, (size_t)cap, QV_ALIGNMENT);
+    p = (uint8_t *)qv__allocator_reallocate(a, buf->data, (size_t)buf->capacity, (size_t)cap, QV_ALIGNMENT,
+                                            &zero_from);
   }
   if (p == NULL)
     return qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory growing a buffer from %lld to %lld bytes",
                         (long long)buf->capacity, (long long)cap);
-  /* [size, old capacity) held padding; past it the bytes are new. */
-  int64_t dirty_end = qv__allocator_gives_zeroed(a, (size_t)cap) ? buf->capacity : cap;
+  /* [size, old capacity) held padding; past it the bytes are new, and
+   * zero from zero_from on. */
+  int64_t dirty_end = zero_from < (size_t)cap ? (int64_t)zero_from : cap;
   if (dirty_end > buf->size) memset(p + buf->size, 0, (size_t)(dirty_end - buf->size));
   buf->data = p;
   buf->capacity = cap;

@@ -287,9 +287,15 @@ qv_status qv__sticky_report(const qv__sticky *s, const char *prefix, qv_error *e
  * "errno" for others; for messages such as "... (ENOSPC, errno 28)". */
 const char *qv__errno_name(int e);
 
-/* True when `allocator` hands out blocks of `size` bytes whose new bytes are
- * already zero (the default allocator's large mappings); see allocator.c. */
-bool qv__allocator_gives_zeroed(const qv_allocator *allocator, size_t size);
+/* allocator->allocate / ->reallocate that also tell which bytes are known
+ * zero: *zero_from receives the offset from which the block's bytes are zero
+ * (for reallocate, bytes before it are the kept contents or unknown). Only
+ * the default allocator knows any (fresh large mappings, pages added by
+ * mremap); for every other allocator, and for a block reused from the cache
+ * of freed mappings, *zero_from is the block's size. See allocator.c. */
+void *qv__allocator_allocate(const qv_allocator *allocator, size_t size, size_t alignment, size_t *zero_from);
+void *qv__allocator_reallocate(const qv_allocator *allocator, void *ptr, size_t old_size, size_t new_size,
+                               size_t alignment, size_t *zero_from);
 
 /* An allocator on the C heap for every size: unlike the default one, large
  * blocks are not fresh mappings, so a program that frees and allocates

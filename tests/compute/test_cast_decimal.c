@@ -1,7 +1,12 @@
 /* Decimal and float16 casts: literal expected results (pyarrow's, checked
  * by hand against it), the safe errors naming the row and the value, null
  * slots holding values that would fail and must not, slices, and the
- * unsupported pairs pyarrow refuses too. */
+ * unsupported pairs pyarrow refuses too. Hostile decimal inputs that pass
+ * structural validation: values far beyond the precision (the extreme
+ * 128- and 256-bit patterns), extreme scales, string sources with offsets
+ * backwards or past the data and absurd exponents, dictionary indices out
+ * of range, and lengths near INT64_MAX (refused by structure, or, where
+ * the structure holds them, refused by the cast without a bad read). */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -188,12 +193,206 @@ static void half_floats(void **state) {
   qv_array_release(h);
 }
 
+/* ---- hostile inputs ---- */
+
+/* A decimal array of n values of `bits` bits given as little-endian 64-bit
+ * words (bits / 64 per value; decimal32/64 take the low bytes of one). */
+static qv_array *dec_words(int32_t bits, int32_t precision, int32_t scale, const uint64_t *words, int64_t n) {
+  int width = bits / 8;
+  uint8_t raw[16 * 32];
+  int per = bits >= 64 ? bits / 64 : 1;
+  assert_true(n * width <= (int64_t)sizeof raw);
+  for (int64_t i = 0; i < n; i++) memcpy(raw + i * width, words + i * per, (size_t)width);
+  return prim(dec(bits, precision, scale), raw, n, width, NULL);
+}
+
+static void expect_text(const qv_array *a, int64_t row, const char *want) {
+  qv_array *s = cast(a, qv_type_string(), true);
+  const int32_t *offs = (const int32_t *)(const void *)qv_array_buffer_data(s, 1);
+  const char *data = (const char *)qv_array_buffer_data(s, 2);
+  int64_t n = offs[s->offset + row + 1] - offs[s->offset + row];
+  if (n != (int64_t)strlen(want) || memcmp(data + offs[s->offset + row], want, (size_t)n) != 0)
+    fail_msg("row %lld: got '%.*s', expected '%s'", (long long)row, (int)n, data + offs[s->offset + row], want);
+  qv_array_release(s);
+}
+
+/* Values no decimal128(10, 2) may hold, but stored bits are not checked by
+ * validation: the extreme 128-bit patterns. Safe casts name the row; unsafe
+ * ones wrap; text and floats are exact; nothing overflows (UBSan). */
+static void hostile_decimal128_values_beyond_precision(void **state) {
+  (void)state;
+  const uint64_t w[] = {0, 0x8000000000000000ull,  /* -2^127 */
+                        UINT64_MAX, INT64_MAX,     /* 2^127 - 1 */
+                        UINT64_MAX, UINT64_MAX,    /* -1 */
+                        0, 0};
+  qv_array *d = dec_words(128, 10, 2, w, 4);
+  expect_valid(d, QV_VALIDATE_STRUCTURE); /* full validation checks the precision: */
+  expect_invalid(d, QV_VALIDATE_FULL, QV_ERR_INVALID_DATA, "row 0");
+  expect_text(d, 0, "-1701411834604692317316873037158841057.28");
+  expect_text(d, 1, "1701411834604692317316873037158841057.27");
+  expect_text(d, 2, "-0.01");
+  expect_cast_error(d, dec(128, 38, 2), true, QV_ERR_INVALID_DATA, "row 0");
+  expect_cast_error(d, dec(128, 38, 4), true, QV_ERR_INVALID_DATA, "row 0");
+  expect_cast_error(d, dec(32, 9, 2), true, QV_ERR_INVALID_DATA, "row 0");
+  expect_cast_error(d, qv_type_int64(), true, QV_ERR_INVALID_DATA, "row 0");
+  expect_cast_error(d, qv_type_uint8(), true, QV_ERR_INVALID_DATA, "row 0");
+  qv_array *wide = cast(d, dec(256, 76, 10), true);
+  expect_text(wide, 0, "-1701411834604692317316873037158841057.2800000000");
+  expect_text(wide, 1, "1701411834604692317316873037158841057.2700000000");
+  qv_array_release(wide);
+  qv_array *wrapped = cast(d, dec(128, 38, 40), false); /* x 10^38: past 128 bits, wraps */
+  assert_int_equal(wrapped->length, 4);
+  qv_array_release(wrapped);
+  qv_array *i = cast(d, qv_type_int64(), false);
+  assert_int_equal(((const int64_t *)(const void *)qv_array_buffer_data(i, 1))[2], 0); /* -0.01 truncates to 0 */
+  qv_array_release(i);
+  qv_array *f = cast(d, qv_type_float64(), true);
+  const double *fv = (const double *)(const void *)qv_array_buffer_data(f, 1);
+  assert_true(fv[0] == -0x1p127 / 100.0 * (1 + 0 * fv[0]) || fabs(fv[0] / (-0x1p127 / 100.0) - 1) < 1e-15);
+  assert_true(fv[2] == -0.01 && fv[3] == 0.0);
+  qv_array_release(f);
+  qv_array_release(d);
+}
+
+/* decimal256: the most negative value (its magnitude does not fit the
+ * signed range), the largest, and the extreme scales. */
+static void hostile_decimal256_extremes_and_scales(void **state) {
+  (void)state;
+  const uint64_t w[] = {0, 0, 0, 0x8000000000000000ull, UINT64_MAX, UINT64_MAX, UINT64_MAX, INT64_MAX, 5, 0, 0, 0};
+  qv_array *d = dec_words(256, 76, 0, w, 3);
+  expect_text(d, 0, "-57896044618658097711785492504343953926634992332820282019728792003956564819968");
+  expect_text(d, 1, "57896044618658097711785492504343953926634992332820282019728792003956564819967");
+  expect_cast_error(d, dec(256, 75, 0), true, QV_ERR_INVALID_DATA, "row 0");
+  expect_cast_error(d, dec(256, 76, 40), true, QV_ERR_INVALID_DATA, "row 0");
+  expect_cast_error(d, dec(128, 38, 0), true, QV_ERR_INVALID_DATA, "row 0");
+  expect_cast_error(d, qv_type_int64(), true, QV_ERR_INVALID_DATA, "row 0");
+  qv_array *up = cast(d, dec(256, 76, 76), false); /* x 10^76 wraps past 256 bits */
+  assert_int_equal(up->length, 3);
+  qv_array_release(up);
+  qv_array *f = cast(d, qv_type_float32(), true); /* beyond float32: infinities, not UB */
+  const float *fv = (const float *)(const void *)qv_array_buffer_data(f, 1);
+  assert_true(isinf(fv[0]) && fv[0] < 0 && isinf(fv[1]) && fv[1] > 0 && fv[2] == 5.0f);
+  qv_array_release(f);
+  qv_array_release(d);
+  /* The extreme scales the type allows, in both directions. */
+  const uint64_t one[] = {1, 0, 0, 0};
+  qv_array *tiny = dec_words(256, 76, 76, one, 1);
+  expect_text(tiny, 0, "1E-76");
+  expect_cast_error(tiny, dec(256, 76, 0), true, QV_ERR_INVALID_DATA, "row 0: value 1E-76 loses digits");
+  expect_cast_error(tiny, dec(256, 76, -76), true, QV_ERR_INVALID_DATA, "row 0");
+  qv_array *zero = cast(tiny, dec(256, 76, -76), false);
+  qv_array_release(zero);
+  qv_array_release(tiny);
+  qv_array *huge = dec_words(256, 76, -76, one, 1);
+  expect_text(huge, 0, "1E+76");
+  expect_cast_error(huge, dec(256, 76, 76), true, QV_ERR_INVALID_DATA, "row 0");
+  expect_cast_error(huge, qv_type_int64(), true, QV_ERR_INVALID_DATA, "row 0");
+  qv_array *hf = cast(huge, qv_type_float64(), true);
+  assert_true(fabs(((const double *)(const void *)qv_array_buffer_data(hf, 1))[0] / 1e76 - 1) < 1e-15);
+  qv_array_release(hf);
+  qv_array_release(huge);
+}
+
+/* String sources: offsets backwards or past the data are errors naming
+ * the row; absurd exponents and digit runs are errors, never overflow. */
+static void hostile_strings_to_decimal(void **state) {
+  (void)state;
+  qv_array *back = hand_array(qv_type_string(), 3, 0, 0, 3, BUFS(NULL, BUFV(int32_t, 0, 2, 1, 3), hand_buf("123", 3)),
+                              0, NULL, NULL);
+  expect_valid(back, QV_VALIDATE_STRUCTURE);
+  expect_cast_error(back, dec(128, 10, 2), true, QV_ERR_INVALID_DATA, "row 1");
+  expect_cast_error(back, dec(128, 10, 2), false, QV_ERR_INVALID_DATA, "row 1");
+  qv_array_release(back);
+  qv_array *past = hand_array(qv_type_string(), 2, 0, 0, 3, BUFS(NULL, BUFV(int32_t, 0, 1, 99), hand_buf("123", 3)), 0,
+                              NULL, NULL);
+  expect_cast_error(past, dec(64, 18, 0), true, QV_ERR_INVALID_DATA, "row 1");
+  qv_array_release(past);
+  qv_array *absurd = STRS("1e999999999999999999", "1e-999999999999999999", "-0e99999999",
+                          "99999999999999999999999999999999999999999999999999999999999999999999999999999999999999",
+                          "1.00000000000000000000000000000000000000000000000000000000000000000000000000000000000001");
+  expect_cast_error(absurd, dec(256, 76, 0), true, QV_ERR_INVALID_DATA, "row 0");
+  qv_array *rows = slice_of(qv_array_retain(absurd), 1, 2);
+  expect_cast_error(rows, dec(256, 76, 0), true, QV_ERR_INVALID_DATA, "row 0: '1e-999999999999999999' loses digits");
+  expect_array(cast(rows, dec(256, 76, 0), false), dec_words(256, 76, 0, (const uint64_t[]){0, 0, 0, 0, 0, 0, 0, 0}, 2));
+  qv_array_release(rows);
+  rows = slice_of(qv_array_retain(absurd), 3, 2);
+  expect_cast_error(rows, dec(256, 76, 0), false, QV_ERR_INVALID_DATA, "row 0");
+  qv_array_release(rows);
+  rows = slice_of(qv_array_retain(absurd), 4, 1);
+  expect_cast_error(rows, dec(128, 38, 2), true, QV_ERR_INVALID_DATA, "row 0");
+  qv_array_release(rows);
+  qv_array_release(absurd);
+}
+
+/* A dictionary of decimals whose index leaves the dictionary. */
+static void hostile_dictionary_of_decimals(void **state) {
+  (void)state;
+  qv_array *values = DEC128(dec(128, 10, 2), "11", 125, -375);
+  qv_array *d = hand_array(hand_dict(qv_type_int8(), dec(128, 10, 2)), 3, 0, 0, 2, BUFS(NULL, BUFV(int8_t, 1, 0, 7)), 0,
+                           NULL, values);
+  expect_valid(d, QV_VALIDATE_STRUCTURE);
+  expect_cast_error(d, dec(128, 12, 2), true, QV_ERR_OUT_OF_RANGE, "row 2");
+  expect_cast_error(d, qv_type_float64(), true, QV_ERR_OUT_OF_RANGE, "row 2");
+  expect_cast_error(d, qv_type_string(), true, QV_ERR_OUT_OF_RANGE, "row 2");
+  qv_array_release(d);
+}
+
+/* Lengths near INT64_MAX: a decimal array claiming them over a few bytes
+ * fails structure (its size arithmetic must not wrap), and arrays whose
+ * structure does hold them (the null type, run-end encoding) are refused
+ * by the cast before it allocates or reads. */
+static void hostile_lengths_near_int64_max(void **state) {
+  (void)state;
+  const int64_t n = INT64_MAX - 6;
+  const uint64_t two[] = {1, 0, 2, 0};
+  qv_array *claim = hand_array(dec(128, 10, 2), n, 0, 0, 2, BUFS(NULL, exact_buf(two, 32)), 0, NULL, NULL);
+  expect_invalid(claim, QV_VALIDATE_STRUCTURE, QV_ERR_OVERFLOW, "");
+  qv_array_release(claim);
+  claim = hand_array(dec(256, 76, 0), 1, INT64_MAX / 32, 0, 2, BUFS(NULL, exact_buf(two, 32)), 0, NULL, NULL);
+  expect_invalid(claim, QV_VALIDATE_STRUCTURE, QV_ERR_OVERFLOW, "");
+  qv_array_release(claim);
+
+  qv_array *nulls = NULL, *out = NULL;
+  qv_error e;
+  hand_check(qv_array_new_null(qv_type_null(), n, &nulls, &e), &e, "null array");
+  expect_valid(nulls, QV_VALIDATE_STRUCTURE);
+  qv_error_clear(&e);
+  qv_type *d128 = dec(128, 10, 2);
+  qv_status st = qv_compute_cast(nulls, d128, true, &out, &e);
+  qv_type_release(d128);
+  assert_int_not_equal(st, QV_OK);
+  assert_int_equal(e.code, st);
+  assert_true(e.message[0] != '\0');
+  assert_null(out);
+  qv_array_release(nulls);
+
+  qv_array *ree = hand_array(hand_ree(qv_type_int64(), dec(128, 10, 2)), n, 0, 0, 0, NULL, 2,
+                             KIDS(I64(n), DEC128(dec(128, 10, 2), "1", 125)), NULL);
+  expect_valid(ree, QV_VALIDATE_STRUCTURE);
+  qv_type *targets[4] = {dec(128, 12, 2), dec(256, 40, 4), qv_type_float64(), qv_type_string()};
+  for (int k = 0; k < 4; k++) {
+    qv_error_clear(&e);
+    st = qv_compute_cast(ree, targets[k], true, &out, &e);
+    assert_int_not_equal(st, QV_OK);
+    assert_int_equal(e.code, st);
+    assert_true(e.message[0] != '\0');
+    assert_null(out);
+    qv_type_release(targets[k]);
+  }
+  qv_array_release(ree);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(decimal_rescale_and_precision),
       cmocka_unit_test(decimal_to_and_from_integers),
       cmocka_unit_test(decimal_floats_and_strings),
       cmocka_unit_test(half_floats),
+      cmocka_unit_test(hostile_decimal128_values_beyond_precision),
+      cmocka_unit_test(hostile_decimal256_extremes_and_scales),
+      cmocka_unit_test(hostile_strings_to_decimal),
+      cmocka_unit_test(hostile_dictionary_of_decimals),
+      cmocka_unit_test(hostile_lengths_near_int64_max),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -255,6 +255,52 @@ static void short_keys_near_the_data_end(void **state) {
   qv_array_release(a);
 }
 
+/* fixed_size_binary(0): every valid slot is the empty value, and its values
+ * buffer may be absent (a NULL data pointer). The key loop read 0 bytes
+ * from NULL (memcpy's source must not be NULL: UB, found by the fuzz
+ * consumer's kernels under UBSan). */
+static void unique_fixed_size_binary_width_zero_without_buffer(void **state) {
+  (void)state;
+  qv_type *t = NULL;
+  qv_error e;
+  hand_check(qv_type_fixed_size_binary(0, &t, &e), &e, "fixed_size_binary(0)");
+  qv_array *v = hand_array(qv_type_retain(t), 4, 0, 1, 2, BUFS(bits_from("1101", 4), NULL), 0, NULL, NULL);
+  expect_valid(v, QV_VALIDATE_FULL);
+  qv_array *u = unique(v);
+  assert_int_equal(u->length, 2); /* the empty value, then the null */
+  assert_int_equal(qv_array_null_count(u), 1);
+  qv_array_release(u);
+  qv_array *counts = NULL;
+  assert_int_equal(qv_compute_value_counts(v, &counts, &e), QV_OK);
+  assert_int_equal(counts->length, 2);
+  qv_array_release(counts);
+  int64_t n = -1;
+  assert_int_equal(qv_compute_count_distinct(v, QV_COUNT_ALL, &n, &e), QV_OK);
+  assert_int_equal(n, 2);
+  qv_array_release(v);
+  qv_type_release(t);
+}
+
+/* A string array whose values are all empty may have no data buffer (a
+ * NULL data pointer): the one-string-key loop computed the data's end as
+ * NULL + 0 and pointed keys at NULL + offset (UB, found by the ipc_stream
+ * fuzz target through the fuzz consumer's kernels under clang's UBSan). */
+static void unique_strings_without_data_buffer(void **state) {
+  (void)state;
+  qv_array *v = hand_array(qv_type_string(), 3, 0, 1, 3, BUFS(bits_from("101", 3), BUFV(int32_t, 0, 0, 0, 0), NULL), 0,
+                           NULL, NULL);
+  expect_valid(v, QV_VALIDATE_FULL);
+  assert_null(qv_array_buffer_data(v, 2));
+  expect_array(unique(v), hand_array(qv_type_string(), 2, 0, 1, 3, BUFS(bits_from("10", 2), BUFV(int32_t, 0, 0, 0), NULL),
+                                     0, NULL, NULL));
+  qv_array *counts = NULL;
+  qv_error e;
+  assert_int_equal(qv_compute_value_counts(v, &counts, &e), QV_OK);
+  assert_int_equal(counts->length, 2);
+  qv_array_release(counts);
+  qv_array_release(v);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(unique_ints_sliced_with_nulls),
@@ -266,6 +312,8 @@ int main(void) {
       cmocka_unit_test(errors_unhashable_and_null_args),
       cmocka_unit_test(hostile_offsets_backwards),
       cmocka_unit_test(short_keys_near_the_data_end),
+      cmocka_unit_test(unique_fixed_size_binary_width_zero_without_buffer),
+      cmocka_unit_test(unique_strings_without_data_buffer),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -324,6 +324,7 @@ int qv_fuzz_consume_array(const char *target, qv_array *array, uint64_t seed) {
   if (rc == 0) rc = print_array(c, array, valid);
   if (rc == 0) rc = compare_arrays(c, array, valid);
   if (rc == 0) rc = cdata_round_trip(c, array, valid);
+  if (rc == 0) rc = qv_fuzz_consume_kernels(target, array, valid, seed);
   return rc;
 }
 

@@ -23,6 +23,10 @@
  *     has a prefix of the dictionary, so the writer sends a delta and the
  *     reader concatenates), written as an IPC stream, an IPC file, LZ4- and
  *     ZSTD-compressed IPC, and integration JSON, then read back.
+ *   - the compute kernels (fuzz_kernels.c), on the array and a slice of it:
+ *     cast to string and to int64, filter by a derived mask, take of
+ *     derived indices and of out-of-range ones (which must be an error),
+ *     sort_indices, unique, value_counts, sum, min_max, utf8_length, upper.
  * `quiver stats` is a CLI command with no library entry point, so it is not
  * run here (tests/cli covers it).
  *
@@ -37,6 +41,7 @@
 #ifndef QV_TESTS_SUPPORT_FUZZ_CONSUME_H
 #define QV_TESTS_SUPPORT_FUZZ_CONSUME_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "quiver/array.h"
@@ -52,6 +57,10 @@
 int qv_fuzz_consume_array(const char *target, qv_array *array, uint64_t seed);
 int qv_fuzz_consume_batch(const char *target, qv_batch *batch, uint64_t seed);
 int qv_fuzz_consume_table(const char *target, qv_table *table, uint64_t seed);
+
+/* The compute part (fuzz_kernels.c), run by qv_fuzz_consume_array;
+ * `valid`: the array passed full validation. */
+int qv_fuzz_consume_kernels(const char *target, qv_array *array, bool valid, uint64_t seed);
 
 /* A seed from input bytes (FNV-1a), for the targets. */
 uint64_t qv_fuzz_seed(const uint8_t *data, size_t size);
