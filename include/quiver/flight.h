@@ -170,6 +170,10 @@ typedef struct qv_flight_stream_stats {
   int64_t bodies_shm_sent;
   int64_t bodies_shm_received;
   int64_t body_bytes_shm;         /* bytes of those bodies, either way */
+  /* of bodies_shm_sent: those whose bytes already lived in a sealed memfd
+   * (a table made by qv_shm_table_share), passed as a place in it; the
+   * others were copied once into a new memfd */
+  int64_t bodies_shm_shared;
 } qv_flight_stream_stats;
 
 /* Starts the data: sends the Schema message (dictionaries follow with the

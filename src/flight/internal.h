@@ -199,6 +199,9 @@ void qv__stream_free_server(qv_flight_stream *s);
  * there is none or it does not answer (the call then goes without). */
 qv__shm_link *qv__shm_link_connect(const char *sock_path, char nonce_hex[QV__SHM_NONCE_HEX]);
 void qv__shm_link_free(qv__shm_link *l);
+/* A link over a connected Unix socket (taken; closed with the link), with
+ * no handshake: for tests. NULL when out of memory (fd closed). */
+qv__shm_link *qv__shm_link_from_socket(int fd);
 /* Server: binds sock_path's side socket and accepts on a thread of its
  * own; NULL when it cannot (the server then runs without). */
 qv__shm_listener *qv__shm_listener_start(const char *sock_path);
@@ -206,13 +209,16 @@ qv__shm_listener *qv__shm_listener_start(const char *sock_path);
 qv__shm_link *qv__shm_listener_claim(qv__shm_listener *l, const char *nonce_hex, size_t len);
 /* Stops the thread, closes what is pending, removes the side socket. */
 void qv__shm_listener_stop(qv__shm_listener *l);
-/* Sends a body (iov[0, n), total bytes) as a sealed memfd, after waiting
- * for the reader to acknowledge enough earlier ones; `cancelled` (may be
- * NULL) is polled while waiting. */
+/* Sends a body (iov[0, n), total bytes) through shared memory, after
+ * waiting for the reader to acknowledge enough earlier ones; `cancelled`
+ * (may be NULL) is polled while waiting. When the body's bytes already lie
+ * in a sealed memfd of this process (qv_shm_table_share) the link names
+ * that place (*shared = true); otherwise they are copied into a new memfd. */
 struct iovec;
 qv_status qv__shm_link_send_body(qv__shm_link *l, const struct iovec *iov, size_t n, int64_t total,
-                                 bool (*cancelled)(void *), void *ctx, qv_error *err);
-/* Receives the next body, which must be `expected` bytes, mapped read-only. */
+                                 bool (*cancelled)(void *), void *ctx, bool *shared, qv_error *err);
+/* Receives the next body, which must be `expected` bytes, mapped read-only
+ * (each region is mapped once per link and bodies are views of it). */
 qv_status qv__shm_link_recv_body(qv__shm_link *l, int64_t expected, qv_buffer **out, qv_error *err);
 
 /* ---- location.c ---- */

@@ -69,6 +69,7 @@ void qv__stats_add(qv_flight_stream_stats *a, const qv_flight_stream_stats *b) {
   a->bodies_shm_sent += b->bodies_shm_sent;
   a->bodies_shm_received += b->bodies_shm_received;
   a->body_bytes_shm += b->body_bytes_shm;
+  a->bodies_shm_shared += b->bodies_shm_shared;
 }
 
 qv_status qv__stream_new(qv__rpc *rpc, bool client, bool owns_rpc, qv__stream_kind kind,
@@ -223,11 +224,13 @@ static qv_status send_body_shm(qv_flight_stream *s, piece_cursor *pc, int64_t bo
   struct iovec *iov = NULL;
   size_t n = 0;
   QV_RETURN_IF_ERROR(pc_iov(pc, body_len, &iov, &n, err));
+  bool shared = false;
   qv_status st = qv__shm_link_send_body(s->shm, iov, n, body_len, s->client ? NULL : server_call_cancelled,
-                                        s->rpc, err);
+                                        s->rpc, &shared, err);
   free(iov);
   if (st == QV_OK) {
     s->stats.bodies_shm_sent++;
+    s->stats.bodies_shm_shared += shared;
     s->stats.body_bytes_shm += body_len;
   }
   return st;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "quiver/flight.h"
+#include "quiver/shm.h"
 
 typedef struct fixture {
   qv_table *table;   /* served as ticket "t" and flight path ["t"] */
@@ -507,6 +508,9 @@ static void shm_round(fixture *f, const char *uri, bool client_shm, bool expect_
   qv_flight_client_get_stats(c, &st);
   if (expect_shm) assert_true(st.bodies_shm_sent >= 1);
   else assert_int_equal(st.bodies_shm_sent, 0);
+  /* t arrived in memory mapped from the server's memfds, which this process
+   * did not make: its bodies are copied into memfds of their own */
+  assert_int_equal(st.bodies_shm_shared, 0);
   pthread_mutex_lock(&f->lock);
   tu_assert_tables_equal(f->table, f->uploaded, "DoPut over grpc+unix");
   pthread_mutex_unlock(&f->lock);
@@ -563,6 +567,38 @@ static void test_unix_socket_shm(void **state) {
   qv_flight_server_get_stats(srv, &st);
   assert_true(st.bodies_shm_sent >= 1);
   assert_true(st.bodies_shm_received >= 1);
+  /* a table in private memory: each body was copied into a memfd */
+  assert_int_equal(st.bodies_shm_shared, 0);
+  /* the same table moved into shared memory: every large body of a DoGet
+   * (and of the client's DoPut) is named as a place in that memfd */
+  qv_table *shared = NULL;
+  OK(qv_shm_table_share(f->table, &shared, err));
+  tu_assert_tables_equal(f->table, shared, "qv_shm_table_share");
+  qv_table_release(f->table);
+  f->table = shared;
+  qv_flight_stream_stats before = st;
+  shm_round(f, uri, true, true);
+  qv_flight_server_get_stats(srv, &st);
+  assert_true(st.bodies_shm_sent > before.bodies_shm_sent);
+  assert_int_equal(st.bodies_shm_shared - before.bodies_shm_shared, st.bodies_shm_sent - before.bodies_shm_sent);
+  {
+    /* a client's DoPut of a shared table names places too */
+    qv_flight_client *c = NULL;
+    OK(qv_flight_client_connect(uri, NULL, &c, err));
+    qv_flight_descriptor d;
+    const char *path[] = {"up"};
+    OK(qv_flight_descriptor_init_path(&d, path, 1, err));
+    OK(qv_flight_client_do_put_table(c, &d, f->table, err));
+    qv_flight_descriptor_clear(&d);
+    qv_flight_stream_stats cs;
+    qv_flight_client_get_stats(c, &cs);
+    assert_true(cs.bodies_shm_sent >= 1);
+    assert_int_equal(cs.bodies_shm_shared, cs.bodies_shm_sent);
+    pthread_mutex_lock(&f->lock);
+    tu_assert_tables_equal(f->table, f->uploaded, "DoPut of a shared table");
+    pthread_mutex_unlock(&f->lock);
+    qv_flight_client_free(c);
+  }
   qv_flight_server_free(srv);
   assert_int_not_equal(access(side, F_OK), 0); /* the side socket goes with the server */
   unlink(sock);
