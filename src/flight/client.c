@@ -25,6 +25,7 @@ struct qv_flight_client {
   char *shm_socket;             /* grpc+unix with shm allowed: the server's socket path, else NULL */
   pthread_mutex_t stats_lock;   /* guards totals */
   qv_flight_stream_stats totals; /* of every stream freed */
+  qv__body_pool *pool;           /* memory for copied bodies (NULL: plain allocation) */
 };
 
 qv_status qv_flight_client_connect(const char *uri, const qv_flight_client_options *opts, qv_flight_client **out,
@@ -64,6 +65,7 @@ qv_status qv_flight_client_connect(const char *uri, const qv_flight_client_optio
     }
   }
   qv__flight_init();
+  c->pool = qv__body_pool_new(QV__BODY_POOL_CAP);
   grpc_channel_credentials *creds;
   if (scheme == QV__SCHEME_TLS) {
     grpc_ssl_pem_key_cert_pair pair = {o.tls_private_key_pem, o.tls_cert_chain_pem};
@@ -102,6 +104,7 @@ void qv_flight_client_free(qv_flight_client *c) {
   if (c->channel) grpc_channel_destroy(c->channel);
   free(c->token);
   free(c->shm_socket);
+  qv__body_pool_close(c->pool);
   pthread_mutex_destroy(&c->lock);
   pthread_mutex_destroy(&c->stats_lock);
   free(c);
@@ -593,6 +596,7 @@ static qv_status open_stream(qv_flight_client *c, const char *method, qv__stream
   }
   qv__stream_set_shm(s, link);
   qv__stream_set_stats_sink(s, add_client_stats, c);
+  qv__stream_set_pool(s, c->pool);
   if (d && (st = qv__stream_set_descriptor(s, d, err)) != QV_OK) {
     qv_flight_stream_free(s);
     return st;

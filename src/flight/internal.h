@@ -94,6 +94,20 @@ grpc_status_code qv__flight_status_to_grpc(qv_status st);
 qv_status qv__flight_status_from_grpc(grpc_status_code code);
 const char *qv__flight_grpc_code_name(grpc_status_code code);
 
+/* ---- body_pool.c: warm memory for received bodies that are copied ---- */
+
+typedef struct qv__body_pool qv__body_pool;
+/* A pool keeping at most `cap` bytes of released blocks; NULL when out of
+ * memory (callers then allocate plainly). */
+qv__body_pool *qv__body_pool_new(int64_t cap);
+/* The owner is done: idle blocks are freed, blocks in use when released. */
+void qv__body_pool_close(qv__body_pool *p);
+/* A buffer of `size` bytes (contents undefined) from the pool, or plainly
+ * allocated when p is NULL or the size is beyond the pool's cap. */
+qv_status qv__body_pool_allocate(qv__body_pool *p, int64_t size, qv_buffer **out, qv_error *err);
+/* What a client or server keeps idle at most. */
+#define QV__BODY_POOL_CAP ((int64_t)64 << 20)
+
 /* ---- wire.c ---- */
 
 /* A received FlightData. */
@@ -110,8 +124,9 @@ typedef struct qv__flight_data {
 
 void qv__flight_data_clear(qv__flight_data *d);
 /* Parses a FlightData message. Unknown fields are skipped; every length is
- * checked against what remains. */
-qv_status qv__flight_data_decode(grpc_byte_buffer *bb, qv__flight_data *out, qv_error *err);
+ * checked against what remains. A body that must be copied goes into
+ * memory from `pool` (may be NULL). */
+qv_status qv__flight_data_decode(grpc_byte_buffer *bb, qv__body_pool *pool, qv__flight_data *out, qv_error *err);
 /* The same over plain bytes (tests, fuzzing). */
 qv_status qv__flight_data_decode_bytes(const uint8_t *p, size_t n, qv__flight_data *out, qv_error *err);
 
@@ -176,6 +191,8 @@ qv_status qv__stream_new(qv__rpc *rpc, bool client, bool owns_rpc, qv__stream_ki
 qv_status qv__stream_set_descriptor(qv_flight_stream *s, const qv_flight_descriptor *d, qv_error *err);
 /* The stream carries large bodies over `link` (taken; freed with the stream). */
 void qv__stream_set_shm(qv_flight_stream *s, qv__shm_link *link);
+/* Copied bodies come from `pool` (borrowed: its owner outlives the stream). */
+void qv__stream_set_pool(qv_flight_stream *s, qv__body_pool *pool);
 /* Called with the stream's stats when it is freed (client and server totals). */
 void qv__stream_set_stats_sink(qv_flight_stream *s, void (*sink)(void *ctx, const qv_flight_stream_stats *st),
                                void *ctx);

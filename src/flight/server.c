@@ -52,6 +52,7 @@ struct qv_flight_server {
   pthread_mutex_t lock; /* guards shut_down, totals */
   qv_flight_stream_stats totals; /* of every data stream served */
   qv__shm_listener *shm;         /* grpc+unix: the memfd side socket, or NULL */
+  qv__body_pool *pool;           /* memory for copied DoPut/DoExchange bodies (NULL: plain) */
   bool running; /* grpc_server_start was called */
   bool shut_down;
 };
@@ -229,6 +230,7 @@ void qv_flight_server_get_stats(qv_flight_server *s, qv_flight_stream_stats *out
 static void negotiate_shm(served *sv, qv_flight_stream *st) {
   qv_flight_server *s = sv->call.server;
   qv__stream_set_stats_sink(st, add_server_stats, s);
+  qv__stream_set_pool(st, s->pool);
   size_t n = 0;
   const char *nonce = qv_flight_call_header(&sv->call, QV__SHM_HEADER, &n);
   if (nonce == NULL) return;
@@ -497,6 +499,7 @@ qv_status qv_flight_server_start(const char *uri, const qv_flight_handlers *hand
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "flight server '%s': grpc+tls needs a certificate and a key", uri);
   }
   qv_flight_server *s = (qv_flight_server *)calloc(1, sizeof *s);
+  if (s != NULL) s->pool = qv__body_pool_new(QV__BODY_POOL_CAP);
   if (s == NULL) {
     free(target);
     return qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory (%s:%d)", __FILE__, __LINE__);
@@ -621,6 +624,7 @@ void qv_flight_server_free(qv_flight_server *s) {
     grpc_server_destroy(s->server);
   }
   qv__shm_listener_stop(s->shm); /* started, but the server never ran */
+  qv__body_pool_close(s->pool);
   for (int i = 0; s->workers && i < s->n_workers; i++) drain_destroy(s->workers[i].cq);
   drain_destroy(s->shutdown_cq);
   free(s->workers);

@@ -43,6 +43,7 @@ struct qv_flight_stream {
   bool ended;
   qv_flight_stream_stats stats;
   qv__shm_link *shm; /* NULL: bodies travel as gRPC bytes */
+  qv__body_pool *pool; /* the client's or server's (borrowed; may be NULL) */
   void (*stats_sink)(void *ctx, const qv_flight_stream_stats *st);
   void *stats_ctx;
 };
@@ -51,6 +52,8 @@ void qv__stream_set_shm(qv_flight_stream *s, qv__shm_link *link) {
   qv__shm_link_free(s->shm);
   s->shm = link;
 }
+
+void qv__stream_set_pool(qv_flight_stream *s, qv__body_pool *pool) { s->pool = pool; }
 
 void qv__stream_set_stats_sink(qv_flight_stream *s, void (*sink)(void *ctx, const qv_flight_stream_stats *st),
                                void *ctx) {
@@ -460,7 +463,7 @@ static qv_status recv_one(qv_flight_stream *s, got_kind *got, qv_flight_chunk *c
     return QV_OK;
   }
   qv__flight_data fd;
-  qv_status st = qv__flight_data_decode(bb, &fd, err);
+  qv_status st = qv__flight_data_decode(bb, s->pool, &fd, err);
   grpc_byte_buffer_destroy(bb);
   if (st != QV_OK) {
     qv_error_prefix(err, "flight message %lld: ", (long long)s->stats.messages_received + 1);
@@ -591,7 +594,7 @@ done:
  * sender then fails its next body at once rather than waiting. */
 static void drop_link_body(qv_flight_stream *s, grpc_byte_buffer *bb) {
   qv__flight_data fd;
-  if (qv__flight_data_decode(bb, &fd, NULL) != QV_OK) {
+  if (qv__flight_data_decode(bb, s->pool, &fd, NULL) != QV_OK) {
     qv__stream_set_shm(s, NULL);
     return;
   }
