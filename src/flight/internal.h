@@ -191,6 +191,9 @@ qv_status qv__stream_new(qv__rpc *rpc, bool client, bool owns_rpc, qv__stream_ki
 qv_status qv__stream_set_descriptor(qv_flight_stream *s, const qv_flight_descriptor *d, qv_error *err);
 /* The stream carries large bodies over `link` (taken; freed with the stream). */
 void qv__stream_set_shm(qv_flight_stream *s, qv__shm_link *link);
+/* DoExchange: this side's bodies go out over `out`, the peer's come in over
+ * `in` (both taken; either may be NULL). */
+void qv__stream_set_shm_pair(qv_flight_stream *s, qv__shm_link *out, qv__shm_link *in);
 /* Copied bodies come from `pool` (borrowed: its owner outlives the stream). */
 void qv__stream_set_pool(qv_flight_stream *s, qv__body_pool *pool);
 /* Called with the stream's stats when it is freed (client and server totals). */
@@ -205,7 +208,7 @@ void qv__stream_free_server(qv_flight_stream *s);
 /* ---- shm_link.c: bodies in sealed memfds for grpc+unix peers ---- */
 
 #define QV__SHM_LINK_SUFFIX ".qvshm" /* the side socket: the gRPC socket's path + this */
-#define QV__SHM_HEADER "x-quiver-shm" /* request: the link's nonce; response: on/off */
+#define QV__SHM_HEADER "x-quiver-shm" /* request: the link's nonce (DoExchange: "up,down"); response: on/off */
 #define QV__SHM_NONCE_HEX 33          /* 16 bytes as hex, NUL */
 /* Bodies smaller than this travel as gRPC bytes even over a link: a memfd
  * costs a few system calls, a copy of a few pages costs less. */

@@ -14,19 +14,30 @@
  *      hex>; the handler claims the connection filed under that nonce and
  *      answers at once with initial metadata x-quiver-shm: on (or off when
  *      it has none, or shm is disabled): both sides then know;
- *   3. the sender of the data (the server for DoGet, the client for DoPut)
- *      writes each large body into a new sealed memfd, sends that fd over
- *      the side socket (shm's segment message: header + SCM_RIGHTS), then
- *      the FlightData with its data_header and no data_body; the receiver,
- *      seeing a bodyLength with no body, takes the next fd from the side
- *      socket, which must be a sealed memfd of exactly bodyLength bytes
- *      (shm/transport.c checks), maps it and answers one byte 'A'.
+ *   3. the sender of the data (the server for DoGet, the client for DoPut,
+ *      both for DoExchange) sends, for each large body, a body message on
+ *      the side socket (below), then the FlightData with its data_header
+ *      and no data_body; the receiver, seeing a bodyLength with no body,
+ *      reads the next body message, checks it (a sealed memfd, a place
+ *      inside it, 8-aligned, exactly bodyLength bytes), takes the body as a
+ *      view of its mapping and answers one byte 'A'.
  *
  * Flow control: gRPC's windows do not bound the memfds (their FlightData
  * are tiny), so the sender keeps at most LINK_WINDOW bodies unacknowledged.
  * Any peer that does not speak this (pyarrow, or a quiver without the side
  * socket) never sees the header or never answers "on", and the call carries
- * its bodies as gRPC bytes. DoExchange always does.
+ * its bodies as gRPC bytes. DoExchange, where both sides send bodies, opens
+ * two links (header "up,down"): each link carries bodies one way and
+ * acknowledgements the other, so the two never mix on one socket.
+ *
+ * A body whose bytes already lie in a registered shared region (shm's
+ * registry: a table made by qv_shm_table_share) is not copied: the message
+ * names the region (an id unique in the sending process), an offset and a
+ * length, and carries the region's descriptor only the first time on the
+ * link; the reader maps each region once and keeps the last LINK_REGIONS
+ * of them (the sender keeps the same FIFO of ids, so both agree on what
+ * the reader still has). Other bodies get a memfd of their own, marked
+ * FLAG_ONCE so the reader does not keep it.
  */
 #include <errno.h>
 #include <fcntl.h>

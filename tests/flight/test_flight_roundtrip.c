@@ -518,6 +518,41 @@ static void shm_round(fixture *f, const char *uri, bool client_shm, bool expect_
   qv_flight_client_free(c);
 }
 
+/* DoExchange over grpc+unix: the client's bodies go up one memfd link, the
+ * server's echo comes down the other (expect_shm), or both as gRPC bytes. */
+static void shm_exchange(fixture *f, const char *uri, bool expect_shm) {
+  qv_flight_client *c = NULL;
+  OK(qv_flight_client_connect(uri, NULL, &c, err));
+  qv_flight_stream *s = NULL;
+  qv_flight_descriptor cmd;
+  OK(qv_flight_descriptor_init_cmd(&cmd, "echo", 4, err));
+  OK(qv_flight_client_do_exchange(c, &cmd, &s, err));
+  OK(qv_flight_stream_begin(s, f->table->schema, err));
+  bool end = false;
+  for (int64_t i = 0; i < f->table->n_batches; i++) {
+    OK(qv_flight_stream_write_batch(s, f->table->batches[i], NULL, 0, err));
+    qv_flight_chunk ch;
+    OK(qv_flight_stream_next(s, &ch, &end, err));
+    assert_false(end);
+    assert_non_null(ch.batch);
+    assert_true(qv_batch_equals(ch.batch, f->table->batches[i]));
+    qv_flight_chunk_clear(&ch);
+  }
+  OK(qv_flight_stream_done_writing(s, err));
+  OK(qv_flight_stream_finish(s, err));
+  qv_flight_stream_stats st;
+  qv_flight_stream_get_stats(s, &st);
+  qv_flight_stream_free(s);
+  qv_flight_descriptor_clear(&cmd);
+  if (expect_shm) {
+    assert_true(st.bodies_shm_sent >= 8);
+    assert_int_equal(st.bodies_shm_received, st.bodies_shm_sent);
+  } else {
+    assert_int_equal(st.bodies_shm_sent + st.bodies_shm_received, 0);
+  }
+  qv_flight_client_free(c);
+}
+
 /* A DoGet reader that stops after the first batch and finishes: the rest
  * is drained (the bodies waiting on the link included, or the server would
  * wait for their acknowledgements forever) and the status is OK. */
@@ -562,6 +597,7 @@ static void test_unix_socket_shm(void **state) {
   assert_int_equal(access(side, F_OK), 0);
   shm_round(f, uri, true, true);
   shm_round(f, uri, false, false);
+  shm_exchange(f, uri, true);
   shm_finish_early(uri);
   qv_flight_stream_stats st;
   qv_flight_server_get_stats(srv, &st);
@@ -609,6 +645,7 @@ static void test_unix_socket_shm(void **state) {
   OK(qv_flight_server_start(uri, &h, &so, &srv, err));
   assert_int_not_equal(access(side, F_OK), 0);
   shm_round(f, uri, true, false);
+  shm_exchange(f, uri, false);
   qv_flight_server_free(srv);
   unlink(sock);
   fixture_free(f);
