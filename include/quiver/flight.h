@@ -7,12 +7,17 @@
  * IPC body: on send the body goes to gRPC as slices that reference the
  * batch's own buffers (no copy); on receive a body lying in one received
  * slice at an 8-byte aligned address is used in place, any other is copied
- * once into an aligned buffer (counted: qv_flight_stream_stats).
+ * once into an aligned buffer (counted: qv_flight_stream_stats) taken from
+ * a pool of the client's or server's (at most 64 MiB of released blocks
+ * kept for the next bodies).
  *
  * Over grpc+unix, a quiver client and a quiver server move the bodies of
- * DoGet and DoPut (those of 64 KiB or more) through sealed memfds passed
- * over a side socket next to the gRPC one (PATH.qvshm): the reader maps
- * them and no body byte crosses a socket. Both sides agree on it per call
+ * DoGet, DoPut and DoExchange (those of 64 KiB or more) through sealed
+ * memfds passed over a side socket next to the gRPC one (PATH.qvshm): the
+ * reader maps them and no body byte crosses a socket. A body of a table
+ * whose buffers already live in a sealed memfd (qv_shm_table_share, shm.h)
+ * is passed as a place in it, without a copy; other bodies are copied once
+ * into a memfd of their own. Both sides agree on it per call
  * (the x-quiver-shm header); a peer that does not speak it (pyarrow) gets
  * plain gRPC bytes. stats.bodies_shm_* count what went that way;
  * disable_shm in either side's options turns it off.
@@ -170,6 +175,10 @@ typedef struct qv_flight_stream_stats {
   int64_t bodies_shm_sent;
   int64_t bodies_shm_received;
   int64_t body_bytes_shm;         /* bytes of those bodies, either way */
+  /* of bodies_shm_sent: those whose bytes already lived in a sealed memfd
+   * (a table made by qv_shm_table_share), passed as a place in it; the
+   * others were copied once into a new memfd */
+  int64_t bodies_shm_shared;
 } qv_flight_stream_stats;
 
 /* Starts the data: sends the Schema message (dictionaries follow with the

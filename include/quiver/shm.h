@@ -45,6 +45,15 @@ typedef struct qv_shm_segment qv_shm_segment;
 QV_API qv_status qv_shm_segment_create(const qv_table *table, const qv_ipc_write_options *opts,
                                        qv_shm_segment **out, qv_error *err);
 
+/* A copy of `table` whose buffers all live in one new sealed memfd (the
+ * table written into a segment and read back in place; *out: new
+ * reference). Costs one copy now and saves one on every later share: the
+ * Flight client and server pass bodies of such a table to grpc+unix quiver
+ * peers as a descriptor and an offset, so a DoGet of it costs the same for
+ * a kilobyte as for a gigabyte. The memfd lives while any of its arrays
+ * does. */
+QV_API qv_status qv_shm_table_share(const qv_table *table, qv_table **out, qv_error *err);
+
 /* Adopts a received descriptor: checks that it is a regular (memfd) file
  * carrying the write, shrink and grow seals, and maps it read-only. The
  * segment keeps a duplicate of `fd`; the caller still owns `fd`. */

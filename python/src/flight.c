@@ -289,13 +289,14 @@ static PyObject *flight_stats(PyObject *m, PyObject *args) {
   if (c == NULL) return NULL;
   qv_flight_stream_stats st;
   qv_flight_client_get_stats(c, &st);
-  return Py_BuildValue("{sLsLsLsLsLsLsLsLsLsL}", "messages_sent", (long long)st.messages_sent,
+  return Py_BuildValue("{sLsLsLsLsLsLsLsLsLsLsL}", "messages_sent", (long long)st.messages_sent,
                        "messages_received", (long long)st.messages_received, "body_bytes_sent",
                        (long long)st.body_bytes_sent, "body_bytes_received", (long long)st.body_bytes_received,
                        "bodies_in_place", (long long)st.bodies_in_place, "bodies_copied", (long long)st.bodies_copied,
                        "body_bytes_copied", (long long)st.body_bytes_copied, "bodies_shm_sent",
                        (long long)st.bodies_shm_sent, "bodies_shm_received", (long long)st.bodies_shm_received,
-                       "body_bytes_shm", (long long)st.body_bytes_shm);
+                       "body_bytes_shm", (long long)st.body_bytes_shm, "bodies_shm_shared",
+                       (long long)st.bodies_shm_shared);
 }
 
 PyMethodDef qvpy_flight_functions[] = {

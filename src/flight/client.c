@@ -25,6 +25,7 @@ struct qv_flight_client {
   char *shm_socket;             /* grpc+unix with shm allowed: the server's socket path, else NULL */
   pthread_mutex_t stats_lock;   /* guards totals */
   qv_flight_stream_stats totals; /* of every stream freed */
+  qv__body_pool *pool;           /* memory for copied bodies (NULL: plain allocation) */
 };
 
 qv_status qv_flight_client_connect(const char *uri, const qv_flight_client_options *opts, qv_flight_client **out,
@@ -64,6 +65,7 @@ qv_status qv_flight_client_connect(const char *uri, const qv_flight_client_optio
     }
   }
   qv__flight_init();
+  c->pool = qv__body_pool_new(QV__BODY_POOL_CAP);
   grpc_channel_credentials *creds;
   if (scheme == QV__SCHEME_TLS) {
     grpc_ssl_pem_key_cert_pair pair = {o.tls_private_key_pem, o.tls_cert_chain_pem};
@@ -102,6 +104,7 @@ void qv_flight_client_free(qv_flight_client *c) {
   if (c->channel) grpc_channel_destroy(c->channel);
   free(c->token);
   free(c->shm_socket);
+  qv__body_pool_close(c->pool);
   pthread_mutex_destroy(&c->lock);
   pthread_mutex_destroy(&c->stats_lock);
   free(c);
@@ -563,11 +566,22 @@ static qv_status open_stream(qv_flight_client *c, const char *method, qv__stream
     if (request) grpc_byte_buffer_destroy(request);
     return st;
   }
-  /* grpc+unix: offer the memfd link for the one-way data calls */
-  char nonce[QV__SHM_NONCE_HEX];
-  qv__shm_link *link = NULL;
-  if (c->shm_socket && kind != QV__STREAM_EXCHANGE) link = qv__shm_link_connect(c->shm_socket, nonce);
-  st = send_request_shm(c, r, NULL, link ? nonce : NULL, request, request != NULL, err);
+  /* grpc+unix: offer a memfd link (DoExchange: two, one each way, named
+   * "up,down" in the header: client -> server, server -> client) */
+  char offer[2 * QV__SHM_NONCE_HEX];
+  qv__shm_link *link = NULL, *down = NULL;
+  if (c->shm_socket) {
+    link = qv__shm_link_connect(c->shm_socket, offer);
+    if (link && kind == QV__STREAM_EXCHANGE) {
+      offer[QV__SHM_NONCE_HEX - 1] = ',';
+      down = qv__shm_link_connect(c->shm_socket, offer + QV__SHM_NONCE_HEX);
+      if (down == NULL) {
+        qv__shm_link_free(link);
+        link = NULL;
+      }
+    }
+  }
+  st = send_request_shm(c, r, NULL, link ? offer : NULL, request, request != NULL, err);
   if (st == QV_OK && link) {
     /* a server holding the link answers at once; "on" makes it this call's */
     size_t n = 0;
@@ -575,11 +589,13 @@ static qv_status open_stream(qv_flight_client *c, const char *method, qv__stream
     if (qv__rpc_client_recv_initial_md(r, NULL) == QV_OK) v = qv__rpc_initial_md_value(r, QV__SHM_HEADER, &n);
     if (v == NULL || n != 2 || memcmp(v, "on", 2) != 0) {
       qv__shm_link_free(link);
-      link = NULL;
+      qv__shm_link_free(down);
+      link = down = NULL;
     }
   }
   if (st != QV_OK) {
     qv__shm_link_free(link);
+    qv__shm_link_free(down);
     st = fail_with_status(r, st, method, err);
     end_call(r);
     return st;
@@ -588,11 +604,14 @@ static qv_status open_stream(qv_flight_client *c, const char *method, qv__stream
   st = qv__stream_new(r, true, true, kind, &c->ro, &s, err);
   if (st != QV_OK) {
     qv__shm_link_free(link);
+    qv__shm_link_free(down);
     end_call(r);
     return st;
   }
-  qv__stream_set_shm(s, link);
+  if (kind == QV__STREAM_EXCHANGE) qv__stream_set_shm_pair(s, link, down);
+  else qv__stream_set_shm(s, link);
   qv__stream_set_stats_sink(s, add_client_stats, c);
+  qv__stream_set_pool(s, c->pool);
   if (d && (st = qv__stream_set_descriptor(s, d, err)) != QV_OK) {
     qv_flight_stream_free(s);
     return st;

@@ -94,6 +94,20 @@ grpc_status_code qv__flight_status_to_grpc(qv_status st);
 qv_status qv__flight_status_from_grpc(grpc_status_code code);
 const char *qv__flight_grpc_code_name(grpc_status_code code);
 
+/* ---- body_pool.c: warm memory for received bodies that are copied ---- */
+
+typedef struct qv__body_pool qv__body_pool;
+/* A pool keeping at most `cap` bytes of released blocks; NULL when out of
+ * memory (callers then allocate plainly). */
+qv__body_pool *qv__body_pool_new(int64_t cap);
+/* The owner is done: idle blocks are freed, blocks in use when released. */
+void qv__body_pool_close(qv__body_pool *p);
+/* A buffer of `size` bytes (contents undefined) from the pool, or plainly
+ * allocated when p is NULL or the size is beyond the pool's cap. */
+qv_status qv__body_pool_allocate(qv__body_pool *p, int64_t size, qv_buffer **out, qv_error *err);
+/* What a client or server keeps idle at most. */
+#define QV__BODY_POOL_CAP ((int64_t)64 << 20)
+
 /* ---- wire.c ---- */
 
 /* A received FlightData. */
@@ -110,8 +124,9 @@ typedef struct qv__flight_data {
 
 void qv__flight_data_clear(qv__flight_data *d);
 /* Parses a FlightData message. Unknown fields are skipped; every length is
- * checked against what remains. */
-qv_status qv__flight_data_decode(grpc_byte_buffer *bb, qv__flight_data *out, qv_error *err);
+ * checked against what remains. A body that must be copied goes into
+ * memory from `pool` (may be NULL). */
+qv_status qv__flight_data_decode(grpc_byte_buffer *bb, qv__body_pool *pool, qv__flight_data *out, qv_error *err);
 /* The same over plain bytes (tests, fuzzing). */
 qv_status qv__flight_data_decode_bytes(const uint8_t *p, size_t n, qv__flight_data *out, qv_error *err);
 
@@ -176,6 +191,11 @@ qv_status qv__stream_new(qv__rpc *rpc, bool client, bool owns_rpc, qv__stream_ki
 qv_status qv__stream_set_descriptor(qv_flight_stream *s, const qv_flight_descriptor *d, qv_error *err);
 /* The stream carries large bodies over `link` (taken; freed with the stream). */
 void qv__stream_set_shm(qv_flight_stream *s, qv__shm_link *link);
+/* DoExchange: this side's bodies go out over `out`, the peer's come in over
+ * `in` (both taken; either may be NULL). */
+void qv__stream_set_shm_pair(qv_flight_stream *s, qv__shm_link *out, qv__shm_link *in);
+/* Copied bodies come from `pool` (borrowed: its owner outlives the stream). */
+void qv__stream_set_pool(qv_flight_stream *s, qv__body_pool *pool);
 /* Called with the stream's stats when it is freed (client and server totals). */
 void qv__stream_set_stats_sink(qv_flight_stream *s, void (*sink)(void *ctx, const qv_flight_stream_stats *st),
                                void *ctx);
@@ -188,7 +208,7 @@ void qv__stream_free_server(qv_flight_stream *s);
 /* ---- shm_link.c: bodies in sealed memfds for grpc+unix peers ---- */
 
 #define QV__SHM_LINK_SUFFIX ".qvshm" /* the side socket: the gRPC socket's path + this */
-#define QV__SHM_HEADER "x-quiver-shm" /* request: the link's nonce; response: on/off */
+#define QV__SHM_HEADER "x-quiver-shm" /* request: the link's nonce (DoExchange: "up,down"); response: on/off */
 #define QV__SHM_NONCE_HEX 33          /* 16 bytes as hex, NUL */
 /* Bodies smaller than this travel as gRPC bytes even over a link: a memfd
  * costs a few system calls, a copy of a few pages costs less. */
@@ -199,6 +219,9 @@ void qv__stream_free_server(qv_flight_stream *s);
  * there is none or it does not answer (the call then goes without). */
 qv__shm_link *qv__shm_link_connect(const char *sock_path, char nonce_hex[QV__SHM_NONCE_HEX]);
 void qv__shm_link_free(qv__shm_link *l);
+/* A link over a connected Unix socket (taken; closed with the link), with
+ * no handshake: for tests. NULL when out of memory (fd closed). */
+qv__shm_link *qv__shm_link_from_socket(int fd);
 /* Server: binds sock_path's side socket and accepts on a thread of its
  * own; NULL when it cannot (the server then runs without). */
 qv__shm_listener *qv__shm_listener_start(const char *sock_path);
@@ -206,13 +229,16 @@ qv__shm_listener *qv__shm_listener_start(const char *sock_path);
 qv__shm_link *qv__shm_listener_claim(qv__shm_listener *l, const char *nonce_hex, size_t len);
 /* Stops the thread, closes what is pending, removes the side socket. */
 void qv__shm_listener_stop(qv__shm_listener *l);
-/* Sends a body (iov[0, n), total bytes) as a sealed memfd, after waiting
- * for the reader to acknowledge enough earlier ones; `cancelled` (may be
- * NULL) is polled while waiting. */
+/* Sends a body (iov[0, n), total bytes) through shared memory, after
+ * waiting for the reader to acknowledge enough earlier ones; `cancelled`
+ * (may be NULL) is polled while waiting. When the body's bytes already lie
+ * in a sealed memfd of this process (qv_shm_table_share) the link names
+ * that place (*shared = true); otherwise they are copied into a new memfd. */
 struct iovec;
 qv_status qv__shm_link_send_body(qv__shm_link *l, const struct iovec *iov, size_t n, int64_t total,
-                                 bool (*cancelled)(void *), void *ctx, qv_error *err);
-/* Receives the next body, which must be `expected` bytes, mapped read-only. */
+                                 bool (*cancelled)(void *), void *ctx, bool *shared, qv_error *err);
+/* Receives the next body, which must be `expected` bytes, mapped read-only
+ * (each region is mapped once per link and bodies are views of it). */
 qv_status qv__shm_link_recv_body(qv__shm_link *l, int64_t expected, qv_buffer **out, qv_error *err);
 
 /* ---- location.c ---- */

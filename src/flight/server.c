@@ -52,6 +52,7 @@ struct qv_flight_server {
   pthread_mutex_t lock; /* guards shut_down, totals */
   qv_flight_stream_stats totals; /* of every data stream served */
   qv__shm_listener *shm;         /* grpc+unix: the memfd side socket, or NULL */
+  qv__body_pool *pool;           /* memory for copied DoPut/DoExchange bodies (NULL: plain) */
   bool running; /* grpc_server_start was called */
   bool shut_down;
 };
@@ -223,16 +224,30 @@ void qv_flight_server_get_stats(qv_flight_server *s, qv_flight_stream_stats *out
   pthread_mutex_unlock(&s->lock);
 }
 
-/* A grpc+unix client that opened a memfd link names it in x-quiver-shm:
- * claim the link and answer "on" (or "off" without one) in the initial
+/* A grpc+unix client that opened a memfd link names it in x-quiver-shm
+ * (DoExchange: two links, "up,down"): claim it and answer "on" (or "off" without one) in the initial
  * metadata, sent now: a DoPut client waits for it before its first batch. */
-static void negotiate_shm(served *sv, qv_flight_stream *st) {
+static void negotiate_shm(served *sv, qv_flight_stream *st, qv__stream_kind st_kind) {
   qv_flight_server *s = sv->call.server;
   qv__stream_set_stats_sink(st, add_server_stats, s);
+  qv__stream_set_pool(st, s->pool);
   size_t n = 0;
   const char *nonce = qv_flight_call_header(&sv->call, QV__SHM_HEADER, &n);
   if (nonce == NULL) return;
-  qv__shm_link *link = qv__shm_listener_claim(s->shm, nonce, n);
+  /* DoExchange: "up,down", a link each way; the others: one nonce */
+  const char *comma = memchr(nonce, ',', n);
+  bool exchange = st_kind == QV__STREAM_EXCHANGE;
+  qv__shm_link *link = NULL, *down = NULL;
+  if (exchange && comma) {
+    link = qv__shm_listener_claim(s->shm, nonce, (size_t)(comma - nonce));
+    down = link ? qv__shm_listener_claim(s->shm, comma + 1, n - (size_t)(comma - nonce) - 1) : NULL;
+    if (down == NULL) {
+      qv__shm_link_free(link);
+      link = NULL;
+    }
+  } else if (!exchange && comma == NULL) {
+    link = qv__shm_listener_claim(s->shm, nonce, n);
+  }
   grpc_metadata md;
   memset(&md, 0, sizeof md);
   md.key = grpc_slice_from_static_string(QV__SHM_HEADER);
@@ -242,11 +257,13 @@ static void negotiate_shm(served *sv, qv_flight_stream *st) {
   qv_error ignored;
   if (qv__rpc_server_send_initial_md(&sv->rpc, &ignored) != QV_OK) {
     qv__shm_link_free(link); /* the call broke: its next op says so */
-    link = NULL;
+    qv__shm_link_free(down);
+    link = down = NULL;
   }
   sv->rpc.extra_initial_md = NULL;
   sv->rpc.n_extra_initial_md = 0;
-  qv__stream_set_shm(st, link);
+  if (exchange) qv__stream_set_shm_pair(st, down, link); /* the server sends down, receives up */
+  else qv__stream_set_shm(st, link);
 }
 
 static bool serve_do_get(served *sv) {
@@ -258,7 +275,7 @@ static bool serve_do_get(served *sv) {
   qv_flight_bytes ticket = {t->ticket.data, t->ticket.len};
   qv_flight_stream *st = NULL;
   bool ok = handler_result(sv, qv__stream_new(&sv->rpc, false, false, QV__STREAM_GET, &s->ro, &st, &sv->err));
-  if (ok) negotiate_shm(sv, st);
+  if (ok) negotiate_shm(sv, st, QV__STREAM_GET);
   if (ok) ok = handler_result(sv, s->h.do_get(s->h.ctx, &sv->call, &ticket, st, &sv->err));
   qv__stream_free_server(st);
   protobuf_c_message_free_unpacked(m, NULL);
@@ -271,7 +288,7 @@ static bool serve_data_stream(served *sv, qv__stream_kind kind) {
   else NEED_HANDLER(sv, do_exchange, "DoExchange");
   qv_flight_stream *st = NULL;
   bool ok = handler_result(sv, qv__stream_new(&sv->rpc, false, false, kind, &s->ro, &st, &sv->err));
-  if (ok) negotiate_shm(sv, st);
+  if (ok) negotiate_shm(sv, st, kind);
   if (ok && kind == QV__STREAM_PUT) ok = handler_result(sv, s->h.do_put(s->h.ctx, &sv->call, st, &sv->err));
   if (ok && kind == QV__STREAM_EXCHANGE) ok = handler_result(sv, s->h.do_exchange(s->h.ctx, &sv->call, st, &sv->err));
   qv__stream_free_server(st);
@@ -497,6 +514,7 @@ qv_status qv_flight_server_start(const char *uri, const qv_flight_handlers *hand
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "flight server '%s': grpc+tls needs a certificate and a key", uri);
   }
   qv_flight_server *s = (qv_flight_server *)calloc(1, sizeof *s);
+  if (s != NULL) s->pool = qv__body_pool_new(QV__BODY_POOL_CAP);
   if (s == NULL) {
     free(target);
     return qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory (%s:%d)", __FILE__, __LINE__);
@@ -621,6 +639,7 @@ void qv_flight_server_free(qv_flight_server *s) {
     grpc_server_destroy(s->server);
   }
   qv__shm_listener_stop(s->shm); /* started, but the server never ran */
+  qv__body_pool_close(s->pool);
   for (int i = 0; s->workers && i < s->n_workers; i++) drain_destroy(s->workers[i].cq);
   drain_destroy(s->shutdown_cq);
   free(s->workers);

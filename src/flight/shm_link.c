@@ -14,19 +14,30 @@
  *      hex>; the handler claims the connection filed under that nonce and
  *      answers at once with initial metadata x-quiver-shm: on (or off when
  *      it has none, or shm is disabled): both sides then know;
- *   3. the sender of the data (the server for DoGet, the client for DoPut)
- *      writes each large body into a new sealed memfd, sends that fd over
- *      the side socket (shm's segment message: header + SCM_RIGHTS), then
- *      the FlightData with its data_header and no data_body; the receiver,
- *      seeing a bodyLength with no body, takes the next fd from the side
- *      socket, which must be a sealed memfd of exactly bodyLength bytes
- *      (shm/transport.c checks), maps it and answers one byte 'A'.
+ *   3. the sender of the data (the server for DoGet, the client for DoPut,
+ *      both for DoExchange) sends, for each large body, a body message on
+ *      the side socket (below), then the FlightData with its data_header
+ *      and no data_body; the receiver, seeing a bodyLength with no body,
+ *      reads the next body message, checks it (a sealed memfd, a place
+ *      inside it, 8-aligned, exactly bodyLength bytes), takes the body as a
+ *      view of its mapping and answers one byte 'A'.
  *
  * Flow control: gRPC's windows do not bound the memfds (their FlightData
  * are tiny), so the sender keeps at most LINK_WINDOW bodies unacknowledged.
  * Any peer that does not speak this (pyarrow, or a quiver without the side
  * socket) never sees the header or never answers "on", and the call carries
- * its bodies as gRPC bytes. DoExchange always does.
+ * its bodies as gRPC bytes. DoExchange, where both sides send bodies, opens
+ * two links (header "up,down"): each link carries bodies one way and
+ * acknowledgements the other, so the two never mix on one socket.
+ *
+ * A body whose bytes already lie in a registered shared region (shm's
+ * registry: a table made by qv_shm_table_share) is not copied: the message
+ * names the region (an id unique in the sending process), an offset and a
+ * length, and carries the region's descriptor only the first time on the
+ * link; the reader maps each region once and keeps the last LINK_REGIONS
+ * of them (the sender keeps the same FIFO of ids, so both agree on what
+ * the reader still has). Other bodies get a memfd of their own, marked
+ * FLAG_ONCE so the reader does not keep it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -46,11 +57,21 @@
 #include "flight/internal.h"
 #include "shm/internal.h"
 
-#define HELLO_MAGIC "QVFLSHM1"
+/* version 2: bodies are places in regions (version 1 sent one memfd per
+ * body; the two do not connect, and each falls back to gRPC bytes) */
+#define HELLO_MAGIC "QVFLSHM2"
 #define HELLO_SIZE 32
 #define NONCE_SIZE ((QV__SHM_NONCE_HEX - 1) / 2)
 /* bodies sent and not yet acknowledged, at most */
 #define LINK_WINDOW 4
+/* A body message: "QVBD", u32 flags, u64 region id, i64 region size,
+ * i64 offset, i64 length (little-endian), a descriptor with FLAG_FD. */
+#define BODY_MAGIC "QVBD"
+#define BODY_MSG_SIZE 40
+#define FLAG_FD 1u   /* the region's memfd rides with this message (first use on the link) */
+#define FLAG_ONCE 2u /* a memfd made for this body only: not remembered */
+/* regions each side of a link remembers, oldest pushed out first */
+#define LINK_REGIONS 16
 /* pending (accepted, unclaimed) connections kept by a listener, and for how long */
 #define MAX_PENDING 64
 #define PENDING_MS 30000
@@ -62,6 +83,11 @@
 struct qv__shm_link {
   int fd;
   int64_t sent, acked;
+  /* regions passed on this link, a FIFO that sender and receiver keep in
+   * step: ids (both), mappings (the receiver's; retained) */
+  uint64_t ids[LINK_REGIONS];
+  qv_buffer *maps[LINK_REGIONS];
+  size_t n_regions, next_region;
 };
 
 static int64_t now_ms(void) {
@@ -100,8 +126,11 @@ static qv__shm_link *link_new(int fd) {
   return l;
 }
 
+qv__shm_link *qv__shm_link_from_socket(int fd) { return link_new(fd); }
+
 void qv__shm_link_free(qv__shm_link *l) {
   if (l == NULL) return;
+  for (size_t i = 0; i < LINK_REGIONS; i++) qv_buffer_release(l->maps[i]);
   close(l->fd);
   free(l);
 }
@@ -343,29 +372,158 @@ static qv_status wait_credit(qv__shm_link *l, bool (*cancelled)(void *), void *c
   return QV_OK;
 }
 
+/* The body iov[0, n) (total bytes) as one range of a registered shared
+ * region: the piece anchoring it lies in the region, every other piece
+ * either is the region's memory at its place in the body or has the same
+ * bytes there (padding, and what the IPC writer rewrote into memory of its
+ * own, e.g. offsets: compared, which costs no more than the copy the writer
+ * made), and the range is 8-byte aligned within the region. */
+static bool body_in_region(const struct iovec *iov, size_t n, int64_t total, qv__shm_region *r, int64_t *offset) {
+  uint64_t at = 0;
+  uintptr_t start = 0;
+  bool found = false;
+  for (size_t i = 0; i < n && !found; i++) {
+    if (iov[i].iov_len >= 64 && qv__shm_registry_find(iov[i].iov_base, iov[i].iov_len, r)) {
+      start = (uintptr_t)iov[i].iov_base - at;
+      found = (uintptr_t)iov[i].iov_base >= at;
+    }
+    at += iov[i].iov_len;
+  }
+  uintptr_t base = (uintptr_t)r->base;
+  if (!found || start < base || (start - base) % 8 != 0 || (uint64_t)total > (uint64_t)r->size - (start - base))
+    return false;
+  at = 0;
+  for (size_t i = 0; i < n; i++) {
+    const uint8_t *there = (const uint8_t *)(start + at);
+    if ((const uint8_t *)iov[i].iov_base != there &&
+        memcmp(iov[i].iov_base, there, iov[i].iov_len) != 0)
+      return false;
+    at += iov[i].iov_len;
+  }
+  *offset = (int64_t)(start - base);
+  return true;
+}
+
+static void put_u64(uint8_t *p, uint64_t v) {
+  for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint64_t get_u64(const uint8_t *p) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; i++) v |= (uint64_t)p[i] << (8 * i);
+  return v;
+}
+
+static void encode_body_msg(uint8_t msg[BODY_MSG_SIZE], uint32_t flags, uint64_t id, int64_t size, int64_t offset,
+                            int64_t length) {
+  memcpy(msg, BODY_MAGIC, 4);
+  for (int i = 0; i < 4; i++) msg[4 + i] = (uint8_t)(flags >> (8 * i));
+  put_u64(msg + 8, id);
+  put_u64(msg + 16, (uint64_t)size);
+  put_u64(msg + 24, (uint64_t)offset);
+  put_u64(msg + 32, (uint64_t)length);
+}
+
+/* Where a region passed on this link sits in its FIFO (both sides keep the
+ * same one), or -1. */
+static int region_slot(const qv__shm_link *l, uint64_t id) {
+  for (size_t i = 0; i < l->n_regions; i++)
+    if (l->ids[i] == id) return (int)i;
+  return -1;
+}
+
+/* Files a region just passed (mapping: the receiver's, NULL on the
+ * sender), pushing out the oldest when full. */
+static void region_remember(qv__shm_link *l, uint64_t id, qv_buffer *mapping) {
+  size_t slot = l->next_region;
+  l->next_region = (l->next_region + 1) % LINK_REGIONS;
+  if (l->n_regions < LINK_REGIONS) l->n_regions++;
+  qv_buffer_release(l->maps[slot]);
+  l->ids[slot] = id;
+  l->maps[slot] = mapping;
+}
+
 qv_status qv__shm_link_send_body(qv__shm_link *l, const struct iovec *iov, size_t n, int64_t total,
-                                 bool (*cancelled)(void *), void *ctx, qv_error *err) {
+                                 bool (*cancelled)(void *), void *ctx, bool *shared, qv_error *err) {
+  *shared = false;
   QV_RETURN_IF_ERROR(wait_credit(l, cancelled, ctx, err));
-  int fd = -1;
-  QV_RETURN_IF_ERROR(qv__shm_memfd_from_iov(iov, n, total, &fd, err));
-  qv_status st = qv__shm_send_fd(l->fd, fd, total, err);
-  close(fd); /* the reader's copy of the descriptor keeps the memory */
+  uint8_t msg[BODY_MSG_SIZE];
+  qv__shm_region r;
+  int64_t offset = 0;
+  qv_status st;
+  if (body_in_region(iov, n, total, &r, &offset)) {
+    /* the bytes already live in a sealed memfd: name the place */
+    bool known = region_slot(l, r.id) >= 0;
+    encode_body_msg(msg, known ? 0 : FLAG_FD, r.id, r.size, offset, total);
+    st = qv__shm_send_msg(l->fd, msg, sizeof msg, known ? -1 : r.fd, err);
+    if (st == QV_OK && !known) region_remember(l, r.id, NULL);
+    *shared = st == QV_OK;
+  } else {
+    int fd = -1;
+    QV_RETURN_IF_ERROR(qv__shm_memfd_from_iov(iov, n, total, &fd, err));
+    encode_body_msg(msg, FLAG_FD | FLAG_ONCE, 0, total, 0, total);
+    st = qv__shm_send_msg(l->fd, msg, sizeof msg, fd, err);
+    close(fd); /* the reader's copy of the descriptor keeps the memory */
+  }
   if (st == QV_OK) l->sent++;
   return st;
 }
 
+/* Maps a received region descriptor (a sealed memfd of `size` bytes). */
+static qv_status map_region(int fd, int64_t size, qv_buffer **out, qv_error *err) {
+  qv_shm_segment *seg = NULL;
+  QV_RETURN_IF_ERROR(qv__shm_segment_take_fd(fd, size, &seg, err));
+  *out = qv_buffer_retain(seg->mapping);
+  qv_shm_segment_free(seg); /* the mapping outlives the descriptor */
+  return QV_OK;
+}
+
 qv_status qv__shm_link_recv_body(qv__shm_link *l, int64_t expected, qv_buffer **out, qv_error *err) {
   *out = NULL;
-  qv_shm_segment *seg = NULL;
-  QV_RETURN_IF_ERROR(qv_shm_receive_segment(l->fd, &seg, err));
+  uint8_t msg[BODY_MSG_SIZE];
+  int fd = -1;
+  QV_RETURN_IF_ERROR(qv__shm_recv_msg(l->fd, msg, sizeof msg, &fd, err));
+  uint32_t flags = (uint32_t)msg[4] | (uint32_t)msg[5] << 8 | (uint32_t)msg[6] << 16 | (uint32_t)msg[7] << 24;
+  uint64_t id = get_u64(msg + 8), size = get_u64(msg + 16), offset = get_u64(msg + 24), length = get_u64(msg + 32);
   qv_status st = QV_OK;
-  if (seg->size != expected)
+  if (memcmp(msg, BODY_MAGIC, 4) != 0)
+    st = qv_error_set(err, QV_ERR_INVALID_DATA, "flight shm link: a body message without its magic \"%s\"", BODY_MAGIC);
+  else if ((flags & ~(uint32_t)(FLAG_FD | FLAG_ONCE)) != 0 || ((flags & FLAG_ONCE) && !(flags & FLAG_FD)))
+    st = qv_error_set(err, QV_ERR_INVALID_DATA, "flight shm link: body message flags 0x%x are not valid", (unsigned)flags);
+  else if ((fd >= 0) != ((flags & FLAG_FD) != 0))
+    st = qv_error_set(err, QV_ERR_INVALID_DATA, "flight shm link: a body message %s a descriptor but says otherwise",
+                      fd >= 0 ? "carries" : "lacks");
+  else if (size > (uint64_t)INT64_MAX || length != (uint64_t)expected)
     st = qv_error_set(err, QV_ERR_INVALID_DATA,
-                      "flight shm link: the message announces a body of %lld bytes but its memfd holds %lld",
-                      (long long)expected, (long long)seg->size);
-  else
-    *out = qv_buffer_retain(seg->mapping);
-  qv_shm_segment_free(seg); /* the mapping outlives the descriptor */
+                      "flight shm link: the message announces a body of %lld bytes but the link names %llu",
+                      (long long)expected, (unsigned long long)length);
+  qv_buffer *mapping = NULL;
+  if (st == QV_OK && fd >= 0) {
+    st = map_region(fd, (int64_t)size, &mapping, err);
+    fd = -1; /* taken, even on failure */
+    if (st == QV_OK && !(flags & FLAG_ONCE)) region_remember(l, id, qv_buffer_retain(mapping));
+  } else if (st == QV_OK) {
+    int slot = region_slot(l, id);
+    if (slot < 0)
+      st = qv_error_set(err, QV_ERR_INVALID_DATA,
+                        "flight shm link: a body in region %llu, which this link never received (or forgot)",
+                        (unsigned long long)id);
+    else
+      mapping = qv_buffer_retain(l->maps[slot]);
+  }
+  if (fd >= 0) close(fd);
+  if (st == QV_OK && (offset % 8 != 0 || offset > (uint64_t)mapping->size || length > (uint64_t)mapping->size - offset))
+    st = qv_error_set(err, QV_ERR_INVALID_DATA,
+                      "flight shm link: a body of %llu bytes at offset %llu does not fit (8-aligned) in a region of "
+                      "%lld bytes",
+                      (unsigned long long)length, (unsigned long long)offset, (long long)mapping->size);
+  if (st == QV_OK) {
+    if (offset == 0 && length == (uint64_t)mapping->size)
+      *out = qv_buffer_retain(mapping);
+    else
+      st = qv_buffer_view(mapping, (int64_t)offset, (int64_t)length, out, err);
+  }
+  qv_buffer_release(mapping);
   /* best effort: a sender that is gone learns nothing from it anyway */
   if (st == QV_OK) (void)!send(l->fd, "A", 1, MSG_NOSIGNAL | MSG_DONTWAIT);
   return st;

@@ -42,15 +42,44 @@ struct qv_flight_stream {
   qv_flight_chunk queued;
   bool ended;
   qv_flight_stream_stats stats;
-  qv__shm_link *shm; /* NULL: bodies travel as gRPC bytes */
+  /* memfd links (NULL: bodies travel as gRPC bytes): the one this side's
+   * bodies go out on and the one the peer's come in on; the same link for
+   * DoGet and DoPut (one direction carries bodies), two for DoExchange */
+  qv__shm_link *shm_out, *shm_in;
+  qv__body_pool *pool; /* the client's or server's (borrowed; may be NULL) */
   void (*stats_sink)(void *ctx, const qv_flight_stream_stats *st);
   void *stats_ctx;
 };
 
-void qv__stream_set_shm(qv_flight_stream *s, qv__shm_link *link) {
-  qv__shm_link_free(s->shm);
-  s->shm = link;
+static void free_links(qv_flight_stream *s) {
+  if (s->shm_in != s->shm_out) qv__shm_link_free(s->shm_in);
+  qv__shm_link_free(s->shm_out);
+  s->shm_in = s->shm_out = NULL;
 }
+
+void qv__stream_set_shm(qv_flight_stream *s, qv__shm_link *link) {
+  free_links(s);
+  s->shm_in = s->shm_out = link;
+}
+
+void qv__stream_set_shm_pair(qv_flight_stream *s, qv__shm_link *out, qv__shm_link *in) {
+  free_links(s);
+  s->shm_out = out;
+  s->shm_in = in;
+}
+
+/* The incoming link misbehaved: bodies stop coming that way (the sender
+ * then fails its next body at once rather than waiting). */
+static void drop_link_in(qv_flight_stream *s) {
+  if (s->shm_in == s->shm_out) {
+    free_links(s);
+  } else {
+    qv__shm_link_free(s->shm_in);
+    s->shm_in = NULL;
+  }
+}
+
+void qv__stream_set_pool(qv_flight_stream *s, qv__body_pool *pool) { s->pool = pool; }
 
 void qv__stream_set_stats_sink(qv_flight_stream *s, void (*sink)(void *ctx, const qv_flight_stream_stats *st),
                                void *ctx) {
@@ -69,6 +98,7 @@ void qv__stats_add(qv_flight_stream_stats *a, const qv_flight_stream_stats *b) {
   a->bodies_shm_sent += b->bodies_shm_sent;
   a->bodies_shm_received += b->bodies_shm_received;
   a->body_bytes_shm += b->body_bytes_shm;
+  a->bodies_shm_shared += b->bodies_shm_shared;
 }
 
 qv_status qv__stream_new(qv__rpc *rpc, bool client, bool owns_rpc, qv__stream_kind kind,
@@ -93,7 +123,7 @@ qv_status qv__stream_set_descriptor(qv_flight_stream *s, const qv_flight_descrip
 
 static void release_all(qv_flight_stream *s) {
   if (s->stats_sink) s->stats_sink(s->stats_ctx, &s->stats);
-  qv__shm_link_free(s->shm);
+  free_links(s);
   qv_ipc_writer_free(s->writer);
   qv_flight_descriptor_clear(&s->send_desc);
   qv__read_core_free(&s->core);
@@ -223,11 +253,13 @@ static qv_status send_body_shm(qv_flight_stream *s, piece_cursor *pc, int64_t bo
   struct iovec *iov = NULL;
   size_t n = 0;
   QV_RETURN_IF_ERROR(pc_iov(pc, body_len, &iov, &n, err));
-  qv_status st = qv__shm_link_send_body(s->shm, iov, n, body_len, s->client ? NULL : server_call_cancelled,
-                                        s->rpc, err);
+  bool shared = false;
+  qv_status st = qv__shm_link_send_body(s->shm_out, iov, n, body_len, s->client ? NULL : server_call_cancelled,
+                                        s->rpc, &shared, err);
   free(iov);
   if (st == QV_OK) {
     s->stats.bodies_shm_sent++;
+    s->stats.bodies_shm_shared += shared;
     s->stats.body_bytes_shm += body_len;
   }
   return st;
@@ -270,7 +302,7 @@ static qv_status send_pieces(qv_flight_stream *s, qv_ipc_pieces *pieces, const v
     if (pc_left(&pc) < msg.body_length)
       QV_FAIL_GOTO(st, done, err, QV_ERR_INVALID_DATA, "flight: the IPC writer produced a short body");
     bool last = pc_left(&pc) == msg.body_length;
-    bool shm = s->shm != NULL && msg.body_length >= QV__SHM_MIN_BODY;
+    bool shm = s->shm_out != NULL && msg.body_length >= QV__SHM_MIN_BODY;
     if (shm) QV_GOTO_IF_ERROR(st, send_body_shm(s, &pc, msg.body_length, err), done);
     qv__flight_out o;
     QV_GOTO_IF_ERROR(st,
@@ -408,9 +440,9 @@ static qv_status apply_message(qv_flight_stream *s, qv__flight_data *fd, got_kin
   qv_ipc_message msg;
   QV_RETURN_IF_ERROR(qv__ipc_message_decode(fd->header, fd->header_len, &msg, err));
   qv_buffer *body = NULL;
-  if (msg.body_length > 0 && fd->body == NULL && s->shm != NULL) {
+  if (msg.body_length > 0 && fd->body == NULL && s->shm_in != NULL) {
     /* a body announced and not sent: it waits on the link as a memfd */
-    QV_RETURN_IF_ERROR(qv__shm_link_recv_body(s->shm, msg.body_length, &body, err));
+    QV_RETURN_IF_ERROR(qv__shm_link_recv_body(s->shm_in, msg.body_length, &body, err));
     s->stats.bodies_shm_received++;
     s->stats.body_bytes_shm += msg.body_length;
   } else if (fd->body_len < msg.body_length) {
@@ -457,7 +489,7 @@ static qv_status recv_one(qv_flight_stream *s, got_kind *got, qv_flight_chunk *c
     return QV_OK;
   }
   qv__flight_data fd;
-  qv_status st = qv__flight_data_decode(bb, &fd, err);
+  qv_status st = qv__flight_data_decode(bb, s->pool, &fd, err);
   grpc_byte_buffer_destroy(bb);
   if (st != QV_OK) {
     qv_error_prefix(err, "flight message %lld: ", (long long)s->stats.messages_received + 1);
@@ -588,16 +620,16 @@ done:
  * sender then fails its next body at once rather than waiting. */
 static void drop_link_body(qv_flight_stream *s, grpc_byte_buffer *bb) {
   qv__flight_data fd;
-  if (qv__flight_data_decode(bb, &fd, NULL) != QV_OK) {
-    qv__stream_set_shm(s, NULL);
+  if (qv__flight_data_decode(bb, s->pool, &fd, NULL) != QV_OK) {
+    drop_link_in(s);
     return;
   }
   qv_ipc_message msg;
   if (fd.header_len > 0 && fd.body == NULL) {
     qv_buffer *body = NULL;
     if (qv__ipc_message_decode(fd.header, fd.header_len, &msg, NULL) != QV_OK ||
-        (msg.body_length > 0 && qv__shm_link_recv_body(s->shm, msg.body_length, &body, NULL) != QV_OK))
-      qv__stream_set_shm(s, NULL);
+        (msg.body_length > 0 && qv__shm_link_recv_body(s->shm_in, msg.body_length, &body, NULL) != QV_OK))
+      drop_link_in(s);
     if (body) {
       s->stats.bodies_shm_received++;
       s->stats.body_bytes_shm += msg.body_length;
@@ -618,7 +650,7 @@ qv_status qv_flight_stream_finish(qv_flight_stream *s, qv_error *err) {
     qv_error drain_err;
     if (qv__rpc_recv(s->rpc, &bb, &drain_err) != QV_OK) break;
     if (bb == NULL) break;
-    if (s->shm) drop_link_body(s, bb);
+    if (s->shm_in) drop_link_body(s, bb);
     grpc_byte_buffer_destroy(bb);
   }
   s->ended = true;

@@ -7,7 +7,8 @@
  * caller's slices, which reference quiver buffers; on receive the message's
  * slices are walked with a cursor, the small fields copied out and the body
  * either viewed where it lies (inside one refcounted slice, 8-byte aligned)
- * or copied once into an aligned buffer. Every length read from the wire is
+ * or copied once into an aligned buffer (from the caller's body pool, whose
+ * blocks are warm: body_pool.c). Every length read from the wire is
  * checked against the bytes that remain before anything is allocated.
  */
 #include <stdlib.h>
@@ -54,6 +55,7 @@ typedef struct cursor {
   size_t off;       /* within segs[seg] */
   uint64_t remain;  /* bytes left in the message */
   uint64_t pos;     /* bytes consumed (for messages) */
+  qv__body_pool *pool; /* where a copied body goes (NULL: plain allocation) */
 } cursor;
 
 static void cursor_norm(cursor *c) {
@@ -163,7 +165,7 @@ static qv_status take_body(cursor *c, uint64_t len, qv__flight_data *out, qv_err
     cursor_skip(c, len);
     return QV_OK;
   }
-  QV_RETURN_IF_ERROR(qv_buffer_allocate(NULL, (int64_t)len, false, &out->body, err));
+  QV_RETURN_IF_ERROR(qv__body_pool_allocate(c->pool, (int64_t)len, &out->body, err));
   cursor_copy(c, out->body->data, (size_t)len);
   out->body_copied = true;
   return QV_OK;
@@ -236,13 +238,13 @@ static qv_status parse(cursor *c, qv__flight_data *out, qv_error *err) {
 qv_status qv__flight_data_decode_bytes(const uint8_t *p, size_t n, qv__flight_data *out, qv_error *err) {
   memset(out, 0, sizeof *out);
   segment sg = {p, n, NULL};
-  cursor c = {&sg, 1, 0, 0, n, 0};
+  cursor c = {&sg, 1, 0, 0, n, 0, NULL};
   qv_status st = parse(&c, out, err);
   if (st != QV_OK) qv__flight_data_clear(out);
   return st;
 }
 
-qv_status qv__flight_data_decode(grpc_byte_buffer *bb, qv__flight_data *out, qv_error *err) {
+qv_status qv__flight_data_decode(grpc_byte_buffer *bb, qv__body_pool *pool, qv__flight_data *out, qv_error *err) {
   memset(out, 0, sizeof *out);
   grpc_byte_buffer_reader reader;
   if (!grpc_byte_buffer_reader_init(&reader, bb))
@@ -276,7 +278,7 @@ qv_status qv__flight_data_decode(grpc_byte_buffer *bb, qv__flight_data *out, qv_
     segs[i].slice = slices[i].refcount ? &slices[i] : NULL;
   }
   {
-    cursor c = {segs, n_slices, 0, 0, total, 0};
+    cursor c = {segs, n_slices, 0, 0, total, 0, pool};
     st = parse(&c, out, err);
   }
 done:

@@ -3,6 +3,8 @@
 #define QV_SHM_INTERNAL_H
 
 #include <fcntl.h> /* F_SEAL_* */
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "quiver/memory.h"
@@ -38,6 +40,29 @@ qv_status qv__shm_memfd_from_iov(const struct iovec *iov, size_t n, int64_t tota
 /* Sends `fd` (a sealed memfd of `size` bytes) the way qv_shm_segment_send
  * does; qv_shm_receive_segment receives it. */
 qv_status qv__shm_send_fd(int sock, int fd, int64_t size, qv_error *err);
+
+/* Sends n bytes with `fd` attached as SCM_RIGHTS (fd < 0: none). */
+qv_status qv__shm_send_msg(int sock, const uint8_t *bytes, size_t n, int fd, qv_error *err);
+/* Receives exactly n bytes; *fd_out is the one descriptor that came with
+ * them, or -1. More than one descriptor is QV_ERR_INVALID_DATA (all are
+ * closed); a closed socket QV_ERR_TRUNCATED. */
+qv_status qv__shm_recv_msg(int sock, uint8_t *bytes, size_t n, int *fd_out, qv_error *err);
+
+/* ---- registry.c: shared regions made in this process ---- */
+
+typedef struct qv__shm_region {
+  const uint8_t *base; /* the read-only mapping of the whole memfd */
+  int64_t size;
+  int fd;              /* the memfd (borrowed: see qv__shm_registry_find) */
+  uint64_t id;         /* unique in this process, never reused */
+} qv__shm_region;
+
+/* Registers a mapping of sealed memfd `fd`; *id receives its id. */
+qv_status qv__shm_registry_add(const uint8_t *base, int64_t size, int fd, uint64_t *id, qv_error *err);
+void qv__shm_registry_remove(uint64_t id);
+/* The registered region holding [p, p + n), if any. The caller must hold a
+ * reference to memory inside it (that keeps the region and its fd alive). */
+bool qv__shm_registry_find(const void *p, size_t n, qv__shm_region *out);
 
 void qv__shm_header_encode(uint8_t out[QV__SHM_HEADER_SIZE], int64_t size);
 /* QV_ERR_INVALID_DATA naming what is wrong with the header. */

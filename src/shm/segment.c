@@ -27,9 +27,47 @@ static qv_status os_error(qv_error *err, const char *what, int e) {
   return qv_error_set(err, QV_ERR_IO, "shm: %s failed: %s (%s, errno %d)", what, strerror(e), qv__errno_name(e), e);
 }
 
+/* A mapping this process made and shares (registry.c): it keeps a
+ * descriptor of its memfd for as long as any buffer references it. */
+typedef struct shared_mapping {
+  int fd;
+  uint64_t id;
+} shared_mapping;
+
+static void shared_release(void *ctx, const uint8_t *data, int64_t size) {
+  shared_mapping *m = (shared_mapping *)ctx;
+  qv__shm_registry_remove(m->id);
+  munmap((void *)data, (size_t)size);
+  close(m->fd);
+  free(m);
+}
+
+/* Wraps mapping p of `fd` as a buffer registered as a shared region. */
+static qv_status wrap_registered(void *p, int64_t size, int fd, qv_buffer **out, qv_error *err) {
+  shared_mapping *m = (shared_mapping *)malloc(sizeof *m);
+  if (m == NULL) return qv_error_set(err, QV_ERR_NO_MEMORY, "shm: out of memory for a segment");
+  m->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  if (m->fd < 0) {
+    int e = errno;
+    free(m);
+    return os_error(err, "dup of a segment's descriptor", e);
+  }
+  qv_status st = qv__shm_registry_add((const uint8_t *)p, size, m->fd, &m->id, err);
+  if (st == QV_OK) {
+    st = qv_buffer_wrap(p, size, shared_release, m, out, err);
+    if (st != QV_OK) qv__shm_registry_remove(m->id);
+  }
+  if (st != QV_OK) {
+    close(m->fd);
+    free(m);
+  }
+  return st;
+}
+
 /* Maps a checked fd of `size` bytes read-only into a new segment that
- * takes ownership of `fd` (closed on failure). */
-static qv_status segment_adopt(int fd, int64_t size, qv_shm_segment **out, qv_error *err) {
+ * takes ownership of `fd` (closed on failure). `registered`: the mapping
+ * joins the registry (segments this process made, to share). */
+static qv_status segment_adopt(int fd, int64_t size, bool registered, qv_shm_segment **out, qv_error *err) {
   qv_shm_segment *s = calloc(1, sizeof *s);
   if (s == NULL) {
     close(fd);
@@ -53,7 +91,8 @@ static qv_status segment_adopt(int fd, int64_t size, qv_shm_segment **out, qv_er
     qv_shm_segment_free(s);
     return os_error(err, "mmap of the segment", e);
   }
-  qv_status st = qv_buffer_wrap(p, size, unmap_release, NULL, &s->mapping, err);
+  qv_status st = registered ? wrap_registered(p, size, fd, &s->mapping, err)
+                            : qv_buffer_wrap(p, size, unmap_release, NULL, &s->mapping, err);
   if (st != QV_OK) {
     munmap(p, (size_t)size);
     qv_shm_segment_free(s);
@@ -87,7 +126,18 @@ qv_status qv_shm_segment_create(const qv_table *table, const qv_ipc_write_option
     close(fd);
     return os_error(err, "fstat of the segment", e);
   }
-  return segment_adopt(fd, (int64_t)sb.st_size, out, err);
+  return segment_adopt(fd, (int64_t)sb.st_size, true, out, err);
+}
+
+qv_status qv_shm_table_share(const qv_table *table, qv_table **out, qv_error *err) {
+  if (out == NULL || table == NULL)
+    return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_shm_table_share: table and out must not be NULL");
+  *out = NULL;
+  qv_shm_segment *seg = NULL;
+  QV_RETURN_IF_ERROR(qv_shm_segment_create(table, NULL, &seg, err));
+  qv_status st = qv_shm_segment_read(seg, NULL, out, err);
+  qv_shm_segment_free(seg); /* the table's arrays keep the (registered) mapping */
+  return st;
 }
 
 qv_status qv__shm_memfd_from_iov(const struct iovec *iov, size_t n, int64_t total, int *fd_out, qv_error *err) {
@@ -180,7 +230,7 @@ qv_status qv__shm_segment_take_fd(int fd, int64_t expected_size, qv_shm_segment 
     close(fd);
     return st;
   }
-  return segment_adopt(fd, size, out, err);
+  return segment_adopt(fd, size, false, out, err);
 }
 
 qv_status qv_shm_segment_from_fd(int fd, qv_shm_segment **out, qv_error *err) {

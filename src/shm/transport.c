@@ -56,16 +56,20 @@ qv_status qv_shm_segment_send(int sock, const qv_shm_segment *segment, qv_error 
 qv_status qv__shm_send_fd(int sock, int fd, int64_t size, qv_error *err) {
   uint8_t header[QV__SHM_HEADER_SIZE];
   qv__shm_header_encode(header, size);
+  return qv__shm_send_msg(sock, header, sizeof header, fd, err);
+}
+
+qv_status qv__shm_send_msg(int sock, const uint8_t *bytes, size_t len, int fd, qv_error *err) {
   union {
     struct cmsghdr align;
     char buf[CMSG_SPACE(sizeof(int))];
   } control;
   memset(&control, 0, sizeof control);
   size_t sent = 0;
-  while (sent < sizeof header) {
-    struct iovec iov = {.iov_base = header + sent, .iov_len = sizeof header - sent};
+  while (sent < len) {
+    struct iovec iov = {.iov_base = (uint8_t *)bytes + sent, .iov_len = len - sent};
     struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
-    if (sent == 0) { /* the descriptor rides with the first byte */
+    if (sent == 0 && fd >= 0) { /* the descriptor rides with the first byte */
       msg.msg_control = control.buf;
       msg.msg_controllen = sizeof control.buf;
       struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
@@ -105,20 +109,18 @@ static void close_all(const int *fds, int n) {
   for (int i = 0; i < n; i++) close(fds[i]);
 }
 
-qv_status qv_shm_receive_segment(int sock, qv_shm_segment **out, qv_error *err) {
-  if (out == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_shm_receive_segment: out is NULL");
-  *out = NULL;
-  uint8_t header[QV__SHM_HEADER_SIZE];
+qv_status qv__shm_recv_msg(int sock, uint8_t *bytes, size_t len, int *fd_out, qv_error *err) {
+  *fd_out = -1;
   int fds[MAX_FDS_PER_MESSAGE];
   int nfds = 0;
   bool truncated_control = false;
   size_t got = 0;
-  while (got < sizeof header) {
+  while (got < len) {
     union {
       struct cmsghdr align;
       char buf[CMSG_SPACE(sizeof(int) * MAX_FDS_PER_MESSAGE)];
     } control;
-    struct iovec iov = {.iov_base = header + got, .iov_len = sizeof header - got};
+    struct iovec iov = {.iov_base = bytes + got, .iov_len = len - got};
     struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
                          .msg_controllen = sizeof control.buf};
     ssize_t n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
@@ -134,22 +136,36 @@ qv_status qv_shm_receive_segment(int sock, qv_shm_segment **out, qv_error *err) 
       close_all(fds, nfds);
       if (got == 0)
         return qv_error_set(err, QV_ERR_TRUNCATED, "shm: the peer closed the socket before sending a segment");
-      return qv_error_set(err, QV_ERR_TRUNCATED, "shm: the peer closed the socket after %zu of the header's %d bytes",
-                          got, QV__SHM_HEADER_SIZE);
+      return qv_error_set(err, QV_ERR_TRUNCATED, "shm: the peer closed the socket after %zu of the header's %zu bytes",
+                          got, len);
     }
     got += (size_t)n;
   }
+  if (truncated_control || nfds > 1) {
+    close_all(fds, nfds);
+    return qv_error_set(err, QV_ERR_INVALID_DATA,
+                        "shm: a segment message carries at most one descriptor; this one carried %s%d",
+                        truncated_control ? "more than " : "", nfds);
+  }
+  if (nfds == 1) *fd_out = fds[0];
+  return QV_OK;
+}
+
+qv_status qv_shm_receive_segment(int sock, qv_shm_segment **out, qv_error *err) {
+  if (out == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_shm_receive_segment: out is NULL");
+  *out = NULL;
+  uint8_t header[QV__SHM_HEADER_SIZE];
+  int fd = -1;
+  QV_RETURN_IF_ERROR(qv__shm_recv_msg(sock, header, sizeof header, &fd, err));
   int64_t size;
   qv_status st = qv__shm_header_decode(header, &size, err);
-  if (st == QV_OK && (truncated_control || nfds != 1))
-    st = qv_error_set(err, QV_ERR_INVALID_DATA,
-                      "shm: a segment message carries exactly one descriptor; this one carried %s%d",
-                      truncated_control ? "more than " : "", nfds);
+  if (st == QV_OK && fd < 0)
+    st = qv_error_set(err, QV_ERR_INVALID_DATA, "shm: a segment message carries exactly one descriptor; this one carried 0");
   if (st != QV_OK) {
-    close_all(fds, nfds);
+    if (fd >= 0) close(fd);
     return st;
   }
-  return qv__shm_segment_take_fd(fds[0], size, out, err);
+  return qv__shm_segment_take_fd(fd, size, out, err);
 }
 
 qv_status qv_shm_send_table(int sock, const qv_table *table, const qv_ipc_write_options *opts, qv_error *err) {

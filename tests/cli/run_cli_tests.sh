@@ -612,6 +612,10 @@ run 1 "$Q" flights http://127.0.0.1:1
 err_has "expected grpc://"
 run 2 "$Q" flights grpc://127.0.0.1:1 --user u
 err_has "--user and --password go together"
+run 2 "$Q" get grpc+tls://127.0.0.1:1 t.arrow -o x.arrow --tls-client-key k.pem
+err_has "--tls-client-cert and --tls-client-key go together"
+run 2 "$Q" flights grpc+tls://127.0.0.1:1 --tls-roots ca.pem --tls-root-certs ca.pem
+err_has "give --tls-root-certs or --tls-roots, not both"
 end
 
 begin "flight: serve a folder, list, get and put through it, stop on SIGTERM"

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "quiver/flight.h"
+#include "quiver/shm.h"
 
 typedef struct fixture {
   qv_table *table;   /* served as ticket "t" and flight path ["t"] */
@@ -279,8 +280,12 @@ static void test_every_rpc(void **state) {
   qv_flight_stream_get_stats(s, &stats);
   assert_true(stats.messages_sent >= 1 + f->table->n_batches);
   qv_flight_stream_free(s);
+  /* under the lock: the handler wrote them on a server thread, and TSan
+   * cannot see the order gRPC's (uninstrumented) socket gives */
+  pthread_mutex_lock(&f->lock);
   tu_assert_tables_equal(f->table, f->uploaded, "DoPut");
   assert_string_equal(f->uploaded_path, "uploaded");
+  pthread_mutex_unlock(&f->lock);
   qv_flight_descriptor_clear(&upd);
 
   /* DoExchange: the server echoes every batch and its metadata */
@@ -507,10 +512,48 @@ static void shm_round(fixture *f, const char *uri, bool client_shm, bool expect_
   qv_flight_client_get_stats(c, &st);
   if (expect_shm) assert_true(st.bodies_shm_sent >= 1);
   else assert_int_equal(st.bodies_shm_sent, 0);
+  /* t arrived in memory mapped from the server's memfds, which this process
+   * did not make: its bodies are copied into memfds of their own */
+  assert_int_equal(st.bodies_shm_shared, 0);
   pthread_mutex_lock(&f->lock);
   tu_assert_tables_equal(f->table, f->uploaded, "DoPut over grpc+unix");
   pthread_mutex_unlock(&f->lock);
   qv_table_release(t);
+  qv_flight_client_free(c);
+}
+
+/* DoExchange over grpc+unix: the client's bodies go up one memfd link, the
+ * server's echo comes down the other (expect_shm), or both as gRPC bytes. */
+static void shm_exchange(fixture *f, const char *uri, bool expect_shm) {
+  qv_flight_client *c = NULL;
+  OK(qv_flight_client_connect(uri, NULL, &c, err));
+  qv_flight_stream *s = NULL;
+  qv_flight_descriptor cmd;
+  OK(qv_flight_descriptor_init_cmd(&cmd, "echo", 4, err));
+  OK(qv_flight_client_do_exchange(c, &cmd, &s, err));
+  OK(qv_flight_stream_begin(s, f->table->schema, err));
+  bool end = false;
+  for (int64_t i = 0; i < f->table->n_batches; i++) {
+    OK(qv_flight_stream_write_batch(s, f->table->batches[i], NULL, 0, err));
+    qv_flight_chunk ch;
+    OK(qv_flight_stream_next(s, &ch, &end, err));
+    assert_false(end);
+    assert_non_null(ch.batch);
+    assert_true(qv_batch_equals(ch.batch, f->table->batches[i]));
+    qv_flight_chunk_clear(&ch);
+  }
+  OK(qv_flight_stream_done_writing(s, err));
+  OK(qv_flight_stream_finish(s, err));
+  qv_flight_stream_stats st;
+  qv_flight_stream_get_stats(s, &st);
+  qv_flight_stream_free(s);
+  qv_flight_descriptor_clear(&cmd);
+  if (expect_shm) {
+    assert_true(st.bodies_shm_sent >= 8);
+    assert_int_equal(st.bodies_shm_received, st.bodies_shm_sent);
+  } else {
+    assert_int_equal(st.bodies_shm_sent + st.bodies_shm_received, 0);
+  }
   qv_flight_client_free(c);
 }
 
@@ -558,11 +601,44 @@ static void test_unix_socket_shm(void **state) {
   assert_int_equal(access(side, F_OK), 0);
   shm_round(f, uri, true, true);
   shm_round(f, uri, false, false);
+  shm_exchange(f, uri, true);
   shm_finish_early(uri);
   qv_flight_stream_stats st;
   qv_flight_server_get_stats(srv, &st);
   assert_true(st.bodies_shm_sent >= 1);
   assert_true(st.bodies_shm_received >= 1);
+  /* a table in private memory: each body was copied into a memfd */
+  assert_int_equal(st.bodies_shm_shared, 0);
+  /* the same table moved into shared memory: every large body of a DoGet
+   * (and of the client's DoPut) is named as a place in that memfd */
+  qv_table *shared = NULL;
+  OK(qv_shm_table_share(f->table, &shared, err));
+  tu_assert_tables_equal(f->table, shared, "qv_shm_table_share");
+  qv_table_release(f->table);
+  f->table = shared;
+  qv_flight_stream_stats before = st;
+  shm_round(f, uri, true, true);
+  qv_flight_server_get_stats(srv, &st);
+  assert_true(st.bodies_shm_sent > before.bodies_shm_sent);
+  assert_int_equal(st.bodies_shm_shared - before.bodies_shm_shared, st.bodies_shm_sent - before.bodies_shm_sent);
+  {
+    /* a client's DoPut of a shared table names places too */
+    qv_flight_client *c = NULL;
+    OK(qv_flight_client_connect(uri, NULL, &c, err));
+    qv_flight_descriptor d;
+    const char *path[] = {"up"};
+    OK(qv_flight_descriptor_init_path(&d, path, 1, err));
+    OK(qv_flight_client_do_put_table(c, &d, f->table, err));
+    qv_flight_descriptor_clear(&d);
+    qv_flight_stream_stats cs;
+    qv_flight_client_get_stats(c, &cs);
+    assert_true(cs.bodies_shm_sent >= 1);
+    assert_int_equal(cs.bodies_shm_shared, cs.bodies_shm_sent);
+    pthread_mutex_lock(&f->lock);
+    tu_assert_tables_equal(f->table, f->uploaded, "DoPut of a shared table");
+    pthread_mutex_unlock(&f->lock);
+    qv_flight_client_free(c);
+  }
   qv_flight_server_free(srv);
   assert_int_not_equal(access(side, F_OK), 0); /* the side socket goes with the server */
   unlink(sock);
@@ -573,6 +649,7 @@ static void test_unix_socket_shm(void **state) {
   OK(qv_flight_server_start(uri, &h, &so, &srv, err));
   assert_int_not_equal(access(side, F_OK), 0);
   shm_round(f, uri, true, false);
+  shm_exchange(f, uri, false);
   qv_flight_server_free(srv);
   unlink(sock);
   fixture_free(f);

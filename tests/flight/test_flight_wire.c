@@ -70,7 +70,7 @@ static void test_agrees_with_protobuf_c(void **state) {
   assert_int_equal(back->flight_descriptor->n_path, 2);
   protobuf_c_message_free_unpacked(m, NULL);
   /* and ours: a body split across slices is copied (and says so) */
-  OK(qv__flight_data_decode(bb, &fd, err));
+  OK(qv__flight_data_decode(bb, NULL, &fd, err));
   assert_int_equal(fd.body_len, sizeof body);
   assert_true(fd.body_copied);
   assert_memory_equal(fd.body->data, body, sizeof body);

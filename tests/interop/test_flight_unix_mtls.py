@@ -11,7 +11,9 @@ certificate for 127.0.0.1/localhost, a client certificate, and a client
 certificate from another CA). `quiver serve --tls-client-roots` accepts
 quiver and pyarrow clients that show a certificate of its CA and refuses
 those that show none or another CA's; quiver's client shows its
-certificate to a pyarrow server that requires one.
+certificate to a pyarrow server that requires one. The CLI's client
+commands (`quiver flights/get/put --tls-root-certs --tls-client-cert
+--tls-client-key`) do the same from the command line.
 
 Every wait is bounded; no test asserts a duration.
 """
@@ -224,6 +226,47 @@ def test_quiver_client_mtls(mtls_server, pki):
         assert "UNAVAILABLE" in str(e.value)
     with pytest.raises(ValueError):
         quiver_flight.connect(uri, cert_chain=cert.read_text())
+
+
+def _cli(*args):
+    return subprocess.run([quiver_bin(), *map(str, args)], capture_output=True, timeout=WAIT)
+
+
+def test_cli_client_certificates(mtls_server, pki, tmp_path):
+    """quiver flights/get/put show a client certificate with --tls-client-cert
+    and --tls-client-key; without one, or with one of another CA, the server
+    refuses them (exit 1, UNAVAILABLE: the TLS handshake failed)."""
+    uri, t = mtls_server
+    cert, key = pki["client"]
+    good = ["--tls-root-certs", pki["ca"], "--tls-client-cert", cert, "--tls-client-key", key, "--timeout", "30"]
+    r = _cli("flights", uri, *good)
+    assert r.returncode == 0, r.stderr
+    assert b"t.arrow\t1000 rows" in r.stdout
+    out = tmp_path / "got.arrow"
+    r = _cli("get", uri, "t.arrow", "-o", out, *good)
+    assert r.returncode == 0, r.stderr
+    assert feather.read_table(out).equals(t)
+    r = _cli("put", uri, "up.arrow", out, *good)
+    assert r.returncode == 0, r.stderr
+    back = tmp_path / "back.arrow"
+    # --tls-roots is the older name of --tls-root-certs
+    r = _cli("get", uri, "up.arrow", "-o", back, "--tls-roots", pki["ca"], *good[2:])
+    assert r.returncode == 0, r.stderr
+    assert feather.read_table(back).equals(t)
+    s_cert, s_key = pki["stranger"]
+    for extra in ([], ["--tls-client-cert", s_cert, "--tls-client-key", s_key]):
+        r = _cli("get", uri, "t.arrow", "-o", tmp_path / "no.arrow", "--tls-root-certs", pki["ca"], "--timeout", "30",
+                 *extra)
+        assert r.returncode == 1
+        assert b"UNAVAILABLE" in r.stderr, r.stderr
+        assert not (tmp_path / "no.arrow").exists()
+    # usage errors, and a missing key file, before anything is sent
+    r = _cli("flights", uri, "--tls-root-certs", pki["ca"], "--tls-client-cert", cert)
+    assert r.returncode == 2 and b"--tls-client-cert and --tls-client-key go together" in r.stderr
+    r = _cli("flights", uri, "--tls-root-certs", pki["ca"], "--tls-roots", pki["ca"])
+    assert r.returncode == 2 and b"give --tls-root-certs or --tls-roots, not both" in r.stderr
+    r = _cli("flights", uri, *good[:4], "--tls-client-key", tmp_path / "missing.key")
+    assert r.returncode == 1 and b"missing.key" in r.stderr
 
 
 def test_pyarrow_client_mtls_against_quiver(mtls_server, pki):

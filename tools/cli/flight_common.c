@@ -1,5 +1,6 @@
 /* quiver CLI: what the Flight commands (serve, get, put, flights) share:
- * the client options (--token, --user/--password, --tls-roots, --timeout),
+ * the client options (--token, --user/--password, --tls-root-certs,
+ * --tls-client-cert/--tls-client-key, --timeout),
  * connecting with them, and flight names <-> descriptor paths.
  *
  * A flight is named by its path relative to the served folder; the path's
@@ -34,30 +35,58 @@ static char *read_small_file(const char *path, qv_error *err) {
 
 char *cli_flight_read_pem(const char *path, qv_error *err) { return read_small_file(path, err); }
 
+void cli_flight_pems_free(cli_flight_pems *p) {
+  free(p->roots);
+  free(p->cert);
+  free(p->key);
+  memset(p, 0, sizeof *p);
+}
+
+/* Reads the PEM file named by opt (if given) into *out; a CLI exit code. */
+static int read_pem_opt(const cli_command *cmd, const cli_opt *opt, char **out) {
+  if (!opt->present) return CLI_EXIT_OK;
+  qv_error err = {0};
+  *out = read_small_file(opt->value, &err);
+  return *out ? CLI_EXIT_OK : cli_data_error(cmd, opt->value, &err);
+}
+
 int cli_flight_connect(const cli_command *cmd, const char *uri, const cli_opt *opts, qv_flight_client **out,
-                       char **pem_out) {
+                       cli_flight_pems *pems) {
   qv_flight_client_options co;
   memset(&co, 0, sizeof co);
   qv_error err = {0};
-  *pem_out = NULL;
-  const cli_opt *token = &opts[0], *user = &opts[1], *password = &opts[2], *roots = &opts[3], *timeout = &opts[4];
+  memset(pems, 0, sizeof *pems);
+  *out = NULL;
+  const cli_opt *token = &opts[0], *user = &opts[1], *password = &opts[2], *timeout = &opts[4];
+  const cli_opt *roots = opts[5].present ? &opts[5] : &opts[3]; /* --tls-root-certs, or its older name */
+  const cli_opt *cert = &opts[6], *key = &opts[7];
   if (token->present) co.token = token->value;
   if (user->present != password->present) return cli_usage_error(cmd, "--user and --password go together");
+  if (cert->present != key->present) return cli_usage_error(cmd, "--tls-client-cert and --tls-client-key go together");
+  if (opts[3].present && opts[5].present) return cli_usage_error(cmd, "give --tls-root-certs or --tls-roots, not both");
   if (timeout->present) {
     int64_t secs;
     if (!cli_parse_count(timeout->value, &secs) || secs > 86400 * 365)
       return cli_usage_error(cmd, "--timeout takes a number of seconds");
     co.timeout_ms = secs * 1000;
   }
-  if (roots->present) {
-    *pem_out = read_small_file(roots->value, &err);
-    if (*pem_out == NULL) return cli_data_error(cmd, roots->value, &err);
-    co.tls_root_certs_pem = *pem_out;
+  int rc = read_pem_opt(cmd, roots, &pems->roots);
+  if (rc == CLI_EXIT_OK) rc = read_pem_opt(cmd, cert, &pems->cert);
+  if (rc == CLI_EXIT_OK) rc = read_pem_opt(cmd, key, &pems->key);
+  if (rc != CLI_EXIT_OK) {
+    cli_flight_pems_free(pems);
+    return rc;
   }
-  if (qv_flight_client_connect(uri, &co, out, &err) != QV_OK) return cli_data_error(cmd, uri, &err);
-  if (user->present && qv_flight_client_authenticate_basic(*out, user->value, password->value, &err) != QV_OK) {
+  co.tls_root_certs_pem = pems->roots;
+  co.tls_cert_chain_pem = pems->cert;
+  co.tls_private_key_pem = pems->key;
+  if (qv_flight_client_connect(uri, &co, out, &err) == QV_OK && user->present &&
+      qv_flight_client_authenticate_basic(*out, user->value, password->value, &err) != QV_OK) {
     qv_flight_client_free(*out);
     *out = NULL;
+  }
+  if (*out == NULL) {
+    cli_flight_pems_free(pems);
     return cli_data_error(cmd, uri, &err);
   }
   return CLI_EXIT_OK;

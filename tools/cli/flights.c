@@ -44,8 +44,8 @@ static int run_flights(int argc, char **argv) {
   if (rc != CLI_EXIT_OK) return rc == CLI_EXIT_HELP ? CLI_EXIT_OK : rc;
   if (n_pos < 1) return cli_usage_error(cmd, "expected the server's URI");
   qv_flight_client *c = NULL;
-  char *pem = NULL;
-  rc = cli_flight_connect(cmd, pos[0], opts, &c, &pem);
+  cli_flight_pems pems;
+  rc = cli_flight_connect(cmd, pos[0], opts, &c, &pems);
   if (rc != CLI_EXIT_OK) return rc;
   qv_error err = {0};
   qv_flight_info *infos = NULL;
@@ -70,7 +70,7 @@ static int run_flights(int argc, char **argv) {
   }
   qv_flight_info_array_free(infos, n);
   qv_flight_client_free(c);
-  free(pem);
+  cli_flight_pems_free(&pems);
   if (rc == CLI_EXIT_OK && fflush(stdout) != 0) rc = CLI_EXIT_DATA;
   return rc;
 }

@@ -60,15 +60,16 @@ static int run_get(int argc, char **argv) {
   int rc = cli_parse(cmd, argc, argv, opts, (int)(sizeof opts / sizeof opts[0]), pos, 2, &n_pos);
   if (rc != CLI_EXIT_OK) return rc == CLI_EXIT_HELP ? CLI_EXIT_OK : rc;
   if (n_pos < 2) return cli_usage_error(cmd, "expected URI and NAME");
-  const char *out = opts[5].present ? opts[5].value : opts[6].value;
+  const cli_opt *output = &opts[CLI_N_FLIGHT_CLIENT_OPTS], *o_short = &opts[CLI_N_FLIGHT_CLIENT_OPTS + 1];
+  const char *out = output->present ? output->value : o_short->value;
   if (out == NULL) return cli_usage_error(cmd, "missing -o OUT");
   cli_out_format format;
   if (!cli_out_format_from_path(out, &format))
     return cli_usage_error(cmd, "cannot tell the output format from '%s' (.arrow, .arrows, .json, .csv)", out);
   if (cli_binary_to_terminal(out, format)) return cli_usage_error(cmd, "refusing to write binary data to a terminal");
   qv_flight_client *c = NULL;
-  char *pem = NULL;
-  rc = cli_flight_connect(cmd, pos[0], opts, &c, &pem);
+  cli_flight_pems pems;
+  rc = cli_flight_connect(cmd, pos[0], opts, &c, &pems);
   if (rc != CLI_EXIT_OK) return rc;
   qv_error err = {0};
   qv_flight_descriptor d;
@@ -85,13 +86,13 @@ static int run_get(int argc, char **argv) {
     qv_flight_client *other = NULL;
     /* an endpoint elsewhere is fetched where it lives */
     if (e->n_locations > 0 && strcmp(e->locations[0], pos[0]) != 0) {
-      char *pem2 = NULL;
-      if (cli_flight_connect(cmd, e->locations[0], opts, &other, &pem2) != CLI_EXIT_OK) {
-        free(pem2);
+      cli_flight_pems pems2;
+      if (cli_flight_connect(cmd, e->locations[0], opts, &other, &pems2) != CLI_EXIT_OK) {
+        cli_flight_pems_free(&pems2);
         st = qv_error_set(&err, QV_ERR_IO, "cannot reach the endpoint at %s", e->locations[0]);
         break;
       }
-      free(pem2);
+      cli_flight_pems_free(&pems2);
     }
     st = fetch_endpoint(other ? other : c, e, &sink, out, format, &rows, &err);
     qv_flight_client_free(other);
@@ -103,7 +104,7 @@ static int run_get(int argc, char **argv) {
   qv_flight_info_clear(&info);
   qv_flight_descriptor_clear(&d);
   qv_flight_client_free(c);
-  free(pem);
+  cli_flight_pems_free(&pems);
   return rc;
 }
 

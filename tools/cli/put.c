@@ -34,8 +34,8 @@ static int run_put(int argc, char **argv) {
   if (cli_source_open(pos[2], &in_opts, &src, &err) != QV_OK)
     return cli_data_error(cmd, cli_display_name(pos[2], false), &err);
   qv_flight_client *c = NULL;
-  char *pem = NULL;
-  rc = cli_flight_connect(cmd, pos[0], opts, &c, &pem);
+  cli_flight_pems pems;
+  rc = cli_flight_connect(cmd, pos[0], opts, &c, &pems);
   if (rc != CLI_EXIT_OK) {
     cli_source_free(src);
     return rc;
@@ -68,7 +68,7 @@ static int run_put(int argc, char **argv) {
   qv_flight_stream_free(s);
   qv_flight_descriptor_clear(&d);
   qv_flight_client_free(c);
-  free(pem);
+  cli_flight_pems_free(&pems);
   cli_source_free(src);
   return rc;
 }

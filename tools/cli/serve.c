@@ -47,7 +47,9 @@ static const char serve_help[] =
     "                     one of these (PEM)\n"
     "  --unix PATH        listen on the Unix socket PATH (grpc+unix://PATH) instead\n"
     "                     of TCP; quiver clients there get bodies through shared\n"
-    "                     memory (sealed memfds over PATH.qvshm)\n"
+    "                     memory (sealed memfds over PATH.qvshm): each table is\n"
+    "                     copied once into a memfd when first read, and every\n"
+    "                     DoGet then passes its descriptor, not its bytes\n"
     "  --no-shm           with --unix: plain gRPC bytes only\n"
     "  --threads N        calls served at once (default 8)\n"
     "  -h, --help         show this help\n";
@@ -55,7 +57,8 @@ static const char serve_help[] =
 /* Tables read recently, by path and file identity: a file's mapping stays
  * warm between DoGets (mapping it afresh faults every page in again), and a
  * file replaced or changed since (another inode, size or mtime) is read
- * anew. */
+ * anew. With shared memory on (--unix without --no-shm) a cached table is
+ * a copy in a sealed memfd (qv_shm_table_share). */
 #define CACHE_SLOTS 16
 typedef struct cached_table {
   char path[PATH_MAX];
@@ -69,6 +72,7 @@ typedef struct cached_table {
 typedef struct served_dir {
   char root[PATH_MAX]; /* realpath of DIR */
   char uri[512];       /* where clients reach us (endpoint locations) */
+  bool share;           /* tables live in sealed memfds (grpc+unix with shm) */
   pthread_mutex_t lock; /* guards cache and next_slot */
   cached_table cache[CACHE_SLOTS];
   int next_slot;
@@ -145,6 +149,15 @@ static qv_status load(served_dir *sd, const char *path, qv_table **out, qv_error
     }
   pthread_mutex_unlock(&sd->lock);
   QV_RETURN_IF_ERROR(load_file(path, out, err));
+  if (sd->share) {
+    /* one copy into shared memory now; each DoGet to a quiver peer on the
+     * socket then passes descriptors, not bytes */
+    qv_table *shared = NULL;
+    qv_status shared_st = qv_shm_table_share(*out, &shared, err);
+    qv_table_release(*out);
+    *out = shared;
+    QV_RETURN_IF_ERROR(shared_st);
+  }
   pthread_mutex_lock(&sd->lock);
   cached_table *c = &sd->cache[sd->next_slot];
   sd->next_slot = (sd->next_slot + 1) % CACHE_SLOTS;
@@ -359,6 +372,7 @@ static int run_serve(int argc, char **argv) {
   so.basic_user = opts[3].value;
   so.basic_password = opts[4].value;
   so.disable_shm = opts[10].present;
+  sd->share = opts[9].present && !opts[10].present;
   char *cert = NULL, *key = NULL, *client_roots = NULL;
   if (tls) {
     cert = cli_flight_read_pem(opts[5].value, &err);
