@@ -49,9 +49,7 @@ qv_status qv_flight_client_connect(const char *uri, const qv_flight_client_optio
     c->shm_socket = qv__strndup(target + 5, strlen(target + 5)); /* "unix:/path" */
     if (c->shm_socket == NULL) {
       free(target);
-      pthread_mutex_destroy(&c->lock);
-      pthread_mutex_destroy(&c->stats_lock);
-      free(c);
+      qv_flight_client_free(c);
       return qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory (%s:%d)", __FILE__, __LINE__);
     }
   }
@@ -60,7 +58,7 @@ qv_status qv_flight_client_connect(const char *uri, const qv_flight_client_optio
     c->token = qv__strndup(o.token, strlen(o.token));
     if (c->token == NULL) {
       free(target);
-      free(c);
+      qv_flight_client_free(c); /* also the shm socket path and the locks */
       return qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory (%s:%d)", __FILE__, __LINE__);
     }
   }
