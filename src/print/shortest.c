@@ -35,28 +35,21 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "print/digits.h"
 #include "print/internal.h"
 #include "print/pow10_table.h"
 
+const char qv__print_digit_pairs[200] = {
+#define QV__PAIRS_ROW(t) t, '0', t, '1', t, '2', t, '3', t, '4', t, '5', t, '6', t, '7', t, '8', t, '9'
+    QV__PAIRS_ROW('0'), QV__PAIRS_ROW('1'), QV__PAIRS_ROW('2'), QV__PAIRS_ROW('3'), QV__PAIRS_ROW('4'),
+    QV__PAIRS_ROW('5'), QV__PAIRS_ROW('6'), QV__PAIRS_ROW('7'), QV__PAIRS_ROW('8'), QV__PAIRS_ROW('9')
+#undef QV__PAIRS_ROW
+};
+
 int qv__print_digits_backwards(uint64_t v, char *end) {
-  static const char k_pairs[201] =
-      "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-      "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-      "8081828384858687888990919293949596979899";
-  char *p = end;
-  while (v >= 100) {
-    const unsigned pair = (unsigned)(v % 100) * 2;
-    v /= 100;
-    *--p = k_pairs[pair + 1];
-    *--p = k_pairs[pair];
-  }
-  if (v >= 10) {
-    *--p = k_pairs[v * 2 + 1];
-    *--p = k_pairs[v * 2];
-  } else {
-    *--p = (char)('0' + v);
-  }
-  return (int)(end - p);
+  const int n = qv__print_u64_len(v);
+  qv__print_u64_backwards(v, end);
+  return n;
 }
 
 /* The high and low halves of a * b. */
@@ -188,9 +181,7 @@ static bool shortest_decimal(uint64_t c, int q, bool asymmetric, uint64_t *d, in
 /* Writes d's digits (trailing zeros dropped) and the decimal exponent of
  * the first for d * 10^e. */
 static void emit(uint64_t d, int e, char *digits, int *n_digits, int *exp10) {
-  char tmp[24];
-  int n = qv__print_digits_backwards(d, tmp + sizeof tmp);
-  memcpy(digits, tmp + sizeof tmp - n, (size_t)n);
+  int n = qv__print_u64_text(d, digits);
   *exp10 = n - 1 + e;
   while (n > 1 && digits[n - 1] == '0') n--;
   digits[n] = '\0';
