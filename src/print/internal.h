@@ -61,6 +61,9 @@ int qv__print_timestamp_text(int64_t v, qv_time_unit unit, bool zoned, qv__print
  * the float v (as pyarrow prints float32). */
 bool qv__print_shortest_fast(double v, char *digits, int *n_digits, int *exp10);
 bool qv__print_shortest_float_fast(float v, char *digits, int *n_digits, int *exp10);
+/* The same as an integer: v = d * 10^e with d the shortest digits (no
+ * trailing zeros); bits 64 or 32 (v read as a float). */
+bool qv__print_shortest_decimal(double v, int bits, uint64_t *d, int *e);
 
 /* Writes v in decimal, right-aligned so that its last digit is end[-1];
  * returns the number of digits (two at a time from a table: printing

@@ -107,16 +107,18 @@ static bool adjacent_decimal(const char *text, int dir, char *out, size_t cap) {
 static void shortest_slow(double v, int bits, char *digits, int *n_out, int *exp_out);
 
 static int layout_decimal(char *out, bool neg, const char *digits, int n, int exp10);
+static int layout_integer(char *out, bool neg, uint64_t d, int e);
 
 int qv__print_float_text(double v, int bits, char *out) {
   if (isnan(v)) return (int)(memcpy(out, "nan", 3), 3);
   if (isinf(v)) return v < 0 ? (int)(memcpy(out, "-inf", 4), 4) : (int)(memcpy(out, "inf", 3), 3);
   if (v == 0) return signbit(v) ? (int)(memcpy(out, "-0", 2), 2) : (int)(memcpy(out, "0", 1), 1);
+  uint64_t d;
+  int e;
+  if (qv__print_shortest_decimal(v, bits, &d, &e)) return layout_integer(out, v < 0, d, e);
   char digits[24];
   int n = 0, exp10 = 0;
-  const bool fast = bits == 64 ? qv__print_shortest_fast(v, digits, &n, &exp10)
-                                : qv__print_shortest_float_fast((float)v, digits, &n, &exp10);
-  if (!fast) shortest_slow(v, bits, digits, &n, &exp10);
+  shortest_slow(v, bits, digits, &n, &exp10);
   return layout_decimal(out, v < 0, digits, n, exp10);
 }
 
@@ -212,6 +214,47 @@ static int layout_decimal(char *text, bool neg, const char *digits, int n, int e
     len += qv__print_u64_text((uint64_t)(exp10 < 0 ? -exp10 : exp10), text + len);
   }
   return len;
+}
+
+/* layout_decimal's text for [-]d x 10^e (d > 0 without trailing zeros),
+ * with the digits written in place instead of copied from a string: this
+ * is the path every float of a CSV or JSON Lines file takes. */
+static int layout_integer(char *out, bool neg, uint64_t d, int e) {
+  char *p = out;
+  if (neg) *p++ = '-';
+  const int n = qv__print_u64_len(d);
+  const int exp10 = n - 1 + e;
+  if (exp10 >= 0 && exp10 < 10) {
+    if (e >= 0) { /* an integer: the digits, then e zeros */
+      qv__print_u64_backwards(d, p + n);
+      p += n;
+      for (int k = 0; k < e; k++) *p++ = '0';
+      return (int)(p - out);
+    }
+    /* the digits one place right, then the integer part back left of the point */
+    qv__print_u64_backwards(d, p + 1 + n);
+    for (int k = 0; k <= exp10; k++) p[k] = p[k + 1];
+    p[exp10 + 1] = '.';
+    return (int)(p + n + 1 - out);
+  }
+  if (exp10 < 0 && exp10 >= -6) {
+    memcpy(p, "0.000000", 8);
+    p += 2 + (-exp10 - 1);
+    qv__print_u64_backwards(d, p + n);
+    return (int)(p + n - out);
+  }
+  qv__print_u64_backwards(d, p + 1 + n);
+  p[0] = p[1];
+  if (n > 1) {
+    p[1] = '.';
+    p += n + 1;
+  } else {
+    p += 1;
+  }
+  *p++ = 'e';
+  *p++ = exp10 < 0 ? '-' : '+';
+  p += qv__print_u64_text((uint64_t)(exp10 < 0 ? -exp10 : exp10), p);
+  return (int)(p - out);
 }
 
 /* ---- decimals ---- */

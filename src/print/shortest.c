@@ -188,40 +188,56 @@ static void emit(uint64_t d, int e, char *digits, int *n_digits, int *exp10) {
   *n_digits = n;
 }
 
-bool qv__print_shortest_fast(double v, char *digits, int *n_digits, int *exp10) {
-  uint64_t bits;
-  memcpy(&bits, &v, sizeof bits);
-  const uint64_t fraction = bits & ((UINT64_C(1) << 52) - 1);
-  const int biased = (int)((bits >> 52) & 0x7ff);
-  if (biased == 0x7ff || (biased == 0 && fraction == 0)) return false; /* NaN, infinities, zeros */
-  uint64_t c = fraction;
-  int q = -1074;
-  if (biased > 0) {
-    c |= UINT64_C(1) << 52;
-    q = biased - 1075;
+/* c * 2^q of a finite non-zero double or float; false for zeros, NaN and
+ * infinities. */
+static bool decode(double v, int bits, uint64_t *c, int *q, bool *asymmetric) {
+  if (bits == 64) {
+    uint64_t w;
+    memcpy(&w, &v, sizeof w);
+    const uint64_t fraction = w & ((UINT64_C(1) << 52) - 1);
+    const int biased = (int)((w >> 52) & 0x7ff);
+    if (biased == 0x7ff || (biased == 0 && fraction == 0)) return false;
+    *c = biased > 0 ? fraction | UINT64_C(1) << 52 : fraction;
+    *q = biased > 0 ? biased - 1075 : -1074;
+    *asymmetric = fraction == 0 && biased > 1;
+    return true;
   }
+  const float f = (float)v;
+  uint32_t w;
+  memcpy(&w, &f, sizeof w);
+  const uint32_t fraction = w & ((UINT32_C(1) << 23) - 1);
+  const int biased = (int)((w >> 23) & 0xff);
+  if (biased == 0xff || (biased == 0 && fraction == 0)) return false;
+  *c = biased > 0 ? fraction | UINT32_C(1) << 23 : fraction;
+  *q = biased > 0 ? biased - 150 : -149;
+  *asymmetric = fraction == 0 && biased > 1;
+  return true;
+}
+
+bool qv__print_shortest_decimal(double v, int bits, uint64_t *d, int *e) {
+  uint64_t c;
+  int q;
+  bool asymmetric;
+  if (!decode(v, bits, &c, &q, &asymmetric) || !shortest_decimal(c, q, asymmetric, d, e)) return false;
+  while (*d % 10 == 0) { /* d > 0: v is not zero */
+    *d /= 10;
+    ++*e;
+  }
+  return true;
+}
+
+bool qv__print_shortest_fast(double v, char *digits, int *n_digits, int *exp10) {
   uint64_t d;
   int e;
-  if (!shortest_decimal(c, q, fraction == 0 && biased > 1, &d, &e)) return false;
+  if (!qv__print_shortest_decimal(v, 64, &d, &e)) return false;
   emit(d, e, digits, n_digits, exp10);
   return true;
 }
 
 bool qv__print_shortest_float_fast(float v, char *digits, int *n_digits, int *exp10) {
-  uint32_t bits;
-  memcpy(&bits, &v, sizeof bits);
-  const uint32_t fraction = bits & ((UINT32_C(1) << 23) - 1);
-  const int biased = (int)((bits >> 23) & 0xff);
-  if (biased == 0xff || (biased == 0 && fraction == 0)) return false;
-  uint64_t c = fraction;
-  int q = -149;
-  if (biased > 0) {
-    c |= UINT64_C(1) << 23;
-    q = biased - 150;
-  }
   uint64_t d;
   int e;
-  if (!shortest_decimal(c, q, fraction == 0 && biased > 1, &d, &e)) return false;
+  if (!qv__print_shortest_decimal(v, 32, &d, &e)) return false;
   emit(d, e, digits, n_digits, exp10);
   return true;
 }

@@ -82,13 +82,16 @@ static qv_array *fixed_column(qv_type *t, int width, int64_t per_day, int64_t ti
 
 static const char *const k_pieces[] = {"", "plain", "a,b", "say \"hi\"", "two\nlines", "cr\rx", "\xEF\xBB\xBF" "bom",
                                        "\"", ",", "\n", "caf\xC3\xA9", " sp ", "a long text value, with a comma",
-                                       "0123456789ab", "0123456789abc"};
+                                       "0123456789ab", "0123456789abc",
+                                       "sixteen bytes ok", "a plain value well past sixteen and thirty-two bytes",
+                                       "late specials: abcdefghijklmnopq\"r", "abcdefghijklmnopqrstuvwxyz0123,",
+                                       "abcdefghijklmnopqrstuvwxyz0123456789\n"};
 
 /* string (large = false) or large_string (large = true) values. */
 static qv_array *string_column(bool large) {
   const int64_t n = ROWS + OFFSET;
   int64_t *offs = malloc(sizeof(int64_t) * (size_t)(n + 1));
-  char *chars = malloc((size_t)n * 40);
+  char *chars = malloc((size_t)n * 64);
   assert_non_null(offs);
   assert_non_null(chars);
   offs[0] = 0;
