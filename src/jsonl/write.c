@@ -17,6 +17,7 @@
 #include "core/atomic_file.h"
 #include "core/checked_access.h"
 #include "jsonl/internal.h"
+#include "jsonl/write_internal.h"
 #include "print/internal.h"
 #include "quiver/validate.h"
 
@@ -55,31 +56,6 @@ static bool writable(const qv_type *t) {
   }
 }
 
-static void append_escaped(qv_strbuf *sb, const uint8_t *s, int64_t n) {
-  static const char hex[] = "0123456789abcdef";
-  qv__strbuf_appendc(sb, '"');
-  int64_t from = 0;
-  for (int64_t k = 0; k < n; k++) {
-    const uint8_t c = s[k];
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    qv__strbuf_append_n(sb, (const char *)s + from, (size_t)(k - from));
-    from = k + 1;
-    switch (c) {
-      case '"': qv__strbuf_append_n(sb, "\\\"", 2); break;
-      case '\\': qv__strbuf_append_n(sb, "\\\\", 2); break;
-      case '\n': qv__strbuf_append_n(sb, "\\n", 2); break;
-      case '\r': qv__strbuf_append_n(sb, "\\r", 2); break;
-      case '\t': qv__strbuf_append_n(sb, "\\t", 2); break;
-      default: {
-        const char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-        qv__strbuf_append_n(sb, u, 6);
-      }
-    }
-  }
-  qv__strbuf_append_n(sb, (const char *)s + from, (size_t)(n - from));
-  qv__strbuf_appendc(sb, '"');
-}
-
 typedef struct wctx {
   qv_strbuf *sb;
   const char *column;
@@ -103,7 +79,7 @@ static qv_status write_leaf(wctx *w, const qv_array *a, int64_t i, qv_type_id id
     const uint8_t *p;
     int64_t n;
     if (!qv__bytes_slot(a, i, &p, &n)) return unreadable(w);
-    append_escaped(sb, p, n);
+    qv__jsonl_append_escaped(sb, p, n);
     return QV_OK;
   }
   const bool quoted = id == QV_TYPE_DATE32 || id == QV_TYPE_DATE64 || id == QV_TYPE_TIME32 ||
@@ -142,7 +118,7 @@ static qv_status write_struct(wctx *w, const qv_array *a, int64_t i) {
   for (int32_t c = 0; c < t->n_children && c < a->n_children; c++) {
     if (c > 0) qv__strbuf_appendc(w->sb, ',');
     const char *name = t->children[c]->name;
-    append_escaped(w->sb, (const uint8_t *)name, (int64_t)strlen(name));
+    qv__jsonl_append_escaped(w->sb, (const uint8_t *)name, (int64_t)strlen(name));
     qv__strbuf_appendc(w->sb, ':');
     QV_RETURN_IF_ERROR(write_value(w, a->children[c], a->offset + i));
   }
@@ -176,25 +152,17 @@ static qv_status write_value(wctx *w, const qv_array *a, int64_t i) {
   }
 }
 
-static qv_status write_batch(qv_strbuf *sb, const qv_batch *batch, const qv_schema *schema, int64_t row_base,
-                             qv_error *err) {
-  for (int64_t r = 0; r < batch->length; r++) {
-    qv__strbuf_appendc(sb, '{');
-    for (int32_t c = 0; c < batch->n_columns; c++) {
-      if (c > 0) qv__strbuf_appendc(sb, ',');
-      const char *name = schema->fields[c]->name;
-      append_escaped(sb, (const uint8_t *)name, (int64_t)strlen(name));
-      qv__strbuf_appendc(sb, ':');
-      wctx w = {sb, name, row_base + r, err};
-      QV_RETURN_IF_ERROR(write_value(&w, batch->columns[c], r));
-    }
-    qv__strbuf_append_n(sb, "}\n", 2);
-  }
-  return QV_OK;
+qv_status qv__jsonl_write_value(qv_strbuf *sb, const qv_array *a, int64_t i, const char *column, int64_t row,
+                                qv_error *err) {
+  wctx w = {sb, column, row, err};
+  return write_value(&w, a, i);
 }
 
 /* Writes every batch into sb, handing the text to `file` after each batch
  * when file is not NULL. */
+static qv_status write_batches(const qv_table *table, qv_strbuf *sb, qv__atomic_file *file,
+                               qv__jsonl_column *cols, const qv__jsonl_keys *keys, qv_error *err);
+
 static qv_status write_table(const qv_table *table, qv_strbuf *sb, qv__atomic_file *file, qv_error *err) {
   QV_RETURN_IF_ERROR(qv__strbuf_status(sb, err));
   const qv_schema *schema = table->schema;
@@ -204,6 +172,22 @@ static qv_status write_table(const qv_table *table, qv_strbuf *sb, qv__atomic_fi
                           "column '%s': JSON Lines has no text form for this type (binary, map, union, interval "
                           "or run-end encoded values)",
                           schema->fields[c]->name);
+  qv__jsonl_keys keys;
+  qv_status st = qv__jsonl_keys_init(&keys, schema, err);
+  qv__jsonl_column *cols = NULL;
+  if (st == QV_OK) {
+    cols = (qv__jsonl_column *)qv__calloc((size_t)(schema->n_fields > 0 ? schema->n_fields : 1), sizeof *cols);
+    if (cols == NULL) st = qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory for the JSON Lines writer's columns");
+  }
+  if (st == QV_OK) st = write_batches(table, sb, file, cols, &keys, err);
+  qv__free(cols);
+  qv__jsonl_keys_free(&keys);
+  return st;
+}
+
+static qv_status write_batches(const qv_table *table, qv_strbuf *sb, qv__atomic_file *file,
+                               qv__jsonl_column *cols, const qv__jsonl_keys *keys, qv_error *err) {
+  const qv_schema *schema = table->schema;
   int64_t row_base = 0;
   for (int64_t b = 0; b < table->n_batches; b++) {
     const qv_batch *batch = table->batches[b];
@@ -214,7 +198,8 @@ static qv_status write_table(const qv_table *table, qv_strbuf *sb, qv__atomic_fi
     if (batch->n_columns != schema->n_fields)
       return qv_error_set(err, QV_ERR_INVALID_DATA, "batch %lld has %d columns, the schema %d", (long long)b,
                           batch->n_columns, schema->n_fields);
-    QV_RETURN_IF_ERROR(write_batch(sb, batch, schema, row_base, err));
+    const size_t row_bound = qv__jsonl_columns_bind(cols, batch, schema, keys);
+    QV_RETURN_IF_ERROR(qv__jsonl_format_rows(cols, batch->n_columns, row_bound, 0, batch->length, row_base, sb, err));
     QV_RETURN_IF_ERROR(qv__strbuf_status(sb, err));
     if (file != NULL && sb->len >= (1u << 20)) {
       QV_RETURN_IF_ERROR(qv__atomic_file_write(file, sb->data, sb->len, err));
