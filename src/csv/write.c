@@ -6,12 +6,12 @@
  * file written with write(2) straight from the piece's buffer) in row
  * order, so the output is the same whatever the thread count.
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/atomic_file.h"
-#include "csv/internal.h"
+#include "core/table_text.h"
+#include "quiver/csv.h"
 #include "csv/write_internal.h"
 #include "quiver/validate.h"
 
@@ -65,91 +65,28 @@ static qv_status flush(sink *out, qv_error *err) {
   return QV_OK;
 }
 
-/* ---- rows formatted in parallel, written in order ----
- *
- * The table's rows are cut into pieces of PIECE_ROWS rows (a piece may
- * span batches). Each thread takes the next piece, formats it into its own
- * text, waits for its turn (pieces are numbered as they are taken) and
- * hands the text to the sink, so the output equals a sequential write and
- * one thread's write(2) overlaps the others' formatting. Memory stays
- * bounded by one piece's text per thread. The first failure in row order
- * is the one reported; no piece after it is written. */
+/* ---- rows formatted in parallel, written in order (core/table_text.c) ---- */
 
 #define PIECE_ROWS 16384
 
-typedef struct piece {
-  int64_t batch, row; /* where it starts */
-  int64_t row_base;   /* table row of that batch's row 0 */
-  int64_t rows;
-  int64_t ticket; /* its place in the output */
-} piece;
-
-typedef struct writer {
+typedef struct write_ctx {
   const qv_table *table;
   const qv__csv_quoting *q;
   sink *out;
-  pthread_mutex_t take_lock; /* guards the next_* fields */
-  int64_t next_batch, next_row, next_row_base, next_ticket;
-  pthread_mutex_t turn_lock; /* guards turn, status, error */
-  pthread_cond_t turn_changed;
-  int64_t turn;
-  bool failed; /* atomic: read without turn_lock to stop taking pieces */
-  qv_status status;
-  qv_error error;
-} writer;
+  qv__csv_column *cols[QV__TABLE_TEXT_MAX_THREADS]; /* each thread's columns */
+} write_ctx;
 
-/* One thread's scratch, kept across its pieces. */
-typedef struct worker {
-  writer *w;
-  qv__csv_column *cols;
-  qv_strbuf own;
-  qv_strbuf *text; /* &own, or the sink's text itself (one thread writing to memory) */
-} worker;
-
-static bool take_piece(writer *w, piece *pc) {
-  bool got = false;
-  pthread_mutex_lock(&w->take_lock);
+static qv_status format_piece(void *ctx, int worker, const qv__row_piece *pc, qv_strbuf *text, qv_error *err) {
+  write_ctx *w = ctx;
   const qv_table *t = w->table;
-  /* skip empty batches so that a piece always has rows */
-  while (w->next_batch < t->n_batches && w->next_row >= t->batches[w->next_batch]->length) {
-    w->next_row_base += t->batches[w->next_batch]->length;
-    w->next_batch++;
-    w->next_row = 0;
-  }
-  if (!__atomic_load_n(&w->failed, __ATOMIC_ACQUIRE) && w->next_batch < t->n_batches) {
-    pc->batch = w->next_batch;
-    pc->row = w->next_row;
-    pc->row_base = w->next_row_base;
-    pc->ticket = w->next_ticket++;
-    int64_t left = PIECE_ROWS;
-    while (left > 0 && w->next_batch < t->n_batches) {
-      const int64_t len = t->batches[w->next_batch]->length;
-      const int64_t n = len - w->next_row < left ? len - w->next_row : left;
-      w->next_row += n;
-      left -= n;
-      if (w->next_row >= len) {
-        w->next_row_base += len;
-        w->next_batch++;
-        w->next_row = 0;
-      }
-    }
-    pc->rows = PIECE_ROWS - left;
-    got = true;
-  }
-  pthread_mutex_unlock(&w->take_lock);
-  return got;
-}
-
-static qv_status format_piece(worker *wk, const piece *pc, qv_error *err) {
-  const qv_table *t = wk->w->table;
-  if (wk->text == &wk->own) qv__strbuf_truncate(&wk->own, 0);
+  qv__csv_column *cols = w->cols[worker];
   int64_t b = pc->batch, row = pc->row, base = pc->row_base, left = pc->rows;
   while (left > 0 && b < t->n_batches) {
     const qv_batch *batch = t->batches[b];
     const int64_t n = batch->length - row < left ? batch->length - row : left;
     if (n > 0) {
-      const size_t bound = qv__csv_columns_bind(wk->cols, batch, t->schema);
-      QV_RETURN_IF_ERROR(qv__csv_format_rows(wk->cols, batch->n_columns, bound, wk->w->q, row, n, base, wk->text, err));
+      const size_t bound = qv__csv_columns_bind(cols, batch, t->schema);
+      QV_RETURN_IF_ERROR(qv__csv_format_rows(cols, batch->n_columns, bound, w->q, row, n, base, text, err));
       left -= n;
     }
     base += batch->length;
@@ -159,8 +96,9 @@ static qv_status format_piece(worker *wk, const piece *pc, qv_error *err) {
   return QV_OK;
 }
 
-static qv_status emit(sink *out, const qv_strbuf *text, qv_error *err) {
-  if (text == &out->text || text->len == 0) return QV_OK;
+static qv_status emit_piece(void *ctx, const qv_strbuf *text, qv_error *err) {
+  sink *out = ((write_ctx *)ctx)->out;
+  if (text->len == 0) return QV_OK;
   if (out->file == NULL) {
     qv__strbuf_append_n(&out->text, text->data, text->len);
     return qv__strbuf_status(&out->text, err);
@@ -169,87 +107,25 @@ static qv_status emit(sink *out, const qv_strbuf *text, qv_error *err) {
   return qv__atomic_file_write(out->file, text->data, text->len, err);
 }
 
-static void *run_worker(void *arg) {
-  worker *wk = arg;
-  writer *w = wk->w;
-  piece pc;
-  while (take_piece(w, &pc)) {
-    qv_error perr;
-    qv_status st = format_piece(wk, &pc, &perr);
-    pthread_mutex_lock(&w->turn_lock);
-    while (w->turn != pc.ticket) pthread_cond_wait(&w->turn_changed, &w->turn_lock);
-    const bool failed = w->failed;
-    pthread_mutex_unlock(&w->turn_lock);
-    /* the turn is this thread's alone until it passes it on */
-    if (!failed && st == QV_OK) st = emit(w->out, wk->text, &perr);
-    pthread_mutex_lock(&w->turn_lock);
-    if (!failed && st != QV_OK) {
-      w->status = st;
-      w->error = perr;
-      __atomic_store_n(&w->failed, true, __ATOMIC_RELEASE);
-    }
-    w->turn++;
-    pthread_cond_broadcast(&w->turn_changed);
-    pthread_mutex_unlock(&w->turn_lock);
-  }
-  return NULL;
-}
-
-#define MAX_WRITE_THREADS 8
-
-/* Formats and emits every row on up to n_threads threads (the caller's
- * included). A thread that cannot be started only means fewer workers. */
 static qv_status write_rows(const qv_table *table, const qv__csv_quoting *q, int n_threads, sink *out,
                             qv_error *err) {
-  int64_t rows = 0;
-  for (int64_t b = 0; b < table->n_batches; b++) rows += table->batches[b]->length;
-  const int64_t pieces = rows / PIECE_ROWS + 1;
-  if (n_threads > MAX_WRITE_THREADS) n_threads = MAX_WRITE_THREADS;
-  if (n_threads > pieces) n_threads = (int)pieces;
-  if (n_threads < 1) n_threads = 1;
-  writer w;
+  write_ctx w;
   memset(&w, 0, sizeof w);
   w.table = table;
   w.q = q;
   w.out = out;
-  w.status = QV_OK;
-  pthread_mutex_init(&w.take_lock, NULL);
-  pthread_mutex_init(&w.turn_lock, NULL);
-  pthread_cond_init(&w.turn_changed, NULL);
-  worker workers[MAX_WRITE_THREADS];
-  memset(workers, 0, sizeof workers);
+  if (n_threads > QV__TABLE_TEXT_MAX_THREADS) n_threads = QV__TABLE_TEXT_MAX_THREADS;
   const size_t n_cols = (size_t)(table->schema->n_fields > 0 ? table->schema->n_fields : 1);
   qv_status st = QV_OK;
-  for (int k = 0; k < n_threads; k++) {
-    workers[k].w = &w;
-    qv__strbuf_init(&workers[k].own);
-    workers[k].text = &workers[k].own;
-    workers[k].cols = (qv__csv_column *)qv__calloc(n_cols, sizeof(qv__csv_column));
-    if (workers[k].cols == NULL) st = qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory for the CSV writer's columns");
+  for (int k = 0; k < n_threads && st == QV_OK; k++) {
+    w.cols[k] = (qv__csv_column *)qv__calloc(n_cols, sizeof(qv__csv_column));
+    if (w.cols[k] == NULL) st = qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory for the CSV writer's columns");
   }
   /* one thread writing to memory formats straight into the result */
-  if (n_threads == 1 && out->file == NULL) workers[0].text = &out->text;
-  if (st == QV_OK) {
-    pthread_t threads[MAX_WRITE_THREADS];
-    int started = 0;
-    for (int k = 1; k < n_threads; k++) {
-      if (pthread_create(&threads[started], NULL, run_worker, &workers[k]) != 0) break;
-      started++;
-    }
-    run_worker(&workers[0]);
-    for (int k = 0; k < started; k++) pthread_join(threads[k], NULL);
-    if (w.failed) {
-      st = w.status;
-      if (err) *err = w.error;
-    }
-  }
-  for (int k = 0; k < n_threads; k++) {
-    qv__strbuf_free(&workers[k].own);
-    qv__free(workers[k].cols);
-  }
-  pthread_cond_destroy(&w.turn_changed);
-  pthread_mutex_destroy(&w.turn_lock);
-  pthread_mutex_destroy(&w.take_lock);
+  if (st == QV_OK)
+    st = qv__table_text_run(table, PIECE_ROWS, n_threads, format_piece, emit_piece, &w,
+                            out->file == NULL ? &out->text : NULL, err);
+  for (int k = 0; k < n_threads; k++) qv__free(w.cols[k]);
   return st;
 }
 
@@ -260,7 +136,7 @@ static qv_status write_table(const qv_table *table, const qv_csv_write_options *
   if (delimiter == '"' || delimiter == '\n' || delimiter == '\r')
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "CSV delimiter cannot be a quote or a line break");
   if (o->n_threads < 0) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "CSV options: n_threads must not be negative");
-  const int n_threads = o->n_threads > 0 ? o->n_threads : qv__csv_default_threads();
+  const int n_threads = o->n_threads > 0 ? o->n_threads : qv__table_text_default_threads();
   const qv_schema *schema = table->schema;
   for (int32_t c = 0; c < schema->n_fields; c++) {
     const qv_field *f = schema->fields[c];
