@@ -115,7 +115,8 @@ qv_status qv__table_text_run(const qv_table *table, int64_t piece_rows, int n_th
                              qv__piece_emit_fn emit, void *ctx, qv_strbuf *direct, qv_error *err) {
   if (piece_rows < 1) piece_rows = 1;
   int64_t rows = 0;
-  for (int64_t b = 0; b < table->n_batches; b++) rows += table->batches[b]->length;
+  for (int64_t b = 0; b < table->n_batches; b++)
+    if (qv__add_overflow_i64(rows, table->batches[b]->length, &rows)) rows = INT64_MAX; /* null-type columns */
   const int64_t pieces = rows / piece_rows + 1;
   if (n_threads > QV__TABLE_TEXT_MAX_THREADS) n_threads = QV__TABLE_TEXT_MAX_THREADS;
   if (n_threads > pieces) n_threads = (int)pieces;

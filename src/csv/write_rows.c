@@ -184,7 +184,7 @@ size_t qv__csv_columns_bind(qv__csv_column *cols, const qv_batch *batch, const q
       col->data = qv__buf_data(a, 2);
       col->data_size = qv__buf_size(a, 2);
       if (col->data == NULL) col->data = (const uint8_t *)"";
-      /* no offsets to read: every slot fails the check below */
+      /* no offsets: the checked accessor reports every slot */
       if (col->values == NULL) col->kind = QV__CSV_CELL_VIEW;
     }
     col->unit = t->unit;

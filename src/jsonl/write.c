@@ -222,7 +222,8 @@ static qv_status write_table(const qv_table *table, qv_strbuf *sb, qv__atomic_fi
     if (batch->n_columns != schema->n_fields)
       return qv_error_set(err, QV_ERR_INVALID_DATA, "batch %lld has %d columns, the schema %d", (long long)b,
                           batch->n_columns, schema->n_fields);
-    row_base += batch->length;
+    /* only for messages; lengths of null-type columns are not bounded by memory */
+    if (qv__add_overflow_i64(row_base, batch->length, &row_base)) row_base = INT64_MAX;
   }
   qv__jsonl_keys keys;
   write_ctx w;
