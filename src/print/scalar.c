@@ -291,7 +291,7 @@ static void print_decimal(qv_strbuf *sb, const uint8_t *p, int32_t bit_width, in
 
 /* ---- dates and times ---- */
 
-static int64_t floor_div(int64_t a, int64_t b, int64_t *rem) {
+static inline int64_t floor_div(int64_t a, int64_t b, int64_t *rem) {
   int64_t q = a / b, r = a % b;
   if (r < 0) {
     r += b;
@@ -376,8 +376,13 @@ static void print_time(qv_strbuf *sb, int64_t v, qv_time_unit u) {
 }
 
 int qv__print_timestamp_text(int64_t v, qv_time_unit unit, bool zoned, qv__print_day_cache *cache, char *out) {
-  int64_t frac, sod;
-  const int64_t secs = floor_div(v, unit_per_second(unit), &frac);
+  int64_t frac = 0, sod, secs;
+  switch (unit) { /* constant divisors: a multiplication each, not a division */
+    case QV_UNIT_SECOND: secs = v; break;
+    case QV_UNIT_MILLI: secs = floor_div(v, 1000, &frac); break;
+    case QV_UNIT_MICRO: secs = floor_div(v, 1000000, &frac); break;
+    default: secs = floor_div(v, 1000000000, &frac); break;
+  }
   const int64_t days = floor_div(secs, 86400, &sod);
   if (!cache->valid || cache->day != days) {
     cache->len = qv__print_date_text(days, cache->text);
