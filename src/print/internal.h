@@ -65,10 +65,7 @@ bool qv__print_shortest_float_fast(float v, char *digits, int *n_digits, int *ex
  * trailing zeros); bits 64 or 32 (v read as a float). */
 bool qv__print_shortest_decimal(double v, int bits, uint64_t *d, int *e);
 
-/* Writes v in decimal, right-aligned so that its last digit is end[-1];
- * returns the number of digits (two at a time from a table: printing
- * numbers is the text writers' hot path). */
-int qv__print_digits_backwards(uint64_t v, char *end);
+/* Integer digits written into a buffer: print/digits.h. */
 
 /* Head/tail count for the slots of `a`: max_container_rows for list-like
  * arrays, max_rows otherwise. */

@@ -46,12 +46,6 @@ const char qv__print_digit_pairs[200] = {
 #undef QV__PAIRS_ROW
 };
 
-int qv__print_digits_backwards(uint64_t v, char *end) {
-  const int n = qv__print_u64_len(v);
-  qv__print_u64_backwards(v, end);
-  return n;
-}
-
 /* The high and low halves of a * b. */
 static inline uint64_t mul_64x64(uint64_t a, uint64_t b, uint64_t *lo) {
 #if defined(__SIZEOF_INT128__)
