@@ -1,7 +1,9 @@
 """JSON Lines read: quiver.json.read_json, pyarrow.json.read_json (2
 threads) and polars.read_ndjson on the same file, in the same process and
 run (best of 3 each), plus `quiver convert x.jsonl x.arrows` (the CLI:
-process start, read and IPC write). Prints each figure and the ratio to
+process start, read and IPC write). JSON Lines write of the same table:
+quiver.json.write_json against polars' write_ndjson (pyarrow has no JSON
+writer), both to a path. Prints each figure and the ratio to
 quiver. Never asserted; run by hand (quiver's Python module installed, as
 scripts/run-pytest.sh does):
     build/venv/bin/python bench/bench_jsonl.py [MB] [QUIVER_CLI]
@@ -70,6 +72,14 @@ def main():
             print(f"  {name:36s} wall {w:6.3f} s ({size / w:6.1f} MiB/s)  cpu {c:6.3f} s  "
                   f"quiver/peer wall {w / q[0]:.2f}x cpu {c / q[1]:.2f}x")
         print(f"  quiver convert x.jsonl x.arrows (CLI: start, read, IPC write): wall {q_cli[0]:.3f} s")
+        table = pajson.read_json(path)
+        qt, df = qv.table(table), pl.from_arrow(table)
+        wpath = os.path.join(d, "written.jsonl")
+        qw = best_of(3, lambda: qv.json.write_json(qt, wpath))
+        pw = best_of(3, lambda: df.write_ndjson(wpath))
+        print(f"JSON Lines write of that table to a path (quiver's file is fsync'd, polars' is not):")
+        for name, (w, c) in [("quiver.json.write_json", qw), ("polars write_ndjson", pw)]:
+            print(f"  {name:36s} wall {w:6.3f} s  cpu {c:6.3f} s  quiver/peer wall {w / qw[0]:.2f}x cpu {c / qw[1]:.2f}x")
 
 if __name__ == "__main__":
     main()

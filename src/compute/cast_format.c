@@ -13,14 +13,13 @@
  *   - durations as the integer count of their unit.
  * Null slots stay null and are never read.
  */
-#include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "compute/cast_internal.h"
 #include "compute/kernel_util.h"
 #include "compute/temporal_util.h"
 #include "core/internal.h"
+#include "print/internal.h"
 
 static int format_u64(uint64_t v, char *out) {
   char tmp[24];
@@ -38,66 +37,10 @@ static int format_i64(int64_t v, char *out) {
   return 1 + format_u64(0 - (uint64_t)v, out + 1);
 }
 
-/* Shortest round-trip digits of finite v != 0 (`single`: as float32), with
- * the decimal exponent of the first digit. */
-static void shortest(double v, bool single, char *digits, int *n_digits, int *exp10) {
-  char buf[40];
-  int lo = 1, hi = single ? 9 : 17;
-  while (lo < hi) { /* more digits never stop round-tripping: search the least */
-    int mid = (lo + hi) / 2;
-    snprintf(buf, sizeof buf, "%.*e", mid - 1, v);
-    double back = strtod(buf, NULL);
-    bool same = single ? (float)back == (float)v : back == v;
-    if (same) hi = mid;
-    else lo = mid + 1;
-  }
-  snprintf(buf, sizeof buf, "%.*e", lo - 1, fabs(v));
-  int k = 0;
-  const char *p = buf;
-  for (; *p && *p != 'e'; p++)
-    if (*p != '.') digits[k++] = *p;
-  while (k > 1 && digits[k - 1] == '0') k--;
-  *n_digits = k;
-  *exp10 = *p == 'e' ? atoi(p + 1) : 0;
-}
-
-static int format_double(double v, bool single, char *out) {
-  if (isnan(v)) return (int)(memcpy(out, "nan", 3), 3);
-  if (isinf(v)) return v < 0 ? (int)(memcpy(out, "-inf", 4), 4) : (int)(memcpy(out, "inf", 3), 3);
-  int n = 0;
-  if (signbit(v)) out[n++] = '-';
-  if (v == 0) {
-    out[n++] = '0';
-    return n;
-  }
-  char d[24];
-  int nd, e;
-  shortest(v, single, d, &nd, &e);
-  if (e >= -6 && e <= 9) {
-    if (e < 0) {
-      out[n++] = '0';
-      out[n++] = '.';
-      for (int i = 0; i < -e - 1; i++) out[n++] = '0';
-      for (int i = 0; i < nd; i++) out[n++] = d[i];
-    } else {
-      for (int i = 0; i <= e; i++) out[n++] = i < nd ? d[i] : '0';
-      if (nd > e + 1) {
-        out[n++] = '.';
-        for (int i = e + 1; i < nd; i++) out[n++] = d[i];
-      }
-    }
-    return n;
-  }
-  out[n++] = d[0];
-  if (nd > 1) {
-    out[n++] = '.';
-    for (int i = 1; i < nd; i++) out[n++] = d[i];
-  }
-  out[n++] = 'e';
-  out[n++] = e < 0 ? '-' : '+';
-  n += format_i64(e < 0 ? -e : e, out + n);
-  return n;
-}
+/* Floats: print/'s formatter (Schubfach shortest digits), whose text is
+ * pyarrow's cast text too; float32 values get the digits that read back as
+ * a float32. */
+static int format_double(double v, bool single, char *out) { return qv__print_float_text(v, single ? 32 : 64, out); }
 
 static int format_fraction(int64_t ticks, int64_t per_second, char *out) {
   int width = per_second == 1000 ? 3 : per_second == 1000000 ? 6 : per_second == 1000000000 ? 9 : 0;

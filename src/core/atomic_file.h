@@ -15,6 +15,8 @@ typedef struct qv__atomic_file {
   int fd;         /* where to write: the temporary, or the destination when direct; -1 once closed */
   bool direct;    /* the destination is not a regular file (a FIFO, /dev/stdout): written in place */
   int slot;       /* this file's slot in the signal-cleanup registry, -1 if none */
+  int64_t written;   /* bytes written to the temporary so far */
+  int64_t flushed;   /* bytes whose write-back to the disk has been started */
 } qv__atomic_file;
 
 /* Opens `path` for atomic output: creates the sibling temporary (or opens

@@ -157,6 +157,11 @@ void qv__strbuf_appendf(qv_strbuf *sb, const char *fmt, ...) QV_PRINTF(2, 3);
 void qv__strbuf_appendv(qv_strbuf *sb, const char *fmt, va_list ap);
 /* Appends `n` copies of `c` (indentation). */
 void qv__strbuf_append_repeat(qv_strbuf *sb, char c, size_t n);
+/* Growable mode: makes room for `n` more bytes and a NUL after sb->len, so
+ * a writer can fill data + len directly and then advance len itself (and
+ * write the NUL). false (and `oom` set) when it cannot; always false for
+ * fixed buffers. */
+bool qv__strbuf_reserve(qv_strbuf *sb, size_t n);
 /* Drops everything after the first `len` bytes (len <= sb->len). */
 void qv__strbuf_truncate(qv_strbuf *sb, size_t len);
 /* The text so far, never NULL ("" when empty). */

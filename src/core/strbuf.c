@@ -58,6 +58,14 @@ static bool strbuf_grow(qv_strbuf *sb, size_t need) {
   return true;
 }
 
+bool qv__strbuf_reserve(qv_strbuf *sb, size_t n) {
+  if (n > SIZE_MAX / 4) {
+    if (!sb->fixed) sb->oom = true;
+    return false;
+  }
+  return strbuf_grow(sb, n);
+}
+
 void qv__strbuf_append_n_slow(qv_strbuf *sb, const char *s, size_t n) {
   if (n == 0) return;
   if (sb->fixed) {

@@ -1,6 +1,8 @@
-/* quiver jsonl: the writer. One JSON object per row, members in column
- * order, formatted value by value into a qv_strbuf (memory) that is
- * flushed to an atomic file per batch for path outputs.
+/* quiver jsonl: the writer's driver and its nested values. One JSON object
+ * per row, members in column order. Every batch is validated first; then
+ * pieces of rows are formatted on every core (write_rows.c, through
+ * core/table_text.c) and handed in row order to memory or to an atomic
+ * file, written straight from each piece's buffer.
  *
  * Numbers and temporal values use print/'s leaf formatter (pyarrow's text
  * forms); temporal text is quoted, and float text JSON cannot spell (nan,
@@ -16,7 +18,9 @@
 
 #include "core/atomic_file.h"
 #include "core/checked_access.h"
+#include "core/table_text.h"
 #include "jsonl/internal.h"
+#include "jsonl/write_internal.h"
 #include "print/internal.h"
 #include "quiver/validate.h"
 
@@ -55,31 +59,6 @@ static bool writable(const qv_type *t) {
   }
 }
 
-static void append_escaped(qv_strbuf *sb, const uint8_t *s, int64_t n) {
-  static const char hex[] = "0123456789abcdef";
-  qv__strbuf_appendc(sb, '"');
-  int64_t from = 0;
-  for (int64_t k = 0; k < n; k++) {
-    const uint8_t c = s[k];
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    qv__strbuf_append_n(sb, (const char *)s + from, (size_t)(k - from));
-    from = k + 1;
-    switch (c) {
-      case '"': qv__strbuf_append_n(sb, "\\\"", 2); break;
-      case '\\': qv__strbuf_append_n(sb, "\\\\", 2); break;
-      case '\n': qv__strbuf_append_n(sb, "\\n", 2); break;
-      case '\r': qv__strbuf_append_n(sb, "\\r", 2); break;
-      case '\t': qv__strbuf_append_n(sb, "\\t", 2); break;
-      default: {
-        const char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-        qv__strbuf_append_n(sb, u, 6);
-      }
-    }
-  }
-  qv__strbuf_append_n(sb, (const char *)s + from, (size_t)(n - from));
-  qv__strbuf_appendc(sb, '"');
-}
-
 typedef struct wctx {
   qv_strbuf *sb;
   const char *column;
@@ -103,7 +82,7 @@ static qv_status write_leaf(wctx *w, const qv_array *a, int64_t i, qv_type_id id
     const uint8_t *p;
     int64_t n;
     if (!qv__bytes_slot(a, i, &p, &n)) return unreadable(w);
-    append_escaped(sb, p, n);
+    qv__jsonl_append_escaped(sb, p, n);
     return QV_OK;
   }
   const bool quoted = id == QV_TYPE_DATE32 || id == QV_TYPE_DATE64 || id == QV_TYPE_TIME32 ||
@@ -142,7 +121,7 @@ static qv_status write_struct(wctx *w, const qv_array *a, int64_t i) {
   for (int32_t c = 0; c < t->n_children && c < a->n_children; c++) {
     if (c > 0) qv__strbuf_appendc(w->sb, ',');
     const char *name = t->children[c]->name;
-    append_escaped(w->sb, (const uint8_t *)name, (int64_t)strlen(name));
+    qv__jsonl_append_escaped(w->sb, (const uint8_t *)name, (int64_t)strlen(name));
     qv__strbuf_appendc(w->sb, ':');
     QV_RETURN_IF_ERROR(write_value(w, a->children[c], a->offset + i));
   }
@@ -176,25 +155,54 @@ static qv_status write_value(wctx *w, const qv_array *a, int64_t i) {
   }
 }
 
-static qv_status write_batch(qv_strbuf *sb, const qv_batch *batch, const qv_schema *schema, int64_t row_base,
-                             qv_error *err) {
-  for (int64_t r = 0; r < batch->length; r++) {
-    qv__strbuf_appendc(sb, '{');
-    for (int32_t c = 0; c < batch->n_columns; c++) {
-      if (c > 0) qv__strbuf_appendc(sb, ',');
-      const char *name = schema->fields[c]->name;
-      append_escaped(sb, (const uint8_t *)name, (int64_t)strlen(name));
-      qv__strbuf_appendc(sb, ':');
-      wctx w = {sb, name, row_base + r, err};
-      QV_RETURN_IF_ERROR(write_value(&w, batch->columns[c], r));
+qv_status qv__jsonl_write_value(qv_strbuf *sb, const qv_array *a, int64_t i, const char *column, int64_t row,
+                                qv_error *err) {
+  wctx w = {sb, column, row, err};
+  return write_value(&w, a, i);
+}
+
+/* ---- rows formatted in parallel, written in order (core/table_text.c) ---- */
+
+#define PIECE_ROWS 16384
+
+typedef struct write_ctx {
+  const qv_table *table;
+  const qv__jsonl_keys *keys;
+  qv_strbuf *text;       /* the memory output */
+  qv__atomic_file *file; /* or the file output */
+  qv__jsonl_column *cols[QV__TABLE_TEXT_MAX_THREADS]; /* each thread's columns */
+} write_ctx;
+
+static qv_status format_piece(void *ctx, int worker, const qv__row_piece *pc, qv_strbuf *text, qv_error *err) {
+  write_ctx *w = ctx;
+  const qv_table *t = w->table;
+  qv__jsonl_column *cols = w->cols[worker];
+  int64_t b = pc->batch, row = pc->row, base = pc->row_base, left = pc->rows;
+  while (left > 0 && b < t->n_batches) {
+    const qv_batch *batch = t->batches[b];
+    const int64_t n = batch->length - row < left ? batch->length - row : left;
+    if (n > 0) {
+      const size_t bound = qv__jsonl_columns_bind(cols, batch, t->schema, w->keys);
+      QV_RETURN_IF_ERROR(qv__jsonl_format_rows(cols, batch->n_columns, bound, row, n, base, text, err));
+      left -= n;
     }
-    qv__strbuf_append_n(sb, "}\n", 2);
+    base += batch->length;
+    b++;
+    row = 0;
   }
   return QV_OK;
 }
 
-/* Writes every batch into sb, handing the text to `file` after each batch
- * when file is not NULL. */
+static qv_status emit_piece(void *ctx, const qv_strbuf *text, qv_error *err) {
+  write_ctx *w = ctx;
+  if (text->len == 0) return QV_OK;
+  if (w->file != NULL) return qv__atomic_file_write(w->file, text->data, text->len, err);
+  qv__strbuf_append_n(w->text, text->data, text->len);
+  return qv__strbuf_status(w->text, err);
+}
+
+/* Writes every row into sb (memory) or `file` (when not NULL), after
+ * checking every batch. */
 static qv_status write_table(const qv_table *table, qv_strbuf *sb, qv__atomic_file *file, qv_error *err) {
   QV_RETURN_IF_ERROR(qv__strbuf_status(sb, err));
   const qv_schema *schema = table->schema;
@@ -214,19 +222,30 @@ static qv_status write_table(const qv_table *table, qv_strbuf *sb, qv__atomic_fi
     if (batch->n_columns != schema->n_fields)
       return qv_error_set(err, QV_ERR_INVALID_DATA, "batch %lld has %d columns, the schema %d", (long long)b,
                           batch->n_columns, schema->n_fields);
-    QV_RETURN_IF_ERROR(write_batch(sb, batch, schema, row_base, err));
-    QV_RETURN_IF_ERROR(qv__strbuf_status(sb, err));
-    if (file != NULL && sb->len >= (1u << 20)) {
-      QV_RETURN_IF_ERROR(qv__atomic_file_write(file, sb->data, sb->len, err));
-      qv__strbuf_truncate(sb, 0);
-    }
-    row_base += batch->length;
+    /* only for messages; lengths of null-type columns are not bounded by memory */
+    if (qv__add_overflow_i64(row_base, batch->length, &row_base)) row_base = INT64_MAX;
   }
-  if (file != NULL && sb->len > 0) {
-    QV_RETURN_IF_ERROR(qv__atomic_file_write(file, sb->data, sb->len, err));
-    qv__strbuf_truncate(sb, 0);
+  qv__jsonl_keys keys;
+  write_ctx w;
+  memset(&w, 0, sizeof w);
+  w.table = table;
+  w.keys = &keys;
+  w.text = sb;
+  w.file = file;
+  const int n_threads = qv__table_text_default_threads();
+  qv_status st = qv__jsonl_keys_init(&keys, schema, err);
+  const size_t n_cols = (size_t)(schema->n_fields > 0 ? schema->n_fields : 1);
+  for (int k = 0; k < n_threads && st == QV_OK; k++) {
+    w.cols[k] = (qv__jsonl_column *)qv__calloc(n_cols, sizeof(qv__jsonl_column));
+    if (w.cols[k] == NULL) st = qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory for the JSON Lines writer's columns");
   }
-  return QV_OK;
+  /* one thread writing to memory formats straight into the result */
+  if (st == QV_OK)
+    st = qv__table_text_run(table, PIECE_ROWS, n_threads, format_piece, emit_piece, &w, file == NULL ? sb : NULL,
+                            err);
+  for (int k = 0; k < n_threads; k++) qv__free(w.cols[k]);
+  qv__jsonl_keys_free(&keys);
+  return st;
 }
 
 qv_status qv_jsonl_write_table_memory(const qv_table *table, char **out, size_t *size, qv_error *err) {

@@ -25,6 +25,32 @@ bool qv__print_leaf(qv_strbuf *sb, const qv_array *a, int64_t i, const qv_print_
  * [-6, 10), else "1e+20"/"1.5e-7"; "nan", "inf", "-inf", "-0".
  * bits: 32 (also for decoded float16 values) or 64. */
 void qv__print_float(qv_strbuf *sb, double v, int bits);
+/* The same text written at `out` (QV__PRINT_FLOAT_MAX bytes of room, no
+ * NUL); returns its length. */
+#define QV__PRINT_FLOAT_MAX 32
+int qv__print_float_text(double v, int bits, char *out);
+
+/* A date32 value (days since 1970-01-01) as YYYY-MM-DD (years outside
+ * 0..9999 unpadded, with a sign when negative; "<value out of range: N>"
+ * beyond 10^14 days) at `out` (QV__PRINT_DATE_MAX bytes, no NUL). */
+#define QV__PRINT_DATE_MAX 48
+int qv__print_date_text(int64_t days, char *out);
+
+/* The text of the last day a timestamp formatter printed ("YYYY-MM-DD "),
+ * kept because consecutive rows mostly share their day. Zero-initialize;
+ * one per thread. */
+typedef struct qv__print_day_cache {
+  int64_t day;
+  int len;
+  bool valid;
+  char text[QV__PRINT_DATE_MAX + 1];
+} qv__print_day_cache;
+
+/* A timestamp of `unit` as "YYYY-MM-DD hh:mm:ss[.fraction]" plus "Z" when
+ * `zoned` (the UTC instant), at `out` (QV__PRINT_TIMESTAMP_MAX bytes, no
+ * NUL); returns the length. */
+#define QV__PRINT_TIMESTAMP_MAX 72
+int qv__print_timestamp_text(int64_t v, qv_time_unit unit, bool zoned, qv__print_day_cache *cache, char *out);
 /* The shortest decimal digits that read back as v (no sign, no trailing
  * zeros, NUL-terminated into digits[24]; among equally short ones the
  * nearest to v, the even one at a tie) and the decimal exponent of the
@@ -35,11 +61,11 @@ void qv__print_float(qv_strbuf *sb, double v, int bits);
  * the float v (as pyarrow prints float32). */
 bool qv__print_shortest_fast(double v, char *digits, int *n_digits, int *exp10);
 bool qv__print_shortest_float_fast(float v, char *digits, int *n_digits, int *exp10);
+/* The same as an integer: v = d * 10^e with d the shortest digits (no
+ * trailing zeros); bits 64 or 32 (v read as a float). */
+bool qv__print_shortest_decimal(double v, int bits, uint64_t *d, int *e);
 
-/* Writes v in decimal, right-aligned so that its last digit is end[-1];
- * returns the number of digits (two at a time from a table: printing
- * numbers is the text writers' hot path). */
-int qv__print_digits_backwards(uint64_t v, char *end);
+/* Integer digits written into a buffer: print/digits.h. */
 
 /* Head/tail count for the slots of `a`: max_container_rows for list-like
  * arrays, max_rows otherwise. */

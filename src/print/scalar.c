@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "print/digits.h"
 #include "print/internal.h"
 #include "core/checked_access.h"
 #include "core/half.h"
@@ -27,21 +28,14 @@
 /* ---- digits without printf (printing millions of values is the CSV and
  * JSON writers' hot path; vsnprintf cost ~1,000 instructions a call) ---- */
 
-/* v in decimal, zero-padded to at least `width` digits. */
-static void append_u64(qv_strbuf *sb, uint64_t v, int width) {
-  char tmp[24];
-  int n = qv__print_digits_backwards(v, tmp + sizeof tmp);
-  while (n < width && n < (int)sizeof tmp) tmp[sizeof tmp - 1 - n++] = '0';
-  qv__strbuf_append_n(sb, tmp + sizeof tmp - n, (size_t)n);
+static void append_u64(qv_strbuf *sb, uint64_t v) {
+  char text[QV__PRINT_U64_MAX];
+  qv__strbuf_append_n(sb, text, (size_t)qv__print_u64_text(v, text));
 }
 
-static void append_i64(qv_strbuf *sb, int64_t v, int width) {
-  if (v < 0) {
-    qv__strbuf_appendc(sb, '-');
-    append_u64(sb, 0 - (uint64_t)v, width);
-  } else {
-    append_u64(sb, (uint64_t)v, width);
-  }
+static void append_i64(qv_strbuf *sb, int64_t v) {
+  char text[QV__PRINT_U64_MAX];
+  qv__strbuf_append_n(sb, text, (size_t)qv__print_i64_text(v, text));
 }
 
 bool qv__print_is_leaf(const qv_type *t) {
@@ -111,30 +105,26 @@ static bool adjacent_decimal(const char *text, int dir, char *out, size_t cap) {
 }
 
 static void shortest_slow(double v, int bits, char *digits, int *n_out, int *exp_out);
-static void append_decimal(qv_strbuf *sb, bool neg, const char *digits, int n, int exp10);
 
-void qv__print_float(qv_strbuf *sb, double v, int bits) {
-  if (isnan(v)) {
-    qv__strbuf_append(sb, "nan");
-    return;
-  }
-  if (isinf(v)) {
-    qv__strbuf_append(sb, v < 0 ? "-inf" : "inf");
-    return;
-  }
-  if (v == 0) {
-    qv__strbuf_append(sb, signbit(v) ? "-0" : "0");
-    return;
-  }
+static int layout_decimal(char *out, bool neg, const char *digits, int n, int exp10);
+static int layout_integer(char *out, bool neg, uint64_t d, int e);
+
+int qv__print_float_text(double v, int bits, char *out) {
+  if (isnan(v)) return (int)(memcpy(out, "nan", 3), 3);
+  if (isinf(v)) return v < 0 ? (int)(memcpy(out, "-inf", 4), 4) : (int)(memcpy(out, "inf", 3), 3);
+  if (v == 0) return signbit(v) ? (int)(memcpy(out, "-0", 2), 2) : (int)(memcpy(out, "0", 1), 1);
+  uint64_t d;
+  int e;
+  if (qv__print_shortest_decimal(v, bits, &d, &e)) return layout_integer(out, v < 0, d, e);
   char digits[24];
   int n = 0, exp10 = 0;
-  const bool neg = v < 0;
-  const bool fast = bits == 64 ? qv__print_shortest_fast(v, digits, &n, &exp10)
-                                : qv__print_shortest_float_fast((float)v, digits, &n, &exp10);
-  if (!fast) {
-    shortest_slow(v, bits, digits, &n, &exp10);
-  }
-  append_decimal(sb, neg, digits, n, exp10);
+  shortest_slow(v, bits, digits, &n, &exp10);
+  return layout_decimal(out, v < 0, digits, n, exp10);
+}
+
+void qv__print_float(qv_strbuf *sb, double v, int bits) {
+  char text[QV__PRINT_FLOAT_MAX];
+  qv__strbuf_append_n(sb, text, (size_t)qv__print_float_text(v, bits, text));
 }
 
 /* The shortest digits of v that read back as v (as a float when bits is
@@ -193,11 +183,10 @@ static void shortest_slow(double v, int bits, char *digits, int *n_out, int *exp
 }
 
 /* Lays out [-]digits x 10^exp10 as Arrow C++'s formatter does: plain
- * notation for exponents in [-6, 10), else d.ddde+XX. */
-static void append_decimal(qv_strbuf *sb, bool neg, const char *digits, int n, int exp10) {
-  /* laid out in a local buffer and appended at once: at most a sign, 17
-   * digits, "0." and 5 zeros or a point, "e-324" */
-  char text[40];
+ * notation for exponents in [-6, 10), else d.ddde+XX. At most a sign, 17
+ * digits, "0." and 5 zeros or a point, "e-324": within
+ * QV__PRINT_FLOAT_MAX. */
+static int layout_decimal(char *text, bool neg, const char *digits, int n, int exp10) {
   int len = 0;
   if (neg) text[len++] = '-';
   if (exp10 >= 0 && exp10 < 10) {
@@ -222,12 +211,50 @@ static void append_decimal(qv_strbuf *sb, bool neg, const char *digits, int n, i
     }
     text[len++] = 'e';
     text[len++] = exp10 < 0 ? '-' : '+';
-    char exp_text[8];
-    const int exp_len = qv__print_digits_backwards((uint64_t)(exp10 < 0 ? -exp10 : exp10), exp_text + sizeof exp_text);
-    memcpy(text + len, exp_text + sizeof exp_text - exp_len, (size_t)exp_len);
-    len += exp_len;
+    len += qv__print_u64_text((uint64_t)(exp10 < 0 ? -exp10 : exp10), text + len);
   }
-  qv__strbuf_append_n(sb, text, (size_t)len);
+  return len;
+}
+
+/* layout_decimal's text for [-]d x 10^e (d > 0 without trailing zeros),
+ * with the digits written in place instead of copied from a string: this
+ * is the path every float of a CSV or JSON Lines file takes. */
+static int layout_integer(char *out, bool neg, uint64_t d, int e) {
+  char *p = out;
+  if (neg) *p++ = '-';
+  const int n = qv__print_u64_len(d);
+  const int exp10 = n - 1 + e;
+  if (exp10 >= 0 && exp10 < 10) {
+    if (e >= 0) { /* an integer: the digits, then e zeros */
+      qv__print_u64_backwards(d, p + n);
+      p += n;
+      for (int k = 0; k < e; k++) *p++ = '0';
+      return (int)(p - out);
+    }
+    /* the digits one place right, then the integer part back left of the point */
+    qv__print_u64_backwards(d, p + 1 + n);
+    for (int k = 0; k <= exp10; k++) p[k] = p[k + 1];
+    p[exp10 + 1] = '.';
+    return (int)(p + n + 1 - out);
+  }
+  if (exp10 < 0 && exp10 >= -6) {
+    memcpy(p, "0.000000", 8);
+    p += 2 + (-exp10 - 1);
+    qv__print_u64_backwards(d, p + n);
+    return (int)(p + n - out);
+  }
+  qv__print_u64_backwards(d, p + 1 + n);
+  p[0] = p[1];
+  if (n > 1) {
+    p[1] = '.';
+    p += n + 1;
+  } else {
+    p += 1;
+  }
+  *p++ = 'e';
+  *p++ = exp10 < 0 ? '-' : '+';
+  p += qv__print_u64_text((uint64_t)(exp10 < 0 ? -exp10 : exp10), p);
+  return (int)(p - out);
 }
 
 /* ---- decimals ---- */
@@ -264,7 +291,7 @@ static void print_decimal(qv_strbuf *sb, const uint8_t *p, int32_t bit_width, in
 
 /* ---- dates and times ---- */
 
-static int64_t floor_div(int64_t a, int64_t b, int64_t *rem) {
+static inline int64_t floor_div(int64_t a, int64_t b, int64_t *rem) {
   int64_t q = a / b, r = a % b;
   if (r < 0) {
     r += b;
@@ -287,19 +314,30 @@ static void civil_from_days(int64_t z, int64_t *y, int *m, int *d) {
   *y = yoe + era * 400 + (*m <= 2);
 }
 
-static void print_date(qv_strbuf *sb, int64_t days) {
-  if (days > INT64_C(100000000000000) || days < -INT64_C(100000000000000)) {
-    qv__strbuf_appendf(sb, "<value out of range: %lld>", (long long)days);
-    return;
-  }
+int qv__print_date_text(int64_t days, char *out) {
+  if (days > INT64_C(100000000000000) || days < -INT64_C(100000000000000))
+    return snprintf(out, QV__PRINT_DATE_MAX, "<value out of range: %lld>", (long long)days);
   int64_t y;
   int m, d;
   civil_from_days(days, &y, &m, &d);
-  append_i64(sb, y, y >= 0 && y <= 9999 ? 4 : 1);
-  qv__strbuf_appendc(sb, '-');
-  append_u64(sb, (uint64_t)m, 2);
-  qv__strbuf_appendc(sb, '-');
-  append_u64(sb, (uint64_t)d, 2);
+  int len;
+  if (y >= 0 && y <= 9999) { /* four digits, zero-padded */
+    qv__print_2_digits((uint32_t)(y / 100), out);
+    qv__print_2_digits((uint32_t)(y % 100), out + 2);
+    len = 4;
+  } else {
+    len = qv__print_i64_text(y, out);
+  }
+  out[len] = '-';
+  qv__print_2_digits((uint32_t)m, out + len + 1);
+  out[len + 3] = '-';
+  qv__print_2_digits((uint32_t)d, out + len + 4);
+  return len + 6;
+}
+
+static void print_date(qv_strbuf *sb, int64_t days) {
+  char text[QV__PRINT_DATE_MAX];
+  qv__strbuf_append_n(sb, text, (size_t)qv__print_date_text(days, text));
 }
 
 static int64_t unit_per_second(qv_time_unit u) {
@@ -309,17 +347,22 @@ static int unit_digits(qv_time_unit u) {
   return u == QV_UNIT_SECOND ? 0 : u == QV_UNIT_MILLI ? 3 : u == QV_UNIT_MICRO ? 6 : 9;
 }
 
-/* hh:mm:ss[.fraction] of `secs` seconds and `frac` units into the day. */
-static void print_hms(qv_strbuf *sb, int64_t secs, int64_t frac, qv_time_unit u) {
-  append_u64(sb, (uint64_t)(secs / 3600), 2);
-  qv__strbuf_appendc(sb, ':');
-  append_u64(sb, (uint64_t)(secs / 60 % 60), 2);
-  qv__strbuf_appendc(sb, ':');
-  append_u64(sb, (uint64_t)(secs % 60), 2);
-  if (u != QV_UNIT_SECOND) {
-    qv__strbuf_appendc(sb, '.');
-    append_u64(sb, (uint64_t)frac, unit_digits(u));
-  }
+/* hh:mm:ss[.fraction] of `secs` (< 86400) seconds and `frac` units (below
+ * one second) into the day; returns the length (at most 18). */
+static int hms_text(int64_t secs, int64_t frac, qv_time_unit u, char *out) {
+  qv__print_2_digits((uint32_t)(secs / 3600), out);
+  out[2] = ':';
+  qv__print_2_digits((uint32_t)(secs / 60 % 60), out + 3);
+  out[5] = ':';
+  qv__print_2_digits((uint32_t)(secs % 60), out + 6);
+  if (u == QV_UNIT_SECOND) return 8;
+  out[8] = '.';
+  /* the fraction zero-padded to the unit's digits: the low digits of 10^9 + frac */
+  char ten[10];
+  qv__print_u64_backwards(UINT64_C(1000000000) + (uint64_t)frac, ten + sizeof ten);
+  const int digits = unit_digits(u);
+  memcpy(out + 9, ten + sizeof ten - digits, (size_t)digits);
+  return 9 + digits;
 }
 
 static void print_time(qv_strbuf *sb, int64_t v, qv_time_unit u) {
@@ -328,17 +371,37 @@ static void print_time(qv_strbuf *sb, int64_t v, qv_time_unit u) {
     qv__strbuf_appendf(sb, "<value out of range: %lld>", (long long)v);
     return;
   }
-  print_hms(sb, v / per, v % per, u);
+  char text[24];
+  qv__strbuf_append_n(sb, text, (size_t)hms_text(v / per, v % per, u, text));
+}
+
+int qv__print_timestamp_text(int64_t v, qv_time_unit unit, bool zoned, qv__print_day_cache *cache, char *out) {
+  int64_t frac = 0, sod, secs;
+  switch (unit) { /* constant divisors: a multiplication each, not a division */
+    case QV_UNIT_SECOND: secs = v; break;
+    case QV_UNIT_MILLI: secs = floor_div(v, 1000, &frac); break;
+    case QV_UNIT_MICRO: secs = floor_div(v, 1000000, &frac); break;
+    default: secs = floor_div(v, 1000000000, &frac); break;
+  }
+  const int64_t days = floor_div(secs, 86400, &sod);
+  if (!cache->valid || cache->day != days) {
+    cache->len = qv__print_date_text(days, cache->text);
+    cache->text[cache->len++] = ' ';
+    cache->day = days;
+    cache->valid = true;
+  }
+  memcpy(out, cache->text, (size_t)cache->len);
+  int len = cache->len;
+  len += hms_text(sod, frac, unit, out + len);
+  if (zoned) out[len++] = 'Z';
+  return len;
 }
 
 static void print_timestamp(qv_strbuf *sb, int64_t v, const qv_type *t) {
-  int64_t frac, sod;
-  const int64_t secs = floor_div(v, unit_per_second(t->unit), &frac);
-  const int64_t days = floor_div(secs, 86400, &sod);
-  print_date(sb, days);
-  qv__strbuf_appendc(sb, ' ');
-  print_hms(sb, sod, frac, t->unit);
-  if (t->timezone != NULL && t->timezone[0] != '\0') qv__strbuf_appendc(sb, 'Z');
+  char text[QV__PRINT_TIMESTAMP_MAX];
+  qv__print_day_cache cache = {0};
+  const bool zoned = t->timezone != NULL && t->timezone[0] != '\0';
+  qv__strbuf_append_n(sb, text, (size_t)qv__print_timestamp_text(v, t->unit, zoned, &cache, text));
 }
 
 /* ---- bytes ---- */
@@ -381,7 +444,7 @@ bool qv__print_leaf(qv_strbuf *sb, const qv_array *a, int64_t i, const qv_print_
     case QV_TYPE_INT32:
     case QV_TYPE_INT64:
     case QV_TYPE_DURATION:
-      append_i64(sb, qv__load_int(d, t->bit_width / 8, j), 1);
+      append_i64(sb, qv__load_int(d, t->bit_width / 8, j));
       return true;
     case QV_TYPE_UINT8:
     case QV_TYPE_UINT16:
@@ -390,7 +453,7 @@ bool qv__print_leaf(qv_strbuf *sb, const qv_array *a, int64_t i, const qv_print_
       const int bytes = t->bit_width / 8;
       uint64_t v = (uint64_t)qv__load_int(d, bytes, j);
       if (bytes < 8) v &= (UINT64_C(1) << (bytes * 8)) - 1;
-      append_u64(sb, v, 1);
+      append_u64(sb, v);
       return true;
     }
     case QV_TYPE_FLOAT16: {

@@ -35,29 +35,16 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "print/digits.h"
 #include "print/internal.h"
 #include "print/pow10_table.h"
 
-int qv__print_digits_backwards(uint64_t v, char *end) {
-  static const char k_pairs[201] =
-      "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-      "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-      "8081828384858687888990919293949596979899";
-  char *p = end;
-  while (v >= 100) {
-    const unsigned pair = (unsigned)(v % 100) * 2;
-    v /= 100;
-    *--p = k_pairs[pair + 1];
-    *--p = k_pairs[pair];
-  }
-  if (v >= 10) {
-    *--p = k_pairs[v * 2 + 1];
-    *--p = k_pairs[v * 2];
-  } else {
-    *--p = (char)('0' + v);
-  }
-  return (int)(end - p);
-}
+const char qv__print_digit_pairs[200] = {
+#define QV__PAIRS_ROW(t) t, '0', t, '1', t, '2', t, '3', t, '4', t, '5', t, '6', t, '7', t, '8', t, '9'
+    QV__PAIRS_ROW('0'), QV__PAIRS_ROW('1'), QV__PAIRS_ROW('2'), QV__PAIRS_ROW('3'), QV__PAIRS_ROW('4'),
+    QV__PAIRS_ROW('5'), QV__PAIRS_ROW('6'), QV__PAIRS_ROW('7'), QV__PAIRS_ROW('8'), QV__PAIRS_ROW('9')
+#undef QV__PAIRS_ROW
+};
 
 /* The high and low halves of a * b. */
 static inline uint64_t mul_64x64(uint64_t a, uint64_t b, uint64_t *lo) {
@@ -188,49 +175,63 @@ static bool shortest_decimal(uint64_t c, int q, bool asymmetric, uint64_t *d, in
 /* Writes d's digits (trailing zeros dropped) and the decimal exponent of
  * the first for d * 10^e. */
 static void emit(uint64_t d, int e, char *digits, int *n_digits, int *exp10) {
-  char tmp[24];
-  int n = qv__print_digits_backwards(d, tmp + sizeof tmp);
-  memcpy(digits, tmp + sizeof tmp - n, (size_t)n);
+  int n = qv__print_u64_text(d, digits);
   *exp10 = n - 1 + e;
   while (n > 1 && digits[n - 1] == '0') n--;
   digits[n] = '\0';
   *n_digits = n;
 }
 
-bool qv__print_shortest_fast(double v, char *digits, int *n_digits, int *exp10) {
-  uint64_t bits;
-  memcpy(&bits, &v, sizeof bits);
-  const uint64_t fraction = bits & ((UINT64_C(1) << 52) - 1);
-  const int biased = (int)((bits >> 52) & 0x7ff);
-  if (biased == 0x7ff || (biased == 0 && fraction == 0)) return false; /* NaN, infinities, zeros */
-  uint64_t c = fraction;
-  int q = -1074;
-  if (biased > 0) {
-    c |= UINT64_C(1) << 52;
-    q = biased - 1075;
+/* c * 2^q of a finite non-zero double or float; false for zeros, NaN and
+ * infinities. */
+static bool decode(double v, int bits, uint64_t *c, int *q, bool *asymmetric) {
+  if (bits == 64) {
+    uint64_t w;
+    memcpy(&w, &v, sizeof w);
+    const uint64_t fraction = w & ((UINT64_C(1) << 52) - 1);
+    const int biased = (int)((w >> 52) & 0x7ff);
+    if (biased == 0x7ff || (biased == 0 && fraction == 0)) return false;
+    *c = biased > 0 ? fraction | UINT64_C(1) << 52 : fraction;
+    *q = biased > 0 ? biased - 1075 : -1074;
+    *asymmetric = fraction == 0 && biased > 1;
+    return true;
   }
+  const float f = (float)v;
+  uint32_t w;
+  memcpy(&w, &f, sizeof w);
+  const uint32_t fraction = w & ((UINT32_C(1) << 23) - 1);
+  const int biased = (int)((w >> 23) & 0xff);
+  if (biased == 0xff || (biased == 0 && fraction == 0)) return false;
+  *c = biased > 0 ? fraction | UINT32_C(1) << 23 : fraction;
+  *q = biased > 0 ? biased - 150 : -149;
+  *asymmetric = fraction == 0 && biased > 1;
+  return true;
+}
+
+bool qv__print_shortest_decimal(double v, int bits, uint64_t *d, int *e) {
+  uint64_t c;
+  int q;
+  bool asymmetric;
+  if (!decode(v, bits, &c, &q, &asymmetric) || !shortest_decimal(c, q, asymmetric, d, e)) return false;
+  while (*d % 10 == 0) { /* d > 0: v is not zero */
+    *d /= 10;
+    ++*e;
+  }
+  return true;
+}
+
+bool qv__print_shortest_fast(double v, char *digits, int *n_digits, int *exp10) {
   uint64_t d;
   int e;
-  if (!shortest_decimal(c, q, fraction == 0 && biased > 1, &d, &e)) return false;
+  if (!qv__print_shortest_decimal(v, 64, &d, &e)) return false;
   emit(d, e, digits, n_digits, exp10);
   return true;
 }
 
 bool qv__print_shortest_float_fast(float v, char *digits, int *n_digits, int *exp10) {
-  uint32_t bits;
-  memcpy(&bits, &v, sizeof bits);
-  const uint32_t fraction = bits & ((UINT32_C(1) << 23) - 1);
-  const int biased = (int)((bits >> 23) & 0xff);
-  if (biased == 0xff || (biased == 0 && fraction == 0)) return false;
-  uint64_t c = fraction;
-  int q = -149;
-  if (biased > 0) {
-    c |= UINT64_C(1) << 23;
-    q = biased - 150;
-  }
   uint64_t d;
   int e;
-  if (!shortest_decimal(c, q, fraction == 0 && biased > 1, &d, &e)) return false;
+  if (!qv__print_shortest_decimal(v, 32, &d, &e)) return false;
   emit(d, e, digits, n_digits, exp10);
   return true;
 }

@@ -325,3 +325,28 @@ def test_fixed_size_binary_targets():
         for _, arr in variants(src):
             for dst in [pa.binary(2), pa.binary(1), pa.binary(3), pa.string(), pa.binary_view()]:
                 check("cast", arr, dst)
+
+
+# ---------------------------------------------------------------- float -> string
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("src", [pa.float32(), pa.float64()], ids=str)
+def test_floats_to_string_text(seed, src):
+    """The text of every float equals pyarrow's cast: the shortest digits
+    (as float32 for float32), plain notation for exponents in [-6, 10),
+    'nan', 'inf', '-0'; random bit patterns, short decimals, and the edges."""
+    rng = np.random.default_rng(seed)
+    bits = rng.integers(0, 2**63, 3000, dtype=np.int64).view(np.float64)
+    bits = np.where(rng.random(3000) < 0.5, -bits, bits)
+    prices = np.round(rng.random(2000) * 1000, 2)
+    scaled = rng.standard_normal(2000) * 10.0 ** rng.integers(-12, 12, 2000)
+    edge = np.array([1e16, 1e-7, 0.1, np.nan, np.inf, -np.inf, -0.0, 0.0, 2.0**-24, 5e-324,
+                     1.7976931348623157e308, 1e21, 1e22, 123456789.125, 9999999999.0, 1e10, 1e-6, 1.5e-7,
+                     0.3, 2 / 3, 1e23, 9007199254740993.0, 3.4028234663852886e38, 1e-45])
+    with np.errstate(over="ignore", invalid="ignore"):
+        values = np.concatenate([edge, bits, prices, scaled]).astype(src.to_pandas_dtype())
+    mask = rng.random(len(values)) < 0.05
+    base = pa.array(values, src, mask=mask)
+    for _, arr in variants(base):
+        for dst in [pa.string(), pa.large_string()]:
+            check("cast", arr, dst)
