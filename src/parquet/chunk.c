@@ -4,7 +4,10 @@
  * page offset, total_compressed_size) and is clamped to the bytes before
  * the footer; a page may not claim more bytes than remain in it. Levels are
  * appended to int16 arrays sized by the pages' value counts, which are
- * bounded by limits->max_values before any allocation. */
+ * bounded by limits->max_values before any allocation; outside lists the
+ * definition levels stay unwritten while every page is one run of the
+ * maximum (no nulls), the common case. PLAIN fixed-width pages of a
+ * compressed chunk are decompressed straight into the values buffer. */
 #include "parquet/chunk.h"
 
 #include <string.h>
@@ -28,6 +31,7 @@ typedef struct page_ctx {
   qv_error *err;
   qv_buffer *region; /* the bytes pages are read from (zero-copy views point into it) */
   int64_t base;      /* the file offset of region->data[0] */
+  bool lazy_def;     /* outside any list (max_rep 0): out->def stays NULL while every level is max_def */
 } page_ctx;
 
 void qv__pq_chunk_free(qv__pq_chunk *c) {
@@ -90,7 +94,7 @@ static qv_status grow_levels(page_ctx *p, int64_t n) {
   if (need <= c->levels_cap) return QV_OK;
   int64_t cap = c->levels_cap * 2 > need ? c->levels_cap * 2 : need;
   if (cap > p->lim->max_values) cap = need;
-  if (c->max_def > 0) {
+  if (c->max_def > 0 && (c->def != NULL || !p->lazy_def)) {
     int16_t *d = qv__realloc(c->def, (size_t)cap * 2);
     QV_CHECK_ALLOC(d, p->err);
     c->def = d;
@@ -126,20 +130,22 @@ static qv_status read_levels(page_ctx *p, const uint8_t *data, size_t len, int16
   return check_levels(p, dst, n, max, kind);
 }
 
-/* v1 levels: a 4-byte length, then the runs. Advances *pos. */
-static qv_status read_levels_v1(page_ctx *p, int32_t encoding, const uint8_t *page, size_t size, size_t *pos,
-                                int16_t max, int16_t *dst, int64_t n, const char *kind) {
+/* v1 levels: a 4-byte length, then the runs. Sets [*data, *len) to the
+ * runs and advances *pos past them. */
+static qv_status levels_v1(page_ctx *p, int32_t encoding, const uint8_t *page, size_t size, size_t *pos,
+                           const uint8_t **data, size_t *len, const char *kind) {
   if (encoding != QV__PQ_ENC_RLE)
     return qv_error_set(p->err, QV_ERR_UNSUPPORTED, "%s levels in encoding %d (only RLE is supported)", kind,
                         (int)encoding);
   if (size - *pos < 4) return qv_error_set(p->err, QV_ERR_INVALID_DATA, "%s levels lack their length", kind);
-  uint32_t len;
-  memcpy(&len, page + *pos, 4);
+  uint32_t n;
+  memcpy(&n, page + *pos, 4);
   *pos += 4;
-  if (len > size - *pos)
-    return qv_error_set(p->err, QV_ERR_INVALID_DATA, "%s levels of %u bytes run past the page", kind, len);
-  QV_RETURN_IF_ERROR(read_levels(p, page + *pos, len, max, dst, n, kind));
-  *pos += len;
+  if (n > size - *pos)
+    return qv_error_set(p->err, QV_ERR_INVALID_DATA, "%s levels of %u bytes run past the page", kind, n);
+  *data = page + *pos;
+  *len = n;
+  *pos += n;
   return QV_OK;
 }
 
@@ -147,6 +153,36 @@ static int64_t count_present(const int16_t *def, int64_t n, int16_t max) {
   int64_t k = 0;
   for (int64_t i = 0; i < n; i++) k += def[i] == max;
   return k;
+}
+
+/* The first page with a level below max_def under lazy levels: the levels
+ * so far become explicit (all max_def), room for levels_cap of them. */
+static qv_status materialize_def(page_ctx *p) {
+  qv__pq_chunk *c = p->out;
+  int16_t *d = qv__malloc((size_t)(c->levels_cap > 0 ? c->levels_cap : 1) * 2);
+  QV_CHECK_ALLOC(d, p->err);
+  for (int64_t i = 0; i < c->n_levels; i++) d[i] = c->max_def;
+  c->def = d;
+  return QV_OK;
+}
+
+/* The definition levels of a page's n values from their runs in
+ * data[0, len); *present receives how many values the page holds. Under
+ * lazy levels a page whose levels are one run of max_def (a page without
+ * nulls, as writers store it) writes and scans nothing. */
+static qv_status read_def(page_ctx *p, const uint8_t *data, size_t len, int64_t n, int64_t *present) {
+  qv__pq_chunk *c = p->out;
+  *present = n;
+  if (c->def == NULL) {
+    if (!p->lazy_def) return QV_OK; /* n == 0: grow_levels allocated nothing */
+    if (qv__pq_rle_is_run_of(data, len, qv__pq_bit_width((uint32_t)c->max_def), (uint32_t)c->max_def, n))
+      return QV_OK;
+    QV_RETURN_IF_ERROR(materialize_def(p));
+  }
+  int16_t *dst = c->def + c->n_levels;
+  QV_RETURN_IF_ERROR(read_levels(p, data, len, c->max_def, dst, n, "definition"));
+  *present = count_present(dst, n, c->max_def);
+  return QV_OK;
 }
 
 /* The whole chunk is this one page's n PLAIN fixed-width values, stored
@@ -179,6 +215,77 @@ static qv_status decode_page_values(page_ctx *p, int32_t encoding, const uint8_t
   return qv__pq_decode_values(&p->out->values, encoding, data, len, n, p->err);
 }
 
+static bool plain_fixed(const qv__pq_values *v, int32_t encoding) {
+  return encoding == QV__PQ_ENC_PLAIN && (v->physical == QV__PQ_INT32 || v->physical == QV__PQ_INT64 ||
+                                          v->physical == QV__PQ_FLOAT || v->physical == QV__PQ_DOUBLE);
+}
+
+/* A v1 page of PLAIN fixed-width values in a compressed chunk outside any
+ * list: the page is decompressed straight into the values buffer, placed
+ * so that its values land where they belong (right after the values
+ * before them) when the page has no nulls, which saves copying them out
+ * of a scratch buffer. The level bytes that precede the values (at most
+ * 64, else the scratch path is taken) overwrite the tail of the previous
+ * values for a moment: those bytes are saved first and put back after the
+ * levels are read. A page with nulls holds fewer values than planned:
+ * they are moved down to their place. *done is false when the page does
+ * not qualify (nothing was touched). */
+static qv_status plain_in_place(page_ctx *p, const qv__pq_page_header *h, const uint8_t *raw, size_t raw_len,
+                                int64_t n, bool *done) {
+  qv__pq_chunk *c = p->out;
+  qv__pq_values *v = &c->values;
+  *done = false;
+  const int32_t w = v->width;
+  if (!plain_fixed(v, h->encoding) || c->max_rep > 0 || p->cc->meta.codec == QV__PQ_CODEC_UNCOMPRESSED ||
+      h->uncompressed_size < 0 || h->uncompressed_size > p->lim->max_page_size || n > h->uncompressed_size / w)
+    return QV_OK;
+  const int64_t size = h->uncompressed_size, planned = n * w, lead = size - planned;
+  if (lead > 64 || lead > v->data_len || (c->max_def > 0) != (lead > 0)) return QV_OK;
+  QV_RETURN_IF_ERROR(qv__pq_values_room(v, planned, p->err));
+  uint8_t *at = v->data->data + v->data_len, *page = at - lead;
+  uint8_t saved[64];
+  memcpy(saved, page, (size_t)lead);
+  *done = true;
+  qv_status st = qv__pq_decompress(p->cc->meta.codec, raw, raw_len, page, (size_t)size, p->err);
+  size_t pos = 0;
+  int64_t present = n;
+  if (st == QV_OK && c->max_def > 0) {
+    const uint8_t *lv = NULL;
+    size_t lv_len = 0;
+    st = levels_v1(p, h->def_encoding, page, (size_t)size, &pos, &lv, &lv_len, "definition");
+    if (st == QV_OK) st = read_def(p, lv, lv_len, n, &present);
+  }
+  if (st == QV_OK && (uint64_t)present * (uint64_t)w > (uint64_t)size - pos)
+    st = qv_error_set(p->err, QV_ERR_INVALID_DATA, "Parquet page: PLAIN values need %lld bytes, the page holds %zu",
+                      (long long)(present * w), (size_t)size - pos);
+  if (st == QV_OK && page + pos != at) memmove(at, page + pos, (size_t)(present * w));
+  memcpy(page, saved, (size_t)lead);
+  if (st != QV_OK) return st;
+  v->data_len += present * w;
+  v->count += present;
+  c->n_levels += n;
+  return QV_OK;
+}
+
+/* A v2 page of `present` PLAIN fixed-width values compressed apart from
+ * its levels: decompressed straight into the values buffer when it holds
+ * exactly those values. *done is false when it does not qualify. */
+static qv_status plain_v2_in_place(page_ctx *p, const qv__pq_page_header *h, const uint8_t *raw, size_t raw_len,
+                                   int64_t size, int64_t present, bool *done) {
+  qv__pq_values *v = &p->out->values;
+  *done = false;
+  if (!plain_fixed(v, h->encoding) || !h->is_compressed || p->cc->meta.codec == QV__PQ_CODEC_UNCOMPRESSED ||
+      size <= 0 || size > p->lim->max_page_size || size % v->width != 0 || size / v->width != present)
+    return QV_OK;
+  QV_RETURN_IF_ERROR(qv__pq_values_room(v, size, p->err));
+  QV_RETURN_IF_ERROR(qv__pq_decompress(p->cc->meta.codec, raw, raw_len, v->data->data + v->data_len, (size_t)size,
+                                       p->err));
+  v->data_len += size;
+  v->count += present;
+  *done = true;
+  return QV_OK;
+}
+
 static qv_status data_page(page_ctx *p, const qv__pq_page_header *h, const uint8_t *raw, size_t raw_len) {
   qv__pq_chunk *c = p->out;
   int64_t n = h->num_values;
@@ -191,16 +298,28 @@ static qv_status data_page(page_ctx *p, const qv__pq_page_header *h, const uint8
                         "the page announces %lld values, the column chunk has %lld left of its %lld", (long long)n,
                         (long long)left, (long long)p->cc->meta.num_values);
   QV_RETURN_IF_ERROR(grow_levels(p, n));
-  int16_t *def = c->def ? c->def + c->n_levels : NULL;
   int16_t *rep = c->rep ? c->rep + c->n_levels : NULL;
+  /* levels are read when there are any to read (lazy ones always) */
+  const bool has_def = c->max_def > 0 && (c->def != NULL || p->lazy_def);
+  int64_t present = n;
   const uint8_t *values;
   size_t values_len;
   if (h->type == QV__PQ_PAGE_DATA) {
-    const uint8_t *page;
+    bool done = false;
+    QV_RETURN_IF_ERROR(plain_in_place(p, h, raw, raw_len, n, &done));
+    if (done) return QV_OK;
+    const uint8_t *page, *lv = NULL;
+    size_t lv_len = 0;
     QV_RETURN_IF_ERROR(inflate_page(p, raw, raw_len, h->uncompressed_size, true, &page));
     size_t size = (size_t)h->uncompressed_size, pos = 0;
-    if (rep) QV_RETURN_IF_ERROR(read_levels_v1(p, h->rep_encoding, page, size, &pos, c->max_rep, rep, n, "repetition"));
-    if (def) QV_RETURN_IF_ERROR(read_levels_v1(p, h->def_encoding, page, size, &pos, c->max_def, def, n, "definition"));
+    if (rep) {
+      QV_RETURN_IF_ERROR(levels_v1(p, h->rep_encoding, page, size, &pos, &lv, &lv_len, "repetition"));
+      QV_RETURN_IF_ERROR(read_levels(p, lv, lv_len, c->max_rep, rep, n, "repetition"));
+    }
+    if (has_def) {
+      QV_RETURN_IF_ERROR(levels_v1(p, h->def_encoding, page, size, &pos, &lv, &lv_len, "definition"));
+      QV_RETURN_IF_ERROR(read_def(p, lv, lv_len, n, &present));
+    }
     values = page + pos;
     values_len = size - pos;
   } else {
@@ -209,15 +328,21 @@ static qv_status data_page(page_ctx *p, const qv__pq_page_header *h, const uint8
       return qv_error_set(p->err, QV_ERR_INVALID_DATA, "level lengths %d + %d do not fit the page", (int)h->rep_length,
                           (int)h->def_length);
     if (rep) QV_RETURN_IF_ERROR(read_levels(p, raw, (size_t)h->rep_length, c->max_rep, rep, n, "repetition"));
-    if (def) QV_RETURN_IF_ERROR(read_levels(p, raw + h->rep_length, (size_t)h->def_length, c->max_def, def, n, "definition"));
+    if (has_def) QV_RETURN_IF_ERROR(read_def(p, raw + h->rep_length, (size_t)h->def_length, n, &present));
     size_t lv = (size_t)h->rep_length + (size_t)h->def_length;
+    bool done = false;
+    QV_RETURN_IF_ERROR(plain_v2_in_place(p, h, raw + lv, raw_len - lv, h->uncompressed_size - (int64_t)lv, present,
+                                         &done));
+    if (done) {
+      c->n_levels += n;
+      return QV_OK;
+    }
     QV_RETURN_IF_ERROR(inflate_page(p, raw + lv, raw_len - lv, h->uncompressed_size - (int64_t)lv, h->is_compressed,
                                     &values));
     values_len = (size_t)(h->uncompressed_size - (int64_t)lv);
   }
   if (rep && n > 0 && c->n_levels == 0 && rep[0] != 0)
     return qv_error_set(p->err, QV_ERR_INVALID_DATA, "the first repetition level of the chunk is %d, not 0", (int)rep[0]);
-  int64_t present = def ? count_present(def, n, c->max_def) : n;
   if (!try_zero_copy(p, h->encoding, values, values_len, present, n))
     QV_RETURN_IF_ERROR(decode_page_values(p, h->encoding, values, values_len, present));
   c->n_levels += n;
@@ -246,7 +371,7 @@ qv_status qv__pq_chunk_read(qv_buffer *region_buf, int64_t base, size_t data_end
   out->max_def = max_def;
   out->max_rep = max_rep;
   page_ctx p = {.cc = cc, .lim = limits, .out = out, .column = path, .err = err, .region = region_buf,
-                .base = base};
+                .base = base, .lazy_def = max_rep == 0};
   const qv__pq_column_meta *m = &cc->meta;
   qv_status st = QV_OK;
   if (m->type != elem->type)

@@ -26,7 +26,8 @@ typedef struct qv__pq_limits {
 
 typedef struct qv__pq_chunk {
   qv__pq_values values; /* the non-null values, in order */
-  int16_t *def;         /* n_levels definition levels; NULL when max_def == 0 */
+  int16_t *def;         /* n_levels definition levels; NULL when max_def == 0 or when, outside any list
+                           (max_rep == 0), every level is max_def (no value is null) */
   int16_t *rep;         /* n_levels repetition levels; NULL when max_rep == 0 */
   int64_t n_levels;
   int64_t levels_cap;

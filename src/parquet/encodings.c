@@ -88,6 +88,8 @@ static qv_status ensure_data(qv__pq_values *v, int64_t extra, qv_error *err) {
   return QV_OK;
 }
 
+qv_status qv__pq_values_room(qv__pq_values *v, int64_t extra, qv_error *err) { return ensure_data(v, extra, err); }
+
 /* Room for n more BYTE_ARRAY offsets. */
 static qv_status ensure_offsets(qv__pq_values *v, int64_t n, qv_error *err) {
   int64_t slots;
