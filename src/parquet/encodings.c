@@ -180,6 +180,40 @@ static qv_status decode_plain(qv__pq_values *v, const uint8_t *data, size_t len,
       QV_RETURN_IF_ERROR(need_bytes(len, least, "PLAIN BYTE_ARRAY", err));
       QV_RETURN_IF_ERROR(ensure_offsets(v, n, err));
       if (v->count == 0) offsets_of(v)[0] = (int32_t)v->data_len;
+      /* The page's strings hold len - 4n bytes at most: room for all of
+       * them (and the 16-byte moves' slack) up front, so the loop tests
+       * only the page's bounds, and offsets are written as bytes are
+       * copied. A page that could pass the 2 GiB offset limit takes the
+       * value-by-value path, which names the value that passes it. */
+      const int64_t most = (int64_t)len - least;
+      if (v->data_len + most + 16 <= INT32_MAX) {
+        QV_RETURN_IF_ERROR(ensure_data(v, most + 16, err));
+        uint8_t *dst = v->data->data;
+        int32_t *off = offsets_of(v) + v->count;
+        int64_t at = v->data_len;
+        size_t pos = 0;
+        for (int64_t i = 0; i < n; i++) {
+          uint32_t sz;
+          if (len - pos < 4) goto short_page;
+          memcpy(&sz, data + pos, 4);
+          pos += 4;
+          if (sz > len - pos) goto short_page;
+          if (sz <= 16 && len - pos >= 16) memcpy(dst + at, data + pos, 16);
+          else memcpy(dst + at, data + pos, sz);
+          at += sz;
+          pos += sz;
+          off[i + 1] = (int32_t)at;
+          continue;
+        short_page:
+          v->data_len = at;
+          v->count += i;
+          return qv_error_set(err, QV_ERR_INVALID_DATA,
+                              "Parquet page: PLAIN BYTE_ARRAY value %lld runs past the page", (long long)i);
+        }
+        v->data_len = at;
+        v->count += n;
+        return QV_OK;
+      }
       size_t pos = 0;
       for (int64_t i = 0; i < n; i++) {
         if (len - pos < 4)
