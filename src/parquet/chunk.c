@@ -10,6 +10,7 @@
  * compressed chunk are decompressed straight into the values buffer. */
 #include "parquet/chunk.h"
 
+#include <pthread.h>
 #include <string.h>
 #include <zlib.h>
 
@@ -32,6 +33,7 @@ typedef struct page_ctx {
   qv_buffer *region; /* the bytes pages are read from (zero-copy views point into it) */
   int64_t base;      /* the file offset of region->data[0] */
   bool lazy_def;     /* outside any list (max_rep 0): out->def stays NULL while every level is max_def */
+  int64_t level_base; /* levels of the chunk before this context's first page (the second half of a split) */
 } page_ctx;
 
 void qv__pq_chunk_free(qv__pq_chunk *c) {
@@ -292,7 +294,7 @@ static qv_status data_page(page_ctx *p, const qv__pq_page_header *h, const uint8
   if (n < 0) return qv_error_set(p->err, QV_ERR_INVALID_DATA, "negative num_values %lld", (long long)n);
   /* a page cannot hold more values than its chunk still expects: refused
    * before levels are allocated for them (an RLE run makes any count cheap) */
-  int64_t left = p->cc->meta.num_values - c->n_levels;
+  int64_t left = p->cc->meta.num_values - p->level_base - c->n_levels;
   if (n > left)
     return qv_error_set(p->err, QV_ERR_INVALID_DATA,
                         "the page announces %lld values, the column chunk has %lld left of its %lld", (long long)n,
@@ -341,7 +343,7 @@ static qv_status data_page(page_ctx *p, const qv__pq_page_header *h, const uint8
                                     &values));
     values_len = (size_t)(h->uncompressed_size - (int64_t)lv);
   }
-  if (rep && n > 0 && c->n_levels == 0 && rep[0] != 0)
+  if (rep && n > 0 && p->level_base + c->n_levels == 0 && rep[0] != 0)
     return qv_error_set(p->err, QV_ERR_INVALID_DATA, "the first repetition level of the chunk is %d, not 0", (int)rep[0]);
   if (!try_zero_copy(p, h->encoding, values, values_len, present, n))
     QV_RETURN_IF_ERROR(decode_page_values(p, h->encoding, values, values_len, present));
@@ -355,7 +357,7 @@ static qv_status dict_page(page_ctx *p, const qv__pq_page_header *h, const uint8
   if (h->dict_encoding != QV__PQ_ENC_PLAIN && h->dict_encoding != QV__PQ_ENC_PLAIN_DICTIONARY)
     return qv_error_set(p->err, QV_ERR_UNSUPPORTED, "dictionary page in encoding %d", (int)h->dict_encoding);
   if (h->dict_num_values < 0) return qv_error_set(p->err, QV_ERR_INVALID_DATA, "negative dictionary size");
-  const uint8_t *page;
+  const uint8_t *page = NULL;
   QV_RETURN_IF_ERROR(inflate_page(p, raw, raw_len, h->uncompressed_size, true, &page));
   QV_RETURN_IF_ERROR(qv__pq_values_init(&p->dict, elem->type, elem->type_length, p->lim->max_bytes, p->err));
   p->has_dict = true;
@@ -363,9 +365,171 @@ static qv_status dict_page(page_ctx *p, const qv__pq_page_header *h, const uint8
                               p->err);
 }
 
+static qv_status check_crc(page_ctx *p, const qv__pq_page_header *h, const uint8_t *raw) {
+  if (!h->has_crc || !p->lim->verify_crc) return QV_OK;
+  uint32_t crc = (uint32_t)crc32(0L, raw, (uInt)h->compressed_size);
+  if (crc != h->crc)
+    return qv_error_set(p->err, QV_ERR_INVALID_DATA, "CRC mismatch (stored %08x, computed %08x)", h->crc, crc);
+  return QV_OK;
+}
+
+/* ---- one chunk's pages on two threads ----
+ *
+ * A column read alone (one field of one row group) would keep one core
+ * idle, so its data pages are split in two runs of about equal compressed
+ * bytes: the dictionary page is decoded first and shared (read-only), then
+ * this thread decodes the first run into the chunk and a helper the second
+ * into a chunk of its own, which is appended after (levels and values are
+ * per page, so the two runs need nothing from each other). The page
+ * headers are listed first; any doubt about them (a header that does not
+ * decode, a dictionary page after data pages, index or unknown pages,
+ * value counts that do not add up to the chunk's) leaves the chunk to the
+ * one-thread reader, which reports what is wrong as it always does. The
+ * first run's error is reported before the second's. */
+
+typedef struct page_ref {
+  int64_t offset; /* the file offset of the page's header */
+  int64_t index;  /* the page's position in the chunk (for messages) */
+  qv__pq_page_header h;
+  const uint8_t *raw; /* the page's compressed_size bytes */
+} page_ref;
+
+#define QV__PQ_SPLIT_MIN_BYTES ((int64_t)128 << 10) /* below this a helper thread costs more than it saves */
+
+static bool list_pages(const uint8_t *region, int64_t base, int64_t start, int64_t end, const qv__pq_column_meta *m,
+                       page_ref **out, int64_t *n_out) {
+  page_ref *pages = NULL;
+  int64_t n = 0, cap = 0, levels = 0, pos = start;
+  while (levels < m->num_values) {
+    qv__pq_page_header h;
+    size_t hsize = 0;
+    if (pos >= end || qv__pq_page_header_decode(region + (pos - base), (size_t)(end - pos), &h, &hsize, NULL) != QV_OK)
+      goto refuse;
+    const int64_t body = pos + (int64_t)hsize;
+    if (h.compressed_size < 0 || h.compressed_size > end - body) goto refuse;
+    if (h.type == QV__PQ_PAGE_DICTIONARY && h.has_dict) {
+      if (n != 0) goto refuse;
+    } else if ((h.type == QV__PQ_PAGE_DATA && h.has_v1) || (h.type == QV__PQ_PAGE_DATA_V2 && h.has_v2)) {
+      if (h.num_values < 0 || h.num_values > m->num_values - levels) goto refuse;
+      levels += h.num_values;
+    } else {
+      goto refuse;
+    }
+    if (n == cap) {
+      cap = cap ? cap * 2 : 64;
+      page_ref *np = qv__realloc(pages, (size_t)cap * sizeof(page_ref));
+      if (np == NULL) goto refuse;
+      pages = np;
+    }
+    pages[n] = (page_ref){.offset = pos, .index = n, .h = h, .raw = region + (body - base)};
+    n++;
+    pos = body + h.compressed_size;
+  }
+  *out = pages;
+  *n_out = n;
+  return true;
+refuse:
+  qv__free(pages);
+  return false;
+}
+
+static qv_status run_pages(page_ctx *p, const page_ref *pages, int64_t n) {
+  for (int64_t i = 0; i < n; i++) {
+    const page_ref *r = &pages[i];
+    p->page_index = r->index;
+    p->page_offset = r->offset;
+    qv_status st = check_crc(p, &r->h, r->raw);
+    if (st == QV_OK) st = data_page(p, &r->h, r->raw, (size_t)r->h.compressed_size);
+    if (st != QV_OK) return fail(p, st);
+  }
+  return QV_OK;
+}
+
+typedef struct page_run {
+  page_ctx p;
+  const page_ref *pages;
+  int64_t n;
+  qv_status st;
+  qv_error err;
+} page_run;
+
+static void *page_run_thread(void *arg) {
+  page_run *r = arg;
+  r->st = run_pages(&r->p, r->pages, r->n);
+  return NULL;
+}
+
+/* Appends the second run's levels and values to the chunk p decodes. */
+static qv_status append_run(page_ctx *p, qv__pq_chunk *b) {
+  qv__pq_chunk *c = p->out;
+  if (b->n_levels == 0) return QV_OK;
+  QV_RETURN_IF_ERROR(grow_levels(p, b->n_levels));
+  if (c->max_rep > 0) memcpy(c->rep + c->n_levels, b->rep, (size_t)b->n_levels * 2);
+  if (c->max_def > 0 && (c->def != NULL || b->def != NULL)) {
+    if (c->def == NULL) QV_RETURN_IF_ERROR(materialize_def(p));
+    if (b->def != NULL) {
+      memcpy(c->def + c->n_levels, b->def, (size_t)b->n_levels * 2);
+    } else {
+      for (int64_t i = 0; i < b->n_levels; i++) c->def[c->n_levels + i] = c->max_def;
+    }
+  }
+  QV_RETURN_IF_ERROR(qv__pq_values_append(&c->values, &b->values, p->err));
+  c->n_levels += b->n_levels;
+  return QV_OK;
+}
+
+/* Reads the listed pages on two threads (see above). */
+static qv_status split_read(page_ctx *p, const qv__pq_schema_element *elem, const page_ref *pages, int64_t n) {
+  qv__pq_chunk *c = p->out;
+  if (n > 0 && pages[0].h.type == QV__PQ_PAGE_DICTIONARY) {
+    p->page_index = 0;
+    p->page_offset = pages[0].offset;
+    qv_status st = check_crc(p, &pages[0].h, pages[0].raw);
+    if (st == QV_OK) st = dict_page(p, &pages[0].h, pages[0].raw, (size_t)pages[0].h.compressed_size, elem);
+    if (st != QV_OK) return fail(p, st);
+    pages++;
+    n--;
+  }
+  int64_t total = 0, half = 0, k = 0, first_levels = 0;
+  for (int64_t i = 0; i < n; i++) total += pages[i].h.compressed_size;
+  while (k < n - 1 && half + pages[k].h.compressed_size <= total / 2) {
+    half += pages[k].h.compressed_size;
+    first_levels += pages[k].h.num_values;
+    k++;
+  }
+  if (k == 0 && n > 1) first_levels += pages[k++].h.num_values;
+  page_run second = {.p = *p, .pages = pages + k, .n = n - k, .st = QV_OK};
+  qv__pq_chunk b;
+  memset(&b, 0, sizeof b);
+  b.max_def = c->max_def;
+  b.max_rep = c->max_rep;
+  second.p.out = &b;
+  second.p.err = &second.err;
+  second.p.scratch = NULL;
+  second.p.scratch_cap = 0;
+  second.p.level_base = first_levels;
+  qv_error_clear(&second.err);
+  qv_status st = qv__pq_values_init(&b.values, elem->type, elem->type_length, p->lim->max_bytes, p->err);
+  if (st != QV_OK) return st;
+  qv__pq_values_reserve(&b.values, p->cc->meta.num_values - first_levels, 0);
+  pthread_t th;
+  bool started = pthread_create(&th, NULL, page_run_thread, &second) == 0;
+  st = run_pages(p, pages, k);
+  if (started) pthread_join(th, NULL);
+  else if (st == QV_OK) page_run_thread(&second);
+  if (st == QV_OK && second.st != QV_OK) {
+    st = second.st;
+    if (p->err) *p->err = second.err;
+  }
+  if (st == QV_OK) st = append_run(p, &b);
+  qv__pq_chunk_free(&b);
+  qv__free(second.p.scratch);
+  return st;
+}
+
 qv_status qv__pq_chunk_read(qv_buffer *region_buf, int64_t base, size_t data_end, const qv__pq_column_chunk *cc,
                             const qv__pq_schema_element *elem, const char *path, int16_t max_def, int16_t max_rep,
-                            const qv__pq_limits *limits, qv__pq_chunk *out, qv_error *err) {
+                            const qv__pq_limits *limits, bool split, qv__pq_chunk *out, qv_error *err) {
   memset(out, 0, sizeof(*out));
   const uint8_t *region = region_buf != NULL ? region_buf->data : NULL;
   out->max_def = max_def;
@@ -406,6 +570,15 @@ qv_status qv__pq_chunk_read(qv_buffer *region_buf, int64_t base, size_t data_end
   int64_t end = (int64_t)data_end;
   if (m->num_values < 0)
     QV_FAIL_GOTO(st, done, err, QV_ERR_INVALID_DATA, "column '%s': negative num_values", path);
+  page_ref *pages = NULL;
+  int64_t n_pages = 0;
+  if (split && m->total_compressed_size >= QV__PQ_SPLIT_MIN_BYTES &&
+      list_pages(region, base, start, end, m, &pages, &n_pages)) {
+    bool worth = n_pages >= 3 || (n_pages == 2 && pages[0].h.type != QV__PQ_PAGE_DICTIONARY);
+    if (worth) st = split_read(&p, elem, pages, n_pages);
+    qv__free(pages);
+    if (worth) goto done;
+  }
   int64_t pos = start;
   while (out->n_levels < m->num_values) {
     if (pos >= end)
@@ -428,12 +601,9 @@ qv_status qv__pq_chunk_read(qv_buffer *region_buf, int64_t base, size_t data_end
     }
     const uint8_t *raw = region + (pos - base);
     pos += h.compressed_size;
-    if (h.has_crc && limits->verify_crc) {
-      uint32_t crc = (uint32_t)crc32(0L, raw, (uInt)h.compressed_size);
-      if (crc != h.crc) {
-        st = fail(&p, qv_error_set(err, QV_ERR_INVALID_DATA, "CRC mismatch (stored %08x, computed %08x)", h.crc, crc));
-        goto done;
-      }
+    if ((st = check_crc(&p, &h, raw)) != QV_OK) {
+      fail(&p, st);
+      goto done;
     }
     if (h.type == QV__PQ_PAGE_DICTIONARY && h.has_dict) {
       st = dict_page(&p, &h, raw, (size_t)h.compressed_size, elem);

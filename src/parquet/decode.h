@@ -38,6 +38,8 @@ void qv__pq_values_reserve(qv__pq_values *v, int64_t n, int64_t data_bytes);
 /* Room for `extra` more bytes of values (plus 8 bytes of slack) in
  * v->data, checked against max_bytes; may move v->data->data. */
 qv_status qv__pq_values_room(qv__pq_values *v, int64_t extra, qv_error *err);
+/* Appends src's values (same physical type) after v's. */
+qv_status qv__pq_values_append(qv__pq_values *v, const qv__pq_values *src, qv_error *err);
 /* Byte span of value i of a BYTE_ARRAY accumulator. */
 static inline const uint8_t *qv__pq_values_bytes(const qv__pq_values *v, int64_t i, int32_t *len) {
   const int32_t *off = (const int32_t *)(const void *)v->offsets->data;

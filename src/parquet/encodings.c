@@ -104,6 +104,46 @@ static qv_status ensure_offsets(qv__pq_values *v, int64_t n, qv_error *err) {
 
 static inline int32_t *offsets_of(qv__pq_values *v) { return (int32_t *)(void *)v->offsets->data; }
 
+static void copy_bits(uint8_t *dst, int64_t dst_off, const uint8_t *src, int64_t n) {
+  for (int64_t i = 0; i < n; i++) {
+    bool b = (src[i >> 3] >> (i & 7)) & 1;
+    int64_t d = dst_off + i;
+    if (b) dst[d >> 3] |= (uint8_t)(1u << (d & 7));
+    else dst[d >> 3] &= (uint8_t)~(1u << (d & 7));
+  }
+}
+
+qv_status qv__pq_values_append(qv__pq_values *v, const qv__pq_values *src, qv_error *err) {
+  if (src->count == 0) return QV_OK;
+  if (v->physical == QV__PQ_BYTE_ARRAY) {
+    const int32_t *so = (const int32_t *)(const void *)src->offsets->data;
+    const int64_t bytes = so[src->count] - so[0];
+    if (bytes < 0 || v->data_len + bytes > INT32_MAX)
+      return qv_error_set(err, QV_ERR_LIMIT, "Parquet column chunk: more than 2 GiB of BYTE_ARRAY data in one chunk");
+    QV_RETURN_IF_ERROR(ensure_offsets(v, src->count, err));
+    QV_RETURN_IF_ERROR(ensure_data(v, bytes, err));
+    int32_t *o = (int32_t *)(void *)v->offsets->data + v->count;
+    if (v->count == 0) o[0] = (int32_t)v->data_len;
+    if (bytes > 0) memcpy(v->data->data + v->data_len, src->data->data + so[0], (size_t)bytes);
+    const int32_t shift = (int32_t)(o[0] - so[0]);
+    for (int64_t i = 1; i <= src->count; i++) o[i] = so[i] + shift;
+    v->data_len += bytes;
+    v->count += src->count;
+  } else if (v->physical == QV__PQ_BOOLEAN) {
+    QV_RETURN_IF_ERROR(ensure_data(v, (v->count + src->count + 7) / 8 - v->data_len + 1, err));
+    copy_bits(v->data->data, v->count, src->data->data, src->count);
+    v->count += src->count;
+    v->data_len = (v->count + 7) / 8;
+  } else {
+    QV_RETURN_IF_ERROR(ensure_data(v, src->data_len, err));
+    memcpy(v->data->data + v->data_len, src->data->data, (size_t)src->data_len);
+    v->data_len += src->data_len;
+    v->count += src->count;
+  }
+  return QV_OK;
+}
+
+
 /* Appends one byte string read from [p, p + n), where src_end bounds the
  * readable bytes after p: short strings are copied as one fixed 16-byte
  * move when 16 bytes are readable there (a call to memcpy per value cost a
@@ -125,15 +165,6 @@ static inline qv_status append_bytes_from(qv__pq_values *v, const uint8_t *p, in
 
 static inline qv_status append_bytes(qv__pq_values *v, const uint8_t *p, int64_t n, qv_error *err) {
   return append_bytes_from(v, p, n, p + n, err);
-}
-
-static void copy_bits(uint8_t *dst, int64_t dst_off, const uint8_t *src, int64_t n) {
-  for (int64_t i = 0; i < n; i++) {
-    bool b = (src[i >> 3] >> (i & 7)) & 1;
-    int64_t d = dst_off + i;
-    if (b) dst[d >> 3] |= (uint8_t)(1u << (d & 7));
-    else dst[d >> 3] &= (uint8_t)~(1u << (d & 7));
-  }
 }
 
 static qv_status need_bytes(size_t len, int64_t want, const char *what, qv_error *err) {

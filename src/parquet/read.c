@@ -59,8 +59,10 @@ static qv_status chunk_region(qv_parquet_file *f, const qv__pq_column_chunk *cc,
   return QV_OK;
 }
 
+/* split: this read runs alone, so each chunk's pages are decoded on both
+ * threads (chunk.c). */
 static qv_status read_field(qv_parquet_file *f, int32_t rg, const qv__pq_node *node, qv__pq_node *const *leaves,
-                            qv_type *target, qv_array **out, qv_error *err) {
+                            qv_type *target, bool split, qv_array **out, qv_error *err) {
   const qv__pq_row_group *g = &f->meta.row_groups[rg];
   qv__pq_chunk *chunks = qv__calloc((size_t)node->n_leaves + 1, sizeof(qv__pq_chunk));
   QV_CHECK_ALLOC(chunks, err);
@@ -75,7 +77,7 @@ static qv_status read_field(qv_parquet_file *f, int32_t rg, const qv__pq_node *n
     size_t end = 0;
     QV_GOTO_IF_ERROR(st, chunk_region(f, cc, f->paths[leaf->column], &region, &base, &end, err), done);
     st = qv__pq_chunk_read(region, base, end, cc, leaf->elem, f->paths[leaf->column], leaf->def_level, leaf->rep_level,
-                           &f->limits, &chunks[i], err);
+                           &f->limits, split && f->threads > 1, &chunks[i], err);
     qv_buffer_release(region);
     if (st != QV_OK) goto done;
     done++;
@@ -156,7 +158,7 @@ static void *field_thread(void *arg) {
     int32_t i = p->order[k];
     qv_error e;
     qv_status st = read_field(p->f, p->rg, p->proj->nodes[i], p->proj->leaves[i], p->proj->schema->fields[i]->type,
-                              &p->cols[i], &e);
+                              p->proj->n == 1, &p->cols[i], &e);
     note_failure(w, i, st, &e);
   }
 }
@@ -316,7 +318,7 @@ static void *scan_thread(void *arg) {
     int32_t slot = t->group * proj->n + t->field;
     qv_error e;
     qv_status st = read_field(p->r->f, p->r->groups[t->group], proj->nodes[t->field], proj->leaves[t->field],
-                              proj->schema->fields[t->field]->type, &p->cols[slot], &e);
+                              proj->schema->fields[t->field]->type, p->n_tasks == 1, &p->cols[slot], &e);
     note_failure(w, slot, st, &e);
   }
 }
