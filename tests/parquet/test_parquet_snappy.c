@@ -141,6 +141,10 @@ static void test_snappy_refuses_malformed_blocks(void **state) {
   expect_refused(copy_trunc, sizeof copy_trunc, 8, "truncated copy");
   const uint8_t len_trunc[] = {8, 62 << 2, 0x01};
   expect_refused(len_trunc, sizeof len_trunc, 8, "truncated literal length");
+  /* a literal of 2^32 bytes (a 4-byte length of 0xffffffff, plus one):
+   * refused, where libsnappy's 32-bit arithmetic wraps it to 0 bytes */
+  const uint8_t wraps[] = {0x00, 63 << 2, 0xff, 0xff, 0xff, 0xff};
+  expect_refused(wraps, sizeof wraps, 0, "past the input");
   /* the stream ends early */
   expect_refused(lit4, sizeof lit4 - 4, 4, "past the input");
   const uint8_t ends_early[] = {8, 3 << 2, 'a', 'b', 'c', 'd'};
