@@ -580,6 +580,14 @@ qv_status qv__pq_decode_values(qv__pq_values *v, int32_t encoding, const uint8_t
   }
 }
 
+/* The error for the first index of idx[0, k) past the dictionary. */
+static qv_status index_out_of_range(const qv__pq_values *dict, const uint32_t *idx, int64_t k, qv_error *err) {
+  int64_t i = 0;
+  while (i < k - 1 && idx[i] < (uint64_t)dict->count) i++;
+  return qv_error_set(err, QV_ERR_INVALID_DATA, "Parquet page: dictionary index %u out of range (dictionary of %lld)",
+                      idx[i], (long long)dict->count);
+}
+
 qv_status qv__pq_decode_dict_indices(qv__pq_values *v, const qv__pq_values *dict, const uint8_t *data, size_t len,
                                      int64_t n, qv_error *err) {
   if (n == 0) return QV_OK;
@@ -609,17 +617,23 @@ qv_status qv__pq_decode_dict_indices(qv__pq_values *v, const qv__pq_values *dict
   while (done < n) {
     int64_t k = n - done < 1024 ? n - done : 1024;
     QV_RETURN_IF_ERROR(qv__pq_rle_read_u32(&r, idx, k, err));
-    for (int64_t i = 0; i < k; i++)
-      if (idx[i] >= (uint64_t)dict->count)
-        return qv_error_set(err, QV_ERR_INVALID_DATA, "Parquet page: dictionary index %u out of range (dictionary of %lld)",
-                            idx[i], (long long)dict->count);
+    if (dict->count == 0) return index_out_of_range(dict, idx, k, err); /* not even entry 0 to read instead */
     if (v->physical == QV__PQ_BYTE_ARRAY) {
       /* Room for the whole batch first, then copies without a test each
-       * (the dictionary's offsets are the reader's own, already checked). */
+       * (the dictionary's offsets are the reader's own, already checked).
+       * The pass that sums the lengths also checks the indices: one past
+       * the dictionary counts as 0 bytes and fails the batch after it. */
       const int32_t *doff = (const int32_t *)(const void *)dict->offsets->data;
       const uint8_t *dsrc = dict->data->data;
       int64_t total = 0;
-      for (int64_t i = 0; i < k; i++) total += doff[idx[i] + 1] - doff[idx[i]];
+      bool out_of_range = false;
+      for (int64_t i = 0; i < k; i++) {
+        const bool bad = idx[i] >= (uint64_t)dict->count;
+        const uint32_t ix = bad ? 0 : idx[i];
+        out_of_range |= bad;
+        total += bad ? 0 : doff[ix + 1] - doff[ix];
+      }
+      if (out_of_range) return index_out_of_range(dict, idx, k, err);
       if (v->data_len + total > INT32_MAX)
         return qv_error_set(err, QV_ERR_LIMIT, "Parquet column chunk: more than 2 GiB of BYTE_ARRAY data in one chunk");
       QV_RETURN_IF_ERROR(ensure_data(v, total + 16, err)); /* 16: slack for the fixed 16-byte moves */
@@ -637,6 +651,8 @@ qv_status qv__pq_decode_dict_indices(qv__pq_values *v, const qv__pq_values *dict
       v->data_len = at;
       v->count += k;
     } else if (v->physical == QV__PQ_BOOLEAN) {
+      for (int64_t i = 0; i < k; i++)
+        if (idx[i] >= (uint64_t)dict->count) return index_out_of_range(dict, idx, k, err);
       for (int64_t i = 0; i < k; i++) {
         bool b = (dict->data->data[idx[i] >> 3] >> (idx[i] & 7)) & 1;
         int64_t d = v->count + i;
@@ -646,16 +662,34 @@ qv_status qv__pq_decode_dict_indices(qv__pq_values *v, const qv__pq_values *dict
       v->count += k;
       v->data_len = (v->count + 7) / 8;
     } else {
+      /* the gather checks the indices as it goes: one past the dictionary
+       * reads entry 0 instead and fails the batch after it (the values
+       * written are never counted) */
       uint8_t *out = v->data->data + v->data_len;
       const uint8_t *src = dict->data->data;
+      const uint64_t count = (uint64_t)dict->count;
       int32_t w = v->width;
+      bool out_of_range = false;
       if (w == 4) {
-        for (int64_t i = 0; i < k; i++) memcpy(out + 4 * i, src + 4 * (size_t)idx[i], 4);
+        for (int64_t i = 0; i < k; i++) {
+          const bool bad = idx[i] >= count;
+          out_of_range |= bad;
+          memcpy(out + 4 * i, src + 4 * (size_t)(bad ? 0 : idx[i]), 4);
+        }
       } else if (w == 8) {
-        for (int64_t i = 0; i < k; i++) memcpy(out + 8 * i, src + 8 * (size_t)idx[i], 8);
+        for (int64_t i = 0; i < k; i++) {
+          const bool bad = idx[i] >= count;
+          out_of_range |= bad;
+          memcpy(out + 8 * i, src + 8 * (size_t)(bad ? 0 : idx[i]), 8);
+        }
       } else {
-        for (int64_t i = 0; i < k; i++) memcpy(out + (int64_t)w * i, src + (int64_t)w * idx[i], (size_t)w);
+        for (int64_t i = 0; i < k; i++) {
+          const bool bad = idx[i] >= count;
+          out_of_range |= bad;
+          memcpy(out + (int64_t)w * i, src + (int64_t)w * (bad ? 0 : idx[i]), (size_t)w);
+        }
       }
+      if (out_of_range) return index_out_of_range(dict, idx, k, err);
       v->data_len += (int64_t)w * k;
       v->count += k;
     }
