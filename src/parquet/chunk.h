@@ -26,7 +26,8 @@ typedef struct qv__pq_limits {
 
 typedef struct qv__pq_chunk {
   qv__pq_values values; /* the non-null values, in order */
-  int16_t *def;         /* n_levels definition levels; NULL when max_def == 0 */
+  int16_t *def;         /* n_levels definition levels; NULL when max_def == 0 or when, outside any list
+                           (max_rep == 0), every level is max_def (no value is null) */
   int16_t *rep;         /* n_levels repetition levels; NULL when max_rep == 0 */
   int64_t n_levels;
   int64_t levels_cap;
@@ -39,10 +40,11 @@ typedef struct qv__pq_chunk {
  * pread (base: the chunk's first byte). When the chunk is one PLAIN,
  * uncompressed page of fixed-width values without nulls whose first value
  * is aligned to its width, the values are a view of region_buf (zero-copy)
- * instead of a copy. */
+ * instead of a copy. split: decode the data pages on two threads (this one
+ * and a helper) when the chunk is large enough, for a column read alone. */
 qv_status qv__pq_chunk_read(qv_buffer *region_buf, int64_t base, size_t data_end, const qv__pq_column_chunk *cc,
                             const qv__pq_schema_element *elem, const char *path, int16_t max_def, int16_t max_rep,
-                            const qv__pq_limits *limits, qv__pq_chunk *out, qv_error *err);
+                            const qv__pq_limits *limits, bool split, qv__pq_chunk *out, qv_error *err);
 void qv__pq_chunk_free(qv__pq_chunk *c);
 
 #endif

@@ -83,27 +83,50 @@ static qv_status narrow_int(const qv__pq_values *v, qv_type *type, qv_array **ou
   return st;
 }
 
+/* The values as a buffer of exactly len bytes. A chunk's buffer was
+ * reserved from the footer's sizes and may end far past its values
+ * (strings, growth by doubling); zeroing that tail, as setting an owned
+ * buffer's size does, would touch megabytes of fresh pages that nothing
+ * reads. So past 64 KiB of tail the array gets a view of [0, len) of the
+ * reader's private buffer instead, and the tail is reachable by no one. */
+static qv_status exact_values(qv_buffer *b, int64_t len, qv_buffer **out, qv_error *err) {
+  if (b->kind_ != QV__BUFFER_OWNED || b->capacity - len <= ((int64_t)64 << 10)) {
+    qv_buffer_set_size(b, len);
+    *out = qv_buffer_retain(b);
+    return QV_OK;
+  }
+  memset(b->data + len, 0, 64); /* what 16-byte moves may have written past the end, and Arrow's padding */
+  b->size = len;
+  return qv_buffer_view(b, 0, len, out, err);
+}
+
 qv_status qv__pq_dense_array(const qv__pq_values *v, const qv__pq_schema_element *e, qv_type *type, qv_array **out,
                              qv_error *err) {
   const qv_type *st = qv_type_storage(type);
   int64_t n = v->count;
-  qv_buffer_set_size(v->data, v->data_len);
+  qv_buffer *data = NULL;
+  QV_RETURN_IF_ERROR(exact_values(v->data, v->data_len, &data, err));
+  qv_status s = QV_OK;
   switch (st->id) {
-    case QV_TYPE_NULL: return qv_array_new_null(type, n, out, err);
+    case QV_TYPE_NULL: s = qv_array_new_null(type, n, out, err); goto done;
     case QV_TYPE_DECIMAL128:
-    case QV_TYPE_DECIMAL256: return to_decimal(v, type, out, err);
+    case QV_TYPE_DECIMAL256: s = to_decimal(v, type, out, err); goto done;
     case QV_TYPE_INT8:
     case QV_TYPE_UINT8:
     case QV_TYPE_INT16:
     case QV_TYPE_UINT16:
-      if (v->physical == QV__PQ_INT32) return narrow_int(v, type, out, err);
+      if (v->physical == QV__PQ_INT32) {
+        s = narrow_int(v, type, out, err);
+        goto done;
+      }
       break;
     case QV_TYPE_BINARY:
     case QV_TYPE_STRING:
       if (v->physical == QV__PQ_BYTE_ARRAY) {
         if (n == 0) ((int32_t *)(void *)v->offsets->data)[0] = 0;
         qv_buffer_set_size(v->offsets, (n + 1) * 4);
-        return wrap(type, n, v->offsets, v->data, out, err);
+        s = wrap(type, n, v->offsets, data, out, err);
+        goto done;
       }
       break;
     default: break;
@@ -112,7 +135,11 @@ qv_status qv__pq_dense_array(const qv__pq_values *v, const qv__pq_schema_element
   int32_t want = st->bit_width;
   int32_t have = v->physical == QV__PQ_BOOLEAN ? 1 : v->width * 8;
   if (want == 0 || want != have)
-    return qv_error_set(err, QV_ERR_NOT_IMPLEMENTED, "Parquet: column '%s' of physical type %d cannot be read as %s",
-                        e->name, (int)v->physical, qv_type_id_name(st->id));
-  return wrap(type, n, v->data, NULL, out, err);
+    s = qv_error_set(err, QV_ERR_NOT_IMPLEMENTED, "Parquet: column '%s' of physical type %d cannot be read as %s",
+                     e->name, (int)v->physical, qv_type_id_name(st->id));
+  else
+    s = wrap(type, n, data, NULL, out, err);
+done:
+  qv_buffer_release(data);
+  return s;
 }

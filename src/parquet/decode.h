@@ -35,6 +35,11 @@ void qv__pq_values_free(qv__pq_values *v);
  * bytes) up front, so a chunk's decoding does not grow its buffers page
  * after page. Capped by max_bytes; a hint, so failure is not an error. */
 void qv__pq_values_reserve(qv__pq_values *v, int64_t n, int64_t data_bytes);
+/* Room for `extra` more bytes of values (plus 8 bytes of slack) in
+ * v->data, checked against max_bytes; may move v->data->data. */
+qv_status qv__pq_values_room(qv__pq_values *v, int64_t extra, qv_error *err);
+/* Appends src's values (same physical type) after v's. */
+qv_status qv__pq_values_append(qv__pq_values *v, const qv__pq_values *src, qv_error *err);
 /* Byte span of value i of a BYTE_ARRAY accumulator. */
 static inline const uint8_t *qv__pq_values_bytes(const qv__pq_values *v, int64_t i, int32_t *len) {
   const int32_t *off = (const int32_t *)(const void *)v->offsets->data;
@@ -59,6 +64,12 @@ void qv__pq_rle_init(qv__pq_rle *r, const uint8_t *data, size_t len, int32_t bit
  * first. */
 qv_status qv__pq_rle_read_u32(qv__pq_rle *r, uint32_t *out, int64_t n, qv_error *err);
 qv_status qv__pq_rle_read_i16(qv__pq_rle *r, int16_t *out, int64_t n, qv_error *err);
+
+/* True when the stream data[0, len) starts with an RLE run of `value`
+ * holding at least n values, so its first n values are all `value` (how
+ * writers store the levels of a page without nulls); false otherwise,
+ * malformed streams included (the caller then decodes them and reports). */
+bool qv__pq_rle_is_run_of(const uint8_t *data, size_t len, int32_t bit_width, uint32_t value, int64_t n);
 
 /* Bits needed for values 0..max. */
 int32_t qv__pq_bit_width(uint32_t max);

@@ -88,6 +88,8 @@ static qv_status ensure_data(qv__pq_values *v, int64_t extra, qv_error *err) {
   return QV_OK;
 }
 
+qv_status qv__pq_values_room(qv__pq_values *v, int64_t extra, qv_error *err) { return ensure_data(v, extra, err); }
+
 /* Room for n more BYTE_ARRAY offsets. */
 static qv_status ensure_offsets(qv__pq_values *v, int64_t n, qv_error *err) {
   int64_t slots;
@@ -101,6 +103,46 @@ static qv_status ensure_offsets(qv__pq_values *v, int64_t n, qv_error *err) {
 }
 
 static inline int32_t *offsets_of(qv__pq_values *v) { return (int32_t *)(void *)v->offsets->data; }
+
+static void copy_bits(uint8_t *dst, int64_t dst_off, const uint8_t *src, int64_t n) {
+  for (int64_t i = 0; i < n; i++) {
+    bool b = (src[i >> 3] >> (i & 7)) & 1;
+    int64_t d = dst_off + i;
+    if (b) dst[d >> 3] |= (uint8_t)(1u << (d & 7));
+    else dst[d >> 3] &= (uint8_t)~(1u << (d & 7));
+  }
+}
+
+qv_status qv__pq_values_append(qv__pq_values *v, const qv__pq_values *src, qv_error *err) {
+  if (src->count == 0) return QV_OK;
+  if (v->physical == QV__PQ_BYTE_ARRAY) {
+    const int32_t *so = (const int32_t *)(const void *)src->offsets->data;
+    const int64_t bytes = so[src->count] - so[0];
+    if (bytes < 0 || v->data_len + bytes > INT32_MAX)
+      return qv_error_set(err, QV_ERR_LIMIT, "Parquet column chunk: more than 2 GiB of BYTE_ARRAY data in one chunk");
+    QV_RETURN_IF_ERROR(ensure_offsets(v, src->count, err));
+    QV_RETURN_IF_ERROR(ensure_data(v, bytes, err));
+    int32_t *o = (int32_t *)(void *)v->offsets->data + v->count;
+    if (v->count == 0) o[0] = (int32_t)v->data_len;
+    if (bytes > 0) memcpy(v->data->data + v->data_len, src->data->data + so[0], (size_t)bytes);
+    const int32_t shift = (int32_t)(o[0] - so[0]);
+    for (int64_t i = 1; i <= src->count; i++) o[i] = so[i] + shift;
+    v->data_len += bytes;
+    v->count += src->count;
+  } else if (v->physical == QV__PQ_BOOLEAN) {
+    QV_RETURN_IF_ERROR(ensure_data(v, (v->count + src->count + 7) / 8 - v->data_len + 1, err));
+    copy_bits(v->data->data, v->count, src->data->data, src->count);
+    v->count += src->count;
+    v->data_len = (v->count + 7) / 8;
+  } else {
+    QV_RETURN_IF_ERROR(ensure_data(v, src->data_len, err));
+    memcpy(v->data->data + v->data_len, src->data->data, (size_t)src->data_len);
+    v->data_len += src->data_len;
+    v->count += src->count;
+  }
+  return QV_OK;
+}
+
 
 /* Appends one byte string read from [p, p + n), where src_end bounds the
  * readable bytes after p: short strings are copied as one fixed 16-byte
@@ -123,15 +165,6 @@ static inline qv_status append_bytes_from(qv__pq_values *v, const uint8_t *p, in
 
 static inline qv_status append_bytes(qv__pq_values *v, const uint8_t *p, int64_t n, qv_error *err) {
   return append_bytes_from(v, p, n, p + n, err);
-}
-
-static void copy_bits(uint8_t *dst, int64_t dst_off, const uint8_t *src, int64_t n) {
-  for (int64_t i = 0; i < n; i++) {
-    bool b = (src[i >> 3] >> (i & 7)) & 1;
-    int64_t d = dst_off + i;
-    if (b) dst[d >> 3] |= (uint8_t)(1u << (d & 7));
-    else dst[d >> 3] &= (uint8_t)~(1u << (d & 7));
-  }
 }
 
 static qv_status need_bytes(size_t len, int64_t want, const char *what, qv_error *err) {
@@ -178,6 +211,40 @@ static qv_status decode_plain(qv__pq_values *v, const uint8_t *data, size_t len,
       QV_RETURN_IF_ERROR(need_bytes(len, least, "PLAIN BYTE_ARRAY", err));
       QV_RETURN_IF_ERROR(ensure_offsets(v, n, err));
       if (v->count == 0) offsets_of(v)[0] = (int32_t)v->data_len;
+      /* The page's strings hold len - 4n bytes at most: room for all of
+       * them (and the 16-byte moves' slack) up front, so the loop tests
+       * only the page's bounds, and offsets are written as bytes are
+       * copied. A page that could pass the 2 GiB offset limit takes the
+       * value-by-value path, which names the value that passes it. */
+      const int64_t most = (int64_t)len - least;
+      if (v->data_len + most + 16 <= INT32_MAX) {
+        QV_RETURN_IF_ERROR(ensure_data(v, most + 16, err));
+        uint8_t *dst = v->data->data;
+        int32_t *off = offsets_of(v) + v->count;
+        int64_t at = v->data_len;
+        size_t pos = 0;
+        for (int64_t i = 0; i < n; i++) {
+          uint32_t sz;
+          if (len - pos < 4) goto short_page;
+          memcpy(&sz, data + pos, 4);
+          pos += 4;
+          if (sz > len - pos) goto short_page;
+          if (sz <= 16 && len - pos >= 16) memcpy(dst + at, data + pos, 16);
+          else memcpy(dst + at, data + pos, sz);
+          at += sz;
+          pos += sz;
+          off[i + 1] = (int32_t)at;
+          continue;
+        short_page:
+          v->data_len = at;
+          v->count += i;
+          return qv_error_set(err, QV_ERR_INVALID_DATA,
+                              "Parquet page: PLAIN BYTE_ARRAY value %lld runs past the page", (long long)i);
+        }
+        v->data_len = at;
+        v->count += n;
+        return QV_OK;
+      }
       size_t pos = 0;
       for (int64_t i = 0; i < n; i++) {
         if (len - pos < 4)
@@ -513,6 +580,14 @@ qv_status qv__pq_decode_values(qv__pq_values *v, int32_t encoding, const uint8_t
   }
 }
 
+/* The error for the first index of idx[0, k) past the dictionary. */
+static qv_status index_out_of_range(const qv__pq_values *dict, const uint32_t *idx, int64_t k, qv_error *err) {
+  int64_t i = 0;
+  while (i < k - 1 && idx[i] < (uint64_t)dict->count) i++;
+  return qv_error_set(err, QV_ERR_INVALID_DATA, "Parquet page: dictionary index %u out of range (dictionary of %lld)",
+                      idx[i], (long long)dict->count);
+}
+
 qv_status qv__pq_decode_dict_indices(qv__pq_values *v, const qv__pq_values *dict, const uint8_t *data, size_t len,
                                      int64_t n, qv_error *err) {
   if (n == 0) return QV_OK;
@@ -542,17 +617,23 @@ qv_status qv__pq_decode_dict_indices(qv__pq_values *v, const qv__pq_values *dict
   while (done < n) {
     int64_t k = n - done < 1024 ? n - done : 1024;
     QV_RETURN_IF_ERROR(qv__pq_rle_read_u32(&r, idx, k, err));
-    for (int64_t i = 0; i < k; i++)
-      if (idx[i] >= (uint64_t)dict->count)
-        return qv_error_set(err, QV_ERR_INVALID_DATA, "Parquet page: dictionary index %u out of range (dictionary of %lld)",
-                            idx[i], (long long)dict->count);
+    if (dict->count == 0) return index_out_of_range(dict, idx, k, err); /* not even entry 0 to read instead */
     if (v->physical == QV__PQ_BYTE_ARRAY) {
       /* Room for the whole batch first, then copies without a test each
-       * (the dictionary's offsets are the reader's own, already checked). */
+       * (the dictionary's offsets are the reader's own, already checked).
+       * The pass that sums the lengths also checks the indices: one past
+       * the dictionary counts as 0 bytes and fails the batch after it. */
       const int32_t *doff = (const int32_t *)(const void *)dict->offsets->data;
       const uint8_t *dsrc = dict->data->data;
       int64_t total = 0;
-      for (int64_t i = 0; i < k; i++) total += doff[idx[i] + 1] - doff[idx[i]];
+      bool out_of_range = false;
+      for (int64_t i = 0; i < k; i++) {
+        const bool bad = idx[i] >= (uint64_t)dict->count;
+        const uint32_t ix = bad ? 0 : idx[i];
+        out_of_range |= bad;
+        total += bad ? 0 : doff[ix + 1] - doff[ix];
+      }
+      if (out_of_range) return index_out_of_range(dict, idx, k, err);
       if (v->data_len + total > INT32_MAX)
         return qv_error_set(err, QV_ERR_LIMIT, "Parquet column chunk: more than 2 GiB of BYTE_ARRAY data in one chunk");
       QV_RETURN_IF_ERROR(ensure_data(v, total + 16, err)); /* 16: slack for the fixed 16-byte moves */
@@ -570,6 +651,8 @@ qv_status qv__pq_decode_dict_indices(qv__pq_values *v, const qv__pq_values *dict
       v->data_len = at;
       v->count += k;
     } else if (v->physical == QV__PQ_BOOLEAN) {
+      for (int64_t i = 0; i < k; i++)
+        if (idx[i] >= (uint64_t)dict->count) return index_out_of_range(dict, idx, k, err);
       for (int64_t i = 0; i < k; i++) {
         bool b = (dict->data->data[idx[i] >> 3] >> (idx[i] & 7)) & 1;
         int64_t d = v->count + i;
@@ -579,16 +662,34 @@ qv_status qv__pq_decode_dict_indices(qv__pq_values *v, const qv__pq_values *dict
       v->count += k;
       v->data_len = (v->count + 7) / 8;
     } else {
+      /* the gather checks the indices as it goes: one past the dictionary
+       * reads entry 0 instead and fails the batch after it (the values
+       * written are never counted) */
       uint8_t *out = v->data->data + v->data_len;
       const uint8_t *src = dict->data->data;
+      const uint64_t count = (uint64_t)dict->count;
       int32_t w = v->width;
+      bool out_of_range = false;
       if (w == 4) {
-        for (int64_t i = 0; i < k; i++) memcpy(out + 4 * i, src + 4 * (size_t)idx[i], 4);
+        for (int64_t i = 0; i < k; i++) {
+          const bool bad = idx[i] >= count;
+          out_of_range |= bad;
+          memcpy(out + 4 * i, src + 4 * (size_t)(bad ? 0 : idx[i]), 4);
+        }
       } else if (w == 8) {
-        for (int64_t i = 0; i < k; i++) memcpy(out + 8 * i, src + 8 * (size_t)idx[i], 8);
+        for (int64_t i = 0; i < k; i++) {
+          const bool bad = idx[i] >= count;
+          out_of_range |= bad;
+          memcpy(out + 8 * i, src + 8 * (size_t)(bad ? 0 : idx[i]), 8);
+        }
       } else {
-        for (int64_t i = 0; i < k; i++) memcpy(out + (int64_t)w * i, src + (int64_t)w * idx[i], (size_t)w);
+        for (int64_t i = 0; i < k; i++) {
+          const bool bad = idx[i] >= count;
+          out_of_range |= bad;
+          memcpy(out + (int64_t)w * i, src + (int64_t)w * (bad ? 0 : idx[i]), (size_t)w);
+        }
       }
+      if (out_of_range) return index_out_of_range(dict, idx, k, err);
       v->data_len += (int64_t)w * k;
       v->count += k;
     }

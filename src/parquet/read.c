@@ -7,10 +7,11 @@
  * returning, so memory holds one row group's projected columns at most. In
  * pread mode a chunk's bytes are read just before it is decoded and
  * released after. The fields of a row group are read on two threads (this
- * one and a helper) taking fields from a shared counter; a scan of a
- * single field reads two row groups at once instead. Every result lands in
- * its own slot and the error reported is the one of the lowest failing
- * field or row group, so results and messages do not depend on scheduling. */
+ * one and a helper) taking fields, largest first, from a shared counter; a
+ * scan pools the fields of all its row groups the same way, so a scan of a
+ * single field reads two row groups at once. Every result lands in its own
+ * slot and the error reported is the one of the lowest failing field or
+ * row group, so results and messages do not depend on scheduling. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -58,8 +59,10 @@ static qv_status chunk_region(qv_parquet_file *f, const qv__pq_column_chunk *cc,
   return QV_OK;
 }
 
+/* split: this read runs alone, so each chunk's pages are decoded on both
+ * threads (chunk.c). */
 static qv_status read_field(qv_parquet_file *f, int32_t rg, const qv__pq_node *node, qv__pq_node *const *leaves,
-                            qv_type *target, qv_array **out, qv_error *err) {
+                            qv_type *target, bool split, qv_array **out, qv_error *err) {
   const qv__pq_row_group *g = &f->meta.row_groups[rg];
   qv__pq_chunk *chunks = qv__calloc((size_t)node->n_leaves + 1, sizeof(qv__pq_chunk));
   QV_CHECK_ALLOC(chunks, err);
@@ -74,7 +77,7 @@ static qv_status read_field(qv_parquet_file *f, int32_t rg, const qv__pq_node *n
     size_t end = 0;
     QV_GOTO_IF_ERROR(st, chunk_region(f, cc, f->paths[leaf->column], &region, &base, &end, err), done);
     st = qv__pq_chunk_read(region, base, end, cc, leaf->elem, f->paths[leaf->column], leaf->def_level, leaf->rep_level,
-                           &f->limits, &chunks[i], err);
+                           &f->limits, split && f->threads > 1, &chunks[i], err);
     qv_buffer_release(region);
     if (st != QV_OK) goto done;
     done++;
@@ -89,12 +92,44 @@ done:
   return st;
 }
 
+/* The decoding work a field of row group rg stands for: its leaves'
+ * decompressed bytes, as the footer states them (a hint for ordering
+ * only; a hostile footer can only make the order worse). */
+static int64_t field_cost(const qv_parquet_file *f, int32_t rg, const qv__pq_projection *proj, int32_t i) {
+  const qv__pq_row_group *g = &f->meta.row_groups[rg];
+  int64_t cost = 0;
+  for (int32_t k = 0; k < proj->nodes[i]->n_leaves; k++) {
+    int64_t c = g->columns[proj->leaves[i][k]->column].meta.total_uncompressed_size;
+    if (c > 0 && cost <= INT64_MAX - c) cost += c;
+  }
+  return cost;
+}
+
+/* order[0, n) = the fields 0..n-1 of row group rg, largest first: two
+ * threads taking them in that order finish together (the longest field
+ * started last would leave one thread idle while the other ends it). */
+static void fields_by_cost(const qv_parquet_file *f, int32_t rg, const qv__pq_projection *proj, int32_t *order,
+                           int64_t *cost) {
+  int32_t n = proj->n;
+  for (int32_t i = 0; i < n; i++) {
+    int64_t c = field_cost(f, rg, proj, i);
+    int32_t j = i;
+    for (; j > 0 && cost[j - 1] < c; j--) {
+      cost[j] = cost[j - 1];
+      order[j] = order[j - 1];
+    }
+    cost[j] = c;
+    order[j] = i;
+  }
+}
+
 /* ---- a row group's fields on two threads ---- */
 
 typedef struct field_pool {
   qv_parquet_file *f;
   int32_t rg;
   const qv__pq_projection *proj;
+  const int32_t *order; /* fields in the order they are taken (largest first) */
   qv_array **cols;
   atomic_int next;
 } field_pool;
@@ -118,11 +153,12 @@ static void *field_thread(void *arg) {
   pool_worker *w = arg;
   field_pool *p = w->pool;
   for (;;) {
-    int32_t i = atomic_fetch_add(&p->next, 1);
-    if (i >= p->proj->n) return NULL;
+    int32_t k = atomic_fetch_add(&p->next, 1);
+    if (k >= p->proj->n) return NULL;
+    int32_t i = p->order[k];
     qv_error e;
     qv_status st = read_field(p->f, p->rg, p->proj->nodes[i], p->proj->leaves[i], p->proj->schema->fields[i]->type,
-                              &p->cols[i], &e);
+                              p->proj->n == 1, &p->cols[i], &e);
     note_failure(w, i, st, &e);
   }
 }
@@ -149,20 +185,27 @@ static qv_status run_pool(void *pool, void *(*fn)(void *), bool two, int32_t cou
   return ws[bad].st;
 }
 
-static qv_status read_group(qv_parquet_file *f, int32_t rg, const qv__pq_projection *proj, bool threads,
-                            qv_batch **out, qv_error *err) {
+static qv_status read_group(qv_parquet_file *f, int32_t rg, const qv__pq_projection *proj, qv_batch **out,
+                            qv_error *err) {
   if (rg < 0 || rg >= f->meta.n_row_groups)
     return qv_error_set(err, QV_ERR_OUT_OF_RANGE, "Parquet row group %d out of range (%d row groups)", (int)rg,
                         (int)f->meta.n_row_groups);
   int32_t count = proj->n;
   qv_array **cols = qv__calloc((size_t)count + 1, sizeof(qv_array *));
-  QV_CHECK_ALLOC(cols, err);
-  field_pool pool = {.f = f, .rg = rg, .proj = proj, .cols = cols};
+  int32_t *order = qv__calloc((size_t)count + 1, sizeof(int32_t));
+  int64_t *cost = qv__calloc((size_t)count + 1, sizeof(int64_t));
+  qv_status st = QV_OK;
+  if (cols == NULL || order == NULL || cost == NULL) QV_FAIL_GOTO(st, done, err, QV_ERR_NO_MEMORY, "out of memory");
+  fields_by_cost(f, rg, proj, order, cost);
+  field_pool pool = {.f = f, .rg = rg, .proj = proj, .order = order, .cols = cols};
   atomic_init(&pool.next, 0);
-  qv_status st = run_pool(&pool, field_thread, threads && f->threads > 1 && count > 1, count, err);
+  st = run_pool(&pool, field_thread, f->threads > 1 && count > 1, count, err);
   if (st == QV_OK) st = qv_batch_new(proj->schema, f->meta.row_groups[rg].num_rows, cols, NULL, out, err);
-  for (int32_t i = 0; i < count; i++) qv_array_release(cols[i]);
+done:
+  for (int32_t i = 0; cols != NULL && i < count; i++) qv_array_release(cols[i]);
   qv__free(cols);
+  qv__free(order);
+  qv__free(cost);
   return st;
 }
 
@@ -172,7 +215,7 @@ qv_status qv_parquet_file_read_row_group(qv_parquet_file *f, int32_t rg, const i
   *out = NULL;
   qv__pq_projection proj;
   QV_RETURN_IF_ERROR(qv__pq_projection_fields(&f->tree, f->schema, fields, n_fields, &proj, err));
-  qv_status st = read_group(f, rg, &proj, true, out, err);
+  qv_status st = read_group(f, rg, &proj, out, err);
   qv__pq_projection_free(&proj);
   return st;
 }
@@ -232,7 +275,7 @@ qv_status qv_parquet_batch_reader_next(qv_parquet_batch_reader *r, qv_batch **ou
   if (r == NULL || out == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "NULL argument");
   *out = NULL;
   if (r->next >= r->n_groups) return QV_OK;
-  QV_RETURN_IF_ERROR(read_group(r->f, r->groups[r->next], &r->proj, true, out, err));
+  QV_RETURN_IF_ERROR(read_group(r->f, r->groups[r->next], &r->proj, out, err));
   r->next++;
   return QV_OK;
 }
@@ -246,21 +289,37 @@ void qv_parquet_batch_reader_close(qv_parquet_batch_reader *r) {
 
 /* ---- scans ---- */
 
-typedef struct group_pool {
-  qv_parquet_batch_reader *r;
-  qv_batch **batches;
-  atomic_int next;
-} group_pool;
+/* A scan's fields of all its row groups are one pool of tasks, row group
+ * after row group and, within one, largest field first: the two threads
+ * never wait for each other at a row group's end, and a scan of one field
+ * reads two row groups at once. Each result lands in its own slot
+ * (group * fields + field); the error reported is the lowest slot's. */
+typedef struct scan_task {
+  int32_t group; /* index into r->groups */
+  int32_t field;
+} scan_task;
 
-static void *group_thread(void *arg) {
+typedef struct scan_pool {
+  qv_parquet_batch_reader *r;
+  const scan_task *tasks;
+  int32_t n_tasks;
+  qv_array **cols; /* n_groups * proj.n slots */
+  atomic_int next;
+} scan_pool;
+
+static void *scan_thread(void *arg) {
   pool_worker *w = arg;
-  group_pool *p = w->pool;
+  scan_pool *p = w->pool;
+  const qv__pq_projection *proj = &p->r->proj;
   for (;;) {
-    int32_t i = atomic_fetch_add(&p->next, 1);
-    if (i >= p->r->n_groups) return NULL;
+    int32_t k = atomic_fetch_add(&p->next, 1);
+    if (k >= p->n_tasks) return NULL;
+    const scan_task *t = &p->tasks[k];
+    int32_t slot = t->group * proj->n + t->field;
     qv_error e;
-    qv_status st = read_group(p->r->f, p->r->groups[i], &p->r->proj, false, &p->batches[i], &e);
-    note_failure(w, i, st, &e);
+    qv_status st = read_field(p->r->f, p->r->groups[t->group], proj->nodes[t->field], proj->leaves[t->field],
+                              proj->schema->fields[t->field]->type, p->n_tasks == 1, &p->cols[slot], &e);
+    note_failure(w, slot, st, &e);
   }
 }
 
@@ -270,22 +329,37 @@ qv_status qv_parquet_file_scan(qv_parquet_file *f, const qv_parquet_scan_options
   *out = NULL;
   qv_parquet_batch_reader *r = NULL;
   QV_RETURN_IF_ERROR(qv_parquet_batch_reader_open(f, opts, &r, err));
-  qv_batch **batches = qv__calloc((size_t)r->n_groups + 1, sizeof(qv_batch *));
+  const int32_t nf = r->proj.n, ng = r->n_groups;
+  int64_t n_slots = (int64_t)nf * ng;
+  qv_batch **batches = qv__calloc((size_t)ng + 1, sizeof(qv_batch *));
+  qv_array **cols = n_slots <= INT32_MAX ? qv__calloc((size_t)n_slots + 1, sizeof(qv_array *)) : NULL;
+  scan_task *tasks = n_slots <= INT32_MAX ? qv__calloc((size_t)n_slots + 1, sizeof(scan_task)) : NULL;
+  int32_t *order = qv__calloc((size_t)nf + 1, sizeof(int32_t));
+  int64_t *cost = qv__calloc((size_t)nf + 1, sizeof(int64_t));
   qv_status st = QV_OK;
-  if (batches == NULL) QV_FAIL_GOTO(st, done, err, QV_ERR_NO_MEMORY, "out of memory");
-  if (r->proj.n == 1 && r->n_groups > 1 && f->threads > 1) {
-    /* one field: its row groups are what can run side by side */
-    group_pool pool = {.r = r, .batches = batches};
-    atomic_init(&pool.next, 0);
-    QV_GOTO_IF_ERROR(st, run_pool(&pool, group_thread, true, r->n_groups, err), done);
-  } else {
-    for (int32_t i = 0; i < r->n_groups; i++)
-      QV_GOTO_IF_ERROR(st, read_group(f, r->groups[i], &r->proj, true, &batches[i], err), done);
+  if (batches == NULL || cols == NULL || tasks == NULL || order == NULL || cost == NULL)
+    QV_FAIL_GOTO(st, done, err, QV_ERR_NO_MEMORY, "out of memory (a scan of %d row groups)", (int)ng);
+  int32_t n_tasks = 0;
+  for (int32_t g = 0; g < ng; g++) {
+    fields_by_cost(f, r->groups[g], &r->proj, order, cost);
+    for (int32_t i = 0; i < nf; i++) tasks[n_tasks++] = (scan_task){.group = g, .field = order[i]};
   }
-  st = qv_table_new(r->proj.schema, batches, r->n_groups, out, err);
+  scan_pool pool = {.r = r, .tasks = tasks, .n_tasks = n_tasks, .cols = cols};
+  atomic_init(&pool.next, 0);
+  QV_GOTO_IF_ERROR(st, run_pool(&pool, scan_thread, f->threads > 1 && n_tasks > 1, (int32_t)n_slots, err), done);
+  for (int32_t g = 0; g < ng; g++)
+    QV_GOTO_IF_ERROR(st, qv_batch_new(r->proj.schema, f->meta.row_groups[r->groups[g]].num_rows, cols + (int64_t)g * nf,
+                                      NULL, &batches[g], err),
+                     done);
+  st = qv_table_new(r->proj.schema, batches, ng, out, err);
   if (st == QV_OK && skipped != NULL) *skipped = r->skipped;
 done:
-  for (int32_t i = 0; batches != NULL && i < r->n_groups; i++) qv_batch_release(batches[i]);
+  for (int64_t i = 0; cols != NULL && i < n_slots; i++) qv_array_release(cols[i]);
+  for (int32_t i = 0; batches != NULL && i < ng; i++) qv_batch_release(batches[i]);
+  qv__free(cols);
+  qv__free(tasks);
+  qv__free(order);
+  qv__free(cost);
   qv__free(batches);
   qv_parquet_batch_reader_close(r);
   return st;

@@ -82,6 +82,14 @@ static qv_status next_run(qv__pq_rle *r, qv_error *err) {
   return QV_OK;
 }
 
+bool qv__pq_rle_is_run_of(const uint8_t *data, size_t len, int32_t bit_width, uint32_t value, int64_t n) {
+  if (n <= 0) return true;
+  qv__pq_rle r;
+  qv__pq_rle_init(&r, data, len, bit_width);
+  if (next_run(&r, NULL) != QV_OK) return false;
+  return !r.literal && r.run_value == value && r.run_left >= n;
+}
+
 static inline uint32_t unpack_one(const uint8_t *base, int64_t nbytes, int64_t idx, int32_t bw) {
   int64_t bit = idx * bw;
   int64_t byte = bit >> 3;

@@ -208,6 +208,43 @@ static void test_byte_stream_split(void **state) {
   qv__pq_values_free(&v);
 }
 
+/* Dictionary indices past the dictionary, in each gather (strings, 4-byte,
+ * 8-byte and other widths, booleans, an empty dictionary): refused, naming
+ * the first bad index of the batch; never a read outside the dictionary
+ * (the sanitizer build checks that for the empty one of 100-byte values). */
+static void test_dictionary_index_out_of_range_in_every_gather(void **state) {
+  (void)state;
+  /* width 3, one bit-packed group: 1, 5, 7, 0, 0, 0, 0, 0 */
+  const uint8_t idx[] = {3, 0x03, 0xe9, 0x01, 0x00};
+  const int32_t physical[] = {QV__PQ_BYTE_ARRAY, QV__PQ_INT32, QV__PQ_INT64, QV__PQ_FIXED_LEN_BYTE_ARRAY,
+                              QV__PQ_BOOLEAN};
+  const uint8_t plain[][32] = {{1, 0, 0, 0, 'a', 1, 0, 0, 0, 'b'}, {0}, {0}, {0}, {0}};
+  const size_t plain_len[] = {10, 8, 16, 6, 1};
+  for (int t = 0; t < 5; t++) {
+    qv__pq_values dict, v;
+    qv_error err;
+    assert_int_equal(qv__pq_values_init(&dict, physical[t], 3, LIMIT, &err), QV_OK);
+    assert_int_equal(qv__pq_decode_values(&dict, QV__PQ_ENC_PLAIN, plain[t], plain_len[t], 2, &err), QV_OK);
+    assert_int_equal(qv__pq_values_init(&v, physical[t], 3, LIMIT, &err), QV_OK);
+    assert_int_equal(qv__pq_decode_dict_indices(&v, &dict, idx, sizeof idx, 3, &err), QV_ERR_INVALID_DATA);
+    assert_non_null(strstr(err.message, "index 5 out of range (dictionary of 2)"));
+    /* the good index alone still reads */
+    assert_int_equal(qv__pq_decode_dict_indices(&v, &dict, idx, sizeof idx, 1, &err), QV_OK);
+    assert_int_equal(v.count, 1);
+    qv__pq_values_free(&v);
+    qv__pq_values_free(&dict);
+  }
+  qv__pq_values dict, v;
+  qv_error err;
+  assert_int_equal(qv__pq_values_init(&dict, QV__PQ_FIXED_LEN_BYTE_ARRAY, 100, LIMIT, &err), QV_OK);
+  assert_int_equal(qv__pq_values_init(&v, QV__PQ_FIXED_LEN_BYTE_ARRAY, 100, LIMIT, &err), QV_OK);
+  const uint8_t zero[] = {1, 0x02, 0x00}; /* width 1, a run of 1 x 0 */
+  assert_int_equal(qv__pq_decode_dict_indices(&v, &dict, zero, sizeof zero, 1, &err), QV_ERR_INVALID_DATA);
+  assert_non_null(strstr(err.message, "index 0 out of range (dictionary of 0)"));
+  qv__pq_values_free(&v);
+  qv__pq_values_free(&dict);
+}
+
 static void test_dictionary_gather(void **state) {
   (void)state;
   qv__pq_values dict, v;
@@ -283,6 +320,7 @@ int main(void) {
       cmocka_unit_test(test_delta_length_and_delta_byte_array),
       cmocka_unit_test(test_byte_stream_split),
       cmocka_unit_test(test_dictionary_gather),
+      cmocka_unit_test(test_dictionary_index_out_of_range_in_every_gather),
       cmocka_unit_test(test_values_limit),
       cmocka_unit_test(test_unsupported_encoding),
       cmocka_unit_test(test_codecs_refuse_bad_sizes),
