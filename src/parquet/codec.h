@@ -17,13 +17,6 @@
 qv_status qv__pq_decompress(int32_t codec, const uint8_t *src, size_t src_len, uint8_t *dst, size_t dst_len,
                             qv_error *err);
 
-/* SNAPPY through our own decoder (snappy_decode.c says why): exactly
- * dst_len bytes, never a write outside [dst, dst + dst_len). */
-qv_status qv__pq_snappy_decompress(const uint8_t *src, size_t n, uint8_t *dst, size_t dst_len, qv_error *err);
-/* The decompressed length a SNAPPY block announces (its varint preamble)
- * and the preamble's size; QV_ERR_INVALID_DATA when it is malformed. */
-qv_status qv__pq_snappy_length(const uint8_t *src, size_t n, size_t *len, size_t *header);
-
 /* Name of a codec for messages ("SNAPPY", "codec 42"). buf needs 16 bytes. */
 const char *qv__pq_codec_name(int32_t codec, char buf[16]);
 
