@@ -159,6 +159,21 @@ qv_status qv__array_new_take_in(qv__view_block *block, qv_type *type, int64_t le
                    true, out, err);
 }
 
+qv_status qv__array_new_flat_in(qv__view_block *block, qv_type *type, int64_t length, int64_t null_count,
+                                int32_t n_buffers, qv_buffer *const *buffers, qv_array **out, qv_error *err) {
+  qv_array *a = NULL;
+  QV_RETURN_IF_ERROR(array_alloc_in(block, n_buffers, 0, &a, err));
+  a->type = qv_type_retain(type);
+  a->length = length;
+  a->offset = 0;
+  for (int32_t i = 0; i < n_buffers; i++) a->buffers[i] = buffers[i];
+  a->null_count = null_count;
+  a->null_layout_ = false;
+  a->validity_ = buffers[0] != NULL ? buffers[0]->data : NULL;
+  *out = a;
+  return QV_OK;
+}
+
 qv_array *qv_array_retain(qv_array *array) {
   if (array != NULL) __atomic_fetch_add(&array->refcount_, 1, __ATOMIC_RELAXED);
   return array;
