@@ -325,6 +325,8 @@ qv_status qv__view_block_take(qv__view_block *b, int64_t offset, int64_t size, q
 
 bool qv__view_block_full(const qv__view_block *b) { return b->used == b->cap; }
 
+int32_t qv__view_block_room(const qv__view_block *b) { return b->cap - b->used; }
+
 qv__view_block *qv__view_block_retain(qv__view_block *b) {
   if (b != NULL) __atomic_fetch_add(&b->refcount_, 1, __ATOMIC_RELAXED);
   return b;

@@ -38,6 +38,8 @@ void *qv__view_block_alloc(qv__view_block *b, size_t n);
 void *qv__view_block_alloc_raw(qv__view_block *b, size_t n);
 /* Whether every view of the block has been taken. */
 bool qv__view_block_full(const qv__view_block *b);
+/* How many more views the block holds. */
+int32_t qv__view_block_room(const qv__view_block *b);
 /* Another reference for the creator (released with qv__view_block_release). */
 qv__view_block *qv__view_block_retain(qv__view_block *b);
 /* Drops the creator's reference (accepts NULL). */

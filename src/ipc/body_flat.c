@@ -202,21 +202,22 @@ qv_status qv__body_load_flat(const qv_ipc_batch_header *h, qv_buffer *body, int6
       *handled = false;
       return QV_OK;
     }
-    qv_buffer *bufs[3] = {NULL, NULL, NULL};
-    for (int32_t k = 0; k < ff.n_buffers && st == QV_OK; k++) {
-      if (ff.loc[k].length == 0) continue;
-      if (qv__view_block_full(views)) {
-        const uint32_t left = n_buffers - (bi - (uint32_t)ff.n_buffers + (uint32_t)k);
-        if (views != *block) qv__view_block_release(views);
-        views = NULL;
-        st = qv__view_block_new(body, left < VIEW_BLOCK ? (int32_t)left : VIEW_BLOCK, 0, &views, err);
-        if (st != QV_OK) {
-          views = *block;
-          break;
-        }
+    /* A field takes at most 3 views: a fresh block (no arena) when the
+     * current one has less room. */
+    if (qv__view_block_room(views) < ff.n_buffers) {
+      const uint32_t left = n_buffers - (bi - (uint32_t)ff.n_buffers);
+      if (views != *block) qv__view_block_release(views);
+      views = NULL;
+      st = qv__view_block_new(body, left < VIEW_BLOCK ? (int32_t)left : VIEW_BLOCK, 0, &views, err);
+      if (st != QV_OK) {
+        views = *block;
+        unwind(block, views, cols, i);
+        return st;
       }
-      st = qv__view_block_take(views, ff.loc[k].offset, ff.loc[k].length, &bufs[k], err);
     }
+    qv_buffer *bufs[3] = {NULL, NULL, NULL};
+    for (int32_t k = 0; k < ff.n_buffers && st == QV_OK; k++)
+      if (ff.loc[k].length > 0) st = qv__view_block_take(views, ff.loc[k].offset, ff.loc[k].length, &bufs[k], err);
     if (ff.zero_offsets) bufs[1] = qv__body_zero_offsets();
     if (st == QV_OK)
       st = qv__array_new_flat_in(*block, schema->fields[i]->type, h->length, ff.null_count, ff.n_buffers, bufs,
