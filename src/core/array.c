@@ -159,6 +159,35 @@ qv_status qv__array_new_take_in(qv__view_block *block, qv_type *type, int64_t le
                    true, out, err);
 }
 
+qv_status qv__array_new_flat_in(qv__view_block *block, qv_type *type, int64_t length, int64_t null_count,
+                                int32_t n_buffers, qv_buffer *const *buffers, qv_array **out, qv_error *err) {
+  /* Every field is written: the arena piece needs no zeroing. */
+  const size_t bytes = array_bytes(n_buffers, 0);
+  qv_array *a = (qv_array *)qv__view_block_alloc_raw(block, bytes);
+  void *own_block = block;
+  if (a == NULL) {
+    a = (qv_array *)qv__malloc(bytes);
+    QV_CHECK_ALLOC(a, err);
+    own_block = NULL;
+  }
+  a->type = qv_type_retain(type);
+  a->length = length;
+  a->offset = 0;
+  a->null_count = null_count;
+  a->n_buffers = n_buffers;
+  a->buffers = (qv_buffer **)(void *)(a + 1);
+  for (int32_t i = 0; i < n_buffers; i++) a->buffers[i] = buffers[i];
+  a->n_children = 0;
+  a->children = (qv_array **)(void *)(a->buffers + n_buffers);
+  a->dictionary = NULL;
+  a->validity_ = buffers[0] != NULL ? buffers[0]->data : NULL;
+  a->null_layout_ = false;
+  a->refcount_ = 1;
+  a->block_ = own_block;
+  *out = a;
+  return QV_OK;
+}
+
 qv_array *qv_array_retain(qv_array *array) {
   if (array != NULL) __atomic_fetch_add(&array->refcount_, 1, __ATOMIC_RELAXED);
   return array;

@@ -281,13 +281,18 @@ qv_status qv__view_block_new(qv_buffer *parent, int32_t cap, size_t arena, qv__v
   return QV_OK;
 }
 
-void *qv__view_block_alloc(qv__view_block *b, size_t n) {
+void *qv__view_block_alloc_raw(qv__view_block *b, size_t n) {
   n = (n + 7) & ~(size_t)7;
   if (b == NULL || n > b->arena_cap - b->arena_used) return NULL;
   void *p = b->arena + b->arena_used;
   b->arena_used += n;
-  memset(p, 0, n);
   __atomic_fetch_add(&b->refcount_, 1, __ATOMIC_RELAXED);
+  return p;
+}
+
+void *qv__view_block_alloc(qv__view_block *b, size_t n) {
+  void *p = qv__view_block_alloc_raw(b, n);
+  if (p != NULL) memset(p, 0, (n + 7) & ~(size_t)7);
   return p;
 }
 
@@ -303,13 +308,15 @@ qv_status qv__view_block_take(qv__view_block *b, int64_t offset, int64_t size, q
     return qv_buffer_view(b->root, b->base + offset, size, out, err);
   }
   qv_buffer *v = &b->views[b->used++];
-  memset(v, 0, sizeof *v);
+  /* Every field written (no memset: one view per buffer of every read). */
   v->data = b->root->data ? b->root->data + b->base + offset : NULL;
   v->size = size;
   v->capacity = size;
   v->refcount_ = 1;
   v->kind_ = QV__BUFFER_BLOCK_VIEW;
+  v->allocator_ = NULL;
   v->parent_ = b->root;
+  v->release_ = NULL;
   v->release_ctx_ = b;
   __atomic_fetch_add(&b->refcount_, 1, __ATOMIC_RELAXED);
   *out = v;
@@ -317,6 +324,8 @@ qv_status qv__view_block_take(qv__view_block *b, int64_t offset, int64_t size, q
 }
 
 bool qv__view_block_full(const qv__view_block *b) { return b->used == b->cap; }
+
+int32_t qv__view_block_room(const qv__view_block *b) { return b->cap - b->used; }
 
 qv__view_block *qv__view_block_retain(qv__view_block *b) {
   if (b != NULL) __atomic_fetch_add(&b->refcount_, 1, __ATOMIC_RELAXED);

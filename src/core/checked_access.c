@@ -8,6 +8,10 @@
  */
 #include "core/checked_access.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "core/layout.h"
 
 bool qv__binary_slot(const qv_array *a, int64_t i, const uint8_t **data, int64_t *len) {
@@ -209,15 +213,27 @@ bool qv__ree_runs_increasing(const qv_array *a, int64_t *bad_run) {
 /* Whether any of the n + 1 offsets at q is smaller than the one before it:
  * one pass without a branch per offset (writers and concatenation check
  * every offset of millions-row columns). */
+/* Whether any of the offsets q[1..n] is below the one before it. Each
+ * comparison stands alone (no value carried from one step to the next),
+ * so with SSE2 four go at once: the IPC writer checks every offset it
+ * writes, and on one thread before a compressed write's two. */
 static bool any_backwards32(const uint8_t *q, int64_t n) {
-  int32_t prev;
-  memcpy(&prev, q, 4);
+  int64_t k = 1;
   unsigned bad = 0;
-  for (int64_t k = 1; k <= n; k++) {
-    int32_t o;
+#if defined(__SSE2__)
+  __m128i acc = _mm_setzero_si128();
+  for (; k + 3 <= n; k += 4) {
+    const __m128i cur = _mm_loadu_si128((const __m128i *)(const void *)(q + 4 * k));
+    const __m128i before = _mm_loadu_si128((const __m128i *)(const void *)(q + 4 * (k - 1)));
+    acc = _mm_or_si128(acc, _mm_cmplt_epi32(cur, before));
+  }
+  bad = _mm_movemask_epi8(acc) != 0;
+#endif
+  for (; k <= n; k++) {
+    int32_t o, prev;
     memcpy(&o, q + 4 * k, 4);
+    memcpy(&prev, q + 4 * (k - 1), 4);
     bad |= o < prev;
-    prev = o;
   }
   return bad != 0;
 }

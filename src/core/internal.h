@@ -223,6 +223,12 @@ struct qv__view_block;
 qv_status qv__array_new_take_in(struct qv__view_block *block, qv_type *type, int64_t length, int64_t offset,
                                 int64_t null_count, int32_t n_buffers, qv_buffer *const *buffers, int32_t n_children,
                                 qv_array *const *children, qv_array *dictionary, qv_array **out, qv_error *err);
+/* qv__array_new_take_in for a caller that has established everything
+ * qv_array_new checks, for a layout with a validity bitmap and no children
+ * or dictionary (offset 0; buffers[0] is the bitmap or NULL): the IPC
+ * reader's flat path (ipc/body_flat.c). Takes over the buffers on success. */
+qv_status qv__array_new_flat_in(struct qv__view_block *block, qv_type *type, int64_t length, int64_t null_count,
+                                int32_t n_buffers, qv_buffer *const *buffers, qv_array **out, qv_error *err);
 /* Bytes of the struct of an array of `type` and of every descendant
  * (children, recursively; not dictionaries), as qv__array_new_take_in
  * takes them from a block: what a block's arena needs for a batch's

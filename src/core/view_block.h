@@ -34,8 +34,12 @@ qv_status qv__view_block_take(qv__view_block *b, int64_t offset, int64_t size, q
  * Each piece holds a reference to the block: give it back with
  * qv__view_block_release when the struct placed there is done. */
 void *qv__view_block_alloc(qv__view_block *b, size_t n);
+/* The same without zeroing, for a caller that writes every byte. */
+void *qv__view_block_alloc_raw(qv__view_block *b, size_t n);
 /* Whether every view of the block has been taken. */
 bool qv__view_block_full(const qv__view_block *b);
+/* How many more views the block holds. */
+int32_t qv__view_block_room(const qv__view_block *b);
 /* Another reference for the creator (released with qv__view_block_release). */
 qv__view_block *qv__view_block_retain(qv__view_block *b);
 /* Drops the creator's reference (accepts NULL). */

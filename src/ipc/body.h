@@ -71,6 +71,33 @@ qv_status qv__body_load(qv_body_loader *l, const char *name, qv_type *type, qv_a
  * been used (QV_ERR_INVALID_DATA otherwise). */
 qv_status qv__body_loader_finish(const qv_body_loader *l, qv_error *err);
 
+/* The one-pass loader for schemas whose top-level fields are all flat
+ * (body_flat.c). qv__flat_plan_buffers: the number of Buffers a batch of
+ * `schema` carries when every field is flat, else 0 (computed once per
+ * schema, kept in qv_ipc_schema_info.flat_buffers). */
+int32_t qv__flat_plan_buffers(const qv_schema *schema);
+
+/* Loads the RecordBatch `h` of a flat schema (info->flat_buffers > 0) into
+ * cols[0, n_fields), every array's struct and buffer view in one block
+ * (*block, with `arena` bytes for the arrays, the batch and a table; the
+ * caller releases its reference). With `validate`, the structural checks
+ * of validate/ are made too. *handled false: nothing was built, the
+ * general loader must decide (this path accepts only what it would accept,
+ * the same way). Errors only for allocation failures (then *handled). */
+struct qv__view_block;
+qv_status qv__body_load_flat(const qv_ipc_batch_header *h, qv_buffer *body, int64_t body_length,
+                             const qv_ipc_schema_info *info, bool validate, size_t arena,
+                             struct qv__view_block **block, qv_array **cols, bool *handled, qv_error *err);
+
+/* Whether the flat path is off (QV_IPC_FLAT=0 in the environment, or the
+ * test switch below): tests run both paths over the same bytes. */
+bool qv__flat_plan_disabled(void);
+void qv__flat_plan_set_disabled(bool disabled);
+
+/* The static 16 zero bytes that stand for the offsets of an empty
+ * binary/list array whose writer sent none (retain/release are no-ops). */
+qv_buffer *qv__body_zero_offsets(void);
+
 /* Number of pre-order dictionary slots a field of this type occupies
  * (itself if dictionary-encoded, plus those nested in its value type or
  * children). */

@@ -29,6 +29,8 @@
 static uint8_t k_zero16[16];
 static qv_buffer k_zero_offsets = {k_zero16, 16, 16, -1, QV__BUFFER_STATIC, NULL, NULL, NULL, NULL};
 
+qv_buffer *qv__body_zero_offsets(void) { return &k_zero_offsets; }
+
 void qv__body_loader_init(qv_body_loader *l, const qv_ipc_batch_header *h, qv_buffer *body, int64_t body_length,
                          const qv_ipc_schema_info *schema, const qv_dict_memo *memo, qv_codec_ctx *codec_ctx,
                          int64_t budget, bool v4_unions) {

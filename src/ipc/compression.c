@@ -46,6 +46,11 @@ void qv__codec_ctx_init(qv_codec_ctx *ctx) { memset(ctx, 0, sizeof *ctx); }
 
 void qv__codec_ctx_free(qv_codec_ctx *ctx) {
   if (ctx == NULL) return;
+  /* A reader of uncompressed input never made anything: every read of one
+   * pays this check instead of the frees below. */
+  if (ctx->lz4_c == NULL && ctx->lz4_d == NULL && ctx->zstd_c == NULL && ctx->zstd_d == NULL && ctx->helper == NULL &&
+      ctx->jobs == NULL && ctx->order == NULL && ctx->pre == NULL && ctx->pre_body == NULL)
+    return;
   if (ctx->helper) {
     qv__codec_ctx_free(ctx->helper);
     qv__free(ctx->helper);

@@ -88,6 +88,7 @@ typedef struct qv_ipc_schema_info {
   int32_t n_dicts;
   qv_ipc_dict_field *dicts;  /* owned array of n_dicts, pre-order */
   size_t batch_arena;        /* arena bytes of one batch's structs (ipc/read_message.c), 0: not known yet */
+  int32_t flat_buffers;      /* > 0: every top-level field is flat, a batch has this many Buffers (ipc/body_flat.c) */
 } qv_ipc_schema_info;
 
 /* Decodes a verified Schema table (Message header or Footer.schema).

@@ -13,6 +13,7 @@
 #include "ipc/read_message.h"
 
 #include "core/internal.h"
+#include "core/view_block.h"
 #include "ipc/body.h"
 #include "ipc/flatbuf/fb_endian.h"
 #include "ipc/schema_cache.h"
@@ -63,13 +64,15 @@ void qv__read_core_free(qv_read_core *c) {
 
 /* The arena a batch's block needs: every array struct, the batch's own
  * and that of the table of a one-batch stream (qv__table_new_take_one).
- * Remembered with the schema (and in the schema cache). */
+ * Remembered with the schema (and in the schema cache), with the flat
+ * loader's plan (ipc/body_flat.c). */
 static void schema_arena(qv_ipc_schema_info *info) {
   if (info->batch_arena != 0) return;
   const qv_schema *s = info->schema;
   size_t n = qv__batch_bytes(s->n_fields) + qv__table_bytes(1);
   for (int32_t i = 0; i < s->n_fields; i++) n += qv__array_tree_bytes(s->fields[i]->type);
   info->batch_arena = n;
+  info->flat_buffers = qv__flat_plan_buffers(s);
 }
 
 /* With c->schema decoded: the dictionary memo, then the schema is in force. */
@@ -160,6 +163,25 @@ qv_status qv__read_core_dictionary(qv_read_core *c, const qv_ipc_message *msg, q
   return st;
 }
 
+/* After the flat loader built cols: full validation when asked, the
+ * message's metadata and the batch (which takes the columns; released
+ * here on failure). */
+static qv_status flat_batch_finish(const qv_read_core *c, const qv_ipc_message *msg, const qv_ipc_batch_header *h,
+                                   qv__view_block *block, qv_array **cols, qv_batch **out, qv_error *err) {
+  qv_schema *schema = c->schema.schema;
+  const int32_t n = schema->n_fields;
+  qv_metadata *md = NULL;
+  qv_status st = QV_OK;
+  if (c->opts.full_validation)
+    for (int32_t i = 0; i < n && st == QV_OK; i++) st = validate_array(c, cols[i], schema->fields[i]->name, err);
+  if (st == QV_OK) st = qv__ipc_metadata_decode(&msg->message, FB_MESSAGE_CUSTOM_METADATA, &md, err);
+  if (st == QV_OK) st = qv__batch_new_take_in(block, schema, h->length, cols, md, out, err);
+  if (st != QV_OK)
+    for (int32_t i = 0; i < n; i++) qv_array_release(cols[i]);
+  qv_metadata_free(md);
+  return st;
+}
+
 qv_status qv__read_core_batch(qv_read_core *c, const qv_ipc_message *msg, qv_buffer *body, qv_batch **out,
                              qv_error *err) {
   *out = NULL;
@@ -175,6 +197,20 @@ qv_status qv__read_core_batch(qv_read_core *c, const qv_ipc_message *msg, qv_buf
   if (n > 16) {
     cols = (qv_array **)qv__malloc((size_t)n * sizeof *cols);
     QV_CHECK_ALLOC(cols, err);
+  }
+  /* A flat schema's batch in one pass (ipc/body_flat.c); anything it does
+   * not accept is left to the general loader below. */
+  if (c->schema.flat_buffers > 0) {
+    bool handled;
+    qv__view_block *block = NULL;
+    st = qv__body_load_flat(&h, body, msg->body_length, &c->schema, !c->opts.skip_validation, c->batch_array_bytes,
+                            &block, cols, &handled, err);
+    if (handled) {
+      if (st == QV_OK) st = flat_batch_finish(c, msg, &h, block, cols, out, err);
+      qv__view_block_release(block);
+      if (cols != small) qv__free(cols);
+      return st;
+    }
   }
   qv_body_loader l;
   const int64_t budget = message_budget(c);

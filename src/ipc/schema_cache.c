@@ -13,6 +13,7 @@ typedef struct entry {
   bool big_endian;
   int64_t features;
   size_t batch_arena;
+  int32_t flat_buffers;
 } entry;
 
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -52,6 +53,7 @@ bool qv__schema_cache_get(const uint8_t *meta, size_t len, qv_ipc_schema_info *o
     out->big_endian = e->big_endian;
     out->features = e->features;
     out->batch_arena = e->batch_arena;
+    out->flat_buffers = e->flat_buffers;
   }
   pthread_mutex_unlock(&g_lock);
   return e != NULL;
@@ -77,6 +79,7 @@ void qv__schema_cache_put(const uint8_t *meta, size_t len, const qv_ipc_schema_i
   e->big_endian = info->big_endian;
   e->features = info->features;
   e->batch_arena = info->batch_arena;
+  e->flat_buffers = info->flat_buffers;
   pthread_mutex_unlock(&g_lock);
   entry_clear(&old); /* outside the lock: releasing may free a large schema */
 }

@@ -18,6 +18,7 @@
 #include "ipc/io.h"
 #include "ipc/batch_list.h"
 #include "ipc/file_magic.h"
+#include "ipc/stream_buffer.h"
 #include "quiver/ipc.h"
 
 struct qv_ipc_stream_reader {
@@ -274,6 +275,9 @@ qv_status qv_ipc_read_stream_buffer(qv_buffer *buf, const qv_ipc_read_options *o
   if (out) *out = NULL;
   if (out == NULL || buf == NULL)
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_ipc_read_stream_buffer: %s is NULL", out ? "buf" : "out");
+  /* A whole stream in memory: straight to the table when it reads
+   * cleanly; anything else (errors included) through the pull reader. */
+  if (qv__read_stream_buffer_direct(buf, opts, out)) return QV_OK;
   /* The reader lives only for this call: on the stack, not the heap. */
   _Alignas(64) uint8_t mem[READER_MEM_MAX];
   qv_ipc_stream_reader *r = reader_init(mem, opts);

@@ -12,6 +12,12 @@
  * The two must agree: both read the stream to a clean end or both fail,
  * and when both succeed they return equal schemas and equal batches.
  *
+ * Two more reads must agree with the first to the message: the one-call
+ * read (qv_ipc_read_stream_buffer, which walks the messages itself and
+ * leaves anything but a clean read to the reader), and the reader again
+ * with the flat batch loader switched off (ipc/body_flat.c decides only
+ * what the general loader accepts, the same way).
+ *
  * Last, the bytes are read once more with structural validation only (the
  * default), which lets content-invalid data through as the API allows, and
  * every batch read and the whole table go through every consumer of arrays
@@ -21,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ipc/body.h"
 #include "quiver/compare.h"
 #include "quiver/ipc.h"
 #include "support/fuzz_consume.h"
@@ -125,23 +132,68 @@ static int read_with_decoder(const uint8_t *data, size_t size, const qv_ipc_read
 
 static const qv_equal_options k_same = {true, true};
 
-static int compare(const outcome *a, const outcome *b) {
+/* a and b (read by `an` and `bn`) agree; with same_error, failures must
+ * also have the same status and message. */
+static int compare_named(const outcome *a, const char *an, const outcome *b, const char *bn, bool same_error) {
   if (a->ok != b->ok)
-    return FAIL("the stream reader %s (%s) but the push decoder %s (%s)", a->ok ? "succeeded" : "failed",
-                a->ok ? "" : a->err.message, b->ok ? "succeeded" : "failed", b->ok ? "" : b->err.message);
-  if (!a->ok) return 0;
-  if (!qv_schema_equals(a->schema, b->schema, true))
-    return FAIL("the stream reader and the push decoder read different schemas");
+    return FAIL("%s %s (%s) but %s %s (%s)", an, a->ok ? "succeeded" : "failed", a->ok ? "" : a->err.message, bn,
+                b->ok ? "succeeded" : "failed", b->ok ? "" : b->err.message);
+  if (!a->ok) {
+    if (same_error && (a->st != b->st || strcmp(a->err.message, b->err.message) != 0))
+      return FAIL("%s failed with '%s', %s with '%s'", an, a->err.message, bn, b->err.message);
+    return 0;
+  }
+  if (!qv_schema_equals(a->schema, b->schema, true)) return FAIL("%s and %s read different schemas", an, bn);
   if (a->n_batches != b->n_batches)
-    return FAIL("the stream reader read %" PRId64 " batches, the push decoder %" PRId64, a->n_batches, b->n_batches);
+    return FAIL("%s read %" PRId64 " batches, %s %" PRId64, an, a->n_batches, bn, b->n_batches);
   for (int64_t i = 0; i < a->n_batches && i < MAX_KEPT; i++) {
     if (!qv_batch_equals_opts(a->batches[i], b->batches[i], &k_same)) {
       qv_error why;
       qv_batch_diff(a->batches[i], b->batches[i], &k_same, &why);
-      return FAIL("batch %" PRId64 " differs between the stream reader and the push decoder: %s", i, why.message);
+      return FAIL("batch %" PRId64 " differs between %s and %s: %s", i, an, bn, why.message);
     }
   }
   return 0;
+}
+
+static int compare(const outcome *a, const outcome *b) {
+  return compare_named(a, "the stream reader", b, "the push decoder", false);
+}
+
+/* The one-call read into *o (batches taken from its table). */
+static int read_one_call(qv_buffer *buf, const qv_ipc_read_options *opts, outcome *o) {
+  qv_table *t = NULL;
+  int rc = 0;
+  qv_error_clear(&o->err);
+  o->st = qv_ipc_read_stream_buffer(buf, opts, &t, &o->err);
+  o->ok = o->st == QV_OK;
+  if (o->ok) {
+    o->schema = qv_schema_retain(t->schema);
+    for (int64_t i = 0; i < t->n_batches && rc == 0; i++) rc = take(o, qv_batch_retain(t->batches[i]));
+  }
+  qv_table_release(t);
+  if (rc == 0) rc = qv_fuzz_check_error(NAME, o->st, &o->err, "qv_ipc_read_stream_buffer");
+  return rc;
+}
+
+/* The one-call read, and the reader with the flat loader off, agree with
+ * the reader's outcome a to the message. */
+static int compare_fast_paths(qv_buffer *buf, const qv_ipc_read_options *opts, const outcome *a) {
+  outcome *o = calloc(1, sizeof *o);
+  if (o == NULL) return 0;
+  int rc = read_one_call(buf, opts, o);
+  if (rc == 0) rc = compare_named(a, "the stream reader", o, "the one-call read", true);
+  outcome_free(o);
+  memset(o, 0, sizeof *o);
+  if (rc == 0) {
+    qv__flat_plan_set_disabled(true);
+    rc = read_with_reader(buf, opts, o);
+    qv__flat_plan_set_disabled(false);
+    if (rc == 0) rc = compare_named(a, "the stream reader", o, "the reader without the flat loader", true);
+  }
+  outcome_free(o);
+  free(o);
+  return rc;
 }
 
 /* Reads with the default options (structural validation only) and runs
@@ -173,6 +225,7 @@ int qv_fuzz_ipc_stream(const uint8_t *data, size_t size) {
   size_t skip = size >= 8 && memcmp(data, "ARROW1\0\0", 8) == 0 ? 8 : 0;
   if (rc == 0) rc = read_with_decoder(data + skip, size - skip, &opts, b);
   if (rc == 0) rc = compare(a, b);
+  if (rc == 0) rc = compare_fast_paths(buf, &opts, a);
   if (rc == 0) rc = consume_default_read(buf, qv_fuzz_seed(data, size));
 done:
   if (a != NULL) outcome_free(a);
