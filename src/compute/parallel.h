@@ -17,7 +17,8 @@
 #define QV__COMPUTE_MAX_PARTS 4
 
 /* How many parts (1..QV__COMPUTE_MAX_PARTS) a kernel should split `work`
- * elements into: 1 below the threshold (QV__COMPUTE_PARALLEL_MIN elements
+ * into, in elements streamed through memory (a kernel whose elements cost
+ * more, such as random reads, weighs them up): 1 below the threshold (QV__COMPUTE_PARALLEL_MIN elements
  * unless a test changed it), else the number of online CPUs, capped by the
  * environment variable QV_COMPUTE_THREADS (read once) and by the maximum. */
 #define QV__COMPUTE_PARALLEL_MIN ((int64_t)1 << 20)

@@ -24,6 +24,10 @@
 
 #define BLOCK 4096 /* a multiple of 64: blocks own whole validity words */
 
+/* A random read costs as much as about this many streamed elements (the
+ * unit of qv__compute_parts): 65,536 indices are worth a second thread. */
+#define RANDOM_READ_WEIGHT 16
+
 typedef struct take_run {
   const qv_array *values, *indices;
   int32_t width;
@@ -140,7 +144,7 @@ static void run_part(void *ctx, int p) {
 qv_status qv__compute_take_fixed(qv_array *values, const qv_array *indices, qv_array **out, qv_error *err) {
   const int64_t n = indices->length;
   const int64_t n_blocks = (n + BLOCK - 1) / BLOCK;
-  int parts = qv__compute_parts(n);
+  int parts = qv__compute_parts(n > INT64_MAX / RANDOM_READ_WEIGHT ? INT64_MAX : n * RANDOM_READ_WEIGHT);
   qv_buffer *data = NULL, *validity = NULL;
   int64_t bytes = 0, nulls = 0;
   take_run r = {.values = values, .indices = indices, .width = value_width(values),
