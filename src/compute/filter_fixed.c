@@ -161,16 +161,19 @@ static int64_t copy_chunk(const filter_run *r, const uint64_t *words, int64_t nw
   if (kept <= len / SPARSE_RATIO) return copy_sparse(r, words, nw, src, dst);
   const bool vector_width = width == 4 || width == 8;
   const bool roomy = kept * width + QV__FILTER_STORE_SLACK <= room;
+  /* The vector kernels take whole words only (no address past the window
+   * is formed); a partial last word goes to the word loop. */
+  const int64_t full = len / 64;
+  int64_t o = -1;
 #if QV__HAVE_AVX512_TARGET
-  if (vector_width && roomy && r->level >= QV__SIMD_AVX512) return qv__filter_chunk_avx512(words, nw, src, width, dst);
+  if (o < 0 && vector_width && roomy && r->level >= QV__SIMD_AVX512)
+    o = qv__filter_chunk_avx512(words, full, src, width, dst);
 #endif
 #if QV__HAVE_AVX2_TARGET
-  if (vector_width && roomy && r->level >= QV__SIMD_AVX2) { /* whole words only: the last may be partial */
-    int64_t full = len / 64;
-    int64_t o = qv__filter_chunk_avx2(words, full, src, width, dst, r->lanes);
-    return o + copy_words(words + full, nw - full, src + full * 64 * width, width, dst + o * width);
-  }
+  if (o < 0 && vector_width && roomy && r->level >= QV__SIMD_AVX2)
+    o = qv__filter_chunk_avx2(words, full, src, width, dst, r->lanes);
 #endif
+  if (o >= 0) return o + copy_words(words + full, nw - full, src + full * 64 * width, width, dst + o * width);
   return copy_words(words, nw, src, width, dst);
 }
 

@@ -32,9 +32,9 @@ int64_t qv__filter_keep_words(const qv_array *mask, int64_t start, int64_t len, 
  * values of one chunk, `width` 4 or 8 bytes, in order to dst; returns how
  * many. src is the chunk's slot 0; words[0..nw) its keep words. Both write
  * up to QV__FILTER_STORE_SLACK bytes past the last value.
- * AVX2: reads every slot of the nw words (the caller passes whole words of
- * slots that exist); `lanes` is the table qv__filter_avx2_lanes filled.
- * AVX-512: reads only the kept slots (masked loads). */
+ * The caller passes whole words of slots that exist. AVX2 reads every
+ * slot of the nw words; `lanes` is the table qv__filter_avx2_lanes
+ * filled. AVX-512 reads only the kept slots (masked loads). */
 void qv__filter_avx2_lanes(uint32_t lanes[256], int32_t width);
 int64_t qv__filter_chunk_avx2(const uint64_t *words, int64_t nw, const uint8_t *src, int32_t width, uint8_t *dst,
                               const uint32_t lanes[256]);

@@ -14,8 +14,7 @@
  * store. A word with few kept values (<= SPARSE_WORD) is copied value by
  * value instead.
  *
- * Bounds: the AVX2 kernel reads whole 64-slot words, the caller passes only
- * words whose slots exist; both write at most QV__FILTER_STORE_SLACK bytes
+ * Bounds: both kernels take whole 64-slot words whose slots exist; both write at most QV__FILTER_STORE_SLACK bytes
  * past the last value, which the caller has room for.
  */
 #include <string.h>
