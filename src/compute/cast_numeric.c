@@ -29,6 +29,7 @@
 #include "core/internal.h"
 
 #define CAST_BLOCK 4096
+#define STREAM_STEP 512 /* values converted into an L1 buffer, then streamed out */
 
 /* Bounds a source value must respect, in the source's own terms. */
 typedef struct bounds {
@@ -245,6 +246,7 @@ typedef struct cast_run {
   bounds b;
   conv_fn conv;
   test_fn test;
+  bool stream; /* the output is too large for the cache: convert, then stream */
   int64_t blocks_per_part;
   int64_t bad_row[QV__COMPUTE_MAX_PARTS]; /* first valid row out of range per part, or -1 */
 } cast_run;
@@ -264,7 +266,16 @@ static void cast_part(void *ctx, int p) {
         return;
       }
     }
-    r->conv(r->src + i * ws, r->dst + i * wd, m);
+    if (!r->stream) {
+      r->conv(r->src + i * ws, r->dst + i * wd, m);
+      continue;
+    }
+    for (int64_t k = 0; k < m; k += STREAM_STEP) { /* through a buffer that stays in L1 */
+      uint64_t tmp[STREAM_STEP];
+      const int64_t mk = m - k < STREAM_STEP ? m - k : STREAM_STEP;
+      r->conv(r->src + (i + k) * ws, tmp, mk);
+      qv__compute_stream_copy(r->dst + (i + k) * wd, tmp, mk * wd);
+    }
   }
 }
 
@@ -292,6 +303,7 @@ qv_status qv__cast_numeric(const qv_array *a, qv_type *to, bool safe, qv_array *
                 .conv = k->conversions[s][d],
                 .test = k->tests[s]};
   r.check = safe && r.b.check;
+  r.stream = bytes >= QV__STREAM_MIN_BYTES;
   if (parts > n_blocks) parts = n_blocks > 0 ? (int)n_blocks : 1;
   r.blocks_per_part = (n_blocks + parts - 1) / parts;
   qv__compute_run_parts(parts, cast_part, &r);

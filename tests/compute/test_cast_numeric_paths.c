@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "compute/compute_test_util.h"
+#include "compute/kernel_util.h"
 #include "compute/parallel.h"
 #include "compute/simd.h"
 #include "quiver/compute.h"
@@ -210,11 +211,42 @@ static void validity_shared_when_aligned(void **state) {
   }
 }
 
+/* An output past QV__STREAM_MIN_BYTES is written with streaming stores
+ * (through an L1 buffer): the same values at every level, odd length. */
+static void large_output_streams(void **state) {
+  (void)state;
+  const int64_t n = QV__STREAM_MIN_BYTES / 8 + 1001;
+  int64_t *v = malloc((size_t)(n + 5) * 8);
+  assert_non_null(v);
+  for (int64_t i = 0; i < n + 5; i++) v[i] = (int64_t)(next_random() >> 12) - ((int64_t)1 << 51);
+  qv_array *a = slice_of(hand_array(qv_type_int64(), n + 5, 0, 0, 2, BUFS(NULL, exact_buf(v, (n + 5) * 8)), 0, NULL,
+                                    NULL),
+                         5, n);
+  for (int level = QV__SIMD_AVX512; level >= QV__SIMD_PORTABLE; level--)
+    for (int split = 0; split < 2; split++) {
+      qv_status st;
+      char msg[256];
+      qv_array *out = cast_at(a, qv_type_float64(), true, level, split, &st, msg);
+      assert_int_equal(st, QV_OK);
+      const double *d = (const double *)(const void *)qv_array_buffer_data(out, 1);
+      for (int64_t i = 0; i < n; i++)
+        if (d[i] != (double)v[i + 5]) {
+          fprintf(stderr, "level %d, split %d: row %lld is %.17g, want %lld\n", level, split, (long long)i, d[i],
+                  (long long)v[i + 5]);
+          fail();
+        }
+      qv_array_release(out);
+    }
+  qv_array_release(a);
+  free(v);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(every_path_agrees),
       cmocka_unit_test(int64_to_float64_edges),
       cmocka_unit_test(validity_shared_when_aligned),
+      cmocka_unit_test(large_output_streams),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
