@@ -93,7 +93,14 @@ qv_status qv_compute_cast(const qv_array *array, qv_type *to, bool safe, qv_arra
     qv_array_release(decoded);
     return st;
   }
-  if (from == QV_TYPE_NULL) return qv_array_new_null(to, array->length, out, err);
+  if (from == QV_TYPE_NULL) {
+    /* as pyarrow: every target but the unions, run-end encoding and the
+     * list views (whose all-null forms it does not build) */
+    if (into == QV_TYPE_SPARSE_UNION || into == QV_TYPE_DENSE_UNION || into == QV_TYPE_RUN_END_ENCODED ||
+        into == QV_TYPE_LIST_VIEW || into == QV_TYPE_LARGE_LIST_VIEW)
+      return unsupported(array, to, err);
+    return qv_array_new_null(to, array->length, out, err);
+  }
   if (qv__cast_is_nested_pair(from, into)) return qv__cast_nested(array, to, safe, out, err);
   if (qv__cast_is_decimal(from) || qv__cast_is_decimal(into)) return qv__cast_decimal(array, to, safe, out, err);
   if (from == QV_TYPE_FLOAT16 || into == QV_TYPE_FLOAT16) return qv__cast_half(array, to, safe, out, err);

@@ -6,7 +6,10 @@
  * before converting it: a branch-free "is any value in this block out of
  * range" pass, and only when that says yes a slow pass finds the first
  * *valid* row that is (null slots hold arbitrary bytes and never fail).
- * Blocks keep both passes inside the cache.
+ * Blocks keep both passes inside the cache. Every loop is built three
+ * times, for the baseline, AVX2 and AVX-512 (simd.h picks one per call),
+ * and calls on large arrays split their blocks over the cores (parallel.h).
+ * The result shares the input's validity bitmap when it can.
  *
  * What "out of range" means follows pyarrow's safe cast: an integer that the
  * target integer type cannot hold; a float that is NaN, infinite, outside
@@ -21,9 +24,12 @@
 
 #include "compute/cast_internal.h"
 #include "compute/kernel_util.h"
+#include "compute/parallel.h"
+#include "compute/simd.h"
 #include "core/internal.h"
 
 #define CAST_BLOCK 4096
+#define STREAM_STEP 512 /* values converted into an L1 buffer, then streamed out */
 
 /* Bounds a source value must respect, in the source's own terms. */
 typedef struct bounds {
@@ -34,31 +40,25 @@ typedef struct bounds {
 } bounds;
 
 /* ---- range tests per source type: any-in-block and first valid row ---- */
-#define SIGNED_BAD(x, b) ((int64_t)(x) < (b)->lo_i || (int64_t)(x) > (b)->hi_i)
-#define UNSIGNED_BAD(x, b) ((uint64_t)(x) > (b)->hi_u)
-#define FLOAT_BAD(x, b) (!((double)(x) >= (b)->lo_d && (double)(x) < (b)->hi_d) || (double)(x) != trunc((double)(x)))
+/* Bitwise, not short-circuit, and on a local copy of the bounds: so the
+ * "any" pass is one vectorizable loop. */
+#define SIGNED_BAD(x, b) (((int64_t)(x) < (b).lo_i) | ((int64_t)(x) > (b).hi_i))
+#define UNSIGNED_BAD(x, b) ((uint64_t)(x) > (b).hi_u)
+#define FLOAT_BAD(x, b) \
+  (!(((double)(x) >= (b).lo_d) & ((double)(x) < (b).hi_d)) | ((double)(x) != trunc((double)(x))))
 
-#define DEFINE_TEST(NAME, T, BAD)                                                              \
-  static int64_t first_bad_##NAME(const void *vp, int64_t n, const bounds *b, const qv_array *a, \
-                                  int64_t row0) {                                              \
-    const T *v = vp;                                                                           \
-    int any = 0;                                                                               \
-    for (int64_t i = 0; i < n; i++) any |= BAD(v[i], b);                                       \
-    if (!any) return -1;                                                                       \
-    for (int64_t i = 0; i < n; i++)                                                            \
-      if (BAD(v[i], b) && qv_array_is_valid(a, row0 + i)) return i;                            \
-    return -1;                                                                                 \
+#define DEFINE_TEST(SET, ATTR, NAME, T, BAD)                                                          \
+  ATTR static int64_t SET##_first_bad_##NAME(const void *vp, int64_t n, const bounds *b, const qv_array *a, \
+                                             int64_t row0) {                                              \
+    const T *v = vp;                                                                                      \
+    const bounds bb = *b;                                                                                 \
+    int any = 0;                                                                                          \
+    for (int64_t i = 0; i < n; i++) any |= BAD(v[i], bb);                                                 \
+    if (!any) return -1;                                                                                  \
+    for (int64_t i = 0; i < n; i++)                                                                       \
+      if (BAD(v[i], bb) && qv_array_is_valid(a, row0 + i)) return i;                                      \
+    return -1;                                                                                            \
   }
-DEFINE_TEST(int8, int8_t, SIGNED_BAD)
-DEFINE_TEST(int16, int16_t, SIGNED_BAD)
-DEFINE_TEST(int32, int32_t, SIGNED_BAD)
-DEFINE_TEST(int64, int64_t, SIGNED_BAD)
-DEFINE_TEST(uint8, uint8_t, UNSIGNED_BAD)
-DEFINE_TEST(uint16, uint16_t, UNSIGNED_BAD)
-DEFINE_TEST(uint32, uint32_t, UNSIGNED_BAD)
-DEFINE_TEST(uint64, uint64_t, UNSIGNED_BAD)
-DEFINE_TEST(float32, float, FLOAT_BAD)
-DEFINE_TEST(float64, double, FLOAT_BAD)
 
 /* ---- conversions ---- */
 /* Integer to integer: through uint64, modulo 2^bits (no signed overflow). */
@@ -77,52 +77,95 @@ static inline uint16_t float_to_uint16_t(double x) { return !(x > 0) ? 0 : x >= 
 static inline uint32_t float_to_uint32_t(double x) { return !(x > 0) ? 0 : x >= 4294967296.0 ? UINT32_MAX : (uint32_t)x; }
 static inline uint64_t float_to_uint64_t(double x) { return !(x > 0) ? 0 : x >= 18446744073709551616.0 ? UINT64_MAX : (uint64_t)x; }
 
-#define DEFINE_CONV(SN, S, DN, D, HOW)                                      \
-  static void conv_##SN##_##DN(const void *sp, void *dp, int64_t n) {      \
-    const S *s = sp;                                                        \
-    D *d = dp;                                                              \
-    for (int64_t i = 0; i < n; i++) d[i] = HOW(S, D, s[i]);                 \
+#define DEFINE_CONV(SET, ATTR, SN, S, DN, D, HOW)                        \
+  ATTR static void SET##_conv_##SN##_##DN(const void *sp, void *dp, int64_t n) { \
+    const S *s = sp;                                                     \
+    D *d = dp;                                                           \
+    for (int64_t i = 0; i < n; i++) d[i] = HOW(S, D, s[i]);              \
   }
 
 /* Every target of one source type; TO_INT is how the integer targets are
  * converted (CONV_INT from integers, CONV_F2I from floats). */
-#define NUMERIC_TARGETS(SN, S, TO_INT)                                \
-  DEFINE_CONV(SN, S, int8, int8_t, TO_INT)                            \
-  DEFINE_CONV(SN, S, int16, int16_t, TO_INT)                          \
-  DEFINE_CONV(SN, S, int32, int32_t, TO_INT)                          \
-  DEFINE_CONV(SN, S, int64, int64_t, TO_INT)                          \
-  DEFINE_CONV(SN, S, uint8, uint8_t, TO_INT)                          \
-  DEFINE_CONV(SN, S, uint16, uint16_t, TO_INT)                        \
-  DEFINE_CONV(SN, S, uint32, uint32_t, TO_INT)                        \
-  DEFINE_CONV(SN, S, uint64, uint64_t, TO_INT)                        \
-  DEFINE_CONV(SN, S, float32, float, CONV_TO_FLOAT)                   \
-  DEFINE_CONV(SN, S, float64, double, CONV_TO_FLOAT)
-#define INT_TARGETS(SN, S) NUMERIC_TARGETS(SN, S, CONV_INT)
-#define FLOAT_TARGETS(SN, S) NUMERIC_TARGETS(SN, S, CONV_F2I)
-
-INT_TARGETS(int8, int8_t)
-INT_TARGETS(int16, int16_t)
-INT_TARGETS(int32, int32_t)
-INT_TARGETS(int64, int64_t)
-INT_TARGETS(uint8, uint8_t)
-INT_TARGETS(uint16, uint16_t)
-INT_TARGETS(uint32, uint32_t)
-INT_TARGETS(uint64, uint64_t)
-FLOAT_TARGETS(float32, float)
-FLOAT_TARGETS(float64, double)
+#define NUMERIC_TARGETS(SET, ATTR, SN, S, TO_INT)                \
+  DEFINE_CONV(SET, ATTR, SN, S, int8, int8_t, TO_INT)            \
+  DEFINE_CONV(SET, ATTR, SN, S, int16, int16_t, TO_INT)          \
+  DEFINE_CONV(SET, ATTR, SN, S, int32, int32_t, TO_INT)          \
+  DEFINE_CONV(SET, ATTR, SN, S, int64, int64_t, TO_INT)          \
+  DEFINE_CONV(SET, ATTR, SN, S, uint8, uint8_t, TO_INT)          \
+  DEFINE_CONV(SET, ATTR, SN, S, uint16, uint16_t, TO_INT)        \
+  DEFINE_CONV(SET, ATTR, SN, S, uint32, uint32_t, TO_INT)        \
+  DEFINE_CONV(SET, ATTR, SN, S, uint64, uint64_t, TO_INT)        \
+  DEFINE_CONV(SET, ATTR, SN, S, float32, float, CONV_TO_FLOAT)   \
+  DEFINE_CONV(SET, ATTR, SN, S, float64, double, CONV_TO_FLOAT)
 
 typedef void (*conv_fn)(const void *, void *, int64_t);
 typedef int64_t (*test_fn)(const void *, int64_t, const bounds *, const qv_array *, int64_t);
 
-#define ROW(SN)                                                                                                \
-  {conv_##SN##_int8,   conv_##SN##_int16,  conv_##SN##_int32,   conv_##SN##_int64,  conv_##SN##_uint8, \
-   conv_##SN##_uint16, conv_##SN##_uint32, conv_##SN##_uint64, conv_##SN##_float32, conv_##SN##_float64}
-/* Indexed by numeric_index(): int8..int64, uint8..uint64, float32, float64. */
-static const conv_fn conversions[10][10] = {ROW(int8),   ROW(int16),  ROW(int32),  ROW(int64),   ROW(uint8),
-                                            ROW(uint16), ROW(uint32), ROW(uint64), ROW(float32), ROW(float64)};
-static const test_fn tests[10] = {first_bad_int8,   first_bad_int16,  first_bad_int32,  first_bad_int64,
-                                  first_bad_uint8,  first_bad_uint16, first_bad_uint32, first_bad_uint64,
-                                  first_bad_float32, first_bad_float64};
+/* One set of kernels: conversions indexed [source][target] and range tests
+ * indexed [source] by numeric_index() (int8..int64, uint8..uint64,
+ * float32, float64). */
+typedef struct kernel_set {
+  conv_fn conversions[10][10];
+  test_fn tests[10];
+} kernel_set;
+
+#define ROW(SET, SN)                                                                               \
+  {SET##_conv_##SN##_int8,   SET##_conv_##SN##_int16,  SET##_conv_##SN##_int32,                    \
+   SET##_conv_##SN##_int64,  SET##_conv_##SN##_uint8,  SET##_conv_##SN##_uint16,                   \
+   SET##_conv_##SN##_uint32, SET##_conv_##SN##_uint64, SET##_conv_##SN##_float32,                  \
+   SET##_conv_##SN##_float64}
+
+/* The whole set, built under one target attribute (the compiler vectorizes
+ * each loop for that instruction set: AVX-512 converts int64 to double and
+ * compares int64 lanes in one instruction each; the baseline cannot). */
+#define DEFINE_KERNEL_SET(SET, ATTR)                                                                        \
+  DEFINE_TEST(SET, ATTR, int8, int8_t, SIGNED_BAD)                                                          \
+  DEFINE_TEST(SET, ATTR, int16, int16_t, SIGNED_BAD)                                                        \
+  DEFINE_TEST(SET, ATTR, int32, int32_t, SIGNED_BAD)                                                        \
+  DEFINE_TEST(SET, ATTR, int64, int64_t, SIGNED_BAD)                                                        \
+  DEFINE_TEST(SET, ATTR, uint8, uint8_t, UNSIGNED_BAD)                                                      \
+  DEFINE_TEST(SET, ATTR, uint16, uint16_t, UNSIGNED_BAD)                                                    \
+  DEFINE_TEST(SET, ATTR, uint32, uint32_t, UNSIGNED_BAD)                                                    \
+  DEFINE_TEST(SET, ATTR, uint64, uint64_t, UNSIGNED_BAD)                                                    \
+  DEFINE_TEST(SET, ATTR, float32, float, FLOAT_BAD)                                                         \
+  DEFINE_TEST(SET, ATTR, float64, double, FLOAT_BAD)                                                        \
+  NUMERIC_TARGETS(SET, ATTR, int8, int8_t, CONV_INT)                                                        \
+  NUMERIC_TARGETS(SET, ATTR, int16, int16_t, CONV_INT)                                                      \
+  NUMERIC_TARGETS(SET, ATTR, int32, int32_t, CONV_INT)                                                      \
+  NUMERIC_TARGETS(SET, ATTR, int64, int64_t, CONV_INT)                                                      \
+  NUMERIC_TARGETS(SET, ATTR, uint8, uint8_t, CONV_INT)                                                      \
+  NUMERIC_TARGETS(SET, ATTR, uint16, uint16_t, CONV_INT)                                                    \
+  NUMERIC_TARGETS(SET, ATTR, uint32, uint32_t, CONV_INT)                                                    \
+  NUMERIC_TARGETS(SET, ATTR, uint64, uint64_t, CONV_INT)                                                    \
+  NUMERIC_TARGETS(SET, ATTR, float32, float, CONV_F2I)                                                      \
+  NUMERIC_TARGETS(SET, ATTR, float64, double, CONV_F2I)                                                     \
+  static const kernel_set SET##_kernels = {                                                                 \
+      {ROW(SET, int8), ROW(SET, int16), ROW(SET, int32), ROW(SET, int64), ROW(SET, uint8), ROW(SET, uint16), \
+       ROW(SET, uint32), ROW(SET, uint64), ROW(SET, float32), ROW(SET, float64)},                           \
+      {SET##_first_bad_int8, SET##_first_bad_int16, SET##_first_bad_int32, SET##_first_bad_int64,           \
+       SET##_first_bad_uint8, SET##_first_bad_uint16, SET##_first_bad_uint32, SET##_first_bad_uint64,       \
+       SET##_first_bad_float32, SET##_first_bad_float64}};
+
+#define NO_ATTR
+DEFINE_KERNEL_SET(portable, NO_ATTR)
+#if QV__HAVE_AVX2_TARGET
+DEFINE_KERNEL_SET(avx2, QV__TARGET_AVX2)
+#endif
+#if QV__HAVE_AVX512_TARGET
+DEFINE_KERNEL_SET(avx512, QV__TARGET_AVX512)
+#endif
+
+static const kernel_set *kernels_now(void) {
+  switch (qv__simd_level_now()) { /* the instruction set, once per call */
+#if QV__HAVE_AVX512_TARGET
+    case QV__SIMD_AVX512: return &avx512_kernels;
+#endif
+#if QV__HAVE_AVX2_TARGET
+    case QV__SIMD_AVX2: return &avx2_kernels;
+#endif
+    default: return &portable_kernels;
+  }
+}
 
 int qv__cast_numeric_index(qv_type_id id) {
   switch (id) { /* the logical number kinds: once per call */
@@ -193,42 +236,91 @@ static void describe(const qv_array *a, int s, int64_t row, char *buf, size_t ca
   }
 }
 
+/* One call, split into parts of whole blocks (parallel.h). */
+typedef struct cast_run {
+  const qv_array *a;
+  const uint8_t *src;
+  uint8_t *dst;
+  int s, d;
+  bool check;
+  bounds b;
+  conv_fn conv;
+  test_fn test;
+  bool stream; /* the output is too large for the cache: convert, then stream */
+  int64_t blocks_per_part;
+  int64_t bad_row[QV__COMPUTE_MAX_PARTS]; /* first valid row out of range per part, or -1 */
+} cast_run;
+
+static void cast_part(void *ctx, int p) {
+  cast_run *r = ctx;
+  const int64_t n = r->a->length, ws = widths[r->s], wd = widths[r->d];
+  int64_t i = (int64_t)p * r->blocks_per_part * CAST_BLOCK, end = i + r->blocks_per_part * CAST_BLOCK;
+  r->bad_row[p] = -1;
+  if (end > n) end = n;
+  for (; i < end; i += CAST_BLOCK) {
+    const int64_t m = end - i < CAST_BLOCK ? end - i : CAST_BLOCK;
+    if (r->check) {
+      const int64_t bad = r->test(r->src + i * ws, m, &r->b, r->a, i);
+      if (bad >= 0) {
+        r->bad_row[p] = i + bad;
+        return;
+      }
+    }
+    if (!r->stream) {
+      r->conv(r->src + i * ws, r->dst + i * wd, m);
+      continue;
+    }
+    for (int64_t k = 0; k < m; k += STREAM_STEP) { /* through a buffer that stays in L1 */
+      uint64_t tmp[STREAM_STEP];
+      const int64_t mk = m - k < STREAM_STEP ? m - k : STREAM_STEP;
+      r->conv(r->src + (i + k) * ws, tmp, mk);
+      qv__compute_stream_copy(r->dst + (i + k) * wd, tmp, mk * wd);
+    }
+  }
+}
+
 qv_status qv__cast_numeric(const qv_array *a, qv_type *to, bool safe, qv_array **out, qv_error *err) {
   int s = qv__cast_numeric_index(a->type->id), d = qv__cast_numeric_index(to->id);
   qv_buffer *validity = NULL, *values = NULL;
-  int64_t nulls, bytes, n = a->length;
+  int64_t nulls = 0, bytes, n = a->length;
   qv_status st;
   if (s < 0 || d < 0) return qv_error_set(err, QV_ERR_TYPE, "cast: internal: not numeric");
   if (qv__mul_overflow_i64(n, widths[d], &bytes))
     return qv_error_set(err, QV_ERR_OVERFLOW, "cast: %lld values overflow", (long long)n);
-  QV_RETURN_IF_ERROR(qv__compute_copy_validity(a, &validity, &nulls, err));
+  QV_RETURN_IF_ERROR(qv__compute_share_validity(a, &validity, &nulls, err));
   st = qv_buffer_allocate(NULL, bytes, false, &values, err);
-  if (st != QV_OK) {
-    qv_buffer_release(validity);
-    return st;
-  }
+  if (st != QV_OK) goto done;
+  const kernel_set *k = kernels_now();
   const uint8_t *base = qv_array_buffer_data(a, 1);
-  const uint8_t *src = base != NULL ? base + a->offset * widths[s] : qv__array_buffer_or_empty(a, 1);
-  bounds b = bounds_for(s, d);
-  bool check = safe && b.check;
-  conv_fn conv = conversions[s][d];
-  for (int64_t i = 0; i < n; i += CAST_BLOCK) {
-    int64_t m = n - i < CAST_BLOCK ? n - i : CAST_BLOCK;
-    if (check) {
-      int64_t bad = tests[s](src + i * widths[s], m, &b, a, i);
-      if (bad >= 0) {
-        char text[40];
-        describe(a, s, i + bad, text, sizeof text);
-        qv_buffer_release(validity);
-        qv_buffer_release(values);
-        return qv_error_set(err, QV_ERR_INVALID_DATA, "cast: row %lld: value %s does not fit %s%s", (long long)(i + bad),
-                            text, qv_type_id_name(to->id),
-                            s >= 8 && d < 8 ? " (out of range or not whole; pass safe=false to truncate)" : "");
-      }
-    }
-    conv(src + i * widths[s], values->data + i * widths[d], m);
+  const int64_t n_blocks = (n + CAST_BLOCK - 1) / CAST_BLOCK;
+  int parts = qv__compute_parts(n);
+  cast_run r = {.a = a,
+                .src = base != NULL ? base + a->offset * widths[s] : qv__array_buffer_or_empty(a, 1),
+                .dst = values->data,
+                .s = s,
+                .d = d,
+                .b = bounds_for(s, d),
+                .conv = k->conversions[s][d],
+                .test = k->tests[s]};
+  r.check = safe && r.b.check;
+  r.stream = bytes >= QV__STREAM_MIN_BYTES;
+  if (parts > n_blocks) parts = n_blocks > 0 ? (int)n_blocks : 1;
+  r.blocks_per_part = (n_blocks + parts - 1) / parts;
+  qv__compute_run_parts(parts, cast_part, &r);
+  for (int p = 0; p < parts; p++) {
+    if (r.bad_row[p] < 0) continue;
+    char text[40];
+    describe(a, s, r.bad_row[p], text, sizeof text);
+    st = qv_error_set(err, QV_ERR_INVALID_DATA, "cast: row %lld: value %s does not fit %s%s", (long long)r.bad_row[p],
+                      text, qv_type_id_name(to->id),
+                      s >= 8 && d < 8 ? " (out of range or not whole; pass safe=false to truncate)" : "");
+    goto done;
   }
-  return qv__compute_finish_fixed(to, n, validity, values, out, err);
+  st = qv_array_new(to, n, 0, nulls, 2, (qv_buffer *[]){validity, values}, 0, NULL, NULL, out, err);
+done:
+  qv_buffer_release(validity);
+  qv_buffer_release(values);
+  return st;
 }
 
 /* ---- bool ---- */

@@ -12,7 +12,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "compute/aggregate_internal.h" /* qv__bits_word */
 #include "quiver/array.h"
 #include "quiver/status.h"
 
@@ -27,22 +26,12 @@ qv_status qv__compute_gather(qv_array *input, const int64_t *rows, int64_t n, qv
 bool qv__compute_filter_fixed_applies(const qv_array *values);
 qv_status qv__compute_filter_fixed(qv_array *values, const qv_array *mask, qv_array **out, qv_error *err);
 
-/* Bits [start, start + n) (1 <= n <= 64) of a bool mask that keep their
- * row: value AND valid. */
-static inline uint64_t qv__filter_keep_word(const qv_array *mask, int64_t start, int64_t n) {
-  uint64_t w = qv__bits_word(qv_array_buffer_data(mask, 1), mask->offset + start, n);
-  if (mask->validity_ != NULL) w &= qv__bits_word(mask->validity_, mask->offset + start, n);
-  return w;
-}
-
-/* filter_simd.c (AVX2; call only when qv__simd_avx2()): copies the kept
- * values of `width` (4 or 8) bytes from src (slot 0 of the window) to dst,
- * 64-slot block by block from block 0, while whole blocks remain and dst
- * has room for a whole block more (kept is dst's capacity in values).
- * Returns the first slot not done; *o is how many values were written. */
-int64_t qv__filter_compact_avx2(const qv_array *mask, const uint8_t *src, int32_t width, int64_t n, uint8_t *dst,
-                                int64_t kept, int64_t *o);
-/* The rows a mask of n slots keeps (AVX2 + POPCNT build of the count). */
-int64_t qv__filter_count_avx2(const qv_array *mask, int64_t n);
+/* take_fixed.c: take of fixed-width values of 1, 2, 4 or 8 bytes by int32
+ * or int64 indices (nulls allowed in both; the caller has checked the
+ * indices' type), without a row list. An index out of range is
+ * QV_ERR_OUT_OF_RANGE naming its row. Caller owns *out (offset 0; shares
+ * the dictionary). */
+bool qv__compute_take_fixed_applies(const qv_array *values, const qv_array *indices);
+qv_status qv__compute_take_fixed(qv_array *values, const qv_array *indices, qv_array **out, qv_error *err);
 
 #endif

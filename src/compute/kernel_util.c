@@ -37,6 +37,16 @@ qv_status qv__compute_copy_validity(const qv_array *a, qv_buffer **out, int64_t 
   return QV_OK;
 }
 
+qv_status qv__compute_share_validity(const qv_array *a, qv_buffer **out, int64_t *nulls, qv_error *err) {
+  *out = NULL;
+  *nulls = 0;
+  if (a->null_layout_ || a->validity_ == NULL || a->offset % 8 != 0) return qv__compute_copy_validity(a, out, nulls, err);
+  *nulls = a->length - qv_bitmap_count_set(a->validity_, a->offset, a->length);
+  if (*nulls == 0) return QV_OK;
+  if (qv_buffer_view(a->buffers[0], a->offset / 8, qv_bitmap_bytes(a->length), out, NULL) == QV_OK) return QV_OK;
+  return qv__compute_copy_validity(a, out, nulls, err);
+}
+
 qv_status qv__compute_finish_fixed(qv_type *type, int64_t length, qv_buffer *validity, qv_buffer *values,
                                    qv_array **out, qv_error *err) {
   int64_t nulls = qv__compute_count_nulls(validity, length);

@@ -39,6 +39,16 @@ static inline uint64_t qv__valid_word(const qv_array *a, int64_t i, int64_t n) {
  * buffer (*out NULL when `a` has no nulls), and the null count. */
 qv_status qv__compute_copy_validity(const qv_array *a, qv_buffer **out, int64_t *nulls, qv_error *err);
 
+/* The same for a result that never writes to its bitmap: when the offset
+ * is a multiple of 8, *out is a view of a's bitmap (no copy). */
+qv_status qv__compute_share_validity(const qv_array *a, qv_buffer **out, int64_t *nulls, qv_error *err);
+
+/* stream_copy.c: copies `bytes` bytes with non-temporal stores when dst
+ * is 64-byte aligned and the CPU has AVX2 (else memcpy): for outputs too
+ * large for the cache, which ordinary stores would read before writing. */
+#define QV__STREAM_MIN_BYTES ((int64_t)16 << 20) /* outputs worth streaming */
+void qv__compute_stream_copy(void *dst, const void *src, int64_t bytes);
+
 /* A new bitmap of `length` bits (zeroed). */
 qv_status qv__compute_new_bitmap(int64_t length, qv_buffer **out, qv_error *err);
 

@@ -45,85 +45,6 @@ static qv_status rows_from_indices(const qv_array *values, const qv_array *indic
   return QV_OK;
 }
 
-/* The fast path of take: fixed-width values of 1, 2, 4 or 8 bytes and
- * indices without nulls. One branch-free pass checks every index (any out
- * of range sends the call to the general path, which names the row), one
- * typed loop gathers, and no row list is built. */
-#define TAKE_LOOP(VT, IT)                                                    \
-  do {                                                                       \
-    const VT *src = (const VT *)(const void *)in_values;                     \
-    const IT *ix = (const IT *)(const void *)idx;                            \
-    VT *dst = (VT *)(void *)data->data;                                      \
-    for (int64_t k = 0; k < n; k++) dst[k] = src[ix[k]];                     \
-  } while (0)
-#define TAKE_WIDTHS(IT)                                                      \
-  switch (width) { /* a physical width: one loop per size */               \
-    case 1: TAKE_LOOP(uint8_t, IT); break;                                   \
-    case 2: TAKE_LOOP(uint16_t, IT); break;                                  \
-    case 4: TAKE_LOOP(uint32_t, IT); break;                                  \
-    default: TAKE_LOOP(uint64_t, IT); break;                                 \
-  }
-
-static bool indices_in_range(const uint8_t *idx, bool wide, int64_t n, int64_t length) {
-  uint64_t bad = 0;
-  if (wide)
-    for (int64_t k = 0; k < n; k++) bad |= (uint64_t)((const int64_t *)(const void *)idx)[k] >= (uint64_t)length;
-  else
-    for (int64_t k = 0; k < n; k++)
-      bad |= (uint64_t)(int64_t)((const int32_t *)(const void *)idx)[k] >= (uint64_t)length;
-  return bad == 0;
-}
-
-static int32_t value_width(const qv_array *values) {
-  const qv__layout *lay = qv__layout_of(values->type);
-  return qv__layout_width(&lay->buffers[1], qv_type_storage(values->type));
-}
-
-static const uint8_t *index_window(const qv_array *indices) {
-  return qv__array_buffer_or_empty(indices, 1) + indices->offset * (indices->type->id == QV_TYPE_INT64 ? 8 : 4);
-}
-
-static bool take_fixed_applies(const qv_array *values, const qv_array *indices) {
-  if (!qv__compute_filter_fixed_applies(values) || indices->validity_ != NULL || indices->null_layout_) return false;
-  int32_t width = value_width(values);
-  return (width == 1 || width == 2 || width == 4 || width == 8) &&
-         indices_in_range(index_window(indices), indices->type->id == QV_TYPE_INT64, indices->length, values->length);
-}
-
-static qv_status take_fixed(qv_array *values, const qv_array *indices, qv_array **out, qv_error *err) {
-  const int32_t width = value_width(values);
-  const bool wide = indices->type->id == QV_TYPE_INT64;
-  const int64_t n = indices->length;
-  const uint8_t *idx = index_window(indices);
-  qv_buffer *data = NULL, *validity = NULL;
-  int64_t bytes = 0, nulls = 0;
-  if (qv__mul_overflow_i64(n, width, &bytes))
-    return qv_error_set(err, QV_ERR_OVERFLOW, "take: %lld rows of %d bytes overflow", (long long)n, (int)width);
-  qv_status st = qv_buffer_allocate(NULL, bytes, false, &data, err);
-  if (st == QV_OK && values->validity_ != NULL) st = qv_buffer_allocate(NULL, qv_bitmap_bytes(n), true, &validity, err);
-  if (st == QV_OK && n > 0) {
-    const uint8_t *in_values = qv__array_buffer_or_empty(values, 1) + values->offset * (int64_t)width;
-    if (wide) {
-      TAKE_WIDTHS(int64_t)
-    } else {
-      TAKE_WIDTHS(int32_t)
-    }
-    if (validity != NULL) {
-      for (int64_t k = 0; k < n; k++) {
-        int64_t r = wide ? ((const int64_t *)(const void *)idx)[k] : ((const int32_t *)(const void *)idx)[k];
-        if (qv_bit_get(values->validity_, values->offset + r)) qv_bit_set(validity->data, k);
-      }
-      nulls = n - qv_bitmap_count_set(validity->data, 0, n);
-    }
-  }
-  if (st == QV_OK)
-    st = qv_array_new(values->type, n, 0, nulls, 2, (qv_buffer *[]){nulls > 0 ? validity : NULL, data}, 0, NULL,
-                      values->dictionary, out, err);
-  qv_buffer_release(data);
-  qv_buffer_release(validity);
-  return st;
-}
-
 qv_status qv_compute_take(qv_array *values, const qv_array *indices, qv_array **out, qv_error *err) {
   int64_t *rows = NULL;
   qv_status st;
@@ -135,7 +56,7 @@ qv_status qv_compute_take(qv_array *values, const qv_array *indices, qv_array **
     qv_type_format(indices->type, name, sizeof name);
     return qv_error_set(err, QV_ERR_TYPE, "take: indices must be int32 or int64, not %s", name);
   }
-  if (take_fixed_applies(values, indices)) return take_fixed(values, indices, out, err);
+  if (qv__compute_take_fixed_applies(values, indices)) return qv__compute_take_fixed(values, indices, out, err);
   QV_RETURN_IF_ERROR(alloc_rows(indices->length, "take", &rows, err));
   st = rows_from_indices(values, indices, rows, err);
   if (st == QV_OK) st = qv__compute_gather(values, rows, indices->length, out, err);

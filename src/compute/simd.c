@@ -7,30 +7,46 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { UNKNOWN = 0, NO = 1, YES = 2 };
+#define UNKNOWN (-1)
 
-static atomic_int cpu_avx2 = UNKNOWN;
-static atomic_bool forced_portable = false;
+static atomic_int cpu_level = UNKNOWN;
+static atomic_int forced_cap = QV__SIMD_AVX512;
 
 static int detect(void) {
 #if QV__HAVE_AVX2_TARGET
   const char *env = getenv("QV_SIMD");
-  if (env != NULL && strcmp(env, "portable") == 0) return NO;
+  int cap = QV__SIMD_AVX512, level = QV__SIMD_PORTABLE;
+  if (env != NULL && strcmp(env, "portable") == 0) cap = QV__SIMD_PORTABLE;
+  if (env != NULL && strcmp(env, "avx2") == 0) cap = QV__SIMD_AVX2;
   __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt") ? YES : NO;
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("bmi") &&
+      __builtin_cpu_supports("bmi2"))
+    level = QV__SIMD_AVX2;
+  if (level == QV__SIMD_AVX2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+      __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl"))
+    level = QV__SIMD_AVX512;
+  return level < cap ? level : cap;
 #else
-  return NO;
+  return QV__SIMD_PORTABLE;
 #endif
 }
 
-bool qv__simd_avx2(void) {
-  if (atomic_load_explicit(&forced_portable, memory_order_relaxed)) return false;
-  int v = atomic_load_explicit(&cpu_avx2, memory_order_relaxed);
+qv__simd_level qv__simd_level_now(void) {
+  int v = atomic_load_explicit(&cpu_level, memory_order_relaxed);
   if (v == UNKNOWN) {
     v = detect();
-    atomic_store_explicit(&cpu_avx2, v, memory_order_relaxed);
+    atomic_store_explicit(&cpu_level, v, memory_order_relaxed);
   }
-  return v == YES;
+  int cap = atomic_load_explicit(&forced_cap, memory_order_relaxed);
+  return (qv__simd_level)(v < cap ? v : cap);
 }
 
-void qv__simd_force_portable(bool portable) { atomic_store(&forced_portable, portable); }
+bool qv__simd_avx2(void) { return qv__simd_level_now() >= QV__SIMD_AVX2; }
+
+bool qv__simd_avx512(void) { return qv__simd_level_now() >= QV__SIMD_AVX512; }
+
+void qv__simd_force_level(qv__simd_level max) { atomic_store(&forced_cap, (int)max); }
+
+void qv__simd_force_portable(bool portable) {
+  qv__simd_force_level(portable ? QV__SIMD_PORTABLE : QV__SIMD_AVX512);
+}

@@ -1,6 +1,6 @@
 /* Both paths of the kernels with a run-time SIMD choice (src/compute/
- * simd.h): filter of 4- and 8-byte values (AVX2 lane permutes, or the
- * portable loop) and take's fixed-width fast path, each against values
+ * simd.h): filter of 4- and 8-byte values (AVX-512 compress or AVX2 lane
+ * permutes, or the portable loop) and take's fixed-width fast path, each against values
  * computed here by hand, on exact-size buffers (so ASan sees a 32-byte
  * load or store one byte past a window), for mask densities from empty to
  * full, sliced values and masks, masks with nulls, and lengths that end
@@ -123,9 +123,20 @@ static void dispatch_follows_the_hook(void **state) {
 #if QV__HAVE_AVX2_TARGET
   const char *env = getenv("QV_SIMD");
   __builtin_cpu_init();
-  bool want = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt") && !(env != NULL && strcmp(env, "portable") == 0);
+  bool want = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("bmi") &&
+              __builtin_cpu_supports("bmi2") && !(env != NULL && strcmp(env, "portable") == 0);
+  bool want512 = want && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+                 __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+                 !(env != NULL && strcmp(env, "avx2") == 0);
   assert_int_equal(qv__simd_avx2(), want);
+  assert_int_equal(qv__simd_avx512(), want512);
+  /* a cap holds whatever the CPU has */
+  qv__simd_force_level(QV__SIMD_AVX2);
+  assert_false(qv__simd_avx512());
+  assert_int_equal(qv__simd_avx2(), want);
+  qv__simd_force_level(QV__SIMD_AVX512);
   if (!want) fprintf(stderr, "note: no AVX2 here (or QV_SIMD=portable): only the portable path ran\n");
+  else if (!want512) fprintf(stderr, "note: no AVX-512 here (or QV_SIMD=avx2): its paths did not run\n");
 #else
   assert_false(qv__simd_avx2());
 #endif
