@@ -29,14 +29,14 @@ static bool in_list(const char *s, int64_t n, const char *const *list, const siz
 
 bool qv__csv_is_null(const qv__csv_read_ctx *c, const char *s, int64_t n) {
   if (n < 32) {
-    if (!c->null_short[n][n ? (uint8_t)s[0] : 0]) return false;
+    if (!c->null_short[n][n ? (uint8_t)s[0] : 0] || !c->null_last[n][n ? (uint8_t)s[n - 1] : 0]) return false;
   } else if (!c->null_long) {
     return false;
   }
   return in_list(s, n, c->null_values, c->null_lens, c->n_null_values);
 }
 
-static bool parse_bool(const qv__csv_read_ctx *c, const char *s, int64_t n, bool *out) {
+bool qv__csv_parse_bool(const qv__csv_read_ctx *c, const char *s, int64_t n, bool *out) {
   if (in_list(s, n, c->true_values, c->true_lens, c->n_true_values)) {
     *out = true;
     return true;
@@ -63,7 +63,7 @@ static bool fits(const qv__csv_read_ctx *c, qv__csv_kind kind, const char *s, in
     }
     case QV__CSV_BOOL: {
       bool v;
-      return parse_bool(c, s, n, &v);
+      return qv__csv_parse_bool(c, s, n, &v);
     }
     case QV__CSV_FLOAT: {
       double v;
@@ -233,7 +233,7 @@ static qv_status build_fixed(const qv__csv_read_ctx *c, const qv__csv_block *b, 
         break;
       case QV__CSV_BOOL: {
         bool x;
-        if ((ok = parse_bool(c, s, len, &x)) && x) v[r >> 3] |= (uint8_t)(1u << (r & 7));
+        if ((ok = qv__csv_parse_bool(c, s, len, &x)) && x) v[r >> 3] |= (uint8_t)(1u << (r & 7));
         break;
       }
       case QV__CSV_TIMESTAMP: {

@@ -48,6 +48,9 @@ typedef struct qv__csv_block {
   int64_t data_first;
   int64_t *data_rows;
   int64_t n_data;
+  /* Read by the typed fast path (typed.c): its columns are built, but
+   * its records were never tokenized (fields, row_first, row_line unset). */
+  bool typed;
   qv_status status; /* a parallel pass's failure for this block */
   qv_error error;
   /* Where `error` happened when it names a cell (line, 0-based column),
@@ -111,6 +114,13 @@ static inline int64_t qv__csv_record_width(const qv__csv_block *b, int64_t rec) 
  * through their own state (each block keeps its status). */
 typedef void (*qv__csv_task_fn)(void *ctx, int64_t i);
 void qv__csv_parallel_for(int n_threads, int64_t n, qv__csv_task_fn fn, void *ctx);
+/* The same, also telling each task which worker (0 .. n_threads - 1, one
+ * task at a time per worker) runs it, so that tasks can reuse per-worker
+ * scratch memory. */
+typedef void (*qv__csv_worker_task_fn)(void *ctx, int64_t i, int worker);
+void qv__csv_parallel_for_workers(int n_threads, int64_t n, qv__csv_worker_task_fn fn, void *ctx);
+/* Most threads the loops above run (a larger n_threads is capped). */
+#define QV__CSV_MAX_THREADS 8
 /* The thread count an option value of 0 means: the online CPUs, at most 8. */
 int qv__csv_default_threads(void);
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "csv/internal.h"
+#include "csv/classify.h"
 #include "csv/scan.h"
 
 void qv__csv_block_free(qv__csv_block *b) {
@@ -225,9 +226,7 @@ int64_t qv__csv_block_end(const uint8_t *p, int64_t n, int64_t start, int64_t ta
     /* The parity of the quotes before mid (a doubled quote counts twice, so
      * it leaves the parity alone); a plain loop the compiler vectorizes. */
     const uint8_t q = (uint8_t)d->quote;
-    uint8_t parity = 0;
-    for (int64_t i = start; i < mid; i++) parity ^= (uint8_t)(p[i] == q);
-    inside = (parity & 1) != 0;
+    inside = (qv__csv_counter(QV__CSV_ISA_BEST)(p + start, mid - start, q, q) & 1) != 0;
   }
   for (int64_t i = mid; i < n; i++) {
     const uint8_t c = p[i];
