@@ -129,6 +129,16 @@ int qv__csv_default_threads(void);
 bool qv__csv_parse_int64(const char *s, int64_t n, int64_t *out);
 bool qv__csv_parse_float64(const char *s, int64_t n, double *out);
 bool qv__csv_parse_date32(const char *s, int64_t n, int32_t *out);
+/* A time of day "hh:mm", "hh:mm:ss" or "hh:mm:ss.f" (up to 9 fraction
+ * digits, possibly none after the dot): seconds since midnight, the
+ * fraction in ns, and how many fraction digits were written (-1: no dot).
+ * Which of them a column accepts depends on its unit (infer.c, given.c). */
+typedef struct qv__csv_time {
+  int32_t seconds;
+  int32_t nanos;
+  int32_t fraction_digits;
+} qv__csv_time;
+bool qv__csv_parse_time(const char *s, int64_t n, qv__csv_time *out);
 
 /* ISO-8601 timestamps (core/iso8601.h): seconds since the epoch, the
  * fraction in nanoseconds, whether a fraction and a zone were written. */

@@ -14,6 +14,7 @@ typedef enum qv__csv_kind {
   QV__CSV_BOOL,
   QV__CSV_FLOAT,
   QV__CSV_DATE,
+  QV__CSV_TIME, /* time of day: time32[s] when inferred (no fractions, as pyarrow) */
   QV__CSV_TIMESTAMP,
   QV__CSV_STRING
 } qv__csv_kind;

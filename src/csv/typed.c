@@ -151,7 +151,7 @@ static inline bool put(const qv__csv_read_ctx *c, const qv__csv_column_kind *k, 
   if (doubled) return false; /* a quote in the text: never a number, date or time */
   if (maybe_null(c, s, n)) {
     col->nulls++;
-    if (k->kind == QV__CSV_DATE) {
+    if (k->kind == QV__CSV_DATE || k->kind == QV__CSV_TIME) {
       ((int32_t *)(void *)col->values)[r] = 0;
     } else if (k->kind != QV__CSV_BOOL) {
       ((int64_t *)(void *)col->values)[r] = 0;
@@ -171,6 +171,12 @@ static inline bool put(const qv__csv_read_ctx *c, const qv__csv_column_kind *k, 
       int32_t days;
       ok = qv__csv_parse_date32(s, n, &days);
       ((int32_t *)(void *)col->values)[r] = days;
+      break;
+    }
+    case QV__CSV_TIME: {
+      qv__csv_time t = {0, 0, 0};
+      ok = qv__csv_parse_time(s, n, &t) && t.fraction_digits < 0;
+      ((int32_t *)(void *)col->values)[r] = t.seconds;
       break;
     }
     case QV__CSV_TIMESTAMP: {
@@ -311,7 +317,7 @@ static qv_status finish_column(const qv__csv_column_kind *k, qv__csv_scratch_col
       }
     }
     const int64_t bitmap = qv_bitmap_bytes(rows);
-    const int64_t width = k->kind == QV__CSV_DATE ? 4 : 8;
+    const int64_t width = k->kind == QV__CSV_DATE || k->kind == QV__CSV_TIME ? 4 : 8;
     if (nulls > 0) st = copy_buffer(col->valid, bitmap, &bufs[0], err);
     if (st == QV_OK) st = copy_buffer(col->values, k->kind == QV__CSV_BOOL ? bitmap : rows * width, &bufs[1], err);
   }

@@ -31,7 +31,19 @@ static inline bool eight_digits(const char *s, uint64_t *out) {
   return true;
 }
 
+/* Spaces and tabs around a number, date or time are ignored, as pyarrow
+ * ignores them (not around booleans and timestamps, as pyarrow). */
+static inline void trim(const char **s, int64_t *n) {
+  const char *p = *s;
+  int64_t k = *n;
+  while (k > 0 && (p[0] == ' ' || p[0] == '\t')) p++, k--;
+  while (k > 0 && (p[k - 1] == ' ' || p[k - 1] == '\t')) k--;
+  *s = p;
+  *n = k;
+}
+
 bool qv__csv_parse_int64(const char *s, int64_t n, int64_t *out) {
+  trim(&s, &n);
   int64_t i = 0;
   bool neg = false;
   if (n > 0 && s[0] == '-') {
@@ -77,6 +89,7 @@ static bool equals_nocase(const char *s, int64_t n, const char *word) {
 }
 
 bool qv__csv_parse_float64(const char *s, int64_t n, double *out) {
+  trim(&s, &n);
   int64_t i = 0;
   bool neg = false;
   if (n > 0 && s[0] == '-') {
@@ -180,7 +193,44 @@ bool qv__csv_parse_float64(const char *s, int64_t n, double *out) {
   return true;
 }
 
-bool qv__csv_parse_date32(const char *s, int64_t n, int32_t *out) { return qv__iso_parse_date(s, n, out); }
+bool qv__csv_parse_date32(const char *s, int64_t n, int32_t *out) {
+  trim(&s, &n);
+  return qv__iso_parse_date(s, n, out);
+}
+
+bool qv__csv_parse_time(const char *s, int64_t n, qv__csv_time *out) {
+  trim(&s, &n);
+  /* hh:mm[:ss[.fraction]], two digits each, hh < 24, mm and ss < 60 */
+  if (n < 5 || s[2] != ':') return false;
+  unsigned d[6] = {0, 0, 0, 0, 0, 0};
+  const int pairs = n >= 8 && s[5] == ':' ? 3 : 2;
+  if (pairs == 2 && n != 5) return false;
+  for (int k = 0; k < pairs * 2; k++) {
+    d[k] = (unsigned)(uint8_t)s[k + k / 2] - '0';
+    if (d[k] > 9) return false;
+  }
+  const unsigned hh = d[0] * 10 + d[1], mm = d[2] * 10 + d[3], ss = d[4] * 10 + d[5];
+  if (hh > 23 || mm > 59 || ss > 59) return false;
+  out->seconds = (int32_t)(hh * 3600 + mm * 60 + ss);
+  out->nanos = 0;
+  out->fraction_digits = -1;
+  int64_t i = pairs == 3 ? 8 : 5;
+  if (i < n) {
+    if (pairs != 3 || s[i] != '.') return false;
+    i++;
+    int digits = 0;
+    int32_t nanos = 0;
+    for (; i < n; i++, digits++) {
+      const unsigned digit = (unsigned)(uint8_t)s[i] - '0';
+      if (digit > 9 || digits == 9) return false;
+      nanos = nanos * 10 + (int32_t)digit;
+    }
+    for (int k = digits; k < 9; k++) nanos *= 10;
+    out->nanos = nanos;
+    out->fraction_digits = digits;
+  }
+  return true;
+}
 
 /* The one form most timestamps are written in, "YYYY-MM-DD hh:mm:ss" (or
  * with a T), read with one check of all its digits; every other form goes

@@ -88,7 +88,8 @@ static int64_t agree(const text *t, int64_t block_size, int32_t threads, bool sk
 
 /* One value of a column of kind k (0 int, 1 float, 2 timestamp, 3 zoned
  * timestamp with fractions, 4 date, 5 bool, 6 short string, 7 quoted
- * string with quotes, delimiters and line breaks, 8 nothing but nulls). */
+ * string with quotes, delimiters and line breaks, 8 nothing but nulls, 9
+ * time of day, sometimes with spaces around). */
 static void put_value(text *t, int k) {
   char buf[96];
   if (rnd() % 20 == 0) { /* about 5 % empty, as the benchmark */
@@ -134,6 +135,10 @@ static void put_value(text *t, int k) {
       put_str(t, "\"");
       return;
     }
+    case 9:
+      snprintf(buf, sizeof buf, "%s%02d:%02d%s", rnd() % 10 ? "" : " ", (int)(rnd() % 24), (int)(rnd() % 60),
+               rnd() % 3 ? ":07" : "");
+      break;
     default:
       buf[0] = '\0';
       break;
@@ -146,7 +151,7 @@ static void put_value(text *t, int k) {
 static void make_text(text *t, int cols, int rows, bool odd) {
   int kinds[12];
   for (int c = 0; c < cols; c++) {
-    kinds[c] = (int)(rnd() % 9);
+    kinds[c] = (int)(rnd() % 10);
     char name[16];
     snprintf(name, sizeof name, "%sc%d", c ? "," : "", c);
     put_str(t, name);
