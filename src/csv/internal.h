@@ -78,6 +78,10 @@ typedef struct qv__csv_dialect {
  * including a CR at n - 1 that may be the first half of a CRLF. */
 int64_t qv__csv_block_end(const uint8_t *p, int64_t n, int64_t start, int64_t target, const qv__csv_dialect *d,
                           bool at_eof);
+/* The second half of qv__csv_block_end: the end from mid on, given
+ * whether mid is (guessed to be) inside quotes. */
+int64_t qv__csv_block_end_from(const uint8_t *p, int64_t n, int64_t mid, bool inside, const qv__csv_dialect *d,
+                               bool at_eof);
 /* The same cut found by walking the records exactly as the tokenizer reads
  * them (a quote opens a quoted field only at a field's start): sequential,
  * so used only where the guess failed or found no cut. When the input

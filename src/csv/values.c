@@ -36,6 +36,7 @@ static inline bool eight_digits(const char *s, uint64_t *out) {
 static inline void trim(const char **s, int64_t *n) {
   const char *p = *s;
   int64_t k = *n;
+  if (k > 0 && (uint8_t)p[0] > ' ' && (uint8_t)p[k - 1] > ' ') return; /* the usual case: nothing to trim */
   while (k > 0 && (p[0] == ' ' || p[0] == '\t')) p++, k--;
   while (k > 0 && (p[k - 1] == ' ' || p[k - 1] == '\t')) k--;
   *s = p;
