@@ -531,6 +531,9 @@ run 0 "$Q" cat --help
 out_has "--column-type NAME=TYPE"
 out_has "--block-size SIZE"
 out_has "--null-value TEXT"
+run 0 "$Q" --help
+out_has "--column-type NAME=TYPE"
+out_has "--delimiter C"
 end
 
 begin "csv: a pipe is streamed in 1 MiB batches (types from the first blocks, later misfits named)"
