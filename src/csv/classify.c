@@ -6,8 +6,9 @@
  * scan that passes over it; the block cutter counts quotes with it.
  *
  * Three versions with the same results: AVX2 (two 32-byte compares per
- * byte class, chosen at run time when the CPU has it), SSE2 (every x86-64
- * has it) and SWAR on 8-byte words for every other machine. Each is
+ * byte class, chosen at run time when the CPU has it; libgcc fills in the
+ * CPU facts before main, so asking from any thread only reads them), SSE2
+ * (every x86-64 has it) and SWAR on 8-byte words for every other machine. Each is
  * exact on every byte (no borrow between bytes), which the tests check
  * against a byte loop on random windows, each version forced in turn.
  */
@@ -137,7 +138,6 @@ __attribute__((target("avx2"))) int64_t qv__csv_count_avx2(const uint8_t *p, int
 qv__csv_count_fn qv__csv_counter(qv__csv_isa isa) {
 #if defined(QV__CSV_X86)
   if (isa == QV__CSV_ISA_BEST) {
-    __builtin_cpu_init();
     isa = __builtin_cpu_supports("avx2") ? QV__CSV_ISA_AVX2 : QV__CSV_ISA_SSE2;
   }
   if (isa == QV__CSV_ISA_AVX2) return __builtin_cpu_supports("avx2") ? qv__csv_count_avx2 : NULL;
@@ -151,7 +151,6 @@ qv__csv_count_fn qv__csv_counter(qv__csv_isa isa) {
 qv__csv_classify_fn qv__csv_classifier(qv__csv_isa isa) {
 #if defined(QV__CSV_X86)
   if (isa == QV__CSV_ISA_BEST) {
-    __builtin_cpu_init();
     isa = __builtin_cpu_supports("avx2") ? QV__CSV_ISA_AVX2 : QV__CSV_ISA_SSE2;
   }
   if (isa == QV__CSV_ISA_AVX2) return __builtin_cpu_supports("avx2") ? qv__csv_classify_avx2 : NULL;
