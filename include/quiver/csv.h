@@ -7,7 +7,8 @@
  * input (about 1 MiB each, cut at record boundaries and parsed on every
  * core). Each column's type is
  * inferred from ALL its values, the way pyarrow's read_csv infers it: the
- * first of null, int64, bool, float64, date32 (YYYY-MM-DD), timestamp
+ * first of null, int64, bool, float64, date32 (YYYY-MM-DD), time32[s]
+ * (hh:mm or hh:mm:ss, no fraction), timestamp
  * (ISO-8601 "YYYY-MM-DD[T| ]hh:mm[:ss[.fraction]]": unit s without a
  * fraction, ns with one; a trailing Z or +hh:mm / -hh:mm offset gives
  * tz "UTC" with the value converted to UTC) and string that every value
@@ -95,10 +96,14 @@ typedef struct qv_csv_read_options {
    * borrowed) instead of an inferred type; names that are not columns are
    * ignored, as in pyarrow. Types with a CSV text form: null, bool,
    * int8..int64, uint8..uint64, float32, float64, date32, date64,
-   * timestamp (any unit; with a zone the values must carry Z or an offset,
-   * without one they must not), string, large_string, binary,
-   * large_binary; others QV_ERR_NOT_IMPLEMENTED naming the column. A value
-   * that does not fit is QV_ERR_INVALID_DATA naming line and column. */
+   * time32[s|ms], time64[us|ns] (hh:mm[:ss[.fraction]], the fraction no
+   * finer than the unit), timestamp (any unit; with a zone the values must
+   * carry Z or an offset, without one they must not), decimal128(p, s)
+   * ("-12.5", "1.25e3": exact, never rounded; more digits than p is an
+   * error), string, large_string, binary, large_binary; others
+   * QV_ERR_NOT_IMPLEMENTED naming the column. A value that does not fit is
+   * QV_ERR_INVALID_DATA naming line and column. Spaces and tabs around
+   * numbers, dates and times are ignored (as pyarrow ignores them). */
   const char *const *column_type_names;
   const struct qv_type *const *column_types;
   int32_t n_column_types;

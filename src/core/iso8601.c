@@ -28,18 +28,20 @@ static int64_t days_from_civil(int y, int m, int d) {
   return era * 146097 + doe - 719468;
 }
 
+bool qv__iso_civil_days(int y, int m, int d, int64_t *days) {
+  static const int month_days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (y < 0 || y > 9999 || m < 1 || m > 12 || d < 1 || d > month_days[m - 1] + (m == 2 && is_leap(y))) return false;
+  *days = days_from_civil(y, m, d);
+  return true;
+}
+
 /* "YYYY-MM-DD" at s (exactly 10 bytes available) -> days. */
 static bool parse_ymd(const char *s, int64_t *days) {
   int y, m, d;
   if (!fixed_digits(s, 4, &y) || s[4] != '-' || !fixed_digits(s + 5, 2, &m) || s[7] != '-' ||
       !fixed_digits(s + 8, 2, &d))
     return false;
-  static const int month_days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (m < 1 || m > 12 || d < 1) return false;
-  const int limit = month_days[m - 1] + (m == 2 && is_leap(y));
-  if (d > limit) return false;
-  *days = days_from_civil(y, m, d);
-  return true;
+  return qv__iso_civil_days(y, m, d, days);
 }
 
 bool qv__iso_parse_date(const char *s, int64_t n, int32_t *out) {

@@ -11,6 +11,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* Days since 1970-01-01 of year y (0..9999), month m, day d; false for a
+ * date that does not exist. */
+bool qv__iso_civil_days(int y, int m, int d, int64_t *days);
+
 /* "YYYY-MM-DD" -> days since 1970-01-01. */
 bool qv__iso_parse_date(const char *s, int64_t n, int32_t *days);
 

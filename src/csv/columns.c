@@ -83,11 +83,17 @@ static qv_status measure_lists(qv__csv_read_ctx *c, qv_error *err) {
   if (c->null_lens == NULL || c->true_lens == NULL || c->false_lens == NULL)
     return qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory (CSV options)");
   memset(c->null_short, 0, sizeof c->null_short);
+  memset(c->null_last, 0, sizeof c->null_last);
   c->null_long = false;
+  c->null_empty = false;
   for (int32_t k = 0; k < c->n_null_values; k++) {
     const size_t len = c->null_lens[k];
+    if (len == 0) c->null_empty = true;
     if (len >= 32) c->null_long = true;
-    else c->null_short[len][len ? (uint8_t)c->null_values[k][0] : 0] = 1;
+    else {
+      c->null_short[len][len ? (uint8_t)c->null_values[k][0] : 0] = 1;
+      c->null_last[len][len ? (uint8_t)c->null_values[k][len - 1] : 0] = 1;
+    }
   }
   return QV_OK;
 }
@@ -182,11 +188,13 @@ static qv_status ragged_error(const qv_csv_read_options *o, const qv__csv_block 
 
 /* Chooses each block's data records: past the skipped rows and the header,
  * and (when asked) without ragged records, counted into *skipped. */
-qv_status qv__csv_choose_data(const qv_csv_read_options *o, qv__csv_read_ctx *c, int64_t from, int64_t first_block,
-                              int64_t first_rec, bool has_header, int64_t *skipped, qv_error *err) {
+qv_status qv__csv_choose_data(const qv_csv_read_options *o, qv__csv_read_ctx *c, int64_t from, int64_t to,
+                              int64_t first_block, int64_t first_rec, bool has_header, int64_t *skipped,
+                              qv_error *err) {
   const int32_t n_cols = c->n_cols;
-  for (int64_t i = from; i < c->n_blocks; i++) {
+  for (int64_t i = from; i < to; i++) {
     qv__csv_block *b = &c->blocks[i];
+    if (b->typed) continue; /* data records only, all of the right width */
     b->data_first = i < first_block ? b->n_rows : i == first_block ? first_rec : 0;
     int64_t ragged = 0;
     for (int64_t r = b->data_first; r < b->n_rows; r++) {

@@ -3,7 +3,10 @@
  * text is parsed as, and builds the types stored apart from that kind:
  * the narrower and the unsigned integers (range-checked: 300 is not an
  * int8, -1 not a uint8; uint64 takes its whole range), float32 (the
- * float64 value rounded once) and date64 (a date32 in milliseconds).
+ * float64 value rounded once), date64 (a date32 in milliseconds), the
+ * times of day in each unit (time32[s|ms], time64[us|ns]) and decimal128
+ * (exact: a value that needs rounding or more digits than the precision
+ * is an error).
  * Bool, date32, timestamps of every unit and zone, the string and binary
  * types and null are built by infer.c with the kind fixed.
  *
@@ -45,6 +48,13 @@ static bool kind_of(const qv_type *t, qv__csv_kind *kind) {
       return true;
     case QV_TYPE_TIMESTAMP:
       *kind = QV__CSV_TIMESTAMP;
+      return true;
+    case QV_TYPE_TIME32:
+    case QV_TYPE_TIME64:
+      *kind = QV__CSV_TIME;
+      return true;
+    case QV_TYPE_DECIMAL128: /* built here (given_converts); the kind only names a number */
+      *kind = QV__CSV_FLOAT;
       return true;
     case QV_TYPE_STRING:
     case QV_TYPE_LARGE_STRING:
@@ -98,14 +108,94 @@ bool qv__csv_given_converts(const qv_type *t) {
     case QV_TYPE_UINT64:
     case QV_TYPE_FLOAT32:
     case QV_TYPE_DATE64:
+    case QV_TYPE_TIME32:
+    case QV_TYPE_TIME64:
+    case QV_TYPE_DECIMAL128:
       return true;
     default:
       return false;
   }
 }
 
-/* Digits only, up to UINT64_MAX. */
+/* A decimal number "[+-]digits[.digits][(e|E)[+-]digits]" (a digit on at
+ * least one side of the dot; spaces and tabs around it ignored) as the
+ * unscaled value of a decimal of `precision` and `scale`: false when it is
+ * not such a number, when scaling would drop a non-zero digit (1.555 at
+ * scale 2), or when the value has more digits than the precision (never
+ * wrapped, never rounded). pyarrow accepts values past the precision; they
+ * are not valid decimals of the type, so quiver refuses them. */
+static bool parse_decimal(const char *s, int64_t n, int32_t precision, int32_t scale, unsigned __int128 *magnitude,
+                          bool *negative) {
+  while (n > 0 && (s[0] == ' ' || s[0] == '\t')) s++, n--;
+  while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t')) n--;
+  const unsigned __int128 max = ~(unsigned __int128)0;
+  int64_t i = 0;
+  *negative = false;
+  if (i < n && (s[i] == '+' || s[i] == '-')) *negative = s[i++] == '-';
+  unsigned __int128 coef = 0;
+  int64_t digits = 0, frac_digits = 0;
+  bool dot = false;
+  for (; i < n; i++) {
+    if (s[i] == '.' && !dot) {
+      dot = true;
+      continue;
+    }
+    const unsigned d = (unsigned)(uint8_t)s[i] - '0';
+    if (d > 9) break;
+    if (coef > (max - d) / 10) return false; /* past 38 digits: no decimal128 holds it */
+    coef = coef * 10 + d;
+    digits++;
+    if (dot) frac_digits++;
+  }
+  if (digits == 0) return false;
+  int64_t exp10 = 0;
+  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+    i++;
+    bool exp_neg = false;
+    if (i < n && (s[i] == '+' || s[i] == '-')) exp_neg = s[i++] == '-';
+    const int64_t first = i;
+    for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+      if (exp10 < 100000) exp10 = exp10 * 10 + (s[i] - '0');
+    if (i == first) return false;
+    if (exp_neg) exp10 = -exp10;
+  }
+  if (i != n) return false;
+  /* value = coef * 10^(exp10 - frac_digits); unscaled = value * 10^scale */
+  const int64_t shift = exp10 - frac_digits + scale;
+  for (int64_t k = 0; k < shift && coef != 0; k++) {
+    if (coef > max / 10) return false;
+    coef *= 10;
+  }
+  for (int64_t k = 0; k < -shift && coef != 0; k++) {
+    if (coef % 10 != 0) return false; /* a digit finer than the scale */
+    coef /= 10;
+  }
+  unsigned __int128 limit = 1; /* 10^precision */
+  for (int32_t k = 0; k < precision; k++) limit *= 10;
+  if (coef >= limit) return false;
+  *magnitude = coef;
+  return true;
+}
+
+/* A time of day in `unit`: the fraction must fit the unit exactly (a unit
+ * of seconds takes no dot at all; "12:34:56." is 12:34:56 in the others),
+ * as pyarrow reads them. */
+static bool parse_time_in(const char *s, int64_t n, qv_time_unit unit, int64_t *out) {
+  static const int k_digits[4] = {0, 3, 6, 9};
+  static const int64_t k_per_second[4] = {1, 1000, 1000000, 1000000000};
+  const int u = (int)unit & 3;
+  qv__csv_time t;
+  if (!qv__csv_parse_time(s, n, &t)) return false;
+  if (t.fraction_digits >= 0 && (u == 0 || t.fraction_digits > k_digits[u])) return false;
+  *out = (int64_t)t.seconds * k_per_second[u] + t.nanos / (1000000000 / k_per_second[u]);
+  return true;
+}
+
+/* Digits only, up to UINT64_MAX (spaces and tabs around them ignored, as
+ * for every number). */
 static bool parse_uint64(const char *s, int64_t n, uint64_t *out) {
+  while (n > 0 && (s[0] == ' ' || s[0] == '\t')) s++, n--;
+  while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t')) n--;
   if (n == 0 || n > 20) return false;
   uint64_t v = 0;
   for (int64_t i = 0; i < n; i++) {
@@ -133,6 +223,27 @@ static bool put(const qv_type *t, const char *s, int64_t n, uint8_t *values, int
       if (!qv__csv_parse_float64(s, n, &d)) return false;
       const float f = (float)d;
       memcpy(values + r * 4, &f, 4);
+      return true;
+    }
+    case QV_TYPE_DECIMAL128: {
+      unsigned __int128 m;
+      bool negative;
+      if (!parse_decimal(s, n, t->precision, t->scale, &m, &negative)) return false;
+      const unsigned __int128 v = negative ? (unsigned __int128)0 - m : m; /* two's complement */
+      memcpy(values + r * 16, &v, 16); /* a native-endian 128-bit integer, as Arrow stores it */
+      return true;
+    }
+    case QV_TYPE_TIME32: {
+      int64_t v;
+      if (!parse_time_in(s, n, t->unit, &v)) return false;
+      const int32_t x = (int32_t)v; /* under a day in s or ms: fits */
+      memcpy(values + r * 4, &x, 4);
+      return true;
+    }
+    case QV_TYPE_TIME64: {
+      int64_t v;
+      if (!parse_time_in(s, n, t->unit, &v)) return false;
+      memcpy(values + r * 8, &v, 8);
       return true;
     }
     case QV_TYPE_DATE64: {

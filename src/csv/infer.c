@@ -1,7 +1,8 @@
 /* quiver csv: type inference and column building, one block at a time.
  *
  * A column's type is the first kind in pyarrow's order (null, int64, bool,
- * float64, date32, timestamp, string) that EVERY value of the column fits.
+ * float64, date32, time32[s], timestamp, string) that EVERY value of the
+ * column fits.
  * Within a block, when a value does not fit the current kind the scan
  * restarts at the block's first row with the next kind, so earlier values
  * are re-checked; across blocks the reader takes the widest block kind and
@@ -29,14 +30,14 @@ static bool in_list(const char *s, int64_t n, const char *const *list, const siz
 
 bool qv__csv_is_null(const qv__csv_read_ctx *c, const char *s, int64_t n) {
   if (n < 32) {
-    if (!c->null_short[n][n ? (uint8_t)s[0] : 0]) return false;
+    if (!c->null_short[n][n ? (uint8_t)s[0] : 0] || !c->null_last[n][n ? (uint8_t)s[n - 1] : 0]) return false;
   } else if (!c->null_long) {
     return false;
   }
   return in_list(s, n, c->null_values, c->null_lens, c->n_null_values);
 }
 
-static bool parse_bool(const qv__csv_read_ctx *c, const char *s, int64_t n, bool *out) {
+bool qv__csv_parse_bool(const qv__csv_read_ctx *c, const char *s, int64_t n, bool *out) {
   if (in_list(s, n, c->true_values, c->true_lens, c->n_true_values)) {
     *out = true;
     return true;
@@ -63,7 +64,7 @@ static bool fits(const qv__csv_read_ctx *c, qv__csv_kind kind, const char *s, in
     }
     case QV__CSV_BOOL: {
       bool v;
-      return parse_bool(c, s, n, &v);
+      return qv__csv_parse_bool(c, s, n, &v);
     }
     case QV__CSV_FLOAT: {
       double v;
@@ -72,6 +73,10 @@ static bool fits(const qv__csv_read_ctx *c, qv__csv_kind kind, const char *s, in
     case QV__CSV_DATE: {
       int32_t v;
       return qv__csv_parse_date32(s, n, &v);
+    }
+    case QV__CSV_TIME: {
+      qv__csv_time t;
+      return qv__csv_parse_time(s, n, &t) && t.fraction_digits < 0;
     }
     case QV__CSV_TIMESTAMP: {
       qv__csv_timestamp t;
@@ -127,6 +132,8 @@ qv_status qv__csv_kind_type(const qv__csv_column_kind *k, qv_type **out, qv_erro
     case QV__CSV_DATE:
       *out = qv_type_date32();
       return QV_OK;
+    case QV__CSV_TIME:
+      return qv_type_time32(QV_UNIT_SECOND, out, err);
     case QV__CSV_TIMESTAMP:
       return qv_type_timestamp(k->nanos ? QV_UNIT_NANO : QV_UNIT_SECOND, k->zoned ? "UTC" : NULL, out, err);
     case QV__CSV_STRING:
@@ -199,7 +206,7 @@ static qv_status build_fixed(const qv__csv_read_ctx *c, const qv__csv_block *b, 
                              bool infer, qv_array **out, bool *fits, qv_error *err) {
   const int64_t n = b->n_data;
   const qv__csv_kind kind = k->kind;
-  const int64_t width = kind == QV__CSV_DATE ? 4 : kind == QV__CSV_BOOL ? 0 : 8;
+  const int64_t width = kind == QV__CSV_DATE || kind == QV__CSV_TIME ? 4 : kind == QV__CSV_BOOL ? 0 : 8;
   const int64_t bitmap_bytes = qv_bitmap_bytes(n);
   qv_buffer *validity = NULL, *values = NULL;
   int32_t *nanos = NULL; /* timestamps: each value's fraction, once some value has one */
@@ -231,9 +238,16 @@ static qv_status build_fixed(const qv__csv_read_ctx *c, const qv__csv_block *b, 
       case QV__CSV_DATE:
         ok = qv__csv_parse_date32(s, len, (int32_t *)v + r);
         break;
+      case QV__CSV_TIME: {
+        qv__csv_time t;
+        ok = qv__csv_parse_time(s, len, &t) && t.fraction_digits < 0;
+        if (ok) ((int32_t *)v)[r] = t.seconds;
+        else why = "expected hh:mm or hh:mm:ss";
+        break;
+      }
       case QV__CSV_BOOL: {
         bool x;
-        if ((ok = parse_bool(c, s, len, &x)) && x) v[r >> 3] |= (uint8_t)(1u << (r & 7));
+        if ((ok = qv__csv_parse_bool(c, s, len, &x)) && x) v[r >> 3] |= (uint8_t)(1u << (r & 7));
         break;
       }
       case QV__CSV_TIMESTAMP: {

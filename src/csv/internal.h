@@ -48,6 +48,9 @@ typedef struct qv__csv_block {
   int64_t data_first;
   int64_t *data_rows;
   int64_t n_data;
+  /* Read by the typed fast path (typed.c): its columns are built, but
+   * its records were never tokenized (fields, row_first, row_line unset). */
+  bool typed;
   qv_status status; /* a parallel pass's failure for this block */
   qv_error error;
   /* Where `error` happened when it names a cell (line, 0-based column),
@@ -75,6 +78,10 @@ typedef struct qv__csv_dialect {
  * including a CR at n - 1 that may be the first half of a CRLF. */
 int64_t qv__csv_block_end(const uint8_t *p, int64_t n, int64_t start, int64_t target, const qv__csv_dialect *d,
                           bool at_eof);
+/* The second half of qv__csv_block_end: the end from mid on, given
+ * whether mid is (guessed to be) inside quotes. */
+int64_t qv__csv_block_end_from(const uint8_t *p, int64_t n, int64_t mid, bool inside, const qv__csv_dialect *d,
+                               bool at_eof);
 /* The same cut found by walking the records exactly as the tokenizer reads
  * them (a quote opens a quoted field only at a field's start): sequential,
  * so used only where the guess failed or found no cut. When the input
@@ -111,6 +118,13 @@ static inline int64_t qv__csv_record_width(const qv__csv_block *b, int64_t rec) 
  * through their own state (each block keeps its status). */
 typedef void (*qv__csv_task_fn)(void *ctx, int64_t i);
 void qv__csv_parallel_for(int n_threads, int64_t n, qv__csv_task_fn fn, void *ctx);
+/* The same, also telling each task which worker (0 .. n_threads - 1, one
+ * task at a time per worker) runs it, so that tasks can reuse per-worker
+ * scratch memory. */
+typedef void (*qv__csv_worker_task_fn)(void *ctx, int64_t i, int worker);
+void qv__csv_parallel_for_workers(int n_threads, int64_t n, qv__csv_worker_task_fn fn, void *ctx);
+/* Most threads the loops above run (a larger n_threads is capped). */
+#define QV__CSV_MAX_THREADS 8
 /* The thread count an option value of 0 means: the online CPUs, at most 8. */
 int qv__csv_default_threads(void);
 
@@ -119,6 +133,16 @@ int qv__csv_default_threads(void);
 bool qv__csv_parse_int64(const char *s, int64_t n, int64_t *out);
 bool qv__csv_parse_float64(const char *s, int64_t n, double *out);
 bool qv__csv_parse_date32(const char *s, int64_t n, int32_t *out);
+/* A time of day "hh:mm", "hh:mm:ss" or "hh:mm:ss.f" (up to 9 fraction
+ * digits, possibly none after the dot): seconds since midnight, the
+ * fraction in ns, and how many fraction digits were written (-1: no dot).
+ * Which of them a column accepts depends on its unit (infer.c, given.c). */
+typedef struct qv__csv_time {
+  int32_t seconds;
+  int32_t nanos;
+  int32_t fraction_digits;
+} qv__csv_time;
+bool qv__csv_parse_time(const char *s, int64_t n, qv__csv_time *out);
 
 /* ISO-8601 timestamps (core/iso8601.h): seconds since the epoch, the
  * fraction in nanoseconds, whether a fraction and a zone were written. */

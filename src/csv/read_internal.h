@@ -14,6 +14,7 @@ typedef enum qv__csv_kind {
   QV__CSV_BOOL,
   QV__CSV_FLOAT,
   QV__CSV_DATE,
+  QV__CSV_TIME, /* time of day: time32[s] when inferred (no fractions, as pyarrow) */
   QV__CSV_TIMESTAMP,
   QV__CSV_STRING
 } qv__csv_kind;
@@ -49,7 +50,11 @@ typedef struct qv__csv_read_ctx {
    * starts with that byte; most cells are told apart from every marker by
    * this one lookup. */
   uint8_t null_short[32][256];
-  bool null_long; /* some marker is 32 bytes or longer */
+  /* null_last[len][last byte]: the same for the last byte (numbers that
+   * start like a marker, "-123" like "-nan", rarely end like one). */
+  uint8_t null_last[32][256];
+  bool null_long;  /* some marker is 32 bytes or longer */
+  bool null_empty; /* the empty text is a null marker */
   /* n_cols entries once the names are known: the kind of each column
    * whose type was given (given != NULL), else zeroed; NULL when no
    * column types were given. */
@@ -70,11 +75,13 @@ void qv__csv_ctx_free(qv__csv_read_ctx *c);
  * a header was read. */
 qv_status qv__csv_setup_columns(const qv_csv_read_options *o, qv__csv_read_ctx *c, int64_t hb, int64_t hr,
                                 int64_t *data_block, int64_t *data_rec, bool *has_header, qv_error *err);
-/* Chooses the data records of blocks [from, c->n_blocks): records before
- * (first_block, first_rec) are not data; ragged records are an error or,
- * with skip_invalid_rows, skipped and counted into *skipped. */
-qv_status qv__csv_choose_data(const qv_csv_read_options *o, qv__csv_read_ctx *c, int64_t from, int64_t first_block,
-                              int64_t first_rec, bool has_header, int64_t *skipped, qv_error *err);
+/* Chooses the data records of blocks [from, to) (typed blocks have theirs
+ * already): records before (first_block, first_rec) are not data; ragged
+ * records are an error or, with skip_invalid_rows, skipped and counted
+ * into *skipped. */
+qv_status qv__csv_choose_data(const qv_csv_read_options *o, qv__csv_read_ctx *c, int64_t from, int64_t to,
+                              int64_t first_block, int64_t first_rec, bool has_header, int64_t *skipped,
+                              qv_error *err);
 /* Merges the kinds of column `col` over blocks [0, c->n_blocks) (kinds
  * laid out [block * n_cols + col]) into the first kind every value fits. */
 void qv__csv_merge_kinds(const qv__csv_read_ctx *c, const qv__csv_column_kind *kinds, int32_t col,
@@ -87,6 +94,8 @@ qv_status qv__csv_schema(const qv__csv_read_ctx *c, const qv__csv_column_kind *k
 qv_status qv__csv_resolve_given(const qv_csv_read_options *o, qv__csv_read_ctx *c, qv_error *err);
 
 bool qv__csv_is_null(const qv__csv_read_ctx *c, const char *s, int64_t n);
+/* A true or false spelling (c's lists) into *out. */
+bool qv__csv_parse_bool(const qv__csv_read_ctx *c, const char *s, int64_t n, bool *out);
 /* Finds the first kind (from null) that every value of column `col` in
  * block `b` fits, into *k, and builds the block's column as that kind on
  * the way (each kind is tried by building it, so values are parsed once
@@ -125,5 +134,44 @@ qv_status qv__csv_value_error(const qv__csv_read_ctx *c, const qv__csv_block *b,
 bool qv__csv_given_converts(const qv_type *t);
 qv_status qv__csv_build_given(const qv__csv_read_ctx *c, const qv__csv_block *b, int32_t col,
                               const qv__csv_column_kind *k, qv_array **out, qv_error *err);
+
+/* ---- the typed fast path (typed.c) ---- */
+
+/* A worker's scratch memory for one column of a block, reused from block
+ * to block (grown, never shrunk). */
+typedef struct qv__csv_scratch_col {
+  uint8_t *values; /* 8 bytes a row (4 for dates; a bitmap for bools) */
+  uint8_t *valid;  /* validity bitmap */
+  int32_t *nanos;  /* timestamps: each value's fraction in ns */
+  int32_t *offsets;
+  uint8_t *data; /* strings: offsets and bytes */
+  int64_t values_cap, valid_cap, nanos_cap, offsets_cap, data_cap; /* in bytes */
+  int64_t data_len, nulls;
+  bool fraction; /* timestamps: some value had a fraction */
+} qv__csv_scratch_col;
+
+typedef struct qv__csv_scratch {
+  qv__csv_scratch_col *cols;
+  int32_t n_cols;
+  int64_t rows_cap; /* rows every column has room for */
+} qv__csv_scratch;
+
+void qv__csv_scratch_free(qv__csv_scratch *s);
+
+/* Reads block b (data records only: no header, no BOM) straight into its
+ * columns with the kinds `guess` (the first block's inferred kinds; no
+ * given types): on success *done is set, arrays_out[0 .. n_cols) and
+ * kinds_out hold the columns and their kinds, and b's counts (n_rows,
+ * n_data, lines) and b->typed are set. *done stays false (and QV_OK is
+ * returned) when the block holds anything the fast path does not read
+ * exactly like the general path: then nothing is kept and the caller reads
+ * the block the general way. Errors: QV_ERR_NO_MEMORY only. */
+qv_status qv__csv_typed_block(const qv__csv_read_ctx *c, const qv__csv_dialect *d, qv__csv_block *b,
+                              const qv__csv_column_kind *guess, qv__csv_scratch *s, qv__csv_column_kind *kinds_out,
+                              qv_array **arrays_out, bool *done, qv_error *err);
+/* Test hooks: true sends every block down the general path; the count of
+ * blocks the fast path has read (atomic). */
+extern bool qv__csv_typed_off;
+extern int64_t qv__csv_typed_blocks_read;
 
 #endif

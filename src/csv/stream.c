@@ -391,7 +391,8 @@ static qv_status round_once(qv_csv_reader *r, qv_error *err) {
     r->header_pending = has_header;
   }
   int64_t skipped = 0;
-  QV_RETURN_IF_ERROR(qv__csv_choose_data(&r->opts, c, 0, data_block, data_rec, r->header_pending, &skipped, err));
+  QV_RETURN_IF_ERROR(
+      qv__csv_choose_data(&r->opts, c, 0, c->n_blocks, data_block, data_rec, r->header_pending, &skipped, err));
   r->skipped += skipped;
   if (c->kinds_fixed || c->n_blocks > 0) {
     bool any_data = false;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "csv/internal.h"
+#include "csv/classify.h"
 #include "csv/scan.h"
 
 void qv__csv_block_free(qv__csv_block *b) {
@@ -223,12 +224,15 @@ int64_t qv__csv_block_end(const uint8_t *p, int64_t n, int64_t start, int64_t ta
   bool inside = false;
   if (d->quoting) {
     /* The parity of the quotes before mid (a doubled quote counts twice, so
-     * it leaves the parity alone); a plain loop the compiler vectorizes. */
+     * it leaves the parity alone). */
     const uint8_t q = (uint8_t)d->quote;
-    uint8_t parity = 0;
-    for (int64_t i = start; i < mid; i++) parity ^= (uint8_t)(p[i] == q);
-    inside = (parity & 1) != 0;
+    inside = (qv__csv_counter(QV__CSV_ISA_BEST)(p + start, mid - start, q, q) & 1) != 0;
   }
+  return qv__csv_block_end_from(p, n, mid, inside, d, at_eof);
+}
+
+int64_t qv__csv_block_end_from(const uint8_t *p, int64_t n, int64_t mid, bool inside, const qv__csv_dialect *d,
+                               bool at_eof) {
   for (int64_t i = mid; i < n; i++) {
     const uint8_t c = p[i];
     if (d->quoting && c == (uint8_t)d->quote) {

@@ -12,7 +12,39 @@
 
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
+/* Whether s[0, 8) are all decimal digits and, if so, their value: the
+ * eight bytes are read as one word and combined in three multiplications
+ * (pairs, then fours, then the eight) instead of eight dependent steps. */
+static inline bool eight_digits(const char *s, uint64_t *out) {
+  uint64_t w;
+  memcpy(&w, s, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  w = __builtin_bswap64(w); /* the first digit in the low byte */
+#endif
+  const uint64_t highs = 0xF0F0F0F0F0F0F0F0ULL, zeros = 0x3030303030303030ULL;
+  /* '0'..'9' are 0x30..0x39: high nibble 3, and adding 6 does not carry out of it */
+  if ((w & highs) != zeros || ((w + 0x0606060606060606ULL) & highs) != zeros) return false;
+  w -= zeros;                                          /* byte k: digit k (digit 0 the most significant) */
+  w = (w * 10 + (w >> 8)) & 0x00FF00FF00FF00FFULL;     /* 16-bit lanes: two digits each, < 100 */
+  w = (w * 100 + (w >> 16)) & 0x0000FFFF0000FFFFULL;   /* 32-bit lanes: four digits each, < 10000 */
+  *out = (w & 0xFFFF) * 10000 + (w >> 32);
+  return true;
+}
+
+/* Spaces and tabs around a number, date or time are ignored, as pyarrow
+ * ignores them (not around booleans and timestamps, as pyarrow). */
+static inline void trim(const char **s, int64_t *n) {
+  const char *p = *s;
+  int64_t k = *n;
+  if (k > 0 && (uint8_t)p[0] > ' ' && (uint8_t)p[k - 1] > ' ') return; /* the usual case: nothing to trim */
+  while (k > 0 && (p[0] == ' ' || p[0] == '\t')) p++, k--;
+  while (k > 0 && (p[k - 1] == ' ' || p[k - 1] == '\t')) k--;
+  *s = p;
+  *n = k;
+}
+
 bool qv__csv_parse_int64(const char *s, int64_t n, int64_t *out) {
+  trim(&s, &n);
   int64_t i = 0;
   bool neg = false;
   if (n > 0 && s[0] == '-') {
@@ -21,7 +53,8 @@ bool qv__csv_parse_int64(const char *s, int64_t n, int64_t *out) {
   }
   if (i >= n) return false;
   if (n - i <= 19) { /* 19 digits fit uint64: no checks per digit, one range check at the end */
-    uint64_t u = 0;
+    uint64_t u = 0, eight;
+    for (; n - i >= 8 && eight_digits(s + i, &eight); i += 8) u = u * 100000000 + eight;
     for (; i < n; i++) {
       const unsigned d = (unsigned)(s[i] - '0');
       if (d > 9) return false;
@@ -57,6 +90,7 @@ static bool equals_nocase(const char *s, int64_t n, const char *word) {
 }
 
 bool qv__csv_parse_float64(const char *s, int64_t n, double *out) {
+  trim(&s, &n);
   int64_t i = 0;
   bool neg = false;
   if (n > 0 && s[0] == '-') {
@@ -77,13 +111,17 @@ bool qv__csv_parse_float64(const char *s, int64_t n, double *out) {
    * 19 digits (leading zeros included) are gathered into `mantissa` for the
    * exact fast paths below; longer ones go to strtod. */
   int64_t int_digits = 0, frac_digits = 0;
-  uint64_t mantissa = 0;
+  uint64_t mantissa = 0, eight;
+  /* (mantissa * 10^8 + eight wraps past 19 digits exactly as 8 single steps would) */
+  for (; n - i >= 8 && eight_digits(s + i, &eight); i += 8, int_digits += 8) mantissa = mantissa * 100000000 + eight;
   while (i < n && is_digit(s[i])) {
     mantissa = mantissa * 10 + (uint64_t)(s[i] - '0'); /* wraps past 19 digits; unused then */
     i++, int_digits++;
   }
   if (i < n && s[i] == '.') {
     i++;
+    for (; n - i >= 8 && eight_digits(s + i, &eight); i += 8, frac_digits += 8)
+      mantissa = mantissa * 100000000 + eight;
     while (i < n && is_digit(s[i])) {
       mantissa = mantissa * 10 + (uint64_t)(s[i] - '0');
       i++, frac_digits++;
@@ -156,8 +194,71 @@ bool qv__csv_parse_float64(const char *s, int64_t n, double *out) {
   return true;
 }
 
-bool qv__csv_parse_date32(const char *s, int64_t n, int32_t *out) { return qv__iso_parse_date(s, n, out); }
+bool qv__csv_parse_date32(const char *s, int64_t n, int32_t *out) {
+  trim(&s, &n);
+  return qv__iso_parse_date(s, n, out);
+}
+
+bool qv__csv_parse_time(const char *s, int64_t n, qv__csv_time *out) {
+  trim(&s, &n);
+  /* hh:mm[:ss[.fraction]], two digits each, hh < 24, mm and ss < 60 */
+  if (n < 5 || s[2] != ':') return false;
+  unsigned d[6] = {0, 0, 0, 0, 0, 0};
+  const int pairs = n >= 8 && s[5] == ':' ? 3 : 2;
+  if (pairs == 2 && n != 5) return false;
+  for (int k = 0; k < pairs * 2; k++) {
+    d[k] = (unsigned)(uint8_t)s[k + k / 2] - '0';
+    if (d[k] > 9) return false;
+  }
+  const unsigned hh = d[0] * 10 + d[1], mm = d[2] * 10 + d[3], ss = d[4] * 10 + d[5];
+  if (hh > 23 || mm > 59 || ss > 59) return false;
+  out->seconds = (int32_t)(hh * 3600 + mm * 60 + ss);
+  out->nanos = 0;
+  out->fraction_digits = -1;
+  int64_t i = pairs == 3 ? 8 : 5;
+  if (i < n) {
+    if (pairs != 3 || s[i] != '.') return false;
+    i++;
+    int digits = 0;
+    int32_t nanos = 0;
+    for (; i < n; i++, digits++) {
+      const unsigned digit = (unsigned)(uint8_t)s[i] - '0';
+      if (digit > 9 || digits == 9) return false;
+      nanos = nanos * 10 + (int32_t)digit;
+    }
+    for (int k = digits; k < 9; k++) nanos *= 10;
+    out->nanos = nanos;
+    out->fraction_digits = digits;
+  }
+  return true;
+}
+
+/* The one form most timestamps are written in, "YYYY-MM-DD hh:mm:ss" (or
+ * with a T), read with one check of all its digits; every other form goes
+ * to the general ISO-8601 parser, which accepts this one too, with the
+ * same result. */
+static bool parse_plain_timestamp(const char *s, qv__csv_timestamp *out) {
+  if (s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T') || s[13] != ':' || s[16] != ':') return false;
+  static const uint8_t k_digit_at[14] = {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18};
+  unsigned d[14], bad = 0;
+  for (int k = 0; k < 14; k++) {
+    d[k] = (unsigned)(uint8_t)s[k_digit_at[k]] - '0';
+    bad |= d[k] > 9;
+  }
+  if (bad) return false;
+  const int year = (int)(d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3]);
+  const int hh = (int)(d[8] * 10 + d[9]), mm = (int)(d[10] * 10 + d[11]), ss = (int)(d[12] * 10 + d[13]);
+  int64_t days;
+  if (!qv__iso_civil_days(year, (int)(d[4] * 10 + d[5]), (int)(d[6] * 10 + d[7]), &days)) return false;
+  if (hh > 23 || mm > 59 || ss > 59) return false;
+  out->seconds = days * 86400 + hh * 3600 + mm * 60 + ss;
+  out->nanos = 0;
+  out->has_fraction = false;
+  out->has_zone = false;
+  return true;
+}
 
 bool qv__csv_parse_timestamp(const char *s, int64_t n, qv__csv_timestamp *out) {
+  if (n == 19 && parse_plain_timestamp(s, out)) return true;
   return qv__iso_parse_timestamp(s, n, out);
 }

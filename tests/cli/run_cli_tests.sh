@@ -490,6 +490,52 @@ run 1 "$Q" cat --format arrow ragged.csv
 err_has "CSV line 3: expected 2 fields (as in the header), found 1"
 end
 
+begin "csv: --delimiter, --no-header, --null-value, --column-type, --block-size"
+printf 'a;b;c\n1;x;2020-01-01 00:00:01\n-;NA;2021-02-03 04:05:06\n300;y;\n' >opts.txt
+run 0 "$Q" schema opts.txt --delimiter ';'
+out_has "a: string"
+out_has "c: timestamp[s]"
+run 0 "$Q" schema opts.txt --delimiter ';' --null-value - --null-value NA --null-value ''
+out_has "a: int64"
+run 0 "$Q" cat --format arrow opts.txt --delimiter ';' --null-value - --null-value '' --column-type a=int16 \
+  --column-type 'c=timestamp[ms]' --column-type b=large_string
+out_has "a: [[1,null,300]]"
+out_has "b: [[\"x\",\"NA\",\"y\"]]"
+run 0 "$Q" schema opts.txt --delimiter ';' --null-value - --null-value '' --column-type a=int16 \
+  --column-type 'c=timestamp[ms]'
+out_has "a: int16"
+out_has "c: timestamp[ms]"
+run 1 "$Q" cat opts.txt --delimiter ';' --null-value - --column-type a=int8
+err_has "CSV line 4, column 1 ('a'): the value '300' is not of type int8"
+run 0 "$Q" schema opts.txt --delimiter ';' --no-header
+out_has "f0: string"
+out_has "f2: string"
+awk 'BEGIN { print "n,s"; for (i = 0; i < 3000; i++) print i ",v" i }' >small.csv
+run 0 "$Q" stats small.csv --block-size 4K
+out_has "rows:     3000"
+out_lacks "batches:  1"
+run 0 "$Q" stats small.csv
+out_has "batches:  1"
+printf 'a\tb\n1\t2\n' >tab.txt
+run 0 "$Q" schema tab.txt --delimiter tab
+out_has "b: int64"
+run 2 "$Q" schema opts.txt --column-type a=nonsense
+err_has "--column-type wants NAME=TYPE"
+run 2 "$Q" schema opts.txt --column-type =int64
+err_has "--column-type wants NAME=TYPE"
+run 2 "$Q" schema opts.txt --delimiter ';;'
+err_has "--delimiter wants one character"
+run 2 "$Q" schema opts.txt --block-size 0
+err_has "--block-size wants a positive size"
+run 0 "$Q" cat --help
+out_has "--column-type NAME=TYPE"
+out_has "--block-size SIZE"
+out_has "--null-value TEXT"
+run 0 "$Q" --help
+out_has "--column-type NAME=TYPE"
+out_has "--delimiter C"
+end
+
 begin "csv: a pipe is streamed in 1 MiB batches (types from the first blocks, later misfits named)"
 awk 'BEGIN { print "n,s"; for (i = 0; i < 200000; i++) print i ",v" i }' >big.csv
 sh 0 "cat big.csv | '$Q' convert - piped.arrows --from csv && '$Q' stats piped.arrows"

@@ -152,13 +152,45 @@ static void test_promotion_never_silently_wrong(void **state) {
   CSVT_EXPECT_COLUMN(t, 4, "e", "timestamp[s]", "[2020-01-01 00:00:00,2020-01-01 01:00:00]");
   CSVT_EXPECT_COLUMN(t, 5, "f", "bool", "[true,true]"); /* "1" is a true spelling, as in pyarrow */
   qv_table_release(t);
-  /* Impossible dates, mixed zones and bad numbers stay text. */
+  /* Impossible dates, mixed zones and bad numbers stay text; spaces
+   * around a number are ignored (as pyarrow: "1 " is the int64 1). */
   t = csvt_read("d,z,n,w\n2021-02-29,2020-01-01T00:00:00Z,1.5e,1 \n2021-01-01,2020-01-01T00:00:00,2,2\n", NULL);
   CSVT_EXPECT_COLUMN(t, 0, "d", "string", "[\"2021-02-29\",\"2021-01-01\"]");
   CSVT_EXPECT_COLUMN(t, 1, "z", "string", "[\"2020-01-01T00:00:00Z\",\"2020-01-01T00:00:00\"]");
   CSVT_EXPECT_COLUMN(t, 2, "n", "string", "[\"1.5e\",\"2\"]");
-  CSVT_EXPECT_COLUMN(t, 3, "w", "string", "[\"1 \",\"2\"]");
+  CSVT_EXPECT_COLUMN(t, 3, "w", "int64", "[1,2]");
   qv_table_release(t);
+}
+
+/* Times of day are time32[s] as pyarrow infers them (hh:mm or hh:mm:ss,
+ * no fraction; spaces around ignored); anything else makes the column
+ * text. Given time types take fractions as fine as their unit. */
+static void test_times_of_day(void **state) {
+  (void)state;
+  qv_table *t = csvt_read("a,b,c,d\n12:34:56,12:34, 01:02:03,12:34:56.5\n23:59,,00:00:00 ,1\n", NULL);
+  CSVT_EXPECT_COLUMN(t, 0, "a", "time32[s]", "[12:34:56,23:59:00]");
+  CSVT_EXPECT_COLUMN(t, 1, "b", "time32[s]", "[12:34:00,null]");
+  CSVT_EXPECT_COLUMN(t, 2, "c", "time32[s]", "[01:02:03,00:00:00]");
+  CSVT_EXPECT_COLUMN(t, 3, "d", "string", "[\"12:34:56.5\",\"1\"]");
+  qv_table_release(t);
+  qv_type *ms = NULL, *ns = NULL;
+  qv_error err;
+  assert_int_equal(qv_type_time32(QV_UNIT_MILLI, &ms, &err), QV_OK);
+  assert_int_equal(qv_type_time64(QV_UNIT_NANO, &ns, &err), QV_OK);
+  const char *names[] = {"a", "b"};
+  const qv_type *types[] = {ms, ns};
+  qv_csv_read_options o = QV_CSV_READ_OPTIONS_DEFAULT;
+  o.column_type_names = names;
+  o.column_types = types;
+  o.n_column_types = 2;
+  t = csvt_read("a,b\n12:34:56.125,12:34:56.123456789\n12:34:56.,00:01\n", &o);
+  CSVT_EXPECT_COLUMN(t, 0, "a", "time32[ms]", "[12:34:56.125,12:34:56.000]");
+  CSVT_EXPECT_COLUMN(t, 1, "b", "time64[ns]", "[12:34:56.123456789,00:01:00.000000000]");
+  qv_table_release(t);
+  csvt_expect_error("a,b\n12:34:56.1255,1\n", 20, &o, QV_ERR_INVALID_DATA,
+                    "CSV line 2, column 1 ('a'): the value '12:34:56.1255' is not of type time32[ms]");
+  qv_type_release(ms);
+  qv_type_release(ns);
 }
 
 static void test_nulls(void **state) {
@@ -241,6 +273,7 @@ int main(void) {
       cmocka_unit_test(test_header_options),
       cmocka_unit_test(test_inference_kinds),
       cmocka_unit_test(test_promotion_never_silently_wrong),
+      cmocka_unit_test(test_times_of_day),
       cmocka_unit_test(test_nulls),
       cmocka_unit_test(test_unicode_strings),
       cmocka_unit_test(test_skip_invalid_rows_counts),

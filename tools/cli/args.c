@@ -120,7 +120,7 @@ int cli_input_options_parse(const cli_command *cmd, const cli_opt *opts, cli_inp
     else if (strcmp(opts[4].value, "jsonl") == 0 || strcmp(opts[4].value, "ndjson") == 0) out->jsonl = true;
     else return cli_usage_error(cmd, "--from wants csv, tsv or jsonl, not '%s'", opts[4].value);
   }
-  return CLI_EXIT_OK;
+  return cli_csv_options_parse(cmd, opts + 5, out);
 }
 
 static cli_opt *find_opt(cli_opt *opts, int n_opts, const char *name, size_t len) {
@@ -129,9 +129,28 @@ static cli_opt *find_opt(cli_opt *opts, int n_opts, const char *name, size_t len
   return NULL;
 }
 
+/* Every long option value of the last cli_parse, in order (for options
+ * that may repeat; cli_opt keeps only the last). */
+static struct {
+  const cli_opt *opt;
+  const char *value;
+} g_given[CLI_MAX_REPEATS];
+static int g_n_given;
+
+int cli_opt_values(const cli_opt *o, const char **out, int cap) {
+  int n = 0;
+  for (int i = 0; i < g_n_given; i++)
+    if (g_given[i].opt == o) {
+      if (n < cap) out[n] = g_given[i].value;
+      n++;
+    }
+  return n;
+}
+
 int cli_parse(const cli_command *cmd, int argc, char **argv, cli_opt *opts, int n_opts, const char **pos,
               int max_pos, int *n_pos) {
   *n_pos = 0;
+  g_n_given = 0;
   bool options_done = false;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
@@ -156,6 +175,10 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, cli_opt *opts, int 
           if (i + 1 >= argc) return cli_usage_error(cmd, "option '--%s' needs a value", o->name);
           o->value = argv[++i];
         }
+        if (g_n_given == CLI_MAX_REPEATS)
+          return cli_usage_error(cmd, "more than %d option values", CLI_MAX_REPEATS);
+        g_given[g_n_given].opt = o;
+        g_given[g_n_given++].value = o->value;
       } else if (eq) {
         return cli_usage_error(cmd, "option '--%s' takes no value", o->name);
       }

@@ -60,6 +60,14 @@ typedef struct cli_opt {
   const char *value;  /* filled by cli_parse (the last occurrence wins) */
 } cli_opt;
 
+/* Most values given to options on one command line (cli_opt_values). */
+#define CLI_MAX_REPEATS 256
+
+/* Every value option `o` was given by the last cli_parse, in order, for
+ * options that may repeat (--column-type, --null-value): up to `cap` into
+ * out; returns how many there were. */
+int cli_opt_values(const cli_opt *o, const char **out, int cap);
+
 /* Parses argv[1..argc) of `cmd`: "--name value", "--name=value", "--flag",
  * "-h"/"--help", "--" (end of options); "-" is a positional (stdin/stdout).
  * Positionals go to pos[0..*n_pos) (at most max_pos; the command checks
@@ -144,8 +152,10 @@ bool cli_binary_to_terminal(const char *path, cli_out_format format);
 #define CLI_INPUT_OPTS                                                                             \
   {"strict", false, false, NULL}, {"max-decompressed", true, false, NULL},                         \
       {"max-total-decompressed", true, false, NULL}, {"max-json-bytes", true, false, NULL},      \
-      {"from", true, false, NULL}
-#define CLI_N_INPUT_OPTS 5
+      {"from", true, false, NULL}, {"delimiter", true, false, NULL}, {"no-header", false, false, NULL},   \
+      {"null-value", true, false, NULL}, {"column-type", true, false, NULL},                          \
+      {"block-size", true, false, NULL}
+#define CLI_N_INPUT_OPTS 10
 /* The options' lines for a command's --help. */
 #define CLI_INPUT_HELP                                                                             \
   "  --strict           a stream that ends without its end-of-stream marker is\n"                  \
@@ -159,16 +169,40 @@ bool cli_binary_to_terminal(const char *path, cli_out_format format);
   "  --from FORMAT      read the input as csv, tsv (header line, types inferred) or\n"           \
   "                     jsonl (JSON Lines, one object per row; also ndjson);\n"                  \
   "                     inputs named *.csv, *.tsv, *.jsonl, *.ndjson are read so\n"              \
-  "                     without it\n"
+  "                     without it\n"                                                             \
+  "  CSV/TSV input:\n"                                                                             \
+  "  --delimiter C      the field separator (one character, or 'tab'); implies\n"                 \
+  "                     CSV input\n"                                                              \
+  "  --no-header        the first line is data; columns are named f0, f1, ...\n"                  \
+  "  --null-value TEXT  a text read as null (repeatable; replaces the default\n"                   \
+  "                     markers \"\", NA, NULL, null, NaN, N/A, ...)\n"                             \
+  "  --column-type NAME=TYPE  read column NAME as TYPE instead of inferring it\n"                 \
+  "                     (repeatable): bool, int8..int64, uint8..uint64, float32,\n"                \
+  "                     float64, decimal128(P, S), date32, date64, time32[s|ms],\n"               \
+  "                     time64[us|ns], timestamp[s|ms|us|ns] (or with ', tz=UTC'),\n"            \
+  "                     string, large_string, binary, large_binary, null\n"                       \
+  "  --block-size SIZE  bytes of CSV parsed at a time per core (default 1M)\n"
 
 typedef struct cli_input_options {
   qv_ipc_read_options ipc;
   qv_json_read_options json;
+  /* CSV: --no-header, --null-value, --column-type, --block-size (the
+   * lists and types it points to live until the program exits); the
+   * delimiter is csv_delimiter. */
+  qv_csv_read_options csv;
   char csv_delimiter;    /* --from csv (',') or tsv ('\t'); 0 = by the input's name, else detected */
   bool jsonl;            /* --from jsonl / ndjson */
   bool strict;           /* a stream without its EOS marker is an error */
   const char *command;   /* for the warning's "quiver CMD: " */
 } cli_input_options;
+
+/* The CSV part of the input options (csv_args.c): --delimiter,
+ * --no-header, --null-value, --column-type, --block-size from opts[0, 5). */
+int cli_csv_options_parse(const cli_command *cmd, const cli_opt *opts, cli_input_options *out);
+/* A type as pyarrow spells it ("int64", "timestamp[ms, tz=UTC]",
+ * "decimal128(10, 2)") into *out (caller releases); false when the text is
+ * not one of the types the CSV reader accepts (see --column-type). */
+bool cli_parse_csv_type(const char *text, qv_type **out);
 
 /* Fills `out` (defaults when absent) from opts[0, CLI_N_INPUT_OPTS).
  * Returns CLI_EXIT_OK or a usage error. */

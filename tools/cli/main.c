@@ -43,6 +43,8 @@ static void print_help(FILE *f) {
         "Reading commands take --strict (a stream without its end-of-stream marker\n"
         "is an error, not a warning) and limits on hostile input: --max-json-bytes,\n"
         "--max-decompressed, --max-total-decompressed (see quiver CMD --help).\n"
+        "CSV/TSV input takes --delimiter C, --no-header, --null-value TEXT and\n"
+        "--column-type NAME=TYPE (both repeatable) and --block-size SIZE.\n"
         "Outputs appear only when complete; SIGINT, SIGTERM and SIGHUP remove the\n"
         "unfinished temporary file. A mapped input truncated while it is read is\n"
         "reported (SIGBUS is caught) and exits 1. Control characters from the data\n"

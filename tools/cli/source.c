@@ -280,7 +280,7 @@ static char csv_delimiter_for(const char *path, const cli_input_options *o) {
 #define CSV_WHOLE_MAX ((int64_t)256 << 20)
 
 static qv_status open_csv(cli_source *s, const char *path, qv_error *err) {
-  qv_csv_read_options co = QV_CSV_READ_OPTIONS_DEFAULT;
+  qv_csv_read_options co = s->opts.csv; /* --no-header, --null-value, --column-type, --block-size */
   co.delimiter = s->csv_delimiter;
   if (s->size < 0 || s->size > CSV_WHOLE_MAX) {
     /* bounded memory: batches of 1 MiB blocks, types from the first ones */
