@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "core/internal.h"
+#include "print/cells.h"
 #include "print/internal.h"
 
 /* What decides quoting, built once per write: the special bytes as a
@@ -23,45 +24,9 @@ void qv__csv_quoting_init(char delimiter, qv__csv_quoting *q);
 /* Appends s[0, n) to sb, quoted when CSV needs it (see write_rows.c). */
 void qv__csv_append_field(qv_strbuf *sb, const char *s, int64_t n, const qv__csv_quoting *q);
 
-/* How one column's cells are formatted, chosen once per batch from the
- * column's logical type so that the row loop does no type dispatch beyond
- * one switch on `kind`. */
-typedef enum qv__csv_cell_kind {
-  QV__CSV_CELL_NONE, /* the null type: every cell is empty */
-  QV__CSV_CELL_BOOL,
-  QV__CSV_CELL_I8,
-  QV__CSV_CELL_I16,
-  QV__CSV_CELL_I32,
-  QV__CSV_CELL_I64, /* also durations: their count of units */
-  QV__CSV_CELL_U8,
-  QV__CSV_CELL_U16,
-  QV__CSV_CELL_U32,
-  QV__CSV_CELL_U64,
-  QV__CSV_CELL_F32,
-  QV__CSV_CELL_F64,
-  QV__CSV_CELL_DATE32,
-  QV__CSV_CELL_TIMESTAMP,
-  QV__CSV_CELL_STRING,       /* 32-bit offsets */
-  QV__CSV_CELL_LARGE_STRING, /* 64-bit offsets */
-  QV__CSV_CELL_VIEW,         /* string views, through the checked accessor */
-  QV__CSV_CELL_OTHER         /* everything else: print/'s leaf formatter */
-} qv__csv_cell_kind;
-
-/* One column of the batch being formatted, as the row loop reads it. Each
- * thread keeps its own (the day cache changes as rows are written). */
-typedef struct qv__csv_column {
-  qv__csv_cell_kind kind;
-  const qv_array *array;
-  const char *name;        /* for messages (borrowed from the schema) */
-  const uint8_t *validity; /* NULL: every slot valid */
-  int64_t offset;          /* the array's slot offset */
-  const uint8_t *values;   /* buffer 1: values or offsets */
-  const uint8_t *data;     /* strings: the character data ("" when absent) */
-  int64_t data_size;       /* bytes at data */
-  qv_time_unit unit;       /* timestamps */
-  bool zoned;              /* timestamps: print the "Z" of a UTC instant */
-  qv__print_day_cache day; /* timestamps */
-} qv__csv_column;
+/* One column of the batch being formatted (print/cells.h: the kind chosen
+ * once per batch, the slots as the row loop reads them). */
+typedef qv__cell_column qv__csv_column;
 
 /* Fills cols[0, batch->n_columns) for `batch` (names from `schema`, whose
  * field count the caller has checked equals the batch's column count) and

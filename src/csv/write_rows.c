@@ -123,110 +123,21 @@ void qv__csv_append_field(qv_strbuf *sb, const char *s, int64_t n, const qv__csv
 
 /* ---- binding a batch ---- */
 
-static qv__csv_cell_kind kind_of(const qv_type *t) {
-  switch (t->id) { /* the logical type decides the text */
-    case QV_TYPE_NULL: return QV__CSV_CELL_NONE;
-    case QV_TYPE_BOOL: return QV__CSV_CELL_BOOL;
-    case QV_TYPE_INT8: return QV__CSV_CELL_I8;
-    case QV_TYPE_INT16: return QV__CSV_CELL_I16;
-    case QV_TYPE_INT32: return QV__CSV_CELL_I32;
-    case QV_TYPE_INT64:
-    case QV_TYPE_DURATION: return QV__CSV_CELL_I64;
-    case QV_TYPE_UINT8: return QV__CSV_CELL_U8;
-    case QV_TYPE_UINT16: return QV__CSV_CELL_U16;
-    case QV_TYPE_UINT32: return QV__CSV_CELL_U32;
-    case QV_TYPE_UINT64: return QV__CSV_CELL_U64;
-    case QV_TYPE_FLOAT32: return QV__CSV_CELL_F32;
-    case QV_TYPE_FLOAT64: return QV__CSV_CELL_F64;
-    case QV_TYPE_DATE32: return QV__CSV_CELL_DATE32;
-    case QV_TYPE_TIMESTAMP: return QV__CSV_CELL_TIMESTAMP;
-    case QV_TYPE_STRING: return QV__CSV_CELL_STRING;
-    case QV_TYPE_LARGE_STRING: return QV__CSV_CELL_LARGE_STRING;
-    case QV_TYPE_STRING_VIEW: return QV__CSV_CELL_VIEW;
-    default: return QV__CSV_CELL_OTHER;
-  }
-}
-
-/* The most text a fixed-width cell can take (0: the cell reserves its own). */
-static size_t fixed_room(qv__csv_cell_kind k) {
-  switch (k) {
-    case QV__CSV_CELL_BOOL: return 5;
-    case QV__CSV_CELL_I8:
-    case QV__CSV_CELL_I16:
-    case QV__CSV_CELL_I32:
-    case QV__CSV_CELL_I64:
-    case QV__CSV_CELL_U8:
-    case QV__CSV_CELL_U16:
-    case QV__CSV_CELL_U32:
-    case QV__CSV_CELL_U64: return QV__PRINT_U64_MAX;
-    case QV__CSV_CELL_F32:
-    case QV__CSV_CELL_F64: return QV__PRINT_FLOAT_MAX;
-    case QV__CSV_CELL_DATE32: return QV__PRINT_DATE_MAX;
-    case QV__CSV_CELL_TIMESTAMP: return QV__PRINT_TIMESTAMP_MAX;
-    default: return 0;
-  }
-}
-
 size_t qv__csv_columns_bind(qv__csv_column *cols, const qv_batch *batch, const qv_schema *schema) {
   size_t room = 3; /* the line end, or the "" of a lone empty field and the line end */
   for (int32_t c = 0; c < batch->n_columns; c++) {
-    const qv_array *a = batch->columns[c];
-    const qv_type *t = qv_type_storage(a->type);
-    qv__csv_column *col = &cols[c];
-    memset(col, 0, sizeof *col);
-    col->kind = kind_of(t);
-    col->array = a;
-    col->name = schema->fields[c]->name;
-    col->validity = col->kind == QV__CSV_CELL_NONE ? NULL : qv__buf_data(a, 0);
-    col->offset = a->offset;
-    col->values = qv__buf_data(a, 1);
-    if (col->kind == QV__CSV_CELL_STRING || col->kind == QV__CSV_CELL_LARGE_STRING) {
-      col->data = qv__buf_data(a, 2);
-      col->data_size = qv__buf_size(a, 2);
-      if (col->data == NULL) col->data = (const uint8_t *)"";
-      /* no offsets: the checked accessor reports every slot */
-      if (col->values == NULL) col->kind = QV__CSV_CELL_VIEW;
-    }
-    col->unit = t->unit;
-    col->zoned = t->id == QV_TYPE_TIMESTAMP && t->timezone != NULL && t->timezone[0] != '\0';
-    room += fixed_room(col->kind) + 1; /* and the delimiter before it */
+    qv__cell_column_bind(&cols[c], batch->columns[c], schema->fields[c]->name);
+    room += qv__cell_fixed_room(cols[c].kind) + 1; /* and the delimiter before it */
   }
   return room;
 }
 
 /* ---- formatting rows ---- */
 
-/* Room for n more bytes (and a NUL) at the end of sb. */
-static inline bool room_for(qv_strbuf *sb, size_t n) {
-  if (sb->oom) return false; /* after a failed append len may pass cap */
-  return (sb->len < sb->cap && sb->cap - sb->len > n) || qv__strbuf_reserve(sb, n);
-}
-
 static qv_status out_of_buffers(const qv__csv_column *col, int64_t row, qv_error *err) {
   return qv_error_set(err, QV_ERR_INVALID_DATA,
                       "column '%s', row %lld: the string's bytes lie outside the array's buffers", col->name,
                       (long long)row);
-}
-
-/* The bytes of string slot j (array offset included) with 32-bit (wide =
- * false) or 64-bit offsets; false when the offsets are out of order or
- * point outside the data. */
-static inline bool string_slot(const qv__csv_column *col, int64_t j, bool wide, const uint8_t **s, int64_t *n) {
-  int64_t start, end;
-  if (wide) {
-    memcpy(&start, col->values + j * 8, 8);
-    memcpy(&end, col->values + j * 8 + 8, 8);
-  } else {
-    int32_t s32, e32;
-    memcpy(&s32, col->values + j * 4, 4);
-    memcpy(&e32, col->values + j * 4 + 4, 4);
-    start = s32;
-    end = e32;
-  }
-  if (start < 0 || end < start || end > col->data_size) return false;
-  *s = col->data + start;
-  *n = end - start;
-  return true;
 }
 
 qv_status qv__csv_format_rows(qv__csv_column *cols, int32_t n_cols, size_t row_bound, const qv__csv_quoting *q,
@@ -236,7 +147,7 @@ qv_status qv__csv_format_rows(qv__csv_column *cols, int32_t n_cols, size_t row_b
   if (sb->fixed) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "CSV rows need a growable buffer");
   const char delimiter = q->delimiter;
   for (int64_t i = first; i < first + count; i++) {
-    if (!room_for(sb, row_bound)) return qv__strbuf_status(sb, err);
+    if (!qv__cell_room(sb, row_bound)) return qv__strbuf_status(sb, err);
     const size_t row_start = sb->len;
     char *p = sb->data + sb->len;
     for (int32_t c = 0; c < n_cols; c++) {
@@ -245,100 +156,32 @@ qv_status qv__csv_format_rows(qv__csv_column *cols, int32_t n_cols, size_t row_b
       const int64_t j = col->offset + i;
       if (col->validity != NULL && !qv_bit_get(col->validity, j)) continue;
       switch (col->kind) {
-        case QV__CSV_CELL_NONE: break;
-        case QV__CSV_CELL_BOOL: {
-          const bool b = qv_bit_get(col->values, j);
-          memcpy(p, b ? "true" : "false", b ? 4 : 5);
-          p += b ? 4 : 5;
-          break;
-        }
-        case QV__CSV_CELL_I8: p += qv__print_i64_text((int8_t)col->values[j], p); break;
-        case QV__CSV_CELL_I16: {
-          int16_t v;
-          memcpy(&v, col->values + j * 2, 2);
-          p += qv__print_i64_text(v, p);
-          break;
-        }
-        case QV__CSV_CELL_I32: {
-          int32_t v;
-          memcpy(&v, col->values + j * 4, 4);
-          p += qv__print_i64_text(v, p);
-          break;
-        }
-        case QV__CSV_CELL_I64: {
-          int64_t v;
-          memcpy(&v, col->values + j * 8, 8);
-          p += qv__print_i64_text(v, p);
-          break;
-        }
-        case QV__CSV_CELL_U8: p += qv__print_u64_text(col->values[j], p); break;
-        case QV__CSV_CELL_U16: {
-          uint16_t v;
-          memcpy(&v, col->values + j * 2, 2);
-          p += qv__print_u64_text(v, p);
-          break;
-        }
-        case QV__CSV_CELL_U32: {
-          uint32_t v;
-          memcpy(&v, col->values + j * 4, 4);
-          p += qv__print_u64_text(v, p);
-          break;
-        }
-        case QV__CSV_CELL_U64: {
-          uint64_t v;
-          memcpy(&v, col->values + j * 8, 8);
-          p += qv__print_u64_text(v, p);
-          break;
-        }
-        case QV__CSV_CELL_F32: {
-          float v;
-          memcpy(&v, col->values + j * 4, 4);
-          p += qv__print_float_text(v, 32, p);
-          break;
-        }
-        case QV__CSV_CELL_F64: {
-          double v;
-          memcpy(&v, col->values + j * 8, 8);
-          p += qv__print_float_text(v, 64, p);
-          break;
-        }
-        case QV__CSV_CELL_DATE32: {
-          int32_t v;
-          memcpy(&v, col->values + j * 4, 4);
-          p += qv__print_date_text(v, p);
-          break;
-        }
-        case QV__CSV_CELL_TIMESTAMP: {
-          int64_t v;
-          memcpy(&v, col->values + j * 8, 8);
-          p += qv__print_timestamp_text(v, col->unit, col->zoned, &col->day, p);
-          break;
-        }
-        case QV__CSV_CELL_STRING:
-        case QV__CSV_CELL_LARGE_STRING:
-        case QV__CSV_CELL_VIEW: {
+        case QV__CELL_NONE: break;
+        case QV__CELL_STRING:
+        case QV__CELL_LARGE_STRING:
+        case QV__CELL_VIEW: {
           const uint8_t *s;
           int64_t n;
-          const bool ok = col->kind == QV__CSV_CELL_VIEW ? qv__bytes_slot(col->array, i, &s, &n)
-                                                          : string_slot(col, j, col->kind == QV__CSV_CELL_LARGE_STRING,
-                                                                        &s, &n);
+          const bool ok = col->kind == QV__CELL_VIEW ? qv__bytes_slot(col->array, i, &s, &n)
+                                                          : qv__cell_string_slot(col, j, &s, &n);
           if (!ok) return out_of_buffers(col, row_base + i, err);
           /* the rest of the row's fixed cells keep their room after it */
           sb->len = (size_t)(p - sb->data);
-          if (!room_for(sb, 2 * (size_t)n + 18 + row_bound)) return qv__strbuf_status(sb, err);
-          p = col->kind == QV__CSV_CELL_VIEW ? put_field(sb->data + sb->len, s, n, q)
+          if (!qv__cell_room(sb, 2 * (size_t)n + 18 + row_bound)) return qv__strbuf_status(sb, err);
+          p = col->kind == QV__CELL_VIEW ? put_field(sb->data + sb->len, s, n, q)
                                               : put_field_in(sb->data + sb->len, s, n, col->data + col->data_size, q);
           break;
         }
-        case QV__CSV_CELL_OTHER: {
+        case QV__CELL_OTHER: {
           sb->len = (size_t)(p - sb->data);
           if (!qv__print_leaf(sb, col->array, i, &k_print))
             return qv_error_set(err, QV_ERR_INVALID_DATA, "column '%s', row %lld: the value cannot be read",
                                 col->name, (long long)(row_base + i));
-          if (!room_for(sb, row_bound)) return qv__strbuf_status(sb, err);
+          if (!qv__cell_room(sb, row_bound)) return qv__strbuf_status(sb, err);
           p = sb->data + sb->len;
           break;
         }
+        default: p = qv__cell_put_scalar(col, j, p); break;
       }
     }
     /* An empty line is no record to a reader (blank lines are skipped):

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "core/internal.h"
+#include "print/cells.h"
 #include "print/internal.h"
 
 /* Appends the JSON text of slot i of `a` (any writable type, nested ones
@@ -18,43 +19,14 @@ qv_status qv__jsonl_write_value(qv_strbuf *sb, const qv_array *a, int64_t i, con
 /* Appends s[0, n) as a JSON string (quotes, escapes). */
 void qv__jsonl_append_escaped(qv_strbuf *sb, const uint8_t *s, int64_t n);
 
-/* How one top-level column's values are written, chosen once per batch. */
-typedef enum qv__jsonl_cell_kind {
-  QV__JSONL_CELL_NONE, /* the null type */
-  QV__JSONL_CELL_BOOL,
-  QV__JSONL_CELL_I8,
-  QV__JSONL_CELL_I16,
-  QV__JSONL_CELL_I32,
-  QV__JSONL_CELL_I64, /* also durations */
-  QV__JSONL_CELL_U8,
-  QV__JSONL_CELL_U16,
-  QV__JSONL_CELL_U32,
-  QV__JSONL_CELL_U64,
-  QV__JSONL_CELL_F32,
-  QV__JSONL_CELL_F64,
-  QV__JSONL_CELL_DATE32,
-  QV__JSONL_CELL_TIMESTAMP,
-  QV__JSONL_CELL_STRING,       /* 32-bit offsets */
-  QV__JSONL_CELL_LARGE_STRING, /* 64-bit offsets */
-  QV__JSONL_CELL_OTHER         /* nested, views, decimals, times...: qv__jsonl_write_value */
-} qv__jsonl_cell_kind;
-
 /* One top-level column as the row loop reads it (one per thread: the day
- * cache changes as rows are written). */
+ * cache changes as rows are written): print/cells.h's column (views and
+ * strings without offsets are written as kind OTHER, through
+ * qv__jsonl_write_value) and the member key written before its value. */
 typedef struct qv__jsonl_column {
-  qv__jsonl_cell_kind kind;
-  const qv_array *array;
-  const char *name;        /* for messages (borrowed from the schema) */
-  const char *key;         /* '{' or ',' then the escaped name and ':' (borrowed) */
+  qv__cell_column cell;
+  const char *key; /* '{' or ',' then the escaped name and ':' (borrowed) */
   size_t key_len;
-  const uint8_t *validity; /* NULL: every slot valid */
-  int64_t offset;
-  const uint8_t *values;
-  const uint8_t *data; /* strings: the characters ("" when absent) */
-  int64_t data_size;
-  qv_time_unit unit;
-  bool zoned;
-  qv__print_day_cache day;
 } qv__jsonl_column;
 
 /* The member keys of every column, built once per write: key c is

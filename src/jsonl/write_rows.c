@@ -47,76 +47,25 @@ void qv__jsonl_keys_free(qv__jsonl_keys *keys) {
 
 /* ---- binding a batch ---- */
 
-static qv__jsonl_cell_kind kind_of(const qv_type *t) {
-  switch (t->id) { /* the logical type decides the text */
-    case QV_TYPE_NULL: return QV__JSONL_CELL_NONE;
-    case QV_TYPE_BOOL: return QV__JSONL_CELL_BOOL;
-    case QV_TYPE_INT8: return QV__JSONL_CELL_I8;
-    case QV_TYPE_INT16: return QV__JSONL_CELL_I16;
-    case QV_TYPE_INT32: return QV__JSONL_CELL_I32;
-    case QV_TYPE_INT64:
-    case QV_TYPE_DURATION: return QV__JSONL_CELL_I64;
-    case QV_TYPE_UINT8: return QV__JSONL_CELL_U8;
-    case QV_TYPE_UINT16: return QV__JSONL_CELL_U16;
-    case QV_TYPE_UINT32: return QV__JSONL_CELL_U32;
-    case QV_TYPE_UINT64: return QV__JSONL_CELL_U64;
-    case QV_TYPE_FLOAT32: return QV__JSONL_CELL_F32;
-    case QV_TYPE_FLOAT64: return QV__JSONL_CELL_F64;
-    case QV_TYPE_DATE32: return QV__JSONL_CELL_DATE32;
-    case QV_TYPE_TIMESTAMP: return QV__JSONL_CELL_TIMESTAMP;
-    case QV_TYPE_STRING: return QV__JSONL_CELL_STRING;
-    case QV_TYPE_LARGE_STRING: return QV__JSONL_CELL_LARGE_STRING;
-    default: return QV__JSONL_CELL_OTHER;
-  }
-}
-
-/* The most text a value of kind k takes ("null" included; 0: the value
- * reserves its own room). */
-static size_t fixed_room(qv__jsonl_cell_kind k) {
-  switch (k) {
-    case QV__JSONL_CELL_NONE: return 4;
-    case QV__JSONL_CELL_BOOL: return 5;
-    case QV__JSONL_CELL_I8:
-    case QV__JSONL_CELL_I16:
-    case QV__JSONL_CELL_I32:
-    case QV__JSONL_CELL_I64:
-    case QV__JSONL_CELL_U8:
-    case QV__JSONL_CELL_U16:
-    case QV__JSONL_CELL_U32:
-    case QV__JSONL_CELL_U64: return QV__PRINT_U64_MAX;
-    case QV__JSONL_CELL_F32:
-    case QV__JSONL_CELL_F64: return QV__PRINT_FLOAT_MAX;
-    case QV__JSONL_CELL_DATE32: return QV__PRINT_DATE_MAX + 2;
-    case QV__JSONL_CELL_TIMESTAMP: return QV__PRINT_TIMESTAMP_MAX + 2;
-    default: return 4; /* a null */
-  }
+/* The most text a value of kind k takes ("null" included): JSON puts
+ * dates and timestamps in quotes; the kinds that reserve their own room
+ * still take "null" for a null slot. */
+static size_t fixed_room(qv__cell_kind k) {
+  const size_t text = qv__cell_fixed_room(k);
+  if (k == QV__CELL_DATE32 || k == QV__CELL_TIMESTAMP) return text + 2;
+  return text > 4 ? text : 4;
 }
 
 size_t qv__jsonl_columns_bind(qv__jsonl_column *cols, const qv_batch *batch, const qv_schema *schema,
                               const qv__jsonl_keys *keys) {
   size_t room = 3; /* "{" of an object without members, "}\n" */
   for (int32_t c = 0; c < batch->n_columns; c++) {
-    const qv_array *a = batch->columns[c];
-    const qv_type *t = qv_type_storage(a->type);
     qv__jsonl_column *col = &cols[c];
-    memset(col, 0, sizeof *col);
-    col->kind = kind_of(t);
-    col->array = a;
-    col->name = schema->fields[c]->name;
+    qv__cell_column_bind(&col->cell, batch->columns[c], schema->fields[c]->name);
+    if (col->cell.kind == QV__CELL_VIEW) col->cell.kind = QV__CELL_OTHER; /* the general writer */
     col->key = keys->text.data + keys->starts[c];
     col->key_len = keys->starts[c + 1] - keys->starts[c];
-    col->validity = col->kind == QV__JSONL_CELL_NONE ? NULL : qv__buf_data(a, 0);
-    col->offset = a->offset;
-    col->values = qv__buf_data(a, 1);
-    if (col->kind == QV__JSONL_CELL_STRING || col->kind == QV__JSONL_CELL_LARGE_STRING) {
-      col->data = qv__buf_data(a, 2);
-      col->data_size = qv__buf_size(a, 2);
-      if (col->data == NULL) col->data = (const uint8_t *)"";
-      if (col->values == NULL) col->kind = QV__JSONL_CELL_OTHER; /* the checked accessor reports it */
-    }
-    col->unit = t->unit;
-    col->zoned = t->id == QV_TYPE_TIMESTAMP && t->timezone != NULL && t->timezone[0] != '\0';
-    room += col->key_len + fixed_room(col->kind);
+    room += col->key_len + fixed_room(col->cell.kind);
   }
   return room;
 }
@@ -187,37 +136,14 @@ void qv__jsonl_append_escaped(qv_strbuf *sb, const uint8_t *s, int64_t n) {
 
 /* ---- rows ---- */
 
-static inline bool room_for(qv_strbuf *sb, size_t n) {
-  if (sb->oom) return false;
-  return (sb->len < sb->cap && sb->cap - sb->len > n) || qv__strbuf_reserve(sb, n);
-}
-
-static inline bool string_slot(const qv__jsonl_column *col, int64_t j, bool wide, const uint8_t **s, int64_t *n) {
-  int64_t start, end;
-  if (wide) {
-    memcpy(&start, col->values + j * 8, 8);
-    memcpy(&end, col->values + j * 8 + 8, 8);
-  } else {
-    int32_t s32, e32;
-    memcpy(&s32, col->values + j * 4, 4);
-    memcpy(&e32, col->values + j * 4 + 4, 4);
-    start = s32;
-    end = e32;
-  }
-  if (start < 0 || end < start || end > col->data_size) return false;
-  *s = col->data + start;
-  *n = end - start;
-  return true;
-}
-
-/* A float's text, or null for the values JSON cannot spell (nan, inf). */
-static inline char *put_float(char *p, double v, int bits) {
-  const int n = qv__print_float_text(v, bits, p);
+/* A float cell's text, or null for the values JSON cannot spell (nan, inf). */
+static inline char *put_float(char *p, qv__cell_column *col, int64_t j) {
+  char *end = qv__cell_put_scalar(col, j, p);
   if (p[0] == 'n' || p[0] == 'i' || (p[0] == '-' && p[1] == 'i')) {
     memcpy(p, "null", 4);
     return p + 4;
   }
-  return p + n;
+  return end;
 }
 
 qv_status qv__jsonl_format_rows(qv__jsonl_column *cols, int32_t n_cols, size_t row_bound, int64_t first,
@@ -225,114 +151,51 @@ qv_status qv__jsonl_format_rows(qv__jsonl_column *cols, int32_t n_cols, size_t r
   QV_RETURN_IF_ERROR(qv__strbuf_status(sb, err));
   if (sb->fixed) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "JSON rows need a growable buffer");
   for (int64_t i = first; i < first + count; i++) {
-    if (!room_for(sb, row_bound)) return qv__strbuf_status(sb, err);
+    if (!qv__cell_room(sb, row_bound)) return qv__strbuf_status(sb, err);
     char *p = sb->data + sb->len;
     if (n_cols == 0) *p++ = '{';
     for (int32_t c = 0; c < n_cols; c++) {
-      qv__jsonl_column *col = &cols[c];
-      memcpy(p, col->key, col->key_len);
-      p += col->key_len;
+      qv__jsonl_column *jc = &cols[c];
+      qv__cell_column *col = &jc->cell;
+      memcpy(p, jc->key, jc->key_len);
+      p += jc->key_len;
       const int64_t j = col->offset + i;
-      if (col->kind == QV__JSONL_CELL_NONE || (col->validity != NULL && !qv_bit_get(col->validity, j))) {
+      if (col->kind == QV__CELL_NONE || (col->validity != NULL && !qv_bit_get(col->validity, j))) {
         memcpy(p, "null", 4);
         p += 4;
         continue;
       }
       switch (col->kind) {
-        case QV__JSONL_CELL_NONE: break;
-        case QV__JSONL_CELL_BOOL: {
-          const bool b = qv_bit_get(col->values, j);
-          memcpy(p, b ? "true" : "false", b ? 4 : 5);
-          p += b ? 4 : 5;
-          break;
-        }
-        case QV__JSONL_CELL_I8: p += qv__print_i64_text((int8_t)col->values[j], p); break;
-        case QV__JSONL_CELL_I16: {
-          int16_t v;
-          memcpy(&v, col->values + j * 2, 2);
-          p += qv__print_i64_text(v, p);
-          break;
-        }
-        case QV__JSONL_CELL_I32: {
-          int32_t v;
-          memcpy(&v, col->values + j * 4, 4);
-          p += qv__print_i64_text(v, p);
-          break;
-        }
-        case QV__JSONL_CELL_I64: {
-          int64_t v;
-          memcpy(&v, col->values + j * 8, 8);
-          p += qv__print_i64_text(v, p);
-          break;
-        }
-        case QV__JSONL_CELL_U8: p += qv__print_u64_text(col->values[j], p); break;
-        case QV__JSONL_CELL_U16: {
-          uint16_t v;
-          memcpy(&v, col->values + j * 2, 2);
-          p += qv__print_u64_text(v, p);
-          break;
-        }
-        case QV__JSONL_CELL_U32: {
-          uint32_t v;
-          memcpy(&v, col->values + j * 4, 4);
-          p += qv__print_u64_text(v, p);
-          break;
-        }
-        case QV__JSONL_CELL_U64: {
-          uint64_t v;
-          memcpy(&v, col->values + j * 8, 8);
-          p += qv__print_u64_text(v, p);
-          break;
-        }
-        case QV__JSONL_CELL_F32: {
-          float v;
-          memcpy(&v, col->values + j * 4, 4);
-          p = put_float(p, v, 32);
-          break;
-        }
-        case QV__JSONL_CELL_F64: {
-          double v;
-          memcpy(&v, col->values + j * 8, 8);
-          p = put_float(p, v, 64);
-          break;
-        }
-        case QV__JSONL_CELL_DATE32: {
-          int32_t v;
-          memcpy(&v, col->values + j * 4, 4);
+        case QV__CELL_F32:
+        case QV__CELL_F64: p = put_float(p, col, j); break;
+        case QV__CELL_DATE32:
+        case QV__CELL_TIMESTAMP:
           *p++ = '"';
-          p += qv__print_date_text(v, p);
+          p = qv__cell_put_scalar(col, j, p);
           *p++ = '"';
           break;
-        }
-        case QV__JSONL_CELL_TIMESTAMP: {
-          int64_t v;
-          memcpy(&v, col->values + j * 8, 8);
-          *p++ = '"';
-          p += qv__print_timestamp_text(v, col->unit, col->zoned, &col->day, p);
-          *p++ = '"';
-          break;
-        }
-        case QV__JSONL_CELL_STRING:
-        case QV__JSONL_CELL_LARGE_STRING: {
+        case QV__CELL_STRING:
+        case QV__CELL_LARGE_STRING: {
           const uint8_t *s;
           int64_t n;
-          if (!string_slot(col, j, col->kind == QV__JSONL_CELL_LARGE_STRING, &s, &n))
+          if (!qv__cell_string_slot(col, j, &s, &n))
             return qv_error_set(err, QV_ERR_INVALID_DATA,
                                 "column '%s', row %lld: the value lies outside the array's buffers (offsets or "
                                 "indices out of range)",
                                 col->name, (long long)(row_base + i));
           sb->len = (size_t)(p - sb->data);
-          if (!room_for(sb, 6 * (size_t)n + 18 + row_bound)) return qv__strbuf_status(sb, err);
+          if (!qv__cell_room(sb, 6 * (size_t)n + 18 + row_bound)) return qv__strbuf_status(sb, err);
           p = put_string(sb->data + sb->len, s, n, col->data + col->data_size);
           break;
         }
-        case QV__JSONL_CELL_OTHER: {
+        case QV__CELL_OTHER: {
           sb->len = (size_t)(p - sb->data);
           QV_RETURN_IF_ERROR(qv__jsonl_write_value(sb, col->array, i, col->name, row_base + i, err));
-          if (!room_for(sb, row_bound)) return qv__strbuf_status(sb, err);
+          if (!qv__cell_room(sb, row_bound)) return qv__strbuf_status(sb, err);
           p = sb->data + sb->len;
           break;
         }
+        default: p = qv__cell_put_scalar(col, j, p); break;
       }
     }
     memcpy(p, "}\n", 2);
