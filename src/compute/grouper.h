@@ -36,6 +36,13 @@ void qv__grouper_free(qv__grouper *g); /* accepts NULL */
  * INT32_MAX groups is QV_ERR_OVERFLOW. */
 qv_status qv__grouper_assign(qv__grouper *g, int32_t *group_of, qv_error *err);
 
+/* Numbers rows [begin, end) only (0 <= begin <= end <= length), as
+ * qv__grouper_assign does: group_of[r - begin] receives the group of row
+ * r. Calls over successive ranges number the groups in order of first
+ * appearance over all the rows seen; a range may also be a single row of
+ * any position, which finds or adds that row's key. */
+qv_status qv__grouper_assign_range(qv__grouper *g, int64_t begin, int64_t end, int32_t *group_of, qv_error *err);
+
 /* Groups found so far, and the first row of each. */
 int64_t qv__grouper_n_groups(const qv__grouper *g);
 const int64_t *qv__grouper_first_rows(const qv__grouper *g);
