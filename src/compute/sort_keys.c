@@ -169,6 +169,10 @@ static qv_status prepare_key(const qv_sort_key *sk, int32_t index, prepared_key 
   uint8_t c_null = at_start ? 0 : 2, c_nan = 1, c_value = at_start ? 2 : 0;
   k->value_category = c_value;
   bool null_type = id == QV_TYPE_NULL;
+  if (!null_type && a->validity_ == NULL && !a->null_layout_ && k->kind != CMP_FLOAT && k->kind != CMP_BYTES) {
+    if (n > 0) memset(k->category, c_value, (size_t)n); /* no nulls, no NaN, nothing to read: every row a value */
+    return QV_OK;
+  }
   for (int64_t r = 0; r < n; r++) {
     if (null_type || !qv_array_is_valid(a, r)) {
       k->category[r] = c_null;

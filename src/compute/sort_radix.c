@@ -8,13 +8,15 @@
  * memory once: a first pass distributes them by their top TOP_BITS
  * varying bits into N_BUCKETS buckets (most significant digit first), and
  * each bucket, small enough to stay in cache for keys spread over their
- * range, is then sorted on its remaining bits by LSD passes of up to
- * LOW_BITS bits. Only the bits where some keys differ count (the xor of
- * every key with the first tells which): keys of a small range sort in
- * one or two passes, equal keys in none. A digit every key of a bucket
- * shares is skipped. Every pass scatters in input order, so the sort is
- * stable; a skewed input (one huge bucket) is still sorted correctly, by
- * the same passes out of cache.
+ * range, is then sorted on its remaining bits the same way, digit after
+ * digit, down to ranges small enough for insertion sort (for random keys
+ * one more digit does it). Only the bits where some keys differ count (the
+ * xor of every key with the first tells which): keys of a small range sort
+ * in one or two passes, equal keys in none. A digit every key of a range
+ * shares costs a count, no move. Every pass scatters in input order and
+ * insertion sort moves only strictly greater keys, so the sort is stable;
+ * a skewed input (one huge bucket) is still sorted correctly, by the same
+ * passes out of cache.
  *
  * The keys are read in place (an int64 column is its own key array, up to
  * an xor), the first pass writes (key, row) pairs, and the last pass of a
@@ -33,9 +35,10 @@
 
 #define TOP_BITS 11
 #define N_BUCKETS (1 << TOP_BITS)
-#define LOW_BITS 11
-#define MAX_LOW_PASSES 6 /* ceil(64 / LOW_BITS) */
-#define INSERTION_MAX 48 /* buckets this small are insertion-sorted */
+#define LOW_BITS 11  /* the widest digit inside a bucket */
+#define MIN_BITS 4   /* the narrowest */
+#define MAX_DEPTH 16 /* > 64 / MIN_BITS levels of digits */
+#define INSERTION_MAX 24 /* ranges this small are insertion-sorted */
 
 typedef struct pair {
   uint64_t key;
@@ -58,7 +61,7 @@ typedef struct half {
   int64_t *count;           /* N_BUCKETS: counts of this half, then its write positions */
   const int64_t *start;     /* N_BUCKETS + 1 bucket bounds, shared */
   int32_t b_begin, b_end;   /* PHASE_BUCKETS: the buckets this half sorts */
-  int64_t *hist;            /* MAX_LOW_PASSES << LOW_BITS counters */
+  int64_t *hist;            /* MAX_DEPTH << LOW_BITS counters */
   pair *scratch;            /* as many pairs as this half's largest bucket */
 } half;
 
@@ -80,41 +83,47 @@ static void insertion_sort(pair *p, int64_t m) {
   }
 }
 
-/* Sorts the bucket src[0, m) on the low `bits` bits of its keys (the
- * others are equal in a bucket), using scratch, and writes its rows in
- * order to out[0, m). */
-static void sort_bucket(pair *src, pair *scratch, int64_t m, int bits, int64_t *hist, int64_t *out) {
-  pair *a = src;
-  if (m > 1 && bits > 0 && m <= INSERTION_MAX) {
-    insertion_sort(src, m);
-  } else if (m > 1 && bits > 0) {
-    int passes = (bits + LOW_BITS - 1) / LOW_BITS;
-    int width = (bits + passes - 1) / passes;
+/* Sorts a[0, m) on the low `bits` bits of its keys (the higher bits are
+ * equal in the range), b[0, m) being scratch, and writes the rows in order
+ * to out[0, m). Most significant digit first: one stable counting pass
+ * on the top digit, then each digit's range the same way (a and b trade
+ * places), until a range is small enough for insertion sort. A digit
+ * narrower than LOW_BITS serves a small range, so that the counters do not
+ * outnumber the pairs; a digit every key shares costs a count, no move.
+ * Each level of the recursion takes at most 1 << LOW_BITS counters of
+ * hist, which holds MAX_DEPTH levels: a level consumes at least MIN_BITS
+ * bits, so there are never more. */
+static void sort_range(pair *a, pair *b, int64_t m, int bits, int64_t *out, int64_t *hist) {
+  for (;;) {
+    if (m <= INSERTION_MAX || bits == 0) {
+      if (bits > 0) insertion_sort(a, m);
+      for (int64_t i = 0; i < m; i++) out[i] = a[i].row;
+      return;
+    }
+    int width = bits < LOW_BITS ? bits : LOW_BITS;
+    while (width > MIN_BITS && ((int64_t)1 << width) > m) width--;
+    int sh = bits - width;
     int64_t size = (int64_t)1 << width;
     uint64_t mask = (uint64_t)size - 1;
-    memset(hist, 0, (size_t)(passes * size) * sizeof *hist);
-    for (int64_t i = 0; i < m; i++) {
-      uint64_t k = src[i].key;
-      for (int p = 0; p < passes; p++) hist[p * size + (int64_t)((k >> (p * width)) & mask)]++;
+    memset(hist, 0, (size_t)size * sizeof *hist);
+    for (int64_t i = 0; i < m; i++) hist[(a[i].key >> sh) & mask]++;
+    bits = sh;
+    if (hist[(a[0].key >> sh) & mask] == m) continue; /* one digit: the same range, lower bits */
+    int64_t sum = 0;
+    for (int64_t d = 0; d < size; d++) {
+      int64_t here = hist[d];
+      hist[d] = sum;
+      sum += here;
     }
-    pair *b = scratch;
-    for (int p = 0; p < passes; p++) {
-      int64_t *c = hist + p * size;
-      int sh = p * width;
-      if (c[(a[0].key >> sh) & mask] == m) continue; /* every key of the bucket has this digit */
-      int64_t sum = 0;
-      for (int64_t d = 0; d < size; d++) {
-        int64_t here = c[d];
-        c[d] = sum;
-        sum += here;
-      }
-      for (int64_t i = 0; i < m; i++) b[c[(a[i].key >> sh) & mask]++] = a[i];
-      pair *swap = a;
-      a = b;
-      b = swap;
+    for (int64_t i = 0; i < m; i++) b[hist[(a[i].key >> sh) & mask]++] = a[i];
+    /* hist[d] is now where digit d's range ends */
+    for (int64_t d = 0, lo = 0; d < size; d++) {
+      int64_t hi = hist[d];
+      if (hi > lo) sort_range(b + lo, a + lo, hi - lo, bits, out + lo, hist + size);
+      lo = hi;
     }
+    return;
   }
-  for (int64_t i = 0; i < m; i++) out[i] = a[i].row;
 }
 
 static void run_half(void *p) {
@@ -140,8 +149,8 @@ static void run_half(void *p) {
       break;
     case PHASE_BUCKETS:
       for (int32_t b = h->b_begin; b < h->b_end; b++)
-        sort_bucket(h->pairs + h->start[b], h->scratch, h->start[b + 1] - h->start[b], h->shift, h->hist,
-                    h->out_rows + h->start[b]);
+        sort_range(h->pairs + h->start[b], h->scratch, h->start[b + 1] - h->start[b], h->shift,
+                   h->out_rows + h->start[b], h->hist);
       break;
   }
 }
@@ -168,7 +177,7 @@ qv_status qv__radix_sort_rows(const uint8_t *keys, uint64_t flip, const int64_t 
     return qv_error_set(err, QV_ERR_OVERFLOW, "sort: %lld rows overflow", (long long)n);
   pair *pairs = qv__malloc((size_t)bytes);
   /* two halves' counts, the bucket bounds, two halves' bucket histograms */
-  size_t n_counters = 2 * N_BUCKETS + (N_BUCKETS + 1) + 2 * ((size_t)MAX_LOW_PASSES << LOW_BITS);
+  size_t n_counters = 2 * N_BUCKETS + (N_BUCKETS + 1) + 2 * ((size_t)MAX_DEPTH << LOW_BITS);
   int64_t *counters = qv__calloc(n_counters, sizeof *counters);
   if (pairs == NULL || counters == NULL) {
     st = qv_error_set(err, QV_ERR_NO_MEMORY, "sort: no memory for %lld rows", (long long)n);
@@ -188,7 +197,7 @@ qv_status qv__radix_sort_rows(const uint8_t *keys, uint64_t flip, const int64_t 
     h[k].out_rows = out_rows;
     h[k].count = counters + k * N_BUCKETS;
     h[k].start = start;
-    h[k].hist = start + N_BUCKETS + 1 + k * ((int64_t)MAX_LOW_PASSES << LOW_BITS);
+    h[k].hist = start + N_BUCKETS + 1 + k * ((int64_t)MAX_DEPTH << LOW_BITS);
   }
   h[0].first_key = h[1].first_key = key_at(&h[0], 0);
   run_both(h, PHASE_DIFF, together);
