@@ -503,31 +503,20 @@ static qv_status one_aggregate(const agg_ctx *c, const qv_group_aggregate *agg, 
   }
 }
 
-qv_status qv_compute_group_by(qv_array *const *keys, int32_t n_keys, const qv_group_aggregate *aggs, int32_t n_aggs,
-                              qv_array **out, qv_error *err) {
+/* Groups by `keys` (dictionary keys already decoded) and gathers each
+ * group's key values from `out_keys` (the caller's key columns). */
+static qv_status group_by_keys(qv_array *const *keys, qv_array *const *out_keys, int32_t n_keys,
+                               const qv_group_aggregate *aggs, int32_t n_aggs, qv_array **out, qv_error *err) {
   qv__grouper *g = NULL;
   int32_t *group_of = NULL;
   int64_t *count = NULL;
-  int64_t n_rows;
+  int64_t n_rows = keys[0]->length;
   qv_status st = QV_OK;
-  if (keys == NULL || out == NULL || (aggs == NULL && n_aggs > 0) || n_keys < 1 || n_aggs < 0)
-    return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "group_by: NULL argument or no key");
-  for (int32_t k = 0; k < n_keys + n_aggs; k++) out[k] = NULL;
-  if (keys[0] == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "group_by: key 0 is NULL");
-  n_rows = keys[0]->length;
-  for (int32_t a = 0; a < n_aggs; a++) {
-    if (aggs[a].values == NULL && aggs[a].op != QV_GROUP_COUNT_ALL)
-      return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "group_by: aggregate %d (%s) has no values", (int)a,
-                          qv_group_op_name(aggs[a].op));
-    if (aggs[a].values != NULL && aggs[a].values->length != n_rows)
-      return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "group_by: aggregate %d has %lld rows, the keys %lld", (int)a,
-                          (long long)aggs[a].values->length, (long long)n_rows);
-  }
   bool all_fold = true;
   for (int32_t a = 0; a < n_aggs && all_fold; a++)
     all_fold = qv__group_foldable(&aggs[a], aggs[a].values != NULL ? aggs[a].values : keys[0]);
   if (all_fold) {
-    st = qv__group_by_folded(keys, n_keys, aggs, n_aggs, out, err);
+    st = qv__group_by_folded(keys, out_keys, n_keys, aggs, n_aggs, out, err);
     goto done;
   }
   QV_RETURN_IF_ERROR(qv__grouper_new((const qv_array *const *)keys, n_keys, "group_by", &g, err));
@@ -548,7 +537,7 @@ qv_status qv_compute_group_by(qv_array *const *keys, int32_t n_keys, const qv_gr
     goto done;
   }
   for (int32_t k = 0; k < n_keys && st == QV_OK; k++)
-    st = qv__compute_gather(keys[k], qv__grouper_first_rows(g), n_groups, &out[k], err);
+    st = qv__compute_gather(out_keys[k], qv__grouper_first_rows(g), n_groups, &out[k], err);
   for (int32_t a = 0; a < n_aggs && st == QV_OK; a++) {
     agg_ctx c = {aggs[a].values != NULL ? aggs[a].values : keys[0], group_of, 0, n_rows, n_groups, count};
     memset(count, 0, (size_t)(n_groups > 0 ? n_groups : 1) * sizeof *count);
@@ -564,5 +553,42 @@ done:
   qv__free(count);
   qv__free(group_of);
   qv__grouper_free(g);
+  return st;
+}
+
+qv_status qv_compute_group_by(qv_array *const *keys, int32_t n_keys, const qv_group_aggregate *aggs, int32_t n_aggs,
+                              qv_array **out, qv_error *err) {
+  int64_t n_rows;
+  if (keys == NULL || out == NULL || (aggs == NULL && n_aggs > 0) || n_keys < 1 || n_aggs < 0)
+    return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "group_by: NULL argument or no key");
+  for (int32_t k = 0; k < n_keys + n_aggs; k++) out[k] = NULL;
+  if (keys[0] == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "group_by: key 0 is NULL");
+  n_rows = keys[0]->length;
+  for (int32_t a = 0; a < n_aggs; a++) {
+    if (aggs[a].values == NULL && aggs[a].op != QV_GROUP_COUNT_ALL)
+      return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "group_by: aggregate %d (%s) has no values", (int)a,
+                          qv_group_op_name(aggs[a].op));
+    if (aggs[a].values != NULL && aggs[a].values->length != n_rows)
+      return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "group_by: aggregate %d has %lld rows, the keys %lld", (int)a,
+                          (long long)aggs[a].values->length, (long long)n_rows);
+  }
+  /* Dictionary keys group by their values (two indices may name equal
+   * values, and a null may be an index or a value); the result's key
+   * column keeps the dictionary type, as pyarrow's does. */
+  qv_array **decoded = qv__calloc((size_t)n_keys, sizeof *decoded);
+  if (decoded == NULL) return qv_error_set(err, QV_ERR_NO_MEMORY, "group_by: no memory");
+  qv_status st = QV_OK;
+  for (int32_t k = 0; k < n_keys && st == QV_OK; k++) {
+    const qv_type *t = keys[k] != NULL ? qv_type_storage(keys[k]->type) : NULL;
+    if (t != NULL && t->id == QV_TYPE_DICTIONARY) {
+      st = qv_compute_cast(keys[k], t->value_type, true, &decoded[k], err);
+      if (st != QV_OK) qv_error_prefix(err, "group_by: key %d: ", (int)k);
+    } else {
+      decoded[k] = keys[k] != NULL ? qv_array_retain(keys[k]) : NULL;
+    }
+  }
+  if (st == QV_OK) st = group_by_keys(decoded, keys, n_keys, aggs, n_aggs, out, err);
+  for (int32_t k = 0; k < n_keys; k++) qv_array_release(decoded[k]);
+  qv__free(decoded);
   return st;
 }

@@ -34,8 +34,10 @@ qv_status qv__group_finish(const qv_group_aggregate *agg, const qv_array *values
                            const int64_t *count, int64_t n_groups, qv_array **out, qv_error *err);
 
 /* Group-by when every aggregate folds (qv_compute_group_by's arguments,
- * already checked): rows in blocks, on two threads for large inputs. */
-qv_status qv__group_by_folded(qv_array *const *keys, int32_t n_keys, const qv_group_aggregate *aggs, int32_t n_aggs,
-                              qv_array **out, qv_error *err);
+ * already checked): rows in blocks, on two threads for large inputs. The
+ * groups are those of `keys`; their key values are gathered from out_keys
+ * (the same rows: the caller's columns before dictionary decoding). */
+qv_status qv__group_by_folded(qv_array *const *keys, qv_array *const *out_keys, int32_t n_keys,
+                              const qv_group_aggregate *aggs, int32_t n_aggs, qv_array **out, qv_error *err);
 
 #endif

@@ -89,8 +89,7 @@ static qv_status merge_halves(half *h, qv_error *err) {
   int32_t *map = qv__malloc((size_t)(n1 > 0 ? n1 : 1) * sizeof *map);
   qv_status st = QV_OK;
   if (map == NULL) return qv_error_set(err, QV_ERR_NO_MEMORY, "group_by: no memory for %lld groups", (long long)n1);
-  for (int64_t j = 0; j < n1 && st == QV_OK; j++)
-    st = qv__grouper_assign_range(h[0].grouper, first1[j], first1[j] + 1, &map[j], err);
+  st = qv__grouper_assign_rows(h[0].grouper, first1, n1, map, err);
   if (st != QV_OK) qv_error_prefix(err, "group_by: keys: ");
   if (st == QV_OK) st = reserve(&h[0], qv__grouper_n_groups(h[0].grouper), err);
   for (int32_t a = 0; a < h[0].n_aggs && st == QV_OK; a++)
@@ -100,8 +99,8 @@ static qv_status merge_halves(half *h, qv_error *err) {
   return st;
 }
 
-qv_status qv__group_by_folded(qv_array *const *keys, int32_t n_keys, const qv_group_aggregate *aggs, int32_t n_aggs,
-                              qv_array **out, qv_error *err) {
+qv_status qv__group_by_folded(qv_array *const *keys, qv_array *const *out_keys, int32_t n_keys,
+                              const qv_group_aggregate *aggs, int32_t n_aggs, qv_array **out, qv_error *err) {
   int64_t n_rows = keys[0]->length;
   bool split = n_rows >= QV__PARALLEL_MIN_ROWS;
   half h[2];
@@ -129,7 +128,7 @@ qv_status qv__group_by_folded(qv_array *const *keys, int32_t n_keys, const qv_gr
   int64_t n_groups = st == QV_OK ? qv__grouper_n_groups(h[0].grouper) : 0;
   if (st == QV_OK) st = reserve(&h[0], n_groups > 0 ? n_groups : 1, err);
   for (int32_t k = 0; k < n_keys && st == QV_OK; k++)
-    st = qv__compute_gather(keys[k], qv__grouper_first_rows(h[0].grouper), n_groups, &out[k], err);
+    st = qv__compute_gather(out_keys[k], qv__grouper_first_rows(h[0].grouper), n_groups, &out[k], err);
   for (int32_t a = 0; a < n_aggs && st == QV_OK; a++) {
     st = qv__group_finish(&aggs[a], agg_values(&h[0], a), h[0].states[a].acc, h[0].states[a].count, n_groups,
                           &out[n_keys + a], err);

@@ -605,6 +605,34 @@ qv_status qv__grouper_assign_range(qv__grouper *g, int64_t begin, int64_t end, i
   return assign_hashed(g, begin, end, group_of, err);
 }
 
+qv_status qv__grouper_assign_rows(qv__grouper *g, const int64_t *rows, int64_t n, int32_t *group_of, qv_error *err) {
+  for (int64_t j = 0; j < n; j++)
+    if (rows[j] < 0 || rows[j] >= g->length)
+      return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "row %lld is outside the %lld keys", (long long)rows[j],
+                          (long long)g->length);
+  if (!g->by_value || !g->direct_off) { /* one row at a time through the range loops */
+    for (int64_t j = 0; j < n; j++) QV_RETURN_IF_ERROR(qv__grouper_assign_range(g, rows[j], rows[j] + 1, &group_of[j], err));
+    return QV_OK;
+  }
+  /* a large by-value table: the home slot of the key PREFETCH_AHEAD rows
+   * on is fetched early, as in assign_by_value */
+  const qv__key_column *c = &g->cols[0];
+  int32_t w = c->width;
+  for (int64_t j = 0; j < n; j++) {
+    int64_t r = rows[j], group;
+    if (j + PREFETCH_AHEAD < n)
+      __builtin_prefetch(&g->slots[home_of(g, load_small(c->values + rows[j + PREFETCH_AHEAD] * w, w))]);
+    if (c->validity != NULL && !qv_bit_get(c->validity, c->offset + r)) {
+      if (g->null_group < 0) QV_RETURN_IF_ERROR(add_group(g, r, &g->null_group, err));
+      group = g->null_group;
+    } else {
+      QV_RETURN_IF_ERROR(probe_by_value(g, r, load_small(c->values + r * w, w), &group, err));
+    }
+    group_of[j] = (int32_t)group;
+  }
+  return QV_OK;
+}
+
 qv_status qv__grouper_assign(qv__grouper *g, int32_t *group_of, qv_error *err) {
   return qv__grouper_assign_range(g, 0, g->length, group_of, err);
 }

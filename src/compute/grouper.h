@@ -43,6 +43,11 @@ qv_status qv__grouper_assign(qv__grouper *g, int32_t *group_of, qv_error *err);
  * any position, which finds or adds that row's key. */
 qv_status qv__grouper_assign_range(qv__grouper *g, int64_t begin, int64_t end, int32_t *group_of, qv_error *err);
 
+/* Finds or adds the keys of rows[0, n) (each in [0, length)), in that
+ * order, as n one-row ranges would: group_of[j] receives the group of row
+ * rows[j]. Faster than those calls on a large table. */
+qv_status qv__grouper_assign_rows(qv__grouper *g, const int64_t *rows, int64_t n, int32_t *group_of, qv_error *err);
+
 /* Groups found so far, and the first row of each. */
 int64_t qv__grouper_n_groups(const qv__grouper *g);
 const int64_t *qv__grouper_first_rows(const qv__grouper *g);

@@ -92,6 +92,12 @@ static qv_array *strings(int64_t n, int distinct, int null_every, bool large) {
   return s;
 }
 
+static void release_pair(qv_array **a) {
+  qv_array_release(a[0]);
+  qv_array_release(a[1]);
+  a[0] = a[1] = NULL;
+}
+
 static void expect_same(qv_array *got, qv_array *want, const char *what) {
   qv_error why;
   qv_equal_options opts = {true, false}; /* NaN equals NaN: the payload of a NaN min is not specified */
@@ -273,6 +279,61 @@ static void hostile_offsets_name_the_lowest_row(void **state) {
   }
 }
 
+/* Dictionary keys group by their values: a dictionary naming one value
+ * twice, a null value in the dictionary and null indices; the key column
+ * keeps the dictionary type; a hostile index is an error naming its row. */
+static void dictionary_keys(void **state) {
+  (void)state;
+  qv_array *dict = hand_array(qv_type_string(), 4, 0, 1, 3,
+                              BUFS(bits_from("1101", 4), BUFV(int32_t, 0, 1, 2, 2, 3), BUFV(char, 'a', 'b', 'a')), 0,
+                              NULL, NULL); /* ["a", "b", null, "a"] */
+  int8_t *idx = malloc(N);
+  uint8_t *bits = malloc((N + 7) / 8);
+  assert_non_null(idx);
+  assert_non_null(bits);
+  memset(bits, 0xff, (N + 7) / 8);
+  int64_t nulls = 0;
+  for (int64_t i = 0; i < N; i++) {
+    idx[i] = (int8_t)(next_random() % 4);
+    if (i % 10 == 4) {
+      bits[i / 8] &= (uint8_t)~(1u << (i % 8));
+      nulls++;
+    }
+  }
+  qv_array *keys = hand_array(hand_dict(qv_type_int8(), qv_type_string()), N, 0, nulls, 2,
+                              BUFS(exact_buf(bits, (N + 7) / 8), exact_buf(idx, N)), 0, NULL, qv_array_retain(dict));
+  qv_array *values = int64_values(N, 0), *out[2] = {NULL, NULL}, *plain[2] = {NULL, NULL}, *decoded = NULL;
+  qv_group_aggregate sum = {values, QV_GROUP_SUM, QV_COUNT_VALID};
+  assert_int_equal(qv_compute_group_by(&keys, 1, &sum, 1, out, NULL), QV_OK);
+  assert_int_equal(qv_compute_cast(keys, qv_type_string(), true, &decoded, NULL), QV_OK);
+  assert_int_equal(qv_compute_group_by(&decoded, 1, &sum, 1, plain, NULL), QV_OK);
+  assert_int_equal(out[0]->length, 3); /* "a", "b", null (index or value) */
+  assert_int_equal(qv_type_storage(out[0]->type)->id, QV_TYPE_DICTIONARY);
+  qv_array *out_keys = NULL;
+  assert_int_equal(qv_compute_cast(out[0], qv_type_string(), true, &out_keys, NULL), QV_OK);
+  expect_same(out_keys, plain[0], "keys");
+  expect_same(out[1], plain[1], "sums");
+  qv_array_release(out_keys);
+  release_pair(out);
+  release_pair(plain);
+  qv_array_release(decoded);
+  qv_array_release(keys);
+  idx[N - 2] = 9; /* points past the dictionary */
+  keys = hand_array(hand_dict(qv_type_int8(), qv_type_string()), N, 0, 0, 2, BUFS(NULL, exact_buf(idx, N)), 0, NULL,
+                    qv_array_retain(dict));
+  qv_error e;
+  assert_int_not_equal(qv_compute_group_by(&keys, 1, &sum, 1, out, &e), QV_OK);
+  char want[32];
+  snprintf(want, sizeof want, "%lld", (long long)(N - 2));
+  assert_non_null(strstr(e.message, want));
+  assert_null(out[0]);
+  qv_array_release(keys);
+  qv_array_release(values);
+  qv_array_release(dict);
+  free(idx);
+  free(bits);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(small_range_integer_keys),
@@ -280,6 +341,7 @@ int main(void) {
       cmocka_unit_test(string_keys),
       cmocka_unit_test(sliced_null_and_tiny_inputs),
       cmocka_unit_test(hostile_offsets_name_the_lowest_row),
+      cmocka_unit_test(dictionary_keys),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
