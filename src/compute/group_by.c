@@ -520,7 +520,12 @@ static qv_status group_by_keys(qv_array *const *keys, qv_array *const *out_keys,
     goto done;
   }
   QV_RETURN_IF_ERROR(qv__grouper_new((const qv_array *const *)keys, n_keys, "group_by", &g, err));
-  group_of = qv__malloc((size_t)(n_rows > 0 ? n_rows : 1) * sizeof *group_of);
+  int64_t id_bytes;
+  if (qv__mul_overflow_i64(n_rows > 0 ? n_rows : 1, (int64_t)sizeof *group_of, &id_bytes)) {
+    st = qv_error_set(err, QV_ERR_OVERFLOW, "group_by: %lld rows: their group ids overflow", (long long)n_rows);
+    goto done;
+  }
+  group_of = qv__malloc((size_t)id_bytes);
   if (group_of == NULL) {
     st = qv_error_set(err, QV_ERR_NO_MEMORY, "group_by: no memory for %lld rows", (long long)n_rows);
     goto done;
