@@ -99,9 +99,36 @@ static qv_status merge_halves(half *h, qv_error *err) {
   return st;
 }
 
+static bool null_typed(const qv_array *a) { return qv_type_storage(a->type)->id == QV_TYPE_NULL; }
+
+/* Every key and every counted column of the null type: their length is
+ * backed by no buffer, so it may be anything up to INT64_MAX, and a pass
+ * over the rows could take forever. All rows are one group (the null key);
+ * the counts follow from the length alone. */
+static qv_status all_null_counts(qv_array *const *out_keys, int32_t n_keys, const qv_group_aggregate *aggs,
+                                 int32_t n_aggs, int64_t n_rows, qv_array **out, qv_error *err) {
+  static const int64_t first_row = 0;
+  int64_t n_groups = n_rows > 0 ? 1 : 0, zero = 0;
+  qv_status st = QV_OK;
+  for (int32_t k = 0; k < n_keys && st == QV_OK; k++)
+    st = qv__compute_gather(out_keys[k], &first_row, n_groups, &out[k], err);
+  for (int32_t a = 0; a < n_aggs && st == QV_OK; a++) {
+    bool counts_valid = aggs[a].op == QV_GROUP_COUNT && aggs[a].mode == QV_COUNT_VALID;
+    int64_t acc = counts_valid ? 0 : n_rows; /* null-typed slots are all null */
+    st = qv__group_finish(&aggs[a], aggs[a].values != NULL ? aggs[a].values : out_keys[0], &acc, &zero, n_groups,
+                          &out[n_keys + a], err);
+  }
+  return st;
+}
+
 qv_status qv__group_by_folded(qv_array *const *keys, qv_array *const *out_keys, int32_t n_keys,
                               const qv_group_aggregate *aggs, int32_t n_aggs, qv_array **out, qv_error *err) {
   int64_t n_rows = keys[0]->length;
+  bool every_null = true;
+  for (int32_t k = 0; k < n_keys && every_null; k++)
+    every_null = keys[k] != NULL && keys[k]->length == n_rows && null_typed(keys[k]);
+  for (int32_t a = 0; a < n_aggs && every_null; a++) every_null = aggs[a].values == NULL || null_typed(aggs[a].values);
+  if (every_null) return all_null_counts(out_keys, n_keys, aggs, n_aggs, n_rows, out, err);
   bool split = n_rows >= QV__PARALLEL_MIN_ROWS;
   half h[2];
   qv_status st = QV_OK;

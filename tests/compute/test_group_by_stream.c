@@ -334,6 +334,42 @@ static void dictionary_keys(void **state) {
   free(bits);
 }
 
+/* Null-type keys and counted columns of 2^62 rows (no buffers back that
+ * length): one group, the counts from the length, no pass over the rows. */
+static void huge_null_columns_counted_without_a_pass(void **state) {
+  (void)state;
+  int64_t n = (int64_t)1 << 62;
+  qv_array *k = NULL, *v = NULL, *out[4] = {NULL, NULL, NULL, NULL};
+  assert_int_equal(qv_array_new_null(qv_type_null(), n, &k, NULL), QV_OK);
+  assert_int_equal(qv_array_new_null(qv_type_null(), n, &v, NULL), QV_OK);
+  qv_group_aggregate aggs[] = {{NULL, QV_GROUP_COUNT_ALL, QV_COUNT_ALL},
+                               {v, QV_GROUP_COUNT, QV_COUNT_VALID},
+                               {v, QV_GROUP_COUNT, QV_COUNT_NULL}};
+  assert_int_equal(qv_compute_group_by(&k, 1, aggs, 3, out, NULL), QV_OK);
+  assert_int_equal(out[0]->length, 1);
+  assert_int_equal(qv_array_values_int64(out[1])[0], n);
+  assert_int_equal(qv_array_values_int64(out[2])[0], 0);
+  assert_int_equal(qv_array_values_int64(out[3])[0], n);
+  for (int i = 0; i < 4; i++) qv_array_release(out[i]);
+  /* the same shape on a few rows agrees with the row-by-row path */
+  qv_array *small = NULL, *sv = NULL, *rows[5] = {NULL, NULL, NULL, NULL, NULL};
+  assert_int_equal(qv_array_new_null(qv_type_null(), 9, &small, NULL), QV_OK);
+  assert_int_equal(qv_array_new_null(qv_type_null(), 9, &sv, NULL), QV_OK);
+  qv_group_aggregate small_aggs[] = {{NULL, QV_GROUP_COUNT_ALL, QV_COUNT_ALL},
+                                     {sv, QV_GROUP_COUNT, QV_COUNT_VALID},
+                                     {sv, QV_GROUP_COUNT, QV_COUNT_NULL},
+                                     {sv, QV_GROUP_FIRST, QV_COUNT_VALID}};
+  assert_int_equal(qv_compute_group_by(&small, 1, small_aggs, 3, out, NULL), QV_OK);
+  assert_int_equal(qv_compute_group_by(&small, 1, small_aggs, 4, rows, NULL), QV_OK);
+  for (int i = 0; i < 4; i++) expect_same(out[i], rows[i], "null columns");
+  for (int i = 0; i < 4; i++) qv_array_release(out[i]);
+  for (int i = 0; i < 5; i++) qv_array_release(rows[i]);
+  qv_array_release(small);
+  qv_array_release(sv);
+  qv_array_release(k);
+  qv_array_release(v);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(small_range_integer_keys),
@@ -342,6 +378,7 @@ int main(void) {
       cmocka_unit_test(sliced_null_and_tiny_inputs),
       cmocka_unit_test(hostile_offsets_name_the_lowest_row),
       cmocka_unit_test(dictionary_keys),
+      cmocka_unit_test(huge_null_columns_counted_without_a_pass),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
