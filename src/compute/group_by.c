@@ -49,13 +49,19 @@ static inline bool row_valid(const qv_array *a, int64_t r) {
   return a->validity_ == NULL || qv_bit_get(a->validity_, a->offset + r);
 }
 
+/* Whether rows [begin, end) of a are all valid (no bitmap, or all its bits
+ * set there: then the loops without a per-row test apply). */
+static inline bool rows_valid(const qv_array *a, int64_t begin, int64_t end) {
+  return a->validity_ == NULL || qv_bitmap_count_set(a->validity_, a->offset + begin, end - begin) == end - begin;
+}
+
 /* ---- sum / mean: ACC_T accumulators ---- */
 #define DEFINE_SUM(NAME, CT, ACC_T)                                                              \
   static void sum_##NAME(const agg_ctx *c, ACC_T *acc) {                                         \
     const CT *v = (const CT *)(const void *)qv_array_buffer_data(c->a, 1) + c->a->offset + c->begin; \
     const int32_t *g = c->group_of;                                                              \
     int64_t n = c->end - c->begin;                                                               \
-    if (c->a->validity_ == NULL) {                                                               \
+    if (rows_valid(c->a, c->begin, c->end)) {                                                    \
       for (int64_t r = 0; r < n; r++) {                                                          \
         acc[g[r]] += (ACC_T)v[r];                                                                \
         c->count[g[r]]++;                                                                        \

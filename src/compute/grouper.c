@@ -400,7 +400,7 @@ fill:
   *used = true;
   int32_t *direct = g->direct;
   uint64_t base = g->direct_base;
-  if (validity == NULL && group_of != NULL) { /* the common case, kept free of per-row tests */
+  if (group_of != NULL && qv__key_rows_valid(c, begin, end)) { /* the common case, kept free of per-row tests */
     for (int64_t r = begin; r < end; r++) {
       int32_t *entry = &direct[(load_small(values + r * w, w) ^ flip) - base];
       int64_t group = *entry;
@@ -541,7 +541,7 @@ static inline __attribute__((always_inline)) qv_status bytes1_no_nulls(qv__group
 static qv_status assign_bytes1(qv__grouper *g, int64_t begin, int64_t stop, int32_t *group_of, qv_error *err) {
   const qv__key_column *c = &g->cols[0];
   const uint8_t *end = c->data + c->data_size;
-  if (c->validity == NULL && group_of != NULL)
+  if (group_of != NULL && qv__key_rows_valid(c, begin, stop))
     return c->access == QV__KEY_OFFSETS32 ? bytes1_no_nulls(g, begin, stop, group_of, err, 4)
                                           : bytes1_no_nulls(g, begin, stop, group_of, err, 8);
   for (int64_t r = begin; r < stop; r++) {

@@ -160,6 +160,15 @@ static void small_range_integer_keys(void **state) {
   for (int64_t i = 0; i < N; i++) v[i] = (int64_t)(next_random() % 1000) - 300;
   qv_array *k = big_array(qv_type_int64(), v, N, 8, 13);
   run_case(&k, 1);
+  k = big_array(qv_type_int64(), v, N, 8, N + 1); /* one null, in the first block */
+  run_case(&k, 1);
+  qv_array *one_null = int64_values(N, N + 1), *floats = float_values(N, false), *nans = float_values(N, true);
+  k = big_array(qv_type_int64(), v, N, 8, 0);
+  expect_folded_matches(&k, 1, one_null, floats, nans); /* values with a bitmap, mostly all valid */
+  qv_array_release(k);
+  qv_array_release(one_null);
+  qv_array_release(floats);
+  qv_array_release(nans);
   k = big_array(qv_type_int64(), v, N, 8, 0);
   run_case(&k, 1);
   /* a far key in the second quarter leaves direct indexing for good */
@@ -204,6 +213,8 @@ static void string_keys(void **state) {
   qv_array *k = strings(N, 1000, 0, false);
   run_case(&k, 1);
   k = strings(N, 1000, 17, false);
+  run_case(&k, 1);
+  k = strings(N, 1000, N + 1, false); /* a bitmap with one null (row 3): the other blocks take the no-null loop */
   run_case(&k, 1);
   k = strings(N, 50000, 0, true);
   run_case(&k, 1);
