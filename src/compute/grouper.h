@@ -11,8 +11,13 @@
  * full. A single key column of integers or other fixed-width values of up
  * to 8 bytes (not floats) is stored by value: the tag is the key itself and
  * a null key has its own group outside the table, so a probe is one
- * multiply, one load and one compare. Every other key set stores the hash as
- * the tag and compares a candidate's rows column by column on a tag match.
+ * multiply, one load and one compare; while such keys span at most 65,536
+ * values they are found without the table, by indexing an array of group
+ * ids (direct mode; every group still enters the table, so a key far
+ * outside the range just ends direct mode). Every other key set stores the
+ * hash as the tag and compares a candidate's rows column by column on a tag
+ * match. A grouper is used by one thread at a time; group-by's two halves
+ * each have their own.
  */
 #ifndef QUIVER_SRC_COMPUTE_GROUPER_H
 #define QUIVER_SRC_COMPUTE_GROUPER_H
