@@ -4,13 +4,16 @@
  * no array of one group id per row is ever written to memory and read
  * back.
  *
- * Large inputs are split in two halves, each with its own grouper and
- * states, on two threads (parallel.h). The second half's groups are then
- * merged into the first's in their order of first appearance: looking up
- * each one's first row in the first half's grouper adds the groups the
- * first half never saw after its own, which is exactly the order of first
- * appearance over all the rows, so the result equals a serial pass (up to
- * the order of float additions, which pyarrow leaves open too).
+ * Large inputs whose first SAMPLE_ROWS rows repeat their keys are split in
+ * two halves, each with its own grouper and states, on two threads
+ * (parallel.h); keys that hardly repeat stay on one thread, where one
+ * table beats two tables of nearly every key and their merge. The second
+ * half's groups are then merged into the first's in their order of first
+ * appearance: looking up each one's first row in the first half's grouper
+ * adds the groups the first half never saw after its own, which is
+ * exactly the order of first appearance over all the rows, so the result
+ * equals a serial pass (up to the order of float additions, which pyarrow
+ * leaves open too).
  *
  * Errors (a key slot whose offsets point outside its data) name the row;
  * when both halves fail, the first half's error (the lower row) wins.
@@ -22,6 +25,11 @@
 #include "core/internal.h"
 
 #define BLOCK_ROWS 4096
+/* Rows the first half groups alone before the split is decided, and the
+ * most distinct keys (one in DISTINCT_RATIO rows) they may show for the
+ * split to go ahead. */
+#define SAMPLE_ROWS ((int64_t)1 << 16)
+#define DISTINCT_RATIO 16
 
 /* One aggregate's state in one half. */
 typedef struct agg_state {
@@ -68,7 +76,8 @@ static void run_half(void *p) {
   half *h = p;
   int32_t block[BLOCK_ROWS];
   qv_error *err = &h->err;
-  h->st = qv__grouper_new((const qv_array *const *)h->keys, h->n_keys, "group_by", &h->grouper, err);
+  if (h->grouper == NULL && h->st == QV_OK) /* else a later range of the same half */
+    h->st = qv__grouper_new((const qv_array *const *)h->keys, h->n_keys, "group_by", &h->grouper, err);
   for (int64_t lo = h->begin; lo < h->end && h->st == QV_OK; lo += BLOCK_ROWS) {
     int64_t hi = h->end - lo > BLOCK_ROWS ? lo + BLOCK_ROWS : h->end;
     h->st = qv__grouper_assign_range(h->grouper, lo, hi, block, err);
@@ -130,6 +139,7 @@ qv_status qv__group_by_folded(qv_array *const *keys, qv_array *const *out_keys, 
   for (int32_t a = 0; a < n_aggs && every_null; a++) every_null = aggs[a].values == NULL || null_typed(aggs[a].values);
   if (every_null) return all_null_counts(out_keys, n_keys, aggs, n_aggs, n_rows, out, err);
   bool split = n_rows >= QV__PARALLEL_MIN_ROWS;
+  int64_t sample = split ? SAMPLE_ROWS : n_rows; /* split >= 2 * SAMPLE_ROWS rows */
   half h[2];
   qv_status st = QV_OK;
   for (int k = 0; k < 2; k++) {
@@ -144,6 +154,19 @@ qv_status qv__group_by_folded(qv_array *const *keys, qv_array *const *out_keys, 
     if (h[k].states == NULL) st = qv_error_set(err, QV_ERR_NO_MEMORY, "group_by: no memory");
   }
   if (st == QV_OK) {
+    /* The first rows tell whether the keys repeat: when they do not, two
+     * tables of nearly every key and a merge of them cost more than the
+     * second thread saves, and the rest goes on in the first half. */
+    int64_t first_end = h[0].end;
+    h[0].end = sample;
+    run_half(&h[0]);
+    h[0].begin = sample;
+    h[0].end = first_end;
+    if (split && h[0].st == QV_OK && qv__grouper_n_groups(h[0].grouper) * DISTINCT_RATIO > sample) {
+      h[0].end = n_rows;
+      h[1].begin = n_rows;
+      split = false;
+    }
     qv__compute_run_pair(run_half, &h[0], &h[1], split);
     int bad = h[0].st != QV_OK ? 0 : h[1].st != QV_OK ? 1 : -1;
     if (bad >= 0) {
