@@ -595,7 +595,7 @@ qv_status qv__grouper_assign_range(qv__grouper *g, int64_t begin, int64_t end, i
   if (begin < 0 || end > g->length || begin > end)
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "rows %lld..%lld are outside the %lld keys", (long long)begin,
                         (long long)end, (long long)g->length);
-  if (g->by_value && !g->direct_off) {
+  if (g->by_value && !g->direct_off && g->cols[0].width > 0) { /* width 0 (fixed_size_binary(0)): one key anyway */
     bool used = false;
     QV_RETURN_IF_ERROR(assign_direct(g, begin, end, group_of, &used, err));
     if (used) return QV_OK;
