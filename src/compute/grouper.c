@@ -44,6 +44,10 @@ struct qv__grouper {
   const uint8_t **group_data; /* bytes1: each group's bytes (borrowed from the key) */
   int64_t *group_len;         /* bytes1: and their length */
   short_key *group_words;     /* bytes1: a group of at most 16 bytes, as two zero-padded words */
+  int32_t *direct;      /* by_value in direct mode: the group of each key of the window, or -1 */
+  uint64_t direct_base; /* the window: biased keys [direct_base, direct_base + direct_size) */
+  int64_t direct_size, direct_cap;
+  bool direct_off;      /* a key fell outside any window: hash probes from now on */
   slot *slots;
   int shift;          /* 64 - log2(capacity) */
   int64_t capacity, n_groups, cap_groups;
@@ -115,7 +119,13 @@ bool qv__key_columns_compatible(const qv__key_column *a, const qv__key_column *b
 /* A fixed-width key of up to 8 bytes as an integer (zero-extended). */
 static inline uint64_t load_small(const uint8_t *p, int32_t width) {
   uint64_t v = 0;
-  memcpy(&v, p, (size_t)width);
+  switch (width) { /* constant sizes: one load each, not a call to memcpy */
+    case 8: memcpy(&v, p, 8); break;
+    case 4: { uint32_t x; memcpy(&x, p, 4); v = x; break; }
+    case 2: { uint16_t x; memcpy(&x, p, 2); v = x; break; }
+    case 1: v = p[0]; break;
+    default: memcpy(&v, p, (size_t)width); break;
+  }
   return v;
 }
 
@@ -174,6 +184,7 @@ qv_status qv__grouper_new(const qv_array *const *keys, int32_t n_keys, const cha
 void qv__grouper_free(qv__grouper *g) {
   if (g == NULL) return;
   qv__free(g->slots);
+  qv__free(g->direct);
   qv__free(g->first_row);
   qv__free(g->group_data);
   qv__free(g->group_len);
@@ -279,39 +290,155 @@ static int row_hash(const qv__key_column *c, int32_t n, int64_t r, uint64_t *out
 #define PREFETCH_FROM_CAPACITY ((int64_t)1 << 15)
 #define PREFETCH_AHEAD 16
 
+/* Finds or adds the by-value key `key` of row r (valid) in the table. */
+static inline qv_status probe_by_value(qv__grouper *g, int64_t r, uint64_t key, int64_t *group, qv_error *err) {
+  int64_t mask = g->capacity - 1, at = home_of(g, key);
+  for (;;) {
+    slot *s = &g->slots[at];
+    if (s->group == EMPTY_GROUP) {
+      QV_RETURN_IF_ERROR(add_group(g, r, group, err));
+      s->tag = key;
+      s->group = (int32_t)*group;
+      if (too_full(g, g->n_groups - (g->null_group >= 0))) QV_RETURN_IF_ERROR(grow(g, err));
+      return QV_OK;
+    }
+    if (s->tag == key) {
+      *group = s->group;
+      return QV_OK;
+    }
+    at = (at + 1) & mask;
+  }
+}
+
 /* The by-value loop: one fixed-width key of width W. */
-static qv_status assign_by_value(qv__grouper *g, int32_t *group_of, qv_error *err) {
+static qv_status assign_by_value(qv__grouper *g, int64_t begin, int64_t end, int32_t *group_of, qv_error *err) {
   const qv__key_column *c = &g->cols[0];
   int32_t w = c->width;
-  for (int64_t r = 0; r < g->length; r++) {
+  for (int64_t r = begin; r < end; r++) {
     int64_t group;
-    if (g->capacity >= PREFETCH_FROM_CAPACITY && r + PREFETCH_AHEAD < g->length) /* a null row's bytes are harmless */
+    if (g->capacity >= PREFETCH_FROM_CAPACITY && r + PREFETCH_AHEAD < end) /* a null row's bytes are harmless */
       __builtin_prefetch(&g->slots[home_of(g, load_small(c->values + (r + PREFETCH_AHEAD) * w, w))]);
     if (c->validity != NULL && !qv_bit_get(c->validity, c->offset + r)) {
       if (g->null_group < 0) QV_RETURN_IF_ERROR(add_group(g, r, &g->null_group, err));
       group = g->null_group;
     } else {
-      uint64_t key = w == 8 ? load_small(c->values + r * 8, 8) : load_small(c->values + r * w, w);
-      int64_t mask = g->capacity - 1, at = home_of(g, key);
-      for (;;) {
-        slot *s = &g->slots[at];
-        if (s->group == EMPTY_GROUP) {
-          QV_RETURN_IF_ERROR(add_group(g, r, &group, err));
-          s->tag = key;
-          s->group = (int32_t)group;
-          if (too_full(g, g->n_groups - (g->null_group >= 0))) QV_RETURN_IF_ERROR(grow(g, err));
-          break;
-        }
-        if (s->tag == key) {
-          group = s->group;
-          break;
-        }
-        at = (at + 1) & mask;
-      }
+      QV_RETURN_IF_ERROR(probe_by_value(g, r, load_small(c->values + r * w, w), &group, err));
     }
-    if (group_of != NULL) group_of[r] = (int32_t)group;
+    if (group_of != NULL) group_of[r - begin] = (int32_t)group;
   }
   return QV_OK;
+}
+
+/* ---- direct mode: by-value keys of a small range ----
+ * While every key seen lies in a window of at most DIRECT_MAX values, a
+ * key's group is found by indexing direct[key - base]: no hash, no probe
+ * loop, and the array (4 bytes a value) stays in cache. The keys are
+ * compared as `biased` values (the sign bit of their width flipped), so
+ * that small negative and positive integers make one small range. A new
+ * group also goes into the hash table, which therefore always holds every
+ * group: leaving direct mode (a key far outside the window) is a flag. */
+#define DIRECT_MAX ((int64_t)1 << 16)
+
+static inline uint64_t biased_key(const qv__key_column *c, int64_t r, int32_t w) {
+  return load_small(c->values + r * w, w) ^ ((uint64_t)1 << (8 * w - 1));
+}
+
+/* Makes the window cover [lo, hi] (hi - lo < DIRECT_MAX), refilling it
+ * from the groups' first rows. */
+static qv_status direct_cover(qv__grouper *g, uint64_t lo, uint64_t hi, qv_error *err) {
+  int64_t size = 256;
+  while ((uint64_t)size <= hi - lo) size *= 2;
+  if (size < DIRECT_MAX) size *= 2; /* room for the range to widen without a refill */
+  uint64_t base = lo > UINT64_MAX - (uint64_t)(size - 1) ? UINT64_MAX - (uint64_t)(size - 1) : lo;
+  if (size > g->direct_cap) {
+    int32_t *d = qv__realloc(g->direct, (size_t)size * sizeof *d);
+    if (d == NULL) return qv_error_set(err, QV_ERR_NO_MEMORY, "no memory for a table of %lld keys", (long long)size);
+    g->direct = d;
+    g->direct_cap = size;
+  }
+  memset(g->direct, 0xff, (size_t)size * sizeof *g->direct); /* every entry EMPTY_GROUP (-1) */
+  for (int64_t grp = 0; grp < g->n_groups; grp++)
+    if (grp != g->null_group) g->direct[biased_key(&g->cols[0], g->first_row[grp], g->cols[0].width) - base] = (int32_t)grp;
+  g->direct_base = base;
+  g->direct_size = size;
+  return QV_OK;
+}
+
+/* Rows [begin, end) in direct mode, keys of width w (a constant where
+ * assign_direct calls it, so each width gets its own loops); *used false
+ * (and direct mode left) when their keys do not fit a window. */
+static inline __attribute__((always_inline)) qv_status direct_block(qv__grouper *g, int64_t begin, int64_t end,
+                                                                    int32_t *group_of, bool *used, qv_error *err,
+                                                                    int32_t w) {
+  const qv__key_column *c = &g->cols[0];
+  const uint8_t *values = c->values, *validity = c->validity;
+  const uint64_t flip = (uint64_t)1 << (8 * w - 1);
+  uint64_t lo = UINT64_MAX, hi = 0;
+  for (int64_t r = begin; r < end; r++) { /* null slots too: their bytes only widen the range */
+    uint64_t k = load_small(values + r * w, w) ^ flip;
+    lo = k < lo ? k : lo;
+    hi = k > hi ? k : hi;
+  }
+  *used = false;
+  if (begin >= end) return QV_OK;
+  if (g->direct_size > 0) {
+    uint64_t top = g->direct_base + (uint64_t)(g->direct_size - 1);
+    if (lo >= g->direct_base && hi <= top) goto fill;
+    for (int64_t grp = 0; grp < g->n_groups; grp++) { /* the window's keys must stay covered */
+      if (grp == g->null_group) continue;
+      uint64_t k = biased_key(c, g->first_row[grp], w);
+      lo = k < lo ? k : lo;
+      hi = k > hi ? k : hi;
+    }
+  }
+  if (hi - lo >= (uint64_t)DIRECT_MAX) {
+    g->direct_off = true;
+    return QV_OK;
+  }
+  QV_RETURN_IF_ERROR(direct_cover(g, lo, hi, err));
+fill:
+  *used = true;
+  int32_t *direct = g->direct;
+  uint64_t base = g->direct_base;
+  if (group_of != NULL && qv__key_rows_valid(c, begin, end)) { /* the common case, kept free of per-row tests */
+    for (int64_t r = begin; r < end; r++) {
+      int32_t *entry = &direct[(load_small(values + r * w, w) ^ flip) - base];
+      int64_t group = *entry;
+      if (group == EMPTY_GROUP) {
+        QV_RETURN_IF_ERROR(probe_by_value(g, r, load_small(values + r * w, w), &group, err));
+        *entry = (int32_t)group;
+      }
+      group_of[r - begin] = (int32_t)group;
+    }
+    return QV_OK;
+  }
+  for (int64_t r = begin; r < end; r++) {
+    int64_t group;
+    if (validity != NULL && !qv_bit_get(validity, c->offset + r)) {
+      if (g->null_group < 0) QV_RETURN_IF_ERROR(add_group(g, r, &g->null_group, err));
+      group = g->null_group;
+    } else {
+      int32_t *entry = &direct[biased_key(c, r, w) - base];
+      group = *entry;
+      if (group == EMPTY_GROUP) {
+        QV_RETURN_IF_ERROR(probe_by_value(g, r, load_small(c->values + r * w, w), &group, err));
+        *entry = (int32_t)group;
+      }
+    }
+    if (group_of != NULL) group_of[r - begin] = (int32_t)group;
+  }
+  return QV_OK;
+}
+
+static qv_status assign_direct(qv__grouper *g, int64_t begin, int64_t end, int32_t *group_of, bool *used,
+                               qv_error *err) {
+  switch (g->cols[0].width) { /* physical width: one set of loops each */
+    case 8: return direct_block(g, begin, end, group_of, used, err, 8);
+    case 4: return direct_block(g, begin, end, group_of, used, err, 4);
+    case 2: return direct_block(g, begin, end, group_of, used, err, 2);
+    case 1: return direct_block(g, begin, end, group_of, used, err, 1);
+    default: return direct_block(g, begin, end, group_of, used, err, g->cols[0].width);
+  }
 }
 
 /* The low k bytes of a word set (0 <= k <= 8), the others clear. */
@@ -339,7 +466,9 @@ static inline short_key short_words(const uint8_t *p, int64_t len, const uint8_t
 static inline uint64_t bytes1_tag(const uint8_t *p, int64_t len, const uint8_t *end, short_key *words) {
   if (len <= SHORT_KEY) {
     *words = short_words(p, len, end);
-    return qv__hash_mix((words->lo * FIB_MULT) ^ ((words->hi + (uint64_t)len) * 0xc2b2ae3d27d4eb4full));
+    /* two multiplies: home_of multiplies once more and keeps the top bits,
+     * which depend on every bit of both words */
+    return (words->lo * 0xc2b2ae3d27d4eb4full) ^ ((words->hi ^ (uint64_t)len) * 0x165667b19e3779f9ull);
   }
   return qv__hash_bytes(p, len, 0);
 }
@@ -352,13 +481,70 @@ static inline bool bytes1_equal(const qv__grouper *g, int32_t grp, const uint8_t
   return qv__bytes_equal(g->group_data[grp], p, len);
 }
 
+/* Finds or adds the one-string key (p, len) of row r. */
+static inline qv_status probe_bytes1(qv__grouper *g, int64_t r, const uint8_t *p, int64_t len, const uint8_t *end,
+                                     int64_t *group, qv_error *err) {
+  short_key words = {0, 0};
+  uint64_t h = bytes1_tag(p, len, end, &words);
+  int64_t mask = g->capacity - 1, at = home_of(g, h);
+  for (;;) {
+    slot *s = &g->slots[at];
+    if (s->group == EMPTY_GROUP) {
+      QV_RETURN_IF_ERROR(add_group(g, r, group, err));
+      g->group_data[*group] = p;
+      g->group_len[*group] = len;
+      g->group_words[*group] = words;
+      s->tag = h;
+      s->group = (int32_t)*group;
+      if (too_full(g, g->n_groups - (g->null_group >= 0))) QV_RETURN_IF_ERROR(grow(g, err));
+      return QV_OK;
+    }
+    if (s->tag == h && bytes1_equal(g, s->group, p, len, &words)) {
+      *group = s->group;
+      return QV_OK;
+    }
+    at = (at + 1) & mask;
+  }
+}
+
+/* The one-string-key loop of a column without nulls, offsets of width ow
+ * (a constant where it is called): the offsets are read and checked in
+ * place, with no per-row dispatch on the access path or the validity. */
+static inline __attribute__((always_inline)) qv_status bytes1_no_nulls(qv__grouper *g, int64_t begin, int64_t stop,
+                                                                       int32_t *group_of, qv_error *err, int ow) {
+  const qv__key_column *c = &g->cols[0];
+  const uint8_t *offsets = c->values, *data = c->data, *end = c->data + c->data_size;
+  int64_t size = c->data_size;
+  for (int64_t r = begin; r < stop; r++) {
+    int64_t o0, o1, group = -1;
+    if (ow == 4) {
+      int32_t o[2];
+      memcpy(o, offsets + r * 4, 8);
+      o0 = o[0];
+      o1 = o[1];
+    } else {
+      int64_t o[2];
+      memcpy(o, offsets + r * 8, 16);
+      o0 = o[0];
+      o1 = o[1];
+    }
+    if (o0 < 0 || o1 < o0 || o1 > size) return bad_slot(r, err);
+    QV_RETURN_IF_ERROR(probe_bytes1(g, r, data + o0, o1 - o0, end, &group, err));
+    group_of[r - begin] = (int32_t)group;
+  }
+  return QV_OK;
+}
+
 /* The one-string-key loop: the tag is the hash of the bytes, and a group
  * keeps its bytes' address (and, when short, its bytes as two words) so a
  * match is one comparison of words or one memcmp, no offsets re-read. */
-static qv_status assign_bytes1(qv__grouper *g, int32_t *group_of, qv_error *err) {
+static qv_status assign_bytes1(qv__grouper *g, int64_t begin, int64_t stop, int32_t *group_of, qv_error *err) {
   const qv__key_column *c = &g->cols[0];
   const uint8_t *end = c->data + c->data_size;
-  for (int64_t r = 0; r < g->length; r++) {
+  if (group_of != NULL && qv__key_rows_valid(c, begin, stop))
+    return c->access == QV__KEY_OFFSETS32 ? bytes1_no_nulls(g, begin, stop, group_of, err, 4)
+                                          : bytes1_no_nulls(g, begin, stop, group_of, err, 8);
+  for (int64_t r = begin; r < stop; r++) {
     const uint8_t *p = NULL;
     int64_t len = 0, group = -1;
     uint64_t scratch;
@@ -368,35 +554,15 @@ static qv_status assign_bytes1(qv__grouper *g, int32_t *group_of, qv_error *err)
       if (g->null_group < 0) QV_RETURN_IF_ERROR(add_group(g, r, &g->null_group, err));
       group = g->null_group;
     } else {
-      short_key words = {0, 0};
-      uint64_t h = bytes1_tag(p, len, end, &words);
-      int64_t mask = g->capacity - 1, at = home_of(g, h);
-      for (;;) {
-        slot *s = &g->slots[at];
-        if (s->group == EMPTY_GROUP) {
-          QV_RETURN_IF_ERROR(add_group(g, r, &group, err));
-          g->group_data[group] = p;
-          g->group_len[group] = len;
-          g->group_words[group] = words;
-          s->tag = h;
-          s->group = (int32_t)group;
-          if (too_full(g, g->n_groups - (g->null_group >= 0))) QV_RETURN_IF_ERROR(grow(g, err));
-          break;
-        }
-        if (s->tag == h && bytes1_equal(g, s->group, p, len, &words)) {
-          group = s->group;
-          break;
-        }
-        at = (at + 1) & mask;
-      }
+      QV_RETURN_IF_ERROR(probe_bytes1(g, r, p, len, end, &group, err));
     }
-    if (group_of != NULL) group_of[r] = (int32_t)group;
+    if (group_of != NULL) group_of[r - begin] = (int32_t)group;
   }
   return QV_OK;
 }
 
-static qv_status assign_hashed(qv__grouper *g, int32_t *group_of, qv_error *err) {
-  for (int64_t r = 0; r < g->length; r++) {
+static qv_status assign_hashed(qv__grouper *g, int64_t begin, int64_t end, int32_t *group_of, qv_error *err) {
+  for (int64_t r = begin; r < end; r++) {
     uint64_t h;
     int64_t group = -1;
     if (row_hash(g->cols, g->n_keys, r, &h) < 0) return bad_slot(r, err);
@@ -420,15 +586,55 @@ static qv_status assign_hashed(qv__grouper *g, int32_t *group_of, qv_error *err)
       }
       at = (at + 1) & mask;
     }
-    if (group_of != NULL) group_of[r] = (int32_t)group;
+    if (group_of != NULL) group_of[r - begin] = (int32_t)group;
+  }
+  return QV_OK;
+}
+
+qv_status qv__grouper_assign_range(qv__grouper *g, int64_t begin, int64_t end, int32_t *group_of, qv_error *err) {
+  if (begin < 0 || end > g->length || begin > end)
+    return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "rows %lld..%lld are outside the %lld keys", (long long)begin,
+                        (long long)end, (long long)g->length);
+  if (g->by_value && !g->direct_off && g->cols[0].width > 0) { /* width 0 (fixed_size_binary(0)): one key anyway */
+    bool used = false;
+    QV_RETURN_IF_ERROR(assign_direct(g, begin, end, group_of, &used, err));
+    if (used) return QV_OK;
+  }
+  if (g->by_value) return assign_by_value(g, begin, end, group_of, err);
+  if (g->bytes1) return assign_bytes1(g, begin, end, group_of, err);
+  return assign_hashed(g, begin, end, group_of, err);
+}
+
+qv_status qv__grouper_assign_rows(qv__grouper *g, const int64_t *rows, int64_t n, int32_t *group_of, qv_error *err) {
+  for (int64_t j = 0; j < n; j++)
+    if (rows[j] < 0 || rows[j] >= g->length)
+      return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "row %lld is outside the %lld keys", (long long)rows[j],
+                          (long long)g->length);
+  if (!g->by_value || !g->direct_off) { /* one row at a time through the range loops */
+    for (int64_t j = 0; j < n; j++) QV_RETURN_IF_ERROR(qv__grouper_assign_range(g, rows[j], rows[j] + 1, &group_of[j], err));
+    return QV_OK;
+  }
+  /* a large by-value table: the home slot of the key PREFETCH_AHEAD rows
+   * on is fetched early, as in assign_by_value */
+  const qv__key_column *c = &g->cols[0];
+  int32_t w = c->width;
+  for (int64_t j = 0; j < n; j++) {
+    int64_t r = rows[j], group;
+    if (j + PREFETCH_AHEAD < n)
+      __builtin_prefetch(&g->slots[home_of(g, load_small(c->values + rows[j + PREFETCH_AHEAD] * w, w))]);
+    if (c->validity != NULL && !qv_bit_get(c->validity, c->offset + r)) {
+      if (g->null_group < 0) QV_RETURN_IF_ERROR(add_group(g, r, &g->null_group, err));
+      group = g->null_group;
+    } else {
+      QV_RETURN_IF_ERROR(probe_by_value(g, r, load_small(c->values + r * w, w), &group, err));
+    }
+    group_of[j] = (int32_t)group;
   }
   return QV_OK;
 }
 
 qv_status qv__grouper_assign(qv__grouper *g, int32_t *group_of, qv_error *err) {
-  if (g->by_value) return assign_by_value(g, group_of, err);
-  if (g->bytes1) return assign_bytes1(g, group_of, err);
-  return assign_hashed(g, group_of, err);
+  return qv__grouper_assign_range(g, 0, g->length, group_of, err);
 }
 
 int qv__grouper_find(const qv__grouper *g, const qv__key_column *probe, int64_t row, int64_t *group) {

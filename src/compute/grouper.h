@@ -11,8 +11,13 @@
  * full. A single key column of integers or other fixed-width values of up
  * to 8 bytes (not floats) is stored by value: the tag is the key itself and
  * a null key has its own group outside the table, so a probe is one
- * multiply, one load and one compare. Every other key set stores the hash as
- * the tag and compares a candidate's rows column by column on a tag match.
+ * multiply, one load and one compare; while such keys span at most 65,536
+ * values they are found without the table, by indexing an array of group
+ * ids (direct mode; every group still enters the table, so a key far
+ * outside the range just ends direct mode). Every other key set stores the
+ * hash as the tag and compares a candidate's rows column by column on a tag
+ * match. A grouper is used by one thread at a time; group-by's two halves
+ * each have their own.
  */
 #ifndef QUIVER_SRC_COMPUTE_GROUPER_H
 #define QUIVER_SRC_COMPUTE_GROUPER_H
@@ -35,6 +40,18 @@ void qv__grouper_free(qv__grouper *g); /* accepts NULL */
  * view are out of range is QV_ERR_INVALID_DATA naming the row; more than
  * INT32_MAX groups is QV_ERR_OVERFLOW. */
 qv_status qv__grouper_assign(qv__grouper *g, int32_t *group_of, qv_error *err);
+
+/* Numbers rows [begin, end) only (0 <= begin <= end <= length), as
+ * qv__grouper_assign does: group_of[r - begin] receives the group of row
+ * r. Calls over successive ranges number the groups in order of first
+ * appearance over all the rows seen; a range may also be a single row of
+ * any position, which finds or adds that row's key. */
+qv_status qv__grouper_assign_range(qv__grouper *g, int64_t begin, int64_t end, int32_t *group_of, qv_error *err);
+
+/* Finds or adds the keys of rows[0, n) (each in [0, length)), in that
+ * order, as n one-row ranges would: group_of[j] receives the group of row
+ * rows[j]. Faster than those calls on a large table. */
+qv_status qv__grouper_assign_rows(qv__grouper *g, const int64_t *rows, int64_t n, int32_t *group_of, qv_error *err);
 
 /* Groups found so far, and the first row of each. */
 int64_t qv__grouper_n_groups(const qv__grouper *g);

@@ -24,8 +24,12 @@ static qv_status group_column(const qv_array *values, const char *fn, qv__groupe
   qv_status st = qv__grouper_new(&values, 1, fn, g, err);
   if (st != QV_OK) return st;
   if (group_of != NULL) {
-    *group_of = qv__malloc((size_t)(values->length > 0 ? values->length : 1) * sizeof(int32_t));
-    if (*group_of == NULL) st = qv_error_set(err, QV_ERR_NO_MEMORY, "%s: no memory for %lld rows", fn, (long long)values->length);
+    int64_t bytes;
+    *group_of = NULL;
+    if (qv__mul_overflow_i64(values->length > 0 ? values->length : 1, (int64_t)sizeof(int32_t), &bytes))
+      st = qv_error_set(err, QV_ERR_OVERFLOW, "%s: %lld rows: their group ids overflow", fn, (long long)values->length);
+    else if ((*group_of = qv__malloc((size_t)bytes)) == NULL)
+      st = qv_error_set(err, QV_ERR_NO_MEMORY, "%s: no memory for %lld rows", fn, (long long)values->length);
   }
   if (st == QV_OK) st = qv__grouper_assign(*g, group_of != NULL ? *group_of : NULL, err);
   if (st != QV_OK) {

@@ -22,6 +22,7 @@
 #include "core/checked_access.h"
 #include "core/unaligned.h"
 #include "quiver/array.h"
+#include "quiver/bitmap.h"
 #include "quiver/status.h"
 
 typedef enum qv__key_access {
@@ -116,6 +117,14 @@ static inline int qv__key_get(const qv__key_column *c, int64_t i, const uint8_t 
     default:
       return 0;
   }
+}
+
+/* Whether rows [begin, end) of the column are all valid: no bitmap, or
+ * one whose bits there are all set (producers such as take often attach
+ * an all-valid bitmap; the loops without per-row null tests then apply). */
+static inline bool qv__key_rows_valid(const qv__key_column *c, int64_t begin, int64_t end) {
+  if (c->access == QV__KEY_NULL_TYPE) return false;
+  return c->validity == NULL || qv_bitmap_count_set(c->validity, c->offset + begin, end - begin) == end - begin;
 }
 
 /* Mixing: a 64-bit finaliser (xor-shift, multiply, twice). */

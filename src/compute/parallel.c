@@ -64,3 +64,29 @@ void qv__compute_run_parts(int n_parts, void (*fn)(void *ctx, int part), void *c
     else fn(ctx, p);
   }
 }
+
+/* ---- two halves (qv__compute_run_pair) ---- */
+
+static atomic_bool threads_allowed = true;
+
+void qv__compute_allow_threads(bool allow) { atomic_store(&threads_allowed, allow); }
+
+typedef struct pair_call {
+  void (*task)(void *);
+  void *arg;
+} pair_call;
+
+static void *run_call(void *p) {
+  pair_call *c = p;
+  c->task(c->arg);
+  return NULL;
+}
+
+void qv__compute_run_pair(void (*task)(void *), void *first, void *second, bool together) {
+  pthread_t th;
+  pair_call call = {task, second};
+  bool started = together && atomic_load(&threads_allowed) && pthread_create(&th, NULL, run_call, &call) == 0;
+  task(first);
+  if (started) pthread_join(th, NULL);
+  else task(second);
+}

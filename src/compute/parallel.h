@@ -34,4 +34,25 @@ void qv__compute_run_parts(int n_parts, void (*fn)(void *ctx, int part), void *c
  * inputs and on any machine. Thread-safe. */
 void qv__compute_set_parallel(int64_t min_work, int parts);
 
+/* ---- two halves (group-by, sort_indices) ----
+ * The kernels that split their rows in two hand each half to one task: the
+ * second runs on a thread started for the call, the first on the caller's.
+ * When no thread can be started (or the input is too small to pay for
+ * one), the two tasks run one after the other on the caller's thread: the
+ * result is the same either way. */
+
+#include <stdbool.h>
+
+/* Rows from which splitting in two pays for starting a thread. */
+#define QV__PARALLEL_MIN_ROWS ((int64_t)1 << 17)
+
+/* Runs task(first) and task(second), at once when `together` (and a
+ * thread can be started), else in turn. Returns when both have finished. */
+void qv__compute_run_pair(void (*task)(void *), void *first, void *second, bool together);
+
+/* Test hook: false makes every qv__compute_run_pair run its tasks in turn
+ * (both ways must give identical results); true restores threads.
+ * Thread-safe. */
+void qv__compute_allow_threads(bool allow);
+
 #endif

@@ -169,6 +169,10 @@ static qv_status prepare_key(const qv_sort_key *sk, int32_t index, prepared_key 
   uint8_t c_null = at_start ? 0 : 2, c_nan = 1, c_value = at_start ? 2 : 0;
   k->value_category = c_value;
   bool null_type = id == QV_TYPE_NULL;
+  if (!null_type && a->validity_ == NULL && !a->null_layout_ && k->kind != CMP_FLOAT && k->kind != CMP_BYTES) {
+    if (n > 0) memset(k->category, c_value, (size_t)n); /* no nulls, no NaN, nothing to read: every row a value */
+    return QV_OK;
+  }
   for (int64_t r = 0; r < n; r++) {
     if (null_type || !qv_array_is_valid(a, r)) {
       k->category[r] = c_null;
@@ -278,33 +282,53 @@ static inline uint64_t radix_key(const prepared_key *k, int64_t r) {
   return k->desc ? ~key : key;
 }
 
-/* One key that radix-sorts: rows[0, n) receives the order (rows + n is
- * scratch). */
+/* One key that radix-sorts: rows[0, n) receives the order. */
 static qv_status radix_rows(const prepared_key *k, int64_t *rows, int64_t n, qv_error *err) {
   int64_t n_vals = 0, before = 0;
   for (int64_t r = 0; r < n; r++) {
     n_vals += k->category[r] == k->value_category;
     before += k->category[r] < k->value_category;
   }
-  qv__radix_pair *pairs = qv__malloc((size_t)(n_vals > 0 ? n_vals : 1) * sizeof *pairs);
-  if (pairs == NULL) return qv_error_set(err, QV_ERR_NO_MEMORY, "sort_indices: no memory for %lld rows", (long long)n);
-  int64_t m = 0;
-  for (int64_t r = 0; r < n; r++)
-    if (k->category[r] == k->value_category) {
-      pairs[m].key = radix_key(k, r);
-      pairs[m++].row = r;
+  uint64_t *keys = NULL;
+  int64_t *val_rows = NULL, *scratch = NULL;
+  int64_t *vals = rows + before;
+  qv_status st = QV_OK;
+  if (k->kind == CMP_SIGNED && k->width == 8 && n_vals == n && k->values != NULL) {
+    /* an int64 column with no nulls is its own key array: the sign bit
+     * flipped (and every bit when descending) orders it as unsigned */
+    uint64_t flip = ((uint64_t)1 << 63) ^ (k->desc ? ~(uint64_t)0 : 0);
+    st = qv__radix_sort_rows(k->values, flip, NULL, n, vals, err);
+  } else {
+    keys = qv__malloc((size_t)(n_vals > 0 ? n_vals : 1) * sizeof *keys);
+    val_rows = n_vals < n ? qv__malloc((size_t)(n_vals > 0 ? n_vals : 1) * sizeof *val_rows) : NULL;
+    if (keys == NULL || (n_vals < n && val_rows == NULL)) {
+      st = qv_error_set(err, QV_ERR_NO_MEMORY, "sort_indices: no memory for %lld rows", (long long)n);
+      goto done;
     }
-  qv_status st = qv__radix_sort(pairs, n_vals, err);
-  if (st == QV_OK) {
-    int64_t *vals = rows + before, o = 0;
-    for (int64_t i = 0; i < n_vals; i++) vals[i] = pairs[i].row;
-    if (k->kind == CMP_BYTES) /* equal prefixes: order those runs by the whole bytes, stably */
-      for (int64_t lo = 0; lo < n_vals;) {
-        int64_t hi = lo + 1;
-        while (hi < n_vals && pairs[hi].key == pairs[lo].key) hi++;
-        if (hi - lo > 1) merge_sort(k, 1, vals + lo, rows + n, hi - lo);
-        lo = hi;
+    int64_t m = 0;
+    for (int64_t r = 0; r < n; r++)
+      if (k->category[r] == k->value_category) {
+        keys[m] = radix_key(k, r);
+        if (val_rows != NULL) val_rows[m] = r;
+        m++;
       }
+    st = qv__radix_sort_rows((const uint8_t *)keys, 0, val_rows, n_vals, vals, err);
+  }
+  if (st == QV_OK && k->kind == CMP_BYTES) { /* equal prefixes: order those runs by the whole bytes, stably */
+    for (int64_t lo = 0; lo < n_vals && st == QV_OK;) {
+      uint64_t prefix = radix_key(k, vals[lo]);
+      int64_t hi = lo + 1;
+      while (hi < n_vals && radix_key(k, vals[hi]) == prefix) hi++;
+      if (hi - lo > 1) {
+        if (scratch == NULL) scratch = qv__malloc((size_t)n_vals * sizeof *scratch);
+        if (scratch == NULL) st = qv_error_set(err, QV_ERR_NO_MEMORY, "sort_indices: no memory for %lld rows", (long long)n);
+        else merge_sort(k, 1, vals + lo, scratch, hi - lo);
+      }
+      lo = hi;
+    }
+  }
+  if (st == QV_OK && n_vals < n) {
+    int64_t o = 0;
     for (uint8_t c = 0; c < 3; c++) {
       if (c == k->value_category) {
         o += n_vals;
@@ -314,48 +338,61 @@ static qv_status radix_rows(const prepared_key *k, int64_t *rows, int64_t n, qv_
         if (k->category[r] == c) rows[o++] = r;
     }
   }
-  qv__free(pairs);
+done:
+  qv__free(keys);
+  qv__free(val_rows);
+  qv__free(scratch);
   return st;
 }
 
-/* The sorted row order, as int64 rows the caller frees. */
-static qv_status sorted_rows(const qv_sort_key *keys, int32_t n_keys, prepared_key **prepared, int64_t **rows_out,
+/* The sorted row order, as n int64 rows at the start of a buffer the
+ * caller releases (it may become the uint64 result as it is). */
+static qv_status sorted_rows(const qv_sort_key *keys, int32_t n_keys, prepared_key **prepared, qv_buffer **rows_out,
                              int64_t *n_out, qv_error *err) {
   int64_t n = 0, bytes;
+  qv_buffer *buf = NULL;
+  qv_status st;
+  *rows_out = NULL;
   QV_RETURN_IF_ERROR(prepare_keys(keys, n_keys, prepared, &n, err));
-  if (qv__mul_overflow_i64(n, 16, &bytes)) {
-    release_keys(*prepared, n_keys);
-    *prepared = NULL;
-    return qv_error_set(err, QV_ERR_OVERFLOW, "sort_indices: %lld rows overflow", (long long)n);
+  if (qv__mul_overflow_i64(n, 8, &bytes)) {
+    st = qv_error_set(err, QV_ERR_OVERFLOW, "sort_indices: %lld rows overflow", (long long)n);
+    goto fail;
   }
-  int64_t *rows = qv__malloc((size_t)bytes);
-  if (rows == NULL) {
-    release_keys(*prepared, n_keys);
-    *prepared = NULL;
-    return qv_error_set(err, QV_ERR_NO_MEMORY, "sort_indices: no memory for %lld rows", (long long)n);
-  }
+  st = qv_buffer_allocate(NULL, bytes, false, &buf, err);
+  if (st != QV_OK) goto fail;
+  int64_t *rows = (int64_t *)(void *)buf->data;
   prepared_key *k0 = *prepared;
   if (n_keys == 1 && k0->kind != CMP_DECIMAL_WIDE && n > 64) {
-    qv_status st = radix_rows(k0, rows, n, err);
-    if (st != QV_OK) {
-      release_keys(*prepared, n_keys);
-      *prepared = NULL;
-      qv__free(rows);
-      return st;
-    }
+    st = radix_rows(k0, rows, n, err);
+    if (st != QV_OK) goto fail;
   } else {
+    int64_t *tmp = qv__malloc((size_t)(n > 0 ? n : 1) * sizeof *tmp);
+    if (tmp == NULL) {
+      st = qv_error_set(err, QV_ERR_NO_MEMORY, "sort_indices: no memory for %lld rows", (long long)n);
+      goto fail;
+    }
     for (int64_t r = 0; r < n; r++) rows[r] = r;
-    merge_sort(*prepared, n_keys, rows, rows + n, n);
+    merge_sort(*prepared, n_keys, rows, tmp, n);
+    qv__free(tmp);
   }
-  *rows_out = rows;
+  *rows_out = buf;
   *n_out = n;
   return QV_OK;
+fail:
+  qv_buffer_release(buf);
+  release_keys(*prepared, n_keys);
+  *prepared = NULL;
+  return st;
 }
 
-static qv_status uint64_array(const int64_t *vals, int64_t n, qv_array **out, qv_error *err) {
+/* The first n rows of `rows` as a uint64 array: the buffer itself when it
+ * is used whole or nearly, else a copy (a top-k keeps no large buffer). */
+static qv_status uint64_array(qv_buffer *rows, int64_t total, int64_t n, qv_array **out, qv_error *err) {
+  if (n > total / 2)
+    return qv_array_new(qv_type_uint64(), n, 0, 0, 2, (qv_buffer *[]){NULL, rows}, 0, NULL, NULL, out, err);
   qv_buffer *buf = NULL;
   QV_RETURN_IF_ERROR(qv_buffer_allocate(NULL, n * 8, false, &buf, err));
-  if (n > 0) memcpy(buf->data, vals, (size_t)n * 8);
+  if (n > 0) memcpy(buf->data, rows->data, (size_t)n * 8);
   qv_status st = qv_array_new(qv_type_uint64(), n, 0, 0, 2, (qv_buffer *[]){NULL, buf}, 0, NULL, NULL, out, err);
   qv_buffer_release(buf);
   return st;
@@ -367,28 +404,30 @@ qv_status qv_compute_sort_indices_multi(const qv_sort_key *keys, int32_t n_keys,
 
 qv_status qv_compute_select_k(const qv_sort_key *keys, int32_t n_keys, int64_t k, qv_array **out, qv_error *err) {
   prepared_key *prepared = NULL;
-  int64_t *rows = NULL, n = 0;
+  qv_buffer *rows = NULL;
+  int64_t n = 0;
   if (out == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "sort_indices: NULL argument");
   *out = NULL;
   QV_RETURN_IF_ERROR(sorted_rows(keys, n_keys, &prepared, &rows, &n, err));
-  if (k >= 0 && k < n) n = k;
-  qv_status st = uint64_array(rows, n, out, err);
+  qv_status st = uint64_array(rows, n, k >= 0 && k < n ? k : n, out, err);
   release_keys(prepared, n_keys);
-  qv__free(rows);
+  qv_buffer_release(rows);
   return st;
 }
 
 qv_status qv_compute_rank(const qv_array *values, qv_sort_order order, qv_null_placement nulls,
                           qv_rank_tiebreaker tiebreaker, qv_array **out, qv_error *err) {
   prepared_key *prepared = NULL;
-  int64_t *rows = NULL, n = 0;
+  qv_buffer *rows_buf = NULL;
+  int64_t n = 0;
   qv_buffer *buf = NULL;
   if (values == NULL || out == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "rank: NULL argument");
   *out = NULL;
   if (tiebreaker < QV_RANK_MIN || tiebreaker > QV_RANK_DENSE)
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "rank: unknown tiebreaker %d", (int)tiebreaker);
   qv_sort_key key = {values, order, nulls};
-  QV_RETURN_IF_ERROR(sorted_rows(&key, 1, &prepared, &rows, &n, err));
+  QV_RETURN_IF_ERROR(sorted_rows(&key, 1, &prepared, &rows_buf, &n, err));
+  const int64_t *rows = (const int64_t *)(const void *)rows_buf->data;
   qv_status st = qv_buffer_allocate(NULL, n * 8, false, &buf, err);
   if (st == QV_OK) {
     uint64_t *rank = (uint64_t *)(void *)buf->data;
@@ -410,7 +449,7 @@ qv_status qv_compute_rank(const qv_array *values, qv_sort_order order, qv_null_p
   }
   qv_buffer_release(buf);
   release_keys(prepared, 1);
-  qv__free(rows);
+  qv_buffer_release(rows_buf);
   return st;
 }
 

@@ -186,6 +186,22 @@ static void errors(void **state) {
   qv_array_release(short_v);
 }
 
+/* A null-type key of 2^62 rows (structurally valid: no buffers) under an
+ * aggregate that needs one group id per row: the id array's size
+ * overflows, which must be an error, not a short allocation written past. */
+static void huge_null_key_rows_overflow(void **state) {
+  (void)state;
+  qv_array *k = NULL, *out[2] = {NULL, NULL};
+  assert_int_equal(qv_array_new_null(qv_type_null(), (int64_t)1 << 62, &k, NULL), QV_OK);
+  qv_group_aggregate first = {k, QV_GROUP_FIRST, QV_COUNT_VALID};
+  qv_error e;
+  qv_status st = qv_compute_group_by(&k, 1, &first, 1, out, &e);
+  assert_true(st == QV_ERR_OVERFLOW || st == QV_ERR_NO_MEMORY);
+  assert_null(out[0]);
+  assert_null(out[1]);
+  qv_array_release(k);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(every_aggregate_like_pyarrow),
@@ -193,6 +209,7 @@ int main(void) {
       cmocka_unit_test(floats_and_all_null_groups),
       cmocka_unit_test(table_names_like_pyarrow),
       cmocka_unit_test(errors),
+      cmocka_unit_test(huge_null_key_rows_overflow),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -301,8 +301,22 @@ static void unique_strings_without_data_buffer(void **state) {
   qv_array_release(v);
 }
 
+/* value_counts of a null-type array of 2^62 rows (no buffers): the per-row
+ * group ids' size overflows: an error, not a short allocation. */
+static void huge_null_array_overflows(void **state) {
+  (void)state;
+  qv_array *a = NULL, *out = NULL;
+  assert_int_equal(qv_array_new_null(qv_type_null(), (int64_t)1 << 62, &a, NULL), QV_OK);
+  qv_error e;
+  qv_status st = qv_compute_value_counts(a, &out, &e);
+  assert_true(st == QV_ERR_OVERFLOW || st == QV_ERR_NO_MEMORY);
+  assert_null(out);
+  qv_array_release(a);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(huge_null_array_overflows),
       cmocka_unit_test(unique_ints_sliced_with_nulls),
       cmocka_unit_test(unique_floats_nan_and_signed_zero),
       cmocka_unit_test(unique_strings_bool_null_type),

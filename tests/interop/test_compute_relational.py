@@ -312,6 +312,83 @@ def test_group_by_two_keys_and_all_null():
     compare_group_by(t, ["b", "a"], [("v", "count"), ([], "count_all")])
 
 
+# ------------------------------------------- large inputs: folded, two-thread and radix paths
+
+LARGE = 150_000  # above the row count from which quiver splits the work over two threads
+
+
+def _large_keys(kind, n, seed):
+    import numpy as np
+    rng = np.random.default_rng(seed)
+    nulls = rng.random(n) < 0.05
+    if kind == "int64-small-range":  # directly indexed keys, negatives among them
+        return pa.array(rng.integers(-300, 700, n), mask=nulls)
+    if kind == "int64-wide":  # hashed keys
+        return pa.array(rng.integers(-(2 ** 62), 2 ** 62, n) // 1000 * 1000 % (2 ** 40), pa.int64())
+    if kind == "int8":
+        return pa.array(rng.integers(-128, 128, n).astype(np.int8), mask=nulls)
+    if kind == "string":
+        pool = pa.array(["k%d" % i if i % 5 else "a key longer than sixteen bytes %d" % i for i in range(1000)])
+        return pool.take(pa.array(rng.integers(0, 1000, n)))
+    if kind == "string-nulls":
+        pool = pa.array(["k%d" % i for i in range(1000)] + [None])
+        return pool.take(pa.array(rng.integers(0, 1001, n)))
+    if kind == "float64-nan":
+        vals = rng.integers(0, 50, n).astype(np.float64)
+        vals[rng.random(n) < 0.1] = np.nan
+        vals[rng.random(n) < 0.05] = -0.0
+        return pa.array(vals, mask=nulls)
+    if kind == "one-group":
+        return pa.array(np.full(n, 7, dtype=np.int64))
+    if kind == "all-null":
+        return pa.nulls(n, pa.int64())
+    raise AssertionError(kind)
+
+
+LARGE_KEY_KINDS = ["int64-small-range", "int64-wide", "int8", "string", "string-nulls", "float64-nan", "one-group",
+                   "all-null"]
+
+
+@pytest.mark.parametrize("kind", LARGE_KEY_KINDS)
+def test_group_by_large_folded(kind):
+    import numpy as np
+    rng = np.random.default_rng(4)
+    n = LARGE
+    t = pa.table({
+        "k": _large_keys(kind, n, 5),
+        "v": pa.array(rng.integers(-1000, 1000, n), mask=rng.random(n) < 0.1),
+        "f": pa.array(rng.integers(-50, 50, n).astype(np.float64)),
+    })
+    aggs = [("v", "sum"), ("v", "min"), ("v", "max"), ("v", "mean"), ("v", "count"), ("f", "sum"), ("f", "max"),
+            ([], "count_all")]
+    compare_group_by(t, "k", aggs)
+    compare_group_by(t.slice(1001, n - 3000), "k", aggs)
+
+
+def test_group_by_large_dictionary_keys():
+    t = pa.table({"k": _large_keys("string-nulls", LARGE, 6).dictionary_encode(),
+                  "v": pa.array(range(LARGE), pa.int64())})
+    got = qv.table(t).group_by("k").aggregate([("v", "sum")])
+    assert str(got.schema.field("k").type).startswith("dictionary"), got.schema  # the key keeps its type
+    compare_group_by(t, "k", [("v", "sum"), ("v", "count")])
+    compare_group_by(t, "k", [("v", "sum"), ("v", "first")])  # the row-by-row path too
+
+
+@pytest.mark.parametrize("kind", ["int64-small-range", "int64-wide", "int8", "string-nulls", "float64-nan",
+                                  "all-null"])
+def test_sort_indices_large_radix(kind):
+    arr = _large_keys(kind, LARGE, 8)
+    if kind == "int64-wide":
+        import numpy as np
+        arr = pa.array(np.random.default_rng(3).integers(-(2 ** 63), 2 ** 63 - 1, LARGE, dtype=np.int64))
+    for sub in (arr, arr.slice(17, LARGE - 40)):
+        for order in ("ascending", "descending"):
+            for placement in ("at_end", "at_start"):
+                want = pc.sort_indices(sub, sort_keys=[("x", order, placement)]).to_pylist()
+                got = qc.sort_indices(q(sub), order, null_placement=placement).to_pylist()
+                assert got == want, (kind, order, placement)
+
+
 # ---------------------------------------------------------------- selection
 
 SELECT_TYPES = HASHABLE + [pa.list_(pa.int32()), pa.struct([("x", pa.int32()), ("y", pa.string())]),
