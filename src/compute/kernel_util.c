@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "core/internal.h"
+#include "core/utf8.h"
 #include "quiver/type.h"
 
 qv_status qv__compute_new_bitmap(int64_t length, qv_buffer **out, qv_error *err) {
@@ -226,4 +227,15 @@ qv_status qv__bytes_reader_init(qv__bytes_reader *r, const qv_array *a, const ch
                         "%s: row %lld: offset %lld goes backwards or past the %lld bytes of data", fn,
                         (long long)bad_row, (long long)found, (long long)qv__buf_size(a, 2));
   return QV_OK;
+}
+
+qv_status qv__check_utf8_argument(const qv_array *a, const char *fn, const char *what, const uint8_t *s, int64_t n,
+                                  qv_error *err) {
+  const qv_type *t = qv_type_storage(a->type);
+  if (t->id == QV_TYPE_DICTIONARY && t->value_type != NULL) t = qv_type_storage(t->value_type);
+  if (!qv__is_string_id(t->id) || n <= 0) return QV_OK;
+  const int64_t valid = qv__utf8_valid_prefix(s, n);
+  if (valid == n) return QV_OK;
+  return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "%s: the %s is not valid UTF-8 (at byte %lld) but the values are strings",
+                      fn, what, (long long)valid);
 }

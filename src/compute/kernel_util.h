@@ -130,4 +130,12 @@ bool qv__is_binary_like(qv_type_id id);
 /* True for string, large_string, string_view. */
 bool qv__is_string_id(qv_type_id id);
 
+/* Text a kernel writes into string values (a replacement) or matches
+ * inside them byte-wise (a literal pattern) must itself be UTF-8, or the
+ * result would not be: QV_ERR_INVALID_ARGUMENT naming the function, the
+ * argument and the byte when `a` holds strings (its storage, or a
+ * dictionary's values) and s[0, n) is not UTF-8; QV_OK otherwise. */
+qv_status qv__check_utf8_argument(const qv_array *a, const char *fn, const char *what, const uint8_t *s, int64_t n,
+                                  qv_error *err);
+
 #endif

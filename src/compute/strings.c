@@ -268,6 +268,10 @@ qv_status qv_compute_replace_substring(const qv_array *a, const uint8_t *pattern
                                        qv_array **out, qv_error *err) {
   if ((pattern == NULL && n_pattern) || (replacement == NULL && n_replacement) || n_pattern < 0 || n_replacement < 0)
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "replace_substring: bad pattern or replacement");
+  if (a != NULL) {
+    QV_RETURN_IF_ERROR(qv__check_utf8_argument(a, "replace_substring", "pattern", pattern, n_pattern, err));
+    QV_RETURN_IF_ERROR(qv__check_utf8_argument(a, "replace_substring", "replacement", replacement, n_replacement, err));
+  }
   replace_ctx r = {pattern, replacement, n_pattern, n_replacement, max_replacements};
   return qv__strings_map("replace_substring", a, replace_fn, &r, out, err);
 }

@@ -292,6 +292,7 @@ qv_status qv_compute_replace_regex(const qv_array *a, const uint8_t *pattern, in
     qv__bytes_reader r;
     return qv__bytes_reader_init(&r, a, fn, err);
   }
+  QV_RETURN_IF_ERROR(qv__check_utf8_argument(a, fn, "replacement", replacement, n_replacement, err));
   QV_RETURN_IF_ERROR(regex_compile(&re, fn, a, pattern, n_pattern, false, err));
   qv_status st = check_rewrite(&re, replacement, n_replacement, err);
   replace_ctx c = {&re, replacement, n_replacement, max_replacements, 0, err, QV_OK};

@@ -85,6 +85,31 @@ static void replace(void **state) {
   qv_array_release(s);
 }
 
+/* Replacement (and literal pattern) text that is not UTF-8 would make
+ * string results invalid: refused for strings, taken as bytes for binary
+ * (found by fuzz_regex). */
+static void replacement_must_be_utf8_for_strings(void **state) {
+  (void)state;
+  qv_error e;
+  qv_array *out = NULL, *s = sample();
+  qv_error_clear(&e);
+  hand_expect(qv_compute_replace_regex(s, PAT("x"), PAT("\xff"), -1, &out, &e), &e, QV_ERR_INVALID_ARGUMENT,
+              "not valid UTF-8");
+  hand_expect(qv_compute_replace_regex(s, PAT("x"), PAT("ok\xc3"), -1, &out, &e), &e, QV_ERR_INVALID_ARGUMENT,
+              "at byte 2");
+  hand_expect(qv_compute_replace_substring(s, PAT("\xa9"), PAT("e"), -1, &out, &e), &e, QV_ERR_INVALID_ARGUMENT,
+              "pattern is not valid UTF-8");
+  hand_expect(qv_compute_replace_substring(s, PAT("x"), PAT("\x80"), -1, &out, &e), &e, QV_ERR_INVALID_ARGUMENT,
+              "replacement is not valid UTF-8");
+  qv_array_release(s);
+  /* binary values take any bytes */
+  qv_array *b = hand_strings(qv_type_binary(), 2, (const char *const[]){"axb", "x"});
+  qv_array *r = OK(qv_compute_replace_regex(b, PAT("x"), PAT("\xff"), -1, &out, &e));
+  assert_int_equal(r->length, 2);
+  qv_array_release(r);
+  qv_array_release(b);
+}
+
 static void extract_and_split(void **state) {
   (void)state;
   qv_error e;
@@ -162,6 +187,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(match_and_count),
       cmocka_unit_test(replace),
+      cmocka_unit_test(replacement_must_be_utf8_for_strings),
       cmocka_unit_test(extract_and_split),
       cmocka_unit_test(binary_and_errors),
       cmocka_unit_test(hostile_pattern_hits_limit),
