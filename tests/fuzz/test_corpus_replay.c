@@ -48,6 +48,7 @@ static const target k_targets[] = {
     {"jsonl", qv_fuzz_jsonl},
     {"flight_data", qv_fuzz_flight_data},
     {"parquet", qv_fuzz_parquet},
+    {"regex", qv_fuzz_regex},
 };
 #define N_TARGETS (sizeof k_targets / sizeof k_targets[0])
 
@@ -284,6 +285,23 @@ static void test_parquet_corpus(void **state) {
   assert_true(replay(&k_targets[10]) >= 8);
 }
 
+static void test_jsonl_corpus(void **state) {
+  (void)state;
+  assert_true(replay(&k_targets[8]) >= 1);
+}
+
+static void test_flight_data_corpus(void **state) {
+  (void)state;
+  assert_true(replay(&k_targets[9]) >= 1);
+}
+
+static void test_regex_corpus(void **state) {
+  (void)state;
+  /* named and numbered groups, a catastrophic pattern, patterns that do
+   * not compile, empty matches, binary values and invalid UTF-8 */
+  assert_true(replay(&k_targets[11]) >= 8);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_flatbuf_corpus),    cmocka_unit_test(test_cdata_format_corpus),
@@ -292,6 +310,8 @@ int main(void) {
       cmocka_unit_test(test_cdata_format_seeds_match_names), cmocka_unit_test(test_json_seeds_match_names),
       cmocka_unit_test(test_hostile_array_corpus), cmocka_unit_test(test_csv_corpus),
       cmocka_unit_test(test_parquet_corpus),
+      cmocka_unit_test(test_jsonl_corpus),      cmocka_unit_test(test_flight_data_corpus),
+      cmocka_unit_test(test_regex_corpus),
       cmocka_unit_test(test_edge_inputs),
       cmocka_unit_test(test_flatbuf_valid_schema), cmocka_unit_test(test_cdata_format_simple),
   };

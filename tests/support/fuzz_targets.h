@@ -65,6 +65,11 @@ int qv_fuzz_hostile_array(const uint8_t *data, size_t size);
  * IPC Message. */
 int qv_fuzz_flight_data(const uint8_t *data, size_t size);
 
+/* Regular-expression kernels: a flags byte, the pattern and the
+ * replacement (each ended by a 0x00 byte), then the values, one per line
+ * (fuzz_regex.c). */
+int qv_fuzz_regex(const uint8_t *data, size_t size);
+
 /* ---- helpers shared by the bodies (fuzz_common.c) ---- */
 
 /* Prints "fuzz <target>: <message>" to stderr and returns 1 (the value a
