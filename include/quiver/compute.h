@@ -449,7 +449,9 @@ QV_API qv_status qv_compute_fill_null(const qv_array *values, const qv_array *fi
  *     (ignore_case folds ASCII); match_like is SQL LIKE ('%', '_' = one code
  *     point, '\' escapes). find_substring: byte index of the first match,
  *     -1 if none.
- *   - replace_substring: up to max_replacements (< 0: all) occurrences.
+ *   - replace_substring: up to max_replacements (< 0: all) occurrences;
+ *     on string values the pattern and the replacement must be UTF-8
+ *     (QV_ERR_INVALID_ARGUMENT), on binary values any bytes.
  *   - split_pattern: list<string> of the pieces between occurrences, at most
  *     max_splits splits (< 0: all); the pattern must not be empty.
  *   - utf8_trim: code points in `chars` (NULL: Unicode white space) from
@@ -529,6 +531,7 @@ QV_API qv_status qv_compute_utf8_slice_codeunits(const qv_array *array, int64_t 
  *     `replacement`, where \0..\9 insert a group and \\ a backslash (RE2's
  *     syntax; other escapes, or a group the pattern lacks, are
  *     QV_ERR_INVALID_ARGUMENT).
+ *     On string values the replacement must be UTF-8.
  *   - extract_regex: a struct with one field per group, each named (an
  *     unnamed group is QV_ERR_INVALID_ARGUMENT), holding the group's text
  *     ("" when it took no part); null where the value does not match.
