@@ -113,25 +113,37 @@ qv_status qv_buffer_wrap(const void *data, int64_t size, qv_buffer_release_fn re
   return QV_OK;
 }
 
-qv_status qv_buffer_view(qv_buffer *parent, int64_t offset, int64_t size, qv_buffer **out, qv_error *err) {
-  if (out == NULL || parent == NULL)
-    return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_buffer_view: %s is NULL",
-                        parent == NULL ? "parent" : "out");
-  *out = NULL;
+/* Where a view of parent[offset, offset + size) points: bounds checked,
+ * and a view of a view refers to the root buffer (views never chain). */
+static qv_status view_place(qv_buffer *parent, int64_t offset, int64_t size, qv_buffer **root, uint8_t **data,
+                            qv_error *err) {
   int64_t end;
   if (offset < 0 || size < 0 || qv__add_overflow_i64(offset, size, &end) || end > parent->size)
     return qv_error_set(err, QV_ERR_OUT_OF_RANGE,
                         "buffer view [%lld, %lld + %lld) is outside the %lld-byte parent buffer",
                         (long long)offset, (long long)offset, (long long)size, (long long)parent->size);
-  qv_buffer *root = parent;
+  qv_buffer *r = parent;
   int64_t root_offset = offset;
   if (parent->kind_ == QV__BUFFER_VIEW || parent->kind_ == QV__BUFFER_BLOCK_VIEW) {
-    root = parent->parent_;
-    if (root->data != NULL) root_offset += (int64_t)(parent->data - root->data);
+    r = parent->parent_;
+    if (r->data != NULL) root_offset += (int64_t)(parent->data - r->data);
   }
+  *root = r;
+  *data = r->data ? r->data + root_offset : NULL;
+  return QV_OK;
+}
+
+qv_status qv_buffer_view(qv_buffer *parent, int64_t offset, int64_t size, qv_buffer **out, qv_error *err) {
+  if (out == NULL || parent == NULL)
+    return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_buffer_view: %s is NULL",
+                        parent == NULL ? "parent" : "out");
+  *out = NULL;
+  qv_buffer *root;
+  uint8_t *data;
+  QV_RETURN_IF_ERROR(view_place(parent, offset, size, &root, &data, err));
   qv_buffer *b = NULL;
   QV_RETURN_IF_ERROR(buffer_new_struct(&b, err));
-  b->data = root->data ? root->data + root_offset : NULL;
+  b->data = data;
   b->size = size;
   b->capacity = size;
   b->kind_ = QV__BUFFER_VIEW;
@@ -141,19 +153,11 @@ qv_status qv_buffer_view(qv_buffer *parent, int64_t offset, int64_t size, qv_buf
 }
 
 qv_status qv__buffer_view_borrow(qv_buffer *out, qv_buffer *parent, int64_t offset, int64_t size, qv_error *err) {
-  int64_t end;
-  if (offset < 0 || size < 0 || qv__add_overflow_i64(offset, size, &end) || end > parent->size)
-    return qv_error_set(err, QV_ERR_OUT_OF_RANGE,
-                        "buffer view [%lld, %lld + %lld) is outside the %lld-byte parent buffer",
-                        (long long)offset, (long long)offset, (long long)size, (long long)parent->size);
-  qv_buffer *root = parent;
-  int64_t root_offset = offset;
-  if (parent->kind_ == QV__BUFFER_VIEW || parent->kind_ == QV__BUFFER_BLOCK_VIEW) {
-    root = parent->parent_;
-    if (root->data != NULL) root_offset += (int64_t)(parent->data - root->data);
-  }
+  qv_buffer *root;
+  uint8_t *data;
+  QV_RETURN_IF_ERROR(view_place(parent, offset, size, &root, &data, err));
   memset(out, 0, sizeof *out);
-  out->data = root->data ? root->data + root_offset : NULL;
+  out->data = data;
   out->size = size;
   out->capacity = size;
   out->refcount_ = 1; /* the borrower's; never released to 0 (it would release the unretained root) */
