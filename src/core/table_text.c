@@ -23,7 +23,7 @@
 typedef struct run {
   const qv_table *table;
   int64_t piece_rows;
-  qv__piece_format_fn format;
+  qv__rows_format_fn format;
   qv__piece_emit_fn emit;
   void *ctx;
   pthread_mutex_t take_lock; /* guards the next_* fields */
@@ -46,6 +46,24 @@ typedef struct worker {
 int qv__table_text_default_threads(void) {
   const long cpus = sysconf(_SC_NPROCESSORS_ONLN);
   return cpus < 1 ? 1 : cpus > QV__TABLE_TEXT_MAX_THREADS ? QV__TABLE_TEXT_MAX_THREADS : (int)cpus;
+}
+
+/* The text of one piece: its rows, batch by batch. */
+static qv_status format_piece(const run *r, int thread_index, const qv__row_piece *pc, qv_strbuf *text, qv_error *err) {
+  const qv_table *t = r->table;
+  int64_t b = pc->batch, row = pc->row, base = pc->row_base, left = pc->rows;
+  while (left > 0 && b < t->n_batches) {
+    const qv_batch *batch = t->batches[b];
+    const int64_t n = batch->length - row < left ? batch->length - row : left;
+    if (n > 0) {
+      QV_RETURN_IF_ERROR(r->format(r->ctx, thread_index, batch, row, n, base, text, err));
+      left -= n;
+    }
+    base += batch->length;
+    b++;
+    row = 0;
+  }
+  return QV_OK;
 }
 
 static bool take_piece(run *r, qv__row_piece *pc, int64_t *ticket) {
@@ -90,7 +108,7 @@ static void *run_worker(void *arg) {
   while (take_piece(r, &pc, &ticket)) {
     qv_error perr;
     if (wk->text == &wk->own) qv__strbuf_truncate(&wk->own, 0);
-    qv_status st = r->format(r->ctx, wk->index, &pc, wk->text, &perr);
+    qv_status st = format_piece(r, wk->index, &pc, wk->text, &perr);
     if (st == QV_OK) st = qv__strbuf_status(wk->text, &perr);
     pthread_mutex_lock(&r->turn_lock);
     while (r->turn != ticket) pthread_cond_wait(&r->turn_changed, &r->turn_lock);
@@ -111,7 +129,7 @@ static void *run_worker(void *arg) {
   return NULL;
 }
 
-qv_status qv__table_text_run(const qv_table *table, int64_t piece_rows, int n_threads, qv__piece_format_fn format,
+qv_status qv__table_text_run(const qv_table *table, int64_t piece_rows, int n_threads, qv__rows_format_fn format,
                              qv__piece_emit_fn emit, void *ctx, qv_strbuf *direct, qv_error *err) {
   if (piece_rows < 1) piece_rows = 1;
   int64_t rows = 0;

@@ -19,10 +19,12 @@ typedef struct qv__row_piece {
   int64_t rows;
 } qv__row_piece;
 
-/* Appends the text of `piece` to `text`; `worker` (below the thread count)
- * tells which thread calls, for per-thread scratch. */
-typedef qv_status (*qv__piece_format_fn)(void *ctx, int worker, const qv__row_piece *piece, qv_strbuf *text,
-                                         qv_error *err);
+/* Appends the text of rows [first, first + count) of `batch` to `text`;
+ * row_base is the table row of the batch's row 0 (for messages); `worker`
+ * (below the thread count) tells which thread calls, for per-thread
+ * scratch. A piece spanning batches is handed over one batch at a time. */
+typedef qv_status (*qv__rows_format_fn)(void *ctx, int worker, const qv_batch *batch, int64_t first, int64_t count,
+                                        int64_t row_base, qv_strbuf *text, qv_error *err);
 /* Hands a piece's text to the output; called for one piece at a time, in
  * row order. */
 typedef qv_status (*qv__piece_emit_fn)(void *ctx, const qv_strbuf *text, qv_error *err);
@@ -38,7 +40,7 @@ int qv__table_text_default_threads(void);
  * When only one thread works and `direct` is not NULL, pieces are formatted
  * straight into `direct` and emit is not called. Returns the first failure
  * in row order (no text after it is emitted). */
-qv_status qv__table_text_run(const qv_table *table, int64_t piece_rows, int n_threads, qv__piece_format_fn format,
+qv_status qv__table_text_run(const qv_table *table, int64_t piece_rows, int n_threads, qv__rows_format_fn format,
                              qv__piece_emit_fn emit, void *ctx, qv_strbuf *direct, qv_error *err);
 
 #endif

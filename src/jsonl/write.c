@@ -173,24 +173,12 @@ typedef struct write_ctx {
   qv__jsonl_column *cols[QV__TABLE_TEXT_MAX_THREADS]; /* each thread's columns */
 } write_ctx;
 
-static qv_status format_piece(void *ctx, int worker, const qv__row_piece *pc, qv_strbuf *text, qv_error *err) {
+static qv_status format_rows(void *ctx, int worker, const qv_batch *batch, int64_t first, int64_t count,
+                             int64_t row_base, qv_strbuf *text, qv_error *err) {
   write_ctx *w = ctx;
-  const qv_table *t = w->table;
   qv__jsonl_column *cols = w->cols[worker];
-  int64_t b = pc->batch, row = pc->row, base = pc->row_base, left = pc->rows;
-  while (left > 0 && b < t->n_batches) {
-    const qv_batch *batch = t->batches[b];
-    const int64_t n = batch->length - row < left ? batch->length - row : left;
-    if (n > 0) {
-      const size_t bound = qv__jsonl_columns_bind(cols, batch, t->schema, w->keys);
-      QV_RETURN_IF_ERROR(qv__jsonl_format_rows(cols, batch->n_columns, bound, row, n, base, text, err));
-      left -= n;
-    }
-    base += batch->length;
-    b++;
-    row = 0;
-  }
-  return QV_OK;
+  const size_t bound = qv__jsonl_columns_bind(cols, batch, w->table->schema, w->keys);
+  return qv__jsonl_format_rows(cols, batch->n_columns, bound, first, count, row_base, text, err);
 }
 
 static qv_status emit_piece(void *ctx, const qv_strbuf *text, qv_error *err) {
@@ -241,7 +229,7 @@ static qv_status write_table(const qv_table *table, qv_strbuf *sb, qv__atomic_fi
   }
   /* one thread writing to memory formats straight into the result */
   if (st == QV_OK)
-    st = qv__table_text_run(table, PIECE_ROWS, n_threads, format_piece, emit_piece, &w, file == NULL ? sb : NULL,
+    st = qv__table_text_run(table, PIECE_ROWS, n_threads, format_rows, emit_piece, &w, file == NULL ? sb : NULL,
                             err);
   for (int k = 0; k < n_threads; k++) qv__free(w.cols[k]);
   qv__jsonl_keys_free(&keys);
