@@ -56,7 +56,7 @@
 #define QV__CACHE_COMPILED 1
 #endif
 
-#define QV__CACHE_MAX_BLOCKS 64
+#define QV__CACHE_MAX_BLOCKS 256
 #define QV__CACHE_DEFAULT_MAX_BYTES ((int64_t)1 << 30)
 
 typedef struct held_block {

@@ -154,6 +154,11 @@ typedef struct qv__csv_scratch {
   qv__csv_scratch_col *cols;
   int32_t n_cols;
   int64_t rows_cap; /* rows every column has room for */
+  /* The worker's output arena: the finished columns' buffers are views
+   * of it, carved one after another (typed.c says why); NULL until the
+   * first block. arena_used: bytes handed out. */
+  qv_buffer *arena;
+  int64_t arena_used;
 } qv__csv_scratch;
 
 void qv__csv_scratch_free(qv__csv_scratch *s);

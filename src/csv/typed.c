@@ -44,6 +44,7 @@ void qv__csv_scratch_free(qv__csv_scratch *s) {
     free(col->data);
   }
   free(s->cols);
+  qv_buffer_release(s->arena);
   memset(s, 0, sizeof *s);
 }
 
@@ -289,17 +290,68 @@ static bool read_records(const qv__csv_read_ctx *c, const qv__csv_dialect *d, co
   return true;
 }
 
-/* A buffer of `size` bytes holding src's first `size` bytes. */
-static qv_status copy_buffer(const void *src, int64_t size, qv_buffer **out, qv_error *err) {
-  QV_RETURN_IF_ERROR(qv_buffer_allocate(NULL, size, false, out, err));
-  if (size > 0) memcpy((*out)->data, src, (size_t)size);
+/* Arenas: every buffer of a typed block is a view of its worker's arena,
+ * one large allocation that holds the buffers of a block or two, one after
+ * another. A buffer per column and block (tens to hundreds of KiB each)
+ * came from the C heap, which hands freed memory back to the kernel and
+ * maps fresh zero pages again on the next read: their page faults took a
+ * quarter of a read's time. A large allocation (core/allocator.c) is, once
+ * freed, kept by core's cache of freed mappings for the next read. The
+ * arena stays under 2 MiB, where core asks for huge pages: those made a
+ * cold read wait on the kernel's memory compaction (a second or more on a
+ * busy machine). The price: a column keeps its arena (and so the other
+ * columns' bytes of its block) alive until every view of it is released,
+ * as the IPC reader's columns keep their message body. */
+#define ARENA_BYTES (((int64_t)2 << 20) - ((int64_t)64 << 10))
+
+static int64_t round_up_64(int64_t n) { return (n + 63) & ~(int64_t)63; }
+
+/* Copies `size` bytes of src into the worker's arena (room was made) as
+ * a view buffer. */
+static qv_status arena_buffer(qv__csv_scratch *s, const void *src, int64_t size, qv_buffer **out, qv_error *err) {
+  if (size > 0) memcpy(s->arena->data + s->arena_used, src, (size_t)size);
+  QV_RETURN_IF_ERROR(qv_buffer_view(s->arena, s->arena_used, size, out, err));
+  s->arena_used += round_up_64(size);
   return QV_OK;
 }
 
-/* Column col's array from the scratch; *fits = false when a timestamp does
- * not fit its unit (the general build would then try the next kind). */
-static qv_status finish_column(const qv__csv_column_kind *k, qv__csv_scratch_col *col, int64_t rows,
-                               qv__csv_column_kind *kind_out, qv_array **out, bool *fits, qv_error *err) {
+/* Makes room for `need` bytes in the worker's arena: a fresh arena when
+ * the current one has not got them (the old one lives on in its views). */
+static qv_status arena_room(qv__csv_scratch *s, int64_t need, qv_error *err) {
+  if (s->arena != NULL && s->arena->size - s->arena_used >= need) return QV_OK;
+  qv_buffer_release(s->arena);
+  s->arena = NULL;
+  s->arena_used = 0;
+  return qv_buffer_allocate(NULL, need > ARENA_BYTES ? need : ARENA_BYTES, false, &s->arena, err);
+}
+
+static int64_t value_width(qv__csv_kind kind) { return kind == QV__CSV_DATE || kind == QV__CSV_TIME ? 4 : 8; }
+
+/* The bytes column col of a block of `rows` rows takes in the arena. */
+static int64_t column_bytes(const qv__csv_column_kind *k, const qv__csv_scratch_col *col, int64_t rows) {
+  if (k->kind == QV__CSV_NULL) return 0;
+  if (k->kind == QV__CSV_STRING) return round_up_64((rows + 1) * 4) + round_up_64(col->data_len);
+  const int64_t bitmap = round_up_64(qv_bitmap_bytes(rows));
+  return (col->nulls > 0 ? bitmap : 0) + (k->kind == QV__CSV_BOOL ? bitmap : round_up_64(rows * value_width(k->kind)));
+}
+
+/* Timestamps with fractions: seconds and nanoseconds into one count of
+ * ns; false when one does not fit (the general build would then try the
+ * next kind). */
+static bool scale_timestamps(qv__csv_scratch_col *col, int64_t rows) {
+  int64_t *x = (int64_t *)(void *)col->values;
+  for (int64_t r = 0; r < rows; r++) {
+    if (!(col->valid[r >> 3] & (1u << (r & 7)))) continue;
+    if (qv__mul_overflow_i64(x[r], 1000000000, &x[r]) || qv__add_overflow_i64(x[r], col->nanos[r], &x[r]))
+      return false;
+  }
+  return true;
+}
+
+/* Column col's array from the scratch, its buffers in the arena. */
+static qv_status finish_column(const qv__csv_column_kind *k, qv__csv_scratch *s, int32_t i, int64_t rows,
+                               qv__csv_column_kind *kind_out, qv_array **out, qv_error *err) {
+  qv__csv_scratch_col *col = &s->cols[i];
   *kind_out = *k;
   kind_out->given = NULL;
   qv_buffer *bufs[3] = {NULL, NULL, NULL};
@@ -315,30 +367,47 @@ static qv_status finish_column(const qv__csv_column_kind *k, qv__csv_scratch_col
   }
   if (k->kind == QV__CSV_STRING) {
     n_bufs = 3;
-    st = copy_buffer(col->offsets, (rows + 1) * 4, &bufs[1], err);
-    if (st == QV_OK) st = copy_buffer(col->data, col->data_len, &bufs[2], err);
+    st = arena_buffer(s, col->offsets, (rows + 1) * 4, &bufs[1], err);
+    if (st == QV_OK) st = arena_buffer(s, col->data, col->data_len, &bufs[2], err);
   } else {
     nulls = col->nulls;
-    if (k->kind == QV__CSV_TIMESTAMP) {
-      kind_out->nanos = col->fraction;
-      int64_t *x = (int64_t *)(void *)col->values;
-      for (int64_t r = 0; col->fraction && r < rows; r++) {
-        if (!(col->valid[r >> 3] & (1u << (r & 7)))) continue;
-        if (qv__mul_overflow_i64(x[r], 1000000000, &x[r]) || qv__add_overflow_i64(x[r], col->nanos[r], &x[r])) {
-          *fits = false;
-          return QV_OK;
-        }
-      }
-    }
+    if (k->kind == QV__CSV_TIMESTAMP) kind_out->nanos = col->fraction;
     const int64_t bitmap = qv_bitmap_bytes(rows);
-    const int64_t width = k->kind == QV__CSV_DATE || k->kind == QV__CSV_TIME ? 4 : 8;
-    if (nulls > 0) st = copy_buffer(col->valid, bitmap, &bufs[0], err);
-    if (st == QV_OK) st = copy_buffer(col->values, k->kind == QV__CSV_BOOL ? bitmap : rows * width, &bufs[1], err);
+    if (nulls > 0) st = arena_buffer(s, col->valid, bitmap, &bufs[0], err);
+    if (st == QV_OK)
+      st = arena_buffer(s, col->values, k->kind == QV__CSV_BOOL ? bitmap : rows * value_width(k->kind), &bufs[1],
+                        err);
   }
   if (st == QV_OK) st = qv__csv_kind_type(kind_out, &type, err);
   if (st == QV_OK) st = qv_array_new(type, rows, 0, nulls, n_bufs, bufs, 0, NULL, NULL, out, err);
   qv_type_release(type);
-  for (int i = 0; i < 3; i++) qv_buffer_release(bufs[i]);
+  for (int b = 0; b < 3; b++) qv_buffer_release(bufs[b]);
+  return st;
+}
+
+/* The block's arrays from the scratch; *fits = false (nothing kept) when
+ * a timestamp does not fit its unit. */
+static qv_status finish_block(const qv__csv_column_kind *guess, int32_t n_cols, qv__csv_scratch *s, int64_t rows,
+                              qv__csv_column_kind *kinds_out, qv_array **arrays_out, bool *fits, qv_error *err) {
+  int64_t need = 0;
+  for (int32_t i = 0; i < n_cols; i++) {
+    if (guess[i].kind == QV__CSV_TIMESTAMP && s->cols[i].fraction && !scale_timestamps(&s->cols[i], rows)) {
+      *fits = false;
+      return QV_OK;
+    }
+    need += column_bytes(&guess[i], &s->cols[i], rows);
+  }
+  QV_RETURN_IF_ERROR(arena_room(s, need, err));
+  int32_t col = 0;
+  qv_status st = QV_OK;
+  for (; col < n_cols && st == QV_OK; col++)
+    st = finish_column(&guess[col], s, col, rows, &kinds_out[col], &arrays_out[col], err);
+  if (st != QV_OK) {
+    for (int32_t i = 0; i < col; i++) {
+      qv_array_release(arrays_out[i]);
+      arrays_out[i] = NULL;
+    }
+  }
   return st;
 }
 
@@ -357,18 +426,9 @@ qv_status qv__csv_typed_block(const qv__csv_read_ctx *c, const qv__csv_dialect *
     return qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory (CSV block scratch)");
   int64_t rows = 0, lines = 0;
   if (!read_records(c, d, b, guess, s, classify, &rows, &lines)) return QV_OK;
-  int32_t col = 0;
-  qv_status st = QV_OK;
   bool fits = true;
-  for (; col < n_cols && fits && st == QV_OK; col++)
-    st = finish_column(&guess[col], &s->cols[col], rows, &kinds_out[col], &arrays_out[col], &fits, err);
-  if (st != QV_OK || !fits) {
-    for (int32_t i = 0; i < col; i++) {
-      qv_array_release(arrays_out[i]);
-      arrays_out[i] = NULL;
-    }
-    return st;
-  }
+  const qv_status st = finish_block(guess, n_cols, s, rows, kinds_out, arrays_out, &fits, err);
+  if (st != QV_OK || !fits) return st;
   b->n_rows = rows;
   b->data_first = 0;
   b->n_data = rows;
