@@ -7,8 +7,8 @@
  * request) and merges the blocks' kinds into one type per column.
  *
  * The typed fast path (csv/typed.c): when the header is in the first block
- * and no column types are given, the first block is read the general way
- * first, alone, and its kinds guide the first pass over the other blocks,
+ * and every given column type is one it builds, the first block is read
+ * the general way first, alone, and its kinds guide the first pass over the other blocks,
  * which reads each straight into its columns; a block the fast path gives
  * up on is tokenized instead and goes the general way. A block read fast
  * has no field list: it is tokenized after all (detype) only when the merge
@@ -65,7 +65,7 @@ static void first_pass_task(void *ctx, int64_t i, int worker) {
   if (p->guess != NULL) {
     if (i == 0) return; /* read already */
     bool done = false;
-    b->status = qv__csv_typed_block(p->c, p->d, b, p->guess, &p->scratch[worker], &p->kinds[i * n_cols],
+    b->status = qv__csv_typed_block(p->c, p->d, b, p->guess, false, &p->scratch[worker], &p->kinds[i * n_cols],
                                     &p->arrays[i * n_cols], &done, &b->error);
     if (done || b->status != QV_OK) return;
   }
@@ -297,12 +297,20 @@ static void free_tables(pass_ctx *p) {
   p->kinds = NULL;
 }
 
+/* Whether the fast path builds every column whose type was given. */
+static bool given_supported(const qv__csv_read_ctx *c) {
+  for (int32_t col = 0; c->given != NULL && col < c->n_cols; col++)
+    if (!qv__csv_typed_supports(&c->given[col])) return false;
+  return true;
+}
+
 /* The header and columns (into c), found in the first block, and that
  * block read the general way, serially, so that its kinds can guide the
  * typed fast path over the other blocks (p->guess). false, with all of it
  * undone, when the fast path is not for this input: a header past the
- * first block, column types given, or a first block that fails (the
- * general path then finds and reports the same failure in input order). */
+ * first block, a given column type the fast path does not build, or a
+ * first block that fails (the general path then finds and reports the
+ * same failure in input order). */
 static bool read_first_block(const qv_csv_read_options *o, pass_ctx *p, int64_t *data_block, int64_t *data_rec,
                              bool *has_header, int64_t *skipped) {
   qv__csv_read_ctx *c = p->c;
@@ -318,7 +326,7 @@ static bool read_first_block(const qv_csv_read_options *o, pass_ctx *p, int64_t 
   qv_error e;
   int64_t skipped0 = 0;
   if (qv__csv_setup_columns(o, c, 0, o->skip_rows, data_block, data_rec, has_header, &e) != QV_OK ||
-      c->given != NULL || c->n_cols == 0 ||
+      !given_supported(c) || c->n_cols == 0 ||
       qv__csv_choose_data(o, c, 0, 1, *data_block, *data_rec, *has_header, &skipped0, &e) != QV_OK ||
       alloc_tables(p, &e) != QV_OK) {
     free_tables(p);

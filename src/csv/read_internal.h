@@ -164,16 +164,24 @@ typedef struct qv__csv_scratch {
 void qv__csv_scratch_free(qv__csv_scratch *s);
 
 /* Reads block b (data records only: no header, no BOM) straight into its
- * columns with the kinds `guess` (the first block's inferred kinds; no
- * given types): on success *done is set, arrays_out[0 .. n_cols) and
- * kinds_out hold the columns and their kinds, and b's counts (n_rows,
- * n_data, lines) and b->typed are set. *done stays false (and QV_OK is
- * returned) when the block holds anything the fast path does not read
- * exactly like the general path: then nothing is kept and the caller reads
- * the block the general way. Errors: QV_ERR_NO_MEMORY only. */
+ * columns with the kinds `guess` (the first block's kinds, given types
+ * among them; or, with `fixed`, the final kinds of a streaming read): on
+ * success *done is set, arrays_out[0 .. n_cols) and kinds_out hold the
+ * columns and their kinds, and b's counts (n_rows, n_data, lines) and
+ * b->typed are set. Without `fixed` an inferred timestamp column's unit is
+ * the block's own (ns when some value had a fraction); with it, the
+ * guess's. *done stays false (and QV_OK is returned) when the block holds
+ * anything the fast path does not read exactly like the general path:
+ * then nothing is kept and the caller reads the block the general way.
+ * Every kind of guess must pass qv__csv_typed_supports. Errors:
+ * QV_ERR_NO_MEMORY only. */
 qv_status qv__csv_typed_block(const qv__csv_read_ctx *c, const qv__csv_dialect *d, qv__csv_block *b,
-                              const qv__csv_column_kind *guess, qv__csv_scratch *s, qv__csv_column_kind *kinds_out,
-                              qv_array **arrays_out, bool *done, qv_error *err);
+                              const qv__csv_column_kind *guess, bool fixed, qv__csv_scratch *s,
+                              qv__csv_column_kind *kinds_out, qv_array **arrays_out, bool *done, qv_error *err);
+/* Whether the fast path builds column kind k (every inferred kind; of the
+ * given types, those stored as their kind parses them or converted from
+ * it exactly: not uint64, the times finer than seconds, decimals). */
+bool qv__csv_typed_supports(const qv__csv_column_kind *k);
 /* Test hooks: true sends every block down the general path; the count of
  * blocks the fast path has read (atomic). */
 extern bool qv__csv_typed_off;

@@ -68,6 +68,12 @@ struct qv_csv_reader {
   int64_t rows, skipped;
   qv_status failed;
   qv_error error;
+
+  /* The typed fast path (typed.c) for the rounds after the first with
+   * data: their blocks are read straight into columns of the final kinds
+   * when they can be, each worker with its scratch. */
+  bool typed;
+  qv__csv_scratch scratch[QV__CSV_MAX_THREADS];
 };
 
 /* ---- input ---- */
@@ -125,10 +131,20 @@ typedef struct pass_ctx {
   qv_array **arrays;          /* [block * n_cols + col] */
 } pass_ctx;
 
-static void tokenize_task(void *ctx, int64_t i) {
+/* Block i: read by the typed fast path when the kinds are final and it
+ * can be, else tokenized for the general build. */
+static void first_pass_task(void *ctx, int64_t i, int worker) {
   pass_ctx *p = ctx;
-  qv__csv_block *b = &p->r->c.blocks[i];
-  b->status = qv__csv_tokenize_block(b, &p->r->dialect, i == 0 ? p->r->line : 0, &b->error);
+  qv_csv_reader *r = p->r;
+  qv__csv_block *b = &r->c.blocks[i];
+  if (r->typed) {
+    const int32_t n_cols = r->c.n_cols;
+    bool done = false;
+    b->status = qv__csv_typed_block(&r->c, &r->dialect, b, r->kinds, true, &r->scratch[worker],
+                                    &p->kinds[i * n_cols], &p->arrays[i * n_cols], &done, &b->error);
+    if (done || b->status != QV_OK) return;
+  }
+  b->status = qv__csv_tokenize_block(b, &r->dialect, i == 0 ? r->line : 0, &b->error);
   if (b->status == QV_OK) b->utf8_valid = qv__utf8_valid_prefix(b->data, b->size) == b->size;
 }
 
@@ -139,6 +155,7 @@ static void build_task(void *ctx, int64_t i) {
   const int32_t n_cols = c->n_cols;
   b->status = QV_OK;
   b->error_line = INT64_MAX;
+  if (b->typed) return; /* built already */
   for (int32_t col = 0; col < n_cols; col++) {
     qv__csv_column_kind *k = &p->kinds[i * n_cols + col];
     if (c->kinds_fixed) *k = p->r->kinds[col];
@@ -226,13 +243,23 @@ static qv_status cut_round(qv_csv_reader *r, qv_error *err) {
   return QV_OK;
 }
 
-/* Tokenizes the round; on return its blocks are the good ones (maybe
- * fewer than cut), or the error is real. *again: the round must be cut
- * anew (its first block failed on a guessed cut). */
-static qv_status tokenize_round(qv_csv_reader *r, bool *again, qv_error *err) {
+/* Releases the arrays the fast path built for blocks [from, n_blocks). */
+static void drop_arrays(pass_ctx *p, int64_t from) {
+  const qv__csv_read_ctx *c = &p->r->c;
+  for (int64_t i = from; p->arrays != NULL && i < c->n_blocks; i++)
+    for (int32_t col = 0; col < c->n_cols; col++) {
+      qv_array_release(p->arrays[i * c->n_cols + col]);
+      p->arrays[i * c->n_cols + col] = NULL;
+    }
+}
+
+/* Tokenizes the round (or reads its blocks by the fast path, into p's
+ * tables); on return its blocks are the good ones (maybe fewer than cut),
+ * or the error is real. *again: the round must be cut anew (its first
+ * block failed on a guessed cut). */
+static qv_status tokenize_round(qv_csv_reader *r, pass_ctx *p, bool *again, qv_error *err) {
   qv__csv_read_ctx *c = &r->c;
-  pass_ctx p = {r, NULL, NULL};
-  qv__csv_parallel_for(r->n_threads, c->n_blocks, tokenize_task, &p);
+  qv__csv_parallel_for_workers(r->n_threads, c->n_blocks, first_pass_task, p);
   *again = false;
   int64_t bad = -1;
   for (int64_t i = 0; i < c->n_blocks && bad < 0; i++)
@@ -243,6 +270,7 @@ static qv_status tokenize_round(qv_csv_reader *r, bool *again, qv_error *err) {
   }
   const qv__csv_block *b0 = &c->blocks[0];
   const bool first_is_exact = r->exact_first || (r->eof && b0->data + b0->size == r->data + r->len);
+  drop_arrays(p, bad);
   if (bad == 0 && first_is_exact) {
     if (err) *err = c->blocks[0].error;
     const qv_status st = c->blocks[0].status;
@@ -322,25 +350,25 @@ static qv_status queue_batch(qv_csv_reader *r, qv_batch *batch, qv_error *err) {
 }
 
 /* Builds the round's columns (inferring them in the first round with
- * data) and queues one batch per block that has data rows. */
-static qv_status build_round(qv_csv_reader *r, qv_error *err) {
+ * data; the blocks the fast path read are built already) and queues one
+ * batch per block that has data rows. */
+static qv_status build_round(qv_csv_reader *r, pass_ctx *p, qv_error *err) {
   qv__csv_read_ctx *c = &r->c;
   const int32_t n_cols = c->n_cols;
-  const size_t cells = (size_t)c->n_blocks * (size_t)n_cols + 1;
   qv_status st = QV_OK;
-  qv__csv_column_kind *kinds = calloc(cells, sizeof *kinds);
-  qv_array **arrays = calloc(cells, sizeof *arrays);
-  QV_CHECK_ALLOC_GOTO(kinds, st, err, done);
-  QV_CHECK_ALLOC_GOTO(arrays, st, err, done);
-  pass_ctx p = {r, kinds, arrays};
+  qv_array **arrays = p->arrays;
   for (int64_t i = 0; i < c->n_blocks; i++) c->blocks[i].status = QV_OK;
-  qv__csv_parallel_for(r->n_threads, c->n_blocks, build_task, &p);
+  qv__csv_parallel_for(r->n_threads, c->n_blocks, build_task, p);
   QV_GOTO_IF_ERROR(st, first_failure(c, err), done);
   if (!c->kinds_fixed) {
     r->kinds = calloc((size_t)n_cols + 1, sizeof *r->kinds);
     QV_CHECK_ALLOC_GOTO(r->kinds, st, err, done);
-    for (int32_t col = 0; col < n_cols; col++) qv__csv_merge_kinds(c, kinds, col, &r->kinds[col]);
-    qv__csv_parallel_for(r->n_threads, c->n_blocks, rebuild_task, &p);
+    r->typed = !qv__csv_typed_off;
+    for (int32_t col = 0; col < n_cols; col++) {
+      qv__csv_merge_kinds(c, p->kinds, col, &r->kinds[col]);
+      r->typed = r->typed && qv__csv_typed_supports(&r->kinds[col]);
+    }
+    qv__csv_parallel_for(r->n_threads, c->n_blocks, rebuild_task, p);
     QV_GOTO_IF_ERROR(st, first_failure(c, err), done);
     QV_GOTO_IF_ERROR(st, qv__csv_schema(c, r->kinds, &r->schema, err), done);
     c->kinds_fixed = true;
@@ -353,31 +381,37 @@ static qv_status build_round(qv_csv_reader *r, qv_error *err) {
     r->rows += c->blocks[i].n_data;
   }
 done:
-  for (size_t k = 0; arrays && k < cells; k++) qv_array_release(arrays[k]);
-  free(arrays);
-  free(kinds);
   return st;
 }
 
-/* Reads one round: cuts, tokenizes, finds the header if still needed,
- * builds and queues the batches. At the end of input leaves the queue as
- * it is. */
-static qv_status round_once(qv_csv_reader *r, qv_error *err) {
+/* The round's tables of kinds and arrays (a row of n_cols per block), once
+ * the columns are known. */
+static qv_status alloc_tables(qv_csv_reader *r, pass_ctx *p, qv_error *err) {
+  if (p->kinds != NULL) return QV_OK;
+  const size_t cells = (size_t)r->n_threads * (size_t)r->c.n_cols + 1;
+  p->kinds = calloc(cells, sizeof *p->kinds);
+  p->arrays = calloc(cells, sizeof *p->arrays);
+  if (p->kinds == NULL || p->arrays == NULL)
+    return qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory (CSV columns)");
+  return QV_OK;
+}
+
+static void free_tables(qv_csv_reader *r, pass_ctx *p) {
+  const size_t cells = (size_t)r->n_threads * (size_t)r->c.n_cols + 1;
+  for (size_t k = 0; p->arrays != NULL && k < cells; k++) qv_array_release(p->arrays[k]);
+  free(p->arrays);
+  free(p->kinds);
+}
+
+/* The round after the input's end is known to be reached, or the blocks
+ * cut, read and built (round_once). */
+static qv_status round_blocks(qv_csv_reader *r, pass_ctx *p, qv_error *err) {
   qv__csv_read_ctx *c = &r->c;
-  drop_blocks(c, 0);
-  QV_RETURN_IF_ERROR(fill(r, r->block_size * r->n_threads + 1, err));
-  if (r->pos >= r->len && r->eof) {
-    if (!r->have_columns) {
-      int64_t db = 0, dr = 0;
-      bool hh = false;
-      QV_RETURN_IF_ERROR(find_header(r, &db, &dr, &hh, err));
-    }
-    return QV_OK;
-  }
+  if (r->typed) QV_RETURN_IF_ERROR(alloc_tables(r, p, err));
   bool again = true;
   while (again) {
     QV_RETURN_IF_ERROR(cut_round(r, err));
-    QV_RETURN_IF_ERROR(tokenize_round(r, &again, err));
+    QV_RETURN_IF_ERROR(tokenize_round(r, p, &again, err));
   }
   number_lines(r);
   int64_t data_block = 0, data_rec = 0;
@@ -399,10 +433,34 @@ static qv_status round_once(qv_csv_reader *r, qv_error *err) {
     for (int64_t i = 0; i < c->n_blocks; i++) any_data = any_data || c->blocks[i].n_data > 0;
     /* Types are inferred from the first round with data (or, at the end of
      * input, from nothing: null columns). */
-    if (any_data || c->kinds_fixed || round_reaches_end(r)) QV_RETURN_IF_ERROR(build_round(r, err));
+    if (any_data || c->kinds_fixed || round_reaches_end(r)) {
+      QV_RETURN_IF_ERROR(alloc_tables(r, p, err));
+      QV_RETURN_IF_ERROR(build_round(r, p, err));
+    }
   }
   consume(r);
   return QV_OK;
+}
+
+/* Reads one round: cuts, tokenizes (or reads by the fast path), finds the
+ * header if still needed, builds and queues the batches. At the end of
+ * input leaves the queue as it is. */
+static qv_status round_once(qv_csv_reader *r, qv_error *err) {
+  qv__csv_read_ctx *c = &r->c;
+  drop_blocks(c, 0);
+  QV_RETURN_IF_ERROR(fill(r, r->block_size * r->n_threads + 1, err));
+  if (r->pos >= r->len && r->eof) {
+    if (!r->have_columns) {
+      int64_t db = 0, dr = 0;
+      bool hh = false;
+      QV_RETURN_IF_ERROR(find_header(r, &db, &dr, &hh, err));
+    }
+    return QV_OK;
+  }
+  pass_ctx p = {r, NULL, NULL};
+  const qv_status st = round_blocks(r, &p, err);
+  free_tables(r, &p);
+  return st;
 }
 
 static bool at_end(const qv_csv_reader *r) { return r->eof && r->pos >= r->len; }
@@ -581,6 +639,7 @@ void qv_csv_reader_free(qv_csv_reader *r) {
   free(r->kinds);
   if (r->c.blocks != NULL) qv__csv_ctx_free(&r->c);
   free(r->buf);
+  for (int t = 0; t < QV__CSV_MAX_THREADS; t++) qv__csv_scratch_free(&r->scratch[t]);
   if (r->own_fd) close(r->fd);
   free(r);
 }

@@ -306,15 +306,6 @@ static bool read_records(const qv__csv_read_ctx *c, const qv__csv_dialect *d, co
 
 static int64_t round_up_64(int64_t n) { return (n + 63) & ~(int64_t)63; }
 
-/* Copies `size` bytes of src into the worker's arena (room was made) as
- * a view buffer. */
-static qv_status arena_buffer(qv__csv_scratch *s, const void *src, int64_t size, qv_buffer **out, qv_error *err) {
-  if (size > 0) memcpy(s->arena->data + s->arena_used, src, (size_t)size);
-  QV_RETURN_IF_ERROR(qv_buffer_view(s->arena, s->arena_used, size, out, err));
-  s->arena_used += round_up_64(size);
-  return QV_OK;
-}
-
 /* Makes room for `need` bytes in the worker's arena: a fresh arena when
  * the current one has not got them (the old one lives on in its views). */
 static qv_status arena_room(qv__csv_scratch *s, int64_t need, qv_error *err) {
@@ -325,83 +316,225 @@ static qv_status arena_room(qv__csv_scratch *s, int64_t need, qv_error *err) {
   return qv_buffer_allocate(NULL, need > ARENA_BYTES ? need : ARENA_BYTES, false, &s->arena, err);
 }
 
-static int64_t value_width(qv__csv_kind kind) { return kind == QV__CSV_DATE || kind == QV__CSV_TIME ? 4 : 8; }
+bool qv__csv_typed_supports(const qv__csv_column_kind *k) {
+  if (k->given == NULL) return true;
+  switch (k->given->id) {
+    case QV_TYPE_NULL:
+    case QV_TYPE_BOOL:
+    case QV_TYPE_INT8:
+    case QV_TYPE_INT16:
+    case QV_TYPE_INT32:
+    case QV_TYPE_INT64:
+    case QV_TYPE_UINT8:
+    case QV_TYPE_UINT16:
+    case QV_TYPE_UINT32:
+    case QV_TYPE_FLOAT32:
+    case QV_TYPE_FLOAT64:
+    case QV_TYPE_DATE32:
+    case QV_TYPE_DATE64:
+    case QV_TYPE_TIMESTAMP:
+    case QV_TYPE_STRING:
+    case QV_TYPE_LARGE_STRING:
+    case QV_TYPE_BINARY:
+    case QV_TYPE_LARGE_BINARY:
+      return true;
+    case QV_TYPE_TIME32: /* in seconds: the kind's own parse (no fraction) */
+      return k->given->unit == QV_UNIT_SECOND;
+    default: /* uint64, the finer times, decimals: parsed apart from their kind (given.c) */
+      return false;
+  }
+}
+
+/* The width in bytes of a value of column k as stored (0: a bitmap). */
+static int64_t stored_width(const qv__csv_column_kind *k) {
+  if (k->kind == QV__CSV_BOOL) return 0;
+  if (k->given != NULL) return k->given->bit_width / 8;
+  return k->kind == QV__CSV_DATE || k->kind == QV__CSV_TIME ? 4 : 8;
+}
+
+/* Whether a string column has 64-bit offsets. */
+static bool wide_offsets(const qv__csv_column_kind *k) {
+  return k->given != NULL && (k->given->id == QV_TYPE_LARGE_STRING || k->given->id == QV_TYPE_LARGE_BINARY);
+}
 
 /* The bytes column col of a block of `rows` rows takes in the arena. */
 static int64_t column_bytes(const qv__csv_column_kind *k, const qv__csv_scratch_col *col, int64_t rows) {
   if (k->kind == QV__CSV_NULL) return 0;
-  if (k->kind == QV__CSV_STRING) return round_up_64((rows + 1) * 4) + round_up_64(col->data_len);
+  if (k->kind == QV__CSV_STRING)
+    return round_up_64((rows + 1) * (wide_offsets(k) ? 8 : 4)) + round_up_64(col->data_len);
   const int64_t bitmap = round_up_64(qv_bitmap_bytes(rows));
-  return (col->nulls > 0 ? bitmap : 0) + (k->kind == QV__CSV_BOOL ? bitmap : round_up_64(rows * value_width(k->kind)));
+  const int64_t width = stored_width(k);
+  return (col->nulls > 0 ? bitmap : 0) + (width == 0 ? bitmap : round_up_64(rows * width));
 }
 
-/* Timestamps with fractions: seconds and nanoseconds into one count of
- * ns; false when one does not fit (the general build would then try the
- * next kind). */
-static bool scale_timestamps(qv__csv_scratch_col *col, int64_t rows) {
-  int64_t *x = (int64_t *)(void *)col->values;
-  for (int64_t r = 0; r < rows; r++) {
-    if (!(col->valid[r >> 3] & (1u << (r & 7)))) continue;
-    if (qv__mul_overflow_i64(x[r], 1000000000, &x[r]) || qv__add_overflow_i64(x[r], col->nanos[r], &x[r]))
-      return false;
+static bool row_valid(const qv__csv_scratch_col *col, int64_t r) { return (col->valid[r >> 3] >> (r & 7)) & 1; }
+
+/* Readies column k's values for storing, in the scratch: timestamps into
+ * their unit (seconds and fractions into one count, each checked), and
+ * checks that every integer fits a narrower given type. false when some
+ * value does not: the general build then tries the next kind or reports
+ * the value, as its own checks decide. `fixed`: the kind's unit is final
+ * (a given type, a streaming read's later rounds); else an inferred
+ * timestamp is in ns when some value had a fraction, else in s. */
+static bool ready_values(qv__csv_column_kind *k, qv__csv_scratch_col *col, int64_t rows, bool fixed) {
+  if (k->kind == QV__CSV_TIMESTAMP) {
+    static const int64_t k_per_second[4] = {1, 1000, 1000000, 1000000000};
+    if (k->given == NULL && !fixed) k->nanos = col->fraction;
+    const int64_t per_second = k->given ? k_per_second[k->given->unit & 3] : k->nanos ? 1000000000 : 1;
+    if (per_second == 1 && !col->fraction) return true;
+    const int64_t step = 1000000000 / per_second;
+    int64_t *x = (int64_t *)(void *)col->values;
+    for (int64_t r = 0; r < rows; r++) {
+      if (!row_valid(col, r)) continue;
+      if (col->nanos[r] % step != 0) return false; /* a fraction finer than the unit */
+      if (qv__mul_overflow_i64(x[r], per_second, &x[r]) || qv__add_overflow_i64(x[r], col->nanos[r] / step, &x[r]))
+        return false;
+    }
+    return true;
   }
+  if (k->kind != QV__CSV_INT || k->given == NULL || k->given->id == QV_TYPE_INT64) return true;
+  int64_t lo = 0, hi = 0;
+  switch (k->given->id) {
+    case QV_TYPE_INT8: lo = INT8_MIN, hi = INT8_MAX; break;
+    case QV_TYPE_INT16: lo = INT16_MIN, hi = INT16_MAX; break;
+    case QV_TYPE_INT32: lo = INT32_MIN, hi = INT32_MAX; break;
+    case QV_TYPE_UINT8: hi = UINT8_MAX; break;
+    case QV_TYPE_UINT16: hi = UINT16_MAX; break;
+    default: hi = UINT32_MAX; break; /* uint32 */
+  }
+  const int64_t *x = (const int64_t *)(const void *)col->values;
+  for (int64_t r = 0; r < rows; r++)
+    if (row_valid(col, r) && (x[r] < lo || x[r] > hi)) return false;
   return true;
 }
 
-/* Column col's array from the scratch, its buffers in the arena. */
+/* Copies `size` bytes of src into the worker's arena (room was made) as
+ * a view buffer. */
+static qv_status arena_copy(qv__csv_scratch *s, const void *src, int64_t size, qv_buffer **out, qv_error *err) {
+  if (size > 0) memcpy(s->arena->data + s->arena_used, src, (size_t)size);
+  QV_RETURN_IF_ERROR(qv_buffer_view(s->arena, s->arena_used, size, out, err));
+  s->arena_used += round_up_64(size);
+  return QV_OK;
+}
+
+/* The values of a fixed-width column stored apart from their kind's
+ * width (a narrower integer, float32, date64), converted into the arena
+ * (ready_values checked the ranges). */
+static qv_status arena_convert(qv__csv_scratch *s, const qv_type *t, const qv__csv_scratch_col *col, int64_t rows,
+                               qv_buffer **out, qv_error *err) {
+  uint8_t *dst = s->arena->data + s->arena_used;
+  const int64_t *x = (const int64_t *)(const void *)col->values;
+  const int64_t width = t->bit_width / 8;
+  switch (t->id) {
+    case QV_TYPE_FLOAT32: {
+      const double *d = (const double *)(const void *)col->values;
+      for (int64_t r = 0; r < rows; r++) ((float *)(void *)dst)[r] = (float)d[r];
+      break;
+    }
+    case QV_TYPE_DATE64: {
+      const int32_t *days = (const int32_t *)(const void *)col->values;
+      for (int64_t r = 0; r < rows; r++) ((int64_t *)(void *)dst)[r] = (int64_t)days[r] * 86400000;
+      break;
+    }
+    case QV_TYPE_INT8:
+    case QV_TYPE_UINT8:
+      for (int64_t r = 0; r < rows; r++) dst[r] = (uint8_t)x[r];
+      break;
+    case QV_TYPE_INT16:
+    case QV_TYPE_UINT16:
+      for (int64_t r = 0; r < rows; r++) ((uint16_t *)(void *)dst)[r] = (uint16_t)x[r];
+      break;
+    default: /* int32, uint32 */
+      for (int64_t r = 0; r < rows; r++) ((uint32_t *)(void *)dst)[r] = (uint32_t)x[r];
+      break;
+  }
+  QV_RETURN_IF_ERROR(qv_buffer_view(s->arena, s->arena_used, rows * width, out, err));
+  s->arena_used += round_up_64(rows * width);
+  return QV_OK;
+}
+
+/* 32-bit string offsets widened into the arena. */
+static qv_status arena_widen(qv__csv_scratch *s, const int32_t *offsets, int64_t rows, qv_buffer **out,
+                             qv_error *err) {
+  int64_t *dst = (int64_t *)(void *)(s->arena->data + s->arena_used);
+  for (int64_t r = 0; r <= rows; r++) dst[r] = offsets[r];
+  QV_RETURN_IF_ERROR(qv_buffer_view(s->arena, s->arena_used, (rows + 1) * 8, out, err));
+  s->arena_used += round_up_64((rows + 1) * 8);
+  return QV_OK;
+}
+
+/* Whether a fixed-width column's values are stored as its kind parses them. */
+static bool stored_as_parsed(const qv__csv_column_kind *k) {
+  if (k->given == NULL) return true;
+  switch (k->given->id) {
+    case QV_TYPE_INT8:
+    case QV_TYPE_INT16:
+    case QV_TYPE_INT32:
+    case QV_TYPE_UINT8:
+    case QV_TYPE_UINT16:
+    case QV_TYPE_UINT32:
+    case QV_TYPE_FLOAT32:
+    case QV_TYPE_DATE64:
+      return false;
+    default:
+      return true;
+  }
+}
+
+/* Column col's array (of kind k, readied) from the scratch, its buffers in
+ * the arena. */
 static qv_status finish_column(const qv__csv_column_kind *k, qv__csv_scratch *s, int32_t i, int64_t rows,
-                               qv__csv_column_kind *kind_out, qv_array **out, qv_error *err) {
+                               qv_array **out, qv_error *err) {
   qv__csv_scratch_col *col = &s->cols[i];
-  *kind_out = *k;
-  kind_out->given = NULL;
   qv_buffer *bufs[3] = {NULL, NULL, NULL};
   qv_type *type = NULL;
-  qv_status st = QV_OK;
+  qv_status st = qv__csv_kind_type(k, &type, err);
   int32_t n_bufs = 2;
   int64_t nulls = 0;
-  if (k->kind == QV__CSV_NULL) {
-    type = qv_type_null();
+  if (st == QV_OK && k->kind == QV__CSV_NULL) {
     st = qv_array_new_null(type, rows, out, err);
     qv_type_release(type);
     return st;
   }
-  if (k->kind == QV__CSV_STRING) {
+  if (st != QV_OK) {
+  } else if (k->kind == QV__CSV_STRING) {
     n_bufs = 3;
-    st = arena_buffer(s, col->offsets, (rows + 1) * 4, &bufs[1], err);
-    if (st == QV_OK) st = arena_buffer(s, col->data, col->data_len, &bufs[2], err);
+    st = wide_offsets(k) ? arena_widen(s, col->offsets, rows, &bufs[1], err)
+                         : arena_copy(s, col->offsets, (rows + 1) * 4, &bufs[1], err);
+    if (st == QV_OK) st = arena_copy(s, col->data, col->data_len, &bufs[2], err);
   } else {
     nulls = col->nulls;
-    if (k->kind == QV__CSV_TIMESTAMP) kind_out->nanos = col->fraction;
-    const int64_t bitmap = qv_bitmap_bytes(rows);
-    if (nulls > 0) st = arena_buffer(s, col->valid, bitmap, &bufs[0], err);
+    const int64_t bitmap = qv_bitmap_bytes(rows), width = stored_width(k);
+    if (nulls > 0) st = arena_copy(s, col->valid, bitmap, &bufs[0], err);
     if (st == QV_OK)
-      st = arena_buffer(s, col->values, k->kind == QV__CSV_BOOL ? bitmap : rows * value_width(k->kind), &bufs[1],
-                        err);
+      st = stored_as_parsed(k) ? arena_copy(s, col->values, width == 0 ? bitmap : rows * width, &bufs[1], err)
+                               : arena_convert(s, k->given, col, rows, &bufs[1], err);
   }
-  if (st == QV_OK) st = qv__csv_kind_type(kind_out, &type, err);
   if (st == QV_OK) st = qv_array_new(type, rows, 0, nulls, n_bufs, bufs, 0, NULL, NULL, out, err);
   qv_type_release(type);
   for (int b = 0; b < 3; b++) qv_buffer_release(bufs[b]);
   return st;
 }
 
-/* The block's arrays from the scratch; *fits = false (nothing kept) when
- * a timestamp does not fit its unit. */
-static qv_status finish_block(const qv__csv_column_kind *guess, int32_t n_cols, qv__csv_scratch *s, int64_t rows,
-                              qv__csv_column_kind *kinds_out, qv_array **arrays_out, bool *fits, qv_error *err) {
+/* The block's arrays from the scratch, their kinds into kinds_out;
+ * *fits = false (nothing kept) when some value does not fit its stored
+ * type (ready_values). */
+static qv_status finish_block(const qv__csv_column_kind *guess, int32_t n_cols, bool fixed, qv__csv_scratch *s,
+                              int64_t rows, qv__csv_column_kind *kinds_out, qv_array **arrays_out, bool *fits,
+                              qv_error *err) {
   int64_t need = 0;
   for (int32_t i = 0; i < n_cols; i++) {
-    if (guess[i].kind == QV__CSV_TIMESTAMP && s->cols[i].fraction && !scale_timestamps(&s->cols[i], rows)) {
+    kinds_out[i] = guess[i];
+    if (!ready_values(&kinds_out[i], &s->cols[i], rows, fixed)) {
       *fits = false;
       return QV_OK;
     }
-    need += column_bytes(&guess[i], &s->cols[i], rows);
+    need += column_bytes(&kinds_out[i], &s->cols[i], rows);
   }
   QV_RETURN_IF_ERROR(arena_room(s, need, err));
   int32_t col = 0;
   qv_status st = QV_OK;
-  for (; col < n_cols && st == QV_OK; col++)
-    st = finish_column(&guess[col], s, col, rows, &kinds_out[col], &arrays_out[col], err);
+  for (; col < n_cols && st == QV_OK; col++) st = finish_column(&kinds_out[col], s, col, rows, &arrays_out[col], err);
   if (st != QV_OK) {
     for (int32_t i = 0; i < col; i++) {
       qv_array_release(arrays_out[i]);
@@ -412,8 +545,8 @@ static qv_status finish_block(const qv__csv_column_kind *guess, int32_t n_cols, 
 }
 
 qv_status qv__csv_typed_block(const qv__csv_read_ctx *c, const qv__csv_dialect *d, qv__csv_block *b,
-                              const qv__csv_column_kind *guess, qv__csv_scratch *s, qv__csv_column_kind *kinds_out,
-                              qv_array **arrays_out, bool *done, qv_error *err) {
+                              const qv__csv_column_kind *guess, bool fixed, qv__csv_scratch *s,
+                              qv__csv_column_kind *kinds_out, qv_array **arrays_out, bool *done, qv_error *err) {
   *done = false;
   const int32_t n_cols = c->n_cols;
   if (qv__csv_typed_off || b->at_input_start || b->size > QV__CSV_MAX_BLOCK || n_cols <= 0) return QV_OK;
@@ -427,7 +560,7 @@ qv_status qv__csv_typed_block(const qv__csv_read_ctx *c, const qv__csv_dialect *
   int64_t rows = 0, lines = 0;
   if (!read_records(c, d, b, guess, s, classify, &rows, &lines)) return QV_OK;
   bool fits = true;
-  const qv_status st = finish_block(guess, n_cols, s, rows, kinds_out, arrays_out, &fits, err);
+  const qv_status st = finish_block(guess, n_cols, fixed, s, rows, kinds_out, arrays_out, &fits, err);
   if (st != QV_OK || !fits) return st;
   b->n_rows = rows;
   b->data_first = 0;

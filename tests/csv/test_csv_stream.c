@@ -5,7 +5,8 @@
  * line breaks and CRLFs that cross block and read boundaries; types fixed
  * by the first round, with later values that do not fit reported by line
  * and column; a record past max_record_size stops the reader with bounded
- * memory; explicit column types. */
+ * memory; explicit column types. Each stream is read with the typed fast
+ * path (the rounds after the first) on and off, with the same result. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 
+#include "csv/read_internal.h"
 #include "csv_test_util.h"
 #include "quiver/compare.h"
 #include "quiver/concat.h"
@@ -128,26 +130,42 @@ static qv_table *stream(const char *text, size_t n, mode m, const qv_csv_read_op
 /* `text` read whole and streamed every way (block sizes below and above
  * the input's size, 1 and 2 threads, reads of 1, 3 and 4096 bytes) must
  * agree. */
-static void streams_like_whole(const char *text) {
+static int64_t typed_blocks(void) { return __atomic_load_n(&qv__csv_typed_blocks_read, __ATOMIC_RELAXED); }
+
+/* Blocks the fast path read in the streams of the tests so far. */
+static int64_t g_typed;
+
+static void streams_like_whole_with(const char *text, const qv_csv_read_options *base);
+
+static void streams_like_whole(const char *text) { streams_like_whole_with(text, NULL); }
+
+/* The same with `base`'s options (column types) for every read. */
+static void streams_like_whole_with(const char *text, const qv_csv_read_options *base) {
   const size_t n = strlen(text);
+  static const qv_csv_read_options k_defaults = QV_CSV_READ_OPTIONS_DEFAULT;
+  if (base == NULL) base = &k_defaults;
   qv_error err;
   qv_table *whole = NULL, *whole1 = NULL;
-  assert_int_equal(qv_csv_read_memory(text, n, NULL, &whole, &err), QV_OK);
+  assert_int_equal(qv_csv_read_memory(text, n, base, &whole, &err), QV_OK);
   assert_int_equal(qv_table_combine_chunks(whole, &whole1, &err), QV_OK);
-  static const int64_t blocks[] = {1, 5, 64, 1 << 20};
+  static const int64_t blocks[] = {1, 5, 64, 1000, 1 << 20};
   static const size_t chunks[] = {1, 3, 4096};
   for (size_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++) {
     for (int32_t threads = 1; threads <= 2; threads++) {
       for (int m = MEMORY; m <= PATH; m++) {
-        for (size_t k = 0; k < (m == CALLBACK ? 3u : 1u); k++) {
-          qv_csv_read_options o = QV_CSV_READ_OPTIONS_DEFAULT;
+        for (size_t k = 0; k < (m == CALLBACK ? 3u : 1u) * 2; k++) {
+          qv_csv_read_options o = *base;
           o.block_size = blocks[b];
           o.n_threads = threads;
           qv_status st;
-          qv_table *t = stream(text, n, (mode)m, &o, chunks[k], &st, &err);
+          const int64_t before = typed_blocks();
+          qv__csv_typed_off = k % 2 == 1; /* every read with the fast path on, then off */
+          qv_table *t = stream(text, n, (mode)m, &o, chunks[k / 2], &st, &err);
+          qv__csv_typed_off = false;
+          g_typed += typed_blocks() - before;
           if (st != QV_OK)
-            fail_msg("mode %d, block %lld, %d threads, chunk %zu: %s", m, (long long)blocks[b], threads, chunks[k],
-                     err.message);
+            fail_msg("mode %d, block %lld, %d threads, chunk %zu: %s", m, (long long)blocks[b], threads,
+                     chunks[k / 2], err.message);
           assert_int_equal(qv_table_validate(t, QV_VALIDATE_FULL, &err), QV_OK);
           if (!qv_schema_equals(t->schema, whole1->schema, true))
             fail_msg("mode %d, block %lld: the schema differs from the whole read's", m, (long long)blocks[b]);
@@ -155,8 +173,8 @@ static void streams_like_whole(const char *text) {
           memset(&why, 0, sizeof why);
           if (t->n_rows != whole1->n_rows ||
               (t->n_rows > 0 && qv_batch_diff(t->batches[0], whole1->batches[0], NULL, &why) != QV_OK))
-            fail_msg("mode %d, block %lld, %d threads, chunk %zu: %s", m, (long long)blocks[b], threads, chunks[k],
-                     why.message);
+            fail_msg("mode %d, block %lld, %d threads, chunk %zu, fast path %s: %s", m, (long long)blocks[b],
+                     threads, chunks[k / 2], k % 2 ? "off" : "on", why.message);
           qv_table_release(t);
         }
       }
@@ -204,23 +222,33 @@ static void test_quoted_line_breaks_cross_blocks_and_reads(void **state) {
 
 /* Streaming `text` fails with `code` and a message holding `substr`,
  * through every input path and block size. */
-static void stream_fails(const char *text, int64_t block_size, qv_status code, const char *substr) {
+static void stream_fails_with(const char *text, const qv_csv_read_options *base, int64_t block_size,
+                              qv_status code, const char *substr) {
   static const size_t chunks[] = {1, 4096};
   for (int m = MEMORY; m <= PATH; m++) {
-    for (size_t k = 0; k < (m == CALLBACK ? 2u : 1u); k++) {
-      qv_csv_read_options o = QV_CSV_READ_OPTIONS_DEFAULT;
+    for (size_t k = 0; k < (m == CALLBACK ? 2u : 1u) * 2; k++) {
+      qv_csv_read_options o = *base;
       o.block_size = block_size;
       o.n_threads = 2;
       qv_status st;
       qv_error err;
       memset(&err, 0, sizeof err);
-      qv_table *t = stream(text, strlen(text), (mode)m, &o, chunks[k], &st, &err);
+      const int64_t before = typed_blocks();
+      qv__csv_typed_off = k % 2 == 1;
+      qv_table *t = stream(text, strlen(text), (mode)m, &o, chunks[k / 2], &st, &err);
+      qv__csv_typed_off = false;
+      g_typed += typed_blocks() - before;
       assert_null(t);
       if (st != code || strstr(err.message, substr) == NULL)
-        fail_msg("mode %d: wanted %s with '%s', got %s: %s", m, qv_status_name(code), substr, qv_status_name(st),
-                 err.message);
+        fail_msg("mode %d, fast path %s: wanted %s with '%s', got %s: %s", m, k % 2 ? "off" : "on",
+                 qv_status_name(code), substr, qv_status_name(st), err.message);
     }
   }
+}
+
+static void stream_fails(const char *text, int64_t block_size, qv_status code, const char *substr) {
+  const qv_csv_read_options o = QV_CSV_READ_OPTIONS_DEFAULT;
+  stream_fails_with(text, &o, block_size, code, substr);
 }
 
 static void test_later_values_that_do_not_fit_are_errors(void **state) {
@@ -381,6 +409,68 @@ static void test_column_types(void **state) {
   qv_type_release(ms);
 }
 
+/* Mixed columns over many rounds: ints, floats, timestamps (with a
+ * fraction in some rows, so the column is in ns), quoted strings with
+ * doubled quotes, delimiters and line breaks (LF and CRLF) that blocks cut
+ * across, and empty cells. */
+static char *mixed_text(int rows) {
+  char *text = malloc((size_t)rows * 160 + 64);
+  size_t at = (size_t)sprintf(text, "id,x,when,note,flag\r\n");
+  for (int i = 0; i < rows; i++) {
+    const char *note = i % 5 == 0 ? "\"say \"\"hi\"\",\nthere\"" : i % 5 == 1 ? "\"two\r\nlines\"" : "plain";
+    at += (size_t)sprintf(text + at, "%d,%s%d.%02d,2024-02-%02d 10:%02d:%02d%s,%s,%s\r\n", i, i % 3 ? "" : "-", i,
+                          i % 100, 1 + i % 28, i % 60, (i * 7) % 60, i % 4 == 0 ? ".25" : "", i % 11 == 3 ? "" : note,
+                          i % 13 == 5 ? "" : i % 2 ? "true" : "false");
+  }
+  return text;
+}
+
+static void test_later_rounds_by_the_fast_path_read_like_the_general_path(void **state) {
+  (void)state;
+  g_typed = 0;
+  char *text = mixed_text(300);
+  streams_like_whole(text);
+  /* The same columns as given types, two of them converted (int16, float32). */
+  qv_type *i16 = qv_type_from_id(QV_TYPE_INT16), *f32 = qv_type_from_id(QV_TYPE_FLOAT32), *ts = NULL;
+  qv_error err;
+  assert_int_equal(qv_type_timestamp(QV_UNIT_MICRO, NULL, &ts, &err), QV_OK);
+  const char *names[] = {"id", "x", "when"};
+  const qv_type *types[] = {i16, f32, ts};
+  qv_csv_read_options o = QV_CSV_READ_OPTIONS_DEFAULT;
+  o.column_type_names = names;
+  o.column_types = types;
+  o.n_column_types = 3;
+  streams_like_whole_with(text, &o);
+  free(text);
+  assert_true(g_typed > 0); /* the fast path read blocks of later rounds */
+  /* Late values that do not fit a given type: the same error both ways. */
+  char late[8192];
+  size_t at = (size_t)sprintf(late, "id,x,when\n");
+  for (int i = 0; i < 100; i++) at += (size_t)sprintf(late + at, "%d,%d.5,2024-01-01 00:00:%02d.5\n", i, i, i % 60);
+  sprintf(late + at, "40000,1,2024-01-01 00:00:00\n");
+  stream_fails_with(late, &o, 64, QV_ERR_INVALID_DATA, "CSV line 102, column 1 ('id'): the value '40000' is not of type int16");
+  sprintf(late + at, "1,1,2024-01-01 00:00:00.0000001\n");
+  stream_fails_with(late, &o, 64, QV_ERR_INVALID_DATA, "CSV line 102, column 3 ('when')");
+  stream_fails_with(late, &o, 64, QV_ERR_INVALID_DATA, "finer than the unit");
+  /* Late values past the inferred types: a float among ints, a fraction
+   * among seconds, a zone among naive times, ragged records. */
+  at = (size_t)sprintf(late, "n,t\n");
+  for (int i = 0; i < 100; i++) at += (size_t)sprintf(late + at, "%d,2024-01-01 00:00:%02d\n", i, i % 60);
+  sprintf(late + at, "1.5,2024-01-01 00:00:00\n");
+  stream_fails(late, 64, QV_ERR_INVALID_DATA, "CSV line 102, column 1 ('n'): the value '1.5' is not of type int64");
+  sprintf(late + at, "1,2024-01-01 00:00:00.5\n");
+  stream_fails(late, 64, QV_ERR_INVALID_DATA, "CSV line 102, column 2 ('t')");
+  sprintf(late + at, "1,2024-01-01 00:00:00+01:00\n");
+  stream_fails(late, 64, QV_ERR_INVALID_DATA, "expected no zone offset");
+  sprintf(late + at, "1,2024-01-01 00:00:00,3\n");
+  stream_fails(late, 64, QV_ERR_INVALID_DATA, "CSV line 102: expected 2 fields");
+  sprintf(late + at, "1,\"2024-01-01 00:00:00\n");
+  stream_fails(late, 64, QV_ERR_INVALID_DATA, "CSV line 102, column 2: the quoted field that opens here is never closed");
+  qv_type_release(i16);
+  qv_type_release(f32);
+  qv_type_release(ts);
+}
+
 static void test_bad_arguments(void **state) {
   (void)state;
   qv_csv_reader *r = NULL;
@@ -405,6 +495,7 @@ int main(void) {
       cmocka_unit_test(test_endless_record_stops_at_max_record_size),
       cmocka_unit_test(test_skip_rows_past_the_first_rounds),
       cmocka_unit_test(test_column_types),
+      cmocka_unit_test(test_later_rounds_by_the_fast_path_read_like_the_general_path),
       cmocka_unit_test(test_bad_arguments),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
