@@ -8,9 +8,9 @@
  *
  * The typed fast path (csv/typed.c): when the header is in the first block
  * and every given column type is one it builds, the first block is read
- * the general way first, alone, and its kinds guide the first pass over the other blocks,
- * which reads each straight into its columns; a block the fast path gives
- * up on is tokenized instead and goes the general way. A block read fast
+ * the general way first, alone, and its kinds guide the first pass over
+ * the other blocks, which reads each straight into its columns; a block the
+ * fast path gives up on is tokenized instead and goes the general way. A block read fast
  * has no field list: it is tokenized after all (detype) only when the merge
  * must look at its values again or one of its columns must be rebuilt.
  *

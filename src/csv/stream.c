@@ -10,6 +10,9 @@
  * does; every later round is built with those kinds fixed, so a later
  * value that does not fit is an error naming line, column, value and type
  * (pyarrow's open_csv does the same), never a silently different type.
+ * Later rounds read their blocks by the typed fast path (typed.c) with the
+ * fixed kinds; a block it gives up on is tokenized and built the general
+ * way, which reports what does not fit.
  *
  * Cuts: a block ends at the first line break outside quotes past
  * block_size, found from the parity of the quotes (fast, vectorized). The

@@ -137,6 +137,94 @@ def test_later_value_that_does_not_fit_names_line_and_column():
     assert str(qcsv.read_csv(data).schema.field("n").type) == "string"
 
 
+STREAM_TYPES = {"id": pa.int32(), "x": pa.float32(), "when": pa.timestamp("ms"), "name": pa.large_string()}
+
+
+def _sources(data, path):
+    """Every kind of input open_csv reads: a path, bytes, a buffer, a file
+    object with readinto, one with short reads only."""
+    class ShortReads:
+        def __init__(self, b):
+            self.f = io.BytesIO(b)
+
+        def read(self, n=-1):
+            return self.f.read(min(n, 1000))
+
+    return [("path", str(path)), ("bytes", data), ("buffer", io.BytesIO(data)), ("file", open(path, "rb")),
+            ("short reads", ShortReads(data))]
+
+
+@pytest.mark.parametrize("given", [False, True])
+def test_every_source_on_both_sides_of_every_block_size(tmp_path, given):
+    """The rounds after the first are read by the typed fast path: every
+    source and block size (smaller than a record, around the input's size)
+    gives pyarrow's columns, with and without column_types; the quoted
+    line breaks in "name" fall across block and read boundaries."""
+    data = make_csv(1500)
+    path = tmp_path / "x.csv"
+    path.write_bytes(data)
+    co = pacsv.ConvertOptions(column_types=STREAM_TYPES if given else None)
+    want = pacsv.read_csv(io.BytesIO(data), convert_options=co,
+                          parse_options=pacsv.ParseOptions(newlines_in_values=True))
+    qco = qcsv.ConvertOptions(column_types=STREAM_TYPES if given else None)
+    for block in (1 << 8, 1 << 12, 1 << 14, len(data) - 1, len(data) + 1):
+        for name, source in _sources(data, path):
+            r = qcsv.open_csv(source, read_options=qcsv.ReadOptions(block_size=block), convert_options=qco)
+            got = pa.table(r.read_all())
+            assert got.schema == want.schema, (name, block)
+            assert got.equals(want), (name, block)
+            r.close()
+
+
+GIVEN_CHILD = textwrap.dedent("""
+    import sys, quiver.csv as qcsv, pyarrow as pa
+    co = qcsv.ConvertOptions(column_types={"id": pa.int32(), "x": pa.float32(), "when": pa.timestamp("ms")})
+    r = qcsv.open_csv(sys.stdin.buffer, read_options=qcsv.ReadOptions(block_size=%d), convert_options=co)
+    t = pa.table(r.read_all())
+    sys.stdout.buffer.write(repr(t.schema).encode() + b"\\n" + t.to_pandas().to_csv(index=False).encode())
+""")
+
+
+def test_pipe_and_stdin_redirect_with_column_types(tmp_path):
+    data = make_csv(3000)
+    path = tmp_path / "x.csv"
+    path.write_bytes(data)
+    co = pacsv.ConvertOptions(column_types={"id": pa.int32(), "x": pa.float32(), "when": pa.timestamp("ms")})
+    exp = pacsv.read_csv(io.BytesIO(data), convert_options=co)
+    want = repr(exp.schema).encode() + b"\n" + exp.to_pandas().to_csv(index=False).encode()
+    for block in (1 << 10, BLOCK):
+        code = GIVEN_CHILD % block
+        feeder = subprocess.Popen(["cat", str(path)], stdout=subprocess.PIPE)
+        got = subprocess.run([sys.executable, "-c", code], stdin=feeder.stdout, capture_output=True, timeout=120)
+        feeder.stdout.close()
+        feeder.wait()
+        assert got.returncode == 0, got.stderr.decode()
+        assert got.stdout == want
+        with open(path, "rb") as f:
+            got = subprocess.run([sys.executable, "-c", code], stdin=f, capture_output=True, timeout=120)
+        assert got.returncode == 0, got.stderr.decode()
+        assert got.stdout == want
+
+
+@pytest.mark.parametrize("late,type_,match", [
+    (b"300", pa.int8(), r"CSV line 8002, column 1 \('n'\): the value '300' is not of type int8"),
+    (b"1.5", None, r"CSV line 8002, column 1 \('n'\): the value '1.5' is not of type int64"),
+    (b"x", pa.int16(), r"CSV line 8002, column 1 \('n'\): the value 'x' is not of type int16"),
+])
+def test_late_misfits_in_later_rounds_are_errors_like_pyarrow(late, type_, match):
+    data = b"n,s\n" + b"".join(b"%d,\"v\nw\"\n" % (i % 100) for i in range(4000)) + late + b",v\n"
+    types = {"n": type_} if type_ is not None else None
+    with pytest.raises(pa.ArrowInvalid):
+        pacsv.open_csv(io.BytesIO(data), read_options=pacsv.ReadOptions(block_size=1 << 12),
+                       parse_options=pacsv.ParseOptions(newlines_in_values=True),
+                       convert_options=pacsv.ConvertOptions(column_types=types)).read_all()
+    for source in (data, io.BytesIO(data)):
+        r = qcsv.open_csv(source, read_options=qcsv.ReadOptions(block_size=1 << 12),
+                          convert_options=qcsv.ConvertOptions(column_types=types))
+        with pytest.raises(qv.ArrowInvalid, match=match):
+            r.read_all()
+
+
 LIMITED = textwrap.dedent("""
     import os, resource, sys
     import quiver.csv as qcsv
