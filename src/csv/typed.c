@@ -301,19 +301,25 @@ static bool read_records(const qv__csv_read_ctx *c, const qv__csv_dialect *d, co
  * cold read wait on the kernel's memory compaction (a second or more on a
  * busy machine). The price: a column keeps its arena (and so the other
  * columns' bytes of its block) alive until every view of it is released,
- * as the IPC reader's columns keep their message body. */
+ * as the IPC reader's columns keep their message body; so an arena is at
+ * most ARENA_BLOCKS times its first block's input (small blocks, a
+ * streaming reader's batches kept one in many, keep little beside them). */
 #define ARENA_BYTES (((int64_t)2 << 20) - ((int64_t)64 << 10))
+#define ARENA_BLOCKS 4
 
 static int64_t round_up_64(int64_t n) { return (n + 63) & ~(int64_t)63; }
 
 /* Makes room for `need` bytes in the worker's arena: a fresh arena when
- * the current one has not got them (the old one lives on in its views). */
-static qv_status arena_room(qv__csv_scratch *s, int64_t need, qv_error *err) {
+ * the current one has not got them (the old one lives on in its views),
+ * sized for a few blocks of `block_bytes` bytes of input. */
+static qv_status arena_room(qv__csv_scratch *s, int64_t need, int64_t block_bytes, qv_error *err) {
   if (s->arena != NULL && s->arena->size - s->arena_used >= need) return QV_OK;
   qv_buffer_release(s->arena);
   s->arena = NULL;
   s->arena_used = 0;
-  return qv_buffer_allocate(NULL, need > ARENA_BYTES ? need : ARENA_BYTES, false, &s->arena, err);
+  int64_t size = block_bytes < ARENA_BYTES / ARENA_BLOCKS ? block_bytes * ARENA_BLOCKS : ARENA_BYTES;
+  if (size < need) size = need;
+  return qv_buffer_allocate(NULL, size, false, &s->arena, err);
 }
 
 bool qv__csv_typed_supports(const qv__csv_column_kind *k) {
@@ -520,8 +526,8 @@ static qv_status finish_column(const qv__csv_column_kind *k, qv__csv_scratch *s,
  * *fits = false (nothing kept) when some value does not fit its stored
  * type (ready_values). */
 static qv_status finish_block(const qv__csv_column_kind *guess, int32_t n_cols, bool fixed, qv__csv_scratch *s,
-                              int64_t rows, qv__csv_column_kind *kinds_out, qv_array **arrays_out, bool *fits,
-                              qv_error *err) {
+                              int64_t rows, int64_t block_bytes, qv__csv_column_kind *kinds_out, qv_array **arrays_out,
+                              bool *fits, qv_error *err) {
   int64_t need = 0;
   for (int32_t i = 0; i < n_cols; i++) {
     kinds_out[i] = guess[i];
@@ -531,7 +537,7 @@ static qv_status finish_block(const qv__csv_column_kind *guess, int32_t n_cols, 
     }
     need += column_bytes(&kinds_out[i], &s->cols[i], rows);
   }
-  QV_RETURN_IF_ERROR(arena_room(s, need, err));
+  QV_RETURN_IF_ERROR(arena_room(s, need, block_bytes, err));
   int32_t col = 0;
   qv_status st = QV_OK;
   for (; col < n_cols && st == QV_OK; col++) st = finish_column(&kinds_out[col], s, col, rows, &arrays_out[col], err);
@@ -560,7 +566,7 @@ qv_status qv__csv_typed_block(const qv__csv_read_ctx *c, const qv__csv_dialect *
   int64_t rows = 0, lines = 0;
   if (!read_records(c, d, b, guess, s, classify, &rows, &lines)) return QV_OK;
   bool fits = true;
-  const qv_status st = finish_block(guess, n_cols, fixed, s, rows, kinds_out, arrays_out, &fits, err);
+  const qv_status st = finish_block(guess, n_cols, fixed, s, rows, b->size, kinds_out, arrays_out, &fits, err);
   if (st != QV_OK || !fits) return st;
   b->n_rows = rows;
   b->data_first = 0;
