@@ -494,16 +494,16 @@ static qv_status finish_column(const qv__csv_column_kind *k, qv__csv_scratch *s,
   qv__csv_scratch_col *col = &s->cols[i];
   qv_buffer *bufs[3] = {NULL, NULL, NULL};
   qv_type *type = NULL;
-  qv_status st = qv__csv_kind_type(k, &type, err);
+  QV_RETURN_IF_ERROR(qv__csv_kind_type(k, &type, err));
+  qv_status st = QV_OK;
   int32_t n_bufs = 2;
   int64_t nulls = 0;
-  if (st == QV_OK && k->kind == QV__CSV_NULL) {
+  if (k->kind == QV__CSV_NULL) {
     st = qv_array_new_null(type, rows, out, err);
     qv_type_release(type);
     return st;
   }
-  if (st != QV_OK) {
-  } else if (k->kind == QV__CSV_STRING) {
+  if (k->kind == QV__CSV_STRING) {
     n_bufs = 3;
     st = wide_offsets(k) ? arena_widen(s, col->offsets, rows, &bufs[1], err)
                          : arena_copy(s, col->offsets, (rows + 1) * 4, &bufs[1], err);
