@@ -629,6 +629,8 @@ run 2 "$Q" cat t.jsonl --head 1 --tail 1
 err_has "give --head or --tail, not both"
 run 1 "$Q" cat t.jsonl --format csv
 err_has "column 's': CSV has no text form"
+end
+
 begin "flight: usage errors of serve, get, put and flights"
 run 2 "$Q" serve
 err_has "missing the folder to serve"
