@@ -689,6 +689,28 @@ kill -TERM "$SERVE_PID"
 wait "$SERVE_PID" || note "serve exited $? on SIGTERM"
 end
 
+begin "flight: serve lists and sends CSV, TSV, JSON Lines and Parquet files as flights"
+mkdir -p formats
+printf 'a,b\n1,x\n2,y\n' >formats/t.csv
+printf 'a\tb\n1\tx\n2\ty\n' >formats/t.tsv
+"$Q" convert formats/t.csv formats/t.jsonl
+"$Q" convert formats/t.csv formats/t.parquet
+"$Q" convert formats/t.csv formats/parquet-data.bin --to parquet
+"$Q" serve formats --port 0 >serve.out 2>serve.err &
+SERVE_PID=$!
+for _ in $(seq 100); do grep -q "listening on" serve.out 2>/dev/null && break; sleep 0.1; done
+URI=$(sed -n 's/.*listening on //p' serve.out)
+run 0 "$Q" flights "$URI"
+for f in t.csv t.tsv t.jsonl t.parquet parquet-data.bin; do out_has "$f	2 rows	a: int64 b: string"; done
+for f in t.csv t.tsv t.jsonl t.parquet parquet-data.bin; do
+  run 0 "$Q" get "$URI" "$f" -o "got-$f.arrow"
+  run 0 "$Q" cat "got-$f.arrow"
+  out_is $'a,b\n1,x\n2,y'
+done
+kill -TERM "$SERVE_PID"
+wait "$SERVE_PID" || note "serve exited $? on SIGTERM"
+end
+
 begin "flight: serve --unix, get and put over grpc+unix (shared memory), side socket removed on SIGTERM"
 SOCK=$(mktemp -u /tmp/qvcli-XXXXXX).sock
 "$Q" serve served --unix "$SOCK" >serve.out 2>serve.err &
