@@ -629,6 +629,12 @@ run 2 "$Q" cat t.jsonl --head 1 --tail 1
 err_has "give --head or --tail, not both"
 run 1 "$Q" cat t.jsonl --format csv
 err_has "column 's': CSV has no text form"
+# on a terminal (a pseudo-terminal from script(1)) the default is the table
+if command -v script >/dev/null 2>&1; then
+  printf 'a,b\n1,x\n2,y\n' >tty.csv
+  sh 0 "script -qec \"'$Q' cat tty.csv\" /dev/null | tr -d '\r'"
+  out_is $'a  b\n-  -\n1  x\n2  y\n(2 rows)'
+fi
 end
 
 begin "flight: usage errors of serve, get, put and flights"
