@@ -83,7 +83,7 @@ end
 
 if command -v script >/dev/null 2>&1; then
   begin "binary output to a terminal is refused (exit 2)"
-  run 0 script -qec "$Q gen seed --rows 10 -; echo rc=\$?" /dev/null
+  run 0 script -qec "$Q gen seed --rows 10 -; echo rc=\$?" /dev/null </dev/null
   out_has "refusing to write binary Arrow data to a terminal"
   out_has "rc=2"
   end
@@ -632,7 +632,7 @@ err_has "column 's': CSV has no text form"
 # on a terminal (a pseudo-terminal from script(1)) the default is the table
 if command -v script >/dev/null 2>&1; then
   printf 'a,b\n1,x\n2,y\n' >tty.csv
-  sh 0 "script -qec \"'$Q' cat tty.csv\" /dev/null | tr -d '\r'"
+  sh 0 "script -qec \"'$Q' cat tty.csv\" /dev/null </dev/null | tr -d '\r'"
   out_is $'a  b\n-  -\n1  x\n2  y\n(2 rows)'
 fi
 end
