@@ -61,7 +61,9 @@ TSAN_TESTS = durable_test_threads core_test_alloc_cache_threads ipc_test_ipc_com
              flight_test_flight_roundtrip flight_test_flight_shm_link flight_test_flight_body_pool \
              compute_test_select_fast compute_test_cast_numeric_paths compute_test_group_by_stream \
              compute_test_sort_radix \
-             csv_test_csv_stream
+             csv_test_csv_stream \
+             flight_test_flight_hostile_calls \
+             flight_test_flight_counters
 empty :=
 space := $(empty) $(empty)
 test-tsan: deps $(TSAN_BUILD)/CMakeCache.txt

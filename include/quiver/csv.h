@@ -193,6 +193,10 @@ typedef struct qv_csv_write_options {
    * written in order): 0 = every online CPU (at most 8), 1 = the calling
    * thread only. */
   int32_t n_threads;
+  /* Text written for a null (NULL = nothing: an empty field). It may not
+   * hold the delimiter, a quote or a line break (QV_ERR_INVALID_ARGUMENT):
+   * written as it is, it must read back as one field. */
+  const char *null_string;
 } qv_csv_write_options;
 
 #define QV_CSV_WRITE_OPTIONS_DEFAULT {0}
@@ -204,7 +208,7 @@ typedef struct qv_csv_write_options {
  * "YYYY-MM-DD hh:mm:ss[.fraction]" (with a time zone: the UTC instant and a
  * trailing "Z"), decimals in plain notation, strings as they are, enclosed
  * in quotes (inner quotes doubled) when they hold the delimiter, a quote, a
- * line break or are empty; nulls as empty fields. Binary, nested,
+ * line break or are empty; nulls as empty fields (or null_string). Binary, nested,
  * dictionary and interval columns have no CSV text: QV_ERR_NOT_IMPLEMENTED
  * naming the column. Every column is validated structurally first
  * (QV_ERR_INVALID_DATA), and string slots are read through bounds checks,

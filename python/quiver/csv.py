@@ -89,6 +89,9 @@ class ConvertOptions:
                  auto_dict_max_cardinality=None, timestamp_parsers=None):
         _unsupported("decimal_point", decimal_point, ".")
         _unsupported("strings_can_be_null", strings_can_be_null, False)
+        # quiver reads a quoted "" like an unquoted one (null outside string
+        # columns); pyarrow's False makes such a column string instead
+        _unsupported("quoted_strings_can_be_null", quoted_strings_can_be_null, True)
         _unsupported("include_columns", include_columns or None, None)
         _unsupported("include_missing_columns", include_missing_columns, False)
         _unsupported("auto_dict_encode", auto_dict_encode, False)

@@ -48,10 +48,12 @@ void qv__csv_scratch_free(qv__csv_scratch *s) {
   memset(s, 0, sizeof *s);
 }
 
-/* Grows *p to at least `need` bytes (contents kept); false when out of memory. */
+/* Grows *p to at least `need` bytes (contents kept); false when out of
+ * memory. Starts small: every column has its own buffers, so a floor of a
+ * page each made a block of 150,000 narrow columns take 1.2 GB. */
 static bool reserve(void **p, int64_t *cap, int64_t need) {
   if (need <= *cap) return true;
-  int64_t next = *cap > 0 ? *cap : 4096;
+  int64_t next = *cap > 0 ? *cap : 64;
   while (next < need) next *= 2;
   void *q = realloc(*p, (size_t)next);
   if (q == NULL) return false;
@@ -558,9 +560,13 @@ qv_status qv__csv_typed_block(const qv__csv_read_ctx *c, const qv__csv_dialect *
   if (qv__csv_typed_off || b->at_input_start || b->size > QV__CSV_MAX_BLOCK || n_cols <= 0) return QV_OK;
   if (qv__utf8_valid_prefix(b->data, b->size) != b->size) return QV_OK;
   const qv__csv_classify_fn classify = qv__csv_classifier(QV__CSV_ISA_BEST);
-    /* Room for as many records as the last block had (or a first guess
-   * of 64 bytes a record); more is made as needed. */
-  const int64_t rows_guess = s->rows_cap > 0 ? s->rows_cap : b->size / 64 + 16;
+  /* Room for as many records as the last block had (or a first guess of
+   * 64 bytes a record, and never more records than the block can hold at
+   * one byte a column: each column gets room for the guess, so a guess
+   * blind to the width made a wide block take n_cols x block bytes); more
+   * is made as needed. */
+  const int64_t rows_guess =
+      s->rows_cap > 0 ? s->rows_cap : (b->size / 64 < b->size / n_cols ? b->size / 64 : b->size / n_cols) + 16;
   if (!prepare(s, n_cols, guess, rows_guess, b->size))
     return qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory (CSV block scratch)");
   int64_t rows = 0, lines = 0;

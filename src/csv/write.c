@@ -124,6 +124,10 @@ static qv_status write_table(const qv_table *table, const qv_csv_write_options *
   if (delimiter == '"' || delimiter == '\n' || delimiter == '\r')
     return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "CSV delimiter cannot be a quote or a line break");
   if (o->n_threads < 0) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "CSV options: n_threads must not be negative");
+  if (o->null_string != NULL && strpbrk(o->null_string, "\"\r\n") != NULL)
+    return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "CSV null_string cannot hold a quote or a line break");
+  if (o->null_string != NULL && strchr(o->null_string, delimiter) != NULL)
+    return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "CSV null_string cannot hold the delimiter '%c'", delimiter);
   const int n_threads = o->n_threads > 0 ? o->n_threads : qv__table_text_default_threads();
   const qv_schema *schema = table->schema;
   for (int32_t c = 0; c < schema->n_fields; c++) {
@@ -135,6 +139,10 @@ static qv_status write_table(const qv_table *table, const qv_csv_write_options *
   }
   qv__csv_quoting q;
   qv__csv_quoting_init(delimiter, &q);
+  if (o->null_string != NULL) {
+    q.null_text = o->null_string;
+    q.null_len = strlen(o->null_string);
+  }
   if (!o->no_header && schema->n_fields > 0) {
     for (int32_t c = 0; c < schema->n_fields; c++) {
       if (c > 0) qv__strbuf_appendc(&out->text, delimiter);

@@ -17,6 +17,8 @@ typedef struct qv__csv_quoting {
   char delimiter;
   uint8_t special[256];
   uint64_t delim_word, quote_word, lf_word, cr_word;
+  const char *null_text; /* written for a null (borrowed; none when null_len is 0) */
+  size_t null_len;
 } qv__csv_quoting;
 
 void qv__csv_quoting_init(char delimiter, qv__csv_quoting *q);

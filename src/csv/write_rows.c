@@ -154,9 +154,17 @@ qv_status qv__csv_format_rows(qv__csv_column *cols, int32_t n_cols, size_t row_b
       if (c > 0) *p++ = delimiter;
       qv__csv_column *col = &cols[c];
       const int64_t j = col->offset + i;
-      if (col->validity != NULL && !qv_bit_get(col->validity, j)) continue;
+      if (col->kind == QV__CELL_NONE || (col->validity != NULL && !qv_bit_get(col->validity, j))) {
+        if (q->null_len > 0) {
+          sb->len = (size_t)(p - sb->data);
+          if (!qv__cell_room(sb, q->null_len + row_bound)) return qv__strbuf_status(sb, err);
+          p = sb->data + sb->len;
+          memcpy(p, q->null_text, q->null_len);
+          p += q->null_len;
+        }
+        continue;
+      }
       switch (col->kind) {
-        case QV__CELL_NONE: break;
         case QV__CELL_STRING:
         case QV__CELL_LARGE_STRING:
         case QV__CELL_VIEW: {

@@ -55,6 +55,15 @@ struct qv__jsonl_shape {
   uint64_t *seen;
   uint64_t generation;
   int32_t hint; /* member expected next (members usually come in order) */
+  /* struct: a hash index of the names once there are many members (slots
+   * hold member + 1, 0 = empty; index_cap a power of two, at least twice
+   * n_members), so that an object with k distinct keys costs O(k), not a
+   * scan of every earlier member per key (O(k^2)); NULL below the
+   * threshold or when it could not be allocated (then the scan serves). */
+  int32_t *index;
+  int64_t index_cap;
+  /* Names compared by qv__jsonl_shape_find (a count for the tests). */
+  int64_t name_compares;
   qv_type *type;       /* pass 2: the type built (owned reference) */
   qv_builder *builder; /* pass 2: borrowed (the root's members own theirs) */
 };

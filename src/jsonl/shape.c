@@ -4,13 +4,15 @@
  * tree, tells pass 2 where each value goes.
  *
  * Invariants: a struct shape's members, names, name_lens and seen arrays
- * have n_members entries each; a list shape always has an item shape.
+ * have n_members entries each, and its index (when there is one) holds
+ * every member; a list shape always has an item shape.
  * Which schema types have a JSON reading is a property of the logical type,
  * so the switch in readable() is over type ids, not layouts.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "compute/hash_keys.h"
 #include "jsonl/internal.h"
 #include "quiver/field.h"
 
@@ -31,6 +33,7 @@ void qv__jsonl_shape_free(qv__jsonl_shape *s) {
   free(s->names);
   free(s->name_lens);
   free(s->seen);
+  free(s->index);
   qv_type_release(s->fixed);
   qv_type_release(s->type);
   free(s);
@@ -56,14 +59,65 @@ const char *qv__jsonl_kind_json_name(qv__jsonl_kind kind) {
   return "value";
 }
 
+/* Members from this many on are found through the hash index. */
+#define INDEX_FROM 16
+
+static bool same_name(qv__jsonl_shape *s, int32_t i, const char *name, int64_t len) {
+  s->name_compares++;
+  return s->name_lens[i] == len && memcmp(s->names[i], name, (size_t)len) == 0;
+}
+
+static uint64_t name_hash(const char *name, int64_t len) { return qv__hash_bytes((const uint8_t *)name, len, 0); }
+
+static void index_put(qv__jsonl_shape *s, int32_t member) {
+  const uint64_t mask = (uint64_t)s->index_cap - 1;
+  uint64_t slot = name_hash(s->names[member], s->name_lens[member]) & mask;
+  while (s->index[slot] != 0) slot = (slot + 1) & mask;
+  s->index[slot] = member + 1;
+}
+
+/* (Re)builds the index with room for twice the members; on allocation
+ * failure the shape goes without one (the scan still finds every name). */
+static void index_rebuild(qv__jsonl_shape *s) {
+  free(s->index);
+  s->index = NULL;
+  s->index_cap = 0;
+  int64_t cap = 64;
+  while (cap < 2 * (int64_t)s->n_members + 2) cap *= 2;
+  if ((uint64_t)cap > SIZE_MAX / sizeof *s->index) return;
+  s->index = calloc((size_t)cap, sizeof *s->index);
+  if (s->index == NULL) return;
+  s->index_cap = cap;
+  for (int32_t i = 0; i < s->n_members; i++) index_put(s, i);
+}
+
 int32_t qv__jsonl_shape_find(qv__jsonl_shape *s, const char *name, int64_t len) {
   const int32_t n = s->n_members;
+  if (n == 0) return -1;
   /* Rows usually list their members in the same order: try the expected
-   * one first, then scan from it, wrapping around. */
-  for (int32_t k = 0; k < n; k++) {
-    int32_t i = s->hint + k;
+   * one first. */
+  const int32_t hint = s->hint < n ? s->hint : 0;
+  if (same_name(s, hint, name, len)) {
+    s->hint = hint + 1 < n ? hint + 1 : 0;
+    return hint;
+  }
+  if (s->index == NULL && n >= INDEX_FROM) index_rebuild(s);
+  if (s->index != NULL) {
+    const uint64_t mask = (uint64_t)s->index_cap - 1;
+    for (uint64_t slot = name_hash(name, len) & mask; s->index[slot] != 0; slot = (slot + 1) & mask) {
+      const int32_t i = s->index[slot] - 1;
+      if (same_name(s, i, name, len)) {
+        s->hint = i + 1 < n ? i + 1 : 0;
+        return i;
+      }
+    }
+    return -1;
+  }
+  /* Few members: scan from the hint, wrapping around. */
+  for (int32_t k = 1; k < n; k++) {
+    int32_t i = hint + k;
     if (i >= n) i -= n;
-    if (s->name_lens[i] == len && memcmp(s->names[i], name, (size_t)len) == 0) {
+    if (same_name(s, i, name, len)) {
       s->hint = i + 1 < n ? i + 1 : 0;
       return i;
     }
@@ -103,6 +157,10 @@ qv_status qv__jsonl_shape_add(qv__jsonl_shape *s, const char *name, int64_t len,
   s->names[s->n_members] = copy;
   s->name_lens[s->n_members] = len;
   s->n_members++;
+  if (s->index != NULL) {
+    if (2 * (int64_t)s->n_members + 2 > s->index_cap) index_rebuild(s);
+    else index_put(s, s->n_members - 1);
+  }
   return QV_OK;
 }
 

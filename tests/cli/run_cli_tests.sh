@@ -83,7 +83,7 @@ end
 
 if command -v script >/dev/null 2>&1; then
   begin "binary output to a terminal is refused (exit 2)"
-  run 0 script -qec "$Q gen seed --rows 10 -; echo rc=\$?" /dev/null
+  run 0 script -qec "$Q gen seed --rows 10 -; echo rc=\$?" /dev/null </dev/null
   out_has "refusing to write binary Arrow data to a terminal"
   out_has "rc=2"
   end
@@ -629,6 +629,14 @@ run 2 "$Q" cat t.jsonl --head 1 --tail 1
 err_has "give --head or --tail, not both"
 run 1 "$Q" cat t.jsonl --format csv
 err_has "column 's': CSV has no text form"
+# on a terminal (a pseudo-terminal from script(1)) the default is the table
+if command -v script >/dev/null 2>&1; then
+  printf 'a,b\n1,x\n2,y\n' >tty.csv
+  sh 0 "script -qec \"'$Q' cat tty.csv\" /dev/null </dev/null | tr -d '\r'"
+  out_is $'a  b\n-  -\n1  x\n2  y\n(2 rows)'
+fi
+end
+
 begin "flight: usage errors of serve, get, put and flights"
 run 2 "$Q" serve
 err_has "missing the folder to serve"
@@ -683,6 +691,28 @@ err_has "INVALID_ARGUMENT"
 run 1 "$Q" get "$URI" nothing.arrow -o x.arrow
 err_has "NOT_FOUND: no flight named 'nothing.arrow'"
 [ ! -e x.arrow ] || note "a failed get left x.arrow"
+kill -TERM "$SERVE_PID"
+wait "$SERVE_PID" || note "serve exited $? on SIGTERM"
+end
+
+begin "flight: serve lists and sends CSV, TSV, JSON Lines and Parquet files as flights"
+mkdir -p formats
+printf 'a,b\n1,x\n2,y\n' >formats/t.csv
+printf 'a\tb\n1\tx\n2\ty\n' >formats/t.tsv
+"$Q" convert formats/t.csv formats/t.jsonl
+"$Q" convert formats/t.csv formats/t.parquet
+"$Q" convert formats/t.csv formats/parquet-data.bin --to parquet
+"$Q" serve formats --port 0 >serve.out 2>serve.err &
+SERVE_PID=$!
+for _ in $(seq 100); do grep -q "listening on" serve.out 2>/dev/null && break; sleep 0.1; done
+URI=$(sed -n 's/.*listening on //p' serve.out)
+run 0 "$Q" flights "$URI"
+for f in t.csv t.tsv t.jsonl t.parquet parquet-data.bin; do out_has "$f	2 rows	a: int64 b: string"; done
+for f in t.csv t.tsv t.jsonl t.parquet parquet-data.bin; do
+  run 0 "$Q" get "$URI" "$f" -o "got-$f.arrow"
+  run 0 "$Q" cat "got-$f.arrow"
+  out_is $'a,b\n1,x\n2,y'
+done
 kill -TERM "$SERVE_PID"
 wait "$SERVE_PID" || note "serve exited $? on SIGTERM"
 end

@@ -1,5 +1,5 @@
 /* CSV writer: the text of every writable type (as pyarrow's CSV writer
- * formats it), quoting, header and delimiter options, the atomic path
+ * formats it), quoting, header, delimiter and null_string options, the atomic path
  * output, refusal of types without a text form, hostile arrays (an error
  * naming column and row, never a crash), and round trips writer -> reader. */
 #include <stdarg.h>
@@ -281,6 +281,66 @@ static void test_parallel_pieces_match_one_thread(void **state) {
   free(chars);
 }
 
+/* null_string: the text every null is written as (a null in any column,
+ * a null-type column, a lone null column), read back as null by a reader
+ * given the same marker; texts that would break the row are refused. */
+static void test_null_string(void **state) {
+  (void)state;
+  const uint8_t valid[] = {0x05};
+  const int64_t iv[] = {1, 0, 3};
+  qv_array *i = hand_array(qv_type_int64(), 3, 0, 1, 2, BUFS(hand_buf(valid, 1), hand_buf(iv, sizeof iv)), 0, NULL, NULL);
+  qv_array *s = STRS("x", NULL, "");
+  qv_array *nul = NULL;
+  hand_check(qv_array_new_null(qv_type_null(), 3, &nul, NULL), NULL, "null");
+  const char *names[] = {"i", "s", "n"};
+  qv_table *t = table_of(3, names, (qv_array *[]){i, s, nul});
+  qv_csv_write_options o = QV_CSV_WRITE_OPTIONS_DEFAULT;
+  o.null_string = "NA";
+  for (int threads = 1; threads <= 2; threads++) {
+    o.n_threads = threads;
+    char *text = write_text(t, &o);
+    assert_string_equal(text, "i,s,n\n1,x,NA\nNA,NA,NA\n3,\"\",NA\n");
+    qv_csv_free(text);
+  }
+  o.n_threads = 0;
+  o.null_string = NULL;
+  char *plain = write_text(t, &o);
+  assert_string_equal(plain, "i,s,n\n1,x,\n,,\n3,\"\",\n");
+  qv_csv_free(plain);
+  /* a lone column of nulls keeps its rows either way */
+  qv_array *only = STRS(NULL, NULL);
+  const char *one[] = {"s"};
+  qv_table *t1 = table_of(1, one, (qv_array *[]){only});
+  o.null_string = "-";
+  char *text1 = write_text(t1, &o);
+  assert_string_equal(text1, "s\n-\n-\n");
+  qv_csv_free(text1);
+  qv_table_release(t1);
+  /* read back with the marker: the int column's null survives */
+  o.null_string = "NA";
+  char *text = write_text(t, &o);
+  qv_csv_read_options ro = QV_CSV_READ_OPTIONS_DEFAULT;
+  const char *nulls[] = {"NA"};
+  ro.null_values = nulls;
+  ro.n_null_values = 1;
+  qv_table *back = csvt_read(text, &ro);
+  CSVT_EXPECT_COLUMN(back, 0, "i", "int64", "[1,null,3]");
+  qv_table_release(back);
+  qv_csv_free(text);
+  /* texts that would not read back as one field */
+  const char *bad[] = {"a,b", "\"", "x\ny", "\r"};
+  for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+    o.null_string = bad[k];
+    char *out = NULL;
+    size_t size = 0;
+    qv_error e;
+    assert_int_equal(qv_csv_write_table_memory(t, &o, &out, &size, &e), QV_ERR_INVALID_ARGUMENT);
+    assert_non_null(strstr(e.message, "null_string"));
+    assert_null(out);
+  }
+  qv_table_release(t);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_formats),
@@ -291,6 +351,7 @@ int main(void) {
       cmocka_unit_test(test_types_without_text),
       cmocka_unit_test(test_hostile_string_offsets),
       cmocka_unit_test(test_parallel_pieces_match_one_thread),
+      cmocka_unit_test(test_null_string),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

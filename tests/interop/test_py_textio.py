@@ -62,6 +62,10 @@ def test_csv_options_quiver_lacks_are_refused_not_ignored():
         qv.csv.ConvertOptions(include_columns=["a"])
     with pytest.raises(NotImplementedError, match="escape_char"):
         qv.csv.ParseOptions(escape_char="\\")
+    # pyarrow reads a quoted "" in a number column as text with this False
+    # (the column becomes string); quiver would read null: refused, not ignored
+    with pytest.raises(NotImplementedError, match="quoted_strings_can_be_null"):
+        qv.csv.ConvertOptions(quoted_strings_can_be_null=False)
 
 
 def test_open_csv_yields_the_batches():

@@ -7,9 +7,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "jsonl/internal.h"
 #include "jsonl/jsonl_test_util.h"
 #include "quiver/field.h"
 #include "quiver/schema.h"
@@ -142,6 +145,52 @@ static void test_duplicate_key(void **state) {
   EXPECT("{\"s\":{\"x\":1,\"x\":2}}\n", NULL, QV_ERR_INVALID_DATA, "(/s/x): the member appears twice");
 }
 
+/* An object with many distinct keys (or rows that each bring a new one):
+ * each key used to be looked up by scanning every member seen before it,
+ * so a 7 MB line of 500,000 keys took O(k^2) name comparisons (minutes).
+ * The shape's names are now hashed: a lookup compares about one name. */
+static void test_many_distinct_keys_are_looked_up_by_hash(void **state) {
+  (void)state;
+  enum { KEYS = 20000 };
+  qv__jsonl_shape *s = qv__jsonl_shape_new(QV__JSONL_STRUCT);
+  assert_non_null(s);
+  char name[32];
+  for (int i = 0; i < KEYS; i++) {
+    const int len = snprintf(name, sizeof name, "k%d", i);
+    assert_int_equal(qv__jsonl_shape_find(s, name, len), -1); /* a new key, as the parser asks */
+    assert_int_equal(qv__jsonl_shape_add(s, name, len, qv__jsonl_shape_new(QV__JSONL_NULL), NULL), QV_OK);
+  }
+  for (int i = KEYS - 1; i >= 0; i -= 7) { /* out of order: the hint does not help */
+    const int len = snprintf(name, sizeof name, "k%d", i);
+    assert_int_equal(qv__jsonl_shape_find(s, name, len), i);
+  }
+  /* A scan would have compared ~KEYS^2 / 2 = 2e8 names; hashing about 1 per lookup. */
+  assert_true(s->name_compares < 8 * KEYS);
+  qv__jsonl_shape *copy = qv__jsonl_shape_clone(s);
+  assert_non_null(copy);
+  assert_int_equal(qv__jsonl_shape_find(copy, "k12345", 6), 12345);
+  assert_int_equal(qv__jsonl_shape_find(copy, "k20000", 6), -1);
+  qv__jsonl_shape_free(copy);
+  qv__jsonl_shape_free(s);
+
+  /* Through the reader: one row of KEYS keys gives KEYS columns in order;
+   * the same key again is still a duplicate, found through the index. */
+  size_t cap = (size_t)KEYS * 16 + 64, n = 0;
+  char *text = malloc(cap);
+  assert_non_null(text);
+  text[n++] = '{';
+  for (int i = 0; i < KEYS; i++) n += (size_t)snprintf(text + n, cap - n, "%s\"k%d\":%d", i ? "," : "", i, i);
+  const size_t body = n;
+  n += (size_t)snprintf(text + n, cap - n, "}\n");
+  qv_table *t = jt_read(text, NULL);
+  assert_int_equal(t->schema->n_fields, KEYS);
+  assert_string_equal(t->schema->fields[KEYS - 1]->name, "k19999");
+  qv_table_release(t);
+  n = body + (size_t)snprintf(text + body, cap - body, ",\"k777\":1}\n");
+  jt_expect_error(text, n, NULL, QV_ERR_INVALID_DATA, "(/k777): the member appears twice in one object");
+  free(text);
+}
+
 static void test_empty_input(void **state) {
   (void)state;
   EXPECT("", NULL, QV_ERR_INVALID_DATA, "JSONL input is empty: expected one JSON object per line");
@@ -250,6 +299,7 @@ int main(void) {
       cmocka_unit_test(test_too_deep),
       cmocka_unit_test(test_kind_changes),
       cmocka_unit_test(test_duplicate_key),
+      cmocka_unit_test(test_many_distinct_keys_are_looked_up_by_hash),
       cmocka_unit_test(test_empty_input),
       cmocka_unit_test(test_value_does_not_fit_schema),
       cmocka_unit_test(test_bad_options),
