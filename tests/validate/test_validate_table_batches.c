@@ -27,6 +27,7 @@ static void make(two_batches *t, bool short_second) {
   qv_error e;
   qv_field *f = hand_field("i", qv_type_int64());
   hand_check(qv_schema_new(&f, 1, NULL, &t->schema, &e), &e, "schema");
+  qv_field_release(f); /* the schema holds its own reference */
   qv_array *first = hand_array(qv_type_int64(), 3, 0, 0, 2, BUFS(NULL, BUFV(int64_t, 1, 2, 3)), 0, NULL, NULL);
   qv_array *second = short_second
                          ? hand_array(qv_type_int64(), 4, 0, 0, 2, BUFS(NULL, BUFV(int64_t, 4)), 0, NULL, NULL)
