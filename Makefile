@@ -63,7 +63,8 @@ TSAN_TESTS = durable_test_threads core_test_alloc_cache_threads ipc_test_ipc_com
              compute_test_sort_radix \
              csv_test_csv_stream \
              flight_test_flight_hostile_calls \
-             flight_test_flight_counters
+             flight_test_flight_counters \
+             core_test_parallel
 empty :=
 space := $(empty) $(empty)
 test-tsan: deps $(TSAN_BUILD)/CMakeCache.txt

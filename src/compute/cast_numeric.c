@@ -8,7 +8,7 @@
  * *valid* row that is (null slots hold arbitrary bytes and never fail).
  * Blocks keep both passes inside the cache. Every loop is built three
  * times, for the baseline, AVX2 and AVX-512 (simd.h picks one per call),
- * and calls on large arrays split their blocks over the cores (parallel.h).
+ * and calls on large arrays split their blocks over the cores (split.h).
  * The result shares the input's validity bitmap when it can.
  *
  * What "out of range" means follows pyarrow's safe cast: an integer that the
@@ -24,7 +24,8 @@
 
 #include "compute/cast_internal.h"
 #include "compute/kernel_util.h"
-#include "compute/parallel.h"
+#include "compute/split.h"
+#include "core/parallel.h"
 #include "compute/simd.h"
 #include "core/internal.h"
 
@@ -236,7 +237,7 @@ static void describe(const qv_array *a, int s, int64_t row, char *buf, size_t ca
   }
 }
 
-/* One call, split into parts of whole blocks (parallel.h). */
+/* One call, split into parts of whole blocks (split.h). */
 typedef struct cast_run {
   const qv_array *a;
   const uint8_t *src;
@@ -247,24 +248,31 @@ typedef struct cast_run {
   conv_fn conv;
   test_fn test;
   bool stream; /* the output is too large for the cache: convert, then stream */
+  qv_type_id to; /* for messages */
   int64_t blocks_per_part;
-  int64_t bad_row[QV__COMPUTE_MAX_PARTS]; /* first valid row out of range per part, or -1 */
 } cast_run;
 
-static void cast_part(void *ctx, int p) {
-  cast_run *r = ctx;
+/* The error for the first valid row, `row`, whose value does not fit. */
+static qv_status misfit(const cast_run *r, int64_t row, qv_error *err) {
+  char text[40];
+  describe(r->a, r->s, row, text, sizeof text);
+  return qv_error_set(err, QV_ERR_INVALID_DATA, "cast: row %lld: value %s does not fit %s%s", (long long)row, text,
+                      qv_type_id_name(r->to),
+                      r->s >= 8 && r->d < 8 ? " (out of range or not whole; pass safe=false to truncate)" : "");
+}
+
+/* Part p's blocks; fails at its first value that does not fit (parts are
+ * in row order, so the lowest failing part holds the first such row). */
+static qv_status cast_part(void *ctx, int64_t p, int worker, qv_error *err) {
+  const cast_run *r = ctx;
   const int64_t n = r->a->length, ws = widths[r->s], wd = widths[r->d];
-  int64_t i = (int64_t)p * r->blocks_per_part * CAST_BLOCK, end = i + r->blocks_per_part * CAST_BLOCK;
-  r->bad_row[p] = -1;
+  int64_t i = p * r->blocks_per_part * CAST_BLOCK, end = i + r->blocks_per_part * CAST_BLOCK;
   if (end > n) end = n;
   for (; i < end; i += CAST_BLOCK) {
     const int64_t m = end - i < CAST_BLOCK ? end - i : CAST_BLOCK;
     if (r->check) {
       const int64_t bad = r->test(r->src + i * ws, m, &r->b, r->a, i);
-      if (bad >= 0) {
-        r->bad_row[p] = i + bad;
-        return;
-      }
+      if (bad >= 0) return misfit(r, i + bad, err);
     }
     if (!r->stream) {
       r->conv(r->src + i * ws, r->dst + i * wd, m);
@@ -277,6 +285,7 @@ static void cast_part(void *ctx, int p) {
       qv__compute_stream_copy(r->dst + (i + k) * wd, tmp, mk * wd);
     }
   }
+  return QV_OK;
 }
 
 qv_status qv__cast_numeric(const qv_array *a, qv_type *to, bool safe, qv_array **out, qv_error *err) {
@@ -301,21 +310,14 @@ qv_status qv__cast_numeric(const qv_array *a, qv_type *to, bool safe, qv_array *
                 .d = d,
                 .b = bounds_for(s, d),
                 .conv = k->conversions[s][d],
-                .test = k->tests[s]};
+                .test = k->tests[s],
+                .to = to->id};
   r.check = safe && r.b.check;
   r.stream = bytes >= QV__STREAM_MIN_BYTES;
   if (parts > n_blocks) parts = n_blocks > 0 ? (int)n_blocks : 1;
   r.blocks_per_part = (n_blocks + parts - 1) / parts;
-  qv__compute_run_parts(parts, cast_part, &r);
-  for (int p = 0; p < parts; p++) {
-    if (r.bad_row[p] < 0) continue;
-    char text[40];
-    describe(a, s, r.bad_row[p], text, sizeof text);
-    st = qv_error_set(err, QV_ERR_INVALID_DATA, "cast: row %lld: value %s does not fit %s%s", (long long)r.bad_row[p],
-                      text, qv_type_id_name(to->id),
-                      s >= 8 && d < 8 ? " (out of range or not whole; pass safe=false to truncate)" : "");
-    goto done;
-  }
+  st = qv__parallel_run(parts, parts, cast_part, &r, err);
+  if (st != QV_OK) goto done;
   st = qv_array_new(to, n, 0, nulls, 2, (qv_buffer *[]){validity, values}, 0, NULL, NULL, out, err);
 done:
   qv_buffer_release(validity);

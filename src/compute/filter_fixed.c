@@ -18,7 +18,7 @@
  *   (filter_simd.c), else a word loop (a word of all ones is one memcpy).
  * The values' validity is filtered a word at a time (PEXT) by a bit writer.
  *
- * Large inputs are split into parts, one per core (parallel.h): part p
+ * Large inputs are split into parts, one per core (split.h): part p
  * reads slots [starts[p], starts[p+1]) and writes output rows from the
  * number kept before it, so the parts write disjoint bytes of the values
  * (their validity bitmaps meet inside a word: qv__bit_writer keeps each
@@ -28,7 +28,8 @@
  */
 #include "compute/filter_internal.h"
 #include "compute/gather_internal.h"
-#include "compute/parallel.h"
+#include "compute/split.h"
+#include "core/parallel.h"
 #include "compute/simd.h"
 #include "core/internal.h"
 #include "core/layout.h"
@@ -177,8 +178,10 @@ static int64_t copy_chunk(const filter_run *r, const uint64_t *words, int64_t nw
   return copy_words(words, nw, src, width, dst);
 }
 
-static void run_part(void *ctx, int p) {
+/* A part never fails: its output rows were counted and allocated before. */
+static qv_status run_part(void *ctx, int64_t part, int worker, qv_error *err) {
   filter_run *r = ctx;
+  const int p = (int)part;
   const int64_t end = r->starts[p + 1], out_end = r->out_starts[p + 1];
   const int32_t width = r->width;
   uint64_t words[QV__FILTER_CHUNK_WORDS], valid[QV__FILTER_CHUNK_WORDS];
@@ -202,6 +205,7 @@ static void run_part(void *ctx, int p) {
     }
   }
   if (r->dst_valid != NULL) qv__bit_writer_finish(bw);
+  return QV_OK;
 }
 
 /* How many slots of [start, start + len) the mask keeps. */
@@ -261,7 +265,7 @@ qv_status qv__compute_filter_fixed(qv_array *values, const qv_array *mask, qv_ar
     r->dst = data->data;
     r->dst_valid = validity != NULL ? validity->data : NULL;
     if (r->level == QV__SIMD_AVX2) qv__filter_avx2_lanes(r->lanes, r->width);
-    qv__compute_run_parts(parts, run_part, r);
+    (void)qv__parallel_run(parts, parts, run_part, r, NULL);
     if (validity != NULL) {
       int64_t ones = 0;
       for (int p = 0; p < parts; p++) {

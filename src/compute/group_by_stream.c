@@ -6,7 +6,7 @@
  *
  * Large inputs whose first SAMPLE_ROWS rows repeat their keys are split in
  * two halves, each with its own grouper and states, on two threads
- * (parallel.h); keys that hardly repeat stay on one thread, where one
+ * (split.h); keys that hardly repeat stay on one thread, where one
  * table beats two tables of nearly every key and their merge. The second
  * half's groups are then merged into the first's in their order of first
  * appearance: looking up each one's first row in the first half's grouper
@@ -21,7 +21,8 @@
 #include "compute/group_by_internal.h"
 #include "compute/grouper.h"
 #include "compute/gather_internal.h"
-#include "compute/parallel.h"
+#include "compute/split.h"
+#include "core/parallel.h"
 #include "core/internal.h"
 
 #define BLOCK_ROWS 4096
@@ -72,8 +73,7 @@ static qv_status reserve(half *h, int64_t need, qv_error *err) {
   return QV_OK;
 }
 
-static void run_half(void *p) {
-  half *h = p;
+static void run_half(half *h) {
   int32_t block[BLOCK_ROWS];
   qv_error *err = &h->err;
   if (h->grouper == NULL && h->st == QV_OK) /* else a later range of the same half */
@@ -89,6 +89,14 @@ static void run_half(void *p) {
     for (int32_t a = 0; a < h->n_aggs && h->st == QV_OK; a++)
       qv__group_fold(&h->aggs[a], agg_values(h, a), block, lo, hi, h->states[a].acc, h->states[a].count);
   }
+}
+
+/* Half `which` as a task of qv__parallel_run: its failure, with its error. */
+static qv_status half_task(void *ctx, int64_t which, int worker, qv_error *err) {
+  half *h = (half *)ctx + which;
+  run_half(h);
+  if (h->st != QV_OK) *err = h->err;
+  return h->st;
 }
 
 /* Merges half 1 into half 0. */
@@ -138,7 +146,7 @@ qv_status qv__group_by_folded(qv_array *const *keys, qv_array *const *out_keys, 
     every_null = keys[k] != NULL && keys[k]->length == n_rows && null_typed(keys[k]);
   for (int32_t a = 0; a < n_aggs && every_null; a++) every_null = aggs[a].values == NULL || null_typed(aggs[a].values);
   if (every_null) return all_null_counts(out_keys, n_keys, aggs, n_aggs, n_rows, out, err);
-  bool split = n_rows >= QV__PARALLEL_MIN_ROWS;
+  bool split = qv__compute_pair_threads(n_rows) > 1; /* two halves only pay on two threads */
   int64_t sample = split ? SAMPLE_ROWS : n_rows; /* split >= 2 * SAMPLE_ROWS rows */
   half h[2];
   qv_status st = QV_OK;
@@ -167,12 +175,7 @@ qv_status qv__group_by_folded(qv_array *const *keys, qv_array *const *out_keys, 
       h[1].begin = n_rows;
       split = false;
     }
-    qv__compute_run_pair(run_half, &h[0], &h[1], split);
-    int bad = h[0].st != QV_OK ? 0 : h[1].st != QV_OK ? 1 : -1;
-    if (bad >= 0) {
-      st = h[bad].st;
-      if (err != NULL) *err = h[bad].err;
-    }
+    st = qv__parallel_run(split ? 2 : 1, 2, half_task, h, err);
   }
   if (st == QV_OK && split) st = merge_halves(h, err);
   int64_t n_groups = st == QV_OK ? qv__grouper_n_groups(h[0].grouper) : 0;

@@ -23,14 +23,15 @@
  * bucket writes its rows straight to the caller's result, so the memory a
  * sort touches is the keys, one array of pairs and the result.
  *
- * Large inputs use two threads (parallel.h): each counts and scatters one
+ * Large inputs use two threads (split.h): each counts and scatters one
  * half of the keys (the first half's pairs of a bucket go before the
  * second's, which keeps the sort stable), then each sorts about half of
  * the buckets.
  */
 #include "compute/sort_radix.h"
 
-#include "compute/parallel.h"
+#include "compute/split.h"
+#include "core/parallel.h"
 #include "core/internal.h"
 
 #define TOP_BITS 11
@@ -126,8 +127,9 @@ static void sort_range(pair *a, pair *b, int64_t m, int bits, int64_t *out, int6
   }
 }
 
-static void run_half(void *p) {
-  half *h = p;
+/* Half `which` of the current pass; a pass never fails. */
+static qv_status run_half(void *ctx, int64_t which, int worker, qv_error *err) {
+  half *h = (half *)ctx + which;
   const uint64_t top_mask = N_BUCKETS - 1;
   switch (h->step) { /* which pass of the sort */
     case PHASE_DIFF: {
@@ -153,11 +155,12 @@ static void run_half(void *p) {
                    h->out_rows + h->start[b], h->hist);
       break;
   }
+  return QV_OK;
 }
 
-static void run_both(half *h, phase step, bool together) {
+static void run_both(half *h, phase step, int threads) {
   h[0].step = h[1].step = step;
-  qv__compute_run_pair(run_half, &h[0], &h[1], together);
+  (void)qv__parallel_run(threads, 2, run_half, h, NULL);
 }
 
 /* The largest bucket of [b_begin, b_end). */
@@ -184,7 +187,7 @@ qv_status qv__radix_sort_rows(const uint8_t *keys, uint64_t flip, const int64_t 
     goto done;
   }
   int64_t *start = counters + 2 * N_BUCKETS;
-  bool together = n >= QV__PARALLEL_MIN_ROWS;
+  const int threads = qv__compute_pair_threads(n);
   half h[2];
   for (int k = 0; k < 2; k++) {
     memset(&h[k], 0, sizeof h[k]);
@@ -200,13 +203,13 @@ qv_status qv__radix_sort_rows(const uint8_t *keys, uint64_t flip, const int64_t 
     h[k].hist = start + N_BUCKETS + 1 + k * ((int64_t)MAX_DEPTH << LOW_BITS);
   }
   h[0].first_key = h[1].first_key = key_at(&h[0], 0);
-  run_both(h, PHASE_DIFF, together);
+  run_both(h, PHASE_DIFF, threads);
   uint64_t diff = h[0].diff | h[1].diff;
   /* With every key equal the top digit is one bucket and the bucket sort
    * copies it: the input order, as stability wants. */
   int bits = diff == 0 ? 0 : 64 - __builtin_clzll(diff);
   h[0].shift = h[1].shift = bits > TOP_BITS ? bits - TOP_BITS : 0;
-  run_both(h, PHASE_COUNT, together);
+  run_both(h, PHASE_COUNT, threads);
   int64_t pos = 0;
   for (int32_t b = 0; b < N_BUCKETS; b++) {
     int64_t c0 = h[0].count[b], c1 = h[1].count[b];
@@ -216,7 +219,7 @@ qv_status qv__radix_sort_rows(const uint8_t *keys, uint64_t flip, const int64_t 
     pos += c0 + c1;
   }
   start[N_BUCKETS] = n;
-  run_both(h, PHASE_SCATTER, together);
+  run_both(h, PHASE_SCATTER, threads);
   int32_t split = 0;
   while (split < N_BUCKETS && start[split] < n / 2) split++;
   h[0].b_begin = 0;
@@ -227,7 +230,7 @@ qv_status qv__radix_sort_rows(const uint8_t *keys, uint64_t flip, const int64_t 
     h[k].scratch = qv__malloc((size_t)(most > 0 ? most : 1) * sizeof(pair)); /* most <= n: no overflow */
     if (h[k].scratch == NULL) st = qv_error_set(err, QV_ERR_NO_MEMORY, "sort: no memory for %lld rows", (long long)most);
   }
-  if (st == QV_OK) run_both(h, PHASE_BUCKETS, together);
+  if (st == QV_OK) run_both(h, PHASE_BUCKETS, threads);
   qv__free(h[0].scratch);
   qv__free(h[1].scratch);
 done:

@@ -13,12 +13,13 @@
  * of a block read it from L1, so the indices cross memory once.
  *
  * Large takes are split into parts of whole blocks, one per core
- * (parallel.h); parts write disjoint words of the output.
+ * (split.h); parts write disjoint words of the output.
  */
 #include "compute/bit_words.h"
 #include "compute/gather_internal.h"
 #include "compute/kernel_util.h"
-#include "compute/parallel.h"
+#include "compute/split.h"
+#include "core/parallel.h"
 #include "core/internal.h"
 #include "core/layout.h"
 
@@ -37,8 +38,7 @@ typedef struct take_run {
   uint8_t *dst;         /* the output values */
   uint8_t *dst_valid;   /* the output validity, or NULL */
   int64_t blocks_per_part;
-  int64_t bad_row[QV__COMPUTE_MAX_PARTS]; /* first index out of range per part, or -1 */
-  int64_t ones[QV__COMPUTE_MAX_PARTS];    /* valid output rows per part */
+  int64_t ones[QV__COMPUTE_MAX_PARTS]; /* valid output rows per part */
 } take_run;
 
 static int32_t value_width(const qv_array *values) {
@@ -128,17 +128,23 @@ static int64_t take_block(take_run *r, int64_t k0, int64_t m, int64_t *ones) {
   return -1;
 }
 
-static void run_part(void *ctx, int p) {
+/* Part p's blocks; fails at its first index out of range (parts are in
+ * row order, so the lowest failing part holds the first such row). */
+static qv_status run_part(void *ctx, int64_t p, int worker, qv_error *err) {
   take_run *r = ctx;
   const int64_t n = r->indices->length;
-  int64_t k0 = (int64_t)p * r->blocks_per_part * BLOCK, end = k0 + r->blocks_per_part * BLOCK;
-  r->bad_row[p] = -1;
+  int64_t k0 = p * r->blocks_per_part * BLOCK, end = k0 + r->blocks_per_part * BLOCK;
   r->ones[p] = 0;
   if (end > n) end = n;
   for (; k0 < end; k0 += BLOCK) {
-    r->bad_row[p] = take_block(r, k0, end - k0 < BLOCK ? end - k0 : BLOCK, &r->ones[p]);
-    if (r->bad_row[p] >= 0) return;
+    const int64_t k = take_block(r, k0, end - k0 < BLOCK ? end - k0 : BLOCK, &r->ones[p]);
+    if (k < 0) continue;
+    const int64_t ix = r->wide ? ((const int64_t *)(const void *)r->idx)[k] : ((const int32_t *)(const void *)r->idx)[k];
+    return qv_error_set(err, QV_ERR_OUT_OF_RANGE,
+                        "take: index %lld at row %lld of the indices is outside the %lld rows of the values",
+                        (long long)ix, (long long)k, (long long)r->values->length);
   }
+  return QV_OK;
 }
 
 qv_status qv__compute_take_fixed(qv_array *values, const qv_array *indices, qv_array **out, qv_error *err) {
@@ -162,16 +168,8 @@ qv_status qv__compute_take_fixed(qv_array *values, const qv_array *indices, qv_a
     r.idx = qv__array_buffer_or_empty(indices, 1) + indices->offset * (r.wide ? 8 : 4);
     r.dst = data->data;
     r.dst_valid = validity != NULL ? validity->data : NULL;
-    qv__compute_run_parts(parts, run_part, &r);
-    for (int p = 0; p < parts; p++) {
-      if (r.bad_row[p] < 0) continue;
-      const int64_t k = r.bad_row[p];
-      const int64_t ix = r.wide ? ((const int64_t *)(const void *)r.idx)[k] : ((const int32_t *)(const void *)r.idx)[k];
-      st = qv_error_set(err, QV_ERR_OUT_OF_RANGE,
-                        "take: index %lld at row %lld of the indices is outside the %lld rows of the values",
-                        (long long)ix, (long long)k, (long long)values->length);
-      goto done;
-    }
+    st = qv__parallel_run(parts, parts, run_part, &r, err);
+    if (st != QV_OK) goto done;
     if (validity != NULL) {
       int64_t ones = 0;
       for (int p = 0; p < parts; p++) ones += r.ones[p];

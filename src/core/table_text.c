@@ -8,6 +8,8 @@
  * and emits the text; the turn passes on after the emit. So the output is
  * the one a single thread gives, one thread's emit (a write(2)) overlaps
  * the others' formatting, and memory holds one piece's text per thread.
+ * The threads are core's (parallel.c): one task per worker loop, the
+ * worker's number naming its text and its scratch.
  *
  * Failures: the first failure in row order wins. A thread whose piece
  * failed still waits for its turn, records the failure if no earlier piece
@@ -18,7 +20,8 @@
 
 #include <pthread.h>
 #include <string.h>
-#include <unistd.h>
+
+#include "core/parallel.h"
 
 typedef struct run {
   const qv_table *table;
@@ -38,25 +41,25 @@ typedef struct run {
 
 typedef struct worker {
   run *r;
-  int index;
+  void *scratch; /* the format callback's, zeroed; NULL when none was asked for */
   qv_strbuf own;
   qv_strbuf *text; /* &own, or the caller's direct text */
 } worker;
 
 int qv__table_text_default_threads(void) {
-  const long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-  return cpus < 1 ? 1 : cpus > QV__TABLE_TEXT_MAX_THREADS ? QV__TABLE_TEXT_MAX_THREADS : (int)cpus;
+  const int cpus = qv__parallel_cpus();
+  return cpus > QV__TABLE_TEXT_MAX_THREADS ? QV__TABLE_TEXT_MAX_THREADS : cpus;
 }
 
 /* The text of one piece: its rows, batch by batch. */
-static qv_status format_piece(const run *r, int thread_index, const qv__row_piece *pc, qv_strbuf *text, qv_error *err) {
+static qv_status format_piece(const run *r, void *scratch, const qv__row_piece *pc, qv_strbuf *text, qv_error *err) {
   const qv_table *t = r->table;
   int64_t b = pc->batch, row = pc->row, base = pc->row_base, left = pc->rows;
   while (left > 0 && b < t->n_batches) {
     const qv_batch *batch = t->batches[b];
     const int64_t n = batch->length - row < left ? batch->length - row : left;
     if (n > 0) {
-      QV_RETURN_IF_ERROR(r->format(r->ctx, thread_index, batch, row, n, base, text, err));
+      QV_RETURN_IF_ERROR(r->format(r->ctx, scratch, batch, row, n, base, text, err));
       left -= n;
     }
     base += batch->length;
@@ -100,15 +103,17 @@ static bool take_piece(run *r, qv__row_piece *pc, int64_t *ticket) {
   return got;
 }
 
-static void *run_worker(void *arg) {
-  worker *wk = arg;
+/* Worker `index`'s loop, as one task of qv__parallel_run: pieces until
+ * none is left or one failed. Its failure is the run's, in row order. */
+static qv_status run_worker(void *arg, int64_t index, int thread, qv_error *err) {
+  worker *wk = (worker *)arg + index;
   run *r = wk->r;
   qv__row_piece pc;
   int64_t ticket;
   while (take_piece(r, &pc, &ticket)) {
     qv_error perr;
     if (wk->text == &wk->own) qv__strbuf_truncate(&wk->own, 0);
-    qv_status st = format_piece(r, wk->index, &pc, wk->text, &perr);
+    qv_status st = format_piece(r, wk->scratch, &pc, wk->text, &perr);
     if (st == QV_OK) st = qv__strbuf_status(wk->text, &perr);
     pthread_mutex_lock(&r->turn_lock);
     while (r->turn != ticket) pthread_cond_wait(&r->turn_changed, &r->turn_lock);
@@ -126,11 +131,12 @@ static void *run_worker(void *arg) {
     pthread_cond_broadcast(&r->turn_changed);
     pthread_mutex_unlock(&r->turn_lock);
   }
-  return NULL;
+  return QV_OK;
 }
 
-qv_status qv__table_text_run(const qv_table *table, int64_t piece_rows, int n_threads, qv__rows_format_fn format,
-                             qv__piece_emit_fn emit, void *ctx, qv_strbuf *direct, qv_error *err) {
+qv_status qv__table_text_run(const qv_table *table, int64_t piece_rows, int n_threads, size_t scratch_bytes,
+                             qv__rows_format_fn format, qv__piece_emit_fn emit, void *ctx, qv_strbuf *direct,
+                             qv_error *err) {
   if (piece_rows < 1) piece_rows = 1;
   int64_t rows = 0;
   for (int64_t b = 0; b < table->n_batches; b++)
@@ -151,25 +157,29 @@ qv_status qv__table_text_run(const qv_table *table, int64_t piece_rows, int n_th
   pthread_mutex_init(&r.turn_lock, NULL);
   pthread_cond_init(&r.turn_changed, NULL);
   worker workers[QV__TABLE_TEXT_MAX_THREADS];
+  bool have_scratch = true;
   for (int k = 0; k < n_threads; k++) {
     workers[k].r = &r;
-    workers[k].index = k;
+    workers[k].scratch = scratch_bytes > 0 ? qv__calloc(1, scratch_bytes) : NULL;
+    if (scratch_bytes > 0 && workers[k].scratch == NULL) have_scratch = false;
     qv__strbuf_init(&workers[k].own);
     workers[k].text = &workers[k].own;
   }
   if (n_threads == 1 && direct != NULL) workers[0].text = direct;
-  pthread_t threads[QV__TABLE_TEXT_MAX_THREADS];
-  int started = 0;
-  for (int k = 1; k < n_threads; k++) {
-    if (pthread_create(&threads[started], NULL, run_worker, &workers[k]) != 0) break;
-    started++;
+  /* one task per worker: a worker waits only for pieces that running
+   * workers hold, so a thread that cannot start leaves its share to the
+   * others and never blocks them */
+  if (have_scratch) (void)qv__parallel_run(n_threads, n_threads, run_worker, workers, NULL);
+  for (int k = 0; k < n_threads; k++) {
+    qv__strbuf_free(&workers[k].own);
+    qv__free(workers[k].scratch);
   }
-  run_worker(&workers[0]);
-  for (int k = 0; k < started; k++) pthread_join(threads[k], NULL);
-  for (int k = 0; k < n_threads; k++) qv__strbuf_free(&workers[k].own);
   pthread_cond_destroy(&r.turn_changed);
   pthread_mutex_destroy(&r.turn_lock);
   pthread_mutex_destroy(&r.take_lock);
+  if (!have_scratch)
+    return qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory for %d threads' scratch of %zu bytes", n_threads,
+                        scratch_bytes);
   if (r.failed) {
     if (err) *err = r.error;
     return r.status;

@@ -13,7 +13,7 @@
 #include "core/table_text.h"
 #include "quiver/csv.h"
 #include "csv/write_internal.h"
-#include "quiver/validate.h"
+#include "validate/batches.h"
 
 typedef struct sink {
   qv_strbuf text;
@@ -73,13 +73,13 @@ typedef struct write_ctx {
   const qv_table *table;
   const qv__csv_quoting *q;
   sink *out;
-  qv__csv_column *cols[QV__TABLE_TEXT_MAX_THREADS]; /* each thread's columns */
 } write_ctx;
 
-static qv_status format_rows(void *ctx, int worker, const qv_batch *batch, int64_t first, int64_t count,
+/* `scratch`: the thread's columns, one per field. */
+static qv_status format_rows(void *ctx, void *scratch, const qv_batch *batch, int64_t first, int64_t count,
                              int64_t row_base, qv_strbuf *text, qv_error *err) {
   write_ctx *w = ctx;
-  qv__csv_column *cols = w->cols[worker];
+  qv__csv_column *cols = scratch;
   const size_t bound = qv__csv_columns_bind(cols, batch, w->table->schema);
   return qv__csv_format_rows(cols, batch->n_columns, bound, w->q, first, count, row_base, text, err);
 }
@@ -97,24 +97,11 @@ static qv_status emit_piece(void *ctx, const qv_strbuf *text, qv_error *err) {
 
 static qv_status write_rows(const qv_table *table, const qv__csv_quoting *q, int n_threads, sink *out,
                             qv_error *err) {
-  write_ctx w;
-  memset(&w, 0, sizeof w);
-  w.table = table;
-  w.q = q;
-  w.out = out;
-  if (n_threads > QV__TABLE_TEXT_MAX_THREADS) n_threads = QV__TABLE_TEXT_MAX_THREADS;
+  write_ctx w = {table, q, out};
   const size_t n_cols = (size_t)(table->schema->n_fields > 0 ? table->schema->n_fields : 1);
-  qv_status st = QV_OK;
-  for (int k = 0; k < n_threads && st == QV_OK; k++) {
-    w.cols[k] = (qv__csv_column *)qv__calloc(n_cols, sizeof(qv__csv_column));
-    if (w.cols[k] == NULL) st = qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory for the CSV writer's columns");
-  }
   /* one thread writing to memory formats straight into the result */
-  if (st == QV_OK)
-    st = qv__table_text_run(table, PIECE_ROWS, n_threads, format_rows, emit_piece, &w,
-                            out->file == NULL ? &out->text : NULL, err);
-  for (int k = 0; k < n_threads; k++) qv__free(w.cols[k]);
-  return st;
+  return qv__table_text_run(table, PIECE_ROWS, n_threads, n_cols * sizeof(qv__csv_column), format_rows, emit_piece,
+                            &w, out->file == NULL ? &out->text : NULL, err);
 }
 
 static qv_status write_table(const qv_table *table, const qv_csv_write_options *opts, sink *out, qv_error *err) {
@@ -152,19 +139,7 @@ static qv_status write_table(const qv_table *table, const qv_csv_write_options *
     qv__strbuf_appendc(&out->text, '\n');
   }
   /* Every batch is checked before any row is written. */
-  int64_t row_base = 0;
-  for (int64_t b = 0; b < table->n_batches; b++) {
-    const qv_batch *batch = table->batches[b];
-    qv_error verr;
-    if (qv_batch_validate(batch, QV_VALIDATE_STRUCTURE, &verr) != QV_OK)
-      return qv_error_set(err, QV_ERR_INVALID_DATA, "batch %lld (rows from %lld): %s", (long long)b,
-                          (long long)row_base, verr.message);
-    if (batch->n_columns != schema->n_fields)
-      return qv_error_set(err, QV_ERR_INVALID_DATA, "batch %lld has %d columns, the schema %d", (long long)b,
-                          batch->n_columns, schema->n_fields);
-    /* only for messages; lengths of null-type columns are not bounded by memory */
-    if (qv__add_overflow_i64(row_base, batch->length, &row_base)) row_base = INT64_MAX;
-  }
+  QV_RETURN_IF_ERROR(qv__validate_table_batches(table, err));
   QV_RETURN_IF_ERROR(qv__strbuf_status(&out->text, err));
   QV_RETURN_IF_ERROR(write_rows(table, &q, n_threads, out, err));
   return flush(out, err);

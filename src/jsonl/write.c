@@ -22,7 +22,7 @@
 #include "jsonl/internal.h"
 #include "jsonl/write_internal.h"
 #include "print/internal.h"
-#include "quiver/validate.h"
+#include "validate/batches.h"
 
 /* Which types have a JSON text: a switch on the logical type on purpose
  * (a text form is a property of the type, not of its layout). */
@@ -170,13 +170,13 @@ typedef struct write_ctx {
   const qv__jsonl_keys *keys;
   qv_strbuf *text;       /* the memory output */
   qv__atomic_file *file; /* or the file output */
-  qv__jsonl_column *cols[QV__TABLE_TEXT_MAX_THREADS]; /* each thread's columns */
 } write_ctx;
 
-static qv_status format_rows(void *ctx, int worker, const qv_batch *batch, int64_t first, int64_t count,
+/* `scratch`: the thread's columns, one per field. */
+static qv_status format_rows(void *ctx, void *scratch, const qv_batch *batch, int64_t first, int64_t count,
                              int64_t row_base, qv_strbuf *text, qv_error *err) {
   write_ctx *w = ctx;
-  qv__jsonl_column *cols = w->cols[worker];
+  qv__jsonl_column *cols = scratch;
   const size_t bound = qv__jsonl_columns_bind(cols, batch, w->table->schema, w->keys);
   return qv__jsonl_format_rows(cols, batch->n_columns, bound, first, count, row_base, text, err);
 }
@@ -200,38 +200,15 @@ static qv_status write_table(const qv_table *table, qv_strbuf *sb, qv__atomic_fi
                           "column '%s': JSON Lines has no text form for this type (binary, map, union, interval "
                           "or run-end encoded values)",
                           schema->fields[c]->name);
-  int64_t row_base = 0;
-  for (int64_t b = 0; b < table->n_batches; b++) {
-    const qv_batch *batch = table->batches[b];
-    qv_error verr;
-    if (qv_batch_validate(batch, QV_VALIDATE_STRUCTURE, &verr) != QV_OK)
-      return qv_error_set(err, QV_ERR_INVALID_DATA, "batch %lld (rows from %lld): %s", (long long)b,
-                          (long long)row_base, verr.message);
-    if (batch->n_columns != schema->n_fields)
-      return qv_error_set(err, QV_ERR_INVALID_DATA, "batch %lld has %d columns, the schema %d", (long long)b,
-                          batch->n_columns, schema->n_fields);
-    /* only for messages; lengths of null-type columns are not bounded by memory */
-    if (qv__add_overflow_i64(row_base, batch->length, &row_base)) row_base = INT64_MAX;
-  }
+  QV_RETURN_IF_ERROR(qv__validate_table_batches(table, err));
   qv__jsonl_keys keys;
-  write_ctx w;
-  memset(&w, 0, sizeof w);
-  w.table = table;
-  w.keys = &keys;
-  w.text = sb;
-  w.file = file;
-  const int n_threads = qv__table_text_default_threads();
-  qv_status st = qv__jsonl_keys_init(&keys, schema, err);
+  write_ctx w = {table, &keys, sb, file};
   const size_t n_cols = (size_t)(schema->n_fields > 0 ? schema->n_fields : 1);
-  for (int k = 0; k < n_threads && st == QV_OK; k++) {
-    w.cols[k] = (qv__jsonl_column *)qv__calloc(n_cols, sizeof(qv__jsonl_column));
-    if (w.cols[k] == NULL) st = qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory for the JSON Lines writer's columns");
-  }
+  qv_status st = qv__jsonl_keys_init(&keys, schema, err);
   /* one thread writing to memory formats straight into the result */
   if (st == QV_OK)
-    st = qv__table_text_run(table, PIECE_ROWS, n_threads, format_rows, emit_piece, &w, file == NULL ? sb : NULL,
-                            err);
-  for (int k = 0; k < n_threads; k++) qv__free(w.cols[k]);
+    st = qv__table_text_run(table, PIECE_ROWS, qv__table_text_default_threads(), n_cols * sizeof(qv__jsonl_column),
+                            format_rows, emit_piece, &w, file == NULL ? sb : NULL, err);
   qv__jsonl_keys_free(&keys);
   return st;
 }

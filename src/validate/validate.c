@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "core/internal.h"
+#include "validate/batches.h"
 #include "validate/internal.h"
 
 qv_status qv__vfail(qv__vctx *c, const qv_array *a, qv_status code, const char *fmt, ...) {
@@ -158,5 +159,22 @@ qv_status qv_table_validate(const qv_table *table, qv_validate_level level, qv_e
   if (rows != table->n_rows)
     return qv_error_set(err, QV_ERR_INVALID_DATA, "table n_rows is %lld but its batches hold %lld rows",
                         (long long)table->n_rows, (long long)rows);
+  return QV_OK;
+}
+
+qv_status qv__validate_table_batches(const qv_table *table, qv_error *err) {
+  const qv_schema *schema = table->schema;
+  int64_t row_base = 0;
+  for (int64_t b = 0; b < table->n_batches; b++) {
+    const qv_batch *batch = table->batches[b];
+    qv_error verr;
+    if (qv_batch_validate(batch, QV_VALIDATE_STRUCTURE, &verr) != QV_OK)
+      return qv_error_set(err, QV_ERR_INVALID_DATA, "batch %lld (rows from %lld): %s", (long long)b,
+                          (long long)row_base, verr.message);
+    if (batch->n_columns != schema->n_fields)
+      return qv_error_set(err, QV_ERR_INVALID_DATA, "batch %lld has %d columns, the schema %d", (long long)b,
+                          batch->n_columns, schema->n_fields);
+    if (qv__add_overflow_i64(row_base, batch->length, &row_base)) row_base = INT64_MAX;
+  }
   return QV_OK;
 }

@@ -1,5 +1,5 @@
 /* The numeric casts' three builds (baseline, AVX2, AVX-512: simd.h) and
- * their split over threads (parallel.h) give the answer of the baseline
+ * their split over threads (split.h) give the answer of the baseline
  * build on one thread, for every pair of numeric types, safe and unsafe,
  * on inputs long enough to cross blocks and parts, with nulls over values
  * that would fail, sliced at offsets that are and are not multiples of 8.
@@ -14,7 +14,7 @@
 
 #include "compute/compute_test_util.h"
 #include "compute/kernel_util.h"
-#include "compute/parallel.h"
+#include "compute/split.h"
 #include "compute/simd.h"
 #include "quiver/compute.h"
 

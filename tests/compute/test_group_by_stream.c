@@ -3,7 +3,8 @@
  * appearance, direct-indexed small-range integer keys and the string-key
  * fast loop (src/compute/grouper.c). Each result is compared with the
  * row-by-row path, which an extra `first` aggregate (it does not fold)
- * selects for the same call, and with threads turned off. Inputs are large
+ * selects for the same call, and with no thread starting (the halves then
+ * run in turn on the caller, as when thread creation fails). Inputs are large
  * enough to be split: int64 keys of a small range with negatives and
  * nulls, keys that leave the small range half way, a range that widens
  * block after block, int8/int16/int32 keys, strings with and without
@@ -19,7 +20,8 @@
 #include <stdio.h>
 
 #include "compute/compute_test_util.h"
-#include "compute/parallel.h"
+#include "compute/split.h"
+#include "core/parallel.h"
 #include "quiver/builder.h"
 #include "quiver/compare.h"
 #include "quiver/compute.h"
@@ -126,9 +128,9 @@ static void expect_folded_matches(qv_array **keys, int32_t n_keys, qv_array *val
   qv_status st = qv_compute_group_by(keys, n_keys, aggs, NA - 1, folded, &e);
   if (st != QV_OK) fprintf(stderr, "%s\n", e.message);
   assert_int_equal(st, QV_OK);
-  qv__compute_allow_threads(false);
+  qv__parallel_limit_thread_starts(0);
   assert_int_equal(qv_compute_group_by(keys, n_keys, aggs, NA - 1, serial, NULL), QV_OK);
-  qv__compute_allow_threads(true);
+  qv__parallel_limit_thread_starts(-1);
   assert_int_equal(qv_compute_group_by(keys, n_keys, aggs, NA, rows, NULL), QV_OK);
   for (int32_t c = 0; c < n_out - 1; c++) {
     char what[48];
@@ -277,14 +279,14 @@ static void hostile_offsets_name_the_lowest_row(void **state) {
     char want[48];
     snprintf(want, sizeof want, "row %lld:", (long long)cases[c][0]);
     for (int threads = 0; threads < 2; threads++) {
-      qv__compute_allow_threads(threads == 1);
+      qv__parallel_limit_thread_starts(threads == 1 ? -1 : 0);
       assert_int_equal(qv_compute_group_by(&k, 1, &sum, 1, out, &e), QV_ERR_INVALID_DATA);
       if (strstr(e.message, want) == NULL) fprintf(stderr, "want %s in: %s\n", want, e.message);
       assert_non_null(strstr(e.message, want));
       assert_null(out[0]);
       assert_null(out[1]);
     }
-    qv__compute_allow_threads(true);
+    qv__parallel_limit_thread_starts(-1);
     qv_array_release(k);
     qv_array_release(values);
   }
@@ -382,6 +384,7 @@ static void huge_null_columns_counted_without_a_pass(void **state) {
 }
 
 int main(void) {
+  qv__compute_set_parallel(0, 2); /* two halves on two threads, whatever the machine or QV_COMPUTE_THREADS */
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(small_range_integer_keys),
       cmocka_unit_test(narrow_integer_keys),

@@ -1,7 +1,7 @@
 /* The fast paths of filter (filter_fixed.c) and take (take_fixed.c) on
  * inputs large enough to cross their chunks and blocks (4096 slots), at
  * every SIMD level the CPU allows (simd.h) and split into 3 parts on
- * threads or not (parallel.h), against answers computed here slot by slot:
+ * threads or not (split.h), against answers computed here slot by slot:
  * widths 1 to 16, values with and without nulls, offsets that are not
  * multiples of 8, masks from empty to full and of mixed density (sparse
  * and dense chunks in one call), mask nulls, int32 and int64 indices with
@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "compute/compute_test_util.h"
-#include "compute/parallel.h"
+#include "compute/split.h"
 #include "compute/simd.h"
 #include "quiver/compute.h"
 

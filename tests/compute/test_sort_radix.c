@@ -2,7 +2,7 @@
  * inputs large enough for its two threads and its bucket passes: every
  * result must equal the stable merge sort's (a second, all-null key sends
  * the same sort down the merge path), in both directions and both null
- * placements, with threads and without (parallel.h's test hook). Inputs:
+ * placements, with threads and without (core/parallel.h's limit on thread starts). Inputs:
  * int64 over the whole range (the column read in place as keys), int64
  * with many duplicates and nulls, a skewed int64 column (one huge bucket),
  * all-equal keys, float64 with NaN, -0.0, infinities and nulls, negative
@@ -16,7 +16,8 @@
 #include <math.h>
 
 #include "compute/compute_test_util.h"
-#include "compute/parallel.h"
+#include "compute/split.h"
+#include "core/parallel.h"
 #include "quiver/builder.h"
 #include "quiver/compute.h"
 
@@ -64,9 +65,9 @@ static void expect_merge_order(qv_array *a) {
       qv_status st = qv_compute_sort_indices_multi(&k, 1, &radix, &e);
       if (st != QV_OK) fprintf(stderr, "%s\n", e.message);
       assert_int_equal(st, QV_OK);
-      qv__compute_allow_threads(false);
+      qv__parallel_limit_thread_starts(0);
       assert_int_equal(qv_compute_sort_indices_multi(&k, 1, &serial, NULL), QV_OK);
-      qv__compute_allow_threads(true);
+      qv__parallel_limit_thread_starts(-1);
       assert_int_equal(qv_compute_sort_indices_multi(two, 2, &merged, NULL), QV_OK);
       assert_int_equal(radix->length, n);
       assert_memory_equal(qv_array_values_uint64(radix), qv_array_values_uint64(merged), (size_t)n * 8);
@@ -168,6 +169,7 @@ static void strings_sharing_prefixes(void **state) {
 }
 
 int main(void) {
+  qv__compute_set_parallel(0, 2); /* two halves on two threads, whatever the machine or QV_COMPUTE_THREADS */
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(int64_whole_range),
       cmocka_unit_test(int64_duplicates_and_nulls),

@@ -10,6 +10,7 @@
 
 #include <math.h>
 
+#include "core/parallel.h"
 #include "csv/csv_test_util.h"
 #include "quiver/compare.h"
 #include "quiver/table.h"
@@ -204,7 +205,7 @@ static void test_hostile_string_offsets(void **state) {
 }
 
 /* Many pieces of rows formatted on several threads give the text one
- * thread gives; a hostile value far into a later batch is reported with its
+ * thread gives, also when threads cannot be started; a hostile value far into a later batch is reported with its
  * table row whatever the threads. */
 static void test_parallel_pieces_match_one_thread(void **state) {
   (void)state;
@@ -248,6 +249,15 @@ static void test_parallel_pieces_match_one_thread(void **state) {
   got = write_text(one, &o3);
   assert_string_equal(got, want);
   free(got);
+  /* threads that cannot be started: the caller alone, then the caller and
+   * one thread, format every piece, in order */
+  for (int limit = 0; limit <= 1; limit++) {
+    qv__parallel_limit_thread_starts(limit);
+    got = write_text(three, &o3);
+    qv__parallel_limit_thread_starts(-1);
+    assert_string_equal(got, want);
+    free(got);
+  }
   free(want);
   /* a hostile string near the end (offsets past the data): row 49998 of
    * the table, in its third batch */
