@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/float_text.h"
 #include "core/iso8601.h"
 #include "core/utf8.h"
 #include "jsonl/internal.h"
@@ -278,9 +279,6 @@ static qv_status read_string(qv__jsonl_parser *ps, int32_t depth, const char **s
 
 /* ---- numbers ---- */
 
-static const double k_pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-
 static bool is_digit(uint8_t c) { return c >= '0' && c <= '9'; }
 
 static bool literal(qv__jsonl_parser *ps, const char *word, size_t len) {
@@ -381,13 +379,7 @@ static qv_status read_number(qv__jsonl_parser *ps, int32_t depth, qv__jsonl_numb
     out->d = 0;
     return QV_OK;
   }
-  if (!lost && mantissa < ((uint64_t)1 << 53) && exp10 >= -22 && exp10 <= 22) {
-    /* Exact: both operands are exact doubles, so one rounding. */
-    double d = (double)mantissa;
-    d = exp10 >= 0 ? d * k_pow10[exp10] : d / k_pow10[-exp10];
-    out->d = neg ? -d : d;
-    return QV_OK;
-  }
+  if (!lost && qv__float_from_decimal(mantissa, exp10, neg, &out->d)) return QV_OK;
   /* strtod needs a terminator; the syntax was checked above, so it sees a
    * plain decimal number (no hex, no locale-dependent text). */
   const size_t len = (size_t)(p - start);
