@@ -100,6 +100,16 @@ typedef struct qv__jsonl_parser {
   const uint8_t *line_start; /* first byte of the line p is on */
   int64_t line;              /* 1-based line of p */
   bool build;                /* pass 2: append to builders; else infer */
+  /* Pass 2 over shapes inferred from the first rows only: a value they
+   * would have to change for (a member not seen, a kind not seen, an int
+   * in an int column turning float) stops the pass with `diverged` set
+   * and QV_ERR_INVALID_DATA, not an error message. */
+  bool speculative;
+  bool diverged;
+  const uint8_t *row_start; /* the '{' of the row being parsed */
+  /* Pass 1 on the first rows: no row starts at or past `stop` (NULL: every
+   * row is read). */
+  const uint8_t *stop;
   qv_jsonl_unexpected unexpected;
   int32_t max_depth;
   /* unescaped text of the last string read (when it had escapes) */
@@ -117,6 +127,18 @@ qv_status qv__jsonl_parse_rows(qv__jsonl_parser *ps, qv__jsonl_shape *root, int6
  * position of `at`, and returns code. depth = steps of ps->path in use. */
 qv_status qv__jsonl_fail_at(qv__jsonl_parser *ps, const uint8_t *at, int32_t depth, qv_status code,
                             const char *fmt, ...) QV_PRINTF(5, 6);
+
+/* The reference reading (read.c): pass 1 over every row, then pass 2, on
+ * one core; qv_jsonl_read_memory falls back to it on any failure. The
+ * tests hold the faster reading to its results and messages. */
+qv_status qv__jsonl_read_reference(const void *data, size_t size, const qv_jsonl_read_options *opts, qv_table **out,
+                                   qv_error *err);
+/* The faster reading alone (read.c), without that fallback: any failure,
+ * including the ones the reference reading would report, is returned as
+ * is. For the tests: it must read every valid input qv_jsonl_read_memory
+ * reads, without a fallback whenever the text has one row per line. */
+qv_status qv__jsonl_read_fast(const void *data, size_t size, const qv_jsonl_read_options *opts, qv_table **out,
+                              qv_error *err);
 
 /* ---- scalar conversions into builders (values.c) ---- */
 

@@ -428,6 +428,21 @@ static qv_status builder_failed(qv__jsonl_parser *ps, const qv__jsonl_shape *sh,
   return qv__jsonl_fail_at(ps, at, depth, st, "%s", qv_builder_error(sh->builder)->message);
 }
 
+/* Speculative pass 2: the inferred shapes would have to change for this
+ * value (see qv__jsonl_parser). */
+static qv_status diverge(qv__jsonl_parser *ps) {
+  ps->diverged = true;
+  return QV_ERR_INVALID_DATA;
+}
+
+/* Speculative pass 2: whether inferred shape sh stays as it is when pass 1
+ * meets a value of kind k (unify's rules). */
+static bool kind_fits(const qv__jsonl_shape *sh, qv__jsonl_kind k) {
+  const qv__jsonl_kind cur = sh->kind;
+  return cur == k || (cur == QV__JSONL_FLOAT && k == QV__JSONL_INT) ||
+         (cur == QV__JSONL_STRING && k == QV__JSONL_TIMESTAMP);
+}
+
 static qv_status object(qv__jsonl_parser *ps, qv__jsonl_shape *sh, int32_t depth) {
   const uint8_t *open = ps->p;
   if (depth + 1 > ps->max_depth)
@@ -439,7 +454,10 @@ static qv_status object(qv__jsonl_parser *ps, qv__jsonl_shape *sh, int32_t depth
       if (sh->fixed == NULL) QV_RETURN_IF_ERROR(unify(ps, sh, QV__JSONL_STRUCT, open, depth));
       else if (sh->kind != QV__JSONL_STRUCT) target = NULL; /* pass 2 reports it */
     } else {
-      if (sh->type->id != QV_TYPE_STRUCT) return mismatch(ps, sh, open, depth, "an object");
+      if (sh->type->id != QV_TYPE_STRUCT) {
+        if (ps->speculative && sh->fixed == NULL) return diverge(ps);
+        return mismatch(ps, sh, open, depth, "an object");
+      }
       target->generation++;
     }
   }
@@ -466,6 +484,7 @@ static qv_status object(qv__jsonl_parser *ps, qv__jsonl_shape *sh, int32_t depth
       if (target != NULL) {
         int32_t idx = qv__jsonl_shape_find(target, key, key_len);
         if (idx < 0 && !target->closed) {
+          if (ps->build && ps->speculative) return diverge(ps);
           if (ps->build)
             return qv__jsonl_fail_at(ps, key_at, depth + 1, QV_ERR_INVALID_ARGUMENT,
                                      "the member was not seen while inferring the schema");
@@ -527,6 +546,7 @@ static qv_status array(qv__jsonl_parser *ps, qv__jsonl_shape *sh, int32_t depth)
         target = NULL;
       }
     } else if (sh->type->id != QV_TYPE_LIST && sh->type->id != QV_TYPE_LARGE_LIST) {
+      if (ps->speculative && sh->fixed == NULL) return diverge(ps);
       return mismatch(ps, sh, open, depth, "an array");
     }
   }
@@ -560,9 +580,13 @@ static qv_status array(qv__jsonl_parser *ps, qv__jsonl_shape *sh, int32_t depth)
 
 /* pyarrow infers timestamp[s] for ISO dates and date-times without a
  * fraction (an offset is applied); anything else is a string. */
+static bool timestamp_parse(const char *s, int64_t n, qv__iso_timestamp *t) {
+  return n >= 10 && n <= 40 && qv__iso_parse_timestamp(s, n, t) && !t->has_fraction;
+}
+
 static bool timestamp_like(const char *s, int64_t n) {
   qv__iso_timestamp t;
-  return n >= 10 && n <= 40 && qv__iso_parse_timestamp(s, n, &t) && !t.has_fraction;
+  return timestamp_parse(s, n, &t);
 }
 
 static qv_status scalar_failed(qv__jsonl_parser *ps, const uint8_t *at, int32_t depth, qv_status st,
@@ -577,6 +601,9 @@ static qv_status value(qv__jsonl_parser *ps, qv__jsonl_shape *sh, int32_t depth)
   const uint8_t *at = ps->p;
   const bool infer = !ps->build && sh != NULL && sh->fixed == NULL;
   const bool append = ps->build && sh != NULL;
+  /* pass 2 on an inferred shape: its kind is known (and checked when the
+   * shapes come from the first rows only) */
+  const bool inferred = append && sh->fixed == NULL;
   char why[200];
   qv_status st = QV_OK;
   switch (*at) {
@@ -592,6 +619,18 @@ static qv_status value(qv__jsonl_parser *ps, qv__jsonl_shape *sh, int32_t depth)
         const bool ts = (sh->kind == QV__JSONL_NULL || sh->kind == QV__JSONL_TIMESTAMP) && timestamp_like(s, n);
         return unify(ps, sh, ts ? QV__JSONL_TIMESTAMP : QV__JSONL_STRING, at, depth);
       }
+      if (inferred && sh->kind == QV__JSONL_TIMESTAMP) {
+        /* timestamp[s] without a zone: the text parsed once (pass 1 made
+         * sure every value is timestamp_like, unless speculative) */
+        qv__iso_timestamp t;
+        if (timestamp_parse(s, n, &t)) {
+          if ((st = qv_builder_append_int64(sh->builder, t.seconds)) != QV_OK) return builder_failed(ps, sh, at, depth, st);
+          return QV_OK;
+        }
+        if (ps->speculative) return diverge(ps);
+      } else if (inferred && ps->speculative && sh->kind != QV__JSONL_STRING) {
+        return diverge(ps);
+      }
       if (append && (st = qv__jsonl_append_string(sh->builder, sh->type, s, n, why, sizeof why)) != QV_OK)
         return scalar_failed(ps, at, depth, st, why);
       return QV_OK;
@@ -601,6 +640,7 @@ static qv_status value(qv__jsonl_parser *ps, qv__jsonl_shape *sh, int32_t depth)
       const bool v = *at == 't';
       if (!(v ? literal(ps, "true", 4) : literal(ps, "false", 5))) return expected(ps, depth, "true or false");
       if (infer) return unify(ps, sh, QV__JSONL_BOOL, at, depth);
+      if (inferred && ps->speculative && sh->kind != QV__JSONL_BOOL) return diverge(ps);
       if (append && (st = qv__jsonl_append_bool(sh->builder, sh->type, v, why, sizeof why)) != QV_OK)
         return scalar_failed(ps, at, depth, st, why);
       return QV_OK;
@@ -616,6 +656,8 @@ static qv_status value(qv__jsonl_parser *ps, qv__jsonl_shape *sh, int32_t depth)
       qv__jsonl_number num;
       QV_RETURN_IF_ERROR(read_number(ps, depth, &num, append));
       if (infer) return unify(ps, sh, num.is_int ? QV__JSONL_INT : QV__JSONL_FLOAT, at, depth);
+      if (inferred && ps->speculative && !kind_fits(sh, num.is_int ? QV__JSONL_INT : QV__JSONL_FLOAT))
+        return diverge(ps);
       if (append && (st = qv__jsonl_append_number(sh->builder, sh->type, &num, why, sizeof why)) != QV_OK)
         return scalar_failed(ps, at, depth, st, why);
       return QV_OK;
@@ -628,7 +670,9 @@ qv_status qv__jsonl_parse_rows(qv__jsonl_parser *ps, qv__jsonl_shape *root, int6
   for (;;) {
     skip_ws(ps);
     if (ps->p >= ps->end) break;
+    if (ps->stop != NULL && ps->p >= ps->stop) break;
     if (*ps->p != '{') return expected(ps, 0, "a JSON object (one per row)");
+    ps->row_start = ps->p;
     QV_RETURN_IF_ERROR(object(ps, root, 0));
     n++;
   }
