@@ -13,25 +13,6 @@
 
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-/* Whether s[0, 8) are all decimal digits and, if so, their value: the
- * eight bytes are read as one word and combined in three multiplications
- * (pairs, then fours, then the eight) instead of eight dependent steps. */
-static inline bool eight_digits(const char *s, uint64_t *out) {
-  uint64_t w;
-  memcpy(&w, s, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-  w = __builtin_bswap64(w); /* the first digit in the low byte */
-#endif
-  const uint64_t highs = 0xF0F0F0F0F0F0F0F0ULL, zeros = 0x3030303030303030ULL;
-  /* '0'..'9' are 0x30..0x39: high nibble 3, and adding 6 does not carry out of it */
-  if ((w & highs) != zeros || ((w + 0x0606060606060606ULL) & highs) != zeros) return false;
-  w -= zeros;                                          /* byte k: digit k (digit 0 the most significant) */
-  w = (w * 10 + (w >> 8)) & 0x00FF00FF00FF00FFULL;     /* 16-bit lanes: two digits each, < 100 */
-  w = (w * 100 + (w >> 16)) & 0x0000FFFF0000FFFFULL;   /* 32-bit lanes: four digits each, < 10000 */
-  *out = (w & 0xFFFF) * 10000 + (w >> 32);
-  return true;
-}
-
 /* Spaces and tabs around a number, date or time are ignored, as pyarrow
  * ignores them (not around booleans and timestamps, as pyarrow). */
 static inline void trim(const char **s, int64_t *n) {
@@ -55,7 +36,7 @@ bool qv__csv_parse_int64(const char *s, int64_t n, int64_t *out) {
   if (i >= n) return false;
   if (n - i <= 19) { /* 19 digits fit uint64: no checks per digit, one range check at the end */
     uint64_t u = 0, eight;
-    for (; n - i >= 8 && eight_digits(s + i, &eight); i += 8) u = u * 100000000 + eight;
+    for (; n - i >= 8 && qv__eight_digits(s + i, &eight); i += 8) u = u * 100000000 + eight;
     for (; i < n; i++) {
       const unsigned d = (unsigned)(s[i] - '0');
       if (d > 9) return false;
@@ -114,14 +95,14 @@ bool qv__csv_parse_float64(const char *s, int64_t n, double *out) {
   int64_t int_digits = 0, frac_digits = 0;
   uint64_t mantissa = 0, eight;
   /* (mantissa * 10^8 + eight wraps past 19 digits exactly as 8 single steps would) */
-  for (; n - i >= 8 && eight_digits(s + i, &eight); i += 8, int_digits += 8) mantissa = mantissa * 100000000 + eight;
+  for (; n - i >= 8 && qv__eight_digits(s + i, &eight); i += 8, int_digits += 8) mantissa = mantissa * 100000000 + eight;
   while (i < n && is_digit(s[i])) {
     mantissa = mantissa * 10 + (uint64_t)(s[i] - '0'); /* wraps past 19 digits; unused then */
     i++, int_digits++;
   }
   if (i < n && s[i] == '.') {
     i++;
-    for (; n - i >= 8 && eight_digits(s + i, &eight); i += 8, frac_digits += 8)
+    for (; n - i >= 8 && qv__eight_digits(s + i, &eight); i += 8, frac_digits += 8)
       mantissa = mantissa * 100000000 + eight;
     while (i < n && is_digit(s[i])) {
       mantissa = mantissa * 10 + (uint64_t)(s[i] - '0');

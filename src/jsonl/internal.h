@@ -49,6 +49,9 @@ struct qv__jsonl_shape {
   qv__jsonl_shape **members;
   char **names;
   int64_t *name_lens;
+  /* whether the name is written in JSON as it is (no byte needs an
+   * escape): then the text "name" is that member, compared raw */
+  bool *name_plain;
   /* struct, pass 2: the generation in which each member was last given a
    * value (a row's object bumps `generation`), to append null to the rest
    * and to spot duplicate keys without clearing per object. */

@@ -18,6 +18,9 @@
  */
 #include <math.h>
 #include <stdarg.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +84,7 @@ static qv_status expected(qv__jsonl_parser *ps, int32_t depth, const char *what)
 
 static inline void skip_ws(qv__jsonl_parser *ps) {
   const uint8_t *p = ps->p, *end = ps->end;
+  if (p < end && *p > ' ') return; /* the usual case: no white space */
   while (p < end) {
     const uint8_t c = *p;
     if (c == ' ' || c == '\t' || c == '\r') {
@@ -234,17 +238,70 @@ static qv_status unescape(qv__jsonl_parser *ps, int32_t depth, const uint8_t *op
   return qv__jsonl_fail_at(ps, open, depth, DATA, "the string that opens here is never closed");
 }
 
-/* Reads the string at ps->p (a '"'): its text is *s[0, *n), in the input
- * when it has no escapes, else in ps->scratch (valid until the next string). */
-static qv_status read_string(qv__jsonl_parser *ps, int32_t depth, const char **s, int64_t *n) {
-  const uint8_t *open = ps->p, *p = open + 1, *end = ps->end;
-  uint8_t high = 0;
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* The first byte of [p, end) that ends a plain run of string text (a '"',
+ * a '\\' or a control character), or end; *high gets the OR of the bytes
+ * before it (its high bit: some byte is not ASCII). The CSV scanners
+ * look for a few given bytes; a string ends on a range of bytes too (the
+ * controls), so this one compares against it: 16 bytes at a time with
+ * SSE2 (every x86-64 has it), else 8 in a word. */
+static inline const uint8_t *string_run_end(const uint8_t *p, const uint8_t *end, uint8_t *high) {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), controls = _mm_set1_epi8(0x1F);
+  __m128i seen = _mm_setzero_si128();
+  while (end - p >= 16) {
+    const __m128i w = _mm_loadu_si128((const __m128i *)(const void *)p);
+    const __m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(w, quote), _mm_cmpeq_epi8(w, backslash)),
+                                      _mm_cmpeq_epi8(_mm_min_epu8(w, controls), w)); /* w <= 0x1F */
+    const unsigned bits = (unsigned)_mm_movemask_epi8(stop);
+    if (bits) {
+      const unsigned before = bits & (0u - bits); /* lowest stop bit */
+      const unsigned hi = (unsigned)_mm_movemask_epi8(w) & (before - 1);
+      if (hi || _mm_movemask_epi8(seen)) *high |= 0x80;
+      return p + __builtin_ctz(bits);
+    }
+    seen = _mm_or_si128(seen, w);
+    p += 16;
+  }
+  if (_mm_movemask_epi8(seen)) *high |= 0x80;
+#endif
+  while (end - p >= 8) {
+    uint64_t w;
+    memcpy(&w, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w = __builtin_bswap64(w); /* the first byte in the low byte */
+#endif
+    const uint64_t q = w ^ (ONES * '"'), b = w ^ (ONES * '\\');
+    /* zero-byte tests: exact for the lowest flagged byte, which is all
+     * that is used (bytes above it may be flagged by a borrow) */
+    const uint64_t stop = ((q - ONES) & ~q) | ((b - ONES) & ~b) | ((w - ONES * 0x20) & ~w);
+    const uint64_t flags = stop & HIGHS;
+    if (flags) {
+      const int at = __builtin_ctzll(flags) >> 3;
+      const uint64_t before = at ? w & (~0ULL >> (64 - 8 * at)) : 0;
+      if (before & HIGHS) *high |= 0x80;
+      return p + at;
+    }
+    if (w & HIGHS) *high |= 0x80;
+    p += 8;
+  }
   while (p < end) {
     const uint8_t c = *p;
     if (c == '"' || c == '\\' || c < 0x20) break;
-    high |= c;
+    *high |= c;
     p++;
   }
+  return p;
+}
+
+/* Reads the string at ps->p (a '"'): its text is *s[0, *n), in the input
+ * when it has no escapes, else in ps->scratch (valid until the next string). */
+static qv_status read_string(qv__jsonl_parser *ps, int32_t depth, const char **s, int64_t *n) {
+  const uint8_t *open = ps->p, *end = ps->end;
+  uint8_t high = 0;
+  const uint8_t *p = string_run_end(open + 1, end, &high);
   qv_status st = QV_OK;
   if (p < end && *p == '"') {
     *s = (const char *)open + 1;
@@ -323,6 +380,9 @@ static qv_status read_number(qv__jsonl_parser *ps, int32_t depth, qv__jsonl_numb
       return qv__jsonl_fail_at(ps, start, depth, DATA, "a number must not have a leading zero");
     }
   } else {
+    uint64_t eight; /* (while the 19 digits mantissa holds are not reached) */
+    for (; end - p >= 8 && digits <= 11 && qv__eight_digits((const char *)p, &eight); p += 8, digits += 8)
+      mantissa = mantissa * 100000000 + eight;
     while (p < end && is_digit(*p)) {
       if (digits < 19) mantissa = mantissa * 10 + (uint64_t)(*p - '0'), digits++;
       else lost = true;
@@ -338,6 +398,9 @@ static qv_status read_number(qv__jsonl_parser *ps, int32_t depth, qv__jsonl_numb
       ps->p = p;
       return expected(ps, depth, "a digit after the decimal point");
     }
+    uint64_t eight;
+    for (; end - p >= 8 && digits <= 11 && qv__eight_digits((const char *)p, &eight); p += 8, digits += 8, exp10 -= 8)
+      mantissa = mantissa * 100000000 + eight;
     while (p < end && is_digit(*p)) {
       if (digits < 19) mantissa = mantissa * 10 + (uint64_t)(*p - '0'), digits++, exp10--;
       else lost = true;
@@ -443,6 +506,22 @@ static bool kind_fits(const qv__jsonl_shape *sh, qv__jsonl_kind k) {
          (cur == QV__JSONL_STRING && k == QV__JSONL_TIMESTAMP);
 }
 
+/* The member name at ps->p (a '"'), when it is the member struct shape s
+ * expects next (its hint) written plainly: its index, with ps->p past the
+ * closing quote and the hint moved on, as qv__jsonl_shape_find would.
+ * Else -1 and ps->p unchanged. Equal to reading the string: plain text
+ * has no escapes, and the name's bytes were validated when first read. */
+static inline int32_t expected_member(qv__jsonl_parser *ps, qv__jsonl_shape *s) {
+  const int32_t i = s->hint;
+  if (i >= s->n_members || !s->name_plain[i]) return -1;
+  const int64_t len = s->name_lens[i];
+  const uint8_t *text = ps->p + 1;
+  if (ps->end - text <= len || text[len] != '"' || memcmp(text, s->names[i], (size_t)len) != 0) return -1;
+  ps->p = text + len + 1;
+  s->hint = i + 1 < s->n_members ? i + 1 : 0;
+  return i;
+}
+
 static qv_status object(qv__jsonl_parser *ps, qv__jsonl_shape *sh, int32_t depth) {
   const uint8_t *open = ps->p;
   if (depth + 1 > ps->max_depth)
@@ -472,7 +551,13 @@ static qv_status object(qv__jsonl_parser *ps, qv__jsonl_shape *sh, int32_t depth
       const uint8_t *key_at = ps->p;
       const char *key;
       int64_t key_len;
-      QV_RETURN_IF_ERROR(read_string(ps, depth, &key, &key_len));
+      int32_t idx = target != NULL ? expected_member(ps, target) : -1;
+      if (idx >= 0) {
+        key = target->names[idx];
+        key_len = target->name_lens[idx];
+      } else {
+        QV_RETURN_IF_ERROR(read_string(ps, depth, &key, &key_len));
+      }
       const char *raw_key = (const char *)key_at + 1;
       const int64_t raw_len = ps->p - 1 - (key_at + 1);
       skip_ws(ps);
@@ -482,7 +567,7 @@ static qv_status object(qv__jsonl_parser *ps, qv__jsonl_shape *sh, int32_t depth
       ps->path[depth].name = raw_key;
       ps->path[depth].len = raw_len;
       if (target != NULL) {
-        int32_t idx = qv__jsonl_shape_find(target, key, key_len);
+        if (idx < 0) idx = qv__jsonl_shape_find(target, key, key_len);
         if (idx < 0 && !target->closed) {
           if (ps->build && ps->speculative) return diverge(ps);
           if (ps->build)
