@@ -44,7 +44,8 @@ struct qv__jsonl_shape {
    * (schema given and unexpected_fields is ignore or error). */
   bool closed;
   qv__jsonl_shape *item; /* list: the items (owned) */
-  /* struct: members in order (owned), names NUL-terminated (owned) */
+  /* struct: members in order (owned), names NUL-terminated and followed by
+   * at least 7 more NULs (owned) */
   int32_t n_members, members_cap;
   qv__jsonl_shape **members;
   char **names;

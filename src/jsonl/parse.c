@@ -84,7 +84,11 @@ static qv_status expected(qv__jsonl_parser *ps, int32_t depth, const char *what)
 
 static inline void skip_ws(qv__jsonl_parser *ps) {
   const uint8_t *p = ps->p, *end = ps->end;
-  if (p < end && *p > ' ') return; /* the usual case: no white space */
+  if (p < end && *p > ' ') return; /* the usual cases: no white space, */
+  if (end - p >= 2 && p[0] == ' ' && p[1] > ' ') { /* or one space (after ':' and ',') */
+    ps->p = p + 1;
+    return;
+  }
   while (p < end) {
     const uint8_t c = *p;
     if (c == ' ' || c == '\t' || c == '\r') {
@@ -516,7 +520,20 @@ static inline int32_t expected_member(qv__jsonl_parser *ps, qv__jsonl_shape *s) 
   if (i >= s->n_members || !s->name_plain[i]) return -1;
   const int64_t len = s->name_lens[i];
   const uint8_t *text = ps->p + 1;
-  if (ps->end - text <= len || text[len] != '"' || memcmp(text, s->names[i], (size_t)len) != 0) return -1;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  if (len < 8 && ps->end - text >= 8) {
+    /* name and closing quote in one word (names are NUL-padded) */
+    uint64_t w, name;
+    memcpy(&w, text, 8);
+    memcpy(&name, s->names[i], 8);
+    const uint64_t want = name | ((uint64_t)'"' << (8 * len));
+    const uint64_t mask = len == 7 ? ~0ULL : ((uint64_t)1 << (8 * (len + 1))) - 1;
+    if (((w ^ want) & mask) != 0) return -1;
+  } else
+#endif
+  if (ps->end - text <= len || text[len] != '"' || memcmp(text, s->names[i], (size_t)len) != 0) {
+    return -1;
+  }
   ps->p = text + len + 1;
   s->hint = i + 1 < s->n_members ? i + 1 : 0;
   return i;

@@ -95,13 +95,14 @@ qv_status qv__jsonl_shape_add(qv__jsonl_shape *s, const char *name, int64_t len,
     }
     s->members_cap = cap;
   }
-  char *copy = malloc((size_t)len + 1);
+  /* NUL-padded to 8 bytes past the name: the parser compares short names
+   * a word at a time (expected_member) */
+  char *copy = calloc(1, (size_t)len + 8);
   if (copy == NULL) {
     qv__jsonl_shape_free(member);
     return qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory (JSONL column name)");
   }
   if (len > 0) memcpy(copy, name, (size_t)len);
-  copy[len] = '\0';
   s->members[s->n_members] = member;
   s->names[s->n_members] = copy;
   s->name_lens[s->n_members] = len;

@@ -112,6 +112,36 @@ static void test_numbers_of_every_length_read_as_strtod(void **state) {
   free(text);
 }
 
+/* Member names are matched raw against the one expected next, a word at a
+ * time when short: names that are prefixes of each other, of 0 to 12
+ * bytes, in order, out of order, escaped, and at the very end of the
+ * input each land in their own column. */
+static void test_member_names_matched_raw(void **state) {
+  (void)state;
+  qv_table *t = jt_read("{\"\":0,\"a\":1,\"ab\":2,\"abcdefg\":3,\"abcdefgh\":4,\"abcdefghijkl\":5}\n"
+                        "{\"\":10,\"a\":11,\"ab\":12,\"abcdefg\":13,\"abcdefgh\":14,\"abcdefghijkl\":15}\n"
+                        "{\"abcdefghijkl\":25,\"abcdefgh\":24,\"abcdefg\":23,\"ab\":22,\"a\":21,\"\":20}\n"
+                        "{\"a\\u0062\":32,\"abc\":36,\"a\":31}\n"
+                        "{\"abcdefgh\":44,\"abcdefghi\":47,\"\":40}\n"
+                        "{\"ab\":52}",
+                        NULL);
+  assert_int_equal(t->n_rows, 6);
+  JT_EXPECT_COLUMN(t, 0, "", "int64", "[0,10,20,null,40,null]");
+  JT_EXPECT_COLUMN(t, 1, "a", "int64", "[1,11,21,31,null,null]");
+  JT_EXPECT_COLUMN(t, 2, "ab", "int64", "[2,12,22,32,null,52]");
+  JT_EXPECT_COLUMN(t, 3, "abcdefg", "int64", "[3,13,23,null,null,null]");
+  JT_EXPECT_COLUMN(t, 4, "abcdefgh", "int64", "[4,14,24,null,44,null]");
+  JT_EXPECT_COLUMN(t, 5, "abcdefghijkl", "int64", "[5,15,25,null,null,null]");
+  JT_EXPECT_COLUMN(t, 6, "abc", "int64", "[null,null,null,36,null,null]");
+  JT_EXPECT_COLUMN(t, 7, "abcdefghi", "int64", "[null,null,null,null,47,null]");
+  qv_table_release(t);
+  /* a name with an escaped quote or a control character is never matched raw */
+  t = jt_read("{\"q\\\"\":1,\"t\\t\":2}\n{\"q\\\"\":3,\"t\\t\":4}\n", NULL);
+  JT_EXPECT_COLUMN(t, 0, "q\"", "int64", "[1,3]");
+  JT_EXPECT_COLUMN(t, 1, "t\t", "int64", "[2,4]");
+  qv_table_release(t);
+}
+
 static void test_timestamps_inferred(void **state) {
   (void)state;
   qv_table *t = jt_read("{\"t\":\"2020-01-01\"}\n{\"t\":\"2020-01-02 10:00:00\"}\n{\"t\":null}\n"
@@ -317,6 +347,7 @@ int main(void) {
       cmocka_unit_test(test_scalars_inferred),
       cmocka_unit_test(test_unification),
       cmocka_unit_test(test_numbers),
+      cmocka_unit_test(test_member_names_matched_raw),
       cmocka_unit_test(test_numbers_of_every_length_read_as_strtod),
       cmocka_unit_test(test_timestamps_inferred),
       cmocka_unit_test(test_nested),
