@@ -137,12 +137,22 @@ qv_status qv__jsonl_fail_at(qv__jsonl_parser *ps, const uint8_t *at, int32_t dep
  * tests hold the faster reading to its results and messages. */
 qv_status qv__jsonl_read_reference(const void *data, size_t size, const qv_jsonl_read_options *opts, qv_table **out,
                                    qv_error *err);
-/* The faster reading alone (read.c), without that fallback: any failure,
- * including the ones the reference reading would report, is returned as
- * is. For the tests: it must read every valid input qv_jsonl_read_memory
- * reads, without a fallback whenever the text has one row per line. */
-qv_status qv__jsonl_read_fast(const void *data, size_t size, const qv_jsonl_read_options *opts, qv_table **out,
-                              qv_error *err);
+/* The sizes the faster reading works with: pass 1 reads the rows that
+ * start in the first prefix_bytes (0: every row), and inputs of
+ * parallel_min_bytes or more are read in two parts. */
+typedef struct qv__jsonl_fast_sizes {
+  size_t prefix_bytes;
+  size_t parallel_min_bytes;
+} qv__jsonl_fast_sizes;
+
+/* The faster reading alone (read.c), with `sizes` (NULL: the defaults),
+ * without that fallback: any failure, including the ones the reference
+ * reading would report, is returned as is. For the tests and the fuzz
+ * target: whatever it reads must equal the reference reading, and it must
+ * read every valid input without a fallback whenever the text has one row
+ * per line. */
+qv_status qv__jsonl_read_fast(const void *data, size_t size, const qv_jsonl_read_options *opts,
+                              const qv__jsonl_fast_sizes *sizes, qv_table **out, qv_error *err);
 
 /* ---- scalar conversions into builders (values.c) ---- */
 

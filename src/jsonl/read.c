@@ -295,7 +295,8 @@ static qv_status first_failure(const part *parts, int n, qv_error *err) {
   return QV_OK;
 }
 
-/* The prefix pass 1 reads: about a 32nd of the input, within bounds. */
+/* The prefix pass 1 reads by default: about a 32nd of the input, within
+ * bounds. */
 static size_t prefix_bytes(size_t size) {
   const size_t want = size / 32;
   return want < PREFIX_MIN_BYTES ? PREFIX_MIN_BYTES : want > PREFIX_MAX_BYTES ? PREFIX_MAX_BYTES : want;
@@ -303,8 +304,8 @@ static size_t prefix_bytes(size_t size) {
 
 /* QV_OK with *out set, or any status (the caller then reads the reference
  * way). cut = 0: one part. */
-static qv_status read_fast(const uint8_t *data, size_t size, size_t cut, const qv_jsonl_read_options *o,
-                           const limits *l, qv_table **out, qv_error *err) {
+static qv_status read_fast(const uint8_t *data, size_t size, size_t cut, size_t prefix_size,
+                           const qv_jsonl_read_options *o, const limits *l, qv_table **out, qv_error *err) {
   const int n = cut > 0 ? 2 : 1;
   part parts[2];
   memset(parts, 0, sizeof parts);
@@ -319,7 +320,7 @@ static qv_status read_fast(const uint8_t *data, size_t size, size_t cut, const q
   qv_status st = root_shape(o, &shapes, &needs_inference, err);
   if (st == QV_OK && needs_inference) {
     pass_result prefix;
-    st = parse_pass(data, size, l, o->unexpected_fields, PASS_INFER, prefix_bytes(size), shapes, NULL, &prefix, err);
+    st = parse_pass(data, size, l, o->unexpected_fields, PASS_INFER, prefix_size, shapes, NULL, &prefix, err);
     if (st == QV_OK && prefix.rows == 0 && o->schema == NULL) st = QV_ERR_INVALID_DATA; /* empty: reported there */
     speculative = prefix.consumed < size;
   }
@@ -367,15 +368,18 @@ static qv_status read_fast(const uint8_t *data, size_t size, size_t cut, const q
   return st;
 }
 
-/* read_fast, cutting inputs of PARALLEL_MIN_BYTES or more in two parts. */
-static qv_status read_fast_cut(const uint8_t *data, size_t size, const qv_jsonl_read_options *o, const limits *l,
-                               qv_table **out, qv_error *err) {
+/* read_fast, cutting inputs of sizes->parallel_min_bytes or more in two
+ * parts (sizes NULL: the defaults). */
+static qv_status read_fast_cut(const uint8_t *data, size_t size, const qv__jsonl_fast_sizes *sizes,
+                               const qv_jsonl_read_options *o, const limits *l, qv_table **out, qv_error *err) {
+  const size_t parallel_min = sizes ? sizes->parallel_min_bytes : PARALLEL_MIN_BYTES;
+  const size_t prefix = sizes ? sizes->prefix_bytes : prefix_bytes(size);
   size_t cut = 0;
-  if (size >= PARALLEL_MIN_BYTES) {
+  if (size >= parallel_min && size >= 2) {
     const uint8_t *nl = memchr(data + size / 2, '\n', size - size / 2);
     if (nl != NULL && nl + 1 < data + size) cut = (size_t)(nl + 1 - data);
   }
-  return read_fast(data, size, cut, o, l, out, err);
+  return read_fast(data, size, cut, prefix, o, l, out, err);
 }
 
 qv_status qv_jsonl_read_memory(const void *data, size_t size, const qv_jsonl_read_options *opts, qv_table **out,
@@ -392,19 +396,19 @@ qv_status qv_jsonl_read_memory(const void *data, size_t size, const qv_jsonl_rea
                         (unsigned long long)size, (long long)l.max_input);
   QV_RETURN_IF_ERROR(check_lines(data, size, l.max_line, err));
   qv_error ignored;
-  if (read_fast_cut(data, size, o, &l, out, &ignored) == QV_OK) return QV_OK;
+  if (read_fast_cut(data, size, NULL, o, &l, out, &ignored) == QV_OK) return QV_OK;
   return read_reference(data, size, o, &l, out, err);
 }
 
-qv_status qv__jsonl_read_fast(const void *data, size_t size, const qv_jsonl_read_options *opts, qv_table **out,
-                              qv_error *err) {
+qv_status qv__jsonl_read_fast(const void *data, size_t size, const qv_jsonl_read_options *opts,
+                              const qv__jsonl_fast_sizes *sizes, qv_table **out, qv_error *err) {
   static const qv_jsonl_read_options k_defaults = QV_JSONL_READ_OPTIONS_DEFAULT;
   const qv_jsonl_read_options *o = opts ? opts : &k_defaults;
   *out = NULL;
   limits l;
   QV_RETURN_IF_ERROR(resolve(o, &l, err));
   QV_RETURN_IF_ERROR(check_lines(data, size, l.max_line, err));
-  return read_fast_cut(data, size, o, &l, out, err);
+  return read_fast_cut(data, size, sizes, o, &l, out, err);
 }
 
 qv_status qv__jsonl_read_reference(const void *data, size_t size, const qv_jsonl_read_options *opts, qv_table **out,

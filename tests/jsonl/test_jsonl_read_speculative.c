@@ -74,7 +74,7 @@ static void expect_reference(const char *text, size_t n) {
   qv_table_release(fast);
   /* ...and without falling back to the reference reading. */
   fast = NULL;
-  const qv_status alone_st = qv__jsonl_read_fast(text, n, NULL, &fast, &fast_err);
+  const qv_status alone_st = qv__jsonl_read_fast(text, n, NULL, NULL, &fast, &fast_err);
   if (alone_st != QV_OK) print_message("the faster reading alone failed: %s\n", fast_err.message);
   assert_int_equal(alone_st, QV_OK);
   assert_true(qv_table_equals(fast, ref));
@@ -101,10 +101,12 @@ static void at_every_boundary(size_t size, const char *odd) {
   free(text);
 }
 
-/* A one-part text past the prefix, and a two-part text (past 1 MiB). */
-static void at_every_size(const char *odd) {
+/* A one-part text past the prefix; with `two_parts`, also a two-part
+ * text (past 1 MiB; slow under the sanitizers, so for some cases only:
+ * test_every_prefix_and_cut_of_a_short_text cuts short texts everywhere). */
+static void at_every_size(const char *odd, bool two_parts) {
   at_every_boundary(200 * KIB, odd);
-  at_every_boundary(1200 * KIB, odd);
+  if (two_parts) at_every_boundary(1200 * KIB, odd);
 }
 
 static void test_usual_rows_fit_the_prefix(void **state) {
@@ -120,21 +122,21 @@ static void test_usual_rows_fit_the_prefix(void **state) {
 
 static void test_promotions_after_the_prefix(void **state) {
   (void)state;
-  at_every_size("{\"i\":0.5}");                     /* int -> float */
-  at_every_size("{\"i\":18446744073709551616}");    /* past int64 -> float */
-  at_every_size("{\"n\":\"now a string \\ud83d\\ude00\"}"); /* null -> string */
-  at_every_size("{\"t\":\"2024-01-01T12:00:00.5\"}");   /* timestamp -> string (a fraction) */
-  at_every_size("{\"t\":\"2024-01-01T12:00:00.000\"}"); /* the same, though the fraction is 0 */
-  at_every_size("{\"t\":\"2024-01-01\"}");              /* a date: still a timestamp */
-  at_every_size("{\"e\":[[1,2],[3.5]]}");           /* empty lists -> items */
-  at_every_size("{\"f\":7}");                       /* an int in a float column: no change */
+  at_every_size("{\"i\":0.5}", true);                     /* int -> float */
+  at_every_size("{\"i\":18446744073709551616}", false);    /* past int64 -> float */
+  at_every_size("{\"n\":\"now a string \\ud83d\\ude00\"}", false); /* null -> string */
+  at_every_size("{\"t\":\"2024-01-01T12:00:00.5\"}", false);   /* timestamp -> string (a fraction) */
+  at_every_size("{\"t\":\"2024-01-01T12:00:00.000\"}", false); /* the same, though the fraction is 0 */
+  at_every_size("{\"t\":\"2024-01-01\"}", false);              /* a date: still a timestamp */
+  at_every_size("{\"e\":[[1,2],[3.5]]}", false);           /* empty lists -> items */
+  at_every_size("{\"f\":7}", false);                       /* an int in a float column: no change */
 }
 
 static void test_new_members_after_the_prefix(void **state) {
   (void)state;
-  at_every_size("{\"z\":{\"deep\":[{\"k\":1}]}}");            /* a new column, nested */
-  at_every_size("{\"o\":{\"x\":1,\"y\":\"new\",\"in\":{}}}");  /* a new member inside a struct */
-  at_every_size("{\"\\u00e9t\\u00e9\":true,\"o\":{\"in\":{\"d\":[],\"q\":null}}}"); /* escaped names, deeper */
+  at_every_size("{\"z\":{\"deep\":[{\"k\":1}]}}", true);            /* a new column, nested */
+  at_every_size("{\"o\":{\"x\":1,\"y\":\"new\",\"in\":{}}}", false);  /* a new member inside a struct */
+  at_every_size("{\"\\u00e9t\\u00e9\":true,\"o\":{\"in\":{\"d\":[],\"q\":null}}}", false); /* escaped names, deeper */
 }
 
 static void test_long_string_across_the_boundaries(void **state) {
@@ -152,21 +154,21 @@ static void test_long_string_across_the_boundaries(void **state) {
     }
   }
   snprintf(odd + n, 64, "\",\"big\":\"\\u20ac\"}");
-  at_every_size(odd);
+  at_every_size(odd, true);
   free(odd);
 }
 
 static void test_errors_after_the_prefix_match_the_reference(void **state) {
   (void)state;
-  at_every_size("{\"i\":\"x\"}");          /* kind conflict */
-  at_every_size("{\"o\":[1]}");            /* object column meets an array */
-  at_every_size("{\"i\":1,\"i\":2}");      /* duplicate member */
-  at_every_size("{\"i\":1,");              /* unclosed object (the next row is read as a name) */
-  at_every_size("{\"s\":\"unterminated}"); /* unclosed string */
-  at_every_size("{\"s\":\"\xff\"}");       /* invalid UTF-8 */
-  at_every_size("{\"s\":\"\\ud800\"}");    /* lone surrogate */
-  at_every_size("{\"i\":01}");             /* leading zero */
-  at_every_size("[1]");                    /* a row that is not an object */
+  at_every_size("{\"i\":\"x\"}", true);          /* kind conflict */
+  at_every_size("{\"o\":[1]}", false);            /* object column meets an array */
+  at_every_size("{\"i\":1,\"i\":2}", false);      /* duplicate member */
+  at_every_size("{\"i\":1,", false);              /* unclosed object (the next row is read as a name) */
+  at_every_size("{\"s\":\"unterminated}", false); /* unclosed string */
+  at_every_size("{\"s\":\"\xff\"}", false);       /* invalid UTF-8 */
+  at_every_size("{\"s\":\"\\ud800\"}", false);    /* lone surrogate */
+  at_every_size("{\"i\":01}", false);             /* leading zero */
+  at_every_size("[1]", false);                    /* a row that is not an object */
 }
 
 static void test_depth_limit_after_the_prefix(void **state) {
@@ -179,6 +181,49 @@ static void test_depth_limit_after_the_prefix(void **state) {
   at_every_boundary(200 * KIB, odd);
 }
 
+/* Small sizes for the faster reading, so every prefix length and every
+ * cut of a short text is tried: the result is the reference reading's
+ * whenever it reads (a cut inside a row may make it fail: the public
+ * reader then reads the reference way). */
+static void test_every_prefix_and_cut_of_a_short_text(void **state) {
+  (void)state;
+  static const char *texts[] = {
+      "{\"a\":1,\"o\":{\"x\":[1]}}\n{\"a\":2.5,\"o\":{\"x\":[],\"y\":\"\\u00e9\"}}\n{\"b\":true}\n{\"a\":null,\"o\":null}\n",
+      "{\"t\":\"2024-01-01\"}\n{\"t\":\"2024-01-01 10:00:00\"}\n{\"t\":\"2024-01-01T10:00:00.000\"}\n{\"n\":null}\n",
+      "{\"e\":[]}\n{\"e\":[[]]}\n{\"e\":[[1,2.5]]}\n{\"e\":[null,[null]],\"z\":{}}\n{\"z\":{\"q\":1}}\n",
+      "{\"a\":1}\n{\"a\":\"x\"}\n",
+      "{\"a\":1}\n{\"a\":1,\"a\":2}\n",
+      "{\"a\":\n1}\n{\"a\":2}\n",
+  };
+  for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++) {
+    const size_t n = strlen(texts[k]);
+    qv_table *ref = NULL;
+    qv_error ref_err;
+    const qv_status ref_st = qv__jsonl_read_reference(texts[k], n, NULL, &ref, &ref_err);
+    int fast_reads = 0;
+    for (size_t prefix = 0; prefix <= n; prefix++) {
+      for (size_t parallel = 1; parallel <= n + 1; parallel += 3) {
+        const qv__jsonl_fast_sizes sizes = {prefix, parallel};
+        qv_table *fast = NULL;
+        qv_error err;
+        const qv_status st = qv__jsonl_read_fast(texts[k], n, NULL, &sizes, &fast, &err);
+        if (ref_st != QV_OK) {
+          assert_int_not_equal(st, QV_OK);
+          continue;
+        }
+        if (st != QV_OK) continue;
+        tt_expect_read(st, fast, &err);
+        if (!qv_table_equals(fast, ref)) print_message("text %zu, prefix %zu, parallel %zu differs\n", k, prefix, parallel);
+        assert_true(qv_table_equals(fast, ref));
+        qv_table_release(fast);
+        fast_reads++;
+      }
+    }
+    if (ref_st == QV_OK) assert_true(fast_reads > 0);
+    qv_table_release(ref);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_usual_rows_fit_the_prefix),
@@ -187,6 +232,7 @@ int main(void) {
       cmocka_unit_test(test_long_string_across_the_boundaries),
       cmocka_unit_test(test_errors_after_the_prefix_match_the_reference),
       cmocka_unit_test(test_depth_limit_after_the_prefix),
+      cmocka_unit_test(test_every_prefix_and_cut_of_a_short_text),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
