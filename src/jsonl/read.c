@@ -1,14 +1,16 @@
 /* quiver jsonl: the reader's entry points. Checks the bounds, runs the
- * parser's two passes (parse.c) over the whole text and assembles the
- * table.
+ * parser's passes (parse.c) and assembles the table.
  *
- * Design: two passes over the text instead of a tree or a token tape in
+ * Design: passes over the text instead of a tree or a token tape in
  * memory. Pass 1 infers the shapes (types can only be known once every row
  * was seen: an int column turns float at its last row); pass 2 appends
  * straight into builders of the final types. Memory is the input plus the
- * output, whatever the nesting; parsing twice costs less than building and
- * walking a tape of 24+ bytes per token. With a schema that fixes every
- * column (unexpected_fields ignore or error), pass 1 is skipped.
+ * output, whatever the nesting; parsing again costs less than building and
+ * walking a tape of 24+ bytes per token. The reference reading runs pass 1
+ * over every row, then pass 2; the faster one (below) runs pass 1 over the
+ * first rows only and pass 2 speculatively, and falls back to the
+ * reference on any failure. With a schema that fixes every column
+ * (unexpected_fields ignore or error), pass 1 is skipped.
  *
  * Bounds: the input size (checked as bytes arrive from an fd), the length
  * of every physical line (the same), the nesting depth (in the parser).
