@@ -95,7 +95,8 @@ bool qv__csv_parse_float64(const char *s, int64_t n, double *out) {
   int64_t int_digits = 0, frac_digits = 0;
   uint64_t mantissa = 0, eight;
   /* (mantissa * 10^8 + eight wraps past 19 digits exactly as 8 single steps would) */
-  for (; n - i >= 8 && qv__eight_digits(s + i, &eight); i += 8, int_digits += 8) mantissa = mantissa * 100000000 + eight;
+  for (; n - i >= 8 && qv__eight_digits(s + i, &eight); i += 8, int_digits += 8)
+    mantissa = mantissa * 100000000 + eight;
   while (i < n && is_digit(s[i])) {
     mantissa = mantissa * 10 + (uint64_t)(s[i] - '0'); /* wraps past 19 digits; unused then */
     i++, int_digits++;

@@ -726,7 +726,8 @@ static qv_status value(qv__jsonl_parser *ps, qv__jsonl_shape *sh, int32_t depth)
          * sure every value is timestamp_like, unless speculative) */
         qv__iso_timestamp t;
         if (timestamp_parse(s, n, &t)) {
-          if ((st = qv_builder_append_int64(sh->builder, t.seconds)) != QV_OK) return builder_failed(ps, sh, at, depth, st);
+          if ((st = qv_builder_append_int64(sh->builder, t.seconds)) != QV_OK)
+            return builder_failed(ps, sh, at, depth, st);
           return QV_OK;
         }
         if (ps->speculative) return diverge(ps);
