@@ -64,7 +64,9 @@ TSAN_TESTS = durable_test_threads core_test_alloc_cache_threads ipc_test_ipc_com
              csv_test_csv_stream \
              flight_test_flight_hostile_calls \
              flight_test_flight_counters \
-             core_test_parallel
+             core_test_parallel \
+             jsonl_test_jsonl_read_parallel \
+             jsonl_test_jsonl_read_speculative
 empty :=
 space := $(empty) $(empty)
 test-tsan: deps $(TSAN_BUILD)/CMakeCache.txt

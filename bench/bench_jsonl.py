@@ -4,8 +4,11 @@ run (best of 3 each), plus `quiver convert x.jsonl x.arrows` (the CLI:
 process start, read and IPC write). JSON Lines write of the same table:
 quiver.json.write_json against polars' write_ndjson (pyarrow has no JSON
 writer), both to a path. Prints each figure and the ratio to
-quiver. Never asserted; run by hand (quiver's Python module installed, as
-scripts/run-pytest.sh does):
+quiver, and issue 14's target (read >= pyarrow's read_json) checked on
+those figures. Also prints result lines (`key|unit|implementation|value|label`,
+J1 read, J2 write) for bench/report.py: `make bench` runs it
+(scripts/run-bench.sh, QV_JSONL_BENCH_MB, default 50). Never asserted; by
+hand (quiver's Python module installed, as scripts/run-pytest.sh does):
     build/venv/bin/python bench/bench_jsonl.py [MB] [QUIVER_CLI]
 """
 import json
@@ -48,6 +51,10 @@ def best_of(n, fn):
     return best
 
 
+def line(key, unit, impl, value, label):
+    print(f"{key}|{unit}|{impl}|{value:.6g}|{label}", flush=True)
+
+
 def main():
     megabytes = float(sys.argv[1]) if len(sys.argv) > 1 else 50
     cli = sys.argv[2] if len(sys.argv) > 2 else os.path.join(os.path.dirname(__file__), "..", "build/release/tools/quiver")
@@ -72,6 +79,11 @@ def main():
             print(f"  {name:36s} wall {w:6.3f} s ({size / w:6.1f} MiB/s)  cpu {c:6.3f} s  "
                   f"quiver/peer wall {w / q[0]:.2f}x cpu {c / q[1]:.2f}x")
         print(f"  quiver convert x.jsonl x.arrows (CLI: start, read, IPC write): wall {q_cli[0]:.3f} s")
+        ratio = p[0] / q[0]
+        print(f"  target (issue 14): read >= pyarrow's read_json: {ratio:.2f}x {'met' if ratio >= 1 else 'MISSED'}")
+        label = f"J1 read a {size:.0f} MiB JSON Lines file of 7 columns (s)"
+        for impl, (w, _) in (("quiver", q), ("pyarrow", p), ("polars", pl_t)):
+            line("J1", "s", impl, w, label)
         table = pajson.read_json(path)
         qt, df = qv.table(table), pl.from_arrow(table)
         wpath = os.path.join(d, "written.jsonl")
@@ -80,6 +92,9 @@ def main():
         print(f"JSON Lines write of that table to a path (quiver's file is fsync'd, polars' is not):")
         for name, (w, c) in [("quiver.json.write_json", qw), ("polars write_ndjson", pw)]:
             print(f"  {name:36s} wall {w:6.3f} s  cpu {c:6.3f} s  quiver/peer wall {w / qw[0]:.2f}x cpu {c / qw[1]:.2f}x")
+        label = f"J2 write that table as JSON Lines to a path (s)"
+        for impl, (w, _) in (("quiver", qw), ("polars", pw)):
+            line("J2", "s", impl, w, label)
 
 if __name__ == "__main__":
     main()

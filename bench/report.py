@@ -172,6 +172,7 @@ def targets(rows):
         v = med(rows, key, "quiver")
         add(f"{rows[key]['label']} <= 1 us per column", f"{v:.3f} us/col", v <= 1)
     res += compute_targets(rows, add)
+    res += jsonl_targets(rows, add)
     return res
 
 
@@ -205,6 +206,16 @@ def compute_targets(rows, add):
     return []
 
 
+def jsonl_targets(rows, add):
+    """Issue 14's JSON Lines target (bench/bench_jsonl.py): read >= pyarrow's
+    read_json, both on 2 threads."""
+    if "J1" in rows:
+        s = speedup("s", med(rows, "J1", "quiver"), med(rows, "J1", "pyarrow"))
+        if s is not None:
+            add("JSON Lines read >= pyarrow read_json (issue 14)", f"{s:.2f}x", s >= 1)
+    return []
+
+
 def main():
     lines = []
     if len(sys.argv) > 1:
@@ -219,7 +230,7 @@ def main():
         return
     print(table(rows, order))
     print()
-    print("targets (issues 3, 5, 10, 12 and 13; checked on the figures above, never asserted)")
+    print("targets (issues 3, 5, 10, 12, 13 and 14; checked on the figures above, never asserted)")
     res = targets(rows)
     w = max(len(t[0]) for t in res)
     w2 = max(len(t[1]) for t in res)

@@ -25,7 +25,9 @@
 #     export/import per column, bench_shm's memfd sharing,
 #     bench_compute's sums against the memory read bandwidth), then
 #     bench/csv_bench.py (CSV read and write of a 1 GB file,
-#     QV_CSV_BENCH_MB to change the size), bench/bench_flight.py (Flight
+#     QV_CSV_BENCH_MB to change the size), bench/bench_jsonl.py (JSON
+#     Lines read and write of a 50 MB file, QV_JSONL_BENCH_MB),
+#     bench/bench_flight.py (Flight
 #     DoGet, quiver against pyarrow, of the seed table and a 1 GiB table
 #     over loopback TCP and grpc+unix), and the compute benchmarks against
 #     pyarrow.compute, polars, numpy and arrow-rs (bench_compute_relational.py,
@@ -166,6 +168,15 @@ if [ "$HAVE_PY" = 1 ] && "$PY" -c 'import quiver.csv' 2>>"$LOG"; then
   run "$PY" bench/csv_bench.py --mb "${QV_CSV_BENCH_MB:-1000}" --runs 3
 else
   note "no quiver module in $VENV: the CSV figures are left out"
+fi
+
+# ---- JSON Lines read (quiver, pyarrow on 2 threads, polars) and write
+# (quiver, polars) of a QV_JSONL_BENCH_MB file (default 50; issue 14)
+if [ "$HAVE_PY" = 1 ] && "$PY" -c 'import quiver.json, polars' 2>>"$LOG"; then
+  note "JSON Lines read/write (${QV_JSONL_BENCH_MB:-50} MB, bench/bench_jsonl.py)"
+  run "$PY" bench/bench_jsonl.py "${QV_JSONL_BENCH_MB:-50}" "$BUILD/tools/quiver"
+else
+  note "no quiver module or polars in $VENV: the JSON Lines figures are left out"
 fi
 
 if [ "$HAVE_PY" = 1 ] && "$PY" -c 'import quiver.flight' 2>>"$LOG"; then

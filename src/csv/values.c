@@ -8,28 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/float_text.h"
 #include "csv/internal.h"
 
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-/* Whether s[0, 8) are all decimal digits and, if so, their value: the
- * eight bytes are read as one word and combined in three multiplications
- * (pairs, then fours, then the eight) instead of eight dependent steps. */
-static inline bool eight_digits(const char *s, uint64_t *out) {
-  uint64_t w;
-  memcpy(&w, s, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-  w = __builtin_bswap64(w); /* the first digit in the low byte */
-#endif
-  const uint64_t highs = 0xF0F0F0F0F0F0F0F0ULL, zeros = 0x3030303030303030ULL;
-  /* '0'..'9' are 0x30..0x39: high nibble 3, and adding 6 does not carry out of it */
-  if ((w & highs) != zeros || ((w + 0x0606060606060606ULL) & highs) != zeros) return false;
-  w -= zeros;                                          /* byte k: digit k (digit 0 the most significant) */
-  w = (w * 10 + (w >> 8)) & 0x00FF00FF00FF00FFULL;     /* 16-bit lanes: two digits each, < 100 */
-  w = (w * 100 + (w >> 16)) & 0x0000FFFF0000FFFFULL;   /* 32-bit lanes: four digits each, < 10000 */
-  *out = (w & 0xFFFF) * 10000 + (w >> 32);
-  return true;
-}
 
 /* Spaces and tabs around a number, date or time are ignored, as pyarrow
  * ignores them (not around booleans and timestamps, as pyarrow). */
@@ -54,7 +36,7 @@ bool qv__csv_parse_int64(const char *s, int64_t n, int64_t *out) {
   if (i >= n) return false;
   if (n - i <= 19) { /* 19 digits fit uint64: no checks per digit, one range check at the end */
     uint64_t u = 0, eight;
-    for (; n - i >= 8 && eight_digits(s + i, &eight); i += 8) u = u * 100000000 + eight;
+    for (; n - i >= 8 && qv__eight_digits(s + i, &eight); i += 8) u = u * 100000000 + eight;
     for (; i < n; i++) {
       const unsigned d = (unsigned)(s[i] - '0');
       if (d > 9) return false;
@@ -113,14 +95,15 @@ bool qv__csv_parse_float64(const char *s, int64_t n, double *out) {
   int64_t int_digits = 0, frac_digits = 0;
   uint64_t mantissa = 0, eight;
   /* (mantissa * 10^8 + eight wraps past 19 digits exactly as 8 single steps would) */
-  for (; n - i >= 8 && eight_digits(s + i, &eight); i += 8, int_digits += 8) mantissa = mantissa * 100000000 + eight;
+  for (; n - i >= 8 && qv__eight_digits(s + i, &eight); i += 8, int_digits += 8)
+    mantissa = mantissa * 100000000 + eight;
   while (i < n && is_digit(s[i])) {
     mantissa = mantissa * 10 + (uint64_t)(s[i] - '0'); /* wraps past 19 digits; unused then */
     i++, int_digits++;
   }
   if (i < n && s[i] == '.') {
     i++;
-    for (; n - i >= 8 && eight_digits(s + i, &eight); i += 8, frac_digits += 8)
+    for (; n - i >= 8 && qv__eight_digits(s + i, &eight); i += 8, frac_digits += 8)
       mantissa = mantissa * 100000000 + eight;
     while (i < n && is_digit(s[i])) {
       mantissa = mantissa * 10 + (uint64_t)(s[i] - '0');
@@ -144,41 +127,7 @@ bool qv__csv_parse_float64(const char *s, int64_t n, double *out) {
     if (exp_neg) exp10 = -exp10;
   }
   if (i != n) return false;
-  /* Clinger's fast path: a mantissa below 2^53 and a power of ten up to
-   * 1e22 are both exact doubles, so one multiplication or division gives
-   * the correctly rounded result, as strtod would. */
-  static const double k_pow10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-  const int64_t scale = exp10 - frac_digits;
-  if (dropped == 0 && mantissa <= ((uint64_t)1 << 53) && scale >= -22 && scale <= 22) {
-    double v = (double)mantissa;
-    v = scale < 0 ? v / k_pow10[-scale] : v * k_pow10[scale];
-    *out = neg ? -v : v;
-    return true;
-  }
-#if defined(__x86_64__) && LDBL_MANT_DIG == 64
-  /* The same in x87 extended precision, for the 17-digit mantissas that
-   * printed doubles have: up to 19 digits and 10^27 are exact in 64 bits,
-   * so the quotient or product is rounded once to 64 bits and then to 53.
-   * That double rounding can only go wrong when the 64-bit result lies
-   * exactly halfway between two doubles (its low 11 bits are 0x400); then
-   * strtod decides. */
-  if (dropped == 0 && scale >= -27 && scale <= 27 && mantissa != 0) {
-    /* 10^k = 5^k 2^k is exact while 5^k < 2^64, i.e. up to k = 27 */
-    static const long double k_pow10l[28] = {1e0L,  1e1L,  1e2L,  1e3L,  1e4L,  1e5L,  1e6L,  1e7L,  1e8L,  1e9L,
-                                             1e10L, 1e11L, 1e12L, 1e13L, 1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L,
-                                             1e20L, 1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L};
-    const long double p = k_pow10l[scale < 0 ? -scale : scale];
-    const long double x = scale < 0 ? (long double)mantissa / p : (long double)mantissa * p;
-    uint64_t bits;
-    memcpy(&bits, &x, sizeof bits); /* the explicit 64-bit significand */
-    if ((bits & 0x7ff) != 0x400) {
-      const double v = (double)x;
-      *out = neg ? -v : v;
-      return true;
-    }
-  }
-#endif
+  if (dropped == 0 && qv__float_from_decimal(mantissa, exp10 - frac_digits, neg, out)) return true;
   /* strtod needs a terminator; the syntax was checked above, so strtod
    * sees only a decimal number (no hex, no locale-dependent text). */
   char small[64];

@@ -44,11 +44,15 @@ struct qv__jsonl_shape {
    * (schema given and unexpected_fields is ignore or error). */
   bool closed;
   qv__jsonl_shape *item; /* list: the items (owned) */
-  /* struct: members in order (owned), names NUL-terminated (owned) */
+  /* struct: members in order (owned), names NUL-terminated and followed by
+   * at least 7 more NULs (owned) */
   int32_t n_members, members_cap;
   qv__jsonl_shape **members;
   char **names;
   int64_t *name_lens;
+  /* whether the name is written in JSON as it is (no byte needs an
+   * escape): then the text "name" is that member, compared raw */
+  bool *name_plain;
   /* struct, pass 2: the generation in which each member was last given a
    * value (a row's object bumps `generation`), to append null to the rest
    * and to spot duplicate keys without clearing per object. */
@@ -109,6 +113,16 @@ typedef struct qv__jsonl_parser {
   const uint8_t *line_start; /* first byte of the line p is on */
   int64_t line;              /* 1-based line of p */
   bool build;                /* pass 2: append to builders; else infer */
+  /* Pass 2 over shapes inferred from the first rows only: a value they
+   * would have to change for (a member not seen, a kind not seen, an int
+   * in an int column turning float) stops the pass with `diverged` set
+   * and QV_ERR_INVALID_DATA, not an error message. */
+  bool speculative;
+  bool diverged;
+  const uint8_t *row_start; /* the '{' of the row being parsed */
+  /* Pass 1 on the first rows: no row starts at or past `stop` (NULL: every
+   * row is read). */
+  const uint8_t *stop;
   qv_jsonl_unexpected unexpected;
   int32_t max_depth;
   /* unescaped text of the last string read (when it had escapes) */
@@ -126,6 +140,28 @@ qv_status qv__jsonl_parse_rows(qv__jsonl_parser *ps, qv__jsonl_shape *root, int6
  * position of `at`, and returns code. depth = steps of ps->path in use. */
 qv_status qv__jsonl_fail_at(qv__jsonl_parser *ps, const uint8_t *at, int32_t depth, qv_status code,
                             const char *fmt, ...) QV_PRINTF(5, 6);
+
+/* The reference reading (read.c): pass 1 over every row, then pass 2, on
+ * one core; qv_jsonl_read_memory falls back to it on any failure. The
+ * tests hold the faster reading to its results and messages. */
+qv_status qv__jsonl_read_reference(const void *data, size_t size, const qv_jsonl_read_options *opts, qv_table **out,
+                                   qv_error *err);
+/* The sizes the faster reading works with: pass 1 reads the rows that
+ * start in the first prefix_bytes (0: every row), and inputs of
+ * parallel_min_bytes or more are read in two parts. */
+typedef struct qv__jsonl_fast_sizes {
+  size_t prefix_bytes;
+  size_t parallel_min_bytes;
+} qv__jsonl_fast_sizes;
+
+/* The faster reading alone (read.c), with `sizes` (NULL: the defaults),
+ * without that fallback: any failure, including the ones the reference
+ * reading would report, is returned as is. For the tests and the fuzz
+ * target: whatever it reads must equal the reference reading, and it must
+ * read every valid input without a fallback whenever the text has one row
+ * per line. */
+qv_status qv__jsonl_read_fast(const void *data, size_t size, const qv_jsonl_read_options *opts,
+                              const qv__jsonl_fast_sizes *sizes, qv_table **out, qv_error *err);
 
 /* ---- scalar conversions into builders (values.c) ---- */
 

@@ -18,10 +18,14 @@
  */
 #include <math.h>
 #include <stdarg.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/float_text.h"
 #include "core/iso8601.h"
 #include "core/utf8.h"
 #include "jsonl/internal.h"
@@ -80,6 +84,11 @@ static qv_status expected(qv__jsonl_parser *ps, int32_t depth, const char *what)
 
 static inline void skip_ws(qv__jsonl_parser *ps) {
   const uint8_t *p = ps->p, *end = ps->end;
+  if (p < end && *p > ' ') return; /* the usual cases: no white space, */
+  if (end - p >= 2 && p[0] == ' ' && p[1] > ' ') { /* or one space (after ':' and ',') */
+    ps->p = p + 1;
+    return;
+  }
   while (p < end) {
     const uint8_t c = *p;
     if (c == ' ' || c == '\t' || c == '\r') {
@@ -233,17 +242,70 @@ static qv_status unescape(qv__jsonl_parser *ps, int32_t depth, const uint8_t *op
   return qv__jsonl_fail_at(ps, open, depth, DATA, "the string that opens here is never closed");
 }
 
-/* Reads the string at ps->p (a '"'): its text is *s[0, *n), in the input
- * when it has no escapes, else in ps->scratch (valid until the next string). */
-static qv_status read_string(qv__jsonl_parser *ps, int32_t depth, const char **s, int64_t *n) {
-  const uint8_t *open = ps->p, *p = open + 1, *end = ps->end;
-  uint8_t high = 0;
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* The first byte of [p, end) that ends a plain run of string text (a '"',
+ * a '\\' or a control character), or end; *high gets the OR of the bytes
+ * before it (its high bit: some byte is not ASCII). The CSV scanners
+ * look for a few given bytes; a string ends on a range of bytes too (the
+ * controls), so this one compares against it: 16 bytes at a time with
+ * SSE2 (every x86-64 has it), else 8 in a word. */
+static inline const uint8_t *string_run_end(const uint8_t *p, const uint8_t *end, uint8_t *high) {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), controls = _mm_set1_epi8(0x1F);
+  __m128i seen = _mm_setzero_si128();
+  while (end - p >= 16) {
+    const __m128i w = _mm_loadu_si128((const __m128i *)(const void *)p);
+    const __m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(w, quote), _mm_cmpeq_epi8(w, backslash)),
+                                      _mm_cmpeq_epi8(_mm_min_epu8(w, controls), w)); /* w <= 0x1F */
+    const unsigned bits = (unsigned)_mm_movemask_epi8(stop);
+    if (bits) {
+      const unsigned before = bits & (0u - bits); /* lowest stop bit */
+      const unsigned hi = (unsigned)_mm_movemask_epi8(w) & (before - 1);
+      if (hi || _mm_movemask_epi8(seen)) *high |= 0x80;
+      return p + __builtin_ctz(bits);
+    }
+    seen = _mm_or_si128(seen, w);
+    p += 16;
+  }
+  if (_mm_movemask_epi8(seen)) *high |= 0x80;
+#endif
+  while (end - p >= 8) {
+    uint64_t w;
+    memcpy(&w, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w = __builtin_bswap64(w); /* the first byte in the low byte */
+#endif
+    const uint64_t q = w ^ (ONES * '"'), b = w ^ (ONES * '\\');
+    /* zero-byte tests: exact for the lowest flagged byte, which is all
+     * that is used (bytes above it may be flagged by a borrow) */
+    const uint64_t stop = ((q - ONES) & ~q) | ((b - ONES) & ~b) | ((w - ONES * 0x20) & ~w);
+    const uint64_t flags = stop & HIGHS;
+    if (flags) {
+      const int at = __builtin_ctzll(flags) >> 3;
+      const uint64_t before = at ? w & (~0ULL >> (64 - 8 * at)) : 0;
+      if (before & HIGHS) *high |= 0x80;
+      return p + at;
+    }
+    if (w & HIGHS) *high |= 0x80;
+    p += 8;
+  }
   while (p < end) {
     const uint8_t c = *p;
     if (c == '"' || c == '\\' || c < 0x20) break;
-    high |= c;
+    *high |= c;
     p++;
   }
+  return p;
+}
+
+/* Reads the string at ps->p (a '"'): its text is *s[0, *n), in the input
+ * when it has no escapes, else in ps->scratch (valid until the next string). */
+static qv_status read_string(qv__jsonl_parser *ps, int32_t depth, const char **s, int64_t *n) {
+  const uint8_t *open = ps->p, *end = ps->end;
+  uint8_t high = 0;
+  const uint8_t *p = string_run_end(open + 1, end, &high);
   qv_status st = QV_OK;
   if (p < end && *p == '"') {
     *s = (const char *)open + 1;
@@ -277,9 +339,6 @@ static qv_status read_string(qv__jsonl_parser *ps, int32_t depth, const char **s
 }
 
 /* ---- numbers ---- */
-
-static const double k_pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
 static bool is_digit(uint8_t c) { return c >= '0' && c <= '9'; }
 
@@ -325,6 +384,9 @@ static qv_status read_number(qv__jsonl_parser *ps, int32_t depth, qv__jsonl_numb
       return qv__jsonl_fail_at(ps, start, depth, DATA, "a number must not have a leading zero");
     }
   } else {
+    uint64_t eight; /* (while the 19 digits mantissa holds are not reached) */
+    for (; end - p >= 8 && digits <= 11 && qv__eight_digits((const char *)p, &eight); p += 8, digits += 8)
+      mantissa = mantissa * 100000000 + eight;
     while (p < end && is_digit(*p)) {
       if (digits < 19) mantissa = mantissa * 10 + (uint64_t)(*p - '0'), digits++;
       else lost = true;
@@ -340,6 +402,9 @@ static qv_status read_number(qv__jsonl_parser *ps, int32_t depth, qv__jsonl_numb
       ps->p = p;
       return expected(ps, depth, "a digit after the decimal point");
     }
+    uint64_t eight;
+    for (; end - p >= 8 && digits <= 11 && qv__eight_digits((const char *)p, &eight); p += 8, digits += 8, exp10 -= 8)
+      mantissa = mantissa * 100000000 + eight;
     while (p < end && is_digit(*p)) {
       if (digits < 19) mantissa = mantissa * 10 + (uint64_t)(*p - '0'), digits++, exp10--;
       else lost = true;
@@ -381,13 +446,7 @@ static qv_status read_number(qv__jsonl_parser *ps, int32_t depth, qv__jsonl_numb
     out->d = 0;
     return QV_OK;
   }
-  if (!lost && mantissa < ((uint64_t)1 << 53) && exp10 >= -22 && exp10 <= 22) {
-    /* Exact: both operands are exact doubles, so one rounding. */
-    double d = (double)mantissa;
-    d = exp10 >= 0 ? d * k_pow10[exp10] : d / k_pow10[-exp10];
-    out->d = neg ? -d : d;
-    return QV_OK;
-  }
+  if (!lost && qv__float_from_decimal(mantissa, exp10, neg, &out->d)) return QV_OK;
   /* strtod needs a terminator; the syntax was checked above, so it sees a
    * plain decimal number (no hex, no locale-dependent text). */
   const size_t len = (size_t)(p - start);
@@ -436,6 +495,50 @@ static qv_status builder_failed(qv__jsonl_parser *ps, const qv__jsonl_shape *sh,
   return qv__jsonl_fail_at(ps, at, depth, st, "%s", qv_builder_error(sh->builder)->message);
 }
 
+/* Speculative pass 2: the inferred shapes would have to change for this
+ * value (see qv__jsonl_parser). */
+static qv_status diverge(qv__jsonl_parser *ps) {
+  ps->diverged = true;
+  return QV_ERR_INVALID_DATA;
+}
+
+/* Speculative pass 2: whether inferred shape sh stays as it is when pass 1
+ * meets a value of kind k (unify's rules). */
+static bool kind_fits(const qv__jsonl_shape *sh, qv__jsonl_kind k) {
+  const qv__jsonl_kind cur = sh->kind;
+  return cur == k || (cur == QV__JSONL_FLOAT && k == QV__JSONL_INT) ||
+         (cur == QV__JSONL_STRING && k == QV__JSONL_TIMESTAMP);
+}
+
+/* The member name at ps->p (a '"'), when it is the member struct shape s
+ * expects next (its hint) written plainly: its index, with ps->p past the
+ * closing quote and the hint moved on, as qv__jsonl_shape_find would.
+ * Else -1 and ps->p unchanged. Equal to reading the string: plain text
+ * has no escapes, and the name's bytes were validated when first read. */
+static inline int32_t expected_member(qv__jsonl_parser *ps, qv__jsonl_shape *s) {
+  const int32_t i = s->hint;
+  if (i >= s->n_members || !s->name_plain[i]) return -1;
+  const int64_t len = s->name_lens[i];
+  const uint8_t *text = ps->p + 1;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  if (len < 8 && ps->end - text >= 8) {
+    /* name and closing quote in one word (names are NUL-padded) */
+    uint64_t w, name;
+    memcpy(&w, text, 8);
+    memcpy(&name, s->names[i], 8);
+    const uint64_t want = name | ((uint64_t)'"' << (8 * len));
+    const uint64_t mask = len == 7 ? ~0ULL : ((uint64_t)1 << (8 * (len + 1))) - 1;
+    if (((w ^ want) & mask) != 0) return -1;
+  } else
+#endif
+  if (ps->end - text <= len || text[len] != '"' || memcmp(text, s->names[i], (size_t)len) != 0) {
+    return -1;
+  }
+  ps->p = text + len + 1;
+  s->hint = i + 1 < s->n_members ? i + 1 : 0;
+  return i;
+}
+
 static qv_status object(qv__jsonl_parser *ps, qv__jsonl_shape *sh, int32_t depth) {
   const uint8_t *open = ps->p;
   if (depth + 1 > ps->max_depth)
@@ -447,7 +550,10 @@ static qv_status object(qv__jsonl_parser *ps, qv__jsonl_shape *sh, int32_t depth
       if (sh->fixed == NULL) QV_RETURN_IF_ERROR(unify(ps, sh, QV__JSONL_STRUCT, open, depth));
       else if (sh->kind != QV__JSONL_STRUCT) target = NULL; /* pass 2 reports it */
     } else {
-      if (sh->type->id != QV_TYPE_STRUCT) return mismatch(ps, sh, open, depth, "an object");
+      if (sh->type->id != QV_TYPE_STRUCT) {
+        if (ps->speculative && sh->fixed == NULL) return diverge(ps);
+        return mismatch(ps, sh, open, depth, "an object");
+      }
       target->generation++;
     }
   }
@@ -462,7 +568,13 @@ static qv_status object(qv__jsonl_parser *ps, qv__jsonl_shape *sh, int32_t depth
       const uint8_t *key_at = ps->p;
       const char *key;
       int64_t key_len;
-      QV_RETURN_IF_ERROR(read_string(ps, depth, &key, &key_len));
+      int32_t idx = target != NULL ? expected_member(ps, target) : -1;
+      if (idx >= 0) {
+        key = target->names[idx];
+        key_len = target->name_lens[idx];
+      } else {
+        QV_RETURN_IF_ERROR(read_string(ps, depth, &key, &key_len));
+      }
       const char *raw_key = (const char *)key_at + 1;
       const int64_t raw_len = ps->p - 1 - (key_at + 1);
       skip_ws(ps);
@@ -472,8 +584,9 @@ static qv_status object(qv__jsonl_parser *ps, qv__jsonl_shape *sh, int32_t depth
       ps->path[depth].name = raw_key;
       ps->path[depth].len = raw_len;
       if (target != NULL) {
-        int32_t idx = qv__jsonl_shape_find(target, key, key_len);
+        if (idx < 0) idx = qv__jsonl_shape_find(target, key, key_len);
         if (idx < 0 && !target->closed) {
+          if (ps->build && ps->speculative) return diverge(ps);
           if (ps->build)
             return qv__jsonl_fail_at(ps, key_at, depth + 1, QV_ERR_INVALID_ARGUMENT,
                                      "the member was not seen while inferring the schema");
@@ -535,6 +648,7 @@ static qv_status array(qv__jsonl_parser *ps, qv__jsonl_shape *sh, int32_t depth)
         target = NULL;
       }
     } else if (sh->type->id != QV_TYPE_LIST && sh->type->id != QV_TYPE_LARGE_LIST) {
+      if (ps->speculative && sh->fixed == NULL) return diverge(ps);
       return mismatch(ps, sh, open, depth, "an array");
     }
   }
@@ -568,9 +682,13 @@ static qv_status array(qv__jsonl_parser *ps, qv__jsonl_shape *sh, int32_t depth)
 
 /* pyarrow infers timestamp[s] for ISO dates and date-times without a
  * fraction (an offset is applied); anything else is a string. */
+static bool timestamp_parse(const char *s, int64_t n, qv__iso_timestamp *t) {
+  return n >= 10 && n <= 40 && qv__iso_parse_timestamp(s, n, t) && !t->has_fraction;
+}
+
 static bool timestamp_like(const char *s, int64_t n) {
   qv__iso_timestamp t;
-  return n >= 10 && n <= 40 && qv__iso_parse_timestamp(s, n, &t) && !t.has_fraction;
+  return timestamp_parse(s, n, &t);
 }
 
 static qv_status scalar_failed(qv__jsonl_parser *ps, const uint8_t *at, int32_t depth, qv_status st,
@@ -585,6 +703,9 @@ static qv_status value(qv__jsonl_parser *ps, qv__jsonl_shape *sh, int32_t depth)
   const uint8_t *at = ps->p;
   const bool infer = !ps->build && sh != NULL && sh->fixed == NULL;
   const bool append = ps->build && sh != NULL;
+  /* pass 2 on an inferred shape: its kind is known (and checked when the
+   * shapes come from the first rows only) */
+  const bool inferred = append && sh->fixed == NULL;
   char why[200];
   qv_status st = QV_OK;
   switch (*at) {
@@ -600,6 +721,19 @@ static qv_status value(qv__jsonl_parser *ps, qv__jsonl_shape *sh, int32_t depth)
         const bool ts = (sh->kind == QV__JSONL_NULL || sh->kind == QV__JSONL_TIMESTAMP) && timestamp_like(s, n);
         return unify(ps, sh, ts ? QV__JSONL_TIMESTAMP : QV__JSONL_STRING, at, depth);
       }
+      if (inferred && sh->kind == QV__JSONL_TIMESTAMP) {
+        /* timestamp[s] without a zone: the text parsed once (pass 1 made
+         * sure every value is timestamp_like, unless speculative) */
+        qv__iso_timestamp t;
+        if (timestamp_parse(s, n, &t)) {
+          if ((st = qv_builder_append_int64(sh->builder, t.seconds)) != QV_OK)
+            return builder_failed(ps, sh, at, depth, st);
+          return QV_OK;
+        }
+        if (ps->speculative) return diverge(ps);
+      } else if (inferred && ps->speculative && sh->kind != QV__JSONL_STRING) {
+        return diverge(ps);
+      }
       if (append && (st = qv__jsonl_append_string(sh->builder, sh->type, s, n, why, sizeof why)) != QV_OK)
         return scalar_failed(ps, at, depth, st, why);
       return QV_OK;
@@ -609,6 +743,7 @@ static qv_status value(qv__jsonl_parser *ps, qv__jsonl_shape *sh, int32_t depth)
       const bool v = *at == 't';
       if (!(v ? literal(ps, "true", 4) : literal(ps, "false", 5))) return expected(ps, depth, "true or false");
       if (infer) return unify(ps, sh, QV__JSONL_BOOL, at, depth);
+      if (inferred && ps->speculative && sh->kind != QV__JSONL_BOOL) return diverge(ps);
       if (append && (st = qv__jsonl_append_bool(sh->builder, sh->type, v, why, sizeof why)) != QV_OK)
         return scalar_failed(ps, at, depth, st, why);
       return QV_OK;
@@ -624,6 +759,8 @@ static qv_status value(qv__jsonl_parser *ps, qv__jsonl_shape *sh, int32_t depth)
       qv__jsonl_number num;
       QV_RETURN_IF_ERROR(read_number(ps, depth, &num, append));
       if (infer) return unify(ps, sh, num.is_int ? QV__JSONL_INT : QV__JSONL_FLOAT, at, depth);
+      if (inferred && ps->speculative && !kind_fits(sh, num.is_int ? QV__JSONL_INT : QV__JSONL_FLOAT))
+        return diverge(ps);
       if (append && (st = qv__jsonl_append_number(sh->builder, sh->type, &num, why, sizeof why)) != QV_OK)
         return scalar_failed(ps, at, depth, st, why);
       return QV_OK;
@@ -636,7 +773,9 @@ qv_status qv__jsonl_parse_rows(qv__jsonl_parser *ps, qv__jsonl_shape *root, int6
   for (;;) {
     skip_ws(ps);
     if (ps->p >= ps->end) break;
+    if (ps->stop != NULL && ps->p >= ps->stop) break;
     if (*ps->p != '{') return expected(ps, 0, "a JSON object (one per row)");
+    ps->row_start = ps->p;
     QV_RETURN_IF_ERROR(object(ps, root, 0));
     n++;
   }

@@ -1,14 +1,16 @@
 /* quiver jsonl: the reader's entry points. Checks the bounds, runs the
- * parser's two passes (parse.c) over the whole text and assembles the
- * table.
+ * parser's passes (parse.c) and assembles the table.
  *
- * Design: two passes over the text instead of a tree or a token tape in
+ * Design: passes over the text instead of a tree or a token tape in
  * memory. Pass 1 infers the shapes (types can only be known once every row
  * was seen: an int column turns float at its last row); pass 2 appends
  * straight into builders of the final types. Memory is the input plus the
- * output, whatever the nesting; parsing twice costs less than building and
- * walking a tape of 24+ bytes per token. With a schema that fixes every
- * column (unexpected_fields ignore or error), pass 1 is skipped.
+ * output, whatever the nesting; parsing again costs less than building and
+ * walking a tape of 24+ bytes per token. The reference reading runs pass 1
+ * over every row, then pass 2; the faster one (below) runs pass 1 over the
+ * first rows only and pass 2 speculatively, and falls back to the
+ * reference on any failure. With a schema that fixes every column
+ * (unexpected_fields ignore or error), pass 1 is skipped.
  *
  * Bounds: the input size (checked as bytes arrive from an fd), the length
  * of every physical line (the same), the nesting depth (in the parser).
@@ -108,17 +110,43 @@ static qv_status root_shape(const qv_jsonl_read_options *o, qv__jsonl_shape **ou
   return QV_OK;
 }
 
-/* One pass of the parser over data[0, size): inference into `root`
- * (out NULL), or building a one-batch table into *out from `root`. */
+/* How a pass of the parser runs: inference, appending to builders of
+ * shapes inferred from every row, or appending to builders of shapes
+ * inferred from the first rows only (see qv__jsonl_parser.speculative). */
+typedef enum pass_mode { PASS_INFER, PASS_BUILD, PASS_SPECULATE } pass_mode;
+
+typedef struct pass_result {
+  int64_t rows;
+  size_t consumed;    /* bytes read (less than the text with a stop) */
+  bool diverged;      /* speculative: a value did not fit the shapes */
+  size_t diverged_at; /* then: the offset of that value's row */
+} pass_result;
+
+/* One pass of the parser over data[0, size) into `root`: inference
+ * (stopping before the first row at or past `stop` when stop > 0), or
+ * building a one-batch table into *out. */
 static qv_status parse_pass(const uint8_t *data, size_t size, const limits *l, qv_jsonl_unexpected unexpected,
-                            qv__jsonl_shape *root, qv_table **out, int64_t *rows, qv_error *err) {
-  const bool build = out != NULL;
+                            pass_mode mode, size_t stop, qv__jsonl_shape *root, qv_table **out, pass_result *res,
+                            qv_error *err) {
+  const bool build = mode != PASS_INFER;
   const uint8_t *base = size ? data : (const uint8_t *)"";
-  qv__jsonl_parser ps = {base, base, base + size, base, 1, build, unexpected, l->max_depth, NULL, 0, NULL, err};
+  qv__jsonl_parser ps = {.base = base,
+                         .p = base,
+                         .end = base + size,
+                         .line_start = base,
+                         .line = 1,
+                         .build = build,
+                         .speculative = mode == PASS_SPECULATE,
+                         .row_start = base,
+                         .stop = stop > 0 && stop < size ? base + stop : NULL,
+                         .unexpected = unexpected,
+                         .max_depth = l->max_depth,
+                         .err = err};
   const int32_t n = root->n_members;
   qv_builder **builders = NULL;
   qv_array **arrays = NULL;
   qv_status st = QV_OK;
+  memset(res, 0, sizeof *res);
   ps.path = calloc((size_t)l->max_depth + 1, sizeof *ps.path);
   QV_CHECK_ALLOC_GOTO(ps.path, st, err, done);
   if (build) {
@@ -132,7 +160,13 @@ static qv_status parse_pass(const uint8_t *data, size_t size, const limits *l, q
       qv__jsonl_shape_bind(root->members[i], builders[i]);
     }
   }
-  QV_GOTO_IF_ERROR(st, qv__jsonl_parse_rows(&ps, root, rows), done);
+  st = qv__jsonl_parse_rows(&ps, root, &res->rows);
+  res->consumed = (size_t)(ps.p - base);
+  if (st != QV_OK && ps.diverged) {
+    res->diverged = true;
+    res->diverged_at = (size_t)(ps.row_start - base);
+  }
+  if (st != QV_OK) goto done;
   if (build) {
     for (int32_t i = 0; i < n; i++) QV_GOTO_IF_ERROR(st, qv_builder_finish(builders[i], &arrays[i], err), done);
     st = qv_table_from_arrays((const char *const *)root->names, arrays, n, out, err);
@@ -147,53 +181,75 @@ done:
   return st;
 }
 
-static qv_status read_sequential(const uint8_t *data, size_t size, const qv_jsonl_read_options *o, const limits *l,
-                                 qv_table **out, qv_error *err) {
+/* The reference reading: pass 1 over every row, then pass 2, on one core.
+ * Every error is reported from here (the faster reading below falls back
+ * to it on any failure), so messages name the first bad line as one
+ * front-to-back reading finds it. */
+static qv_status read_reference(const uint8_t *data, size_t size, const qv_jsonl_read_options *o, const limits *l,
+                                qv_table **out, qv_error *err) {
   qv__jsonl_shape *root = NULL;
   bool needs_inference = true;
   QV_RETURN_IF_ERROR(root_shape(o, &root, &needs_inference, err));
-  int64_t rows = 0;
+  pass_result res = {0};
   qv_status st = QV_OK;
-  if (needs_inference) QV_GOTO_IF_ERROR(st, parse_pass(data, size, l, o->unexpected_fields, root, NULL, &rows, err), done);
-  if (needs_inference && rows == 0 && o->schema == NULL)
+  if (needs_inference)
+    QV_GOTO_IF_ERROR(st, parse_pass(data, size, l, o->unexpected_fields, PASS_INFER, 0, root, NULL, &res, err), done);
+  if (needs_inference && res.rows == 0 && o->schema == NULL)
     QV_FAIL_GOTO(st, done, err, QV_ERR_INVALID_DATA, "JSONL input is empty: expected one JSON object per line");
-  st = parse_pass(data, size, l, o->unexpected_fields, root, out, &rows, err);
+  st = parse_pass(data, size, l, o->unexpected_fields, PASS_BUILD, 0, root, out, &res, err);
 done:
   qv__jsonl_shape_free(root);
   return st;
 }
 
-/* ---- two parts on two cores ----
+/* ---- the faster reading: first rows, then one pass, on two cores ----
  *
- * The input is cut at the first line break after its middle. If the cut
- * falls inside a row (an object spread over lines), the first part ends
- * inside an unclosed object and fails; so when both parts read without
- * error, the cut was between rows and each part is a JSON Lines text of
- * its own. Pass 1 runs on both parts at once, the second part's shapes are
- * merged into the first's (the parser's unification rules, members in
- * order of first appearance), each part builds its batch from a copy of
- * the merged shapes, and the table holds the two batches. Any failure
- * (including a kind conflict found only by the merge) reads the whole
- * input again in one part, so every message names the right line. */
+ * Pass 1 runs over the first rows only (a prefix); pass 2 then builds
+ * every row speculatively on those shapes, checking each value against
+ * them as pass 1 would unify it. Types rarely change after the first rows,
+ * and then the shapes of the prefix are those of the whole input (every
+ * later value left them as they were), so the table is the one the
+ * reference reading gives, for about the cost of pass 2 alone. When a
+ * value does not fit (a member not seen yet, an int column meeting a
+ * float), pass 1 runs from that value's row to the end of its part, the
+ * shapes are merged and pass 2 runs again.
+ *
+ * Inputs of 1 MiB or more are cut at the first line break after their
+ * middle and each pass runs on both parts at once. If the cut falls inside
+ * a row (an object spread over lines), the first part ends inside an
+ * unclosed object and fails; so when both parts read without error, the
+ * cut was between rows and each part is a JSON Lines text of its own. The
+ * second part's shapes are merged into the first's (the parser's
+ * unification rules, members in order of first appearance) and the table
+ * holds one batch per part. Any failure (including a kind conflict found
+ * only by a merge) reads the whole input again the reference way, so every
+ * message names the right line. */
 
 #define PARALLEL_MIN_BYTES ((size_t)1 << 20)
+#define PREFIX_MIN_BYTES ((size_t)64 << 10)
+#define PREFIX_MAX_BYTES ((size_t)1 << 20)
 
 typedef struct part {
   const uint8_t *data;
   size_t size;
+  size_t from; /* inference: starts at this offset of the part (the row that diverged) */
   const qv_jsonl_read_options *o;
   const limits *l;
-  qv__jsonl_shape *root;
-  bool build;
+  qv__jsonl_shape *root; /* owned */
+  pass_mode mode;
   qv_table *table;
-  int64_t rows;
+  pass_result res;
   qv_status st;
   qv_error err;
 } part;
 
 static void run_part(part *p) {
-  p->st = parse_pass(p->data, p->size, p->l, p->o->unexpected_fields, p->root, p->build ? &p->table : NULL,
-                     &p->rows, &p->err);
+  if (p->from >= p->size && p->mode == PASS_INFER) { /* nothing left to infer */
+    p->st = QV_OK;
+    return;
+  }
+  p->st = parse_pass(p->data + p->from, p->size - p->from, p->l, p->o->unexpected_fields, p->mode, 0, p->root,
+                     p->mode == PASS_INFER ? NULL : &p->table, &p->res, &p->err);
 }
 
 static void *part_thread(void *arg) {
@@ -201,8 +257,13 @@ static void *part_thread(void *arg) {
   return NULL;
 }
 
-/* Runs both parts, the first on a new thread (inline if none starts). */
-static void run_both(part *parts) {
+/* Runs the n (1 or 2) parts, the first on a new thread (inline if none
+ * starts). */
+static void run_parts(part *parts, int n) {
+  if (n == 1) {
+    run_part(&parts[0]);
+    return;
+  }
   pthread_t th;
   const bool started = pthread_create(&th, NULL, part_thread, &parts[0]) == 0;
   if (!started) run_part(&parts[0]);
@@ -210,51 +271,117 @@ static void run_both(part *parts) {
   if (started) pthread_join(th, NULL);
 }
 
-/* QV_OK with *out set, or any status (the caller then reads sequentially). */
-static qv_status read_parallel(const uint8_t *data, size_t size, size_t cut, const qv_jsonl_read_options *o,
-                               const limits *l, qv_table **out, qv_error *err) {
+/* Gives each part a copy of `shapes` (what pass 1 knows, no builders) to
+ * run `mode` on from `from` (offsets per part). */
+static qv_status reset_parts(part *parts, int n, const qv__jsonl_shape *shapes, pass_mode mode, const size_t *from,
+                             qv_error *err) {
+  for (int k = 0; k < n; k++) {
+    qv__jsonl_shape_free(parts[k].root);
+    qv_table_release(parts[k].table);
+    parts[k].table = NULL;
+    parts[k].mode = mode;
+    parts[k].from = from ? from[k] : 0;
+    parts[k].root = qv__jsonl_shape_clone(shapes);
+    if (parts[k].root == NULL) return qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory (JSONL shapes)");
+  }
+  return QV_OK;
+}
+
+/* The first part's failure (its message into err), or QV_OK. */
+static qv_status first_failure(const part *parts, int n, qv_error *err) {
+  for (int k = 0; k < n; k++) {
+    if (parts[k].st == QV_OK) continue;
+    if (err != NULL) *err = parts[k].err;
+    return parts[k].st;
+  }
+  return QV_OK;
+}
+
+/* The prefix pass 1 reads by default: about a 32nd of the input, within
+ * bounds. */
+static size_t prefix_bytes(size_t size) {
+  const size_t want = size / 32;
+  return want < PREFIX_MIN_BYTES ? PREFIX_MIN_BYTES : want > PREFIX_MAX_BYTES ? PREFIX_MAX_BYTES : want;
+}
+
+/* QV_OK with *out set, or any status (the caller then reads the reference
+ * way). cut = 0: one part. */
+static qv_status read_fast(const uint8_t *data, size_t size, size_t cut, size_t prefix_size,
+                           const qv_jsonl_read_options *o, const limits *l, qv_table **out, qv_error *err) {
+  const int n = cut > 0 ? 2 : 1;
   part parts[2];
   memset(parts, 0, sizeof parts);
-  parts[0].data = data;
-  parts[0].size = cut;
-  parts[1].data = data + cut;
-  parts[1].size = size - cut;
-  bool needs_inference = true;
-  qv_status st = QV_OK;
-  for (int k = 0; k < 2 && st == QV_OK; k++) {
+  for (int k = 0; k < n; k++) {
+    parts[k].data = k == 0 ? data : data + cut;
+    parts[k].size = n == 1 ? size : k == 0 ? cut : size - cut;
     parts[k].o = o;
     parts[k].l = l;
-    st = root_shape(o, &parts[k].root, &needs_inference, err);
   }
+  qv__jsonl_shape *shapes = NULL;
+  bool needs_inference = true, speculative = false;
+  qv_status st = root_shape(o, &shapes, &needs_inference, err);
   if (st == QV_OK && needs_inference) {
-    run_both(parts);
-    st = parts[0].st != QV_OK ? parts[0].st : parts[1].st;
-    if (st == QV_OK && parts[0].rows + parts[1].rows == 0) st = QV_ERR_INVALID_DATA;
-    if (st == QV_OK) st = qv__jsonl_shape_merge(parts[0].root, parts[1].root, err);
+    pass_result prefix;
+    st = parse_pass(data, size, l, o->unexpected_fields, PASS_INFER, prefix_size, shapes, NULL, &prefix, err);
+    if (st == QV_OK && prefix.rows == 0 && o->schema == NULL) st = QV_ERR_INVALID_DATA; /* empty: reported there */
+    speculative = prefix.consumed < size;
+  }
+  if (st == QV_OK) st = reset_parts(parts, n, shapes, speculative ? PASS_SPECULATE : PASS_BUILD, NULL, err);
+  if (st == QV_OK) {
+    run_parts(parts, n);
+    st = first_failure(parts, n, err);
+  }
+  bool diverged = false;
+  for (int k = 0; k < n; k++) diverged |= parts[k].res.diverged;
+  if (st != QV_OK && diverged) {
+    /* Every part either built or diverged? Then infer what the shapes
+     * missed, from each diverged row to the end of its part. */
+    size_t from[2] = {0, 0};
+    bool other_failure = false;
+    for (int k = 0; k < n; k++) {
+      other_failure |= parts[k].st != QV_OK && !parts[k].res.diverged;
+      from[k] = parts[k].res.diverged ? parts[k].res.diverged_at : parts[k].size;
+    }
+    st = other_failure ? QV_ERR_INVALID_DATA : reset_parts(parts, n, shapes, PASS_INFER, from, err);
     if (st == QV_OK) {
-      qv__jsonl_shape_free(parts[1].root);
-      parts[1].root = qv__jsonl_shape_clone(parts[0].root);
-      if (parts[1].root == NULL) st = qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory (JSONL shapes)");
+      run_parts(parts, n);
+      st = first_failure(parts, n, err);
+    }
+    for (int k = 0; st == QV_OK && k < n; k++) st = qv__jsonl_shape_merge(shapes, parts[k].root, err);
+    if (st == QV_OK) st = reset_parts(parts, n, shapes, PASS_BUILD, NULL, err);
+    if (st == QV_OK) {
+      run_parts(parts, n);
+      st = first_failure(parts, n, err);
     }
   }
   if (st == QV_OK) {
-    parts[0].build = parts[1].build = true;
-    run_both(parts);
-    st = parts[0].st != QV_OK ? parts[0].st : parts[1].st;
-  }
-  if (st == QV_OK) {
     qv_batch *batches[4];
-    int64_t n = 0;
-    for (int k = 0; k < 2; k++)
-      for (int64_t b = 0; b < parts[k].table->n_batches && n < 4; b++) batches[n++] = parts[k].table->batches[b];
-    if (n == 0) *out = qv_table_retain(parts[0].table); /* no columns: nothing to join */
-    else st = qv_table_from_batches(batches, n, out, err);
+    int64_t nb = 0;
+    for (int k = 0; k < n; k++)
+      for (int64_t b = 0; b < parts[k].table->n_batches && nb < 4; b++) batches[nb++] = parts[k].table->batches[b];
+    if (nb == 0) *out = qv_table_retain(parts[0].table); /* no columns: nothing to join */
+    else st = qv_table_from_batches(batches, nb, out, err);
   }
   for (int k = 0; k < 2; k++) {
     qv__jsonl_shape_free(parts[k].root);
     qv_table_release(parts[k].table);
   }
+  qv__jsonl_shape_free(shapes);
   return st;
+}
+
+/* read_fast, cutting inputs of sizes->parallel_min_bytes or more in two
+ * parts (sizes NULL: the defaults). */
+static qv_status read_fast_cut(const uint8_t *data, size_t size, const qv__jsonl_fast_sizes *sizes,
+                               const qv_jsonl_read_options *o, const limits *l, qv_table **out, qv_error *err) {
+  const size_t parallel_min = sizes ? sizes->parallel_min_bytes : PARALLEL_MIN_BYTES;
+  const size_t prefix = sizes ? sizes->prefix_bytes : prefix_bytes(size);
+  size_t cut = 0;
+  if (size >= parallel_min && size >= 2) {
+    const uint8_t *nl = memchr(data + size / 2, '\n', size - size / 2);
+    if (nl != NULL && nl + 1 < data + size) cut = (size_t)(nl + 1 - data);
+  }
+  return read_fast(data, size, cut, prefix, o, l, out, err);
 }
 
 qv_status qv_jsonl_read_memory(const void *data, size_t size, const qv_jsonl_read_options *opts, qv_table **out,
@@ -270,15 +397,31 @@ qv_status qv_jsonl_read_memory(const void *data, size_t size, const qv_jsonl_rea
     return qv_error_set(err, QV_ERR_LIMIT, "JSONL input of %llu bytes is past the limit of %lld (max_input_size)",
                         (unsigned long long)size, (long long)l.max_input);
   QV_RETURN_IF_ERROR(check_lines(data, size, l.max_line, err));
-  const uint8_t *bytes = data;
-  if (size >= PARALLEL_MIN_BYTES) {
-    const uint8_t *nl = memchr(bytes + size / 2, '\n', size - size / 2);
-    if (nl != NULL && nl + 1 < bytes + size) {
-      qv_error ignored;
-      if (read_parallel(bytes, size, (size_t)(nl + 1 - bytes), o, &l, out, &ignored) == QV_OK) return QV_OK;
-    }
-  }
-  return read_sequential(bytes, size, o, &l, out, err);
+  qv_error ignored;
+  if (read_fast_cut(data, size, NULL, o, &l, out, &ignored) == QV_OK) return QV_OK;
+  return read_reference(data, size, o, &l, out, err);
+}
+
+qv_status qv__jsonl_read_fast(const void *data, size_t size, const qv_jsonl_read_options *opts,
+                              const qv__jsonl_fast_sizes *sizes, qv_table **out, qv_error *err) {
+  static const qv_jsonl_read_options k_defaults = QV_JSONL_READ_OPTIONS_DEFAULT;
+  const qv_jsonl_read_options *o = opts ? opts : &k_defaults;
+  *out = NULL;
+  limits l;
+  QV_RETURN_IF_ERROR(resolve(o, &l, err));
+  QV_RETURN_IF_ERROR(check_lines(data, size, l.max_line, err));
+  return read_fast_cut(data, size, sizes, o, &l, out, err);
+}
+
+qv_status qv__jsonl_read_reference(const void *data, size_t size, const qv_jsonl_read_options *opts, qv_table **out,
+                                   qv_error *err) {
+  static const qv_jsonl_read_options k_defaults = QV_JSONL_READ_OPTIONS_DEFAULT;
+  const qv_jsonl_read_options *o = opts ? opts : &k_defaults;
+  *out = NULL;
+  limits l;
+  QV_RETURN_IF_ERROR(resolve(o, &l, err));
+  QV_RETURN_IF_ERROR(check_lines(data, size, l.max_line, err));
+  return read_reference(data, size, o, &l, out, err);
 }
 
 /* Reads fd to its end into a malloc'd buffer (sized from `hint` bytes when

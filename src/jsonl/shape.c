@@ -32,6 +32,7 @@ void qv__jsonl_shape_free(qv__jsonl_shape *s) {
   free(s->members);
   free(s->names);
   free(s->name_lens);
+  free(s->name_plain);
   free(s->seen);
   free(s->index);
   qv_type_release(s->fixed);
@@ -140,22 +141,28 @@ qv_status qv__jsonl_shape_add(qv__jsonl_shape *s, const char *name, int64_t len,
     if (nm != NULL) s->names = nm;
     int64_t *nl = nm ? realloc(s->name_lens, sizeof *nl * (size_t)cap) : NULL;
     if (nl != NULL) s->name_lens = nl;
-    if (nl == NULL) {
+    bool *pl = nl ? realloc(s->name_plain, sizeof *pl * (size_t)cap) : NULL;
+    if (pl != NULL) s->name_plain = pl;
+    if (pl == NULL) {
       qv__jsonl_shape_free(member);
       return qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory (JSONL columns)");
     }
     s->members_cap = cap;
   }
-  char *copy = malloc((size_t)len + 1);
+  /* NUL-padded to 8 bytes past the name: the parser compares short names
+   * a word at a time (expected_member) */
+  char *copy = calloc(1, (size_t)len + 8);
   if (copy == NULL) {
     qv__jsonl_shape_free(member);
     return qv_error_set(err, QV_ERR_NO_MEMORY, "out of memory (JSONL column name)");
   }
   if (len > 0) memcpy(copy, name, (size_t)len);
-  copy[len] = '\0';
   s->members[s->n_members] = member;
   s->names[s->n_members] = copy;
   s->name_lens[s->n_members] = len;
+  bool plain = true;
+  for (int64_t k = 0; k < len; k++) plain &= (uint8_t)name[k] >= 0x20 && name[k] != '"' && name[k] != '\\';
+  s->name_plain[s->n_members] = plain;
   s->n_members++;
   if (s->index != NULL) {
     if (2 * (int64_t)s->n_members + 2 > s->index_cap) index_rebuild(s);

@@ -56,6 +56,92 @@ static void test_numbers(void **state) {
   qv_table_release(t);
 }
 
+/* Numbers of every digit count (the parser takes eight digits at a time
+ * while 19 fit, then one at a time, and the fast exact paths to double
+ * before strtod) read as strtod reads their text, bit for bit. */
+static void test_numbers_of_every_length_read_as_strtod(void **state) {
+  (void)state;
+  enum { N = 3000 };
+  static char texts[N][64];
+  size_t cap = (size_t)N * 80, n = 0;
+  char *text = malloc(cap);
+  assert_non_null(text);
+  uint64_t seed = 0x9E3779B97F4A7C15ULL;
+  for (int k = 0; k < N; k++) {
+    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    const int digits = 1 + k % 25, frac = (k / 25) % 22, exp = (int)((seed >> 40) % 80) - 40;
+    char *t = texts[k];
+    int len = 0;
+    if (seed >> 63) t[len++] = '-';
+    uint64_t r = seed;
+    for (int d = 0; d < digits; d++, r = r * 6364136223846793005ULL + 1) t[len++] = (char)('0' + (d == 0 ? 1 + (r >> 60) % 9 : (r >> 59) % 10));
+    if (frac > 0) {
+      t[len++] = '.';
+      for (int d = 0; d < frac; d++, r = r * 6364136223846793005ULL + 1) t[len++] = (char)('0' + (r >> 59) % 10);
+    }
+    if (k % 3 == 0) len += snprintf(t + len, 64 - (size_t)len, "e%d", exp);
+    t[len] = '\0';
+    n += (size_t)snprintf(text + n, cap - n, "{\"a\":%s}\n", t);
+  }
+  qv_error err;
+  qv_table *t = NULL;
+  qv_status st = qv_jsonl_read_memory(text, n, NULL, &t, &err);
+  tt_expect_read(st, t, &err);
+  const qv_array *a = t->batches[0]->columns[0];
+  assert_int_equal(a->type->id, QV_TYPE_FLOAT64);
+  const double *got = (const double *)(const void *)a->buffers[1]->data + a->offset;
+  for (int k = 0; k < N; k++) {
+    const double want = strtod(texts[k], NULL);
+    if (memcmp(&got[k], &want, sizeof want) != 0) print_message("%s: got %.17g, want %.17g\n", texts[k], got[k], want);
+    assert_memory_equal(&got[k], &want, sizeof want);
+  }
+  qv_table_release(t);
+  /* Integers of every length up to int64's range stay int64, exact. */
+  n = 0;
+  static const char *ints[] = {"0", "7", "-12345678", "123456789", "1234567890123456", "-12345678901234567",
+                               "9223372036854775807", "-9223372036854775808", "1000000000000000000"};
+  const int n_ints = (int)(sizeof ints / sizeof ints[0]);
+  for (int k = 0; k < n_ints; k++) n += (size_t)snprintf(text + n, cap - n, "{\"i\":%s}\n", ints[k]);
+  st = qv_jsonl_read_memory(text, n, NULL, &t, &err);
+  tt_expect_read(st, t, &err);
+  a = t->batches[0]->columns[0];
+  assert_int_equal(a->type->id, QV_TYPE_INT64);
+  const int64_t *vals = (const int64_t *)(const void *)a->buffers[1]->data + a->offset;
+  for (int k = 0; k < n_ints; k++) assert_int_equal(vals[k], strtoll(ints[k], NULL, 10));
+  qv_table_release(t);
+  free(text);
+}
+
+/* Member names are matched raw against the one expected next, a word at a
+ * time when short: names that are prefixes of each other, of 0 to 12
+ * bytes, in order, out of order, escaped, and at the very end of the
+ * input each land in their own column. */
+static void test_member_names_matched_raw(void **state) {
+  (void)state;
+  qv_table *t = jt_read("{\"\":0,\"a\":1,\"ab\":2,\"abcdefg\":3,\"abcdefgh\":4,\"abcdefghijkl\":5}\n"
+                        "{\"\":10,\"a\":11,\"ab\":12,\"abcdefg\":13,\"abcdefgh\":14,\"abcdefghijkl\":15}\n"
+                        "{\"abcdefghijkl\":25,\"abcdefgh\":24,\"abcdefg\":23,\"ab\":22,\"a\":21,\"\":20}\n"
+                        "{\"a\\u0062\":32,\"abc\":36,\"a\":31}\n"
+                        "{\"abcdefgh\":44,\"abcdefghi\":47,\"\":40}\n"
+                        "{\"ab\":52}",
+                        NULL);
+  assert_int_equal(t->n_rows, 6);
+  JT_EXPECT_COLUMN(t, 0, "", "int64", "[0,10,20,null,40,null]");
+  JT_EXPECT_COLUMN(t, 1, "a", "int64", "[1,11,21,31,null,null]");
+  JT_EXPECT_COLUMN(t, 2, "ab", "int64", "[2,12,22,32,null,52]");
+  JT_EXPECT_COLUMN(t, 3, "abcdefg", "int64", "[3,13,23,null,null,null]");
+  JT_EXPECT_COLUMN(t, 4, "abcdefgh", "int64", "[4,14,24,null,44,null]");
+  JT_EXPECT_COLUMN(t, 5, "abcdefghijkl", "int64", "[5,15,25,null,null,null]");
+  JT_EXPECT_COLUMN(t, 6, "abc", "int64", "[null,null,null,36,null,null]");
+  JT_EXPECT_COLUMN(t, 7, "abcdefghi", "int64", "[null,null,null,null,47,null]");
+  qv_table_release(t);
+  /* a name with an escaped quote or a control character is never matched raw */
+  t = jt_read("{\"q\\\"\":1,\"t\\t\":2}\n{\"q\\\"\":3,\"t\\t\":4}\n", NULL);
+  JT_EXPECT_COLUMN(t, 0, "q\"", "int64", "[1,3]");
+  JT_EXPECT_COLUMN(t, 1, "t\t", "int64", "[2,4]");
+  qv_table_release(t);
+}
+
 static void test_timestamps_inferred(void **state) {
   (void)state;
   qv_table *t = jt_read("{\"t\":\"2020-01-01\"}\n{\"t\":\"2020-01-02 10:00:00\"}\n{\"t\":null}\n"
@@ -261,6 +347,8 @@ int main(void) {
       cmocka_unit_test(test_scalars_inferred),
       cmocka_unit_test(test_unification),
       cmocka_unit_test(test_numbers),
+      cmocka_unit_test(test_member_names_matched_raw),
+      cmocka_unit_test(test_numbers_of_every_length_read_as_strtod),
       cmocka_unit_test(test_timestamps_inferred),
       cmocka_unit_test(test_nested),
       cmocka_unit_test(test_deep_nesting_within_limit),

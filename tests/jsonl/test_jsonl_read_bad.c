@@ -90,6 +90,50 @@ static void test_invalid_utf8(void **state) {
   EXPECT("{\"a\":\"esc\\n\xED\xA0\x80\"}\n", NULL, QV_ERR_INVALID_DATA, "invalid UTF-8 in a string: UTF-16 surrogate");
 }
 
+/* The string scanner takes 16 bytes (SSE2) or 8 at a time and stops at
+ * the first '"', '\\' or control byte: a bad byte, a stop byte or a valid
+ * multi-byte character at every offset of the first windows and of the
+ * tail (the string ending the input) is found at its own column, and a
+ * non-ASCII byte after the closing quote is not the string's. */
+static void test_bad_bytes_at_every_offset_of_a_string(void **state) {
+  (void)state;
+  for (int len = 1; len <= 40; len++) {
+    for (int at = 0; at < len; at++) {
+      for (int tail = 0; tail < 2; tail++) {
+        char text[128], want[128];
+        memset(text, 0, sizeof text);
+        int n = snprintf(text, sizeof text, "{\"a\":\"");
+        const int body = n;
+        for (int k = 0; k < len; k++) text[n++] = (char)('a' + k % 26);
+        n += snprintf(text + n, sizeof text - (size_t)n, tail ? "\"}" : "\"}\n{\"a\":\"\xc3\xa9 fine and long enough\"}\n");
+        /* an invalid byte */
+        text[body + at] = (char)0xFF;
+        snprintf(want, sizeof want, "JSONL line 1, column %d (/a): invalid UTF-8 in a string", body + at + 1);
+        jt_expect_error(text, (size_t)n, NULL, QV_ERR_INVALID_DATA, want);
+        /* a raw control character */
+        text[body + at] = '\t';
+        snprintf(want, sizeof want, "JSONL line 1, column %d (/a): a control character (0x09) inside a string must be escaped",
+                 body + at + 1);
+        jt_expect_error(text, (size_t)n, NULL, QV_ERR_INVALID_DATA, want);
+        /* an escape and a valid two-byte character read back */
+        text[body + at] = '\\';
+        if (at + 1 < len) {
+          text[body + at + 1] = 'n';
+          qv_table *t = jt_read(text, NULL);
+          qv_table_release(t);
+          text[body + at] = (char)0xC3;
+          text[body + at + 1] = (char)0xA9;
+          t = jt_read(text, NULL);
+          char *values = jt_values(t, 0);
+          assert_non_null(strstr(values, "\xc3\xa9"));
+          free(values);
+          qv_table_release(t);
+        }
+      }
+    }
+  }
+}
+
 static void test_binary_file(void **state) {
   (void)state;
   const char png[] = "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00";
@@ -294,6 +338,7 @@ int main(void) {
       cmocka_unit_test(test_bad_numbers),
       cmocka_unit_test(test_bad_escapes),
       cmocka_unit_test(test_invalid_utf8),
+      cmocka_unit_test(test_bad_bytes_at_every_offset_of_a_string),
       cmocka_unit_test(test_binary_file),
       cmocka_unit_test(test_very_long_line),
       cmocka_unit_test(test_too_deep),

@@ -7,10 +7,17 @@
  * valid (the reader builds every column itself and checks UTF-8), goes
  * through every consumer of arrays (fuzz_consume.h), and must write as
  * JSON Lines (every inferred type has a text form); the text written must
- * read back with the same rows and columns.
+ * read back with the same rows and columns. Then the faster reading alone
+ * (qv__jsonl_read_fast) runs with a prefix and a part size picked from
+ * the hash, small enough that its speculative pass and its two parts run
+ * on these short inputs: whatever it reads must be fully valid and equal
+ * to the reference reading (qv__jsonl_read_reference), and it must fail
+ * where that fails.
  */
 #include <inttypes.h>
 
+#include "jsonl/internal.h"
+#include "quiver/compare.h"
 #include "quiver/jsonl.h"
 #include "quiver/validate.h"
 #include "support/fuzz_consume.h"
@@ -63,9 +70,33 @@ static int read_one(const uint8_t *data, size_t size, const qv_jsonl_read_option
   return rc;
 }
 
+static int fast_agrees(const uint8_t *data, size_t size, uint64_t seed) {
+  const qv__jsonl_fast_sizes sizes = {(size_t)(seed % 97), 1 + (size_t)((seed >> 8) % 257)};
+  qv_table *fast = NULL, *ref = NULL;
+  qv_error err, ref_err;
+  const qv_status st = qv__jsonl_read_fast(data, size, NULL, &sizes, &fast, &err);
+  const qv_status ref_st = qv__jsonl_read_reference(data, size, NULL, &ref, &ref_err);
+  int rc = 0;
+  if (st == QV_ERR_NO_MEMORY || ref_st == QV_ERR_NO_MEMORY) {
+    rc = 0;
+  } else if (st == QV_OK && ref_st != QV_OK) {
+    rc = FAIL("the faster reading accepted what the reference refuses: %s", ref_err.message);
+  } else if (st == QV_OK && qv_table_validate(fast, QV_VALIDATE_FULL, &err) != QV_OK) {
+    rc = FAIL("the faster reading's table fails full validation: %s", err.message);
+  } else if (st == QV_OK && !qv_table_equals(fast, ref)) {
+    rc = FAIL("the faster reading (prefix %zu, parts from %zu bytes) differs from the reference", sizes.prefix_bytes,
+              sizes.parallel_min_bytes);
+  }
+  qv_table_release(fast);
+  qv_table_release(ref);
+  return rc;
+}
+
 int qv_fuzz_jsonl(const uint8_t *data, size_t size) {
   const uint64_t seed = qv_fuzz_seed(data, size);
   int rc = read_one(data, size, NULL, seed);
+  if (rc != 0) return rc;
+  rc = fast_agrees(data, size, seed);
   if (rc != 0) return rc;
   qv_jsonl_read_options o = QV_JSONL_READ_OPTIONS_DEFAULT;
   o.max_depth = (int32_t)(seed % 5); /* 0 = default */
