@@ -60,7 +60,8 @@ TSAN_TESTS = durable_test_threads core_test_alloc_cache_threads ipc_test_ipc_com
              csv_test_csv_blocks csv_test_csv_write csv_test_csv_typed csv_test_csv_write_every_type jsonl_test_jsonl_write_pieces \
              flight_test_flight_roundtrip flight_test_flight_shm_link flight_test_flight_body_pool \
              compute_test_select_fast compute_test_cast_numeric_paths compute_test_group_by_stream \
-             compute_test_sort_radix
+             compute_test_sort_radix \
+             flight_test_flight_wire
 empty :=
 space := $(empty) $(empty)
 test-tsan: deps $(TSAN_BUILD)/CMakeCache.txt
