@@ -16,7 +16,8 @@
  * start once gRPC hands over the whole message, which makes it the serial
  * tail of a DoGet whose table is one large batch (the peer has sent
  * everything and waits). A large body is therefore copied by two threads,
- * each taking one half: the calling thread and a short-lived helper.
+ * the calling thread and a short-lived helper, which claim it 1 MiB at a
+ * time (cursor_copy_body).
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -111,42 +112,103 @@ static void cursor_skip(cursor *c, uint64_t n) {
 /* Bodies from this size on are copied by two threads: below it the copy
  * (about 0.1 ms per MiB) is not worth a thread's start. */
 #define SPLIT_COPY_MIN ((uint64_t)4 << 20)
+/* The unit the two threads claim: small enough that a thread preempted
+ * in the middle of one holds the other up only briefly. */
+#define SPLIT_COPY_CHUNK ((size_t)1 << 20)
 
-/* The second half of a split copy: n bytes from segment seg, offset off. */
-typedef struct copy_half {
-  const segment *segs;
-  size_t n_segs, seg, off;
+typedef struct copy_chunk {
+  size_t seg, off; /* where its bytes start among the segments */
   uint8_t *dst;
   size_t n;
-} copy_half;
+} copy_chunk;
 
-static void *copy_half_run(void *arg) {
-  copy_half *h = (copy_half *)arg;
-  cursor c = {h->segs, h->n_segs, h->seg, h->off, h->n, 0, NULL};
-  cursor_copy(&c, h->dst, h->n);
+/* A copy shared by the calling thread and a detached helper. Each claims
+ * the next chunk until none is left, so a helper the scheduler starts late
+ * (a loaded machine) finds nothing to do and the caller has copied it all:
+ * never slower than one thread by more than the thread's start. The
+ * caller returns once every claimed chunk is finished; the segments are
+ * touched only inside a claimed chunk, so they may go right after. */
+typedef struct split_copy {
+  pthread_mutex_t lock;
+  pthread_cond_t all_done;
+  const segment *segs;
+  size_t n_segs;
+  size_t next, finished, n_chunks; /* guarded by lock */
+  int refs;                        /* guarded by lock: caller, helper; the last frees */
+  copy_chunk chunks[];
+} split_copy;
+
+static void split_release(split_copy *j) {
+  pthread_mutex_lock(&j->lock);
+  bool last = --j->refs == 0;
+  pthread_mutex_unlock(&j->lock);
+  if (!last) return;
+  pthread_cond_destroy(&j->all_done);
+  pthread_mutex_destroy(&j->lock);
+  free(j);
+}
+
+/* Copies chunks until none is left to claim. */
+static void split_work(split_copy *j) {
+  for (;;) {
+    pthread_mutex_lock(&j->lock);
+    size_t i = j->next < j->n_chunks ? j->next++ : j->n_chunks;
+    pthread_mutex_unlock(&j->lock);
+    if (i == j->n_chunks) return;
+    const copy_chunk *k = &j->chunks[i];
+    cursor c = {j->segs, j->n_segs, k->seg, k->off, k->n, 0, NULL};
+    cursor_copy(&c, k->dst, k->n);
+    pthread_mutex_lock(&j->lock);
+    if (++j->finished == j->n_chunks) pthread_cond_broadcast(&j->all_done);
+    pthread_mutex_unlock(&j->lock);
+  }
+}
+
+static void *split_helper(void *arg) {
+  split_copy *j = (split_copy *)arg;
+  split_work(j);
+  split_release(j);
   return NULL;
 }
 
-/* cursor_copy of n bytes, by two threads when n is large (the cursor
- * advances by n either way; falls back to one thread if none starts). */
+/* cursor_copy of n bytes, shared with a helper thread when n is large
+ * (one thread when no helper can be had). The cursor advances by n. */
 static void cursor_copy_body(cursor *c, uint8_t *dst, size_t n) {
-  if (n < SPLIT_COPY_MIN) {
+  size_t n_chunks = (n + SPLIT_COPY_CHUNK - 1) / SPLIT_COPY_CHUNK;
+  split_copy *j = n < SPLIT_COPY_MIN ? NULL : (split_copy *)malloc(sizeof *j + n_chunks * sizeof(copy_chunk));
+  if (j == NULL) {
     cursor_copy(c, dst, n);
     return;
   }
-  size_t first = n / 2;
-  cursor at_half = *c;
-  cursor_skip(&at_half, first);
-  cursor_norm(&at_half);
-  copy_half h = {c->segs, c->n_segs, at_half.seg, at_half.off, dst + first, n - first};
+  cursor at = *c;
+  for (size_t i = 0; i < n_chunks; i++) {
+    size_t len = i + 1 < n_chunks ? SPLIT_COPY_CHUNK : n - i * SPLIT_COPY_CHUNK;
+    cursor_norm(&at);
+    j->chunks[i] = (copy_chunk){at.seg, at.off, dst + i * SPLIT_COPY_CHUNK, len};
+    cursor_skip(&at, len);
+  }
+  pthread_mutex_init(&j->lock, NULL);
+  pthread_cond_init(&j->all_done, NULL);
+  j->segs = c->segs;
+  j->n_segs = c->n_segs;
+  j->next = j->finished = 0;
+  j->n_chunks = n_chunks;
+  j->refs = 2;
+  pthread_attr_t attr;
   pthread_t helper;
-  bool started = pthread_create(&helper, NULL, copy_half_run, &h) == 0;
-  cursor_copy(c, dst, first);
-  if (started)
-    pthread_join(helper, NULL);
-  else
-    copy_half_run(&h);
-  cursor_skip(c, n - first);
+  bool started = false;
+  if (pthread_attr_init(&attr) == 0) {
+    started = pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED) == 0 &&
+              pthread_create(&helper, &attr, split_helper, j) == 0;
+    pthread_attr_destroy(&attr);
+  }
+  if (!started) j->refs = 1;
+  split_work(j);
+  pthread_mutex_lock(&j->lock);
+  while (j->finished < j->n_chunks) pthread_cond_wait(&j->all_done, &j->lock);
+  pthread_mutex_unlock(&j->lock);
+  split_release(j);
+  cursor_skip(c, n);
 }
 
 static qv_status read_varint(cursor *c, uint64_t *out, qv_error *err) {

@@ -84,7 +84,8 @@ static void test_agrees_with_protobuf_c(void **state) {
 /* A body of n bytes (byte i = i * 31 + 7) inside a FlightData whose bytes
  * arrive as slices of the given sizes (repeated), decoded with `pool`
  * (may be NULL): the body is copied whole and right, whichever thread
- * copies which half (bodies from 4 MiB on are split between two). */
+ * copies which chunk (bodies from 4 MiB on are shared with a helper, 1 MiB
+ * at a time). */
 static void check_sliced_body(size_t n, const size_t *sizes, size_t n_sizes, qv__body_pool *pool) {
   uint8_t header[8] = {1, 2, 3, 4, 5, 6, 7, 8};
   qv__flight_out o;
@@ -115,8 +116,8 @@ static void test_large_body_across_many_slices(void **state) {
   (void)state;
   const size_t even[] = {65536};
   const size_t odd[] = {65536, 1, 16384, 777, 40000};
-  check_sliced_body((size_t)6 << 20, even, 1, NULL);            /* the half falls on a slice boundary */
-  check_sliced_body(((size_t)6 << 20) + 12345, odd, 5, NULL);   /* and inside a slice */
+  check_sliced_body((size_t)6 << 20, even, 1, NULL);            /* chunks start on slice boundaries */
+  check_sliced_body(((size_t)6 << 20) + 12345, odd, 5, NULL);   /* and inside slices, the last one short */
   check_sliced_body(((size_t)4 << 20) - 1, odd, 5, NULL);       /* just below the split: one thread */
   qv__body_pool *pool = qv__body_pool_new(QV__BODY_POOL_CAP);
   assert_non_null(pool);
