@@ -66,7 +66,8 @@ TSAN_TESTS = durable_test_threads core_test_alloc_cache_threads ipc_test_ipc_com
              flight_test_flight_counters \
              core_test_parallel \
              jsonl_test_jsonl_read_parallel \
-             jsonl_test_jsonl_read_speculative
+             jsonl_test_jsonl_read_speculative \
+             flight_test_flight_wire
 empty :=
 space := $(empty) $(empty)
 test-tsan: deps $(TSAN_BUILD)/CMakeCache.txt

@@ -81,7 +81,11 @@ QV_API int64_t qv_shm_segment_size(const qv_shm_segment *segment); /* bytes of t
 QV_API void qv_shm_segment_free(qv_shm_segment *segment);         /* accepts NULL */
 
 /* One-call forms: create + send (the segment is freed after sending: the
- * receiver's descriptor keeps the memory alive), and receive + read. */
+ * receiver's descriptor keeps the memory alive), and receive + read.
+ * A table made by qv_shm_table_share (all of it, unchanged) is sent as the
+ * memfd it already lives in, without a copy, when opts asks for nothing
+ * but the defaults; anything else (a slice, some of its columns or
+ * batches) is written into a new segment. */
 QV_API qv_status qv_shm_send_table(int sock, const qv_table *table, const qv_ipc_write_options *opts,
                                    qv_error *err);
 QV_API qv_status qv_shm_receive_table(int sock, const qv_ipc_read_options *opts, qv_table **out,

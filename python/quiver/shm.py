@@ -12,6 +12,14 @@ before it is sent, and receivers refuse descriptors without those seals::
     qv.shm.send_table(a, table)                 # producer
     t = qv.shm.receive_table(b)                 # consumer: zero-copy view
 
+A table shared by many receivers is best moved into shared memory once:
+``share_table`` returns a copy of it whose buffers live in one sealed memfd,
+and ``send_table`` then passes that memfd itself, so each send costs a
+descriptor, not a copy::
+
+    shared = qv.shm.share_table(table)          # one copy, now
+    qv.shm.send_table(a, shared)                # no copy, to each receiver
+
 ``sock`` is a socket object (anything with ``fileno()``) or a descriptor.
 Received bytes are untrusted: the table is structurally validated like any
 IPC input (``full_validation=True`` also checks every value up front).
@@ -20,11 +28,27 @@ sends no descriptor, an unsealed one, or bytes that are not a table).
 """
 from . import _quiver
 
-__all__ = ["send_table", "receive_table"]
+__all__ = ["share_table", "send_table", "receive_table"]
 
 
 def _fd_of(sock):
     return sock if isinstance(sock, int) else sock.fileno()
+
+
+def share_table(table):
+    """share_table(table) -> Table
+
+    A copy of ``table`` (a quiver Table, or anything ``quiver.table()``
+    accepts) whose buffers all live in one new sealed memfd of this process.
+    Costs one copy now and saves one on every later share: ``send_table``
+    passes the memfd itself (the whole table, unchanged, without
+    compression; a slice or a subset is copied as usual), and a Flight
+    client or server sends its batches to ``grpc+unix`` quiver peers as
+    places in it. The memory lives while any of its arrays does.
+    """
+    from .ipc import _as_table
+
+    return _quiver._shm_share_table(_as_table(table))
 
 
 def send_table(sock, table, compression=None, compression_level=0):
@@ -33,7 +57,8 @@ def send_table(sock, table, compression=None, compression_level=0):
     Writes ``table`` (a quiver Table, or anything ``quiver.table()``
     accepts) into a new sealed memfd and sends the descriptor over ``sock``.
     Leave compression off for zero-copy: a receiver must decompress into its
-    own memory.
+    own memory. A table made by ``share_table`` is sent as the memfd it
+    already lives in (no copy) unless compression is asked for.
     """
     from .ipc import _as_table
 

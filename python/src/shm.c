@@ -1,7 +1,9 @@
 /* quiver Python binding: same-host zero-copy sharing (include/quiver/shm.h),
  * the C half of quiver.shm. The GIL is released while libquiver writes the
  * memfd, passes descriptors and reads the table; a table received here
- * references the shared mapping, which lives as long as any of its arrays. */
+ * references the shared mapping, which lives as long as any of its arrays;
+ * so does a table made by share_table, which send_table then passes as its
+ * own memfd instead of copying it. */
 #include "qvpy.h"
 
 #include "ipc_shared.h"
@@ -40,7 +42,23 @@ static PyObject *f_receive_table(PyObject *m, PyObject *args) {
   return qvpy_wrap_table(t, full != 0);
 }
 
+/* _shm_share_table(table) -> Table whose buffers live in one sealed memfd */
+static PyObject *f_share_table(PyObject *m, PyObject *args) {
+  PyObject *table_obj;
+  if (!PyArg_ParseTuple(args, "O!", &QvTable_Type, &table_obj)) return NULL;
+  const qv_table *t = ((QvTableObject *)table_obj)->table;
+  bool validated = ((QvTableObject *)table_obj)->validated; /* the same values, moved */
+  qv_error err;
+  qv_table *shared = NULL;
+  qv_status st;
+  Py_BEGIN_ALLOW_THREADS st = qv_shm_table_share(t, &shared, &err);
+  Py_END_ALLOW_THREADS
+  if (st != QV_OK) return qvpy_ipc_raise_io(st, &err);
+  return qvpy_wrap_table(shared, validated);
+}
+
 PyMethodDef qvpy_shm_functions[] = {
+    {"_shm_share_table", f_share_table, METH_VARARGS, NULL},
     {"_shm_send_table", f_send_table, METH_VARARGS, NULL},
     {"_shm_receive_table", f_receive_table, METH_VARARGS, NULL},
     {NULL},

@@ -10,7 +10,16 @@
  * or copied once into an aligned buffer (from the caller's body pool, whose
  * blocks are warm: body_pool.c). Every length read from the wire is
  * checked against the bytes that remain before anything is allocated.
+ *
+ * gRPC reads the socket into slices of at most 64 KiB, so a body of
+ * several MiB always spans many of them and is copied. That copy can only
+ * start once gRPC hands over the whole message, which makes it the serial
+ * tail of a DoGet whose table is one large batch (the peer has sent
+ * everything and waits). A large body is therefore copied by two threads,
+ * the calling thread and a short-lived helper, which claim it 1 MiB at a
+ * time (cursor_copy_body).
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,6 +109,108 @@ static void cursor_skip(cursor *c, uint64_t n) {
   }
 }
 
+/* Bodies from this size on are copied by two threads: below it the copy
+ * (about 0.1 ms per MiB) is not worth a thread's start. */
+#define SPLIT_COPY_MIN ((uint64_t)4 << 20)
+/* The unit the two threads claim: small enough that a thread preempted
+ * in the middle of one holds the other up only briefly. */
+#define SPLIT_COPY_CHUNK ((size_t)1 << 20)
+
+typedef struct copy_chunk {
+  size_t seg, off; /* where its bytes start among the segments */
+  uint8_t *dst;
+  size_t n;
+} copy_chunk;
+
+/* A copy shared by the calling thread and a detached helper. Each claims
+ * the next chunk until none is left, so a helper the scheduler starts late
+ * (a loaded machine) finds nothing to do and the caller has copied it all:
+ * never slower than one thread by more than the thread's start. The
+ * caller returns once every claimed chunk is finished; the segments are
+ * touched only inside a claimed chunk, so they may go right after. */
+typedef struct split_copy {
+  pthread_mutex_t lock;
+  pthread_cond_t all_done;
+  const segment *segs;
+  size_t n_segs;
+  size_t next, finished, n_chunks; /* guarded by lock */
+  int refs;                        /* guarded by lock: caller, helper; the last frees */
+  copy_chunk chunks[];
+} split_copy;
+
+static void split_release(split_copy *j) {
+  pthread_mutex_lock(&j->lock);
+  bool last = --j->refs == 0;
+  pthread_mutex_unlock(&j->lock);
+  if (!last) return;
+  pthread_cond_destroy(&j->all_done);
+  pthread_mutex_destroy(&j->lock);
+  free(j);
+}
+
+/* Copies chunks until none is left to claim. */
+static void split_work(split_copy *j) {
+  for (;;) {
+    pthread_mutex_lock(&j->lock);
+    size_t i = j->next < j->n_chunks ? j->next++ : j->n_chunks;
+    pthread_mutex_unlock(&j->lock);
+    if (i == j->n_chunks) return;
+    const copy_chunk *k = &j->chunks[i];
+    cursor c = {j->segs, j->n_segs, k->seg, k->off, k->n, 0, NULL};
+    cursor_copy(&c, k->dst, k->n);
+    pthread_mutex_lock(&j->lock);
+    if (++j->finished == j->n_chunks) pthread_cond_broadcast(&j->all_done);
+    pthread_mutex_unlock(&j->lock);
+  }
+}
+
+static void *split_helper(void *arg) {
+  split_copy *j = (split_copy *)arg;
+  split_work(j);
+  split_release(j);
+  return NULL;
+}
+
+/* cursor_copy of n bytes, shared with a helper thread when n is large
+ * (one thread when no helper can be had). The cursor advances by n. */
+static void cursor_copy_body(cursor *c, uint8_t *dst, size_t n) {
+  size_t n_chunks = (n + SPLIT_COPY_CHUNK - 1) / SPLIT_COPY_CHUNK;
+  split_copy *j = n < SPLIT_COPY_MIN ? NULL : (split_copy *)malloc(sizeof *j + n_chunks * sizeof(copy_chunk));
+  if (j == NULL) {
+    cursor_copy(c, dst, n);
+    return;
+  }
+  cursor at = *c;
+  for (size_t i = 0; i < n_chunks; i++) {
+    size_t len = i + 1 < n_chunks ? SPLIT_COPY_CHUNK : n - i * SPLIT_COPY_CHUNK;
+    cursor_norm(&at);
+    j->chunks[i] = (copy_chunk){at.seg, at.off, dst + i * SPLIT_COPY_CHUNK, len};
+    cursor_skip(&at, len);
+  }
+  pthread_mutex_init(&j->lock, NULL);
+  pthread_cond_init(&j->all_done, NULL);
+  j->segs = c->segs;
+  j->n_segs = c->n_segs;
+  j->next = j->finished = 0;
+  j->n_chunks = n_chunks;
+  j->refs = 2;
+  pthread_attr_t attr;
+  pthread_t helper;
+  bool started = false;
+  if (pthread_attr_init(&attr) == 0) {
+    started = pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED) == 0 &&
+              pthread_create(&helper, &attr, split_helper, j) == 0;
+    pthread_attr_destroy(&attr);
+  }
+  if (!started) j->refs = 1;
+  split_work(j);
+  pthread_mutex_lock(&j->lock);
+  while (j->finished < j->n_chunks) pthread_cond_wait(&j->all_done, &j->lock);
+  pthread_mutex_unlock(&j->lock);
+  split_release(j);
+  cursor_skip(c, n);
+}
+
 static qv_status read_varint(cursor *c, uint64_t *out, qv_error *err) {
   uint64_t v = 0;
   uint64_t start = c->pos;
@@ -166,7 +277,7 @@ static qv_status take_body(cursor *c, uint64_t len, qv__flight_data *out, qv_err
     return QV_OK;
   }
   QV_RETURN_IF_ERROR(qv__body_pool_allocate(c->pool, (int64_t)len, &out->body, err));
-  cursor_copy(c, out->body->data, (size_t)len);
+  cursor_copy_body(c, out->body->data, (size_t)len);
   out->body_copied = true;
   return QV_OK;
 }

@@ -64,6 +64,15 @@ void qv__shm_registry_remove(uint64_t id);
  * reference to memory inside it (that keeps the region and its fd alive). */
 bool qv__shm_registry_find(const void *p, size_t n, qv__shm_region *out);
 
+/* ---- shared_table.c ---- */
+
+/* True when `table` is exactly the stream held by one registered region
+ * (a table made by qv_shm_table_share, or one rebuilt from all of its
+ * batches and arrays unchanged); *out then names that region. The caller
+ * holds `table`, which keeps the region alive. */
+struct qv_table;
+bool qv__shm_table_region(const struct qv_table *table, qv__shm_region *out);
+
 void qv__shm_header_encode(uint8_t out[QV__SHM_HEADER_SIZE], int64_t size);
 /* QV_ERR_INVALID_DATA naming what is wrong with the header. */
 qv_status qv__shm_header_decode(const uint8_t in[QV__SHM_HEADER_SIZE], int64_t *size, qv_error *err);

@@ -168,7 +168,20 @@ qv_status qv_shm_receive_segment(int sock, qv_shm_segment **out, qv_error *err) 
   return qv__shm_segment_take_fd(fd, size, out, err);
 }
 
+/* Options a segment of qv_shm_table_share was written with (the
+ * defaults): only then may its memfd stand for the table the caller asks
+ * to send. */
+static bool default_write_options(const qv_ipc_write_options *o) {
+  return o == NULL || ((o->alignment == 0 || o->alignment == 64) && o->compression == QV_IPC_COMPRESSION_NONE &&
+                       !o->disable_dictionary_deltas && !o->legacy_framing);
+}
+
 qv_status qv_shm_send_table(int sock, const qv_table *table, const qv_ipc_write_options *opts, qv_error *err) {
+  if (table == NULL) return qv_error_set(err, QV_ERR_INVALID_ARGUMENT, "qv_shm_send_table: table is NULL");
+  /* a table that already lives whole in a memfd of ours goes as that memfd */
+  qv__shm_region region;
+  if (default_write_options(opts) && qv__shm_table_region(table, &region))
+    return qv__shm_send_fd(sock, region.fd, region.size, err);
   qv_shm_segment *s = NULL;
   QV_RETURN_IF_ERROR(qv_shm_segment_create(table, opts, &s, err));
   qv_status st = qv_shm_segment_send(sock, s, err);

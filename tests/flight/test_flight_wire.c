@@ -2,7 +2,8 @@
  * (src/flight/stream.c) against hostile input: every parse error branch by
  * name (truncated varints, lengths past the end, huge lengths, wrong wire
  * types, field number 0, groups, overlong varints, a bad descriptor),
- * unknown fields skipped, agreement with protobuf-c's own encoding; and,
+ * unknown fields skipped, agreement with protobuf-c's own encoding, large
+ * bodies spread over many slices copied whole (by two threads); and,
  * over a real call, FlightData whose data_header is not an IPC message,
  * whose body is shorter than its header says, or that sends a batch before
  * its schema: each refused with INVALID_ARGUMENT and a message naming it. */
@@ -78,6 +79,50 @@ static void test_agrees_with_protobuf_c(void **state) {
   grpc_byte_buffer_destroy(bb);
   qv_flight_descriptor_clear(&qd);
   free(buf);
+}
+
+/* A body of n bytes (byte i = i * 31 + 7) inside a FlightData whose bytes
+ * arrive as slices of the given sizes (repeated), decoded with `pool`
+ * (may be NULL): the body is copied whole and right, whichever thread
+ * copies which chunk (bodies from 4 MiB on are shared with a helper, 1 MiB
+ * at a time). */
+static void check_sliced_body(size_t n, const size_t *sizes, size_t n_sizes, qv__body_pool *pool) {
+  uint8_t header[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+  qv__flight_out o;
+  OK(qv__flight_out_start(&o, NULL, header, sizeof header, NULL, 0, (int64_t)n, err));
+  uint8_t *body = malloc(n);
+  assert_non_null(body);
+  for (size_t i = 0; i < n; i++) body[i] = (uint8_t)(i * 31 + 7);
+  for (size_t at = 0, k = 0; at < n; k++) {
+    size_t take = sizes[k % n_sizes];
+    if (take > n - at) take = n - at;
+    OK(qv__flight_out_body(&o, grpc_slice_from_copied_buffer((const char *)body + at, take), err));
+    at += take;
+  }
+  grpc_byte_buffer *bb = NULL;
+  OK(qv__flight_out_finish(&o, &bb, err));
+  qv__flight_data fd;
+  OK(qv__flight_data_decode(bb, pool, &fd, err));
+  assert_int_equal(fd.body_len, (int64_t)n);
+  assert_true(fd.body_copied);
+  assert_int_equal(fd.header_len, sizeof header);
+  assert_true(memcmp(fd.body->data, body, n) == 0);
+  qv__flight_data_clear(&fd);
+  grpc_byte_buffer_destroy(bb);
+  free(body);
+}
+
+static void test_large_body_across_many_slices(void **state) {
+  (void)state;
+  const size_t even[] = {65536};
+  const size_t odd[] = {65536, 1, 16384, 777, 40000};
+  check_sliced_body((size_t)6 << 20, even, 1, NULL);            /* chunks start on slice boundaries */
+  check_sliced_body(((size_t)6 << 20) + 12345, odd, 5, NULL);   /* and inside slices, the last one short */
+  check_sliced_body(((size_t)4 << 20) - 1, odd, 5, NULL);       /* just below the split: one thread */
+  qv__body_pool *pool = qv__body_pool_new(QV__BODY_POOL_CAP);
+  assert_non_null(pool);
+  for (int round = 0; round < 2; round++) check_sliced_body(((size_t)5 << 20) + 3, odd, 5, pool); /* warm block */
+  qv__body_pool_close(pool);
 }
 
 static void test_unknown_fields_skipped(void **state) {
@@ -289,6 +334,7 @@ int main(void) {
       cmocka_unit_test(test_field_zero),
       cmocka_unit_test(test_truncated_fixed),
       cmocka_unit_test(test_bad_descriptor),
+      cmocka_unit_test(test_large_body_across_many_slices),
       cmocka_unit_test(test_hostile_messages_over_do_put),
   };
   int rc = cmocka_run_group_tests(tests, NULL, NULL);

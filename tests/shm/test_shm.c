@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -136,6 +137,80 @@ static void test_one_segment_many_receivers(void **state) {
     close(sv[1]);
   }
   qv_shm_segment_free(seg);
+  qv_table_release(t);
+}
+
+/* The inode of the memfd behind descriptor fd. */
+static ino_t inode_of(int fd) {
+  struct stat sb;
+  assert_int_equal(fstat(fd, &sb), 0);
+  return sb.st_ino;
+}
+
+/* Sends `t` with qv_shm_send_table (opts may be NULL) and returns the
+ * inode of the memfd that arrived; *back receives the table read from it. */
+static ino_t send_and_receive(const qv_table *t, const qv_ipc_write_options *opts, qv_table **back) {
+  int sv[2];
+  make_pair(sv);
+  OK(qv_shm_send_table(sv[0], t, opts, err));
+  qv_shm_segment *seg = NULL;
+  OK(qv_shm_receive_segment(sv[1], &seg, err));
+  ino_t ino = inode_of(qv_shm_segment_fd(seg));
+  qv_ipc_read_options ro = QV_IPC_READ_OPTIONS_DEFAULT;
+  ro.full_validation = true;
+  OK(qv_shm_segment_read(seg, &ro, back, err));
+  qv_shm_segment_free(seg);
+  close(sv[0]);
+  close(sv[1]);
+  return ino;
+}
+
+/* A table made by qv_shm_table_share travels as the memfd it lives in (the
+ * receiver gets the very same file: no second copy); a part of it, a
+ * table rebuilt from other buffers, or a request for compression is
+ * written into a new segment. Every receiver reads the right values. */
+static void test_shared_table_sent_as_its_own_memfd(void **state) {
+  (void)state;
+  qv_table *t = small_table();
+  qv_table *shared = NULL;
+  OK(qv_shm_table_share(t, &shared, err));
+  qv__shm_region region;
+  assert_true(qv__shm_table_region(shared, &region));
+  ino_t home = inode_of(region.fd);
+  assert_false(qv__shm_table_region(t, &region)); /* private memory: not shared */
+
+  qv_table *back = NULL;
+  assert_true(send_and_receive(shared, NULL, &back) == home);
+  tu_assert_tables_equal(t, back, "shared table, same memfd");
+  qv_table_release(back);
+
+  /* the same batches regathered into a new table are still the stream */
+  qv_table *regathered = NULL;
+  OK(qv_table_new(shared->schema, shared->batches, shared->n_batches, &regathered, err));
+  assert_true(send_and_receive(regathered, NULL, &back) == home);
+  tu_assert_tables_equal(t, back, "regathered shared table");
+  qv_table_release(back);
+  qv_table_release(regathered);
+
+  /* fewer batches: not the stream in the memfd, so copied */
+  qv_table *part = NULL;
+  OK(qv_table_new(shared->schema, shared->batches, 1, &part, err));
+  qv_table *part_of_t = NULL;
+  OK(qv_table_new(t->schema, t->batches, 1, &part_of_t, err));
+  assert_true(send_and_receive(part, NULL, &back) != home);
+  tu_assert_tables_equal(part_of_t, back, "part of a shared table");
+  qv_table_release(back);
+  qv_table_release(part);
+  qv_table_release(part_of_t);
+
+  /* compression asked for: written anew, as asked */
+  qv_ipc_write_options wo = QV_IPC_WRITE_OPTIONS_DEFAULT;
+  wo.compression = QV_IPC_COMPRESSION_ZSTD;
+  assert_true(send_and_receive(shared, &wo, &back) != home);
+  tu_assert_tables_equal(t, back, "shared table sent compressed");
+  qv_table_release(back);
+
+  qv_table_release(shared);
   qv_table_release(t);
 }
 
@@ -424,6 +499,7 @@ int main(void) {
       cmocka_unit_test(test_read_is_zero_copy),
       cmocka_unit_test(test_segment_is_sealed),
       cmocka_unit_test(test_one_segment_many_receivers),
+      cmocka_unit_test(test_shared_table_sent_as_its_own_memfd),
       cmocka_unit_test(test_other_process_reads_1gib_in_place),
       cmocka_unit_test(test_bad_input_no_descriptor),
       cmocka_unit_test(test_bad_input_two_descriptors),
