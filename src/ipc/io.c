@@ -138,6 +138,19 @@ static qv_status map_fd(int fd, const char *name, qv_buffer **out, qv_error *err
   return st;
 }
 
+void qv__io_map_forget(const qv_buffer *map, int64_t offset, int64_t len) {
+  /* only the mappings map_fd made: their release is unmap_release */
+  if (map == NULL || map->kind_ != QV__BUFFER_FOREIGN || map->release_ != unmap_release || offset < 0 || len <= 0 ||
+      offset > map->size || len > map->size - offset)
+    return;
+  const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+  if (page == 0 || (page & (page - 1)) != 0) return;
+  uintptr_t from = (uintptr_t)map->data + (uintptr_t)offset, to = from + (uintptr_t)len;
+  from = (from + page - 1) & ~(page - 1);
+  to &= ~(page - 1);
+  if (to > from) (void)madvise((void *)from, to - from, MADV_DONTNEED);
+}
+
 qv_status qv__io_map_fd(int fd, qv_buffer **out, qv_error *err) {
   char name[32];
   snprintf(name, sizeof name, "fd %d", fd);

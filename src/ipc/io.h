@@ -38,6 +38,18 @@ qv_status qv__io_map_fd(int fd, qv_buffer **out, qv_error *err);
  * batches would make the whole file resident). */
 qv_status qv__io_map_path_keep_fd(const char *path, qv_buffer **out, int *fd_out, qv_error *err);
 
+/* Drops the page-table entries of the whole pages inside
+ * map[offset, offset + len) when `map` is a mapping made by
+ * qv__io_map_path / qv__io_map_fd (read-only, private, of a regular file):
+ * the pages stay in the page cache and a later access maps them again with
+ * the same bytes (nothing ever wrote to them), so views of the mapping stay
+ * valid. A reader calls it on bytes it has decoded and will not read again,
+ * which keeps the process's resident set to what it is decoding and spares
+ * the final munmap the walk over every page ever touched. Anything else
+ * (an in-memory copy, borrowed or anonymous memory, where dropping pages
+ * would lose the bytes) is left alone. */
+void qv__io_map_forget(const qv_buffer *map, int64_t offset, int64_t len);
+
 /* Reads exactly n bytes at `offset` (pread: the fd's position is not
  * used or moved). A short file is QV_ERR_IO. */
 qv_status qv__io_pread_full(int fd, void *dst, size_t n, int64_t offset, qv_error *err);

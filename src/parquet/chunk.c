@@ -351,16 +351,40 @@ static qv_status data_page(page_ctx *p, const qv__pq_page_header *h, const uint8
   return QV_OK;
 }
 
+/* A dictionary page of fixed-width values in a compressed chunk whose
+ * size is exactly its values': decompressed straight into the dictionary's
+ * buffer (no scratch page, no copy out of it, no zeroing first). *done is
+ * false when it does not qualify (nothing was decoded). */
+static qv_status plain_dict_in_place(page_ctx *p, const qv__pq_page_header *h, const uint8_t *raw, size_t raw_len,
+                                     bool *done) {
+  qv__pq_values *d = &p->dict;
+  const int64_t size = h->uncompressed_size;
+  *done = false;
+  if (!plain_fixed(d, QV__PQ_ENC_PLAIN) || p->cc->meta.codec == QV__PQ_CODEC_UNCOMPRESSED || size <= 0 ||
+      size > p->lim->max_page_size || size % d->width != 0 || size / d->width != h->dict_num_values)
+    return QV_OK;
+  qv__pq_values_reserve(d, h->dict_num_values, 0);
+  QV_RETURN_IF_ERROR(qv__pq_values_room(d, size, p->err));
+  QV_RETURN_IF_ERROR(qv__pq_decompress(p->cc->meta.codec, raw, raw_len, d->data->data, (size_t)size, p->err));
+  d->data_len = size;
+  d->count = h->dict_num_values;
+  *done = true;
+  return QV_OK;
+}
+
 static qv_status dict_page(page_ctx *p, const qv__pq_page_header *h, const uint8_t *raw, size_t raw_len,
                            const qv__pq_schema_element *elem) {
   if (p->has_dict) return qv_error_set(p->err, QV_ERR_INVALID_DATA, "a second dictionary page");
   if (h->dict_encoding != QV__PQ_ENC_PLAIN && h->dict_encoding != QV__PQ_ENC_PLAIN_DICTIONARY)
     return qv_error_set(p->err, QV_ERR_UNSUPPORTED, "dictionary page in encoding %d", (int)h->dict_encoding);
   if (h->dict_num_values < 0) return qv_error_set(p->err, QV_ERR_INVALID_DATA, "negative dictionary size");
-  const uint8_t *page = NULL;
-  QV_RETURN_IF_ERROR(inflate_page(p, raw, raw_len, h->uncompressed_size, true, &page));
   QV_RETURN_IF_ERROR(qv__pq_values_init(&p->dict, elem->type, elem->type_length, p->lim->max_bytes, p->err));
   p->has_dict = true;
+  bool done = false;
+  QV_RETURN_IF_ERROR(plain_dict_in_place(p, h, raw, raw_len, &done));
+  if (done) return QV_OK;
+  const uint8_t *page = NULL;
+  QV_RETURN_IF_ERROR(inflate_page(p, raw, raw_len, h->uncompressed_size, true, &page));
   return qv__pq_decode_values(&p->dict, QV__PQ_ENC_PLAIN, page, (size_t)h->uncompressed_size, h->dict_num_values,
                               p->err);
 }

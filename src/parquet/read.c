@@ -23,6 +23,20 @@
 #include "parquet/file.h"
 #include "parquet/projection.h"
 
+/* The byte range the footer gives chunk `cc`: [*start, *start + *len),
+ * clamped to the bytes before the footer. False when it lies outside them
+ * (*start is set either way). */
+static bool chunk_span(const qv_parquet_file *f, const qv__pq_column_chunk *cc, int64_t *start, int64_t *len) {
+  const qv__pq_column_meta *m = &cc->meta;
+  int64_t s = m->data_page_offset;
+  if (m->dictionary_page_offset > 0 && m->dictionary_page_offset < s) s = m->dictionary_page_offset;
+  *start = s;
+  *len = 0;
+  if (s < 4 || (uint64_t)s >= f->data_end || m->total_compressed_size <= 0) return false;
+  *len = m->total_compressed_size < (int64_t)f->data_end - s ? m->total_compressed_size : (int64_t)f->data_end - s;
+  return true;
+}
+
 /* The bytes chunk `cc` is decoded from: the whole mapping, or (pread mode)
  * its byte range read now. *buf is NULL when the chunk has no values. */
 static qv_status chunk_region(qv_parquet_file *f, const qv__pq_column_chunk *cc, const char *path, qv_buffer **buf,
@@ -36,13 +50,10 @@ static qv_status chunk_region(qv_parquet_file *f, const qv__pq_column_chunk *cc,
   }
   const qv__pq_column_meta *m = &cc->meta;
   if (m->num_values == 0) return QV_OK;
-  int64_t start = m->data_page_offset;
-  if (m->dictionary_page_offset > 0 && m->dictionary_page_offset < start) start = m->dictionary_page_offset;
-  if (start < 4 || (uint64_t)start >= f->data_end || m->total_compressed_size <= 0)
+  int64_t start = 0, len = 0;
+  if (!chunk_span(f, cc, &start, &len))
     return qv_error_set(err, QV_ERR_INVALID_DATA, "column '%s': chunk of %lld bytes at offset %lld outside the file's %zu data bytes",
                         path, (long long)m->total_compressed_size, (long long)start, f->data_end);
-  int64_t len = m->total_compressed_size;
-  if (len > (int64_t)f->data_end - start) len = (int64_t)f->data_end - start;
   if (len > f->limits.max_bytes)
     return qv_error_set(err, QV_ERR_LIMIT, "column '%s': chunk of %lld bytes exceeds the reader's limit of %lld", path,
                         (long long)len, (long long)f->limits.max_bytes);
@@ -57,6 +68,19 @@ static qv_status chunk_region(qv_parquet_file *f, const qv__pq_column_chunk *cc,
   *base = start;
   *end = (size_t)(start + len);
   return QV_OK;
+}
+
+/* A decoded chunk's bytes in a mapped file are not read again: their
+ * pages leave the process's page tables now (qv__io_map_forget), on the
+ * thread that decoded them, instead of all at once when the file is closed
+ * (one thread then walking every page the reads touched). Values that are
+ * a view of the mapping (a zero-copy page) keep their pages mapped. */
+static void forget_chunk(const qv_parquet_file *f, const qv__pq_column_chunk *cc, const qv__pq_chunk *c) {
+  int64_t start = 0, len = 0;
+  if (f->bytes == NULL || (c->values.data != NULL && c->values.data->kind_ == QV__BUFFER_VIEW) ||
+      !chunk_span(f, cc, &start, &len))
+    return;
+  qv__io_map_forget(f->bytes, start, len);
 }
 
 /* split: this read runs alone, so each chunk's pages are decoded on both
@@ -81,6 +105,7 @@ static qv_status read_field(qv_parquet_file *f, int32_t rg, const qv__pq_node *n
     qv_buffer_release(region);
     if (st != QV_OK) goto done;
     done++;
+    forget_chunk(f, cc, &chunks[i]);
   }
   QV_GOTO_IF_ERROR(st, qv__pq_assemble(node, chunks, g->num_rows, &raw, err), done);
   st = qv__pq_arrow_restore(raw, target, out, err);

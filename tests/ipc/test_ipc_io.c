@@ -117,6 +117,59 @@ static void test_map_and_read(void **state) {
   assert_int_equal(qv_ipc_read_path(path, NULL, NULL, &e), QV_ERR_NOT_FOUND);
 }
 
+/* qv__io_map_forget drops the pages of a file mapping and leaves the
+ * bytes as they were (a later access maps them again); on memory that is
+ * not such a mapping (a file read into memory, wrapped memory) it does
+ * nothing: there dropping pages would zero the bytes. */
+static void test_map_forget_keeps_bytes(void **state) {
+  (void)state;
+  char path[256];
+  snprintf(path, sizeof path, "/tmp/qv-io-forget-%ld", (long)getpid());
+  int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+  assert_true(fd >= 0);
+  const size_t n = (size_t)3 << 20; /* large enough for the allocator's mapped blocks */
+  uint8_t *pattern = malloc(n);
+  assert_non_null(pattern);
+  for (size_t i = 0; i < n; i++) pattern[i] = (uint8_t)(i * 7 + (i >> 12));
+  assert_int_equal(write(fd, pattern, n), (ssize_t)n);
+  qv_buffer *map = NULL;
+  OK(qv__io_map_path(path, &map, err));
+  assert_memory_equal(map->data, pattern, n); /* every page mapped */
+  qv_buffer *view = NULL;
+  OK(qv_buffer_view(map, 5000, 100000, &view, err));
+  qv__io_map_forget(map, 100, (int64_t)n - 200);
+  qv__io_map_forget(map, 0, (int64_t)n);
+  assert_memory_equal(map->data, pattern, n);
+  assert_memory_equal(view->data, pattern + 5000, 100000);
+  /* out-of-range requests and a view of the mapping are ignored */
+  qv__io_map_forget(map, -1, 10);
+  qv__io_map_forget(map, 10, (int64_t)n);
+  qv__io_map_forget(map, (int64_t)n + 1, 1);
+  qv__io_map_forget(map, 0, 0);
+  qv__io_map_forget(view, 0, 100000);
+  qv__io_map_forget(NULL, 0, 10);
+  assert_memory_equal(view->data, pattern + 5000, 100000);
+  qv_buffer_release(view);
+  qv_buffer_release(map);
+  /* the file's bytes in owned memory, and wrapped memory: left alone */
+  assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+  qv_buffer *copy = NULL;
+  OK(qv__io_read_all(fd, &copy, err));
+  assert_int_equal(copy->size, (int64_t)n);
+  qv__io_map_forget(copy, 0, (int64_t)n);
+  assert_memory_equal(copy->data, pattern, n);
+  qv_buffer_release(copy);
+  qv_buffer *wrapped = NULL;
+  OK(qv_buffer_wrap(pattern, (int64_t)n, NULL, NULL, &wrapped, err));
+  qv__io_map_forget(wrapped, 0, (int64_t)n);
+  assert_int_equal(pattern[n - 1], (uint8_t)((n - 1) * 7 + ((n - 1) >> 12)));
+  assert_int_equal(pattern[4096], (uint8_t)(4096 * 7 + 1));
+  qv_buffer_release(wrapped);
+  free(pattern);
+  close(fd);
+  unlink(path);
+}
+
 /* Bitmaps written from a slice at a bit offset are shifted and zero past
  * their last bit; padding between buffers is zero. */
 static void test_plan_layout(void **state) {
@@ -172,6 +225,7 @@ int main(void) {
       cmocka_unit_test(test_writev_many_iovecs_to_pipe),
       cmocka_unit_test(test_memory_sink_growth_and_reuse),
       cmocka_unit_test(test_map_and_read),
+      cmocka_unit_test(test_map_forget_keeps_bytes),
       cmocka_unit_test(test_plan_layout),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

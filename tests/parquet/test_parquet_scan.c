@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "quiver/compare.h"
+#include "quiver/concat.h"
 #include "quiver/parquet.h"
 #include "quiver/parquet_writer.h"
 #include "quiver/table.h"
@@ -502,6 +503,56 @@ static void test_column_chunk_split_across_threads(void **state) {
   qv_table_release(t);
 }
 
+/* A file read through its mapping drops each decoded chunk's pages from
+ * the page tables (qv__io_map_forget): reading it again from the same open
+ * file, and using the arrays after the file is closed (uncompressed pages
+ * may be views of the mapping), still gives the values written, for
+ * uncompressed and compressed chunks, on one and two threads. */
+static void test_mapped_file_reads_after_pages_are_dropped(void **state) {
+  (void)state;
+  qv_table *t = split_table();
+  const qv_parquet_compression codecs[2] = {QV_PARQUET_UNCOMPRESSED, QV_PARQUET_SNAPPY};
+  for (int c = 0; c < 2; c++)
+    for (int threads = 1; threads <= 2; threads++) {
+      qv_parquet_write_options o;
+      qv_parquet_write_options_init(&o);
+      o.compression = codecs[c];
+      o.use_dictionary = false;
+      o.row_group_size = 50000; /* 3 row groups */
+      mem_file m = {0};
+      qv_error e;
+      hand_check(qv_parquet_write_memory(t, &o, &m.data, &m.len, &e), &e, "write");
+      char path[] = "/tmp/qv_pq_forget_XXXXXX";
+      int fd = mkstemp(path);
+      assert_true(fd >= 0);
+      assert_int_equal(write(fd, m.data, (size_t)m.len), m.len);
+      close(fd);
+      qv_parquet_read_options ro = {.max_threads = threads};
+      qv_parquet_file *f = NULL;
+      hand_check(qv_parquet_open_path(path, &ro, &f, &e), &e, "open");
+      qv_table *a = NULL, *b = NULL;
+      hand_check(qv_parquet_file_scan(f, NULL, &a, NULL, &e), &e, "first scan");
+      int32_t field = 0;
+      qv_parquet_scan_options so = {.fields = &field, .n_fields = 1};
+      hand_check(qv_parquet_file_scan(f, &so, &b, NULL, &e), &e, "second scan");
+      qv_parquet_file_close(f);
+      unlink(path);
+      assert_int_equal(a->n_batches, 3);
+      qv_table *whole = NULL;
+      hand_check(qv_table_combine_chunks(a, &whole, &e), &e, "combine");
+      for (int32_t i = 0; i < 3; i++)
+        assert_true(qv_array_equals(whole->batches[0]->columns[i], t->batches[0]->columns[i]));
+      qv_table_release(whole);
+      hand_check(qv_table_combine_chunks(b, &whole, &e), &e, "combine one field");
+      assert_true(qv_array_equals(whole->batches[0]->columns[0], t->batches[0]->columns[0]));
+      qv_table_release(whole);
+      qv_table_release(a);
+      qv_table_release(b);
+      free(m.data);
+    }
+  qv_table_release(t);
+}
+
 /* One PLAIN uncompressed page of int64 without nulls: read from memory
  * placed at each of 8 byte shifts, the values are correct at every shift
  * and, at the shift that aligns them, a view of the caller's bytes. */
@@ -572,6 +623,7 @@ int main(void) {
       cmocka_unit_test(test_pread_mode_reads_the_same),
       cmocka_unit_test(test_one_field_scan_on_two_threads_is_ordered),
       cmocka_unit_test(test_zero_copy_plain_uncompressed_page),
+      cmocka_unit_test(test_mapped_file_reads_after_pages_are_dropped),
       cmocka_unit_test(test_column_chunk_split_across_threads),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
